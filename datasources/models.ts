@@ -1,0 +1,220 @@
+/**
+ * Mongoose models: the hub's own store. Record documents keep the canonical shape of
+ * domain/records.ts plus what the hub adds (source, region path, receipt time).
+ *
+ * Only features that both MongoDB ≥ 6 and FerretDB 1.24 support are used (DESIGN.md): plain
+ * CRUD, single and compound indexes (unique too), and simple aggregation stages.
+ */
+import mongoose, { Schema, Types, type Connection, type Model } from 'mongoose';
+import type {
+  CommunityCorrectionInput, DetentionRecordInput, Domain, EnforcementCaseInput, PrisonRecordInput,
+} from '../domain/records';
+
+/** What the hub adds to every stored record. */
+export interface StoredRecordMeta {
+  _id: Types.ObjectId;
+  sourceId: Types.ObjectId;
+  /** jurisdiction prefixes of `region`: ['50', '5001', '500101'], so region filters are `$in` on an index */
+  regionPath: string[];
+  /** when the hub received this version */
+  recordedAt: Date;
+}
+
+export type DetentionRecordDoc = DetentionRecordInput & StoredRecordMeta;
+export type PrisonRecordDoc = PrisonRecordInput & StoredRecordMeta;
+export type CommunityCorrectionDoc = CommunityCorrectionInput & StoredRecordMeta;
+export type EnforcementCaseDoc = EnforcementCaseInput & StoredRecordMeta;
+export interface RecordDocByDomain {
+  DETENTION: DetentionRecordDoc;
+  PRISON: PrisonRecordDoc;
+  COMMUNITY_CORRECTION: CommunityCorrectionDoc;
+  ENFORCEMENT_CASE: EnforcementCaseDoc;
+}
+export type AnyRecordDoc = RecordDocByDomain[Domain];
+
+export interface PersonDoc {
+  _id: Types.ObjectId;
+  idNumber: string;
+  name: string;
+  gender: 'MALE' | 'FEMALE';
+  birthDate: string;
+  /** household registration: the address code of the ID number */
+  region: string;
+  updatedAt: Date;
+}
+
+export type SourceKind = 'HOSTED' | 'REST' | 'GRAPHQL';
+export type SourceStatus = 'ACTIVE' | 'SUSPENDED';
+export interface DataSourceDoc {
+  _id: Types.ObjectId;
+  name: string;
+  department: { code: string; name: string };
+  domain: Domain;
+  kind: SourceKind;
+  regions: string[];
+  endpoint?: string | null;
+  mapping?: Record<string, string> | null;
+  status: SourceStatus;
+  /** bumped on every change; replicas compare it to refresh their registry cache */
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const unit = { code: { type: String, required: true }, name: { type: String, required: true } };
+const common = {
+  sourceId: { type: Schema.Types.ObjectId, required: true },
+  externalId: { type: String, required: true },
+  idNumber: { type: String, required: true },
+  name: { type: String, required: true },
+  region: { type: String, required: true },
+  regionPath: { type: [String], required: true },
+  eventAt: { type: Date, required: true },
+  updatedAt: { type: Date, required: true },
+  recordedAt: { type: Date, required: true },
+};
+const schemaOptions = { versionKey: false, strict: true, timestamps: false, autoIndex: false } as const;
+
+function withRecordIndexes<T>(schema: Schema<T>): Schema<T> {
+  // Idempotent ingest: one copy per (source, department id).
+  schema.index({ sourceId: 1, externalId: 1 }, { unique: true });
+  // Dossiers: every record of a batch of persons.
+  schema.index({ idNumber: 1 });
+  // Lists: sorted by eventAt desc then id, optionally narrowed by jurisdiction or source.
+  schema.index({ eventAt: -1, _id: -1 });
+  schema.index({ regionPath: 1, eventAt: -1, _id: -1 });
+  schema.index({ sourceId: 1, eventAt: -1, _id: -1 });
+  return schema;
+}
+
+const detentionSchema = withRecordIndexes(new Schema<DetentionRecordDoc>({
+  ...common,
+  facility: unit,
+  caseNumber: String,
+  handlingAuthority: String,
+  stage: { type: String, required: true },
+  caseFlags: [String],
+  admittedAt: Date,
+  stageStartedAt: Date,
+  stageDeadline: Date,
+  extensions: [{ _id: false, grantedAt: Date, months: Number, approvedBy: String }],
+  releasedAt: Date,
+  releaseReason: String,
+  extractions: [{ _id: false, at: Date, returnedAt: Date, purpose: String, warrantNumber: String, by: String }],
+}, { ...schemaOptions, collection: 'detention_records' }));
+detentionSchema.index({ 'facility.code': 1, eventAt: -1, _id: -1 });
+
+const prisonSchema = withRecordIndexes(new Schema<PrisonRecordDoc>({
+  ...common,
+  prison: unit,
+  crime: String,
+  sentence: { startDate: String, kind: String, termMonths: Number },
+  pretrialCustodyDays: Number,
+  commutations: [{ _id: false, decidedAt: String, months: Number }],
+  parole: { type: new Schema({ decidedAt: String, probationEnd: String }, { _id: false }), default: undefined },
+  outsideExecution: { type: new Schema({ decidedAt: String, kind: String, reviewDueAt: String }, { _id: false }), default: undefined },
+  admittedAt: Date,
+  expectedReleaseDate: String,
+  releasedAt: Date,
+  status: { type: String, required: true },
+}, { ...schemaOptions, collection: 'prison_records' }));
+prisonSchema.index({ 'prison.code': 1, eventAt: -1, _id: -1 });
+
+const correctionSchema = withRecordIndexes(new Schema<CommunityCorrectionDoc>({
+  ...common,
+  office: unit,
+  correctionType: String,
+  judgmentEffectiveAt: String,
+  reportedAt: Date,
+  startDate: String,
+  endDate: String,
+  lastCheckInAt: Date,
+  supervisionLevel: String,
+  violations: [{ _id: false, at: Date, kind: String, sanction: String }],
+  terminatedAt: Date,
+  status: { type: String, required: true },
+}, { ...schemaOptions, collection: 'community_corrections' }));
+correctionSchema.index({ 'office.code': 1, eventAt: -1, _id: -1 });
+
+const enforcementSchema = withRecordIndexes(new Schema<EnforcementCaseDoc>({
+  ...common,
+  agency: unit,
+  caseNumber: String,
+  category: { type: String, required: true },
+  violation: String,
+  company: { type: new Schema({ name: String, creditCode: String }, { _id: false }), default: undefined },
+  amountInvolved: Number,
+  illegalGain: Number,
+  filedAt: Date,
+  penalty: { type: new Schema({ kind: String, amount: Number, decidedAt: Date }, { _id: false }), default: undefined },
+  suspectedCrime: Boolean,
+  transfer: {
+    type: new Schema({
+      reportedAt: Date, decidedAt: Date, transferredAt: Date, receivingAuthority: String,
+      policeDecision: String, policeDecidedAt: Date,
+    }, { _id: false }),
+    default: undefined,
+  },
+  closedAt: Date,
+  status: { type: String, required: true },
+}, { ...schemaOptions, collection: 'enforcement_cases' }));
+enforcementSchema.index({ 'agency.code': 1, eventAt: -1, _id: -1 });
+enforcementSchema.index({ category: 1, eventAt: -1, _id: -1 });
+
+const personSchema = new Schema<PersonDoc>({
+  idNumber: { type: String, required: true },
+  name: { type: String, required: true },
+  gender: String,
+  birthDate: String,
+  region: String,
+  updatedAt: Date,
+}, { ...schemaOptions, collection: 'persons' });
+personSchema.index({ idNumber: 1 }, { unique: true });
+
+const dataSourceSchema = new Schema<DataSourceDoc>({
+  name: { type: String, required: true },
+  department: unit,
+  domain: { type: String, required: true },
+  kind: { type: String, required: true },
+  regions: [String],
+  endpoint: String,
+  mapping: Schema.Types.Mixed,
+  status: { type: String, required: true, default: 'ACTIVE' },
+  version: { type: Number, required: true, default: 1 },
+  createdAt: Date,
+  updatedAt: Date,
+}, { ...schemaOptions, collection: 'data_sources' });
+dataSourceSchema.index({ 'department.code': 1, name: 1 }, { unique: true });
+dataSourceSchema.index({ domain: 1, status: 1 });
+
+/** Every model the hub uses, bound to one connection. */
+export interface Models {
+  Person: Model<PersonDoc>;
+  DataSource: Model<DataSourceDoc>;
+  records: { [D in Domain]: Model<RecordDocByDomain[D]> };
+}
+
+/** Binds the models to a connection (tests use one connection per database). */
+export function createModels(connection: Connection = mongoose.connection): Models {
+  const model = <T>(name: string, schema: Schema<T>): Model<T> =>
+    (connection.models[name] as Model<T> | undefined) ?? connection.model<T>(name, schema);
+  return {
+    Person: model('Person', personSchema),
+    DataSource: model('DataSource', dataSourceSchema),
+    records: {
+      DETENTION: model('DetentionRecord', detentionSchema),
+      PRISON: model('PrisonRecord', prisonSchema),
+      COMMUNITY_CORRECTION: model('CommunityCorrection', correctionSchema),
+      ENFORCEMENT_CASE: model('EnforcementCase', enforcementSchema),
+    },
+  };
+}
+
+/** Creates every index (at start; idempotent). Listed in the README. */
+export async function ensureIndexes(models: Models): Promise<void> {
+  const all: Model<any>[] = [models.Person, models.DataSource, ...Object.values(models.records)];
+  for (const m of all) {
+    await m.createCollection().catch(() => undefined);
+    await m.createIndexes();
+  }
+}

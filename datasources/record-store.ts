@@ -1,0 +1,116 @@
+/**
+ * The hosted store of one domain: records that departments pushed into the hub.
+ *
+ * Every list query is one indexed `find` (sorted `eventAt` desc, `_id` desc, keyset-paged) plus,
+ * only when the client asks for `totalCount`, one `countDocuments`. Lookups by person are batched
+ * by DataLoader into one `$in` query per request (see loaders.ts).
+ */
+import { Types, type Model } from 'mongoose';
+import { isRegionPrefix } from '../domain/regions';
+import type { Domain } from '../domain/records';
+import type { RecordDocByDomain } from './models';
+import { afterCondition, decodeCursor, type Page } from './pagination';
+import { badInput } from './errors';
+
+/** Filter fields every domain's list query has (API.md). */
+export interface CommonFilter {
+  regions?: readonly string[] | null;
+  sourceIds?: readonly string[] | null;
+  eventFrom?: Date | null;
+  eventTo?: Date | null;
+  idNumber?: string | null;
+}
+
+/** Translates a domain's own filter fields; values are already validated scalars and enums. */
+export type DomainFilterBuilder<F> = (filter: F, query: Record<string, unknown>) => void;
+
+/** `{ field: { $in: [...] } }` for a non-empty list; the values are strings the schema validated. */
+export function inList(query: Record<string, unknown>, field: string, values: readonly string[] | null | undefined): void {
+  if (values && values.length > 0) query[field] = { $in: values.map(String) };
+}
+
+export function commonQuery(filter: CommonFilter | null | undefined): Record<string, unknown> {
+  const query: Record<string, unknown> = {};
+  if (!filter) return query;
+  if (filter.regions && filter.regions.length > 0) {
+    filter.regions.forEach((r, i) => {
+      if (!isRegionPrefix(r)) throw badInput(`filter.regions[${i}]`, `must be a 2-, 4- or 6-digit region code prefix, got "${r}"`);
+    });
+    query.regionPath = { $in: [...filter.regions] };
+  }
+  if (filter.sourceIds && filter.sourceIds.length > 0) {
+    query.sourceId = {
+      $in: filter.sourceIds.map((id, i) => {
+        if (!Types.ObjectId.isValid(id) || !/^[0-9a-f]{24}$/i.test(id)) throw badInput(`filter.sourceIds[${i}]`, `"${id}" is not a data source id`);
+        return new Types.ObjectId(id);
+      }),
+    };
+  }
+  if (filter.eventFrom || filter.eventTo) {
+    const range: Record<string, Date> = {};
+    if (filter.eventFrom) range.$gte = filter.eventFrom;
+    if (filter.eventTo) range.$lt = filter.eventTo;
+    if (filter.eventFrom && filter.eventTo && filter.eventFrom >= filter.eventTo) {
+      throw badInput('filter.eventTo', 'must be after filter.eventFrom');
+    }
+    query.eventAt = range;
+  }
+  if (filter.idNumber) query.idNumber = filter.idNumber;
+  return query;
+}
+
+/** Ask for all rows in the first reply (the server still caps a reply at 16 MiB), so a lookup is one round trip. */
+export const ONE_BATCH = 100_000;
+
+export class RecordStore<D extends Domain, F extends CommonFilter = CommonFilter> {
+  constructor(
+    readonly domain: D,
+    private readonly model: Model<RecordDocByDomain[D]>,
+    private readonly buildDomainFilter: DomainFilterBuilder<F>,
+  ) {}
+
+  /**
+   * Reads go through the driver's collection: mongoose runs with `sanitizeFilter` on, which would
+   * neutralise the operators these filters are built with. The filters are built here only from
+   * values the schema already validated as scalars, never from a client's object.
+   */
+  private get collection() {
+    return this.model.collection;
+  }
+
+  /** The store query for a list filter (without paging). */
+  query(filter: F | null | undefined): Record<string, unknown> {
+    const query = commonQuery(filter);
+    if (filter) this.buildDomainFilter(filter, query);
+    return query;
+  }
+
+  /** One page of the list, newest first. `first + 1` rows are read to know whether a next page exists. */
+  async list(filter: F | null | undefined, first: number, after?: string | null): Promise<Page<RecordDocByDomain[D]>> {
+    const query = this.query(filter);
+    const pageQuery = after ? { $and: [query, afterCondition(decodeCursor(after))] } : query;
+    const rows = first === 0 ? [] : await this.collection
+      .find(pageQuery, { sort: { eventAt: -1, _id: -1 }, limit: first + 1, batchSize: first + 1 })
+      .toArray() as RecordDocByDomain[D][];
+    let total: Promise<number> | undefined;
+    return {
+      nodes: rows.slice(0, first),
+      hasNextPage: rows.length > first,
+      totalCount: () => (total ??= this.collection.countDocuments(query)),
+    };
+  }
+
+  /** Every record of these persons, newest first, grouped in key order (for DataLoader). */
+  async byIdNumbers(idNumbers: readonly string[]): Promise<RecordDocByDomain[D][][]> {
+    const rows = await this.collection
+      .find({ idNumber: { $in: [...idNumbers] } }, { sort: { eventAt: -1, _id: -1 }, batchSize: ONE_BATCH })
+      .toArray() as RecordDocByDomain[D][];
+    const byId = new Map<string, RecordDocByDomain[D][]>();
+    for (const row of rows) {
+      let list = byId.get(row.idNumber);
+      if (!list) byId.set(row.idNumber, (list = []));
+      list.push(row);
+    }
+    return idNumbers.map((id) => byId.get(id) ?? []);
+  }
+}

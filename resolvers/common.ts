@@ -1,0 +1,87 @@
+/** Resolvers shared by every domain: regions, the Record interface's fields, connections. */
+import type { Domain } from '../domain/records';
+import { regionName } from '../domain/regions';
+import type { Context } from '../datasources/context';
+import type { AnyRecordDoc, PersonDoc } from '../datasources/models';
+import { encodeCursor, pageOf, pageSize, type Page, type Sortable } from '../datasources/pagination';
+import { parseIdNumber } from '../domain/id-number';
+import type { GqlResolvers as Resolvers } from './__generated__/types';
+
+export const commonResolvers: Resolvers = {
+  Region: {
+    code: (code) => code,
+    name: (code) => regionName(code),
+  },
+  Record: {
+    __resolveType: (record) => TYPE_OF_DOMAIN[domainOf(record as AnyRecordDoc)],
+  },
+  Query: {
+    hubInfo: (_p, _a, ctx) => ctx.hub,
+  },
+};
+
+const TYPE_OF_DOMAIN = {
+  DETENTION: 'DetentionRecord',
+  PRISON: 'PrisonRecord',
+  COMMUNITY_CORRECTION: 'CommunityCorrection',
+  ENFORCEMENT_CASE: 'EnforcementCase',
+} as const;
+
+function domainOf(record: AnyRecordDoc): Domain {
+  if ('facility' in record) return 'DETENTION';
+  if ('prison' in record) return 'PRISON';
+  if ('office' in record) return 'COMMUNITY_CORRECTION';
+  return 'ENFORCEMENT_CASE';
+}
+
+/** The person a record is about; a record always has one, even before its person document exists. */
+export async function personOfRecord(record: AnyRecordDoc, ctx: Context): Promise<PersonDoc> {
+  const person = await ctx.loaders.person.load(record.idNumber);
+  if (person) return person;
+  const info = parseIdNumber(record.idNumber);
+  return {
+    _id: record._id,
+    idNumber: record.idNumber,
+    name: record.name,
+    gender: info.ok ? info.value.gender : 'MALE',
+    birthDate: info.ok ? info.value.birthDate : '',
+    region: info.ok ? info.value.regionCode : record.region,
+    updatedAt: record.updatedAt,
+  };
+}
+
+/** Field resolvers of the `Record` interface, the same for the four record types. */
+export function recordFields<T extends AnyRecordDoc>(domain: Domain) {
+  return {
+    id: (r: T) => r._id.toHexString(),
+    domain: () => domain,
+    person: (r: T, _a: unknown, ctx: Context) => personOfRecord(r, ctx),
+    region: (r: T) => r.region,
+    source: (r: T, _a: unknown, ctx: Context) => {
+      const source = ctx.sources.registry.get(r.sourceId);
+      if (!source) throw new Error(`data source ${r.sourceId.toHexString()} of record ${r._id.toHexString()} is not registered`);
+      return source;
+    },
+  };
+}
+
+/** Resolvers of a `…Connection` type over a `Page`. */
+export function connectionFields<T extends Sortable>() {
+  return {
+    edges: (page: Page<T>) => page.nodes.map((node) => ({ cursor: encodeCursor(node), node })),
+    pageInfo: (page: Page<T>) => ({
+      hasNextPage: page.hasNextPage,
+      endCursor: page.nodes.length > 0 ? encodeCursor(page.nodes[page.nodes.length - 1]) : null,
+    }),
+    totalCount: (page: Page<T>) => page.totalCount(),
+  };
+}
+
+/** A `Person` connection of one domain: the person's records from the batched loader, paged in memory. */
+export function personConnection<D extends Domain>(domain: D) {
+  return async (person: PersonDoc, args: { first?: number | null; after?: string | null }, ctx: Context) => {
+    const first = pageSize(args.first, ctx.limits.maxPageSize);
+    const records = await ctx.loaders.records[domain].load(person.idNumber);
+    return pageOf(records as AnyRecordDoc[], first, args.after) as never;
+  };
+}

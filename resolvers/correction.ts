@@ -1,0 +1,17 @@
+/** CommunityCorrection resolvers: thin; the store and loaders do the work. */
+import type { CommunityCorrectionDoc } from '../datasources/models';
+import { pageSize } from '../datasources/pagination';
+import type { GqlResolvers as Resolvers } from './__generated__/types';
+import { connectionFields, personConnection, recordFields } from './common';
+
+export const correctionResolvers: Resolvers = {
+  Query: {
+    communityCorrections: (_p, { filter, first, after }, ctx) =>
+      ctx.sources.records.COMMUNITY_CORRECTION.list(filter, pageSize(first, ctx.limits.maxPageSize), after),
+  },
+  Person: {
+    corrections: personConnection('COMMUNITY_CORRECTION'),
+  },
+  CommunityCorrection: recordFields<CommunityCorrectionDoc>('COMMUNITY_CORRECTION'),
+  CommunityCorrectionConnection: connectionFields<CommunityCorrectionDoc>(),
+};

@@ -1,0 +1,17 @@
+/** DetentionRecord resolvers: thin; the store and loaders do the work. */
+import type { DetentionRecordDoc } from '../datasources/models';
+import { pageSize } from '../datasources/pagination';
+import type { GqlResolvers as Resolvers } from './__generated__/types';
+import { connectionFields, personConnection, recordFields } from './common';
+
+export const detentionResolvers: Resolvers = {
+  Query: {
+    detentionRecords: (_p, { filter, first, after }, ctx) =>
+      ctx.sources.records.DETENTION.list(filter, pageSize(first, ctx.limits.maxPageSize), after),
+  },
+  Person: {
+    detentions: personConnection('DETENTION'),
+  },
+  DetentionRecord: recordFields<DetentionRecordDoc>('DETENTION'),
+  DetentionRecordConnection: connectionFields<DetentionRecordDoc>(),
+};

@@ -1,0 +1,17 @@
+/** EnforcementCase resolvers: thin; the store and loaders do the work. */
+import type { EnforcementCaseDoc } from '../datasources/models';
+import { pageSize } from '../datasources/pagination';
+import type { GqlResolvers as Resolvers } from './__generated__/types';
+import { connectionFields, personConnection, recordFields } from './common';
+
+export const enforcementResolvers: Resolvers = {
+  Query: {
+    enforcementCases: (_p, { filter, first, after }, ctx) =>
+      ctx.sources.records.ENFORCEMENT_CASE.list(filter, pageSize(first, ctx.limits.maxPageSize), after),
+  },
+  Person: {
+    enforcementCases: personConnection('ENFORCEMENT_CASE'),
+  },
+  EnforcementCase: recordFields<EnforcementCaseDoc>('ENFORCEMENT_CASE'),
+  EnforcementCaseConnection: connectionFields<EnforcementCaseDoc>(),
+};

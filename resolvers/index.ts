@@ -1,0 +1,28 @@
+/** All resolvers, merged per type. */
+import type { GqlResolvers as Resolvers } from './__generated__/types';
+import { DateScalar, DateTime, IdNumber, JSONScalar } from './scalars';
+import { commonResolvers } from './common';
+import { personResolvers } from './person';
+import { sourceResolvers } from './source';
+import { detentionResolvers } from './detention';
+import { prisonResolvers } from './prison';
+import { correctionResolvers } from './correction';
+import { enforcementResolvers } from './enforcement';
+
+function merge(...parts: Resolvers[]): Resolvers {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const part of parts) {
+    for (const [type, fields] of Object.entries(part)) {
+      out[type] = { ...(out[type] ?? {}), ...(fields as Record<string, unknown>) };
+    }
+  }
+  return out as Resolvers;
+}
+
+export const resolvers: Resolvers = {
+  ...merge(commonResolvers, personResolvers, sourceResolvers, detentionResolvers, prisonResolvers, correctionResolvers, enforcementResolvers),
+  DateTime,
+  Date: DateScalar,
+  IdNumber,
+  JSON: JSONScalar,
+};

@@ -1,0 +1,17 @@
+/** PrisonRecord resolvers: thin; the store and loaders do the work. */
+import type { PrisonRecordDoc } from '../datasources/models';
+import { pageSize } from '../datasources/pagination';
+import type { GqlResolvers as Resolvers } from './__generated__/types';
+import { connectionFields, personConnection, recordFields } from './common';
+
+export const prisonResolvers: Resolvers = {
+  Query: {
+    prisonRecords: (_p, { filter, first, after }, ctx) =>
+      ctx.sources.records.PRISON.list(filter, pageSize(first, ctx.limits.maxPageSize), after),
+  },
+  Person: {
+    imprisonments: personConnection('PRISON'),
+  },
+  PrisonRecord: recordFields<PrisonRecordDoc>('PRISON'),
+  PrisonRecordConnection: connectionFields<PrisonRecordDoc>(),
+};

@@ -1,0 +1,83 @@
+/** Custom scalars. Parse errors are BAD_USER_INPUT and say what was expected and what came. */
+import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import { parseIdNumber } from '../domain/id-number';
+
+function bad(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+}
+
+function literalString(ast: ValueNode, type: string): string {
+  if (ast.kind !== Kind.STRING) throw bad(`${type} must be a string`);
+  return ast.value;
+}
+
+const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+function parseDateTime(value: unknown): Date {
+  if (typeof value !== 'string' || !ISO_WITH_OFFSET.test(value)) {
+    throw bad(`DateTime must be ISO 8601 with an offset, e.g. 2024-03-01T08:00:00+08:00; got ${JSON.stringify(value)}`);
+  }
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime())) throw bad(`DateTime ${value} is not a real date-time`);
+  return d;
+}
+
+export const DateTime = new GraphQLScalarType<Date, string>({
+  name: 'DateTime',
+  serialize(value) {
+    const d = value instanceof Date ? value : new Date(value as string);
+    if (Number.isNaN(d.getTime())) throw new GraphQLError(`DateTime cannot represent ${String(value)}`);
+    return d.toISOString();
+  },
+  parseValue: parseDateTime,
+  parseLiteral: (ast) => parseDateTime(literalString(ast, 'DateTime')),
+});
+
+function parseDate(value: unknown): string {
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    throw bad(`Date must be YYYY-MM-DD; got ${JSON.stringify(value)}`);
+  }
+  const d = new Date(`${value}T00:00:00Z`);
+  if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== value) throw bad(`Date ${value} is not a real date`);
+  return value;
+}
+
+export const DateScalar = new GraphQLScalarType<string, string>({
+  name: 'Date',
+  serialize: (value) => (value instanceof Date ? value.toISOString().slice(0, 10) : String(value)),
+  parseValue: parseDate,
+  parseLiteral: (ast) => parseDate(literalString(ast, 'Date')),
+});
+
+function parseId(value: unknown): string {
+  if (typeof value !== 'string') throw bad(`IdNumber must be a string; got ${JSON.stringify(value)}`);
+  const r = parseIdNumber(value);
+  if (!r.ok) throw bad(`IdNumber ${value}: ${r.reason}`);
+  return r.value.idNumber;
+}
+
+export const IdNumber = new GraphQLScalarType<string, string>({
+  name: 'IdNumber',
+  serialize: (value) => String(value),
+  parseValue: parseId,
+  parseLiteral: (ast) => parseId(literalString(ast, 'IdNumber')),
+});
+
+function literalToJson(ast: ValueNode, variables?: Record<string, unknown> | null): unknown {
+  switch (ast.kind) {
+    case Kind.STRING: case Kind.BOOLEAN: return ast.value;
+    case Kind.INT: case Kind.FLOAT: return Number(ast.value);
+    case Kind.NULL: return null;
+    case Kind.LIST: return ast.values.map((v) => literalToJson(v, variables));
+    case Kind.OBJECT: return Object.fromEntries(ast.fields.map((f) => [f.name.value, literalToJson(f.value, variables)]));
+    case Kind.VARIABLE: return variables?.[ast.name.value];
+    default: throw bad('JSON literal not understood');
+  }
+}
+
+export const JSONScalar = new GraphQLScalarType({
+  name: 'JSON',
+  serialize: (value) => value,
+  parseValue: (value) => value,
+  parseLiteral: literalToJson,
+});

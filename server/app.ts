@@ -1,0 +1,120 @@
+/**
+ * The HTTP application: health, readiness, the IDE and GraphQL, wired over a connected store.
+ * `createHub` does no listening itself, so tests and `main.ts` share it.
+ */
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import express, { type Express } from 'express';
+import type { Connection } from 'mongoose';
+import type { Context, Limits } from '../datasources/context';
+import { createDataSources, type DataSources } from '../datasources';
+import { createLoaders } from '../datasources/loaders';
+import { createModels, ensureIndexes } from '../datasources/models';
+import { resolvers } from '../resolvers';
+import { ideRouter } from './ide';
+import { createFormatError } from './errors';
+import type { Logger } from './logger';
+import { projectRoot, schemaDir } from './paths';
+import { pingStore } from './store';
+
+export const GRAPHQL_PATH = '/graphql';
+
+export interface HubOptions {
+  connection: Connection;
+  logger: Logger;
+  limits: Limits;
+  production: boolean;
+  storeKind: string;
+  storeTimeoutMs: number;
+  registryRefreshMs?: number;
+}
+
+export interface Hub {
+  app: Express;
+  apollo: ApolloServer<Context>;
+  sources: DataSources;
+  /** a per-request context, as the HTTP handler builds it (tests use it with executeOperation) */
+  context(requestId?: string): Context;
+  stop(): Promise<void>;
+}
+
+/** The SDL: every file of schema/, in name order. */
+export function loadTypeDefs(): string {
+  return fs.readdirSync(schemaDir).filter((f) => f.endsWith('.graphql')).sort()
+    .map((f) => fs.readFileSync(path.join(schemaDir, f), 'utf8')).join('\n');
+}
+
+const VERSION: string = JSON.parse(fs.readFileSync(path.join(projectRoot, 'package.json'), 'utf8')).version;
+
+export async function createHub(options: HubOptions): Promise<Hub> {
+  const { connection, logger } = options;
+  const models = createModels(connection);
+  await ensureIndexes(models);
+  const sources = createDataSources(models, { registryRefreshMs: options.registryRefreshMs });
+  await sources.registry.load();
+  sources.registry.start((err) => logger.warn({ err }, 'registry refresh failed'));
+
+  const hubInfo = { version: VERSION, store: options.storeKind };
+  const context = (requestId: string = randomUUID()): Context => ({
+    sources, loaders: createLoaders(sources), limits: options.limits, requestId, hub: hubInfo,
+  });
+
+  const apollo = new ApolloServer<Context>({
+    typeDefs: loadTypeDefs(),
+    resolvers: resolvers as never,
+    introspection: !options.production,
+    includeStacktraceInErrorResponses: false,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    formatError: createFormatError(logger.child({ component: 'graphql' }), !options.production),
+    plugins: [ApolloServerPluginLandingPageDisabled()],
+  });
+  await apollo.start();
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/healthz', (_req, res) => { res.json({ status: 'ok' }); });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await pingStore(connection, options.storeTimeoutMs);
+      res.json({ status: 'ready', store: options.storeKind });
+    } catch (err) {
+      res.status(503).json({ status: 'unavailable', reason: `store: ${(err as Error).message}` });
+    }
+  });
+
+  let exampleId: string | undefined;
+  const refreshExample = () => {
+    models.Person.findOne({}, { idNumber: 1 }).sort({ _id: 1 }).lean()
+      .then((p) => { exampleId = p?.idNumber; }).catch(() => undefined);
+  };
+  refreshExample();
+  app.use(ideRouter(GRAPHQL_PATH, () => { if (!exampleId) refreshExample(); return exampleId; }));
+
+  app.use(
+    GRAPHQL_PATH,
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        const header = req.headers['x-request-id'];
+        const requestId = typeof header === 'string' && /^[\w.-]{1,64}$/.test(header) ? header : randomUUID();
+        return context(requestId);
+      },
+    }),
+  );
+
+  return {
+    app,
+    apollo,
+    sources,
+    context,
+    stop: async () => {
+      sources.registry.stop();
+      await apollo.stop();
+    },
+  };
+}

@@ -1,0 +1,47 @@
+/**
+ * The hub's configuration: the one place that reads `process.env`. Every variable is validated at
+ * start; all problems are printed at once and the process exits. The table in README.md lists them.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+import { projectRoot } from './paths';
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: int(0, 65535).default(4000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional(),
+  MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, 'letters, digits, _ and - only').default('hub'),
+  DATA_DIR: z.string().default('.data'),
+  FERRETDB_BIN: z.string().default('.tools/bin/ferretdb'),
+  FERRETDB_PORT: int(1, 65535).default(27027),
+  STORE_TIMEOUT_MS: int(100, 60000).default(3000),
+  SEED_ON_EMPTY: bool.default(true),
+  SEED_PERSONS: int(1, 10_000_000).default(10_000),
+  SEED: int(0, 2 ** 31 - 1).default(1),
+  MAX_PAGE_SIZE: int(1, 10_000).default(500),
+  MAX_DOSSIER_IDS: int(1, 10_000).default(500),
+  REGISTRY_REFRESH_MS: int(100, 600_000).default(2000),
+});
+
+export type Config = z.output<typeof schema> & { dataDir: string; ferretdbBin: string };
+
+/** Parses the environment; on any problem prints every one of them and exits with code 2. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    process.stderr.write(`Invalid configuration:\n${lines.join('\n')}\nSee the configuration table in README.md.\n`);
+    process.exit(2);
+  }
+  const c = parsed.data;
+  return {
+    ...c,
+    dataDir: path.resolve(projectRoot, c.DATA_DIR),
+    ferretdbBin: path.resolve(projectRoot, c.FERRETDB_BIN),
+  };
+}

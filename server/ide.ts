@@ -1,0 +1,83 @@
+/**
+ * The GraphQL IDE (GraphiQL 3), served entirely from the hub's own files: the hub runs on networks
+ * without internet, so nothing may come from a CDN. The UMD builds of React 18 and GraphiQL 3 are
+ * served straight from node_modules.
+ */
+import path from 'node:path';
+import express, { type Request, type Router } from 'express';
+
+const packageDir = (name: string) => path.dirname(require.resolve(`${name}/package.json`));
+const ASSETS: Record<string, string> = {
+  'react.js': path.join(packageDir('react'), 'umd/react.production.min.js'),
+  'react-dom.js': path.join(packageDir('react-dom'), 'umd/react-dom.production.min.js'),
+  'graphiql.js': path.join(packageDir('graphiql'), 'graphiql.min.js'),
+  'graphiql.css': path.join(packageDir('graphiql'), 'graphiql.min.css'),
+};
+
+export const EXAMPLE_QUERY = `# 一人一档: one person's records in every domain.
+# Try an ID number from the demo data: query { detentionRecords(first: 1) { edges { node { person { idNumber } } } } }
+query Dossier($idNumber: IdNumber!) {
+  person(idNumber: $idNumber) {
+    idNumber name gender birthDate region { code name }
+    detentions { totalCount edges { node { facility { name } stage admittedAt releasedAt } } }
+    imprisonments { totalCount edges { node { prison { name } crime sentence { kind termMonths } status } } }
+    corrections { totalCount edges { node { office { name } correctionType status } } }
+    enforcementCases { totalCount edges { node { agency { name } category amountInvolved status } } }
+  }
+}`;
+
+function page(graphqlPath: string, defaultQuery: string, defaultVariables: string): string {
+  const config = JSON.stringify({ url: graphqlPath, query: defaultQuery, variables: defaultVariables }).replace(/</g, '\\u003c');
+  return `<!doctype html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<title>检察监督数据枢纽 · GraphQL IDE</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" href="${graphqlPath}/ide/graphiql.css">
+<style>html, body, #ide { height: 100%; margin: 0; }</style>
+</head>
+<body>
+<div id="ide">Loading the IDE…</div>
+<script src="${graphqlPath}/ide/react.js"></script>
+<script src="${graphqlPath}/ide/react-dom.js"></script>
+<script src="${graphqlPath}/ide/graphiql.js"></script>
+<script>
+  (function () {
+    var config = ${config};
+    var fetcher = GraphiQL.createFetcher({ url: config.url });
+    var root = ReactDOM.createRoot(document.getElementById('ide'));
+    root.render(React.createElement(GraphiQL, {
+      fetcher: fetcher,
+      defaultQuery: config.query,
+      defaultVariables: config.variables,
+      shouldPersistHeaders: false,
+    }));
+  })();
+</script>
+</body>
+</html>`;
+}
+
+/** Whether a GET is a browser asking for a page rather than a client asking for GraphQL. */
+export function wantsIde(req: Request): boolean {
+  if (req.method !== 'GET' || req.query.query !== undefined) return false;
+  const accept = req.headers.accept ?? '';
+  return accept.includes('text/html');
+}
+
+export function ideRouter(graphqlPath: string, exampleIdNumber: () => string | undefined): Router {
+  const router = express.Router();
+  router.get(`${graphqlPath}/ide/:asset`, (req, res) => {
+    const file = ASSETS[req.params.asset];
+    if (!file) { res.status(404).end(); return; }
+    res.sendFile(file, { maxAge: '1d', immutable: false });
+  });
+  router.get(graphqlPath, (req, res, next) => {
+    if (!wantsIde(req)) { next(); return; }
+    const id = exampleIdNumber();
+    res.type('html').setHeader('Cache-Control', 'no-store');
+    res.send(page(graphqlPath, EXAMPLE_QUERY, JSON.stringify({ idNumber: id ?? '50010119900101123X' }, null, 2)));
+  });
+  return router;
+}

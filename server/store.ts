@@ -1,0 +1,52 @@
+/**
+ * The connection to the hub's own store (MongoDB or FerretDB) through mongoose.
+ *
+ * Commands are not buffered while disconnected: a request during a store outage fails fast with
+ * SERVICE_UNAVAILABLE instead of hanging, and the driver reconnects by itself when the store is back.
+ */
+import mongoose, { type Connection } from 'mongoose';
+
+export interface StoreOptions {
+  uri: string;
+  dbName: string;
+  /** how long an operation waits for a reachable server before failing */
+  timeoutMs: number;
+  /** emit driver command events (tests count round trips with them) */
+  monitorCommands?: boolean;
+  maxPoolSize?: number;
+}
+
+export async function connectStore(options: StoreOptions): Promise<Connection> {
+  // Refuse filter objects with $-operators coming from user input everywhere (SECURITY.md).
+  mongoose.set('sanitizeFilter', true); // operator filters are built only in datasources/ and run on the driver collection
+  mongoose.set('strictQuery', true);
+  const connection = mongoose.createConnection(options.uri, {
+    dbName: options.dbName,
+    bufferCommands: false,
+    autoIndex: false,
+    autoCreate: false,
+    serverSelectionTimeoutMS: options.timeoutMs,
+    connectTimeoutMS: options.timeoutMs,
+    socketTimeoutMS: 0,
+    heartbeatFrequencyMS: 1000,
+    maxPoolSize: options.maxPoolSize ?? 20,
+    monitorCommands: options.monitorCommands ?? false,
+  });
+  await connection.asPromise();
+  return connection;
+}
+
+/** Asks the store whether it answers; rejects with the reason when it does not. */
+export async function pingStore(connection: Connection, timeoutMs: number): Promise<void> {
+  const db = connection.db;
+  if (!db) throw new Error('not connected to the store');
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the store did not answer a ping within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    await Promise.race([db.admin().ping(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
