@@ -87,13 +87,12 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     }
   });
 
+  // The IDE opens with a dossier query for a person who exists (the first one stored).
   let exampleId: string | undefined;
-  const refreshExample = () => {
-    models.Person.findOne({}, { idNumber: 1 }).sort({ _id: 1 }).lean()
-      .then((p) => { exampleId = p?.idNumber; }).catch(() => undefined);
-  };
-  refreshExample();
-  app.use(ideRouter(GRAPHQL_PATH, () => { if (!exampleId) refreshExample(); return exampleId; }));
+  app.use(ideRouter(GRAPHQL_PATH, async () => {
+    exampleId ??= (await models.Person.findOne({}, { idNumber: 1 }).sort({ _id: 1 }).lean())?.idNumber;
+    return exampleId;
+  }));
 
   app.use(
     GRAPHQL_PATH,

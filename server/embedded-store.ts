@@ -99,7 +99,7 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions): Promise
     proc.stderr?.on('data', (chunk: Buffer) => { stderrTail = (stderrTail + chunk.toString()).slice(-4000); });
     proc.once('exit', (code, signal) => {
       if (child === proc) child = undefined;
-      if (stopping || killed) return;
+      if (stopping || killed || options.supervise === false) return;
       logger?.error({ code, signal, stderr: stderrTail.slice(-500) }, 'embedded FerretDB exited; restarting it');
       const delay = Math.min(5000, 200 * 2 ** Math.min(restarts++, 5));
       setTimeout(() => { if (!stopping && !killed) launch().catch((e) => logger?.error({ err: e }, 'FerretDB restart failed')); }, delay).unref();

@@ -50,7 +50,9 @@ function page(graphqlPath: string, defaultQuery: string, defaultVariables: strin
     root.render(React.createElement(GraphiQL, {
       fetcher: fetcher,
       defaultQuery: config.query,
-      defaultVariables: config.variables,
+      query: config.query,
+      variables: config.variables,
+      defaultEditorToolsVisibility: 'variables',
       shouldPersistHeaders: false,
     }));
   })();
@@ -66,16 +68,16 @@ export function wantsIde(req: Request): boolean {
   return accept.includes('text/html');
 }
 
-export function ideRouter(graphqlPath: string, exampleIdNumber: () => string | undefined): Router {
+export function ideRouter(graphqlPath: string, exampleIdNumber: () => Promise<string | undefined>): Router {
   const router = express.Router();
   router.get(`${graphqlPath}/ide/:asset`, (req, res) => {
     const file = ASSETS[req.params.asset];
     if (!file) { res.status(404).end(); return; }
     res.sendFile(file, { maxAge: '1d', immutable: false });
   });
-  router.get(graphqlPath, (req, res, next) => {
+  router.get(graphqlPath, async (req, res, next) => {
     if (!wantsIde(req)) { next(); return; }
-    const id = exampleIdNumber();
+    const id = await exampleIdNumber().catch(() => undefined);
     res.type('html').setHeader('Cache-Control', 'no-store');
     res.send(page(graphqlPath, EXAMPLE_QUERY, JSON.stringify({ idNumber: id ?? '50010119900101123X' }, null, 2)));
   });

@@ -14,6 +14,7 @@ export interface StoreOptions {
   /** emit driver command events (tests count round trips with them) */
   monitorCommands?: boolean;
   maxPoolSize?: number;
+  onError?: (error: unknown) => void;
 }
 
 export async function connectStore(options: StoreOptions): Promise<Connection> {
@@ -32,6 +33,8 @@ export async function connectStore(options: StoreOptions): Promise<Connection> {
     maxPoolSize: options.maxPoolSize ?? 20,
     monitorCommands: options.monitorCommands ?? false,
   });
+  // An 'error' event without a listener would end the process; outages are reported by /readyz instead.
+  connection.on('error', (err) => options.onError?.(err));
   await connection.asPromise();
   return connection;
 }
