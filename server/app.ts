@@ -20,6 +20,7 @@ import { createFormatError } from './errors';
 import type { Logger } from './logger';
 import { projectRoot, schemaDir } from './paths';
 import { pingStore } from './store';
+import { createMetrics } from './metrics';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -63,6 +64,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     sources, loaders: createLoaders(sources), limits: options.limits, requestId, hub: hubInfo,
   });
 
+  const metrics = createMetrics();
   const apollo = new ApolloServer<Context>({
     typeDefs: loadTypeDefs(),
     resolvers: resolvers as never,
@@ -71,7 +73,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     formatError: createFormatError(logger.child({ component: 'graphql' }), !options.production),
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), metrics.plugin],
   });
   await apollo.start();
 
@@ -88,6 +90,10 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   });
 
   // The IDE opens with a dossier query for a person who exists (the first one stored).
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
   let exampleId: string | undefined;
   app.use(ideRouter(GRAPHQL_PATH, async () => {
     exampleId ??= (await models.Person.findOne({}, { idNumber: 1 }).sort({ _id: 1 }).lean())?.idNumber;

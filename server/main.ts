@@ -1,0 +1,85 @@
+/**
+ * `npm start`: the hub as a process. Starts the embedded store when MONGODB_URI is unset, seeds the
+ * demo data into an empty store, serves GraphQL, and shuts everything down on SIGINT/SIGTERM.
+ */
+import type { AddressInfo } from 'node:net';
+import { loadConfig } from './config';
+import { createLogger } from './logger';
+import { startEmbeddedStore, type EmbeddedStore, MissingFerretDBError } from './embedded-store';
+import { connectStore } from './store';
+import { createHub, GRAPHQL_PATH } from './app';
+import { seedDemoData } from './seed-runner';
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const config = loadConfig();
+  const logger = createLogger(config.LOG_LEVEL);
+
+  let embedded: EmbeddedStore | undefined;
+  let uri = config.MONGODB_URI;
+  if (!uri) {
+    try {
+      embedded = await startEmbeddedStore({
+        bin: config.ferretdbBin, port: config.FERRETDB_PORT, dataDir: config.dataDir, handler: 'sqlite',
+        logger: logger.child({ component: 'ferretdb' }),
+      });
+    } catch (err) {
+      if (err instanceof MissingFerretDBError) { process.stderr.write(`${err.message}\n`); process.exit(1); }
+      throw err;
+    }
+    uri = embedded.uri;
+  }
+  const connection = await connectStore({
+    uri, dbName: config.MONGODB_DB, timeoutMs: config.STORE_TIMEOUT_MS,
+    onError: (err) => logger.warn({ err }, 'store connection error'),
+  });
+  const hub = await createHub({
+    connection, logger,
+    limits: { maxPageSize: config.MAX_PAGE_SIZE, maxDossierIds: config.MAX_DOSSIER_IDS },
+    production: config.NODE_ENV === 'production',
+    storeKind: embedded ? 'embedded-ferretdb' : 'external',
+    storeTimeoutMs: config.STORE_TIMEOUT_MS,
+    registryRefreshMs: config.REGISTRY_REFRESH_MS,
+  });
+
+  if (config.SEED_ON_EMPTY && (await hub.sources.models.Person.estimatedDocumentCount()) === 0) {
+    process.stdout.write(`The store is empty: generating the demo data set (${config.SEED_PERSONS} persons, seed ${config.SEED}).\n`);
+    await seedDemoData(hub.sources, { persons: config.SEED_PERSONS, seed: config.SEED, progress: true });
+    await hub.sources.registry.load();
+  }
+
+  const server = hub.app.listen(config.PORT, config.HOST);
+  await new Promise<void>((resolve, reject) => { server.once('listening', resolve); server.once('error', reject); });
+  const { port } = server.address() as AddressInfo;
+  const host = config.HOST === '0.0.0.0' || config.HOST === '127.0.0.1' ? 'localhost' : config.HOST;
+  const url = `http://${host}:${port}${GRAPHQL_PATH}`;
+  const example = await hub.sources.models.Person.findOne({}, { idNumber: 1 }).sort({ _id: 1 }).lean();
+  process.stdout.write([
+    '',
+    `Hub ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${url}  (store: ${embedded ? `embedded FerretDB, ${config.dataDir}` : 'MONGODB_URI'})`,
+    `Open it in a browser for the IDE, or try:`,
+    `  curl -s ${url} -H 'content-type: application/json' \\`,
+    `    -d '{"query":"{ person(idNumber: \\"${example?.idNumber ?? '50010119900101123X'}\\") { name detentions { totalCount } imprisonments { totalCount } corrections { totalCount } enforcementCases { totalCount } } }"}'`,
+    '',
+  ].join('\n'));
+  logger.info({ url }, 'hub listening');
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    server.close();
+    await hub.stop().catch(() => undefined);
+    await connection.close().catch(() => undefined);
+    await embedded?.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((err) => {
+  process.stderr.write(`The hub could not start: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.exit(1);
+});

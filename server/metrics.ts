@@ -1,0 +1,53 @@
+/**
+ * Prometheus metrics (`GET /metrics`): process figures plus GraphQL operations by name and outcome
+ * and their duration. prom-client is the de-facto Node client; a registry per hub keeps tests apart.
+ */
+import type { ApolloServerPlugin } from '@apollo/server';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface HubMetrics {
+  registry: Registry;
+  plugin: ApolloServerPlugin<any>;
+}
+
+export function createMetrics(): HubMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const operations = new Counter({
+    name: 'hub_graphql_operations_total',
+    help: 'GraphQL operations by operation name and outcome',
+    labelNames: ['operation', 'outcome'] as const,
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'hub_graphql_operation_seconds',
+    help: 'GraphQL operation duration',
+    labelNames: ['operation'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const plugin: ApolloServerPlugin<any> = {
+    async requestDidStart() {
+      const end = duration.startTimer();
+      return {
+        async willSendResponse(ctx) {
+          // Unnamed operations are grouped so clients cannot blow up label cardinality.
+          const name = ctx.operationName ?? ctx.request.operationName ?? parseName(ctx.request.query);
+          const operation = name && /^\w{1,64}$/.test(name) ? name : 'anonymous';
+          // The formatted errors, as the client sees them (after formatError).
+          const body = ctx.response.body;
+          const errors = body.kind === 'single' ? body.singleResult.errors : undefined;
+          const outcome = errors?.length ? String(errors[0].extensions?.code ?? 'ERROR') : 'OK';
+          operations.inc({ operation, outcome });
+          end({ operation });
+        },
+      };
+    },
+  };
+  return { registry, plugin };
+}
+
+/** The operation name of a document that failed before the server resolved it (for labels only). */
+function parseName(query: string | undefined): string | undefined {
+  return query ? /^\s*(?:query|mutation|subscription)\s+(\w+)/.exec(query)?.[1] : undefined;
+}

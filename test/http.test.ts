@@ -1,0 +1,41 @@
+import { startTestHub, type TestHub } from './helpers';
+
+describe('the HTTP endpoints', () => {
+  let t: TestHub;
+  beforeAll(async () => { t = await startTestHub(); });
+  afterAll(async () => { await t.close(); });
+
+  it('answers /healthz and /readyz while the store is up', async () => {
+    expect(await (await fetch(`${t.url}/healthz`)).json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${t.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready', store: 'test' });
+  });
+
+  it('counts GraphQL operations by name and outcome on /metrics', async () => {
+    await t.gql('query HubVersion { hubInfo { version } }');
+    await t.gql('query BadOne { person(idNumber: "1") { name } }');
+    const res = await fetch(`${t.url}/metrics`);
+    expect(res.headers.get('content-type')).toContain('text/plain');
+    const text = await res.text();
+    expect(text).toMatch(/hub_graphql_operations_total\{operation="HubVersion",outcome="OK"\} 1/);
+    expect(text).toMatch(/hub_graphql_operations_total\{operation="BadOne",outcome="BAD_USER_INPUT"\} 1/);
+    expect(text).toContain('process_resident_memory_bytes');
+  });
+
+  it('refuses a GET without a preflight header (CSRF prevention) and batched array bodies', async () => {
+    const get = await fetch(`${t.url}/graphql?query=${encodeURIComponent('{ hubInfo { version } }')}`);
+    expect(get.status).toBe(400);
+    const batch = await fetch(`${t.url}/graphql`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([{ query: '{ hubInfo { version } }' }, { query: '{ hubInfo { version } }' }]),
+    });
+    expect(batch.status).toBe(400);
+  });
+
+  it('answers a malformed JSON body with 400, not a crash', async () => {
+    const res = await fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });
+    expect(res.status).toBe(400);
+    expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
+  });
+});
