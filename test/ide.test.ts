@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The offline IDE in a real browser: Debian's Chromium driven by playwright-core. The page must
  * render and run a query with every asset served by the hub itself; any request to another host fails
