@@ -3,7 +3,6 @@
  * per-request state (that lives in loaders.ts).
  */
 import type { Models } from './models';
-import { PersonStore } from './persons';
 import { SourceRegistry } from './source-registry';
 import { Ingestor } from './ingest';
 import { detentionRecords } from './detention-records';
@@ -22,7 +21,6 @@ export function createDataSources(models: Models, options: { registryRefreshMs?:
   return {
     models,
     registry,
-    persons: new PersonStore(models),
     records,
     ingestor: new Ingestor(models),
   };

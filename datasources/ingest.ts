@@ -5,24 +5,23 @@
  *   reasons and never blocks its good neighbours.
  * - Idempotent: one copy per (sourceId, externalId), enforced by a unique index; the department's
  *   `updatedAt` decides which version wins, so replaying a batch changes nothing.
- * - A batch costs a constant number of round trips: one `find` of the stored versions, one ordered
- *   `bulkWrite` of the changes, and the same two for persons.
+ * - Insert first: most pushes carry new records, so a batch is first written as one ordered insert,
+ *   with no read. At the first duplicate key the rest of the batch takes the careful path: one `find`
+ *   of the stored versions, then inserts and version-guarded replaces.
  *
- * Why ordered writes after a read, not unordered upserts with a version filter: FerretDB 1.24 stops an
- * unordered bulk write at its first error (a duplicate key from a lost race), unlike MongoDB, so the
- * results of the other writes would be unknown. Ordered writes say exactly which writes were done on
- * both stores; after a duplicate key (a concurrent push of the same record) the hub continues with the
- * next write and retries the raced record as a versioned replace.
+ * Why ordered writes: FerretDB 1.24 stops an unordered bulk write at its first error, unlike MongoDB,
+ * so the outcome of the other writes would be unknown. Ordered writes say exactly which writes were
+ * done on both stores; after a duplicate key (a concurrent push of the same record) the hub goes on
+ * with the next write and retries the raced record as a version-guarded replace.
  */
 import { Types, type Model } from 'mongoose';
 import type { AnyBulkWriteOperation } from 'mongodb';
-import { parseIdNumber } from '../domain/id-number';
 import { regionPath } from '../domain/regions';
-import { validateRecord, type AnyRecordInput, type Domain } from '../domain/records';
-import type { AnyRecordDoc, DataSourceDoc, Models, PersonDoc } from './models';
+import { validateRecord, type AnyRecordInput } from '../domain/records';
+import type { AnyRecordDoc, DataSourceDoc, Models } from './models';
 
 export interface RejectedRecord {
-  /** position of the record in the batch (the line number − 1 for NDJSON) */
+  /** position of the record in the push (the line number − 1 for NDJSON) */
   index: number;
   externalId: string | null;
   reasons: string[];
@@ -37,7 +36,7 @@ export interface IngestResult {
 export interface IngestOptions {
   /** index of the first record of this batch within the whole push (for `rejected[].index`) */
   startIndex?: number;
-  /** the hub's receipt time per record; defaults to now (the seed simulates delivery days) */
+  /** the hub's receipt time per record (index within the batch); defaults to now (the seed simulates delivery days) */
   receivedAt?: (index: number) => Date;
 }
 
@@ -89,16 +88,22 @@ export class Ingestor {
 
     const model = this.models.records[source.domain] as unknown as Model<AnyRecordDoc>;
     const docs = [...valid.values()].map((v) => v.doc);
-    // Driver collection for operator filters: mongoose runs with sanitizeFilter on (see RecordStore).
-    const stored = await model.collection.find(
-      { sourceId: source._id, externalId: { $in: docs.map((d) => d.externalId) } },
-      { projection: { externalId: 1, updatedAt: 1 } },
-    ).toArray() as unknown as { _id: Types.ObjectId; externalId: string; updatedAt: Date }[];
-    const storedBy = new Map(stored.map((s) => [s.externalId, s]));
 
+    // Fast path: insert everything; stop at the first record the store already has.
+    const firstTry = await insertUntilDuplicate(model, docs);
+    result.accepted += firstTry.inserted;
+    const rest = docs.slice(firstTry.inserted);
+    if (rest.length === 0) return result;
+
+    // Careful path for the rest: compare with the stored versions.
+    const stored = await model.collection.find(
+      { sourceId: source._id, externalId: { $in: rest.map((d) => d.externalId) } },
+      { projection: { externalId: 1, updatedAt: 1 }, batchSize: 100_000 },
+    ).toArray() as unknown as { _id: Types.ObjectId; externalId: string; updatedAt: Date }[];
+    const storedBy = new Map(stored.map((d) => [d.externalId, d]));
     const writes: AnyBulkWriteOperation<AnyRecordDoc>[] = [];
     const written: AnyRecordDoc[] = [];
-    for (const doc of docs) {
+    for (const doc of rest) {
       const old = storedBy.get(doc.externalId);
       if (!old) {
         writes.push({ insertOne: { document: doc } });
@@ -114,35 +119,19 @@ export class Ingestor {
     const outcome = await writeOrdered(model, writes, (i) => versionedReplace(written[i]));
     result.accepted += outcome.done;
     result.unchanged += outcome.skipped;
-    await this.upsertPersons(written.filter((_, i) => outcome.applied[i]));
     return result;
   }
+}
 
-  /** Keeps one person document per ID number, named as the newest record names them. */
-  private async upsertPersons(docs: AnyRecordDoc[]): Promise<void> {
-    if (docs.length === 0) return;
-    const newest = new Map<string, AnyRecordDoc>();
-    for (const d of docs) {
-      const n = newest.get(d.idNumber);
-      if (!n || n.updatedAt < d.updatedAt) newest.set(d.idNumber, d);
-    }
-    const stored = await this.models.Person.collection.find(
-      { idNumber: { $in: [...newest.keys()] } }, { projection: { idNumber: 1, updatedAt: 1, name: 1 } },
-    ).toArray() as unknown as Pick<PersonDoc, '_id' | 'idNumber' | 'updatedAt' | 'name'>[];
-    const storedBy = new Map(stored.map((p) => [p.idNumber, p]));
-    const writes: AnyBulkWriteOperation<PersonDoc>[] = [];
-    const persons: PersonDoc[] = [];
-    for (const d of newest.values()) {
-      const old = storedBy.get(d.idNumber);
-      if (old && (old.updatedAt >= d.updatedAt || old.name === d.name)) continue;
-      const person = personOf(d);
-      if (old) writes.push({ updateOne: { filter: { _id: old._id, updatedAt: { $lt: d.updatedAt } }, update: { $set: { name: d.name, updatedAt: d.updatedAt } } } });
-      else writes.push({ insertOne: { document: person } });
-      persons.push(person);
-    }
-    await writeOrdered(this.models.Person, writes, (i) => ({
-      updateOne: { filter: { idNumber: persons[i].idNumber, updatedAt: { $lt: persons[i].updatedAt } }, update: { $set: { name: persons[i].name, updatedAt: persons[i].updatedAt } } },
-    }));
+/** Inserts in order until the first duplicate key; returns how many were inserted. */
+async function insertUntilDuplicate(model: Model<AnyRecordDoc>, docs: AnyRecordDoc[]): Promise<{ inserted: number }> {
+  try {
+    await model.collection.insertMany(docs, { ordered: true });
+    return { inserted: docs.length };
+  } catch (error: any) {
+    const first = Array.isArray(error?.writeErrors) ? error.writeErrors[0] : error?.writeErrors;
+    if (error?.code !== DUPLICATE_KEY && first?.code !== DUPLICATE_KEY) throw error;
+    return { inserted: first?.index ?? error?.result?.insertedCount ?? 0 };
   }
 }
 
@@ -160,8 +149,7 @@ async function writeOrdered<T extends object>(
   model: Model<T>,
   writes: AnyBulkWriteOperation<any>[],
   onDuplicate: (index: number) => AnyBulkWriteOperation<any>,
-): Promise<{ done: number; skipped: number; applied: boolean[] }> {
-  const applied = new Array<boolean>(writes.length).fill(false);
+): Promise<{ done: number; skipped: number }> {
   let done = 0;
   let skipped = 0;
   let from = 0;
@@ -172,7 +160,6 @@ async function writeOrdered<T extends object>(
       const changed = r.insertedCount + r.modifiedCount + r.upsertedCount;
       done += changed;
       skipped += writes.length - from - changed;
-      applied.fill(true, from);
       break;
     } catch (error: any) {
       const first = error?.writeErrors?.[0] ?? (Array.isArray(error?.writeErrors) ? undefined : error?.writeErrors);
@@ -182,13 +169,12 @@ async function writeOrdered<T extends object>(
       const before = (r?.insertedCount ?? 0) + (r?.modifiedCount ?? 0) + (r?.upsertedCount ?? 0);
       done += before;
       skipped += failedAt - from - before;
-      applied.fill(true, from, failedAt);
       const retry = await model.collection.bulkWrite([onDuplicate(failedAt) as AnyBulkWriteOperation<any>], { ordered: true });
-      if (retry.modifiedCount + retry.upsertedCount > 0) { done++; applied[failedAt] = true; } else skipped++;
+      if (retry.modifiedCount + retry.upsertedCount > 0) done++; else skipped++;
       from = failedAt + 1;
     }
   }
-  return { done, skipped, applied };
+  return { done, skipped };
 }
 
 function externalIdOf(input: unknown): string | null {
@@ -205,19 +191,3 @@ function toDoc(source: DataSourceDoc, record: AnyRecordInput, recordedAt: Date):
   doc.recordedAt = recordedAt;
   return doc as unknown as AnyRecordDoc;
 }
-
-function personOf(record: AnyRecordDoc): PersonDoc {
-  const info = parseIdNumber(record.idNumber);
-  if (!info.ok) throw new Error(`stored record ${record.externalId} has an invalid ID number`); // validated above
-  return {
-    _id: new Types.ObjectId(),
-    idNumber: record.idNumber,
-    name: record.name,
-    gender: info.value.gender,
-    birthDate: info.value.birthDate,
-    region: info.value.regionCode,
-    updatedAt: record.updatedAt,
-  };
-}
-
-export type { Domain };

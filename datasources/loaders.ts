@@ -4,13 +4,15 @@
  */
 import DataLoader from 'dataloader';
 import type { Domain } from '../domain/records';
-import type { PersonDoc, RecordDocByDomain } from './models';
+import { DOMAINS } from '../domain/records';
+import type { AnyRecordDoc, PersonRef, RecordDocByDomain } from './models';
+import { personOfRecords } from './persons';
 import type { DataSources } from './index';
 import type { RecordStore } from './record-store';
 
 export interface Loaders {
-  /** person by ID number */
-  person: DataLoader<string, PersonDoc | null>;
+  /** person by ID number: null when no domain has a record of them (uses the record loaders) */
+  person: DataLoader<string, PersonRef | null>;
   /** every record of a person in one domain, newest first */
   records: { [D in Domain]: DataLoader<string, RecordDocByDomain[D][]> };
 }
@@ -24,13 +26,25 @@ export function createLoaders(sources: DataSources): Loaders {
       (ids) => (sources.records[d] as unknown as RecordStore<D>).byIdNumbers(ids),
       { maxBatchSize: MAX_BATCH },
     );
-  return {
-    person: new DataLoader((ids) => sources.persons.byIdNumbers(ids), { maxBatchSize: MAX_BATCH }),
-    records: {
-      DETENTION: byPerson('DETENTION'),
-      PRISON: byPerson('PRISON'),
-      COMMUNITY_CORRECTION: byPerson('COMMUNITY_CORRECTION'),
-      ENFORCEMENT_CASE: byPerson('ENFORCEMENT_CASE'),
-    },
+  const records: Loaders['records'] = {
+    DETENTION: byPerson('DETENTION'),
+    PRISON: byPerson('PRISON'),
+    COMMUNITY_CORRECTION: byPerson('COMMUNITY_CORRECTION'),
+    ENFORCEMENT_CASE: byPerson('ENFORCEMENT_CASE'),
   };
+  // A person is found through the same record loaders a dossier's connections use, so
+  // `person { detentions … }` costs one query per domain, not one more.
+  const person = new DataLoader<string, PersonRef | null>(async (ids) => {
+    const perDomain = await Promise.all(DOMAINS.map((d) => (records[d] as DataLoader<string, AnyRecordDoc[]>).loadMany(ids)));
+    return ids.map((_, i) => {
+      const all: AnyRecordDoc[] = [];
+      for (const lists of perDomain) {
+        const v = lists[i];
+        if (v instanceof Error) return v;
+        all.push(...v);
+      }
+      return personOfRecords(all);
+    });
+  }, { maxBatchSize: MAX_BATCH });
+  return { person, records };
 }

@@ -32,15 +32,18 @@ export interface RecordDocByDomain {
 }
 export type AnyRecordDoc = RecordDocByDomain[Domain];
 
-export interface PersonDoc {
-  _id: Types.ObjectId;
+/**
+ * A person as the graph passes it around. Not stored: built from the ID number (gender, birth date,
+ * household region) and the person's records (the name), so ingest never has a second collection to
+ * keep in step and a person exists exactly when some source has a record of them.
+ */
+export interface PersonRef {
   idNumber: string;
   name: string;
   gender: 'MALE' | 'FEMALE';
   birthDate: string;
   /** household registration: the address code of the ID number */
   region: string;
-  updatedAt: Date;
 }
 
 export type SourceKind = 'HOSTED' | 'REST' | 'GRAPHQL';
@@ -161,16 +164,6 @@ const enforcementSchema = withRecordIndexes(new Schema<EnforcementCaseDoc>({
 enforcementSchema.index({ 'agency.code': 1, eventAt: -1, _id: -1 });
 enforcementSchema.index({ category: 1, eventAt: -1, _id: -1 });
 
-const personSchema = new Schema<PersonDoc>({
-  idNumber: { type: String, required: true },
-  name: { type: String, required: true },
-  gender: String,
-  birthDate: String,
-  region: String,
-  updatedAt: Date,
-}, { ...schemaOptions, collection: 'persons' });
-personSchema.index({ idNumber: 1 }, { unique: true });
-
 const dataSourceSchema = new Schema<DataSourceDoc>({
   name: { type: String, required: true },
   department: unit,
@@ -189,7 +182,6 @@ dataSourceSchema.index({ domain: 1, status: 1 });
 
 /** Every model the hub uses, bound to one connection. */
 export interface Models {
-  Person: Model<PersonDoc>;
   DataSource: Model<DataSourceDoc>;
   records: { [D in Domain]: Model<RecordDocByDomain[D]> };
 }
@@ -199,7 +191,6 @@ export function createModels(connection: Connection = mongoose.connection): Mode
   const model = <T>(name: string, schema: Schema<T>): Model<T> =>
     (connection.models[name] as Model<T> | undefined) ?? connection.model<T>(name, schema);
   return {
-    Person: model('Person', personSchema),
     DataSource: model('DataSource', dataSourceSchema),
     records: {
       DETENTION: model('DetentionRecord', detentionSchema),
@@ -212,7 +203,7 @@ export function createModels(connection: Connection = mongoose.connection): Mode
 
 /** Creates every index (at start; idempotent). Listed in the README. */
 export async function ensureIndexes(models: Models): Promise<void> {
-  const all: Model<any>[] = [models.Person, models.DataSource, ...Object.values(models.records)];
+  const all: Model<any>[] = [models.DataSource, ...Object.values(models.records)];
   for (const m of all) {
     await m.createCollection().catch(() => undefined);
     await m.createIndexes();

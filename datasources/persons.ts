@@ -1,15 +1,24 @@
-/** Persons (当事人): one document per ID number, kept current by ingest. */
-import type { Models, PersonDoc } from './models';
-import { ONE_BATCH } from './record-store';
+/** Persons (当事人), derived from the ID number and the person's records. */
+import { parseIdNumber } from '../domain/id-number';
+import type { AnyRecordDoc, PersonRef } from './models';
 
-export class PersonStore {
-  constructor(private readonly models: Models) {}
+/** The person a record is about, as that record names them. */
+export function personOfRecord(record: Pick<AnyRecordDoc, 'idNumber' | 'name'>): PersonRef {
+  const info = parseIdNumber(record.idNumber);
+  // Stored ID numbers were validated at ingest; a failure here means the store was edited by hand.
+  if (!info.ok) throw new Error(`record with ID number ${record.idNumber.slice(0, 6)}… failed re-validation: ${info.reason}`);
+  return {
+    idNumber: info.value.idNumber,
+    name: record.name,
+    gender: info.value.gender,
+    birthDate: info.value.birthDate,
+    region: info.value.regionCode,
+  };
+}
 
-  /** The persons of these ID numbers in key order, `null` for an unknown one (for DataLoader). */
-  async byIdNumbers(idNumbers: readonly string[]): Promise<(PersonDoc | null)[]> {
-    // driver collection: see RecordStore on sanitizeFilter
-    const rows = await this.models.Person.collection.find({ idNumber: { $in: [...idNumbers] } }, { batchSize: ONE_BATCH }).toArray() as PersonDoc[];
-    const byId = new Map(rows.map((p) => [p.idNumber, p]));
-    return idNumbers.map((id) => byId.get(id) ?? null);
-  }
+/** The person behind a set of records (any domain): named as the most recently updated record names them. */
+export function personOfRecords(records: readonly AnyRecordDoc[]): PersonRef | null {
+  let newest: AnyRecordDoc | undefined;
+  for (const r of records) if (!newest || r.updatedAt > newest.updatedAt) newest = r;
+  return newest ? personOfRecord(newest) : null;
 }

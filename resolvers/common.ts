@@ -2,9 +2,9 @@
 import type { Domain } from '../domain/records';
 import { regionName } from '../domain/regions';
 import type { Context } from '../datasources/context';
-import type { AnyRecordDoc, PersonDoc } from '../datasources/models';
+import type { AnyRecordDoc, PersonRef } from '../datasources/models';
+import { personOfRecord } from '../datasources/persons';
 import { encodeCursor, pageOf, pageSize, type Page, type Sortable } from '../datasources/pagination';
-import { parseIdNumber } from '../domain/id-number';
 import type { GqlResolvers as Resolvers } from './__generated__/types';
 
 export const commonResolvers: Resolvers = {
@@ -34,28 +34,13 @@ function domainOf(record: AnyRecordDoc): Domain {
   return 'ENFORCEMENT_CASE';
 }
 
-/** The person a record is about; a record always has one, even before its person document exists. */
-export async function personOfRecord(record: AnyRecordDoc, ctx: Context): Promise<PersonDoc> {
-  const person = await ctx.loaders.person.load(record.idNumber);
-  if (person) return person;
-  const info = parseIdNumber(record.idNumber);
-  return {
-    _id: record._id,
-    idNumber: record.idNumber,
-    name: record.name,
-    gender: info.ok ? info.value.gender : 'MALE',
-    birthDate: info.ok ? info.value.birthDate : '',
-    region: info.ok ? info.value.regionCode : record.region,
-    updatedAt: record.updatedAt,
-  };
-}
-
 /** Field resolvers of the `Record` interface, the same for the four record types. */
 export function recordFields<T extends AnyRecordDoc>(domain: Domain) {
   return {
     id: (r: T) => r._id.toHexString(),
     domain: () => domain,
-    person: (r: T, _a: unknown, ctx: Context) => personOfRecord(r, ctx),
+    // The person as this record names them: no store round trip for a list page's persons.
+    person: (r: T) => personOfRecord(r),
     region: (r: T) => r.region,
     source: (r: T, _a: unknown, ctx: Context) => {
       const source = ctx.sources.registry.get(r.sourceId);
@@ -79,7 +64,7 @@ export function connectionFields<T extends Sortable>() {
 
 /** A `Person` connection of one domain: the person's records from the batched loader, paged in memory. */
 export function personConnection<D extends Domain>(domain: D) {
-  return async (person: PersonDoc, args: { first?: number | null; after?: string | null }, ctx: Context) => {
+  return async (person: PersonRef, args: { first?: number | null; after?: string | null }, ctx: Context) => {
     const first = pageSize(args.first, ctx.limits.maxPageSize);
     const records = await ctx.loaders.records[domain].load(person.idNumber);
     return pageOf(records as AnyRecordDoc[], first, args.after) as never;

@@ -9,7 +9,9 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Express } from 'express';
-import type { Connection } from 'mongoose';
+import type { Connection, Model } from 'mongoose';
+import type { Domain } from '../domain/records';
+import type { AnyRecordDoc } from '../datasources/models';
 import type { Context, Limits } from '../datasources/context';
 import { createDataSources, type DataSources } from '../datasources';
 import { createLoaders } from '../datasources/loaders';
@@ -50,6 +52,28 @@ export function loadTypeDefs(): string {
 }
 
 const VERSION: string = JSON.parse(fs.readFileSync(path.join(projectRoot, 'package.json'), 'utf8')).version;
+
+/**
+ * An ID number to show in examples: a person with records in all four domains when the first few
+ * hundred prison records have one, else any person. Four small queries, once.
+ */
+export async function firstPersonId(sources: DataSources): Promise<string | undefined> {
+  const model = (d: Domain) => sources.models.records[d] as unknown as Model<AnyRecordDoc>;
+  const candidates = (await model('PRISON').find({}, { idNumber: 1 }).sort({ _id: 1 }).limit(300).lean()).map((r) => r.idNumber);
+  let pool = candidates;
+  for (const d of ['COMMUNITY_CORRECTION', 'DETENTION', 'ENFORCEMENT_CASE'] as const) {
+    if (pool.length === 0) break;
+    const found = await model(d).collection.distinct('idNumber', { idNumber: { $in: pool } });
+    pool = pool.filter((id) => found.includes(id));
+  }
+  if (pool.length > 0) return pool[0];
+  if (candidates.length > 0) return candidates[0];
+  for (const d of ['DETENTION', 'COMMUNITY_CORRECTION', 'ENFORCEMENT_CASE'] as const) {
+    const r = await model(d).findOne({}, { idNumber: 1 }).lean();
+    if (r) return r.idNumber;
+  }
+  return undefined;
+}
 
 export async function createHub(options: HubOptions): Promise<Hub> {
   const { connection, logger } = options;
@@ -96,7 +120,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
 
   let exampleId: string | undefined;
   app.use(ideRouter(GRAPHQL_PATH, async () => {
-    exampleId ??= (await models.Person.findOne({}, { idNumber: 1 }).sort({ _id: 1 }).lean())?.idNumber;
+    exampleId ??= await firstPersonId(sources);
     return exampleId;
   }));
 

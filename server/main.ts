@@ -7,7 +7,7 @@ import { loadConfig } from './config';
 import { createLogger } from './logger';
 import { startEmbeddedStore, type EmbeddedStore, MissingFerretDBError } from './embedded-store';
 import { connectStore } from './store';
-import { createHub, GRAPHQL_PATH } from './app';
+import { createHub, firstPersonId, GRAPHQL_PATH } from './app';
 import { seedDemoData } from './seed-runner';
 
 async function main(): Promise<void> {
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
     registryRefreshMs: config.REGISTRY_REFRESH_MS,
   });
 
-  if (config.SEED_ON_EMPTY && (await hub.sources.models.Person.estimatedDocumentCount()) === 0) {
+  if (config.SEED_ON_EMPTY && !(await firstPersonId(hub.sources))) {
     process.stdout.write(`The store is empty: generating the demo data set (${config.SEED_PERSONS} persons, seed ${config.SEED}).\n`);
     await seedDemoData(hub.sources, { persons: config.SEED_PERSONS, seed: config.SEED, progress: true });
     await hub.sources.registry.load();
@@ -53,13 +53,13 @@ async function main(): Promise<void> {
   const { port } = server.address() as AddressInfo;
   const host = config.HOST === '0.0.0.0' || config.HOST === '127.0.0.1' ? 'localhost' : config.HOST;
   const url = `http://${host}:${port}${GRAPHQL_PATH}`;
-  const example = await hub.sources.models.Person.findOne({}, { idNumber: 1 }).sort({ _id: 1 }).lean();
+  const exampleId = await firstPersonId(hub.sources);
   process.stdout.write([
     '',
     `Hub ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${url}  (store: ${embedded ? `embedded FerretDB, ${config.dataDir}` : 'MONGODB_URI'})`,
     `Open it in a browser for the IDE, or try:`,
     `  curl -s ${url} -H 'content-type: application/json' \\`,
-    `    -d '{"query":"{ person(idNumber: \\"${example?.idNumber ?? '50010119900101123X'}\\") { name detentions { totalCount } imprisonments { totalCount } corrections { totalCount } enforcementCases { totalCount } } }"}'`,
+    `    -d '{"query":"{ person(idNumber: \\"${exampleId ?? '50010119900101123X'}\\") { name detentions { totalCount } imprisonments { totalCount } corrections { totalCount } enforcementCases { totalCount } } }"}'`,
     '',
   ].join('\n'));
   logger.info({ url }, 'hub listening');

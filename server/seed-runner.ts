@@ -1,0 +1,34 @@
+/** Runs the demo seed with a progress bar on the terminal (or a line per 10 % when not a TTY). */
+import { SingleBar, Presets } from 'cli-progress';
+import type { DataSources } from '../datasources';
+import { seed, type SeedProgress } from '../datasources/seed';
+
+export async function seedDemoData(
+  sources: DataSources,
+  options: { persons: number; seed: number; progress: boolean; today?: Date },
+): Promise<SeedProgress> {
+  const started = Date.now();
+  const tty = options.progress && process.stdout.isTTY;
+  const bar = tty ? new SingleBar({ format: 'seeding [{bar}] {percentage}% | {value}/{total} persons | {records} records | {eta}s left' }, Presets.shades_classic) : undefined;
+  bar?.start(options.persons, 0, { records: 0 });
+  let lastTenth = -1;
+  const result = await seed(sources, {
+    persons: options.persons,
+    seed: options.seed,
+    today: options.today ?? new Date(),
+    onProgress: (p) => {
+      bar?.update(p.persons, { records: p.records });
+      const tenth = Math.floor((p.persons / options.persons) * 10);
+      if (!tty && options.progress && tenth !== lastTenth) {
+        lastTenth = tenth;
+        process.stdout.write(`seeding: ${p.persons}/${options.persons} persons, ${p.records} records\n`);
+      }
+    },
+  });
+  bar?.stop();
+  if (options.progress) {
+    const s = ((Date.now() - started) / 1000).toFixed(1);
+    process.stdout.write(`seeded ${result.persons} persons, ${result.records} records in ${s} s: ${result.result.accepted} accepted, ${result.result.unchanged} unchanged, ${result.result.rejected.length} rejected\n`);
+  }
+  return result;
+}
