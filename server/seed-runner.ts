@@ -2,6 +2,7 @@
 import { SingleBar, Presets } from 'cli-progress';
 import type { DataSources } from '../datasources';
 import { seed, type SeedProgress } from '../datasources/seed';
+import { syntheticReport } from '../domain/synthetic';
 
 export async function seedDemoData(
   sources: DataSources,
@@ -12,10 +13,11 @@ export async function seedDemoData(
   const bar = tty ? new SingleBar({ format: 'seeding [{bar}] {percentage}% | {value}/{total} persons | {records} records | {eta}s left' }, Presets.shades_classic) : undefined;
   bar?.start(options.persons, 0, { records: 0 });
   let lastTenth = -1;
+  const today = options.today ?? new Date();
   const result = await seed(sources, {
     persons: options.persons,
     seed: options.seed,
-    today: options.today ?? new Date(),
+    today,
     onProgress: (p) => {
       bar?.update(p.persons, { records: p.records });
       const tenth = Math.floor((p.persons / options.persons) * 10);
@@ -29,6 +31,11 @@ export async function seedDemoData(
   if (options.progress) {
     const s = ((Date.now() - started) / 1000).toFixed(1);
     process.stdout.write(`seeded ${result.persons} persons, ${result.records} records in ${s} s: ${result.result.accepted} accepted, ${result.result.unchanged} unchanged, ${result.result.rejected.length} rejected\n`);
+    // What the supervision rules should find in this data set (one finding per planted case).
+    const report = syntheticReport({ persons: options.persons, seed: options.seed, today });
+    const records = Object.entries(report.records).map(([d, n]) => `${d} ${n}`).join(', ');
+    process.stdout.write(`records by domain: ${records}; persons in all four domains: ${report.crossDomainPersons}\n`);
+    process.stdout.write(`planted irregularities: ${Object.entries(report.planted).map(([r, n]) => `${r} ${n}`).join(', ')}\n`);
   }
   return result;
 }
