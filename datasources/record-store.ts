@@ -102,8 +102,11 @@ export class RecordStore<D extends Domain, F extends CommonFilter = CommonFilter
 
   /** Every record of these persons, newest first, grouped in key order (for DataLoader). */
   async byIdNumbers(idNumbers: readonly string[]): Promise<RecordDocByDomain[D][][]> {
+    // One person (the common dossier): plain equality, which FerretDB's PostgreSQL backend pushes
+    // down to SQL; `$in` it evaluates after reading the collection. MongoDB serves both from the index.
+    const filter = idNumbers.length === 1 ? { idNumber: idNumbers[0] } : { idNumber: { $in: [...idNumbers] } };
     const rows = await this.collection
-      .find({ idNumber: { $in: [...idNumbers] } }, { sort: { eventAt: -1, _id: -1 }, batchSize: ONE_BATCH })
+      .find(filter, { sort: { eventAt: -1, _id: -1 }, batchSize: ONE_BATCH })
       .toArray() as RecordDocByDomain[D][];
     const byId = new Map<string, RecordDocByDomain[D][]>();
     for (const row of rows) {
