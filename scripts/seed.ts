@@ -14,6 +14,7 @@ import { connectStore } from '../server/store';
 import { createDataSources } from '../datasources';
 import { createModels, ensureIndexes } from '../datasources/models';
 import { seedDemoData } from '../server/seed-runner';
+import { chooseEmbeddedBackend } from '../server/embedded-backend';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -44,7 +45,9 @@ async function main(): Promise<void> {
       uri = `mongodb://127.0.0.1:${config.FERRETDB_PORT}/`;
       process.stdout.write(`using the running hub's embedded store on port ${config.FERRETDB_PORT}\n`);
     } else {
-      embedded = await startEmbeddedStore({ bin: config.ferretdbBin, port: config.FERRETDB_PORT, dataDir: config.dataDir, logger });
+      embedded = await startEmbeddedStore({
+        bin: config.ferretdbBin, port: config.FERRETDB_PORT, dataDir: config.dataDir, logger, ...(await chooseEmbeddedBackend(config)),
+      });
       uri = embedded.uri;
     }
   }

@@ -9,6 +9,7 @@ import { startEmbeddedStore, type EmbeddedStore, MissingFerretDBError } from './
 import { connectStore } from './store';
 import { createHub, firstPersonId, GRAPHQL_PATH } from './app';
 import { seedDemoData } from './seed-runner';
+import { chooseEmbeddedBackend, redactUrl } from './embedded-backend';
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -17,12 +18,17 @@ async function main(): Promise<void> {
 
   let embedded: EmbeddedStore | undefined;
   let uri = config.MONGODB_URI;
+  let storeLabel = 'MONGODB_URI';
   if (!uri) {
     try {
+      const backend = await chooseEmbeddedBackend(config);
       embedded = await startEmbeddedStore({
-        bin: config.ferretdbBin, port: config.FERRETDB_PORT, dataDir: config.dataDir, handler: 'sqlite',
-        logger: logger.child({ component: 'ferretdb' }),
+        bin: config.ferretdbBin, port: config.FERRETDB_PORT, dataDir: config.dataDir,
+        logger: logger.child({ component: 'ferretdb' }), ...backend,
       });
+      storeLabel = backend.handler === 'postgresql'
+        ? `embedded FerretDB on PostgreSQL (${redactUrl(backend.postgresUrl!)})`
+        : `embedded FerretDB on SQLite (${config.dataDir})`;
     } catch (err) {
       if (err instanceof MissingFerretDBError) { process.stderr.write(`${err.message}\n`); process.exit(1); }
       throw err;
@@ -56,7 +62,7 @@ async function main(): Promise<void> {
   const exampleId = await firstPersonId(hub.sources);
   process.stdout.write([
     '',
-    `Hub ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${url}  (store: ${embedded ? `embedded FerretDB, ${config.dataDir}` : 'MONGODB_URI'})`,
+    `Hub ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${url}  (store: ${storeLabel})`,
     `Open it in a browser for the IDE, or try:`,
     `  curl -s ${url} -H 'content-type: application/json' \\`,
     `    -d '{"query":"{ person(idNumber: \\"${exampleId ?? '50010119900101123X'}\\") { name detentions { totalCount } imprisonments { totalCount } corrections { totalCount } enforcementCases { totalCount } } }"}'`,
