@@ -82,6 +82,8 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions): Promise
     if (!options.postgresUrl) throw new Error('postgresUrl is required for the PostgreSQL backend');
     args.push(`--postgresql-url=${options.postgresUrl}`);
   }
+  const pidFile = path.join(stateDir, 'ferretdb.pid');
+  await stopStale(pidFile, stateDir, logger);
   if (await isPortOpen(port)) {
     throw new Error(`port ${port} on 127.0.0.1 is already in use: is another hub running? Set FERRETDB_PORT to another port, or MONGODB_URI to use that store.`);
   }
@@ -96,6 +98,7 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions): Promise
     stderrTail = '';
     const proc = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     child = proc;
+    if (proc.pid) fs.writeFileSync(pidFile, String(proc.pid));
     proc.stderr?.on('data', (chunk: Buffer) => { stderrTail = (stderrTail + chunk.toString()).slice(-4000); });
     proc.once('exit', (code, signal) => {
       if (child === proc) child = undefined;
@@ -107,7 +110,9 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions): Promise
     const deadline = Date.now() + 20_000;
     while (Date.now() < deadline) {
       if (proc.exitCode !== null) throw new Error(`FerretDB exited with code ${proc.exitCode}: ${stderrTail.trim().slice(-1000)}`);
-      if (await isPortOpen(port)) { restarts = 0; return; }
+      const pidFile = path.join(stateDir, 'ferretdb.pid');
+  await stopStale(pidFile, stateDir, logger);
+  if (await isPortOpen(port)) { restarts = 0; return; }
       await new Promise((r) => setTimeout(r, 50));
     }
     proc.kill('SIGKILL');
@@ -129,8 +134,31 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions): Promise
   return {
     uri: `mongodb://127.0.0.1:${port}/`,
     port,
-    stop: async () => { stopping = true; await terminate('SIGTERM'); },
+    stop: async () => { stopping = true; await terminate('SIGTERM'); fs.rmSync(pidFile, { force: true }); },
     kill: async () => { killed = true; await terminate('SIGKILL'); },
     restart: async () => { killed = false; await launch(); },
   };
+}
+
+/**
+ * A FerretDB left running by a hub that was killed (SIGKILL gives it no chance to stop its child)
+ * still holds the port and the data folder: stop it, but only if it is our FerretDB on our folder.
+ */
+async function stopStale(pidFile: string, stateDir: string, logger?: Logger): Promise<void> {
+  let pid: number;
+  try { pid = Number(fs.readFileSync(pidFile, 'utf8')); } catch { return; }
+  let cmdline = '';
+  try { cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8'); } catch { /* not running (or not Linux) */ }
+  if (!cmdline.includes('ferretdb') || !cmdline.includes(`--state-dir=${stateDir}`)) {
+    fs.rmSync(pidFile, { force: true });
+    return;
+  }
+  logger?.warn({ pid }, 'stopping a FerretDB left running by an earlier hub');
+  process.kill(pid, 'SIGTERM');
+  for (let i = 0; i < 100; i++) {
+    try { process.kill(pid, 0); } catch { fs.rmSync(pidFile, { force: true }); return; }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  process.kill(pid, 'SIGKILL');
+  fs.rmSync(pidFile, { force: true });
 }

@@ -75,7 +75,10 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    // Whatever hangs, the process ends within 10 s; the embedded store is stopped in every case.
+    setTimeout(() => { void embedded?.kill().finally(() => process.exit(1)); }, 10_000).unref();
     server.close();
+    server.closeAllConnections();
     await hub.stop().catch(() => undefined);
     await connection.close().catch(() => undefined);
     await embedded?.stop();
