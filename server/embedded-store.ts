@@ -65,6 +65,7 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions): Promise
   if (!fs.existsSync(bin)) throw new MissingFerretDBError(bin);
   const handler = options.handler ?? 'sqlite';
   const stateDir = options.dataDir ?? fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'ferretdb-state-'));
+  fs.mkdirSync(stateDir, { recursive: true });
   const args = [
     `--handler=${handler}`,
     `--listen-addr=127.0.0.1:${port}`,
