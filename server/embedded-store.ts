@@ -111,9 +111,7 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions): Promise
     const deadline = Date.now() + 20_000;
     while (Date.now() < deadline) {
       if (proc.exitCode !== null) throw new Error(`FerretDB exited with code ${proc.exitCode}: ${stderrTail.trim().slice(-1000)}`);
-      const pidFile = path.join(stateDir, 'ferretdb.pid');
-  await stopStale(pidFile, stateDir, logger);
-  if (await isPortOpen(port)) { restarts = 0; return; }
+      if (await isPortOpen(port)) { restarts = 0; return; }
       await new Promise((r) => setTimeout(r, 50));
     }
     proc.kill('SIGKILL');
