@@ -86,6 +86,7 @@ function withRecordIndexes<T>(schema: Schema<T>): Schema<T> {
   // Lists: sorted by eventAt desc then id, optionally narrowed by jurisdiction or source.
   schema.index({ eventAt: -1, _id: -1 });
   schema.index({ regionPath: 1, eventAt: -1, _id: -1 });
+  schema.index({ region: 1, eventAt: -1, _id: -1 });
   schema.index({ sourceId: 1, eventAt: -1, _id: -1 });
   return schema;
 }

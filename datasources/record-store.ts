@@ -36,7 +36,12 @@ export function commonQuery(filter: CommonFilter | null | undefined): Record<str
     filter.regions.forEach((r, i) => {
       if (!isRegionPrefix(r)) throw badInput(`filter.regions[${i}]`, `must be a 2-, 4- or 6-digit region code prefix, got "${r}"`);
     });
-    query.regionPath = { $in: [...filter.regions] };
+    const codes = filter.regions.every((r) => r.length === 6);
+    // Whole district codes: equality on the scalar `region`, which FerretDB's PostgreSQL backend
+    // pushes down to SQL (it reads the whole collection for `$in` or array fields). Prefixes: regionPath.
+    if (codes && filter.regions.length === 1) query.region = filter.regions[0];
+    else if (codes) query.region = { $in: [...filter.regions] };
+    else query.regionPath = { $in: [...filter.regions] };
   }
   if (filter.sourceIds && filter.sourceIds.length > 0) {
     query.sourceId = {

@@ -6,9 +6,25 @@ function bad(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
 }
 
-function literalString(ast: ValueNode, type: string): string {
-  if (ast.kind !== Kind.STRING) throw bad(`${type} must be a string`);
-  return ast.value;
+/**
+ * Thrown from `parseLiteral`. A plain Error, not a GraphQLError, so that graphql-js wraps it with
+ * the literal's location and the expected type ("Expected value of type "IdNumber!", found …; …");
+ * formatError then names the argument and sets BAD_USER_INPUT from `extensions`.
+ */
+export class ScalarLiteralError extends Error {
+  readonly extensions = { code: 'BAD_USER_INPUT' };
+}
+
+/** Runs a parser on a literal, turning its error into a ScalarLiteralError. */
+function literal<T>(parse: (value: unknown) => T) {
+  return (ast: ValueNode): T => {
+    if (ast.kind !== Kind.STRING) throw new ScalarLiteralError('must be a string');
+    try {
+      return parse(ast.value);
+    } catch (e) {
+      throw new ScalarLiteralError((e as Error).message);
+    }
+  };
 }
 
 const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -30,7 +46,7 @@ export const DateTime = new GraphQLScalarType<Date, string>({
     return d.toISOString();
   },
   parseValue: parseDateTime,
-  parseLiteral: (ast) => parseDateTime(literalString(ast, 'DateTime')),
+  parseLiteral: literal(parseDateTime),
 });
 
 function parseDate(value: unknown): string {
@@ -46,7 +62,7 @@ export const DateScalar = new GraphQLScalarType<string, string>({
   name: 'Date',
   serialize: (value) => (value instanceof Date ? value.toISOString().slice(0, 10) : String(value)),
   parseValue: parseDate,
-  parseLiteral: (ast) => parseDate(literalString(ast, 'Date')),
+  parseLiteral: literal(parseDate),
 });
 
 function parseId(value: unknown): string {
@@ -60,7 +76,7 @@ export const IdNumber = new GraphQLScalarType<string, string>({
   name: 'IdNumber',
   serialize: (value) => String(value),
   parseValue: parseId,
-  parseLiteral: (ast) => parseId(literalString(ast, 'IdNumber')),
+  parseLiteral: literal(parseId),
 });
 
 function literalToJson(ast: ValueNode, variables?: Record<string, unknown> | null): unknown {

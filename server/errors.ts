@@ -25,7 +25,12 @@ export function createFormatError(logger: Logger, exposeDetails: boolean) {
     // A scalar (IdNumber, Date …) rejected a literal during validation: that is bad user input.
     const causeCode = original?.originalError?.extensions?.code ?? original?.extensions?.code;
     if (code === 'GRAPHQL_VALIDATION_FAILED' && causeCode === 'BAD_USER_INPUT') {
-      return { ...formatted, extensions: { ...formatted.extensions, code: 'BAD_USER_INPUT' } };
+      const field = literalField(original);
+      return {
+        ...formatted,
+        message: field ? `${field}: ${formatted.message}` : formatted.message,
+        extensions: { ...formatted.extensions, code: 'BAD_USER_INPUT', ...(field ? { field } : {}) },
+      };
     }
     if (code && CLIENT_CODES.has(code)) {
       if (exposeDetails) return formatted;
@@ -40,4 +45,17 @@ export function createFormatError(logger: Logger, exposeDetails: boolean) {
       extensions: { code: 'INTERNAL_SERVER_ERROR' },
     };
   };
+}
+
+/**
+ * The argument or input field a rejected literal was given for: the last `name:` before the literal
+ * in the document (`person(idNumber: "…")` → `idNumber`; `filter: { eventTo: "…" }` → `eventTo`).
+ */
+function literalField(error: { source?: { body: string }; positions?: readonly number[] } | undefined): string | undefined {
+  const body = error?.source?.body;
+  const at = error?.positions?.[0];
+  if (!body || at === undefined) return undefined;
+  const before = body.slice(Math.max(0, at - 2000), at);
+  const names = [...before.matchAll(/([_A-Za-z][_0-9A-Za-z]*)\s*:/g)];
+  return names.length > 0 ? names[names.length - 1][1] : undefined;
 }

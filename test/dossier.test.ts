@@ -62,8 +62,10 @@ describe('person dossiers over the real store and HTTP', () => {
 
   it('rejects a bad check character as BAD_USER_INPUT in an inline argument too', async () => {
     const { body } = await t.gql('{ person(idNumber: "500101199001011234") { name } }');
-    expect(body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
-    expect(body.errors[0].message).toContain('check character should be X, got 4');
+    expect(body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'idNumber' });
+    expect(body.errors[0].message).toBe('idNumber: Expected value of type "IdNumber!", found "500101199001011234"; IdNumber 500101199001011234: check character should be X, got 4');
+    const filter = await t.gql('{ detentionRecords(filter: { regions: ["50"], eventTo: "2024-13-01T00:00:00Z" }) { totalCount } }');
+    expect(filter.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'eventTo' });
   });
 
   it('serves many dossiers in the order asked, null for unknown persons', async () => {
