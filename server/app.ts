@@ -54,25 +54,31 @@ export function loadTypeDefs(): string {
 const VERSION: string = JSON.parse(fs.readFileSync(path.join(projectRoot, 'package.json'), 'utf8')).version;
 
 /**
- * An ID number to show in examples: a person with records in all four domains when the first few
- * hundred prison records have one, else any person. Four small queries, once.
+ * An ID number to show in examples: a person with records in all four domains among the first
+ * few dozen prison records, else any person. Equality lookups only (cheap on every store).
  */
 export async function firstPersonId(sources: DataSources): Promise<string | undefined> {
   const model = (d: Domain) => sources.models.records[d] as unknown as Model<AnyRecordDoc>;
-  const candidates = (await model('PRISON').find({}, { idNumber: 1 }).sort({ _id: 1 }).limit(300).lean()).map((r) => r.idNumber);
-  let pool = candidates;
-  for (const d of ['COMMUNITY_CORRECTION', 'DETENTION', 'ENFORCEMENT_CASE'] as const) {
-    if (pool.length === 0) break;
-    const found = await model(d).collection.distinct('idNumber', { idNumber: { $in: pool } });
-    pool = pool.filter((id) => found.includes(id));
+  const candidates = (await model('PRISON').find({}, { idNumber: 1 }).limit(40).lean()).map((r) => r.idNumber);
+  for (const id of candidates) {
+    const found = await Promise.all((['DETENTION', 'COMMUNITY_CORRECTION', 'ENFORCEMENT_CASE'] as const)
+      .map((d) => model(d).exists({ idNumber: id })));
+    if (found.every(Boolean)) return id;
   }
-  if (pool.length > 0) return pool[0];
   if (candidates.length > 0) return candidates[0];
   for (const d of ['DETENTION', 'COMMUNITY_CORRECTION', 'ENFORCEMENT_CASE'] as const) {
     const r = await model(d).findOne({}, { idNumber: 1 }).lean();
     if (r) return r.idNumber;
   }
   return undefined;
+}
+
+/** Whether the store holds no record at all (then `npm start` seeds the demo data). */
+export async function storeIsEmpty(sources: DataSources): Promise<boolean> {
+  for (const m of Object.values(sources.models.records) as Model<AnyRecordDoc>[]) {
+    if (await m.exists({})) return false;
+  }
+  return true;
 }
 
 export async function createHub(options: HubOptions): Promise<Hub> {

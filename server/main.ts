@@ -7,7 +7,7 @@ import { loadConfig } from './config';
 import { createLogger } from './logger';
 import { startEmbeddedStore, type EmbeddedStore, MissingFerretDBError } from './embedded-store';
 import { connectStore } from './store';
-import { createHub, firstPersonId, GRAPHQL_PATH } from './app';
+import { createHub, firstPersonId, GRAPHQL_PATH, storeIsEmpty } from './app';
 import { seedDemoData } from './seed-runner';
 import { chooseEmbeddedBackend, redactUrl } from './embedded-backend';
 
@@ -48,7 +48,7 @@ async function main(): Promise<void> {
     registryRefreshMs: config.REGISTRY_REFRESH_MS,
   });
 
-  if (config.SEED_ON_EMPTY && !(await firstPersonId(hub.sources))) {
+  if (config.SEED_ON_EMPTY && (await storeIsEmpty(hub.sources))) {
     process.stdout.write(`The store is empty: generating the demo data set (${config.SEED_PERSONS} persons, seed ${config.SEED}).\n`);
     await seedDemoData(hub.sources, { persons: config.SEED_PERSONS, seed: config.SEED, progress: true });
     await hub.sources.registry.load();
@@ -77,11 +77,15 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     // Whatever hangs, the process ends within 10 s; the embedded store is stopped in every case.
     setTimeout(() => { void embedded?.kill().finally(() => process.exit(1)); }, 10_000).unref();
+    const t0 = Date.now();
     server.close();
     server.closeAllConnections();
     await hub.stop().catch(() => undefined);
+    logger.debug({ ms: Date.now() - t0 }, 'graphql stopped');
     await connection.close().catch(() => undefined);
+    logger.debug({ ms: Date.now() - t0 }, 'store connection closed');
     await embedded?.stop();
+    logger.info({ ms: Date.now() - t0 }, 'stopped');
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
