@@ -102,6 +102,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    // main.ts owns SIGINT/SIGTERM: it stops HTTP, Apollo, the store connection and the embedded store in order.
+    stopOnTerminationSignals: false,
     formatError: createFormatError(logger.child({ component: 'graphql' }), !options.production),
     plugins: [ApolloServerPluginLandingPageDisabled(), metrics.plugin],
   });
