@@ -44,8 +44,11 @@ export type GqlCaseTransfer = {
   __typename?: 'CaseTransfer';
   /** When the agency decided to transfer. */
   decidedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** When the police decided (公安立案决定日期). */
   policeDecidedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The police's decision whether to open a criminal case; null until recorded. */
   policeDecision?: Maybe<GqlPoliceDecision>;
+  /** The police organ that received the case (接收机关). */
   receivingAuthority?: Maybe<Scalars['String']['output']>;
   /** When the case handler reported it to the agency head. */
   reportedAt?: Maybe<Scalars['DateTime']['output']>;
@@ -56,98 +59,139 @@ export type GqlCaseTransfer = {
 /** A community-correction subject's record (社区矫正对象记录). */
 export type GqlCommunityCorrection = GqlRecord & {
   __typename?: 'CommunityCorrection';
+  /** Kind of subject (矫正类别). */
   correctionType: GqlCorrectionType;
+  /** The record's domain; always `COMMUNITY_CORRECTION` for this type. */
   domain: GqlDomain;
+  /** Last day of the correction period (矫正期满日). */
   endDate: Scalars['Date']['output'];
+  /** When the thing happened: admission, decision, filing. */
   eventAt: Scalars['DateTime']['output'];
+  /** The department's own id for the record. */
   externalId: Scalars['String']['output'];
+  /** The hub's id for the record. */
   id: Scalars['ID']['output'];
-  /** 判决、裁定生效日. */
+  /** The day the judgment or ruling took effect (判决、裁定生效日); the 10-day reporting period runs from it. */
   judgmentEffectiveAt: Scalars['Date']['output'];
-  /** Last check-in (最近报告/签到). */
+  /** Last check-in (最近报告/签到); null when none is recorded. */
   lastCheckInAt?: Maybe<Scalars['DateTime']['output']>;
   /** The correction office (社区矫正机构). */
   office: GqlUnit;
+  /** The person the record is about (for enforcement cases against a company: its legal representative). */
   person: GqlPerson;
+  /** When the hub received this version. */
   recordedAt: Scalars['DateTime']['output'];
+  /** The responsible district (the region whose organs handle the matter). */
   region: GqlRegion;
   /** When the subject reported (报到); null when never. */
   reportedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The registered data source that delivered the record. */
   source: GqlDataSource;
+  /** First day of the correction period (矫正期起始日). */
   startDate: Scalars['Date']['output'];
+  /** State of the correction (矫正状态). */
   status: GqlCorrectionStatus;
+  /** How closely the subject is supervised (管理等级). */
   supervisionLevel: GqlSupervisionLevel;
+  /** When the correction was ended (解除/终止矫正); null while it runs. */
   terminatedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The department's version stamp; the newer version wins. */
   updatedAt: Scalars['DateTime']['output'];
+  /** Breaches of supervision rules and their sanctions (违规及处理); empty when none. */
   violations: Array<GqlCorrectionViolation>;
 };
 
+/** A page of community-correction records (Relay connection), newest event first. */
 export type GqlCommunityCorrectionConnection = {
   __typename?: 'CommunityCorrectionConnection';
+  /** The records of this page, with their cursors. */
   edges: Array<GqlCommunityCorrectionEdge>;
+  /** Whether more records follow, and the cursor to ask for them. */
   pageInfo: GqlPageInfo;
+  /** How many records match in all (the filter, or the person's whole list), not only this page. */
   totalCount: Scalars['Int']['output'];
 };
 
+/** One community-correction record in a list, with its cursor. */
 export type GqlCommunityCorrectionEdge = {
   __typename?: 'CommunityCorrectionEdge';
+  /** Opaque position of this record; pass it as `after` to continue after it. */
   cursor: Scalars['String']['output'];
+  /** The record. */
   node: GqlCommunityCorrection;
 };
 
 /** A sentence reduction (减刑). */
 export type GqlCommutation = {
   __typename?: 'Commutation';
+  /** Day of the court's ruling (减刑裁定日). */
   decidedAt: Scalars['Date']['output'];
+  /** Months taken off the term. */
   months: Scalars['Int']['output'];
 };
 
 /** The company involved, when the case is against one; the person is then its legal representative. */
 export type GqlCompany = {
   __typename?: 'Company';
-  /** 统一社会信用代码. */
+  /** Unified social credit code (统一社会信用代码); null when not recorded. */
   creditCode?: Maybe<Scalars['String']['output']>;
+  /** Company name (单位名称). */
   name: Scalars['String']['output'];
 };
 
+/**
+ * Conditions on community-correction records. All given conditions must hold; a list field matches
+ * any of its values; an omitted field or empty list does not filter.
+ */
 export type GqlCorrectionFilter = {
+  /** Kinds of subject; matches any of them. */
   correctionTypes?: InputMaybe<Array<GqlCorrectionType>>;
+  /** Only records whose `eventAt` is at or after this instant. */
   eventFrom?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Only records whose `eventAt` is before this instant (exclusive); when both are given, must be later than `eventFrom`. */
   eventTo?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Only this person's records (resident ID number). */
   idNumber?: InputMaybe<Scalars['IdNumber']['input']>;
-  /** Correction-office codes. */
+  /** Correction-office codes (`office.code`); matches any of them. */
   officeCodes?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Region-code prefixes of the responsible district (`region`): `50` the city, `5001`, `500101` one district; matches any of them. */
   regions?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Data source ids (`DataSource.id`); matches any of them. */
   sourceIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Correction states; matches any of them. */
   statuses?: InputMaybe<Array<GqlCorrectionStatus>>;
 };
 
+/** State of a community correction (矫正状态). */
 export type GqlCorrectionStatus =
-  /** 脱管. */
+  /** Absconded: lost to supervision (脱管). */
   | 'ABSCONDED'
-  /** 在矫. */
+  /** Under correction (在矫). */
   | 'ACTIVE'
-  /** 撤销缓刑/假释, 收监. */
+  /** Probation or parole revoked and the subject committed to prison (撤销缓刑/假释, 收监). */
   | 'REVOKED'
-  /** 解除矫正. */
+  /** Correction ended (解除矫正). */
   | 'TERMINATED';
 
+/** Kind of community-correction subject (社区矫正对象类别): why the person is supervised. */
 export type GqlCorrectionType =
-  /** 管制. */
+  /** Control (管制): a non-custodial sentence restricting liberty. */
   | 'CONTROL'
-  /** 暂予监外执行. */
+  /** Serving a sentence outside prison (暂予监外执行), e.g. on medical grounds. */
   | 'OUTSIDE_EXECUTION'
-  /** 假释. */
+  /** Parole (假释): conditional early release from prison. */
   | 'PAROLE'
-  /** 缓刑. */
+  /** Probation (缓刑): a suspended prison sentence. */
   | 'PROBATION';
 
 /** A breach of supervision rules and its sanction (违规及处理). */
 export type GqlCorrectionViolation = {
   __typename?: 'CorrectionViolation';
+  /** When the breach happened. */
   at: Scalars['DateTime']['output'];
+  /** What the breach was (违规情形), e.g. 未按规定报告 (failing to report). */
   kind: Scalars['String']['output'];
-  /** 警告, 治安处罚, 提请撤销 … */
+  /** The sanction (处理), e.g. 训诫 (reprimand), 警告 (warning), 治安处罚 (public-security penalty), 提请撤销 (revocation proposal); null when none. */
   sanction?: Maybe<Scalars['String']['output']>;
 };
 
@@ -156,22 +200,32 @@ export type GqlCustodyExtension = {
   __typename?: 'CustodyExtension';
   /** The organ that approved it. */
   approvedBy: Scalars['String']['output'];
+  /** When the extension was approved. */
   grantedAt: Scalars['DateTime']['output'];
+  /** Length of the extension in months. */
   months: Scalars['Int']['output'];
 };
 
 /** A registered data source (数据源): one department system of one domain. */
 export type GqlDataSource = {
   __typename?: 'DataSource';
+  /** When the source was registered. */
   createdAt: Scalars['DateTime']['output'];
+  /** The department that owns the source. */
   department: GqlDepartment;
+  /** The domain of every record the source delivers. */
   domain: GqlDomain;
+  /** The hub's id for the source; the value `sourceIds` filters take. */
   id: Scalars['ID']['output'];
+  /** How the hub obtains the source's records (接入方式). */
   kind: GqlSourceKind;
+  /** Name of the source system. */
   name: Scalars['String']['output'];
   /** Region codes the source covers. */
   regions: Array<GqlRegion>;
+  /** Whether the source is in service (数据源状态). */
   status: GqlSourceStatus;
+  /** When the registration last changed. */
   updatedAt: Scalars['DateTime']['output'];
   /** Bumped on every change. */
   version: Scalars['Int']['output'];
@@ -180,67 +234,99 @@ export type GqlDataSource = {
 /** A department (委办局、监管单位) that owns data sources. */
 export type GqlDepartment = {
   __typename?: 'Department';
+  /** The department's code (单位代码). */
   code: Scalars['String']['output'];
+  /** Department name (单位名称), e.g. 重庆市万州区市场监督管理局. */
   name: Scalars['String']['output'];
 };
 
+/**
+ * Conditions on custody records. All given conditions must hold; a list field matches any of its
+ * values; an omitted field or empty list does not filter.
+ */
 export type GqlDetentionFilter = {
+  /** Only records whose `eventAt` is at or after this instant. */
   eventFrom?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Only records whose `eventAt` is before this instant (exclusive); when both are given, must be later than `eventFrom`. */
   eventTo?: InputMaybe<Scalars['DateTime']['input']>;
-  /** Detention-centre codes. */
+  /** Detention-centre codes (`facility.code`); matches any of them. */
   facilityCodes?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Only this person's records (resident ID number). */
   idNumber?: InputMaybe<Scalars['IdNumber']['input']>;
-  /** true: still in custody (no release); false: released. */
+  /** true: still in custody (no release recorded); false: released. */
   inCustody?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Region-code prefixes of the responsible district (`region`): `50` the city, `5001`, `500101` one district; matches any of them. */
   regions?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Data source ids (`DataSource.id`); matches any of them. */
   sourceIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Procedural stages; matches any of them. */
   stages?: InputMaybe<Array<GqlDetentionStage>>;
 };
 
 /** A custody in a detention centre (看守所羁押记录). */
 export type GqlDetentionRecord = GqlRecord & {
   __typename?: 'DetentionRecord';
-  /** 入所时间. */
+  /** Admission to the detention centre (入所时间). */
   admittedAt: Scalars['DateTime']['output'];
+  /** Case features (流窜、多次、结伙作案) that lengthen the criminal-detention limit to 30 days; empty when none. */
   caseFlags: Array<GqlCaseFlag>;
-  /** 案号. */
+  /** Case number (案号). */
   caseNumber: Scalars['String']['output'];
+  /** The record's domain; always `DETENTION` for this type. */
   domain: GqlDomain;
+  /** When the thing happened: admission, decision, filing. */
   eventAt: Scalars['DateTime']['output'];
+  /** Custody deadline extensions granted (延长羁押期限); empty when none. */
   extensions: Array<GqlCustodyExtension>;
+  /** The department's own id for the record. */
   externalId: Scalars['String']['output'];
+  /** Times the detainee was taken out of the centre (提讯 / 提解); empty when none. */
   extractions: Array<GqlExtraction>;
-  /** The detention centre. */
+  /** The detention centre (看守所). */
   facility: GqlUnit;
   /** The organ handling the case (办案机关). */
   handlingAuthority: Scalars['String']['output'];
+  /** The hub's id for the record. */
   id: Scalars['ID']['output'];
+  /** The person the record is about (for enforcement cases against a company: its legal representative). */
   person: GqlPerson;
+  /** When the hub received this version. */
   recordedAt: Scalars['DateTime']['output'];
+  /** The responsible district (the region whose organs handle the matter). */
   region: GqlRegion;
+  /** Why the detainee left the centre (出所原因), e.g. 送监执行 (sent to prison); null while in custody. */
   releaseReason?: Maybe<Scalars['String']['output']>;
-  /** 出所时间; null while in custody. */
+  /** Release from the detention centre (出所时间); null while in custody. */
   releasedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The registered data source that delivered the record. */
   source: GqlDataSource;
+  /** Current procedural stage of the custody (羁押阶段). */
   stage: GqlDetentionStage;
   /** The stage deadline as the department recorded it (羁押期限届满日). */
   stageDeadline?: Maybe<Scalars['DateTime']['output']>;
   /** When the current stage began. */
   stageStartedAt: Scalars['DateTime']['output'];
+  /** The department's version stamp; the newer version wins. */
   updatedAt: Scalars['DateTime']['output'];
 };
 
+/** A page of custody records (Relay connection), newest event first. */
 export type GqlDetentionRecordConnection = {
   __typename?: 'DetentionRecordConnection';
+  /** The records of this page, with their cursors. */
   edges: Array<GqlDetentionRecordEdge>;
+  /** Whether more records follow, and the cursor to ask for them. */
   pageInfo: GqlPageInfo;
-  /** All records matching the filter, not only this page. */
+  /** How many records match in all (the filter, or the person's whole list), not only this page. */
   totalCount: Scalars['Int']['output'];
 };
 
+/** One custody record in a list, with its cursor. */
 export type GqlDetentionRecordEdge = {
   __typename?: 'DetentionRecordEdge';
+  /** Opaque position of this record; pass it as `after` to continue after it. */
   cursor: Scalars['String']['output'];
+  /** The record. */
   node: GqlDetentionRecord;
 };
 
@@ -279,115 +365,164 @@ export type GqlEnforcementCase = GqlRecord & {
   __typename?: 'EnforcementCase';
   /** The enforcement agency (行政执法机关). */
   agency: GqlUnit;
-  /** 涉案金额, yuan. */
+  /** Amount involved (涉案金额), in yuan. */
   amountInvolved: Scalars['Float']['output'];
+  /** Case number (案号). */
   caseNumber: Scalars['String']['output'];
+  /** Field of the case (案件类别). */
   category: GqlEnforcementCategory;
+  /** When the case was closed (结案时间); null while open. */
   closedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The company involved (涉案单位); null when the case is against a person only. */
   company?: Maybe<GqlCompany>;
+  /** The record's domain; always `ENFORCEMENT_CASE` for this type. */
   domain: GqlDomain;
+  /** When the thing happened: admission, decision, filing. */
   eventAt: Scalars['DateTime']['output'];
+  /** The department's own id for the record. */
   externalId: Scalars['String']['output'];
-  /** 立案时间. */
+  /** When the case was filed (立案时间). */
   filedAt: Scalars['DateTime']['output'];
+  /** The hub's id for the record. */
   id: Scalars['ID']['output'];
-  /** 违法所得, yuan. */
+  /** Illegal gain (违法所得), in yuan; null when not established. */
   illegalGain?: Maybe<Scalars['Float']['output']>;
+  /** The administrative penalty (行政处罚); null when none is decided. */
   penalty?: Maybe<GqlPenalty>;
+  /** The person the record is about (for enforcement cases against a company: its legal representative). */
   person: GqlPerson;
+  /** When the hub received this version. */
   recordedAt: Scalars['DateTime']['output'];
+  /** The responsible district (the region whose organs handle the matter). */
   region: GqlRegion;
+  /** The registered data source that delivered the record. */
   source: GqlDataSource;
+  /** Where the case stands (案件状态). */
   status: GqlEnforcementStatus;
-  /** Whether the agency itself flagged a suspected crime. */
+  /** Whether the agency itself flagged a suspected crime (涉嫌犯罪). */
   suspectedCrime: Scalars['Boolean']['output'];
+  /** Transfer to the police (移送涉嫌犯罪案件); null when none was started. */
   transfer?: Maybe<GqlCaseTransfer>;
+  /** The department's version stamp; the newer version wins. */
   updatedAt: Scalars['DateTime']['output'];
-  /** 违法事实. */
+  /** The facts of the violation (违法事实). */
   violation: Scalars['String']['output'];
 };
 
+/** A page of enforcement cases (Relay connection), newest event first. */
 export type GqlEnforcementCaseConnection = {
   __typename?: 'EnforcementCaseConnection';
+  /** The cases of this page, with their cursors. */
   edges: Array<GqlEnforcementCaseEdge>;
+  /** Whether more cases follow, and the cursor to ask for them. */
   pageInfo: GqlPageInfo;
+  /** How many cases match in all (the filter, or the person's whole list), not only this page. */
   totalCount: Scalars['Int']['output'];
 };
 
+/** One enforcement case in a list, with its cursor. */
 export type GqlEnforcementCaseEdge = {
   __typename?: 'EnforcementCaseEdge';
+  /** Opaque position of this case; pass it as `after` to continue after it. */
   cursor: Scalars['String']['output'];
+  /** The case. */
   node: GqlEnforcementCase;
 };
 
+/**
+ * Conditions on enforcement cases. All given conditions must hold; a list field matches any of its
+ * values; an omitted field or empty list does not filter.
+ */
 export type GqlEnforcementCaseFilter = {
-  /** Agency codes. */
+  /** Enforcement-agency codes (`agency.code`); matches any of them. */
   agencyCodes?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Fields of case; matches any of them. */
   categories?: InputMaybe<Array<GqlEnforcementCategory>>;
+  /** Only cases whose `eventAt` is at or after this instant. */
   eventFrom?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Only cases whose `eventAt` is before this instant (exclusive); when both are given, must be later than `eventFrom`. */
   eventTo?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Only this person's cases (resident ID number). */
   idNumber?: InputMaybe<Scalars['IdNumber']['input']>;
+  /** Region-code prefixes of the responsible district (`region`): `50` the city, `5001`, `500101` one district; matches any of them. */
   regions?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Data source ids (`DataSource.id`); matches any of them. */
   sourceIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Case states; matches any of them. */
   statuses?: InputMaybe<Array<GqlEnforcementStatus>>;
+  /** true: only cases the agency flagged as suspected crimes; false: only cases not flagged. */
   suspectedCrime?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
+/** Field of an administrative enforcement case (案件类别). */
 export type GqlEnforcementCategory =
-  /** 生产销售伪劣商品. */
+  /** Producing or selling counterfeit or shoddy goods (生产销售伪劣商品). */
   | 'COUNTERFEIT'
-  /** 生态环境. */
+  /** Ecology and environment (生态环境). */
   | 'ENVIRONMENT'
-  /** 食品药品. */
+  /** Food and drugs (食品药品). */
   | 'FOOD_DRUG'
-  /** 劳动保障. */
+  /** Labour and social security (劳动保障). */
   | 'LABOUR'
+  /** Any other field (其他). */
   | 'OTHER'
-  /** 安全生产. */
+  /** Work safety (安全生产). */
   | 'SAFETY'
-  /** 税务. */
+  /** Tax (税务). */
   | 'TAX'
-  /** 商标侵权. */
+  /** Trademark infringement (商标侵权). */
   | 'TRADEMARK';
 
+/** Where an enforcement case stands (案件状态). */
 export type GqlEnforcementStatus =
-  /** 结案. */
+  /** Case closed (结案). */
   | 'CLOSED'
-  /** 立案. */
+  /** Case filed (立案), no penalty or transfer yet. */
   | 'FILED'
-  /** 已作出行政处罚. */
+  /** Administrative penalty decided (已作出行政处罚). */
   | 'PENALIZED'
-  /** 已移送公安. */
+  /** Transferred to the police as a suspected crime (已移送公安). */
   | 'TRANSFERRED';
 
 /** Taking a detainee out of the centre (提讯 / 提解). */
 export type GqlExtraction = {
   __typename?: 'Extraction';
+  /** When the detainee was taken out. */
   at: Scalars['DateTime']['output'];
   /** Who took the detainee out. */
   by: Scalars['String']['output'];
+  /** Purpose (事由), e.g. 提讯 (interrogation). */
   purpose: Scalars['String']['output'];
+  /** When the detainee was brought back; null when not recorded. */
   returnedAt?: Maybe<Scalars['DateTime']['output']>;
   /** The warrant slip (提讯证) number; missing when none was shown. */
   warrantNumber?: Maybe<Scalars['String']['output']>;
 };
 
+/** Gender (性别), read from the ID number's sequence code: odd male, even female. */
 export type GqlGender =
+  /** Female (女). */
   | 'FEMALE'
+  /** Male (男). */
   | 'MALE';
 
+/** What the hub is running: its version and store. */
 export type GqlHubInfo = {
   __typename?: 'HubInfo';
   /** `embedded-ferretdb` or `external`. */
   store: Scalars['String']['output'];
+  /** The hub's release version (its package version). */
   version: Scalars['String']['output'];
 };
 
 /** Serving outside prison (暂予监外执行), e.g. on medical grounds. */
 export type GqlOutsideExecution = {
   __typename?: 'OutsideExecution';
+  /** Day of the decision (决定日期). */
   decidedAt: Scalars['Date']['output'];
+  /** Ground, e.g. 保外就医 (medical parole), 怀孕或者正在哺乳自己婴儿 (pregnant or nursing). */
   kind: Scalars['String']['output'];
+  /** When the grounds are next due for review (复查); null when no review is set. */
   reviewDueAt?: Maybe<Scalars['Date']['output']>;
 };
 
@@ -403,6 +538,7 @@ export type GqlPageInfo = {
 /** Parole (假释). */
 export type GqlParole = {
   __typename?: 'Parole';
+  /** Day of the court's ruling (假释裁定日). */
   decidedAt: Scalars['Date']['output'];
   /** End of the parole probation (假释考验期满). */
   probationEnd: Scalars['Date']['output'];
@@ -413,8 +549,9 @@ export type GqlPenalty = {
   __typename?: 'Penalty';
   /** Amount in yuan. */
   amount: Scalars['Float']['output'];
+  /** When the penalty was decided (处罚决定). */
   decidedAt: Scalars['DateTime']['output'];
-  /** 罚款, 没收违法所得, 吊销许可证 … */
+  /** Kind of penalty, e.g. 罚款 (fine), 没收违法所得 (confiscation of illegal gain), 吊销许可证 (licence revoked). */
   kind: Scalars['String']['output'];
 };
 
@@ -424,6 +561,7 @@ export type GqlPenalty = {
  */
 export type GqlPerson = {
   __typename?: 'Person';
+  /** Birth date (出生日期), from the ID number. */
   birthDate?: Maybe<Scalars['Date']['output']>;
   /** The person's community corrections, newest first. */
   corrections: GqlCommunityCorrectionConnection;
@@ -431,10 +569,13 @@ export type GqlPerson = {
   detentions: GqlDetentionRecordConnection;
   /** Enforcement cases against the person (or companies they represent), newest first. */
   enforcementCases: GqlEnforcementCaseConnection;
+  /** Gender (性别), from the ID number. */
   gender?: Maybe<GqlGender>;
+  /** Resident ID number (公民身份号码), 18 characters. */
   idNumber: Scalars['IdNumber']['output'];
   /** The person's imprisonments, newest first. */
   imprisonments: GqlPrisonRecordConnection;
+  /** Name (姓名): as the most recently updated record gives it; reached through one record, as that record gives it. */
   name: Scalars['String']['output'];
   /** Household registration region (户籍地), from the ID number's address code. */
   region?: Maybe<GqlRegion>;
@@ -480,86 +621,124 @@ export type GqlPersonImprisonmentsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** The police's decision on a transferred case (公安机关立案决定). */
 export type GqlPoliceDecision =
-  /** 立案. */
+  /** A criminal case was opened (立案). */
   | 'FILED'
-  /** 不予立案. */
+  /** The police declined to open a case (不予立案). */
   | 'NOT_FILED'
+  /** Not decided yet (审查中). */
   | 'PENDING';
 
+/**
+ * Conditions on prisoner records. All given conditions must hold; a list field matches any of its
+ * values; an omitted field or empty list does not filter.
+ */
 export type GqlPrisonFilter = {
+  /** Only records whose `eventAt` is at or after this instant. */
   eventFrom?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Only records whose `eventAt` is before this instant (exclusive); when both are given, must be later than `eventFrom`. */
   eventTo?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Only this person's records (resident ID number). */
   idNumber?: InputMaybe<Scalars['IdNumber']['input']>;
-  /** Prison codes. */
+  /** Prison codes (`prison.code`); matches any of them. */
   prisonCodes?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Region-code prefixes of the responsible district (`region`): `50` the city, `5001`, `500101` one district; matches any of them. */
   regions?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Data source ids (`DataSource.id`); matches any of them. */
   sourceIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Sentence states; matches any of them. */
   statuses?: InputMaybe<Array<GqlPrisonStatus>>;
 };
 
 /** A prisoner's record (服刑人员记录). */
 export type GqlPrisonRecord = GqlRecord & {
   __typename?: 'PrisonRecord';
-  /** 入监时间. */
+  /** Admission to prison (入监时间). */
   admittedAt: Scalars['DateTime']['output'];
+  /** Sentence reductions granted (减刑); empty when none. */
   commutations: Array<GqlCommutation>;
-  /** 罪名. */
+  /** The crime convicted of (罪名). */
   crime: Scalars['String']['output'];
+  /** The record's domain; always `PRISON` for this type. */
   domain: GqlDomain;
+  /** When the thing happened: admission, decision, filing. */
   eventAt: Scalars['DateTime']['output'];
-  /** 刑满日期 as the prison recorded it. */
+  /** Expected release date (刑满日期) as the prison recorded it. */
   expectedReleaseDate?: Maybe<Scalars['Date']['output']>;
+  /** The department's own id for the record. */
   externalId: Scalars['String']['output'];
+  /** The hub's id for the record. */
   id: Scalars['ID']['output'];
+  /** Serving outside prison (暂予监外执行); null when none. */
   outsideExecution?: Maybe<GqlOutsideExecution>;
+  /** Parole (假释); null when none. */
   parole?: Maybe<GqlParole>;
+  /** The person the record is about (for enforcement cases against a company: its legal representative). */
   person: GqlPerson;
   /** Days of pre-trial custody credited against the term (先行羁押折抵). */
   pretrialCustodyDays: Scalars['Int']['output'];
+  /** The prison (监狱). */
   prison: GqlUnit;
+  /** When the hub received this version. */
   recordedAt: Scalars['DateTime']['output'];
+  /** The responsible district (the region whose organs handle the matter). */
   region: GqlRegion;
+  /** Release from prison (出监时间); null while held. */
   releasedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The sentence as imposed (刑期). */
   sentence: GqlSentence;
+  /** The registered data source that delivered the record. */
   source: GqlDataSource;
+  /** Where the sentence stands (服刑状态). */
   status: GqlPrisonStatus;
+  /** The department's version stamp; the newer version wins. */
   updatedAt: Scalars['DateTime']['output'];
 };
 
+/** A page of prisoner records (Relay connection), newest event first. */
 export type GqlPrisonRecordConnection = {
   __typename?: 'PrisonRecordConnection';
+  /** The records of this page, with their cursors. */
   edges: Array<GqlPrisonRecordEdge>;
+  /** Whether more records follow, and the cursor to ask for them. */
   pageInfo: GqlPageInfo;
+  /** How many records match in all (the filter, or the person's whole list), not only this page. */
   totalCount: Scalars['Int']['output'];
 };
 
+/** One prisoner record in a list, with its cursor. */
 export type GqlPrisonRecordEdge = {
   __typename?: 'PrisonRecordEdge';
+  /** Opaque position of this record; pass it as `after` to continue after it. */
   cursor: Scalars['String']['output'];
+  /** The record. */
   node: GqlPrisonRecord;
 };
 
+/** Where a prisoner's sentence stands (服刑状态). */
 export type GqlPrisonStatus =
-  /** 死亡. */
+  /** Died (死亡). */
   | 'DECEASED'
-  /** 暂予监外执行. */
+  /** Serving outside prison (暂予监外执行). */
   | 'OUTSIDE_EXECUTION'
-  /** 假释. */
+  /** Released on parole (假释). */
   | 'PAROLED'
-  /** 刑满释放. */
+  /** Released at the end of the sentence (刑满释放). */
   | 'RELEASED'
-  /** 在押服刑. */
+  /** Serving in prison (在押服刑). */
   | 'SERVING'
-  /** 调监. */
+  /** Transferred to another prison (调监). */
   | 'TRANSFERRED';
 
+/** Read operations: dossiers by person, record lists per domain, the data-source registry. */
 export type GqlQuery = {
   __typename?: 'Query';
   /** Community-correction records across every correction-office source, newest event first. */
   communityCorrections: GqlCommunityCorrectionConnection;
+  /** One data source by id; null when no source has that id. */
   dataSource?: Maybe<GqlDataSource>;
-  /** Registered data sources, optionally narrowed by domain and status. */
+  /** Registered data sources, optionally narrowed by domain and status, ordered by name. */
   dataSources: Array<GqlDataSource>;
   /** Custody records across every detention-centre source, newest event first. */
   detentionRecords: GqlDetentionRecordConnection;
@@ -570,8 +749,9 @@ export type GqlQuery = {
   /** One person's dossier (档案) by ID number; null when no source has any record of the person. */
   person?: Maybe<GqlPerson>;
   /**
-   * Dossiers of many persons at once (at most 500 ID numbers), in the order asked; null for an unknown
-   * person. Served with one store round trip per collection, whatever the number of persons.
+   * Dossiers of many persons at once (at most the configured limit, default 500 ID numbers), in the
+   * order asked; null for an unknown person. Served with one store round trip per collection, whatever
+   * the number of persons.
    */
   persons: Array<Maybe<GqlPerson>>;
   /** Prisoner records across every prison source, newest event first. */
@@ -579,6 +759,7 @@ export type GqlQuery = {
 };
 
 
+/** Read operations: dossiers by person, record lists per domain, the data-source registry. */
 export type GqlQueryCommunityCorrectionsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<GqlCorrectionFilter>;
@@ -586,17 +767,20 @@ export type GqlQueryCommunityCorrectionsArgs = {
 };
 
 
+/** Read operations: dossiers by person, record lists per domain, the data-source registry. */
 export type GqlQueryDataSourceArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** Read operations: dossiers by person, record lists per domain, the data-source registry. */
 export type GqlQueryDataSourcesArgs = {
   domain?: InputMaybe<GqlDomain>;
   status?: InputMaybe<GqlSourceStatus>;
 };
 
 
+/** Read operations: dossiers by person, record lists per domain, the data-source registry. */
 export type GqlQueryDetentionRecordsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<GqlDetentionFilter>;
@@ -604,6 +788,7 @@ export type GqlQueryDetentionRecordsArgs = {
 };
 
 
+/** Read operations: dossiers by person, record lists per domain, the data-source registry. */
 export type GqlQueryEnforcementCasesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<GqlEnforcementCaseFilter>;
@@ -611,16 +796,19 @@ export type GqlQueryEnforcementCasesArgs = {
 };
 
 
+/** Read operations: dossiers by person, record lists per domain, the data-source registry. */
 export type GqlQueryPersonArgs = {
   idNumber: Scalars['IdNumber']['input'];
 };
 
 
+/** Read operations: dossiers by person, record lists per domain, the data-source registry. */
 export type GqlQueryPersonsArgs = {
   idNumbers: Array<Scalars['IdNumber']['input']>;
 };
 
 
+/** Read operations: dossiers by person, record lists per domain, the data-source registry. */
 export type GqlQueryPrisonRecordsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<GqlPrisonFilter>;
@@ -629,6 +817,7 @@ export type GqlQueryPrisonRecordsArgs = {
 
 /** Fields every record has, whatever its domain and source. */
 export type GqlRecord = {
+  /** The record's domain; fixed by its type. */
   domain: GqlDomain;
   /** When the thing happened: admission, decision, filing. */
   eventAt: Scalars['DateTime']['output'];
@@ -663,21 +852,24 @@ export type GqlRegion = {
 /** The sentence as imposed (刑期). */
 export type GqlSentence = {
   __typename?: 'Sentence';
+  /** Kind of sentence (刑种). */
   kind: GqlSentenceKind;
-  /** 刑期起算日. */
+  /** The day the term starts counting (刑期起算日). */
   startDate: Scalars['Date']['output'];
-  /** Term in months for FIXED_TERM sentences. */
+  /** Term in months for FIXED_TERM sentences; null for LIFE and DEATH_REPRIEVE. */
   termMonths?: Maybe<Scalars['Int']['output']>;
 };
 
+/** Kind of custodial sentence (刑种). */
 export type GqlSentenceKind =
-  /** 死刑缓期执行. */
+  /** Death sentence with a two-year reprieve (死刑缓期执行). */
   | 'DEATH_REPRIEVE'
-  /** 有期徒刑: a fixed term in months. */
+  /** Fixed-term imprisonment (有期徒刑): a term in months. */
   | 'FIXED_TERM'
-  /** 无期徒刑. */
+  /** Life imprisonment (无期徒刑). */
   | 'LIFE';
 
+/** How the hub obtains a source's records (接入方式). */
 export type GqlSourceKind =
   /** The hub calls the department's GraphQL endpoint at query time. */
   | 'GRAPHQL'
@@ -686,16 +878,20 @@ export type GqlSourceKind =
   /** The hub calls the department's REST system (REST source protocol v1) at query time. */
   | 'REST';
 
+/** Whether a data source is in service (数据源状态). */
 export type GqlSourceStatus =
+  /** In service (启用). */
   | 'ACTIVE'
+  /** Suspended (停用). */
   | 'SUSPENDED';
 
+/** How closely a subject is supervised (管理等级). */
 export type GqlSupervisionLevel =
-  /** 宽管. */
+  /** Lenient supervision (宽管). */
   | 'LENIENT'
-  /** 普管. */
+  /** Ordinary supervision (普管). */
   | 'NORMAL'
-  /** 严管. */
+  /** Strict supervision (严管). */
   | 'STRICT';
 
 /** A unit of a department: a detention centre, prison, correction office or enforcement agency. */
