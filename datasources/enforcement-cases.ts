@@ -1,4 +1,4 @@
-import type { Models } from './models';
+import type { EnforcementCaseDoc, Models } from './models';
 import { RecordStore, inList, type CommonFilter } from './record-store';
 
 export interface EnforcementCaseFilter extends CommonFilter {
@@ -15,4 +15,20 @@ export function enforcementCases(models: Models): RecordStore<'ENFORCEMENT_CASE'
     inList(q, 'status', f.statuses);
     if (f.suspectedCrime != null) q.suspectedCrime = f.suspectedCrime === true;
   });
+}
+
+export function enforcementMatches(r: EnforcementCaseDoc, f: EnforcementCaseFilter): boolean {
+  return (!f.agencyCodes?.length || f.agencyCodes.includes(r.agency.code))
+    && (!f.categories?.length || f.categories.includes(r.category))
+    && (!f.statuses?.length || f.statuses.includes(r.status))
+    && (f.suspectedCrime == null || f.suspectedCrime === (r.suspectedCrime === true));
+}
+
+export function enforcementParams(f: EnforcementCaseFilter): Record<string, string> {
+  const p: Record<string, string> = {};
+  if (f.agencyCodes?.length) p.agencyCodes = f.agencyCodes.join(',');
+  if (f.categories?.length) p.categories = f.categories.join(',');
+  if (f.statuses?.length) p.statuses = f.statuses.join(',');
+  if (f.suspectedCrime != null) p.suspectedCrime = String(f.suspectedCrime);
+  return p;
 }

@@ -1,26 +1,41 @@
 /**
- * The data sources of the hub, shared by all requests of one process: the stores hold no
- * per-request state (that lives in loaders.ts).
+ * The data sources of the hub, shared by all requests of one process: the stores, the registry,
+ * the live connectors (with their breakers) and health. Per-request state lives in loaders.ts.
  */
 import type { Models } from './models';
 import { SourceRegistry } from './source-registry';
 import { Ingestor } from './ingest';
-import { detentionRecords } from './detention-records';
-import { prisonRecords } from './prison-records';
-import { communityCorrections } from './community-corrections';
-import { enforcementCases } from './enforcement-cases';
+import { ConnectorPool } from './connectors';
+import { FederatedRecords } from './federated-records';
+import { SourceHealthTracker } from './source-health';
+import { detentionMatches, detentionParams, detentionRecords } from './detention-records';
+import { prisonMatches, prisonParams, prisonRecords } from './prison-records';
+import { communityCorrections, correctionMatches, correctionParams } from './community-corrections';
+import { enforcementCases, enforcementMatches, enforcementParams } from './enforcement-cases';
 
-export function createDataSources(models: Models, options: { registryRefreshMs?: number } = {}) {
+export function createDataSources(models: Models, options: { registryRefreshMs?: number; healthFlushMs?: number } = {}) {
   const registry = new SourceRegistry(models, options.registryRefreshMs);
-  const records = {
+  const health = new SourceHealthTracker(models, options.healthFlushMs);
+  const connectors = new ConnectorPool(health);
+  const hosted = {
     DETENTION: detentionRecords(models),
     PRISON: prisonRecords(models),
     COMMUNITY_CORRECTION: communityCorrections(models),
     ENFORCEMENT_CASE: enforcementCases(models),
   };
+  /** Every domain across all its sources: the hosted store and the live ones. */
+  const records = {
+    DETENTION: new FederatedRecords('DETENTION', hosted.DETENTION, registry, connectors, detentionMatches, detentionParams),
+    PRISON: new FederatedRecords('PRISON', hosted.PRISON, registry, connectors, prisonMatches, prisonParams),
+    COMMUNITY_CORRECTION: new FederatedRecords('COMMUNITY_CORRECTION', hosted.COMMUNITY_CORRECTION, registry, connectors, correctionMatches, correctionParams),
+    ENFORCEMENT_CASE: new FederatedRecords('ENFORCEMENT_CASE', hosted.ENFORCEMENT_CASE, registry, connectors, enforcementMatches, enforcementParams),
+  };
   return {
     models,
     registry,
+    health,
+    connectors,
+    hosted,
     records,
     ingestor: new Ingestor(models),
   };

@@ -36,6 +36,8 @@ export interface IngestResult {
 export interface IngestOptions {
   /** index of the first record of this batch within the whole push (for `rejected[].index`) */
   startIndex?: number;
+  /** the push index of each record of the batch, when they are not consecutive (NDJSON with bad lines) */
+  indexes?: readonly number[];
   /** the hub's receipt time per record (index within the batch); defaults to now (the seed simulates delivery days) */
   receivedAt?: (index: number) => Date;
 }
@@ -62,7 +64,7 @@ export class Ingestor {
     const result = emptyResult();
     const valid = new Map<string, { doc: AnyRecordDoc; index: number }>();
     inputs.forEach((input, i) => {
-      const index = start + i;
+      const index = options.indexes?.[i] ?? start + i;
       const checked = validateRecord(source.domain, input);
       const externalId = externalIdOf(input);
       if (!checked.ok) {
@@ -190,4 +192,45 @@ function toDoc(source: DataSourceDoc, record: AnyRecordInput, recordedAt: Date):
   doc.regionPath = regionPath(record.region);
   doc.recordedAt = recordedAt;
   return doc as unknown as AnyRecordDoc;
+}
+
+/** Most rejected records listed in one answer; `rejectedCount` has them all. */
+export const MAX_REJECTED_LISTED = 1000;
+
+/** Why a push is refused as a whole (the records are not looked at). */
+export class PushRefused extends Error {
+  constructor(readonly code: 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'BAD_USER_INPUT', message: string) {
+    super(message);
+    this.name = 'PushRefused';
+  }
+}
+
+/**
+ * Checks that `callerSourceId` (from its API key) may push to `sourceId`: only a source's own key
+ * pushes to it, only to an ACTIVE HOSTED source, and only records of its domain.
+ */
+export function checkPush(source: DataSourceDoc | undefined, sourceId: string, callerSourceId: string | null, domain?: string): DataSourceDoc {
+  if (!callerSourceId) throw new PushRefused('UNAUTHENTICATED', 'pushing records needs the source\'s API key: Authorization: ApiKey <key>');
+  if (!source) throw new PushRefused('NOT_FOUND', `no data source with id ${sourceId}`);
+  if (callerSourceId !== source._id.toHexString()) throw new PushRefused('FORBIDDEN', `this API key acts for another source, not ${sourceId}`);
+  if (source.status !== 'ACTIVE') throw new PushRefused('FORBIDDEN', `source ${source.name} is suspended${source.suspendedReason ? `: ${source.suspendedReason}` : ''}; pushes are refused`);
+  if (source.kind !== 'HOSTED') throw new PushRefused('FORBIDDEN', `source ${source.name} is ${source.kind}: the hub reads it live; only HOSTED sources push`);
+  if (domain && source.domain !== domain) throw new PushRefused('BAD_USER_INPUT', `source ${source.name} holds ${source.domain} records, not ${domain}`);
+  return source;
+}
+
+/** Caps the listed rejections of a result (for answers), keeping the count. */
+export function publicResult(r: IngestResult): IngestResult & { rejectedCount: number } {
+  return { accepted: r.accepted, unchanged: r.unchanged, rejected: r.rejected.slice(0, MAX_REJECTED_LISTED), rejectedCount: r.rejected.length };
+}
+
+/** GraphQL input objects carry `null` for fields given as null; the record shapes want them absent. */
+export function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (value && typeof value === 'object' && !(value instanceof Date)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) if (v !== null && v !== undefined) out[k] = withoutNulls(v);
+    return out;
+  }
+  return value;
 }

@@ -8,7 +8,8 @@ import { DOMAINS } from '../domain/records';
 import type { AnyRecordDoc, PersonRef, RecordDocByDomain } from './models';
 import { personOfRecords } from './persons';
 import type { DataSources } from './index';
-import type { RecordStore } from './record-store';
+import type { CommonFilter } from './record-store';
+import type { FederatedRecords, ReportSourceError } from './federated-records';
 
 export interface Loaders {
   /** person by ID number: null when no domain has a record of them (uses the record loaders) */
@@ -20,10 +21,14 @@ export interface Loaders {
 /** Batches as large as a `persons` dossier query may ask for, so one dossier is one query per collection. */
 const MAX_BATCH = 1000;
 
-export function createLoaders(sources: DataSources): Loaders {
+/**
+ * @param report where a live source's failure goes (the request's SOURCE_UNAVAILABLE errors);
+ *   the person's records from every other source are still returned.
+ */
+export function createLoaders(sources: DataSources, report: ReportSourceError): Loaders {
   const byPerson = <D extends Domain>(d: D) =>
     new DataLoader<string, RecordDocByDomain[D][]>(
-      (ids) => (sources.records[d] as unknown as RecordStore<D>).byIdNumbers(ids),
+      (ids) => (sources.records[d] as unknown as FederatedRecords<D, CommonFilter>).byIdNumbers(ids, report),
       { maxBatchSize: MAX_BATCH },
     );
   const records: Loaders['records'] = {

@@ -48,6 +48,21 @@ export interface PersonRef {
 
 export type SourceKind = 'HOSTED' | 'REST' | 'GRAPHQL';
 export type SourceStatus = 'ACTIVE' | 'SUSPENDED';
+
+/** How a source has been doing, as this hub's processes saw it (written every few seconds). */
+export interface SourceHealth {
+  lastSuccessAt?: Date | null;
+  lastErrorAt?: Date | null;
+  lastError?: string | null;
+  consecutiveFailures: number;
+  /** 95th percentile of recent call latencies (live sources) */
+  p95LatencyMs?: number | null;
+  /** when the source last delivered a record (push or live answer) */
+  lastRecordAt?: Date | null;
+  /** records a live source sent that failed validation and were not shown */
+  droppedRecords: number;
+}
+
 export interface DataSourceDoc {
   _id: Types.ObjectId;
   name: string;
@@ -58,6 +73,12 @@ export interface DataSourceDoc {
   endpoint?: string | null;
   mapping?: Record<string, string> | null;
   status: SourceStatus;
+  suspendedReason?: string | null;
+  /** per-source timeout for live calls, ms */
+  timeoutMs?: number | null;
+  /** SHA-256 (hex) of the source's API key; the key itself is shown once and never stored */
+  apiKeyHash: string;
+  health: SourceHealth;
   /** bumped on every change; replicas compare it to refresh their registry cache */
   version: number;
   createdAt: Date;
@@ -174,12 +195,20 @@ const dataSourceSchema = new Schema<DataSourceDoc>({
   endpoint: String,
   mapping: Schema.Types.Mixed,
   status: { type: String, required: true, default: 'ACTIVE' },
+  suspendedReason: String,
+  timeoutMs: Number,
+  apiKeyHash: { type: String, required: true },
+  health: {
+    lastSuccessAt: Date, lastErrorAt: Date, lastError: String, consecutiveFailures: { type: Number, default: 0 },
+    p95LatencyMs: Number, lastRecordAt: Date, droppedRecords: { type: Number, default: 0 },
+  },
   version: { type: Number, required: true, default: 1 },
   createdAt: Date,
   updatedAt: Date,
 }, { ...schemaOptions, collection: 'data_sources' });
 dataSourceSchema.index({ 'department.code': 1, name: 1 }, { unique: true });
 dataSourceSchema.index({ domain: 1, status: 1 });
+dataSourceSchema.index({ apiKeyHash: 1 }, { unique: true });
 
 /** Every model the hub uses, bound to one connection. */
 export interface Models {

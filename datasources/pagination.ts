@@ -19,6 +19,8 @@ export interface Sortable {
 export interface Page<T extends Sortable> {
   nodes: T[];
   hasNextPage: boolean;
+  /** per-node cursors when they are not the simple position (merged lists: composite cursors) */
+  cursors?: string[];
   totalCount: () => Promise<number> | number;
 }
 export type DetentionPage = Page<DetentionRecordDoc>;

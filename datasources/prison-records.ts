@@ -1,4 +1,4 @@
-import type { Models } from './models';
+import type { Models, PrisonRecordDoc } from './models';
 import { RecordStore, inList, type CommonFilter } from './record-store';
 
 export interface PrisonFilter extends CommonFilter {
@@ -11,4 +11,16 @@ export function prisonRecords(models: Models): RecordStore<'PRISON', PrisonFilte
     inList(q, 'prison.code', f.prisonCodes);
     inList(q, 'status', f.statuses);
   });
+}
+
+export function prisonMatches(r: PrisonRecordDoc, f: PrisonFilter): boolean {
+  return (!f.prisonCodes?.length || f.prisonCodes.includes(r.prison.code))
+    && (!f.statuses?.length || f.statuses.includes(r.status));
+}
+
+export function prisonParams(f: PrisonFilter): Record<string, string> {
+  const p: Record<string, string> = {};
+  if (f.prisonCodes?.length) p.prisonCodes = f.prisonCodes.join(',');
+  if (f.statuses?.length) p.statuses = f.statuses.join(',');
+  return p;
 }

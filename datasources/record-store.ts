@@ -9,7 +9,7 @@ import { Types, type Model } from 'mongoose';
 import { isRegionPrefix } from '../domain/regions';
 import type { Domain } from '../domain/records';
 import type { RecordDocByDomain } from './models';
-import { afterCondition, decodeCursor, type Page } from './pagination';
+import { afterCondition, type Position } from './pagination';
 import { badInput } from './errors';
 
 /** Filter fields every domain's list query has (API.md). */
@@ -90,19 +90,18 @@ export class RecordStore<D extends Domain, F extends CommonFilter = CommonFilter
     return query;
   }
 
-  /** One page of the list, newest first. `first + 1` rows are read to know whether a next page exists. */
-  async list(filter: F | null | undefined, first: number, after?: string | null): Promise<Page<RecordDocByDomain[D]>> {
-    const query = this.query(filter);
-    const pageQuery = after ? { $and: [query, afterCondition(decodeCursor(after))] } : query;
-    const rows = first === 0 ? [] : await this.collection
-      .find(pageQuery, { sort: { eventAt: -1, _id: -1 }, limit: first + 1, batchSize: first + 1 })
+  /** Up to `limit` records strictly after `pos` (or from the start), newest first. One indexed find. */
+  async page(query: Record<string, unknown>, pos: Position | null, limit: number): Promise<RecordDocByDomain[D][]> {
+    if (limit <= 0) return [];
+    const pageQuery = pos ? { $and: [query, afterCondition(pos)] } : query;
+    return await this.collection
+      .find(pageQuery, { sort: { eventAt: -1, _id: -1 }, limit, batchSize: limit })
       .toArray() as RecordDocByDomain[D][];
-    let total: Promise<number> | undefined;
-    return {
-      nodes: rows.slice(0, first),
-      hasNextPage: rows.length > first,
-      totalCount: () => (total ??= this.collection.countDocuments(query)),
-    };
+  }
+
+  /** How many records match (for `totalCount`, asked only when a client selects it). */
+  count(query: Record<string, unknown>): Promise<number> {
+    return this.collection.countDocuments(query);
   }
 
   /** Every record of these persons, newest first, grouped in key order (for DataLoader). */

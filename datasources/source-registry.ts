@@ -2,12 +2,15 @@
  * The registry of data sources, cached in each hub process.
  *
  * Every process keeps all sources in memory (a city has hundreds, not millions) and refreshes the
- * cache when the store's registry changed: a cheap check of every source's `version` every
- * `refreshMs` (default 2 s), so a registration reaches every replica within a few seconds.
+ * cache when the registry changed: every `refreshMs` (default 2 s) it reads each source's `version`
+ * (a small projection), and reloads when any differs. So a registration, change or suspension made
+ * on one replica reaches every replica within about `refreshMs`, without a restart.
  */
 import { Types } from 'mongoose';
 import type { Domain } from '../domain/records';
+import { registrationProblems, type Problem, type RegistrationInput } from '../domain/registration';
 import type { DataSourceDoc, Models, SourceKind, SourceStatus } from './models';
+import { hashApiKey, looksLikeApiKey, newApiKey } from './api-keys';
 
 export interface SourceSpec {
   name: string;
@@ -17,20 +20,59 @@ export interface SourceSpec {
   regions: string[];
   endpoint?: string | null;
   mapping?: Record<string, string> | null;
+  timeoutMs?: number | null;
+}
+
+/** Registration refused: every problem, each naming its field. */
+export class RegistrationError extends Error {
+  constructor(readonly problems: Problem[]) {
+    super(problems.map((p) => `${p.field}: ${p.message}`).join('; '));
+    this.name = 'RegistrationError';
+  }
+}
+
+export class SourceNotFoundError extends Error {
+  constructor(readonly id: string) {
+    super(`no data source with id ${id}`);
+    this.name = 'SourceNotFoundError';
+  }
 }
 
 export class SourceRegistry {
   private byId = new Map<string, DataSourceDoc>();
+  private byKeyHash = new Map<string, DataSourceDoc>();
   private stamp = '';
   private timer?: NodeJS.Timeout;
+  private listeners: ((sources: DataSourceDoc[]) => void)[] = [];
 
   constructor(private readonly models: Models, private readonly refreshMs = 2000) {}
 
   /** Loads the cache; call once at start. */
   async load(): Promise<void> {
     const all = await this.models.DataSource.find().lean<DataSourceDoc[]>();
+    this.replace(all);
+  }
+
+  private replace(all: DataSourceDoc[]): void {
     this.byId = new Map(all.map((s) => [s._id.toHexString(), s]));
+    this.byKeyHash = new Map(all.map((s) => [s.apiKeyHash, s]));
     this.stamp = stampOf(all);
+    for (const l of this.listeners) l(all);
+  }
+
+  private put(doc: DataSourceDoc): void {
+    const old = this.byId.get(doc._id.toHexString());
+    if (old) this.byKeyHash.delete(old.apiKeyHash);
+    this.byId.set(doc._id.toHexString(), doc);
+    this.byKeyHash.set(doc.apiKeyHash, doc);
+    this.stamp = stampOf([...this.byId.values()]);
+    const all = [...this.byId.values()];
+    for (const l of this.listeners) l(all);
+  }
+
+  /** Called with every source after each change seen by this process (connectors reconfigure). */
+  onChange(listener: (sources: DataSourceDoc[]) => void): void {
+    this.listeners.push(listener);
   }
 
   /** Reloads when any source was added, changed or removed since the last load. */
@@ -57,31 +99,135 @@ export class SourceRegistry {
     return this.byId.get(typeof id === 'string' ? id : id.toHexString());
   }
 
+  /** The source a department's API key acts for, or undefined. A key issued on another replica a moment ago is looked up in the store. */
+  async byApiKey(key: string): Promise<DataSourceDoc | undefined> {
+    if (!looksLikeApiKey(key)) return undefined;
+    const hash = hashApiKey(key);
+    const cached = this.byKeyHash.get(hash);
+    if (cached) return cached;
+    const stored = await this.models.DataSource.findOne({ apiKeyHash: hash }).lean<DataSourceDoc>();
+    if (stored) this.put(stored);
+    return stored ?? undefined;
+  }
+
   list(domain?: Domain | null, status?: SourceStatus | null): DataSourceDoc[] {
     return [...this.byId.values()]
       .filter((s) => (!domain || s.domain === domain) && (!status || s.status === status))
       .sort((a, b) => a.name.localeCompare(b.name, 'zh-CN') || a._id.toHexString().localeCompare(b._id.toHexString()));
   }
 
+  /** Registers a source and issues its API key (returned once, stored as a hash). */
+  async register(input: RegistrationInput, now = new Date()): Promise<{ source: DataSourceDoc; apiKey: string }> {
+    const problems = registrationProblems(input);
+    if (problems.length === 0) await this.checkUniqueName(input.department!.code!, input.name!.trim(), undefined, problems);
+    if (problems.length > 0) throw new RegistrationError(problems);
+    const apiKey = newApiKey();
+    const kind = input.kind as SourceKind;
+    const doc = {
+      _id: new Types.ObjectId(),
+      name: input.name!.trim(),
+      department: { code: input.department!.code!.trim(), name: input.department!.name!.trim() },
+      domain: input.domain as Domain,
+      kind,
+      regions: [...new Set(input.regions!)],
+      endpoint: kind === 'HOSTED' ? null : stripSlash(input.endpoint!),
+      mapping: (input.mapping as Record<string, string> | undefined) ?? null,
+      timeoutMs: input.timeoutMs ?? null,
+      status: 'ACTIVE' as const,
+      suspendedReason: null,
+      apiKeyHash: hashApiKey(apiKey),
+      health: { consecutiveFailures: 0, droppedRecords: 0 },
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    } satisfies DataSourceDoc;
+    try {
+      await this.models.DataSource.collection.insertOne(doc);
+    } catch (e: any) {
+      if (e?.code === 11000) throw new RegistrationError([{ field: 'name', message: `a source named "${doc.name}" is already registered for department ${doc.department.code}` }]);
+      throw e;
+    }
+    this.put(doc);
+    return { source: doc, apiKey };
+  }
+
+  /** Changes a source; only the fields given change. Bumps its version. */
+  async update(id: string, input: RegistrationInput, now = new Date()): Promise<DataSourceDoc> {
+    const current = this.mustGet(id);
+    const problems = registrationProblems(input, { partial: true, current });
+    if (problems.length === 0 && (input.name || input.department?.code)) {
+      await this.checkUniqueName(input.department?.code ?? current.department.code, input.name?.trim() ?? current.name, current._id, problems);
+    }
+    if (problems.length > 0) throw new RegistrationError(problems);
+    const set: Record<string, unknown> = { updatedAt: now };
+    if (input.name) set.name = input.name.trim();
+    if (input.department) set.department = { code: input.department.code!.trim(), name: input.department.name!.trim() };
+    if (input.regions) set.regions = [...new Set(input.regions)];
+    if (input.endpoint) set.endpoint = stripSlash(input.endpoint);
+    if (input.mapping !== undefined) set.mapping = input.mapping ?? null;
+    if (input.timeoutMs !== undefined) set.timeoutMs = input.timeoutMs ?? null;
+    return this.change(current, set);
+  }
+
+  async suspend(id: string, reason: string, now = new Date()): Promise<DataSourceDoc> {
+    const current = this.mustGet(id);
+    if (!reason.trim()) throw new RegistrationError([{ field: 'reason', message: 'is required' }]);
+    return this.change(current, { status: 'SUSPENDED', suspendedReason: reason.trim(), updatedAt: now });
+  }
+
+  async activate(id: string, now = new Date()): Promise<DataSourceDoc> {
+    return this.change(this.mustGet(id), { status: 'ACTIVE', suspendedReason: null, updatedAt: now });
+  }
+
+  /** Issues a new API key; the old one stops working at once on this replica and within `refreshMs` on the others. */
+  async rotateKey(id: string, now = new Date()): Promise<{ source: DataSourceDoc; apiKey: string }> {
+    const apiKey = newApiKey();
+    const source = await this.change(this.mustGet(id), { apiKeyHash: hashApiKey(apiKey), updatedAt: now });
+    return { source, apiKey };
+  }
+
   /**
-   * Registers a source, or returns the existing one of the same department and name
-   * (the seed registers the same offices on every run).
+   * Registers a source unless one of the same department and name exists (the demo seed registers
+   * the same offices on every run). Its API key is not returned: rotate it to get one.
    */
   async ensure(spec: SourceSpec, now = new Date()): Promise<DataSourceDoc> {
     const existing = await this.models.DataSource
       .findOne({ 'department.code': spec.department.code, name: spec.name })
       .lean<DataSourceDoc>();
     if (existing) {
-      this.byId.set(existing._id.toHexString(), existing);
+      this.put(existing);
       return existing;
     }
-    const created = await this.models.DataSource.create({
-      ...spec, status: 'ACTIVE', version: 1, createdAt: now, updatedAt: now,
-    });
-    const doc = created.toObject() as DataSourceDoc;
-    this.byId.set(doc._id.toHexString(), doc);
-    return doc;
+    return (await this.register(spec, now)).source;
   }
+
+  private mustGet(id: string): DataSourceDoc {
+    const s = /^[0-9a-f]{24}$/i.test(id) ? this.get(id) : undefined;
+    if (!s) throw new SourceNotFoundError(id);
+    return s;
+  }
+
+  private async checkUniqueName(departmentCode: string, name: string, except: Types.ObjectId | undefined, problems: Problem[]) {
+    const clash = await this.models.DataSource.findOne({ 'department.code': departmentCode, name }, { _id: 1 }).lean();
+    if (clash && !(except && clash._id.equals(except))) {
+      problems.push({ field: 'name', message: `a source named "${name}" is already registered for department ${departmentCode}` });
+    }
+  }
+
+  private async change(current: DataSourceDoc, set: Record<string, unknown>): Promise<DataSourceDoc> {
+    const updated = await this.models.DataSource.findOneAndUpdate(
+      { _id: current._id },
+      { $set: set, $inc: { version: 1 } },
+      { new: true },
+    ).lean<DataSourceDoc>();
+    if (!updated) throw new SourceNotFoundError(current._id.toHexString());
+    this.put(updated);
+    return updated;
+  }
+}
+
+function stripSlash(url: string): string {
+  return url.trim().replace(/\/+$/, '');
 }
 
 function stampOf(sources: Pick<DataSourceDoc, '_id' | 'version'>[]): string {

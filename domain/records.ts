@@ -167,3 +167,15 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_type' && issue.input === undefined) return `${path}: is required`;
   return `${path}: ${issue.message}`;
 }
+
+const SHAPES: Record<Domain, Record<string, unknown>> = {
+  DETENTION: detentionRecordSchema.shape,
+  PRISON: prisonRecordSchema.shape,
+  COMMUNITY_CORRECTION: communityCorrectionSchema.shape,
+  ENFORCEMENT_CASE: enforcementCaseSchema.shape,
+};
+
+/** The top-level field names of a domain's record shape (for registration mappings). */
+export function recordFieldNames(domain: Domain): string[] {
+  return Object.keys(SHAPES[domain]);
+}

@@ -1,4 +1,5 @@
 /** Resolvers shared by every domain: regions, the Record interface's fields, connections. */
+import { responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
 import type { Domain } from '../domain/records';
 import { regionName } from '../domain/regions';
 import type { Context } from '../datasources/context';
@@ -50,14 +51,22 @@ export function recordFields<T extends AnyRecordDoc>(domain: Domain) {
   };
 }
 
+/** A resolver's path as a list, for errors that name where in the answer data is missing. */
+export function pathOf(info: GraphQLResolveInfo): (string | number)[] {
+  return responsePathAsArray(info.path);
+}
+
 /** Resolvers of a `…Connection` type over a `Page`. */
 export function connectionFields<T extends Sortable>() {
   return {
-    edges: (page: Page<T>) => page.nodes.map((node) => ({ cursor: encodeCursor(node), node })),
-    pageInfo: (page: Page<T>) => ({
-      hasNextPage: page.hasNextPage,
-      endCursor: page.nodes.length > 0 ? encodeCursor(page.nodes[page.nodes.length - 1]) : null,
-    }),
+    edges: (page: Page<T>) => page.nodes.map((node, i) => ({ cursor: page.cursors?.[i] ?? encodeCursor(node), node })),
+    pageInfo: (page: Page<T>) => {
+      const last = page.nodes.length - 1;
+      return {
+        hasNextPage: page.hasNextPage,
+        endCursor: last < 0 ? null : page.cursors?.[last] ?? encodeCursor(page.nodes[last]),
+      };
+    },
     totalCount: (page: Page<T>) => page.totalCount(),
   };
 }

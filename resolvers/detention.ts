@@ -2,12 +2,12 @@
 import type { DetentionRecordDoc } from '../datasources/models';
 import { pageSize } from '../datasources/pagination';
 import type { GqlResolvers as Resolvers } from './__generated__/types';
-import { connectionFields, personConnection, recordFields } from './common';
+import { connectionFields, pathOf, personConnection, recordFields } from './common';
 
 export const detentionResolvers: Resolvers = {
   Query: {
-    detentionRecords: (_p, { filter, first, after }, ctx) =>
-      ctx.sources.records.DETENTION.list(filter, pageSize(first, ctx.limits.maxPageSize), after),
+    detentionRecords: (_p, { filter, first, after }, ctx, info) =>
+      ctx.sources.records.DETENTION.list(filter, pageSize(first, ctx.limits.maxPageSize), after, (s, e) => ctx.reportSourceError(s, e, pathOf(info))),
   },
   Person: {
     detentions: personConnection('DETENTION'),

@@ -8,6 +8,8 @@ import { detentionResolvers } from './detention';
 import { prisonResolvers } from './prison';
 import { correctionResolvers } from './correction';
 import { enforcementResolvers } from './enforcement';
+import { registryResolvers } from './registry';
+import { ingestResolvers } from './ingest';
 
 function merge(...parts: Resolvers[]): Resolvers {
   const out: Record<string, Record<string, unknown>> = {};
@@ -20,7 +22,7 @@ function merge(...parts: Resolvers[]): Resolvers {
 }
 
 export const resolvers: Resolvers = {
-  ...merge(commonResolvers, personResolvers, sourceResolvers, detentionResolvers, prisonResolvers, correctionResolvers, enforcementResolvers),
+  ...merge(commonResolvers, personResolvers, sourceResolvers, detentionResolvers, prisonResolvers, correctionResolvers, enforcementResolvers, registryResolvers, ingestResolvers),
   DateTime,
   Date: DateScalar,
   IdNumber,

@@ -5,14 +5,14 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Express } from 'express';
 import type { Connection, Model } from 'mongoose';
 import type { Domain } from '../domain/records';
-import type { AnyRecordDoc } from '../datasources/models';
-import type { Context, Limits } from '../datasources/context';
+import type { AnyRecordDoc, DataSourceDoc } from '../datasources/models';
+import type { Caller, Context, Limits } from '../datasources/context';
 import { createDataSources, type DataSources } from '../datasources';
 import { createLoaders } from '../datasources/loaders';
 import { createModels, ensureIndexes } from '../datasources/models';
@@ -23,8 +23,38 @@ import type { Logger } from './logger';
 import { projectRoot, schemaDir } from './paths';
 import { pingStore } from './store';
 import { createMetrics } from './metrics';
+import { callerOf } from './auth';
+import { ingestHandler } from './ingest-route';
 
 export const GRAPHQL_PATH = '/graphql';
+
+const FAILED = Symbol('failed live sources');
+type SourceFailures = Map<string, { message: string; path?: readonly (string | number)[] }>;
+
+/**
+ * Adds one SOURCE_UNAVAILABLE error per failed live source to an answer that otherwise succeeded:
+ * the data of every other source is there, and the error names the source and where data is missing.
+ */
+function sourceErrorsPlugin(logger: Logger): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ contextValue, response }) {
+          const failed = (contextValue as Context & { [FAILED]?: SourceFailures })[FAILED];
+          if (!failed?.size || response.body.kind !== 'single') return;
+          const result = response.body.singleResult;
+          const errors = [...failed].map(([sourceId, f]) => ({
+            message: `data source unavailable: ${f.message}`,
+            ...(f.path ? { path: [...f.path] } : {}),
+            extensions: { code: 'SOURCE_UNAVAILABLE', sourceId },
+          }));
+          logger.warn({ sources: [...failed.keys()], requestId: contextValue.requestId }, 'answered without failed live sources');
+          result.errors = [...(result.errors ?? []), ...errors];
+        },
+      };
+    },
+  };
+}
 
 export interface HubOptions {
   connection: Connection;
@@ -34,6 +64,8 @@ export interface HubOptions {
   storeKind: string;
   storeTimeoutMs: number;
   registryRefreshMs?: number;
+  /** largest NDJSON push body (default 64 MiB) */
+  ingestLimitBytes?: number;
 }
 
 export interface Hub {
@@ -41,7 +73,7 @@ export interface Hub {
   apollo: ApolloServer<Context>;
   sources: DataSources;
   /** a per-request context, as the HTTP handler builds it (tests use it with executeOperation) */
-  context(requestId?: string): Context;
+  context(requestId?: string, caller?: Caller): Context;
   stop(): Promise<void>;
 }
 
@@ -89,10 +121,21 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   await sources.registry.load();
   sources.registry.start((err) => logger.warn({ err }, 'registry refresh failed'));
 
+  sources.health.start((err) => logger.warn({ err }, 'source health flush failed'));
+
   const hubInfo = { version: VERSION, store: options.storeKind };
-  const context = (requestId: string = randomUUID()): Context => ({
-    sources, loaders: createLoaders(sources), limits: options.limits, requestId, hub: hubInfo,
-  });
+  const context = (requestId: string = randomUUID(), caller: Caller = { kind: 'anonymous' }): Context => {
+    const failed: SourceFailures = new Map();
+    const reportSourceError = (source: DataSourceDoc, error: Error, path?: readonly (string | number)[]) => {
+      const id = source._id.toHexString();
+      if (!failed.has(id)) failed.set(id, { message: error.message, path });
+    };
+    const ctx: Context & { [FAILED]: SourceFailures } = {
+      caller, sources, loaders: createLoaders(sources, reportSourceError), limits: options.limits, requestId, hub: hubInfo,
+      reportSourceError, [FAILED]: failed,
+    };
+    return ctx;
+  };
 
   const metrics = createMetrics();
   const apollo = new ApolloServer<Context>({
@@ -105,7 +148,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     // main.ts owns SIGINT/SIGTERM: it stops HTTP, Apollo, the store connection and the embedded store in order.
     stopOnTerminationSignals: false,
     formatError: createFormatError(logger.child({ component: 'graphql' }), !options.production),
-    plugins: [ApolloServerPluginLandingPageDisabled(), metrics.plugin],
+    plugins: [ApolloServerPluginLandingPageDisabled(), metrics.plugin, sourceErrorsPlugin(logger)],
   });
   await apollo.start();
 
@@ -122,6 +165,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   });
 
   // The IDE opens with a dossier query for a person who exists (the first one stored).
+  app.post('/ingest/:sourceId', ingestHandler(sources, logger.child({ component: 'ingest' }), options.ingestLimitBytes));
+
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
@@ -139,7 +184,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       context: async ({ req }) => {
         const header = req.headers['x-request-id'];
         const requestId = typeof header === 'string' && /^[\w.-]{1,64}$/.test(header) ? header : randomUUID();
-        return context(requestId);
+        return context(requestId, await callerOf(req.headers.authorization, sources));
       },
     }),
   );
@@ -151,6 +196,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     context,
     stop: async () => {
       sources.registry.stop();
+      sources.health.stop();
+      await sources.health.flush().catch(() => undefined);
       await apollo.stop();
     },
   };

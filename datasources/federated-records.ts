@@ -1,0 +1,225 @@
+/**
+ * One domain's records across all its sources: the hosted store (every HOSTED source at once) and
+ * each ACTIVE live source (REST, GRAPHQL) whose regions meet the filter, called in parallel.
+ *
+ * Lists are merged in the hub's order (`eventAt` desc, id desc). The cursor is composite: the last
+ * position taken from the hosted store, and for each live source the department's cursor of the page
+ * being read plus how many of that page were already taken. A live page is always requested with the
+ * same size, so asking again for the same page gives the same records and the count stays valid.
+ * A live source that fails or times out is left out of this answer and reported (SOURCE_UNAVAILABLE);
+ * its place in the cursor stays, so the next page asks it again from where it was.
+ */
+import type { Domain } from '../domain/records';
+import { isRegionPrefix } from '../domain/regions';
+import type { AnyRecordDoc, DataSourceDoc, RecordDocByDomain } from './models';
+import { compareDesc, type Page, type Position } from './pagination';
+import { badInput } from './errors';
+import { commonQuery, type CommonFilter, type RecordStore } from './record-store';
+import type { ConnectorPool } from './connectors';
+import type { SourceRegistry } from './source-registry';
+import { Types } from 'mongoose';
+
+/** Where a live source failed, for the request's SOURCE_UNAVAILABLE errors. */
+export type ReportSourceError = (source: DataSourceDoc, error: Error) => void;
+
+/** Records per request to a live source for lists. Fixed, so that a page asked again is the same page. */
+export const LIVE_PAGE_SIZE = 100;
+
+interface CursorState {
+  /** hosted store: last position taken, or null at the start */
+  h: [number, string] | null;
+  /** live sources: [department cursor of the current page (null = first page), records taken from it], or false when done */
+  s: Record<string, [string | null, number] | false>;
+}
+
+function encode(state: CursorState): string {
+  return Buffer.from(JSON.stringify(state)).toString('base64url');
+}
+
+function decode(cursor: string): CursorState {
+  try {
+    const state = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as CursorState;
+    const okH = state.h === null || (Array.isArray(state.h) && typeof state.h[0] === 'number' && /^[0-9a-f]{24}$/.test(state.h[1]));
+    const okS = state.s && typeof state.s === 'object' && Object.values(state.s).every((v) => v === false
+      || (Array.isArray(v) && (v[0] === null || typeof v[0] === 'string') && Number.isInteger(v[1]) && v[1] >= 0));
+    if (okH && okS) return state;
+  } catch { /* fall through */ }
+  throw badInput('after', 'is not a cursor this hub issued; pass an endCursor from a previous page');
+}
+
+/** Whether two region prefixes overlap (one contains the other). */
+function overlaps(a: string, b: string): boolean {
+  return a.startsWith(b) || b.startsWith(a);
+}
+
+interface Stream {
+  /** next records, in the hub's order */
+  buffer: AnyRecordDoc[];
+  /** advances this stream's part of the cursor past one taken record */
+  take(node: AnyRecordDoc, state: CursorState): void;
+  /** fetches more when the buffer ran dry; false when there is no more */
+  more(): Promise<boolean>;
+}
+
+export class FederatedRecords<D extends Domain, F extends CommonFilter> {
+  constructor(
+    readonly domain: D,
+    private readonly hosted: RecordStore<D, F>,
+    private readonly registry: SourceRegistry,
+    private readonly connectors: ConnectorPool,
+    /** the hub's own check of a domain filter on a live record (departments may ignore some parameters) */
+    private readonly matches: (record: RecordDocByDomain[D], filter: F) => boolean,
+    private readonly extraParams: (filter: F) => Record<string, string>,
+  ) {}
+
+  /** Live sources of this domain that a query with this filter reaches. */
+  liveSources(filter?: F | null): DataSourceDoc[] {
+    return this.registry.list(this.domain, 'ACTIVE').filter((s) => s.kind !== 'HOSTED'
+      && (!filter?.regions?.length || filter.regions.some((r) => s.regions.some((sr) => overlaps(r, sr))))
+      && (!filter?.sourceIds?.length || filter.sourceIds.includes(s._id.toHexString())));
+  }
+
+  /** Suspended hosted sources, whose stored records stay out of every answer while suspended. */
+  private suspendedHosted(): Types.ObjectId[] {
+    return this.registry.list(this.domain, 'SUSPENDED').filter((s) => s.kind === 'HOSTED').map((s) => s._id);
+  }
+
+  private hostedQuery(filter: F | null | undefined): Record<string, unknown> | null {
+    const query = this.hosted.query(filter);
+    const suspended = this.suspendedHosted();
+    if (suspended.length > 0) query.sourceId = query.sourceId ? { $in: (query.sourceId as { $in: Types.ObjectId[] }).$in.filter((id) => !suspended.some((s) => s.equals(id))) } : { $nin: suspended };
+    // Only live sources were asked for: the hosted store has nothing to add.
+    if (filter?.sourceIds?.length && !filter.sourceIds.some((id) => this.registry.get(id)?.kind === 'HOSTED')) return null;
+    return query;
+  }
+
+  async list(filter: F | null | undefined, first: number, after: string | null | undefined, report: ReportSourceError): Promise<Page<RecordDocByDomain[D]>> {
+    filter?.regions?.forEach((r, i) => {
+      if (!isRegionPrefix(r)) throw badInput(`filter.regions[${i}]`, `must be a 2-, 4- or 6-digit region code prefix, got "${r}"`);
+    });
+    commonQuery(filter); // validates the common fields before any call goes out
+    const state: CursorState = after ? decode(after) : { h: null, s: {} };
+    const totals: (() => Promise<number>)[] = [];
+    const streams: Stream[] = [];
+
+    const hostedQuery = this.hostedQuery(filter);
+    if (hostedQuery) {
+      const pos: Position | null = state.h ? { eventAt: new Date(state.h[0]), id: new Types.ObjectId(state.h[1]) } : null;
+      totals.push(() => this.hosted.count(hostedQuery));
+      const rows = await this.hosted.page(hostedQuery, pos, first + 1);
+      let exhausted = rows.length <= first;
+      const stream: Stream = {
+        buffer: rows,
+        take: (node, st) => { st.h = [node.eventAt.getTime(), node._id.toHexString()]; },
+        more: async () => {
+          if (exhausted || stream.buffer.length > 0) return stream.buffer.length > 0;
+          const last = rows[rows.length - 1];
+          const next = await this.hosted.page(hostedQuery, { eventAt: last.eventAt, id: last._id }, first + 1);
+          exhausted = next.length <= first;
+          rows.push(...next);
+          stream.buffer.push(...next);
+          return next.length > 0;
+        },
+      };
+      streams.push(stream);
+    }
+
+    const live = this.liveSources(filter).filter((s) => state.s[s._id.toHexString()] !== false);
+    const opened = await Promise.all(live.map((source) => this.openLive(source, filter, state, report, totals)));
+    for (const s of opened) if (s) streams.push(s);
+
+    const nodes: RecordDocByDomain[D][] = [];
+    const cursors: string[] = [];
+    let hasNextPage = false;
+    for (;;) {
+      for (const s of streams) if (s.buffer.length === 0) await s.more();
+      let best: Stream | undefined;
+      for (const s of streams) if (s.buffer.length > 0 && (!best || compareDesc(s.buffer[0], best.buffer[0]) < 0)) best = s;
+      if (!best) break;
+      if (nodes.length === first) { hasNextPage = true; break; }
+      const node = best.buffer.shift()!;
+      best.take(node, state);
+      nodes.push(node as RecordDocByDomain[D]);
+      cursors.push(encode(state));
+    }
+    let total: Promise<number> | undefined;
+    return {
+      nodes,
+      hasNextPage,
+      cursors,
+      totalCount: () => (total ??= Promise.all(totals.map((t) => t())).then((t) => t.reduce((a, b) => a + b, 0))),
+    } as Page<RecordDocByDomain[D]>;
+  }
+
+  /** Opens a live source's stream at its place in the cursor; null when it failed (reported). */
+  private async openLive(source: DataSourceDoc, filter: F | null | undefined, state: CursorState, report: ReportSourceError, totals: (() => Promise<number>)[]): Promise<Stream | null> {
+    const id = source._id.toHexString();
+    const connector = this.connectors.for(source);
+    const at = state.s[id];
+    let pageCursor: string | null = at ? at[0] : null;
+    const skip = at ? at[1] : 0;
+    const fetchPage = async (cursor: string | null) => {
+      const page = await connector.list({
+        regions: filter?.regions, eventFrom: filter?.eventFrom, eventTo: filter?.eventTo, idNumber: filter?.idNumber,
+        extra: filter ? this.extraParams(filter) : undefined, limit: LIVE_PAGE_SIZE, cursor,
+      });
+      // the hub's order within the page, and the hub's own filter check
+      const rows = page.records.sort(compareDesc).filter((r) => !filter || this.matches(r as RecordDocByDomain[D], filter));
+      return { rows, nextCursor: page.nextCursor, total: page.total, size: rows.length };
+    };
+    let page;
+    try {
+      page = await fetchPage(pageCursor);
+    } catch (e) {
+      report(source, e as Error);
+      return null;
+    }
+    const firstTotal = page.total;
+    totals.push(async () => firstTotal);
+    let taken = skip;
+    const stream: Stream = {
+      buffer: page.rows.slice(skip),
+      take: (_node, st) => {
+        taken++;
+        if (taken >= page!.size) { st.s[id] = page!.nextCursor ? [page!.nextCursor, 0] : false; }
+        else st.s[id] = [pageCursor, taken];
+      },
+      more: async () => {
+        if (stream.buffer.length > 0) return true;
+        if (!page!.nextCursor) return false;
+        try {
+          pageCursor = page!.nextCursor;
+          page = await fetchPage(pageCursor);
+          taken = 0;
+          stream.buffer.push(...page.rows);
+          return page.rows.length > 0 || (await stream.more());
+        } catch (e) {
+          report(source, e as Error);
+          page = { rows: [], nextCursor: null, total: 0, size: 0 };
+          return false;
+        }
+      },
+    };
+    return stream;
+  }
+
+  /**
+   * Every record of these persons from every source (one call per live source for the whole batch),
+   * newest first, in key order; for DataLoader.
+   */
+  async byIdNumbers(ids: readonly string[], report: ReportSourceError): Promise<RecordDocByDomain[D][][]> {
+    const suspended = this.suspendedHosted();
+    const [hosted, ...live] = await Promise.all([
+      this.hosted.byIdNumbers(ids),
+      ...this.liveSources().map((s) => this.connectors.for(s).byIdNumbers(ids).catch((e: Error) => { report(s, e); return [] as AnyRecordDoc[]; })),
+    ]);
+    if (live.length === 0 && suspended.length === 0) return hosted;
+    const index = new Map(ids.map((id, i) => [id, i]));
+    const out = hosted.map((list) => list.filter((r) => !suspended.some((s) => s.equals(r.sourceId))) as AnyRecordDoc[]);
+    for (const records of live) for (const r of records) {
+      const i = index.get(r.idNumber);
+      if (i !== undefined) out[i].push(r);
+    }
+    return out.map((list) => list.sort(compareDesc) as RecordDocByDomain[D][]);
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * Live health of every source as this process sees it: last success, last error, consecutive
+ * failures, p95 latency, last record received, records dropped as invalid. Kept in memory on the hot
+ * path and written to the store every few seconds (a write per call would cost more than the call).
+ * With several replicas each writes its own view; the newest write is what `DataSource.health` shows.
+ */
+import { Types } from 'mongoose';
+import type { DataSourceDoc, Models, SourceHealth } from './models';
+
+interface Tracked {
+  health: SourceHealth;
+  latencies: number[];
+  dirty: boolean;
+}
+
+const WINDOW = 200;
+
+export class SourceHealthTracker {
+  private tracked = new Map<string, Tracked>();
+  private timer?: NodeJS.Timeout;
+
+  constructor(private readonly models: Models, private readonly flushMs = 3000) {}
+
+  private entry(id: string, stored?: SourceHealth): Tracked {
+    let t = this.tracked.get(id);
+    if (!t) {
+      t = { health: { consecutiveFailures: 0, droppedRecords: 0, ...stored }, latencies: [], dirty: false };
+      this.tracked.set(id, t);
+    }
+    return t;
+  }
+
+  success(source: DataSourceDoc, latencyMs: number, records: number, at = new Date()): void {
+    const t = this.entry(source._id.toHexString(), source.health);
+    t.health.lastSuccessAt = at;
+    t.health.consecutiveFailures = 0;
+    if (records > 0) t.health.lastRecordAt = at;
+    this.latency(t, latencyMs);
+    t.dirty = true;
+  }
+
+  failure(source: DataSourceDoc, message: string, latencyMs: number | null, at = new Date()): void {
+    const t = this.entry(source._id.toHexString(), source.health);
+    t.health.lastErrorAt = at;
+    t.health.lastError = message.slice(0, 500);
+    t.health.consecutiveFailures = (t.health.consecutiveFailures ?? 0) + 1;
+    if (latencyMs !== null) this.latency(t, latencyMs);
+    t.dirty = true;
+  }
+
+  dropped(source: DataSourceDoc, count: number): void {
+    if (count <= 0) return;
+    const t = this.entry(source._id.toHexString(), source.health);
+    t.health.droppedRecords = (t.health.droppedRecords ?? 0) + count;
+    t.dirty = true;
+  }
+
+  /** A push to a hosted source delivered records. */
+  delivered(source: DataSourceDoc, at = new Date()): void {
+    const t = this.entry(source._id.toHexString(), source.health);
+    t.health.lastRecordAt = at;
+    t.health.lastSuccessAt = at;
+    t.health.consecutiveFailures = 0;
+    t.dirty = true;
+  }
+
+  /** The source's health: this process's view where it has one, else what the store holds. */
+  current(source: DataSourceDoc): SourceHealth {
+    return this.tracked.get(source._id.toHexString())?.health ?? source.health ?? { consecutiveFailures: 0, droppedRecords: 0 };
+  }
+
+  private latency(t: Tracked, ms: number): void {
+    t.latencies.push(ms);
+    if (t.latencies.length > WINDOW) t.latencies.shift();
+    const sorted = [...t.latencies].sort((a, b) => a - b);
+    t.health.p95LatencyMs = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))];
+  }
+
+  /** Writes changed health to the store (health changes do not bump the registry version). */
+  async flush(): Promise<void> {
+    const writes = [...this.tracked.entries()].filter(([, t]) => t.dirty);
+    for (const [id, t] of writes) {
+      t.dirty = false;
+      await this.models.DataSource.collection.updateOne({ _id: new Types.ObjectId(id) }, { $set: { health: t.health } });
+    }
+  }
+
+  start(onError: (e: unknown) => void = () => undefined): void {
+    this.stop();
+    this.timer = setInterval(() => { this.flush().catch(onError); }, this.flushMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * Validation of a data-source registration. Pure: every problem is listed at once, each naming
+ * its field, so a department fixes its request in one go.
+ */
+import { isRegionCode, isRegionPrefix, CURRENT_REGIONS, HISTORICAL_REGIONS } from './regions';
+import { DOMAINS, recordFieldNames, type Domain } from './records';
+
+export const SOURCE_KINDS = ['HOSTED', 'REST', 'GRAPHQL'] as const;
+export type SourceKindName = (typeof SOURCE_KINDS)[number];
+
+export interface RegistrationInput {
+  name?: string | null;
+  department?: { code?: string | null; name?: string | null } | null;
+  domain?: string | null;
+  kind?: string | null;
+  regions?: readonly string[] | null;
+  endpoint?: string | null;
+  mapping?: unknown;
+  timeoutMs?: number | null;
+}
+
+export interface Problem {
+  field: string;
+  message: string;
+}
+
+/** Region entries a source may cover: the city (`50`), its halves (`5001`, `5002`) or a district code. */
+export function regionProblem(value: string): string | null {
+  if (!isRegionPrefix(value)) return `"${value}" is not a region code: use 50, 5001, 5002 or a 6-digit district code`;
+  if (value.length === 2 && value !== '50') return `"${value}" is outside Chongqing (50)`;
+  if (value.length === 4 && value !== '5001' && value !== '5002') return `"${value}" is not a Chongqing prefix (5001 or 5002)`;
+  if (value.length === 6 && !(isRegionCode(value) && (value in CURRENT_REGIONS || value in HISTORICAL_REGIONS))) {
+    return `"${value}" is not a Chongqing district or county code`;
+  }
+  return null;
+}
+
+/**
+ * Checks a registration (or, with `partial`, an update: absent fields are left as they are).
+ * `current` is the stored source for updates (its kind and domain apply when not changed).
+ */
+export function registrationProblems(
+  input: RegistrationInput,
+  options: { partial?: boolean; current?: { kind: string; domain: string; endpoint?: string | null } } = {},
+): Problem[] {
+  const problems: Problem[] = [];
+  const add = (field: string, message: string) => problems.push({ field, message });
+  const required = !options.partial;
+  const present = (v: unknown) => v !== undefined && v !== null;
+
+  if (present(input.name) || required) {
+    const name = input.name?.trim() ?? '';
+    if (!name) add('name', 'is required');
+    else if (name.length > 100) add('name', 'must be at most 100 characters');
+  }
+  if (present(input.department) || required) {
+    if (!input.department?.code?.trim()) add('department.code', 'is required');
+    else if (!/^[\w.-]{1,32}$/.test(input.department.code)) add('department.code', 'use letters, digits, _ . - (at most 32)');
+    if (!input.department?.name?.trim()) add('department.name', 'is required');
+  }
+  const domain = input.domain ?? options.current?.domain;
+  if (present(input.domain) || required) {
+    if (!domain || !(DOMAINS as readonly string[]).includes(domain)) add('domain', `must be one of ${DOMAINS.join(', ')}`);
+  }
+  const kind = input.kind ?? options.current?.kind;
+  if (present(input.kind) || required) {
+    if (!kind || !(SOURCE_KINDS as readonly string[]).includes(kind)) add('kind', `must be one of ${SOURCE_KINDS.join(', ')}`);
+  }
+  if (present(input.regions) || required) {
+    const regions = input.regions ?? [];
+    if (regions.length === 0) add('regions', 'at least one region code is required');
+    regions.forEach((r, i) => { const p = regionProblem(r); if (p) add(`regions[${i}]`, p); });
+  }
+  const live = kind === 'REST' || kind === 'GRAPHQL';
+  const endpoint = input.endpoint ?? (input.kind ? undefined : options.current?.endpoint);
+  if (live) {
+    if (!endpoint) add('endpoint', `is required for a ${kind} source`);
+    else {
+      let url: URL | undefined;
+      try { url = new URL(endpoint); } catch { add('endpoint', `"${endpoint}" is not a URL`); }
+      if (url && url.protocol !== 'http:' && url.protocol !== 'https:') add('endpoint', `must be http or https, got ${url.protocol.replace(':', '')}`);
+      if (url && (url.username || url.password)) add('endpoint', 'must not carry credentials');
+    }
+  } else if (kind === 'HOSTED' && present(input.endpoint)) {
+    add('endpoint', 'a HOSTED source has no endpoint: its department pushes records to the hub');
+  }
+  if (present(input.mapping)) {
+    const m = input.mapping;
+    if (typeof m !== 'object' || Array.isArray(m)) add('mapping', 'must be an object of remote field name → hub field name');
+    else {
+      if (kind === 'HOSTED') add('mapping', 'only live sources (REST, GRAPHQL) have a mapping');
+      const known = domain && (DOMAINS as readonly string[]).includes(domain) ? recordFieldNames(domain as Domain) : [];
+      for (const [remote, hub] of Object.entries(m as Record<string, unknown>)) {
+        if (!remote.trim() || remote.startsWith('$') || remote === '__proto__' || remote === 'constructor') add(`mapping.${remote}`, 'is not an acceptable field name');
+        else if (typeof hub !== 'string') add(`mapping.${remote}`, 'must name a hub field (a string)');
+        else if (known.length > 0 && !known.includes(hub)) add(`mapping.${remote}`, `"${hub}" is not a field of ${domain} records`);
+      }
+    }
+  }
+  if (present(input.timeoutMs) && (!Number.isInteger(input.timeoutMs) || input.timeoutMs! < 100 || input.timeoutMs! > 30_000)) {
+    add('timeoutMs', 'must be a whole number of milliseconds from 100 to 30000');
+  }
+  return problems;
+}

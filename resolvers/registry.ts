@@ -1,0 +1,56 @@
+/** Registry resolvers: registration, changes, keys, and how sources are doing. */
+import { GraphQLError } from 'graphql';
+import { RegistrationError, SourceNotFoundError } from '../datasources/source-registry';
+import { DEFAULT_SOURCE_TIMEOUT_MS } from '../datasources/connectors';
+import type { DataSourceDoc } from '../datasources/models';
+import type { Context } from '../datasources/context';
+import type { GqlResolvers as Resolvers } from './__generated__/types';
+
+/** Registry outcomes as the API's error codes. */
+async function registryCall<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    if (e instanceof RegistrationError) {
+      throw new GraphQLError(`${e.problems.length} problem(s): ${e.message}`, {
+        extensions: { code: 'BAD_USER_INPUT', field: e.problems[0].field, problems: e.problems },
+      });
+    }
+    if (e instanceof SourceNotFoundError) throw new GraphQLError(e.message, { extensions: { code: 'BAD_USER_INPUT', field: 'id' } });
+    throw e;
+  }
+}
+
+/** Live sources are probed right after registration, in the background: registering never waits on them. */
+function probeLater(source: DataSourceDoc, ctx: Context): void {
+  if (source.kind === 'HOSTED') return;
+  ctx.sources.connectors.for(source).probe().catch(() => undefined);
+}
+
+export const registryResolvers: Resolvers = {
+  Mutation: {
+    registerDataSource: (_p, { input }, ctx) => registryCall(async () => {
+      const { source, apiKey } = await ctx.sources.registry.register(input);
+      probeLater(source, ctx);
+      return { dataSource: source, apiKey };
+    }),
+    updateDataSource: (_p, { id, input }, ctx) => registryCall(async () => {
+      const source = await ctx.sources.registry.update(id, input);
+      probeLater(source, ctx);
+      return source;
+    }),
+    suspendDataSource: (_p, { id, reason }, ctx) => registryCall(() => ctx.sources.registry.suspend(id, reason)),
+    activateDataSource: (_p, { id }, ctx) => registryCall(() => ctx.sources.registry.activate(id)),
+    rotateDataSourceKey: (_p, { id }, ctx) => registryCall(async () => {
+      const { source, apiKey } = await ctx.sources.registry.rotateKey(id);
+      return { dataSource: source, apiKey };
+    }),
+  },
+  DataSource: {
+    timeoutMs: (s) => s.timeoutMs ?? DEFAULT_SOURCE_TIMEOUT_MS,
+    health: (s, _a, ctx) => ctx.sources.health.current(s),
+  },
+  SourceHealth: {
+    healthy: (h) => (h.consecutiveFailures ?? 0) === 0 && !!(h.lastSuccessAt || !h.lastErrorAt),
+  },
+};
