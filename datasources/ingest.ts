@@ -9,11 +9,13 @@
  *   with no read. At the first duplicate key the rest of the batch takes the careful path: one `find`
  *   of the stored versions, then inserts and version-guarded replaces.
  *
- * Why ordered writes: FerretDB 1.24 stops an unordered bulk write at its first error, unlike MongoDB,
- * so the outcome of the other writes would be unknown. Ordered writes say exactly which writes were
- * done on both stores; after a duplicate key (a concurrent push of the same record) the hub goes on
- * with the next write and retries the raced record as a version-guarded replace.
+ * Store quirks this is built around (FerretDB 1.24, measured): an unordered bulk write stops at its
+ * first error, and an ordered insert may still store records after the one that failed (it works in
+ * batches). So every version written carries the push's `pushId`, and after a duplicate key the
+ * counts come from the store itself (the versions stamped with this push), exact on both stores.
+ * A raced record (a concurrent push inserted it first) is retried as a version-guarded replace.
  */
+import { randomBytes } from 'node:crypto';
 import { Types, type Model } from 'mongoose';
 import type { AnyBulkWriteOperation } from 'mongodb';
 import { regionPath } from '../domain/regions';
@@ -62,6 +64,8 @@ export class Ingestor {
   async ingest(source: DataSourceDoc, inputs: readonly unknown[], options: IngestOptions = {}): Promise<IngestResult> {
     const start = options.startIndex ?? 0;
     const result = emptyResult();
+    /** stamped on every version this call writes, so its own writes can be told apart */
+    const pushId = randomBytes(8).toString('hex');
     const valid = new Map<string, { doc: AnyRecordDoc; index: number }>();
     inputs.forEach((input, i) => {
       const index = options.indexes?.[i] ?? start + i;
@@ -79,7 +83,7 @@ export class Ingestor {
         });
         return;
       }
-      const doc = toDoc(source, checked.record, options.receivedAt?.(index) ?? new Date());
+      const doc = toDoc(source, checked.record, options.receivedAt?.(index) ?? new Date(), pushId);
       const seen = valid.get(doc.externalId);
       // The same record twice in one batch: the newer version stands, the other is unchanged.
       if (seen && seen.doc.updatedAt >= doc.updatedAt) { result.unchanged++; return; }
@@ -93,47 +97,57 @@ export class Ingestor {
 
     // Fast path: insert everything; stop at the first record the store already has.
     const firstTry = await insertUntilDuplicate(model, docs);
-    result.accepted += firstTry.inserted;
+    if (firstTry.complete) {
+      result.accepted += docs.length;
+      return result;
+    }
     const rest = docs.slice(firstTry.inserted);
-    if (rest.length === 0) return result;
 
-    // Careful path for the rest: compare with the stored versions.
+    // Careful path for the rest: compare with the stored versions. What this push itself stored is
+    // recognised by its pushId (FerretDB may store records past the failed one of an ordered insert).
     const stored = await model.collection.find(
       { sourceId: source._id, externalId: { $in: rest.map((d) => d.externalId) } },
-      { projection: { externalId: 1, updatedAt: 1 }, batchSize: 100_000 },
-    ).toArray() as unknown as { _id: Types.ObjectId; externalId: string; updatedAt: Date }[];
+      { projection: { externalId: 1, updatedAt: 1, pushId: 1 }, batchSize: 100_000 },
+    ).toArray() as unknown as { _id: Types.ObjectId; externalId: string; updatedAt: Date; pushId?: string }[];
     const storedBy = new Map(stored.map((d) => [d.externalId, d]));
     const writes: AnyBulkWriteOperation<AnyRecordDoc>[] = [];
     const written: AnyRecordDoc[] = [];
     for (const doc of rest) {
       const old = storedBy.get(doc.externalId);
+      if (old?.pushId === pushId) continue;
       if (!old) {
         writes.push({ insertOne: { document: doc } });
       } else if (old.updatedAt < doc.updatedAt) {
         doc._id = old._id;
         writes.push({ replaceOne: { filter: { _id: old._id, updatedAt: { $lt: doc.updatedAt } }, replacement: doc } });
       } else {
-        result.unchanged++;
         continue;
       }
       written.push(doc);
     }
-    const outcome = await writeOrdered(model, writes, (i) => versionedReplace(written[i]));
-    result.accepted += outcome.done;
-    result.unchanged += outcome.skipped;
+    await writeOrdered(model, writes, (i) => versionedReplace(written[i]));
+    // Exact counts on MongoDB and FerretDB alike: the versions now stored that this push wrote.
+    const mine = await model.collection.countDocuments({
+      sourceId: source._id, externalId: { $in: rest.map((d) => d.externalId) }, pushId,
+    });
+    result.accepted += firstTry.inserted + mine;
+    result.unchanged += rest.length - mine;
     return result;
   }
 }
 
-/** Inserts in order until the first duplicate key; returns how many were inserted. */
-async function insertUntilDuplicate(model: Model<AnyRecordDoc>, docs: AnyRecordDoc[]): Promise<{ inserted: number }> {
+/**
+ * Inserts in order until the first duplicate key. `inserted` counts the records before it, which are
+ * stored on every store; records after it may or may not be (FerretDB goes on within its batch).
+ */
+async function insertUntilDuplicate(model: Model<AnyRecordDoc>, docs: AnyRecordDoc[]): Promise<{ complete: boolean; inserted: number }> {
   try {
     await model.collection.insertMany(docs, { ordered: true });
-    return { inserted: docs.length };
+    return { complete: true, inserted: docs.length };
   } catch (error: any) {
     const first = Array.isArray(error?.writeErrors) ? error.writeErrors[0] : error?.writeErrors;
     if (error?.code !== DUPLICATE_KEY && first?.code !== DUPLICATE_KEY) throw error;
-    return { inserted: first?.index ?? error?.result?.insertedCount ?? 0 };
+    return { complete: false, inserted: first?.index ?? 0 };
   }
 }
 
@@ -144,39 +158,28 @@ function versionedReplace(doc: AnyRecordDoc): AnyBulkWriteOperation<AnyRecordDoc
 
 /**
  * Runs writes in order; after a duplicate key at write i (another push inserted the same key first),
- * retries it once as `onDuplicate(i)` and goes on with i + 1.
- * `done` counts writes that changed the store, `skipped` those that found a newer or equal version.
+ * retries it once as `onDuplicate(i)` and goes on with i + 1. Writes that a store already applied
+ * past the failed one (FerretDB does) run again harmlessly: inserts meet their duplicate, version-
+ * guarded replaces match nothing. The caller counts the outcome from the store afterwards.
  */
 async function writeOrdered<T extends object>(
   model: Model<T>,
   writes: AnyBulkWriteOperation<any>[],
   onDuplicate: (index: number) => AnyBulkWriteOperation<any>,
-): Promise<{ done: number; skipped: number }> {
-  let done = 0;
-  let skipped = 0;
+): Promise<void> {
   let from = 0;
   while (from < writes.length) {
     try {
-      const r = await model.collection.bulkWrite(writes.slice(from) as AnyBulkWriteOperation<any>[], { ordered: true });
-      // Replaces whose version filter no longer matched found a newer version.
-      const changed = r.insertedCount + r.modifiedCount + r.upsertedCount;
-      done += changed;
-      skipped += writes.length - from - changed;
-      break;
+      await model.collection.bulkWrite(writes.slice(from) as AnyBulkWriteOperation<any>[], { ordered: true });
+      return;
     } catch (error: any) {
       const first = error?.writeErrors?.[0] ?? (Array.isArray(error?.writeErrors) ? undefined : error?.writeErrors);
       if (error?.name !== 'MongoBulkWriteError' || !first || first.code !== DUPLICATE_KEY) throw error;
       const failedAt = from + first.index;
-      const r = error.result;
-      const before = (r?.insertedCount ?? 0) + (r?.modifiedCount ?? 0) + (r?.upsertedCount ?? 0);
-      done += before;
-      skipped += failedAt - from - before;
-      const retry = await model.collection.bulkWrite([onDuplicate(failedAt) as AnyBulkWriteOperation<any>], { ordered: true });
-      if (retry.modifiedCount + retry.upsertedCount > 0) done++; else skipped++;
+      await model.collection.bulkWrite([onDuplicate(failedAt) as AnyBulkWriteOperation<any>], { ordered: true });
       from = failedAt + 1;
     }
   }
-  return { done, skipped };
 }
 
 function externalIdOf(input: unknown): string | null {
@@ -185,12 +188,13 @@ function externalIdOf(input: unknown): string | null {
 }
 
 /** The stored document: the validated record without empty fields, plus what the hub adds. */
-function toDoc(source: DataSourceDoc, record: AnyRecordInput, recordedAt: Date): AnyRecordDoc {
+function toDoc(source: DataSourceDoc, record: AnyRecordInput, recordedAt: Date, pushId: string): AnyRecordDoc {
   const doc: Record<string, unknown> = { _id: new Types.ObjectId() };
   for (const [k, v] of Object.entries(record)) if (v !== undefined && v !== null) doc[k] = v;
   doc.sourceId = source._id;
   doc.regionPath = regionPath(record.region);
   doc.recordedAt = recordedAt;
+  doc.pushId = pushId;
   return doc as unknown as AnyRecordDoc;
 }
 

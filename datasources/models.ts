@@ -18,6 +18,8 @@ export interface StoredRecordMeta {
   regionPath: string[];
   /** when the hub received this version */
   recordedAt: Date;
+  /** the push that wrote this version (hosted records) */
+  pushId?: string;
 }
 
 export type DetentionRecordDoc = DetentionRecordInput & StoredRecordMeta;
@@ -96,6 +98,7 @@ const common = {
   eventAt: { type: Date, required: true },
   updatedAt: { type: Date, required: true },
   recordedAt: { type: Date, required: true },
+  pushId: String,
 };
 const schemaOptions = { versionKey: false, strict: true, timestamps: false, autoIndex: false } as const;
 

@@ -218,7 +218,7 @@ export class SourceRegistry {
     const updated = await this.models.DataSource.findOneAndUpdate(
       { _id: current._id },
       { $set: set, $inc: { version: 1 } },
-      { new: true },
+      { returnDocument: 'after' },
     ).lean<DataSourceDoc>();
     if (!updated) throw new SourceNotFoundError(current._id.toHexString());
     this.put(updated);

@@ -18,7 +18,7 @@ describe('NDJSON push to a HOSTED source', () => {
 
   const lines = (from: number, n: number) => Array.from({ length: n }, (_, i) => JSON.stringify(detentionInput(personId(from + i), from + i)));
   const push = (body: string | Buffer, key = apiKey, id = sourceId, type = 'application/x-ndjson') => fetch(`${t.url}/ingest/${id}`, {
-    method: 'POST', headers: { authorization: `ApiKey ${key}`, 'content-type': type }, body,
+    method: 'POST', headers: { authorization: `ApiKey ${key}`, 'content-type': type }, body: typeof body === 'string' ? body : new Uint8Array(body),
   });
   const stored = (ids: string[]) => t.hub.sources.models.records.DETENTION.collection.countDocuments({ externalId: { $in: ids } });
 
