@@ -42,6 +42,8 @@ export class SourceRegistry {
   private byId = new Map<string, DataSourceDoc>();
   private byKeyHash = new Map<string, DataSourceDoc>();
   private stamp = '';
+  /** bumped by every local change, so a concurrent reload knows to keep them */
+  private generation = 0;
   private timer?: NodeJS.Timeout;
   private listeners: ((sources: DataSourceDoc[]) => void)[] = [];
 
@@ -49,7 +51,19 @@ export class SourceRegistry {
 
   /** Loads the cache; call once at start. */
   async load(): Promise<void> {
+    const generation = this.generation;
     const all = await this.models.DataSource.find().lean<DataSourceDoc[]>();
+    if (this.generation !== generation) {
+      // This process changed a source while the store was being read: keep the newer of the two,
+      // so a source registered a moment ago never drops out of the cache until the next refresh.
+      const fetched = new Map(all.map((d) => [d._id.toHexString(), d]));
+      for (const [id, mine] of this.byId) {
+        const theirs = fetched.get(id);
+        if (!theirs || theirs.version < mine.version) fetched.set(id, mine);
+      }
+      this.replace([...fetched.values()]);
+      return;
+    }
     this.replace(all);
   }
 
@@ -61,6 +75,7 @@ export class SourceRegistry {
   }
 
   private put(doc: DataSourceDoc): void {
+    this.generation++;
     const old = this.byId.get(doc._id.toHexString());
     if (old) this.byKeyHash.delete(old.apiKeyHash);
     this.byId.set(doc._id.toHexString(), doc);
