@@ -176,7 +176,10 @@ export class LiveConnector {
     if (e instanceof TaskCancelledError) return new SourceCallError(this.id, `${name}: no answer within ${this.timeoutMs} ms`);
     if (e instanceof BrokenCircuitError) return new SourceCallError(this.id, `${name}: skipped while its circuit is open after repeated failures; it is probed again shortly`);
     if (e instanceof BulkheadRejectedError) return new SourceCallError(this.id, `${name}: too many calls in flight to this source`);
-    const message = e instanceof Error ? e.message : String(e);
+    let message = e instanceof Error ? e.message : String(e);
+    // undici says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND …) is in its cause
+    const cause = (e as { cause?: { code?: string; message?: string } })?.cause;
+    if (cause?.code || cause?.message) message += ` (${cause.code ?? cause.message})`;
     return new SourceCallError(this.id, `${name}: ${message.slice(0, 300)}`);
   }
 }
