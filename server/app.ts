@@ -23,6 +23,7 @@ import type { Logger } from './logger';
 import { projectRoot, schemaDir } from './paths';
 import { pingStore } from './store';
 import { createMetrics } from './metrics';
+import { DEFAULT_DOCUMENT_LIMITS, documentProtection, type DocumentLimits } from './limits';
 import { callerOf } from './auth';
 import { ingestHandler } from './ingest-route';
 
@@ -64,6 +65,8 @@ export interface HubOptions {
   storeKind: string;
   storeTimeoutMs: number;
   registryRefreshMs?: number;
+  /** depth, alias, directive, token and cost limits (SECURITY.md defaults) */
+  documentLimits?: DocumentLimits;
   /** largest NDJSON push body (default 64 MiB) */
   ingestLimitBytes?: number;
 }
@@ -138,6 +141,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   };
 
   const metrics = createMetrics();
+  const protection = documentProtection(options.documentLimits ?? DEFAULT_DOCUMENT_LIMITS, options.production);
   const apollo = new ApolloServer<Context>({
     typeDefs: loadTypeDefs(),
     resolvers: resolvers as never,
@@ -148,7 +152,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     // main.ts owns SIGINT/SIGTERM: it stops HTTP, Apollo, the store connection and the embedded store in order.
     stopOnTerminationSignals: false,
     formatError: createFormatError(logger.child({ component: 'graphql' }), !options.production),
-    plugins: [ApolloServerPluginLandingPageDisabled(), metrics.plugin, sourceErrorsPlugin(logger)],
+    plugins: [ApolloServerPluginLandingPageDisabled(), metrics.plugin, sourceErrorsPlugin(logger), ...(protection.plugins as ApolloServerPlugin<Context>[])],
+    validationRules: protection.validationRules,
   });
   await apollo.start();
 

@@ -29,6 +29,11 @@ const schema = z.object({
   MAX_PAGE_SIZE: int(1, 10_000).default(500),
   MAX_DOSSIER_IDS: int(1, 10_000).default(500),
   REGISTRY_REFRESH_MS: int(100, 600_000).default(2000),
+  LIMIT_DEPTH: int(1, 100).default(10),
+  LIMIT_ALIASES: int(0, 1000).default(30),
+  LIMIT_DIRECTIVES: int(0, 1000).default(50),
+  LIMIT_TOKENS: int(10, 1_000_000).default(5000),
+  LIMIT_COST: int(10, 10_000_000).default(20000),
 });
 
 export type Config = z.output<typeof schema> & { dataDir: string; ferretdbBin: string };

@@ -7,6 +7,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import { isStoreUnavailable } from '../datasources/errors';
 import type { Logger } from './logger';
+import { isLimitError } from './limits';
 
 const CLIENT_CODES = new Set([
   'BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'QUERY_TOO_COMPLEX', 'RATE_LIMITED', 'SOURCE_UNAVAILABLE',
@@ -22,6 +23,9 @@ export function createFormatError(logger: Logger, exposeDetails: boolean) {
       return { message: 'the hub\'s store is not reachable; try again shortly', path: formatted.path, extensions: { code: 'SERVICE_UNAVAILABLE' } };
     }
     const code = formatted.extensions?.code as string | undefined;
+    if ((code === 'GRAPHQL_VALIDATION_FAILED' || code === 'GRAPHQL_PARSE_FAILED') && isLimitError(formatted.message)) {
+      return { message: formatted.message.replace(/^Syntax Error: /, ''), extensions: { code: 'QUERY_TOO_COMPLEX' } };
+    }
     // A scalar (IdNumber, Date …) rejected a literal during validation: that is bad user input.
     const causeCode = original?.originalError?.extensions?.code ?? original?.extensions?.code;
     if (code === 'GRAPHQL_VALIDATION_FAILED' && causeCode === 'BAD_USER_INPUT') {

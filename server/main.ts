@@ -46,6 +46,10 @@ async function main(): Promise<void> {
     storeKind: embedded ? 'embedded-ferretdb' : 'external',
     storeTimeoutMs: config.STORE_TIMEOUT_MS,
     registryRefreshMs: config.REGISTRY_REFRESH_MS,
+    documentLimits: {
+      depth: config.LIMIT_DEPTH, aliases: config.LIMIT_ALIASES, directives: config.LIMIT_DIRECTIVES,
+      tokens: config.LIMIT_TOKENS, cost: config.LIMIT_COST,
+    },
   });
 
   if (config.SEED_ON_EMPTY && (await storeIsEmpty(hub.sources))) {

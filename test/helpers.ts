@@ -27,7 +27,7 @@ export interface TestHub {
 /** Commands that are about the data, not the driver's own housekeeping. */
 const HOUSEKEEPING = new Set(['hello', 'isMaster', 'ismaster', 'ping', 'buildInfo', 'endSessions', 'saslStart', 'saslContinue']);
 
-export async function startTestHub(options: { uri?: string; dbName?: string; registryRefreshMs?: number; ingestLimitBytes?: number; limits?: Partial<{ maxPageSize: number; maxDossierIds: number }> } = {}): Promise<TestHub> {
+export async function startTestHub(options: { uri?: string; dbName?: string; production?: boolean; registryRefreshMs?: number; ingestLimitBytes?: number; limits?: Partial<{ maxPageSize: number; maxDossierIds: number }> } = {}): Promise<TestHub> {
   const uri = options.uri ?? process.env.HUB_TEST_URI;
   if (!uri) throw new Error('HUB_TEST_URI is not set: run the tests with jest (test/global-setup.ts starts the store)');
   const dbName = options.dbName ?? `t_${randomBytes(5).toString('hex')}`;
@@ -38,7 +38,7 @@ export async function startTestHub(options: { uri?: string; dbName?: string; reg
     connection,
     logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     limits: { maxPageSize: 500, maxDossierIds: 500, ...options.limits },
-    production: false,
+    production: options.production ?? false,
     storeKind: 'test',
     storeTimeoutMs: 2000,
     registryRefreshMs: options.registryRefreshMs ?? 500,
