@@ -48,6 +48,23 @@ describe('live sources: registration at run time, fan-out, merge and partial fai
     expect(body.data.prisonRecords).toEqual({ totalCount: 1, edges: [{ node: { externalId: 'JY-LIVE-1', person: { idNumber: id } } }] });
   });
 
+  it('looks up many persons with one request per live source', async () => {
+    const region = '500116';
+    const ids = Array.from({ length: 60 }, (_, i) => personId(900 + i, region));
+    const a = await department({ records: ids.slice(0, 30).map((id, i) => prisonInput(id, i, { region, externalId: `PA-${i}` })) });
+    const b = await department({ records: ids.slice(30).map((id, i) => prisonInput(id, i, { region, externalId: `PB-${i}` })) });
+    await register('江津监狱系统', a, { regions: [region] });
+    await register('永川监狱系统', b, { regions: [region] });
+    const { body } = await t.gql('query($ids: [IdNumber!]!) { persons(idNumbers: $ids) { idNumber imprisonments { totalCount } } }', { ids });
+    expect(body.errors).toBeUndefined();
+    expect(body.data.persons.every((p: any) => p.imprisonments.totalCount === 1)).toBe(true);
+    for (const d of [a, b]) {
+      const lookups = d.requests.filter((r) => r.path === '/records');
+      expect(lookups).toHaveLength(1);
+      expect(lookups[0].query.idNumbers.split(',')).toHaveLength(60);
+    }
+  });
+
   it('reads a GraphQL source and applies the registration\'s field renames', async () => {
     const id = personId(501, '500107');
     const record = prisonInput(id, 2, { region: '500107', externalId: 'GQL-1' });

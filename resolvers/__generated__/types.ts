@@ -735,6 +735,7 @@ export type GqlIngestResult = {
   unchanged: Scalars['Int']['output'];
 };
 
+/** Changes: registering and managing data sources, and pushing records to hosted ones. */
 export type GqlMutation = {
   __typename?: 'Mutation';
   /** Makes a suspended source active again. */
@@ -762,51 +763,60 @@ export type GqlMutation = {
 };
 
 
+/** Changes: registering and managing data sources, and pushing records to hosted ones. */
 export type GqlMutationActivateDataSourceArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** Changes: registering and managing data sources, and pushing records to hosted ones. */
 export type GqlMutationIngestCommunityCorrectionsArgs = {
   records: Array<GqlCommunityCorrectionInput>;
   sourceId: Scalars['ID']['input'];
 };
 
 
+/** Changes: registering and managing data sources, and pushing records to hosted ones. */
 export type GqlMutationIngestDetentionRecordsArgs = {
   records: Array<GqlDetentionRecordInput>;
   sourceId: Scalars['ID']['input'];
 };
 
 
+/** Changes: registering and managing data sources, and pushing records to hosted ones. */
 export type GqlMutationIngestEnforcementCasesArgs = {
   records: Array<GqlEnforcementCaseInput>;
   sourceId: Scalars['ID']['input'];
 };
 
 
+/** Changes: registering and managing data sources, and pushing records to hosted ones. */
 export type GqlMutationIngestPrisonRecordsArgs = {
   records: Array<GqlPrisonRecordInput>;
   sourceId: Scalars['ID']['input'];
 };
 
 
+/** Changes: registering and managing data sources, and pushing records to hosted ones. */
 export type GqlMutationRegisterDataSourceArgs = {
   input: GqlRegisterDataSourceInput;
 };
 
 
+/** Changes: registering and managing data sources, and pushing records to hosted ones. */
 export type GqlMutationRotateDataSourceKeyArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** Changes: registering and managing data sources, and pushing records to hosted ones. */
 export type GqlMutationSuspendDataSourceArgs = {
   id: Scalars['ID']['input'];
   reason: Scalars['String']['input'];
 };
 
 
+/** Changes: registering and managing data sources, and pushing records to hosted ones. */
 export type GqlMutationUpdateDataSourceArgs = {
   id: Scalars['ID']['input'];
   input: GqlUpdateDataSourceInput;
@@ -1214,10 +1224,13 @@ export type GqlRegion = {
 
 /** A data source to register (数据源注册). */
 export type GqlRegisterDataSourceInput = {
+  /** The department that owns the system. */
   department: GqlDepartmentInput;
+  /** Which kind of records the source holds. */
   domain: GqlDomain;
   /** Base URL of the department's system (REST and GRAPHQL kinds); http or https. */
   endpoint?: InputMaybe<Scalars['String']['input']>;
+  /** HOSTED (the department pushes), REST or GRAPHQL (the hub asks at query time). */
   kind: GqlSourceKind;
   /** Optional field renames, remote name → hub name (live kinds). */
   mapping?: InputMaybe<Scalars['JSON']['input']>;
@@ -1237,6 +1250,7 @@ export type GqlRegisterDataSourcePayload = {
    * It acts for this source only. Rotate it with `rotateDataSourceKey`.
    */
   apiKey: Scalars['String']['output'];
+  /** The registered source. */
   dataSource: GqlDataSource;
 };
 
@@ -1350,6 +1364,7 @@ export type GqlUnitInput = {
 
 /** Changes to a source; fields left out stay as they are. */
 export type GqlUpdateDataSourceInput = {
+  /** New owning department. */
   department?: InputMaybe<GqlDepartmentInput>;
   /** New base URL (live kinds). */
   endpoint?: InputMaybe<Scalars['String']['input']>;
