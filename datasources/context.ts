@@ -16,7 +16,19 @@ export interface Limits {
 /** Who is calling. Department systems authenticate with their source's API key. */
 export type Caller =
   | { kind: 'anonymous' }
-  | { kind: 'source'; sourceId: string };
+  | { kind: 'source'; sourceId: string }
+  | {
+    kind: 'person';
+    sub: string;
+    /** unit code (a department's code for DEPARTMENT callers) */
+    org: string;
+    role: 'PROCURATOR' | 'ANALYST' | 'DEPARTMENT' | 'ADMIN';
+    /** jurisdiction: region-code prefixes */
+    regions: string[];
+    unmasked: boolean;
+    /** X-Purpose: the case or task the query serves */
+    purpose: string | null;
+  };
 
 export interface Context {
   caller: Caller;
@@ -30,6 +42,8 @@ export interface Context {
    * SOURCE_UNAVAILABLE error naming it (with the field's path where known), and the rest of the data.
    */
   reportSourceError(source: DataSourceDoc, error: Error, path?: readonly (string | number)[]): void;
+  /** the caller's jurisdiction (region prefixes), null when unrestricted */
+  regions: readonly string[] | null;
   /** what `hubInfo` answers */
   hub: { version: string; store: string };
 }

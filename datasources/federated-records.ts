@@ -22,6 +22,32 @@ import { Types } from 'mongoose';
 /** Where a live source failed, for the request's SOURCE_UNAVAILABLE errors. */
 export type ReportSourceError = (source: DataSourceDoc, error: Error) => void;
 
+/** What one request may see, and where its source failures go. */
+export interface RequestScope {
+  report: ReportSourceError;
+  /**
+   * The caller's jurisdiction (region-code prefixes): records outside it do not exist for this
+   * request — not in lists, totals, persons or connections. null: no restriction (internal use).
+   */
+  regions: readonly string[] | null;
+}
+
+/** The filter's regions narrowed to a jurisdiction; [] when they do not meet at all. */
+export function narrowRegions(wanted: readonly string[] | null | undefined, allowed: readonly string[] | null): string[] | null {
+  if (!allowed) return wanted?.length ? [...wanted] : null;
+  if (!wanted?.length) return [...allowed];
+  const out = new Set<string>();
+  for (const w of wanted) for (const a of allowed) {
+    if (w.startsWith(a)) out.add(w);
+    else if (a.startsWith(w)) out.add(a);
+  }
+  return [...out];
+}
+
+function inRegions(region: string, allowed: readonly string[] | null): boolean {
+  return !allowed || allowed.some((a) => region.startsWith(a));
+}
+
 /** Records per request to a live source for lists. Fixed, so that a page asked again is the same page. */
 export const LIVE_PAGE_SIZE = 100;
 
@@ -93,11 +119,15 @@ export class FederatedRecords<D extends Domain, F extends CommonFilter> {
     return query;
   }
 
-  async list(filter: F | null | undefined, first: number, after: string | null | undefined, report: ReportSourceError): Promise<Page<RecordDocByDomain[D]>> {
-    filter?.regions?.forEach((r, i) => {
+  async list(requested: F | null | undefined, first: number, after: string | null | undefined, scope: RequestScope): Promise<Page<RecordDocByDomain[D]>> {
+    requested?.regions?.forEach((r, i) => {
       if (!isRegionPrefix(r)) throw badInput(`filter.regions[${i}]`, `must be a 2-, 4- or 6-digit region code prefix, got "${r}"`);
     });
-    commonQuery(filter); // validates the common fields before any call goes out
+    commonQuery(requested); // validates the common fields before any call goes out
+    const report = scope.report;
+    const regions = narrowRegions(requested?.regions, scope.regions);
+    if (regions && regions.length === 0) return { nodes: [], hasNextPage: false, cursors: [], totalCount: () => 0 };
+    const filter = (regions ? { ...(requested ?? {}), regions } : requested) as F | null | undefined;
     const state: CursorState = after ? decode(after) : { h: null, s: {} };
     const totals: (() => Promise<number>)[] = [];
     const streams: Stream[] = [];
@@ -207,18 +237,20 @@ export class FederatedRecords<D extends Domain, F extends CommonFilter> {
    * Every record of these persons from every source (one call per live source for the whole batch),
    * newest first, in key order; for DataLoader.
    */
-  async byIdNumbers(ids: readonly string[], report: ReportSourceError): Promise<RecordDocByDomain[D][][]> {
+  async byIdNumbers(ids: readonly string[], scope: RequestScope): Promise<RecordDocByDomain[D][][]> {
+    const report = scope.report;
     const suspended = this.suspendedHosted();
     const [hosted, ...live] = await Promise.all([
       this.hosted.byIdNumbers(ids),
       ...this.liveSources().map((s) => this.connectors.for(s).byIdNumbers(ids).catch((e: Error) => { report(s, e); return [] as AnyRecordDoc[]; })),
     ]);
-    if (live.length === 0 && suspended.length === 0) return hosted;
+    if (live.length === 0 && suspended.length === 0 && !scope.regions) return hosted;
     const index = new Map(ids.map((id, i) => [id, i]));
-    const out = hosted.map((list) => list.filter((r) => !suspended.some((s) => s.equals(r.sourceId))) as AnyRecordDoc[]);
+    const visible = (r: AnyRecordDoc) => inRegions(r.region, scope.regions) && !suspended.some((s) => s.equals(r.sourceId));
+    const out = hosted.map((list) => list.filter(visible) as AnyRecordDoc[]);
     for (const records of live) for (const r of records) {
       const i = index.get(r.idNumber);
-      if (i !== undefined) out[i].push(r);
+      if (i !== undefined && inRegions(r.region, scope.regions)) out[i].push(r);
     }
     return out.map((list) => list.sort(compareDesc) as RecordDocByDomain[D][]);
   }

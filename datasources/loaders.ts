@@ -9,7 +9,7 @@ import type { AnyRecordDoc, PersonRef, RecordDocByDomain } from './models';
 import { personOfRecords } from './persons';
 import type { DataSources } from './index';
 import type { CommonFilter } from './record-store';
-import type { FederatedRecords, ReportSourceError } from './federated-records';
+import type { FederatedRecords, RequestScope } from './federated-records';
 
 export interface Loaders {
   /** person by ID number: null when no domain has a record of them (uses the record loaders) */
@@ -22,13 +22,13 @@ export interface Loaders {
 const MAX_BATCH = 1000;
 
 /**
- * @param report where a live source's failure goes (the request's SOURCE_UNAVAILABLE errors);
- *   the person's records from every other source are still returned.
+ * @param scope the caller's jurisdiction, and where a live source's failure goes (the request's
+ *   SOURCE_UNAVAILABLE errors); the person's records from every other source are still returned.
  */
-export function createLoaders(sources: DataSources, report: ReportSourceError): Loaders {
+export function createLoaders(sources: DataSources, scope: RequestScope): Loaders {
   const byPerson = <D extends Domain>(d: D) =>
     new DataLoader<string, RecordDocByDomain[D][]>(
-      (ids) => (sources.records[d] as unknown as FederatedRecords<D, CommonFilter>).byIdNumbers(ids, report),
+      (ids) => (sources.records[d] as unknown as FederatedRecords<D, CommonFilter>).byIdNumbers(ids, scope),
       { maxBatchSize: MAX_BATCH },
     );
   const records: Loaders['records'] = {

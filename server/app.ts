@@ -23,6 +23,10 @@ import type { Logger } from './logger';
 import { projectRoot, schemaDir } from './paths';
 import { pingStore } from './store';
 import { createMetrics } from './metrics';
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import type { GraphQLSchema } from 'graphql';
+import { applyAuthorization } from './authorization';
+import { createJwtVerifier, type JwtSettings } from './jwt';
 import { DEFAULT_DOCUMENT_LIMITS, documentProtection, type DocumentLimits } from './limits';
 import { callerOf } from './auth';
 import { ingestHandler } from './ingest-route';
@@ -65,6 +69,8 @@ export interface HubOptions {
   storeKind: string;
   storeTimeoutMs: number;
   registryRefreshMs?: number;
+  /** how people's tokens are verified */
+  jwt: JwtSettings;
   /** depth, alias, directive, token and cost limits (SECURITY.md defaults) */
   documentLimits?: DocumentLimits;
   /** largest NDJSON push body (default 64 MiB) */
@@ -78,6 +84,11 @@ export interface Hub {
   /** a per-request context, as the HTTP handler builds it (tests use it with executeOperation) */
   context(requestId?: string, caller?: Caller): Context;
   stop(): Promise<void>;
+}
+
+/** The executable schema with authorization applied (default deny: every root field has @auth). */
+export function buildHubSchema(): GraphQLSchema {
+  return applyAuthorization(makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers: resolvers as never }));
 }
 
 /** The SDL: every file of schema/, in name order. */
@@ -133,18 +144,21 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       const id = source._id.toHexString();
       if (!failed.has(id)) failed.set(id, { message: error.message, path });
     };
+    // Jurisdiction: a person sees their regions; an API key or anonymous caller sees no records
+    // (the schema refuses them the data fields anyway).
+    const regions = caller.kind === 'person' ? caller.regions : [];
     const ctx: Context & { [FAILED]: SourceFailures } = {
-      caller, sources, loaders: createLoaders(sources, reportSourceError), limits: options.limits, requestId, hub: hubInfo,
-      reportSourceError, [FAILED]: failed,
+      caller, sources, loaders: createLoaders(sources, { regions, report: reportSourceError }), limits: options.limits, requestId, hub: hubInfo,
+      reportSourceError, regions, [FAILED]: failed,
     };
     return ctx;
   };
 
+  const verify = createJwtVerifier(options.jwt);
   const metrics = createMetrics();
   const protection = documentProtection(options.documentLimits ?? DEFAULT_DOCUMENT_LIMITS, options.production);
   const apollo = new ApolloServer<Context>({
-    typeDefs: loadTypeDefs(),
-    resolvers: resolvers as never,
+    schema: buildHubSchema(),
     introspection: !options.production,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
@@ -170,7 +184,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   });
 
   // The IDE opens with a dossier query for a person who exists (the first one stored).
-  app.post('/ingest/:sourceId', ingestHandler(sources, logger.child({ component: 'ingest' }), options.ingestLimitBytes));
+  app.post('/ingest/:sourceId', ingestHandler(sources, logger.child({ component: 'ingest' }), options.ingestLimitBytes, verify));
 
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
@@ -189,7 +203,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       context: async ({ req }) => {
         const header = req.headers['x-request-id'];
         const requestId = typeof header === 'string' && /^[\w.-]{1,64}$/.test(header) ? header : randomUUID();
-        return context(requestId, await callerOf(req.headers.authorization, sources));
+        return context(requestId, await callerOf(req.headers.authorization, sources, verify, req.headers['x-purpose']));
       },
     }),
   );

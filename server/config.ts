@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { projectRoot } from './paths';
+import type { JwtSettings } from './jwt';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -29,6 +30,12 @@ const schema = z.object({
   MAX_PAGE_SIZE: int(1, 10_000).default(500),
   MAX_DOSSIER_IDS: int(1, 10_000).default(500),
   REGISTRY_REFRESH_MS: int(100, 600_000).default(2000),
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  JWT_JWKS_FILE: z.string().optional(),
+  JWT_ALGORITHMS: z.string().regex(/^(HS|RS|ES|PS)(256|384|512)(,(HS|RS|ES|PS)(256|384|512))*$/, 'a comma-separated list such as HS256 or RS256,ES256; never none').optional(),
+  JWT_ISSUER: z.string().default('procuratorate-hub'),
+  JWT_AUDIENCE: z.string().default('procuratorate-hub'),
+  JWT_CLOCK_SKEW_S: int(0, 300).default(30),
   LIMIT_DEPTH: int(1, 100).default(10),
   LIMIT_ALIASES: int(0, 1000).default(30),
   LIMIT_DIRECTIVES: int(0, 1000).default(50),
@@ -36,7 +43,10 @@ const schema = z.object({
   LIMIT_COST: int(10, 10_000_000).default(20000),
 });
 
-export type Config = z.output<typeof schema> & { dataDir: string; ferretdbBin: string };
+export type Config = z.output<typeof schema> & { dataDir: string; ferretdbBin: string; jwt: JwtSettings };
+
+/** Only for development and tests: production refuses to start with it (or without JWT settings). */
+export const DEVELOPMENT_JWT_SECRET = 'development-only-secret-do-not-use-in-production-0001';
 
 /** Parses the environment; on any problem prints every one of them and exits with code 2. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -47,8 +57,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     process.exit(2);
   }
   const c = parsed.data;
+  const problems: string[] = [];
+  if (c.NODE_ENV === 'production' && !c.JWT_SECRET && !c.JWT_JWKS_FILE) problems.push('  JWT_SECRET or JWT_JWKS_FILE: one is required in production');
+  if (c.JWT_SECRET === DEVELOPMENT_JWT_SECRET && c.NODE_ENV === 'production') problems.push('  JWT_SECRET: the development secret cannot be used in production');
+  if (problems.length > 0) {
+    process.stderr.write(`Invalid configuration:\n${problems.join('\n')}\nSee the configuration table in README.md.\n`);
+    process.exit(2);
+  }
+  const algorithms = (c.JWT_ALGORITHMS ?? (c.JWT_JWKS_FILE ? 'RS256,ES256' : 'HS256')).split(',');
   return {
     ...c,
+    jwt: {
+      secret: c.JWT_JWKS_FILE ? undefined : c.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET,
+      jwksFile: c.JWT_JWKS_FILE ? path.resolve(projectRoot, c.JWT_JWKS_FILE) : undefined,
+      algorithms, issuer: c.JWT_ISSUER, audience: c.JWT_AUDIENCE, clockToleranceS: c.JWT_CLOCK_SKEW_S,
+    },
     dataDir: path.resolve(projectRoot, c.DATA_DIR),
     ferretdbBin: path.resolve(projectRoot, c.FERRETDB_BIN),
   };

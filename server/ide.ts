@@ -45,6 +45,10 @@ function page(graphqlPath: string, defaultQuery: string, defaultVariables: strin
 <script>
   (function () {
     var config = ${config};
+    // A token may come in the URL fragment (#token=…&purpose=…): never sent to the server, never logged.
+    var params = new URLSearchParams(location.hash.slice(1));
+    var headers = { Authorization: 'Bearer ' + (params.get('token') || '<a token: npm run token -- --role ANALYST>') };
+    if (params.get('purpose')) headers['X-Purpose'] = params.get('purpose');
     var fetcher = GraphiQL.createFetcher({ url: config.url });
     var root = ReactDOM.createRoot(document.getElementById('ide'));
     root.render(React.createElement(GraphiQL, {
@@ -53,6 +57,7 @@ function page(graphqlPath: string, defaultQuery: string, defaultVariables: strin
       query: config.query,
       variables: config.variables,
       defaultEditorToolsVisibility: 'variables',
+      headers: JSON.stringify(headers, null, 2),
       shouldPersistHeaders: false,
     }));
   })();

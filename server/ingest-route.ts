@@ -11,6 +11,7 @@ import { addResults, checkPush, emptyResult, publicResult, PushRefused } from '.
 import type { DataSources } from '../datasources';
 import { callerOf, AuthError } from './auth';
 import type { Logger } from './logger';
+import type { PersonClaims } from './jwt';
 
 export const NDJSON_BATCH = 1000;
 export const NDJSON_LIMIT_BYTES = 64 * 1024 * 1024;
@@ -22,12 +23,12 @@ function refuse(res: Response, status: number, code: string, message: string): v
   res.status(status).json({ error: { code, message } });
 }
 
-export function ingestHandler(sources: DataSources, logger: Logger, limitBytes = NDJSON_LIMIT_BYTES) {
+export function ingestHandler(sources: DataSources, logger: Logger, limitBytes = NDJSON_LIMIT_BYTES, verify?: (token: string) => Promise<PersonClaims>) {
   return async (req: Request, res: Response): Promise<void> => {
     const sourceId = String(req.params.sourceId);
     let source;
     try {
-      const caller = await callerOf(req.headers.authorization, sources);
+      const caller = await callerOf(req.headers.authorization, sources, verify);
       source = checkPush(sources.registry.get(sourceId), sourceId, caller.kind === 'source' ? caller.sourceId : null);
     } catch (e) {
       if (e instanceof AuthError) return refuse(res, 401, 'UNAUTHENTICATED', e.message);

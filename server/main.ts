@@ -10,6 +10,7 @@ import { connectStore } from './store';
 import { createHub, firstPersonId, GRAPHQL_PATH, storeIsEmpty } from './app';
 import { seedDemoData } from './seed-runner';
 import { chooseEmbeddedBackend, redactUrl } from './embedded-backend';
+import { ROLES, signToken } from './jwt';
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -46,6 +47,7 @@ async function main(): Promise<void> {
     storeKind: embedded ? 'embedded-ferretdb' : 'external',
     storeTimeoutMs: config.STORE_TIMEOUT_MS,
     registryRefreshMs: config.REGISTRY_REFRESH_MS,
+    jwt: config.jwt,
     documentLimits: {
       depth: config.LIMIT_DEPTH, aliases: config.LIMIT_ALIASES, directives: config.LIMIT_DIRECTIVES,
       tokens: config.LIMIT_TOKENS, cost: config.LIMIT_COST,
@@ -64,11 +66,20 @@ async function main(): Promise<void> {
   const host = config.HOST === '0.0.0.0' || config.HOST === '127.0.0.1' ? 'localhost' : config.HOST;
   const url = `http://${host}:${port}${GRAPHQL_PATH}`;
   const exampleId = await firstPersonId(hub.sources);
+  // Ready-made development tokens, one per role (only when signing with a secret: not for JWKS setups).
+  const devTokens: [string, string][] = config.jwt.secret && config.NODE_ENV !== 'production'
+    ? await Promise.all(ROLES.map(async (role) => [role, await signToken(config.jwt, { sub: `dev-${role.toLowerCase()}`, org: 'DEV', role, regions: ['50'] })] as [string, string]))
+    : [];
+  const analyst = devTokens.find(([r]) => r === 'ANALYST')?.[1] ?? '<token>';
+
   process.stdout.write([
     '',
     `Hub ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${url}  (store: ${storeLabel})`,
-    `Open it in a browser for the IDE, or try:`,
-    `  curl -s ${url} -H 'content-type: application/json' \\`,
+    ...(devTokens.length ? ['Development tokens (whole city, 8 h; npm run token -- --role … makes others):'] : []),
+    ...devTokens.map(([role, tok]) => `  ${role.padEnd(10)} ${tok}`),
+    `IDE, signed in as an analyst: ${url}#token=${analyst}`,
+    `or try:`,
+    `  curl -s ${url} -H 'content-type: application/json' -H "authorization: Bearer $(npm run --silent token -- --role PROCURATOR)" -H 'x-purpose: 2025-检-001' \\`,
     `    -d '{"query":"{ person(idNumber: \\"${exampleId ?? '50010119900101123X'}\\") { name detentions { totalCount } imprisonments { totalCount } corrections { totalCount } enforcementCases { totalCount } } }"}'`,
     '',
   ].join('\n'));

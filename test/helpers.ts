@@ -10,6 +10,8 @@ import type { CommandStartedEvent } from 'mongodb';
 import { createHub, type Hub } from '../server/app';
 import { createLogger } from '../server/logger';
 import { connectStore } from '../server/store';
+import { DEVELOPMENT_JWT_SECRET } from '../server/config';
+import { signToken, type JwtSettings, type PersonClaims } from '../server/jwt';
 
 export interface TestHub {
   hub: Hub;
@@ -19,9 +21,30 @@ export interface TestHub {
   /** store commands sent since the last `resetCommands()` (driver command monitoring) */
   commands: CommandStartedEvent[];
   resetCommands(): void;
-  /** POSTs a GraphQL operation over HTTP */
+  /**
+   * POSTs a GraphQL operation over HTTP. Unless `headers` carry an Authorization, it goes as a
+   * procurator of the whole city with a purpose (the caller most tests mean).
+   */
   gql(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
+  /** the same as an ADMIN (registration and key rotation) */
+  admin(query: string, variables?: Record<string, unknown>): Promise<{ status: number; body: any }>;
+  /** signs a token for the hub's development secret */
+  token(claims: Partial<PersonClaims> & { role: PersonClaims['role'] }, ttl?: string): Promise<string>;
   close(): Promise<void>;
+}
+
+/** The development JWT settings the tests' hubs use. */
+export const TEST_JWT: JwtSettings = {
+  secret: DEVELOPMENT_JWT_SECRET, algorithms: ['HS256'], issuer: 'procuratorate-hub', audience: 'procuratorate-hub', clockToleranceS: 30,
+};
+
+async function post(url: string, query: string, variables: Record<string, unknown> | undefined, headers: Record<string, string>) {
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...Object.fromEntries(Object.entries(headers).filter(([, v]) => v !== '')) },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: res.status, body: await res.json() as any };
 }
 
 /** Commands that are about the data, not the driver's own housekeeping. */
@@ -34,7 +57,12 @@ export async function startTestHub(options: { uri?: string; dbName?: string; pro
   const connection = await connectStore({ uri, dbName, timeoutMs: 2000, monitorCommands: true });
   const commands: CommandStartedEvent[] = [];
   connection.getClient().on('commandStarted', (e) => { if (!HOUSEKEEPING.has(e.commandName)) commands.push(e); });
+  const token = (claims: Partial<PersonClaims> & { role: PersonClaims['role'] }, ttl?: string) =>
+    signToken(TEST_JWT, { sub: `test-${claims.role.toLowerCase()}`, org: 'TEST-ORG', regions: ['50'], ...claims }, ttl);
+  const procurator = `Bearer ${await token({ role: 'PROCURATOR' })}`;
+  const adminToken = `Bearer ${await token({ role: 'ADMIN' })}`;
   const hub = await createHub({
+    jwt: TEST_JWT,
     connection,
     logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     limits: { maxPageSize: 500, maxDossierIds: 500, ...options.limits },
@@ -50,14 +78,10 @@ export async function startTestHub(options: { uri?: string; dbName?: string; pro
   return {
     hub, connection, url, server, commands,
     resetCommands: () => { commands.length = 0; },
-    gql: async (query, variables, headers = {}) => {
-      const res = await fetch(`${url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
-        body: JSON.stringify({ query, variables }),
-      });
-      return { status: res.status, body: await res.json() as any };
-    },
+    gql: (query, variables, headers = {}) => post(url, query, variables,
+      headers.authorization !== undefined || headers.Authorization !== undefined ? headers : { authorization: procurator, 'x-purpose': 'TEST-2025-001', ...headers }),
+    admin: (query, variables) => post(url, query, variables, { authorization: adminToken }),
+    token,
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections?.();

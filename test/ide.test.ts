@@ -40,7 +40,8 @@ describe('the GraphQL IDE in Chromium', () => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
 
-    const res = await page.goto(`${t.url}/graphql`, { waitUntil: 'networkidle' });
+    const token = await t.token({ role: 'PROCURATOR' });
+    const res = await page.goto(`${t.url}/graphql#token=${token}&purpose=TEST-2025-001`, { waitUntil: 'networkidle' });
     expect(res?.status()).toBe(200);
     expect(res?.headers()['content-type']).toContain('text/html');
     await page.waitForSelector('.graphiql-container', { timeout: 20_000 });
@@ -66,7 +67,7 @@ describe('the GraphQL IDE in Chromium', () => {
 
   it('serves GraphQL, not the page, to a GET that asks for JSON', async () => {
     const res = await fetch(`${t.url}/graphql?query=${encodeURIComponent('{ hubInfo { version } }')}`, {
-      headers: { accept: 'application/graphql-response+json', 'apollo-require-preflight': 'true' },
+      headers: { accept: 'application/graphql-response+json', 'apollo-require-preflight': 'true', authorization: `Bearer ${await t.token({ role: 'ANALYST' })}` },
     });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ data: { hubInfo: { version: expect.any(String) } } });

@@ -29,7 +29,7 @@ describe('operator injection in variables', () => {
   });
 
   it('refuses $-keys and __proto__ in a registration mapping', async () => {
-    const { body } = await t.gql('mutation($m: JSON) { registerDataSource(input: { name: "x", department: { code: "X", name: "x" }, domain: PRISON, kind: REST, regions: ["50"], endpoint: "http://127.0.0.1:9", mapping: $m }) { apiKey } }', { m: { $where: 'crime', constructor: 'crime' } });
+    const { body } = await t.admin('mutation($m: JSON) { registerDataSource(input: { name: "x", department: { code: "X", name: "x" }, domain: PRISON, kind: REST, regions: ["50"], endpoint: "http://127.0.0.1:9", mapping: $m }) { apiKey } }', { m: { $where: 'crime', constructor: 'crime' } });
     expect(body.errors[0].extensions.problems).toEqual([
       { field: 'mapping.$where', message: 'is not an acceptable field name' },
       { field: 'mapping.constructor', message: 'is not an acceptable field name' },

@@ -25,7 +25,7 @@ describe('live sources: registration at run time, fan-out, merge and partial fai
 
   let registered = 0;
   async function register(name: string, d: Department, extra: Record<string, unknown> = {}, domain = 'PRISON'): Promise<string> {
-    const { body } = await t.gql(REGISTER, {
+    const { body } = await t.admin(REGISTER, {
       input: { name, department: { code: `D-${++registered}`, name }, domain, kind: 'REST', regions: ['50'], endpoint: d.url, ...extra },
     });
     expect(body.errors).toBeUndefined();
@@ -69,7 +69,7 @@ describe('live sources: registration at run time, fan-out, merge and partial fai
     const id = personId(501, '500107');
     const record = prisonInput(id, 2, { region: '500107', externalId: 'GQL-1' });
     const d = await department({ kind: 'GRAPHQL', records: [record], rename: { crime: 'zuiming', name: 'xingming' } });
-    const { body } = await t.gql(REGISTER, {
+    const { body } = await t.admin(REGISTER, {
       input: {
         name: '九龙坡监狱 GraphQL', department: { code: 'D-GQL', name: '九龙坡' }, domain: 'PRISON', kind: 'GRAPHQL', regions: ['500107'],
         endpoint: d.url, mapping: { zuiming: 'crime', xingming: 'name' },
@@ -127,7 +127,7 @@ describe('live sources: registration at run time, fan-out, merge and partial fai
     expect(body.errors[0]).toMatchObject({ path: ['detentionRecords'], extensions: { code: 'SOURCE_UNAVAILABLE', sourceId: badId } });
     expect(body.errors[0].message).toContain('HTTP 500');
 
-    await t.gql(`mutation { suspendDataSource(id: "${badId}", reason: "故障") { status } }`);
+    await t.admin(`mutation { suspendDataSource(id: "${badId}", reason: "故障") { status } }`);
     for (const mode of ['malformed', 'hanging'] as const) {
       // a fresh source per failure mode: the first one's circuit may be open by now
       const other = await department({ records: [detentionInput(personId(702, region), 1, { region })], mode });
@@ -136,7 +136,7 @@ describe('live sources: registration at run time, fan-out, merge and partial fai
       expect(r.body.data.detentionRecords.edges).toEqual([{ node: { externalId: 'OK-1' } }]);
       expect(r.body.errors).toHaveLength(1);
       expect(r.body.errors[0].extensions).toMatchObject({ code: 'SOURCE_UNAVAILABLE', sourceId: otherId });
-      await t.gql(`mutation { suspendDataSource(id: "${otherId}", reason: "故障") { status } }`);
+      await t.admin(`mutation { suspendDataSource(id: "${otherId}", reason: "故障") { status } }`);
       expect(r.body.errors[0].message).toMatch(mode === 'malformed' ? /malformed JSON/ : /no answer within 2000 ms/);
     }
   });

@@ -8,7 +8,7 @@ describe('NDJSON push to a HOSTED source', () => {
   let apiKey: string;
   beforeAll(async () => {
     t = await startTestHub({ ingestLimitBytes: 200_000 });
-    const { body } = await t.gql(`mutation { registerDataSource(input: {
+    const { body } = await t.admin(`mutation { registerDataSource(input: {
       name: "万州区看守所", department: { code: "KSS-500101", name: "重庆市万州区看守所" }, domain: DETENTION, kind: HOSTED, regions: ["500101"]
     }) { dataSource { id } apiKey } }`);
     sourceId = body.data.registerDataSource.dataSource.id;
@@ -73,7 +73,7 @@ describe('NDJSON push to a HOSTED source', () => {
     const body = lines(3000, 1).join('\n');
     expect((await fetch(`${t.url}/ingest/${sourceId}`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body })).status).toBe(401);
     expect((await push(body, 'hubk_' + 'A'.repeat(43))).status).toBe(401);
-    const other = (await t.gql(`mutation { registerDataSource(input: {
+    const other = (await t.admin(`mutation { registerDataSource(input: {
       name: "江北区看守所", department: { code: "KSS-500105", name: "重庆市江北区看守所" }, domain: DETENTION, kind: HOSTED, regions: ["500105"]
     }) { dataSource { id } apiKey } }`)).body.data.registerDataSource;
     const wrong = await push(body, other.apiKey);
@@ -81,7 +81,7 @@ describe('NDJSON push to a HOSTED source', () => {
     expect((await wrong.json()).error.message).toContain('another source');
     expect((await push(body, apiKey, sourceId, 'text/plain')).status).toBe(415);
 
-    await t.gql(`mutation { suspendDataSource(id: "${other.dataSource.id}", reason: "数据核查") { status } }`);
+    await t.admin(`mutation { suspendDataSource(id: "${other.dataSource.id}", reason: "数据核查") { status } }`);
     const suspended = await push(body, other.apiKey, other.dataSource.id);
     expect(suspended.status).toBe(403);
     expect((await suspended.json()).error.message).toContain('suspended: 数据核查');
@@ -97,7 +97,7 @@ describe('NDJSON push to a HOSTED source', () => {
     expect(errors).toBeUndefined();
     expect(data.ingestDetentionRecords).toMatchObject({ accepted: 1, unchanged: 0, rejectedCount: 1, rejected: [{ index: 1, externalId: recs[1].externalId }] });
     expect(data.ingestDetentionRecords.rejected[0].reasons[0]).toMatch(/^stage: /);
-    const anonymous = await t.gql('mutation($id: ID!, $r: [DetentionRecordInput!]!) { ingestDetentionRecords(sourceId: $id, records: $r) { accepted } }', { id: sourceId, r: recs });
+    const anonymous = await t.gql('mutation($id: ID!, $r: [DetentionRecordInput!]!) { ingestDetentionRecords(sourceId: $id, records: $r) { accepted } }', { id: sourceId, r: recs }, { authorization: '' });
     expect(anonymous.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
   });
 });

@@ -3,7 +3,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { projectRoot } from '../server/paths';
-import { startTestHub, type TestHub } from './helpers';
+import { startTestHub, TEST_JWT, type TestHub } from './helpers';
+import { signToken } from '../server/jwt';
 
 const REGISTER = `mutation($input: RegisterDataSourceInput!) { registerDataSource(input: $input) { dataSource { id name version status kind regions { code } } apiKey } }`;
 
@@ -13,7 +14,7 @@ describe('registering data sources', () => {
   afterAll(async () => { await t.close(); });
 
   it('lists every problem of a bad registration at once, each naming its field', async () => {
-    const { body } = await t.gql(REGISTER, {
+    const { body } = await t.admin(REGISTER, {
       input: {
         name: ' ', department: { code: 'bad code!', name: '某局' }, domain: 'PRISON', kind: 'REST',
         regions: ['500199', '5003', 'x'], endpoint: 'ftp://example.org', mapping: { zuiming: 'noSuchField', __proto__x: 'crime' },
@@ -32,28 +33,28 @@ describe('registering data sources', () => {
   });
 
   it('requires an endpoint for live kinds and refuses one for HOSTED', async () => {
-    const rest = await t.gql(REGISTER, { input: { name: 'A', department: { code: 'A', name: 'A' }, domain: 'PRISON', kind: 'REST', regions: ['50'] } });
+    const rest = await t.admin(REGISTER, { input: { name: 'A', department: { code: 'A', name: 'A' }, domain: 'PRISON', kind: 'REST', regions: ['50'] } });
     expect(rest.body.errors[0].extensions.problems).toEqual([{ field: 'endpoint', message: 'is required for a REST source' }]);
-    const hosted = await t.gql(REGISTER, { input: { name: 'B', department: { code: 'B', name: 'B' }, domain: 'PRISON', kind: 'HOSTED', regions: ['50'], endpoint: 'http://127.0.0.1:1' } });
+    const hosted = await t.admin(REGISTER, { input: { name: 'B', department: { code: 'B', name: 'B' }, domain: 'PRISON', kind: 'HOSTED', regions: ['50'], endpoint: 'http://127.0.0.1:1' } });
     expect(hosted.body.errors[0].extensions.problems[0].field).toBe('endpoint');
   });
 
   it('refuses a second source of the same name in the same department', async () => {
     const input = { name: '渝北区看守所', department: { code: 'KSS-500112', name: '重庆市渝北区看守所' }, domain: 'DETENTION', kind: 'HOSTED', regions: ['500112'] };
-    expect((await t.gql(REGISTER, { input })).body.errors).toBeUndefined();
-    const again = await t.gql(REGISTER, { input });
+    expect((await t.admin(REGISTER, { input })).body.errors).toBeUndefined();
+    const again = await t.admin(REGISTER, { input });
     expect(again.body.errors[0].extensions.problems).toEqual([{ field: 'name', message: 'a source named "渝北区看守所" is already registered for department KSS-500112' }]);
   });
 
   it('issues a key once, stores only its hash, and rotation retires the old key', async () => {
-    const { body } = await t.gql(REGISTER, { input: { name: '南岸区看守所', department: { code: 'KSS-500108', name: '南岸' }, domain: 'DETENTION', kind: 'HOSTED', regions: ['500108'] } });
+    const { body } = await t.admin(REGISTER, { input: { name: '南岸区看守所', department: { code: 'KSS-500108', name: '南岸' }, domain: 'DETENTION', kind: 'HOSTED', regions: ['500108'] } });
     const { dataSource, apiKey } = body.data.registerDataSource;
     expect(apiKey).toMatch(/^hubk_[A-Za-z0-9_-]{43}$/);
     const stored = await t.hub.sources.models.DataSource.collection.findOne({ name: '南岸区看守所' });
     expect(JSON.stringify(stored)).not.toContain(apiKey.slice(5));
     expect(stored!.apiKeyHash).toMatch(/^[0-9a-f]{64}$/);
 
-    const rotated = (await t.gql(`mutation { rotateDataSourceKey(id: "${dataSource.id}") { apiKey dataSource { version } } }`)).body.data.rotateDataSourceKey;
+    const rotated = (await t.admin(`mutation { rotateDataSourceKey(id: "${dataSource.id}") { apiKey dataSource { version } } }`)).body.data.rotateDataSourceKey;
     expect(rotated.apiKey).not.toBe(apiKey);
     expect(rotated.dataSource.version).toBe(2);
     const withOld = await fetch(`${t.url}/ingest/${dataSource.id}`, { method: 'POST', headers: { authorization: `ApiKey ${apiKey}`, 'content-type': 'application/x-ndjson' }, body: '' });
@@ -63,15 +64,15 @@ describe('registering data sources', () => {
   });
 
   it('changes and suspends a source, bumping its version each time', async () => {
-    const { body } = await t.gql(REGISTER, { input: { name: '北碚区看守所', department: { code: 'KSS-500109', name: '北碚' }, domain: 'DETENTION', kind: 'HOSTED', regions: ['500109'] } });
+    const { body } = await t.admin(REGISTER, { input: { name: '北碚区看守所', department: { code: 'KSS-500109', name: '北碚' }, domain: 'DETENTION', kind: 'HOSTED', regions: ['500109'] } });
     const id = body.data.registerDataSource.dataSource.id;
-    const upd = await t.gql(`mutation { updateDataSource(id: "${id}", input: { regions: ["500109", "500117"] }) { version regions { code name } } }`);
+    const upd = await t.admin(`mutation { updateDataSource(id: "${id}", input: { regions: ["500109", "500117"] }) { version regions { code name } } }`);
     expect(upd.body.data.updateDataSource).toEqual({ version: 2, regions: [{ code: '500109', name: '北碚区' }, { code: '500117', name: '合川区' }] });
-    const sus = await t.gql(`mutation { suspendDataSource(id: "${id}", reason: "停用核查") { version status suspendedReason } }`);
+    const sus = await t.admin(`mutation { suspendDataSource(id: "${id}", reason: "停用核查") { version status suspendedReason } }`);
     expect(sus.body.data.suspendDataSource).toEqual({ version: 3, status: 'SUSPENDED', suspendedReason: '停用核查' });
     const list = await t.gql('{ dataSources(domain: DETENTION, status: SUSPENDED) { id } }');
     expect(list.body.data.dataSources.map((s: any) => s.id)).toContain(id);
-    const missing = await t.gql('mutation { suspendDataSource(id: "0123456789abcdef01234567", reason: "x") { id } }');
+    const missing = await t.admin('mutation { suspendDataSource(id: "0123456789abcdef01234567", reason: "x") { id } }');
     expect(missing.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id' });
   });
 });
@@ -101,7 +102,9 @@ describe('two hub processes on one store', () => {
     });
   }
 
-  const gql = async (url: string, query: string) => (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) })).json() as Promise<any>;
+  let admin = '';
+  beforeAll(async () => { admin = `Bearer ${await signToken(TEST_JWT, { sub: 'admin', org: 'HUB', role: 'ADMIN', regions: ['50'] })}`; });
+  const gql = async (url: string, query: string) => (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: admin }, body: JSON.stringify({ query }) })).json() as Promise<any>;
 
   it('a registration and a suspension made on one reach the other within a few seconds', async () => {
     const db = `t_two_${randomBytes(4).toString('hex')}`;

@@ -1265,6 +1265,22 @@ export type GqlRejectedRecord = {
   reasons: Array<Scalars['String']['output']>;
 };
 
+/**
+ * Who may call a field: the roles of a person's token (PROCURATOR, ANALYST, DEPARTMENT, ADMIN), or
+ * SOURCE for a department system's API key. Every root field carries it; without it, nobody may call.
+ */
+export type GqlRole =
+  /** Hub administrators: registry, audit. */
+  | 'ADMIN'
+  /** 分析人员: ad-hoc queries and statistics; personal fields masked unless the token grants `unmasked`. */
+  | 'ANALYST'
+  /** A department's staff: manage their department's own sources. */
+  | 'DEPARTMENT'
+  /** 检察官: supervision; data queries need a purpose (X-Purpose). */
+  | 'PROCURATOR'
+  /** A department system, by its source's API key: pushes to that source. */
+  | 'SOURCE';
+
 /** The sentence as imposed (刑期). */
 export type GqlSentence = {
   __typename?: 'Sentence';
@@ -1531,6 +1547,7 @@ export type GqlResolversTypes = ResolversObject<{
   RegisterDataSourceInput: GqlRegisterDataSourceInput;
   RegisterDataSourcePayload: ResolverTypeWrapper<Omit<GqlRegisterDataSourcePayload, 'dataSource'> & { dataSource: GqlResolversTypes['DataSource'] }>;
   RejectedRecord: ResolverTypeWrapper<GqlRejectedRecord>;
+  Role: GqlRole;
   Sentence: ResolverTypeWrapper<GqlSentence>;
   SentenceInput: GqlSentenceInput;
   SentenceKind: GqlSentenceKind;
@@ -1614,6 +1631,18 @@ export type GqlResolversParentTypes = ResolversObject<{
   UnitInput: GqlUnitInput;
   UpdateDataSourceInput: GqlUpdateDataSourceInput;
 }>;
+
+export type GqlAuthDirectiveArgs = {
+  ownSource?: Maybe<Scalars['String']['input']>;
+  purpose?: Maybe<Scalars['Boolean']['input']>;
+  requires: Array<GqlRole>;
+};
+
+export type GqlAuthDirectiveResolver<Result, Parent, ContextType = Context, Args = GqlAuthDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type GqlMaskDirectiveArgs = { };
+
+export type GqlMaskDirectiveResolver<Result, Parent, ContextType = Context, Args = GqlMaskDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type GqlCaseTransferResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['CaseTransfer'] = GqlResolversParentTypes['CaseTransfer']> = ResolversObject<{
   decidedAt?: Resolver<Maybe<GqlResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -1991,3 +2020,7 @@ export type GqlResolvers<ContextType = Context> = ResolversObject<{
   Unit?: GqlUnitResolvers<ContextType>;
 }>;
 
+export type GqlDirectiveResolvers<ContextType = Context> = ResolversObject<{
+  auth?: GqlAuthDirectiveResolver<any, any, ContextType>;
+  mask?: GqlMaskDirectiveResolver<any, any, ContextType>;
+}>;

@@ -1,0 +1,70 @@
+/**
+ * Authorization, declared in the SDL and enforced here, in one place:
+ *
+ * - `@auth(requires: [...], purpose, ownSource)` on every root field: the caller's role (or SOURCE for
+ *   an API key) must be listed; a PROCURATOR must give a purpose (X-Purpose) where `purpose` is set;
+ *   a DEPARTMENT caller may act only on its own department's sources (`ownSource`).
+ * - Default deny: a root field without `@auth` makes the schema refuse to build.
+ * - `@mask`: personal fields are masked for ANALYST callers without the `unmasked` grant.
+ * Row-level jurisdiction is applied by the data sources (RequestScope), for every path to a record.
+ */
+import { MapperKind, getDirective, mapSchema } from '@graphql-tools/utils';
+import { defaultFieldResolver, GraphQLError, type GraphQLSchema } from 'graphql';
+import type { Context } from '../datasources/context';
+import { maskIdNumber, maskName } from '../domain/id-number';
+
+function unauthenticated(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+}
+function forbidden(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'FORBIDDEN' } });
+}
+
+/** The role a caller acts in, or null for none. */
+function roleOf(ctx: Context): string | null {
+  if (ctx.caller.kind === 'person') return ctx.caller.role;
+  if (ctx.caller.kind === 'source') return 'SOURCE';
+  return null;
+}
+
+export function applyAuthorization(schema: GraphQLSchema): GraphQLSchema {
+  const roots = new Set([schema.getQueryType()?.name, schema.getMutationType()?.name].filter(Boolean));
+  return mapSchema(schema, {
+    [MapperKind.OBJECT_FIELD]: (field, fieldName, typeName) => {
+      const auth = getDirective(schema, field, 'auth')?.[0] as { requires: string[]; purpose?: boolean; ownSource?: string } | undefined;
+      const mask = getDirective(schema, field, 'mask')?.[0];
+      if (roots.has(typeName) && !auth) throw new Error(`${typeName}.${fieldName} has no @auth: every root field must say who may call it`);
+      const resolve = field.resolve ?? defaultFieldResolver;
+      if (auth) {
+        field.resolve = (parent, args, ctx: Context, info) => {
+          const role = roleOf(ctx);
+          if (!role) throw unauthenticated('credentials are required: Authorization: Bearer <token> (people) or ApiKey <key> (department systems)');
+          if (!auth.requires.includes(role)) throw forbidden(`${typeName}.${fieldName} is not open to ${role}; it needs one of ${auth.requires.join(', ')}`);
+          if (auth.purpose && ctx.caller.kind === 'person' && ctx.caller.role === 'PROCURATOR' && !ctx.caller.purpose) {
+            throw forbidden('a procurator\'s data query must state its purpose: send the header X-Purpose with the case or task reference');
+          }
+          if (auth.ownSource && ctx.caller.kind === 'person' && ctx.caller.role === 'DEPARTMENT') {
+            const code = auth.ownSource === 'input'
+              ? (args.input as { department?: { code?: string } } | undefined)?.department?.code
+              : ctx.sources.registry.get(String(args[auth.ownSource] ?? ''))?.department.code;
+            if (code !== ctx.caller.org) throw forbidden(`department ${ctx.caller.org} may act only on its own sources`);
+            if (auth.ownSource !== 'input' && (args.input as { department?: { code?: string } } | undefined)?.department?.code
+              && (args.input as { department: { code: string } }).department.code !== ctx.caller.org) {
+              throw forbidden(`department ${ctx.caller.org} cannot move a source to another department`);
+            }
+          }
+          return resolve(parent, args, ctx, info);
+        };
+      }
+      if (mask) {
+        const inner = field.resolve ?? defaultFieldResolver;
+        field.resolve = async (parent, args, ctx: Context, info) => {
+          const value = await inner(parent, args, ctx, info);
+          if (typeof value !== 'string' || ctx.caller.kind !== 'person' || ctx.caller.role !== 'ANALYST' || ctx.caller.unmasked) return value;
+          return fieldName === 'idNumber' ? maskIdNumber(value) : maskName(value);
+        };
+      }
+      return field;
+    },
+  });
+}
