@@ -17,7 +17,7 @@ import { connectStore } from '../server/store';
 import { createHub } from '../server/app';
 import { createLogger } from '../server/logger';
 import { projectRoot } from '../server/paths';
-import { DEVELOPMENT_JWT_SECRET } from '../server/config';
+import { DEVELOPMENT_AUDIT_KEY, DEVELOPMENT_JWT_SECRET } from '../server/config';
 import { dropPostgresDatabase, ensurePostgresDatabase } from '../server/postgres';
 
 const { values } = parseArgs({ options: { lines: { type: 'string', default: '100000' }, backend: { type: 'string', default: 'postgresql' } } });
@@ -40,7 +40,7 @@ async function main() {
   const backend = values.backend === 'sqlite' ? { handler: 'sqlite' as const } : { handler: 'postgresql' as const, postgresUrl: await ensurePostgresDatabase(PG, db) };
   const store = await startEmbeddedStore({ bin: path.join(projectRoot, '.tools/bin/ferretdb'), port: await freePort(), dataDir: dir, ...backend });
   const connection = await connectStore({ uri: store.uri, dbName: 'bench', timeoutMs: 5000 });
-  const hub = await createHub({ jwt: { secret: DEVELOPMENT_JWT_SECRET, algorithms: ['HS256'], issuer: 'procuratorate-hub', audience: 'procuratorate-hub', clockToleranceS: 30 }, connection, logger: createLogger('warn'), limits: { maxPageSize: 500, maxDossierIds: 500 }, production: true, storeKind: 'bench', storeTimeoutMs: 5000 });
+  const hub = await createHub({ auditKey: DEVELOPMENT_AUDIT_KEY, jwt: { secret: DEVELOPMENT_JWT_SECRET, algorithms: ['HS256'], issuer: 'procuratorate-hub', audience: 'procuratorate-hub', clockToleranceS: 30 }, connection, logger: createLogger('warn'), limits: { maxPageSize: 500, maxDossierIds: 500 }, production: true, storeKind: 'bench', storeTimeoutMs: 5000 });
   const server = hub.app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -5,6 +5,7 @@
 import type { DataSources } from './index';
 import type { Loaders } from './loaders';
 import type { DataSourceDoc } from './models';
+import type { AuditLog } from './audit';
 
 export interface Limits {
   /** largest `first` of any connection */
@@ -44,6 +45,8 @@ export interface Context {
   reportSourceError(source: DataSourceDoc, error: Error, path?: readonly (string | number)[]): void;
   /** the caller's jurisdiction (region prefixes), null when unrestricted */
   regions: readonly string[] | null;
+  /** the audit trail (the server appends; administrators read) */
+  audit: AuditLog;
   /** what `hubInfo` answers */
   hub: { version: string; store: string };
 }

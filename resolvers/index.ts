@@ -10,6 +10,7 @@ import { correctionResolvers } from './correction';
 import { enforcementResolvers } from './enforcement';
 import { registryResolvers } from './registry';
 import { ingestResolvers } from './ingest';
+import { auditResolvers } from './audit';
 
 function merge(...parts: Resolvers[]): Resolvers {
   const out: Record<string, Record<string, unknown>> = {};
@@ -22,7 +23,7 @@ function merge(...parts: Resolvers[]): Resolvers {
 }
 
 export const resolvers: Resolvers = {
-  ...merge(commonResolvers, personResolvers, sourceResolvers, detentionResolvers, prisonResolvers, correctionResolvers, enforcementResolvers, registryResolvers, ingestResolvers),
+  ...merge(commonResolvers, personResolvers, sourceResolvers, detentionResolvers, prisonResolvers, correctionResolvers, enforcementResolvers, registryResolvers, ingestResolvers, auditResolvers),
   DateTime,
   Date: DateScalar,
   IdNumber,

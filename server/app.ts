@@ -2,7 +2,7 @@
  * The HTTP application: health, readiness, the IDE and GraphQL, wired over a connected store.
  * `createHub` does no listening itself, so tests and `main.ts` share it.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
@@ -27,6 +27,7 @@ import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
 import { applyAuthorization } from './authorization';
 import { createJwtVerifier, type JwtSettings } from './jwt';
+import { AuditLog } from '../datasources/audit';
 import { DEFAULT_DOCUMENT_LIMITS, documentProtection, type DocumentLimits } from './limits';
 import { callerOf } from './auth';
 import { ingestHandler } from './ingest-route';
@@ -34,6 +35,64 @@ import { ingestHandler } from './ingest-route';
 export const GRAPHQL_PATH = '/graphql';
 
 const FAILED = Symbol('failed live sources');
+const CLIENT = Symbol('client address');
+
+/** ID numbers and ids an answer carries (walks the result). */
+function carried(data: unknown, ids: Set<string>, recordIds: Set<string>): void {
+  if (Array.isArray(data)) { for (const d of data) carried(d, ids, recordIds); return; }
+  if (!data || typeof data !== 'object') return;
+  for (const [k, v] of Object.entries(data)) {
+    if (k === 'idNumber' && typeof v === 'string') ids.add(v);
+    else if (k === 'id' && typeof v === 'string') recordIds.add(v);
+    else if (v && typeof v === 'object') carried(v, ids, recordIds);
+  }
+}
+
+/**
+ * One audit entry per operation, written before the answer leaves: if it cannot be written, the
+ * answer's data is withheld and the client gets SERVICE_UNAVAILABLE instead.
+ */
+function auditPlugin(audit: AuditLog, logger: Logger): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart({ request }) {
+      const started = Date.now();
+      return {
+        async willSendResponse({ contextValue: ctx, response, operationName }) {
+          if (response.body.kind !== 'single') return;
+          const result = response.body.singleResult;
+          const ids = new Set<string>();
+          const recordIds = new Set<string>();
+          carried(result.data, ids, recordIds);
+          const caller = ctx.caller;
+          const failed = (ctx as Context & { [FAILED]?: SourceFailures })[FAILED];
+          try {
+            await audit.append({
+              at: new Date(),
+              requestId: ctx.requestId,
+              actor: caller.kind === 'person' ? { kind: 'person', sub: caller.sub, org: caller.org, role: caller.role }
+                : caller.kind === 'source' ? { kind: 'source', sourceId: caller.sourceId } : { kind: 'anonymous' },
+              purpose: caller.kind === 'person' ? caller.purpose : null,
+              operationName: operationName ?? request.operationName ?? null,
+              operationHash: request.query ? createHash('sha256').update(request.query).digest('hex') : null,
+              variables: request.variables ? JSON.stringify(audit.scrub(request.variables)) : null,
+              idNumbers: [...ids].map((id) => audit.personal(id)),
+              recordIds: [...recordIds],
+              failedSources: failed ? [...failed.keys()] : [],
+              status: result.errors?.length ? 'ERROR' : 'OK',
+              errorCodes: [...new Set((result.errors ?? []).map((e) => String(e.extensions?.code ?? 'ERROR')))],
+              durationMs: Date.now() - started,
+              clientAddress: (ctx as Context & { [CLIENT]?: string })[CLIENT] ?? null,
+            });
+          } catch (err) {
+            logger.error({ err, requestId: ctx.requestId }, 'audit entry not written: answer withheld');
+            result.data = null;
+            result.errors = [{ message: 'the access could not be recorded in the audit trail, so no data is returned; try again shortly', extensions: { code: 'SERVICE_UNAVAILABLE' } }];
+          }
+        },
+      };
+    },
+  };
+}
 type SourceFailures = Map<string, { message: string; path?: readonly (string | number)[] }>;
 
 /**
@@ -69,6 +128,8 @@ export interface HubOptions {
   storeKind: string;
   storeTimeoutMs: number;
   registryRefreshMs?: number;
+  /** key of the HMACs that stand for personal values in the audit trail */
+  auditKey: string;
   /** how people's tokens are verified */
   jwt: JwtSettings;
   /** depth, alias, directive, token and cost limits (SECURITY.md defaults) */
@@ -149,12 +210,14 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     const regions = caller.kind === 'person' ? caller.regions : [];
     const ctx: Context & { [FAILED]: SourceFailures } = {
       caller, sources, loaders: createLoaders(sources, { regions, report: reportSourceError }), limits: options.limits, requestId, hub: hubInfo,
-      reportSourceError, regions, [FAILED]: failed,
+      reportSourceError, regions, audit, [FAILED]: failed,
     };
     return ctx;
   };
 
   const verify = createJwtVerifier(options.jwt);
+  const audit = new AuditLog(connection, options.auditKey);
+  await connection.db!.collection('audit_log').createIndex({ at: -1 }).catch(() => undefined);
   const metrics = createMetrics();
   const protection = documentProtection(options.documentLimits ?? DEFAULT_DOCUMENT_LIMITS, options.production);
   const apollo = new ApolloServer<Context>({
@@ -166,7 +229,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     // main.ts owns SIGINT/SIGTERM: it stops HTTP, Apollo, the store connection and the embedded store in order.
     stopOnTerminationSignals: false,
     formatError: createFormatError(logger.child({ component: 'graphql' }), !options.production),
-    plugins: [ApolloServerPluginLandingPageDisabled(), metrics.plugin, sourceErrorsPlugin(logger), ...(protection.plugins as ApolloServerPlugin<Context>[])],
+    plugins: [ApolloServerPluginLandingPageDisabled(), metrics.plugin, sourceErrorsPlugin(logger), auditPlugin(audit, logger), ...(protection.plugins as ApolloServerPlugin<Context>[])],
     validationRules: protection.validationRules,
   });
   await apollo.start();
@@ -203,7 +266,9 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       context: async ({ req }) => {
         const header = req.headers['x-request-id'];
         const requestId = typeof header === 'string' && /^[\w.-]{1,64}$/.test(header) ? header : randomUUID();
-        return context(requestId, await callerOf(req.headers.authorization, sources, verify, req.headers['x-purpose']));
+        const ctx = context(requestId, await callerOf(req.headers.authorization, sources, verify, req.headers['x-purpose']));
+        (ctx as Context & { [CLIENT]?: string })[CLIENT] = req.ip ?? req.socket.remoteAddress ?? undefined;
+        return ctx;
       },
     }),
   );

@@ -36,6 +36,7 @@ const schema = z.object({
   JWT_ISSUER: z.string().default('procuratorate-hub'),
   JWT_AUDIENCE: z.string().default('procuratorate-hub'),
   JWT_CLOCK_SKEW_S: int(0, 300).default(30),
+  AUDIT_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   LIMIT_DEPTH: int(1, 100).default(10),
   LIMIT_ALIASES: int(0, 1000).default(30),
   LIMIT_DIRECTIVES: int(0, 1000).default(50),
@@ -43,10 +44,11 @@ const schema = z.object({
   LIMIT_COST: int(10, 10_000_000).default(20000),
 });
 
-export type Config = z.output<typeof schema> & { dataDir: string; ferretdbBin: string; jwt: JwtSettings };
+export type Config = z.output<typeof schema> & { dataDir: string; ferretdbBin: string; jwt: JwtSettings; auditKey: string };
 
 /** Only for development and tests: production refuses to start with it (or without JWT settings). */
 export const DEVELOPMENT_JWT_SECRET = 'development-only-secret-do-not-use-in-production-0001';
+export const DEVELOPMENT_AUDIT_KEY = 'development-only-audit-key-do-not-use-in-production-01';
 
 /** Parses the environment; on any problem prints every one of them and exits with code 2. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -60,6 +62,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];
   if (c.NODE_ENV === 'production' && !c.JWT_SECRET && !c.JWT_JWKS_FILE) problems.push('  JWT_SECRET or JWT_JWKS_FILE: one is required in production');
   if (c.JWT_SECRET === DEVELOPMENT_JWT_SECRET && c.NODE_ENV === 'production') problems.push('  JWT_SECRET: the development secret cannot be used in production');
+  if (c.NODE_ENV === 'production' && !c.AUDIT_KEY) problems.push('  AUDIT_KEY: required in production (the key of the audit trail\'s HMACs)');
   if (problems.length > 0) {
     process.stderr.write(`Invalid configuration:\n${problems.join('\n')}\nSee the configuration table in README.md.\n`);
     process.exit(2);
@@ -67,6 +70,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const algorithms = (c.JWT_ALGORITHMS ?? (c.JWT_JWKS_FILE ? 'RS256,ES256' : 'HS256')).split(',');
   return {
     ...c,
+    auditKey: c.AUDIT_KEY ?? DEVELOPMENT_AUDIT_KEY,
     jwt: {
       secret: c.JWT_JWKS_FILE ? undefined : c.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET,
       jwksFile: c.JWT_JWKS_FILE ? path.resolve(projectRoot, c.JWT_JWKS_FILE) : undefined,

@@ -48,6 +48,7 @@ async function main(): Promise<void> {
     storeTimeoutMs: config.STORE_TIMEOUT_MS,
     registryRefreshMs: config.REGISTRY_REFRESH_MS,
     jwt: config.jwt,
+    auditKey: config.auditKey,
     documentLimits: {
       depth: config.LIMIT_DEPTH, aliases: config.LIMIT_ALIASES, directives: config.LIMIT_DIRECTIVES,
       tokens: config.LIMIT_TOKENS, cost: config.LIMIT_COST,

@@ -10,7 +10,7 @@ import type { CommandStartedEvent } from 'mongodb';
 import { createHub, type Hub } from '../server/app';
 import { createLogger } from '../server/logger';
 import { connectStore } from '../server/store';
-import { DEVELOPMENT_JWT_SECRET } from '../server/config';
+import { DEVELOPMENT_AUDIT_KEY, DEVELOPMENT_JWT_SECRET } from '../server/config';
 import { signToken, type JwtSettings, type PersonClaims } from '../server/jwt';
 
 export interface TestHub {
@@ -63,6 +63,7 @@ export async function startTestHub(options: { uri?: string; dbName?: string; pro
   const adminToken = `Bearer ${await token({ role: 'ADMIN' })}`;
   const hub = await createHub({
     jwt: TEST_JWT,
+    auditKey: DEVELOPMENT_AUDIT_KEY,
     connection,
     logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     limits: { maxPageSize: 500, maxDossierIds: 500, ...options.limits },

@@ -44,8 +44,9 @@ describe('store round trips per request', () => {
   it('serves a dossier of 10 and of 100 persons with one query per collection', async () => {
     const ten = await commandsFor(DOSSIERS, { ids: ids.slice(0, 10) });
     const hundred = await commandsFor(DOSSIERS, { ids: ids.slice(0, 100) });
-    // persons are derived from their records: the four record finds are all there is
-    const expected = ['find community_corrections', 'find detention_records', 'find enforcement_cases', 'find prison_records'];
+    // persons are derived from their records: the four record finds, and the audit entry (the end of
+    // the chain, then the entry itself) are all there is
+    const expected = ['find audit_log', 'find community_corrections', 'find detention_records', 'find enforcement_cases', 'find prison_records', 'insert audit_log'];
     expect(ten).toEqual(expected);
     expect(hundred).toEqual(expected);
   });
@@ -54,7 +55,7 @@ describe('store round trips per request', () => {
     const ten = await commandsFor(LIST, { first: 10 });
     const hundred = await commandsFor(LIST, { first: 100 });
     // the page, then every listed person's custodies for `person { detentions }`, in one batch
-    expect(ten).toEqual(['find detention_records', 'find detention_records']);
+    expect(ten).toEqual(['find audit_log', 'find detention_records', 'find detention_records', 'insert audit_log']);
     expect(hundred).toEqual(ten);
   });
 });

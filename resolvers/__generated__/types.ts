@@ -30,6 +30,78 @@ export type Scalars = {
   JSON: { input: unknown; output: unknown; }
 };
 
+/**
+ * One operation in the audit trail (审计日志): who asked what, for which purpose, what came back.
+ * Entries are hash-chained; `npm run audit:verify` recomputes the chain.
+ */
+export type GqlAuditEntry = {
+  __typename?: 'AuditEntry';
+  /** Who called: `person` (sub, org, role), `source` (sourceId) or `anonymous`. */
+  actor: Scalars['JSON']['output'];
+  /** When the operation ended. */
+  at: Scalars['DateTime']['output'];
+  /** The caller's network address. */
+  clientAddress?: Maybe<Scalars['String']['output']>;
+  /** How long the operation took, in milliseconds. */
+  durationMs: Scalars['Int']['output'];
+  /** The error codes of the answer. */
+  errorCodes: Array<Scalars['String']['output']>;
+  /** Live sources that failed during the request. */
+  failedSources: Array<Scalars['String']['output']>;
+  /** SHA-256 of prevHash and this entry. */
+  hash: Scalars['String']['output'];
+  /** HMACs of the ID numbers the answer carried. */
+  idNumbers: Array<Scalars['String']['output']>;
+  /** SHA-256 of the operation text. */
+  operationHash?: Maybe<Scalars['String']['output']>;
+  /** The operation's name. */
+  operationName?: Maybe<Scalars['String']['output']>;
+  /** The previous entry's hash. */
+  prevHash: Scalars['String']['output'];
+  /** The X-Purpose the caller gave. */
+  purpose?: Maybe<Scalars['String']['output']>;
+  /** Ids of the records (and sources) the answer carried. */
+  recordIds: Array<Scalars['String']['output']>;
+  /** The request id (also in the hub's logs). */
+  requestId: Scalars['String']['output'];
+  /** Position in the chain, from 1. */
+  seq: Scalars['Int']['output'];
+  /** OK, or ERROR when the answer carried errors. */
+  status: Scalars['String']['output'];
+  /** The variables as JSON text, with ID numbers and names replaced by their HMAC under the audit key. */
+  variables?: Maybe<Scalars['String']['output']>;
+};
+
+/** Audit entries, newest first. */
+export type GqlAuditEntryConnection = {
+  __typename?: 'AuditEntryConnection';
+  /** The entries of this page. */
+  edges: Array<GqlAuditEntryEdge>;
+  /** Whether older entries follow. */
+  pageInfo: GqlPageInfo;
+};
+
+/** An edge of the audit trail. */
+export type GqlAuditEntryEdge = {
+  __typename?: 'AuditEntryEdge';
+  /** Pass as `after` for the entries before this one. */
+  cursor: Scalars['String']['output'];
+  /** The entry. */
+  node: GqlAuditEntry;
+};
+
+/** Which audit entries to list; all given conditions must hold. */
+export type GqlAuditFilter = {
+  /** Only this caller (`sub` of the token). */
+  actorSub?: InputMaybe<Scalars['String']['input']>;
+  /** Entries at or after this time. */
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Only operations of this name. */
+  operationName?: InputMaybe<Scalars['String']['input']>;
+  /** Entries before this time. */
+  to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
 /** Case features that lengthen the criminal-detention limit to 30 days (刑诉法 91). */
 export type GqlCaseFlag =
   /** 结伙作案: gang crimes. */
@@ -1107,6 +1179,8 @@ export type GqlPrisonStatus =
 /** Read operations: dossiers by person, record lists per domain, the data-source registry. */
 export type GqlQuery = {
   __typename?: 'Query';
+  /** The audit trail, newest first (ADMIN). */
+  auditLog: GqlAuditEntryConnection;
   /** Community-correction records across every correction-office source, newest event first. */
   communityCorrections: GqlCommunityCorrectionConnection;
   /** One data source by id; null when no source has that id. */
@@ -1129,6 +1203,14 @@ export type GqlQuery = {
   persons: Array<Maybe<GqlPerson>>;
   /** Prisoner records across every prison source, newest event first. */
   prisonRecords: GqlPrisonRecordConnection;
+};
+
+
+/** Read operations: dossiers by person, record lists per domain, the data-source registry. */
+export type GqlQueryAuditLogArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<GqlAuditFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -1477,6 +1559,10 @@ export type GqlResolversInterfaceTypes<_RefType extends Record<string, unknown>>
 
 /** Mapping between all available schema types and the resolvers types */
 export type GqlResolversTypes = ResolversObject<{
+  AuditEntry: ResolverTypeWrapper<GqlAuditEntry>;
+  AuditEntryConnection: ResolverTypeWrapper<GqlAuditEntryConnection>;
+  AuditEntryEdge: ResolverTypeWrapper<GqlAuditEntryEdge>;
+  AuditFilter: GqlAuditFilter;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CaseFlag: GqlCaseFlag;
   CaseTransfer: ResolverTypeWrapper<GqlCaseTransfer>;
@@ -1563,6 +1649,10 @@ export type GqlResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type GqlResolversParentTypes = ResolversObject<{
+  AuditEntry: GqlAuditEntry;
+  AuditEntryConnection: GqlAuditEntryConnection;
+  AuditEntryEdge: GqlAuditEntryEdge;
+  AuditFilter: GqlAuditFilter;
   Boolean: Scalars['Boolean']['output'];
   CaseTransfer: GqlCaseTransfer;
   CaseTransferInput: GqlCaseTransferInput;
@@ -1643,6 +1733,36 @@ export type GqlAuthDirectiveResolver<Result, Parent, ContextType = Context, Args
 export type GqlMaskDirectiveArgs = { };
 
 export type GqlMaskDirectiveResolver<Result, Parent, ContextType = Context, Args = GqlMaskDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type GqlAuditEntryResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['AuditEntry'] = GqlResolversParentTypes['AuditEntry']> = ResolversObject<{
+  actor?: Resolver<GqlResolversTypes['JSON'], ParentType, ContextType>;
+  at?: Resolver<GqlResolversTypes['DateTime'], ParentType, ContextType>;
+  clientAddress?: Resolver<Maybe<GqlResolversTypes['String']>, ParentType, ContextType>;
+  durationMs?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
+  errorCodes?: Resolver<Array<GqlResolversTypes['String']>, ParentType, ContextType>;
+  failedSources?: Resolver<Array<GqlResolversTypes['String']>, ParentType, ContextType>;
+  hash?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  idNumbers?: Resolver<Array<GqlResolversTypes['String']>, ParentType, ContextType>;
+  operationHash?: Resolver<Maybe<GqlResolversTypes['String']>, ParentType, ContextType>;
+  operationName?: Resolver<Maybe<GqlResolversTypes['String']>, ParentType, ContextType>;
+  prevHash?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  purpose?: Resolver<Maybe<GqlResolversTypes['String']>, ParentType, ContextType>;
+  recordIds?: Resolver<Array<GqlResolversTypes['String']>, ParentType, ContextType>;
+  requestId?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  seq?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
+  status?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  variables?: Resolver<Maybe<GqlResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type GqlAuditEntryConnectionResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['AuditEntryConnection'] = GqlResolversParentTypes['AuditEntryConnection']> = ResolversObject<{
+  edges?: Resolver<Array<GqlResolversTypes['AuditEntryEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<GqlResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type GqlAuditEntryEdgeResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['AuditEntryEdge'] = GqlResolversParentTypes['AuditEntryEdge']> = ResolversObject<{
+  cursor?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<GqlResolversTypes['AuditEntry'], ParentType, ContextType>;
+}>;
 
 export type GqlCaseTransferResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['CaseTransfer'] = GqlResolversParentTypes['CaseTransfer']> = ResolversObject<{
   decidedAt?: Resolver<Maybe<GqlResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -1924,6 +2044,7 @@ export type GqlPrisonRecordEdgeResolvers<ContextType = Context, ParentType exten
 }>;
 
 export type GqlQueryResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['Query'] = GqlResolversParentTypes['Query']> = ResolversObject<{
+  auditLog?: Resolver<GqlResolversTypes['AuditEntryConnection'], ParentType, ContextType, RequireFields<GqlQueryAuditLogArgs, 'first'>>;
   communityCorrections?: Resolver<GqlResolversTypes['CommunityCorrectionConnection'], ParentType, ContextType, RequireFields<GqlQueryCommunityCorrectionsArgs, 'first'>>;
   dataSource?: Resolver<Maybe<GqlResolversTypes['DataSource']>, ParentType, ContextType, RequireFields<GqlQueryDataSourceArgs, 'id'>>;
   dataSources?: Resolver<Array<GqlResolversTypes['DataSource']>, ParentType, ContextType, Partial<GqlQueryDataSourcesArgs>>;
@@ -1978,6 +2099,9 @@ export type GqlUnitResolvers<ContextType = Context, ParentType extends GqlResolv
 }>;
 
 export type GqlResolvers<ContextType = Context> = ResolversObject<{
+  AuditEntry?: GqlAuditEntryResolvers<ContextType>;
+  AuditEntryConnection?: GqlAuditEntryConnectionResolvers<ContextType>;
+  AuditEntryEdge?: GqlAuditEntryEdgeResolvers<ContextType>;
   CaseTransfer?: GqlCaseTransferResolvers<ContextType>;
   CommunityCorrection?: GqlCommunityCorrectionResolvers<ContextType>;
   CommunityCorrectionConnection?: GqlCommunityCorrectionConnectionResolvers<ContextType>;

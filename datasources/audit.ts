@@ -1,0 +1,153 @@
+/**
+ * The audit trail (X-Road-like): one entry per operation, hash-chained.
+ *
+ * Entry n stores the SHA-256 of (entry n−1's hash + entry n's canonical JSON). Entries are numbered;
+ * the number is the document's `_id`, unique in the store, so two replicas appending at once cannot
+ * both take the same place: the loser reads the new end of the chain and tries again. That keeps one
+ * valid chain across any number of hub processes without transactions (which FerretDB lacks).
+ * No code path updates or deletes entries; `verifyAuditChain` recomputes the chain and names the
+ * first entry that does not fit.
+ *
+ * Personal values never enter in clear: ID numbers (in variables and in what was returned) are kept
+ * as HMAC-SHA-256 under the hub's audit key, so an auditor with the key can still find every access
+ * to one person, and nobody without it can read or brute-force them.
+ */
+import { createHash, createHmac } from 'node:crypto';
+import type { Connection } from 'mongoose';
+import { parseIdNumber } from '../domain/id-number';
+
+export interface AuditEntry {
+  _id: number;
+  at: Date;
+  requestId: string;
+  actor: { kind: string; sub?: string; org?: string; role?: string; sourceId?: string };
+  purpose: string | null;
+  operationName: string | null;
+  /** SHA-256 of the operation text */
+  operationHash: string | null;
+  /**
+   * variables as JSON text, with personal values replaced by their HMAC (text, because variables may
+   * hold keys such as `$ne` that a store refuses as field names: an injection attempt is recorded as sent)
+   */
+  variables: string | null;
+  /** HMACs of the ID numbers the answer carried */
+  idNumbers: string[];
+  /** ids of the records the answer carried */
+  recordIds: string[];
+  /** live sources that failed during the request */
+  failedSources: string[];
+  status: 'OK' | 'ERROR';
+  errorCodes: string[];
+  durationMs: number;
+  clientAddress: string | null;
+  prevHash: string;
+  hash: string;
+}
+
+export type AuditDraft = Omit<AuditEntry, '_id' | 'prevHash' | 'hash'>;
+
+const GENESIS = '0'.repeat(64);
+
+/** The fields of an entry that its hash covers, in a fixed order. */
+export function canonical(e: Omit<AuditEntry, 'hash'>): string {
+  return JSON.stringify([
+    e._id, e.at instanceof Date ? e.at.toISOString() : e.at, e.requestId, e.actor, e.purpose, e.operationName, e.operationHash,
+    e.variables, e.idNumbers, e.recordIds, e.failedSources, e.status, e.errorCodes, e.durationMs, e.clientAddress, e.prevHash,
+  ]);
+}
+
+export function entryHash(e: Omit<AuditEntry, 'hash'>): string {
+  return createHash('sha256').update(e.prevHash).update(canonical(e)).digest('hex');
+}
+
+export class AuditLog {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly connection: Connection, private readonly key: string) {}
+
+  private get collection() {
+    return this.connection.db!.collection<AuditEntry>('audit_log');
+  }
+
+  /** HMAC of a personal value under the audit key. */
+  personal(value: string): string {
+    return createHmac('sha256', this.key).update(value).digest('hex').slice(0, 32);
+  }
+
+  /** Replaces every ID number (anywhere in the variables) by its HMAC. */
+  scrub(value: unknown): unknown {
+    if (typeof value === 'string') {
+      const id = parseIdNumber(value);
+      return id.ok ? `hmac:${this.personal(id.value.idNumber)}` : value;
+    }
+    if (Array.isArray(value)) return value.map((v) => this.scrub(v));
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, /name/i.test(k) && typeof v === 'string' ? `hmac:${this.personal(v)}` : this.scrub(v)]));
+    }
+    return value;
+  }
+
+  /**
+   * Appends an entry at the end of the chain. Appends of one process are queued (one at a time);
+   * across processes the unique `_id` decides and the loser retries on the new end.
+   */
+  append(draft: AuditDraft): Promise<AuditEntry> {
+    const run = this.tail.then(() => this.appendNow(draft), () => this.appendNow(draft));
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  private async appendNow(draft: AuditDraft): Promise<AuditEntry> {
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const last = await this.collection.find({}, { projection: { _id: 1, hash: 1 }, sort: { _id: -1 }, limit: 1 }).toArray();
+      const prev = last[0];
+      const entry: Omit<AuditEntry, 'hash'> = { _id: (prev?._id ?? 0) + 1, ...draft, prevHash: prev?.hash ?? GENESIS };
+      const full: AuditEntry = { ...entry, hash: entryHash(entry) };
+      try {
+        await this.collection.insertOne(full);
+        return full;
+      } catch (e: any) {
+        if (e?.code !== 11000) throw e;
+        // another process took this place: read the new end and try again
+      }
+    }
+    throw new Error('audit: could not append after 50 attempts (too much contention)');
+  }
+
+  /** Entries newest first, for the ADMIN `auditLog` query. */
+  async page(filter: { actorSub?: string | null; operationName?: string | null; from?: Date | null; to?: Date | null }, first: number, before?: number | null): Promise<{ entries: AuditEntry[]; hasNextPage: boolean }> {
+    const q: Record<string, unknown> = {};
+    if (filter.actorSub) q['actor.sub'] = String(filter.actorSub);
+    if (filter.operationName) q.operationName = String(filter.operationName);
+    if (filter.from || filter.to) q.at = { ...(filter.from ? { $gte: filter.from } : {}), ...(filter.to ? { $lt: filter.to } : {}) };
+    if (before) q._id = { $lt: before };
+    const rows = await this.collection.find(q, { sort: { _id: -1 }, limit: first + 1 }).toArray();
+    return { entries: rows.slice(0, first), hasNextPage: rows.length > first };
+  }
+}
+
+export interface ChainCheck {
+  ok: boolean;
+  entries: number;
+  /** the first entry that does not fit, and why */
+  broken?: { id: number; reason: string };
+}
+
+/** Recomputes the whole chain in order; reports the first entry that was edited, removed or inserted. */
+export async function verifyAuditChain(connection: Connection, onProgress?: (n: number) => void): Promise<ChainCheck> {
+  const cursor = connection.db!.collection<AuditEntry>('audit_log').find({}, { sort: { _id: 1 }, batchSize: 1000 });
+  let prevHash = GENESIS;
+  let expected = 1;
+  let n = 0;
+  for await (const e of cursor) {
+    n++;
+    if (e._id !== expected) return { ok: false, entries: n, broken: { id: e._id, reason: `entry ${expected} is missing (deleted?): the chain jumps from ${expected - 1} to ${e._id}` } };
+    if (e.prevHash !== prevHash) return { ok: false, entries: n, broken: { id: e._id, reason: 'its prevHash does not match the previous entry\'s hash' } };
+    const { hash, ...rest } = e;
+    if (entryHash(rest) !== hash) return { ok: false, entries: n, broken: { id: e._id, reason: 'its content does not match its hash (edited)' } };
+    prevHash = hash;
+    expected++;
+    if (n % 10_000 === 0) onProgress?.(n);
+  }
+  return { ok: true, entries: n };
+}

@@ -1,0 +1,106 @@
+/** The audit trail: an entry per operation, hash-chained, tamper-evident, one chain across processes. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { verifyAuditChain } from '../datasources/audit';
+import { connectStore } from '../server/store';
+import { projectRoot } from '../server/paths';
+import { signToken } from '../server/jwt';
+import { registerTestSources, seedPersons } from './fixtures';
+import { startTestHub, TEST_JWT, type TestHub } from './helpers';
+
+describe('the audit trail', () => {
+  let t: TestHub;
+  let ids: string[];
+  beforeAll(async () => {
+    t = await startTestHub();
+    ids = await seedPersons(t.hub.sources, await registerTestSources(t.hub.sources), 2, 1);
+  });
+  afterAll(async () => { await t.close(); });
+  const entries = () => t.connection.db!.collection<{ _id: number } & Record<string, any>>('audit_log').find({}, { sort: { _id: 1 } }).toArray();
+
+  it('records who asked what, for which purpose, and what came back, without personal values in clear', async () => {
+    const before = (await entries()).length;
+    await t.gql('query Dossier($id: IdNumber!) { person(idNumber: $id) { idNumber name detentions { edges { node { id } } } } }', { id: ids[0] });
+    const all = await entries();
+    expect(all.length).toBe(before + 1);
+    const e = all[all.length - 1];
+    expect(e).toMatchObject({
+      actor: { kind: 'person', sub: 'test-procurator', org: 'TEST-ORG', role: 'PROCURATOR' }, purpose: 'TEST-2025-001',
+      operationName: 'Dossier', status: 'OK', errorCodes: [], failedSources: [],
+    });
+    expect(e.idNumbers).toEqual([t.hub.context().audit.personal(ids[0])]);
+    expect(e.recordIds).toHaveLength(1);
+    expect(JSON.parse(e.variables)).toEqual({ id: `hmac:${t.hub.context().audit.personal(ids[0])}` });
+    expect(JSON.stringify(e)).not.toContain(ids[0]);
+    expect(e.operationHash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('records refused operations too', async () => {
+    await t.gql('{ detentionRecords { totalCount } }', undefined, { authorization: '' });
+    const all = await entries();
+    expect(all[all.length - 1]).toMatchObject({ actor: { kind: 'anonymous' }, status: 'ERROR', errorCodes: ['UNAUTHENTICATED'] });
+  });
+
+  it('lists entries to administrators only', async () => {
+    const { body } = await t.admin('{ auditLog(first: 2) { edges { node { seq operationName actor status } } pageInfo { hasNextPage } } }');
+    expect(body.data.auditLog.edges).toHaveLength(2);
+    expect(body.data.auditLog.edges[0].node.seq).toBeGreaterThan(body.data.auditLog.edges[1].node.seq);
+    const denied = await t.gql('{ auditLog { edges { node { seq } } } }');
+    expect(denied.body.errors[0].extensions.code).toBe('FORBIDDEN');
+  });
+
+  it('finds an entry edited in the store, and one deleted', async () => {
+    for (let i = 0; i < 5; i++) await t.gql('{ hubInfo { version } }');
+    expect(await verifyAuditChain(t.connection)).toMatchObject({ ok: true });
+    const col = t.connection.db!.collection<{ _id: number }>('audit_log');
+    const victim = (await entries())[2];
+    await col.updateOne({ _id: victim._id }, { $set: { purpose: 'something else' } });
+    expect(await verifyAuditChain(t.connection)).toMatchObject({ ok: false, broken: { id: victim._id, reason: 'its content does not match its hash (edited)' } });
+    await col.updateOne({ _id: victim._id }, { $set: { purpose: victim.purpose } });
+    expect((await verifyAuditChain(t.connection)).ok).toBe(true);
+    await col.deleteOne({ _id: victim._id + 1 });
+    expect(await verifyAuditChain(t.connection)).toMatchObject({ ok: false, broken: { id: victim._id + 2 } });
+  });
+});
+
+describe('the audit trail across two hub processes', () => {
+  const procs: ChildProcess[] = [];
+  afterAll(() => { for (const p of procs) p.kill('SIGTERM'); });
+
+  function startHubProcess(dbName: string): Promise<string> {
+    const child = spawn(process.execPath, [path.join(projectRoot, 'node_modules/tsx/dist/cli.mjs'), 'server/main.ts'], {
+      cwd: projectRoot,
+      env: { ...process.env, MONGODB_URI: process.env.HUB_TEST_URI, MONGODB_DB: dbName, PORT: '0', SEED_ON_EMPTY: 'false', LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    procs.push(child);
+    let out = '';
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`hub did not start: ${out}`)), 30_000);
+      const onData = (d: Buffer) => {
+        out += d.toString();
+        const m = /Hub ready in [\d.]+ s: (http:\/\/\S+)/.exec(out);
+        if (m) { clearTimeout(timer); resolve(m[1]); }
+      };
+      child.stdout!.on('data', onData);
+      child.stderr!.on('data', onData);
+    });
+  }
+
+  it('forms one valid chain from concurrent requests on both', async () => {
+    const db = `t_audit_${randomBytes(4).toString('hex')}`;
+    const [a, b] = await Promise.all([startHubProcess(db), startHubProcess(db)]);
+    const auth = `Bearer ${await signToken(TEST_JWT, { sub: 'p', org: 'O', role: 'PROCURATOR', regions: ['50'] })}`;
+    const call = (url: string) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: auth }, body: JSON.stringify({ query: '{ hubInfo { version } }' }) }).then((r) => r.json() as Promise<any>);
+    const results = await Promise.all(Array.from({ length: 60 }, (_, i) => call(i % 2 ? a : b)));
+    expect(results.every((r) => r.data?.hubInfo?.version)).toBe(true);
+    const conn = await connectStore({ uri: process.env.HUB_TEST_URI!, dbName: db, timeoutMs: 3000 });
+    try {
+      const check = await verifyAuditChain(conn);
+      expect(check).toEqual({ ok: true, entries: 60 });
+    } finally {
+      await conn.close();
+    }
+  });
+});
