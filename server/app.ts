@@ -17,7 +17,8 @@ import { createDataSources, type DataSources } from '../datasources';
 import { createLoaders } from '../datasources/loaders';
 import { createModels, ensureIndexes } from '../datasources/models';
 import { resolvers } from '../resolvers';
-import { ideRouter } from './ide';
+import { ideRouter, wantsIde } from './ide';
+import { createRateLimiter, type RateLimitSettings } from './rate-limit';
 import { createFormatError } from './errors';
 import type { Logger } from './logger';
 import { projectRoot, schemaDir } from './paths';
@@ -35,6 +36,16 @@ import { ingestHandler } from './ingest-route';
 export const GRAPHQL_PATH = '/graphql';
 
 const FAILED = Symbol('failed live sources');
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** A JSON body must be valid UTF-8 (RFC 8259); anything else is refused with 400, not guessed at. */
+function requireUtf8(_req: unknown, _res: unknown, buf: Buffer): void {
+  try {
+    UTF8.decode(buf);
+  } catch {
+    throw Object.assign(new Error('the request body is not valid UTF-8'), { status: 400, type: 'encoding.unsupported' });
+  }
+}
 const CLIENT = Symbol('client address');
 
 /** ID numbers and ids an answer carries (walks the result). */
@@ -130,6 +141,8 @@ export interface HubOptions {
   registryRefreshMs?: number;
   /** key of the HMACs that stand for personal values in the audit trail */
   auditKey: string;
+  /** per-actor request budget (SECURITY.md); off when absent */
+  rateLimit?: RateLimitSettings;
   /** how people's tokens are verified */
   jwt: JwtSettings;
   /** depth, alias, directive, token and cost limits (SECURITY.md defaults) */
@@ -247,6 +260,12 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   });
 
   // The IDE opens with a dossier query for a person who exists (the first one stored).
+  const limiter = options.rateLimit ? await createRateLimiter(options.rateLimit, logger.child({ component: 'rate-limit' })) : undefined;
+  if (limiter) {
+    app.use(GRAPHQL_PATH, (req, res, next) => (wantsIde(req) ? next() : limiter.middleware(req, res, next)));
+    app.use('/ingest', limiter.middleware);
+  }
+
   app.post('/ingest/:sourceId', ingestHandler(sources, logger.child({ component: 'ingest' }), options.ingestLimitBytes, verify));
 
   app.get('/metrics', async (_req, res) => {
@@ -261,7 +280,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
 
   app.use(
     GRAPHQL_PATH,
-    express.json({ limit: '1mb' }),
+    express.json({ limit: '1mb', verify: requireUtf8 }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const header = req.headers['x-request-id'];
@@ -273,12 +292,23 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     }),
   );
 
+  // Errors outside GraphQL (bodies too large, not JSON, not UTF-8): a JSON answer, never a stack trace.
+  app.use((err: { status?: number; statusCode?: number; type?: string; message?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    const status = err.status ?? err.statusCode ?? 500;
+    if (status >= 500) logger.error({ err }, 'HTTP error');
+    const message = status === 413 ? 'the request body is over the size limit (1 MiB)'
+      : status < 500 ? (err.type === 'entity.parse.failed' ? 'the request body is not valid JSON' : err.message ?? 'bad request')
+        : 'internal error; the hub logged it';
+    res.status(status).json({ errors: [{ message, extensions: { code: status < 500 ? 'BAD_USER_INPUT' : 'INTERNAL_SERVER_ERROR' } }] });
+  });
+
   return {
     app,
     apollo,
     sources,
     context,
     stop: async () => {
+      await limiter?.close();
       sources.registry.stop();
       sources.health.stop();
       await sources.health.flush().catch(() => undefined);
