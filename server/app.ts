@@ -268,7 +268,18 @@ export async function createHub(options: HubOptions): Promise<Hub> {
 
   app.post('/ingest/:sourceId', ingestHandler(sources, logger.child({ component: 'ingest' }), options.ingestLimitBytes, verify));
 
-  app.get('/metrics', async (_req, res) => {
+  // Metrics tell operation names and volumes: ADMIN tokens only (Prometheus sends one as bearer_token).
+  app.get('/metrics', async (req, res) => {
+    try {
+      const caller = await callerOf(req.headers.authorization, sources, verify);
+      if (caller.kind !== 'person' || caller.role !== 'ADMIN') {
+        res.status(caller.kind === 'anonymous' ? 401 : 403).json({ errors: [{ message: '/metrics needs an ADMIN token', extensions: { code: caller.kind === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN' } }] });
+        return;
+      }
+    } catch (e) {
+      res.status(401).json({ errors: [{ message: (e as Error).message, extensions: { code: 'UNAUTHENTICATED' } }] });
+      return;
+    }
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 

@@ -130,6 +130,11 @@ describe('authentication and authorization', () => {
     });
   });
 
+  it('shows a department its own sources only', async () => {
+    const { body } = await t.gql('{ dataSources { name } other: dataSource(id: "OTHER") { id } }'.replace('OTHER', otherDeptSourceId), undefined, await as('DEPARTMENT', { org: 'KSS-500101' }));
+    expect(body.data).toEqual({ dataSources: [{ name: '万州看守所' }], other: null });
+  });
+
   describe('tokens that must be refused', () => {
     const secret = new TextEncoder().encode(TEST_JWT.secret);
     const base = () => new SignJWT({ org: 'X', role: 'PROCURATOR', regions: ['50'] }).setSubject('s').setIssuer(TEST_JWT.issuer).setAudience(TEST_JWT.audience).setIssuedAt();

@@ -15,7 +15,9 @@ describe('the HTTP endpoints', () => {
   it('counts GraphQL operations by name and outcome on /metrics', async () => {
     await t.gql('query HubVersion { hubInfo { version } }');
     await t.gql('query BadOne { person(idNumber: "1") { name } }');
-    const res = await fetch(`${t.url}/metrics`);
+    expect((await fetch(`${t.url}/metrics`)).status).toBe(401);
+    expect((await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${await t.token({ role: 'ANALYST' })}` } })).status).toBe(403);
+    const res = await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${await t.token({ role: 'ADMIN' })}` } });
     expect(res.headers.get('content-type')).toContain('text/plain');
     const text = await res.text();
     expect(text).toMatch(/hub_graphql_operations_total\{operation="HubVersion",outcome="OK"\} 1/);
