@@ -81,7 +81,7 @@ async function main(): Promise<void> {
     ...devTokens.map(([role, tok]) => `  ${role.padEnd(10)} ${tok}`),
     `IDE, signed in as an analyst: ${url}#token=${analyst}`,
     `or try:`,
-    `  curl -s ${url} -H 'content-type: application/json' -H "authorization: Bearer $(npm run --silent token -- --role PROCURATOR)" -H 'x-purpose: 2025-检-001' \\`,
+    `  curl -s ${url} -H 'content-type: application/json' -H "authorization: Bearer $(npm run --silent token -- --role PROCURATOR)" -H 'x-purpose: 2025-JC-001' \\`,
     `    -d '{"query":"{ person(idNumber: \\"${exampleId ?? '50010119900101123X'}\\") { name detentions { totalCount } imprisonments { totalCount } corrections { totalCount } enforcementCases { totalCount } } }"}'`,
     '',
   ].join('\n'));
