@@ -3,8 +3,9 @@
  *
  * Entry n stores the SHA-256 of (entry n−1's hash + entry n's canonical JSON). Entries are numbered;
  * the number is the document's `_id`, unique in the store, so two replicas appending at once cannot
- * both take the same place: the loser reads the new end of the chain and tries again. That keeps one
- * valid chain across any number of hub processes without transactions (which FerretDB lacks).
+ * both take the same place: the loser reads the entry that took it (by `_id`) and tries the next. That
+ * keeps one valid chain across any number of hub processes without transactions (which FerretDB
+ * lacks), at one insert per entry while a process is the only writer.
  * No code path updates or deletes entries; `verifyAuditChain` recomputes the chain and names the
  * first entry that does not fit.
  *
@@ -62,6 +63,8 @@ export function entryHash(e: Omit<AuditEntry, 'hash'>): string {
 
 export class AuditLog {
   private tail: Promise<unknown> = Promise.resolve();
+  /** the end of the chain as this process last saw it (read once, then kept by appending) */
+  private end: { seq: number; hash: string } | null = null;
 
   constructor(private readonly connection: Connection, private readonly key: string) {}
 
@@ -98,20 +101,28 @@ export class AuditLog {
   }
 
   private async appendNow(draft: AuditDraft): Promise<AuditEntry> {
-    for (let attempt = 0; attempt < 50; attempt++) {
+    // One insert per entry in the common case: the process knows the end of the chain. When another
+    // replica took the next place (duplicate _id), read that entry by _id (an equality lookup every
+    // store serves from its key) and try the place after it.
+    if (!this.end) {
       const last = await this.collection.find({}, { projection: { _id: 1, hash: 1 }, sort: { _id: -1 }, limit: 1 }).toArray();
-      const prev = last[0];
-      const entry: Omit<AuditEntry, 'hash'> = { _id: (prev?._id ?? 0) + 1, ...draft, prevHash: prev?.hash ?? GENESIS };
+      this.end = last[0] ? { seq: last[0]._id, hash: last[0].hash } : { seq: 0, hash: GENESIS };
+    }
+    for (let attempt = 0; attempt < 1000; attempt++) {
+      const entry: Omit<AuditEntry, 'hash'> = { _id: this.end.seq + 1, ...draft, prevHash: this.end.hash };
       const full: AuditEntry = { ...entry, hash: entryHash(entry) };
       try {
         await this.collection.insertOne(full);
+        this.end = { seq: full._id, hash: full.hash };
         return full;
       } catch (e: any) {
-        if (e?.code !== 11000) throw e;
-        // another process took this place: read the new end and try again
+        if (e?.code !== 11000) { this.end = null; throw e; }
+        const taken = await this.collection.findOne({ _id: entry._id }, { projection: { _id: 1, hash: 1 } });
+        this.end = taken ? { seq: taken._id, hash: taken.hash } : null;
+        if (!this.end) throw new Error(`audit: place ${entry._id} is taken but cannot be read`);
       }
     }
-    throw new Error('audit: could not append after 50 attempts (too much contention)');
+    throw new Error('audit: could not append after 1000 attempts (too much contention)');
   }
 
   /** Entries newest first, for the ADMIN `auditLog` query. */

@@ -31,6 +31,8 @@ describe('store round trips per request', () => {
     const srcs = await registerTestSources(t.hub.sources);
     // three records per person and domain: 300 rows per collection for 100 persons, more than one default batch
     ids = await seedPersons(t.hub.sources, srcs, 120, 3);
+    // the first request of a process reads the end of the audit chain once; later ones only append
+    await t.gql('{ hubInfo { version } }');
   });
   afterAll(async () => { await t.close(); });
 
@@ -44,9 +46,8 @@ describe('store round trips per request', () => {
   it('serves a dossier of 10 and of 100 persons with one query per collection', async () => {
     const ten = await commandsFor(DOSSIERS, { ids: ids.slice(0, 10) });
     const hundred = await commandsFor(DOSSIERS, { ids: ids.slice(0, 100) });
-    // persons are derived from their records: the four record finds, and the audit entry (the end of
-    // the chain, then the entry itself) are all there is
-    const expected = ['find audit_log', 'find community_corrections', 'find detention_records', 'find enforcement_cases', 'find prison_records', 'insert audit_log'];
+    // persons are derived from their records: the four record finds, and the audit entry, are all there is
+    const expected = ['find community_corrections', 'find detention_records', 'find enforcement_cases', 'find prison_records', 'insert audit_log'];
     expect(ten).toEqual(expected);
     expect(hundred).toEqual(expected);
   });
@@ -55,7 +56,7 @@ describe('store round trips per request', () => {
     const ten = await commandsFor(LIST, { first: 10 });
     const hundred = await commandsFor(LIST, { first: 100 });
     // the page, then every listed person's custodies for `person { detentions }`, in one batch
-    expect(ten).toEqual(['find audit_log', 'find detention_records', 'find detention_records', 'insert audit_log']);
+    expect(ten).toEqual(['find detention_records', 'find detention_records', 'insert audit_log']);
     expect(hundred).toEqual(ten);
   });
 });
