@@ -1,13 +1,11 @@
 /** The audit trail: an entry per operation, hash-chained, tamper-evident, one chain across processes. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { verifyAuditChain } from '../datasources/audit';
 import { connectStore } from '../server/store';
-import { projectRoot } from '../server/paths';
 import { signToken } from '../server/jwt';
 import { registerTestSources, seedPersons } from './fixtures';
-import { startTestHub, TEST_JWT, type TestHub } from './helpers';
+import { startHubProcess, startTestHub, TEST_JWT, type TestHub } from './helpers';
 
 describe('the audit trail', () => {
   let t: TestHub;
@@ -68,29 +66,16 @@ describe('the audit trail across two hub processes', () => {
   const procs: ChildProcess[] = [];
   afterAll(() => { for (const p of procs) p.kill('SIGTERM'); });
 
-  function startHubProcess(dbName: string): Promise<string> {
-    const child = spawn(process.execPath, [path.join(projectRoot, 'node_modules/tsx/dist/cli.mjs'), 'server/main.ts'], {
-      cwd: projectRoot,
-      env: { ...process.env, MONGODB_URI: process.env.HUB_TEST_URI, MONGODB_DB: dbName, PORT: '0', SEED_ON_EMPTY: 'false', LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+  function startHub(dbName: string): Promise<string> {
+    const { url, child } = startHubProcess(dbName, {});
     procs.push(child);
-    let out = '';
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`hub did not start: ${out}`)), 30_000);
-      const onData = (d: Buffer) => {
-        out += d.toString();
-        const m = /Hub ready in [\d.]+ s: (http:\/\/\S+)/.exec(out);
-        if (m) { clearTimeout(timer); resolve(m[1]); }
-      };
-      child.stdout!.on('data', onData);
-      child.stderr!.on('data', onData);
-    });
+    return url;
   }
+
 
   it('forms one valid chain from concurrent requests on both', async () => {
     const db = `t_audit_${randomBytes(4).toString('hex')}`;
-    const [a, b] = await Promise.all([startHubProcess(db), startHubProcess(db)]);
+    const [a, b] = await Promise.all([startHub(db), startHub(db)]);
     const auth = `Bearer ${await signToken(TEST_JWT, { sub: 'p', org: 'O', role: 'PROCURATOR', regions: ['50'] })}`;
     const call = (url: string) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: auth }, body: JSON.stringify({ query: '{ hubInfo { version } }' }) }).then((r) => r.json() as Promise<any>);
     const results = await Promise.all(Array.from({ length: 60 }, (_, i) => call(i % 2 ? a : b)));

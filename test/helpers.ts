@@ -2,7 +2,10 @@
  * Test helpers: a real hub over the real store (FerretDB), served over real HTTP on 127.0.0.1:0.
  * Each test file gets its own database so files run in parallel without seeing each other's data.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { projectRoot } from '../server/paths';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Connection } from 'mongoose';
@@ -93,4 +96,29 @@ export async function startTestHub(options: { uri?: string; dbName?: string; pro
       await connection.close();
     },
   };
+}
+
+/**
+ * Starts `server/main.ts` as a separate hub process on the tests' store (database `dbName`), on a
+ * free port; resolves with its GraphQL URL. The caller kills it (SIGTERM).
+ */
+export function startHubProcess(dbName: string, env: Record<string, string> = {}): { url: Promise<string>; child: ChildProcess } {
+  const child = spawn(process.execPath, [path.join(projectRoot, 'node_modules/tsx/dist/cli.mjs'), 'server/main.ts'], {
+    cwd: projectRoot,
+    env: { ...process.env, MONGODB_URI: process.env.HUB_TEST_URI, MONGODB_DB: dbName, PORT: '0', SEED_ON_EMPTY: 'false', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const url = new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`hub did not start: ${out}`)), 30_000);
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      const m = /Hub ready in [\d.]+ s: (http:\/\/\S+)/.exec(out);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`hub exited with ${code}: ${out}`)); });
+  });
+  return { url, child };
 }

@@ -1,9 +1,7 @@
 /** The source registry: validation, keys, changes, and propagation across hub processes. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
-import { projectRoot } from '../server/paths';
-import { startTestHub, TEST_JWT, type TestHub } from './helpers';
+import { startHubProcess, startTestHub, TEST_JWT, type TestHub } from './helpers';
 import { signToken } from '../server/jwt';
 
 const REGISTER = `mutation($input: RegisterDataSourceInput!) { registerDataSource(input: $input) { dataSource { id name version status kind regions { code } } apiKey } }`;
@@ -81,26 +79,12 @@ describe('two hub processes on one store', () => {
   const procs: ChildProcess[] = [];
   afterAll(() => { for (const p of procs) p.kill('SIGTERM'); });
 
-  async function startHubProcess(dbName: string): Promise<string> {
-    const child = spawn(process.execPath, [path.join(projectRoot, 'node_modules/tsx/dist/cli.mjs'), 'server/main.ts'], {
-      cwd: projectRoot,
-      env: { ...process.env, MONGODB_URI: process.env.HUB_TEST_URI, MONGODB_DB: dbName, PORT: '0', SEED_ON_EMPTY: 'false', REGISTRY_REFRESH_MS: '500', LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+  function startHub(dbName: string): Promise<string> {
+    const { url, child } = startHubProcess(dbName, { REGISTRY_REFRESH_MS: '500' });
     procs.push(child);
-    let out = '';
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`hub did not start: ${out}`)), 30_000);
-      const onData = (d: Buffer) => {
-        out += d.toString();
-        const m = /Hub ready in [\d.]+ s: (http:\/\/\S+)/.exec(out);
-        if (m) { clearTimeout(timer); resolve(m[1]); }
-      };
-      child.stdout!.on('data', onData);
-      child.stderr!.on('data', onData);
-      child.once('exit', (code) => reject(new Error(`hub exited with ${code}: ${out}`)));
-    });
+    return url;
   }
+
 
   let admin = '';
   beforeAll(async () => { admin = `Bearer ${await signToken(TEST_JWT, { sub: 'admin', org: 'HUB', role: 'ADMIN', regions: ['50'] })}`; });
@@ -108,7 +92,7 @@ describe('two hub processes on one store', () => {
 
   it('a registration and a suspension made on one reach the other within a few seconds', async () => {
     const db = `t_two_${randomBytes(4).toString('hex')}`;
-    const [a, b] = await Promise.all([startHubProcess(db), startHubProcess(db)]);
+    const [a, b] = await Promise.all([startHub(db), startHub(db)]);
     const reg = await gql(a, `mutation { registerDataSource(input: { name: "两江新区执法局", department: { code: "LJ-01", name: "两江新区" }, domain: ENFORCEMENT_CASE, kind: HOSTED, regions: ["500112", "500105"] }) { dataSource { id } } }`);
     const id = reg.data.registerDataSource.dataSource.id;
     const waitFor = async (check: () => Promise<boolean>) => {
