@@ -26,7 +26,7 @@ import { pingStore } from './store';
 import { createMetrics } from './metrics';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
-import { applyAuthorization } from './authorization';
+import { applyAuthorization, introspectionPlugin } from './authorization';
 import { createJwtVerifier, type JwtSettings } from './jwt';
 import { AuditLog } from '../datasources/audit';
 import { DEFAULT_DOCUMENT_LIMITS, documentProtection, type DocumentLimits } from './limits';
@@ -242,7 +242,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     // main.ts owns SIGINT/SIGTERM: it stops HTTP, Apollo, the store connection and the embedded store in order.
     stopOnTerminationSignals: false,
     formatError: createFormatError(logger.child({ component: 'graphql' }), !options.production),
-    plugins: [ApolloServerPluginLandingPageDisabled(), metrics.plugin, sourceErrorsPlugin(logger), auditPlugin(audit, logger), ...(protection.plugins as ApolloServerPlugin<Context>[])],
+    plugins: [ApolloServerPluginLandingPageDisabled(), metrics.plugin, sourceErrorsPlugin(logger), auditPlugin(audit, logger), introspectionPlugin(), ...(protection.plugins as ApolloServerPlugin<Context>[])],
     validationRules: protection.validationRules,
   });
   await apollo.start();

@@ -9,7 +9,8 @@
  * Row-level jurisdiction is applied by the data sources (RequestScope), for every path to a record.
  */
 import { MapperKind, getDirective, mapSchema } from '@graphql-tools/utils';
-import { defaultFieldResolver, GraphQLError, type GraphQLSchema } from 'graphql';
+import type { ApolloServerPlugin } from '@apollo/server';
+import { defaultFieldResolver, GraphQLError, Kind, type GraphQLSchema } from 'graphql';
 import type { Context } from '../datasources/context';
 import { maskIdNumber, maskName } from '../domain/id-number';
 
@@ -67,4 +68,23 @@ export function applyAuthorization(schema: GraphQLSchema): GraphQLSchema {
       return field;
     },
   });
+}
+
+/**
+ * Introspection (where it is on at all: development) is for ADMIN and ANALYST callers, who build
+ * queries; other callers use the operations their front ends ship.
+ */
+export function introspectionPlugin(): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation, contextValue }) {
+          const asks = !!operation && operation.selectionSet.selections.some((sel) => sel.kind === Kind.FIELD && (sel.name.value === '__schema' || sel.name.value === '__type'));
+          if (!asks) return;
+          const role = roleOf(contextValue);
+          if (role !== 'ADMIN' && role !== 'ANALYST') throw forbidden('introspection is open to ADMIN and ANALYST callers only');
+        },
+      };
+    },
+  };
 }

@@ -2,7 +2,10 @@
  * Who may see what, over real HTTP: every role against every operation, jurisdiction through every
  * path, masking, purpose, and tokens that must be refused.
  */
-import { generateKeyPair, SignJWT, type KeyLike } from 'jose';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { exportJWK, generateKeyPair, SignJWT, type KeyLike } from 'jose';
 import { detentionInput, enforcementInput, personId, prisonInput } from './fixtures';
 import { startTestHub, TEST_JWT, type TestHub } from './helpers';
 
@@ -161,5 +164,29 @@ describe('authentication and authorization', () => {
       expect(body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
       expect(body.errors[0].message).toMatch(message);
     });
+  });
+});
+
+describe('tokens from an identity provider (JWKS file)', () => {
+  it('accepts RS256 tokens signed by a key in the file, and refuses HS256 tokens made with the public key', async () => {
+    const { publicKey, privateKey } = await generateKeyPair('RS256');
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'idp-1', alg: 'RS256', use: 'sig' };
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'jwks-')), 'jwks.json');
+    fs.writeFileSync(file, JSON.stringify({ keys: [jwk] }));
+    const t = await startTestHub({ jwt: { jwksFile: file, algorithms: ['RS256'], issuer: 'idp.example', audience: 'procuratorate-hub', clockToleranceS: 30 } });
+    try {
+      const claims = { org: 'X', role: 'ANALYST', regions: ['50'] };
+      const good = await new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'idp-1' }).setSubject('a').setIssuer('idp.example').setAudience('procuratorate-hub').setExpirationTime('1h').sign(privateKey);
+      const ok = await t.gql('{ hubInfo { version } }', undefined, { authorization: `Bearer ${good}` });
+      expect(ok.body.errors).toBeUndefined();
+      // the classic confusion: an HS256 token whose HMAC key is the public key's text
+      const confused = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256', kid: 'idp-1' }).setSubject('a').setIssuer('idp.example').setAudience('procuratorate-hub').setExpirationTime('1h')
+        .sign(new TextEncoder().encode(JSON.stringify(jwk)));
+      const refused = await t.gql('{ hubInfo { version } }', undefined, { authorization: `Bearer ${confused}` });
+      expect(refused.status).toBe(401);
+      expect(refused.body.errors[0].message).toMatch(/algorithm is not accepted/);
+    } finally {
+      await t.close();
+    }
   });
 });

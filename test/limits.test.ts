@@ -54,10 +54,12 @@ describe('GraphQL document limits', () => {
     expect(body.errors[0]).toEqual({ message: 'Token limit of 5000 exceeded.', extensions: { code: 'QUERY_TOO_COMPLEX' } });
   });
 
-  it('lets the IDE introspect in development', async () => {
-    const { body } = await t.gql(getIntrospectionQuery());
+  it('lets an analyst\'s IDE introspect in development, and nobody else but admins', async () => {
+    const { body } = await t.gql(getIntrospectionQuery(), undefined, { authorization: `Bearer ${await t.token({ role: 'ANALYST' })}` });
     expect(body.errors).toBeUndefined();
     expect(body.data.__schema.queryType.name).toBe('Query');
+    const procurator = await t.gql(getIntrospectionQuery());
+    expect(procurator.body.errors[0]).toMatchObject({ message: 'introspection is open to ADMIN and ANALYST callers only', extensions: { code: 'FORBIDDEN' } });
   });
 });
 
