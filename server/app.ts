@@ -27,6 +27,7 @@ import { createMetrics } from './metrics';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
 import { applyAuthorization, introspectionPlugin } from './authorization';
+import { listCostPlugin } from './list-cost';
 import { createJwtVerifier, type JwtSettings } from './jwt';
 import { AuditLog } from '../datasources/audit';
 import { DEFAULT_DOCUMENT_LIMITS, documentProtection, type DocumentLimits } from './limits';
@@ -242,7 +243,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     // main.ts owns SIGINT/SIGTERM: it stops HTTP, Apollo, the store connection and the embedded store in order.
     stopOnTerminationSignals: false,
     formatError: createFormatError(logger.child({ component: 'graphql' }), !options.production),
-    plugins: [ApolloServerPluginLandingPageDisabled(), metrics.plugin, sourceErrorsPlugin(logger), auditPlugin(audit, logger), introspectionPlugin(), ...(protection.plugins as ApolloServerPlugin<Context>[])],
+    plugins: [ApolloServerPluginLandingPageDisabled(), metrics.plugin, sourceErrorsPlugin(logger), auditPlugin(audit, logger), introspectionPlugin(), listCostPlugin((options.documentLimits ?? DEFAULT_DOCUMENT_LIMITS).cost), ...(protection.plugins as ApolloServerPlugin<Context>[])],
     validationRules: protection.validationRules,
   });
   await apollo.start();

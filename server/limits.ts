@@ -14,6 +14,7 @@ export interface DocumentLimits {
   aliases: number;
   directives: number;
   tokens: number;
+  /** list sizes × fields, for analysts' ad-hoc queries (server/list-cost.ts) */
   cost: number;
 }
 
@@ -25,7 +26,9 @@ export function documentProtection(limits: DocumentLimits, production: boolean) 
     maxAliases: { n: limits.aliases, allowList: [], exposeLimits: true },
     maxDirectives: { n: limits.directives, exposeLimits: true },
     maxTokens: { n: limits.tokens, exposeLimits: true },
-    costLimit: { maxCost: limits.cost, ignoreIntrospection: !production, flattenFragments: true, exposeLimits: true },
+    // Armor's cost is a depth-weighted estimate that ignores page sizes; the hub prices list sizes
+    // × fields itself (server/list-cost.ts), so this one is off.
+    costLimit: { enabled: false },
     // Field suggestions ("Did you mean …?") reveal the schema: off in production.
     blockFieldSuggestion: { enabled: production },
   }).protect();
@@ -33,5 +36,5 @@ export function documentProtection(limits: DocumentLimits, production: boolean) 
 
 /** Whether an error is one of these limits (GraphQL Armor's messages). */
 export function isLimitError(message: string): boolean {
-  return /(depth|Aliases|Directives|Token|Cost) limit of \d+ exceeded/i.test(message);
+  return /(depth|Aliases|Directives|Token) limit of \d+ exceeded/i.test(message);
 }

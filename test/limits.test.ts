@@ -75,3 +75,23 @@ describe('GraphQL document limits in production', () => {
     expect(typo.body.errors[0].message).not.toMatch(/Did you mean/);
   });
 });
+
+describe('cost as list sizes × fields, for analysts', () => {
+  let t: TestHub;
+  beforeAll(async () => { t = await startTestHub(); });
+  afterAll(async () => { await t.close(); });
+
+  it('prices a query at what it could return and refuses one over 20,000', async () => {
+    const analyst = { authorization: `Bearer ${await t.token({ role: 'ANALYST' })}` };
+    // 1 + 1 (edges) + 1 (node) per page, × first, and nested pages multiply
+    const q = (outer: number, inner: number) => `{ detentionRecords(first: ${outer}) { edges { node { person { detentions(first: ${inner}) { edges { node { stage } } } } } } } }`;
+    const ok = await t.gql(q(100, 30), undefined, analyst);
+    expect(ok.body.errors).toBeUndefined();
+    const { body } = await t.gql(q(500, 500), undefined, analyst);
+    expect(body.errors[0].extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', budget: 20000 });
+    expect(body.errors[0].message).toMatch(/^Query cost \(list sizes × fields\) of \d+ is over the budget of 20000/);
+    // variables count too
+    const viaVars = await t.gql('query($n: Int) { detentionRecords(first: $n) { edges { node { person { detentions(first: $n) { edges { node { stage } } } } } } } }', { n: 500 }, analyst);
+    expect(viaVars.body.errors[0].extensions.code).toBe('QUERY_TOO_COMPLEX');
+  });
+});
