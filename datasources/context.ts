@@ -6,6 +6,7 @@ import type { DataSources } from './index';
 import type { Loaders } from './loaders';
 import type { DataSourceDoc } from './models';
 import type { AuditLog } from './audit';
+import type { TrustedOperations } from './trusted-operations';
 
 export interface Limits {
   /** largest `first` of any connection */
@@ -47,6 +48,8 @@ export interface Context {
   regions: readonly string[] | null;
   /** the audit trail (the server appends; administrators read) */
   audit: AuditLog;
+  /** operations registered as trusted */
+  trusted: TrustedOperations;
   /** what `hubInfo` answers */
   hub: { version: string; store: string };
 }

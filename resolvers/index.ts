@@ -11,6 +11,7 @@ import { enforcementResolvers } from './enforcement';
 import { registryResolvers } from './registry';
 import { ingestResolvers } from './ingest';
 import { auditResolvers } from './audit';
+import { trustedResolvers } from './trusted';
 
 function merge(...parts: Resolvers[]): Resolvers {
   const out: Record<string, Record<string, unknown>> = {};
@@ -23,7 +24,7 @@ function merge(...parts: Resolvers[]): Resolvers {
 }
 
 export const resolvers: Resolvers = {
-  ...merge(commonResolvers, personResolvers, sourceResolvers, detentionResolvers, prisonResolvers, correctionResolvers, enforcementResolvers, registryResolvers, ingestResolvers, auditResolvers),
+  ...merge(commonResolvers, personResolvers, sourceResolvers, detentionResolvers, prisonResolvers, correctionResolvers, enforcementResolvers, registryResolvers, ingestResolvers, auditResolvers, trustedResolvers),
   DateTime,
   Date: DateScalar,
   IdNumber,

@@ -26,10 +26,11 @@ import { pingStore } from './store';
 import { createMetrics } from './metrics';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
-import { applyAuthorization, introspectionPlugin } from './authorization';
+import { applyAuthorization, introspectionPlugin, trustedOperationsPlugin } from './authorization';
 import { listCostPlugin } from './list-cost';
 import { createJwtVerifier, type JwtSettings } from './jwt';
 import { AuditLog } from '../datasources/audit';
+import { TrustedOperations } from '../datasources/trusted-operations';
 import { DEFAULT_DOCUMENT_LIMITS, documentProtection, type DocumentLimits } from './limits';
 import { callerOf } from './auth';
 import { ingestHandler } from './ingest-route';
@@ -142,6 +143,8 @@ export interface HubOptions {
   registryRefreshMs?: number;
   /** key of the HMACs that stand for personal values in the audit trail */
   auditKey: string;
+  /** procurators and departments may run only registered operations */
+  requireTrustedOperations?: boolean;
   /** per-actor request budget (SECURITY.md); off when absent */
   rateLimit?: RateLimitSettings;
   /** how people's tokens are verified */
@@ -224,13 +227,15 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     const regions = caller.kind === 'person' ? caller.regions : [];
     const ctx: Context & { [FAILED]: SourceFailures } = {
       caller, sources, loaders: createLoaders(sources, { regions, report: reportSourceError }), limits: options.limits, requestId, hub: hubInfo,
-      reportSourceError, regions, audit, [FAILED]: failed,
+      reportSourceError, regions, audit, trusted, [FAILED]: failed,
     };
     return ctx;
   };
 
   const verify = createJwtVerifier(options.jwt);
   const audit = new AuditLog(connection, options.auditKey);
+  const trusted = new TrustedOperations(connection);
+  await trusted.load();
   await connection.db!.collection('audit_log').createIndex({ at: -1 }).catch(() => undefined);
   const metrics = createMetrics();
   const protection = documentProtection(options.documentLimits ?? DEFAULT_DOCUMENT_LIMITS, options.production);
@@ -243,7 +248,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     // main.ts owns SIGINT/SIGTERM: it stops HTTP, Apollo, the store connection and the embedded store in order.
     stopOnTerminationSignals: false,
     formatError: createFormatError(logger.child({ component: 'graphql' }), !options.production),
-    plugins: [ApolloServerPluginLandingPageDisabled(), metrics.plugin, sourceErrorsPlugin(logger), auditPlugin(audit, logger), introspectionPlugin(), listCostPlugin((options.documentLimits ?? DEFAULT_DOCUMENT_LIMITS).cost), ...(protection.plugins as ApolloServerPlugin<Context>[])],
+    plugins: [ApolloServerPluginLandingPageDisabled(), metrics.plugin, sourceErrorsPlugin(logger), auditPlugin(audit, logger), introspectionPlugin(), trustedOperationsPlugin(options.requireTrustedOperations ?? false), listCostPlugin((options.documentLimits ?? DEFAULT_DOCUMENT_LIMITS).cost), ...(protection.plugins as ApolloServerPlugin<Context>[])],
     validationRules: protection.validationRules,
   });
   await apollo.start();

@@ -88,3 +88,25 @@ export function introspectionPlugin(): ApolloServerPlugin<Context> {
     },
   };
 }
+
+/**
+ * Where required, procurators and departments run only trusted operations: the exact text of an
+ * operation an administrator registered (front ends ship fixed operations; analysts keep ad-hoc
+ * queries within the cost budget).
+ */
+export function trustedOperationsPlugin(required: boolean): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ request, contextValue }) {
+          if (!required) return;
+          const role = roleOf(contextValue);
+          if (role !== 'PROCURATOR' && role !== 'DEPARTMENT') return;
+          if (!request.query || !(await contextValue.trusted.isTrusted(request.query))) {
+            throw forbidden(`${role} callers may run only registered (trusted) operations; this one is not registered`);
+          }
+        },
+      };
+    },
+  };
+}

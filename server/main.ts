@@ -49,6 +49,7 @@ async function main(): Promise<void> {
     registryRefreshMs: config.REGISTRY_REFRESH_MS,
     jwt: config.jwt,
     auditKey: config.auditKey,
+    requireTrustedOperations: config.REQUIRE_TRUSTED_OPERATIONS,
     rateLimit: config.RATE_LIMIT_POINTS > 0 ? { points: config.RATE_LIMIT_POINTS, windowSeconds: config.RATE_LIMIT_WINDOW_S, redisUrl: config.REDIS_URL } : undefined,
     documentLimits: {
       depth: config.LIMIT_DEPTH, aliases: config.LIMIT_ALIASES, directives: config.LIMIT_DIRECTIVES,

@@ -826,6 +826,8 @@ export type GqlMutation = {
    * anyway and shown unhealthy.
    */
   registerDataSource: GqlRegisterDataSourcePayload;
+  /** Registers an operation as trusted after checking it against the schema (ADMIN). */
+  registerTrustedOperation: GqlTrustedOperation;
   /** Issues a new API key for a source; the old one stops working. */
   rotateDataSourceKey: GqlRegisterDataSourcePayload;
   /** Suspends a source: it is no longer queried, its stored records are hidden and pushes are refused. */
@@ -872,6 +874,13 @@ export type GqlMutationIngestPrisonRecordsArgs = {
 /** Changes: registering and managing data sources, and pushing records to hosted ones. */
 export type GqlMutationRegisterDataSourceArgs = {
   input: GqlRegisterDataSourceInput;
+};
+
+
+/** Changes: registering and managing data sources, and pushing records to hosted ones. */
+export type GqlMutationRegisterTrustedOperationArgs = {
+  name: Scalars['String']['input'];
+  query: Scalars['String']['input'];
 };
 
 
@@ -1203,6 +1212,8 @@ export type GqlQuery = {
   persons: Array<Maybe<GqlPerson>>;
   /** Prisoner records across every prison source, newest event first. */
   prisonRecords: GqlPrisonRecordConnection;
+  /** Registered trusted operations, newest first (ADMIN). */
+  trustedOperations: Array<GqlTrustedOperation>;
 };
 
 
@@ -1439,6 +1450,22 @@ export type GqlSupervisionLevel =
   /** Strict supervision (严管). */
   | 'STRICT';
 
+/**
+ * An operation a front end ships, registered by its SHA-256 (trusted document). Where the hub requires
+ * them (REQUIRE_TRUSTED_OPERATIONS), procurators and departments may run only these.
+ */
+export type GqlTrustedOperation = {
+  __typename?: 'TrustedOperation';
+  /** SHA-256 (hex) of the operation text, exactly as sent. */
+  hash: Scalars['String']['output'];
+  /** A name for people, e.g. `dossier-v3`. */
+  name: Scalars['String']['output'];
+  /** The operation text. */
+  query: Scalars['String']['output'];
+  /** When it was registered. */
+  registeredAt: Scalars['DateTime']['output'];
+};
+
 /** A unit of a department: a detention centre, prison, correction office or enforcement agency. */
 export type GqlUnit = {
   __typename?: 'Unit';
@@ -1642,6 +1669,7 @@ export type GqlResolversTypes = ResolversObject<{
   SourceStatus: GqlSourceStatus;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   SupervisionLevel: GqlSupervisionLevel;
+  TrustedOperation: ResolverTypeWrapper<GqlTrustedOperation>;
   Unit: ResolverTypeWrapper<GqlUnit>;
   UnitInput: GqlUnitInput;
   UpdateDataSourceInput: GqlUpdateDataSourceInput;
@@ -1717,6 +1745,7 @@ export type GqlResolversParentTypes = ResolversObject<{
   SentenceInput: GqlSentenceInput;
   SourceHealth: SourceHealth;
   String: Scalars['String']['output'];
+  TrustedOperation: GqlTrustedOperation;
   Unit: GqlUnit;
   UnitInput: GqlUnitInput;
   UpdateDataSourceInput: GqlUpdateDataSourceInput;
@@ -1969,6 +1998,7 @@ export type GqlMutationResolvers<ContextType = Context, ParentType extends GqlRe
   ingestEnforcementCases?: Resolver<GqlResolversTypes['IngestResult'], ParentType, ContextType, RequireFields<GqlMutationIngestEnforcementCasesArgs, 'records' | 'sourceId'>>;
   ingestPrisonRecords?: Resolver<GqlResolversTypes['IngestResult'], ParentType, ContextType, RequireFields<GqlMutationIngestPrisonRecordsArgs, 'records' | 'sourceId'>>;
   registerDataSource?: Resolver<GqlResolversTypes['RegisterDataSourcePayload'], ParentType, ContextType, RequireFields<GqlMutationRegisterDataSourceArgs, 'input'>>;
+  registerTrustedOperation?: Resolver<GqlResolversTypes['TrustedOperation'], ParentType, ContextType, RequireFields<GqlMutationRegisterTrustedOperationArgs, 'name' | 'query'>>;
   rotateDataSourceKey?: Resolver<GqlResolversTypes['RegisterDataSourcePayload'], ParentType, ContextType, RequireFields<GqlMutationRotateDataSourceKeyArgs, 'id'>>;
   suspendDataSource?: Resolver<GqlResolversTypes['DataSource'], ParentType, ContextType, RequireFields<GqlMutationSuspendDataSourceArgs, 'id' | 'reason'>>;
   updateDataSource?: Resolver<GqlResolversTypes['DataSource'], ParentType, ContextType, RequireFields<GqlMutationUpdateDataSourceArgs, 'id' | 'input'>>;
@@ -2054,6 +2084,7 @@ export type GqlQueryResolvers<ContextType = Context, ParentType extends GqlResol
   person?: Resolver<Maybe<GqlResolversTypes['Person']>, ParentType, ContextType, RequireFields<GqlQueryPersonArgs, 'idNumber'>>;
   persons?: Resolver<Array<Maybe<GqlResolversTypes['Person']>>, ParentType, ContextType, RequireFields<GqlQueryPersonsArgs, 'idNumbers'>>;
   prisonRecords?: Resolver<GqlResolversTypes['PrisonRecordConnection'], ParentType, ContextType, RequireFields<GqlQueryPrisonRecordsArgs, 'first'>>;
+  trustedOperations?: Resolver<Array<GqlResolversTypes['TrustedOperation']>, ParentType, ContextType>;
 }>;
 
 export type GqlRecordResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['Record'] = GqlResolversParentTypes['Record']> = ResolversObject<{
@@ -2091,6 +2122,13 @@ export type GqlSourceHealthResolvers<ContextType = Context, ParentType extends G
   lastRecordAt?: Resolver<Maybe<GqlResolversTypes['DateTime']>, ParentType, ContextType>;
   lastSuccessAt?: Resolver<Maybe<GqlResolversTypes['DateTime']>, ParentType, ContextType>;
   p95LatencyMs?: Resolver<Maybe<GqlResolversTypes['Float']>, ParentType, ContextType>;
+}>;
+
+export type GqlTrustedOperationResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['TrustedOperation'] = GqlResolversParentTypes['TrustedOperation']> = ResolversObject<{
+  hash?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  query?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  registeredAt?: Resolver<GqlResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
 export type GqlUnitResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['Unit'] = GqlResolversParentTypes['Unit']> = ResolversObject<{
@@ -2141,6 +2179,7 @@ export type GqlResolvers<ContextType = Context> = ResolversObject<{
   RejectedRecord?: GqlRejectedRecordResolvers<ContextType>;
   Sentence?: GqlSentenceResolvers<ContextType>;
   SourceHealth?: GqlSourceHealthResolvers<ContextType>;
+  TrustedOperation?: GqlTrustedOperationResolvers<ContextType>;
   Unit?: GqlUnitResolvers<ContextType>;
 }>;
 
