@@ -143,6 +143,8 @@ export interface HubOptions {
   registryRefreshMs?: number;
   /** key of the HMACs that stand for personal values in the audit trail */
   auditKey: string;
+  /** longest a GraphQL request may take before it is answered 503 (default 30 s) */
+  requestTimeoutMs?: number;
   /** procurators and departments may run only registered operations */
   requireTrustedOperations?: boolean;
   /** per-actor request budget (SECURITY.md); off when absent */
@@ -295,6 +297,19 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     return exampleId;
   }));
 
+  // Request time limit: an answer not started within requestTimeoutMs is replaced by a 503; whatever
+  // the operation produces later is dropped (the error handler below sees the response already sent).
+  const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+  app.use(GRAPHQL_PATH, (req, res, next) => {
+    const timer = setTimeout(() => {
+      if (res.headersSent) return;
+      logger.warn({ path: req.path, ms: requestTimeoutMs }, 'request over the time limit');
+      res.status(503).json({ errors: [{ message: `the request took longer than ${requestTimeoutMs / 1000} s and was stopped`, extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
+    }, requestTimeoutMs);
+    res.once('close', () => clearTimeout(timer));
+    res.once('finish', () => clearTimeout(timer));
+    next();
+  });
   app.use(
     GRAPHQL_PATH,
     express.json({ limit: '1mb', verify: requireUtf8 }),
@@ -311,6 +326,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
 
   // Errors outside GraphQL (bodies too large, not JSON, not UTF-8): a JSON answer, never a stack trace.
   app.use((err: { status?: number; statusCode?: number; type?: string; message?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    if (res.headersSent) return; // e.g. the answer of an operation that ran over the time limit
     const status = err.status ?? err.statusCode ?? 500;
     if (status >= 500) logger.error({ err }, 'HTTP error');
     const message = status === 413 ? 'the request body is over the size limit (1 MiB)'

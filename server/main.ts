@@ -50,6 +50,7 @@ async function main(): Promise<void> {
     jwt: config.jwt,
     auditKey: config.auditKey,
     requireTrustedOperations: config.REQUIRE_TRUSTED_OPERATIONS,
+    requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
     rateLimit: config.RATE_LIMIT_POINTS > 0 ? { points: config.RATE_LIMIT_POINTS, windowSeconds: config.RATE_LIMIT_WINDOW_S, redisUrl: config.REDIS_URL } : undefined,
     documentLimits: {
       depth: config.LIMIT_DEPTH, aliases: config.LIMIT_ALIASES, directives: config.LIMIT_DIRECTIVES,

@@ -54,7 +54,7 @@ async function post(url: string, query: string, variables: Record<string, unknow
 /** Commands that are about the data, not the driver's own housekeeping. */
 const HOUSEKEEPING = new Set(['hello', 'isMaster', 'ismaster', 'ping', 'buildInfo', 'endSessions', 'saslStart', 'saslContinue']);
 
-export async function startTestHub(options: { uri?: string; dbName?: string; production?: boolean; requireTrustedOperations?: boolean; rateLimit?: RateLimitSettings; jwt?: JwtSettings; registryRefreshMs?: number; ingestLimitBytes?: number; limits?: Partial<{ maxPageSize: number; maxDossierIds: number }> } = {}): Promise<TestHub> {
+export async function startTestHub(options: { uri?: string; dbName?: string; production?: boolean; requireTrustedOperations?: boolean; requestTimeoutMs?: number; rateLimit?: RateLimitSettings; jwt?: JwtSettings; registryRefreshMs?: number; ingestLimitBytes?: number; limits?: Partial<{ maxPageSize: number; maxDossierIds: number }> } = {}): Promise<TestHub> {
   const uri = options.uri ?? process.env.HUB_TEST_URI;
   if (!uri) throw new Error('HUB_TEST_URI is not set: run the tests with jest (test/global-setup.ts starts the store)');
   const dbName = options.dbName ?? `t_${randomBytes(5).toString('hex')}`;
@@ -70,6 +70,7 @@ export async function startTestHub(options: { uri?: string; dbName?: string; pro
     auditKey: DEVELOPMENT_AUDIT_KEY,
     rateLimit: options.rateLimit,
     requireTrustedOperations: options.requireTrustedOperations,
+    requestTimeoutMs: options.requestTimeoutMs,
     connection,
     logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     limits: { maxPageSize: 500, maxDossierIds: 500, ...options.limits },

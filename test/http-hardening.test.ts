@@ -1,6 +1,7 @@
 /** HTTP-level protections: rate limits (memory and Redis), CSRF, bodies that are too big or not UTF-8. */
 import { randomBytes } from 'node:crypto';
 import { startTestHub, type TestHub } from './helpers';
+import { startDepartment } from './departments';
 
 describe('rate limiting per actor', () => {
   for (const store of ['memory', 'Redis'] as const) {
@@ -62,5 +63,24 @@ describe('CSRF and bodies', () => {
     const res = await fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8', authorization: `Bearer ${await token()}` }, body: new Uint8Array(body) });
     expect(res.status).toBe(400);
     expect((await res.json()).errors[0].message).toBe('the request body is not valid UTF-8');
+  });
+});
+
+describe('request time limit', () => {
+  it('answers 503 when an operation runs over the limit, and keeps serving', async () => {
+    const t = await startTestHub({ requestTimeoutMs: 500 });
+    const d = await startDepartment({ records: [], mode: 'hanging' });
+    try {
+      await t.admin(`mutation { registerDataSource(input: { name: "慢系统", department: { code: "SLOW", name: "慢" }, domain: PRISON, kind: REST, regions: ["50"], endpoint: "${d.url}", timeoutMs: 5000 }) { apiKey } }`);
+      const started = Date.now();
+      const { status, body } = await t.gql('{ prisonRecords { totalCount } }');
+      expect(status).toBe(503);
+      expect(body.errors[0]).toEqual({ message: 'the request took longer than 0.5 s and was stopped', extensions: { code: 'SERVICE_UNAVAILABLE' } });
+      expect(Date.now() - started).toBeLessThan(4000);
+      expect((await t.gql('{ hubInfo { version } }')).status).toBe(200);
+    } finally {
+      await d.close();
+      await t.close();
+    }
   });
 });
