@@ -90,6 +90,12 @@ describe('cost as list sizes × fields, for analysts', () => {
     const { body } = await t.gql(q(500, 500), undefined, analyst);
     expect(body.errors[0].extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', budget: 20000 });
     expect(body.errors[0].message).toMatch(/^Query cost \(list sizes × fields\) of \d+ is over the budget of 20000/);
+    // at the budget and one over: persons(idNumbers: n ids) { idNumber } costs 1 + n
+    const ids = (n: number) => Array.from({ length: n }, () => '50010119900101123X');
+    const at = await t.gql('query($ids: [IdNumber!]!) { persons(idNumbers: $ids) { idNumber } }', { ids: ids(19_999) }, analyst);
+    expect(at.body.errors[0].extensions.code).toBe('BAD_USER_INPUT'); // past the cost check, stopped by the 500-id limit
+    const over = await t.gql('query($ids: [IdNumber!]!) { persons(idNumbers: $ids) { idNumber } }', { ids: ids(20_000) }, analyst);
+    expect(over.body.errors[0].extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', cost: 20_001 });
     // variables count too
     const viaVars = await t.gql('query($n: Int) { detentionRecords(first: $n) { edges { node { person { detentions(first: $n) { edges { node { stage } } } } } } } }', { n: 500 }, analyst);
     expect(viaVars.body.errors[0].extensions.code).toBe('QUERY_TOO_COMPLEX');
