@@ -17,7 +17,10 @@ if [ ! -d node_modules ] || [ "${1:-}" = "--npm" ]; then
   npm ci --no-audit --no-fund
 fi
 
-if [ -x "$BIN" ] && "$BIN" --version 2>/dev/null | grep -q "version: $VERSION"; then
+# (read the whole output first: with pipefail, `| grep -q` or `| head` can end the pipe early and fail it)
+installed=""
+[ -x "$BIN" ] && installed=$("$BIN" --version 2>/dev/null || true)
+if [[ "$installed" == *"version: $VERSION"* ]]; then
   echo "setup: FerretDB $VERSION already installed at $BIN"
   exit 0
 fi
@@ -34,5 +37,6 @@ chmod -R u+w "$WORK"
 echo "$VERSION" > "$WORK/build/version/version.txt"
 mkdir -p "$BIN_DIR"
 (cd "$WORK" && go build -trimpath -o "$OLDPWD/$BIN" ./cmd/ferretdb)
-"$BIN" --version | head -1
+built=$("$BIN" --version)
+echo "${built%%$'\n'*}"
 echo "setup: FerretDB installed at $BIN"
