@@ -37,6 +37,8 @@ export interface AuditEntry {
   recordIds: string[];
   /** live sources that failed during the request */
   failedSources: string[];
+  /** every live source called, as `sourceId:ok` or `sourceId:failed` */
+  sourcesCalled: string[];
   status: 'OK' | 'ERROR';
   errorCodes: string[];
   durationMs: number;
@@ -53,7 +55,7 @@ const GENESIS = '0'.repeat(64);
 export function canonical(e: Omit<AuditEntry, 'hash'>): string {
   return JSON.stringify([
     e._id, e.at instanceof Date ? e.at.toISOString() : e.at, e.requestId, e.actor, e.purpose, e.operationName, e.operationHash,
-    e.variables, e.idNumbers, e.recordIds, e.failedSources, e.status, e.errorCodes, e.durationMs, e.clientAddress, e.prevHash,
+    e.variables, e.idNumbers, e.recordIds, e.failedSources, e.status, e.errorCodes, e.durationMs, e.clientAddress, e.prevHash, e.sourcesCalled,
   ]);
 }
 

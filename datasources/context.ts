@@ -44,6 +44,8 @@ export interface Context {
    * SOURCE_UNAVAILABLE error naming it (with the field's path where known), and the rest of the data.
    */
   reportSourceError(source: DataSourceDoc, error: Error, path?: readonly (string | number)[]): void;
+  /** notes a live source called and its outcome (the audit trail lists them) */
+  noteSourceCall(source: DataSourceDoc, ok: boolean): void;
   /** the caller's jurisdiction (region prefixes), null when unrestricted */
   regions: readonly string[] | null;
   /** the audit trail (the server appends; administrators read) */

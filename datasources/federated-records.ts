@@ -25,6 +25,8 @@ export type ReportSourceError = (source: DataSourceDoc, error: Error) => void;
 /** What one request may see, and where its source failures go. */
 export interface RequestScope {
   report: ReportSourceError;
+  /** every live source called, with its outcome (for the audit trail) */
+  called?: (source: DataSourceDoc, ok: boolean) => void;
   /**
    * The caller's jurisdiction (region-code prefixes): records outside it do not exist for this
    * request — not in lists, totals, persons or connections. null: no restriction (internal use).
@@ -155,7 +157,7 @@ export class FederatedRecords<D extends Domain, F extends CommonFilter> {
     }
 
     const live = this.liveSources(filter).filter((s) => state.s[s._id.toHexString()] !== false);
-    const opened = await Promise.all(live.map((source) => this.openLive(source, filter, state, report, totals)));
+    const opened = await Promise.all(live.map((source) => this.openLive(source, filter, state, scope, totals)));
     for (const s of opened) if (s) streams.push(s);
 
     const nodes: RecordDocByDomain[D][] = [];
@@ -182,7 +184,8 @@ export class FederatedRecords<D extends Domain, F extends CommonFilter> {
   }
 
   /** Opens a live source's stream at its place in the cursor; null when it failed (reported). */
-  private async openLive(source: DataSourceDoc, filter: F | null | undefined, state: CursorState, report: ReportSourceError, totals: (() => Promise<number>)[]): Promise<Stream | null> {
+  private async openLive(source: DataSourceDoc, filter: F | null | undefined, state: CursorState, scope: RequestScope, totals: (() => Promise<number>)[]): Promise<Stream | null> {
+    const report = scope.report;
     const id = source._id.toHexString();
     const connector = this.connectors.for(source);
     const at = state.s[id];
@@ -200,7 +203,9 @@ export class FederatedRecords<D extends Domain, F extends CommonFilter> {
     let page;
     try {
       page = await fetchPage(pageCursor);
+      scope.called?.(source, true);
     } catch (e) {
+      scope.called?.(source, false);
       report(source, e as Error);
       return null;
     }
@@ -242,7 +247,10 @@ export class FederatedRecords<D extends Domain, F extends CommonFilter> {
     const suspended = this.suspendedHosted();
     const [hosted, ...live] = await Promise.all([
       this.hosted.byIdNumbers(ids),
-      ...this.liveSources().map((s) => this.connectors.for(s).byIdNumbers(ids).catch((e: Error) => { report(s, e); return [] as AnyRecordDoc[]; })),
+      ...this.liveSources().map((s) => this.connectors.for(s).byIdNumbers(ids).then(
+        (r) => { scope.called?.(s, true); return r; },
+        (e: Error) => { scope.called?.(s, false); report(s, e); return [] as AnyRecordDoc[]; },
+      )),
     ]);
     if (live.length === 0 && suspended.length === 0 && !scope.regions) return hosted;
     const index = new Map(ids.map((id, i) => [id, i]));

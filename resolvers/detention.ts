@@ -7,7 +7,7 @@ import { connectionFields, pathOf, personConnection, recordFields } from './comm
 export const detentionResolvers: Resolvers = {
   Query: {
     detentionRecords: (_p, { filter, first, after }, ctx, info) =>
-      ctx.sources.records.DETENTION.list(filter, pageSize(first, ctx.limits.maxPageSize), after, { regions: ctx.regions, report: (s, e) => ctx.reportSourceError(s, e, pathOf(info)) }),
+      ctx.sources.records.DETENTION.list(filter, pageSize(first, ctx.limits.maxPageSize), after, { regions: ctx.regions, report: (s, e) => ctx.reportSourceError(s, e, pathOf(info)), called: ctx.noteSourceCall }),
   },
   Person: {
     detentions: personConnection('DETENTION'),

@@ -7,7 +7,7 @@ import { connectionFields, pathOf, personConnection, recordFields } from './comm
 export const enforcementResolvers: Resolvers = {
   Query: {
     enforcementCases: (_p, { filter, first, after }, ctx, info) =>
-      ctx.sources.records.ENFORCEMENT_CASE.list(filter, pageSize(first, ctx.limits.maxPageSize), after, { regions: ctx.regions, report: (s, e) => ctx.reportSourceError(s, e, pathOf(info)) }),
+      ctx.sources.records.ENFORCEMENT_CASE.list(filter, pageSize(first, ctx.limits.maxPageSize), after, { regions: ctx.regions, report: (s, e) => ctx.reportSourceError(s, e, pathOf(info)), called: ctx.noteSourceCall }),
   },
   Person: {
     enforcementCases: personConnection('ENFORCEMENT_CASE'),

@@ -49,6 +49,8 @@ function requireUtf8(_req: unknown, _res: unknown, buf: Buffer): void {
   }
 }
 const CLIENT = Symbol('client address');
+const CALLS = Symbol('live sources called');
+type SourceCalls = Map<string, 'ok' | 'failed'>;
 
 /** ID numbers and ids an answer carries (walks the result). */
 function carried(data: unknown, ids: Set<string>, recordIds: Set<string>): void {
@@ -91,6 +93,7 @@ function auditPlugin(audit: AuditLog, logger: Logger): ApolloServerPlugin<Contex
               idNumbers: [...ids].map((id) => audit.personal(id)),
               recordIds: [...recordIds],
               failedSources: failed ? [...failed.keys()] : [],
+              sourcesCalled: [...((ctx as Context & { [CALLS]?: SourceCalls })[CALLS] ?? new Map())].map(([id, outcome]) => `${id}:${outcome}`),
               status: result.errors?.length ? 'ERROR' : 'OK',
               errorCodes: [...new Set((result.errors ?? []).map((e) => String(e.extensions?.code ?? 'ERROR')))],
               durationMs: Date.now() - started,
@@ -227,9 +230,14 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     // Jurisdiction: a person sees their regions; an API key or anonymous caller sees no records
     // (the schema refuses them the data fields anyway).
     const regions = caller.kind === 'person' ? caller.regions : [];
-    const ctx: Context & { [FAILED]: SourceFailures } = {
-      caller, sources, loaders: createLoaders(sources, { regions, report: reportSourceError }), limits: options.limits, requestId, hub: hubInfo,
-      reportSourceError, regions, audit, trusted, [FAILED]: failed,
+    const calls: SourceCalls = new Map();
+    const noteSourceCall = (source: DataSourceDoc, ok: boolean) => {
+      const id = source._id.toHexString();
+      if (calls.get(id) !== 'failed') calls.set(id, ok ? 'ok' : 'failed');
+    };
+    const ctx: Context & { [FAILED]: SourceFailures; [CALLS]: SourceCalls } = {
+      caller, sources, loaders: createLoaders(sources, { regions, report: reportSourceError, called: noteSourceCall }), limits: options.limits, requestId, hub: hubInfo,
+      reportSourceError, noteSourceCall, regions, audit, trusted, [FAILED]: failed, [CALLS]: calls,
     };
     return ctx;
   };

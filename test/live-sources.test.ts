@@ -118,9 +118,13 @@ describe('live sources: registration at run time, fan-out, merge and partial fai
     const region = '500109';
     const good = await department({ records: [detentionInput(personId(700, region), 1, { region, externalId: 'OK-1' })] });
     const bad = await department({ records: [detentionInput(personId(701, region), 1, { region, externalId: 'BAD-1' })], mode: 'fail500' });
-    await register('正常看守所', good, { regions: [region] }, 'DETENTION');
+    const goodId = await register('正常看守所', good, { regions: [region] }, 'DETENTION');
     const badId = await register('故障看守所', bad, { regions: [region] }, 'DETENTION');
     const { status, body } = await t.gql(`{ detentionRecords(filter: { regions: ["${region}"] }) { totalCount edges { node { externalId } } } }`);
+    // the audit entry names every source called and how it went
+    const [entry] = await t.connection.db!.collection('audit_log').find({}, { sort: { _id: -1 }, limit: 1 }).toArray();
+    expect(entry.sourcesCalled).toEqual(expect.arrayContaining([`${badId}:failed`, `${goodId}:ok`])); // (and the city-wide sources registered above)
+    expect(entry.failedSources).toEqual([badId]);
     expect(status).toBe(200);
     expect(body.data.detentionRecords).toEqual({ totalCount: 1, edges: [{ node: { externalId: 'OK-1' } }] });
     expect(body.errors).toHaveLength(1);

@@ -66,6 +66,8 @@ export type GqlAuditEntry = {
   requestId: Scalars['String']['output'];
   /** Position in the chain, from 1. */
   seq: Scalars['Int']['output'];
+  /** Every live source called, as `sourceId:ok` or `sourceId:failed`. */
+  sourcesCalled: Array<Scalars['String']['output']>;
   /** OK, or ERROR when the answer carried errors. */
   status: Scalars['String']['output'];
   /** The variables as JSON text, with ID numbers and names replaced by their HMAC under the audit key. */
@@ -1779,6 +1781,7 @@ export type GqlAuditEntryResolvers<ContextType = Context, ParentType extends Gql
   recordIds?: Resolver<Array<GqlResolversTypes['String']>, ParentType, ContextType>;
   requestId?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
   seq?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
+  sourcesCalled?: Resolver<Array<GqlResolversTypes['String']>, ParentType, ContextType>;
   status?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
   variables?: Resolver<Maybe<GqlResolversTypes['String']>, ParentType, ContextType>;
 }>;
