@@ -9,20 +9,14 @@ export function badInput(field: string, message: string): GraphQLError {
   return new GraphQLError(`${field}: ${message}`, { extensions: { code: 'BAD_USER_INPUT', field } });
 }
 
+/** No or invalid credentials (HTTP 401). */
+export function unauthenticated(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+}
+
+/** Authenticated, but not allowed (role, jurisdiction, ownership, missing purpose). */
 export function forbidden(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'FORBIDDEN' } });
-}
-
-export function tooComplex(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'QUERY_TOO_COMPLEX' } });
-}
-
-export function sourceUnavailable(sourceId: string, message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'SOURCE_UNAVAILABLE', sourceId } });
-}
-
-export function serviceUnavailable(message = 'the hub\'s store is not reachable; try again shortly'): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'SERVICE_UNAVAILABLE' } });
 }
 
 const STORE_ERROR_NAMES = new Set([

@@ -6,6 +6,7 @@
  */
 import { Types } from 'mongoose';
 import type { DataSourceDoc, Models, SourceHealth } from './models';
+import { Periodic } from './periodic';
 
 interface Tracked {
   health: SourceHealth;
@@ -17,9 +18,11 @@ const WINDOW = 200;
 
 export class SourceHealthTracker {
   private tracked = new Map<string, Tracked>();
-  private timer?: NodeJS.Timeout;
+  private readonly flusher: Periodic;
 
-  constructor(private readonly models: Models, private readonly flushMs = 3000) {}
+  constructor(private readonly models: Models, flushMs = 3000) {
+    this.flusher = new Periodic(flushMs, () => this.flush());
+  }
 
   private entry(id: string, stored?: SourceHealth): Tracked {
     let t = this.tracked.get(id);
@@ -86,13 +89,10 @@ export class SourceHealthTracker {
   }
 
   start(onError: (e: unknown) => void = () => undefined): void {
-    this.stop();
-    this.timer = setInterval(() => { this.flush().catch(onError); }, this.flushMs);
-    this.timer.unref();
+    this.flusher.start(onError);
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+    this.flusher.stop();
   }
 }

@@ -11,6 +11,7 @@ import type { Domain } from '../domain/records';
 import { registrationProblems, type Problem, type RegistrationInput } from '../domain/registration';
 import type { DataSourceDoc, Models, SourceKind, SourceStatus } from './models';
 import { hashApiKey, looksLikeApiKey, newApiKey } from './api-keys';
+import { Periodic } from './periodic';
 
 export interface SourceSpec {
   name: string;
@@ -44,10 +45,12 @@ export class SourceRegistry {
   private stamp = '';
   /** bumped by every local change, so a concurrent reload knows to keep them */
   private generation = 0;
-  private timer?: NodeJS.Timeout;
+  private readonly refresher: Periodic;
   private listeners: ((sources: DataSourceDoc[]) => void)[] = [];
 
-  constructor(private readonly models: Models, private readonly refreshMs = 2000) {}
+  constructor(private readonly models: Models, refreshMs = 2000) {
+    this.refresher = new Periodic(refreshMs, () => this.refresh());
+  }
 
   /** Loads the cache; call once at start. */
   async load(): Promise<void> {
@@ -100,14 +103,11 @@ export class SourceRegistry {
 
   /** Starts the periodic refresh; store errors are left to the next tick (the store may be restarting). */
   start(onError: (error: unknown) => void = () => undefined): void {
-    this.stop();
-    this.timer = setInterval(() => { this.refresh().catch(onError); }, this.refreshMs);
-    this.timer.unref();
+    this.refresher.start(onError);
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+    this.refresher.stop();
   }
 
   get(id: string | Types.ObjectId): DataSourceDoc | undefined {

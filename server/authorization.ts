@@ -10,16 +10,11 @@
  */
 import { MapperKind, getDirective, mapSchema } from '@graphql-tools/utils';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { defaultFieldResolver, GraphQLError, Kind, type GraphQLSchema } from 'graphql';
+import { defaultFieldResolver, Kind, type GraphQLSchema } from 'graphql';
+import { forbidden, unauthenticated } from '../datasources/errors';
 import type { Context } from '../datasources/context';
 import { maskIdNumber, maskName } from '../domain/id-number';
 
-function unauthenticated(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
-}
-function forbidden(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'FORBIDDEN' } });
-}
 
 /** The role a caller acts in, or null for none. */
 function roleOf(ctx: Context): string | null {
