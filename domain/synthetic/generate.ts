@@ -38,6 +38,8 @@ export interface SyntheticOptions {
   seed: number;
   /** the "now" of the data set: nothing happens or is delivered after it */
   today: Date;
+  /** false: no planted irregularities, every person clean (the rules must find nothing) */
+  plant?: boolean;
 }
 
 export interface SyntheticItem<D extends Domain = Domain> {
@@ -156,8 +158,8 @@ export function* generatePersons(opts: SyntheticOptions): Generator<SyntheticPer
   const usedIds = new Set<number>();
   let block: (SyntheticRuleId | null)[] = [];
   for (let i = 0; i < opts.persons; i++) {
-    if (i % PLANT_BLOCK === 0) block = plantBlock(opts.seed, i / PLANT_BLOCK);
-    yield buildPerson(ctx, new Rng(opts.seed, i, 0x70657273), i, block[i % PLANT_BLOCK], usedIds);
+    if (i % PLANT_BLOCK === 0) block = opts.plant === false ? [] : plantBlock(opts.seed, i / PLANT_BLOCK);
+    yield buildPerson(ctx, new Rng(opts.seed, i, 0x70657273), i, block[i % PLANT_BLOCK] ?? null, usedIds);
   }
 }
 
