@@ -12,8 +12,12 @@ import { detentionMatches, detentionParams, detentionRecords } from './detention
 import { prisonMatches, prisonParams, prisonRecords } from './prison-records';
 import { communityCorrections, correctionMatches, correctionParams } from './community-corrections';
 import { enforcementCases, enforcementMatches, enforcementParams } from './enforcement-cases';
+import { Statistics } from './statistics';
+import { createLeadModels, LeadStore } from './leads';
+import { Evaluator, type EvaluatorOptions } from './evaluator';
+import { DataQuality } from './quality';
 
-export function createDataSources(models: Models, options: { registryRefreshMs?: number; healthFlushMs?: number } = {}) {
+export function createDataSources(models: Models, options: { registryRefreshMs?: number; healthFlushMs?: number; evaluation?: EvaluatorOptions } = {}) {
   const registry = new SourceRegistry(models, options.registryRefreshMs);
   const health = new SourceHealthTracker(models, options.healthFlushMs);
   const connectors = new ConnectorPool(health);
@@ -23,6 +27,7 @@ export function createDataSources(models: Models, options: { registryRefreshMs?:
     COMMUNITY_CORRECTION: communityCorrections(models),
     ENFORCEMENT_CASE: enforcementCases(models),
   };
+  const leads = new LeadStore(createLeadModels(models.DataSource.db));
   /** Every domain across all its sources: the hosted store and the live ones. */
   const records = {
     DETENTION: new FederatedRecords('DETENTION', hosted.DETENTION, registry, connectors, detentionMatches, detentionParams),
@@ -38,6 +43,10 @@ export function createDataSources(models: Models, options: { registryRefreshMs?:
     hosted,
     records,
     ingestor: new Ingestor(models),
+    leads,
+    evaluator: new Evaluator(models.DataSource.db, models, leads, registry, connectors, options.evaluation),
+    quality: new DataQuality(models, registry, health),
+    statistics: new Statistics(models, registry, connectors, hosted),
   };
 }
 export type DataSources = ReturnType<typeof createDataSources>;

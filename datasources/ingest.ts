@@ -20,7 +20,8 @@ import { Types, type Model } from 'mongoose';
 import type { AnyBulkWriteOperation } from 'mongodb';
 import { regionPath } from '../domain/regions';
 import { validateRecord, type AnyRecordInput } from '../domain/records';
-import type { AnyRecordDoc, DataSourceDoc, Models } from './models';
+import { eventMonthOf, type AnyRecordDoc, type DataSourceDoc, type Models } from './models';
+import { rememberRejections } from './quality';
 
 export interface RejectedRecord {
   /** position of the record in the push (the line number − 1 for NDJSON) */
@@ -90,6 +91,8 @@ export class Ingestor {
       if (seen) result.unchanged++;
       valid.set(doc.externalId, { doc, index });
     });
+    // Remembered for the accuracy figures (dataQuality): a rejection is a delivery that went wrong.
+    await rememberRejections(this.models, source, result.rejected, options.receivedAt);
     if (valid.size === 0) return result;
 
     const model = this.models.records[source.domain] as unknown as Model<AnyRecordDoc>;
@@ -193,6 +196,7 @@ function toDoc(source: DataSourceDoc, record: AnyRecordInput, recordedAt: Date, 
   for (const [k, v] of Object.entries(record)) if (v !== undefined && v !== null) doc[k] = v;
   doc.sourceId = source._id;
   doc.regionPath = regionPath(record.region);
+  doc.eventMonth = eventMonthOf(record.eventAt);
   doc.recordedAt = recordedAt;
   doc.pushId = pushId;
   return doc as unknown as AnyRecordDoc;

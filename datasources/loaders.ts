@@ -10,12 +10,15 @@ import { personOfRecords } from './persons';
 import type { DataSources } from './index';
 import type { CommonFilter } from './record-store';
 import type { FederatedRecords, RequestScope } from './federated-records';
+import type { LeadDoc } from './leads';
 
 export interface Loaders {
   /** person by ID number: null when no domain has a record of them (uses the record loaders) */
   person: DataLoader<string, PersonRef | null>;
   /** every record of a person in one domain, newest first */
   records: { [D in Domain]: DataLoader<string, RecordDocByDomain[D][]> };
+  /** supervision leads of a person in the caller's jurisdiction, newest first */
+  leads: DataLoader<string, LeadDoc[]>;
 }
 
 /** Batches as large as a `persons` dossier query may ask for, so one dossier is one query per collection. */
@@ -51,5 +54,6 @@ export function createLoaders(sources: DataSources, scope: RequestScope): Loader
       return personOfRecords(all);
     });
   }, { maxBatchSize: MAX_BATCH });
-  return { person, records };
+  const leads = new DataLoader<string, LeadDoc[]>((ids) => sources.leads.byIdNumbers(ids, scope.regions), { maxBatchSize: MAX_BATCH });
+  return { person, records, leads };
 }

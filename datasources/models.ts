@@ -20,6 +20,13 @@ export interface StoredRecordMeta {
   recordedAt: Date;
   /** the push that wrote this version (hosted records) */
   pushId?: string;
+  /** `eventAt`'s month in Beijing time, `YYYY-MM`: FerretDB 1.24 cannot group by a computed month (see statistics.ts) */
+  eventMonth?: string;
+}
+
+/** The month of an instant in Beijing time (UTC+8), `YYYY-MM`; China keeps no daylight saving. */
+export function eventMonthOf(at: Date): string {
+  return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 7);
 }
 
 export type DetentionRecordDoc = DetentionRecordInput & StoredRecordMeta;
@@ -99,6 +106,7 @@ const common = {
   updatedAt: { type: Date, required: true },
   recordedAt: { type: Date, required: true },
   pushId: String,
+  eventMonth: String,
 };
 const schemaOptions = { versionKey: false, strict: true, timestamps: false, autoIndex: false } as const;
 
@@ -213,9 +221,28 @@ dataSourceSchema.index({ 'department.code': 1, name: 1 }, { unique: true });
 dataSourceSchema.index({ domain: 1, status: 1 });
 dataSourceSchema.index({ apiKeyHash: 1 }, { unique: true });
 
+/** A record a source pushed and ingest rejected: kept so the quality figures can count it (datasources/quality.ts). */
+export interface IngestRejectionDoc {
+  _id: Types.ObjectId;
+  sourceId: Types.ObjectId;
+  /** when the hub received the record */
+  at: Date;
+  externalId: string | null;
+  reasons: string[];
+}
+
+const ingestRejectionSchema = new Schema<IngestRejectionDoc>({
+  sourceId: { type: Schema.Types.ObjectId, required: true },
+  at: { type: Date, required: true },
+  externalId: String,
+  reasons: [String],
+}, { ...schemaOptions, collection: 'ingest_rejections' });
+ingestRejectionSchema.index({ sourceId: 1, at: 1 });
+
 /** Every model the hub uses, bound to one connection. */
 export interface Models {
   DataSource: Model<DataSourceDoc>;
+  IngestRejection: Model<IngestRejectionDoc>;
   records: { [D in Domain]: Model<RecordDocByDomain[D]> };
 }
 
@@ -225,6 +252,7 @@ export function createModels(connection: Connection = mongoose.connection): Mode
     (connection.models[name] as Model<T> | undefined) ?? connection.model<T>(name, schema);
   return {
     DataSource: model('DataSource', dataSourceSchema),
+    IngestRejection: model('IngestRejection', ingestRejectionSchema),
     records: {
       DETENTION: model('DetentionRecord', detentionSchema),
       PRISON: model('PrisonRecord', prisonSchema),
@@ -236,7 +264,7 @@ export function createModels(connection: Connection = mongoose.connection): Mode
 
 /** Creates every index (at start; idempotent). Listed in the README. */
 export async function ensureIndexes(models: Models): Promise<void> {
-  const all: Model<any>[] = [models.DataSource, ...Object.values(models.records)];
+  const all: Model<any>[] = [models.DataSource, models.IngestRejection, ...Object.values(models.records)];
   for (const m of all) {
     await m.createCollection().catch(() => undefined);
     await m.createIndexes();

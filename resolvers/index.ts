@@ -12,6 +12,9 @@ import { registryResolvers } from './registry';
 import { ingestResolvers } from './ingest';
 import { auditResolvers } from './audit';
 import { trustedResolvers } from './trusted';
+import { leadResolvers } from './leads';
+import { qualityResolvers } from './quality';
+import { statisticsResolvers } from './statistics';
 
 function merge(...parts: Resolvers[]): Resolvers {
   const out: Record<string, Record<string, unknown>> = {};
@@ -24,7 +27,7 @@ function merge(...parts: Resolvers[]): Resolvers {
 }
 
 export const resolvers: Resolvers = {
-  ...merge(commonResolvers, personResolvers, sourceResolvers, detentionResolvers, prisonResolvers, correctionResolvers, enforcementResolvers, registryResolvers, ingestResolvers, auditResolvers, trustedResolvers),
+  ...merge(commonResolvers, personResolvers, sourceResolvers, detentionResolvers, prisonResolvers, correctionResolvers, enforcementResolvers, registryResolvers, ingestResolvers, auditResolvers, trustedResolvers, leadResolvers, qualityResolvers, statisticsResolvers),
   DateTime,
   Date: DateScalar,
   IdNumber,

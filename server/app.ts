@@ -16,6 +16,9 @@ import type { Caller, Context, Limits } from '../datasources/context';
 import { createDataSources, type DataSources } from '../datasources';
 import { createLoaders } from '../datasources/loaders';
 import { createModels, ensureIndexes } from '../datasources/models';
+import { EvaluationBusyError } from '../datasources/evaluator';
+import { EVALUATION_ACTOR } from '../datasources/leads';
+import { Periodic } from '../datasources/periodic';
 import { resolvers } from '../resolvers';
 import { ideRouter, wantsIde } from './ide';
 import { createRateLimiter, type RateLimitSettings } from './rate-limit';
@@ -34,6 +37,7 @@ import { TrustedOperations } from '../datasources/trusted-operations';
 import { DEFAULT_DOCUMENT_LIMITS, documentProtection, type DocumentLimits } from './limits';
 import { callerOf } from './auth';
 import { ingestHandler } from './ingest-route';
+import { EXPORT_PATH, exportRouter } from './csv-export';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -158,6 +162,8 @@ export interface HubOptions {
   documentLimits?: DocumentLimits;
   /** largest NDJSON push body (default 64 MiB) */
   ingestLimitBytes?: number;
+  /** records the evaluation holds in memory at once */
+  evaluationChunkRecords?: number;
 }
 
 export interface Hub {
@@ -166,6 +172,8 @@ export interface Hub {
   sources: DataSources;
   /** a per-request context, as the HTTP handler builds it (tests use it with executeOperation) */
   context(requestId?: string, caller?: Caller): Context;
+  /** evaluates the supervision rules every `intervalMs` (the first run 10 s later); 0 stops it */
+  scheduleEvaluation(intervalMs: number): void;
   stop(): Promise<void>;
 }
 
@@ -210,15 +218,52 @@ export async function storeIsEmpty(sources: DataSources): Promise<boolean> {
   return true;
 }
 
+/**
+ * The scheduled evaluation of the supervision rules. Every replica schedules it; the store's lease
+ * lets one of them run at a time, and the others skip that turn.
+ */
+function scheduleEvaluation(sources: DataSources, logger: Logger, intervalMs: number | undefined): { stop(): void } {
+  if (!intervalMs) return { stop: () => undefined };
+  const log = logger.child({ component: 'evaluation' });
+  const run = async () => {
+    const started = Date.now();
+    let lastLog = 0;
+    try {
+      const report = await sources.evaluator.evaluate({
+        actor: EVALUATION_ACTOR, trigger: 'schedule',
+        onProgress: (p) => {
+          if (Date.now() - lastLog < 10_000) return;
+          lastLog = Date.now();
+          log.info({ records: p.records, totalRecords: p.totalRecords, persons: p.persons, chunk: p.chunk, chunks: p.chunks }, 'evaluating supervision rules');
+        },
+      });
+      log.info({ ...report, ms: Date.now() - started }, 'supervision rules evaluated');
+    } catch (err) {
+      if (err instanceof EvaluationBusyError) log.debug({ err: err.message }, 'evaluation skipped: another one is running');
+      else log.warn({ err }, 'scheduled evaluation failed');
+    }
+  };
+  const first = setTimeout(() => { void run(); }, Math.min(intervalMs, 10_000));
+  first.unref();
+  const periodic = new Periodic(intervalMs, run);
+  periodic.start();
+  return { stop: () => { clearTimeout(first); periodic.stop(); } };
+}
+
 export async function createHub(options: HubOptions): Promise<Hub> {
   const { connection, logger } = options;
   const models = createModels(connection);
   await ensureIndexes(models);
-  const sources = createDataSources(models, { registryRefreshMs: options.registryRefreshMs });
+  const sources = createDataSources(models, { registryRefreshMs: options.registryRefreshMs, evaluation: { chunkRecords: options.evaluationChunkRecords } });
+  await sources.leads.ensureIndexes();
+  await sources.evaluator.ensureIndexes();
   await sources.registry.load();
   sources.registry.start((err) => logger.warn({ err }, 'registry refresh failed'));
 
   sources.health.start((err) => logger.warn({ err }, 'source health flush failed'));
+  let evaluation = { stop: () => undefined as void };
+  // Records stored before statistics grouped by month get their month in the background; readiness does not wait.
+  sources.statistics.backfillMonths(logger.child({ component: 'statistics' })).catch((err) => logger.warn({ err }, 'eventMonth backfill failed'));
 
   const hubInfo = { version: VERSION, store: options.storeKind };
   const context = (requestId: string = randomUUID(), caller: Caller = { kind: 'anonymous' }): Context => {
@@ -249,8 +294,9 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   await connection.db!.collection('audit_log').createIndex({ at: -1 }).catch(() => undefined);
   const metrics = createMetrics();
   const protection = documentProtection(options.documentLimits ?? DEFAULT_DOCUMENT_LIMITS, options.production);
+  const schema = buildHubSchema();
   const apollo = new ApolloServer<Context>({
-    schema: buildHubSchema(),
+    schema,
     introspection: !options.production,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
@@ -280,6 +326,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   if (limiter) {
     app.use(GRAPHQL_PATH, (req, res, next) => (wantsIde(req) ? next() : limiter.middleware(req, res, next)));
     app.use('/ingest', limiter.middleware);
+    app.use(EXPORT_PATH, limiter.middleware);
   }
 
   app.post('/ingest/:sourceId', ingestHandler(sources, logger.child({ component: 'ingest' }), options.ingestLimitBytes, verify));
@@ -318,19 +365,30 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     res.once('finish', () => clearTimeout(timer));
     next();
   });
+  /** The context of a request to /graphql or /export: the caller from its headers, its client address. */
+  const requestContext = async (req: express.Request, requestId: string): Promise<Context> => {
+    const ctx = context(requestId, await callerOf(req.headers.authorization, sources, verify, req.headers['x-purpose']));
+    (ctx as Context & { [CLIENT]?: string })[CLIENT] = req.ip ?? req.socket.remoteAddress ?? undefined;
+    return ctx;
+  };
+  const jsonBody = express.json({ limit: '1mb', verify: requireUtf8 });
   app.use(
     GRAPHQL_PATH,
-    express.json({ limit: '1mb', verify: requireUtf8 }),
+    jsonBody,
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const header = req.headers['x-request-id'];
         const requestId = typeof header === 'string' && /^[\w.-]{1,64}$/.test(header) ? header : randomUUID();
-        const ctx = context(requestId, await callerOf(req.headers.authorization, sources, verify, req.headers['x-purpose']));
-        (ctx as Context & { [CLIENT]?: string })[CLIENT] = req.ip ?? req.socket.remoteAddress ?? undefined;
-        return ctx;
+        return requestContext(req, requestId);
       },
     }),
   );
+
+  // CSV export (server/csv-export.ts): every page runs through this Apollo server and this context.
+  app.use(EXPORT_PATH, exportRouter({
+    apollo, schema, context: requestContext, jsonBody, logger: logger.child({ component: 'export' }),
+    maxPageSize: options.limits.maxPageSize, costBudget: (options.documentLimits ?? DEFAULT_DOCUMENT_LIMITS).cost, pageTimeoutMs: requestTimeoutMs,
+  }));
 
   // Errors outside GraphQL (bodies too large, not JSON, not UTF-8): a JSON answer, never a stack trace.
   app.use((err: { status?: number; statusCode?: number; type?: string; message?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
@@ -348,10 +406,15 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     apollo,
     sources,
     context,
+    scheduleEvaluation: (intervalMs) => {
+      evaluation.stop();
+      evaluation = scheduleEvaluation(sources, logger, intervalMs);
+    },
     stop: async () => {
       await limiter?.close();
       sources.registry.stop();
       sources.health.stop();
+      evaluation.stop();
       await sources.health.flush().catch(() => undefined);
       await apollo.stop();
     },

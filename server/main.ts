@@ -47,6 +47,7 @@ async function main(): Promise<void> {
     storeKind: embedded ? 'embedded-ferretdb' : 'external',
     storeTimeoutMs: config.STORE_TIMEOUT_MS,
     registryRefreshMs: config.REGISTRY_REFRESH_MS,
+    evaluationChunkRecords: config.EVALUATION_CHUNK_RECORDS,
     jwt: config.jwt,
     auditKey: config.auditKey,
     requireTrustedOperations: config.REQUIRE_TRUSTED_OPERATIONS,
@@ -64,6 +65,8 @@ async function main(): Promise<void> {
     await hub.sources.registry.load();
   }
 
+  // After seeding, so the first evaluation sees the whole demo data set.
+  hub.scheduleEvaluation(config.EVALUATION_INTERVAL_MS);
   const server = hub.app.listen(config.PORT, config.HOST);
   await new Promise<void>((resolve, reject) => { server.once('listening', resolve); server.once('error', reject); });
   const { port } = server.address() as AddressInfo;

@@ -4,6 +4,8 @@ import { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from '
 import { PersonRef, DetentionRecordDoc, PrisonRecordDoc, CommunityCorrectionDoc, EnforcementCaseDoc, DataSourceDoc, SourceHealth } from '../../datasources/models';
 import { RegionRef } from '../../datasources/regions';
 import { DetentionPage, PrisonPage, CorrectionPage, EnforcementPage } from '../../datasources/pagination';
+import { LeadDoc, LeadPage, RuleView } from '../../datasources/leads';
+import { EvaluationRunDoc } from '../../datasources/evaluator';
 import { Context } from '../../datasources/context';
 export type Maybe<T> = T | null | undefined;
 export type InputMaybe<T> = T | null | undefined;
@@ -368,6 +370,77 @@ export type GqlCustodyExtensionInput = {
   grantedAt: Scalars['String']['input'];
   /** Months granted. */
   months: Scalars['Int']['input'];
+};
+
+/**
+ * Data quality (数据质量) of one source, or of a department across its sources (`source` null), over a
+ * period. The period selects what was delivered in it: stored records whose `recordedAt` (when the hub
+ * received them) falls in [from, to] (Beijing days, both included), and records rejected at ingest in it.
+ * Selecting by receipt rather than by `eventAt` makes a period's figures what the department entered in
+ * that period: a late entry counts against the period it arrived in, and no later delivery changes a
+ * period already reported on. A record updated later is received again: its `recordedAt`, and so its lag,
+ * is that of the version stored.
+ *
+ * Live sources (REST, GRAPHQL) keep their records in the department's system and are read at query
+ * time: the hub stores none, so their reports have `records` 0 and only freshness (`lastDeliveredAt`).
+ */
+export type GqlDataQualityReport = {
+  __typename?: 'DataQualityReport';
+  /**
+   * 准确性: records with no invalid value, of `records` plus `rejected` (a rejected record was delivered
+   * and was wrong). What counts as invalid is listed in `invalid` and in `FieldCount.reason`.
+   */
+  accuracy: GqlShare;
+  /**
+   * 完整性: recommended (optional) fields present, of the slots a record's own state calls for.
+   * Detention: `stageDeadline`; `releaseReason` once released; `warrantNumber` of every extraction.
+   * Prison: `expectedReleaseDate` for a fixed term; `releasedAt` when RELEASED; `parole` when PAROLED;
+   * `outsideExecution` when OUTSIDE_EXECUTION, and its `reviewDueAt`. Community correction: `reportedAt`;
+   * `lastCheckInAt` when ACTIVE or ABSCONDED; `terminatedAt` when TERMINATED or REVOKED; `sanction` of
+   * every violation. Enforcement case: `penalty` when PENALIZED (or CLOSED without a transfer);
+   * `transfer.reportedAt`, `decidedAt`, `transferredAt`, `receivingAuthority` when TRANSFERRED; `closedAt`
+   * when CLOSED; the company's `creditCode` when a company is named. Required fields are checked at
+   * ingest, so every stored record has them.
+   */
+  completeness: GqlShare;
+  /** The department (the source's, or the one reported on). */
+  department: GqlDepartment;
+  /** Days (one decimal) from `lastDeliveredAt` to now; null when the source never delivered. */
+  freshnessDays?: Maybe<Scalars['Float']['output']>;
+  /** First day of the period (Beijing). */
+  from: Scalars['Date']['output'];
+  /** Invalid values by field and reason, most frequent first (see `accuracy`). */
+  invalid: Array<GqlFieldCount>;
+  /**
+   * 新鲜度: when the source last delivered: its last accepted push (hosted) or its last successful
+   * answer (live); on a department's report, the latest of its sources. Not limited to the period.
+   */
+  lastDeliveredAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Median of `recordedAt − eventAt` in calendar days (Beijing days, the first not counted); null without records. */
+  medianLagDays?: Maybe<Scalars['Float']['output']>;
+  /** Which recommended fields were missing, most often first (see `completeness`). */
+  missingFields: Array<GqlFieldCount>;
+  /**
+   * The department's place (1 = best) among every department with sources in your jurisdiction, over the
+   * same period, whatever the arguments narrow the answer to. Order: accuracy share, then timeliness
+   * share, then completeness share, each compared exactly (not rounded). Departments equal on all three
+   * share a rank and the next is skipped (1, 1, 3). Null on a source's report, and for a department that
+   * delivered nothing in the period (no record, no rejection).
+   */
+  rank?: Maybe<Scalars['Int']['output']>;
+  /** Stored records received in the period (records rejected at ingest are not among them: see `rejected`). */
+  records: Scalars['Int']['output'];
+  /** Records rejected at ingest in the period (a bad line of an NDJSON push that was not JSON is not counted). */
+  rejected: Scalars['Int']['output'];
+  /** The source reported on; null on a department's report, which adds up all its sources in your jurisdiction. */
+  source?: Maybe<GqlDataSource>;
+  /**
+   * 及时性: records entered within the limit of 7 working days after the event (Monday–Friday; the
+   * first day not counted; `recordedAt − eventAt` in Beijing days) of `records`.
+   */
+  timeliness: GqlShare;
+  /** Last day of the period (Beijing), included. */
+  to: Scalars['Date']['output'];
 };
 
 /** A registered data source (数据源): one department system of one domain. */
@@ -748,6 +821,62 @@ export type GqlEnforcementStatus =
   /** Transferred to the police as a suspected crime (已移送公安). */
   | 'TRANSFERRED';
 
+/** What one evaluation did. */
+export type GqlEvaluationReport = {
+  __typename?: 'EvaluationReport';
+  /** Wall-clock time of the run. */
+  durationMs: Scalars['Int']['output'];
+  /** Findings this run (new or known). */
+  findings: Scalars['Int']['output'];
+  /** Leads created by this run. */
+  newLeads: Scalars['Int']['output'];
+  /** Persons evaluated. */
+  persons: Scalars['Int']['output'];
+  /** Records read, from every source. */
+  records: Scalars['Int']['output'];
+  /** Leads the data had resolved that were found again and set back to NEW. */
+  reopened: Scalars['Int']['output'];
+  /** Open leads no longer found: marked RESOLVED by the data, never deleted. */
+  resolvedByData: Scalars['Int']['output'];
+  /** The run's id (see `evaluationRuns`). */
+  runId: Scalars['ID']['output'];
+  /** Open leads (NEW or ACKNOWLEDGED) found again. */
+  stillOpen: Scalars['Int']['output'];
+  /** Live sources that could not be read; leads resting on them were left unchanged. */
+  unavailableSources: Array<Scalars['ID']['output']>;
+};
+
+/** An evaluation, running or finished, with its progress. */
+export type GqlEvaluationRun = {
+  __typename?: 'EvaluationRun';
+  /** Who started it. */
+  actor: Scalars['String']['output'];
+  /** Why a run failed. */
+  error?: Maybe<Scalars['String']['output']>;
+  /** When it ended. */
+  finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Run id. */
+  id: Scalars['ID']['output'];
+  /** Peak resident memory of the evaluating hub process during the run, in MiB. */
+  peakRssMiB?: Maybe<Scalars['Float']['output']>;
+  /** Persons evaluated so far. */
+  persons: Scalars['Int']['output'];
+  /** Records read so far. */
+  records: Scalars['Int']['output'];
+  /** The report of a finished run. */
+  report?: Maybe<GqlEvaluationReport>;
+  /** The rules evaluated; null for all. */
+  rules?: Maybe<Array<Scalars['ID']['output']>>;
+  /** When it started. */
+  startedAt: Scalars['DateTime']['output'];
+  /** RUNNING, DONE or FAILED. */
+  status: Scalars['String']['output'];
+  /** Records to read in all (estimated at the start). */
+  totalRecords: Scalars['Int']['output'];
+  /** `manual` (evaluateRules) or `schedule`. */
+  trigger: Scalars['String']['output'];
+};
+
 /** Taking a detainee out of the centre (提讯 / 提解). */
 export type GqlExtraction = {
   __typename?: 'Extraction';
@@ -775,6 +904,30 @@ export type GqlExtractionInput = {
   returnedAt?: InputMaybe<Scalars['String']['input']>;
   /** Warrant slip number. */
   warrantNumber?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A field and how often it was missing or invalid (字段问题计数). */
+export type GqlFieldCount = {
+  __typename?: 'FieldCount';
+  /**
+   * In `missingFields`: expected slots left empty (an array field counts once per element). In `invalid`:
+   * records with that invalid value.
+   */
+  count: Scalars['Int']['output'];
+  /**
+   * The field, as a dotted path of the record shape (`stageDeadline`, `extractions.warrantNumber`,
+   * `transfer.decidedAt`); for records rejected at ingest, the field their rejection named (`line` for
+   * an NDJSON line that was not JSON, `record` when no field was named).
+   */
+  field: Scalars['String']['output'];
+  /**
+   * Why the value is invalid (null in `missingFields`): `birth date after eventAt` (the ID number's birth
+   * date is after the event), `unknown region code` (not a current or historical GB/T 2260 code),
+   * `before <field>` (a date before the one it must follow, e.g. `releasedAt` before admittedAt),
+   * `after recordedAt` (a date of something that already happened lies after the hub received the
+   * record), `rejected at ingest` (the record was refused when pushed).
+   */
+  reason?: Maybe<Scalars['String']['output']>;
 };
 
 /** Gender (性别), read from the ID number's sequence code: odd male, even female. */
@@ -809,11 +962,59 @@ export type GqlIngestResult = {
   unchanged: Scalars['Int']['output'];
 };
 
+/** Which leads to list; fields combine with AND, values in a list with OR. */
+export type GqlLeadFilter = {
+  /** Detected at or after. */
+  detectedFrom?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Detected before. */
+  detectedTo?: InputMaybe<Scalars['DateTime']['input']>;
+  /** One person. */
+  idNumber?: InputMaybe<Scalars['IdNumber']['input']>;
+  /** Region-code prefixes (within your jurisdiction). */
+  regions?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Rule ids. */
+  rules?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Severities. */
+  severity?: InputMaybe<Array<GqlSeverity>>;
+  /** Workflow states. */
+  status?: InputMaybe<Array<GqlLeadStatus>>;
+};
+
+/** Where a lead is in the procuratorate's workflow: NEW → ACKNOWLEDGED → RESOLVED | DISMISSED. */
+export type GqlLeadStatus =
+  /** 已受理: a procurator has taken it up. */
+  | 'ACKNOWLEDGED'
+  /** 不予处理: examined and found not to need action. */
+  | 'DISMISSED'
+  /** 新线索: found by evaluation, nobody has looked at it yet. */
+  | 'NEW'
+  /** 已处理: acted on (e.g. a procuratorial recommendation sent), or resolved by the data when the finding no longer holds. */
+  | 'RESOLVED';
+
+/** One status change of a lead. */
+export type GqlLeadStatusChange = {
+  __typename?: 'LeadStatusChange';
+  /** Who: a token's `sub`, or `hub:evaluation` for the hub's own evaluation. */
+  actor: Scalars['String']['output'];
+  /** When. */
+  at: Scalars['DateTime']['output'];
+  /** What was done or why. */
+  note: Scalars['String']['output'];
+  /** The new status. */
+  status: GqlLeadStatus;
+};
+
 /** Changes: registering and managing data sources, and pushing records to hosted ones. */
 export type GqlMutation = {
   __typename?: 'Mutation';
   /** Makes a suspended source active again. */
   activateDataSource: GqlDataSource;
+  /**
+   * Evaluates the rules (all, or those named) over every person and source now, and returns what
+   * changed. A run started meanwhile by a schedule or another caller is joined, not repeated; one
+   * running on another hub replica makes this fail with its progress in the message.
+   */
+  evaluateRules: GqlEvaluationReport;
   /** Pushes community-correction records for a HOSTED correction source. */
   ingestCommunityCorrections: GqlIngestResult;
   /** Pushes custody records for a HOSTED detention source (the source's API key). Idempotent per externalId; newer updatedAt wins. */
@@ -836,12 +1037,22 @@ export type GqlMutation = {
   suspendDataSource: GqlDataSource;
   /** Changes a source. The change reaches every hub replica within a few seconds. */
   updateDataSource: GqlDataSource;
+  /** Moves a lead on in the workflow (NEW → ACKNOWLEDGED → RESOLVED | DISMISSED), with a note saying what was done or why. */
+  updateLeadStatus: GqlSupervisionLead;
+  /** Changes some parameters of a rule (a JSON object of the parameters to change; nested objects are merged). The change, who made it and why are kept. */
+  updateSupervisionRule: GqlSupervisionRule;
 };
 
 
 /** Changes: registering and managing data sources, and pushing records to hosted ones. */
 export type GqlMutationActivateDataSourceArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+/** Changes: registering and managing data sources, and pushing records to hosted ones. */
+export type GqlMutationEvaluateRulesArgs = {
+  rules?: InputMaybe<Array<Scalars['ID']['input']>>;
 };
 
 
@@ -903,6 +1114,22 @@ export type GqlMutationSuspendDataSourceArgs = {
 export type GqlMutationUpdateDataSourceArgs = {
   id: Scalars['ID']['input'];
   input: GqlUpdateDataSourceInput;
+};
+
+
+/** Changes: registering and managing data sources, and pushing records to hosted ones. */
+export type GqlMutationUpdateLeadStatusArgs = {
+  id: Scalars['ID']['input'];
+  note: Scalars['String']['input'];
+  status: GqlLeadStatus;
+};
+
+
+/** Changes: registering and managing data sources, and pushing records to hosted ones. */
+export type GqlMutationUpdateSupervisionRuleArgs = {
+  id: Scalars['ID']['input'];
+  note: Scalars['String']['input'];
+  parameters: Scalars['JSON']['input'];
 };
 
 /** Serving outside prison (暂予监外执行), e.g. on medical grounds. */
@@ -993,6 +1220,8 @@ export type GqlPerson = {
   idNumber: Scalars['IdNumber']['output'];
   /** The person's imprisonments, newest first. */
   imprisonments: GqlPrisonRecordConnection;
+  /** Supervision leads about this person in your jurisdiction, newest first. */
+  leads: Array<GqlSupervisionLead>;
   /** Name (姓名): as the most recently updated record gives it; reached through one record, as that record gives it. */
   name: Scalars['String']['output'];
   /** Household registration region (户籍地), from the ID number's address code. */
@@ -1037,6 +1266,15 @@ export type GqlPersonEnforcementCasesArgs = {
 export type GqlPersonImprisonmentsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * A person (当事人) as known across every domain, identified by resident ID number. Gender, birth date
+ * and household region come from the ID number itself; the name is the latest one a source reported.
+ */
+export type GqlPersonLeadsArgs = {
+  status?: InputMaybe<GqlLeadStatus>;
 };
 
 /** The police's decision on a transferred case (公安机关立案决定). */
@@ -1194,6 +1432,13 @@ export type GqlQuery = {
   auditLog: GqlAuditEntryConnection;
   /** Community-correction records across every correction-office source, newest event first. */
   communityCorrections: GqlCommunityCorrectionConnection;
+  /**
+   * Data quality per source and per department over a period (数据质量评查): for each department, its
+   * report (`source` null, ranked) followed by one report per source, departments best first. Only
+   * sources whose regions all lie inside your jurisdiction are reported, and a department's report adds up
+   * those only. A DEPARTMENT caller sees only its own department (its token's `org`).
+   */
+  dataQuality: Array<GqlDataQualityReport>;
   /** One data source by id; null when no source has that id. */
   dataSource?: Maybe<GqlDataSource>;
   /** Registered data sources, optionally narrowed by domain and status, ordered by name. */
@@ -1202,6 +1447,8 @@ export type GqlQuery = {
   detentionRecords: GqlDetentionRecordConnection;
   /** Enforcement cases across every agency source, newest event first. */
   enforcementCases: GqlEnforcementCaseConnection;
+  /** Recent evaluations, newest first, with their progress. */
+  evaluationRuns: Array<GqlEvaluationRun>;
   /** The hub's version and store kind; a cheap liveness probe through GraphQL. */
   hubInfo: GqlHubInfo;
   /** One person's dossier (档案) by ID number; null when no source has any record of the person. */
@@ -1214,6 +1461,19 @@ export type GqlQuery = {
   persons: Array<Maybe<GqlPerson>>;
   /** Prisoner records across every prison source, newest event first. */
   prisonRecords: GqlPrisonRecordConnection;
+  /**
+   * Counts of one domain's records (统计), grouped by the given dimensions, over every source: the hosted
+   * store is aggregated in the store, live sources are read through their list protocol and counted in
+   * the hub. Only records inside the caller's jurisdiction are counted; suspended hosted sources' records
+   * are left out. A failing live source is left out and reported (SOURCE_UNAVAILABLE) while the rest is
+   * answered. Buckets are ordered by their keys ascending (in `groupBy` order). Aggregates carry no
+   * personal data, so no purpose (X-Purpose) is needed.
+   */
+  statistics: Array<GqlStatBucket>;
+  /** Supervision leads in your jurisdiction, newest first. Analysts see persons masked. */
+  supervisionLeads: GqlSupervisionLeadConnection;
+  /** The supervision rules with their legal basis and the parameters in force. */
+  supervisionRules: Array<GqlSupervisionRule>;
   /** Registered trusted operations, newest first (ADMIN). */
   trustedOperations: Array<GqlTrustedOperation>;
 };
@@ -1232,6 +1492,15 @@ export type GqlQueryCommunityCorrectionsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<GqlCorrectionFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** Read operations: dossiers by person, record lists per domain, the data-source registry. */
+export type GqlQueryDataQualityArgs = {
+  departmentCode?: InputMaybe<Scalars['String']['input']>;
+  from?: InputMaybe<Scalars['Date']['input']>;
+  sourceId?: InputMaybe<Scalars['ID']['input']>;
+  to?: InputMaybe<Scalars['Date']['input']>;
 };
 
 
@@ -1265,6 +1534,12 @@ export type GqlQueryEnforcementCasesArgs = {
 
 
 /** Read operations: dossiers by person, record lists per domain, the data-source registry. */
+export type GqlQueryEvaluationRunsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** Read operations: dossiers by person, record lists per domain, the data-source registry. */
 export type GqlQueryPersonArgs = {
   idNumber: Scalars['IdNumber']['input'];
 };
@@ -1280,6 +1555,22 @@ export type GqlQueryPersonsArgs = {
 export type GqlQueryPrisonRecordsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<GqlPrisonFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** Read operations: dossiers by person, record lists per domain, the data-source registry. */
+export type GqlQueryStatisticsArgs = {
+  domain: GqlDomain;
+  filter?: InputMaybe<GqlStatFilter>;
+  groupBy: Array<GqlStatDimension>;
+};
+
+
+/** Read operations: dossiers by person, record lists per domain, the data-source registry. */
+export type GqlQuerySupervisionLeadsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<GqlLeadFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -1376,6 +1667,21 @@ export type GqlRole =
   /** A department system, by its source's API key: pushes to that source. */
   | 'SOURCE';
 
+/** One administrator's change to a rule's parameters. */
+export type GqlRuleParameterChange = {
+  __typename?: 'RuleParameterChange';
+  /** Who changed it (the token's `sub`). */
+  actor: Scalars['String']['output'];
+  /** When it was changed. */
+  at: Scalars['DateTime']['output'];
+  /** The change as sent. */
+  change: Scalars['JSON']['output'];
+  /** Why. */
+  note: Scalars['String']['output'];
+  /** All parameters after the change. */
+  parameters: Scalars['JSON']['output'];
+};
+
 /** The sentence as imposed (刑期). */
 export type GqlSentence = {
   __typename?: 'Sentence';
@@ -1405,6 +1711,28 @@ export type GqlSentenceKind =
   | 'FIXED_TERM'
   /** Life imprisonment (无期徒刑). */
   | 'LIFE';
+
+/** How serious a supervision lead is. */
+export type GqlSeverity =
+  /** 特别严重: a person's liberty is at stake now (held past the limit or past the sentence). */
+  | 'CRITICAL'
+  /** 严重: a likely violation of the law that needs action. */
+  | 'HIGH'
+  /** 提示: worth a look (a deadline approaching, a record entered late). */
+  | 'LOW'
+  /** 一般: an irregularity to raise with the department. */
+  | 'MEDIUM';
+
+/** A share with the counts behind it (比率及其分子分母): `ok` of `total` were right. */
+export type GqlShare = {
+  __typename?: 'Share';
+  /** How many were right (on time, present, valid). */
+  ok: Scalars['Int']['output'];
+  /** ok / total, rounded to 4 decimals. When `total` is 0 there was nothing to judge and the share is 1: read it with `total`. */
+  share: Scalars['Float']['output'];
+  /** How many there were to judge. */
+  total: Scalars['Int']['output'];
+};
 
 /** How a source has been doing, as the hub's processes saw it (updated every few seconds). */
 export type GqlSourceHealth = {
@@ -1443,6 +1771,144 @@ export type GqlSourceStatus =
   /** Suspended (停用). */
   | 'SUSPENDED';
 
+/**
+ * A group of records (统计分组): one key per `groupBy` dimension, in the order asked, and what the
+ * group holds.
+ */
+export type GqlStatBucket = {
+  __typename?: 'StatBucket';
+  /** Sum of `amountInvolved` (涉案金额, yuan, rounded to the fen) for ENFORCEMENT_CASE; null for other domains. */
+  amount?: Maybe<Scalars['Float']['output']>;
+  /** How many records fall in the group. */
+  count: Scalars['Int']['output'];
+  /** The group's values, one per `groupBy` dimension, in the same order. */
+  keys: Array<GqlStatKey>;
+};
+
+/**
+ * What `statistics` groups records by. What STATUS, CATEGORY and FACILITY mean depends on the domain:
+ *
+ * | domain | STATUS | CATEGORY | FACILITY |
+ * | --- | --- | --- | --- |
+ * | DETENTION | `stage` | `stage` (the same field: give one of the two) | `facility` |
+ * | PRISON | `status` | `sentence.kind` | `prison` |
+ * | COMMUNITY_CORRECTION | `status` | `correctionType` | `office` |
+ * | ENFORCEMENT_CASE | `status` | `category` | `agency` |
+ */
+export type GqlStatDimension =
+  /** Kind (类别): enforcement `category`, correction `correctionType`, prison `sentence.kind`, detention `stage`; labelled with the Chinese term. */
+  | 'CATEGORY'
+  /** The unit (单位) by its code: detention centre, prison, correction office or enforcement agency; labelled with its name. */
+  | 'FACILITY'
+  /** Calendar month of `eventAt` in Beijing time (UTC+8), `YYYY-MM`; labelled `2024年3月`. */
+  | 'MONTH'
+  /** The responsible district (`region`); labelled with its name (万州区). */
+  | 'REGION'
+  /** The data source (`DataSource.id`) that holds the record; labelled with the source's name. */
+  | 'SOURCE'
+  /** Where the record stands (统计状态): `status`, for DETENTION the custody `stage`; labelled with the Chinese term. */
+  | 'STATUS'
+  /** Calendar year of `eventAt` in Beijing time (UTC+8), `YYYY`; labelled `2024年`. */
+  | 'YEAR';
+
+/**
+ * Which records `statistics` counts. All given conditions must hold; a list field matches any of its
+ * values; an omitted field or empty list does not filter. Domain-specific fields are refused
+ * (BAD_USER_INPUT) for the other domains.
+ */
+export type GqlStatFilter = {
+  /** Values of the domain's CATEGORY field (e.g. `TAX`, `PROBATION`, `LIFE`; DETENTION: stages); matches any of them. */
+  categories?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Only records whose `eventAt` is at or after this instant. */
+  eventFrom?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Only records whose `eventAt` is before this instant (exclusive); when both are given, must be later than `eventFrom`. */
+  eventTo?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Unit codes of the domain's FACILITY field (`facility.code`, `prison.code`, `office.code`, `agency.code`); matches any of them. */
+  facilityCodes?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** DETENTION only. true: still in custody (no release recorded; 在押人数); false: released. */
+  inCustody?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Region-code prefixes of the responsible district (`region`): `50` the city, `5001`, `500101` one district; narrowed to the caller's jurisdiction. */
+  regions?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Data source ids (`DataSource.id`); matches any of them. */
+  sourceIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /**
+   * DETENTION only. Records still in custody whose stage deadline, as the department recorded it
+   * (`stageDeadline`), is before this instant: pass now for custody overdue by the recorded deadline
+   * (超期羁押). The supervision rules compute deadlines from the law instead (`supervisionLeads`).
+   */
+  stageDeadlineBefore?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Values of the domain's STATUS field (e.g. `SERVING`; DETENTION: stages such as `INVESTIGATION`); matches any of them. */
+  statuses?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** ENFORCEMENT_CASE only. true: only cases the agency flagged as suspected crimes (涉嫌犯罪); false: only cases not flagged. */
+  suspectedCrime?: InputMaybe<Scalars['Boolean']['input']>;
+  /** ENFORCEMENT_CASE only. true: only cases with a transfer to the police on record (移送涉嫌犯罪案件); false: only cases without. */
+  withTransfer?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** One grouping value of a bucket. */
+export type GqlStatKey = {
+  __typename?: 'StatKey';
+  /** The dimension this key is for. */
+  dimension: GqlStatDimension;
+  /** A human name for the value (region, unit or source name, Chinese term); the value itself when none is known. */
+  label: Scalars['String']['output'];
+  /** The value: a region code, `YYYY-MM`, `YYYY`, an enum value, a unit code or a data source id. */
+  value: Scalars['String']['output'];
+};
+
+/** A supervision lead (监督线索): one irregularity found in the data, with the numbers that show it. */
+export type GqlSupervisionLead = {
+  __typename?: 'SupervisionLead';
+  /** When the hub first found it. */
+  detectedAt: Scalars['DateTime']['output'];
+  /** The finding with its numbers, in Chinese, e.g. 审查起诉阶段在押 47 天…，审查起诉期限 1 个月零 15 日. */
+  explanation: Scalars['String']['output'];
+  /** The finding with its numbers, in English. */
+  explanationEn: Scalars['String']['output'];
+  /** Every status change with who, when and why, oldest first. */
+  history: Array<GqlLeadStatusChange>;
+  /** The lead's id. */
+  id: Scalars['ID']['output'];
+  /** The computed numbers behind the explanation. */
+  numbers: Scalars['JSON']['output'];
+  /** The person concerned. */
+  person: GqlPerson;
+  /** The records involved (the first is the one the lead is about), as your jurisdiction shows them. */
+  records: Array<GqlRecord>;
+  /** Region of the record the lead is about: whose jurisdiction it belongs to. */
+  region: GqlRegion;
+  /** Whether the hub resolved it because the data no longer shows it. */
+  resolvedByData: Scalars['Boolean']['output'];
+  /** The rule that found it. */
+  rule: GqlSupervisionRule;
+  /** How serious it is. */
+  severity: GqlSeverity;
+  /** Where it is in the workflow. */
+  status: GqlLeadStatus;
+  /** When its figures or severity last changed. */
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+/** Leads, newest first. */
+export type GqlSupervisionLeadConnection = {
+  __typename?: 'SupervisionLeadConnection';
+  /** The leads of this page. */
+  edges: Array<GqlSupervisionLeadEdge>;
+  /** Paging. */
+  pageInfo: GqlPageInfo;
+  /** How many leads match the filter in your jurisdiction. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An edge of a lead connection. */
+export type GqlSupervisionLeadEdge = {
+  __typename?: 'SupervisionLeadEdge';
+  /** Cursor of this lead. */
+  cursor: Scalars['String']['output'];
+  /** The lead. */
+  node: GqlSupervisionLead;
+};
+
 /** How closely a subject is supervised (管理等级). */
 export type GqlSupervisionLevel =
   /** Lenient supervision (宽管). */
@@ -1451,6 +1917,36 @@ export type GqlSupervisionLevel =
   | 'NORMAL'
   /** Strict supervision (严管). */
   | 'STRICT';
+
+/**
+ * A supervision rule (监督规则) of DOMAIN.md, with the parameters in force. Administrators change
+ * parameters with `updateSupervisionRule`; every change is kept in `changes` and in the audit trail.
+ */
+export type GqlSupervisionRule = {
+  __typename?: 'SupervisionRule';
+  /** Every change to the parameters, oldest first. */
+  changes: Array<GqlRuleParameterChange>;
+  /** The parameters as DOMAIN.md sets them. */
+  defaults: Scalars['JSON']['output'];
+  /** What the rule checks, with its default numbers (Chinese). */
+  description: Scalars['String']['output'];
+  /** What the rule checks, with its default numbers (English). */
+  descriptionEn: Scalars['String']['output'];
+  /** The domains whose records the rule reads. */
+  domains: Array<GqlDomain>;
+  /** Stable rule id, e.g. `DET_OVERDUE_STAGE`. */
+  id: Scalars['ID']['output'];
+  /** The statutes and rules the check rests on. */
+  legalBasis: Scalars['String']['output'];
+  /** The parameters in force (JSON object). */
+  parameters: Scalars['JSON']['output'];
+  /** Default severity of its findings (some rules raise it with the numbers, e.g. more than 30 days over). */
+  severity: GqlSeverity;
+  /** Chinese title, e.g. 超期羁押. */
+  title: Scalars['String']['output'];
+  /** English title. */
+  titleEn: Scalars['String']['output'];
+};
 
 /**
  * An operation a front end ships, registered by its SHA-256 (trusted document). Where the hub requires
@@ -1611,6 +2107,7 @@ export type GqlResolversTypes = ResolversObject<{
   CorrectionViolationInput: GqlCorrectionViolationInput;
   CustodyExtension: ResolverTypeWrapper<GqlCustodyExtension>;
   CustodyExtensionInput: GqlCustodyExtensionInput;
+  DataQualityReport: ResolverTypeWrapper<Omit<GqlDataQualityReport, 'source'> & { source?: Maybe<GqlResolversTypes['DataSource']> }>;
   DataSource: ResolverTypeWrapper<DataSourceDoc>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -1630,8 +2127,11 @@ export type GqlResolversTypes = ResolversObject<{
   EnforcementCaseInput: GqlEnforcementCaseInput;
   EnforcementCategory: GqlEnforcementCategory;
   EnforcementStatus: GqlEnforcementStatus;
+  EvaluationReport: ResolverTypeWrapper<GqlEvaluationReport>;
+  EvaluationRun: ResolverTypeWrapper<EvaluationRunDoc>;
   Extraction: ResolverTypeWrapper<GqlExtraction>;
   ExtractionInput: GqlExtractionInput;
+  FieldCount: ResolverTypeWrapper<GqlFieldCount>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   Gender: GqlGender;
   HubInfo: ResolverTypeWrapper<GqlHubInfo>;
@@ -1640,6 +2140,9 @@ export type GqlResolversTypes = ResolversObject<{
   IngestResult: ResolverTypeWrapper<GqlIngestResult>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
+  LeadFilter: GqlLeadFilter;
+  LeadStatus: GqlLeadStatus;
+  LeadStatusChange: ResolverTypeWrapper<GqlLeadStatusChange>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   OutsideExecution: ResolverTypeWrapper<GqlOutsideExecution>;
   OutsideExecutionInput: GqlOutsideExecutionInput;
@@ -1663,14 +2166,25 @@ export type GqlResolversTypes = ResolversObject<{
   RegisterDataSourcePayload: ResolverTypeWrapper<Omit<GqlRegisterDataSourcePayload, 'dataSource'> & { dataSource: GqlResolversTypes['DataSource'] }>;
   RejectedRecord: ResolverTypeWrapper<GqlRejectedRecord>;
   Role: GqlRole;
+  RuleParameterChange: ResolverTypeWrapper<GqlRuleParameterChange>;
   Sentence: ResolverTypeWrapper<GqlSentence>;
   SentenceInput: GqlSentenceInput;
   SentenceKind: GqlSentenceKind;
+  Severity: GqlSeverity;
+  Share: ResolverTypeWrapper<GqlShare>;
   SourceHealth: ResolverTypeWrapper<SourceHealth>;
   SourceKind: GqlSourceKind;
   SourceStatus: GqlSourceStatus;
+  StatBucket: ResolverTypeWrapper<GqlStatBucket>;
+  StatDimension: GqlStatDimension;
+  StatFilter: GqlStatFilter;
+  StatKey: ResolverTypeWrapper<GqlStatKey>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  SupervisionLead: ResolverTypeWrapper<LeadDoc>;
+  SupervisionLeadConnection: ResolverTypeWrapper<LeadPage>;
+  SupervisionLeadEdge: ResolverTypeWrapper<Omit<GqlSupervisionLeadEdge, 'node'> & { node: GqlResolversTypes['SupervisionLead'] }>;
   SupervisionLevel: GqlSupervisionLevel;
+  SupervisionRule: ResolverTypeWrapper<RuleView>;
   TrustedOperation: ResolverTypeWrapper<GqlTrustedOperation>;
   Unit: ResolverTypeWrapper<GqlUnit>;
   UnitInput: GqlUnitInput;
@@ -1699,6 +2213,7 @@ export type GqlResolversParentTypes = ResolversObject<{
   CorrectionViolationInput: GqlCorrectionViolationInput;
   CustodyExtension: GqlCustodyExtension;
   CustodyExtensionInput: GqlCustodyExtensionInput;
+  DataQualityReport: Omit<GqlDataQualityReport, 'source'> & { source?: Maybe<GqlResolversParentTypes['DataSource']> };
   DataSource: DataSourceDoc;
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
@@ -1714,8 +2229,11 @@ export type GqlResolversParentTypes = ResolversObject<{
   EnforcementCaseEdge: Omit<GqlEnforcementCaseEdge, 'node'> & { node: GqlResolversParentTypes['EnforcementCase'] };
   EnforcementCaseFilter: GqlEnforcementCaseFilter;
   EnforcementCaseInput: GqlEnforcementCaseInput;
+  EvaluationReport: GqlEvaluationReport;
+  EvaluationRun: EvaluationRunDoc;
   Extraction: GqlExtraction;
   ExtractionInput: GqlExtractionInput;
+  FieldCount: GqlFieldCount;
   Float: Scalars['Float']['output'];
   HubInfo: GqlHubInfo;
   ID: Scalars['ID']['output'];
@@ -1723,6 +2241,8 @@ export type GqlResolversParentTypes = ResolversObject<{
   IngestResult: GqlIngestResult;
   Int: Scalars['Int']['output'];
   JSON: Scalars['JSON']['output'];
+  LeadFilter: GqlLeadFilter;
+  LeadStatusChange: GqlLeadStatusChange;
   Mutation: Record<PropertyKey, never>;
   OutsideExecution: GqlOutsideExecution;
   OutsideExecutionInput: GqlOutsideExecutionInput;
@@ -1743,10 +2263,19 @@ export type GqlResolversParentTypes = ResolversObject<{
   RegisterDataSourceInput: GqlRegisterDataSourceInput;
   RegisterDataSourcePayload: Omit<GqlRegisterDataSourcePayload, 'dataSource'> & { dataSource: GqlResolversParentTypes['DataSource'] };
   RejectedRecord: GqlRejectedRecord;
+  RuleParameterChange: GqlRuleParameterChange;
   Sentence: GqlSentence;
   SentenceInput: GqlSentenceInput;
+  Share: GqlShare;
   SourceHealth: SourceHealth;
+  StatBucket: GqlStatBucket;
+  StatFilter: GqlStatFilter;
+  StatKey: GqlStatKey;
   String: Scalars['String']['output'];
+  SupervisionLead: LeadDoc;
+  SupervisionLeadConnection: LeadPage;
+  SupervisionLeadEdge: Omit<GqlSupervisionLeadEdge, 'node'> & { node: GqlResolversParentTypes['SupervisionLead'] };
+  SupervisionRule: RuleView;
   TrustedOperation: GqlTrustedOperation;
   Unit: GqlUnit;
   UnitInput: GqlUnitInput;
@@ -1862,6 +2391,24 @@ export type GqlCustodyExtensionResolvers<ContextType = Context, ParentType exten
   months?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
+export type GqlDataQualityReportResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['DataQualityReport'] = GqlResolversParentTypes['DataQualityReport']> = ResolversObject<{
+  accuracy?: Resolver<GqlResolversTypes['Share'], ParentType, ContextType>;
+  completeness?: Resolver<GqlResolversTypes['Share'], ParentType, ContextType>;
+  department?: Resolver<GqlResolversTypes['Department'], ParentType, ContextType>;
+  freshnessDays?: Resolver<Maybe<GqlResolversTypes['Float']>, ParentType, ContextType>;
+  from?: Resolver<GqlResolversTypes['Date'], ParentType, ContextType>;
+  invalid?: Resolver<Array<GqlResolversTypes['FieldCount']>, ParentType, ContextType>;
+  lastDeliveredAt?: Resolver<Maybe<GqlResolversTypes['DateTime']>, ParentType, ContextType>;
+  medianLagDays?: Resolver<Maybe<GqlResolversTypes['Float']>, ParentType, ContextType>;
+  missingFields?: Resolver<Array<GqlResolversTypes['FieldCount']>, ParentType, ContextType>;
+  rank?: Resolver<Maybe<GqlResolversTypes['Int']>, ParentType, ContextType>;
+  records?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
+  rejected?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
+  source?: Resolver<Maybe<GqlResolversTypes['DataSource']>, ParentType, ContextType>;
+  timeliness?: Resolver<GqlResolversTypes['Share'], ParentType, ContextType>;
+  to?: Resolver<GqlResolversTypes['Date'], ParentType, ContextType>;
+}>;
+
 export type GqlDataSourceResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['DataSource'] = GqlResolversParentTypes['DataSource']> = ResolversObject<{
   createdAt?: Resolver<GqlResolversTypes['DateTime'], ParentType, ContextType>;
   department?: Resolver<GqlResolversTypes['Department'], ParentType, ContextType>;
@@ -1966,12 +2513,47 @@ export type GqlEnforcementCaseEdgeResolvers<ContextType = Context, ParentType ex
   node?: Resolver<GqlResolversTypes['EnforcementCase'], ParentType, ContextType>;
 }>;
 
+export type GqlEvaluationReportResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['EvaluationReport'] = GqlResolversParentTypes['EvaluationReport']> = ResolversObject<{
+  durationMs?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
+  findings?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
+  newLeads?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
+  persons?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
+  records?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
+  reopened?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
+  resolvedByData?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
+  runId?: Resolver<GqlResolversTypes['ID'], ParentType, ContextType>;
+  stillOpen?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
+  unavailableSources?: Resolver<Array<GqlResolversTypes['ID']>, ParentType, ContextType>;
+}>;
+
+export type GqlEvaluationRunResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['EvaluationRun'] = GqlResolversParentTypes['EvaluationRun']> = ResolversObject<{
+  actor?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  error?: Resolver<Maybe<GqlResolversTypes['String']>, ParentType, ContextType>;
+  finishedAt?: Resolver<Maybe<GqlResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<GqlResolversTypes['ID'], ParentType, ContextType>;
+  peakRssMiB?: Resolver<Maybe<GqlResolversTypes['Float']>, ParentType, ContextType>;
+  persons?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
+  records?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
+  report?: Resolver<Maybe<GqlResolversTypes['EvaluationReport']>, ParentType, ContextType>;
+  rules?: Resolver<Maybe<Array<GqlResolversTypes['ID']>>, ParentType, ContextType>;
+  startedAt?: Resolver<GqlResolversTypes['DateTime'], ParentType, ContextType>;
+  status?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  totalRecords?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
+  trigger?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type GqlExtractionResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['Extraction'] = GqlResolversParentTypes['Extraction']> = ResolversObject<{
   at?: Resolver<GqlResolversTypes['DateTime'], ParentType, ContextType>;
   by?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
   purpose?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
   returnedAt?: Resolver<Maybe<GqlResolversTypes['DateTime']>, ParentType, ContextType>;
   warrantNumber?: Resolver<Maybe<GqlResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type GqlFieldCountResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['FieldCount'] = GqlResolversParentTypes['FieldCount']> = ResolversObject<{
+  count?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
+  field?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  reason?: Resolver<Maybe<GqlResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type GqlHubInfoResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['HubInfo'] = GqlResolversParentTypes['HubInfo']> = ResolversObject<{
@@ -1994,8 +2576,16 @@ export interface GqlJsonScalarConfig extends GraphQLScalarTypeConfig<GqlResolver
   name: 'JSON';
 }
 
+export type GqlLeadStatusChangeResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['LeadStatusChange'] = GqlResolversParentTypes['LeadStatusChange']> = ResolversObject<{
+  actor?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  at?: Resolver<GqlResolversTypes['DateTime'], ParentType, ContextType>;
+  note?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<GqlResolversTypes['LeadStatus'], ParentType, ContextType>;
+}>;
+
 export type GqlMutationResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['Mutation'] = GqlResolversParentTypes['Mutation']> = ResolversObject<{
   activateDataSource?: Resolver<GqlResolversTypes['DataSource'], ParentType, ContextType, RequireFields<GqlMutationActivateDataSourceArgs, 'id'>>;
+  evaluateRules?: Resolver<GqlResolversTypes['EvaluationReport'], ParentType, ContextType, Partial<GqlMutationEvaluateRulesArgs>>;
   ingestCommunityCorrections?: Resolver<GqlResolversTypes['IngestResult'], ParentType, ContextType, RequireFields<GqlMutationIngestCommunityCorrectionsArgs, 'records' | 'sourceId'>>;
   ingestDetentionRecords?: Resolver<GqlResolversTypes['IngestResult'], ParentType, ContextType, RequireFields<GqlMutationIngestDetentionRecordsArgs, 'records' | 'sourceId'>>;
   ingestEnforcementCases?: Resolver<GqlResolversTypes['IngestResult'], ParentType, ContextType, RequireFields<GqlMutationIngestEnforcementCasesArgs, 'records' | 'sourceId'>>;
@@ -2005,6 +2595,8 @@ export type GqlMutationResolvers<ContextType = Context, ParentType extends GqlRe
   rotateDataSourceKey?: Resolver<GqlResolversTypes['RegisterDataSourcePayload'], ParentType, ContextType, RequireFields<GqlMutationRotateDataSourceKeyArgs, 'id'>>;
   suspendDataSource?: Resolver<GqlResolversTypes['DataSource'], ParentType, ContextType, RequireFields<GqlMutationSuspendDataSourceArgs, 'id' | 'reason'>>;
   updateDataSource?: Resolver<GqlResolversTypes['DataSource'], ParentType, ContextType, RequireFields<GqlMutationUpdateDataSourceArgs, 'id' | 'input'>>;
+  updateLeadStatus?: Resolver<GqlResolversTypes['SupervisionLead'], ParentType, ContextType, RequireFields<GqlMutationUpdateLeadStatusArgs, 'id' | 'note' | 'status'>>;
+  updateSupervisionRule?: Resolver<GqlResolversTypes['SupervisionRule'], ParentType, ContextType, RequireFields<GqlMutationUpdateSupervisionRuleArgs, 'id' | 'note' | 'parameters'>>;
 }>;
 
 export type GqlOutsideExecutionResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['OutsideExecution'] = GqlResolversParentTypes['OutsideExecution']> = ResolversObject<{
@@ -2037,6 +2629,7 @@ export type GqlPersonResolvers<ContextType = Context, ParentType extends GqlReso
   gender?: Resolver<Maybe<GqlResolversTypes['Gender']>, ParentType, ContextType>;
   idNumber?: Resolver<GqlResolversTypes['IdNumber'], ParentType, ContextType>;
   imprisonments?: Resolver<GqlResolversTypes['PrisonRecordConnection'], ParentType, ContextType, RequireFields<GqlPersonImprisonmentsArgs, 'first'>>;
+  leads?: Resolver<Array<GqlResolversTypes['SupervisionLead']>, ParentType, ContextType, Partial<GqlPersonLeadsArgs>>;
   name?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
   region?: Resolver<Maybe<GqlResolversTypes['Region']>, ParentType, ContextType>;
 }>;
@@ -2079,14 +2672,19 @@ export type GqlPrisonRecordEdgeResolvers<ContextType = Context, ParentType exten
 export type GqlQueryResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['Query'] = GqlResolversParentTypes['Query']> = ResolversObject<{
   auditLog?: Resolver<GqlResolversTypes['AuditEntryConnection'], ParentType, ContextType, RequireFields<GqlQueryAuditLogArgs, 'first'>>;
   communityCorrections?: Resolver<GqlResolversTypes['CommunityCorrectionConnection'], ParentType, ContextType, RequireFields<GqlQueryCommunityCorrectionsArgs, 'first'>>;
+  dataQuality?: Resolver<Array<GqlResolversTypes['DataQualityReport']>, ParentType, ContextType, Partial<GqlQueryDataQualityArgs>>;
   dataSource?: Resolver<Maybe<GqlResolversTypes['DataSource']>, ParentType, ContextType, RequireFields<GqlQueryDataSourceArgs, 'id'>>;
   dataSources?: Resolver<Array<GqlResolversTypes['DataSource']>, ParentType, ContextType, Partial<GqlQueryDataSourcesArgs>>;
   detentionRecords?: Resolver<GqlResolversTypes['DetentionRecordConnection'], ParentType, ContextType, RequireFields<GqlQueryDetentionRecordsArgs, 'first'>>;
   enforcementCases?: Resolver<GqlResolversTypes['EnforcementCaseConnection'], ParentType, ContextType, RequireFields<GqlQueryEnforcementCasesArgs, 'first'>>;
+  evaluationRuns?: Resolver<Array<GqlResolversTypes['EvaluationRun']>, ParentType, ContextType, RequireFields<GqlQueryEvaluationRunsArgs, 'first'>>;
   hubInfo?: Resolver<GqlResolversTypes['HubInfo'], ParentType, ContextType>;
   person?: Resolver<Maybe<GqlResolversTypes['Person']>, ParentType, ContextType, RequireFields<GqlQueryPersonArgs, 'idNumber'>>;
   persons?: Resolver<Array<Maybe<GqlResolversTypes['Person']>>, ParentType, ContextType, RequireFields<GqlQueryPersonsArgs, 'idNumbers'>>;
   prisonRecords?: Resolver<GqlResolversTypes['PrisonRecordConnection'], ParentType, ContextType, RequireFields<GqlQueryPrisonRecordsArgs, 'first'>>;
+  statistics?: Resolver<Array<GqlResolversTypes['StatBucket']>, ParentType, ContextType, RequireFields<GqlQueryStatisticsArgs, 'domain' | 'groupBy'>>;
+  supervisionLeads?: Resolver<GqlResolversTypes['SupervisionLeadConnection'], ParentType, ContextType, Partial<GqlQuerySupervisionLeadsArgs>>;
+  supervisionRules?: Resolver<Array<GqlResolversTypes['SupervisionRule']>, ParentType, ContextType>;
   trustedOperations?: Resolver<Array<GqlResolversTypes['TrustedOperation']>, ParentType, ContextType>;
 }>;
 
@@ -2110,10 +2708,24 @@ export type GqlRejectedRecordResolvers<ContextType = Context, ParentType extends
   reasons?: Resolver<Array<GqlResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
+export type GqlRuleParameterChangeResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['RuleParameterChange'] = GqlResolversParentTypes['RuleParameterChange']> = ResolversObject<{
+  actor?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  at?: Resolver<GqlResolversTypes['DateTime'], ParentType, ContextType>;
+  change?: Resolver<GqlResolversTypes['JSON'], ParentType, ContextType>;
+  note?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  parameters?: Resolver<GqlResolversTypes['JSON'], ParentType, ContextType>;
+}>;
+
 export type GqlSentenceResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['Sentence'] = GqlResolversParentTypes['Sentence']> = ResolversObject<{
   kind?: Resolver<GqlResolversTypes['SentenceKind'], ParentType, ContextType>;
   startDate?: Resolver<GqlResolversTypes['Date'], ParentType, ContextType>;
   termMonths?: Resolver<Maybe<GqlResolversTypes['Int']>, ParentType, ContextType>;
+}>;
+
+export type GqlShareResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['Share'] = GqlResolversParentTypes['Share']> = ResolversObject<{
+  ok?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
+  share?: Resolver<GqlResolversTypes['Float'], ParentType, ContextType>;
+  total?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type GqlSourceHealthResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['SourceHealth'] = GqlResolversParentTypes['SourceHealth']> = ResolversObject<{
@@ -2125,6 +2737,60 @@ export type GqlSourceHealthResolvers<ContextType = Context, ParentType extends G
   lastRecordAt?: Resolver<Maybe<GqlResolversTypes['DateTime']>, ParentType, ContextType>;
   lastSuccessAt?: Resolver<Maybe<GqlResolversTypes['DateTime']>, ParentType, ContextType>;
   p95LatencyMs?: Resolver<Maybe<GqlResolversTypes['Float']>, ParentType, ContextType>;
+}>;
+
+export type GqlStatBucketResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['StatBucket'] = GqlResolversParentTypes['StatBucket']> = ResolversObject<{
+  amount?: Resolver<Maybe<GqlResolversTypes['Float']>, ParentType, ContextType>;
+  count?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
+  keys?: Resolver<Array<GqlResolversTypes['StatKey']>, ParentType, ContextType>;
+}>;
+
+export type GqlStatKeyResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['StatKey'] = GqlResolversParentTypes['StatKey']> = ResolversObject<{
+  dimension?: Resolver<GqlResolversTypes['StatDimension'], ParentType, ContextType>;
+  label?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type GqlSupervisionLeadResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['SupervisionLead'] = GqlResolversParentTypes['SupervisionLead']> = ResolversObject<{
+  detectedAt?: Resolver<GqlResolversTypes['DateTime'], ParentType, ContextType>;
+  explanation?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  explanationEn?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  history?: Resolver<Array<GqlResolversTypes['LeadStatusChange']>, ParentType, ContextType>;
+  id?: Resolver<GqlResolversTypes['ID'], ParentType, ContextType>;
+  numbers?: Resolver<GqlResolversTypes['JSON'], ParentType, ContextType>;
+  person?: Resolver<GqlResolversTypes['Person'], ParentType, ContextType>;
+  records?: Resolver<Array<GqlResolversTypes['Record']>, ParentType, ContextType>;
+  region?: Resolver<GqlResolversTypes['Region'], ParentType, ContextType>;
+  resolvedByData?: Resolver<GqlResolversTypes['Boolean'], ParentType, ContextType>;
+  rule?: Resolver<GqlResolversTypes['SupervisionRule'], ParentType, ContextType>;
+  severity?: Resolver<GqlResolversTypes['Severity'], ParentType, ContextType>;
+  status?: Resolver<GqlResolversTypes['LeadStatus'], ParentType, ContextType>;
+  updatedAt?: Resolver<GqlResolversTypes['DateTime'], ParentType, ContextType>;
+}>;
+
+export type GqlSupervisionLeadConnectionResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['SupervisionLeadConnection'] = GqlResolversParentTypes['SupervisionLeadConnection']> = ResolversObject<{
+  edges?: Resolver<Array<GqlResolversTypes['SupervisionLeadEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<GqlResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type GqlSupervisionLeadEdgeResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['SupervisionLeadEdge'] = GqlResolversParentTypes['SupervisionLeadEdge']> = ResolversObject<{
+  cursor?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<GqlResolversTypes['SupervisionLead'], ParentType, ContextType>;
+}>;
+
+export type GqlSupervisionRuleResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['SupervisionRule'] = GqlResolversParentTypes['SupervisionRule']> = ResolversObject<{
+  changes?: Resolver<Array<GqlResolversTypes['RuleParameterChange']>, ParentType, ContextType>;
+  defaults?: Resolver<GqlResolversTypes['JSON'], ParentType, ContextType>;
+  description?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  descriptionEn?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  domains?: Resolver<Array<GqlResolversTypes['Domain']>, ParentType, ContextType>;
+  id?: Resolver<GqlResolversTypes['ID'], ParentType, ContextType>;
+  legalBasis?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  parameters?: Resolver<GqlResolversTypes['JSON'], ParentType, ContextType>;
+  severity?: Resolver<GqlResolversTypes['Severity'], ParentType, ContextType>;
+  title?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  titleEn?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type GqlTrustedOperationResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['TrustedOperation'] = GqlResolversParentTypes['TrustedOperation']> = ResolversObject<{
@@ -2151,6 +2817,7 @@ export type GqlResolvers<ContextType = Context> = ResolversObject<{
   Company?: GqlCompanyResolvers<ContextType>;
   CorrectionViolation?: GqlCorrectionViolationResolvers<ContextType>;
   CustodyExtension?: GqlCustodyExtensionResolvers<ContextType>;
+  DataQualityReport?: GqlDataQualityReportResolvers<ContextType>;
   DataSource?: GqlDataSourceResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
@@ -2161,11 +2828,15 @@ export type GqlResolvers<ContextType = Context> = ResolversObject<{
   EnforcementCase?: GqlEnforcementCaseResolvers<ContextType>;
   EnforcementCaseConnection?: GqlEnforcementCaseConnectionResolvers<ContextType>;
   EnforcementCaseEdge?: GqlEnforcementCaseEdgeResolvers<ContextType>;
+  EvaluationReport?: GqlEvaluationReportResolvers<ContextType>;
+  EvaluationRun?: GqlEvaluationRunResolvers<ContextType>;
   Extraction?: GqlExtractionResolvers<ContextType>;
+  FieldCount?: GqlFieldCountResolvers<ContextType>;
   HubInfo?: GqlHubInfoResolvers<ContextType>;
   IdNumber?: GraphQLScalarType;
   IngestResult?: GqlIngestResultResolvers<ContextType>;
   JSON?: GraphQLScalarType;
+  LeadStatusChange?: GqlLeadStatusChangeResolvers<ContextType>;
   Mutation?: GqlMutationResolvers<ContextType>;
   OutsideExecution?: GqlOutsideExecutionResolvers<ContextType>;
   PageInfo?: GqlPageInfoResolvers<ContextType>;
@@ -2180,8 +2851,16 @@ export type GqlResolvers<ContextType = Context> = ResolversObject<{
   Region?: GqlRegionResolvers<ContextType>;
   RegisterDataSourcePayload?: GqlRegisterDataSourcePayloadResolvers<ContextType>;
   RejectedRecord?: GqlRejectedRecordResolvers<ContextType>;
+  RuleParameterChange?: GqlRuleParameterChangeResolvers<ContextType>;
   Sentence?: GqlSentenceResolvers<ContextType>;
+  Share?: GqlShareResolvers<ContextType>;
   SourceHealth?: GqlSourceHealthResolvers<ContextType>;
+  StatBucket?: GqlStatBucketResolvers<ContextType>;
+  StatKey?: GqlStatKeyResolvers<ContextType>;
+  SupervisionLead?: GqlSupervisionLeadResolvers<ContextType>;
+  SupervisionLeadConnection?: GqlSupervisionLeadConnectionResolvers<ContextType>;
+  SupervisionLeadEdge?: GqlSupervisionLeadEdgeResolvers<ContextType>;
+  SupervisionRule?: GqlSupervisionRuleResolvers<ContextType>;
   TrustedOperation?: GqlTrustedOperationResolvers<ContextType>;
   Unit?: GqlUnitResolvers<ContextType>;
 }>;

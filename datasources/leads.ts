@@ -1,0 +1,320 @@
+/**
+ * Supervision leads (监督线索) and the rule parameters administrators change, in the hub's store.
+ *
+ * A lead is identified by its finding's fingerprint (person + rule + records), unique in the store,
+ * so the same finding on a later run is the same lead. Status changes follow DOMAIN.md's workflow
+ * (NEW → ACKNOWLEDGED → RESOLVED | DISMISSED) and are kept as history with actor, time and note;
+ * they are written with the expected current status in the filter, so two procurators acting at once
+ * cannot overwrite each other's change unseen.
+ */
+import { Schema, Types, type Connection, type Model } from 'mongoose';
+import type { Domain } from '../domain/records';
+import { regionPath } from '../domain/regions';
+import { changeParameters, RULES, ruleById, type RuleParameters, type Severity } from '../domain/rules';
+import { badInput } from './errors';
+import { narrowRegions } from './federated-records';
+
+export const LEAD_STATUSES = ['NEW', 'ACKNOWLEDGED', 'RESOLVED', 'DISMISSED'] as const;
+export type LeadStatus = (typeof LEAD_STATUSES)[number];
+export const SEVERITIES = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
+
+/** Which status may follow which (DOMAIN.md); RESOLVED and DISMISSED are final for people. */
+export const NEXT_STATUS: Readonly<Record<LeadStatus, readonly LeadStatus[]>> = {
+  NEW: ['ACKNOWLEDGED'],
+  ACKNOWLEDGED: ['RESOLVED', 'DISMISSED'],
+  RESOLVED: [],
+  DISMISSED: [],
+};
+
+/** The actor of changes the hub makes itself. */
+export const EVALUATION_ACTOR = 'hub:evaluation';
+
+export interface LeadRecordRef {
+  domain: Domain;
+  sourceId: string;
+  externalId: string;
+}
+
+export interface LeadStatusChange {
+  at: Date;
+  actor: string;
+  status: LeadStatus;
+  note: string;
+}
+
+export interface LeadDoc {
+  _id: Types.ObjectId;
+  /** `${idNumber}|${finding fingerprint}`: unique */
+  key: string;
+  rule: string;
+  severity: Severity;
+  idNumber: string;
+  name: string;
+  region: string;
+  regionPath: string[];
+  records: LeadRecordRef[];
+  numbers: Record<string, number | string>;
+  explanation: string;
+  explanationEn: string;
+  detectedAt: Date;
+  /** when the finding's figures or severity last changed (each evaluation refreshes them) */
+  updatedAt: Date;
+  status: LeadStatus;
+  /** set when the data no longer showed the finding and the hub resolved it */
+  resolvedByData: boolean;
+  history: LeadStatusChange[];
+}
+
+export interface RuleSettingsDoc {
+  _id: string;
+  parameters: Record<string, unknown>;
+  version: number;
+  changes: { at: Date; actor: string; change: unknown; parameters: Record<string, unknown>; note: string }[];
+}
+
+const leadSchema = new Schema<LeadDoc>({
+  key: { type: String, required: true },
+  rule: { type: String, required: true },
+  severity: { type: String, required: true },
+  idNumber: { type: String, required: true },
+  name: String,
+  region: { type: String, required: true },
+  regionPath: [String],
+  records: [{ _id: false, domain: String, sourceId: String, externalId: String }],
+  numbers: Schema.Types.Mixed,
+  explanation: String,
+  explanationEn: String,
+  detectedAt: { type: Date, required: true },
+  updatedAt: Date,
+  status: { type: String, required: true },
+  resolvedByData: Boolean,
+  history: [{ _id: false, at: Date, actor: String, status: String, note: String }],
+}, { versionKey: false, strict: true, timestamps: false, autoIndex: false, collection: 'supervision_leads' });
+leadSchema.index({ key: 1 }, { unique: true });
+leadSchema.index({ idNumber: 1 });
+leadSchema.index({ status: 1 });
+leadSchema.index({ rule: 1 });
+leadSchema.index({ region: 1 });
+
+const ruleSettingsSchema = new Schema<RuleSettingsDoc>({
+  _id: String,
+  parameters: Schema.Types.Mixed,
+  version: Number,
+  changes: [{ _id: false, at: Date, actor: String, change: Schema.Types.Mixed, parameters: Schema.Types.Mixed, note: String }],
+}, { versionKey: false, strict: true, timestamps: false, autoIndex: false, collection: 'rule_settings' });
+
+export interface LeadModels {
+  Lead: Model<LeadDoc>;
+  RuleSettings: Model<RuleSettingsDoc>;
+}
+
+export function createLeadModels(connection: Connection): LeadModels {
+  const model = <T>(name: string, schema: Schema<T>): Model<T> =>
+    (connection.models[name] as Model<T> | undefined) ?? connection.model<T>(name, schema);
+  return { Lead: model('SupervisionLead', leadSchema), RuleSettings: model('RuleSettings', ruleSettingsSchema) };
+}
+
+export interface LeadFilter {
+  rules?: readonly string[] | null;
+  regions?: readonly string[] | null;
+  status?: readonly LeadStatus[] | null;
+  severity?: readonly Severity[] | null;
+  detectedFrom?: Date | null;
+  detectedTo?: Date | null;
+  idNumber?: string | null;
+}
+
+export interface LeadPage {
+  nodes: LeadDoc[];
+  hasNextPage: boolean;
+  totalCount: () => Promise<number>;
+}
+
+function encodeLeadCursor(id: Types.ObjectId): string {
+  return Buffer.from(`lead:${id.toHexString()}`).toString('base64url');
+}
+
+export { encodeLeadCursor };
+
+function decodeLeadCursor(cursor: string): Types.ObjectId {
+  const m = /^lead:([0-9a-f]{24})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!m) throw badInput('after', 'is not a cursor this hub issued; pass an endCursor from a previous page');
+  return new Types.ObjectId(m[1]);
+}
+
+/** A rule as clients see it: the catalogue entry with the parameters in force and their history. */
+export interface RuleView {
+  id: string;
+  title: string;
+  titleEn: string;
+  legalBasis: string;
+  domains: Domain[];
+  severity: Severity;
+  description: string;
+  descriptionEn: string;
+  defaults: Record<string, unknown>;
+  parameters: Record<string, unknown>;
+  changes: RuleSettingsDoc['changes'];
+}
+
+export class LeadStore {
+  constructor(readonly models: LeadModels) {}
+
+  async ensureIndexes(): Promise<void> {
+    for (const m of [this.models.Lead, this.models.RuleSettings] as Model<any>[]) {
+      await m.createCollection().catch(() => undefined);
+      await m.createIndexes();
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------------
+  // rules and their parameters
+
+  async rules(): Promise<RuleView[]> {
+    const settings = new Map((await this.models.RuleSettings.find().lean()).map((s) => [s._id, s]));
+    return RULES.map((r) => {
+      const s = settings.get(r.id);
+      return {
+        id: r.id, title: r.title, titleEn: r.titleEn, legalBasis: r.legalBasis, domains: r.domains, severity: r.severity,
+        description: r.description, descriptionEn: r.descriptionEn, defaults: r.defaults as Record<string, unknown>,
+        parameters: s?.parameters ?? (r.defaults as Record<string, unknown>), changes: s?.changes ?? [],
+      };
+    });
+  }
+
+  /** The parameters in force for every rule (defaults where nobody changed them). */
+  async parameters(): Promise<RuleParameters> {
+    const out: Record<string, Record<string, unknown>> = {};
+    for (const r of await this.rules()) out[r.id] = r.parameters;
+    return out;
+  }
+
+  /**
+   * An administrator's change to a rule's parameters: merged into the current ones, checked whole,
+   * kept with who, when and why. Written with the version read, so concurrent changes do not lose one.
+   */
+  async changeRule(id: string, change: unknown, note: string, actor: string): Promise<RuleView> {
+    const rule = ruleById(id);
+    if (!rule) throw badInput('id', `no supervision rule ${id}`);
+    if (!note.trim()) throw badInput('note', 'must say why the parameters change');
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const current = await this.models.RuleSettings.findById(id).lean();
+      const checked = changeParameters(id, current?.parameters ?? (rule.defaults as Record<string, unknown>), change);
+      if (!checked.ok) {
+        const err = badInput('parameters', checked.problems.join('; '));
+        err.extensions.problems = checked.problems;
+        throw err;
+      }
+      const entry = { at: new Date(), actor, change, parameters: checked.parameters, note: note.trim() };
+      if (!current) {
+        try {
+          await this.models.RuleSettings.collection.insertOne({ _id: id, parameters: checked.parameters, version: 1, changes: [entry] } as never);
+        } catch (e) {
+          if ((e as { code?: number }).code === 11000) continue;
+          throw e;
+        }
+      } else {
+        const r = await this.models.RuleSettings.collection.updateOne(
+          { _id: id, version: current.version } as never,
+          { $set: { parameters: checked.parameters, version: current.version + 1 }, $push: { changes: entry } } as never,
+        );
+        if (r.modifiedCount !== 1) continue;
+      }
+      return (await this.rules()).find((r) => r.id === id)!;
+    }
+    throw new Error(`rule ${id}: parameters changed concurrently five times; try again`);
+  }
+
+  // -------------------------------------------------------------------------------------------------
+  // reading leads
+
+  private query(filter: LeadFilter | null | undefined, jurisdiction: readonly string[] | null): Record<string, unknown> | null {
+    const q: Record<string, unknown> = {};
+    const f = filter ?? {};
+    f.rules?.forEach((r, i) => { if (!ruleById(r)) throw badInput(`filter.rules[${i}]`, `no supervision rule ${r}`); });
+    const regions = narrowRegions(f.regions, jurisdiction);
+    if (regions && regions.length === 0) return null;
+    if (regions) {
+      // District codes as equality where possible (pushed down by FerretDB); prefixes through regionPath.
+      if (regions.length === 1 && regions[0].length === 6) q.region = regions[0];
+      else q.regionPath = { $in: regions };
+    }
+    if (f.rules?.length === 1) q.rule = f.rules[0];
+    else if (f.rules?.length) q.rule = { $in: [...f.rules] };
+    if (f.status?.length === 1) q.status = f.status[0];
+    else if (f.status?.length) q.status = { $in: [...f.status] };
+    if (f.severity?.length) q.severity = { $in: [...f.severity] };
+    if (f.detectedFrom || f.detectedTo) {
+      if (f.detectedFrom && f.detectedTo && f.detectedFrom >= f.detectedTo) throw badInput('filter.detectedTo', 'must be after filter.detectedFrom');
+      q.detectedAt = { ...(f.detectedFrom ? { $gte: f.detectedFrom } : {}), ...(f.detectedTo ? { $lt: f.detectedTo } : {}) };
+    }
+    if (f.idNumber) q.idNumber = f.idNumber;
+    return q;
+  }
+
+  /** Newest first (ids grow with detection time), keyset-paged on the id. */
+  async list(filter: LeadFilter | null | undefined, first: number, after: string | null | undefined, jurisdiction: readonly string[] | null): Promise<LeadPage> {
+    const q = this.query(filter, jurisdiction);
+    const afterId = after ? decodeLeadCursor(after) : null;
+    if (!q) return { nodes: [], hasNextPage: false, totalCount: async () => 0 };
+    const pageQuery = afterId ? { ...q, _id: { $lt: afterId } } : q;
+    const rows = first === 0 ? [] : await this.models.Lead.collection
+      .find(pageQuery, { sort: { _id: -1 }, limit: first + 1, batchSize: first + 1 }).toArray() as unknown as LeadDoc[];
+    return {
+      nodes: rows.slice(0, first),
+      hasNextPage: rows.length > first,
+      totalCount: () => this.models.Lead.collection.countDocuments(q),
+    };
+  }
+
+  /** Leads of many persons at once (Person.leads through a DataLoader), newest first. */
+  async byIdNumbers(ids: readonly string[], jurisdiction: readonly string[] | null): Promise<LeadDoc[][]> {
+    const filter = ids.length === 1 ? { idNumber: ids[0] } : { idNumber: { $in: [...ids] } };
+    const rows = await this.models.Lead.collection.find(filter, { sort: { _id: -1 } }).toArray() as unknown as LeadDoc[];
+    const by = new Map<string, LeadDoc[]>();
+    for (const r of rows) {
+      if (jurisdiction && !jurisdiction.some((j) => r.region.startsWith(j))) continue;
+      let list = by.get(r.idNumber);
+      if (!list) by.set(r.idNumber, (list = []));
+      list.push(r);
+    }
+    return ids.map((id) => by.get(id) ?? []);
+  }
+
+  async get(id: string, jurisdiction: readonly string[] | null): Promise<LeadDoc | null> {
+    if (!/^[0-9a-f]{24}$/i.test(id)) throw badInput('id', `"${id}" is not a lead id`);
+    const lead = await this.models.Lead.collection.findOne({ _id: new Types.ObjectId(id) }) as unknown as LeadDoc | null;
+    if (!lead || (jurisdiction && !jurisdiction.some((j) => lead.region.startsWith(j)))) return null;
+    return lead;
+  }
+
+  /** A person's decision on a lead, by the workflow; the note says why and is kept in the history. */
+  async changeStatus(id: string, status: LeadStatus, note: string, actor: string, jurisdiction: readonly string[] | null): Promise<LeadDoc> {
+    if (!note.trim()) throw badInput('note', 'must say what was done or why');
+    if (note.length > 2000) throw badInput('note', `must be at most 2000 characters, got ${note.length}`);
+    const lead = await this.get(id, jurisdiction);
+    if (!lead) throw badInput('id', `no supervision lead ${id} in your jurisdiction`);
+    const allowed = NEXT_STATUS[lead.status];
+    if (!allowed.includes(status)) {
+      throw badInput('status', `a ${lead.status} lead can ${allowed.length ? `only become ${allowed.join(' or ')}` : 'no longer change status'}, not ${status}`);
+    }
+    const change: LeadStatusChange = { at: new Date(), actor, status, note: note.trim() };
+    const r = await this.models.Lead.collection.updateOne(
+      { _id: lead._id, status: lead.status },
+      { $set: { status, resolvedByData: false }, $push: { history: change } } as never,
+    );
+    if (r.modifiedCount !== 1) throw badInput('id', `lead ${id} was changed by someone else just now; read it again`);
+    return (await this.get(id, null))!;
+  }
+}
+
+/** A stored lead for a new finding. */
+export function newLead(f: { rule: string; severity: Severity; idNumber: string; region: string; numbers: Record<string, number | string>; explanation: string; explanationEn: string; fingerprint: string }, records: LeadRecordRef[], name: string, at: Date): Omit<LeadDoc, '_id'> {
+  return {
+    key: `${f.idNumber}|${f.fingerprint}`,
+    rule: f.rule, severity: f.severity, idNumber: f.idNumber, name, region: f.region, regionPath: regionPath(f.region),
+    records, numbers: f.numbers, explanation: f.explanation, explanationEn: f.explanationEn,
+    detectedAt: at, updatedAt: at, status: 'NEW', resolvedByData: false,
+    history: [{ at, actor: EVALUATION_ACTOR, status: 'NEW', note: 'found by evaluation' }],
+  };
+}

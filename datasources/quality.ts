@@ -1,0 +1,222 @@
+/**
+ * Data quality per source and per department over a period (DOMAIN.md "Data quality per source"):
+ * the store side of domain/quality.ts.
+ *
+ * - The period selects records by `recordedAt` (when the hub received them) and rejections by their
+ *   receipt time, so a period's figures are what the departments delivered in it: a late entry counts
+ *   against the period it arrived in and cannot change a period already reported on.
+ * - Each source's records are streamed through the driver with a projection of the checked fields
+ *   and folded into a `QualityTally` (counters and a lag histogram), so memory stays constant however
+ *   many records a source holds.
+ * - Live sources (REST, GRAPHQL) keep their records at home: they report 0 records and their freshness.
+ * - Departments are ranked among every department in the caller's jurisdiction, whatever the
+ *   arguments narrow the answer to, so a department's rank means the same in every answer. That costs
+ *   a pass over every visible source's period; it is an inspection report, not a hot path.
+ */
+import { Types, type Model } from 'mongoose';
+import { beijingDay, dateOfDay, dayOfDate, DAY_MS, type EntryLimit, type WorkCalendar } from '../domain/calendar';
+import {
+  freshnessDays, QualityTally, rankDepartments, type FieldCount, type LooseRecord, type QualityFigures, type Share,
+} from '../domain/quality';
+import type { Domain } from '../domain/records';
+import { badInput, forbidden } from './errors';
+import type { AnyRecordDoc, DataSourceDoc, IngestRejectionDoc, Models } from './models';
+import type { RejectedRecord } from './ingest';
+import type { SourceRegistry } from './source-registry';
+import type { SourceHealthTracker } from './source-health';
+
+/** The fields each domain's checks read (top-level: arrays and sub-documents come whole). */
+const COMMON_FIELDS = ['idNumber', 'region', 'eventAt', 'recordedAt'];
+const CHECKED_FIELDS: Record<Domain, string[]> = {
+  DETENTION: ['admittedAt', 'stageStartedAt', 'stageDeadline', 'releasedAt', 'releaseReason', 'extensions', 'extractions'],
+  PRISON: ['sentence', 'admittedAt', 'expectedReleaseDate', 'releasedAt', 'status', 'commutations', 'parole', 'outsideExecution'],
+  COMMUNITY_CORRECTION: ['judgmentEffectiveAt', 'reportedAt', 'startDate', 'endDate', 'lastCheckInAt', 'violations', 'terminatedAt', 'status'],
+  ENFORCEMENT_CASE: ['filedAt', 'penalty', 'transfer', 'closedAt', 'status', 'company'],
+};
+
+/** The default period when none is given: the 30 days up to today (Beijing). */
+export const DEFAULT_PERIOD_DAYS = 30;
+
+/** Most reasons kept per rejection, and their length: enough to explain, not a second copy of the push. */
+const MAX_REASONS = 20;
+const MAX_REASON_LENGTH = 300;
+
+export interface QualityArgs {
+  sourceId?: string | null;
+  departmentCode?: string | null;
+  /** YYYY-MM-DD (the Date scalar has checked it) */
+  from?: string | null;
+  to?: string | null;
+}
+
+/** Who is asking: their jurisdiction, and for a DEPARTMENT caller its department code. */
+export interface QualityScope {
+  regions: readonly string[] | null;
+  department: string | null;
+}
+
+export interface QualityReport extends Omit<QualityFigures, 'rejected'> {
+  source: DataSourceDoc | null;
+  department: { code: string; name: string };
+  from: string;
+  to: string;
+  rejected: number;
+  lastDeliveredAt: Date | null;
+  freshnessDays: number | null;
+  rank: number | null;
+}
+
+export type { FieldCount, Share };
+
+/** Remembers records ingest rejected (one insert per batch), for the accuracy figures. */
+export async function rememberRejections(
+  models: Models, source: DataSourceDoc, rejected: readonly RejectedRecord[], receivedAt?: (index: number) => Date,
+): Promise<void> {
+  if (rejected.length === 0) return;
+  const now = new Date();
+  const docs: IngestRejectionDoc[] = rejected.map((r) => ({
+    _id: new Types.ObjectId(),
+    sourceId: source._id,
+    at: receivedAt?.(r.index) ?? now,
+    externalId: r.externalId?.slice(0, 128) ?? null,
+    reasons: r.reasons.slice(0, MAX_REASONS).map((s) => s.slice(0, MAX_REASON_LENGTH)),
+  }));
+  await models.IngestRejection.collection.insertMany(docs, { ordered: false });
+}
+
+export class DataQuality {
+  constructor(
+    private readonly models: Models,
+    private readonly registry: SourceRegistry,
+    private readonly health: SourceHealthTracker,
+    private readonly options: { limit?: EntryLimit; calendar?: WorkCalendar } = {},
+  ) {}
+
+  /**
+   * The reports `dataQuality` answers: per department (source null, ranked) followed by its
+   * sources, departments best first. Throws BAD_USER_INPUT for an unknown source or department or a
+   * reversed period, FORBIDDEN for a source outside the caller's jurisdiction or department.
+   */
+  async reports(args: QualityArgs, scope: QualityScope, now = new Date()): Promise<QualityReport[]> {
+    const period = periodOf(args, now);
+    const wanted = this.selection(args, scope);
+
+    // Every source in the jurisdiction is measured: the ranking needs every department.
+    const visible = this.registry.list().filter((s) => inJurisdiction(s, scope.regions));
+    const tallies = new Map<string, QualityTally>();
+    for (const source of visible) tallies.set(source._id.toHexString(), await this.measure(source, period));
+
+    const departments = new Map<string, { name: string; sources: DataSourceDoc[]; tally: QualityTally }>();
+    for (const source of visible) {
+      const d = departments.get(source.department.code)
+        ?? { name: source.department.name, sources: [], tally: new QualityTally(this.options) };
+      d.sources.push(source);
+      d.tally.merge(tallies.get(source._id.toHexString())!);
+      departments.set(source.department.code, d);
+    }
+    const figures = new Map([...departments].map(([code, d]) => [code, d.tally.figures()]));
+    const ranks = rankDepartments([...figures].map(([key, f]) => ({ key, figures: f })));
+
+    const report = (code: string, source: DataSourceDoc | null, f: QualityFigures, sources: DataSourceDoc[]): QualityReport => {
+      const last = latest(sources.map((s) => this.lastDelivered(s)));
+      return {
+        ...f, source, department: { code, name: departments.get(code)!.name }, from: period.from, to: period.to,
+        lastDeliveredAt: last, freshnessDays: freshnessDays(last, now), rank: source ? null : ranks.get(code) ?? null,
+      };
+    };
+
+    const order = [...departments.keys()].sort((a, b) => (ranks.get(a) ?? Infinity) - (ranks.get(b) ?? Infinity) || a.localeCompare(b));
+    const out: QualityReport[] = [];
+    for (const code of order) {
+      if (wanted.department && wanted.department !== code) continue;
+      const d = departments.get(code)!;
+      if (!wanted.source) out.push(report(code, null, figures.get(code)!, d.sources));
+      for (const s of d.sources) {
+        if (wanted.source && !wanted.source.equals(s._id)) continue;
+        out.push(report(code, s, tallies.get(s._id.toHexString())!.figures(), [s]));
+      }
+    }
+    return out;
+  }
+
+  /** Which reports the arguments and the caller ask for; checks the arguments against the registry. */
+  private selection(args: QualityArgs, scope: QualityScope): { source: Types.ObjectId | null; department: string | null } {
+    let source: DataSourceDoc | undefined;
+    if (args.sourceId != null) {
+      source = this.registry.get(String(args.sourceId));
+      if (!source) throw badInput('sourceId', `no data source with id ${args.sourceId}`);
+      if (!inJurisdiction(source, scope.regions)) {
+        throw forbidden(`source ${source.name} covers regions (${source.regions.join(', ')}) outside your jurisdiction (${scope.regions?.join(', ')})`);
+      }
+    }
+    const code = args.departmentCode ?? null;
+    if (scope.department !== null) {
+      const other = code ?? source?.department.code;
+      if (other && other !== scope.department) throw forbidden(`department ${scope.department} may see only its own data quality, not ${other}'s`);
+    }
+    if (code !== null && !this.registry.list().some((s) => s.department.code === code)) {
+      throw badInput('departmentCode', `no data source is registered for department ${code}`);
+    }
+    if (source && code !== null && source.department.code !== code) {
+      throw badInput('sourceId', `source ${source.name} belongs to department ${source.department.code}, not ${code}`);
+    }
+    return { source: source?._id ?? null, department: code ?? source?.department.code ?? scope.department };
+  }
+
+  /** One source's tally over the period: its stored records and its rejections, streamed. */
+  private async measure(source: DataSourceDoc, period: Period): Promise<QualityTally> {
+    const tally = new QualityTally(this.options);
+    if (source.kind !== 'HOSTED') return tally;
+    const model = this.models.records[source.domain] as unknown as Model<AnyRecordDoc>;
+    const projection = Object.fromEntries([...COMMON_FIELDS, ...CHECKED_FIELDS[source.domain]].map((f) => [f, 1]));
+    // Filters built from the registry's ObjectId and computed Dates only: nothing from the request reaches them.
+    const records = model.collection.find(
+      { sourceId: source._id, recordedAt: { $gte: period.start, $lt: period.end } },
+      { projection, batchSize: 1000 },
+    );
+    for await (const doc of records) tally.addRecord(source.domain, doc as LooseRecord);
+    const rejections = this.models.IngestRejection.collection.find(
+      { sourceId: source._id, at: { $gte: period.start, $lt: period.end } },
+      { projection: { reasons: 1 }, batchSize: 1000 },
+    );
+    for await (const r of rejections) tally.addRejection(Array.isArray(r.reasons) ? r.reasons.map(String) : []);
+    return tally;
+  }
+
+  /** When a source last delivered: a record pushed (hosted) or a successful answer (live). */
+  private lastDelivered(source: DataSourceDoc): Date | null {
+    const h = this.health.current(source);
+    const at = source.kind === 'HOSTED' ? h.lastRecordAt : (h.lastSuccessAt ?? h.lastRecordAt);
+    return at ? new Date(at) : null;
+  }
+}
+
+interface Period {
+  from: string;
+  to: string;
+  /** Beijing midnight starting `from` */
+  start: Date;
+  /** Beijing midnight after `to` (exclusive) */
+  end: Date;
+}
+
+const TZ_MS = 8 * 3_600_000;
+
+function periodOf(args: QualityArgs, now: Date): Period {
+  const toDay = args.to ? dayOfDate(args.to) : beijingDay(now);
+  const fromDay = args.from ? dayOfDate(args.from) : toDay - (DEFAULT_PERIOD_DAYS - 1);
+  if (fromDay > toDay) throw badInput('from', `must not be after to (${dateOfDay(toDay)}), got ${dateOfDay(fromDay)}`);
+  return {
+    from: dateOfDay(fromDay), to: dateOfDay(toDay),
+    start: new Date(fromDay * DAY_MS - TZ_MS), end: new Date((toDay + 1) * DAY_MS - TZ_MS),
+  };
+}
+
+/** Whether every region a source covers lies inside the jurisdiction (null: no restriction). */
+function inJurisdiction(source: DataSourceDoc, regions: readonly string[] | null): boolean {
+  return !regions || (source.regions.length > 0 && source.regions.every((r) => regions.some((p) => r.startsWith(p))));
+}
+
+function latest(dates: (Date | null)[]): Date | null {
+  return dates.reduce<Date | null>((a, b) => (b && (!a || b > a) ? b : a), null);
+}

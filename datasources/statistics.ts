@@ -1,0 +1,408 @@
+/**
+ * Statistics for analysts: one domain's records counted by REGION, MONTH, YEAR, STATUS, CATEGORY,
+ * FACILITY and SOURCE, over the hosted store and every live source of the domain.
+ *
+ * Hosted records are counted in the store: `$match` (the list query, jurisdiction and suspended
+ * sources applied) then `$group` on plain field paths. Live sources are paged through their list
+ * protocol and counted here; both feed the same folding, so a bucket means the same wherever its
+ * records live. A live source that fails is left out whole (never counted in part) and reported.
+ *
+ * FerretDB 1.24, measured (DESIGN.md: only what it and MongoDB both support):
+ * - no date operators (`$year`, `$dateToString`: "not implemented yet"), so months come from the
+ *   stored `eventMonth` (Beijing time, written at ingest; older documents are filled by
+ *   `backfillMonths`), and YEAR is folded from months here. Grouping by `eventAt` itself is no way
+ *   out: it makes a group per instant;
+ * - `$project`/`$addFields` take `'$field'` as a literal string, so group keys are field paths in
+ *   `$group._id` only;
+ * - a `$group` computes only its first accumulator; the others come back 0 (FerretDB issue #4616).
+ *   So the amount of enforcement cases is a second pipeline with one accumulator, run in parallel.
+ */
+import { Types } from 'mongoose';
+import type { AnyBulkWriteOperation } from 'mongodb';
+import {
+  CORRECTION_STATUSES, CORRECTION_TYPES, DETENTION_STAGES, DOMAINS, ENFORCEMENT_CATEGORIES, ENFORCEMENT_STATUSES,
+  PRISON_STATUSES, SENTENCE_KINDS, type Domain,
+} from '../domain/records';
+import { regionName } from '../domain/regions';
+import { eventMonthOf, type AnyRecordDoc, type DataSourceDoc, type Models } from './models';
+import { badInput } from './errors';
+import { commonQuery, type CommonFilter, type RecordStore } from './record-store';
+import { narrowRegions, type RequestScope } from './federated-records';
+import { SourceCallError, type ConnectorPool } from './connectors';
+import type { SourceRegistry } from './source-registry';
+import { detentionMatches, detentionParams } from './detention-records';
+import { prisonMatches, prisonParams } from './prison-records';
+import { correctionMatches, correctionParams } from './community-corrections';
+import { enforcementMatches, enforcementParams } from './enforcement-cases';
+
+export type StatDimension = 'REGION' | 'MONTH' | 'YEAR' | 'STATUS' | 'CATEGORY' | 'FACILITY' | 'SOURCE';
+
+/** `StatFilter` of the schema. */
+export interface StatFilter extends Omit<CommonFilter, 'idNumber'> {
+  statuses?: readonly string[] | null;
+  categories?: readonly string[] | null;
+  facilityCodes?: readonly string[] | null;
+  inCustody?: boolean | null;
+  stageDeadlineBefore?: Date | null;
+  suspectedCrime?: boolean | null;
+  withTransfer?: boolean | null;
+}
+
+export interface StatKey { dimension: StatDimension; value: string; label: string }
+export interface StatBucket { keys: StatKey[]; count: number; amount: number | null }
+
+/** Most dimensions in one `groupBy`: beyond that buckets approach single records. */
+export const MAX_GROUP_BY = 4;
+/** Records per request when paging through a live source. */
+export const LIVE_STAT_PAGE = 1000;
+/** Most records counted from one live source in one answer; past it the source is reported, not miscounted. */
+export const MAX_LIVE_RECORDS = 200_000;
+const BACKFILL_BATCH = 1000;
+
+/** Where each dimension lives in a domain's records, and the Chinese terms of its enum values. */
+interface DomainShape {
+  status: string;
+  category: string;
+  unit: 'facility' | 'prison' | 'office' | 'agency';
+  statuses: Readonly<Record<string, string>>;
+  categories: Readonly<Record<string, string>>;
+}
+
+const STAGES: Record<(typeof DETENTION_STAGES)[number], string> = {
+  CRIMINAL_DETENTION: '刑事拘留', ARREST_REVIEW: '审查逮捕', INVESTIGATION: '侦查羁押', PROSECUTION_REVIEW: '审查起诉',
+  FIRST_INSTANCE: '一审', SECOND_INSTANCE: '二审', AWAITING_TRANSFER: '判决生效待交付执行', SERVING_IN_CENTRE: '留所服刑',
+};
+const SHAPES: Record<Domain, DomainShape> = {
+  DETENTION: { status: 'stage', category: 'stage', unit: 'facility', statuses: STAGES, categories: STAGES },
+  PRISON: {
+    status: 'status', category: 'sentence.kind', unit: 'prison',
+    statuses: labels(PRISON_STATUSES, { SERVING: '在押服刑', PAROLED: '假释', OUTSIDE_EXECUTION: '暂予监外执行', RELEASED: '刑满释放', TRANSFERRED: '调监', DECEASED: '死亡' }),
+    categories: labels(SENTENCE_KINDS, { FIXED_TERM: '有期徒刑', LIFE: '无期徒刑', DEATH_REPRIEVE: '死刑缓期执行' }),
+  },
+  COMMUNITY_CORRECTION: {
+    status: 'status', category: 'correctionType', unit: 'office',
+    statuses: labels(CORRECTION_STATUSES, { ACTIVE: '在矫', TERMINATED: '解除矫正', REVOKED: '撤销缓刑/假释', ABSCONDED: '脱管' }),
+    categories: labels(CORRECTION_TYPES, { PROBATION: '缓刑', PAROLE: '假释', CONTROL: '管制', OUTSIDE_EXECUTION: '暂予监外执行' }),
+  },
+  ENFORCEMENT_CASE: {
+    status: 'status', category: 'category', unit: 'agency',
+    statuses: labels(ENFORCEMENT_STATUSES, { FILED: '立案', PENALIZED: '已作出行政处罚', TRANSFERRED: '已移送公安', CLOSED: '结案' }),
+    categories: labels(ENFORCEMENT_CATEGORIES, {
+      FOOD_DRUG: '食品药品', COUNTERFEIT: '生产销售伪劣商品', TRADEMARK: '商标侵权', ENVIRONMENT: '生态环境',
+      TAX: '税务', LABOUR: '劳动保障', SAFETY: '安全生产', OTHER: '其他',
+    }),
+  },
+};
+
+/** Typed so that a value added to the domain's list without a term fails to compile. */
+function labels<V extends string>(_values: readonly V[], terms: Record<V, string>): Record<V, string> {
+  return terms;
+}
+
+/** Filter fields that only one domain has. */
+const DOMAIN_ONLY: Partial<Record<keyof StatFilter, Domain>> = {
+  inCustody: 'DETENTION', stageDeadlineBefore: 'DETENTION', suspectedCrime: 'ENFORCEMENT_CASE', withTransfer: 'ENFORCEMENT_CASE',
+};
+
+/** A counted group before folding: the raw key fields (short names, as in the store's `$group._id`). */
+interface RawKey { r?: string; m?: string | null; s?: string; c?: string; f?: string; fn?: string; src?: string }
+interface RawRow { key: RawKey; count: number; amount: number }
+
+/** The `$group._id` fields a dimension needs. */
+function groupFields(shape: DomainShape, dim: StatDimension): Record<string, string> {
+  switch (dim) {
+    case 'REGION': return { r: '$region' };
+    case 'MONTH': case 'YEAR': return { m: '$eventMonth' };
+    case 'STATUS': return { s: `$${shape.status}` };
+    case 'CATEGORY': return { c: `$${shape.category}` };
+    case 'FACILITY': return { f: `$${shape.unit}.code`, fn: `$${shape.unit}.name` };
+    case 'SOURCE': return { src: '$sourceId' };
+  }
+}
+
+function path(record: unknown, dotted: string): string | undefined {
+  let v: any = record;
+  for (const part of dotted.split('.')) v = v?.[part];
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** The raw key of a live record (every field; folding picks what `groupBy` asked). */
+function rawKeyOf(shape: DomainShape, r: AnyRecordDoc): RawKey {
+  const unit = (r as unknown as Record<string, { code: string; name: string } | undefined>)[shape.unit];
+  return {
+    r: r.region, m: eventMonthOf(r.eventAt), s: path(r, shape.status), c: path(r, shape.category),
+    f: unit?.code, fn: unit?.name, src: r.sourceId.toHexString(),
+  };
+}
+
+/** What a domain's own list filter, live matcher and department parameters are. */
+interface DomainAccess {
+  filter(f: StatFilter, stages: readonly string[] | undefined): CommonFilter;
+  matches(r: AnyRecordDoc, f: CommonFilter): boolean;
+  params(f: CommonFilter): Record<string, string>;
+}
+const ACCESS: Record<Domain, DomainAccess> = {
+  DETENTION: {
+    filter: (f, stages) => ({ facilityCodes: f.facilityCodes, stages, inCustody: f.inCustody }) as CommonFilter,
+    matches: detentionMatches as never, params: detentionParams as never,
+  },
+  PRISON: {
+    filter: (f) => ({ prisonCodes: f.facilityCodes, statuses: f.statuses }) as CommonFilter,
+    matches: prisonMatches as never, params: prisonParams as never,
+  },
+  COMMUNITY_CORRECTION: {
+    filter: (f) => ({ officeCodes: f.facilityCodes, correctionTypes: f.categories, statuses: f.statuses }) as CommonFilter,
+    matches: correctionMatches as never, params: correctionParams as never,
+  },
+  ENFORCEMENT_CASE: {
+    filter: (f) => ({ agencyCodes: f.facilityCodes, categories: f.categories, statuses: f.statuses, suspectedCrime: f.suspectedCrime }) as CommonFilter,
+    matches: enforcementMatches as never, params: enforcementParams as never,
+  },
+};
+
+/** Conditions of StatFilter that no list filter has: as a store query, and as a check on a live record. */
+function extraConditions(domain: Domain, f: StatFilter): { query: Record<string, unknown>; matches: (r: any) => boolean } {
+  const query: Record<string, unknown> = {};
+  const checks: ((r: any) => boolean)[] = [];
+  if (domain === 'PRISON' && f.categories?.length) {
+    const kinds = [...f.categories];
+    query['sentence.kind'] = { $in: kinds };
+    checks.push((r) => kinds.includes(r.sentence?.kind));
+  }
+  if (domain === 'DETENTION' && f.stageDeadlineBefore) {
+    const before = f.stageDeadlineBefore;
+    // `releasedAt: null` also matches a missing field, on MongoDB and FerretDB alike.
+    query.releasedAt = null;
+    query.stageDeadline = { $lt: before };
+    checks.push((r) => !r.releasedAt && r.stageDeadline instanceof Date && r.stageDeadline < before);
+  }
+  if (domain === 'ENFORCEMENT_CASE' && f.withTransfer != null) {
+    const wanted = f.withTransfer;
+    query.transfer = wanted ? { $ne: null } : null;
+    checks.push((r) => wanted === (r.transfer != null));
+  }
+  return { query, matches: (r) => checks.every((c) => c(r)) };
+}
+
+/** Something to say what a start-up task did (pino's logger fits). */
+export interface StatisticsLog { info(fields: object, message: string): void }
+
+export class Statistics {
+  constructor(
+    private readonly models: Models,
+    private readonly registry: SourceRegistry,
+    private readonly connectors: ConnectorPool,
+    private readonly hosted: { [D in Domain]: RecordStore<D, any> },
+  ) {}
+
+  /**
+   * Stamps `eventMonth` on stored records written before it existed (or by an older replica);
+   * idempotent: only documents without it are touched, and the month is a function of `eventAt`.
+   * Meant for start-up (`createHub`, with its logger); a count by month that meets a record without
+   * one also runs it, for that domain, and counts again. Returns how many documents it filled.
+   */
+  async backfillMonths(log?: StatisticsLog, domains: readonly Domain[] = DOMAINS): Promise<number> {
+    let filled = 0;
+    for (const domain of domains) {
+      const collection = this.models.records[domain].collection;
+      for (;;) {
+        const missing = await collection.find({ eventMonth: { $exists: false } }, { projection: { eventAt: 1 }, limit: BACKFILL_BATCH, batchSize: BACKFILL_BATCH }).toArray();
+        const writes: AnyBulkWriteOperation<any>[] = missing.filter((d) => d.eventAt instanceof Date).map((d) => ({
+          updateOne: { filter: { _id: d._id, eventMonth: { $exists: false } }, update: { $set: { eventMonth: eventMonthOf(d.eventAt) } } },
+        }));
+        if (writes.length === 0) break;
+        const r = await collection.bulkWrite(writes, { ordered: true });
+        filled += r.modifiedCount;
+        if (missing.length < BACKFILL_BATCH || r.modifiedCount === 0) break;
+      }
+    }
+    if (filled > 0) log?.info({ documents: filled, domains }, 'statistics: filled eventMonth on records stored without it');
+    return filled;
+  }
+
+  /**
+   * Buckets of `domain`'s records grouped by `groupBy`, ordered by their key values ascending (in
+   * `groupBy` order). `scope.regions` is the caller's jurisdiction: nothing outside it is counted.
+   */
+  async compute(domain: Domain, groupBy: readonly StatDimension[], requested: StatFilter | null | undefined, scope: RequestScope): Promise<StatBucket[]> {
+    const shape = SHAPES[domain];
+    const f: StatFilter = requested ?? {};
+    const stages = validate(domain, shape, groupBy, f);
+    commonQuery(f); // the common fields, checked before anything is asked
+    const regions = narrowRegions(f.regions, scope.regions);
+    if (regions?.length === 0) return [];
+    if (stages?.length === 0) return []; // DETENTION: statuses and categories share no stage
+    const filter = { ...ACCESS[domain].filter(f, stages), regions, sourceIds: f.sourceIds, eventFrom: f.eventFrom, eventTo: f.eventTo };
+    const extra = extraConditions(domain, f);
+
+    const byMonth = groupBy.includes('MONTH') || groupBy.includes('YEAR');
+    const hostedRows = async () => {
+      const rows = await this.countHosted(domain, shape, groupBy, filter, extra.query);
+      // Records stored without a month (before it existed, or by an older replica): fill them and count again, once.
+      if (!byMonth || !rows.some((r) => r.key.m == null) || (await this.backfillMonths(undefined, [domain])) === 0) return rows;
+      return this.countHosted(domain, shape, groupBy, filter, extra.query);
+    };
+    const [hosted, ...live] = await Promise.all([
+      hostedRows(),
+      ...this.liveSources(domain, filter).map((source) => this.countLive(domain, shape, source, filter, extra.matches, scope)),
+    ]);
+    const rows = hosted.concat(...live);
+    return fold(domain, shape, groupBy, rows, this.registry);
+  }
+
+  /** Live sources of the domain that the filter reaches (as lists pick them). */
+  private liveSources(domain: Domain, filter: CommonFilter) {
+    const overlaps = (a: string, b: string) => a.startsWith(b) || b.startsWith(a);
+    return this.registry.list(domain, 'ACTIVE').filter((s) => s.kind !== 'HOSTED'
+      && (!filter.regions?.length || filter.regions.some((r) => s.regions.some((sr) => overlaps(r, sr))))
+      && (!filter.sourceIds?.length || filter.sourceIds.includes(s._id.toHexString())));
+  }
+
+  /** The hosted store's groups: one aggregate (two for enforcement: count and amount, see the header). */
+  private async countHosted(domain: Domain, shape: DomainShape, groupBy: readonly StatDimension[], filter: CommonFilter, extra: Record<string, unknown>): Promise<RawRow[]> {
+    // Only live sources were asked for: the hosted store has nothing to add.
+    if (filter.sourceIds?.length && !filter.sourceIds.some((id) => this.registry.get(id)?.kind === 'HOSTED')) return [];
+    const match: Record<string, unknown> = { ...this.hosted[domain].query(filter), ...extra };
+    const suspended = this.registry.list(domain, 'SUSPENDED').filter((s) => s.kind === 'HOSTED').map((s) => s._id);
+    if (suspended.length > 0) {
+      match.sourceId = match.sourceId
+        ? { $in: (match.sourceId as { $in: Types.ObjectId[] }).$in.filter((id) => !suspended.some((s) => s.equals(id))) }
+        : { $nin: suspended };
+    }
+    const id = Object.assign({}, ...groupBy.map((d) => groupFields(shape, d))) as Record<string, string>;
+    const collection = this.models.records[domain].collection;
+    const run = (accumulator: unknown) => collection.aggregate<{ _id: Record<string, unknown>; v: number }>(
+      [{ $match: match }, { $group: { _id: id, v: accumulator } }], { batchSize: 100_000 },
+    ).toArray();
+    const [counts, amounts] = await Promise.all([
+      run({ $sum: 1 }),
+      domain === 'ENFORCEMENT_CASE' ? run({ $sum: '$amountInvolved' }) : Promise.resolve([]),
+    ]);
+    const amountOf = new Map(amounts.map((g) => [groupId(g._id), g.v]));
+    return counts.map((g) => ({ key: rawKeyFromGroup(g._id), count: g.v, amount: amountOf.get(groupId(g._id)) ?? 0 }));
+  }
+
+  /** A live source's records, paged through and grouped; null when it failed (reported, not counted in part). */
+  private async countLive(domain: Domain, shape: DomainShape, source: DataSourceDoc, filter: CommonFilter, extra: (r: AnyRecordDoc) => boolean, scope: RequestScope): Promise<RawRow[]> {
+    const connector = this.connectors.for(source);
+    const access = ACCESS[domain];
+    const params = access.params(filter);
+    const rows: RawRow[] = [];
+    let cursor: string | null = null;
+    let seen = 0;
+    try {
+      do {
+        const page = await connector.list({ regions: filter.regions, eventFrom: filter.eventFrom, eventTo: filter.eventTo, extra: params, limit: LIVE_STAT_PAGE, cursor });
+        for (const r of page.records) {
+          // The hub's own check: departments may ignore some parameters, and jurisdiction is not theirs to apply.
+          if (!commonMatches(r, filter) || !access.matches(r, filter) || !extra(r)) continue;
+          rows.push({ key: rawKeyOf(shape, r), count: 1, amount: (r as { amountInvolved?: number }).amountInvolved ?? 0 });
+        }
+        seen += page.records.length;
+        cursor = page.nextCursor;
+        if (cursor && seen >= MAX_LIVE_RECORDS) throw new SourceCallError(source._id.toHexString(), `${source.name}: more than ${MAX_LIVE_RECORDS} records to count live; narrow the filter`);
+      } while (cursor);
+    } catch (e) {
+      scope.called?.(source, false);
+      scope.report(source, e as Error);
+      return [];
+    }
+    scope.called?.(source, true);
+    return rows;
+  }
+}
+
+/** Regions and event time on a live record (the store applies them in the query). */
+function commonMatches(r: AnyRecordDoc, f: CommonFilter): boolean {
+  return (!f.regions?.length || f.regions.some((p) => r.region.startsWith(p)))
+    && (!f.eventFrom || r.eventAt >= f.eventFrom)
+    && (!f.eventTo || r.eventAt < f.eventTo);
+}
+
+function rawKeyFromGroup(id: Record<string, unknown>): RawKey {
+  const key: Record<string, string | null> = {};
+  for (const [k, v] of Object.entries(id ?? {})) key[k] = v instanceof Types.ObjectId ? v.toHexString() : v == null ? null : String(v);
+  return key as RawKey;
+}
+
+function groupId(id: Record<string, unknown>): string {
+  return JSON.stringify(Object.keys(id ?? {}).sort().map((k) => [k, String(id[k])]));
+}
+
+/** Checks `groupBy` and the domain-specific filter fields; returns DETENTION's stage list (statuses ∩ categories). */
+function validate(domain: Domain, shape: DomainShape, groupBy: readonly StatDimension[], f: StatFilter): string[] | undefined {
+  if (groupBy.length === 0) throw badInput('groupBy', 'must name at least one dimension, e.g. [REGION, YEAR]');
+  if (groupBy.length > MAX_GROUP_BY) throw badInput('groupBy', `at most ${MAX_GROUP_BY} dimensions, got ${groupBy.length}`);
+  groupBy.forEach((d, i) => {
+    if (groupBy.indexOf(d) !== i) throw badInput(`groupBy[${i}]`, `${d} is given twice`);
+  });
+  if (domain === 'DETENTION' && groupBy.includes('STATUS') && groupBy.includes('CATEGORY')) {
+    throw badInput(`groupBy[${Math.max(groupBy.indexOf('STATUS'), groupBy.indexOf('CATEGORY'))}]`, 'for DETENTION, STATUS and CATEGORY are both the custody stage: give one of them');
+  }
+  for (const [field, only] of Object.entries(DOMAIN_ONLY)) {
+    if (f[field as keyof StatFilter] != null && only !== domain) throw badInput(`filter.${field}`, `applies to ${only} only, not ${domain}`);
+  }
+  if (f.stageDeadlineBefore && f.inCustody === false) throw badInput('filter.stageDeadlineBefore', 'counts records still in custody; it cannot be combined with inCustody: false');
+  const check = (field: 'statuses' | 'categories', known: Readonly<Record<string, string>>) => f[field]?.forEach((v, i) => {
+    if (!Object.hasOwn(known, v)) throw badInput(`filter.${field}[${i}]`, `${domain} has no ${field === 'statuses' ? 'status' : 'category'} "${v}"; expected one of ${Object.keys(known).join(', ')}`);
+  });
+  check('statuses', shape.statuses);
+  check('categories', shape.categories);
+  if (domain !== 'DETENTION') return undefined;
+  const s = f.statuses?.length ? f.statuses : undefined;
+  const c = f.categories?.length ? f.categories : undefined;
+  return s && c ? s.filter((v) => c.includes(v)) : (s ?? c)?.slice();
+}
+
+/** Folds raw groups (store and live alike) into the asked buckets, with labels, in key order. */
+function fold(domain: Domain, shape: DomainShape, groupBy: readonly StatDimension[], rows: RawRow[], registry: SourceRegistry): StatBucket[] {
+  const buckets = new Map<string, { values: string[]; count: number; amount: number; names: Map<string, number> }>();
+  for (const { key, count, amount } of rows) {
+    const values = groupBy.map((d) => valueOf(d, key));
+    const id = JSON.stringify(values);
+    let b = buckets.get(id);
+    if (!b) buckets.set(id, (b = { values, count: 0, amount: 0, names: new Map() }));
+    b.count += count;
+    b.amount += amount;
+    // A unit renamed between records: its label is the name most of its records carry.
+    if (key.fn) b.names.set(key.fn, (b.names.get(key.fn) ?? 0) + count);
+  }
+  const label = (d: StatDimension, v: string, names: Map<string, number>): string => {
+    if (v === '') return '未知';
+    switch (d) {
+      case 'REGION': return regionName(v);
+      case 'MONTH': return `${v.slice(0, 4)}年${Number(v.slice(5, 7))}月`;
+      case 'YEAR': return `${v}年`;
+      case 'STATUS': return shape.statuses[v] ?? v;
+      case 'CATEGORY': return shape.categories[v] ?? v;
+      case 'FACILITY': return [...names].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ?? v;
+      case 'SOURCE': return registry.get(v)?.name ?? v;
+    }
+  };
+  return [...buckets.values()]
+    .sort((a, b) => compareValues(a.values, b.values))
+    .map((b) => ({
+      keys: groupBy.map((d, i) => ({ dimension: d, value: b.values[i], label: label(d, b.values[i], b.names) })),
+      count: b.count,
+      amount: domain === 'ENFORCEMENT_CASE' ? Math.round(b.amount * 100) / 100 : null,
+    }));
+}
+
+function valueOf(d: StatDimension, key: RawKey): string {
+  switch (d) {
+    case 'REGION': return key.r ?? '';
+    case 'MONTH': return key.m ?? '';
+    case 'YEAR': return key.m ? key.m.slice(0, 4) : '';
+    case 'STATUS': return key.s ?? '';
+    case 'CATEGORY': return key.c ?? '';
+    case 'FACILITY': return key.f ?? '';
+    case 'SOURCE': return key.src ?? '';
+  }
+}
+
+function compareValues(a: readonly string[], b: readonly string[]): number {
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
+  }
+  return 0;
+}
