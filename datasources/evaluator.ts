@@ -2,17 +2,24 @@
  * Runs the supervision rules over every person the hub knows, from every source, and keeps the
  * leads in step with what the data shows.
  *
- * Persons are evaluated in chunks of contiguous ID numbers, so memory stays bounded whatever the data
- * size: the distinct ID numbers are collected first (one projected scan per collection), cut into
- * ranges holding about `chunkRecords` records, and each range is read with one range query per
- * collection. On MongoDB that is an index range scan; FerretDB 1.24 evaluates ranges after reading,
- * which the chunk size keeps to a few passes. Small data sets are read in one pass. Live sources are
- * read through their list protocol once per run.
+ * Memory stays bounded whatever the data size: when the store holds more than `chunkRecords` records,
+ * persons are split by a hash of their ID number into chunks of about that many records; the store is
+ * read once (one pass per collection, the cheapest read FerretDB 1.24 has), each record written to its
+ * chunk's temporary file, and the chunks are then evaluated one at a time from disk. Smaller data sets
+ * are evaluated in memory from the same single pass. Live sources are read through their list protocol
+ * once per run.
  *
  * Only one evaluation runs at a time across all hub replicas: a lease document in the store, renewed
  * while the run lasts. Every run is recorded with its progress in `evaluation_runs`.
  */
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { once } from 'node:events';
+import { BSON } from 'mongodb';
 import { Schema, Types, type Connection, type Model } from 'mongoose';
 import { beijingDay } from '../domain/calendar';
 import { DOMAINS, type Domain } from '../domain/records';
@@ -259,28 +266,15 @@ export class Evaluator {
     return collection.estimatedDocumentCount();
   }
 
-  /** Contiguous ID-number ranges of about `chunkRecords` records; [null] when everything fits in one. */
-  private async ranges(total: number, live: Map<string, PersonRecords>): Promise<([string, string] | null)[]> {
-    if (total <= this.chunkRecords) return [null];
-    const counts = new Map<string, number>();
+  /** Reads every hosted record once, in one pass per collection, and hands them on. */
+  private async readHosted(suspended: Set<string>, each: (d: Domain, doc: RawDoc) => void | Promise<void>): Promise<void> {
     for (const d of DOMAINS) {
-      const cursor = this.models.records[d].collection.find({}, { projection: { _id: 0, idNumber: 1 }, batchSize: 10_000 });
-      for await (const doc of cursor) counts.set(doc.idNumber as string, (counts.get(doc.idNumber as string) ?? 0) + 1);
-    }
-    for (const id of live.keys()) if (!counts.has(id)) counts.set(id, 0);
-    const ids = [...counts.keys()].sort();
-    const out: [string, string][] = [];
-    let start = 0;
-    let n = 0;
-    for (let i = 0; i < ids.length; i++) {
-      n += counts.get(ids[i])!;
-      if (n >= this.chunkRecords || i === ids.length - 1) {
-        out.push([ids[start], ids[i]]);
-        start = i + 1;
-        n = 0;
+      const cursor = this.models.records[d].collection.find({}, { projection: { regionPath: 0, pushId: 0, eventMonth: 0 }, batchSize: 5000 });
+      for await (const doc of cursor) {
+        if (suspended.has(doc.sourceId.toString())) continue;
+        await each(d, doc as unknown as RawDoc);
       }
     }
-    return out;
   }
 
   private async evaluateAll(runId: string, rules: string[] | null, now: Date, progress: EvaluationProgress, tick: () => Promise<void>): Promise<EvaluationReport> {
@@ -294,25 +288,15 @@ export class Evaluator {
     for (const d of DOMAINS) total += await this.estimateCount(d);
     for (const p of live.values()) for (const d of DOMAINS) total += p[d].length;
     progress.totalRecords = total;
-    const ranges = await this.ranges(total, live);
-    progress.chunks = ranges.length;
+    // Persons are split by a hash of their ID number into chunks of about chunkRecords records each.
+    const chunks = Math.max(1, Math.ceil(total / this.chunkRecords));
+    progress.chunks = chunks;
+    const existing = await this.existingLeads(chunks);
     await tick();
 
-    for (const range of ranges) {
-      const persons = new Map<string, PersonRecords>();
-      const filter = range ? { idNumber: { $gte: range[0], $lte: range[1] } } : {};
-      for (const d of DOMAINS) {
-        const cursor = this.models.records[d].collection.find(filter, { projection: { regionPath: 0, pushId: 0 }, batchSize: 5000 });
-        for await (const doc of cursor) {
-          if (suspended.has(doc.sourceId.toString())) continue;
-          let p = persons.get(doc.idNumber as string);
-          if (!p) persons.set(doc.idNumber as string, (p = emptyPerson(doc.idNumber as string)));
-          (p[d] as RuleRecord[]).push(ruleRecord(d, doc as unknown as RawDoc));
-          progress.records++;
-        }
-      }
+    const evaluateChunk = async (i: number, persons: Map<string, PersonRecords>) => {
       for (const [id, lp] of live) {
-        if (range && (id < range[0] || id > range[1])) continue;
+        if (chunkOf(id, chunks) !== i) continue;
         let p = persons.get(id);
         if (!p) persons.set(id, (p = emptyPerson(id)));
         for (const d of DOMAINS) {
@@ -328,24 +312,63 @@ export class Evaluator {
       progress.persons += persons.size;
       report.persons += persons.size;
       report.findings += findings.length;
-      await this.reconcile(range, rules, findings, unavailable, now, report);
-      persons.clear();
+      await this.reconcile(existing[i], rules, findings, unavailable, now, report);
       progress.chunk++;
       await tick();
+    };
+    const add = (persons: Map<string, PersonRecords>, d: Domain, doc: RawDoc) => {
+      let p = persons.get(doc.idNumber);
+      if (!p) persons.set(doc.idNumber, (p = emptyPerson(doc.idNumber)));
+      (p[d] as RuleRecord[]).push(ruleRecord(d, doc));
+    };
+
+    if (chunks === 1) {
+      const persons = new Map<string, PersonRecords>();
+      await this.readHosted(suspended, (d, doc) => { add(persons, d, doc); progress.records++; });
+      await evaluateChunk(0, persons);
+    } else {
+      // One pass over the store, each record spilled to its chunk's file; then chunk by chunk from disk.
+      // FerretDB evaluates ID-number ranges after reading whole collections, so a range query per chunk
+      // would read the store once per chunk.
+      const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'hub-evaluation-'));
+      try {
+        const files = Array.from({ length: chunks }, (_, i) => fs.createWriteStream(path.join(dir, `${i}.ndjson`)));
+        await this.readHosted(suspended, async (d, doc) => {
+          const out = files[chunkOf(doc.idNumber, chunks)];
+          if (!out.write(`${d}\t${BSON.EJSON.stringify(doc)}\n`)) await once(out, 'drain');
+          progress.records++;
+          if (progress.records % 50_000 === 0) await tick();
+        });
+        await Promise.all(files.map((f) => new Promise<void>((resolve, reject) => { f.once('error', reject); f.end(resolve); })));
+        for (let i = 0; i < chunks; i++) {
+          const persons = new Map<string, PersonRecords>();
+          const lines = readline.createInterface({ input: fs.createReadStream(path.join(dir, `${i}.ndjson`)), crlfDelay: Infinity });
+          for await (const line of lines) {
+            const tab = line.indexOf('\t');
+            add(persons, line.slice(0, tab) as Domain, BSON.EJSON.parse(line.slice(tab + 1)) as unknown as RawDoc);
+          }
+          await evaluateChunk(i, persons);
+        }
+      } finally {
+        await fsp.rm(dir, { recursive: true, force: true });
+      }
     }
     report.records = progress.records;
     report.unavailableSources = [...unavailable];
     return report;
   }
 
-  /** Brings the stored leads of a range of persons in line with this run's findings. */
-  private async reconcile(range: [string, string] | null, rules: string[] | null, findings: { finding: Finding; name: string }[], unavailable: Set<string>, now: Date, report: EvaluationReport): Promise<void> {
+  /** Every stored lead (the fields reconciling needs), by chunk. */
+  private async existingLeads(chunks: number): Promise<Map<string, LeadDoc>[]> {
+    const out = Array.from({ length: chunks }, () => new Map<string, LeadDoc>());
+    const cursor = this.leads.models.Lead.collection.find({}, { projection: { key: 1, idNumber: 1, rule: 1, status: 1, severity: 1, explanation: 1, records: 1, resolvedByData: 1 }, batchSize: 10_000 });
+    for await (const doc of cursor) out[chunkOf(doc.idNumber as string, chunks)].set(doc.key as string, doc as unknown as LeadDoc);
+    return out;
+  }
+
+  /** Brings the stored leads of a chunk of persons in line with this run's findings. */
+  private async reconcile(existing: Map<string, LeadDoc>, rules: string[] | null, findings: { finding: Finding; name: string }[], unavailable: Set<string>, now: Date, report: EvaluationReport): Promise<void> {
     const Lead = this.leads.models.Lead.collection;
-    const filter: Record<string, unknown> = range ? { idNumber: { $gte: range[0], $lte: range[1] } } : {};
-    const existing = new Map<string, LeadDoc>();
-    for await (const doc of Lead.find(filter, { projection: { key: 1, rule: 1, status: 1, severity: 1, explanation: 1, records: 1, resolvedByData: 1 }, batchSize: 10_000 })) {
-      existing.set(doc.key as string, doc as unknown as LeadDoc);
-    }
     const inserts: Omit<LeadDoc, '_id'>[] = [];
     const updates: { filter: Record<string, unknown>; update: Record<string, unknown> }[] = [];
     const seen = new Set<string>();
@@ -399,6 +422,14 @@ export class Evaluator {
       await Lead.bulkWrite(updates.slice(i, i + 500).map((u) => ({ updateOne: { filter: u.filter, update: u.update } })) as never, { ordered: true });
     }
   }
+}
+
+/** The chunk of a person: FNV-1a of the ID number. */
+function chunkOf(idNumber: string, chunks: number): number {
+  if (chunks === 1) return 0;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < idNumber.length; i++) h = Math.imul(h ^ idNumber.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % chunks;
 }
 
 function newestName(p: PersonRecords): string {

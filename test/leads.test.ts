@@ -4,6 +4,7 @@
  * parameters changed by an administrator take effect, and live sources take part.
  */
 import { seed } from '../datasources/seed';
+import { Evaluator } from '../datasources/evaluator';
 import { syntheticReport } from '../domain/synthetic';
 import { RULE_IDS } from '../domain/rules';
 import { correctionInput, personId, prisonInput, registerTestSources } from './fixtures';
@@ -149,6 +150,16 @@ describe('supervision leads on the synthetic data set', () => {
     expect(back.body.data.updateSupervisionRule.changes).toHaveLength(2);
     const { body: reopened } = await t.gql(EVALUATE, { rules: ['DATA_LATE_ENTRY'] });
     expect(reopened.data.evaluateRules).toMatchObject({ reopened: planted.DATA_LATE_ENTRY, newLeads: 0 });
+  }, 60_000);
+
+  it('finds the same leads when persons are evaluated in several chunks spilled to disk', async () => {
+    const open = (await t.gql(LEADS, { filter: { status: ['NEW', 'ACKNOWLEDGED'] }, first: 0 })).body.data.supervisionLeads.totalCount;
+    const s = t.hub.sources;
+    const chunked = new Evaluator(t.connection, s.models, s.leads, s.registry, s.connectors, { chunkRecords: 150 });
+    const progress: number[] = [];
+    const report = await chunked.evaluate({ actor: 'test', trigger: 'manual', onProgress: (p) => progress.push(p.chunks) });
+    expect(progress[0]).toBeGreaterThanOrEqual(4);
+    expect(report).toMatchObject({ persons: PERSONS, newLeads: 0, resolvedByData: 0, reopened: 0, stillOpen: open });
   }, 60_000);
 
   it('lists the rules with legal basis and parameters, and the runs with their progress', async () => {

@@ -95,7 +95,7 @@ export const corrAbsconded: RuleDefinition<z.infer<typeof abscondedParams>> = {
   legalBasis: '《关于进一步加强社区矫正工作衔接配合管理的意见》(2016)；社区矫正法 第28条',
   domains: ['COMMUNITY_CORRECTION'],
   severity: 'HIGH',
-  description: '状态为脱管，或在矫且超过 30 日（按监管等级可配置）没有报到记录；超期 10 日以上应予警告，1 个月以上应提请撤销缓刑、假释或收监执行。',
+  description: '状态为脱管，或在矫且超过 30 日（按监管等级可配置）没有报到记录；超期超过 10 日应予警告，超过 30 日应提请撤销缓刑、假释或收监执行。',
   descriptionEn: 'Status ABSCONDED, or ACTIVE with no check-in for more than 30 days (configurable by supervision level); more than 10 days past that: a warning is expected; more than 1 month: a revocation proposal is expected.',
   defaults: { checkInDaysStrict: 30, checkInDaysNormal: 30, checkInDaysLenient: 30, warningAfterDays: 10, revocationAfterDays: 30 },
   schema: abscondedParams,

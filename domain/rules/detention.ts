@@ -99,7 +99,7 @@ export const detOverdueStage: RuleDefinition<StageLimitParams> = {
   legalBasis: '刑事诉讼法 第91条、第156条、第158条、第159条、第172条、第208条、第243条',
   domains: ['DETENTION'],
   severity: 'HIGH',
-  description: '仍在押且当前诉讼阶段的羁押时间超过法定期限：刑事拘留 3 日（经批准最多再延 4 日；流窜、多次、结伙作案 30 日），提请批准逮捕审查 7 日，侦查羁押 2 个月（记录的延长最多 5 个月），审查起诉 1 个月零 15 日，一审 3 个月（记录的延长最多 3 个月），二审 2 个月（延长最多 2 个月）。第一日不计入。超期 30 日以上为严重。',
+  description: '仍在押且当前诉讼阶段的羁押时间超过法定期限：刑事拘留 3 日（经批准最多再延 4 日；流窜、多次、结伙作案 30 日），提请批准逮捕审查 7 日，侦查羁押 2 个月（记录的延长最多 5 个月），审查起诉 1 个月零 15 日，一审 3 个月（记录的延长最多 3 个月），二审 2 个月（延长最多 2 个月）。第一日不计入。超期超过 30 日为严重。',
   descriptionEn: 'Still in custody and the current stage has lasted longer than the law allows: criminal detention 3 days (up to 4 more when approved; 30 days for roving, serial or gang cases), arrest review 7 days, investigation 2 months (plus recorded extensions, at most 5 months), prosecution review 1 month 15 days, first instance 3 months (plus recorded extensions, at most 3), second instance 2 months (plus at most 2). The first day is not counted. Critical when more than 30 days over.',
   defaults: STAGE_LIMIT_DEFAULTS,
   schema: stageLimitParams,
