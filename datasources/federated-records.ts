@@ -75,6 +75,21 @@ function decode(cursor: string): CursorState {
   throw badInput('after', 'is not a cursor this hub issued; pass an endCursor from a previous page');
 }
 
+/**
+ * A hosted-store query narrowed for what every answer leaves out: suspended HOSTED sources' records.
+ * null when only live sources were asked for (the hosted store has nothing to add).
+ */
+export function hostedStoreQuery(registry: SourceRegistry, domain: Domain, query: Record<string, unknown>, filter: CommonFilter | null | undefined): Record<string, unknown> | null {
+  if (filter?.sourceIds?.length && !filter.sourceIds.some((id) => registry.get(id)?.kind === 'HOSTED')) return null;
+  const suspended = registry.list(domain, 'SUSPENDED').filter((s) => s.kind === 'HOSTED').map((s) => s._id);
+  if (suspended.length > 0) {
+    query.sourceId = query.sourceId
+      ? { $in: (query.sourceId as { $in: Types.ObjectId[] }).$in.filter((id) => !suspended.some((s) => s.equals(id))) }
+      : { $nin: suspended };
+  }
+  return query;
+}
+
 /** Whether two region prefixes overlap (one contains the other). */
 function overlaps(a: string, b: string): boolean {
   return a.startsWith(b) || b.startsWith(a);
@@ -113,12 +128,7 @@ export class FederatedRecords<D extends Domain, F extends CommonFilter> {
   }
 
   private hostedQuery(filter: F | null | undefined): Record<string, unknown> | null {
-    const query = this.hosted.query(filter);
-    const suspended = this.suspendedHosted();
-    if (suspended.length > 0) query.sourceId = query.sourceId ? { $in: (query.sourceId as { $in: Types.ObjectId[] }).$in.filter((id) => !suspended.some((s) => s.equals(id))) } : { $nin: suspended };
-    // Only live sources were asked for: the hosted store has nothing to add.
-    if (filter?.sourceIds?.length && !filter.sourceIds.some((id) => this.registry.get(id)?.kind === 'HOSTED')) return null;
-    return query;
+    return hostedStoreQuery(this.registry, this.domain, this.hosted.query(filter), filter);
   }
 
   async list(requested: F | null | undefined, first: number, after: string | null | undefined, scope: RequestScope): Promise<Page<RecordDocByDomain[D]>> {

@@ -27,7 +27,7 @@ import { regionName } from '../domain/regions';
 import { eventMonthOf, type AnyRecordDoc, type DataSourceDoc, type Models } from './models';
 import { badInput } from './errors';
 import { commonQuery, type CommonFilter, type RecordStore } from './record-store';
-import { narrowRegions, type RequestScope } from './federated-records';
+import { hostedStoreQuery, narrowRegions, type RequestScope } from './federated-records';
 import { SourceCallError, type ConnectorPool } from './connectors';
 import type { SourceRegistry } from './source-registry';
 import { detentionMatches, detentionParams } from './detention-records';
@@ -260,15 +260,8 @@ export class Statistics {
 
   /** The hosted store's groups: one aggregate (two for enforcement: count and amount, see the header). */
   private async countHosted(domain: Domain, shape: DomainShape, groupBy: readonly StatDimension[], filter: CommonFilter, extra: Record<string, unknown>): Promise<RawRow[]> {
-    // Only live sources were asked for: the hosted store has nothing to add.
-    if (filter.sourceIds?.length && !filter.sourceIds.some((id) => this.registry.get(id)?.kind === 'HOSTED')) return [];
-    const match: Record<string, unknown> = { ...this.hosted[domain].query(filter), ...extra };
-    const suspended = this.registry.list(domain, 'SUSPENDED').filter((s) => s.kind === 'HOSTED').map((s) => s._id);
-    if (suspended.length > 0) {
-      match.sourceId = match.sourceId
-        ? { $in: (match.sourceId as { $in: Types.ObjectId[] }).$in.filter((id) => !suspended.some((s) => s.equals(id))) }
-        : { $nin: suspended };
-    }
+    const match = hostedStoreQuery(this.registry, domain, { ...this.hosted[domain].query(filter), ...extra }, filter);
+    if (!match) return [];
     const id = Object.assign({}, ...groupBy.map((d) => groupFields(shape, d))) as Record<string, string>;
     const collection = this.models.records[domain].collection;
     const run = (accumulator: unknown) => collection.aggregate<{ _id: Record<string, unknown>; v: number }>(

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { beijingDay, dayOfDate } from '../calendar';
 import { day } from './format';
-import type { RuleDefinition, RuleRecord, Severity } from './types';
+import { NO_PARAMETERS, type RuleDefinition, type RuleRecord, type Severity } from './types';
 
 type Corr = RuleRecord<'COMMUNITY_CORRECTION'>;
 type Prison = RuleRecord<'PRISON'>;
@@ -145,7 +145,7 @@ export const corrNotTerminated: RuleDefinition<Record<string, never>> = {
   description: '矫正期满（结束日期早于今天）而状态仍为在矫。',
   descriptionEn: 'The correction period ended (end date before today) and the status is still ACTIVE.',
   defaults: {},
-  schema: z.object({}).strict() as unknown as z.ZodType<Record<string, never>>,
+  schema: NO_PARAMETERS,
   evaluate(person, _p, { today }) {
     const out = [];
     for (const c of person.COMMUNITY_CORRECTION) {
@@ -215,7 +215,7 @@ export const crossReoffending: RuleDefinition<Record<string, never>> = {
   description: '在矫期间（在矫状态的矫正期内）发生新的行政执法案件（立案日）或新的羁押（入所日）。',
   descriptionEn: 'A new enforcement case (filed) or a new custody (admitted) inside the period of an ACTIVE correction.',
   defaults: {},
-  schema: z.object({}).strict() as unknown as z.ZodType<Record<string, never>>,
+  schema: NO_PARAMETERS,
   evaluate(person, _p, { today }) {
     const out = [];
     for (const c of person.COMMUNITY_CORRECTION) {
@@ -253,7 +253,7 @@ export const crossConflict: RuleDefinition<Record<string, never>> = {
   description: '监狱记录为服刑中，同时有已开始的在矫社区矫正记录：至少一个部门的数据有误。',
   descriptionEn: 'A prison record SERVING and, at the same time, an ACTIVE correction that has begun: at least one department\'s data is wrong.',
   defaults: {},
-  schema: z.object({}).strict() as unknown as z.ZodType<Record<string, never>>,
+  schema: NO_PARAMETERS,
   evaluate(person, _p, { today }) {
     const out = [];
     for (const r of person.PRISON) {

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { addMonthsToDay, dayOfDate } from '../calendar';
 import { day, years } from './format';
-import type { RuleDefinition, RuleRecord } from './types';
+import { NO_PARAMETERS, type RuleDefinition, type RuleRecord } from './types';
 
 type Prison = RuleRecord<'PRISON'>;
 const nat = z.number().int().min(0).max(1200);
@@ -29,7 +29,7 @@ export const prisonNotReleased: RuleDefinition<Record<string, never>> = {
   description: '按 刑期起算日 + 原判刑期 − 判决前羁押日数 − 减刑 计算的刑满日期已过，状态仍为服刑中。',
   descriptionEn: 'The computed end of the sentence (start + term − pre-trial custody − commutations) is before today and the status is still SERVING.',
   defaults: {},
-  schema: z.object({}).strict() as unknown as z.ZodType<Record<string, never>>,
+  schema: NO_PARAMETERS,
   evaluate(person, _p, { today }) {
     const out = [];
     for (const r of person.PRISON) {

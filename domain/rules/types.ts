@@ -3,7 +3,7 @@
  * itself. Pure: no I/O, no clock (today is passed in).
  */
 import type { Domain, RecordInputByDomain } from '../records';
-import type { z } from 'zod';
+import { z } from 'zod';
 
 export type Severity = 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL';
 
@@ -68,3 +68,6 @@ export interface RuleDefinition<P extends Record<string, unknown> = Record<strin
   schema: z.ZodType<P>;
   evaluate(person: PersonRecords, params: P, ctx: RuleContext): Omit<Finding, 'rule' | 'idNumber'>[];
 }
+
+/** The parameter schema of a rule without parameters. */
+export const NO_PARAMETERS = z.object({}).strict() as unknown as z.ZodType<Record<string, never>>;
