@@ -16,8 +16,9 @@ import { Statistics } from './statistics';
 import { createLeadModels, LeadStore } from './leads';
 import { Evaluator, type EvaluatorOptions } from './evaluator';
 import { DataQuality } from './quality';
+import type { BatchLookup } from './lookup';
 
-export function createDataSources(models: Models, options: { registryRefreshMs?: number; healthFlushMs?: number; evaluation?: EvaluatorOptions } = {}) {
+export function createDataSources(models: Models, options: { registryRefreshMs?: number; healthFlushMs?: number; evaluation?: EvaluatorOptions; batchLookup?: BatchLookup } = {}) {
   const registry = new SourceRegistry(models, options.registryRefreshMs);
   const health = new SourceHealthTracker(models, options.healthFlushMs);
   const connectors = new ConnectorPool(health);
@@ -28,6 +29,7 @@ export function createDataSources(models: Models, options: { registryRefreshMs?:
     ENFORCEMENT_CASE: enforcementCases(models),
   };
   const leads = new LeadStore(createLeadModels(models.DataSource.db));
+  for (const store of [...Object.values(hosted), leads]) store.lookup = options.batchLookup ?? 'in';
   /** Every domain across all its sources: the hosted store and the live ones. */
   const records = {
     DETENTION: new FederatedRecords('DETENTION', hosted.DETENTION, registry, connectors, detentionMatches, detentionParams),

@@ -12,6 +12,7 @@ import type { Domain } from '../domain/records';
 import { regionPath } from '../domain/regions';
 import { changeParameters, RULES, ruleById, type RuleParameters, type Severity } from '../domain/rules';
 import { badInput } from './errors';
+import { findByKeys, type BatchLookup } from './lookup';
 import { narrowRegions } from './federated-records';
 
 export const LEAD_STATUSES = ['NEW', 'ACKNOWLEDGED', 'RESOLVED', 'DISMISSED'] as const;
@@ -158,6 +159,9 @@ export interface RuleView {
 }
 
 export class LeadStore {
+  /** how batches of ID numbers are looked up (set by createDataSources from the store's kind) */
+  lookup: BatchLookup = 'in';
+
   constructor(readonly models: LeadModels) {}
 
   async ensureIndexes(): Promise<void> {
@@ -269,8 +273,7 @@ export class LeadStore {
 
   /** Leads of many persons at once (Person.leads through a DataLoader), newest first. */
   async byIdNumbers(ids: readonly string[], jurisdiction: readonly string[] | null): Promise<LeadDoc[][]> {
-    const filter = ids.length === 1 ? { idNumber: ids[0] } : { idNumber: { $in: [...ids] } };
-    const rows = await this.models.Lead.collection.find(filter, { sort: { _id: -1 } }).toArray() as unknown as LeadDoc[];
+    const rows = await findByKeys<LeadDoc>(this.models.Lead.collection, 'idNumber', ids, { _id: -1 }, this.lookup);
     const by = new Map<string, LeadDoc[]>();
     for (const r of rows) {
       if (jurisdiction && !jurisdiction.some((j) => r.region.startsWith(j))) continue;

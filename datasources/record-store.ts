@@ -3,7 +3,7 @@
  *
  * Every list query is one indexed `find` (sorted `eventAt` desc, `_id` desc, keyset-paged) plus,
  * only when the client asks for `totalCount`, one `countDocuments`. Lookups by person are batched
- * by DataLoader into one `$in` query per request (see loaders.ts).
+ * by DataLoader (see loaders.ts) into one `$in` query, or on FerretDB parallel equalities (lookup.ts).
  */
 import { Types, type Model } from 'mongoose';
 import { isRegionPrefix } from '../domain/regions';
@@ -11,6 +11,7 @@ import type { Domain } from '../domain/records';
 import type { RecordDocByDomain } from './models';
 import { afterCondition, type Position } from './pagination';
 import { badInput } from './errors';
+import { findByKeys, type BatchLookup } from './lookup';
 
 /** Filter fields every domain's list query has (API.md). */
 export interface CommonFilter {
@@ -41,6 +42,8 @@ export function commonQuery(filter: CommonFilter | null | undefined): Record<str
     // pushes down to SQL (it reads the whole collection for `$in` or array fields). Prefixes: regionPath.
     if (codes && filter.regions.length === 1) query.region = filter.regions[0];
     else if (codes) query.region = { $in: [...filter.regions] };
+    // One area: equality on the array of prefixes (an array equality matches an element), pushed down too.
+    else if (filter.regions.length === 1) query.regionPath = filter.regions[0];
     else query.regionPath = { $in: [...filter.regions] };
   }
   if (filter.sourceIds && filter.sourceIds.length > 0) {
@@ -64,10 +67,10 @@ export function commonQuery(filter: CommonFilter | null | undefined): Record<str
   return query;
 }
 
-/** Ask for all rows in the first reply (the server still caps a reply at 16 MiB), so a lookup is one round trip. */
-export const ONE_BATCH = 100_000;
-
 export class RecordStore<D extends Domain, F extends CommonFilter = CommonFilter> {
+  /** how batches of ID numbers are looked up (set by createDataSources from the store's kind) */
+  lookup: BatchLookup = 'in';
+
   constructor(
     readonly domain: D,
     private readonly model: Model<RecordDocByDomain[D]>,
@@ -93,7 +96,9 @@ export class RecordStore<D extends Domain, F extends CommonFilter = CommonFilter
   /** Up to `limit` records strictly after `pos` (or from the start), newest first. One indexed find. */
   async page(query: Record<string, unknown>, pos: Position | null, limit: number): Promise<RecordDocByDomain[D][]> {
     if (limit <= 0) return [];
-    const pageQuery = pos ? { $and: [query, afterCondition(pos)] } : query;
+    // The position's `$or` sits beside the filter's fields rather than in an `$and`: FerretDB pushes
+    // top-level equalities (a district, a source) down to SQL, and nothing under `$and`.
+    const pageQuery = !pos ? query : '$or' in query ? { $and: [query, afterCondition(pos)] } : { ...query, ...afterCondition(pos) };
     return await this.collection
       .find(pageQuery, { sort: { eventAt: -1, _id: -1 }, limit, batchSize: limit })
       .toArray() as RecordDocByDomain[D][];
@@ -107,11 +112,8 @@ export class RecordStore<D extends Domain, F extends CommonFilter = CommonFilter
   /** Every record of these persons, newest first, grouped in key order (for DataLoader). */
   async byIdNumbers(idNumbers: readonly string[]): Promise<RecordDocByDomain[D][][]> {
     // One person (the common dossier): plain equality, which FerretDB's PostgreSQL backend pushes
-    // down to SQL; `$in` it evaluates after reading the collection. MongoDB serves both from the index.
-    const filter = idNumbers.length === 1 ? { idNumber: idNumbers[0] } : { idNumber: { $in: [...idNumbers] } };
-    const rows = await this.collection
-      .find(filter, { sort: { eventAt: -1, _id: -1 }, batchSize: ONE_BATCH })
-      .toArray() as RecordDocByDomain[D][];
+    // down to SQL; a page of persons: `$in` or parallel equalities, whichever the store serves faster.
+    const rows = await findByKeys<RecordDocByDomain[D]>(this.collection, 'idNumber', idNumbers, { eventAt: -1, _id: -1 }, this.lookup);
     const byId = new Map<string, RecordDocByDomain[D][]>();
     for (const row of rows) {
       let list = byId.get(row.idNumber);

@@ -25,8 +25,10 @@ import { createRateLimiter, type RateLimitSettings } from './rate-limit';
 import { createFormatError } from './errors';
 import type { Logger } from './logger';
 import { projectRoot, schemaDir } from './paths';
-import { pingStore } from './store';
-import { createMetrics } from './metrics';
+import { pingStore, storeFlavor } from './store';
+import { countStoreCommands, createMetrics } from './metrics';
+import { ensureEqualityIndexes } from './ferretdb-indexes';
+import type { BatchLookup } from '../datasources/lookup';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
 import { applyAuthorization, introspectionPlugin, trustedOperationsPlugin } from './authorization';
@@ -164,6 +166,10 @@ export interface HubOptions {
   ingestLimitBytes?: number;
   /** records the evaluation holds in memory at once */
   evaluationChunkRecords?: number;
+  /** how batches of ID numbers are looked up; `auto` (default): parallel equalities on FerretDB, `$in` elsewhere */
+  batchLookup?: BatchLookup | 'auto';
+  /** the PostgreSQL database behind a FerretDB store: the hub adds the equality indexes FerretDB needs */
+  storePostgresUrl?: string;
 }
 
 export interface Hub {
@@ -254,7 +260,9 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   const { connection, logger } = options;
   const models = createModels(connection);
   await ensureIndexes(models);
-  const sources = createDataSources(models, { registryRefreshMs: options.registryRefreshMs, evaluation: { chunkRecords: options.evaluationChunkRecords } });
+  const flavor = await storeFlavor(connection);
+  const batchLookup: BatchLookup = !options.batchLookup || options.batchLookup === 'auto' ? (flavor === 'ferretdb' ? 'equality' : 'in') : options.batchLookup;
+  const sources = createDataSources(models, { registryRefreshMs: options.registryRefreshMs, evaluation: { chunkRecords: options.evaluationChunkRecords }, batchLookup });
   await sources.leads.ensureIndexes();
   await sources.evaluator.ensureIndexes();
   await sources.registry.load();
@@ -292,7 +300,13 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   const trusted = new TrustedOperations(connection);
   await trusted.load();
   await connection.db!.collection('audit_log').createIndex({ at: -1 }).catch(() => undefined);
+  if (options.storePostgresUrl) {
+    const report = await ensureEqualityIndexes(options.storePostgresUrl, connection.db!.databaseName, logger.child({ component: 'store' }));
+    logger.info({ created: report.created.length, existing: report.existing, missing: report.missing }, 'PostgreSQL equality indexes for FerretDB checked');
+  }
+  logger.info({ flavor, batchLookup }, 'store');
   const metrics = createMetrics();
+  countStoreCommands(metrics.registry, connection);
   const protection = documentProtection(options.documentLimits ?? DEFAULT_DOCUMENT_LIMITS, options.production);
   const schema = buildHubSchema();
   const apollo = new ApolloServer<Context>({

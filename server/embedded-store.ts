@@ -20,6 +20,8 @@ export interface EmbeddedStoreOptions {
   logger?: Logger;
   /** restart FerretDB when it exits unexpectedly (default true) */
   supervise?: boolean;
+  /** FerretDB's HTTP address for /debug/metrics (the benchmark counts store commands there); off by default */
+  debugAddr?: string;
 }
 
 export interface EmbeddedStore {
@@ -71,7 +73,7 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions): Promise
     `--listen-addr=127.0.0.1:${port}`,
     `--state-dir=${stateDir}`,
     '--telemetry=disable',
-    '--debug-addr=-',
+    `--debug-addr=${options.debugAddr ?? '-'}`,
     '--log-level=warn',
     '--log-format=json',
   ];

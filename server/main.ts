@@ -20,6 +20,7 @@ async function main(): Promise<void> {
   let embedded: EmbeddedStore | undefined;
   let uri = config.MONGODB_URI;
   let storeLabel = 'MONGODB_URI';
+  let storePostgresUrl = config.STORE_POSTGRES_URL;
   if (!uri) {
     try {
       const backend = await chooseEmbeddedBackend(config);
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
         bin: config.ferretdbBin, port: config.FERRETDB_PORT, dataDir: config.dataDir,
         logger: logger.child({ component: 'ferretdb' }), ...backend,
       });
+      if (backend.handler === 'postgresql') storePostgresUrl = backend.postgresUrl;
       storeLabel = backend.handler === 'postgresql'
         ? `embedded FerretDB on PostgreSQL (${redactUrl(backend.postgresUrl!)})`
         : `embedded FerretDB on SQLite (${config.dataDir})`;
@@ -37,7 +39,7 @@ async function main(): Promise<void> {
     uri = embedded.uri;
   }
   const connection = await connectStore({
-    uri, dbName: config.MONGODB_DB, timeoutMs: config.STORE_TIMEOUT_MS,
+    uri, dbName: config.MONGODB_DB, timeoutMs: config.STORE_TIMEOUT_MS, maxPoolSize: config.STORE_POOL_SIZE,
     onError: (err) => logger.warn({ err }, 'store connection error'),
   });
   const hub = await createHub({
@@ -46,6 +48,8 @@ async function main(): Promise<void> {
     production: config.NODE_ENV === 'production',
     storeKind: embedded ? 'embedded-ferretdb' : 'external',
     storeTimeoutMs: config.STORE_TIMEOUT_MS,
+    batchLookup: config.STORE_BATCH_LOOKUP,
+    storePostgresUrl,
     registryRefreshMs: config.REGISTRY_REFRESH_MS,
     evaluationChunkRecords: config.EVALUATION_CHUNK_RECORDS,
     jwt: config.jwt,

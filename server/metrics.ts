@@ -4,6 +4,7 @@
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Connection } from 'mongoose';
 
 export interface HubMetrics {
   registry: Registry;
@@ -50,4 +51,19 @@ export function createMetrics(): HubMetrics {
 /** The operation name of a document that failed before the server resolved it (for labels only). */
 function parseName(query: string | undefined): string | undefined {
   return query ? /^\s*(?:query|mutation|subscription)\s+(\w+)/.exec(query)?.[1] : undefined;
+}
+
+/**
+ * `hub_store_commands_total{command}`: every command the driver sends to the store (find, insert,
+ * aggregate, …), from its command monitoring (connectStore turns it on). The benchmark divides it
+ * by requests to report store round trips per request.
+ */
+export function countStoreCommands(registry: Registry, connection: Connection): void {
+  const commands = new Counter({
+    name: 'hub_store_commands_total',
+    help: 'Commands sent to the store, by command name',
+    labelNames: ['command'] as const,
+    registers: [registry],
+  });
+  connection.getClient().on('commandStarted', (event) => commands.inc({ command: event.commandName }));
 }

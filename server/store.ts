@@ -11,7 +11,7 @@ export interface StoreOptions {
   dbName: string;
   /** how long an operation waits for a reachable server before failing */
   timeoutMs: number;
-  /** emit driver command events (tests count round trips with them) */
+  /** emit driver command events (on by default: /metrics counts store commands with them) */
   monitorCommands?: boolean;
   maxPoolSize?: number;
   onError?: (error: unknown) => void;
@@ -31,7 +31,7 @@ export async function connectStore(options: StoreOptions): Promise<Connection> {
     socketTimeoutMS: 0,
     heartbeatFrequencyMS: 1000,
     maxPoolSize: options.maxPoolSize ?? 20,
-    monitorCommands: options.monitorCommands ?? false,
+    monitorCommands: options.monitorCommands ?? true,
   });
   // An 'error' event without a listener would end the process; outages are reported by /readyz instead.
   connection.on('error', (err) => options.onError?.(err));
@@ -52,4 +52,10 @@ export async function pingStore(connection: Connection, timeoutMs: number): Prom
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Whether the store is FerretDB (its buildInfo says so) or MongoDB: the two serve `$in` very differently. */
+export async function storeFlavor(connection: Connection): Promise<'ferretdb' | 'mongodb'> {
+  const info = await connection.db!.admin().command({ buildInfo: 1 });
+  return typeof info.ferretdbVersion === 'string' ? 'ferretdb' : 'mongodb';
 }

@@ -9,4 +9,5 @@ export default async function globalSetup(): Promise<void> {
   (globalThis as any).__hubTestStore = store;
   process.env.HUB_TEST_URI = store.uri;
   process.env.HUB_TEST_STORE_KIND = store.kind;
+  if (store.postgresUrl) process.env.HUB_TEST_PG_URL = store.postgresUrl;
 }

@@ -1,6 +1,8 @@
 /**
- * The performance model (DESIGN.md): a request costs a constant number of store round trips per
- * collection, whatever the page size. Counted with the driver's command monitoring.
+ * The performance model (DESIGN.md): a request costs a known number of store round trips, counted
+ * with the driver's command monitoring. With the `$in` plan (MongoDB) it is constant per
+ * collection whatever the page size; with the equality plan (FerretDB, which reads a whole
+ * collection for an `$in`: datasources/lookup.ts) it is one index lookup per person and collection.
  */
 import { registerTestSources, seedPersons } from './fixtures';
 import { startTestHub, type TestHub } from './helpers';
@@ -22,12 +24,12 @@ const LIST = `query($first: Int!) {
   }
 }`;
 
-describe('store round trips per request', () => {
+describe('store round trips per request, $in plan (MongoDB)', () => {
   let t: TestHub;
   let ids: string[];
   beforeAll(async () => {
     // no background registry refresh during the counts
-    t = await startTestHub({ registryRefreshMs: 3_600_000 });
+    t = await startTestHub({ registryRefreshMs: 3_600_000, batchLookup: 'in' });
     const srcs = await registerTestSources(t.hub.sources);
     // three records per person and domain: 300 rows per collection for 100 persons, more than one default batch
     ids = await seedPersons(t.hub.sources, srcs, 120, 3);
@@ -58,5 +60,48 @@ describe('store round trips per request', () => {
     // the page, then every listed person's custodies for `person { detentions }`, in one batch
     expect(ten).toEqual(['find detention_records', 'find detention_records', 'insert audit_log']);
     expect(hundred).toEqual(ten);
+  });
+});
+
+describe('store round trips per request, equality plan (FerretDB)', () => {
+  let t: TestHub;
+  let ids: string[];
+  beforeAll(async () => {
+    t = await startTestHub({ registryRefreshMs: 3_600_000, batchLookup: 'equality' });
+    const srcs = await registerTestSources(t.hub.sources);
+    ids = await seedPersons(t.hub.sources, srcs, 120, 3);
+    await t.gql('{ hubInfo { version } }');
+  });
+  afterAll(async () => { await t.close(); });
+
+  async function counts(query: string, variables: Record<string, unknown>): Promise<Record<string, number>> {
+    t.resetCommands();
+    const { body } = await t.gql(query, variables);
+    expect(body.errors).toBeUndefined();
+    const out: Record<string, number> = {};
+    for (const c of t.commands) {
+      const k = `${c.commandName} ${String((c.command as any)[c.commandName])}`;
+      out[k] = (out[k] ?? 0) + 1;
+    }
+    return out;
+  }
+
+  it('looks each person up once per collection, with no $in', async () => {
+    for (const n of [10, 100]) {
+      const seen = await counts(DOSSIERS, { ids: ids.slice(0, n) });
+      expect(seen).toEqual({
+        'find community_corrections': n, 'find detention_records': n, 'find enforcement_cases': n, 'find prison_records': n, 'insert audit_log': 1,
+      });
+      expect(t.commands.some((c) => JSON.stringify((c.command as any).filter ?? {}).includes('$in'))).toBe(false);
+    }
+  });
+
+  it('serves a list page with one find for the page and one per listed person', async () => {
+    const { body } = await t.gql('{ detentionRecords(first: 100, filter: { regions: ["50"] }) { edges { node { person { idNumber } } } } }');
+    const persons = new Set(body.data.detentionRecords.edges.map((e: any) => e.node.person.idNumber)).size;
+    expect(persons).toBeGreaterThan(10);
+    const seen = await counts(LIST, { first: 100 });
+    // the page itself, then one lookup per distinct person on it (their custodies for `person { detentions }`)
+    expect(seen).toEqual({ 'find detention_records': 1 + persons, 'insert audit_log': 1 });
   });
 });

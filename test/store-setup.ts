@@ -17,6 +17,8 @@ const PG_USER = process.env.TEST_PG_USER ?? 'postgres';
 export interface TestStore {
   uri: string;
   kind: 'postgresql' | 'sqlite' | 'external';
+  /** the PostgreSQL database behind FerretDB (kind postgresql) */
+  postgresUrl?: string;
   store?: EmbeddedStore;
   cleanup(): Promise<void>;
 }
@@ -31,7 +33,7 @@ export async function startTestStore(kind: 'postgresql' | 'sqlite' = (process.en
     const postgresUrl = await ensurePostgresDatabase(PG_ADMIN_URL, db);
     const store = await startEmbeddedStore({ bin: FERRETDB_BIN, port, handler: 'postgresql', postgresUrl, supervise: false });
     return {
-      uri: store.uri, kind, store,
+      uri: store.uri, kind, store, postgresUrl,
       cleanup: async () => {
         await store.stop();
         await dropPostgresDatabase(PG_ADMIN_URL, db).catch(() => undefined);
