@@ -168,6 +168,11 @@ describe('statistics over the hosted store', () => {
     // A count by month meets the record without a month: it fills it and counts again.
     expect(rows(await stats('PRISON', ['MONTH']))).toEqual([['2022-01', 1, null], ['2023-05', 3, null]]);
     await collection.updateOne({ externalId: 'OLD-1' }, { $unset: { eventMonth: '' } });
+    // The start-up pass ran when the hub started and left its marker: it does not read the store again.
+    expect(await t.connection.db!.collection('hub_meta').findOne({ _id: 'eventMonth-backfill' as never })).not.toBeNull();
+    expect(await t.hub.sources.statistics.backfillMonths()).toBe(0);
+    // A store that an older hub wrote has no marker: the pass runs, fills, and marks.
+    await t.connection.db!.collection('hub_meta').deleteOne({ _id: 'eventMonth-backfill' as never });
     const logged: object[] = [];
     expect(await t.hub.sources.statistics.backfillMonths({ info: (fields) => logged.push(fields) })).toBe(1);
     expect(logged).toEqual([{ documents: 1, domains: ['DETENTION', 'PRISON', 'COMMUNITY_CORRECTION', 'ENFORCEMENT_CASE'] }]);
