@@ -42,6 +42,8 @@ export class SourceNotFoundError extends Error {
 export class SourceRegistry {
   private byId = new Map<string, DataSourceDoc>();
   private byKeyHash = new Map<string, DataSourceDoc>();
+  /** `list()` answers by domain and status, until the next change (every request asks several times) */
+  private lists = new Map<string, DataSourceDoc[]>();
   private stamp = '';
   /** bumped by every local change, so a concurrent reload knows to keep them */
   private generation = 0;
@@ -73,6 +75,7 @@ export class SourceRegistry {
   private replace(all: DataSourceDoc[]): void {
     this.byId = new Map(all.map((s) => [s._id.toHexString(), s]));
     this.byKeyHash = new Map(all.map((s) => [s.apiKeyHash, s]));
+    this.lists.clear();
     this.stamp = stampOf(all);
     for (const l of this.listeners) l(all);
   }
@@ -83,6 +86,7 @@ export class SourceRegistry {
     if (old) this.byKeyHash.delete(old.apiKeyHash);
     this.byId.set(doc._id.toHexString(), doc);
     this.byKeyHash.set(doc.apiKeyHash, doc);
+    this.lists.clear();
     this.stamp = stampOf([...this.byId.values()]);
     const all = [...this.byId.values()];
     for (const l of this.listeners) l(all);
@@ -126,9 +130,17 @@ export class SourceRegistry {
   }
 
   list(domain?: Domain | null, status?: SourceStatus | null): DataSourceDoc[] {
-    return [...this.byId.values()]
-      .filter((s) => (!domain || s.domain === domain) && (!status || s.status === status))
-      .sort((a, b) => a.name.localeCompare(b.name, 'zh-CN') || a._id.toHexString().localeCompare(b._id.toHexString()));
+    // Sorting 285 sources by their Chinese names took 5 % of the hub's time in the dossier benchmark
+    // (`localeCompare` with a locale builds a collator per call): kept until the registry changes.
+    const key = `${domain ?? ''}|${status ?? ''}`;
+    let list = this.lists.get(key);
+    if (!list) {
+      list = [...this.byId.values()]
+        .filter((s) => (!domain || s.domain === domain) && (!status || s.status === status))
+        .sort((a, b) => NAME_ORDER.compare(a.name, b.name) || a._id.toHexString().localeCompare(b._id.toHexString()));
+      this.lists.set(key, list);
+    }
+    return [...list];
   }
 
   /** Registers a source and issues its API key (returned once, stored as a hash). */
@@ -244,6 +256,9 @@ export class SourceRegistry {
 function stripSlash(url: string): string {
   return url.trim().replace(/\/+$/, '');
 }
+
+/** Chinese names in dictionary (pinyin) order. */
+const NAME_ORDER = new Intl.Collator('zh-CN');
 
 function stampOf(sources: Pick<DataSourceDoc, '_id' | 'version'>[]): string {
   return sources.map((s) => `${s._id.toHexString()}.${s.version}`).sort().join(',');
