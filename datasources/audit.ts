@@ -63,8 +63,10 @@ export function entryHash(e: Omit<AuditEntry, 'hash'>): string {
   return createHash('sha256').update(e.prevHash).update(canonical(e)).digest('hex');
 }
 
+/** Most entries one store write carries (FerretDB writes up to 100 documents in one batch, so an ordered insert stops at a conflict). */
+const GROUP = 100;
+
 export class AuditLog {
-  private tail: Promise<unknown> = Promise.resolve();
   /** the end of the chain as this process last saw it (read once, then kept by appending) */
   private end: { seq: number; hash: string } | null = null;
 
@@ -93,35 +95,71 @@ export class AuditLog {
   }
 
   /**
-   * Appends an entry at the end of the chain. Appends of one process are queued (one at a time);
-   * across processes the unique `_id` decides and the loser retries on the new end.
+   * Appends an entry at the end of the chain. Group commit: entries that arrive while a write is
+   * in flight are chained in arrival order and written together by the next `insertMany` (at most
+   * GROUP entries), so under load the trail costs one store write per group instead of one per
+   * request, each request still answered only once its own entry is stored. Across processes the
+   * unique `_id` decides: the entries after a taken place are chained again after the other
+   * process's entry.
    */
   append(draft: AuditDraft): Promise<AuditEntry> {
-    const run = this.tail.then(() => this.appendNow(draft), () => this.appendNow(draft));
-    this.tail = run.catch(() => undefined);
-    return run;
+    return new Promise<AuditEntry>((resolve, reject) => {
+      this.waiting.push({ draft, resolve, reject });
+      if (!this.writing) void this.writeWaiting();
+    });
   }
 
-  private async appendNow(draft: AuditDraft): Promise<AuditEntry> {
-    // One insert per entry in the common case: the process knows the end of the chain. When another
-    // replica took the next place (duplicate _id), read that entry by _id (an equality lookup every
-    // store serves from its key) and try the place after it.
+  private waiting: { draft: AuditDraft; resolve: (e: AuditEntry) => void; reject: (e: unknown) => void }[] = [];
+  private writing = false;
+
+  private async writeWaiting(): Promise<void> {
+    this.writing = true;
+    while (this.waiting.length > 0) {
+      const group = this.waiting.splice(0, GROUP);
+      try {
+        const entries = await this.appendGroup(group.map((g) => g.draft));
+        group.forEach((g, i) => g.resolve(entries[i]));
+      } catch (err) {
+        group.forEach((g) => g.reject(err));
+      }
+    }
+    this.writing = false;
+  }
+
+  private async appendGroup(drafts: AuditDraft[]): Promise<AuditEntry[]> {
+    // One write per group in the common case: the process knows the end of the chain. When another
+    // replica took a place (duplicate _id), the entries before it are stored (the insert is ordered
+    // and a group fits in one FerretDB batch), the taken entry is read by _id (an equality lookup
+    // every store serves from its key) and the rest are chained after it.
     if (!this.end) {
       const last = await this.collection.find({}, { projection: { _id: 1, hash: 1 }, sort: { _id: -1 }, limit: 1 }).toArray();
       this.end = last[0] ? { seq: last[0]._id, hash: last[0].hash } : { seq: 0, hash: GENESIS };
     }
-    for (let attempt = 0; attempt < 1000; attempt++) {
-      const entry: Omit<AuditEntry, 'hash'> = { _id: this.end.seq + 1, ...draft, prevHash: this.end.hash };
-      const full: AuditEntry = { ...entry, hash: entryHash(entry) };
+    const stored: AuditEntry[] = [];
+    let rest = drafts;
+    for (let attempt = 0; attempt < 1000 && rest.length > 0; attempt++) {
+      const chained: AuditEntry[] = [];
+      let end = this.end;
+      for (const draft of rest) {
+        const entry: Omit<AuditEntry, 'hash'> = { _id: end.seq + 1, ...draft, prevHash: end.hash };
+        const full: AuditEntry = { ...entry, hash: entryHash(entry) };
+        chained.push(full);
+        end = { seq: full._id, hash: full.hash };
+      }
       try {
-        await this.collection.insertOne(full);
-        this.end = { seq: full._id, hash: full.hash };
-        return full;
+        if (chained.length === 1) await this.collection.insertOne(chained[0]);
+        else await this.collection.insertMany(chained, { ordered: true });
+        this.end = end;
+        return [...stored, ...chained];
       } catch (e: any) {
-        if (e?.code !== 11000) { this.end = null; throw e; }
-        const taken = await this.collection.findOne({ _id: entry._id }, { projection: { _id: 1, hash: 1 } });
+        const failedAt: number | undefined = e?.code === 11000 ? (e.writeErrors?.[0]?.index ?? e.writeErrors?.index ?? 0) : undefined;
+        if (failedAt === undefined) { this.end = null; throw e; }
+        stored.push(...chained.slice(0, failedAt));
+        rest = rest.slice(failedAt);
+        const takenSeq = chained[failedAt]._id;
+        const taken = await this.collection.findOne({ _id: takenSeq }, { projection: { _id: 1, hash: 1 } });
         this.end = taken ? { seq: taken._id, hash: taken.hash } : null;
-        if (!this.end) throw new Error(`audit: place ${entry._id} is taken but cannot be read`);
+        if (!this.end) throw new Error(`audit: place ${takenSeq} is taken but cannot be read`);
       }
     }
     throw new Error('audit: could not append after 1000 attempts (too much contention)');
