@@ -1,0 +1,83 @@
+/**
+ * The benchmark's store and data: one FerretDB on a PostgreSQL database of its own (`hub_bench` by
+ * default), one store database per scale. A scale's data is generated once through the hub's ingest
+ * path (the demo generator of DOMAIN.md, fixed seed) and kept: later runs find it by a marker
+ * document and skip generation. Nothing in it is real: ID numbers are generated with valid checksums.
+ */
+import path from 'node:path';
+import { freePort, startEmbeddedStore, type EmbeddedStore } from '../../server/embedded-store';
+import { ensurePostgresDatabase } from '../../server/postgres';
+import { connectStore } from '../../server/store';
+import { createModels, ensureIndexes } from '../../datasources/models';
+import { createDataSources } from '../../datasources';
+import { seedDemoData } from '../../server/seed-runner';
+import { projectRoot } from '../../server/paths';
+
+/** Persons per record the generator makes (measured: 64,600 persons give 99,919 records). */
+const PERSONS_PER_RECORD = 0.646;
+/** Bump when the generator changes what it makes, so old data sets are regenerated. */
+const GENERATOR_VERSION = 1;
+const SEED = 7;
+
+export interface Scale { label: string; records: number; db: string }
+
+export function scale(label: string): Scale {
+  const m = /^(\d+)(k|m)?$/i.exec(label);
+  if (!m) throw new Error(`--scales: "${label}" is not a size such as 100k or 1m`);
+  const records = Number(m[1]) * (m[2]?.toLowerCase() === 'm' ? 1_000_000 : m[2] ? 1000 : 1);
+  return { label: label.toLowerCase(), records, db: `bench_${label.toLowerCase()}` };
+}
+
+export interface BenchStore {
+  store: EmbeddedStore;
+  postgresUrl: string;
+  /** FerretDB's Prometheus endpoint */
+  metricsUrl: string;
+  stop(): Promise<void>;
+}
+
+export async function startBenchStore(postgresAdminUrl: string, pgDatabase: string): Promise<BenchStore> {
+  const postgresUrl = await ensurePostgresDatabase(postgresAdminUrl, pgDatabase);
+  const debugPort = await freePort();
+  const store = await startEmbeddedStore({
+    // At most 40 PostgreSQL connections (FerretDB's default is 50 of PostgreSQL's usual 100), so the
+    // hub's own PostgreSQL client and another FerretDB on the same server still get theirs.
+    bin: path.join(projectRoot, '.tools/bin/ferretdb'), port: await freePort(), handler: 'postgresql', postgresUrl: `${postgresUrl}?pool_max_conns=40`,
+    debugAddr: `127.0.0.1:${debugPort}`,
+  });
+  return { store, postgresUrl, metricsUrl: `http://127.0.0.1:${debugPort}/debug/metrics`, stop: () => store.stop() };
+}
+
+interface Marker { _id: 'dataset'; version: number; seed: number; persons: number; records: number; generatedAt: Date; seconds: number }
+
+/** Makes sure `scale`'s data set is in the store; generates it (minutes at 1,000,000 records) when not. */
+export async function ensureDataset(uri: string, s: Scale, log: (line: string) => void): Promise<Marker> {
+  const persons = Math.round(s.records * PERSONS_PER_RECORD);
+  const connection = await connectStore({ uri, dbName: s.db, timeoutMs: 10_000, monitorCommands: false });
+  try {
+    const meta = connection.db!.collection<Marker>('bench_meta');
+    const marker = await meta.findOne({ _id: 'dataset' });
+    if (marker && marker.version === GENERATOR_VERSION && marker.persons === persons && marker.seed === SEED) {
+      log(`data ${s.label}: ${marker.records.toLocaleString('en')} records (${persons.toLocaleString('en')} persons) generated ${marker.generatedAt.toISOString().slice(0, 10)}, reused`);
+      return marker;
+    }
+    if (marker || (await connection.db!.listCollections().toArray()).length > 0) {
+      log(`data ${s.label}: stale or incomplete (no matching marker), dropping and generating again`);
+      await connection.db!.dropDatabase();
+    }
+    log(`data ${s.label}: generating ${persons.toLocaleString('en')} persons (≈${s.records.toLocaleString('en')} records) through the ingest path, once`);
+    const started = Date.now();
+    const models = createModels(connection);
+    await ensureIndexes(models);
+    const sources = createDataSources(models);
+    await sources.registry.load();
+    const progress = await seedDemoData(sources, { persons, seed: SEED, progress: true });
+    const records = progress.records;
+    const done: Marker = { _id: 'dataset', version: GENERATOR_VERSION, seed: SEED, persons, records, generatedAt: new Date(), seconds: Math.round((Date.now() - started) / 1000) };
+    await meta.insertOne(done);
+    log(`data ${s.label}: ${records.toLocaleString('en')} records generated in ${done.seconds} s`);
+    return done;
+  } finally {
+    await connection.close();
+  }
+}

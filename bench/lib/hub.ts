@@ -1,0 +1,28 @@
+/** The hub as the benchmark runs it: `node dist/server/main.js` in production mode on the benchmark's store. */
+import crypto from 'node:crypto';
+import type { JwtSettings } from '../../server/jwt';
+import { freePort } from '../../server/embedded-store';
+import type { BenchStore } from './dataset';
+import { startServer, type Server } from './processes';
+
+/** A fresh HS256 signing secret for one benchmark run (tokens are minted by the harness). */
+export function benchJwt(): JwtSettings {
+  return { secret: crypto.randomBytes(32).toString('hex'), algorithms: ['HS256'], issuer: 'procuratorate-hub', audience: 'procuratorate-hub', clockToleranceS: 30 };
+}
+
+/**
+ * Starts the built hub on store database `db`: production mode, no demo seeding, no scheduled
+ * evaluation (it would compete with the load), a rate limit high enough not to refuse the load,
+ * and the PostgreSQL database behind FerretDB so the hub keeps its equality indexes.
+ */
+export async function startHub(store: BenchStore, db: string, jwt: JwtSettings, options: { auditKey?: string; nodeArgs?: string[] } = {}): Promise<Server> {
+  const server = await startServer(`hub (${db})`, [...(options.nodeArgs ?? []), '--enable-source-maps', 'dist/server/main.js'], {
+    NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(await freePort()), LOG_LEVEL: 'warn',
+    MONGODB_URI: store.store.uri, MONGODB_DB: db, STORE_POSTGRES_URL: store.postgresUrl,
+    JWT_SECRET: jwt.secret!, AUDIT_KEY: options.auditKey ?? crypto.randomBytes(32).toString('hex'),
+    SEED_ON_EMPTY: 'false', EVALUATION_INTERVAL_MS: '0', RATE_LIMIT_POINTS: '1000000',
+  }, /Hub ready in [\d.]+ s: http:\/\/localhost(:\d+)\/graphql/);
+  // It prints a URL for people (localhost); the load goes to the address it listens on.
+  server.url = `http://127.0.0.1${server.url}`;
+  return server;
+}

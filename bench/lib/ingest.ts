@@ -1,0 +1,124 @@
+/**
+ * Ingest: N synthetic custody records pushed as one NDJSON body to a hub process (production mode,
+ * fresh store database), side by side with the floor: the driver's own ordered `insertMany` of the
+ * same documents, 1,000 at a time, into a collection with the same indexes (the store's and the
+ * PostgreSQL equality indexes the hub adds on FerretDB).
+ */
+import { MongoClient } from 'mongodb';
+import { generateSynthetic } from '../../domain/synthetic/generate';
+import { regionPath } from '../../domain/regions';
+import { signToken, type JwtSettings } from '../../server/jwt';
+import { createLogger } from '../../server/logger';
+import { EQUALITY_FIELDS, ensureEqualityIndexes } from '../../server/ferretdb-indexes';
+import type { BenchStore } from './dataset';
+import { watchRss, type Server } from './processes';
+import { benchJwt, startHub } from './hub';
+
+export interface IngestResult {
+  lines: number;
+  accepted: number;
+  /** NDJSON bodies the lines were sent in */
+  pushes: number;
+  hubSeconds: number;
+  hubRecordsPerSecond: number;
+  driverSeconds: number;
+  driverRecordsPerSecond: number;
+  /** hub time / driver time */
+  ratio: number;
+  hubPeakRssMb: number;
+}
+
+/** N custody records in the canonical input shape, from the demo generator, with unique external ids. */
+export function custodyRecords(n: number): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  for (const item of generateSynthetic({ persons: Math.ceil(n / 0.35) + 100, seed: 11, today: new Date('2026-06-30T00:00:00+08:00') })) {
+    if (item.domain !== 'DETENTION') continue;
+    out.push({ ...item.record, externalId: `BENCH-${out.length}` });
+    if (out.length === n) return out;
+  }
+  throw new Error(`the generator made only ${out.length} custody records`);
+}
+
+export interface HubProcess { server: Server; jwt: JwtSettings; adminHeaders: Record<string, string> }
+
+/** A hub process on its own fresh store database (dropped before), production mode. */
+export async function startScratchHub(store: BenchStore, db: string): Promise<HubProcess> {
+  const client = await new MongoClient(store.store.uri).connect();
+  await client.db(db).dropDatabase();
+  await client.close();
+  const jwt = benchJwt();
+  const server = await startHub(store, db, jwt);
+  const admin = await signToken(jwt, { sub: 'bench-admin', org: 'BENCH', role: 'ADMIN', regions: ['50'] });
+  return { server, jwt, adminHeaders: { authorization: `Bearer ${admin}` } };
+}
+
+export async function registerSource(hub: HubProcess, input: Record<string, unknown>): Promise<{ id: string; apiKey: string }> {
+  const res = await fetch(`${hub.server.url}/graphql`, {
+    method: 'POST', headers: { 'content-type': 'application/json', ...hub.adminHeaders },
+    body: JSON.stringify({ query: 'mutation BenchRegister($input: RegisterDataSourceInput!) { registerDataSource(input: $input) { dataSource { id } apiKey } }', variables: { input } }),
+  });
+  const body = await res.json() as any;
+  if (!body.data?.registerDataSource) throw new Error(`registering ${String(input.name)}: ${JSON.stringify(body).slice(0, 300)}`);
+  return { id: body.data.registerDataSource.dataSource.id, apiKey: body.data.registerDataSource.apiKey };
+}
+
+export async function ingestScenario(store: BenchStore, lines: number, log: (l: string) => void): Promise<IngestResult> {
+  const db = 'bench_ingest';
+  const records = custodyRecords(lines);
+  // Pushes of 20,000 lines (≈ 18 MiB), one after the other, as a department sends a day's records
+  // under the 64 MiB body limit.
+  const bodies: string[] = [];
+  for (let i = 0; i < records.length; i += PUSH_LINES) bodies.push(records.slice(i, i + PUSH_LINES).map((r) => JSON.stringify(r)).join('\n'));
+  const hub = await startScratchHub(store, db);
+  try {
+    const source = await registerSource(hub, { name: '基准看守所', department: { code: 'BENCH-KSS', name: '基准看守所' }, domain: 'DETENTION', kind: 'HOSTED', regions: ['50'] });
+    const rss = watchRss(hub.server);
+    let t = process.hrtime.bigint();
+    let accepted = 0;
+    for (const body of bodies) {
+      const res = await fetch(`${hub.server.url}/ingest/${source.id}`, { method: 'POST', headers: { authorization: `ApiKey ${source.apiKey}`, 'content-type': 'application/x-ndjson' }, body });
+      const result = await res.json() as { accepted?: number; error?: unknown };
+      if (res.status !== 200 || result.accepted === undefined) throw new Error(`ingest answered ${res.status}: ${JSON.stringify(result).slice(0, 300)}`);
+      accepted += result.accepted;
+    }
+    const hubSeconds = Number(process.hrtime.bigint() - t) / 1e9;
+    const hubPeakRssMb = rss.stop();
+    if (accepted !== lines) throw new Error(`ingest accepted ${accepted} of ${lines}`);
+    log(`  ingest · hub   ${lines.toLocaleString('en')} records in ${hubSeconds.toFixed(1)} s: ${Math.round(lines / hubSeconds)} records/s, peak ${hubPeakRssMb} MiB`);
+
+    // The floor: the same documents as the hub stores them, through the driver alone.
+    const client = await new MongoClient(store.store.uri).connect();
+    try {
+      const database = client.db(db);
+      const floor = database.collection('floor_detention');
+      await database.createCollection('floor_detention');
+      for (const spec of await database.collection('detention_records').indexes()) {
+        if (spec.name !== '_id_') await floor.createIndex(spec.key, { unique: spec.unique ?? false });
+      }
+      await ensureEqualityIndexes(store.postgresUrl, db, createLogger('warn'), { floor_detention: EQUALITY_FIELDS.detention_records });
+      const now = new Date();
+      const docs = records.map((r) => ({
+        ...r, eventAt: new Date(r.eventAt as string), updatedAt: new Date(r.updatedAt as string),
+        sourceId: source.id, regionPath: regionPath(r.region as string), recordedAt: now, eventMonth: String(r.eventAt).slice(0, 7),
+      }));
+      t = process.hrtime.bigint();
+      for (let i = 0; i < docs.length; i += 1000) await floor.insertMany(docs.slice(i, i + 1000), { ordered: true });
+      const driverSeconds = Number(process.hrtime.bigint() - t) / 1e9;
+      log(`  ingest · driver ${lines.toLocaleString('en')} records in ${driverSeconds.toFixed(1)} s: ${Math.round(lines / driverSeconds)} records/s`);
+      await database.dropDatabase();
+      return {
+        lines, accepted, pushes: bodies.length,
+        hubSeconds: round(hubSeconds), hubRecordsPerSecond: Math.round(lines / hubSeconds),
+        driverSeconds: round(driverSeconds), driverRecordsPerSecond: Math.round(lines / driverSeconds),
+        ratio: round(hubSeconds / driverSeconds, 2), hubPeakRssMb,
+      };
+    } finally {
+      await client.close();
+    }
+  } finally {
+    await hub.server.stop();
+  }
+}
+
+const PUSH_LINES = 20_000;
+const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;

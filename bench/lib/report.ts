@@ -1,0 +1,144 @@
+/** The benchmark's results: one JSON file with every figure and a Markdown table of the same. */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { LoadResult } from './load';
+import type { IngestResult } from './ingest';
+import type { FanOutResult } from './fan-out';
+import type { Target } from '../scenarios';
+
+export interface TargetResult extends LoadResult {
+  commandsPerRequest: number | null;
+  peakRssMb: number;
+  note?: string;
+}
+
+export interface Row {
+  scenario: string;
+  title: string;
+  targets: Partial<Record<Target, TargetResult>>;
+  /** every contender's answer reduced to the same figures */
+  agree: boolean;
+  summaries: Partial<Record<Target, string>>;
+}
+
+export interface ScaleReport {
+  scale: string;
+  records: number;
+  persons: number;
+  rows: Row[];
+  hubPeakRssMb: number | null;
+}
+
+export interface RunInfo { quick: boolean; durationS: number; cores: number; node: string; seconds: number }
+
+export interface Results {
+  date: string;
+  run: RunInfo;
+  scales: ScaleReport[];
+  ingest?: IngestResult;
+  fanOut?: FanOutResult;
+  targets: TargetCheck[];
+}
+
+export interface TargetCheck { target: string; measured: string; met: boolean | null }
+
+const ratio = (a: number | null | undefined, b: number | null | undefined) => (a && b ? Math.round((a / b) * 100) / 100 : null);
+
+function row(scale: ScaleReport | undefined, id: string): Row | undefined {
+  return scale?.rows.find((r) => r.scenario === id);
+}
+
+/** Each target of the issue, as measured in this run. */
+export function checkTargets(scales: ScaleReport[], ingest?: IngestResult): TargetCheck[] {
+  const out: TargetCheck[] = [];
+  for (const s of scales) {
+    const d = row(s, 'dossier');
+    const r = ratio(d?.targets.hub?.p50, d?.targets.floor?.p50);
+    out.push({ target: `dossier p50 ≤ 1.5 × floor (${s.scale})`, measured: r === null ? 'not measured' : `${r} × (${d!.targets.hub!.p50} ms vs ${d!.targets.floor!.p50} ms)`, met: r === null ? null : r <= 1.5 });
+    const p = row(s, 'persons-100');
+    const pr = ratio(p?.targets.hub?.p50, p?.targets.floor?.p50);
+    out.push({ target: `persons page of 100 p50 ≤ 2 × floor (${s.scale})`, measured: pr === null ? 'not measured' : `${pr} × (${p!.targets.hub!.p50} ms vs ${p!.targets.floor!.p50} ms)`, met: pr === null ? null : pr <= 2 });
+    const tn = ratio(p?.targets.hub?.rps, p?.targets.naive?.rps);
+    out.push({ target: `persons page of 100 throughput ≥ 5 × naive (${s.scale})`, measured: tn === null ? 'not measured' : `${tn} × (${p!.targets.hub!.rps} vs ${p!.targets.naive!.rps} req/s)`, met: tn === null ? null : tn >= 5 });
+    const behind: string[] = [];
+    let compared = 0;
+    for (const x of s.rows) {
+      const hub = x.targets.hub;
+      const peer = x.targets.peer;
+      if (!hub || !peer) continue;
+      compared++;
+      const peerP50 = peer.p50 ?? Infinity; // no answer in time counts as slower
+      if (hub.p50 === null || hub.p50 > peerP50 || (peer.mode === hub.mode && hub.rps < peer.rps)) behind.push(x.scenario);
+    }
+    out.push({ target: `ahead of the peer on every scenario (${s.scale})`, measured: compared === 0 ? 'not measured' : behind.length ? `behind on ${behind.join(', ')}` : `ahead on all ${compared}`, met: compared === 0 ? null : behind.length === 0 });
+    const sizes = ['persons-10', 'persons-100', 'persons-500'].map((id) => row(s, id)?.targets.hub?.commandsPerRequest ?? null);
+    out.push({
+      target: `store commands per request constant in page size 10 → 100 → 500 (${s.scale})`,
+      measured: sizes.some((x) => x === null) ? 'not measured' : sizes.join(' → '),
+      met: sizes.some((x) => x === null) ? null : Math.max(...(sizes as number[])) - Math.min(...(sizes as number[])) <= 1,
+    });
+  }
+  if (scales.length >= 2) {
+    const [a, b] = [scales[0], scales[scales.length - 1]];
+    for (const x of b.rows) {
+      const g = ratio(x.targets.hub?.p50, row(a, x.scenario)?.targets.hub?.p50);
+      if (g !== null) out.push({ target: `p50 growth ${a.scale} → ${b.scale} ≤ 1.3 × (${x.scenario})`, measured: `${g} ×`, met: g <= 1.3 });
+    }
+  }
+  if (ingest) {
+    out.push({ target: 'ingest ≥ 5,000 records/s', measured: `${ingest.hubRecordsPerSecond} records/s`, met: ingest.hubRecordsPerSecond >= 5000 });
+    out.push({ target: 'ingest within 2 × the driver\'s bulk write', measured: `${ingest.ratio} × (driver ${ingest.driverRecordsPerSecond} records/s)`, met: ingest.ratio <= 2 });
+  }
+  const big = scales.find((s) => s.records >= 900_000);
+  if (big) out.push({ target: 'hub RSS < 500 MB at 1,000,000 records under load', measured: `${big.hubPeakRssMb} MiB peak`, met: big.hubPeakRssMb !== null ? big.hubPeakRssMb * 1.048576 < 500 : null });
+  return out;
+}
+
+const cell = (n: number | null | undefined) => (n === null || n === undefined ? '—' : String(n));
+
+export function markdown(r: Results): string {
+  const lines: string[] = [];
+  lines.push(`# Benchmark ${r.date}${r.run.quick ? ' (quick)' : ''}`, '');
+  lines.push(`${r.run.cores} cores, Node ${r.run.node}, FerretDB 1.24 on PostgreSQL; ${r.run.durationS} s of load per contender and scenario; whole run ${Math.round(r.run.seconds / 60)} min.`);
+  lines.push('Latencies in ms; "cmd/req" = store commands per request, counted by FerretDB; RSS = the contender\'s peak resident memory during the scenario (MiB). Ratios are the hub\'s figure over the contender\'s, from the same run.', '');
+  for (const s of r.scales) {
+    lines.push(`## ${s.scale}: ${s.records.toLocaleString('en')} records, ${s.persons.toLocaleString('en')} persons`, '');
+    lines.push('| scenario | contender | p50 | p95 | p99 | req/s | cmd/req | RSS | hub p50 ÷ this | hub req/s ÷ this |');
+    lines.push('|---|---|--:|--:|--:|--:|--:|--:|--:|--:|');
+    for (const x of s.rows) {
+      const hub = x.targets.hub;
+      for (const [t, v] of Object.entries(x.targets) as [Target, TargetResult][]) {
+        const how = v.mode === 'sequential' ? ' (one at a time)' : '';
+        const note = v.note ? ` — ${v.note}` : '';
+        lines.push(`| ${x.scenario}${x.agree ? '' : ' ⚠ answers differ'} | ${t}${how}${note} | ${cell(v.p50)} | ${cell(v.p95)} | ${cell(v.p99)} | ${cell(v.rps)} | ${cell(v.commandsPerRequest)} | ${v.peakRssMb} | ${t === 'hub' ? '' : cell(ratio(hub?.p50, v.p50))} | ${t === 'hub' ? '' : cell(ratio(hub?.rps, v.rps))} |`);
+      }
+    }
+    lines.push('', `Hub peak RSS over the whole ${s.scale} run: ${cell(s.hubPeakRssMb)} MiB.`, '');
+  }
+  if (r.ingest) {
+    const i = r.ingest;
+    lines.push('## Ingest', '', `${i.lines.toLocaleString('en')} NDJSON records in one push: hub ${i.hubRecordsPerSecond} records/s (${i.hubSeconds} s, peak ${i.hubPeakRssMb} MiB), driver insertMany ${i.driverRecordsPerSecond} records/s (${i.driverSeconds} s): ${i.ratio} ×.`, '');
+  }
+  if (r.fanOut) {
+    const f = r.fanOut;
+    lines.push('## Fan-out', '', `${f.sources} live REST sources × ${f.recordsPerSource} records, page of 100${f.agree ? '' : ' ⚠ answers differ'}:`, '');
+    lines.push('| contender | p50 | p95 | p99 | req/s |', '|---|--:|--:|--:|--:|');
+    lines.push(`| hub | ${cell(f.hub.p50)} | ${cell(f.hub.p95)} | ${cell(f.hub.p99)} | ${f.hub.rps} |`);
+    lines.push(`| floor (parallel fetch + merge) | ${cell(f.floor.p50)} | ${cell(f.floor.p95)} | ${cell(f.floor.p99)} | ${f.floor.rps} |`, '');
+  }
+  lines.push('## Targets', '', '| target | measured | met |', '|---|---|---|');
+  for (const t of r.targets) lines.push(`| ${t.target} | ${t.measured} | ${t.met === null ? '—' : t.met ? 'yes' : '**no**'} |`);
+  lines.push('');
+  return lines.join('\n');
+}
+
+/** Writes `<dir>/<date>[-quick].json` and `.md`; returns their paths. */
+export function writeReport(dir: string, scales: ScaleReport[], run: RunInfo, ingest?: IngestResult, fanOut?: FanOutResult): string[] {
+  fs.mkdirSync(dir, { recursive: true });
+  const date = new Date().toISOString().slice(0, 10);
+  const results: Results = { date, run, scales, ingest, fanOut, targets: checkTargets(scales, ingest) };
+  const base = path.join(dir, `${date}${run.quick ? '-quick' : ''}`);
+  fs.writeFileSync(`${base}.json`, `${JSON.stringify(results, null, 2)}\n`);
+  fs.writeFileSync(`${base}.md`, markdown(results));
+  return [`${base}.json`, `${base}.md`];
+}

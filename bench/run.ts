@@ -1,0 +1,267 @@
+/**
+ * `npm run bench [-- --quick] [--scales 100k,1m] [--only dossier,persons-100,…] [--targets hub,floor,naive,peer]`
+ *
+ * The hub's speed, measured side by side with three baselines on the same data and store in the
+ * same run: the floor (driver only), the naive build (resolver-per-field mongoose, no DataLoader)
+ * and the peer (graphql-compose-mongoose). See README "Performance" for what each figure means.
+ *
+ * 1. starts FerretDB on PostgreSQL database `hub_bench` and makes sure each scale's data set is there
+ *    (generated once through the ingest path, then reused);
+ * 2. builds the hub and starts it as a user would: `node dist/server/main.js`, NODE_ENV=production;
+ * 3. for every scenario and contender: checks that the answers agree, then drives load with
+ *    autocannon (or, for contenders that take seconds, a few requests one after the other);
+ *    store commands per request come from FerretDB's own counters, memory from /proc;
+ * 4. writes bench/results/<date>[-quick].json and .md, and prints a progress line per scenario.
+ */
+import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { MongoClient } from 'mongodb';
+import { projectRoot } from '../server/paths';
+import { signToken, type JwtSettings } from '../server/jwt';
+import { freePort } from '../server/embedded-store';
+import { ensureDataset, scale, startBenchStore, type BenchStore, type Scale } from './lib/dataset';
+import { runLoad, runSequential, type LoadOptions, type LoadResult } from './lib/load';
+import { startServer, tsArgs, watchRss, type Server } from './lib/processes';
+import { benchJwt, startHub } from './lib/hub';
+import { dossierScenario, graphqlProblem, listScenario, statisticsScenario, TARGETS, type Params, type Scenario, type Target } from './scenarios';
+import { ingestScenario, type IngestResult } from './lib/ingest';
+import { fanOutScenario, type FanOutResult } from './lib/fan-out';
+import { writeReport, type Row, type ScaleReport } from './lib/report';
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    scales: { type: 'string' },
+    only: { type: 'string' },
+    targets: { type: 'string' },
+    duration: { type: 'string' },
+    connections: { type: 'string' },
+    out: { type: 'string', default: 'bench/results' },
+    'postgres-url': { type: 'string', default: process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
+    'postgres-db': { type: 'string', default: process.env.BENCH_POSTGRES_DB ?? 'hub_bench' },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+
+if (args.help) {
+  process.stdout.write(fs.readFileSync(__filename, 'utf8').split('*/')[0].replace(/^\/\*\*?|^ \* ?/gm, ''));
+  process.exit(0);
+}
+
+const quick = args.quick!;
+const settings = {
+  scales: (args.scales ?? (quick ? '100k' : '100k,1m')).split(',').map(scale),
+  durationS: Number(args.duration ?? (quick ? 3 : 15)),
+  /** a single request slower than this is given up (seconds) */
+  timeoutS: quick ? 15 : 180,
+  /** contenders slower than this per request are measured one request at a time (ms) */
+  sequentialAboveMs: 1500,
+  sequentialBudgetS: quick ? 0 : 45,
+  ingestLines: quick ? 20_000 : 100_000,
+  fanOutSources: 40,
+  targets: (args.targets ?? TARGETS.join(',')).split(',') as Target[],
+  only: args.only ? new Set(args.only.split(',')) : null,
+};
+
+const started = Date.now();
+const log = (line: string) => process.stdout.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
+
+/** Data commands FerretDB received (its own counters), without connection chatter (hello, ping, …). */
+const DATA_COMMANDS = new Set(['find', 'getMore', 'aggregate', 'count', 'insert', 'update', 'delete', 'findAndModify', 'distinct']);
+async function storeCommands(store: BenchStore): Promise<number> {
+  const text = await (await fetch(store.metricsUrl)).text();
+  let n = 0;
+  for (const m of text.matchAll(/^ferretdb_client_requests_total\{command="(\w+)"[^}]*\} (\d+(?:\.\d+)?(?:e\+\d+)?)$/gm)) {
+    if (DATA_COMMANDS.has(m[1])) n += Number(m[2]);
+  }
+  return n;
+}
+
+function build(): void {
+  log('building the hub (tsc)');
+  const r = spawnSync(process.execPath, [path.join(projectRoot, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: projectRoot, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('the hub did not build');
+}
+
+interface Contenders {
+  servers: Partial<Record<Target, Server>>;
+  jwt: JwtSettings;
+  /** stops a contender and starts it again (after a request it gave up on: the store work stops with its connections) */
+  restart(t: Target): Promise<void>;
+}
+
+async function startContenders(store: BenchStore, s: Scale): Promise<Contenders> {
+  const jwt = benchJwt();
+  const auditKey = crypto.randomBytes(32).toString('hex');
+  const servers: Partial<Record<Target, Server>> = {};
+  const uri = store.store.uri;
+  const start = async (t: Target) => {
+    if (t === 'hub') {
+      servers.hub = await startHub(store, s.db, jwt, { auditKey });
+    } else {
+      servers[t] = await startServer(t, tsArgs(`bench/baselines/${t}.ts`, '--uri', uri, '--db', s.db, '--port', String(await freePort())), {}, /LISTENING (http:\/\/\S+?)\/?\n/);
+    }
+    log(`${t} listening at ${servers[t]!.url} (pid ${servers[t]!.pid}, ${servers[t]!.rssMb()} MiB)`);
+  };
+  for (const t of settings.targets) await start(t);
+  return {
+    servers, jwt,
+    restart: async (t) => { await servers[t]?.stop(); await start(t); },
+  };
+}
+
+/** Persons with records and the page-50 positions, read from the data set. */
+async function pickParams(uri: string, s: Scale, hubUrl: string | undefined, headers: Record<string, string>): Promise<Params> {
+  const client = await new MongoClient(uri).connect();
+  try {
+    const db = client.db(s.db);
+    const ids = new Set<string>();
+    for (const c of ['detention_records', 'prison_records', 'community_corrections', 'enforcement_cases']) {
+      for (const r of await db.collection(c).find({}, { projection: { idNumber: 1 }, limit: 1000 }).toArray()) ids.add(r.idNumber);
+    }
+    // A fixed shuffle, so pages mix persons from every domain and runs ask the same.
+    const list = [...ids].sort((a, b) => hash(a) - hash(b)).slice(0, 2000);
+    const listRegion = '5002';
+    // Page 50 starts after record 4,900: found by the store's own ordering for the floor, through the hub's API for the hub.
+    const at = await db.collection('detention_records').find({ regionPath: listRegion }, { sort: { eventAt: -1, _id: -1 }, skip: 4899, limit: 1, projection: { eventAt: 1 } }).toArray();
+    if (at.length === 0) return { ids: list, listRegion, page50: null, headers: { hub: headers } };
+    const floorCursor = `${at[0].eventAt.getTime()}_${String(at[0]._id)}`;
+    let hubCursor = '';
+    if (hubUrl) {
+      let after: string | null = null;
+      for (let i = 0; i < 10; i++) {
+        const res = await fetch(`${hubUrl}/graphql`, {
+          method: 'POST', headers: { 'content-type': 'application/json', ...headers },
+          body: JSON.stringify({ query: 'query BenchWalk($r: [String!], $a: String) { detentionRecords(filter: { regions: $r }, first: 490, after: $a) { pageInfo { endCursor } } }', variables: { r: [listRegion], a: after } }),
+        });
+        const body = await res.json() as any;
+        if (!body.data) throw new Error(`walking to page 50 on the hub: ${JSON.stringify(body).slice(0, 300)}`);
+        after = body.data.detentionRecords.pageInfo.endCursor;
+      }
+      hubCursor = after!;
+    }
+    return { ids: list, listRegion, page50: { hub: hubCursor, floor: floorCursor }, headers: { hub: headers } };
+  } finally {
+    await client.close();
+  }
+}
+
+function hash(s: string): number {
+  return crypto.createHash('sha1').update(s).digest().readUInt32BE(0);
+}
+
+async function runScenario(sc: Scenario, params: Params, c: Contenders, store: BenchStore, idleRate: number): Promise<Row> {
+  const row: Row = { scenario: sc.id, title: sc.title, targets: {}, agree: true, summaries: {} };
+  for (const t of settings.targets) {
+    const spec = sc.targets[t];
+    const server = c.servers[t];
+    if (!spec || !server) continue;
+    const options: LoadOptions = {
+      url: server.url, request: (i) => spec.request(params, i), connections: args.connections ? Number(args.connections) : sc.connections,
+      durationS: settings.durationS, timeoutS: settings.timeoutS, bad: graphqlProblem,
+    };
+    // One request first: its answer is compared across contenders, its time picks the way to measure.
+    const probe = await runSequential({ ...options }, 1);
+    const firstBody = probe.firstBody;
+    delete probe.firstBody;
+    if (probe.timeouts > 0 || probe.errors > 0 || probe.p50 === null) {
+      row.targets[t] = { ...probe, commandsPerRequest: null, peakRssMb: server.rssMb(), note: probe.timeouts ? `no answer within ${settings.timeoutS} s` : probe.firstError };
+      log(`  ${sc.id} · ${t}: ${row.targets[t]!.note}`);
+      if (probe.timeouts) await c.restart(t);
+      continue;
+    }
+    try { row.summaries[t] = spec.summary(JSON.parse(firstBody!)); } catch (err) { row.summaries[t] = `unreadable: ${(err as Error).message}`; }
+
+    const rss = watchRss(server);
+    const before = await storeCommands(store);
+    const t0 = Date.now();
+    let result: LoadResult;
+    if (probe.p50 > settings.sequentialAboveMs) {
+      const count = Math.max(quick ? 1 : 2, Math.min(10, Math.floor((settings.sequentialBudgetS * 1000) / probe.p50)));
+      result = await runSequential(options, count);
+    } else {
+      result = await runLoad(options);
+      // Slower under load than alone: too few answers in the window to say anything; one at a time instead.
+      if (result.requests < 3) result = await runSequential(options, Math.max(quick ? 1 : 2, Math.min(10, Math.floor((settings.sequentialBudgetS * 1000) / probe.p50))));
+    }
+    const seconds = (Date.now() - t0) / 1000;
+    const commands = (await storeCommands(store)) - before - idleRate * seconds;
+    row.targets[t] = {
+      ...result,
+      commandsPerRequest: result.requests > 0 ? Math.max(0, Math.round((commands / result.requests) * 10) / 10) : null,
+      peakRssMb: rss.stop(),
+    };
+    if (result.timeouts > 0) await c.restart(t);
+    const r = row.targets[t]!;
+    log(`  ${sc.id} · ${t.padEnd(5)} p50 ${fmt(r.p50)} ms  p95 ${fmt(r.p95)}  p99 ${fmt(r.p99)}  ${r.rps} req/s  ${r.commandsPerRequest} cmd/req  ${r.peakRssMb} MiB${r.mode === 'sequential' ? '  (one at a time)' : ''}${r.errors ? `  ${r.errors} errors: ${r.firstError}` : ''}`);
+  }
+  const sums = Object.values(row.summaries);
+  row.agree = sums.every((x) => x === sums[0]);
+  if (!row.agree) log(`  ${sc.id}: ANSWERS DIFFER ${JSON.stringify(row.summaries)}`);
+  return row;
+}
+
+const fmt = (n: number | null) => (n === null ? '—' : String(n));
+
+async function main(): Promise<void> {
+  log(`benchmark ${quick ? '(quick) ' : ''}scales ${settings.scales.map((s) => s.label).join(', ')}, ${settings.durationS} s per contender, ${os.cpus().length} cores, Node ${process.version}`);
+  if (!fs.existsSync(path.join(projectRoot, '.tools/bin/ferretdb'))) throw new Error('FerretDB is not installed: run `npm run setup` first');
+  build();
+  const store = await startBenchStore(args['postgres-url']!, args['postgres-db']!);
+  log(`store: FerretDB ${store.store.uri} on PostgreSQL ${args['postgres-db']}`);
+  const reports: ScaleReport[] = [];
+  let ingest: IngestResult | undefined;
+  let fanOut: FanOutResult | undefined;
+  try {
+    for (const s of settings.scales) {
+      const marker = await ensureDataset(store.store.uri, s, log);
+      const c = await startContenders(store, s);
+      try {
+        const hub = c.servers.hub;
+        const token = await signToken(c.jwt, { sub: 'bench-procurator', org: 'BENCH', role: 'PROCURATOR', regions: ['50'] });
+        const headers = { authorization: `Bearer ${token}`, 'x-purpose': 'BENCH-2026-001' };
+        const params = await pickParams(store.store.uri, s, quick ? undefined : hub?.url, headers);
+        log(`params: ${params.ids.length} persons, area ${params.listRegion}${params.page50 ? '' : ' (fewer than 5,000 records in it: no page 50 at this scale)'}`);
+        // What the idle processes send anyway (registry refresh, health flush), subtracted from each run.
+        const idle0 = await storeCommands(store);
+        await new Promise((r) => setTimeout(r, 3000));
+        const idleRate = ((await storeCommands(store)) - idle0) / 3;
+        // Deep paging is left to full runs: finding page 50's cursor through the hub takes a while.
+        const scenarios: Scenario[] = [dossierScenario(1), dossierScenario(100), listScenario(1), ...(params.page50 && !quick ? [listScenario(50)] : []), statisticsScenario()];
+        // Store commands against page size: the hub alone, pages of 10 and 500 beside the 100 above.
+        const sizes = [dossierScenario(10), dossierScenario(500)].map((sc) => ({ ...sc, targets: { hub: sc.targets.hub, floor: sc.targets.floor } }));
+        const rows: Row[] = [];
+        for (const sc of [...scenarios, ...sizes]) {
+          if (settings.only && !settings.only.has(sc.id)) continue;
+          log(`scenario ${sc.id}: ${sc.title} (${s.label})`);
+          rows.push(await runScenario(sc, params, c, store, idleRate));
+        }
+        reports.push({ scale: s.label, records: marker.records, persons: marker.persons, rows, hubPeakRssMb: hub?.peakRssMb() ?? null });
+      } finally {
+        for (const server of Object.values(c.servers)) await server!.stop();
+      }
+    }
+    // Scenarios that do not depend on the data set's size: once, on scratch databases.
+    if (!settings.only || settings.only.has('ingest')) {
+      log(`scenario ingest: NDJSON push of ${settings.ingestLines.toLocaleString('en')} records vs the driver's bulk insert`);
+      ingest = await ingestScenario(store, settings.ingestLines, log);
+    }
+    if (!settings.only || settings.only.has('fan-out')) {
+      log(`scenario fan-out: list over ${settings.fanOutSources} live REST sources`);
+      fanOut = await fanOutScenario(store, settings.fanOutSources, settings.durationS, log);
+    }
+  } finally {
+    await store.stop();
+  }
+  const files = writeReport(path.resolve(projectRoot, args.out!), reports, { quick, durationS: settings.durationS, cores: os.cpus().length, node: process.version, seconds: Math.round((Date.now() - started) / 1000) }, ingest, fanOut);
+  log(`results: ${files.join(', ')}`);
+}
+
+main().catch((err) => {
+  process.stderr.write(`benchmark failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.exit(1);
+});
