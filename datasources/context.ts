@@ -2,6 +2,7 @@
  * What every resolver receives. Declared here, below the resolvers, and built per request by the
  * server (server/context.ts), so no import runs back up the layers.
  */
+import type { Projections } from './projection';
 import type { DataSources } from './index';
 import type { Loaders } from './loaders';
 import type { DataSourceDoc } from './models';
@@ -54,4 +55,10 @@ export interface Context {
   trusted: TrustedOperations;
   /** what `hubInfo` answers */
   hub: { version: string; store: string };
+  /**
+   * The stored record fields this request's document can need, set once the operation is known.
+   * A holder object: Apollo hands plugins a shallow copy of the context, and the loaders, made
+   * with the original, must see what the plugin sets.
+   */
+  recordFields: { projections?: Projections };
 }

@@ -10,6 +10,7 @@
  * its place in the cursor stays, so the next page asks it again from where it was.
  */
 import type { Domain } from '../domain/records';
+import type { Projection } from './projection';
 import { isRegionPrefix } from '../domain/regions';
 import type { AnyRecordDoc, DataSourceDoc, RecordDocByDomain } from './models';
 import { compareDesc, type Page, type Position } from './pagination';
@@ -32,6 +33,8 @@ export interface RequestScope {
    * request — not in lists, totals, persons or connections. null: no restriction (internal use).
    */
   regions: readonly string[] | null;
+  /** the stored fields of this domain's records the request can need (all when absent) */
+  projection?: (domain: Domain) => Projection | undefined;
 }
 
 /** The filter's regions narrowed to a jurisdiction; [] when they do not meet at all. */
@@ -148,7 +151,7 @@ export class FederatedRecords<D extends Domain, F extends CommonFilter> {
     if (hostedQuery) {
       const pos: Position | null = state.h ? { eventAt: new Date(state.h[0]), id: new Types.ObjectId(state.h[1]) } : null;
       totals.push(() => this.hosted.count(hostedQuery));
-      const rows = await this.hosted.page(hostedQuery, pos, first + 1);
+      const rows = await this.hosted.page(hostedQuery, pos, first + 1, scope.projection?.(this.domain));
       let exhausted = rows.length <= first;
       const stream: Stream = {
         buffer: rows,
@@ -156,7 +159,7 @@ export class FederatedRecords<D extends Domain, F extends CommonFilter> {
         more: async () => {
           if (exhausted || stream.buffer.length > 0) return stream.buffer.length > 0;
           const last = rows[rows.length - 1];
-          const next = await this.hosted.page(hostedQuery, { eventAt: last.eventAt, id: last._id }, first + 1);
+          const next = await this.hosted.page(hostedQuery, { eventAt: last.eventAt, id: last._id }, first + 1, scope.projection?.(this.domain));
           exhausted = next.length <= first;
           rows.push(...next);
           stream.buffer.push(...next);
@@ -256,7 +259,7 @@ export class FederatedRecords<D extends Domain, F extends CommonFilter> {
     const report = scope.report;
     const suspended = this.suspendedHosted();
     const [hosted, ...live] = await Promise.all([
-      this.hosted.byIdNumbers(ids),
+      this.hosted.byIdNumbers(ids, scope.projection?.(this.domain)),
       ...this.liveSources().map((s) => this.connectors.for(s).byIdNumbers(ids).then(
         (r) => { scope.called?.(s, true); return r; },
         (e: Error) => { scope.called?.(s, false); report(s, e); return [] as AnyRecordDoc[]; },

@@ -20,14 +20,14 @@ export type BatchLookup = 'in' | 'equality';
  * `equality` they come grouped by key, with `in` as the store sorted them: callers group by key).
  */
 export async function findByKeys<T>(
-  collection: Collection<Document>, field: string, keys: readonly string[], sort: Sort, mode: BatchLookup,
+  collection: Collection<Document>, field: string, keys: readonly string[], sort: Sort, mode: BatchLookup, projection?: Document,
 ): Promise<T[]> {
   if (keys.length === 0) return [];
   if (keys.length === 1 || mode === 'in') {
     const filter = keys.length === 1 ? { [field]: keys[0] } : { [field]: { $in: [...keys] } };
-    return await collection.find(filter, { sort, batchSize: ONE_BATCH }).toArray() as T[];
+    return await collection.find(filter, { sort, batchSize: ONE_BATCH, projection }).toArray() as T[];
   }
-  const parts = await Promise.all(keys.map((k) => collection.find({ [field]: k }, { sort, batchSize: ONE_BATCH }).toArray()));
+  const parts = await Promise.all(keys.map((k) => collection.find({ [field]: k }, { sort, batchSize: ONE_BATCH, projection }).toArray()));
   return parts.flat() as T[];
 }
 

@@ -12,6 +12,7 @@ import type { RecordDocByDomain } from './models';
 import { afterCondition, type Position } from './pagination';
 import { badInput } from './errors';
 import { findByKeys, type BatchLookup } from './lookup';
+import type { Projection } from './projection';
 
 /** Filter fields every domain's list query has (API.md). */
 export interface CommonFilter {
@@ -94,13 +95,13 @@ export class RecordStore<D extends Domain, F extends CommonFilter = CommonFilter
   }
 
   /** Up to `limit` records strictly after `pos` (or from the start), newest first. One indexed find. */
-  async page(query: Record<string, unknown>, pos: Position | null, limit: number): Promise<RecordDocByDomain[D][]> {
+  async page(query: Record<string, unknown>, pos: Position | null, limit: number, projection?: Projection): Promise<RecordDocByDomain[D][]> {
     if (limit <= 0) return [];
     // The position's `$or` sits beside the filter's fields rather than in an `$and`: FerretDB pushes
     // top-level equalities (a district, a source) down to SQL, and nothing under `$and`.
     const pageQuery = !pos ? query : '$or' in query ? { $and: [query, afterCondition(pos)] } : { ...query, ...afterCondition(pos) };
     return await this.collection
-      .find(pageQuery, { sort: { eventAt: -1, _id: -1 }, limit, batchSize: limit })
+      .find(pageQuery, { sort: { eventAt: -1, _id: -1 }, limit, batchSize: limit, projection })
       .toArray() as RecordDocByDomain[D][];
   }
 
@@ -110,10 +111,10 @@ export class RecordStore<D extends Domain, F extends CommonFilter = CommonFilter
   }
 
   /** Every record of these persons, newest first, grouped in key order (for DataLoader). */
-  async byIdNumbers(idNumbers: readonly string[]): Promise<RecordDocByDomain[D][][]> {
+  async byIdNumbers(idNumbers: readonly string[], projection?: Projection): Promise<RecordDocByDomain[D][][]> {
     // One person (the common dossier): plain equality, which FerretDB's PostgreSQL backend pushes
     // down to SQL; a page of persons: `$in` or parallel equalities, whichever the store serves faster.
-    const rows = await findByKeys<RecordDocByDomain[D]>(this.collection, 'idNumber', idNumbers, { eventAt: -1, _id: -1 }, this.lookup);
+    const rows = await findByKeys<RecordDocByDomain[D]>(this.collection, 'idNumber', idNumbers, { eventAt: -1, _id: -1 }, this.lookup, projection);
     const byId = new Map<string, RecordDocByDomain[D][]>();
     for (const row of rows) {
       let list = byId.get(row.idNumber);

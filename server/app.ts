@@ -27,6 +27,7 @@ import type { Logger } from './logger';
 import { projectRoot, schemaDir } from './paths';
 import { pingStore, storeFlavor } from './store';
 import { countStoreCommands, createMetrics } from './metrics';
+import { recordProjections } from '../datasources/projection';
 import { ensureEqualityIndexes } from './ferretdb-indexes';
 import type { BatchLookup } from '../datasources/lookup';
 import { makeExecutableSchema } from '@graphql-tools/schema';
@@ -288,15 +289,16 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       const id = source._id.toHexString();
       if (calls.get(id) !== 'failed') calls.set(id, ok ? 'ok' : 'failed');
     };
+    const recordFields: Context['recordFields'] = {};
     const ctx: Context & { [FAILED]: SourceFailures; [CALLS]: SourceCalls } = {
-      caller, sources, loaders: createLoaders(sources, { regions, report: reportSourceError, called: noteSourceCall }), limits: options.limits, requestId, hub: hubInfo,
-      reportSourceError, noteSourceCall, regions, audit, trusted, [FAILED]: failed, [CALLS]: calls,
+      caller, sources, loaders: createLoaders(sources, { regions, report: reportSourceError, called: noteSourceCall, projection: (d) => recordFields.projections?.[d] }), limits: options.limits, requestId, hub: hubInfo,
+      reportSourceError, noteSourceCall, regions, audit, trusted, recordFields, [FAILED]: failed, [CALLS]: calls,
     };
     return ctx;
   };
 
   const verify = createJwtVerifier(options.jwt);
-  const audit = new AuditLog(connection, options.auditKey);
+  const audit = new AuditLog(connection, options.auditKey, flavor === 'ferretdb' ? 'probe' : 'sort');
   const trusted = new TrustedOperations(connection);
   await trusted.load();
   await connection.db!.collection('audit_log').createIndex({ at: -1 }).catch(() => undefined);
@@ -318,7 +320,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     // main.ts owns SIGINT/SIGTERM: it stops HTTP, Apollo, the store connection and the embedded store in order.
     stopOnTerminationSignals: false,
     formatError: createFormatError(logger.child({ component: 'graphql' }), !options.production),
-    plugins: [ApolloServerPluginLandingPageDisabled(), metrics.plugin, sourceErrorsPlugin(logger), auditPlugin(audit, logger), introspectionPlugin(), trustedOperationsPlugin(options.requireTrustedOperations ?? false), listCostPlugin((options.documentLimits ?? DEFAULT_DOCUMENT_LIMITS).cost), ...(protection.plugins as ApolloServerPlugin<Context>[])],
+    plugins: [ApolloServerPluginLandingPageDisabled(), projectionPlugin(), metrics.plugin, sourceErrorsPlugin(logger), auditPlugin(audit, logger), introspectionPlugin(), trustedOperationsPlugin(options.requireTrustedOperations ?? false), listCostPlugin((options.documentLimits ?? DEFAULT_DOCUMENT_LIMITS).cost), ...(protection.plugins as ApolloServerPlugin<Context>[])],
     validationRules: protection.validationRules,
   });
   await apollo.start();
@@ -431,6 +433,19 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       evaluation.stop();
       await sources.health.flush().catch(() => undefined);
       await apollo.stop();
+    },
+  };
+}
+
+/** Reads, once per document, which stored record fields the operation can need (datasources/projection.ts). */
+function projectionPlugin(): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ document, schema, contextValue }) {
+          contextValue.recordFields.projections = recordProjections(schema, document);
+        },
+      };
     },
   };
 }
