@@ -70,7 +70,13 @@ export class AuditLog {
   /** the end of the chain as this process last saw it (read once, then kept by appending) */
   private end: { seq: number; hash: string } | null = null;
 
-  constructor(private readonly connection: Connection, private readonly key: string) {}
+  /**
+   * @param findEnd how the end of the chain is found once per process: `sort` (the `_id` index
+   *   answers it on MongoDB) or `probe`, a galloping search of `_id` equalities (FerretDB sorts by
+   *   reading the whole trail first: seconds once it holds a few hundred thousand entries; the
+   *   probe takes ~2 log₂ n indexed lookups). Places are numbered 1, 2, 3, … without gaps.
+   */
+  constructor(private readonly connection: Connection, private readonly key: string, private readonly findEnd: 'sort' | 'probe' = 'sort') {}
 
   private get collection() {
     return this.connection.db!.collection<AuditEntry>('audit_log');
@@ -131,10 +137,7 @@ export class AuditLog {
     // replica took a place (duplicate _id), the entries before it are stored (the insert is ordered
     // and a group fits in one FerretDB batch), the taken entry is read by _id (an equality lookup
     // every store serves from its key) and the rest are chained after it.
-    if (!this.end) {
-      const last = await this.collection.find({}, { projection: { _id: 1, hash: 1 }, sort: { _id: -1 }, limit: 1 }).toArray();
-      this.end = last[0] ? { seq: last[0]._id, hash: last[0].hash } : { seq: 0, hash: GENESIS };
-    }
+    if (!this.end) this.end = await this.chainEnd();
     const stored: AuditEntry[] = [];
     let rest = drafts;
     for (let attempt = 0; attempt < 1000 && rest.length > 0; attempt++) {
@@ -163,6 +166,27 @@ export class AuditLog {
       }
     }
     throw new Error('audit: could not append after 1000 attempts (too much contention)');
+  }
+
+  private async chainEnd(): Promise<{ seq: number; hash: string }> {
+    if (this.findEnd === 'sort') {
+      const last = await this.collection.find({}, { projection: { _id: 1, hash: 1 }, sort: { _id: -1 }, limit: 1 }).toArray();
+      return last[0] ? { seq: last[0]._id, hash: last[0].hash } : { seq: 0, hash: GENESIS };
+    }
+    const at = (seq: number) => this.collection.findOne({ _id: seq }, { projection: { _id: 1, hash: 1 } });
+    let last = await at(1);
+    if (!last) return { seq: 0, hash: GENESIS };
+    // Double until a place is free, then halve the gap: `lo` is taken, `hi` is free.
+    let lo = 1;
+    let hi = 2;
+    for (let doc = await at(hi); doc; doc = await at(hi)) { lo = hi; last = doc; hi *= 2; }
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2);
+      const doc = await at(mid);
+      if (doc) { lo = mid; last = doc; } else hi = mid;
+    }
+    if (last._id !== lo) last = (await at(lo))!;
+    return { seq: last._id, hash: last.hash };
   }
 
   /** Entries newest first, for the ADMIN `auditLog` query. */

@@ -3,7 +3,8 @@
  * indexes behind FerretDB (server/ferretdb-indexes.ts) and group commit of the audit trail.
  */
 import { Client } from 'pg';
-import { verifyAuditChain } from '../datasources/audit';
+import { AuditLog, verifyAuditChain } from '../datasources/audit';
+import { DEVELOPMENT_AUDIT_KEY } from '../server/config';
 import { storeFlavor } from '../server/store';
 import { ensureEqualityIndexes } from '../server/ferretdb-indexes';
 import { createLogger } from '../server/logger';
@@ -75,5 +76,16 @@ describe('audit trail group commit', () => {
     expect(entries).toBe(40);
     expect(writes.length).toBeLessThan(40);
     expect(await verifyAuditChain(t.connection)).toEqual({ ok: true, entries: 41 });
+  });
+
+  it('finds the end of the chain by probing places as well as by sorting (a new process continues it)', async () => {
+    const [last] = await t.connection.db!.collection('audit_log').find({}, { sort: { _id: -1 }, limit: 1 }).toArray();
+    const { _id, prevHash, hash, ...draft } = last as any;
+    for (const findEnd of ['probe', 'sort'] as const) {
+      const fresh = new AuditLog(t.connection, DEVELOPMENT_AUDIT_KEY, findEnd);
+      const entry = await fresh.append({ ...draft, requestId: `next-${findEnd}` });
+      expect(entry._id).toBe(findEnd === 'probe' ? _id + 1 : _id + 2);
+    }
+    expect(await verifyAuditChain(t.connection)).toEqual({ ok: true, entries: _id + 2 });
   });
 });
