@@ -165,7 +165,13 @@ async function runScenario(sc: Scenario, params: Params, c: Contenders, store: B
       durationS: settings.durationS, timeoutS: settings.timeoutS, bad: graphqlProblem,
     };
     // One request first: its answer is compared across contenders, its time picks the way to measure.
-    const probe = await runSequential({ ...options }, 1);
+    let probe = await runSequential({ ...options }, 1);
+    // A first request can pay for a cold start (JIT, connections, the audit chain's end): a slow
+    // one is asked again before it decides how the contender is measured.
+    if (probe.p50 !== null && probe.p50 > settings.sequentialAboveMs && !probe.errors) {
+      const again = await runSequential({ ...options }, 1);
+      if (again.p50 !== null && !again.errors && !again.timeouts) probe = { ...again, firstBody: probe.firstBody };
+    }
     const firstBody = probe.firstBody;
     delete probe.firstBody;
     if (probe.timeouts > 0 || probe.errors > 0 || probe.p50 === null) {
