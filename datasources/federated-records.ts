@@ -63,6 +63,11 @@ interface CursorState {
   s: Record<string, [string | null, number] | false>;
 }
 
+/** The cursor of a list that stands after the hosted record (eventAt, id), with no live source started: for tools that know a position. */
+export function hostedCursor(eventAt: Date, id: string): string {
+  return encode({ h: [eventAt.getTime(), id], s: {} });
+}
+
 function encode(state: CursorState): string {
   return Buffer.from(JSON.stringify(state)).toString('base64url');
 }

@@ -19,6 +19,8 @@ export interface Row {
   /** every contender's answer reduced to the same figures */
   agree: boolean;
   summaries: Partial<Record<Target, string>>;
+  /** the scenario could not be run */
+  error?: string;
 }
 
 export interface ScaleReport {
