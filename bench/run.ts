@@ -23,7 +23,7 @@ import { MongoClient } from 'mongodb';
 import { projectRoot } from '../server/paths';
 import { signToken, type JwtSettings } from '../server/jwt';
 import { freePort } from '../server/embedded-store';
-import { ensureDataset, scale, startBenchStore, type BenchStore, type Scale } from './lib/dataset';
+import { ensureDataset, scale, startBenchStore, waitForIdleStore, type BenchStore, type Scale } from './lib/dataset';
 import { percentile, runLoad, runSequential, type LoadOptions, type LoadResult } from './lib/load';
 import { startServer, tsArgs, watchRss, type Server } from './lib/processes';
 import { benchJwt, startHub } from './lib/hub';
@@ -154,6 +154,7 @@ async function runScenario(sc: Scenario, params: Params, c: Contenders, store: B
       url: server.url, request: (i) => spec.request(params, i), connections: args.connections ? Number(args.connections) : sc.connections,
       durationS: settings.durationS, timeoutS: settings.timeoutS, bad: graphqlProblem,
     };
+    await waitForIdleStore(store, 300, log);
     // One request first: its answer is compared across contenders, its time picks the way to measure.
     let probe = await runSequential({ ...options }, 1);
     // A first request can pay for a cold start (JIT, connections, the audit chain's end): a slow
@@ -233,7 +234,9 @@ async function main(): Promise<void> {
         const headers = { authorization: `Bearer ${token}`, 'x-purpose': 'BENCH-2026-001' };
         const params = await pickParams(store.store.uri, s, headers);
         log(`params: ${params.ids.length} persons, area ${params.listRegion}${params.page50 ? '' : ' (fewer than 5,000 records in it: no page 50 at this scale)'}`);
-        // What the idle processes send anyway (registry refresh, health flush), subtracted from each run.
+        // What the idle processes send anyway (registry refresh, health flush), subtracted from each run,
+        // once the hub's start-up work (indexes, month backfill) is over.
+        await waitForIdleStore(store, 600, log);
         const idle0 = await storeCommands(store);
         await new Promise((r) => setTimeout(r, 3000));
         const idleRate = ((await storeCommands(store)) - idle0) / 3;

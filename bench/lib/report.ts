@@ -119,7 +119,7 @@ export function markdown(r: Results): string {
   }
   if (r.ingest) {
     const i = r.ingest;
-    lines.push('## Ingest', '', `${i.lines.toLocaleString('en')} NDJSON records in one push: hub ${i.hubRecordsPerSecond} records/s (${i.hubSeconds} s, peak ${i.hubPeakRssMb} MiB), driver insertMany ${i.driverRecordsPerSecond} records/s (${i.driverSeconds} s): ${i.ratio} ×.`, '');
+    lines.push('## Ingest', '', `${i.lines.toLocaleString('en')} NDJSON records in ${i.pushes} pushes, one after the other: hub ${i.hubRecordsPerSecond} records/s (${i.hubSeconds} s, peak ${i.hubPeakRssMb} MiB), driver insertMany ${i.driverRecordsPerSecond} records/s (${i.driverSeconds} s): ${i.ratio} ×.`, '');
   }
   if (r.fanOut) {
     const f = r.fanOut;
