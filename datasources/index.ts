@@ -18,7 +18,7 @@ import { Evaluator, type EvaluatorOptions } from './evaluator';
 import { DataQuality } from './quality';
 import type { BatchLookup } from './lookup';
 
-export function createDataSources(models: Models, options: { registryRefreshMs?: number; healthFlushMs?: number; evaluation?: EvaluatorOptions; batchLookup?: BatchLookup } = {}) {
+export function createDataSources(models: Models, options: { registryRefreshMs?: number; healthFlushMs?: number; evaluation?: EvaluatorOptions; batchLookup?: BatchLookup; storeFlavor?: 'ferretdb' | 'mongodb' } = {}) {
   const registry = new SourceRegistry(models, options.registryRefreshMs);
   const health = new SourceHealthTracker(models, options.healthFlushMs);
   const connectors = new ConnectorPool(health);
@@ -48,7 +48,7 @@ export function createDataSources(models: Models, options: { registryRefreshMs?:
     leads,
     evaluator: new Evaluator(models.DataSource.db, models, leads, registry, connectors, options.evaluation),
     quality: new DataQuality(models, registry, health),
-    statistics: new Statistics(models, registry, connectors, hosted),
+    statistics: new Statistics(models, registry, connectors, hosted, options.storeFlavor === 'ferretdb'),
   };
 }
 export type DataSources = ReturnType<typeof createDataSources>;

@@ -59,7 +59,7 @@ export const LIVE_STAT_PAGE = 1000;
 export const MAX_LIVE_RECORDS = 200_000;
 const BACKFILL_BATCH = 1000;
 /** `hub_meta` document: every stored record had its `eventMonth` when it was written */
-const MONTHS_MARKER = 'eventMonth-backfill';
+export const MONTHS_MARKER = 'eventMonth-backfill';
 
 /** Where each dimension lives in a domain's records, and the Chinese terms of its enum values. */
 interface DomainShape {
@@ -195,6 +195,8 @@ export class Statistics {
     private readonly registry: SourceRegistry,
     private readonly connectors: ConnectorPool,
     private readonly hosted: { [D in Domain]: RecordStore<D, any> },
+    /** count per hosted source and add up (FerretDB, whose `$group` slows with every group) */
+    private readonly perSource = false,
   ) {}
 
   /**
@@ -279,7 +281,7 @@ export class Statistics {
     // One aggregate per hosted source instead, each an equality on `sourceId` (pushed down to an
     // index), with the few groups one source has: the same answer, summed here, in ~4 s. Exhaustive:
     // a hosted record is only ever written for a registered source, and sources are never removed.
-    const matches = this.hosted[domain].lookup === 'equality' ? this.perSourceMatches(domain, match, filter) : [match];
+    const matches = this.perSource ? this.perSourceMatches(domain, match, filter) : [match];
     const run = async (accumulator: unknown) => (await Promise.all(matches.map((m) => collection.aggregate<{ _id: Record<string, unknown>; v: number }>(
       [{ $match: m }, { $group: { _id: id, v: accumulator } }], { batchSize: 100_000 },
     ).toArray()))).flat();

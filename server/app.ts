@@ -263,7 +263,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   await ensureIndexes(models);
   const flavor = await storeFlavor(connection);
   const batchLookup: BatchLookup = !options.batchLookup || options.batchLookup === 'auto' ? (flavor === 'ferretdb' ? 'equality' : 'in') : options.batchLookup;
-  const sources = createDataSources(models, { registryRefreshMs: options.registryRefreshMs, evaluation: { chunkRecords: options.evaluationChunkRecords }, batchLookup });
+  const sources = createDataSources(models, { registryRefreshMs: options.registryRefreshMs, evaluation: { chunkRecords: options.evaluationChunkRecords }, batchLookup, storeFlavor: flavor });
   await sources.leads.ensureIndexes();
   await sources.evaluator.ensureIndexes();
   await sources.registry.load();

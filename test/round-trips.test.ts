@@ -6,6 +6,7 @@
  */
 import { registerTestSources, seedPersons } from './fixtures';
 import { startTestHub, type TestHub } from './helpers';
+import type { BatchLookup } from '../datasources/lookup';
 
 const DOSSIERS = `query($ids: [IdNumber!]!) {
   persons(idNumbers: $ids) {
@@ -24,30 +25,39 @@ const LIST = `query($first: Int!) {
   }
 }`;
 
-describe('store round trips per request, $in plan (MongoDB)', () => {
-  let t: TestHub;
-  let ids: string[];
+/** A hub with 120 seeded persons (three records per person and domain: 300 rows per collection for 100 persons, more than one default batch) whose store commands a test counts. */
+function countingHub(batchLookup: BatchLookup) {
+  const h = {} as { t: TestHub; ids: string[]; commandsFor(query: string, variables?: Record<string, unknown>): Promise<string[]> };
   beforeAll(async () => {
     // no background registry refresh during the counts
-    t = await startTestHub({ registryRefreshMs: 3_600_000, batchLookup: 'in' });
-    const srcs = await registerTestSources(t.hub.sources);
-    // three records per person and domain: 300 rows per collection for 100 persons, more than one default batch
-    ids = await seedPersons(t.hub.sources, srcs, 120, 3);
+    h.t = await startTestHub({ registryRefreshMs: 3_600_000, batchLookup });
+    h.ids = await seedPersons(h.t.hub.sources, await registerTestSources(h.t.hub.sources), 120, 3);
     // the first request of a process reads the end of the audit chain once; later ones only append
-    await t.gql('{ hubInfo { version } }');
+    await h.t.gql('{ hubInfo { version } }');
   });
-  afterAll(async () => { await t.close(); });
-
-  async function commandsFor(query: string, variables: Record<string, unknown>): Promise<string[]> {
-    t.resetCommands();
-    const { body } = await t.gql(query, variables);
+  afterAll(async () => { await h.t.close(); });
+  h.commandsFor = async (query, variables) => {
+    h.t.resetCommands();
+    const { body } = await h.t.gql(query, variables);
     expect(body.errors).toBeUndefined();
-    return t.commands.map((c) => `${c.commandName} ${String((c.command as any)[c.commandName])}`).sort();
-  }
+    return h.t.commands.map((c) => `${c.commandName} ${String((c.command as any)[c.commandName])}`).sort();
+  };
+  return h;
+}
+
+/** How many of each command. */
+function tally(commands: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const c of commands) out[c] = (out[c] ?? 0) + 1;
+  return out;
+}
+
+describe('store round trips per request, $in plan (MongoDB)', () => {
+  const h = countingHub('in');
 
   it('serves a dossier of 10 and of 100 persons with one query per collection', async () => {
-    const ten = await commandsFor(DOSSIERS, { ids: ids.slice(0, 10) });
-    const hundred = await commandsFor(DOSSIERS, { ids: ids.slice(0, 100) });
+    const ten = await h.commandsFor(DOSSIERS, { ids: h.ids.slice(0, 10) });
+    const hundred = await h.commandsFor(DOSSIERS, { ids: h.ids.slice(0, 100) });
     // persons are derived from their records: the four record finds, and the audit entry, are all there is
     const expected = ['find community_corrections', 'find detention_records', 'find enforcement_cases', 'find prison_records', 'insert audit_log'];
     expect(ten).toEqual(expected);
@@ -55,8 +65,8 @@ describe('store round trips per request, $in plan (MongoDB)', () => {
   });
 
   it('serves a list page of 10 and of 100 records with their persons in the same number of queries', async () => {
-    const ten = await commandsFor(LIST, { first: 10 });
-    const hundred = await commandsFor(LIST, { first: 100 });
+    const ten = await h.commandsFor(LIST, { first: 10 });
+    const hundred = await h.commandsFor(LIST, { first: 100 });
     // the page, then every listed person's custodies for `person { detentions }`, in one batch
     expect(ten).toEqual(['find detention_records', 'find detention_records', 'insert audit_log']);
     expect(hundred).toEqual(ten);
@@ -64,43 +74,23 @@ describe('store round trips per request, $in plan (MongoDB)', () => {
 });
 
 describe('store round trips per request, equality plan (FerretDB)', () => {
-  let t: TestHub;
-  let ids: string[];
-  beforeAll(async () => {
-    t = await startTestHub({ registryRefreshMs: 3_600_000, batchLookup: 'equality' });
-    const srcs = await registerTestSources(t.hub.sources);
-    ids = await seedPersons(t.hub.sources, srcs, 120, 3);
-    await t.gql('{ hubInfo { version } }');
-  });
-  afterAll(async () => { await t.close(); });
-
-  async function counts(query: string, variables: Record<string, unknown>): Promise<Record<string, number>> {
-    t.resetCommands();
-    const { body } = await t.gql(query, variables);
-    expect(body.errors).toBeUndefined();
-    const out: Record<string, number> = {};
-    for (const c of t.commands) {
-      const k = `${c.commandName} ${String((c.command as any)[c.commandName])}`;
-      out[k] = (out[k] ?? 0) + 1;
-    }
-    return out;
-  }
+  const h = countingHub('equality');
 
   it('looks each person up once per collection, with no $in', async () => {
     for (const n of [10, 100]) {
-      const seen = await counts(DOSSIERS, { ids: ids.slice(0, n) });
+      const seen = tally(await h.commandsFor(DOSSIERS, { ids: h.ids.slice(0, n) }));
       expect(seen).toEqual({
         'find community_corrections': n, 'find detention_records': n, 'find enforcement_cases': n, 'find prison_records': n, 'insert audit_log': 1,
       });
-      expect(t.commands.some((c) => JSON.stringify((c.command as any).filter ?? {}).includes('$in'))).toBe(false);
+      expect(h.t.commands.some((c) => JSON.stringify((c.command as any).filter ?? {}).includes('$in'))).toBe(false);
     }
   });
 
   it('serves a list page with one find for the page and one per listed person', async () => {
-    const { body } = await t.gql('{ detentionRecords(first: 100, filter: { regions: ["50"] }) { edges { node { person { idNumber } } } } }');
+    const { body } = await h.t.gql('{ detentionRecords(first: 100, filter: { regions: ["50"] }) { edges { node { person { idNumber } } } } }');
     const persons = new Set(body.data.detentionRecords.edges.map((e: any) => e.node.person.idNumber)).size;
     expect(persons).toBeGreaterThan(10);
-    const seen = await counts(LIST, { first: 100 });
+    const seen = tally(await h.commandsFor(LIST, { first: 100 }));
     // the page itself, then one lookup per distinct person on it (their custodies for `person { detentions }`)
     expect(seen).toEqual({ 'find detention_records': 1 + persons, 'insert audit_log': 1 });
   });

@@ -4,25 +4,14 @@
  * projections), no DataLoader, offset paging. Not sabotaged and not optimized: plain tutorial code,
  * so the benchmark can compare the hub against what a first attempt would look like.
  *
- *   npx tsx bench/baselines/naive.ts --uri mongodb://127.0.0.1:27200/ --db r100k --port 4101
+ *   npx tsx bench/baselines/naive.ts --uri mongodb://127.0.0.1:27200/ --db bench_100k --port 4101
  *
- * Prints `LISTENING http://127.0.0.1:<port>/` once ready; SIGTERM/SIGINT stop it cleanly (exit 0).
+ * Serves through bench/baselines/serve.ts (`LISTENING <url>` when ready, exit 0 on SIGTERM/SIGINT).
  * Read-only: it never writes to the database.
  */
-import { parseArgs } from 'node:util';
-import mongoose, { type Model } from 'mongoose';
-import { ApolloServer } from '@apollo/server';
-import { startStandaloneServer } from '@apollo/server/standalone';
-import { createModels, type AnyRecordDoc, type Models } from '../../datasources/models';
-
-const { values } = parseArgs({
-  options: {
-    uri: { type: 'string', default: 'mongodb://127.0.0.1:27200/' },
-    db: { type: 'string', default: 'r100k' },
-    port: { type: 'string', default: '4101' },
-  },
-});
-const port = Number(values.port);
+import type { Model } from 'mongoose';
+import type { AnyRecordDoc, Models } from '../../datasources/models';
+import { serveBaseline } from './serve';
 
 const typeDefs = `#graphql
   type Query {
@@ -70,11 +59,7 @@ function toIso(value: Date | string | null | undefined): string | null {
   return value instanceof Date ? value.toISOString() : value;
 }
 
-async function main(): Promise<void> {
-  // Defaults, except that mongoose must not create collections or indexes: the data is shared.
-  const connection = mongoose.createConnection(values.uri!, { dbName: values.db, autoCreate: false, autoIndex: false });
-  await connection.asPromise();
-  const models = createModels(connection);
+serveBaseline('naive', (models) => {
   const { DETENTION, PRISON, COMMUNITY_CORRECTION, ENFORCEMENT_CASE } = models.records;
   const recordModels = [DETENTION, PRISON, COMMUNITY_CORRECTION, ENFORCEMENT_CASE] as Model<AnyRecordDoc>[];
 
@@ -143,29 +128,5 @@ async function main(): Promise<void> {
     EnforcementCase: { ...recordFields },
   };
 
-  // Apollo's own signal handling re-raises the signal after stopping; we want a plain exit 0.
-  const server = new ApolloServer({ typeDefs, resolvers, stopOnTerminationSignals: false });
-  await startStandaloneServer(server, { listen: { host: '127.0.0.1', port } });
-  console.log(`LISTENING http://127.0.0.1:${port}/`);
-
-  let stopping = false;
-  const shutdown = async () => {
-    if (stopping) return;
-    stopping = true;
-    try {
-      await server.stop();
-      await connection.close();
-      process.exit(0);
-    } catch (err) {
-      console.error(err);
-      process.exit(1);
-    }
-  };
-  process.on('SIGTERM', shutdown);
-  process.on('SIGINT', shutdown);
-}
-
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
+  return { typeDefs, resolvers };
 });

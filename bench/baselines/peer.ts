@@ -4,27 +4,15 @@
  * way), served by a stock Apollo Server (startStandaloneServer). No auth, no DataLoader, no hand tuning:
  * library defaults everywhere except what is needed to expose the fields and sorts the benchmark uses.
  *
- *   npx tsx bench/baselines/peer.ts --uri mongodb://127.0.0.1:27200/ --db r100k --port 4102
+ *   npx tsx bench/baselines/peer.ts --uri mongodb://127.0.0.1:27200/ --db bench_100k --port 4102
  *
- * Prints `LISTENING http://127.0.0.1:<port>/` once ready; SIGTERM/SIGINT stop it (exit 0).
+ * Serves through bench/baselines/serve.ts (`LISTENING <url>` when ready, exit 0 on SIGTERM/SIGINT).
  * Read-only: no writes, no index or collection creation (autoIndex/autoCreate off).
  */
-import { parseArgs } from 'node:util';
-import mongoose, { type Model } from 'mongoose';
+import type { Model } from 'mongoose';
 import { SchemaComposer } from 'graphql-compose';
 import { composeMongoose, type ObjectTypeComposerWithMongooseResolvers } from 'graphql-compose-mongoose';
-import { ApolloServer } from '@apollo/server';
-import { startStandaloneServer } from '@apollo/server/standalone';
-import { createModels } from '../../datasources/models';
-
-const { values } = parseArgs({
-  options: {
-    uri: { type: 'string', default: 'mongodb://127.0.0.1:27200/' },
-    db: { type: 'string', default: 'r100k' },
-    port: { type: 'string', default: '4102' },
-  },
-});
-const port = Number(values.port);
+import { serveBaseline } from './serve';
 
 /** Fields every record type keeps (plus per-domain ones below). */
 const COMMON_FIELDS = ['_id', 'externalId', 'idNumber', 'name', 'region', 'eventAt', 'updatedAt', 'eventMonth'];
@@ -43,15 +31,7 @@ const filterOpts = () => ({ operators: { idNumber: true, region: true } });
 
 type AnyTC = ObjectTypeComposerWithMongooseResolvers<any, any>;
 
-async function main(): Promise<void> {
-  const connection = mongoose.createConnection(values.uri!, {
-    dbName: values.db,
-    // never write to the shared benchmark database: no collection or index creation on model compile
-    autoIndex: false,
-    autoCreate: false,
-  });
-  await connection.asPromise();
-  const models = createModels(connection);
+serveBaseline('peer', (models) => {
 
   const schemaComposer = new SchemaComposer();
   const compose = (model: Model<any>): AnyTC => composeMongoose(model, { schemaComposer });
@@ -111,27 +91,5 @@ async function main(): Promise<void> {
   }
 
   const schema = schemaComposer.buildSchema();
-  // Signals are handled below (Apollo's own handler would re-raise the signal instead of exiting 0).
-  const server = new ApolloServer({ schema, stopOnTerminationSignals: false });
-  await startStandaloneServer(server, { listen: { host: '127.0.0.1', port } });
-  process.stdout.write(`LISTENING http://127.0.0.1:${port}/\n`);
-
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    try {
-      await server.stop();
-      await connection.close();
-    } finally {
-      process.exit(0);
-    }
-  };
-  process.on('SIGTERM', () => void stop());
-  process.on('SIGINT', () => void stop());
-}
-
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
+  return { schema };
 });

@@ -11,6 +11,7 @@ import { connectStore } from '../../server/store';
 import { createModels, ensureIndexes } from '../../datasources/models';
 import { createDataSources } from '../../datasources';
 import { seedDemoData } from '../../server/seed-runner';
+import { MONTHS_MARKER } from '../../datasources/statistics';
 import { projectRoot } from '../../server/paths';
 
 /** Persons per record the generator makes (measured: 64,600 persons give 99,919 records). */
@@ -74,7 +75,7 @@ export async function ensureDataset(uri: string, s: Scale, log: (line: string) =
     const progress = await seedDemoData(sources, { persons, seed: SEED, progress: true });
     const records = progress.records;
     // Every record came through ingest with its month: the hub's start-up backfill has nothing to do.
-    await connection.db!.collection<{ _id: string; at: Date }>('hub_meta').updateOne({ _id: 'eventMonth-backfill' }, { $set: { at: new Date() } }, { upsert: true });
+    await connection.db!.collection<{ _id: string; at: Date }>('hub_meta').updateOne({ _id: MONTHS_MARKER }, { $set: { at: new Date() } }, { upsert: true });
     const done: Marker = { _id: 'dataset', version: GENERATOR_VERSION, seed: SEED, persons, records, generatedAt: new Date(), seconds: Math.round((Date.now() - started) / 1000) };
     await meta.insertOne(done);
     log(`data ${s.label}: ${records.toLocaleString('en')} records generated in ${done.seconds} s`);
