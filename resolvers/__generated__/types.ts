@@ -1455,8 +1455,9 @@ export type GqlQuery = {
   person?: Maybe<GqlPerson>;
   /**
    * Dossiers of many persons at once (at most the configured limit, default 500 ID numbers), in the
-   * order asked; null for an unknown person. Served with one store round trip per collection, whatever
-   * the number of persons.
+   * order asked; null for an unknown person. All persons are looked up together: on MongoDB one store
+   * round trip per collection whatever their number, on FerretDB one indexed lookup per person and
+   * collection, in parallel (FerretDB reads a whole collection for a batch query).
    */
   persons: Array<Maybe<GqlPerson>>;
   /** Prisoner records across every prison source, newest event first. */
