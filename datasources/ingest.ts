@@ -22,6 +22,7 @@ import { regionPath } from '../domain/regions';
 import { validateRecord, type AnyRecordInput } from '../domain/records';
 import { eventMonthOf, type AnyRecordDoc, type DataSourceDoc, type Models } from './models';
 import { rememberRejections } from './quality';
+import type { RecordMonths } from './months';
 
 export interface RejectedRecord {
   /** position of the record in the push (the line number − 1 for NDJSON) */
@@ -59,7 +60,8 @@ export function addResults(into: IngestResult, more: IngestResult): IngestResult
 }
 
 export class Ingestor {
-  constructor(private readonly models: Models) {}
+  /** @param months the list reads' months registry: a batch's months are listed before its records are written */
+  constructor(private readonly models: Models, private readonly months?: RecordMonths) {}
 
   /** Validates and stores a batch of records for one source. Throws only when the store fails. */
   async ingest(source: DataSourceDoc, inputs: readonly unknown[], options: IngestOptions = {}): Promise<IngestResult> {
@@ -97,6 +99,7 @@ export class Ingestor {
 
     const model = this.models.records[source.domain] as unknown as Model<AnyRecordDoc>;
     const docs = [...valid.values()].map((v) => v.doc);
+    await this.months?.note(source.domain, docs.map((d) => d.eventMonth!));
 
     // Fast path: insert everything; stop at the first record the store already has.
     const firstTry = await insertUntilDuplicate(model, docs);

@@ -13,6 +13,14 @@ import { afterCondition, type Position } from './pagination';
 import { badInput } from './errors';
 import { findByKeys, type BatchLookup } from './lookup';
 import type { Projection } from './projection';
+import { readByMonth, type RecordMonths } from './months';
+
+/**
+ * How a list page is read: `sorted`, one find sorted by the store (MongoDB's index serves it);
+ * `monthly`, newest month first, one find per month until the page is full (FerretDB, which sorts
+ * every match in its own process: see months.ts).
+ */
+export type ListReads = 'sorted' | 'monthly';
 
 /** Filter fields every domain's list query has (API.md). */
 export interface CommonFilter {
@@ -71,6 +79,9 @@ export function commonQuery(filter: CommonFilter | null | undefined): Record<str
 export class RecordStore<D extends Domain, F extends CommonFilter = CommonFilter> {
   /** how batches of ID numbers are looked up (set by createDataSources from the store's kind) */
   lookup: BatchLookup = 'in';
+  /** how list pages are read (set by createDataSources from the store's kind), and the months registry they walk */
+  listReads: ListReads = 'sorted';
+  months?: RecordMonths;
 
   constructor(
     readonly domain: D,
@@ -97,12 +108,27 @@ export class RecordStore<D extends Domain, F extends CommonFilter = CommonFilter
   /** Up to `limit` records strictly after `pos` (or from the start), newest first. One indexed find. */
   async page(query: Record<string, unknown>, pos: Position | null, limit: number, projection?: Projection): Promise<RecordDocByDomain[D][]> {
     if (limit <= 0) return [];
+    if (this.listReads === 'monthly' && this.months && !('eventMonth' in query)) {
+      const months = await this.months.list(this.domain);
+      if (months) return this.pageByMonth(months, query, pos, limit, projection);
+    }
+    return this.find(query, pos, limit, projection);
+  }
+
+  private async find(query: Record<string, unknown>, pos: Position | null, limit: number, projection?: Projection): Promise<RecordDocByDomain[D][]> {
     // The position's `$or` sits beside the filter's fields rather than in an `$and`: FerretDB pushes
-    // top-level equalities (a district, a source) down to SQL, and nothing under `$and`.
+    // top-level equalities (a district, a source, a month) down to SQL, and nothing under `$and`.
     const pageQuery = !pos ? query : '$or' in query ? { $and: [query, afterCondition(pos)] } : { ...query, ...afterCondition(pos) };
     return await this.collection
       .find(pageQuery, { sort: { eventAt: -1, _id: -1 }, limit, batchSize: limit, projection })
       .toArray() as RecordDocByDomain[D][];
+  }
+
+  /** The same page read month by month, newest first (months.ts). */
+  private pageByMonth(months: readonly string[], query: Record<string, unknown>, pos: Position | null, limit: number, projection?: Projection): Promise<RecordDocByDomain[D][]> {
+    const range = query.eventAt as { $gte?: Date; $lt?: Date } | undefined;
+    return readByMonth(months, { newest: pos?.eventAt, from: range?.$gte, before: range?.$lt }, limit,
+      (month, first, want) => this.find({ ...query, eventMonth: month }, first ? pos : null, want, projection));
   }
 
   /** How many records match (for `totalCount`, asked only when a client selects it). */

@@ -30,6 +30,7 @@ import { countStoreCommands, createMetrics } from './metrics';
 import { recordProjections } from '../datasources/projection';
 import { ensureEqualityIndexes } from './ferretdb-indexes';
 import type { BatchLookup } from '../datasources/lookup';
+import type { ListReads } from '../datasources/record-store';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
 import { applyAuthorization, introspectionPlugin, trustedOperationsPlugin } from './authorization';
@@ -169,6 +170,8 @@ export interface HubOptions {
   evaluationChunkRecords?: number;
   /** how batches of ID numbers are looked up; `auto` (default): parallel equalities on FerretDB, `$in` elsewhere */
   batchLookup?: BatchLookup | 'auto';
+  /** how list pages are read: `sorted` by the store, or `monthly` (FerretDB); `auto` picks by the store */
+  listReads?: ListReads | 'auto';
   /** the PostgreSQL database behind a FerretDB store: the hub adds the equality indexes FerretDB needs */
   storePostgresUrl?: string;
 }
@@ -263,7 +266,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   await ensureIndexes(models);
   const flavor = await storeFlavor(connection);
   const batchLookup: BatchLookup = !options.batchLookup || options.batchLookup === 'auto' ? (flavor === 'ferretdb' ? 'equality' : 'in') : options.batchLookup;
-  const sources = createDataSources(models, { registryRefreshMs: options.registryRefreshMs, evaluation: { chunkRecords: options.evaluationChunkRecords }, batchLookup, storeFlavor: flavor });
+  const listReads: ListReads = !options.listReads || options.listReads === 'auto' ? (flavor === 'ferretdb' ? 'monthly' : 'sorted') : options.listReads;
+  const sources = createDataSources(models, { registryRefreshMs: options.registryRefreshMs, evaluation: { chunkRecords: options.evaluationChunkRecords }, batchLookup, listReads, storeFlavor: flavor });
   await sources.leads.ensureIndexes();
   await sources.evaluator.ensureIndexes();
   await sources.registry.load();
@@ -272,7 +276,11 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   sources.health.start((err) => logger.warn({ err }, 'source health flush failed'));
   let evaluation = { stop: () => undefined as void };
   // Records stored before statistics grouped by month get their month in the background; readiness does not wait.
-  sources.statistics.backfillMonths(logger.child({ component: 'statistics' })).catch((err) => logger.warn({ err }, 'eventMonth backfill failed'));
+  // Then, for month-by-month list reads, the months registry is built once from them (list reads sort
+  // in the store until it is complete).
+  sources.statistics.backfillMonths(logger.child({ component: 'statistics' }))
+    .then(async () => { if (listReads === 'monthly') await sources.months.build(models, logger.child({ component: 'store' })); })
+    .catch((err) => logger.warn({ err }, 'eventMonth backfill or months registry failed'));
 
   const hubInfo = { version: VERSION, store: options.storeKind };
   const context = (requestId: string = randomUUID(), caller: Caller = { kind: 'anonymous' }): Context => {
@@ -306,7 +314,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     const report = await ensureEqualityIndexes(options.storePostgresUrl, connection.db!.databaseName, logger.child({ component: 'store' }));
     logger.info({ created: report.created.length, existing: report.existing, missing: report.missing }, 'PostgreSQL equality indexes for FerretDB checked');
   }
-  logger.info({ flavor, batchLookup }, 'store');
+  logger.info({ flavor, batchLookup, listReads }, 'store');
   const metrics = createMetrics();
   countStoreCommands(metrics.registry, connection);
   const protection = documentProtection(options.documentLimits ?? DEFAULT_DOCUMENT_LIMITS, options.production);

@@ -40,6 +40,7 @@ async function main(): Promise<void> {
   }
   const connection = await connectStore({
     uri, dbName: config.MONGODB_DB, timeoutMs: config.STORE_TIMEOUT_MS, maxPoolSize: config.STORE_POOL_SIZE,
+    monitorCommands: config.STORE_COMMAND_METRICS,
     onError: (err) => logger.warn({ err }, 'store connection error'),
   });
   const hub = await createHub({
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
     storeKind: embedded ? 'embedded-ferretdb' : 'external',
     storeTimeoutMs: config.STORE_TIMEOUT_MS,
     batchLookup: config.STORE_BATCH_LOOKUP,
+    listReads: config.STORE_LIST_READS,
     storePostgresUrl,
     registryRefreshMs: config.REGISTRY_REFRESH_MS,
     evaluationChunkRecords: config.EVALUATION_CHUNK_RECORDS,

@@ -2,11 +2,13 @@
  * The performance model (DESIGN.md): a request costs a known number of store round trips, counted
  * with the driver's command monitoring. With the `$in` plan (MongoDB) it is constant per
  * collection whatever the page size; with the equality plan (FerretDB, which reads a whole
- * collection for an `$in`: datasources/lookup.ts) it is one index lookup per person and collection.
+ * collection for an `$in`: datasources/lookup.ts) it is one index lookup per person and collection,
+ * and a list page reads the months registry, then month by month (datasources/months.ts).
  */
 import { registerTestSources, seedPersons } from './fixtures';
 import { startTestHub, type TestHub } from './helpers';
 import type { BatchLookup } from '../datasources/lookup';
+import type { ListReads } from '../datasources/record-store';
 
 const DOSSIERS = `query($ids: [IdNumber!]!) {
   persons(idNumbers: $ids) {
@@ -26,11 +28,11 @@ const LIST = `query($first: Int!) {
 }`;
 
 /** A hub with 120 seeded persons (three records per person and domain: 300 rows per collection for 100 persons, more than one default batch) whose store commands a test counts. */
-function countingHub(batchLookup: BatchLookup) {
+function countingHub(batchLookup: BatchLookup, listReads: ListReads) {
   const h = {} as { t: TestHub; ids: string[]; commandsFor(query: string, variables?: Record<string, unknown>): Promise<string[]> };
   beforeAll(async () => {
     // no background registry refresh during the counts
-    h.t = await startTestHub({ registryRefreshMs: 3_600_000, batchLookup });
+    h.t = await startTestHub({ registryRefreshMs: 3_600_000, batchLookup, listReads });
     h.ids = await seedPersons(h.t.hub.sources, await registerTestSources(h.t.hub.sources), 120, 3);
     // the first request of a process reads the end of the audit chain once; later ones only append
     await h.t.gql('{ hubInfo { version } }');
@@ -53,7 +55,7 @@ function tally(commands: string[]): Record<string, number> {
 }
 
 describe('store round trips per request, $in plan (MongoDB)', () => {
-  const h = countingHub('in');
+  const h = countingHub('in', 'sorted');
 
   it('serves a dossier of 10 and of 100 persons with one query per collection', async () => {
     const ten = await h.commandsFor(DOSSIERS, { ids: h.ids.slice(0, 10) });
@@ -74,7 +76,7 @@ describe('store round trips per request, $in plan (MongoDB)', () => {
 });
 
 describe('store round trips per request, equality plan (FerretDB)', () => {
-  const h = countingHub('equality');
+  const h = countingHub('equality', 'monthly');
 
   it('looks each person up once per collection, with no $in', async () => {
     for (const n of [10, 100]) {
@@ -86,12 +88,15 @@ describe('store round trips per request, equality plan (FerretDB)', () => {
     }
   });
 
-  it('serves a list page with one find for the page and one per listed person', async () => {
+  it('serves a list page with the months registry, one find per month read and one per listed person', async () => {
     const { body } = await h.t.gql('{ detentionRecords(first: 100, filter: { regions: ["50"] }) { edges { node { person { idNumber } } } } }');
     const persons = new Set(body.data.detentionRecords.edges.map((e: any) => e.node.person.idNumber)).size;
     expect(persons).toBeGreaterThan(10);
     const seen = tally(await h.commandsFor(LIST, { first: 100 }));
-    // the page itself, then one lookup per distinct person on it (their custodies for `person { detentions }`)
-    expect(seen).toEqual({ 'find detention_records': 1 + persons, 'insert audit_log': 1 });
+    // the months registry, the page from its newest month (2024-03 holds 120 records: it fills the
+    // page alone), then one lookup per distinct person on it (their custodies for `person { detentions }`)
+    expect(seen).toEqual({ 'find record_months': 1, 'find detention_records': 1 + persons, 'insert audit_log': 1 });
+    const months = h.t.commands.filter((c) => c.commandName === 'find' && (c.command as any).filter?.eventMonth);
+    expect(months.map((c) => (c.command as any).filter.eventMonth)).toEqual(['2024-03']);
   });
 });

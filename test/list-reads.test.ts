@@ -1,0 +1,137 @@
+/**
+ * List pages read month by month (datasources/months.ts), as the hub does on FerretDB: the same
+ * pages, in the same order, as a store-sorted read, whatever the filter, position or range; the
+ * months registry kept by ingest and built once for a store that predates it.
+ */
+import { MONTHS_REGISTRY_MARKER } from '../datasources/months';
+import type { DataSourceDoc } from '../datasources/models';
+import { detentionInput, personId, registerTestSources } from './fixtures';
+import { startTestHub, type TestHub } from './helpers';
+
+const LIST = `query List($filter: DetentionFilter, $first: Int, $after: String) {
+  detentionRecords(filter: $filter, first: $first, after: $after) {
+    edges { node { id eventAt region { code } } }
+    pageInfo { endCursor hasNextPage }
+  }
+}`;
+
+/** Custody records over 30 months, two districts, with ties in `eventAt` and instants at Beijing month ends. */
+function records(): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  for (let i = 0; i < 150; i++) {
+    const month = i % 30; // 2022-01 … 2024-06
+    const y = 2022 + Math.floor(month / 12);
+    const m = String((month % 12) + 1).padStart(2, '0');
+    const day = String(1 + (i % 27)).padStart(2, '0');
+    const region = i % 3 === 0 ? '500102' : '500101';
+    const eventAt = i % 10 === 0 ? `${y}-${m}-05T10:00:00+08:00` : `${y}-${m}-${day}T0${i % 10}:00:00+08:00`;
+    out.push(detentionInput(personId(i, region), i, { region, eventAt, admittedAt: eventAt, stageStartedAt: eventAt }));
+  }
+  // the first instant of a Beijing month is still the previous month in UTC, and the reverse
+  out.push(detentionInput(personId(200), 200, { eventAt: '2024-04-01T00:30:00+08:00', admittedAt: '2024-04-01T00:30:00+08:00', stageStartedAt: '2024-04-01T00:30:00+08:00' }));
+  out.push(detentionInput(personId(201), 201, { eventAt: '2024-03-31T23:30:00+08:00', admittedAt: '2024-03-31T23:30:00+08:00', stageStartedAt: '2024-03-31T23:30:00+08:00' }));
+  return out;
+}
+
+async function allPages(t: TestHub, filter: Record<string, unknown> | null, first: number): Promise<{ ids: string[]; pages: number }> {
+  const ids: string[] = [];
+  let after: string | null = null;
+  let pages = 0;
+  for (;;) {
+    const { body } = await t.gql(LIST, { filter, first, after });
+    expect(body.errors).toBeUndefined();
+    const c = body.data.detentionRecords;
+    ids.push(...c.edges.map((e: { node: { id: string } }) => e.node.id));
+    pages++;
+    if (!c.pageInfo.hasNextPage) return { ids, pages };
+    after = c.pageInfo.endCursor;
+    if (pages > 200) throw new Error('paging does not end');
+  }
+}
+
+describe('list pages read month by month', () => {
+  let monthly: TestHub;
+  let sorted: TestHub;
+  let source: DataSourceDoc;
+  beforeAll(async () => {
+    monthly = await startTestHub({ listReads: 'monthly' });
+    sorted = await startTestHub({ listReads: 'sorted', dbName: monthly.connection.db!.databaseName });
+    source = (await registerTestSources(monthly.hub.sources)).DETENTION;
+    const r = await monthly.hub.sources.ingestor.ingest(source, records());
+    expect(r.rejected).toEqual([]);
+    expect(r.accepted).toBe(152);
+  });
+  afterAll(async () => { await sorted.close(); await monthly.close(); });
+
+  it('lists every month that holds a record, in Beijing time, as ingest stored them', async () => {
+    const months = await monthly.hub.sources.months.list('DETENTION');
+    expect(months).toHaveLength(30);
+    expect(months![0]).toBe('2024-06');
+    expect(months![months!.length - 1]).toBe('2022-01');
+    expect(months).toEqual([...months!].sort().reverse());
+  });
+
+  const cases: [string, Record<string, unknown> | null, number][] = [
+    ['no filter, pages of 7', null, 7],
+    ['no filter, pages of 2', null, 2],
+    ['no filter, one page of everything', null, 500],
+    ['one district (sparse: every third record)', { regions: ['500102'] }, 4],
+    ['an area prefix', { regions: ['5001'] }, 9],
+    ['a range across month ends', { eventFrom: '2023-02-15T00:00:00+08:00', eventTo: '2024-04-01T00:30:00+08:00' }, 6],
+    ['a range inside one month', { eventFrom: '2024-03-31T00:00:00+08:00', eventTo: '2024-04-02T00:00:00+08:00' }, 1],
+    ['nothing matches', { regions: ['500199'] }, 5],
+  ];
+  it.each(cases)('gives the store-sorted pages: %s', async (_name, filter, first) => {
+    const a = await allPages(monthly, filter, first);
+    const b = await allPages(sorted, filter, first);
+    expect(a.ids).toEqual(b.ids);
+    expect(a.pages).toBe(b.pages);
+    if (!filter) expect(a.ids).toHaveLength(152);
+  });
+
+  it('reads a dense page from its newest month alone, each month an equality the store can index', async () => {
+    monthly.resetCommands();
+    const { body } = await monthly.gql(LIST, { filter: null, first: 3 });
+    expect(body.data.detentionRecords.edges).toHaveLength(3);
+    const finds = monthly.commands.filter((c) => c.commandName === 'find' && (c.command as any).find === 'detention_records');
+    expect(finds).toHaveLength(1);
+    expect((finds[0].command as any).filter.eventMonth).toBe('2024-06');
+    // the plain plan: one sorted find with no month
+    sorted.resetCommands();
+    await sorted.gql(LIST, { filter: null, first: 3 });
+    const plain = sorted.commands.filter((c) => c.commandName === 'find' && (c.command as any).find === 'detention_records');
+    expect(plain).toHaveLength(1);
+    expect((plain[0].command as any).filter.eventMonth).toBeUndefined();
+  });
+
+  it('shows a record pushed in a month no record had before on the next page read', async () => {
+    const eventAt = '2021-07-07T07:00:00+08:00';
+    const r = await monthly.hub.sources.ingestor.ingest(source, [detentionInput(personId(300), 300, { eventAt, admittedAt: eventAt, stageStartedAt: eventAt })]);
+    expect(r.accepted).toBe(1);
+    const a = await allPages(monthly, null, 50);
+    const b = await allPages(sorted, null, 50);
+    expect(a.ids).toHaveLength(153);
+    expect(a.ids).toEqual(b.ids);
+  });
+
+  it('builds the registry once for a store whose records predate it, and reads in store order until then', async () => {
+    const db = monthly.connection.db!;
+    await db.collection('record_months').deleteMany({});
+    await db.collection('hub_meta').deleteOne({ _id: MONTHS_REGISTRY_MARKER as never });
+    const fresh = await startTestHub({ listReads: 'monthly', dbName: db.databaseName });
+    try {
+      // the start builds it in the background
+      for (let i = 0; i < 100 && !(await db.collection('hub_meta').findOne({ _id: MONTHS_REGISTRY_MARKER as never })); i++) await new Promise((r) => setTimeout(r, 100));
+      const months = await fresh.hub.sources.months.list('DETENTION');
+      expect(months).toHaveLength(31);
+      expect(months![months!.length - 1]).toBe('2021-07');
+      const a = await allPages(fresh, null, 20);
+      expect(a.ids).toEqual((await allPages(sorted, null, 20)).ids);
+    } finally {
+      // the database is shared: close without dropping it
+      await new Promise<void>((resolve) => fresh.server.close(() => resolve()));
+      await fresh.hub.stop();
+      await fresh.connection.close();
+    }
+  });
+});
