@@ -17,7 +17,7 @@ import { createLeadModels, LeadStore } from './leads';
 import { Evaluator, type EvaluatorOptions } from './evaluator';
 import { DataQuality } from './quality';
 import type { BatchLookup } from './lookup';
-import { RecordMonths } from './months';
+import { RecordDays } from './record-days';
 import type { ListReads } from './record-store';
 
 export function createDataSources(models: Models, options: { registryRefreshMs?: number; healthFlushMs?: number; evaluation?: EvaluatorOptions; batchLookup?: BatchLookup; listReads?: ListReads; storeFlavor?: 'ferretdb' | 'mongodb' } = {}) {
@@ -32,8 +32,8 @@ export function createDataSources(models: Models, options: { registryRefreshMs?:
   };
   const leads = new LeadStore(createLeadModels(models.DataSource.db));
   for (const store of [...Object.values(hosted), leads]) store.lookup = options.batchLookup ?? 'in';
-  const months = new RecordMonths(models.DataSource.db);
-  for (const store of Object.values(hosted)) { store.months = months; store.listReads = options.listReads ?? 'sorted'; }
+  const days = new RecordDays(models.DataSource.db);
+  for (const store of Object.values(hosted)) { store.days = days; store.listReads = options.listReads ?? 'sorted'; }
   /** Every domain across all its sources: the hosted store and the live ones. */
   const records = {
     DETENTION: new FederatedRecords('DETENTION', hosted.DETENTION, registry, connectors, detentionMatches, detentionParams),
@@ -48,8 +48,8 @@ export function createDataSources(models: Models, options: { registryRefreshMs?:
     connectors,
     hosted,
     records,
-    ingestor: new Ingestor(models, months),
-    months,
+    ingestor: new Ingestor(models, days),
+    days,
     leads,
     evaluator: new Evaluator(models.DataSource.db, models, leads, registry, connectors, options.evaluation),
     quality: new DataQuality(models, registry, health),

@@ -20,9 +20,9 @@ import { Types, type Model } from 'mongoose';
 import type { AnyBulkWriteOperation } from 'mongodb';
 import { regionPath } from '../domain/regions';
 import { validateRecord, type AnyRecordInput } from '../domain/records';
-import { eventMonthOf, type AnyRecordDoc, type DataSourceDoc, type Models } from './models';
+import { eventDayOf, eventMonthOf, type AnyRecordDoc, type DataSourceDoc, type Models } from './models';
 import { rememberRejections } from './quality';
-import type { RecordMonths } from './months';
+import type { RecordDays } from './record-days';
 
 export interface RejectedRecord {
   /** position of the record in the push (the line number − 1 for NDJSON) */
@@ -60,8 +60,8 @@ export function addResults(into: IngestResult, more: IngestResult): IngestResult
 }
 
 export class Ingestor {
-  /** @param months the list reads' months registry: a batch's months are listed before its records are written */
-  constructor(private readonly models: Models, private readonly months?: RecordMonths) {}
+  /** @param days the list reads' days registry: a batch's days are listed before its records are written */
+  constructor(private readonly models: Models, private readonly days?: RecordDays) {}
 
   /** Validates and stores a batch of records for one source. Throws only when the store fails. */
   async ingest(source: DataSourceDoc, inputs: readonly unknown[], options: IngestOptions = {}): Promise<IngestResult> {
@@ -99,7 +99,7 @@ export class Ingestor {
 
     const model = this.models.records[source.domain] as unknown as Model<AnyRecordDoc>;
     const docs = [...valid.values()].map((v) => v.doc);
-    await this.months?.note(source.domain, docs.map((d) => d.eventMonth!));
+    await this.days?.note(source.domain, docs.map((d) => d.eventDay!));
 
     // Fast path: insert everything; stop at the first record the store already has.
     const firstTry = await insertUntilDuplicate(model, docs);
@@ -200,6 +200,7 @@ function toDoc(source: DataSourceDoc, record: AnyRecordInput, recordedAt: Date, 
   doc.sourceId = source._id;
   doc.regionPath = regionPath(record.region);
   doc.eventMonth = eventMonthOf(record.eventAt);
+  doc.eventDay = eventDayOf(record.eventAt);
   doc.recordedAt = recordedAt;
   doc.pushId = pushId;
   return doc as unknown as AnyRecordDoc;

@@ -22,11 +22,18 @@ export interface StoredRecordMeta {
   pushId?: string;
   /** `eventAt`'s month in Beijing time, `YYYY-MM`: FerretDB 1.24 cannot group by a computed month (see statistics.ts) */
   eventMonth?: string;
+  /** `eventAt`'s day in Beijing time, `YYYY-MM-DD`: the unit of list reads on FerretDB (see months.ts) */
+  eventDay?: string;
 }
 
 /** The month of an instant in Beijing time (UTC+8), `YYYY-MM`; China keeps no daylight saving. */
 export function eventMonthOf(at: Date): string {
   return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 7);
+}
+
+/** The day of an instant in Beijing time, `YYYY-MM-DD`. */
+export function eventDayOf(at: Date): string {
+  return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 }
 
 export type DetentionRecordDoc = DetentionRecordInput & StoredRecordMeta;
@@ -107,6 +114,7 @@ const common = {
   recordedAt: { type: Date, required: true },
   pushId: String,
   eventMonth: String,
+  eventDay: String,
 };
 const schemaOptions = { versionKey: false, strict: true, timestamps: false, autoIndex: false } as const;
 

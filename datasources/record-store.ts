@@ -13,14 +13,17 @@ import { afterCondition, type Position } from './pagination';
 import { badInput } from './errors';
 import { findByKeys, type BatchLookup } from './lookup';
 import type { Projection } from './projection';
-import { readByMonth, type RecordMonths } from './months';
+import { readByDay, type RecordDays } from './record-days';
 
 /**
  * How a list page is read: `sorted`, one find sorted by the store (MongoDB's index serves it);
- * `monthly`, newest month first, one find per month until the page is full (FerretDB, which sorts
- * every match in its own process: see months.ts).
+ * `by-day`, newest day first, one find per day until the page is full (FerretDB, which sorts every
+ * match in its own process: see record-days.ts).
  */
-export type ListReads = 'sorted' | 'monthly';
+export type ListReads = 'sorted' | 'by-day';
+
+/** Filters on these select a handful of records: one sorted read is cheaper than walking days. */
+const SELECTIVE = ['idNumber', 'externalId', '_id'];
 
 /** Filter fields every domain's list query has (API.md). */
 export interface CommonFilter {
@@ -79,9 +82,9 @@ export function commonQuery(filter: CommonFilter | null | undefined): Record<str
 export class RecordStore<D extends Domain, F extends CommonFilter = CommonFilter> {
   /** how batches of ID numbers are looked up (set by createDataSources from the store's kind) */
   lookup: BatchLookup = 'in';
-  /** how list pages are read (set by createDataSources from the store's kind), and the months registry they walk */
+  /** how list pages are read (set by createDataSources from the store's kind), and the days registry they walk */
   listReads: ListReads = 'sorted';
-  months?: RecordMonths;
+  days?: RecordDays;
 
   constructor(
     readonly domain: D,
@@ -108,27 +111,27 @@ export class RecordStore<D extends Domain, F extends CommonFilter = CommonFilter
   /** Up to `limit` records strictly after `pos` (or from the start), newest first. One indexed find. */
   async page(query: Record<string, unknown>, pos: Position | null, limit: number, projection?: Projection): Promise<RecordDocByDomain[D][]> {
     if (limit <= 0) return [];
-    if (this.listReads === 'monthly' && this.months && !('eventMonth' in query)) {
-      const months = await this.months.list(this.domain);
-      if (months) return this.pageByMonth(months, query, pos, limit, projection);
+    if (this.listReads === 'by-day' && this.days && !SELECTIVE.some((k) => k in query) && !('eventDay' in query)) {
+      const days = await this.days.list(this.domain);
+      if (days) return this.pageByDay(days, query, pos, limit, projection);
     }
     return this.find(query, pos, limit, projection);
   }
 
   private async find(query: Record<string, unknown>, pos: Position | null, limit: number, projection?: Projection): Promise<RecordDocByDomain[D][]> {
     // The position's `$or` sits beside the filter's fields rather than in an `$and`: FerretDB pushes
-    // top-level equalities (a district, a source, a month) down to SQL, and nothing under `$and`.
+    // top-level equalities (a district, a source, a day) down to SQL, and nothing under `$and`.
     const pageQuery = !pos ? query : '$or' in query ? { $and: [query, afterCondition(pos)] } : { ...query, ...afterCondition(pos) };
     return await this.collection
       .find(pageQuery, { sort: { eventAt: -1, _id: -1 }, limit, batchSize: limit, projection })
       .toArray() as RecordDocByDomain[D][];
   }
 
-  /** The same page read month by month, newest first (months.ts). */
-  private pageByMonth(months: readonly string[], query: Record<string, unknown>, pos: Position | null, limit: number, projection?: Projection): Promise<RecordDocByDomain[D][]> {
+  /** The same page read day by day, newest first (record-days.ts). */
+  private pageByDay(days: readonly string[], query: Record<string, unknown>, pos: Position | null, limit: number, projection?: Projection): Promise<RecordDocByDomain[D][]> {
     const range = query.eventAt as { $gte?: Date; $lt?: Date } | undefined;
-    return readByMonth(months, { newest: pos?.eventAt, from: range?.$gte, before: range?.$lt }, limit,
-      (month, first, want) => this.find({ ...query, eventMonth: month }, first ? pos : null, want, projection));
+    return readByDay(days, { newest: pos?.eventAt, from: range?.$gte, before: range?.$lt }, limit,
+      (day, isPositionDay, want) => this.find({ ...query, eventDay: day }, isPositionDay ? pos : null, want, projection));
   }
 
   /** How many records match (for `totalCount`, asked only when a client selects it). */

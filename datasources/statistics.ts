@@ -24,7 +24,7 @@ import {
   PRISON_STATUSES, SENTENCE_KINDS, type Domain,
 } from '../domain/records';
 import { regionName } from '../domain/regions';
-import { eventMonthOf, type AnyRecordDoc, type DataSourceDoc, type Models } from './models';
+import { eventDayOf, eventMonthOf, type AnyRecordDoc, type DataSourceDoc, type Models } from './models';
 import { badInput } from './errors';
 import { commonQuery, type CommonFilter, type RecordStore } from './record-store';
 import { hostedStoreQuery, narrowRegions, type RequestScope } from './federated-records';
@@ -58,8 +58,8 @@ export const LIVE_STAT_PAGE = 1000;
 /** Most records counted from one live source in one answer; past it the source is reported, not miscounted. */
 export const MAX_LIVE_RECORDS = 200_000;
 const BACKFILL_BATCH = 1000;
-/** `hub_meta` document: every stored record had its `eventMonth` when it was written */
-export const MONTHS_MARKER = 'eventMonth-backfill';
+/** `hub_meta` document: every stored record has its `eventMonth` and `eventDay` */
+export const MONTHS_MARKER = 'eventDay-backfill';
 
 /** Where each dimension lives in a domain's records, and the Chinese terms of its enum values. */
 interface DomainShape {
@@ -200,8 +200,9 @@ export class Statistics {
   ) {}
 
   /**
-   * Stamps `eventMonth` on stored records written before it existed (or by an older replica);
-   * idempotent: only documents without it are touched, and the month is a function of `eventAt`.
+   * Stamps `eventMonth` (statistics) and `eventDay` (list reads, months.ts) on stored records written
+   * before they existed (or by an older replica); idempotent: only documents without a day are
+   * touched, and both are functions of `eventAt`.
    * Meant for start-up (`createHub`, with its logger); a count by month that meets a record without
    * one also runs it, for that domain, and counts again. Returns how many documents it filled.
    */
@@ -217,9 +218,9 @@ export class Statistics {
     for (const domain of domains) {
       const collection = this.models.records[domain].collection;
       for (;;) {
-        const missing = await collection.find({ eventMonth: { $exists: false } }, { projection: { eventAt: 1 }, limit: BACKFILL_BATCH, batchSize: BACKFILL_BATCH }).toArray();
+        const missing = await collection.find({ eventDay: { $exists: false } }, { projection: { eventAt: 1 }, limit: BACKFILL_BATCH, batchSize: BACKFILL_BATCH }).toArray();
         const writes: AnyBulkWriteOperation<any>[] = missing.filter((d) => d.eventAt instanceof Date).map((d) => ({
-          updateOne: { filter: { _id: d._id, eventMonth: { $exists: false } }, update: { $set: { eventMonth: eventMonthOf(d.eventAt) } } },
+          updateOne: { filter: { _id: d._id, eventDay: { $exists: false } }, update: { $set: { eventMonth: eventMonthOf(d.eventAt), eventDay: eventDayOf(d.eventAt) } } },
         }));
         if (writes.length === 0) break;
         const r = await collection.bulkWrite(writes, { ordered: true });
@@ -227,7 +228,7 @@ export class Statistics {
         if (missing.length < BACKFILL_BATCH || r.modifiedCount === 0) break;
       }
     }
-    if (filled > 0) log?.info({ documents: filled, domains }, 'statistics: filled eventMonth on records stored without it');
+    if (filled > 0) log?.info({ documents: filled, domains }, 'statistics: filled eventMonth and eventDay on records stored without them');
     if (whole) await meta.updateOne({ _id: MONTHS_MARKER }, { $set: { at: new Date() } }, { upsert: true });
     return filled;
   }

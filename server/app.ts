@@ -170,7 +170,7 @@ export interface HubOptions {
   evaluationChunkRecords?: number;
   /** how batches of ID numbers are looked up; `auto` (default): parallel equalities on FerretDB, `$in` elsewhere */
   batchLookup?: BatchLookup | 'auto';
-  /** how list pages are read: `sorted` by the store, or `monthly` (FerretDB); `auto` picks by the store */
+  /** how list pages are read: `sorted` by the store, or `by-day` (FerretDB); `auto` picks by the store */
   listReads?: ListReads | 'auto';
   /** the PostgreSQL database behind a FerretDB store: the hub adds the equality indexes FerretDB needs */
   storePostgresUrl?: string;
@@ -184,6 +184,8 @@ export interface Hub {
   context(requestId?: string, caller?: Caller): Context;
   /** evaluates the supervision rules every `intervalMs` (the first run 10 s later); 0 stops it */
   scheduleEvaluation(intervalMs: number): void;
+  /** settles when the start-up work in the background is over (month/day backfill, days registry); never rejects */
+  startupWork: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -266,7 +268,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   await ensureIndexes(models);
   const flavor = await storeFlavor(connection);
   const batchLookup: BatchLookup = !options.batchLookup || options.batchLookup === 'auto' ? (flavor === 'ferretdb' ? 'equality' : 'in') : options.batchLookup;
-  const listReads: ListReads = !options.listReads || options.listReads === 'auto' ? (flavor === 'ferretdb' ? 'monthly' : 'sorted') : options.listReads;
+  const listReads: ListReads = !options.listReads || options.listReads === 'auto' ? (flavor === 'ferretdb' ? 'by-day' : 'sorted') : options.listReads;
   const sources = createDataSources(models, { registryRefreshMs: options.registryRefreshMs, evaluation: { chunkRecords: options.evaluationChunkRecords }, batchLookup, listReads, storeFlavor: flavor });
   await sources.leads.ensureIndexes();
   await sources.evaluator.ensureIndexes();
@@ -276,11 +278,11 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   sources.health.start((err) => logger.warn({ err }, 'source health flush failed'));
   let evaluation = { stop: () => undefined as void };
   // Records stored before statistics grouped by month get their month in the background; readiness does not wait.
-  // Then, for month-by-month list reads, the months registry is built once from them (list reads sort
-  // in the store until it is complete).
-  sources.statistics.backfillMonths(logger.child({ component: 'statistics' }))
-    .then(async () => { if (listReads === 'monthly') await sources.months.build(models, logger.child({ component: 'store' })); })
-    .catch((err) => logger.warn({ err }, 'eventMonth backfill or months registry failed'));
+  // Then, for day-by-day list reads, the days registry is built once from them (list reads sort in
+  // the store until it is complete).
+  const startupWork = sources.statistics.backfillMonths(logger.child({ component: 'statistics' }))
+    .then(async () => { if (listReads === 'by-day') await sources.days.build(models, logger.child({ component: 'store' })); })
+    .then(() => undefined, (err) => logger.warn({ err }, 'eventMonth/eventDay backfill or days registry failed'));
 
   const hubInfo = { version: VERSION, store: options.storeKind };
   const context = (requestId: string = randomUUID(), caller: Caller = { kind: 'anonymous' }): Context => {
@@ -430,6 +432,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     apollo,
     sources,
     context,
+    startupWork,
     scheduleEvaluation: (intervalMs) => {
       evaluation.stop();
       evaluation = scheduleEvaluation(sources, logger, intervalMs);

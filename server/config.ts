@@ -26,7 +26,7 @@ const schema = z.object({
   STORE_TIMEOUT_MS: int(100, 60000).default(3000),
   STORE_POOL_SIZE: int(1, 1000).default(20),
   STORE_BATCH_LOOKUP: z.enum(['auto', 'in', 'equality']).default('auto'),
-  STORE_LIST_READS: z.enum(['auto', 'sorted', 'monthly']).default('auto'),
+  STORE_LIST_READS: z.enum(['auto', 'sorted', 'by-day']).default('auto'),
   STORE_COMMAND_METRICS: bool.default(true),
   STORE_POSTGRES_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres://').optional(),
   SEED_ON_EMPTY: bool.default(true),

@@ -1,9 +1,10 @@
 /**
- * List pages read month by month (datasources/months.ts), as the hub does on FerretDB: the same
+ * List pages read day by day (datasources/record-days.ts), as the hub does on FerretDB: the same
  * pages, in the same order, as a store-sorted read, whatever the filter, position or range; the
- * months registry kept by ingest and built once for a store that predates it.
+ * days registry kept by ingest and built once for a store that predates it.
  */
-import { MONTHS_REGISTRY_MARKER } from '../datasources/months';
+import { DAYS_REGISTRY_MARKER } from '../datasources/record-days';
+import { eventDayOf } from '../datasources/models';
 import type { DataSourceDoc } from '../datasources/models';
 import { detentionInput, personId, registerTestSources } from './fixtures';
 import { startTestHub, type TestHub } from './helpers';
@@ -49,26 +50,27 @@ async function allPages(t: TestHub, filter: Record<string, unknown> | null, firs
   }
 }
 
-describe('list pages read month by month', () => {
-  let monthly: TestHub;
+describe('list pages read day by day', () => {
+  let byDay: TestHub;
+  let days: string[];
   let sorted: TestHub;
   let source: DataSourceDoc;
   beforeAll(async () => {
-    monthly = await startTestHub({ listReads: 'monthly' });
-    sorted = await startTestHub({ listReads: 'sorted', dbName: monthly.connection.db!.databaseName });
-    source = (await registerTestSources(monthly.hub.sources)).DETENTION;
-    const r = await monthly.hub.sources.ingestor.ingest(source, records());
+    byDay = await startTestHub({ listReads: 'by-day' });
+    sorted = await startTestHub({ listReads: 'sorted', dbName: byDay.connection.db!.databaseName });
+    source = (await registerTestSources(byDay.hub.sources)).DETENTION;
+    days = [...new Set(records().map((r) => eventDayOf(new Date(r.eventAt as string))))].sort().reverse();
+    const r = await byDay.hub.sources.ingestor.ingest(source, records());
     expect(r.rejected).toEqual([]);
     expect(r.accepted).toBe(152);
   });
-  afterAll(async () => { await sorted.close(); await monthly.close(); });
+  afterAll(async () => { await sorted.close(); await byDay.close(); });
 
-  it('lists every month that holds a record, in Beijing time, as ingest stored them', async () => {
-    const months = await monthly.hub.sources.months.list('DETENTION');
-    expect(months).toHaveLength(30);
-    expect(months![0]).toBe('2024-06');
-    expect(months![months!.length - 1]).toBe('2022-01');
-    expect(months).toEqual([...months!].sort().reverse());
+  it('lists every day that holds a record, in Beijing time, as ingest stored them', async () => {
+    expect(days.length).toBeGreaterThan(100);
+    expect(days).toContain('2024-04-01'); // 00:30 in Beijing, still March 31 in UTC
+    expect(days).toContain('2024-03-31');
+    expect(await byDay.hub.sources.days.list('DETENTION')).toEqual(days);
   });
 
   const cases: [string, Record<string, unknown> | null, number][] = [
@@ -82,49 +84,54 @@ describe('list pages read month by month', () => {
     ['nothing matches', { regions: ['500199'] }, 5],
   ];
   it.each(cases)('gives the store-sorted pages: %s', async (_name, filter, first) => {
-    const a = await allPages(monthly, filter, first);
+    const a = await allPages(byDay, filter, first);
     const b = await allPages(sorted, filter, first);
     expect(a.ids).toEqual(b.ids);
     expect(a.pages).toBe(b.pages);
     if (!filter) expect(a.ids).toHaveLength(152);
   });
 
-  it('reads a dense page from its newest month alone, each month an equality the store can index', async () => {
-    monthly.resetCommands();
-    const { body } = await monthly.gql(LIST, { filter: null, first: 3 });
-    expect(body.data.detentionRecords.edges).toHaveLength(3);
-    const finds = monthly.commands.filter((c) => c.commandName === 'find' && (c.command as any).find === 'detention_records');
-    expect(finds).toHaveLength(1);
-    expect((finds[0].command as any).filter.eventMonth).toBe('2024-06');
-    // the plain plan: one sorted find with no month
+  it('reads the newest day alone, then waves of 2 and 4 days, each day an equality the store can index', async () => {
+    const dayFinds = (t: TestHub) => t.commands.filter((c) => c.commandName === 'find' && (c.command as any).find === 'detention_records');
+    byDay.resetCommands();
+    const { body } = await byDay.gql(LIST, { filter: null, first: 1 });
+    expect(body.data.detentionRecords.edges).toHaveLength(1);
+    // a page of 1 asks for 2 (the second says hasNextPage); one record a day: the newest day, then a wave of 2
+    expect(dayFinds(byDay).map((c) => (c.command as any).filter.eventDay)).toEqual(days.slice(0, 3));
+    // 1, then 2, then 4 days fill a page of 5 (6 asked)
+    expect(days.slice(0, 7).every((d) => records().filter((r) => eventDayOf(new Date(r.eventAt as string)) === d).length === 1)).toBe(true);
+    byDay.resetCommands();
+    await byDay.gql(LIST, { filter: null, first: 5 });
+    expect(dayFinds(byDay).map((c) => (c.command as any).filter.eventDay)).toEqual(days.slice(0, 7));
+    // a person's records are few: one sorted read, no day walk
+    byDay.resetCommands();
+    await byDay.gql(LIST, { filter: { idNumber: personId(3, '500102') }, first: 5 });
+    expect(dayFinds(byDay).map((c) => (c.command as any).filter.eventDay)).toEqual([undefined]);
+    // the plain plan: one sorted find with no day
     sorted.resetCommands();
     await sorted.gql(LIST, { filter: null, first: 3 });
-    const plain = sorted.commands.filter((c) => c.commandName === 'find' && (c.command as any).find === 'detention_records');
-    expect(plain).toHaveLength(1);
-    expect((plain[0].command as any).filter.eventMonth).toBeUndefined();
+    expect(dayFinds(sorted).map((c) => (c.command as any).filter.eventDay)).toEqual([undefined]);
   });
 
-  it('shows a record pushed in a month no record had before on the next page read', async () => {
+  it('shows a record pushed on a day no record had before on the next page read', async () => {
     const eventAt = '2021-07-07T07:00:00+08:00';
-    const r = await monthly.hub.sources.ingestor.ingest(source, [detentionInput(personId(300), 300, { eventAt, admittedAt: eventAt, stageStartedAt: eventAt })]);
+    const r = await byDay.hub.sources.ingestor.ingest(source, [detentionInput(personId(300), 300, { eventAt, admittedAt: eventAt, stageStartedAt: eventAt })]);
     expect(r.accepted).toBe(1);
-    const a = await allPages(monthly, null, 50);
+    const a = await allPages(byDay, null, 50);
     const b = await allPages(sorted, null, 50);
     expect(a.ids).toHaveLength(153);
     expect(a.ids).toEqual(b.ids);
   });
 
   it('builds the registry once for a store whose records predate it, and reads in store order until then', async () => {
-    const db = monthly.connection.db!;
-    await db.collection('record_months').deleteMany({});
-    await db.collection('hub_meta').deleteOne({ _id: MONTHS_REGISTRY_MARKER as never });
-    const fresh = await startTestHub({ listReads: 'monthly', dbName: db.databaseName });
+    const db = byDay.connection.db!;
+    await db.collection('record_days').deleteMany({});
+    await db.collection('hub_meta').deleteOne({ _id: DAYS_REGISTRY_MARKER as never });
+    const fresh = await startTestHub({ listReads: 'by-day', dbName: db.databaseName });
     try {
       // the start builds it in the background
-      for (let i = 0; i < 100 && !(await db.collection('hub_meta').findOne({ _id: MONTHS_REGISTRY_MARKER as never })); i++) await new Promise((r) => setTimeout(r, 100));
-      const months = await fresh.hub.sources.months.list('DETENTION');
-      expect(months).toHaveLength(31);
-      expect(months![months!.length - 1]).toBe('2021-07');
+      for (let i = 0; i < 100 && !(await db.collection('hub_meta').findOne({ _id: DAYS_REGISTRY_MARKER as never })); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(await fresh.hub.sources.days.list('DETENTION')).toEqual([...days, '2021-07-07'].sort().reverse());
       const a = await allPages(fresh, null, 20);
       expect(a.ids).toEqual((await allPages(sorted, null, 20)).ids);
     } finally {

@@ -3,7 +3,7 @@
  * with the driver's command monitoring. With the `$in` plan (MongoDB) it is constant per
  * collection whatever the page size; with the equality plan (FerretDB, which reads a whole
  * collection for an `$in`: datasources/lookup.ts) it is one index lookup per person and collection,
- * and a list page reads the months registry, then month by month (datasources/months.ts).
+ * and a list page reads the days registry, then day by day (datasources/record-days.ts).
  */
 import { registerTestSources, seedPersons } from './fixtures';
 import { startTestHub, type TestHub } from './helpers';
@@ -76,7 +76,7 @@ describe('store round trips per request, $in plan (MongoDB)', () => {
 });
 
 describe('store round trips per request, equality plan (FerretDB)', () => {
-  const h = countingHub('equality', 'monthly');
+  const h = countingHub('equality', 'by-day');
 
   it('looks each person up once per collection, with no $in', async () => {
     for (const n of [10, 100]) {
@@ -88,15 +88,15 @@ describe('store round trips per request, equality plan (FerretDB)', () => {
     }
   });
 
-  it('serves a list page with the months registry, one find per month read and one per listed person', async () => {
+  it('serves a list page with the days registry, one find per day read and one per listed person', async () => {
     const { body } = await h.t.gql('{ detentionRecords(first: 100, filter: { regions: ["50"] }) { edges { node { person { idNumber } } } } }');
     const persons = new Set(body.data.detentionRecords.edges.map((e: any) => e.node.person.idNumber)).size;
     expect(persons).toBeGreaterThan(10);
     const seen = tally(await h.commandsFor(LIST, { first: 100 }));
-    // the months registry, the page from its newest month (2024-03 holds 120 records: it fills the
+    // the days registry, the page from its newest day (2024-03-12 holds 120 records: it fills the
     // page alone), then one lookup per distinct person on it (their custodies for `person { detentions }`)
-    expect(seen).toEqual({ 'find record_months': 1, 'find detention_records': 1 + persons, 'insert audit_log': 1 });
-    const months = h.t.commands.filter((c) => c.commandName === 'find' && (c.command as any).filter?.eventMonth);
-    expect(months.map((c) => (c.command as any).filter.eventMonth)).toEqual(['2024-03']);
+    expect(seen).toEqual({ 'find record_days': 1, 'find detention_records': 1 + persons, 'insert audit_log': 1 });
+    const days = h.t.commands.filter((c) => c.commandName === 'find' && (c.command as any).filter?.eventDay);
+    expect(days.map((c) => (c.command as any).filter.eventDay)).toEqual(['2024-03-12']);
   });
 });

@@ -7,6 +7,7 @@ import { startDepartment, type Department } from './departments';
 import { startTestHub, type TestHub } from './helpers';
 import type { Domain } from '../domain/records';
 import type { DataSourceDoc } from '../datasources/models';
+import { MONTHS_MARKER } from '../datasources/statistics';
 import { seed } from '../datasources/seed';
 
 const STATS = `query($domain: Domain!, $groupBy: [StatDimension!]!, $filter: StatFilter) {
@@ -162,22 +163,24 @@ describe('statistics over the hosted store', () => {
   it('fills the month of records stored before it existed, once, and counts them in the right month', async () => {
     const collection = t.connection.db!.collection('prison_records');
     const [stored] = await collection.find({}, { limit: 1 }).toArray();
-    const { _id, eventMonth, ...rest } = stored;
+    const { _id, eventMonth, eventDay, ...rest } = stored;
     expect(eventMonth).toBe('2023-05');
+    expect(eventDay).toBe('2023-05-10');
     await collection.insertOne({ ...rest, externalId: 'OLD-1', eventAt: new Date('2021-12-31T16:30:00Z') }); // 2022-01-01 00:30 in Beijing
     // A count by month meets the record without a month: it fills it and counts again.
     expect(rows(await stats('PRISON', ['MONTH']))).toEqual([['2022-01', 1, null], ['2023-05', 3, null]]);
-    await collection.updateOne({ externalId: 'OLD-1' }, { $unset: { eventMonth: '' } });
+    await collection.updateOne({ externalId: 'OLD-1' }, { $unset: { eventMonth: '', eventDay: '' } });
     // The start-up pass ran when the hub started and left its marker: it does not read the store again.
-    expect(await t.connection.db!.collection('hub_meta').findOne({ _id: 'eventMonth-backfill' as never })).not.toBeNull();
+    expect(await t.connection.db!.collection('hub_meta').findOne({ _id: MONTHS_MARKER as never })).not.toBeNull();
     expect(await t.hub.sources.statistics.backfillMonths()).toBe(0);
     // A store that an older hub wrote has no marker: the pass runs, fills, and marks.
-    await t.connection.db!.collection('hub_meta').deleteOne({ _id: 'eventMonth-backfill' as never });
+    await t.connection.db!.collection('hub_meta').deleteOne({ _id: MONTHS_MARKER as never });
     const logged: object[] = [];
     expect(await t.hub.sources.statistics.backfillMonths({ info: (fields) => logged.push(fields) })).toBe(1);
     expect(logged).toEqual([{ documents: 1, domains: ['DETENTION', 'PRISON', 'COMMUNITY_CORRECTION', 'ENFORCEMENT_CASE'] }]);
     expect(await t.hub.sources.statistics.backfillMonths()).toBe(0);
     expect((await collection.findOne({ externalId: 'OLD-1' }))?.eventMonth).toBe('2022-01');
+    expect((await collection.findOne({ externalId: 'OLD-1' }))?.eventDay).toBe('2022-01-01');
   });
 
   it('refuses bad input with BAD_USER_INPUT naming the field', async () => {

@@ -7,7 +7,8 @@
  *
  * The store work is the hub's plan for the store at hand, without the hub around it: batches of ID
  * numbers as one `$in` on MongoDB and as parallel equalities on FerretDB (which answers `$in` by
- * reading the whole collection; datasources/lookup.ts), counts per source on FerretDB.
+ * reading the whole collection; datasources/lookup.ts), counts per source on FerretDB, list pages
+ * day by day on FerretDB (which sorts every match itself; datasources/record-days.ts).
  *
  * Routes (JSON bodies): POST /dossier {idNumbers}, POST /list {regionPrefix, after?, first},
  * POST /statistics {domain}. Prints `LISTENING <url>` when ready.
@@ -16,6 +17,7 @@ import http from 'node:http';
 import { parseArgs } from 'node:util';
 import { MongoClient, ObjectId, type Db, type Document } from 'mongodb';
 import { findByKeys, type BatchLookup } from '../../datasources/lookup';
+import { DAYS_REGISTRY_MARKER, readByDay } from '../../datasources/record-days';
 
 const { values } = parseArgs({ options: { uri: { type: 'string' }, db: { type: 'string' }, port: { type: 'string', default: '0' } } });
 
@@ -69,16 +71,25 @@ function pick(r: Document, fields: readonly string[]): Document {
  * A page of custody records of one area (region code prefix), keyset-paged, each with its person as
  * the hub gives it on a record (the ID number and the name that record carries): one query.
  */
-async function list(db: Db, regionPrefix: string, first: number, after: string | undefined) {
+async function list(db: Db, regionPrefix: string, first: number, after: string | undefined, lookup: BatchLookup) {
   // An area prefix is equality on the array of prefixes: FerretDB pushes it down, MongoDB uses the index.
   const query: Document = { regionPath: regionPrefix };
+  let pos: { at: Date; id: ObjectId } | null = null;
   if (after) {
     const [ms, id] = after.split('_');
-    const at = new Date(Number(ms));
-    query.$or = [{ eventAt: { $lt: at } }, { eventAt: at, _id: { $lt: new ObjectId(id) } }];
+    pos = { at: new Date(Number(ms)), id: new ObjectId(id) };
   }
-  const rows = await db.collection('detention_records')
-    .find(query, { sort: { eventAt: -1, _id: -1 }, limit: first + 1, projection: projection('detention_records') }).toArray();
+  const read = (q: Document, p: typeof pos, limit: number) => db.collection('detention_records').find(
+    p ? { ...q, $or: [{ eventAt: { $lt: p.at } }, { eventAt: p.at, _id: { $lt: p.id } }] } : q,
+    { sort: { eventAt: -1, _id: -1 }, limit, projection: projection('detention_records') },
+  ).toArray();
+  // On FerretDB, which sorts every match itself, day by day as the hub reads (datasources/record-days.ts).
+  const days = lookup === 'equality' && await db.collection('hub_meta').findOne({ _id: DAYS_REGISTRY_MARKER as never })
+    ? (await db.collection('record_days').find({ domain: 'DETENTION' }, { projection: { days: 1 } }).toArray()).flatMap((d) => d.days as string[]).sort().reverse()
+    : null;
+  const rows = days
+    ? await readByDay(days, { newest: pos?.at }, first + 1, (day, isPos, want) => read({ ...query, eventDay: day }, isPos ? pos : null, want))
+    : await read(query, pos, first + 1);
   const page = rows.slice(0, first);
   const last = page[page.length - 1];
   return {
@@ -126,7 +137,7 @@ async function main() {
         const body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
         switch (req.url) {
           case '/dossier': return dossiers(db, body.idNumbers, lookup);
-          case '/list': return list(db, body.regionPrefix, body.first ?? 100, body.after);
+          case '/list': return list(db, body.regionPrefix, body.first ?? 100, body.after, lookup);
           case '/statistics': return statistics(db, body.domain, lookup);
           default: throw Object.assign(new Error(`no route ${req.url}`), { status: 404 });
         }

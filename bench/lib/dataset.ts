@@ -12,12 +12,14 @@ import { createModels, ensureIndexes } from '../../datasources/models';
 import { createDataSources } from '../../datasources';
 import { seedDemoData } from '../../server/seed-runner';
 import { MONTHS_MARKER } from '../../datasources/statistics';
+import { DAYS_REGISTRY_MARKER } from '../../datasources/record-days';
 import { projectRoot } from '../../server/paths';
 
 /** Persons per record the generator makes (measured: 64,600 persons give 99,919 records). */
 const PERSONS_PER_RECORD = 0.646;
 /** Bump when the generator changes what it makes, so old data sets are regenerated. */
-const GENERATOR_VERSION = 1;
+/** 2: records carry eventDay and the store its days registry (list reads by day) */
+const GENERATOR_VERSION = 2;
 const SEED = 7;
 
 export interface Scale { label: string; records: number; db: string }
@@ -74,8 +76,11 @@ export async function ensureDataset(uri: string, s: Scale, log: (line: string) =
     await sources.registry.load();
     const progress = await seedDemoData(sources, { persons, seed: SEED, progress: true });
     const records = progress.records;
-    // Every record came through ingest with its month: the hub's start-up backfill has nothing to do.
-    await connection.db!.collection<{ _id: string; at: Date }>('hub_meta').updateOne({ _id: MONTHS_MARKER }, { $set: { at: new Date() } }, { upsert: true });
+    // Every record came through ingest with its month and day, and ingest listed every day: the
+    // hub's start-up backfill and days registry have nothing to do.
+    for (const marker of [MONTHS_MARKER, DAYS_REGISTRY_MARKER]) {
+      await connection.db!.collection<{ _id: string; at: Date }>('hub_meta').updateOne({ _id: marker }, { $set: { at: new Date() } }, { upsert: true });
+    }
     const done: Marker = { _id: 'dataset', version: GENERATOR_VERSION, seed: SEED, persons, records, generatedAt: new Date(), seconds: Math.round((Date.now() - started) / 1000) };
     await meta.insertOne(done);
     log(`data ${s.label}: ${records.toLocaleString('en')} records generated in ${done.seconds} s`);

@@ -24,6 +24,8 @@ export async function startHub(store: BenchStore, db: string, jwt: JwtSettings, 
     SEED_ON_EMPTY: 'false', EVALUATION_INTERVAL_MS: '0', RATE_LIMIT_POINTS: '1000000',
     // Lists and statistics at 1,000,000 records take longer than the default 30 s on FerretDB: measured, not cut.
     REQUEST_TIMEOUT_MS: '300000',
+    // Experiments: BENCH_HUB_<NAME>=value in the harness's environment sets the hub's <NAME> (README: configuration).
+    ...Object.fromEntries(Object.entries(process.env).filter(([k, v]) => k.startsWith('BENCH_HUB_') && v !== undefined).map(([k, v]) => [k.slice('BENCH_HUB_'.length), v!])),
   }, /Hub ready in [\d.]+ s: http:\/\/localhost(:\d+)\/graphql/);
   // It prints a URL for people (localhost); the load goes to the address it listens on.
   server.url = `http://127.0.0.1${server.url}`;

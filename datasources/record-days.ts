@@ -1,0 +1,145 @@
+/**
+ * Which days each record collection holds: the registry behind day-by-day list reads on FerretDB.
+ *
+ * FerretDB 1.24 pushes neither a sort nor a range down to PostgreSQL, so a list page ("the newest
+ * 100 custody records of area 5002") reads every record that matches the filter and sorts them in
+ * its own process: 115,000 records and ~35 s at 1,000,000 records, growing with the store. Every
+ * record carries `eventDay` (its `eventAt` day in Beijing time, stamped at ingest), and days cut the
+ * `eventAt` order into consecutive slices. So a page is read newest day first, each day one query
+ * with `eventDay` as an extra equality, which FerretDB does push down (served by a GIN index,
+ * server/ferretdb-indexes.ts): the reads stop once the page is full, and what one day holds does
+ * not grow with the years a store keeps. (Months were tried first: the newest month of area 5002
+ * holds 4,881 custody records at 1,000,000, and a page still took 0.8 s alone.)
+ *
+ * To walk days without guessing, the hub keeps `record_days`: one document per (collection, month)
+ * with the days of that month that ever held a record. Ingest notes a batch's days before it
+ * writes the records (so a stored record's day is always listed; a day whose write then failed is
+ * only an empty slice), and a store that predates the registry gets it built once at start, after
+ * which a marker in `hub_meta` says it is complete. Until then list reads use the plain plan.
+ */
+import type { Connection } from 'mongoose';
+import { DOMAINS, type Domain } from '../domain/records';
+import { eventDayOf, type Models } from './models';
+
+/** `hub_meta` document: `record_days` lists every day of every stored record */
+export const DAYS_REGISTRY_MARKER = 'record-days';
+const COLLECTION = 'record_days';
+const DUPLICATE_KEY = 11000;
+/** Most days read at once, once the first days did not fill the page. */
+const WAVE_MAX = 32;
+
+/**
+ * Up to `limit` records in `eventAt` descending order, read day by day: `days` newest first (the
+ * registry's list), narrowed to the position's day and older (`newest`, the `eventAt` of the
+ * position) and to the range [`from`, `before`). `readDay(day, isPositionDay, want)` returns up to
+ * `want` of that day's records in order, strictly after the position when it is the position's
+ * day. Days are consecutive slices of the order, so the concatenation is the sorted whole. The
+ * first day is read alone (a dense filter fills the page from it); after that, waves of 2, 4, …
+ * up to 32 days at once, so a sparse filter does not pay one round trip per empty day.
+ */
+export async function readByDay<T>(
+  days: readonly string[],
+  bounds: { newest?: Date | null; from?: Date | null; before?: Date | null },
+  limit: number,
+  readDay: (day: string, isPositionDay: boolean, want: number) => Promise<T[]>,
+): Promise<T[]> {
+  const newest = bounds.newest ? eventDayOf(bounds.newest) : null;
+  const upTo = bounds.before ? eventDayOf(new Date(bounds.before.getTime() - 1)) : null;
+  const from = bounds.from ? eventDayOf(bounds.from) : null;
+  const todo = days.filter((d) => (!newest || d <= newest) && (!upTo || d <= upTo) && (!from || d >= from));
+  const out: T[] = [];
+  let wave = 1;
+  for (let i = 0; i < todo.length && out.length < limit; i += wave, wave = Math.min(wave * 2, WAVE_MAX)) {
+    const want = limit - out.length;
+    const slices = await Promise.all(todo.slice(i, i + wave).map((d) => readDay(d, d === newest, want)));
+    for (const rows of slices) {
+      out.push(...rows.slice(0, limit - out.length));
+      if (out.length >= limit) break;
+    }
+  }
+  return out;
+}
+
+interface MonthDoc {
+  _id: string;
+  domain: Domain;
+  month: string;
+  days: string[];
+}
+
+interface RegistryLog {
+  info(obj: object, msg: string): void;
+}
+
+export class RecordDays {
+  /** days this process already knows are listed, as `domain:YYYY-MM-DD` (so ingest writes a day once) */
+  private readonly noted = new Set<string>();
+  /** domains whose listed days this process has read */
+  private readonly loaded = new Set<Domain>();
+  private complete = false;
+
+  constructor(private readonly connection: Connection) {}
+
+  private get collection() {
+    return this.connection.db!.collection<MonthDoc>(COLLECTION);
+  }
+
+  private get meta() {
+    return this.connection.db!.collection<{ _id: string; at: Date }>('hub_meta');
+  }
+
+  /** Lists `days` (`YYYY-MM-DD`) for `domain`, before the records are written. Costs store writes only for days this process has not noted: one per month. */
+  async note(domain: Domain, days: Iterable<string>): Promise<void> {
+    if (!this.loaded.has(domain)) {
+      for (const d of await this.collection.find({ domain }, { projection: { days: 1 } }).toArray()) for (const day of d.days ?? []) this.noted.add(`${domain}:${day}`);
+      this.loaded.add(domain);
+    }
+    const byMonth = new Map<string, string[]>();
+    for (const day of new Set(days)) {
+      if (this.noted.has(`${domain}:${day}`)) continue;
+      const month = day.slice(0, 7);
+      byMonth.set(month, [...(byMonth.get(month) ?? []), day]);
+    }
+    for (const [month, fresh] of byMonth) {
+      const add = () => this.collection.updateOne(
+        { _id: `${domain}:${month}` },
+        { $setOnInsert: { domain, month }, $addToSet: { days: { $each: fresh } } },
+        { upsert: true },
+      );
+      // Two pushes creating the same month at once: one upsert loses on the key, and its retry adds to the winner's document.
+      await add().catch((e: { code?: number }) => { if (e.code !== DUPLICATE_KEY) throw e; return add(); });
+      for (const day of fresh) this.noted.add(`${domain}:${day}`);
+    }
+  }
+
+  /** The days `domain` holds records on, newest first; null while the registry is not known to be complete. */
+  async list(domain: Domain): Promise<string[] | null> {
+    if (!this.complete) {
+      this.complete = !!(await this.meta.findOne({ _id: DAYS_REGISTRY_MARKER }));
+      if (!this.complete) return null;
+    }
+    const docs = await this.collection.find({ domain }, { projection: { days: 1 } }).toArray();
+    return docs.flatMap((d) => d.days ?? []).sort().reverse();
+  }
+
+  /**
+   * Builds the registry from the stored records, once per store: for a store whose records were
+   * written before it existed. Reads each collection's distinct days (a whole read on FerretDB:
+   * minutes at 1,000,000 records, in the background at start). Records must all carry `eventDay`
+   * (Statistics.backfillMonths runs first). Returns the number of days listed, or null when the
+   * marker says it was built already.
+   */
+  async build(models: Models, log?: RegistryLog): Promise<number | null> {
+    if (await this.meta.findOne({ _id: DAYS_REGISTRY_MARKER })) { this.complete = true; return null; }
+    let listed = 0;
+    for (const domain of DOMAINS) {
+      const days = (await models.records[domain].collection.distinct('eventDay')).filter((d): d is string => typeof d === 'string');
+      await this.note(domain, days);
+      listed += days.length;
+    }
+    await this.meta.updateOne({ _id: DAYS_REGISTRY_MARKER }, { $set: { at: new Date() } }, { upsert: true });
+    this.complete = true;
+    log?.info({ days: listed }, 'list reads: days registry built from the stored records');
+    return listed;
+  }
+}
