@@ -2,19 +2,26 @@
 import { detentionInput, personId } from './fixtures';
 import { startTestHub, type TestHub } from './helpers';
 
+function pushing(ingestLimitBytes?: number) {
+  const h = {} as { t: TestHub; sourceId: string; apiKey: string };
+  beforeAll(async () => {
+    h.t = await startTestHub({ ingestLimitBytes });
+    const { body } = await h.t.admin(`mutation { registerDataSource(input: {
+      name: "万州区看守所", department: { code: "KSS-500101", name: "重庆市万州区看守所" }, domain: DETENTION, kind: HOSTED, regions: ["500101"]
+    }) { dataSource { id } apiKey } }`);
+    h.sourceId = body.data.registerDataSource.dataSource.id;
+    h.apiKey = body.data.registerDataSource.apiKey;
+  });
+  afterAll(async () => { await h.t.close(); });
+  return h;
+}
+
 describe('NDJSON push to a HOSTED source', () => {
+  const h = pushing(200_000);
   let t: TestHub;
   let sourceId: string;
   let apiKey: string;
-  beforeAll(async () => {
-    t = await startTestHub({ ingestLimitBytes: 200_000 });
-    const { body } = await t.admin(`mutation { registerDataSource(input: {
-      name: "万州区看守所", department: { code: "KSS-500101", name: "重庆市万州区看守所" }, domain: DETENTION, kind: HOSTED, regions: ["500101"]
-    }) { dataSource { id } apiKey } }`);
-    sourceId = body.data.registerDataSource.dataSource.id;
-    apiKey = body.data.registerDataSource.apiKey;
-  });
-  afterAll(async () => { await t.close(); });
+  beforeAll(() => { ({ t, sourceId, apiKey } = h); });
 
   const lines = (from: number, n: number) => Array.from({ length: n }, (_, i) => JSON.stringify(detentionInput(personId(from + i), from + i)));
   const push = (body: string | Buffer, key = apiKey, id = sourceId, type = 'application/x-ndjson') => fetch(`${t.url}/ingest/${id}`, {
@@ -100,4 +107,27 @@ describe('NDJSON push to a HOSTED source', () => {
     const anonymous = await t.gql('mutation($id: ID!, $r: [DetentionRecordInput!]!) { ingestDetentionRecords(sourceId: $id, records: $r) { accepted } }', { id: sourceId, r: recs }, { authorization: '' });
     expect(anonymous.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
   });
+});
+
+describe('NDJSON push of several batches', () => {
+  const h = pushing();
+
+  it('writes a long push two batches at a time: every line stored once, the newest version kept, rejections in line order', async () => {
+    // 3,500 lines (four batches): bad lines in each batch, and one record in batch 1 (older) and batch 2 (newer), written at once
+    const body = Array.from({ length: 3500 }, (_, i) => JSON.stringify(detentionInput(personId(5000 + i), 5000 + i)));
+    const twice = JSON.parse(body[10]);
+    body[1500] = JSON.stringify({ ...twice, updatedAt: '2024-11-01T09:00:00+08:00', stage: 'PROSECUTION_REVIEW' });
+    for (const i of [3, 1200, 2400, 3499]) body[i] = `{bad ${i}`;
+    const res = await fetch(`${h.t.url}/ingest/${h.sourceId}`, { method: 'POST', headers: { authorization: `ApiKey ${h.apiKey}`, 'content-type': 'application/x-ndjson' }, body: body.join('\n') });
+    expect(res.status).toBe(200);
+    const r = await res.json();
+    expect(r.rejected.map((x: { index: number }) => x.index)).toEqual([3, 1200, 2400, 3499]);
+    // 3,496 good lines of 3,495 records: each stored once, the repeated record either replaced (2 accepted) or found newer (1 unchanged)
+    expect(r.accepted + r.unchanged).toBe(3496);
+    expect(r.unchanged).toBeLessThanOrEqual(1);
+    const ids = body.filter((_, i) => ![3, 1200, 2400, 3499].includes(i)).map((l) => JSON.parse(l).externalId);
+    expect(await h.t.hub.sources.models.records.DETENTION.collection.countDocuments({ externalId: { $in: [...new Set(ids)] } })).toBe(3495);
+    const kept = await h.t.hub.sources.models.records.DETENTION.collection.findOne({ externalId: twice.externalId });
+    expect(kept?.stage).toBe('PROSECUTION_REVIEW');
+  }, 60_000);
 });
