@@ -265,8 +265,8 @@ function scheduleEvaluation(sources: DataSources, logger: Logger, intervalMs: nu
 export async function createHub(options: HubOptions): Promise<Hub> {
   const { connection, logger } = options;
   const models = createModels(connection);
-  await ensureIndexes(models);
   const flavor = await storeFlavor(connection);
+  await ensureIndexes(models, flavor);
   const batchLookup: BatchLookup = !options.batchLookup || options.batchLookup === 'auto' ? (flavor === 'ferretdb' ? 'equality' : 'in') : options.batchLookup;
   const listReads: ListReads = !options.listReads || options.listReads === 'auto' ? (flavor === 'ferretdb' ? 'by-day' : 'sorted') : options.listReads;
   const sources = createDataSources(models, { registryRefreshMs: options.registryRefreshMs, evaluation: { chunkRecords: options.evaluationChunkRecords }, batchLookup, listReads, storeFlavor: flavor });
@@ -311,7 +311,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   const audit = new AuditLog(connection, options.auditKey, flavor === 'ferretdb' ? 'probe' : 'sort');
   const trusted = new TrustedOperations(connection);
   await trusted.load();
-  await connection.db!.collection('audit_log').createIndex({ at: -1 }).catch(() => undefined);
+  // for the ADMIN auditLog's time range; FerretDB would never read it (no range pushdown), only write it
+  if (flavor === 'mongodb') await connection.db!.collection('audit_log').createIndex({ at: -1 }).catch(() => undefined);
   if (options.storePostgresUrl) {
     const report = await ensureEqualityIndexes(options.storePostgresUrl, connection.db!.databaseName, logger.child({ component: 'store' }));
     logger.info({ created: report.created.length, existing: report.existing, missing: report.missing }, 'PostgreSQL equality indexes for FerretDB checked');

@@ -1,14 +1,15 @@
 /**
  * `POST /ingest/{sourceId}`: a HOSTED source pushes records as NDJSON, one JSON record per line.
  *
- * The body is read as a stream and stored in batches of 1,000 lines, three batches written at once
- * while the next is read and validated, so a push of 1,000,000 lines never holds more than four
- * batches in memory; reading pauses while three writes are in flight (backpressure). Several writes
+ * The body is read as a stream and stored in batches of 1,000 lines, four batches written at once
+ * while the next is read and validated, so a push of 1,000,000 lines never holds more than five
+ * batches in memory; reading pauses while four writes are in flight (backpressure). Several writes
  * at once, because FerretDB on PostgreSQL stores nearly twice as much that way as with one stream
  * (the driver's own insertMany of 36,324 custody records with the hub's indexes: 4,414 records/s
  * with one stream, 7,793 with two, 8,237 with four; measured 2026-11-26 on this 2-core machine),
- * and the hub's ingest of 100,000 records went from 1 write at a time to 2 and 3: 4,455 and 4,891
- * records/s (`npm run bench -- --scales 100k --only ingest`).
+ * and the hub's ingest of 100,000 records went from 1 write at a time to 2, 3 and 4: 4,455, 4,891
+ * and (with FerretDB's unused indexes gone, models.ts) 5,769 / 5,701 records/s in two runs
+ * (`npm run bench -- --scales 100k --only ingest`; 3 at a time then: 4,990).
  * Batches are independent: ingest is idempotent and version-guarded, so the same record in two
  * batches written at once ends as its newest version (the older counted unchanged).
  * A line that is not JSON or not valid UTF-8 is a rejected record, not a failed push. Over the size
@@ -23,7 +24,7 @@ import type { PersonClaims } from './jwt';
 
 export const NDJSON_BATCH = 1000;
 /** batches of one push written at once */
-export const NDJSON_WRITES_IN_FLIGHT = 3;
+export const NDJSON_WRITES_IN_FLIGHT = 4;
 export const NDJSON_LIMIT_BYTES = 64 * 1024 * 1024;
 const NEWLINE = 0x0a;
 

@@ -6,6 +6,7 @@ import { Client } from 'pg';
 import { AuditLog, verifyAuditChain } from '../datasources/audit';
 import { DEVELOPMENT_AUDIT_KEY } from '../server/config';
 import { storeFlavor } from '../server/store';
+import { ensureIndexes } from '../datasources/models';
 import { ensureEqualityIndexes } from '../server/ferretdb-indexes';
 import { createLogger } from '../server/logger';
 import { registerTestSources, seedPersons } from './fixtures';
@@ -49,6 +50,17 @@ onPostgres('equality indexes in the PostgreSQL database behind FerretDB', () => 
     } finally {
       await pg.end();
     }
+  });
+
+  it('keeps only the unique indexes FerretDB can use, dropping the hub\'s others that an earlier start made', async () => {
+    const collection = t.hub.sources.models.records.DETENTION.collection;
+    const names = async () => (await collection.indexes()).map((i) => i.name).sort();
+    expect(await names()).toEqual(['_id_', 'sourceId_1_externalId_1']);
+    await collection.createIndex({ idNumber: 1 }); // one of the hub's own (models.ts), as an older start made it
+    await collection.createIndex({ name: 1 }); // somebody else's: left alone
+    await ensureIndexes(t.hub.sources.models, 'ferretdb');
+    expect(await names()).toEqual(['_id_', 'name_1', 'sourceId_1_externalId_1']);
+    await collection.dropIndex('name_1');
   });
 
   it('answers a dossier from the indexed lookups', async () => {

@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { freePort, startEmbeddedStore, type EmbeddedStore } from '../../server/embedded-store';
 import { ensurePostgresDatabase } from '../../server/postgres';
-import { connectStore } from '../../server/store';
+import { connectStore, storeFlavor } from '../../server/store';
 import { createModels, ensureIndexes } from '../../datasources/models';
 import { createDataSources } from '../../datasources';
 import { seedDemoData } from '../../server/seed-runner';
@@ -71,7 +71,7 @@ export async function ensureDataset(uri: string, s: Scale, log: (line: string) =
     log(`data ${s.label}: generating ${persons.toLocaleString('en')} persons (≈${s.records.toLocaleString('en')} records) through the ingest path, once`);
     const started = Date.now();
     const models = createModels(connection);
-    await ensureIndexes(models);
+    await ensureIndexes(models, await storeFlavor(connection));
     const sources = createDataSources(models);
     await sources.registry.load();
     const progress = await seedDemoData(sources, { persons, seed: SEED, progress: true });
