@@ -112,7 +112,7 @@ describe('NDJSON push to a HOSTED source', () => {
 describe('NDJSON push of several batches', () => {
   const h = pushing();
 
-  it('writes a long push two batches at a time: every line stored once, the newest version kept, rejections in line order', async () => {
+  it('writes a long push several batches at a time: every line stored once, the newest version kept, rejections in line order', async () => {
     // 3,500 lines (four batches): bad lines in each batch, and one record in batch 1 (older) and batch 2 (newer), written at once
     const body = Array.from({ length: 3500 }, (_, i) => JSON.stringify(detentionInput(personId(5000 + i), 5000 + i)));
     const twice = JSON.parse(body[10]);
