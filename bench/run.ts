@@ -82,6 +82,29 @@ async function storeCommands(store: BenchStore): Promise<number> {
   return n;
 }
 
+/** The hub's own timing of its store commands (`hub_store_command_duration_seconds`): seconds and count per command. */
+async function hubStoreTimes(hub: Server, authorization: string): Promise<Map<string, { s: number; n: number }>> {
+  const out = new Map<string, { s: number; n: number }>();
+  const res = await fetch(`${hub.url.replace(/\/graphql$/, '')}/metrics`, { headers: { authorization } });
+  if (!res.ok) return out;
+  for (const m of (await res.text()).matchAll(/^hub_store_command_duration_seconds_(sum|count)\{command="(\w+)",outcome="ok"\} ([\d.e+-]+)$/gm)) {
+    const v = out.get(m[2]) ?? { s: 0, n: 0 };
+    if (m[1] === 'sum') v.s = Number(m[3]); else v.n = Number(m[3]);
+    out.set(m[2], v);
+  }
+  return out;
+}
+
+/** Mean milliseconds per data command between two readings of hubStoreTimes. */
+function storeMsBetween(a: Map<string, { s: number; n: number }>, b: Map<string, { s: number; n: number }>): Record<string, number> | undefined {
+  const out: Record<string, number> = {};
+  for (const [command, v] of b) {
+    const n = v.n - (a.get(command)?.n ?? 0);
+    if (n > 0 && DATA_COMMANDS.has(command)) out[command] = Math.round(((v.s - (a.get(command)?.s ?? 0)) / n) * 10_000) / 10;
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
 function build(): void {
   log('building the hub (tsc)');
   const r = spawnSync(process.execPath, [path.join(projectRoot, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: projectRoot, stdio: 'inherit' });
@@ -91,6 +114,8 @@ function build(): void {
 interface Contenders {
   servers: Partial<Record<Target, Server>>;
   jwt: JwtSettings;
+  /** an ADMIN bearer for the hub's /metrics */
+  admin: string;
   /** stops a contender and starts it again (after a request it gave up on: the store work stops with its connections) */
   restart(t: Target): Promise<void>;
 }
@@ -111,6 +136,7 @@ async function startContenders(store: BenchStore, s: Scale): Promise<Contenders>
   for (const t of settings.targets) await start(t);
   return {
     servers, jwt,
+    admin: `Bearer ${await signToken(jwt, { sub: 'bench-admin', org: 'BENCH', role: 'ADMIN', regions: ['50'] })}`,
     restart: async (t) => { await servers[t]?.stop(); await start(t); },
   };
 }
@@ -174,6 +200,7 @@ async function runScenario(sc: Scenario, params: Params, c: Contenders, store: B
     try { row.summaries[t] = spec.summary(JSON.parse(firstBody!)); } catch (err) { row.summaries[t] = `unreadable: ${(err as Error).message}`; }
 
     const rss = watchRss(server);
+    const times0 = t === 'hub' ? await hubStoreTimes(server, c.admin) : null;
     const before = await storeCommands(store);
     const t0 = Date.now();
     let result: LoadResult;
@@ -192,10 +219,11 @@ async function runScenario(sc: Scenario, params: Params, c: Contenders, store: B
       ...result,
       commandsPerRequest: result.requests > 0 ? Math.max(0, Math.round((commands / result.requests) * 10) / 10) : null,
       peakRssMb: rss.stop(),
+      storeMs: times0 ? storeMsBetween(times0, await hubStoreTimes(server, c.admin)) : undefined,
     };
     if (result.timeouts > 0) await c.restart(t);
     const r = row.targets[t]!;
-    log(`  ${sc.id} · ${t.padEnd(5)} p50 ${fmt(r.p50)} ms  p95 ${fmt(r.p95)}  p99 ${fmt(r.p99)}  ${r.rps} req/s  ${r.commandsPerRequest} cmd/req  ${r.peakRssMb} MiB${r.mode === 'sequential' ? '  (one at a time)' : ''}${r.errors ? `  ${r.errors} errors: ${r.firstError}` : ''}`);
+    log(`  ${sc.id} · ${t.padEnd(5)} p50 ${fmt(r.p50)} ms  p95 ${fmt(r.p95)}  p99 ${fmt(r.p99)}  ${r.rps} req/s  ${r.commandsPerRequest} cmd/req  ${r.peakRssMb} MiB${r.mode === 'sequential' ? '  (one at a time)' : ''}${r.errors ? `  ${r.errors} errors: ${r.firstError}` : ''}${r.storeMs ? `  store ms/command: ${Object.entries(r.storeMs).map(([k, v]) => `${k} ${v}`).join(', ')}` : ''}`);
   }
   const sums = Object.values(row.summaries);
   row.agree = sums.every((x) => x === sums[0]);

@@ -55,8 +55,8 @@ function parseName(query: string | undefined): string | undefined {
 
 /**
  * `hub_store_commands_total{command}`: every command the driver sends to the store (find, insert,
- * aggregate, …), from its command monitoring (connectStore turns it on). The benchmark divides it
- * by requests to report store round trips per request.
+ * aggregate, …), and `hub_store_command_duration_seconds{command,outcome}`: how long each took,
+ * both from the driver's command monitoring (connectStore turns it on; STORE_COMMAND_METRICS).
  */
 export function countStoreCommands(registry: Registry, connection: Connection): void {
   const commands = new Counter({
@@ -66,4 +66,15 @@ export function countStoreCommands(registry: Registry, connection: Connection): 
     registers: [registry],
   });
   connection.getClient().on('commandStarted', (event) => commands.inc({ command: event.commandName }));
+  // How long the store takes per command, as the hub waits for it (network and queueing included):
+  // what shows, for example, that a dossier's audit insert costs as much as its four reads together.
+  const seconds = new Histogram({
+    name: 'hub_store_command_duration_seconds',
+    help: 'Store command round trips as the hub sees them, by command name and outcome',
+    labelNames: ['command', 'outcome'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+    registers: [registry],
+  });
+  connection.getClient().on('commandSucceeded', (event) => seconds.observe({ command: event.commandName, outcome: 'ok' }, event.duration / 1000));
+  connection.getClient().on('commandFailed', (event) => seconds.observe({ command: event.commandName, outcome: 'failed' }, event.duration / 1000));
 }

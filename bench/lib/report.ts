@@ -10,6 +10,8 @@ export interface TargetResult extends LoadResult {
   commandsPerRequest: number | null;
   peakRssMb: number;
   note?: string;
+  /** the hub only: mean milliseconds per store command as the hub waited for it, by command (its /metrics) */
+  storeMs?: Record<string, number>;
 }
 
 export interface Row {
@@ -116,6 +118,12 @@ export function markdown(r: Results): string {
       }
     }
     lines.push('', `Hub peak RSS over the whole ${s.scale} run: ${cell(s.hubPeakRssMb)} MiB.`, '');
+    const timed = s.rows.filter((x) => x.targets.hub?.storeMs);
+    if (timed.length) {
+      lines.push('The hub\'s store round trips under that load, mean ms per command as the hub waited for it (its `/metrics`):', '');
+      for (const x of timed) lines.push(`- ${x.scenario}: ${Object.entries(x.targets.hub!.storeMs!).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+      lines.push('');
+    }
   }
   if (r.ingest) {
     const i = r.ingest;
