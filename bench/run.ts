@@ -82,6 +82,17 @@ async function storeCommands(store: BenchStore): Promise<number> {
   return n;
 }
 
+/** Waits (up to 2 minutes) until the store receives no more commands than when idle over half a second. */
+async function waitForQuietStore(store: BenchStore, idleRate: number): Promise<void> {
+  const until = Date.now() + 120_000;
+  for (let last = await storeCommands(store); Date.now() < until;) {
+    await new Promise((r) => setTimeout(r, 500));
+    const now = await storeCommands(store);
+    if (now - last <= idleRate * 0.5 + 1) return;
+    last = now;
+  }
+}
+
 /** The hub's own timing of its store commands (`hub_store_command_duration_seconds`): seconds and count per command. */
 async function hubStoreTimes(hub: Server, authorization: string): Promise<Map<string, { s: number; n: number }>> {
   const out = new Map<string, { s: number; n: number }>();
@@ -213,11 +224,15 @@ async function runScenario(sc: Scenario, params: Params, c: Contenders, store: B
       // Slower under load than alone: too few answers in the window to say anything; one at a time instead.
       if (result.requests < 3) result = await runSequential(options, count);
     }
+    // Under load, requests still in flight when the window closes go on in the server: their store
+    // commands are counted once the store is idle again, and so are they (requests sent, not answered).
+    if (result.mode === 'load') await waitForQuietStore(store, idleRate);
     const seconds = (Date.now() - t0) / 1000;
     const commands = (await storeCommands(store)) - before - idleRate * seconds;
+    const requests = result.sent ?? result.requests;
     row.targets[t] = {
       ...result,
-      commandsPerRequest: result.requests > 0 ? Math.max(0, Math.round((commands / result.requests) * 10) / 10) : null,
+      commandsPerRequest: requests > 0 ? Math.max(0, Math.round((commands / requests) * 10) / 10) : null,
       peakRssMb: rss.stop(),
       storeMs: times0 ? storeMsBetween(times0, await hubStoreTimes(server, c.admin)) : undefined,
     };

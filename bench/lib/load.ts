@@ -25,7 +25,10 @@ export interface LoadOptions {
 
 export interface LoadResult {
   mode: 'load' | 'sequential';
+  /** completed requests */
   requests: number;
+  /** requests sent, including those still in flight when the window closed (the server finishes them) */
+  sent?: number;
   errors: number;
   timeouts: number;
   firstError?: string;
@@ -75,7 +78,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   latencies.sort((a, b) => a - b);
   return {
-    mode: 'load', requests: latencies.length, errors, timeouts: result.timeouts, firstError,
+    mode: 'load', requests: latencies.length, sent: n, errors, timeouts: result.timeouts, firstError,
     p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99),
     rps: Math.round((latencies.length / seconds) * 10) / 10, durationS: Math.round(seconds * 10) / 10,
   };
