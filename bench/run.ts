@@ -212,8 +212,8 @@ async function runScenario(sc: Scenario, params: Params, c: Contenders, store: B
 
     const rss = watchRss(server);
     const times0 = t === 'hub' ? await hubStoreTimes(server, c.admin) : null;
-    const before = await storeCommands(store);
-    const t0 = Date.now();
+    let before = await storeCommands(store);
+    let t0 = Date.now();
     let result: LoadResult;
     const count = Math.max(quick || probe.p50 > 20_000 ? 1 : 2, Math.min(10, Math.floor((settings.sequentialBudgetS * 1000) / probe.p50)));
     if (probe.p50 > settings.sequentialAboveMs) {
@@ -221,8 +221,14 @@ async function runScenario(sc: Scenario, params: Params, c: Contenders, store: B
       result = probe.p50 > 20_000 ? await runSequential(options, 1).then((r) => mergeSequential(probe, r)) : await runSequential(options, count);
     } else {
       result = await runLoad(options);
-      // Slower under load than alone: too few answers in the window to say anything; one at a time instead.
-      if (result.requests < 3) result = await runSequential(options, count);
+      // Slower under load than alone: too few answers in the window to say anything; one at a time
+      // instead, counting store commands afresh once the load's requests are done in the server.
+      if (result.requests < 3) {
+        await waitForQuietStore(store, idleRate);
+        before = await storeCommands(store);
+        t0 = Date.now();
+        result = await runSequential(options, count);
+      }
     }
     // Under load, requests still in flight when the window closes go on in the server: their store
     // commands are counted once the store is idle again, and so are they (requests sent, not answered).
