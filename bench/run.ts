@@ -1,5 +1,6 @@
 /**
  * `npm run bench [-- --quick] [--scales 100k,1m] [--only dossier,persons-100,…] [--targets hub,floor,naive,peer]`
+ *   [--duration S] [--connections N] [--sequential-above MS: slower contenders are measured one request at a time]
  *
  * The hub's speed, measured side by side with three baselines on the same data and store in the
  * same run: the floor (driver only), the naive build (resolver-per-field mongoose, no DataLoader)
@@ -41,6 +42,7 @@ const { values: args } = parseArgs({
     targets: { type: 'string' },
     duration: { type: 'string' },
     connections: { type: 'string' },
+    'sequential-above': { type: 'string' },
     out: { type: 'string', default: 'bench/results' },
     'postgres-url': { type: 'string', default: process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
     'postgres-db': { type: 'string', default: process.env.BENCH_POSTGRES_DB ?? 'hub_bench' },
@@ -60,7 +62,7 @@ const settings = {
   /** a single request slower than this is given up (seconds) */
   timeoutS: quick ? 15 : 150,
   /** contenders slower than this per request are measured one request at a time (ms) */
-  sequentialAboveMs: 1500,
+  sequentialAboveMs: Number(args['sequential-above'] ?? 1500),
   sequentialBudgetS: quick ? 0 : 30,
   ingestLines: quick ? 20_000 : 100_000,
   fanOutSources: 40,

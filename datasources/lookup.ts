@@ -27,9 +27,19 @@ export async function findByKeys<T>(
     const filter = keys.length === 1 ? { [field]: keys[0] } : { [field]: { $in: [...keys] } };
     return await collection.find(filter, { sort, batchSize: ONE_BATCH, projection }).toArray() as T[];
   }
-  const parts = await Promise.all(keys.map((k) => collection.find({ [field]: k }, { sort, batchSize: ONE_BATCH, projection }).toArray()));
+  // At most EQUALITY_IN_FLIGHT lookups of one batch wait at once: the pool serves 20 at a time
+  // anyway, and a 500-person page would otherwise queue 2,000 operations per collection in the driver.
+  const parts: Document[][] = new Array(keys.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < keys.length; i = next++) parts[i] = await collection.find({ [field]: keys[i] }, { sort, batchSize: ONE_BATCH, projection }).toArray();
+  };
+  await Promise.all(Array.from({ length: Math.min(EQUALITY_IN_FLIGHT, keys.length) }, worker));
   return parts.flat() as T[];
 }
+
+/** Equality lookups of one batch in flight at once (a few per pool connection). */
+export const EQUALITY_IN_FLIGHT = 32;
 
 /** Ask for all rows in the first reply (the server still caps a reply at 16 MiB), so a lookup is one round trip. */
 export const ONE_BATCH = 100_000;
