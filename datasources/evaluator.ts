@@ -25,6 +25,7 @@ import { beijingDay } from '../domain/calendar';
 import { DOMAINS, type Domain } from '../domain/records';
 import { evaluatePerson, RULE_IDS, type Finding, type PersonRecords, type RuleRecord } from '../domain/rules';
 import { badInput } from './errors';
+import { updateEach } from './single-updates';
 import { EVALUATION_ACTOR, newLead, type LeadDoc, type LeadRecordRef, type LeadStore } from './leads';
 import type { AnyRecordDoc, DataSourceDoc, Models } from './models';
 import type { ConnectorPool } from './connectors';
@@ -423,9 +424,8 @@ export class Evaluator {
       }
     }
     report.newLeads += inserts.length;
-    for (let i = 0; i < updates.length; i += 500) {
-      await Lead.bulkWrite(updates.slice(i, i + 500).map((u) => ({ updateOne: { filter: u.filter, update: u.update } })) as never, { ordered: true });
-    }
+    // One command per update (single-updates.ts: FerretDB stalls on commands of many).
+    await updateEach(Lead, updates.map((u) => ({ updateOne: { filter: u.filter, update: u.update } })) as never);
   }
 }
 

@@ -12,7 +12,8 @@ import { detentionMatches, detentionParams, detentionRecords } from './detention
 import { prisonMatches, prisonParams, prisonRecords } from './prison-records';
 import { communityCorrections, correctionMatches, correctionParams } from './community-corrections';
 import { enforcementCases, enforcementMatches, enforcementParams } from './enforcement-cases';
-import { Statistics } from './statistics';
+import { GROUP_SHAPE, Statistics } from './statistics';
+import { StatCounts } from './stat-counts';
 import { createLeadModels, LeadStore } from './leads';
 import { Evaluator, type EvaluatorOptions } from './evaluator';
 import { DataQuality } from './quality';
@@ -20,7 +21,7 @@ import type { BatchLookup } from './lookup';
 import { RecordDays } from './record-days';
 import type { ListReads } from './record-store';
 
-export function createDataSources(models: Models, options: { registryRefreshMs?: number; healthFlushMs?: number; evaluation?: EvaluatorOptions; batchLookup?: BatchLookup; listReads?: ListReads; storeFlavor?: 'ferretdb' | 'mongodb' } = {}) {
+export function createDataSources(models: Models, options: { registryRefreshMs?: number; healthFlushMs?: number; evaluation?: EvaluatorOptions; batchLookup?: BatchLookup; listReads?: ListReads; storeFlavor?: 'ferretdb' | 'mongodb'; statisticsAhead?: boolean } = {}) {
   const registry = new SourceRegistry(models, options.registryRefreshMs);
   const health = new SourceHealthTracker(models, options.healthFlushMs);
   const connectors = new ConnectorPool(health);
@@ -33,6 +34,8 @@ export function createDataSources(models: Models, options: { registryRefreshMs?:
   const leads = new LeadStore(createLeadModels(models.DataSource.db));
   for (const store of [...Object.values(hosted), leads]) store.lookup = options.batchLookup ?? 'in';
   const days = new RecordDays(models.DataSource.db);
+  // Ingest always marks the statistics partitions it touches, so that counts kept ready are never stale, whichever way this process answers.
+  const counted = new StatCounts(models, GROUP_SHAPE, Date.now, options.listReads === 'by-day' ? days : undefined);
   for (const store of Object.values(hosted)) { store.days = days; store.listReads = options.listReads ?? 'sorted'; }
   /** Every domain across all its sources: the hosted store and the live ones. */
   const records = {
@@ -48,12 +51,13 @@ export function createDataSources(models: Models, options: { registryRefreshMs?:
     connectors,
     hosted,
     records,
-    ingestor: new Ingestor(models, days),
+    ingestor: new Ingestor(models, days, counted),
+    counted,
     days,
     leads,
     evaluator: new Evaluator(models.DataSource.db, models, leads, registry, connectors, options.evaluation),
     quality: new DataQuality(models, registry, health),
-    statistics: new Statistics(models, registry, connectors, hosted, options.storeFlavor === 'ferretdb'),
+    statistics: new Statistics(models, registry, connectors, hosted, options.storeFlavor === 'ferretdb', counted, options.statisticsAhead !== false, days),
   };
 }
 export type DataSources = ReturnType<typeof createDataSources>;

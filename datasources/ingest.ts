@@ -17,12 +17,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Types, type Model } from 'mongoose';
-import type { AnyBulkWriteOperation } from 'mongodb';
+import { updateEach, type SingleUpdate } from './single-updates';
 import { regionPath } from '../domain/regions';
 import { validateRecord, type AnyRecordInput } from '../domain/records';
 import { eventDayOf, eventMonthOf, type AnyRecordDoc, type DataSourceDoc, type Models } from './models';
 import { rememberRejections } from './quality';
 import type { RecordDays } from './record-days';
+import type { StatCounts } from './stat-counts';
 
 export interface RejectedRecord {
   /** position of the record in the push (the line number − 1 for NDJSON) */
@@ -44,6 +45,13 @@ export interface IngestOptions {
   indexes?: readonly number[];
   /** the hub's receipt time per record (index within the batch); defaults to now (the seed simulates delivery days) */
   receivedAt?: (index: number) => Date;
+  /**
+   * Answer without waiting for the batch's after-write mark of the statistics partitions (NDJSON
+   * pushes: marks of concurrent batches are shared, stat-counts.ts). `statistics` in this process
+   * waits for marks under way; another hub meanwhile answers from counts that a write's lease kept
+   * from being stored, so it is stale only if that lease was lost. Default: wait.
+   */
+  deferMark?: boolean;
 }
 
 const DUPLICATE_KEY = 11000;
@@ -60,8 +68,11 @@ export function addResults(into: IngestResult, more: IngestResult): IngestResult
 }
 
 export class Ingestor {
-  /** @param days the list reads' days registry: a batch's days are listed before its records are written */
-  constructor(private readonly models: Models, private readonly days?: RecordDays) {}
+  /**
+   * @param days the list reads' days registry: a batch's days are listed before its records are written
+   * @param counted the statistics partitions: those a batch touches are marked before and after it is written
+   */
+  constructor(private readonly models: Models, private readonly days?: RecordDays, private readonly counted?: StatCounts) {}
 
   /** Validates and stores a batch of records for one source. Throws only when the store fails. */
   async ingest(source: DataSourceDoc, inputs: readonly unknown[], options: IngestOptions = {}): Promise<IngestResult> {
@@ -99,8 +110,28 @@ export class Ingestor {
 
     const model = this.models.records[source.domain] as unknown as Model<AnyRecordDoc>;
     const docs = [...valid.values()].map((v) => v.doc);
-    await this.days?.note(source.domain, docs.map((d) => d.eventDay!));
+    /** statistics partitions this batch may change: the new versions' months, and the replaced versions' */
+    const months = new Set(docs.map((d) => d.eventMonth!));
+    const touching = async (more: Iterable<string | undefined>) => {
+      const fresh = [...more].filter((m): m is string => !!m && !months.has(m));
+      fresh.forEach((m) => months.add(m));
+      await this.counted?.writing(source.domain, fresh);
+    };
+    await Promise.all([this.days?.note(source.domain, docs.map((d) => d.eventDay!)), this.counted?.writing(source.domain, months)]);
+    try {
+      return await this.write(model, source, docs, pushId, result, touching);
+    } finally {
+      // Also after a failed write: some of it may be stored. If this mark fails (the store went away),
+      // the answer still says what was stored; the lease set before runs out and the counts are made again.
+      const marked = this.counted?.written(source.domain, months).catch(() => undefined);
+      if (!options.deferMark) await marked;
+    }
+  }
 
+  private async write(
+    model: Model<AnyRecordDoc>, source: DataSourceDoc, docs: AnyRecordDoc[], pushId: string, result: IngestResult,
+    touching: (months: Iterable<string | undefined>) => Promise<void>,
+  ): Promise<IngestResult> {
     // Fast path: insert everything; stop at the first record the store already has.
     const firstTry = await insertUntilDuplicate(model, docs);
     if (firstTry.complete) {
@@ -113,25 +144,37 @@ export class Ingestor {
     // recognised by its pushId (FerretDB may store records past the failed one of an ordered insert).
     const stored = await model.collection.find(
       { sourceId: source._id, externalId: { $in: rest.map((d) => d.externalId) } },
-      { projection: { externalId: 1, updatedAt: 1, pushId: 1 }, batchSize: 100_000 },
-    ).toArray() as unknown as { _id: Types.ObjectId; externalId: string; updatedAt: Date; pushId?: string }[];
+      { projection: { externalId: 1, updatedAt: 1, pushId: 1, eventMonth: 1 }, batchSize: 100_000 },
+    ).toArray() as unknown as { _id: Types.ObjectId; externalId: string; updatedAt: Date; pushId?: string; eventMonth?: string }[];
     const storedBy = new Map(stored.map((d) => [d.externalId, d]));
-    const writes: AnyBulkWriteOperation<AnyRecordDoc>[] = [];
-    const written: AnyRecordDoc[] = [];
+    const inserts: AnyRecordDoc[] = [];
+    const replaces: AnyRecordDoc[] = [];
+    const replacedMonths: (string | undefined)[] = [];
     for (const doc of rest) {
       const old = storedBy.get(doc.externalId);
       if (old?.pushId === pushId) continue;
       if (!old) {
-        writes.push({ insertOne: { document: doc } });
+        inserts.push(doc);
       } else if (old.updatedAt < doc.updatedAt) {
         doc._id = old._id;
-        writes.push({ replaceOne: { filter: { _id: old._id, updatedAt: { $lt: doc.updatedAt } }, replacement: doc } });
-      } else {
-        continue;
+        replaces.push(doc);
+        replacedMonths.push(old.eventMonth);
       }
-      written.push(doc);
     }
-    await writeOrdered(model, writes, (i) => versionedReplace(written[i]));
+    // A correction may move a record to another month: that month's counts change too.
+    await touching(replacedMonths);
+    await Promise.all([
+      insertAll(model, inserts, async (doc) => {
+        // Another push inserted this record first: what it stored is replaced, so its month is touched.
+        const current = await model.collection.findOne({ sourceId: source._id, externalId: doc.externalId }, { projection: { eventMonth: 1 } });
+        await touching([(current as { eventMonth?: string } | null)?.eventMonth]);
+        await updateEach(model.collection, [versionedReplace(doc)]);
+      }),
+      // One command per replace (single-updates.ts: FerretDB stalls on commands of many).
+      updateEach(model.collection, replaces.map((doc) => ({
+        replaceOne: { filter: { _id: doc._id, updatedAt: { $lt: doc.updatedAt } }, replacement: doc },
+      }))),
+    ]);
     // Exact counts on MongoDB and FerretDB alike: the versions now stored that this push wrote.
     const mine = await model.collection.countDocuments({
       sourceId: source._id, externalId: { $in: rest.map((d) => d.externalId) }, pushId,
@@ -157,34 +200,24 @@ async function insertUntilDuplicate(model: Model<AnyRecordDoc>, docs: AnyRecordD
   }
 }
 
-function versionedReplace(doc: AnyRecordDoc): AnyBulkWriteOperation<AnyRecordDoc> {
+function versionedReplace(doc: AnyRecordDoc): SingleUpdate<any> {
   const { _id, ...rest } = doc;
-  return { replaceOne: { filter: { sourceId: doc.sourceId, externalId: doc.externalId, updatedAt: { $lt: doc.updatedAt } }, replacement: rest as AnyRecordDoc } };
+  return { replaceOne: { filter: { sourceId: doc.sourceId, externalId: doc.externalId, updatedAt: { $lt: doc.updatedAt } }, replacement: rest } };
 }
 
 /**
- * Runs writes in order; after a duplicate key at write i (another push inserted the same key first),
- * retries it once as `onDuplicate(i)` and goes on with i + 1. Writes that a store already applied
- * past the failed one (FerretDB does) run again harmlessly: inserts meet their duplicate, version-
- * guarded replaces match nothing. The caller counts the outcome from the store afterwards.
+ * Inserts in order; after a duplicate key at document i (another push inserted the same record
+ * first), hands it to `onDuplicate` and goes on with i + 1. Documents a store already inserted past
+ * the failed one (FerretDB does) meet their duplicate and are handed over too: a version-guarded
+ * replace then changes nothing. The caller counts the outcome from the store afterwards.
  */
-async function writeOrdered<T extends object>(
-  model: Model<T>,
-  writes: AnyBulkWriteOperation<any>[],
-  onDuplicate: (index: number) => AnyBulkWriteOperation<any>,
-): Promise<void> {
+async function insertAll(model: Model<AnyRecordDoc>, docs: AnyRecordDoc[], onDuplicate: (doc: AnyRecordDoc) => Promise<void>): Promise<void> {
   let from = 0;
-  while (from < writes.length) {
-    try {
-      await model.collection.bulkWrite(writes.slice(from) as AnyBulkWriteOperation<any>[], { ordered: true });
-      return;
-    } catch (error: any) {
-      const first = error?.writeErrors?.[0] ?? (Array.isArray(error?.writeErrors) ? undefined : error?.writeErrors);
-      if (error?.name !== 'MongoBulkWriteError' || !first || first.code !== DUPLICATE_KEY) throw error;
-      const failedAt = from + first.index;
-      await model.collection.bulkWrite([onDuplicate(failedAt) as AnyBulkWriteOperation<any>], { ordered: true });
-      from = failedAt + 1;
-    }
+  while (from < docs.length) {
+    const r = await insertUntilDuplicate(model, docs.slice(from));
+    if (r.complete) return;
+    await onDuplicate(docs[from + r.inserted]);
+    from += r.inserted + 1;
   }
 }
 

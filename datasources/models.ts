@@ -129,6 +129,8 @@ function withRecordIndexes<T>(schema: Schema<T>): Schema<T> {
   schema.index({ regionPath: 1, eventAt: -1, _id: -1 });
   schema.index({ region: 1, eventAt: -1, _id: -1 });
   schema.index({ sourceId: 1, eventAt: -1, _id: -1 });
+  // statistics: a partition's records are read by month (stat-counts.ts; on FerretDB day by day instead)
+  schema.index({ eventMonth: 1 });
   return schema;
 }
 

@@ -18,7 +18,6 @@
  *   So the amount of enforcement cases is a second pipeline with one accumulator, run in parallel.
  */
 import { Types } from 'mongoose';
-import type { AnyBulkWriteOperation } from 'mongodb';
 import {
   CORRECTION_STATUSES, CORRECTION_TYPES, DETENTION_STAGES, DOMAINS, ENFORCEMENT_CATEGORIES, ENFORCEMENT_STATUSES,
   PRISON_STATUSES, SENTENCE_KINDS, type Domain,
@@ -34,6 +33,9 @@ import { detentionMatches, detentionParams } from './detention-records';
 import { prisonMatches, prisonParams } from './prison-records';
 import { correctionMatches, correctionParams } from './community-corrections';
 import { enforcementMatches, enforcementParams } from './enforcement-cases';
+import { updateEach, type SingleUpdate } from './single-updates';
+import type { RecordDays } from './record-days';
+import { FLAG_RELEASED, FLAG_SUSPECTED_CRIME, FLAG_TRANSFERRED, monthSpan, type Group, type GroupShape, type Partition, type StatCounts } from './stat-counts';
 
 export type StatDimension = 'REGION' | 'MONTH' | 'YEAR' | 'STATUS' | 'CATEGORY' | 'FACILITY' | 'SOURCE';
 
@@ -59,7 +61,7 @@ export const LIVE_STAT_PAGE = 1000;
 export const MAX_LIVE_RECORDS = 200_000;
 const BACKFILL_BATCH = 1000;
 /** `hub_meta` document: every stored record has its `eventMonth` and `eventDay` */
-export const MONTHS_MARKER = 'eventDay-backfill';
+export const MONTH_DAY_MARKER = 'eventDay-backfill';
 
 /** Where each dimension lives in a domain's records, and the Chinese terms of its enum values. */
 interface DomainShape {
@@ -137,6 +139,42 @@ function rawKeyOf(shape: DomainShape, r: AnyRecordDoc): RawKey {
   };
 }
 
+/**
+ * How records map to the groups counted ahead (stat-counts.ts): the fields every dimension and
+ * filter of `statistics` reads, except `eventAt` (a partition is a month) and the source (a
+ * partition is one source). `stageDeadlineBefore` is the one filter a group cannot answer.
+ */
+export const GROUP_SHAPE: GroupShape = {
+  projection(domain) {
+    const shape = SHAPES[domain];
+    return { sourceId: 1, region: 1, [shape.status]: 1, [shape.category]: 1, [shape.unit]: 1, releasedAt: 1, suspectedCrime: 1, transfer: 1, amountInvolved: 1 };
+  },
+  key(domain, r) {
+    const shape = SHAPES[domain];
+    const unit = r[shape.unit] as { code?: string; name?: string } | undefined;
+    const flags = (r.releasedAt != null ? FLAG_RELEASED : 0) | (r.suspectedCrime === true ? FLAG_SUSPECTED_CRIME : 0) | (r.transfer != null ? FLAG_TRANSFERRED : 0);
+    return [String(r.sourceId), r.region ?? null, path(r, shape.status) ?? null, path(r, shape.category) ?? null, unit?.code ?? null, unit?.name ?? null, flags];
+  },
+};
+
+/** A record with only what a group knows of it, for the live matchers (they are the hub's own reading of every filter). */
+function groupRecord(shape: DomainShape, g: Group): AnyRecordDoc {
+  const r: Record<string, any> = { region: g[1] ?? '' };
+  const set = (dotted: string, v: unknown) => {
+    const parts = dotted.split('.');
+    let o = r;
+    for (const part of parts.slice(0, -1)) o = (o[part] ??= {});
+    o[parts[parts.length - 1]] = v;
+  };
+  set(shape.status, g[2] ?? undefined);
+  set(shape.category, g[3] ?? undefined);
+  r[shape.unit] = { code: g[4] ?? undefined, name: g[5] ?? undefined };
+  r.releasedAt = g[6] & FLAG_RELEASED ? new Date(0) : null;
+  r.suspectedCrime = (g[6] & FLAG_SUSPECTED_CRIME) !== 0;
+  r.transfer = g[6] & FLAG_TRANSFERRED ? {} : null;
+  return r as AnyRecordDoc;
+}
+
 /** What a domain's own list filter, live matcher and department parameters are. */
 interface DomainAccess {
   filter(f: StatFilter, stages: readonly string[] | undefined): CommonFilter;
@@ -197,6 +235,12 @@ export class Statistics {
     private readonly hosted: { [D in Domain]: RecordStore<D, any> },
     /** count per hosted source and add up (FerretDB, whose `$group` slows with every group) */
     private readonly perSource = false,
+    /** the statistics partitions (stat-counts.ts): the month backfill marks those it changes */
+    readonly counted?: StatCounts,
+    /** answer from the partitions' counts (STATISTICS_AHEAD); false: aggregate in the store every time */
+    private readonly ahead = true,
+    /** the list reads' days registry: the backfill lists the days it stamps */
+    private readonly days?: RecordDays,
   ) {}
 
   /**
@@ -213,23 +257,29 @@ export class Statistics {
     // a count by month that still meets one without runs the pass again for its domain).
     const meta = this.models.DataSource.db.collection<{ _id: string; at: Date }>('hub_meta');
     const whole = domains.length === DOMAINS.length;
-    if (whole && await meta.findOne({ _id: MONTHS_MARKER })) return 0;
+    if (whole && await meta.findOne({ _id: MONTH_DAY_MARKER })) return 0;
     let filled = 0;
     for (const domain of domains) {
       const collection = this.models.records[domain].collection;
       for (;;) {
         const missing = await collection.find({ eventDay: { $exists: false } }, { projection: { eventAt: 1 }, limit: BACKFILL_BATCH, batchSize: BACKFILL_BATCH }).toArray();
-        const writes: AnyBulkWriteOperation<any>[] = missing.filter((d) => d.eventAt instanceof Date).map((d) => ({
+        const dated = missing.filter((d) => d.eventAt instanceof Date);
+        const writes: SingleUpdate<any>[] = dated.map((d) => ({
           updateOne: { filter: { _id: d._id, eventDay: { $exists: false } }, update: { $set: { eventMonth: eventMonthOf(d.eventAt), eventDay: eventDayOf(d.eventAt) } } },
         }));
         if (writes.length === 0) break;
-        const r = await collection.bulkWrite(writes, { ordered: true });
-        filled += r.modifiedCount;
-        if (missing.length < BACKFILL_BATCH || r.modifiedCount === 0) break;
+        // A record that gets its month joins that month's statistics partition, as if ingest had just written it.
+        const months = dated.map((d) => eventMonthOf(d.eventAt));
+        const mark = (how: 'writing' | 'written') => this.counted?.[how](domain, months);
+        await Promise.all([mark('writing'), this.days?.note(domain, dated.map((d) => eventDayOf(d.eventAt)))]);
+        // One command per update (single-updates.ts: FerretDB stalls on commands of many).
+        const modified = await updateEach(collection, writes).finally(() => mark('written'));
+        filled += modified;
+        if (missing.length < BACKFILL_BATCH || modified === 0) break;
       }
     }
     if (filled > 0) log?.info({ documents: filled, domains }, 'statistics: filled eventMonth and eventDay on records stored without them');
-    if (whole) await meta.updateOne({ _id: MONTHS_MARKER }, { $set: { at: new Date() } }, { upsert: true });
+    if (whole) await meta.updateOne({ _id: MONTH_DAY_MARKER }, { $set: { at: new Date() } }, { upsert: true });
     return filled;
   }
 
@@ -250,6 +300,8 @@ export class Statistics {
 
     const byMonth = groupBy.includes('MONTH') || groupBy.includes('YEAR');
     const hostedRows = async () => {
+      const ahead = f.stageDeadlineBefore ? null : await this.countAhead(domain, shape, groupBy, f, filter, extra.matches);
+      if (ahead) return ahead;
       const rows = await this.countHosted(domain, shape, groupBy, filter, extra.query);
       // Records stored without a month (before it existed, or by an older replica): fill them and count again, once.
       if (!byMonth || !rows.some((r) => r.key.m == null) || (await this.backfillMonths(undefined, [domain])) === 0) return rows;
@@ -269,6 +321,63 @@ export class Statistics {
     return this.registry.list(domain, 'ACTIVE').filter((s) => s.kind !== 'HOSTED'
       && (!filter.regions?.length || filter.regions.some((r) => s.regions.some((sr) => overlaps(r, sr))))
       && (!filter.sourceIds?.length || filter.sourceIds.includes(s._id.toHexString())));
+  }
+
+  /**
+   * The hosted records' groups from the partitions' counts (stat-counts.ts), filters applied to the
+   * group keys with the same matchers as live records; null until the partitions are built.
+   * Partitions cut by `eventFrom`/`eventTo` are counted from their records with the range.
+   */
+  private async countAhead(
+    domain: Domain, shape: DomainShape, groupBy: readonly StatDimension[], f: StatFilter, filter: CommonFilter, extra: (r: AnyRecordDoc) => boolean,
+  ): Promise<RawRow[] | null> {
+    if (!this.ahead || !this.counted || !(await this.counted.isReady())) return null;
+    const wanted = filter.sourceIds?.length ? new Set(filter.sourceIds.map(String)) : null;
+    // As in the store query (hostedStoreQuery): suspended hosted sources are left out.
+    const suspended = new Set(this.registry.list(domain, 'SUSPENDED').filter((s) => s.kind === 'HOSTED').map((s) => s._id.toHexString()));
+    const from = filter.eventFrom?.getTime() ?? -Infinity;
+    const to = filter.eventTo?.getTime() ?? Infinity;
+    const whole: Partition[] = [];
+    const cut: Partition[] = [];
+    for (const p of await this.counted.list(domain)) {
+      const [start, end] = monthSpan(p.month);
+      if (end <= from || start >= to) continue;
+      (start >= from && end <= to ? whole : cut).push(p);
+    }
+    const counted = this.counted;
+    const range = { ...(filter.eventFrom ? { $gte: filter.eventFrom } : {}), ...(filter.eventTo ? { $lt: filter.eventTo } : {}) };
+    const [groups, cutGroups] = await Promise.all([
+      counted.groups(domain, whole),
+      Promise.all(cut.map((p) => counted.count(domain, p.month, range))),
+    ]);
+    // Folded here by the fields `groupBy` needs, so that what goes on is a row per bucket, not per group
+    // (1,000,000 records hold ~100,000 groups per domain). The matchers run only for filters on
+    // what a group's key holds beyond its source and district.
+    const access = ACCESS[domain];
+    const plain = !(f.statuses?.length || f.categories?.length || f.facilityCodes?.length || f.inCustody != null || f.suspectedCrime != null || f.withTransfer != null);
+    const by = { src: groupBy.includes('SOURCE'), r: groupBy.includes('REGION'), m: groupBy.includes('MONTH') || groupBy.includes('YEAR'), s: groupBy.includes('STATUS'), c: groupBy.includes('CATEGORY'), f: groupBy.includes('FACILITY') };
+    const rows = new Map<string, RawRow>();
+    const add = (month: string, list: readonly Group[]) => {
+      for (const g of list) {
+        if (suspended.has(g[0]) || (wanted && !wanted.has(g[0]))) continue;
+        if (filter.regions?.length && !filter.regions.some((prefix) => (g[1] ?? '').startsWith(prefix))) continue;
+        if (!plain) {
+          const r = groupRecord(shape, g);
+          if (!access.matches(r, filter) || !extra(r)) continue;
+        }
+        const key = `${by.src ? g[0] : ''}\u0001${by.r ? g[1] : ''}\u0001${by.m ? month : ''}\u0001${by.s ? g[2] : ''}\u0001${by.c ? g[3] : ''}\u0001${by.f ? `${g[4]}\u0001${g[5]}` : ''}`;
+        let row = rows.get(key);
+        if (!row) {
+          rows.set(key, (row = { key: { src: g[0], r: g[1] ?? undefined, m: month, s: g[2] ?? undefined, c: g[3] ?? undefined, f: g[4] ?? undefined, fn: g[5] ?? undefined }, count: 0, amount: 0 }));
+        }
+        row.count += g[7];
+        row.amount += g[8];
+      }
+    };
+    for (const p of whole) add(p.month, groups.get(p._id) ?? []);
+    cut.forEach((p, i) => add(p.month, cutGroups[i]));
+    // amounts were added up in fen (exact); yuan from here on
+    return [...rows.values()].map((row) => ({ ...row, amount: row.amount / 100 }));
   }
 
   /** The hosted store's groups: one aggregate (two for enforcement: count and amount, see the header). */

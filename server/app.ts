@@ -172,6 +172,8 @@ export interface HubOptions {
   batchLookup?: BatchLookup | 'auto';
   /** how list pages are read: `sorted` by the store, or `by-day` (FerretDB); `auto` picks by the store */
   listReads?: ListReads | 'auto';
+  /** answer `statistics` from counts kept per partition (stat-counts.ts; default true); false: aggregate in the store every time */
+  statisticsAhead?: boolean;
   /** the PostgreSQL database behind a FerretDB store: the hub adds the equality indexes FerretDB needs */
   storePostgresUrl?: string;
 }
@@ -184,7 +186,7 @@ export interface Hub {
   context(requestId?: string, caller?: Caller): Context;
   /** evaluates the supervision rules every `intervalMs` (the first run 10 s later); 0 stops it */
   scheduleEvaluation(intervalMs: number): void;
-  /** settles when the start-up work in the background is over (month/day backfill, days registry); never rejects */
+  /** settles when the start-up work in the background is over (month/day backfill, days registry, statistics partitions and counts); never rejects */
   startupWork: Promise<void>;
   stop(): Promise<void>;
 }
@@ -269,7 +271,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   await ensureIndexes(models, flavor);
   const batchLookup: BatchLookup = !options.batchLookup || options.batchLookup === 'auto' ? (flavor === 'ferretdb' ? 'equality' : 'in') : options.batchLookup;
   const listReads: ListReads = !options.listReads || options.listReads === 'auto' ? (flavor === 'ferretdb' ? 'by-day' : 'sorted') : options.listReads;
-  const sources = createDataSources(models, { registryRefreshMs: options.registryRefreshMs, evaluation: { chunkRecords: options.evaluationChunkRecords }, batchLookup, listReads, storeFlavor: flavor });
+  const sources = createDataSources(models, { registryRefreshMs: options.registryRefreshMs, evaluation: { chunkRecords: options.evaluationChunkRecords }, batchLookup, listReads, storeFlavor: flavor, statisticsAhead: options.statisticsAhead });
   await sources.leads.ensureIndexes();
   await sources.evaluator.ensureIndexes();
   await sources.registry.load();
@@ -280,9 +282,22 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   // Records stored before statistics grouped by month get their month in the background; readiness does not wait.
   // Then, for day-by-day list reads, the days registry is built once from them (list reads sort in
   // the store until it is complete).
-  const startupWork = sources.statistics.backfillMonths(logger.child({ component: 'statistics' }))
+  // Then the statistics partitions are marked once from them, and every partition's counts made
+  // ready, so the first question does not wait for them (statistics aggregates in the store until then).
+  const statsLog = logger.child({ component: 'statistics' });
+  const startupWork = sources.statistics.backfillMonths(statsLog)
     .then(async () => { if (listReads === 'by-day') await sources.days.build(models, logger.child({ component: 'store' })); })
-    .then(() => undefined, (err) => logger.warn({ err }, 'eventMonth/eventDay backfill or days registry failed'));
+    .then(async () => {
+      if (options.statisticsAhead === false) return;
+      // The days registry, when complete, names every month without reading the records.
+      const months = async (domain: Domain) => {
+        const days = await sources.days.list(domain);
+        return days && [...new Set(days.map((d) => d.slice(0, 7)))];
+      };
+      await sources.counted.build(months, statsLog);
+      await sources.counted.refresh(statsLog);
+    })
+    .then(() => undefined, (err) => logger.warn({ err }, 'start-up work failed (month/day backfill, days registry or statistics counts)'));
 
   const hubInfo = { version: VERSION, store: options.storeKind };
   const context = (requestId: string = randomUUID(), caller: Caller = { kind: 'anonymous' }): Context => {

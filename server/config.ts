@@ -28,6 +28,7 @@ const schema = z.object({
   STORE_BATCH_LOOKUP: z.enum(['auto', 'in', 'equality']).default('auto'),
   STORE_LIST_READS: z.enum(['auto', 'sorted', 'by-day']).default('auto'),
   STORE_COMMAND_METRICS: bool.default(true),
+  STATISTICS_AHEAD: bool.default(true),
   STORE_POSTGRES_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres://').optional(),
   SEED_ON_EMPTY: bool.default(true),
   SEED_PERSONS: int(1, 10_000_000).default(10_000),

@@ -70,7 +70,7 @@ export function ingestHandler(sources: DataSources, logger: Logger, limitBytes =
       const at = indexes;
       batch = [];
       indexes = [];
-      const write: Promise<void> = sources.ingestor.ingest(source, records, { indexes: at }).then(
+      const write: Promise<void> = sources.ingestor.ingest(source, records, { indexes: at, deferMark: true }).then(
         (r) => {
           addResults(total, r);
           if (Math.floor(at[0] / 100_000) !== Math.floor(at[at.length - 1] / 100_000) || at[0] % 100_000 === 0) {

@@ -51,6 +51,7 @@ async function main(): Promise<void> {
     storeTimeoutMs: config.STORE_TIMEOUT_MS,
     batchLookup: config.STORE_BATCH_LOOKUP,
     listReads: config.STORE_LIST_READS,
+    statisticsAhead: config.STATISTICS_AHEAD,
     storePostgresUrl,
     registryRefreshMs: config.REGISTRY_REFRESH_MS,
     evaluationChunkRecords: config.EVALUATION_CHUNK_RECORDS,

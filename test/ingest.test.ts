@@ -41,6 +41,24 @@ describe('ingest: idempotent, versioned, never losing good records', () => {
     expect(new Set(stored.map((r) => r.stage))).toEqual(new Set(['PROSECUTION_REVIEW']));
   });
 
+  // FerretDB 1.24 keeps a PostgreSQL connection for every single-document update of a command until
+  // the command ends (handler/msg_update.go closes its iterators on return), so one command with more
+  // updates than its pool has connections waits forever, and the whole store with it. A push that
+  // corrects 300 stored records at once, from four pushes at a time, must neither hang nor lose one.
+  it('takes a push of 300 corrected records, four pushes at once, without stalling the store', async () => {
+    const ids = (k: number) => Array.from({ length: 300 }, (_, i) => detentionInput(personId(1000 + k * 300 + i), 1000 + k * 300 + i, { updatedAt: '2024-10-01T09:00:00+08:00' }));
+    const stored = await count();
+    const first = await Promise.all([0, 1, 2, 3].map((k) => t.hub.sources.ingestor.ingest(srcs.DETENTION, ids(k))));
+    expect(first.map((r) => r.accepted)).toEqual([300, 300, 300, 300]);
+    const reviewed = () => t.hub.sources.models.records.DETENTION.countDocuments({ sourceId: srcs.DETENTION._id, stage: 'PROSECUTION_REVIEW' });
+    const before = await reviewed();
+    const corrected = (k: number) => ids(k).map((r) => ({ ...r, stage: 'PROSECUTION_REVIEW', updatedAt: '2024-10-09T09:00:00+08:00' }));
+    const again = await Promise.all([0, 1, 2, 3].map((k) => t.hub.sources.ingestor.ingest(srcs.DETENTION, corrected(k))));
+    expect(again.map((r) => [r.accepted, r.unchanged])).toEqual([[300, 0], [300, 0], [300, 0], [300, 0]]);
+    expect(await reviewed()).toBe(before + 1200);
+    expect(await count()).toBe(stored + 1200);
+  }, 60_000);
+
   it('rejects records outside the source\'s regions, naming the region', async () => {
     const narrow = await t.hub.sources.registry.ensure({
       name: '万州区看守所', department: { code: 'KSS-500101', name: '重庆市万州区看守所' }, domain: 'DETENTION', kind: 'HOSTED', regions: ['500101'],

@@ -7,7 +7,7 @@ import { startDepartment, type Department } from './departments';
 import { startTestHub, type TestHub } from './helpers';
 import type { Domain } from '../domain/records';
 import type { DataSourceDoc } from '../datasources/models';
-import { MONTHS_MARKER } from '../datasources/statistics';
+import { MONTH_DAY_MARKER, Statistics, type StatDimension, type StatFilter } from '../datasources/statistics';
 import { seed } from '../datasources/seed';
 
 const STATS = `query($domain: Domain!, $groupBy: [StatDimension!]!, $filter: StatFilter) {
@@ -130,17 +130,26 @@ describe('statistics over the hosted store', () => {
     expect((await as('DEPARTMENT')).body.errors[0].extensions.code).toBe('FORBIDDEN');
   });
 
-  it('counts in the store with one aggregate per request (two for enforcement: count and amount), never a scan of finds', async () => {
-    const commandsFor = async (domain: Domain, groupBy: string[], filter?: object) => {
+  it('answers from the partitions\' counts; without them (STATISTICS_AHEAD=false) one aggregate per request, two for enforcement', async () => {
+    const commandsFor = async (statistics: Statistics, domain: Domain, groupBy: StatDimension[], filter?: StatFilter) => {
       t.resetCommands();
-      await stats(domain, groupBy, filter);
-      return t.commands.map((c) => `${c.commandName} ${String((c.command as any)[c.commandName])}`).sort();
+      await statistics.compute(domain, groupBy, filter, { regions: null, report: (_s, e) => { throw e; } });
+      // without the registry's refresh (every 2 s) and the continuations of a read
+      return t.commands.filter((c) => c.commandName !== 'getMore').map((c) => `${c.commandName} ${String((c.command as any)[c.commandName])}`)
+        .filter((c) => c !== 'find data_sources').sort();
     };
-    // the audit entry of the request is the only other command
-    expect(await commandsFor('DETENTION', ['REGION', 'MONTH', 'FACILITY'], { inCustody: true })).toEqual(['aggregate detention_records', 'insert audit_log']);
+    // Counted ahead: the partitions' marks, and each partition's records once while its counts are not kept (a write's lease).
+    await t.connection.db!.collection('stat_partitions').updateMany({}, { $set: { writingUntil: new Date(0) } });
+    await commandsFor(t.hub.sources.statistics, 'DETENTION', ['REGION', 'MONTH', 'FACILITY'], { inCustody: true });
+    expect(await commandsFor(t.hub.sources.statistics, 'DETENTION', ['REGION', 'MONTH', 'FACILITY'], { inCustody: true })).toEqual(['find stat_partitions']);
+    // The one filter a group cannot answer goes to the store.
+    expect(await commandsFor(t.hub.sources.statistics, 'DETENTION', ['REGION'], { stageDeadlineBefore: new Date('2025-01-01T00:00:00+08:00') })).toEqual(['aggregate detention_records']);
+    const s = t.hub.sources;
+    const inStore = new Statistics(s.models, s.registry, s.connectors, s.hosted);
+    expect(await commandsFor(inStore, 'DETENTION', ['REGION', 'MONTH', 'FACILITY'], { inCustody: true })).toEqual(['aggregate detention_records']);
     const pipeline = (t.commands.find((c) => c.commandName === 'aggregate')!.command as any).pipeline;
-    expect(pipeline.map((s: object) => Object.keys(s)[0])).toEqual(['$match', '$group']);
-    expect(await commandsFor('ENFORCEMENT_CASE', ['REGION', 'YEAR'])).toEqual(['aggregate enforcement_cases', 'aggregate enforcement_cases', 'insert audit_log']);
+    expect(pipeline.map((stage: object) => Object.keys(stage)[0])).toEqual(['$match', '$group']);
+    expect(await commandsFor(inStore, 'ENFORCEMENT_CASE', ['REGION', 'YEAR'])).toEqual(['aggregate enforcement_cases', 'aggregate enforcement_cases']);
   });
 
   it('leaves out suspended hosted sources and labels sources by name', async () => {
@@ -167,14 +176,19 @@ describe('statistics over the hosted store', () => {
     expect(eventMonth).toBe('2023-05');
     expect(eventDay).toBe('2023-05-10');
     await collection.insertOne({ ...rest, externalId: 'OLD-1', eventAt: new Date('2021-12-31T16:30:00Z') }); // 2022-01-01 00:30 in Beijing
-    // A count by month meets the record without a month: it fills it and counts again.
+    // A count by month in the store meets the record without a month: it fills it and counts again.
+    const s = t.hub.sources;
+    const inStore = new Statistics(s.models, s.registry, s.connectors, s.hosted, false, s.counted, false, s.days);
+    const buckets = await inStore.compute('PRISON', ['MONTH'], null, { regions: null, report: (_s, e) => { throw e; } });
+    expect(buckets.map((b) => [b.keys[0].value, b.count])).toEqual([['2022-01', 1], ['2023-05', 3]]);
+    // Filling it put the record in its month's partition, so the counts kept ahead have it too.
     expect(rows(await stats('PRISON', ['MONTH']))).toEqual([['2022-01', 1, null], ['2023-05', 3, null]]);
     await collection.updateOne({ externalId: 'OLD-1' }, { $unset: { eventMonth: '', eventDay: '' } });
     // The start-up pass ran when the hub started and left its marker: it does not read the store again.
-    expect(await t.connection.db!.collection('hub_meta').findOne({ _id: MONTHS_MARKER as never })).not.toBeNull();
+    expect(await t.connection.db!.collection('hub_meta').findOne({ _id: MONTH_DAY_MARKER as never })).not.toBeNull();
     expect(await t.hub.sources.statistics.backfillMonths()).toBe(0);
     // A store that an older hub wrote has no marker: the pass runs, fills, and marks.
-    await t.connection.db!.collection('hub_meta').deleteOne({ _id: MONTHS_MARKER as never });
+    await t.connection.db!.collection('hub_meta').deleteOne({ _id: MONTH_DAY_MARKER as never });
     const logged: object[] = [];
     expect(await t.hub.sources.statistics.backfillMonths({ info: (fields) => logged.push(fields) })).toBe(1);
     expect(logged).toEqual([{ documents: 1, domains: ['DETENTION', 'PRISON', 'COMMUNITY_CORRECTION', 'ENFORCEMENT_CASE'] }]);

@@ -11,8 +11,9 @@ import { connectStore, storeFlavor } from '../../server/store';
 import { createModels, ensureIndexes } from '../../datasources/models';
 import { createDataSources } from '../../datasources';
 import { seedDemoData } from '../../server/seed-runner';
-import { MONTHS_MARKER } from '../../datasources/statistics';
+import { MONTH_DAY_MARKER } from '../../datasources/statistics';
 import { DAYS_REGISTRY_MARKER } from '../../datasources/record-days';
+import { STAT_PARTITIONS_MARKER } from '../../datasources/stat-counts';
 import { projectRoot } from '../../server/paths';
 
 /** Persons per record the generator makes (measured: 64,600 persons give 99,919 records). */
@@ -76,9 +77,9 @@ export async function ensureDataset(uri: string, s: Scale, log: (line: string) =
     await sources.registry.load();
     const progress = await seedDemoData(sources, { persons, seed: SEED, progress: true });
     const records = progress.records;
-    // Every record came through ingest with its month and day, and ingest listed every day: the
-    // hub's start-up backfill and days registry have nothing to do.
-    for (const marker of [MONTHS_MARKER, DAYS_REGISTRY_MARKER]) {
+    // Every record came through ingest with its month and day, and ingest listed every day and
+    // marked every statistics partition: the hub's start-up backfill and registries have nothing to do.
+    for (const marker of [MONTH_DAY_MARKER, DAYS_REGISTRY_MARKER, STAT_PARTITIONS_MARKER]) {
       await connection.db!.collection<{ _id: string; at: Date }>('hub_meta').updateOne({ _id: marker }, { $set: { at: new Date() } }, { upsert: true });
     }
     const done: Marker = { _id: 'dataset', version: GENERATOR_VERSION, seed: SEED, persons, records, generatedAt: new Date(), seconds: Math.round((Date.now() - started) / 1000) };

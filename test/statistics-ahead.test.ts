@@ -1,0 +1,180 @@
+/**
+ * `statistics` from counts kept per partition (datasources/stat-counts.ts), against the real store
+ * (FerretDB): the same answers as aggregating every record in the store, every filter; the store
+ * commands it saves; and never a stale count after ingest, a correction, or a write in flight.
+ */
+import { detentionInput, personId, registerTestSources } from './fixtures';
+import { startTestHub, type TestHub } from './helpers';
+import { DOMAINS, type Domain } from '../domain/records';
+import type { DataSourceDoc } from '../datasources/models';
+import { GROUP_SHAPE, Statistics, type StatDimension, type StatFilter } from '../datasources/statistics';
+import { StatCounts } from '../datasources/stat-counts';
+import { seed } from '../datasources/seed';
+import type { RequestScope } from '../datasources/federated-records';
+
+const bj = (local: string) => new Date(`${local}+08:00`);
+const everything: RequestScope = { regions: null, report: (_s, e) => { throw e; } };
+
+describe('statistics counted ahead', () => {
+  let t: TestHub;
+  let srcs: Record<Domain, DataSourceDoc>;
+  /** the same hub's data, counted by aggregating in the store every time (STATISTICS_AHEAD=false) */
+  let inStore: Statistics;
+  const partitions = () => t.connection.db!.collection('stat_partitions');
+  /** What the store holds once the leases of earlier writes ran out (as 60 s later). */
+  const settle = () => partitions().updateMany({}, { $set: { writingUntil: new Date(0) } });
+  const ahead = () => t.hub.sources.statistics;
+  /**
+   * The reads and writes sent since the last reset: without the registry's refresh that runs every
+   * 2 s, and without `getMore`, the continuation of a read (FerretDB may cut a first batch short).
+   */
+  const commands = () => t.commands.filter((c) => c.commandName !== 'getMore')
+    .map((c) => `${c.commandName} ${String((c.command as any)[c.commandName])}`).filter((c) => c !== 'find data_sources');
+
+  beforeAll(async () => {
+    t = await startTestHub();
+    const s = t.hub.sources;
+    inStore = new Statistics(s.models, s.registry, s.connectors, s.hosted, true);
+    await seed(s, { persons: 400, seed: 11, today: new Date('2025-06-30T00:00:00+08:00') });
+    srcs = await registerTestSources(s, '-ahead');
+  }, 120_000);
+  afterAll(() => t.close());
+
+  it('gives the answer of the store aggregate for every dimension and filter, in and out of jurisdiction', async () => {
+    expect(await ahead().counted!.isReady()).toBe(true);
+    const units: Record<Domain, string> = { DETENTION: 'facility', PRISON: 'prison', COMMUNITY_CORRECTION: 'office', ENFORCEMENT_CASE: 'agency' };
+    let compared = 0;
+    for (const domain of DOMAINS) {
+      const some = await t.hub.sources.models.records[domain].collection.findOne({}, { sort: { _id: 1 } }) as any;
+      const statusField = domain === 'DETENTION' ? 'stage' : 'status';
+      const filters: StatFilter[] = [
+        {},
+        { regions: [some.region] },
+        { regions: ['5001'] },
+        { statuses: [some[statusField]] },
+        { facilityCodes: [some[units[domain]].code] },
+        // a whole Beijing month, then ranges that cut months (counted from the records with the range)
+        { eventFrom: bj('2024-03-01T00:00:00'), eventTo: bj('2024-05-01T00:00:00') },
+        { eventFrom: new Date('2024-03-01T00:00:00Z'), eventTo: bj('2024-11-15T12:00:00') },
+        { eventTo: bj('2023-07-20T00:00:00') },
+        { sourceIds: [some.sourceId.toHexString()] },
+        { sourceIds: [srcs[domain]._id.toHexString()] },
+      ];
+      if (domain === 'DETENTION') filters.push({ inCustody: true }, { inCustody: false, categories: ['INVESTIGATION', 'PROSECUTION_REVIEW'] });
+      if (domain === 'PRISON') filters.push({ categories: ['LIFE', 'DEATH_REPRIEVE'] }, { categories: ['FIXED_TERM'], statuses: ['SERVING'] });
+      if (domain === 'COMMUNITY_CORRECTION') filters.push({ categories: ['PAROLE'] });
+      if (domain === 'ENFORCEMENT_CASE') filters.push({ suspectedCrime: true }, { suspectedCrime: false }, { withTransfer: true }, { withTransfer: false, categories: ['TAX', 'FOOD_DRUG'] });
+      // The finest groupings (every key a group holds) and a coarse one; the store aggregate is slow, so few of them.
+      const groupings: StatDimension[][] = [['SOURCE', 'REGION', 'MONTH', 'STATUS'], ['FACILITY', domain === 'DETENTION' ? 'STATUS' : 'CATEGORY', 'YEAR']];
+      for (const [i, filter] of filters.entries()) {
+        for (const groupBy of i === 0 ? groupings : groupings.slice(0, 1)) {
+          for (const scope of i < 3 ? [everything, { ...everything, regions: ['500101', '500230'] }] : [everything]) {
+            const want = await inStore.compute(domain, groupBy, filter, scope);
+            const got = await ahead().compute(domain, groupBy, filter, scope);
+            expect([domain, groupBy, filter, scope.regions, got]).toEqual([domain, groupBy, filter, scope.regions, want]);
+            compared += want.length;
+          }
+        }
+      }
+    }
+    // the comparison is about something: the seeded set fills many buckets
+    expect(compared).toBeGreaterThan(2000);
+  }, 300_000);
+
+  it('asks the store for the partitions alone when their counts are known, and recounts only a partition that changed', async () => {
+    await settle();
+    await ahead().compute('DETENTION', ['REGION', 'MONTH'], null, everything);
+    t.resetCommands();
+    const before = await ahead().compute('DETENTION', ['REGION', 'MONTH'], null, everything);
+    expect(commands()).toEqual(['find stat_partitions']);
+
+    // Another process (or a restart): the marker once, the stored counts in one read, and no record read.
+    const fresh = new StatCounts(t.hub.sources.models, GROUP_SHAPE);
+    const s = t.hub.sources;
+    const other = new Statistics(s.models, s.registry, s.connectors, s.hosted, true, fresh);
+    t.resetCommands();
+    expect(await other.compute('DETENTION', ['REGION', 'MONTH'], null, everything)).toEqual(before);
+    expect(commands()).toEqual(['find hub_meta', 'find stat_partitions', 'find stat_counts']);
+
+    // A new record in 2024-02: that partition's counts are made again from its records, the others are kept.
+    await t.hub.sources.ingestor.ingest(srcs.DETENTION, [detentionInput(personId(1, '500230'), 1, { region: '500230', eventAt: '2024-02-11T09:00:00+08:00' })]);
+    await settle();
+    t.resetCommands();
+    const after = await other.compute('DETENTION', ['REGION', 'MONTH'], null, everything);
+    // the marks, that partition's stored (stale) counts, its records, and its new counts kept
+    expect(commands()).toEqual(['find stat_partitions', 'find stat_counts', 'find detention_records', 'update stat_counts']);
+    const read = t.commands.find((c) => c.commandName === 'find' && (c.command as any).find === 'detention_records')!.command as any;
+    expect(read.filter).toEqual({ eventMonth: '2024-02' });
+    const count = (buckets: typeof before, key: string) => buckets.find((b) => b.keys.map((k) => k.value).join('|') === key)?.count ?? 0;
+    expect(count(after, '500230|2024-02')).toBe(count(before, '500230|2024-02') + 1);
+    expect(after.reduce((n, b) => n + b.count, 0)).toBe(before.reduce((n, b) => n + b.count, 0) + 1);
+    expect(after).toEqual(await inStore.compute('DETENTION', ['REGION', 'MONTH'], null, everything));
+  });
+
+  it('follows a correction that moves a record to another month and district', async () => {
+    const input = detentionInput(personId(2, '500101'), 2, { externalId: 'MOVE-1', eventAt: '2024-04-05T09:00:00+08:00', updatedAt: '2024-10-01T09:00:00+08:00' });
+    await t.hub.sources.ingestor.ingest(srcs.DETENTION, [input]);
+    await settle();
+    const before = await ahead().compute('DETENTION', ['REGION', 'MONTH'], { sourceIds: [srcs.DETENTION._id.toHexString()] }, everything);
+    expect(before.find((b) => b.keys[0].value === '500101' && b.keys[1].value === '2024-04')?.count).toBe(1);
+    const corrected = { ...input, region: '500230', eventAt: '2024-06-07T09:00:00+08:00', admittedAt: '2024-06-07T09:00:00+08:00', stageStartedAt: '2024-06-07T09:00:00+08:00', updatedAt: '2024-10-02T09:00:00+08:00' };
+    expect((await t.hub.sources.ingestor.ingest(srcs.DETENTION, [corrected])).accepted).toBe(1);
+    await settle();
+    const after = await ahead().compute('DETENTION', ['REGION', 'MONTH'], { sourceIds: [srcs.DETENTION._id.toHexString()] }, everything);
+    expect(after.find((b) => b.keys[0].value === '500101' && b.keys[1].value === '2024-04')).toBeUndefined();
+    expect(after.find((b) => b.keys[0].value === '500230' && b.keys[1].value === '2024-06')?.count).toBe(1);
+    expect(after).toEqual(await inStore.compute('DETENTION', ['REGION', 'MONTH'], { sourceIds: [srcs.DETENTION._id.toHexString()] }, everything));
+  });
+
+  it('never keeps a count made while a write was in flight, and a stopped writer\'s lease runs out', async () => {
+    const counts = () => t.connection.db!.collection('stat_counts');
+    await settle();
+    await ahead().compute('PRISON', ['MONTH'], null, everything);
+    const month = '2023-05';
+    const id = `PRISON:${month}`;
+    // A writer (another hub) marks the partition and "stops" before its write and its second mark (a crash).
+    await new StatCounts(t.hub.sources.models, GROUP_SHAPE).writing('PRISON', [month]);
+    const mark = await partitions().findOne({ _id: id as never });
+    expect(mark!.writingUntil.getTime()).toBeGreaterThan(Date.now());
+    await ahead().compute('PRISON', ['MONTH'], null, everything);
+    // counted for that answer, not kept: the partition's stored counts are not under its new token
+    expect((await counts().findOne({ _id: id as never }))?.token).not.toBe(mark!.token);
+    // The lease runs out: the next answer counts it and keeps the count.
+    await partitions().updateOne({ _id: id as never }, { $set: { writingUntil: new Date(Date.now() - 1) } });
+    await ahead().compute('PRISON', ['MONTH'], null, everything);
+    expect((await counts().findOne({ _id: id as never }))?.token).toBe(mark!.token);
+  });
+
+  it('marks the partitions of a store written before them once, from the stored records', async () => {
+    const s = t.hub.sources;
+    const meta = t.connection.db!.collection('hub_meta');
+    const all = await partitions().find({}).toArray();
+    await partitions().deleteMany({});
+    await meta.deleteOne({ _id: 'stat-partitions' as never });
+    const fresh = new StatCounts(s.models, GROUP_SHAPE);
+    const other = new Statistics(s.models, s.registry, s.connectors, s.hosted, true, fresh);
+    expect(await fresh.isReady()).toBe(false);
+    // until they are built, the store aggregates
+    t.resetCommands();
+    const want = await inStore.compute('ENFORCEMENT_CASE', ['REGION', 'YEAR'], null, everything);
+    expect(await other.compute('ENFORCEMENT_CASE', ['REGION', 'YEAR'], null, everything)).toEqual(want);
+    expect(commands().filter((c) => c.startsWith('aggregate')).length).toBeGreaterThan(0);
+    // what the records hold, by the store's own grouping: ingest also left marks of months whose records moved away
+    const held: string[] = [];
+    for (const domain of DOMAINS) {
+      for (const g of await s.models.records[domain].collection.aggregate<{ _id: string }>([{ $match: {} }, { $group: { _id: '$eventMonth' } }]).toArray()) {
+        held.push(`${domain}:${g._id}`);
+      }
+    }
+    expect(held.length).toBeGreaterThan(50);
+    expect(all.map((p) => p._id)).toEqual(expect.arrayContaining(held));
+    const logged: object[] = [];
+    expect(await fresh.build(undefined, { info: (f) => logged.push(f) })).toBe(held.length);
+    expect(logged).toEqual([{ partitions: held.length }]);
+    expect((await partitions().find({}).toArray()).map((p) => p._id).sort()).toEqual(held.sort());
+    expect(await fresh.build()).toBeNull();
+    t.resetCommands();
+    expect(await other.compute('ENFORCEMENT_CASE', ['REGION', 'YEAR'], null, everything)).toEqual(want);
+    expect(commands().filter((c) => c.startsWith('aggregate'))).toEqual([]);
+  });
+});
