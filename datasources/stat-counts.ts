@@ -285,16 +285,18 @@ export class StatCounts {
         return false;
       });
     }
+    // the days registry read once for all the partitions counted now, not once each
+    const days = todo.length > 0 && this.days ? await this.days.list(domain) : null;
     for (let i = 0; i < todo.length; i += COUNTS_IN_FLIGHT) {
-      await Promise.all(todo.slice(i, i + COUNTS_IN_FLIGHT).map(async (p) => out.set(p._id, await this.recount(p))));
+      await Promise.all(todo.slice(i, i + COUNTS_IN_FLIGHT).map(async (p) => out.set(p._id, await this.recount(p, days))));
     }
     return out;
   }
 
   /** Counts a partition from its records; keeps the count unless a write was in flight when it began. */
-  private async recount(p: Partition): Promise<Group[]> {
+  private async recount(p: Partition, days: string[] | null): Promise<Group[]> {
     const settled = !p.writingUntil || p.writingUntil.getTime() <= this.now();
-    const groups = await this.count(p.domain, p.month);
+    const groups = await this.count(p.domain, p.month, undefined, days);
     if (settled) {
       this.cache.set(p._id, { token: p.token, groups });
       const doc: Omit<CountsDoc, '_id'> = { domain: p.domain, token: p.token, at: new Date(), groups: toColumns(groups) };
@@ -305,7 +307,7 @@ export class StatCounts {
   }
 
   /** The groups of one month's records (`range` narrows them by `eventAt`), read once. */
-  async count(domain: Domain, month: string, range?: { $gte?: Date; $lt?: Date }): Promise<Group[]> {
+  async count(domain: Domain, month: string, range?: { $gte?: Date; $lt?: Date }, knownDays?: string[] | null): Promise<Group[]> {
     const groups = new Map<string, Group>();
     const add = (record: Record<string, any>) => {
       const key = this.shape.key(domain, record).map(this.intern) as GroupKey;
@@ -318,7 +320,7 @@ export class StatCounts {
     const collection = this.models.records[domain].collection;
     const options = { projection: this.shape.projection(domain), batchSize: 100_000 };
     const extra = range ? { eventAt: range } : {};
-    const listed = this.days ? await this.days.list(domain) : null;
+    const listed = knownDays ?? (this.days ? await this.days.list(domain) : null);
     if (listed) {
       const days = listed.filter((d) => d.startsWith(month));
       await eachInFlight(days, DAYS_IN_FLIGHT, async (day) => {
