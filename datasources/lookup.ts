@@ -12,6 +12,7 @@
  * otherwise; STORE_BATCH_LOOKUP overrides.
  */
 import type { Collection, Document, Sort } from 'mongodb';
+import { eachInFlight } from './single-updates';
 
 export type BatchLookup = 'in' | 'equality';
 
@@ -30,11 +31,9 @@ export async function findByKeys<T>(
   // At most EQUALITY_IN_FLIGHT lookups of one batch wait at once: the pool serves 20 at a time
   // anyway, and a 500-person page would otherwise queue 2,000 operations per collection in the driver.
   const parts: Document[][] = new Array(keys.length);
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < keys.length; i = next++) parts[i] = await collection.find({ [field]: keys[i] }, { sort, batchSize: ONE_BATCH, projection }).toArray();
-  };
-  await Promise.all(Array.from({ length: Math.min(EQUALITY_IN_FLIGHT, keys.length) }, worker));
+  await eachInFlight(keys, EQUALITY_IN_FLIGHT, async (key, i) => {
+    parts[i] = await collection.find({ [field]: key }, { sort, batchSize: ONE_BATCH, projection }).toArray();
+  });
   return parts.flat() as T[];
 }
 

@@ -1463,9 +1463,9 @@ export type GqlQuery = {
   /** Prisoner records across every prison source, newest event first. */
   prisonRecords: GqlPrisonRecordConnection;
   /**
-   * Counts of one domain's records (统计), grouped by the given dimensions, over every source: the hosted
-   * store is aggregated in the store, live sources are read through their list protocol and counted in
-   * the hub. Only records inside the caller's jurisdiction are counted; suspended hosted sources' records
+   * Counts of one domain's records (统计), grouped by the given dimensions, over every source: hosted
+   * records from counts the hub keeps per month and renews after every write (aggregated in the store
+   * for `stageDeadlineBefore`), live sources read through their list protocol and counted in the hub. Only records inside the caller's jurisdiction are counted; suspended hosted sources' records
    * are left out. A failing live source is left out and reported (SOURCE_UNAVAILABLE) while the rest is
    * answered. Buckets are ordered by their keys ascending (in `groupBy` order). Aggregates carry no
    * personal data, so no purpose (X-Purpose) is needed.
