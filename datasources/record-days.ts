@@ -16,7 +16,14 @@
  * writes the records (so a stored record's day is always listed; a day whose write then failed is
  * only an empty slice), and a store that predates the registry gets it built once at start, after
  * which a marker in `hub_meta` says it is complete. Until then list reads use the plain plan.
+ *
+ * Each process keeps the lists it read. A list page reads only the domain's head in `hub_meta`
+ * (one document by `_id`), whose token ingest changes after it lists a day no record had before:
+ * a changed token and the list is read again. A day is listed, and the token changed, before the
+ * day's records are written, so no page misses a stored record. Two writers that change the token
+ * at once both leave a new one (FerretDB may lose one of the two updates; either is new).
  */
+import { randomBytes } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import { DOMAINS, type Domain } from '../domain/records';
 import { eventDayOf, type Models } from './models';
@@ -60,6 +67,11 @@ export async function readByDay<T>(
   return out;
 }
 
+/** `hub_meta` document whose token changes when `domain` gets a day listed */
+function headId(domain: Domain): string {
+  return `${DAYS_REGISTRY_MARKER}:${domain}`;
+}
+
 interface MonthDoc {
   _id: string;
   domain: Domain;
@@ -77,6 +89,8 @@ export class RecordDays {
   /** domains whose listed days this process has read */
   private readonly loaded = new Set<Domain>();
   private complete = false;
+  /** the lists this process read, newest day first, with the head token they were read under */
+  private readonly lists = new Map<Domain, { token: string; days: string[] }>();
 
   constructor(private readonly connection: Connection) {}
 
@@ -85,7 +99,16 @@ export class RecordDays {
   }
 
   private get meta() {
-    return this.connection.db!.collection<{ _id: string; at: Date }>('hub_meta');
+    return this.connection.db!.collection<{ _id: string; at: Date; token?: string }>('hub_meta');
+  }
+
+  /** Gives `domain`'s head a new token: lists read before are read again. */
+  private async changed(domain: Domain): Promise<string> {
+    const token = randomBytes(8).toString('hex');
+    const set = () => this.meta.updateOne({ _id: headId(domain) }, { $set: { token, at: new Date() } }, { upsert: true });
+    await set().catch((e: { code?: number }) => { if (e.code !== DUPLICATE_KEY) throw e; return set(); });
+    this.lists.delete(domain);
+    return token;
   }
 
   /** Lists `days` (`YYYY-MM-DD`) for `domain`, before the records are written. Costs store writes only for days this process has not noted: one per month. */
@@ -110,6 +133,7 @@ export class RecordDays {
       await add().catch((e: { code?: number }) => { if (e.code !== DUPLICATE_KEY) throw e; return add(); });
       for (const day of fresh) this.noted.add(`${domain}:${day}`);
     }
+    if (byMonth.size > 0) await this.changed(domain);
   }
 
   /** The days `domain` holds records on, newest first; null while the registry is not known to be complete. */
@@ -118,8 +142,14 @@ export class RecordDays {
       this.complete = !!(await this.meta.findOne({ _id: DAYS_REGISTRY_MARKER }));
       if (!this.complete) return null;
     }
+    // a store whose days were listed before heads existed gets one now
+    const token = (await this.meta.findOne({ _id: headId(domain) }, { projection: { token: 1 } }))?.token ?? await this.changed(domain);
+    const known = this.lists.get(domain);
+    if (known?.token === token) return known.days;
     const docs = await this.collection.find({ domain }, { projection: { days: 1 } }).toArray();
-    return docs.flatMap((d) => d.days ?? []).sort().reverse();
+    const days = docs.flatMap((d) => d.days ?? []).sort().reverse();
+    this.lists.set(domain, { token, days });
+    return days;
   }
 
   /**

@@ -123,6 +123,21 @@ describe('list pages read day by day', () => {
     expect(a.ids).toEqual(b.ids);
   });
 
+  it('reads the days list again when another hub lists a new day, and only then', async () => {
+    await allPages(byDay, null, 50);
+    const registryReads = () => byDay.commands.filter((c) => c.commandName === 'find' && (c.command as any).find === 'record_days').length;
+    byDay.resetCommands();
+    await allPages(byDay, null, 50);
+    expect(registryReads()).toBe(0);
+    // the other hub (another process) pushes a record on a day no record had
+    const eventAt = '2020-02-02T02:00:00+08:00';
+    expect((await sorted.hub.sources.ingestor.ingest(source, [detentionInput(personId(301), 301, { eventAt, admittedAt: eventAt, stageStartedAt: eventAt })])).accepted).toBe(1);
+    const a = await allPages(byDay, null, 50);
+    expect(registryReads()).toBe(1);
+    expect(a.ids).toEqual((await allPages(sorted, null, 50)).ids);
+    expect(await byDay.hub.sources.days.list('DETENTION')).toContain('2020-02-02');
+  });
+
   it('builds the registry once for a store whose records predate it, and reads in store order until then', async () => {
     const db = byDay.connection.db!;
     await db.collection('record_days').deleteMany({});
@@ -131,7 +146,7 @@ describe('list pages read day by day', () => {
     try {
       // the start builds it in the background
       for (let i = 0; i < 100 && !(await db.collection('hub_meta').findOne({ _id: DAYS_REGISTRY_MARKER as never })); i++) await new Promise((r) => setTimeout(r, 100));
-      expect(await fresh.hub.sources.days.list('DETENTION')).toEqual([...days, '2021-07-07'].sort().reverse());
+      expect(await fresh.hub.sources.days.list('DETENTION')).toEqual([...days, '2021-07-07', '2020-02-02'].sort().reverse());
       const a = await allPages(fresh, null, 20);
       expect(a.ids).toEqual((await allPages(sorted, null, 20)).ids);
     } finally {
