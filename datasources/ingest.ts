@@ -123,7 +123,7 @@ export class Ingestor {
     } finally {
       // Also after a failed write: some of it may be stored. If this mark fails (the store went away),
       // the answer still says what was stored; the lease set before runs out and the counts are made again.
-      const marked = this.counted?.written(source.domain, months).catch(() => undefined);
+      const marked = this.counted?.written(source.domain, months, options.deferMark).catch(() => undefined);
       if (!options.deferMark) await marked;
     }
   }

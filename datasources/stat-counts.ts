@@ -123,14 +123,29 @@ export function monthSpan(month: string): [number, number] {
 
 interface CountsLog { info(fields: object, message: string): void }
 
+/** An after-write mark that batches are waiting to share. */
+interface PendingMark {
+  months: Set<string>;
+  done: Promise<void>;
+  /** start it now (a caller waits for it) */
+  hurry: () => void;
+  /** every caller so far answers without waiting for it */
+  deferred: boolean;
+}
+
+/** Least time between two after-write marks of a domain whose batches do not wait for them (ms). */
+export const MARK_SPACING_MS = 1_000;
+
 export class StatCounts {
   /** groups this process counted or read, per partition, with the token they hold for */
   private readonly cache = new Map<string, { token: string; groups: Group[] }>();
   /** partitions known to exist (never removed), so their marks are plain updates */
   private readonly known = new Set<string>();
   /** the after-write mark each domain's batches are waiting to share, and the one under way */
-  private readonly nextMark = new Map<Domain, { months: Set<string>; done: Promise<void> }>();
+  private readonly nextMark = new Map<Domain, PendingMark>();
   private readonly markRunning = new Map<Domain, Promise<unknown>>();
+  /** when each domain's last after-write mark ended (ms) */
+  private readonly lastMarkEnd = new Map<Domain, number>();
   /** the leases this process set, per partition: until when (ms) */
   private readonly leases = new Map<string, number>();
   private ready = false;
@@ -149,7 +164,10 @@ export class StatCounts {
    *   equality on `eventDay` that its GIN index serves (an index on `eventMonth` as well cost ingest
    *   a fifth of its speed, measured with the driver alone: 4,718 → 3,806 records/s)
    */
-  constructor(private readonly models: Models, private readonly shape: GroupShape, private readonly now: () => number = Date.now, private readonly days?: RecordDays) {}
+  constructor(
+    private readonly models: Models, private readonly shape: GroupShape, private readonly now: () => number = Date.now, private readonly days?: RecordDays,
+    private readonly markSpacingMs = MARK_SPACING_MS,
+  ) {}
 
   private get db() {
     return this.models.DataSource.db.db!;
@@ -173,22 +191,43 @@ export class StatCounts {
    * being used. Batches that finish while a mark of their domain is under way share the next one
    * (it starts after their writes landed, which is all a mark must): a synthetic push spans ~150
    * months per batch, and FerretDB updates each partition in a transaction of its own.
+   *
+   * `deferred`: the caller does not wait for the mark (an NDJSON push answers first). A group whose
+   * callers all deferred starts `markSpacingMs` after the domain's previous mark ended, so a long
+   * push shares a mark per second instead of marking back to back; it starts at once when a caller
+   * that waits joins, or when this process's `statistics` needs the domain (`list`). Other hub
+   * processes see such a write's counts change at most that much later.
    */
-  written(domain: Domain, months: Iterable<string | undefined>): Promise<void> {
+  written(domain: Domain, months: Iterable<string | undefined>, deferred = false): Promise<void> {
     let next = this.nextMark.get(domain);
     if (!next) {
-      const waiting = { months: new Set<string>(), done: null as unknown as Promise<void> };
-      waiting.done = (this.markRunning.get(domain) ?? Promise.resolve()).then(() => {
+      let hurry = () => {};
+      const hurried = new Promise<void>((resolve) => { hurry = resolve; });
+      const waiting: PendingMark = { months: new Set<string>(), done: null as unknown as Promise<void>, hurry, deferred: true };
+      waiting.done = (this.markRunning.get(domain) ?? Promise.resolve()).then(async () => {
+        const wait = (this.lastMarkEnd.get(domain) ?? 0) + this.markSpacingMs - this.now();
+        if (waiting.deferred && wait > 0) {
+          let timer: NodeJS.Timeout | undefined;
+          await Promise.race([hurried, new Promise<void>((resolve) => { timer = setTimeout(resolve, wait); })]);
+          clearTimeout(timer);
+        }
         // this group's turn: later batches form the next group
         this.nextMark.delete(domain);
-        const run = this.mark(domain, waiting.months, false);
+        const run = this.mark(domain, waiting.months, false).finally(() => this.lastMarkEnd.set(domain, this.now()));
         this.markRunning.set(domain, run.catch(() => undefined));
         return run;
       });
       this.nextMark.set(domain, (next = waiting));
     }
     for (const m of months) if (m) next.months.add(m);
+    if (!deferred) { next.deferred = false; next.hurry(); }
     return next.done;
+  }
+
+  /** Starts the after-write marks that wait for their spacing, and waits for every mark (on shutdown). */
+  async flush(): Promise<void> {
+    for (const next of this.nextMark.values()) next.hurry();
+    await Promise.all([...this.nextMark.values()].map((n) => n.done).concat([...this.markRunning.values()] as Promise<void>[])).catch(() => undefined);
   }
 
   /**
@@ -253,6 +292,7 @@ export class StatCounts {
    * under way or waiting have landed (a push may answer before its marks: see `Ingestor`).
    */
   async list(domain: Domain): Promise<Partition[]> {
+    this.nextMark.get(domain)?.hurry();
     await Promise.all([this.nextMark.get(domain)?.done, this.markRunning.get(domain)]).catch(() => undefined);
     const parts = await this.partitions.find({ domain }, { batchSize: 100_000 }).toArray();
     for (const p of parts) this.known.add(p._id);

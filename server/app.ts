@@ -459,6 +459,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       sources.health.stop();
       evaluation.stop();
       await sources.health.flush().catch(() => undefined);
+      // the statistics marks of pushes that were answered before them (stat-counts.ts)
+      await sources.counted.flush();
       await apollo.stop();
     },
   };

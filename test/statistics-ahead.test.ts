@@ -145,6 +145,34 @@ describe('statistics counted ahead', () => {
     expect((await counts().findOne({ _id: id as never }))?.token).toBe(mark!.token);
   });
 
+  it('shares the marks of pushes that do not wait for them, and starts them when an answer or a waiting writer needs them', async () => {
+    const tokens = async (...months: string[]) => (await partitions().find({ _id: { $in: months.map((m) => `PRISON:${m}`) } as never }).sort({ _id: 1 }).toArray()).map((p) => p.token as string);
+    // spacing of a minute: a mark that waits for it would outlast the test's timeout
+    const marks = new StatCounts(t.hub.sources.models, GROUP_SHAPE, Date.now, undefined, 60_000);
+    await marks.written('PRISON', ['2023-01', '2023-02', '2023-03', '2023-04'], true);
+    const first = await tokens('2023-01', '2023-02', '2023-03', '2023-04');
+    expect(new Set(first).size).toBe(1);
+    // two deferred pushes right after: their mark waits for the spacing, shared
+    void marks.written('PRISON', ['2023-02'], true);
+    void marks.written('PRISON', ['2023-03'], true);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await tokens('2023-02', '2023-03')).toEqual([first[0], first[0]]);
+    // this process's statistics needs the domain: the mark starts now, one token for both pushes
+    await marks.list('PRISON');
+    const [second, third] = await tokens('2023-02', '2023-03');
+    expect(second).not.toBe(first[0]);
+    expect(third).toBe(second);
+    // a writer that waits for its mark does not wait for the spacing either, nor does shutdown
+    void marks.written('PRISON', ['2023-01'], true);
+    await marks.written('PRISON', ['2023-04'], false);
+    const [jan, apr] = await tokens('2023-01', '2023-04');
+    expect(apr).not.toBe(first[0]);
+    expect(jan).toBe(apr);
+    void marks.written('PRISON', ['2023-02'], true);
+    await marks.flush();
+    expect((await tokens('2023-02'))[0]).not.toBe(second);
+  }, 10_000);
+
   it('marks the partitions of a store written before them once, from the stored records', async () => {
     const s = t.hub.sources;
     const meta = t.connection.db!.collection('hub_meta');
