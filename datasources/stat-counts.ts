@@ -226,8 +226,9 @@ export class StatCounts {
 
   /** Starts the after-write marks that wait for their spacing, and waits for every mark (on shutdown). */
   async flush(): Promise<void> {
-    for (const next of this.nextMark.values()) next.hurry();
-    await Promise.all([...this.nextMark.values()].map((n) => n.done).concat([...this.markRunning.values()] as Promise<void>[])).catch(() => undefined);
+    const pending = [...this.nextMark.values()];
+    for (const next of pending) next.hurry();
+    await Promise.allSettled([...pending.map((n) => n.done), ...this.markRunning.values()]);
   }
 
   /**

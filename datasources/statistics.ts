@@ -141,8 +141,8 @@ function rawKeyOf(shape: DomainShape, r: AnyRecordDoc): RawKey {
 
 /**
  * How records map to the groups counted ahead (stat-counts.ts): the fields every dimension and
- * filter of `statistics` reads, except `eventAt` (a partition is a month) and the source (a
- * partition is one source). `stageDeadlineBefore` is the one filter a group cannot answer.
+ * filter of `statistics` reads (the source among them), except `eventAt`: a partition is a month.
+ * `stageDeadlineBefore` is the one filter a group cannot answer.
  */
 export const GROUP_SHAPE: GroupShape = {
   projection(domain) {
