@@ -159,10 +159,9 @@ export class AuditLog {
         if (failedAt === undefined) { this.end = null; throw e; }
         stored.push(...chained.slice(0, failedAt));
         rest = rest.slice(failedAt);
-        const takenSeq = chained[failedAt]._id;
-        const taken = await this.collection.findOne({ _id: takenSeq }, { projection: { _id: 1, hash: 1 } });
-        this.end = taken ? { seq: taken._id, hash: taken.hash } : null;
-        if (!this.end) throw new Error(`audit: place ${takenSeq} is taken but cannot be read`);
+        // Another process may have written many entries since this one last wrote (replicas behind a
+        // balancer take turns): find the end from the taken place in ~2 log₂ k lookups, not k.
+        this.end = await this.lastTakenFrom(chained[failedAt]._id);
       }
     }
     throw new Error('audit: could not append after 1000 attempts (too much contention)');
@@ -173,19 +172,32 @@ export class AuditLog {
       const last = await this.collection.find({}, { projection: { _id: 1, hash: 1 }, sort: { _id: -1 }, limit: 1 }).toArray();
       return last[0] ? { seq: last[0]._id, hash: last[0].hash } : { seq: 0, hash: GENESIS };
     }
-    const at = (seq: number) => this.collection.findOne({ _id: seq }, { projection: { _id: 1, hash: 1 } });
-    let last = await at(1);
-    if (!last) return { seq: 0, hash: GENESIS };
-    // Double until a place is free, then halve the gap: `lo` is taken, `hi` is free.
-    let lo = 1;
-    let hi = 2;
-    for (let doc = await at(hi); doc; doc = await at(hi)) { lo = hi; last = doc; hi *= 2; }
+    const first = await this.place(1);
+    return first ? this.lastTakenFrom(1, first) : { seq: 0, hash: GENESIS };
+  }
+
+  private place(seq: number) {
+    return this.collection.findOne({ _id: seq }, { projection: { _id: 1, hash: 1 } });
+  }
+
+  /**
+   * The end of the chain, given that place `from` is taken: gallop (from + 1, + 2, + 4, …) until a
+   * place is free, then halve the gap. Places are numbered without gaps, so the last taken place is
+   * the end. Each step is an `_id` equality, which every store serves from its key.
+   */
+  private async lastTakenFrom(from: number, known?: { _id: number; hash: string } | null): Promise<{ seq: number; hash: string }> {
+    let last = known ?? (await this.place(from));
+    if (!last) throw new Error(`audit: place ${from} is taken but cannot be read`);
+    let lo = from; // taken
+    let step = 1;
+    let hi = from + step; // free once the loop ends
+    for (let doc = await this.place(hi); doc; doc = await this.place(hi)) { lo = hi; last = doc; step *= 2; hi = lo + step; }
     while (hi - lo > 1) {
       const mid = Math.floor((lo + hi) / 2);
-      const doc = await at(mid);
+      const doc = await this.place(mid);
       if (doc) { lo = mid; last = doc; } else hi = mid;
     }
-    if (last._id !== lo) last = (await at(lo))!;
+    if (last._id !== lo) last = (await this.place(lo))!;
     return { seq: last._id, hash: last.hash };
   }
 

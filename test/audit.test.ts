@@ -1,7 +1,7 @@
 /** The audit trail: an entry per operation, hash-chained, tamper-evident, one chain across processes. */
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { verifyAuditChain } from '../datasources/audit';
+import { AuditLog, verifyAuditChain, type AuditDraft } from '../datasources/audit';
 import { connectStore } from '../server/store';
 import { signToken } from '../server/jwt';
 import { registerTestSources, seedPersons } from './fixtures';
@@ -59,6 +59,34 @@ describe('the audit trail', () => {
     expect((await verifyAuditChain(t.connection)).ok).toBe(true);
     await col.deleteOne({ _id: victim._id + 1 });
     expect(await verifyAuditChain(t.connection)).toMatchObject({ ok: false, broken: { id: victim._id + 2 } });
+  });
+});
+
+describe('the audit trail written by two processes in turn', () => {
+  let t: TestHub;
+  beforeAll(async () => { t = await startTestHub(); });
+  afterAll(async () => { await t.close(); });
+
+  it('catches up with entries another process wrote meanwhile in a few lookups, not one per entry', async () => {
+    // Two replicas behind a balancer take turns: each finds the other's entries on its next write.
+    const mine = new AuditLog(t.connection, 'k'.repeat(32), 'probe');
+    const other = new AuditLog(t.connection, 'k'.repeat(32), 'probe');
+    const draft = (n: number): AuditDraft => ({
+      at: new Date(), requestId: `catch-up-${n}`, actor: { kind: 'test' }, purpose: null, operationName: 'CatchUp', operationHash: null, variables: null,
+      idNumbers: [], recordIds: [], failedSources: [], sourcesCalled: [], status: 'OK', errorCodes: [], durationMs: 0, clientAddress: null,
+    });
+    await mine.append(draft(0));
+    await Promise.all(Array.from({ length: 300 }, (_, i) => other.append(draft(i + 1))));
+    t.resetCommands();
+    const entry = await mine.append(draft(301));
+    const on = (name: string) => t.commands.filter((c) => c.commandName === name && c.command[name] === 'audit_log').length;
+    expect(on('insert')).toBe(2); // refused at the place it knew, then stored at the end
+    expect(on('find')).toBeLessThanOrEqual(2 * Math.ceil(Math.log2(300)) + 2);
+    const all = await t.connection.db!.collection<{ _id: number }>('audit_log').find({}, { projection: { _id: 1 } }).toArray();
+    expect(entry._id).toBe(Math.max(...all.map((e) => e._id)));
+    expect(entry._id).toBe(all.length);
+    expect(entry.requestId).toBe('catch-up-301');
+    expect(await verifyAuditChain(t.connection)).toMatchObject({ ok: true });
   });
 });
 
