@@ -26,7 +26,7 @@ import { signToken, type JwtSettings } from '../server/jwt';
 import { freePort } from '../server/embedded-store';
 import { ensureDataset, scale, startBenchStore, waitForIdleStore, type BenchStore, type Scale } from './lib/dataset';
 import { percentile, runLoad, runSequential, type LoadOptions, type LoadResult } from './lib/load';
-import { startServer, tsArgs, watchRss, type Server } from './lib/processes';
+import { startServer, tsArgs, watchCpu, watchRss, type Server } from './lib/processes';
 import { benchJwt, startHub } from './lib/hub';
 import { dossierScenario, graphqlProblem, listScenario, statisticsScenario, TARGETS, type Params, type Scenario, type Target } from './scenarios';
 import { ingestScenario, type IngestResult } from './lib/ingest';
@@ -213,6 +213,7 @@ async function runScenario(sc: Scenario, params: Params, c: Contenders, store: B
     try { row.summaries[t] = spec.summary(JSON.parse(firstBody!)); } catch (err) { row.summaries[t] = `unreadable: ${(err as Error).message}`; }
 
     const rss = watchRss(server);
+    let cpu = watchCpu(server);
     const times0 = t === 'hub' ? await hubStoreTimes(server, c.admin) : null;
     let before = await storeCommands(store);
     let t0 = Date.now();
@@ -229,6 +230,7 @@ async function runScenario(sc: Scenario, params: Params, c: Contenders, store: B
         await waitForQuietStore(store, idleRate);
         before = await storeCommands(store);
         t0 = Date.now();
+        cpu = watchCpu(server);
         result = await runSequential(options, count);
       }
     }
@@ -243,10 +245,11 @@ async function runScenario(sc: Scenario, params: Params, c: Contenders, store: B
       commandsPerRequest: requests > 0 ? Math.max(0, Math.round((commands / requests) * 10) / 10) : null,
       peakRssMb: rss.stop(),
       storeMs: times0 ? storeMsBetween(times0, await hubStoreTimes(server, c.admin)) : undefined,
+      cpuMs: cpu.stop(requests),
     };
     if (result.timeouts > 0) await c.restart(t);
     const r = row.targets[t]!;
-    log(`  ${sc.id} · ${t.padEnd(5)} p50 ${fmt(r.p50)} ms  p95 ${fmt(r.p95)}  p99 ${fmt(r.p99)}  ${r.rps} req/s  ${r.commandsPerRequest} cmd/req  ${r.peakRssMb} MiB${r.mode === 'sequential' ? '  (one at a time)' : ''}${r.errors ? `  ${r.errors} errors: ${r.firstError}` : ''}${r.storeMs ? `  store ms/command: ${Object.entries(r.storeMs).map(([k, v]) => `${k} ${v}`).join(', ')}` : ''}`);
+    log(`  ${sc.id} · ${t.padEnd(5)} p50 ${fmt(r.p50)} ms  p95 ${fmt(r.p95)}  p99 ${fmt(r.p99)}  ${r.rps} req/s  ${r.commandsPerRequest} cmd/req  ${r.peakRssMb} MiB${r.mode === 'sequential' ? '  (one at a time)' : ''}${r.errors ? `  ${r.errors} errors: ${r.firstError}` : ''}${r.storeMs ? `  store ms/command: ${Object.entries(r.storeMs).map(([k, v]) => `${k} ${v}`).join(', ')}` : ''}${r.cpuMs ? `  CPU ms/req: ${t} ${r.cpuMs.contender}, FerretDB ${r.cpuMs.ferretdb}, PostgreSQL ${r.cpuMs.postgres}` : ''}`);
   }
   const sums = Object.values(row.summaries);
   row.agree = sums.every((x) => x === sums[0]);

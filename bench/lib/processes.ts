@@ -74,3 +74,50 @@ export function watchRss(server: Server): { stop(): number } {
   const t = setInterval(() => { peak = Math.max(peak, server.rssMb()); }, 200);
   return { stop: () => { clearInterval(t); return Math.max(peak, server.rssMb()); } };
 }
+
+/** CPU time (user + system, ms) a process has used so far, from /proc/<pid>/stat; 0 once it is gone. */
+function cpuMs(pid: number | string): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+/** USER_HZ: 100 on every Linux this runs on (sysconf(_SC_CLK_TCK)). */
+const CLOCK_TICKS = 100;
+
+/** CPU time so far of every process whose command name is `comm` (e.g. all PostgreSQL backends). */
+function cpuMsOfCommand(comm: string): number {
+  let sum = 0;
+  for (const pid of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === comm) sum += cpuMs(pid);
+    } catch { /* gone meanwhile */ }
+  }
+  return sum;
+}
+
+export interface CpuShare { contender: number; ferretdb: number; postgres: number }
+
+/**
+ * Where the machine's CPU goes during one load: the contender's process, FerretDB and PostgreSQL
+ * (every backend), so that a latency ratio can be read against the work each side costs. On a
+ * machine whose two cores are busy, milliseconds of CPU per request decide throughput.
+ * Backends that end during the window take their time with them (FerretDB keeps its pool open).
+ */
+export function watchCpu(server: Server): { stop(requests: number): CpuShare | undefined } {
+  const read = (): CpuShare => ({ contender: cpuMs(server.pid), ferretdb: cpuMsOfCommand('ferretdb'), postgres: cpuMsOfCommand('postgres') });
+  const start = read();
+  return {
+    stop: (requests) => {
+      if (requests <= 0) return undefined;
+      const end = read();
+      const per = (k: keyof CpuShare) => Math.round(((end[k] - start[k]) / requests) * 100) / 100;
+      return { contender: per('contender'), ferretdb: per('ferretdb'), postgres: per('postgres') };
+    },
+  };
+}

@@ -5,6 +5,7 @@ import type { LoadResult } from './load';
 import type { IngestResult } from './ingest';
 import type { FanOutResult } from './fan-out';
 import type { Target } from '../scenarios';
+import type { CpuShare } from './processes';
 
 export interface TargetResult extends LoadResult {
   commandsPerRequest: number | null;
@@ -12,6 +13,8 @@ export interface TargetResult extends LoadResult {
   note?: string;
   /** the hub only: mean milliseconds per store command as the hub waited for it, by command (its /metrics) */
   storeMs?: Record<string, number>;
+  /** CPU milliseconds per request sent: the contender's own process, FerretDB, PostgreSQL (all backends) */
+  cpuMs?: CpuShare;
 }
 
 export interface Row {
@@ -122,6 +125,14 @@ export function markdown(r: Results): string {
     if (timed.length) {
       lines.push('The hub\'s store round trips under that load, mean ms per command as the hub waited for it (its `/metrics`):', '');
       for (const x of timed) lines.push(`- ${x.scenario}: ${Object.entries(x.targets.hub!.storeMs!).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+      lines.push('');
+    }
+    const costed = s.rows.filter((x) => Object.values(x.targets).some((v) => v?.cpuMs));
+    if (costed.length) {
+      lines.push('CPU ms per request while each contender was measured (its own process · FerretDB · PostgreSQL, from `/proc`; the load generator and other processes not counted):', '');
+      for (const x of costed) {
+        lines.push(`- ${x.scenario}: ${(Object.entries(x.targets) as [Target, TargetResult][]).filter(([, v]) => v.cpuMs).map(([t, v]) => `${t} ${v.cpuMs!.contender} · ${v.cpuMs!.ferretdb} · ${v.cpuMs!.postgres} = ${Math.round((v.cpuMs!.contender + v.cpuMs!.ferretdb + v.cpuMs!.postgres) * 10) / 10}`).join('; ')}`);
+      }
       lines.push('');
     }
   }
