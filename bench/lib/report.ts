@@ -107,7 +107,7 @@ export function markdown(r: Results): string {
   const lines: string[] = [];
   lines.push(`# Benchmark ${r.date}${r.run.quick ? ' (quick)' : ''}`, '');
   lines.push(`${r.run.cores} cores, Node ${r.run.node}, FerretDB 1.24 on PostgreSQL; ${r.run.durationS} s of load per contender and scenario; whole run ${Math.round(r.run.seconds / 60)} min.`);
-  lines.push('Latencies in ms; "cmd/req" = store commands per request, counted by FerretDB; RSS = the contender\'s peak resident memory during the scenario (MiB). Ratios are the hub\'s figure over the contender\'s, from the same run.', '');
+  lines.push('Latencies in ms; "cmd/req" = store commands per request, counted by FerretDB (— where a few slow requests sent fewer commands than the idle chatter estimate over their run); RSS = the contender\'s peak resident memory during the scenario (MiB). Ratios are the hub\'s figure over the contender\'s, from the same run.', '');
   for (const s of r.scales) {
     lines.push(`## ${s.scale}: ${s.records.toLocaleString('en')} records, ${s.persons.toLocaleString('en')} persons`, '');
     lines.push('| scenario | contender | p50 | p95 | p99 | req/s | cmd/req | RSS | hub p50 ÷ this | hub req/s ÷ this |');
