@@ -7,7 +7,7 @@
  */
 import { registerTestSources, seedPersons } from './fixtures';
 import { startTestHub, type TestHub } from './helpers';
-import type { BatchLookup } from '../datasources/lookup';
+import { KEY_BATCH, type BatchLookup } from '../datasources/lookup';
 import type { ListReads } from '../datasources/record-store';
 
 const DOSSIERS = `query($ids: [IdNumber!]!) {
@@ -85,6 +85,11 @@ describe('store round trips per request, equality plan (FerretDB)', () => {
         'find community_corrections': n, 'find detention_records': n, 'find enforcement_cases': n, 'find prison_records': n, 'insert audit_log': 1,
       });
       expect(h.t.commands.some((c) => JSON.stringify((c.command as any).filter ?? {}).includes('$in'))).toBe(false);
+      // one person's records in the first reply, and no room asked for beyond that: FerretDB
+      // allocates the batch size asked before it reads (datasources/lookup.ts, KEY_BATCH)
+      const lookups = h.t.commands.filter((c) => c.commandName === 'find' && (c.command as any).filter?.idNumber);
+      expect(lookups).toHaveLength(4 * n);
+      expect(new Set(lookups.map((c) => (c.command as any).batchSize))).toEqual(new Set([KEY_BATCH]));
     }
   });
 
