@@ -252,7 +252,7 @@ async function runScenario(sc: Scenario, params: Params, c: Contenders, store: B
     };
     if (result.timeouts > 0) await c.restart(t);
     const r = row.targets[t]!;
-    log(`  ${sc.id} · ${t.padEnd(5)} p50 ${fmt(r.p50)} ms  p95 ${fmt(r.p95)}  p99 ${fmt(r.p99)}  ${r.rps} req/s  ${r.commandsPerRequest} cmd/req  ${r.peakRssMb} MiB${r.mode === 'sequential' ? '  (one at a time)' : ''}${r.errors ? `  ${r.errors} errors: ${r.firstError}` : ''}${r.storeMs ? `  store ms/command: ${Object.entries(r.storeMs).map(([k, v]) => `${k} ${v}`).join(', ')}` : ''}${r.cpuMs ? `  CPU ms/req: ${t} ${r.cpuMs.contender}, FerretDB ${r.cpuMs.ferretdb}, PostgreSQL ${r.cpuMs.postgres}` : ''}`);
+    log(`  ${sc.id} · ${t.padEnd(5)} p50 ${fmt(r.p50)} ms  p95 ${fmt(r.p95)}  p99 ${fmt(r.p99)}  ${r.rps} req/s  ${fmt(r.commandsPerRequest)} cmd/req  ${r.peakRssMb} MiB${r.mode === 'sequential' ? '  (one at a time)' : ''}${r.errors ? `  ${r.errors} errors: ${r.firstError}` : ''}${r.storeMs ? `  store ms/command: ${Object.entries(r.storeMs).map(([k, v]) => `${k} ${v}`).join(', ')}` : ''}${r.cpuMs ? `  CPU ms/req: ${t} ${r.cpuMs.contender}, FerretDB ${r.cpuMs.ferretdb}, PostgreSQL ${r.cpuMs.postgres}` : ''}`);
   }
   const sums = Object.values(row.summaries);
   row.agree = sums.every((x) => x === sums[0]);
