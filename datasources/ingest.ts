@@ -17,7 +17,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Types, type Model } from 'mongoose';
-import { updateEach, type SingleUpdate } from './single-updates';
+import { DUPLICATE_KEY, updateEach, type SingleUpdate } from './single-updates';
 import { regionPath } from '../domain/regions';
 import { validateRecord, type AnyRecordInput } from '../domain/records';
 import { eventDayOf, eventMonthOf, type AnyRecordDoc, type DataSourceDoc, type Models } from './models';
@@ -54,7 +54,6 @@ export interface IngestOptions {
   deferMark?: boolean;
 }
 
-const DUPLICATE_KEY = 11000;
 
 export function emptyResult(): IngestResult {
   return { accepted: 0, unchanged: 0, rejected: [] };

@@ -27,11 +27,11 @@ import { randomBytes } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import { DOMAINS, type Domain } from '../domain/records';
 import { eventDayOf, type Models } from './models';
+import { upsertRetrying } from './single-updates';
 
 /** `hub_meta` document: `record_days` lists every day of every stored record */
 export const DAYS_REGISTRY_MARKER = 'record-days';
 const COLLECTION = 'record_days';
-const DUPLICATE_KEY = 11000;
 /** Most days read at once, once the first days did not fill the page. */
 const WAVE_MAX = 32;
 
@@ -106,7 +106,7 @@ export class RecordDays {
   private async changed(domain: Domain): Promise<string> {
     const token = randomBytes(8).toString('hex');
     const set = () => this.meta.updateOne({ _id: headId(domain) }, { $set: { token, at: new Date() } }, { upsert: true });
-    await set().catch((e: { code?: number }) => { if (e.code !== DUPLICATE_KEY) throw e; return set(); });
+    await upsertRetrying(set);
     this.lists.delete(domain);
     return token;
   }
@@ -130,7 +130,7 @@ export class RecordDays {
         { upsert: true },
       );
       // Two pushes creating the same month at once: one upsert loses on the key, and its retry adds to the winner's document.
-      await add().catch((e: { code?: number }) => { if (e.code !== DUPLICATE_KEY) throw e; return add(); });
+      await upsertRetrying(add);
       for (const day of fresh) this.noted.add(`${domain}:${day}`);
     }
     if (byMonth.size > 0) await this.changed(domain);

@@ -13,6 +13,23 @@
  */
 import type { Collection, Document, Filter, UpdateFilter, WithoutId } from 'mongodb';
 
+/** The store's error code for a write that would repeat a unique key (MongoDB's, and FerretDB's). */
+export const DUPLICATE_KEY = 11000;
+
+/**
+ * An upsert, sent once more when it lost the race to insert its document: two writers upserting the
+ * same new `_id` at once both try to insert, one wins on the key, and the loser's second try updates
+ * the winner's document.
+ */
+export async function upsertRetrying<R>(upsert: () => Promise<R>): Promise<R> {
+  try {
+    return await upsert();
+  } catch (e) {
+    if ((e as { code?: number }).code !== DUPLICATE_KEY) throw e;
+    return upsert();
+  }
+}
+
 /** Single-document update commands of one caller in flight at once (each holds two of FerretDB's connections). */
 export const UPDATES_IN_FLIGHT = 4;
 

@@ -47,7 +47,7 @@ import { randomBytes } from 'node:crypto';
 import type { Collection, Filter } from 'mongodb';
 import { DOMAINS, type Domain } from '../domain/records';
 import type { Models } from './models';
-import { eachInFlight } from './single-updates';
+import { DUPLICATE_KEY, eachInFlight, upsertRetrying } from './single-updates';
 import type { RecordDays } from './record-days';
 
 /** `hub_meta` document: every stored record lies in a marked partition */
@@ -58,7 +58,6 @@ const COUNTS = 'stat_counts';
 export const WRITE_LEASE_MS = 60_000;
 /** Partitions counted from their records at once. */
 const COUNTS_IN_FLIGHT = 4;
-const DUPLICATE_KEY = 11000;
 /** Past this many partitions without usable groups, one read of all the domain's stored counts beats one read each. */
 const READ_ALL_ABOVE = 16;
 /** Days of a partition read at once (FerretDB). */
@@ -342,7 +341,7 @@ export class StatCounts {
       this.cache.set(p._id, { token: p.token, groups });
       const doc: Omit<CountsDoc, '_id'> = { domain: p.domain, token: p.token, at: new Date(), groups: toColumns(groups) };
       const save = () => this.counts.replaceOne({ _id: p._id }, doc, { upsert: true });
-      await save().catch((e: { code?: number }) => { if (e.code !== DUPLICATE_KEY) throw e; return save(); });
+      await upsertRetrying(save);
     }
     return groups;
   }
