@@ -12,7 +12,8 @@
  * 3. for every scenario and contender: checks that the answers agree, then drives load with
  *    autocannon (or, for contenders that take seconds, a few requests one after the other);
  *    store commands per request come from FerretDB's own counters, memory from /proc;
- * 4. writes bench/results/<date>[-quick].json and .md, and prints a progress line per scenario.
+ * 4. writes bench/results/<date>[-quick].json and .md (`-partial` when --only, --targets or --scales narrowed
+ *    the run, so that it never replaces the day's full run), and prints a progress line per scenario.
  */
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -56,6 +57,8 @@ if (args.help) {
 }
 
 const quick = args.quick!;
+/** what narrowed this run, if anything (its results are written as `<date>-partial`) */
+const partial = (['only', 'targets', 'scales'] as const).filter((k) => args[k]).map((k) => `--${k} ${args[k]}`).join(' ') || undefined;
 const settings = {
   scales: (args.scales ?? (quick ? '100k' : '100k,1m')).split(',').map(scale),
   durationS: Number(args.duration ?? (quick ? 3 : 15)),
@@ -315,7 +318,7 @@ async function main(): Promise<void> {
         }
         reports.push({ scale: s.label, records: marker.records, persons: marker.persons, rows, hubPeakRssMb: hub?.peakRssMb() ?? null });
         // What is measured so far is kept, should a later scale fail.
-        writeReport(path.resolve(projectRoot, args.out!), reports, { quick, durationS: settings.durationS, cores: os.cpus().length, node: process.version, seconds: Math.round((Date.now() - started) / 1000) });
+        writeReport(path.resolve(projectRoot, args.out!), reports, { quick, partial, durationS: settings.durationS, cores: os.cpus().length, node: process.version, seconds: Math.round((Date.now() - started) / 1000) });
       } finally {
         for (const server of Object.values(c.servers)) await server!.stop();
       }
@@ -332,7 +335,7 @@ async function main(): Promise<void> {
   } finally {
     await store.stop();
   }
-  const files = writeReport(path.resolve(projectRoot, args.out!), reports, { quick, durationS: settings.durationS, cores: os.cpus().length, node: process.version, seconds: Math.round((Date.now() - started) / 1000) }, ingest, fanOut);
+  const files = writeReport(path.resolve(projectRoot, args.out!), reports, { quick, partial, durationS: settings.durationS, cores: os.cpus().length, node: process.version, seconds: Math.round((Date.now() - started) / 1000) }, ingest, fanOut);
   log(`results: ${files.join(', ')}`);
 }
 

@@ -36,7 +36,11 @@ export interface ScaleReport {
   hubPeakRssMb: number | null;
 }
 
-export interface RunInfo { quick: boolean; durationS: number; cores: number; node: string; seconds: number }
+export interface RunInfo {
+  quick: boolean; durationS: number; cores: number; node: string; seconds: number;
+  /** the options that narrowed the run (`--only …`, `--targets …`, `--scales …`), if any: such a run is written as `-partial` */
+  partial?: string;
+}
 
 export interface Results {
   date: string;
@@ -105,7 +109,7 @@ const cell = (n: number | null | undefined) => (n === null || n === undefined ? 
 
 export function markdown(r: Results): string {
   const lines: string[] = [];
-  lines.push(`# Benchmark ${r.date}${r.run.quick ? ' (quick)' : ''}`, '');
+  lines.push(`# Benchmark ${r.date}${r.run.quick ? ' (quick)' : r.run.partial ? ` (partial: ${r.run.partial})` : ''}`, '');
   lines.push(`${r.run.cores} cores, Node ${r.run.node}, FerretDB 1.24 on PostgreSQL; ${r.run.durationS} s of load per contender and scenario; whole run ${Math.round(r.run.seconds / 60)} min.`);
   lines.push('Latencies in ms; "cmd/req" = store commands per request, counted by FerretDB (— where a few slow requests sent fewer commands than the idle chatter estimate over their run); RSS = the contender\'s peak resident memory during the scenario (MiB). Ratios are the hub\'s figure over the contender\'s, from the same run.', '');
   for (const s of r.scales) {
@@ -153,12 +157,12 @@ export function markdown(r: Results): string {
   return lines.join('\n');
 }
 
-/** Writes `<dir>/<date>[-quick].json` and `.md`; returns their paths. */
+/** Writes `<dir>/<date>[-quick|-partial].json` and `.md` (a partial run never replaces the day's full run); returns their paths. */
 export function writeReport(dir: string, scales: ScaleReport[], run: RunInfo, ingest?: IngestResult, fanOut?: FanOutResult): string[] {
   fs.mkdirSync(dir, { recursive: true });
   const date = new Date().toISOString().slice(0, 10);
   const results: Results = { date, run, scales, ingest, fanOut, targets: checkTargets(scales, ingest) };
-  const base = path.join(dir, `${date}${run.quick ? '-quick' : ''}`);
+  const base = path.join(dir, `${date}${run.quick ? '-quick' : run.partial ? '-partial' : ''}`);
   fs.writeFileSync(`${base}.json`, `${JSON.stringify(results, null, 2)}\n`);
   fs.writeFileSync(`${base}.md`, markdown(results));
   return [`${base}.json`, `${base}.md`];
