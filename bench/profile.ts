@@ -68,7 +68,7 @@ async function main(): Promise<void> {
   const store = await startBenchStore(args['postgres-url']!, args['postgres-db']!);
   const profDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-profile-'));
   try {
-    await ensureDataset(store, s, (l) => process.stdout.write(`${l}\n`));
+    await ensureDataset(store.store.uri, s, (l) => process.stdout.write(`${l}\n`));
     const jwt = benchJwt();
     const hub = await startHub(store, s.db, jwt, { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`] });
     const token = await signToken(jwt, { sub: 'bench-procurator', org: 'BENCH', role: 'PROCURATOR', regions: ['50'] });

@@ -286,7 +286,7 @@ async function main(): Promise<void> {
   let fanOut: FanOutResult | undefined;
   try {
     for (const s of settings.scales) {
-      const marker = await ensureDataset(store, s, log);
+      const marker = await ensureDataset(store.store.uri, s, log);
       const c = await startContenders(store, s);
       try {
         const hub = c.servers.hub;

@@ -270,7 +270,7 @@ export class Evaluator {
   /** Reads every hosted record once, in one pass per collection, and hands them on. */
   private async readHosted(suspended: Set<string>, each: (d: Domain, doc: RawDoc) => void | Promise<void>): Promise<void> {
     for (const d of DOMAINS) {
-      const cursor = this.models.records[d].collection.find({}, { projection: { regionPath: 0, pushId: 0, eventMonth: 0, eventDay: 0, eventBlock: 0 }, batchSize: 5000 });
+      const cursor = this.models.records[d].collection.find({}, { projection: { regionPath: 0, pushId: 0, eventMonth: 0, eventDay: 0 }, batchSize: 5000 });
       for await (const doc of cursor) {
         if (suspended.has(doc.sourceId.toString())) continue;
         await each(d, doc as unknown as RawDoc);

@@ -23,10 +23,8 @@ export interface StoredRecordMeta {
   pushId?: string;
   /** `eventAt`'s month in Beijing time, `YYYY-MM`: FerretDB 1.24 cannot group by a computed month (see statistics.ts) */
   eventMonth?: string;
-  /** `eventAt`'s day in Beijing time, `YYYY-MM-DD`: the unit of list reads on FerretDB (see record-days.ts) */
+  /** `eventAt`'s day in Beijing time, `YYYY-MM-DD`: the unit of list reads on FerretDB (see months.ts) */
   eventDay?: string;
-  /** `eventAt`'s six-hour block in Beijing time, `YYYY-MM-DDTHH` (HH 00, 06, 12 or 18): a day's slices for list reads on FerretDB (record-days.ts) */
-  eventBlock?: string;
 }
 
 /** The month of an instant in Beijing time (UTC+8), `YYYY-MM`; China keeps no daylight saving. */
@@ -37,21 +35,6 @@ export function eventMonthOf(at: Date): string {
 /** The day of an instant in Beijing time, `YYYY-MM-DD`. */
 export function eventDayOf(at: Date): string {
   return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-}
-
-/** Hours in one `eventBlock`: four blocks a day. */
-export const BLOCK_HOURS = 6;
-
-/** The six-hour block of an instant in Beijing time, `YYYY-MM-DDTHH` with HH 00, 06, 12 or 18. */
-export function eventBlockOf(at: Date): string {
-  const beijing = new Date(at.getTime() + 8 * 3600_000);
-  const hour = beijing.getUTCHours() - (beijing.getUTCHours() % BLOCK_HOURS);
-  return `${beijing.toISOString().slice(0, 10)}T${String(hour).padStart(2, '0')}`;
-}
-
-/** The first instant of a block (`YYYY-MM-DDTHH`, Beijing time). */
-export function blockStart(block: string): Date {
-  return new Date(`${block}:00:00+08:00`);
 }
 
 export type DetentionRecordDoc = DetentionRecordInput & StoredRecordMeta;
@@ -133,7 +116,6 @@ const common = {
   pushId: String,
   eventMonth: String,
   eventDay: String,
-  eventBlock: String,
 };
 const schemaOptions = { versionKey: false, strict: true, timestamps: false, autoIndex: false } as const;
 

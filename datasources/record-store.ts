@@ -13,7 +13,7 @@ import { afterCondition, type Position } from './pagination';
 import { badInput } from './errors';
 import { findByKeys, type BatchLookup } from './lookup';
 import type { Projection } from './projection';
-import { readBySlices, type DaySlices, type RecordDays } from './record-days';
+import { readByDay, type RecordDays } from './record-days';
 
 /**
  * How a list page is read: `sorted`, one find sorted by the store (MongoDB's index serves it);
@@ -111,9 +111,9 @@ export class RecordStore<D extends Domain, F extends CommonFilter = CommonFilter
   /** Up to `limit` records strictly after `pos` (or from the start), newest first. One indexed find. */
   async page(query: Record<string, unknown>, pos: Position | null, limit: number, projection?: Projection): Promise<RecordDocByDomain[D][]> {
     if (limit <= 0) return [];
-    if (this.listReads === 'by-day' && this.days && !SELECTIVE.some((k) => k in query) && !('eventDay' in query) && !('eventBlock' in query)) {
-      const slices = await this.days.slices(this.domain);
-      if (slices) return this.pageByDay(slices, query, pos, limit, projection);
+    if (this.listReads === 'by-day' && this.days && !SELECTIVE.some((k) => k in query) && !('eventDay' in query)) {
+      const days = await this.days.list(this.domain);
+      if (days) return this.pageByDay(days, query, pos, limit, projection);
     }
     return this.find(query, pos, limit, projection);
   }
@@ -127,11 +127,11 @@ export class RecordStore<D extends Domain, F extends CommonFilter = CommonFilter
       .toArray() as RecordDocByDomain[D][];
   }
 
-  /** The same page read day by day, or block by block on dense days, newest first (record-days.ts). */
-  private pageByDay(slices: DaySlices, query: Record<string, unknown>, pos: Position | null, limit: number, projection?: Projection): Promise<RecordDocByDomain[D][]> {
+  /** The same page read day by day, newest first (record-days.ts). */
+  private pageByDay(days: readonly string[], query: Record<string, unknown>, pos: Position | null, limit: number, projection?: Projection): Promise<RecordDocByDomain[D][]> {
     const range = query.eventAt as { $gte?: Date; $lt?: Date } | undefined;
-    return readBySlices(slices.days, slices.blocked, { newest: pos?.eventAt, from: range?.$gte, before: range?.$lt }, limit,
-      (slice, isPositionSlice, want) => this.find({ ...query, ...(slice.block ? { eventBlock: slice.block } : { eventDay: slice.day }) }, isPositionSlice ? pos : null, want, projection));
+    return readByDay(days, { newest: pos?.eventAt, from: range?.$gte, before: range?.$lt }, limit,
+      (day, isPositionDay, want) => this.find({ ...query, eventDay: day }, isPositionDay ? pos : null, want, projection));
   }
 
   /** How many records match (for `totalCount`, asked only when a client selects it). */

@@ -23,7 +23,7 @@ import {
   PRISON_STATUSES, SENTENCE_KINDS, type Domain,
 } from '../domain/records';
 import { regionName } from '../domain/regions';
-import { eventBlockOf, eventDayOf, eventMonthOf, type AnyRecordDoc, type DataSourceDoc, type Models } from './models';
+import { eventDayOf, eventMonthOf, type AnyRecordDoc, type DataSourceDoc, type Models } from './models';
 import { badInput } from './errors';
 import { commonQuery, type CommonFilter, type RecordStore } from './record-store';
 import { hostedStoreQuery, narrowRegions, type RequestScope } from './federated-records';
@@ -244,7 +244,7 @@ export class Statistics {
   ) {}
 
   /**
-   * Stamps `eventMonth` (statistics), `eventDay` and `eventBlock` (list reads, record-days.ts) on stored records written
+   * Stamps `eventMonth` (statistics) and `eventDay` (list reads, months.ts) on stored records written
    * before they existed (or by an older replica); idempotent: only documents without a day are
    * touched, and both are functions of `eventAt`.
    * Meant for start-up (`createHub`, with its logger); a count by month that meets a record without
@@ -265,7 +265,7 @@ export class Statistics {
         const missing = await collection.find({ eventDay: { $exists: false } }, { projection: { eventAt: 1 }, limit: BACKFILL_BATCH, batchSize: BACKFILL_BATCH }).toArray();
         const dated = missing.filter((d) => d.eventAt instanceof Date);
         const writes: SingleUpdate<any>[] = dated.map((d) => ({
-          updateOne: { filter: { _id: d._id, eventDay: { $exists: false } }, update: { $set: { eventMonth: eventMonthOf(d.eventAt), eventDay: eventDayOf(d.eventAt), eventBlock: eventBlockOf(d.eventAt) } } },
+          updateOne: { filter: { _id: d._id, eventDay: { $exists: false } }, update: { $set: { eventMonth: eventMonthOf(d.eventAt), eventDay: eventDayOf(d.eventAt) } } },
         }));
         if (writes.length === 0) break;
         // A record that gets its month joins that month's statistics partition, as if ingest had just written it.

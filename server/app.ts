@@ -297,8 +297,6 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       await sources.counted.build(months, statsLog);
       await sources.counted.refresh(statsLog);
     })
-    // Last, days listed before six-hour blocks existed get their records' blocks (newest day first).
-    .then(async () => { if (listReads === 'by-day') await sources.days.block(models, logger.child({ component: 'store' })); })
     .then(() => undefined, (err) => logger.warn({ err }, 'start-up work failed (month/day backfill, days registry or statistics counts)'));
 
   const hubInfo = { version: VERSION, store: options.storeKind };
@@ -462,7 +460,6 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       sources.registry.stop();
       sources.health.stop();
       evaluation.stop();
-      sources.days.stop();
       await sources.health.flush().catch(() => undefined);
       // the statistics marks of pushes that were answered before them (stat-counts.ts)
       await sources.counted.flush();

@@ -21,10 +21,10 @@ import { redactUrl } from './embedded-backend';
 
 /** The fields the hub looks up by equality, per collection (README: "Indexes"). */
 export const EQUALITY_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  detention_records: ['_id', 'idNumber', 'region', 'regionPath', 'eventDay', 'eventBlock', 'sourceId', 'externalId'],
-  prison_records: ['_id', 'idNumber', 'region', 'regionPath', 'eventDay', 'eventBlock', 'sourceId', 'externalId'],
-  community_corrections: ['_id', 'idNumber', 'region', 'regionPath', 'eventDay', 'eventBlock', 'sourceId', 'externalId'],
-  enforcement_cases: ['_id', 'idNumber', 'region', 'regionPath', 'eventDay', 'eventBlock', 'sourceId', 'externalId'],
+  detention_records: ['_id', 'idNumber', 'region', 'regionPath', 'eventDay', 'sourceId', 'externalId'],
+  prison_records: ['_id', 'idNumber', 'region', 'regionPath', 'eventDay', 'sourceId', 'externalId'],
+  community_corrections: ['_id', 'idNumber', 'region', 'regionPath', 'eventDay', 'sourceId', 'externalId'],
+  enforcement_cases: ['_id', 'idNumber', 'region', 'regionPath', 'eventDay', 'sourceId', 'externalId'],
   supervision_leads: ['_id', 'idNumber', 'region'],
   audit_log: ['_id'],
 };

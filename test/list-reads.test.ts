@@ -4,7 +4,7 @@
  * days registry kept by ingest and built once for a store that predates it.
  */
 import { DAYS_REGISTRY_MARKER } from '../datasources/record-days';
-import { createModels, eventBlockOf, eventDayOf } from '../datasources/models';
+import { eventDayOf } from '../datasources/models';
 import type { DataSourceDoc } from '../datasources/models';
 import { detentionInput, personId, registerTestSources } from './fixtures';
 import { startTestHub, type TestHub } from './helpers';
@@ -91,35 +91,26 @@ describe('list pages read day by day', () => {
     if (!filter) expect(a.ids).toHaveLength(152);
   });
 
-  it('lists every day ingest adds to a complete registry as blocked (its records all carry their six-hour block)', async () => {
-    const listed = await byDay.hub.sources.days.slices('DETENTION');
-    expect([...listed!.blocked].sort().reverse()).toEqual(days);
-    const stored = await byDay.connection.db!.collection('detention_records').find({}, { projection: { eventAt: 1, eventBlock: 1 } }).toArray();
-    expect(stored.every((r) => r.eventBlock === eventBlockOf(r.eventAt))).toBe(true);
-  });
-
-  it('reads the newest block first; one record a day being sparse, then whole days: that day again, then waves of 2 and 4', async () => {
-    const finds = (t: TestHub) => t.commands.filter((c) => c.commandName === 'find' && (c.command as any).find === 'detention_records');
-    const slice = (t: TestHub) => finds(t).map((c) => (c.command as any).filter.eventBlock ?? (c.command as any).filter.eventDay);
+  it('reads the newest day alone, then waves of 2 and 4 days, each day an equality the store can index', async () => {
+    const dayFinds = (t: TestHub) => t.commands.filter((c) => c.commandName === 'find' && (c.command as any).find === 'detention_records');
     byDay.resetCommands();
     const { body } = await byDay.gql(LIST, { filter: null, first: 1 });
     expect(body.data.detentionRecords.edges).toHaveLength(1);
-    // A page of 1 asks for 2 (the second says hasNextPage). The newest day's 18:00 block is empty
-    // (its one record is in the morning): the day is read whole, then the next.
-    expect(slice(byDay)).toEqual([`${days[0]}T18`, days[0], days[1]]);
-    // a page of 5 (6 asked): the block, the newest day, then waves of 1, 2 and 4 days
-    expect(days.slice(0, 8).every((d) => records().filter((r) => eventDayOf(new Date(r.eventAt as string)) === d).length === 1)).toBe(true);
+    // a page of 1 asks for 2 (the second says hasNextPage); one record a day: the newest day, then a wave of 2
+    expect(dayFinds(byDay).map((c) => (c.command as any).filter.eventDay)).toEqual(days.slice(0, 3));
+    // 1, then 2, then 4 days fill a page of 5 (6 asked)
+    expect(days.slice(0, 7).every((d) => records().filter((r) => eventDayOf(new Date(r.eventAt as string)) === d).length === 1)).toBe(true);
     byDay.resetCommands();
     await byDay.gql(LIST, { filter: null, first: 5 });
-    expect(slice(byDay)).toEqual([`${days[0]}T18`, ...days.slice(0, 8)]);
+    expect(dayFinds(byDay).map((c) => (c.command as any).filter.eventDay)).toEqual(days.slice(0, 7));
     // a person's records are few: one sorted read, no day walk
     byDay.resetCommands();
     await byDay.gql(LIST, { filter: { idNumber: personId(3, '500102') }, first: 5 });
-    expect(slice(byDay)).toEqual([undefined]);
+    expect(dayFinds(byDay).map((c) => (c.command as any).filter.eventDay)).toEqual([undefined]);
     // the plain plan: one sorted find with no day
     sorted.resetCommands();
     await sorted.gql(LIST, { filter: null, first: 3 });
-    expect(slice(sorted)).toEqual([undefined]);
+    expect(dayFinds(sorted).map((c) => (c.command as any).filter.eventDay)).toEqual([undefined]);
   });
 
   it('shows a record pushed on a day no record had before on the next page read', async () => {
@@ -156,10 +147,6 @@ describe('list pages read day by day', () => {
       // the start builds it in the background
       for (let i = 0; i < 100 && !(await db.collection('hub_meta').findOne({ _id: DAYS_REGISTRY_MARKER as never })); i++) await new Promise((r) => setTimeout(r, 100));
       expect(await fresh.hub.sources.days.list('DETENTION')).toEqual([...days, '2021-07-07', '2020-02-02'].sort().reverse());
-      // built from stored records, the days are not blocked at first; the start-up pass blocks them
-      // (their records have their blocks already: nothing to stamp)
-      await fresh.hub.startupWork;
-      expect((await fresh.hub.sources.days.slices('DETENTION'))!.blocked.size).toBe(days.length + 2);
       const a = await allPages(fresh, null, 20);
       expect(a.ids).toEqual((await allPages(sorted, null, 20)).ids);
     } finally {
@@ -168,74 +155,5 @@ describe('list pages read day by day', () => {
       await fresh.hub.stop();
       await fresh.connection.close();
     }
-  });
-});
-
-describe('list pages read block by block on a dense day', () => {
-  const DAY = '2024-07-01';
-  let byBlock: TestHub;
-  let sorted: TestHub;
-  const finds = (t: TestHub) => t.commands.filter((c) => c.commandName === 'find' && (c.command as any).find === 'detention_records');
-  const slice = (t: TestHub) => finds(t).map((c) => (c.command as any).filter.eventBlock ?? (c.command as any).filter.eventDay);
-
-  beforeAll(async () => {
-    byBlock = await startTestHub({ listReads: 'by-day' });
-    sorted = await startTestHub({ listReads: 'sorted', dbName: byBlock.connection.db!.databaseName });
-    const source = (await registerTestSources(byBlock.hub.sources)).DETENTION;
-    // 120 custody records on one day, five an hour (30 a block), and 30 on the day before
-    const dense: Record<string, unknown>[] = [];
-    for (let i = 0; i < 150; i++) {
-      const at = i < 120
-        ? `${DAY}T${String(Math.floor(i / 5)).padStart(2, '0')}:${String((i % 5) * 10).padStart(2, '0')}:00+08:00`
-        : `2024-06-30T${String((i - 120) % 24).padStart(2, '0')}:15:00+08:00`;
-      dense.push(detentionInput(personId(1000 + i, i % 2 ? '500101' : '500102'), 1000 + i, { region: i % 2 ? '500101' : '500102', eventAt: at, admittedAt: at, stageStartedAt: at }));
-    }
-    const r = await byBlock.hub.sources.ingestor.ingest(source, dense);
-    expect(r.rejected).toEqual([]);
-    expect(r.accepted).toBe(150);
-  });
-  afterAll(async () => { await sorted.close(); await byBlock.close(); });
-
-  it('reads the one block that fills a page, and goes on from the position\'s block', async () => {
-    byBlock.resetCommands();
-    const first = await byBlock.gql(LIST, { filter: null, first: 20 });
-    expect(first.body.data.detentionRecords.edges).toHaveLength(20);
-    // 21 asked, 30 in the 18:00 block: one read of it, not of the day's 120
-    expect(slice(byBlock)).toEqual([`${DAY}T18`]);
-    byBlock.resetCommands();
-    await byBlock.gql(LIST, { filter: null, first: 20, after: first.body.data.detentionRecords.pageInfo.endCursor });
-    // 10 left in the position's block, then the 12:00 block
-    expect(slice(byBlock)).toEqual([`${DAY}T18`, `${DAY}T12`]);
-  });
-
-  it.each([[null, 20], [null, 7], [null, 45], [null, 500], [{ regions: ['500101'] }, 11], [{ eventFrom: `${DAY}T05:00:00+08:00`, eventTo: `${DAY}T13:00:00+08:00` }, 6]] as [Record<string, unknown> | null, number][])(
-    'gives the store-sorted pages (filter %j, pages of %i)', async (filter, first) => {
-      const a = await allPages(byBlock, filter, first);
-      const b = await allPages(sorted, filter, first);
-      expect(a.ids).toEqual(b.ids);
-      expect(a.pages).toBe(b.pages);
-    });
-
-  it('reads a day listed before blocks existed whole, until the start-up pass stamps its records and blocks it', async () => {
-    const db = byBlock.connection.db!;
-    // as a store written by the previous version: no blocks on the records, the day not blocked
-    await db.collection('detention_records').updateMany({ eventDay: DAY }, { $unset: { eventBlock: '' } });
-    await db.collection('record_days').updateOne({ _id: `DETENTION:${DAY.slice(0, 7)}` as never }, { $set: { blocked: [] } });
-    await db.collection('hub_meta').updateOne({ _id: 'record-days:DETENTION' as never }, { $set: { token: 'previous-version' } });
-    byBlock.resetCommands();
-    await byBlock.gql(LIST, { filter: null, first: 20 });
-    expect(slice(byBlock)).toEqual([DAY]);
-    expect((await allPages(byBlock, null, 20)).ids).toEqual((await allPages(sorted, null, 20)).ids);
-
-    expect(await byBlock.hub.sources.days.block(createModels(byBlock.connection))).toBe(120);
-    expect((await byBlock.hub.sources.days.slices('DETENTION'))!.blocked.has(DAY)).toBe(true);
-    const stored = await db.collection('detention_records').find({ eventDay: DAY }, { projection: { eventAt: 1, eventBlock: 1 } }).toArray();
-    expect(stored.every((r) => r.eventBlock === eventBlockOf(r.eventAt))).toBe(true);
-    byBlock.resetCommands();
-    await byBlock.gql(LIST, { filter: null, first: 20 });
-    expect(slice(byBlock)).toEqual([`${DAY}T18`]);
-    expect((await allPages(byBlock, null, 20)).ids).toEqual((await allPages(sorted, null, 20)).ids);
-    // a second pass has nothing to do
-    expect(await byBlock.hub.sources.days.block(createModels(byBlock.connection))).toBe(0);
   });
 });

@@ -12,11 +12,9 @@ import { createModels, ensureIndexes } from '../../datasources/models';
 import { createDataSources } from '../../datasources';
 import { seedDemoData } from '../../server/seed-runner';
 import { MONTH_DAY_MARKER } from '../../datasources/statistics';
-import { DAYS_REGISTRY_MARKER, RecordDays } from '../../datasources/record-days';
+import { DAYS_REGISTRY_MARKER } from '../../datasources/record-days';
 import { STAT_PARTITIONS_MARKER } from '../../datasources/stat-counts';
 import { projectRoot } from '../../server/paths';
-import { ensureEqualityIndexes } from '../../server/ferretdb-indexes';
-import { createLogger } from '../../server/logger';
 
 /** Persons per record the generator makes (measured: 64,600 persons give 99,919 records). */
 const PERSONS_PER_RECORD = 0.646;
@@ -57,8 +55,7 @@ export async function startBenchStore(postgresAdminUrl: string, pgDatabase: stri
 interface Marker { _id: 'dataset'; version: number; seed: number; persons: number; records: number; generatedAt: Date; seconds: number }
 
 /** Makes sure `scale`'s data set is in the store; generates it (minutes at 1,000,000 records) when not. */
-export async function ensureDataset(bench: BenchStore, s: Scale, log: (line: string) => void): Promise<Marker> {
-  const uri = bench.store.uri;
+export async function ensureDataset(uri: string, s: Scale, log: (line: string) => void): Promise<Marker> {
   const persons = Math.round(s.records * PERSONS_PER_RECORD);
   const connection = await connectStore({ uri, dbName: s.db, timeoutMs: 10_000, monitorCommands: false });
   try {
@@ -66,15 +63,6 @@ export async function ensureDataset(bench: BenchStore, s: Scale, log: (line: str
     const marker = await meta.findOne({ _id: 'dataset' });
     if (marker && marker.version === GENERATOR_VERSION && marker.persons === persons && marker.seed === SEED) {
       log(`data ${s.label}: ${marker.records.toLocaleString('en')} records (${persons.toLocaleString('en')} persons) generated ${marker.generatedAt.toISOString().slice(0, 10)}, reused`);
-      // Data generated before six-hour blocks existed gets them as a hub's start would (here, so
-      // that no contender is measured while it runs); a no-op once done.
-      const started = Date.now();
-      // the pass reads day by day: with the GIN indexes a hub's start makes, or each day would be a whole read
-      await ensureEqualityIndexes(bench.postgresUrl, s.db, createLogger('warn'));
-      const stamped = await new RecordDays(connection).block(createModels(connection), {
-        info: (o: { domain?: string; days?: number; of?: number; stamped?: number }, msg: string) => log(`data ${s.label}: ${msg} ${JSON.stringify(o)}`),
-      });
-      if (stamped > 0) log(`data ${s.label}: ${stamped.toLocaleString('en')} records given their six-hour block in ${Math.round((Date.now() - started) / 1000)} s (once)`);
       return marker;
     }
     if (marker || (await connection.db!.listCollections().toArray()).length > 0) {
@@ -87,8 +75,6 @@ export async function ensureDataset(bench: BenchStore, s: Scale, log: (line: str
     await ensureIndexes(models, await storeFlavor(connection));
     const sources = createDataSources(models);
     await sources.registry.load();
-    // The store is empty, so the days registry is complete: ingest lists each day as blocked (record-days.ts).
-    await connection.db!.collection<{ _id: string; at: Date }>('hub_meta').updateOne({ _id: DAYS_REGISTRY_MARKER }, { $set: { at: new Date() } }, { upsert: true });
     const progress = await seedDemoData(sources, { persons, seed: SEED, progress: true });
     const records = progress.records;
     // Every record came through ingest with its month and day, and ingest listed every day and

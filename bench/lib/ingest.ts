@@ -7,7 +7,6 @@
 import { MongoClient } from 'mongodb';
 import { generateSynthetic } from '../../domain/synthetic/generate';
 import { regionPath } from '../../domain/regions';
-import { eventBlockOf } from '../../datasources/models';
 import { signToken, type JwtSettings } from '../../server/jwt';
 import { createLogger } from '../../server/logger';
 import { EQUALITY_FIELDS, ensureEqualityIndexes } from '../../server/ferretdb-indexes';
@@ -100,7 +99,7 @@ export async function ingestScenario(store: BenchStore, lines: number, log: (l: 
       const now = new Date();
       const docs = records.map((r) => ({
         ...r, eventAt: new Date(r.eventAt as string), updatedAt: new Date(r.updatedAt as string),
-        sourceId: source.id, regionPath: regionPath(r.region as string), recordedAt: now, eventMonth: String(r.eventAt).slice(0, 7), eventDay: String(r.eventAt).slice(0, 10), eventBlock: eventBlockOf(new Date(r.eventAt as string)),
+        sourceId: source.id, regionPath: regionPath(r.region as string), recordedAt: now, eventMonth: String(r.eventAt).slice(0, 7), eventDay: String(r.eventAt).slice(0, 10),
       }));
       t = process.hrtime.bigint();
       for (let i = 0; i < docs.length; i += 1000) await floor.insertMany(docs.slice(i, i + 1000), { ordered: true });
