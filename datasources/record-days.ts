@@ -11,8 +11,12 @@
  * not grow with the years a store keeps. (Months were tried first: the newest month of area 5002
  * holds 4,881 custody records at 1,000,000, and a page still took 0.8 s alone.)
  *
- * To walk days without guessing, the hub keeps `record_days`: one document per (collection, month)
- * with the days of that month that ever held a record. Ingest notes a batch's days before it
+ * To walk days without guessing, the hub keeps `record_days`: one document per (collection, day)
+ * that ever held a record, created by an upsert that only inserts. (It was one document per month
+ * with an `$addToSet` of its days, and stores written then keep those documents, read as before;
+ * but FerretDB 1.24 updates by reading the document and writing it back without a lock, so of 20
+ * days noted at once in one month it kept 4: the records of a lost day were missing from every list
+ * page. An insert of a new document cannot lose another's.) Ingest notes a batch's days before it
  * writes the records (so a stored record's day is always listed; a day whose write then failed is
  * only an empty slice), and a store that predates the registry gets it built once at start, after
  * which a marker in `hub_meta` says it is complete. Until then list reads use the plain plan.
@@ -27,7 +31,7 @@ import { randomBytes } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import { DOMAINS, type Domain } from '../domain/records';
 import { eventDayOf, type Models } from './models';
-import { upsertRetrying } from './single-updates';
+import { eachInFlight, upsertRetrying, UPDATES_IN_FLIGHT } from './single-updates';
 
 /** `hub_meta` document: `record_days` lists every day of every stored record */
 export const DAYS_REGISTRY_MARKER = 'record-days';
@@ -72,11 +76,19 @@ function headId(domain: Domain): string {
   return `${DAYS_REGISTRY_MARKER}:${domain}`;
 }
 
-interface MonthDoc {
+/** A listed day (`_id` `domain:YYYY-MM-DD`), or, in stores written before those, a month's days. */
+interface RegistryDoc {
   _id: string;
   domain: Domain;
-  month: string;
-  days: string[];
+  day?: string;
+  /** the month documents of earlier versions */
+  month?: string;
+  days?: string[];
+}
+
+/** The days a registry document lists (a day document's one, or an earlier version's month document's). */
+export function daysOf(doc: Pick<RegistryDoc, 'day' | 'days'>): string[] {
+  return doc.days ?? (doc.day ? [doc.day] : []);
 }
 
 interface RegistryLog {
@@ -95,7 +107,7 @@ export class RecordDays {
   constructor(private readonly connection: Connection) {}
 
   private get collection() {
-    return this.connection.db!.collection<MonthDoc>(COLLECTION);
+    return this.connection.db!.collection<RegistryDoc>(COLLECTION);
   }
 
   private get meta() {
@@ -111,29 +123,20 @@ export class RecordDays {
     return token;
   }
 
-  /** Lists `days` (`YYYY-MM-DD`) for `domain`, before the records are written. Costs store writes only for days this process has not noted: one per month. */
+  /** Lists `days` (`YYYY-MM-DD`) for `domain`, before the records are written. Costs store writes only for days this process has not noted: one per day. */
   async note(domain: Domain, days: Iterable<string>): Promise<void> {
     if (!this.loaded.has(domain)) {
-      for (const d of await this.collection.find({ domain }, { projection: { days: 1 } }).toArray()) for (const day of d.days ?? []) this.noted.add(`${domain}:${day}`);
+      for (const d of await this.collection.find({ domain }, { projection: { days: 1, day: 1 } }).toArray()) for (const day of daysOf(d)) this.noted.add(`${domain}:${day}`);
       this.loaded.add(domain);
     }
-    const byMonth = new Map<string, string[]>();
-    for (const day of new Set(days)) {
-      if (this.noted.has(`${domain}:${day}`)) continue;
-      const month = day.slice(0, 7);
-      byMonth.set(month, [...(byMonth.get(month) ?? []), day]);
-    }
-    for (const [month, fresh] of byMonth) {
-      const add = () => this.collection.updateOne(
-        { _id: `${domain}:${month}` },
-        { $setOnInsert: { domain, month }, $addToSet: { days: { $each: fresh } } },
-        { upsert: true },
-      );
-      // Two pushes creating the same month at once: one upsert loses on the key, and its retry adds to the winner's document.
-      await upsertRetrying(add);
-      for (const day of fresh) this.noted.add(`${domain}:${day}`);
-    }
-    if (byMonth.size > 0) await this.changed(domain);
+    const fresh = [...new Set(days)].filter((day) => !this.noted.has(`${domain}:${day}`));
+    if (fresh.length === 0) return;
+    await eachInFlight(fresh, UPDATES_IN_FLIGHT, async (day) => {
+      // Only ever inserts: two pushes listing the same day at once, one loses on the key and its retry finds the day listed.
+      await upsertRetrying(() => this.collection.updateOne({ _id: `${domain}:${day}` }, { $setOnInsert: { domain, day } }, { upsert: true }));
+      this.noted.add(`${domain}:${day}`);
+    });
+    await this.changed(domain);
   }
 
   /** The days `domain` holds records on, newest first; null while the registry is not known to be complete. */
@@ -146,8 +149,8 @@ export class RecordDays {
     const token = (await this.meta.findOne({ _id: headId(domain) }, { projection: { token: 1 } }))?.token ?? await this.changed(domain);
     const known = this.lists.get(domain);
     if (known?.token === token) return known.days;
-    const docs = await this.collection.find({ domain }, { projection: { days: 1 } }).toArray();
-    const days = docs.flatMap((d) => d.days ?? []).sort().reverse();
+    const docs = await this.collection.find({ domain }, { projection: { days: 1, day: 1 } }).toArray();
+    const days = [...new Set(docs.flatMap(daysOf))].sort().reverse();
     this.lists.set(domain, { token, days });
     return days;
   }

@@ -3,7 +3,7 @@
  * pages, in the same order, as a store-sorted read, whatever the filter, position or range; the
  * days registry kept by ingest and built once for a store that predates it.
  */
-import { DAYS_REGISTRY_MARKER } from '../datasources/record-days';
+import { DAYS_REGISTRY_MARKER, RecordDays } from '../datasources/record-days';
 import { eventDayOf } from '../datasources/models';
 import type { DataSourceDoc } from '../datasources/models';
 import { detentionInput, personId, registerTestSources } from './fixtures';
@@ -155,5 +155,31 @@ describe('list pages read day by day', () => {
       await fresh.hub.stop();
       await fresh.connection.close();
     }
+  });
+});
+
+describe('the days registry', () => {
+  let t: TestHub;
+  beforeAll(async () => { t = await startTestHub({ listReads: 'by-day' }); });
+  afterAll(async () => { await t.close(); });
+  const month = (days: string[], m: string) => days.filter((d) => d.startsWith(m)).sort();
+
+  it('keeps every day that processes list at once in one month (FerretDB writes an update back without a lock)', async () => {
+    const days = Array.from({ length: 20 }, (_, i) => `2023-05-${String(i + 1).padStart(2, '0')}`);
+    await Promise.all(days.map((d) => new RecordDays(t.connection).note('DETENTION', [d])));
+    expect(month((await new RecordDays(t.connection).list('DETENTION'))!, '2023-05')).toEqual(days);
+  });
+
+  it('keeps every day that one process\'s concurrent batches list at once, and the same day listed twice once', async () => {
+    const r = new RecordDays(t.connection);
+    const days = Array.from({ length: 20 }, (_, i) => `2023-06-${String(i + 1).padStart(2, '0')}`);
+    await Promise.all([...days, ...days].map((d) => r.note('DETENTION', [d])));
+    expect(month((await new RecordDays(t.connection).list('DETENTION'))!, '2023-06')).toEqual(days);
+  });
+
+  it('reads the month documents an earlier version wrote, with the days listed since', async () => {
+    await t.connection.db!.collection('record_days').insertOne({ _id: 'DETENTION:2019-03', domain: 'DETENTION', month: '2019-03', days: ['2019-03-01', '2019-03-02'] } as never);
+    await new RecordDays(t.connection).note('DETENTION', ['2019-03-02', '2019-03-03']);
+    expect(month((await new RecordDays(t.connection).list('DETENTION'))!, '2019-03')).toEqual(['2019-03-01', '2019-03-02', '2019-03-03']);
   });
 });

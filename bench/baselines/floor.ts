@@ -17,7 +17,7 @@ import http from 'node:http';
 import { parseArgs } from 'node:util';
 import { MongoClient, ObjectId, type Db, type Document } from 'mongodb';
 import { findByKeys, type BatchLookup } from '../../datasources/lookup';
-import { DAYS_REGISTRY_MARKER, readByDay } from '../../datasources/record-days';
+import { DAYS_REGISTRY_MARKER, daysOf, readByDay } from '../../datasources/record-days';
 
 const { values } = parseArgs({ options: { uri: { type: 'string' }, db: { type: 'string' }, port: { type: 'string', default: '0' } } });
 
@@ -71,6 +71,18 @@ function pick(r: Document, fields: readonly string[]): Document {
  * A page of custody records of one area (region code prefix), keyset-paged, each with its person as
  * the hub gives it on a record (the ID number and the name that record carries): one query.
  */
+/**
+ * The custody days listed in the registry, newest first, or null before it is complete; read once
+ * per process, as the hub keeps its list (the data does not change during a benchmark).
+ */
+let listedDays: Promise<string[] | null> | undefined;
+function detentionDays(db: Db): Promise<string[] | null> {
+  listedDays ??= (async () => (await db.collection('hub_meta').findOne({ _id: DAYS_REGISTRY_MARKER as never })
+    ? [...new Set((await db.collection('record_days').find({ domain: 'DETENTION' }, { projection: { days: 1, day: 1 } }).toArray()).flatMap((d) => daysOf(d as { day?: string; days?: string[] })))].sort().reverse()
+    : null))();
+  return listedDays;
+}
+
 async function list(db: Db, regionPrefix: string, first: number, after: string | undefined, lookup: BatchLookup) {
   // An area prefix is equality on the array of prefixes: FerretDB pushes it down, MongoDB uses the index.
   const query: Document = { regionPath: regionPrefix };
@@ -84,9 +96,7 @@ async function list(db: Db, regionPrefix: string, first: number, after: string |
     { sort: { eventAt: -1, _id: -1 }, limit, projection: projection('detention_records') },
   ).toArray();
   // On FerretDB, which sorts every match itself, day by day as the hub reads (datasources/record-days.ts).
-  const days = lookup === 'equality' && await db.collection('hub_meta').findOne({ _id: DAYS_REGISTRY_MARKER as never })
-    ? (await db.collection('record_days').find({ domain: 'DETENTION' }, { projection: { days: 1 } }).toArray()).flatMap((d) => d.days as string[]).sort().reverse()
-    : null;
+  const days = lookup === 'equality' ? await detentionDays(db) : null;
   const rows = days
     ? await readByDay(days, { newest: pos?.at }, first + 1, (day, isPos, want) => read({ ...query, eventDay: day }, isPos ? pos : null, want))
     : await read(query, pos, first + 1);
