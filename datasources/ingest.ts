@@ -17,7 +17,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Types, type Model } from 'mongoose';
-import { DUPLICATE_KEY, updateEach, type SingleUpdate } from './single-updates';
+import { DUPLICATE_KEY, insertUntilDuplicate, updateEach, type SingleUpdate } from './single-updates';
 import { regionPath } from '../domain/regions';
 import { validateRecord, type AnyRecordInput } from '../domain/records';
 import { eventDayOf, eventMonthOf, type AnyRecordDoc, type DataSourceDoc, type Models } from './models';
@@ -132,7 +132,7 @@ export class Ingestor {
     touching: (months: Iterable<string | undefined>) => Promise<void>,
   ): Promise<IngestResult> {
     // Fast path: insert everything; stop at the first record the store already has.
-    const firstTry = await insertUntilDuplicate(model, docs);
+    const firstTry = await insertUntilDuplicate(model.collection, docs);
     if (firstTry.complete) {
       result.accepted += docs.length;
       return result;
@@ -188,17 +188,6 @@ export class Ingestor {
  * Inserts in order until the first duplicate key. `inserted` counts the records before it, which are
  * stored on every store; records after it may or may not be (FerretDB goes on within its batch).
  */
-async function insertUntilDuplicate(model: Model<AnyRecordDoc>, docs: AnyRecordDoc[]): Promise<{ complete: boolean; inserted: number }> {
-  try {
-    await model.collection.insertMany(docs, { ordered: true });
-    return { complete: true, inserted: docs.length };
-  } catch (error: any) {
-    const first = Array.isArray(error?.writeErrors) ? error.writeErrors[0] : error?.writeErrors;
-    if (error?.code !== DUPLICATE_KEY && first?.code !== DUPLICATE_KEY) throw error;
-    return { complete: false, inserted: first?.index ?? 0 };
-  }
-}
-
 function versionedReplace(doc: AnyRecordDoc): SingleUpdate<any> {
   const { _id, ...rest } = doc;
   return { replaceOne: { filter: { sourceId: doc.sourceId, externalId: doc.externalId, updatedAt: { $lt: doc.updatedAt } }, replacement: rest } };
@@ -213,7 +202,7 @@ function versionedReplace(doc: AnyRecordDoc): SingleUpdate<any> {
 async function insertAll(model: Model<AnyRecordDoc>, docs: AnyRecordDoc[], onDuplicate: (doc: AnyRecordDoc) => Promise<void>): Promise<void> {
   let from = 0;
   while (from < docs.length) {
-    const r = await insertUntilDuplicate(model, docs.slice(from));
+    const r = await insertUntilDuplicate(model.collection, docs.slice(from));
     if (r.complete) return;
     await onDuplicate(docs[from + r.inserted]);
     from += r.inserted + 1;

@@ -12,7 +12,7 @@
  * holds 4,881 custody records at 1,000,000, and a page still took 0.8 s alone.)
  *
  * To walk days without guessing, the hub keeps `record_days`: one document per (collection, day)
- * that ever held a record, created by an upsert that only inserts. (It was one document per month
+ * that ever held a record, only ever inserted. (It was one document per month
  * with an `$addToSet` of its days, and stores written then keep those documents, read as before;
  * but FerretDB 1.24 updates by reading the document and writing it back without a lock, so of 20
  * days noted at once in one month it kept 4: the records of a lost day were missing from every list
@@ -31,7 +31,7 @@ import { randomBytes } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import { DOMAINS, type Domain } from '../domain/records';
 import { eventDayOf, type Models } from './models';
-import { eachInFlight, upsertRetrying, UPDATES_IN_FLIGHT } from './single-updates';
+import { insertUntilDuplicate, upsertRetrying } from './single-updates';
 
 /** `hub_meta` document: `record_days` lists every day of every stored record */
 export const DAYS_REGISTRY_MARKER = 'record-days';
@@ -98,6 +98,8 @@ interface RegistryLog {
 export class RecordDays {
   /** days this process already knows are listed, as `domain:YYYY-MM-DD` (so ingest writes a day once) */
   private readonly noted = new Set<string>();
+  /** days being listed by a batch of this process, as `domain:YYYY-MM-DD`, until listed */
+  private readonly listing = new Map<string, Promise<void>>();
   /** domains whose listed days this process has read */
   private readonly loaded = new Set<Domain>();
   private complete = false;
@@ -123,20 +125,36 @@ export class RecordDays {
     return token;
   }
 
-  /** Lists `days` (`YYYY-MM-DD`) for `domain`, before the records are written. Costs store writes only for days this process has not noted: one per day. */
+  /** Lists `days` (`YYYY-MM-DD`) for `domain`, before the records are written. Costs one store write for the days this process has not noted (more only when another process lists some at the same time). */
   async note(domain: Domain, days: Iterable<string>): Promise<void> {
     if (!this.loaded.has(domain)) {
       for (const d of await this.collection.find({ domain }, { projection: { days: 1, day: 1 } }).toArray()) for (const day of daysOf(d)) this.noted.add(`${domain}:${day}`);
       this.loaded.add(domain);
     }
-    const fresh = [...new Set(days)].filter((day) => !this.noted.has(`${domain}:${day}`));
-    if (fresh.length === 0) return;
-    await eachInFlight(fresh, UPDATES_IN_FLIGHT, async (day) => {
-      // Only ever inserts: two pushes listing the same day at once, one loses on the key and its retry finds the day listed.
-      await upsertRetrying(() => this.collection.updateOne({ _id: `${domain}:${day}` }, { $setOnInsert: { domain, day } }, { upsert: true }));
-      this.noted.add(`${domain}:${day}`);
-    });
+    const wanted = [...new Set(days)].filter((day) => !this.noted.has(`${domain}:${day}`));
+    // Days another batch of this process is listing right now: wait for it (its token change too)
+    // rather than insert them again (each duplicate key would cost a round trip).
+    const others = wanted.map((day) => this.listing.get(`${domain}:${day}`)).filter((p): p is Promise<void> => !!p);
+    const fresh = wanted.filter((day) => !this.listing.has(`${domain}:${day}`));
+    if (fresh.length > 0) {
+      const mine = this.insertDays(domain, fresh);
+      for (const day of fresh) this.listing.set(`${domain}:${day}`, mine);
+      others.push(mine);
+      void mine.then(() => undefined, () => undefined).finally(() => { for (const day of fresh) this.listing.delete(`${domain}:${day}`); });
+    }
+    await Promise.all(others);
+  }
+
+  private async insertDays(domain: Domain, fresh: string[]): Promise<void> {
+    // Only ever inserts, all in one command. A day another process listed meanwhile stops it at its
+    // duplicate key; the rest go again after it (some may be in already: duplicates in turn).
+    const docs = fresh.map((day) => ({ _id: `${domain}:${day}`, domain, day }));
+    for (let from = 0; from < docs.length;) {
+      const r = await insertUntilDuplicate(this.collection, docs.slice(from));
+      from += r.complete ? r.inserted : r.inserted + 1;
+    }
     await this.changed(domain);
+    for (const day of fresh) this.noted.add(`${domain}:${day}`);
   }
 
   /** The days `domain` holds records on, newest first; null while the registry is not known to be complete. */

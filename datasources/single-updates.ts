@@ -11,7 +11,7 @@
  * store until the test gave up. So the hub sends single-document updates as commands of one
  * statement each, a few at a time; MongoDB takes them the same way.
  */
-import type { Collection, Document, Filter, UpdateFilter, WithoutId } from 'mongodb';
+import type { Collection, Document, Filter, OptionalUnlessRequiredId, UpdateFilter, WithoutId } from 'mongodb';
 
 /** The store's error code for a write that would repeat a unique key (MongoDB's, and FerretDB's). */
 export const DUPLICATE_KEY = 11000;
@@ -64,4 +64,20 @@ export async function updateEach<T extends Document>(collection: Collection<T>, 
     changed += r.modifiedCount + r.upsertedCount;
   });
   return changed;
+}
+
+/**
+ * One ordered `insertMany`. Stops at the first duplicate key and says how many documents went in
+ * before it (`inserted`: the failed document's index); a store may have inserted some past it
+ * (FerretDB does), so a caller that goes on meets those as duplicates too.
+ */
+export async function insertUntilDuplicate<T extends Document>(collection: Collection<T>, docs: readonly OptionalUnlessRequiredId<T>[]): Promise<{ complete: boolean; inserted: number }> {
+  try {
+    await collection.insertMany(docs, { ordered: true });
+    return { complete: true, inserted: docs.length };
+  } catch (error: any) {
+    const first = Array.isArray(error?.writeErrors) ? error.writeErrors[0] : error?.writeErrors;
+    if (error?.code !== DUPLICATE_KEY && first?.code !== DUPLICATE_KEY) throw error;
+    return { complete: false, inserted: first?.index ?? 0 };
+  }
 }
