@@ -25,7 +25,7 @@ import { beijingDay } from '../domain/calendar';
 import { DOMAINS, type Domain } from '../domain/records';
 import { evaluatePerson, RULE_IDS, type Finding, type PersonRecords, type RuleRecord } from '../domain/rules';
 import { badInput } from './errors';
-import { updateEach } from './single-updates';
+import { eachInFlight, UPDATES_IN_FLIGHT } from './single-updates';
 import { EVALUATION_ACTOR, newLead, type LeadDoc, type LeadRecordRef, type LeadStore } from './leads';
 import type { AnyRecordDoc, DataSourceDoc, Models } from './models';
 import type { ConnectorPool } from './connectors';
@@ -376,7 +376,9 @@ export class Evaluator {
   private async reconcile(existing: Map<string, LeadDoc>, rules: string[] | null, findings: { finding: Finding; name: string }[], unavailable: Set<string>, now: Date, report: EvaluationReport): Promise<void> {
     const Lead = this.leads.models.Lead.collection;
     const inserts: Omit<LeadDoc, '_id'>[] = [];
-    const updates: { filter: Record<string, unknown>; update: Record<string, unknown> }[] = [];
+    // Each change is decided again on the lead as stored when it is written (claimed-writes.ts): a
+    // procurator may have changed the lead since it was read above, and neither change may be lost.
+    const updates: { id: LeadDoc['_id']; decide: (current: LeadDoc) => Record<string, unknown> | null }[] = [];
     const seen = new Set<string>();
     for (const { finding: f, name } of findings) {
       const key = `${f.idNumber}|${f.fingerprint}`;
@@ -387,20 +389,19 @@ export class Evaluator {
         inserts.push(newLead(f, refs, name, now));
         continue;
       }
-      const set: Record<string, unknown> = {};
-      if (lead.severity !== f.severity || lead.explanation !== f.explanation) {
-        Object.assign(set, { severity: f.severity, numbers: f.numbers, explanation: f.explanation, explanationEn: f.explanationEn, records: refs, updatedAt: now });
-      }
-      if (lead.status === 'RESOLVED' && lead.resolvedByData) {
-        report.reopened++;
-        updates.push({
-          filter: { _id: lead._id, status: 'RESOLVED' },
-          update: { $set: { ...set, status: 'NEW', resolvedByData: false }, $push: { history: { at: now, actor: EVALUATION_ACTOR, status: 'NEW', note: 'found again in the data' } } },
-        });
-        continue;
-      }
-      if (lead.status === 'NEW' || lead.status === 'ACKNOWLEDGED') report.stillOpen++;
-      if (Object.keys(set).length > 0) updates.push({ filter: { _id: lead._id }, update: { $set: set } });
+      const decide = (current: Pick<LeadDoc, 'severity' | 'explanation' | 'status' | 'resolvedByData'> & { history?: LeadDoc['history'] }) => {
+        const set: Record<string, unknown> = {};
+        if (current.severity !== f.severity || current.explanation !== f.explanation) {
+          Object.assign(set, { severity: f.severity, numbers: f.numbers, explanation: f.explanation, explanationEn: f.explanationEn, records: refs, updatedAt: now });
+        }
+        if (current.status === 'RESOLVED' && current.resolvedByData) {
+          Object.assign(set, { status: 'NEW', resolvedByData: false, history: [...(current.history ?? []), { at: now, actor: EVALUATION_ACTOR, status: 'NEW', note: 'found again in the data' }] });
+        }
+        return Object.keys(set).length > 0 ? set : null;
+      };
+      if (lead.status === 'RESOLVED' && lead.resolvedByData) report.reopened++;
+      else if (lead.status === 'NEW' || lead.status === 'ACKNOWLEDGED') report.stillOpen++;
+      if (decide(lead)) updates.push({ id: lead._id, decide });
     }
     for (const lead of existing.values()) {
       if (seen.has(lead.key) || (lead.status !== 'NEW' && lead.status !== 'ACKNOWLEDGED')) continue;
@@ -409,8 +410,11 @@ export class Evaluator {
       if (lead.records.some((r) => unavailable.has(r.sourceId))) continue;
       report.resolvedByData++;
       updates.push({
-        filter: { _id: lead._id, status: lead.status },
-        update: { $set: { status: 'RESOLVED', resolvedByData: true, updatedAt: now }, $push: { history: { at: now, actor: EVALUATION_ACTOR, status: 'RESOLVED', note: 'no longer found in the data' } } },
+        id: lead._id,
+        decide: (current) => current.status !== 'NEW' && current.status !== 'ACKNOWLEDGED' ? null : {
+          status: 'RESOLVED', resolvedByData: true, updatedAt: now,
+          history: [...current.history, { at: now, actor: EVALUATION_ACTOR, status: 'RESOLVED', note: 'no longer found in the data' }],
+        },
       });
     }
     for (let i = 0; i < inserts.length; i += 1000) {
@@ -424,8 +428,8 @@ export class Evaluator {
       }
     }
     report.newLeads += inserts.length;
-    // One command per update (single-updates.ts: FerretDB stalls on commands of many).
-    await updateEach(Lead, updates.map((u) => ({ updateOne: { filter: u.filter, update: u.update } })) as never);
+    // A few leads at a time, each change its own commands (single-updates.ts: FerretDB stalls on commands of many).
+    await eachInFlight(updates, UPDATES_IN_FLIGHT, (u) => this.leads.claims.change(Lead as never, u.id, u.decide as never));
   }
 }
 

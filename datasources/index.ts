@@ -19,10 +19,12 @@ import { Evaluator, type EvaluatorOptions } from './evaluator';
 import { DataQuality } from './quality';
 import type { BatchLookup } from './lookup';
 import { RecordDays } from './record-days';
+import { ClaimedWrites } from './claimed-writes';
 import type { ListReads } from './record-store';
 
 export function createDataSources(models: Models, options: { registryRefreshMs?: number; healthFlushMs?: number; evaluation?: EvaluatorOptions; batchLookup?: BatchLookup; listReads?: ListReads; storeFlavor?: 'ferretdb' | 'mongodb'; statisticsAhead?: boolean } = {}) {
-  const registry = new SourceRegistry(models, options.registryRefreshMs);
+  const claims = new ClaimedWrites(models.DataSource.db);
+  const registry = new SourceRegistry(models, claims, options.registryRefreshMs);
   const health = new SourceHealthTracker(models, options.healthFlushMs);
   const connectors = new ConnectorPool(health);
   const hosted = {
@@ -31,7 +33,7 @@ export function createDataSources(models: Models, options: { registryRefreshMs?:
     COMMUNITY_CORRECTION: communityCorrections(models),
     ENFORCEMENT_CASE: enforcementCases(models),
   };
-  const leads = new LeadStore(createLeadModels(models.DataSource.db));
+  const leads = new LeadStore(createLeadModels(models.DataSource.db), claims);
   for (const store of [...Object.values(hosted), leads]) store.lookup = options.batchLookup ?? 'in';
   const days = new RecordDays(models.DataSource.db);
   // Ingest always marks the statistics partitions it touches, so that counts kept ready are never stale, whichever way this process answers.
@@ -46,6 +48,7 @@ export function createDataSources(models: Models, options: { registryRefreshMs?:
   };
   return {
     models,
+    claims,
     registry,
     health,
     connectors,

@@ -3,16 +3,20 @@
  *
  * A lead is identified by its finding's fingerprint (person + rule + records), unique in the store,
  * so the same finding on a later run is the same lead. Status changes follow DOMAIN.md's workflow
- * (NEW → ACKNOWLEDGED → RESOLVED | DISMISSED) and are kept as history with actor, time and note;
- * they are written with the expected current status in the filter, so two procurators acting at once
- * cannot overwrite each other's change unseen.
+ * (NEW → ACKNOWLEDGED → RESOLVED | DISMISSED) and are kept as history with actor, time and note.
+ * Every change of a lead or of a rule's parameters claims the document's next version first
+ * (claimed-writes.ts), so two procurators acting at once, or a procurator and the evaluation, cannot
+ * overwrite each other's change unseen: FerretDB does not check an update's filter when it writes.
  */
 import { Schema, Types, type Connection, type Model } from 'mongoose';
 import type { Domain } from '../domain/records';
 import { regionPath } from '../domain/regions';
 import { changeParameters, RULES, ruleById, type RuleParameters, type Severity } from '../domain/rules';
 import { badInput } from './errors';
+import type { Collection } from 'mongodb';
+import { ConcurrentChangeError, type Claimable, type ClaimedWrites } from './claimed-writes';
 import { findByKeys, type BatchLookup } from './lookup';
+import { DUPLICATE_KEY } from './single-updates';
 import { narrowRegions } from './federated-records';
 
 export const LEAD_STATUSES = ['NEW', 'ACKNOWLEDGED', 'RESOLVED', 'DISMISSED'] as const;
@@ -64,6 +68,8 @@ export interface LeadDoc {
   /** set when the data no longer showed the finding and the hub resolved it */
   resolvedByData: boolean;
   history: LeadStatusChange[];
+  /** changes claimed so far (claimed-writes.ts); absent on a lead never changed */
+  version?: number;
 }
 
 export interface RuleSettingsDoc {
@@ -90,6 +96,7 @@ const leadSchema = new Schema<LeadDoc>({
   status: { type: String, required: true },
   resolvedByData: Boolean,
   history: [{ _id: false, at: Date, actor: String, status: String, note: String }],
+  version: Number,
 }, { versionKey: false, strict: true, timestamps: false, autoIndex: false, collection: 'supervision_leads' });
 leadSchema.index({ key: 1 }, { unique: true });
 leadSchema.index({ idNumber: 1 });
@@ -162,7 +169,7 @@ export class LeadStore {
   /** how batches of ID numbers are looked up (set by createDataSources from the store's kind) */
   lookup: BatchLookup = 'in';
 
-  constructor(readonly models: LeadModels) {}
+  constructor(readonly models: LeadModels, readonly claims: ClaimedWrites) {}
 
   async ensureIndexes(): Promise<void> {
     for (const m of [this.models.Lead, this.models.RuleSettings] as Model<any>[]) {
@@ -195,38 +202,57 @@ export class LeadStore {
 
   /**
    * An administrator's change to a rule's parameters: merged into the current ones, checked whole,
-   * kept with who, when and why. Written with the version read, so concurrent changes do not lose one.
+   * kept with who, when and why. Claimed (claimed-writes.ts), so concurrent changes do not lose one:
+   * a change that lost its claim is merged again into the parameters the winner left.
    */
   async changeRule(id: string, change: unknown, note: string, actor: string): Promise<RuleView> {
     const rule = ruleById(id);
     if (!rule) throw badInput('id', `no supervision rule ${id}`);
     if (!note.trim()) throw badInput('note', 'must say why the parameters change');
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const current = await this.models.RuleSettings.findById(id).lean();
-      const checked = changeParameters(id, current?.parameters ?? (rule.defaults as Record<string, unknown>), change);
+    const merged = (current: Record<string, unknown>) => {
+      const checked = changeParameters(id, current, change);
       if (!checked.ok) {
         const err = badInput('parameters', checked.problems.join('; '));
         err.extensions.problems = checked.problems;
         throw err;
       }
-      const entry = { at: new Date(), actor, change, parameters: checked.parameters, note: note.trim() };
+      return { at: new Date(), actor, change, parameters: checked.parameters, note: note.trim() };
+    };
+    const settings = this.models.RuleSettings.collection;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const current = await settings.findOne({ _id: id } as never) as RuleSettingsDoc | null;
       if (!current) {
+        // The first change creates the document: an insert, which only one writer can win.
+        const entry = merged(rule.defaults as Record<string, unknown>);
         try {
-          await this.models.RuleSettings.collection.insertOne({ _id: id, parameters: checked.parameters, version: 1, changes: [entry] } as never);
+          await settings.insertOne({ _id: id, parameters: entry.parameters, version: 1, changes: [entry] } as never);
         } catch (e) {
-          if ((e as { code?: number }).code === 11000) continue;
+          if ((e as { code?: number }).code === DUPLICATE_KEY) continue;
           throw e;
         }
       } else {
-        const r = await this.models.RuleSettings.collection.updateOne(
-          { _id: id, version: current.version } as never,
-          { $set: { parameters: checked.parameters, version: current.version + 1 }, $push: { changes: entry } } as never,
-        );
-        if (r.modifiedCount !== 1) continue;
+        // Each attempt merges the change into the parameters in force when it is decided.
+        await this.changeClaimed(settings as unknown as Collection<RuleSettingsDoc>, id, (cur: RuleSettingsDoc) => {
+          const entry = merged(cur.parameters);
+          return { parameters: entry.parameters, changes: [...(cur.changes ?? []), entry] };
+        }, current, 10, `rule ${id}: parameters changed concurrently ten times; try again`);
       }
       return (await this.rules()).find((r) => r.id === id)!;
     }
     throw new Error(`rule ${id}: parameters changed concurrently five times; try again`);
+  }
+
+  /** A claimed change (claimed-writes.ts) whose repeated loss becomes a clear error for the caller. */
+  private async changeClaimed<T extends Claimable>(
+    collection: Collection<T>, id: T['_id'], decide: (current: T) => Record<string, unknown> | null,
+    current: T, attempts: number, busy: string,
+  ): Promise<T | null> {
+    try {
+      return (await this.claims.change(collection, id, decide, { current, attempts })).doc;
+    } catch (e) {
+      if (e instanceof ConcurrentChangeError) throw badInput('id', busy);
+      throw e;
+    }
   }
 
   // -------------------------------------------------------------------------------------------------
@@ -302,12 +328,14 @@ export class LeadStore {
       throw badInput('status', `a ${lead.status} lead can ${allowed.length ? `only become ${allowed.join(' or ')}` : 'no longer change status'}, not ${status}`);
     }
     const change: LeadStatusChange = { at: new Date(), actor, status, note: note.trim() };
-    const r = await this.models.Lead.collection.updateOne(
-      { _id: lead._id, status: lead.status },
-      { $set: { status, resolvedByData: false }, $push: { history: change } } as never,
-    );
-    if (r.modifiedCount !== 1) throw badInput('id', `lead ${id} was changed by someone else just now; read it again`);
-    return (await this.get(id, null))!;
+    // Another change of the status since the read above is a conflict the caller must see; one of
+    // the finding's figures by the evaluation is not, and the status change is decided again on it.
+    const stored = await this.changeClaimed(this.models.Lead.collection as unknown as Collection<LeadDoc>, lead._id, (current: LeadDoc) => {
+      if (current.status !== lead.status) throw badInput('id', `lead ${id} was changed by someone else just now (it is ${current.status} now); read it again`);
+      return { status, resolvedByData: false, history: [...current.history, change] };
+    }, lead, 5, `lead ${id} is being changed by others right now; try again`);
+    if (!stored) throw badInput('id', `no supervision lead ${id} in your jurisdiction`);
+    return stored;
   }
 }
 

@@ -95,6 +95,7 @@ export interface DataSourceDoc {
   timeoutMs?: number | null;
   /** SHA-256 (hex) of the source's API key; the key itself is shown once and never stored */
   apiKeyHash: string;
+  /** health as registered, and as hubs before `source_health` (source-health.ts) kept it; live health is there */
   health: SourceHealth;
   /** bumped on every change; replicas compare it to refresh their registry cache */
   version: number;

@@ -2,11 +2,23 @@
  * Live health of every source as this process sees it: last success, last error, consecutive
  * failures, p95 latency, last record received, records dropped as invalid. Kept in memory on the hot
  * path and written to the store every few seconds (a write per call would cost more than the call).
- * With several replicas each writes its own view; the newest write is what `DataSource.health` shows.
+ * With several replicas each writes its own view; the newest write is what `DataSource.health` shows
+ * where this process has no view of its own (read back on every flush).
+ *
+ * Health has its own collection, `source_health` (one document per source), not a field of the
+ * source's registry document: on FerretDB an update writes the whole document back, so a health
+ * write every few seconds beside an administrator's change could write the old status or key back
+ * over a suspension or a key rotation (claimed-writes.ts). Registry documents of earlier versions
+ * still carry a `health` field, read where `source_health` has nothing yet.
  */
-import { Types } from 'mongoose';
+import type { Collection } from 'mongodb';
 import type { DataSourceDoc, Models, SourceHealth } from './models';
 import { Periodic } from './periodic';
+import { upsertRetrying } from './single-updates';
+
+export const SOURCE_HEALTH_COLLECTION = 'source_health';
+
+type HealthDoc = SourceHealth & { _id: string; at: Date };
 
 interface Tracked {
   health: SourceHealth;
@@ -18,16 +30,28 @@ const WINDOW = 200;
 
 export class SourceHealthTracker {
   private tracked = new Map<string, Tracked>();
+  /** what the store holds, read back on every flush: other replicas' views */
+  private stored = new Map<string, SourceHealth>();
   private readonly flusher: Periodic;
 
   constructor(private readonly models: Models, flushMs = 3000) {
     this.flusher = new Periodic(flushMs, () => this.flush());
   }
 
-  private entry(id: string, stored?: SourceHealth): Tracked {
+  private get collection(): Collection<HealthDoc> {
+    return this.models.DataSource.db.db!.collection<HealthDoc>(SOURCE_HEALTH_COLLECTION);
+  }
+
+  /** Reads every source's stored health; at start, and after each flush. */
+  async load(): Promise<void> {
+    const docs = await this.collection.find({}).toArray();
+    this.stored = new Map(docs.map(({ _id, at: _at, ...health }) => [_id, health]));
+  }
+
+  private entry(id: string, legacy?: SourceHealth): Tracked {
     let t = this.tracked.get(id);
     if (!t) {
-      t = { health: { consecutiveFailures: 0, droppedRecords: 0, ...stored }, latencies: [], dirty: false };
+      t = { health: { consecutiveFailures: 0, droppedRecords: 0, ...(this.stored.get(id) ?? legacy) }, latencies: [], dirty: false };
       this.tracked.set(id, t);
     }
     return t;
@@ -69,7 +93,8 @@ export class SourceHealthTracker {
 
   /** The source's health: this process's view where it has one, else what the store holds. */
   current(source: DataSourceDoc): SourceHealth {
-    return this.tracked.get(source._id.toHexString())?.health ?? source.health ?? { consecutiveFailures: 0, droppedRecords: 0 };
+    const id = source._id.toHexString();
+    return this.tracked.get(id)?.health ?? this.stored.get(id) ?? source.health ?? { consecutiveFailures: 0, droppedRecords: 0 };
   }
 
   private latency(t: Tracked, ms: number): void {
@@ -79,13 +104,15 @@ export class SourceHealthTracker {
     t.health.p95LatencyMs = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))];
   }
 
-  /** Writes changed health to the store (health changes do not bump the registry version). */
+  /** Writes changed health to the store (health changes do not bump the registry version), then reads all back. */
   async flush(): Promise<void> {
     const writes = [...this.tracked.entries()].filter(([, t]) => t.dirty);
     for (const [id, t] of writes) {
       t.dirty = false;
-      await this.models.DataSource.collection.updateOne({ _id: new Types.ObjectId(id) }, { $set: { health: t.health } });
+      const doc: HealthDoc = { ...t.health, _id: id, at: new Date() };
+      await upsertRetrying(() => this.collection.replaceOne({ _id: id }, doc, { upsert: true }));
     }
+    await this.load();
   }
 
   start(onError: (e: unknown) => void = () => undefined): void {

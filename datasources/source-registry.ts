@@ -12,6 +12,8 @@ import { registrationProblems, type Problem, type RegistrationInput } from '../d
 import type { DataSourceDoc, Models, SourceKind, SourceStatus } from './models';
 import { hashApiKey, looksLikeApiKey, newApiKey } from './api-keys';
 import { Periodic } from './periodic';
+import type { Collection } from 'mongodb';
+import type { ClaimedWrites } from './claimed-writes';
 
 export interface SourceSpec {
   name: string;
@@ -50,7 +52,7 @@ export class SourceRegistry {
   private readonly refresher: Periodic;
   private listeners: ((sources: DataSourceDoc[]) => void)[] = [];
 
-  constructor(private readonly models: Models, refreshMs = 2000) {
+  constructor(private readonly models: Models, private readonly claims: ClaimedWrites, refreshMs = 2000) {
     this.refresher = new Periodic(refreshMs, () => this.refresh());
   }
 
@@ -241,15 +243,16 @@ export class SourceRegistry {
     }
   }
 
+  /**
+   * Writes an administrator's change as the source's next version, claimed (claimed-writes.ts): on
+   * FerretDB a plain update beside another one (another administrator, another replica) could be
+   * written over while both were told they were stored, and a suspension or a new key undone.
+   */
   private async change(current: DataSourceDoc, set: Record<string, unknown>): Promise<DataSourceDoc> {
-    const updated = await this.models.DataSource.findOneAndUpdate(
-      { _id: current._id },
-      { $set: set, $inc: { version: 1 } },
-      { returnDocument: 'after' },
-    ).lean<DataSourceDoc>();
-    if (!updated) throw new SourceNotFoundError(current._id.toHexString());
-    this.put(updated);
-    return updated;
+    const { doc } = await this.claims.change(this.models.DataSource.collection as unknown as Collection<DataSourceDoc>, current._id, () => set, { current, attempts: 10 });
+    if (!doc) throw new SourceNotFoundError(current._id.toHexString());
+    this.put(doc);
+    return doc;
   }
 }
 

@@ -272,9 +272,11 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   const batchLookup: BatchLookup = !options.batchLookup || options.batchLookup === 'auto' ? (flavor === 'ferretdb' ? 'equality' : 'in') : options.batchLookup;
   const listReads: ListReads = !options.listReads || options.listReads === 'auto' ? (flavor === 'ferretdb' ? 'by-day' : 'sorted') : options.listReads;
   const sources = createDataSources(models, { registryRefreshMs: options.registryRefreshMs, evaluation: { chunkRecords: options.evaluationChunkRecords }, batchLookup, listReads, storeFlavor: flavor, statisticsAhead: options.statisticsAhead });
+  await sources.claims.ensure();
   await sources.leads.ensureIndexes();
   await sources.evaluator.ensureIndexes();
   await sources.registry.load();
+  await sources.health.load();
   sources.registry.start((err) => logger.warn({ err }, 'registry refresh failed'));
 
   sources.health.start((err) => logger.warn({ err }, 'source health flush failed'));

@@ -27,6 +27,7 @@ export const EQUALITY_FIELDS: Readonly<Record<string, readonly string[]>> = {
   enforcement_cases: ['_id', 'idNumber', 'region', 'regionPath', 'eventDay', 'sourceId', 'externalId'],
   supervision_leads: ['_id', 'idNumber', 'region'],
   audit_log: ['_id'],
+  write_claims: ['_id'],
 };
 
 export interface EqualityIndexReport {

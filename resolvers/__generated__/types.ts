@@ -1037,7 +1037,7 @@ export type GqlMutation = {
   suspendDataSource: GqlDataSource;
   /** Changes a source. The change reaches every hub replica within a few seconds. */
   updateDataSource: GqlDataSource;
-  /** Moves a lead on in the workflow (NEW → ACKNOWLEDGED → RESOLVED | DISMISSED), with a note saying what was done or why. */
+  /** Moves a lead on in the workflow (NEW → ACKNOWLEDGED → RESOLVED | DISMISSED), with a note saying what was done or why. When someone else changed the lead's status at the same moment, only one of the two succeeds; the other fails with BAD_USER_INPUT on `id` and should read the lead again. */
   updateLeadStatus: GqlSupervisionLead;
   /** Changes some parameters of a rule (a JSON object of the parameters to change; nested objects are merged). The change, who made it and why are kept. */
   updateSupervisionRule: GqlSupervisionRule;

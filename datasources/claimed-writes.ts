@@ -1,0 +1,126 @@
+/**
+ * Changes of single documents that concurrent writers cannot lose, on FerretDB 1.24 as on MongoDB.
+ *
+ * FerretDB 1.24 runs an update as: read the matching document, change it in Go, write the whole
+ * document back by `_id` (backends/postgresql/collection.go, `UpdateAll`:
+ * `UPDATE … SET _jsonb = $1 WHERE _id = $2`). The filter is checked on the read only, so a version or
+ * status in the filter guards nothing: two updates of one document at once can both report a
+ * modified document while the second write replaces the first. Measured on this store: ten
+ * concurrent `updateOne({ _id, version: 1 }, { $set: { version: 2 }, $push: { h: i } })` reported two
+ * modified documents and kept one pushed entry. A procurator's decision on a lead, an
+ * administrator's rule change or a source's suspension could be lost that way, while its author was
+ * told it was stored.
+ *
+ * The one write FerretDB makes atomic is an insert against a unique key (PostgreSQL's unique index on
+ * `_id`). So a writer first claims the next version of the document: it inserts
+ * `{ _id: "<collection>:<document id>:<version>" }` into `write_claims`, holding the fields it will
+ * set. One writer per version wins; the others read the document again and decide anew. The winner
+ * then writes the fields with the version and reads the version back.
+ *
+ * A claim holds the whole change (an array whole, never a `$push`), so writing it is idempotent:
+ * - a writer that finds the next version claimed but not yet written (its claimant is slow, or died
+ *   between claim and write) writes it for it, then reads the document again;
+ * - a write that a late write of an older version covered is found by the read-back and written again.
+ *
+ * Every writer of such a document must go through here; a plain update beside them can still be lost
+ * or lose theirs. Claims are kept (one small document per change), which also keeps who changed what.
+ */
+import type { Collection, Document, Filter } from 'mongodb';
+import type { Connection } from 'mongoose';
+import { DUPLICATE_KEY } from './single-updates';
+
+export const WRITE_CLAIMS_COLLECTION = 'write_claims';
+
+export interface WriteClaim {
+  /** `<collection>:<document id>:<version>` */
+  _id: string;
+  collection: string;
+  doc: unknown;
+  version: number;
+  set: Record<string, unknown>;
+  at: Date;
+}
+
+/** A document changed through claims: `version` counts its claimed changes (absent: none yet). */
+export interface Claimable extends Document {
+  _id: unknown;
+  version?: number;
+}
+
+/** What a change decides from the document as stored: the fields to set, or null for nothing to do. */
+export type Decide<T> = (current: T) => Record<string, unknown> | null;
+
+/** Another writer changed the document first, `attempts` times in a row. */
+export class ConcurrentChangeError extends Error {
+  constructor(readonly collection: string, readonly id: unknown, readonly attempts: number) {
+    super(`${collection} ${String(id)}: changed by another writer ${attempts} times in a row`);
+  }
+}
+
+function idText(id: unknown): string {
+  return typeof (id as { toHexString?: () => string })?.toHexString === 'function'
+    ? (id as { toHexString: () => string }).toHexString()
+    : String(id);
+}
+
+export class ClaimedWrites {
+  constructor(private readonly connection: Connection) {}
+
+  private get claims(): Collection<WriteClaim> {
+    return this.connection.db!.collection<WriteClaim>(WRITE_CLAIMS_COLLECTION);
+  }
+
+  /** Creates the claims collection (a claim is found by `_id` only, so it needs no other index). */
+  async ensure(): Promise<void> {
+    await this.connection.db!.createCollection(WRITE_CLAIMS_COLLECTION).catch(() => undefined);
+  }
+
+  /**
+   * Changes document `id`: `decide` gets it as stored and says what to set. When another writer
+   * claimed the same version first, the document is read again and `decide` asked again, up to
+   * `attempts` times. `current` is the document if the caller has just read it (saves a read).
+   * Returns the document as stored after the change (null: no such document), and whether this
+   * call wrote anything; throws what `decide` throws, or ConcurrentChangeError.
+   */
+  async change<T extends Claimable>(
+    collection: Collection<T>, id: T['_id'], decide: Decide<T>, options: { current?: T | null; attempts?: number } = {},
+  ): Promise<{ doc: T | null; written: boolean }> {
+    const attempts = options.attempts ?? 5;
+    let current = options.current !== undefined ? options.current : await this.read(collection, id);
+    for (let attempt = 0; attempt < attempts; attempt++) {
+      if (!current) return { doc: null, written: false };
+      const set = decide(current);
+      if (!set) return { doc: current, written: false };
+      const claim: WriteClaim = {
+        _id: `${collection.collectionName}:${idText(id)}:${(current.version ?? 0) + 1}`,
+        collection: collection.collectionName, doc: id, version: (current.version ?? 0) + 1, set, at: new Date(),
+      };
+      try {
+        await this.claims.insertOne(claim);
+      } catch (e) {
+        if ((e as { code?: number }).code !== DUPLICATE_KEY) throw e;
+        // Someone else holds this version: make sure it is written, then decide again on the result.
+        const other = await this.claims.findOne({ _id: claim._id });
+        current = other ? await this.write(collection, other) : await this.read(collection, id);
+        continue;
+      }
+      return { doc: await this.write(collection, claim), written: true };
+    }
+    throw new ConcurrentChangeError(collection.collectionName, id, attempts);
+  }
+
+  private read<T extends Claimable>(collection: Collection<T>, id: T['_id']): Promise<T | null> {
+    return collection.findOne({ _id: id } as Filter<T>) as Promise<T | null>;
+  }
+
+  /** Writes a claim's fields unless the document is already at its version or later; reads it back. */
+  private async write<T extends Claimable>(collection: Collection<T>, claim: WriteClaim): Promise<T | null> {
+    const older = { _id: claim.doc, $or: [{ version: { $exists: false } }, { version: { $lt: claim.version } }] } as Filter<T>;
+    for (let round = 0; round < 3; round++) {
+      await collection.updateOne(older, { $set: { ...claim.set, version: claim.version } } as never);
+      const stored = await this.read(collection, claim.doc as T['_id']);
+      if (!stored || (stored.version ?? 0) >= claim.version) return stored;
+    }
+    throw new ConcurrentChangeError(collection.collectionName, claim.doc, 3);
+  }
+}
