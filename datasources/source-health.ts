@@ -3,7 +3,7 @@
  * failures, p95 latency, last record received, records dropped as invalid. Kept in memory on the hot
  * path and written to the store every few seconds (a write per call would cost more than the call).
  * With several replicas each writes its own view; the newest write is what `DataSource.health` shows
- * where this process has no view of its own (read back on every flush).
+ * where this process has no view of its own (read at start, and back after each flush that wrote).
  *
  * Health has its own collection, `source_health` (one document per source), not a field of the
  * source's registry document: on FerretDB an update writes the whole document back, so a health
@@ -104,9 +104,13 @@ export class SourceHealthTracker {
     t.health.p95LatencyMs = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))];
   }
 
-  /** Writes changed health to the store (health changes do not bump the registry version), then reads all back. */
+  /**
+   * Writes changed health to the store (health changes do not bump the registry version), then, if
+   * it wrote any, reads all back (an idle hub sends nothing).
+   */
   async flush(): Promise<void> {
     const writes = [...this.tracked.entries()].filter(([, t]) => t.dirty);
+    if (writes.length === 0) return;
     for (const [id, t] of writes) {
       t.dirty = false;
       const doc: HealthDoc = { ...t.health, _id: id, at: new Date() };
