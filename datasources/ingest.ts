@@ -20,7 +20,7 @@ import { Types, type Model } from 'mongoose';
 import { DUPLICATE_KEY, insertUntilDuplicate, updateEach, type SingleUpdate } from './single-updates';
 import { regionPath } from '../domain/regions';
 import { validateRecord, type AnyRecordInput } from '../domain/records';
-import { eventDayOf, eventMonthOf, type AnyRecordDoc, type DataSourceDoc, type Models } from './models';
+import { eventDayOf, eventHourOf, eventMonthOf, type AnyRecordDoc, type DataSourceDoc, type Models } from './models';
 import { rememberRejections } from './quality';
 import type { RecordDays } from './record-days';
 import type { StatCounts } from './stat-counts';
@@ -222,6 +222,7 @@ function toDoc(source: DataSourceDoc, record: AnyRecordInput, recordedAt: Date, 
   doc.regionPath = regionPath(record.region);
   doc.eventMonth = eventMonthOf(record.eventAt);
   doc.eventDay = eventDayOf(record.eventAt);
+  doc.eventHour = eventHourOf(record.eventAt);
   doc.recordedAt = recordedAt;
   doc.pushId = pushId;
   return doc as unknown as AnyRecordDoc;

@@ -25,6 +25,8 @@ export interface StoredRecordMeta {
   eventMonth?: string;
   /** `eventAt`'s day in Beijing time, `YYYY-MM-DD`: the unit of list reads on FerretDB (see months.ts) */
   eventDay?: string;
+  /** `eventAt`'s hour in Beijing time, `YYYY-MM-DDTHH`: dense days are read hour by hour (record-store.ts) */
+  eventHour?: string;
 }
 
 /** The month of an instant in Beijing time (UTC+8), `YYYY-MM`; China keeps no daylight saving. */
@@ -35,6 +37,18 @@ export function eventMonthOf(at: Date): string {
 /** The day of an instant in Beijing time, `YYYY-MM-DD`. */
 export function eventDayOf(at: Date): string {
   return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
+/**
+ * `hub_meta` document: every stored record has its `eventMonth`, `eventDay` and `eventHour`
+ * (Statistics.backfillMonths). Named `eventDay-backfill` while there was no hour: a store marked so
+ * runs the pass once more, for hours.
+ */
+export const EVENT_STAMPS_MARKER = 'eventHour-backfill';
+
+/** The hour of an instant in Beijing time, `YYYY-MM-DDTHH`. */
+export function eventHourOf(at: Date): string {
+  return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 13);
 }
 
 export type DetentionRecordDoc = DetentionRecordInput & StoredRecordMeta;
@@ -117,6 +131,7 @@ const common = {
   pushId: String,
   eventMonth: String,
   eventDay: String,
+  eventHour: String,
 };
 const schemaOptions = { versionKey: false, strict: true, timestamps: false, autoIndex: false } as const;
 

@@ -30,7 +30,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import { DOMAINS, type Domain } from '../domain/records';
-import { eventDayOf, type Models } from './models';
+import { EVENT_STAMPS_MARKER, eventDayOf, type Models } from './models';
 import { insertUntilDuplicate, upsertRetrying } from './single-updates';
 
 /** `hub_meta` document: `record_days` lists every day of every stored record */
@@ -106,7 +106,22 @@ export class RecordDays {
   /** the lists this process read, newest day first, with the head token they were read under */
   private readonly lists = new Map<Domain, { token: string; days: string[] }>();
 
+  /** every stored record has its `eventHour` (seen once, it stays so: ingest stamps every record) */
+  private stamped = false;
+  private stampedAskedAt = 0;
+
   constructor(private readonly connection: Connection) {}
+
+  /**
+   * Whether every stored record has its `eventHour`, so a day may be read hour by hour: the start-up
+   * pass's marker (Statistics.backfillMonths), read when a page would read by hours, at most every 10 s until seen.
+   */
+  async hoursStamped(): Promise<boolean> {
+    if (this.stamped || Date.now() - this.stampedAskedAt < 10_000) return this.stamped;
+    this.stampedAskedAt = Date.now();
+    this.stamped = (await this.meta.findOne({ _id: EVENT_STAMPS_MARKER })) !== null;
+    return this.stamped;
+  }
 
   private get collection() {
     return this.connection.db!.collection<RegistryDoc>(COLLECTION);

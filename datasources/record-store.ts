@@ -14,6 +14,13 @@ import { badInput } from './errors';
 import { findByKeys, type BatchLookup } from './lookup';
 import type { Projection } from './projection';
 import { readByDay, type RecordDays } from './record-days';
+import { HourPlans } from './hour-plans';
+import { eventHourOf } from './models';
+
+/** The hour (0–23) of an instant in Beijing time. */
+function hourOfDay(at: Date): number {
+  return Number(eventHourOf(at).slice(11, 13));
+}
 
 /**
  * How a list page is read: `sorted`, one find sorted by the store (MongoDB's index serves it);
@@ -85,6 +92,8 @@ export class RecordStore<D extends Domain, F extends CommonFilter = CommonFilter
   /** how list pages are read (set by createDataSources from the store's kind), and the days registry they walk */
   listReads: ListReads = 'sorted';
   days?: RecordDays;
+  /** the hour counts of dense days this process learned (by-day reads) */
+  readonly hourPlans = new HourPlans();
 
   constructor(
     readonly domain: D,
@@ -130,8 +139,28 @@ export class RecordStore<D extends Domain, F extends CommonFilter = CommonFilter
   /** The same page read day by day, newest first (record-days.ts). */
   private pageByDay(days: readonly string[], query: Record<string, unknown>, pos: Position | null, limit: number, projection?: Projection): Promise<RecordDocByDomain[D][]> {
     const range = query.eventAt as { $gte?: Date; $lt?: Date } | undefined;
+    const shape = JSON.stringify(query);
     return readByDay(days, { newest: pos?.eventAt, from: range?.$gte, before: range?.$lt }, limit,
-      (day, isPositionDay, want) => this.find({ ...query, eventDay: day }, isPositionDay ? pos : null, want, projection));
+      (day, isPositionDay, want) => this.readDay(shape, query, day, isPositionDay ? pos : null, want, projection));
+  }
+
+  /** Up to `want` of a day's records after `pos`: by hours where this process learned that pays (hour-plans.ts), else whole. */
+  private async readDay(shape: string, query: Record<string, unknown>, day: string, pos: Position | null, want: number, projection?: Projection): Promise<RecordDocByDomain[D][]> {
+    const start = pos ? hourOfDay(pos.eventAt) : 23;
+    const hours = this.hourPlans.plan(shape, day, start, want, pos !== null);
+    if (hours && await this.days!.hoursStamped()) {
+      const slices = await Promise.all(hours.map((h) =>
+        this.find({ ...query, eventHour: `${day}T${String(h).padStart(2, '0')}` }, h === start ? pos : null, want, projection)));
+      const rows = slices.flat();
+      if (rows.length >= want) return rows.slice(0, want);
+      this.hourPlans.forget(shape, day);
+    }
+    const rows = await this.find({ ...query, eventDay: day }, pos, want, projection);
+    if (rows.length === want) {
+      this.hourPlans.learn(shape, day, want, async () =>
+        (await this.collection.find({ ...query, eventDay: day }, { projection: { _id: 0, eventAt: 1 }, batchSize: 1000 }).toArray()).map((r) => r.eventAt as Date), hourOfDay);
+    }
+    return rows;
   }
 
   /** How many records match (for `totalCount`, asked only when a client selects it). */

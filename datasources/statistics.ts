@@ -23,7 +23,7 @@ import {
   PRISON_STATUSES, SENTENCE_KINDS, type Domain,
 } from '../domain/records';
 import { regionName } from '../domain/regions';
-import { eventDayOf, eventMonthOf, type AnyRecordDoc, type DataSourceDoc, type Models } from './models';
+import { EVENT_STAMPS_MARKER, eventDayOf, eventHourOf, eventMonthOf, type AnyRecordDoc, type DataSourceDoc, type Models } from './models';
 import { badInput } from './errors';
 import { commonQuery, type CommonFilter, type RecordStore } from './record-store';
 import { hostedStoreQuery, narrowRegions, type RequestScope } from './federated-records';
@@ -60,8 +60,8 @@ export const LIVE_STAT_PAGE = 1000;
 /** Most records counted from one live source in one answer; past it the source is reported, not miscounted. */
 export const MAX_LIVE_RECORDS = 200_000;
 const BACKFILL_BATCH = 1000;
-/** `hub_meta` document: every stored record has its `eventMonth` and `eventDay` */
-export const MONTH_DAY_MARKER = 'eventDay-backfill';
+/** `hub_meta` document: every stored record has its `eventMonth`, `eventDay` and `eventHour` (models.ts) */
+export const MONTH_DAY_MARKER = EVENT_STAMPS_MARKER;
 
 /** Where each dimension lives in a domain's records, and the Chinese terms of its enum values. */
 interface DomainShape {
@@ -244,9 +244,10 @@ export class Statistics {
   ) {}
 
   /**
-   * Stamps `eventMonth` (statistics) and `eventDay` (list reads, months.ts) on stored records written
-   * before they existed (or by an older replica); idempotent: only documents without a day are
-   * touched, and both are functions of `eventAt`.
+   * Stamps `eventMonth` (statistics), `eventDay` and `eventHour` (list reads, record-days.ts and
+   * record-store.ts) on stored records written before they existed (or by an older replica);
+   * idempotent: only documents without a day or an hour are touched, and all three are functions of
+   * `eventAt`.
    * Meant for start-up (`createHub`, with its logger); a count by month that meets a record without
    * one also runs it, for that domain, and counts again. Returns how many documents it filled.
    */
@@ -262,14 +263,16 @@ export class Statistics {
     for (const domain of domains) {
       const collection = this.models.records[domain].collection;
       for (;;) {
-        const missing = await collection.find({ eventDay: { $exists: false } }, { projection: { eventAt: 1 }, limit: BACKFILL_BATCH, batchSize: BACKFILL_BATCH }).toArray();
+        const unstamped = { $or: [{ eventDay: { $exists: false } }, { eventHour: { $exists: false } }] };
+        const missing = await collection.find(unstamped, { projection: { eventAt: 1, eventMonth: 1 }, limit: BACKFILL_BATCH, batchSize: BACKFILL_BATCH }).toArray();
         const dated = missing.filter((d) => d.eventAt instanceof Date);
         const writes: SingleUpdate<any>[] = dated.map((d) => ({
-          updateOne: { filter: { _id: d._id, eventDay: { $exists: false } }, update: { $set: { eventMonth: eventMonthOf(d.eventAt), eventDay: eventDayOf(d.eventAt) } } },
+          updateOne: { filter: { _id: d._id, ...unstamped }, update: { $set: { eventMonth: eventMonthOf(d.eventAt), eventDay: eventDayOf(d.eventAt), eventHour: eventHourOf(d.eventAt) } } },
         }));
         if (writes.length === 0) break;
-        // A record that gets its month joins that month's statistics partition, as if ingest had just written it.
-        const months = dated.map((d) => eventMonthOf(d.eventAt));
+        // A record that gets its month joins that month's statistics partition, as if ingest had just written it
+        // (one that only lacked its hour is in its partition already).
+        const months = dated.filter((d) => !d.eventMonth).map((d) => eventMonthOf(d.eventAt));
         const mark = (how: 'writing' | 'written') => this.counted?.[how](domain, months);
         await Promise.all([mark('writing'), this.days?.note(domain, dated.map((d) => eventDayOf(d.eventAt)))]);
         // One command per update (single-updates.ts: FerretDB stalls on commands of many).
@@ -278,7 +281,7 @@ export class Statistics {
         if (missing.length < BACKFILL_BATCH || modified === 0) break;
       }
     }
-    if (filled > 0) log?.info({ documents: filled, domains }, 'statistics: filled eventMonth and eventDay on records stored without them');
+    if (filled > 0) log?.info({ documents: filled, domains }, 'statistics: filled eventMonth, eventDay and eventHour on records stored without them');
     if (whole) await meta.updateOne({ _id: MONTH_DAY_MARKER }, { $set: { at: new Date() } }, { upsert: true });
     return filled;
   }

@@ -332,7 +332,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   if (flavor === 'mongodb') await connection.db!.collection('audit_log').createIndex({ at: -1 }).catch(() => undefined);
   if (options.storePostgresUrl) {
     const report = await ensureEqualityIndexes(options.storePostgresUrl, connection.db!.databaseName, logger.child({ component: 'store' }));
-    logger.info({ created: report.created.length, existing: report.existing, missing: report.missing }, 'PostgreSQL equality indexes for FerretDB checked');
+    logger.info({ created: report.created.length, existing: report.existing, missing: report.missing, analyzed: report.analyzed }, 'PostgreSQL equality indexes and statistics for FerretDB checked');
   }
   logger.info({ flavor, batchLookup, listReads }, 'store');
   const metrics = createMetrics();

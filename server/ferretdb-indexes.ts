@@ -21,10 +21,10 @@ import { redactUrl } from './embedded-backend';
 
 /** The fields the hub looks up by equality, per collection (README: "Indexes"). */
 export const EQUALITY_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  detention_records: ['_id', 'idNumber', 'region', 'regionPath', 'eventDay', 'sourceId', 'externalId'],
-  prison_records: ['_id', 'idNumber', 'region', 'regionPath', 'eventDay', 'sourceId', 'externalId'],
-  community_corrections: ['_id', 'idNumber', 'region', 'regionPath', 'eventDay', 'sourceId', 'externalId'],
-  enforcement_cases: ['_id', 'idNumber', 'region', 'regionPath', 'eventDay', 'sourceId', 'externalId'],
+  detention_records: ['_id', 'idNumber', 'region', 'regionPath', 'eventDay', 'eventHour', 'sourceId', 'externalId'],
+  prison_records: ['_id', 'idNumber', 'region', 'regionPath', 'eventDay', 'eventHour', 'sourceId', 'externalId'],
+  community_corrections: ['_id', 'idNumber', 'region', 'regionPath', 'eventDay', 'eventHour', 'sourceId', 'externalId'],
+  enforcement_cases: ['_id', 'idNumber', 'region', 'regionPath', 'eventDay', 'eventHour', 'sourceId', 'externalId'],
   supervision_leads: ['_id', 'idNumber', 'region'],
   audit_log: ['_id'],
   write_claims: ['_id'],
@@ -35,7 +35,14 @@ export interface EqualityIndexReport {
   existing: number;
   /** collections the database does not have (yet) */
   missing: string[];
+  /** collections whose planner statistics were made afresh (see `analyzeIfStale`) */
+  analyzed: string[];
 }
+
+/** Tables this size or smaller are left to PostgreSQL: a plan over a few rows is cheap whatever it is. */
+const ANALYZE_FROM_ROWS = 1000;
+/** Share of a table's rows changed since its last statistics past which they are made again. */
+const ANALYZE_CHANGED = 0.2;
 
 /**
  * Creates the missing GIN equality indexes in database `postgresUrl` for the FerretDB database
@@ -46,7 +53,7 @@ export async function ensureEqualityIndexes(
 ): Promise<EqualityIndexReport> {
   const client = new Client({ connectionString: postgresUrl, connectionTimeoutMillis: 5000 });
   await client.connect();
-  const report: EqualityIndexReport = { created: [], existing: 0, missing: [] };
+  const report: EqualityIndexReport = { created: [], existing: 0, missing: [], analyzed: [] };
   try {
     // FerretDB keeps one schema per database and a metadata table naming each collection's table.
     const meta = await client.query<{ collection: string; table: string }>(
@@ -71,11 +78,36 @@ export async function ensureEqualityIndexes(
         report.created.push(`${collection}.${field}`);
         logger.info({ collection, field, ms: Date.now() - started }, 'equality index created in PostgreSQL');
       }
+      if (await analyzeIfStale(client, dbName, table, logger)) report.analyzed.push(collection);
     }
   } finally {
     await client.end().catch(() => undefined);
   }
   return report;
+}
+
+/**
+ * Makes the planner statistics of a table whose statistics are missing or stale (more than a fifth
+ * of its rows changed since). Without them PostgreSQL prices every `@>` at 1 % of the table, and for
+ * a filter of two equalities (an area and an hour) it ANDs both GIN bitmaps: measured on the
+ * benchmark's 364,293 custody records, 24 ms building the area's bitmap of 115,015 rows to keep 56,
+ * 31 ms a query, against 9.8 ms from the hour's index alone once analyzed. PostgreSQL's autovacuum
+ * makes them on its own, unless it is off (it is on this workplace's machines) or behind a bulk load.
+ */
+async function analyzeIfStale(client: Client, dbName: string, table: string, logger: Logger): Promise<boolean> {
+  const stats = (await client.query<{ live: string; changed: string; analyzed: boolean }>(
+    `SELECT n_live_tup AS live, n_mod_since_analyze AS changed, (last_analyze IS NOT NULL OR last_autoanalyze IS NOT NULL) AS analyzed
+     FROM pg_stat_user_tables WHERE schemaname = $1 AND relname = $2`, [dbName, table],
+  )).rows[0];
+  if (!stats) return false;
+  const live = Number(stats.live);
+  const changed = Number(stats.changed);
+  if (Math.max(live, changed) <= ANALYZE_FROM_ROWS) return false;
+  if (stats.analyzed && changed <= ANALYZE_CHANGED * live) return false;
+  const started = Date.now();
+  await client.query(`ANALYZE ${ident(dbName)}.${ident(table)}`);
+  logger.info({ table, rows: live, changed, ms: Date.now() - started }, 'planner statistics made in PostgreSQL');
+  return true;
 }
 
 /** Index names stay under PostgreSQL's 63 bytes and unique per table and field. */

@@ -4,7 +4,7 @@
  * days registry kept by ingest and built once for a store that predates it.
  */
 import { DAYS_REGISTRY_MARKER, RecordDays } from '../datasources/record-days';
-import { eventDayOf } from '../datasources/models';
+import { EVENT_STAMPS_MARKER, eventDayOf } from '../datasources/models';
 import type { DataSourceDoc } from '../datasources/models';
 import { detentionInput, personId, registerTestSources } from './fixtures';
 import { startTestHub, type TestHub } from './helpers';
@@ -181,5 +181,104 @@ describe('the days registry', () => {
     await t.connection.db!.collection('record_days').insertOne({ _id: 'DETENTION:2019-03', domain: 'DETENTION', month: '2019-03', days: ['2019-03-01', '2019-03-02'] } as never);
     await new RecordDays(t.connection).note('DETENTION', ['2019-03-02', '2019-03-03']);
     expect(month((await new RecordDays(t.connection).list('DETENTION'))!, '2019-03')).toEqual(['2019-03-01', '2019-03-02', '2019-03-03']);
+  });
+});
+
+describe('dense days read hour by hour', () => {
+  let byDay: TestHub;
+  let sorted: TestHub;
+  let source: DataSourceDoc;
+  const DAY = '2025-03-10';
+  /** Office hours 08:00–19:59 of DAY, more records in the afternoon (as the benchmark data has), two districts; and 3 earlier days. */
+  function dense(): Record<string, unknown>[] {
+    const out: Record<string, unknown>[] = [];
+    let n = 5000;
+    for (let h = 8; h < 20; h++) {
+      const count = h < 12 ? 6 : h < 18 ? 30 : 4;
+      for (let k = 0; k < count; k++, n++) {
+        const eventAt = `${DAY}T${String(h).padStart(2, '0')}:${String(k % 60).padStart(2, '0')}:00+08:00`;
+        const region = n % 4 === 0 ? '500102' : '500101';
+        out.push(detentionInput(personId(n, region), n, { region, eventAt, admittedAt: eventAt, stageStartedAt: eventAt }));
+      }
+    }
+    for (const day of ['2025-03-07', '2025-03-08', '2025-03-09']) {
+      for (let k = 0; k < 30; k++, n++) {
+        const eventAt = `${day}T${String(8 + (k % 10)).padStart(2, '0')}:00:00+08:00`;
+        out.push(detentionInput(personId(n), n, { eventAt, admittedAt: eventAt, stageStartedAt: eventAt }));
+      }
+    }
+    return out;
+  }
+  const finds = (t: TestHub) => t.commands.filter((c) => c.commandName === 'find' && (c.command as any).find === 'detention_records').map((c) => (c.command as any).filter);
+  const pageIds = async (t: TestHub, filter: Record<string, unknown> | null, first: number) => {
+    const { body } = await t.gql(LIST, { filter, first });
+    expect(body.errors).toBeUndefined();
+    return body.data.detentionRecords.edges.map((e: { node: { id: string } }) => e.node.id) as string[];
+  };
+
+  beforeAll(async () => {
+    byDay = await startTestHub({ listReads: 'by-day' });
+    sorted = await startTestHub({ listReads: 'sorted', dbName: byDay.connection.db!.databaseName });
+    source = (await registerTestSources(byDay.hub.sources)).DETENTION;
+    const r = await byDay.hub.sources.ingestor.ingest(source, dense());
+    expect(r.rejected).toEqual([]);
+    // the start-up pass found every record stamped with its hour (ingest does it) and said so
+    for (let i = 0; i < 100 && !(await byDay.hub.sources.days.hoursStamped()); i++) await new Promise((res) => setTimeout(res, 200));
+    expect(await byDay.hub.sources.days.hoursStamped()).toBe(true);
+  });
+  afterAll(async () => { await sorted.close(); await byDay.close(); });
+
+  it('reads a dense day whole the first time, then only the hours a page needs, as the learned counts say', async () => {
+    byDay.resetCommands();
+    const first = await pageIds(byDay, null, 40);
+    // one whole-day read for the page, then the background read that learns the day's hours
+    await byDay.hub.sources.hosted.DETENTION.hourPlans.settled();
+    expect(finds(byDay).map((f) => f.eventDay ?? f.eventHour)).toEqual([DAY, DAY]);
+    byDay.resetCommands();
+    expect(await pageIds(byDay, null, 40)).toEqual(first);
+    // 41 asked: 19:00 (4), 18:00 (4), 17:00 and 16:00 (30 each) hold them; every hour from 23:00 is read, in parallel
+    expect(finds(byDay).map((f) => f.eventHour).sort()).toEqual(['16', '17', '18', '19', '20', '21', '22', '23'].map((h) => `${DAY}T${h}`));
+    expect(first).toEqual(await pageIds(sorted, null, 40));
+  });
+
+  it('gives the store-sorted pages, with positions inside the dense day and a filter of its own', async () => {
+    for (const [filter, first] of [[null, 25], [null, 60], [{ regions: ['500102'] }, 10], [{ regions: ['500101'] }, 30]] as const) {
+      for (let round = 0; round < 2; round++) {
+        const a = await allPages(byDay, filter, first);
+        await byDay.hub.sources.hosted.DETENTION.hourPlans.settled();
+        expect(a.ids).toEqual((await allPages(sorted, filter, first)).ids);
+      }
+    }
+  });
+
+  it('sees records stored since the day was learned, and reads a day whole again when its records moved', async () => {
+    await pageIds(byDay, null, 40);
+    await byDay.hub.sources.hosted.DETENTION.hourPlans.settled();
+    // a late record in an hour that was empty when learned
+    const late = `${DAY}T21:30:00+08:00`;
+    expect((await byDay.hub.sources.ingestor.ingest(source, [detentionInput(personId(9000), 9000, { eventAt: late, admittedAt: late, stageStartedAt: late })])).accepted).toBe(1);
+    expect(await pageIds(byDay, null, 40)).toEqual(await pageIds(sorted, null, 40));
+    // the department corrects the afternoon's records to an earlier day: the learned hours now hold too few
+    const moved = dense().filter((r) => /T1[4-9]:/.test(r.eventAt as string)).map((r) => ({ ...r, eventAt: '2025-03-01T10:00:00+08:00', admittedAt: '2025-03-01T10:00:00+08:00', stageStartedAt: '2025-03-01T10:00:00+08:00', updatedAt: '2024-12-01T09:00:00+08:00' }));
+    expect((await byDay.hub.sources.ingestor.ingest(source, moved)).accepted).toBe(moved.length);
+    byDay.resetCommands();
+    const after = await pageIds(byDay, null, 40);
+    expect(after).toEqual(await pageIds(sorted, null, 40));
+    // the planned hours came short, so the day was read whole
+    expect(finds(byDay).some((f) => f.eventDay === DAY)).toBe(true);
+    const a = await allPages(byDay, null, 40);
+    expect(a.ids).toEqual((await allPages(sorted, null, 40)).ids);
+  });
+
+  it('reads whole days while the stored records may lack their hour', async () => {
+    const meta = byDay.connection.db!.collection('hub_meta');
+    const marker = await meta.findOne({ _id: EVENT_STAMPS_MARKER as never });
+    await meta.deleteOne({ _id: EVENT_STAMPS_MARKER as never });
+    try {
+      expect(await new RecordDays(byDay.connection).hoursStamped()).toBe(false);
+    } finally {
+      await meta.insertOne(marker!);
+    }
+    expect(await new RecordDays(byDay.connection).hoursStamped()).toBe(true);
   });
 });

@@ -172,7 +172,7 @@ describe('statistics over the hosted store', () => {
   it('fills the month of records stored before it existed, once, and counts them in the right month', async () => {
     const collection = t.connection.db!.collection('prison_records');
     const [stored] = await collection.find({}, { limit: 1 }).toArray();
-    const { _id, eventMonth, eventDay, ...rest } = stored;
+    const { _id, eventMonth, eventDay, eventHour, ...rest } = stored;
     expect(eventMonth).toBe('2023-05');
     expect(eventDay).toBe('2023-05-10');
     await collection.insertOne({ ...rest, externalId: 'OLD-1', eventAt: new Date('2021-12-31T16:30:00Z') }); // 2022-01-01 00:30 in Beijing

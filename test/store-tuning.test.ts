@@ -9,7 +9,7 @@ import { storeFlavor } from '../server/store';
 import { ensureIndexes } from '../datasources/models';
 import { ensureEqualityIndexes } from '../server/ferretdb-indexes';
 import { createLogger } from '../server/logger';
-import { registerTestSources, seedPersons } from './fixtures';
+import { detentionInput, personId, registerTestSources, seedPersons } from './fixtures';
 import { startTestHub, type TestHub } from './helpers';
 
 const pgUrl = process.env.HUB_TEST_PG_URL;
@@ -35,7 +35,7 @@ onPostgres('equality indexes in the PostgreSQL database behind FerretDB', () => 
     try {
       const names = (await pg.query<{ indexname: string; indexdef: string }>(`SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = $1 AND indexname LIKE 'hub_eq_%'`, [db])).rows;
       const custody = names.filter((n) => n.indexname.startsWith('hub_eq_detention_records'));
-      expect(custody.map((n) => /'(\w+)'/.exec(n.indexdef)?.[1]).sort()).toEqual(['_id', 'eventDay', 'externalId', 'idNumber', 'region', 'regionPath', 'sourceId']);
+      expect(custody.map((n) => /'(\w+)'/.exec(n.indexdef)?.[1]).sort()).toEqual(['_id', 'eventDay', 'eventHour', 'externalId', 'idNumber', 'region', 'regionPath', 'sourceId']);
       expect(custody.every((n) => n.indexdef.includes('USING gin') && n.indexdef.includes('jsonb_path_ops'))).toBe(true);
       // a second start finds them all
       const again = await ensureEqualityIndexes(pgUrl!, db, createLogger('silent'));
@@ -51,6 +51,30 @@ onPostgres('equality indexes in the PostgreSQL database behind FerretDB', () => 
       await pg.end();
     }
   });
+
+  it('makes the planner statistics of a table that has none, and only then', async () => {
+    const db = t.connection.db!.databaseName;
+    const pg = new Client({ connectionString: pgUrl });
+    await pg.connect();
+    try {
+      const table = (await pg.query<{ t: string }>(`SELECT _jsonb->>'table' AS t FROM "${db}"._ferretdb_database_metadata WHERE _jsonb->>'_id' = 'detention_records'`)).rows[0].t;
+      const stats = async () => (await pg.query<{ live: string; analyzed: boolean }>(
+        'SELECT n_live_tup AS live, (last_analyze IS NOT NULL OR last_autoanalyze IS NOT NULL) AS analyzed FROM pg_stat_user_tables WHERE schemaname = $1 AND relname = $2', [db, table])).rows[0];
+      const source = (await registerTestSources(t.hub.sources, '-stats')).DETENTION;
+      const records = Array.from({ length: 1500 }, (_, i) => detentionInput(personId(10_000 + i), 10_000 + i));
+      expect((await t.hub.sources.ingestor.ingest(source, records)).accepted).toBe(1500);
+      // PostgreSQL reports a backend's counts within about ten seconds
+      for (let i = 0; i < 60 && Number((await stats()).live) < 1500; i++) await new Promise((r) => setTimeout(r, 500));
+      const first = await ensureEqualityIndexes(pgUrl!, db, createLogger('silent'));
+      // (PostgreSQL's autovacuum, where it is on, may have made them first)
+      expect((await stats()).analyzed).toBe(true);
+      if (first.analyzed.length > 0) expect(first.analyzed).toContain('detention_records');
+      const again = await ensureEqualityIndexes(pgUrl!, db, createLogger('silent'));
+      expect(again.analyzed).toEqual([]);
+    } finally {
+      await pg.end();
+    }
+  }, 60_000);
 
   it('keeps only the unique indexes FerretDB can use, dropping the hub\'s others that an earlier start made', async () => {
     const collection = t.hub.sources.models.records.DETENTION.collection;

@@ -19,8 +19,8 @@ import { projectRoot } from '../../server/paths';
 /** Persons per record the generator makes (measured: 64,600 persons give 99,919 records). */
 const PERSONS_PER_RECORD = 0.646;
 /** Bump when the generator changes what it makes, so old data sets are regenerated. */
-/** 2: records carry eventDay and the store its days registry (list reads by day) */
-const GENERATOR_VERSION = 2;
+/** 2: records carry eventDay and the store its days registry (list reads by day); 3: and eventHour */
+const GENERATOR_VERSION = 3;
 const SEED = 7;
 
 export interface Scale { label: string; records: number; db: string }

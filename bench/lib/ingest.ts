@@ -99,7 +99,7 @@ export async function ingestScenario(store: BenchStore, lines: number, log: (l: 
       const now = new Date();
       const docs = records.map((r) => ({
         ...r, eventAt: new Date(r.eventAt as string), updatedAt: new Date(r.updatedAt as string),
-        sourceId: source.id, regionPath: regionPath(r.region as string), recordedAt: now, eventMonth: String(r.eventAt).slice(0, 7), eventDay: String(r.eventAt).slice(0, 10),
+        sourceId: source.id, regionPath: regionPath(r.region as string), recordedAt: now, eventMonth: String(r.eventAt).slice(0, 7), eventDay: String(r.eventAt).slice(0, 10), eventHour: String(r.eventAt).slice(0, 13),
       }));
       t = process.hrtime.bigint();
       for (let i = 0; i < docs.length; i += 1000) await floor.insertMany(docs.slice(i, i + 1000), { ordered: true });
