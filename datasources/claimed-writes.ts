@@ -57,12 +57,6 @@ export class ConcurrentChangeError extends Error {
   }
 }
 
-function idText(id: unknown): string {
-  return typeof (id as { toHexString?: () => string })?.toHexString === 'function'
-    ? (id as { toHexString: () => string }).toHexString()
-    : String(id);
-}
-
 export class ClaimedWrites {
   constructor(private readonly connection: Connection) {}
 
@@ -92,7 +86,7 @@ export class ClaimedWrites {
       const set = decide(current);
       if (!set) return { doc: current, written: false };
       const claim: WriteClaim = {
-        _id: `${collection.collectionName}:${idText(id)}:${(current.version ?? 0) + 1}`,
+        _id: `${collection.collectionName}:${String(id)}:${(current.version ?? 0) + 1}`,
         collection: collection.collectionName, doc: id, version: (current.version ?? 0) + 1, set, at: new Date(),
       };
       try {

@@ -218,28 +218,26 @@ export class LeadStore {
       }
       return { at: new Date(), actor, change, parameters: checked.parameters, note: note.trim() };
     };
-    const settings = this.models.RuleSettings.collection;
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const current = await settings.findOne({ _id: id } as never) as RuleSettingsDoc | null;
-      if (!current) {
-        // The first change creates the document: an insert, which only one writer can win.
-        const entry = merged(rule.defaults as Record<string, unknown>);
-        try {
-          await settings.insertOne({ _id: id, parameters: entry.parameters, version: 1, changes: [entry] } as never);
-        } catch (e) {
-          if ((e as { code?: number }).code === DUPLICATE_KEY) continue;
-          throw e;
-        }
-      } else {
-        // Each attempt merges the change into the parameters in force when it is decided.
-        await this.changeClaimed(settings as unknown as Collection<RuleSettingsDoc>, id, (cur: RuleSettingsDoc) => {
-          const entry = merged(cur.parameters);
-          return { parameters: entry.parameters, changes: [...(cur.changes ?? []), entry] };
-        }, current, 10, `rule ${id}: parameters changed concurrently ten times; try again`);
+    const settings = this.models.RuleSettings.collection as unknown as Collection<RuleSettingsDoc>;
+    let current = await settings.findOne({ _id: id });
+    if (!current) {
+      // The first change creates the document: an insert, which only one writer can win; a loser
+      // goes on as a change of the winner's document.
+      const entry = merged(rule.defaults as Record<string, unknown>);
+      try {
+        await settings.insertOne({ _id: id, parameters: entry.parameters, version: 1, changes: [entry] });
+        return (await this.rules()).find((r) => r.id === id)!;
+      } catch (e) {
+        if ((e as { code?: number }).code !== DUPLICATE_KEY) throw e;
+        current = await settings.findOne({ _id: id });
       }
-      return (await this.rules()).find((r) => r.id === id)!;
     }
-    throw new Error(`rule ${id}: parameters changed concurrently five times; try again`);
+    // Each attempt merges the change into the parameters in force when it is decided.
+    await this.changeClaimed(settings, id, (cur: RuleSettingsDoc) => {
+      const entry = merged(cur.parameters);
+      return { parameters: entry.parameters, changes: [...(cur.changes ?? []), entry] };
+    }, current!, 10, `rule ${id}: parameters changed concurrently ten times; try again`);
+    return (await this.rules()).find((r) => r.id === id)!;
   }
 
   /** A claimed change (claimed-writes.ts) whose repeated loss becomes a clear error for the caller. */

@@ -29,14 +29,26 @@ export interface StoredRecordMeta {
   eventHour?: string;
 }
 
+const BEIJING_OFFSET_MS = 8 * 3600_000;
+
 /** The month of an instant in Beijing time (UTC+8), `YYYY-MM`; China keeps no daylight saving. */
 export function eventMonthOf(at: Date): string {
-  return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 7);
+  return beijingIso(at).slice(0, 7);
+}
+
+/** An instant as Beijing wall-clock time in ISO form (`YYYY-MM-DDTHH:mm:ss.sssZ`, the Z not meaning UTC). */
+function beijingIso(at: Date): string {
+  return new Date(at.getTime() + BEIJING_OFFSET_MS).toISOString();
+}
+
+/** The hour (0–23) of an instant in Beijing time. */
+export function beijingHourOf(at: Date): number {
+  return new Date(at.getTime() + BEIJING_OFFSET_MS).getUTCHours();
 }
 
 /** The day of an instant in Beijing time, `YYYY-MM-DD`. */
 export function eventDayOf(at: Date): string {
-  return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+  return beijingIso(at).slice(0, 10);
 }
 
 /**
@@ -48,7 +60,7 @@ export const EVENT_STAMPS_MARKER = 'eventHour-backfill';
 
 /** The hour of an instant in Beijing time, `YYYY-MM-DDTHH`. */
 export function eventHourOf(at: Date): string {
-  return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 13);
+  return beijingIso(at).slice(0, 13);
 }
 
 export type DetentionRecordDoc = DetentionRecordInput & StoredRecordMeta;

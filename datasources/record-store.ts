@@ -15,12 +15,7 @@ import { findByKeys, type BatchLookup } from './lookup';
 import type { Projection } from './projection';
 import { readByDay, type RecordDays } from './record-days';
 import { HourPlans } from './hour-plans';
-import { eventHourOf } from './models';
-
-/** The hour (0–23) of an instant in Beijing time. */
-function hourOfDay(at: Date): number {
-  return Number(eventHourOf(at).slice(11, 13));
-}
+import { beijingHourOf as hourOfDay } from './models';
 
 /**
  * How a list page is read: `sorted`, one find sorted by the store (MongoDB's index serves it);
