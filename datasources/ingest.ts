@@ -174,20 +174,49 @@ export class Ingestor {
         replaceOne: { filter: { _id: doc._id, updatedAt: { $lt: doc.updatedAt } }, replacement: doc },
       }))),
     ]);
-    // Exact counts on MongoDB and FerretDB alike: the versions now stored that this push wrote.
-    const mine = await model.collection.countDocuments({
-      sourceId: source._id, externalId: { $in: rest.map((d) => d.externalId) }, pushId,
-    });
+    const mine = await this.readBack(model, source, rest, pushId, touching);
     result.accepted += firstTry.inserted + mine;
     result.unchanged += rest.length - mine;
     return result;
   }
+
+  /**
+   * Reads back the versions stored of `docs` and writes again those of this push that an older one
+   * covered; returns how many stored versions this push wrote (exact counts on MongoDB and FerretDB alike).
+   *
+   * FerretDB 1.24 checks a replace's filter (`updatedAt` older than the new version) on its read of
+   * the stored record and writes the whole record back without a lock (claimed-writes.ts), so of
+   * two corrections of one record the older can land last: of eight racing corrections of 30
+   * records, a test found the newest version lost on 5 to 17 of them (5 runs), while its push had been
+   * told they were taken. Whichever push finds the stored version older than its own writes again,
+   * so the newest version ends stored however the writes interleaved.
+   */
+  private async readBack(
+    model: Model<AnyRecordDoc>, source: DataSourceDoc, docs: AnyRecordDoc[], pushId: string,
+    touching: (months: Iterable<string | undefined>) => Promise<void>,
+  ): Promise<number> {
+    for (let round = 0; ; round++) {
+      const stored = await model.collection.find(
+        { sourceId: source._id, externalId: { $in: docs.map((d) => d.externalId) } },
+        { projection: { externalId: 1, updatedAt: 1, pushId: 1, eventMonth: 1 }, batchSize: 100_000 },
+      ).toArray() as unknown as { externalId: string; updatedAt: Date; pushId?: string; eventMonth?: string }[];
+      const storedBy = new Map(stored.map((d) => [d.externalId, d]));
+      const covered = docs.filter((doc) => {
+        const s = storedBy.get(doc.externalId);
+        return s !== undefined && s.pushId !== pushId && s.updatedAt < doc.updatedAt;
+      });
+      if (covered.length === 0 || round === READ_BACK_ROUNDS) return stored.filter((s) => s.pushId === pushId).length;
+      // the older version may have moved the record to another month: its counts change again
+      await touching(covered.map((doc) => storedBy.get(doc.externalId)!.eventMonth));
+      await updateEach(model.collection, covered.map(versionedReplace));
+    }
+  }
 }
 
-/**
- * Inserts in order until the first duplicate key. `inserted` counts the records before it, which are
- * stored on every store; records after it may or may not be (FerretDB goes on within its batch).
- */
+/** Rounds of writing again what an older version covered (each needs another writer to race it again). */
+const READ_BACK_ROUNDS = 5;
+
+/** Replaces the stored version of the record if it is older than `doc` (found by source and external id). */
 function versionedReplace(doc: AnyRecordDoc): SingleUpdate<any> {
   const { _id, ...rest } = doc;
   return { replaceOne: { filter: { sourceId: doc.sourceId, externalId: doc.externalId, updatedAt: { $lt: doc.updatedAt } }, replacement: rest } };

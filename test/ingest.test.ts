@@ -41,6 +41,20 @@ describe('ingest: idempotent, versioned, never losing good records', () => {
     expect(new Set(stored.map((r) => r.stage))).toEqual(new Set(['PROSECUTION_REVIEW']));
   });
 
+  // FerretDB 1.24 checks a replace's filter (`updatedAt` older than the new version) on its read and
+  // writes back without a lock, so of concurrent corrections an older one can land last.
+  it('keeps the newest version when eight corrections of stored records race', async () => {
+    const stored = batch(400, 30, '2024-10-01T09:00:00+08:00');
+    expect((await t.hub.sources.ingestor.ingest(srcs.DETENTION, stored)).accepted).toBe(30);
+    const version = (k: number) => `2024-10-${String(10 + k).padStart(2, '0')}T09:00:00+08:00`;
+    const results = await Promise.all([1, 2, 3, 4, 5, 6, 7, 8].map((k) => t.hub.sources.ingestor.ingest(srcs.DETENTION, batch(400, 30, version(k)))));
+    const rows = await t.hub.sources.models.records.DETENTION.collection.find({ externalId: { $in: stored.map((r) => r.externalId) } }).toArray();
+    expect(rows).toHaveLength(30);
+    expect(rows.filter((r) => r.updatedAt.getTime() !== new Date(version(8)).getTime()).length).toBe(0);
+    // the newest push was told all its records were taken
+    expect(results[7]).toEqual({ accepted: 30, unchanged: 0, rejected: [] });
+  });
+
   // FerretDB 1.24 keeps a PostgreSQL connection for every single-document update of a command until
   // the command ends (handler/msg_update.go closes its iterators on return), so one command with more
   // updates than its pool has connections waits forever, and the whole store with it. A push that
