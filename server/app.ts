@@ -28,7 +28,7 @@ import { projectRoot, schemaDir } from './paths';
 import { pingStore, storeFlavor } from './store';
 import { countStoreCommands, createMetrics } from './metrics';
 import { recordProjections } from '../datasources/projection';
-import { ensureEqualityIndexes } from './ferretdb-indexes';
+import { ensureEqualityIndexes, vacuumBloated } from './ferretdb-indexes';
 import type { BatchLookup } from '../datasources/lookup';
 import type { ListReads } from '../datasources/record-store';
 import { makeExecutableSchema } from '@graphql-tools/schema';
@@ -176,6 +176,8 @@ export interface HubOptions {
   statisticsAhead?: boolean;
   /** the PostgreSQL database behind a FerretDB store: the hub adds the equality indexes FerretDB needs */
   storePostgresUrl?: string;
+  /** with `storePostgresUrl`: how often to VACUUM tables that hold more dead row versions than rows (ms; 0: at start only) */
+  storeVacuumCheckMs?: number;
 }
 
 export interface Hub {
@@ -330,9 +332,15 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   await trusted.load();
   // for the ADMIN auditLog's time range; FerretDB would never read it (no range pushdown), only write it
   if (flavor === 'mongodb') await connection.db!.collection('audit_log').createIndex({ at: -1 }).catch(() => undefined);
+  let vacuumTimer: NodeJS.Timeout | undefined;
   if (options.storePostgresUrl) {
     const report = await ensureEqualityIndexes(options.storePostgresUrl, connection.db!.databaseName, logger.child({ component: 'store' }));
     logger.info({ created: report.created.length, existing: report.existing, missing: report.missing, analyzed: report.analyzed }, 'PostgreSQL equality indexes and statistics for FerretDB checked');
+    const storeLog = logger.child({ component: 'store' });
+    const vacuum = () => vacuumBloated(options.storePostgresUrl!, connection.db!.databaseName, storeLog)
+      .catch((err: Error) => storeLog.warn({ err: err.message }, 'checking PostgreSQL for dead row versions failed'));
+    void vacuum();
+    if (options.storeVacuumCheckMs) vacuumTimer = setInterval(() => { void vacuum(); }, options.storeVacuumCheckMs).unref();
   }
   logger.info({ flavor, batchLookup, listReads }, 'store');
   const metrics = createMetrics();
@@ -458,6 +466,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       evaluation = scheduleEvaluation(sources, logger, intervalMs);
     },
     stop: async () => {
+      clearInterval(vacuumTimer);
       await limiter?.close();
       sources.registry.stop();
       sources.health.stop();

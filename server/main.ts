@@ -54,6 +54,7 @@ async function main(): Promise<void> {
     listReads: config.STORE_LIST_READS,
     statisticsAhead: config.STATISTICS_AHEAD,
     storePostgresUrl,
+    storeVacuumCheckMs: config.STORE_VACUUM_CHECK_MS,
     registryRefreshMs: config.REGISTRY_REFRESH_MS,
     evaluationChunkRecords: config.EVALUATION_CHUNK_RECORDS,
     jwt: config.jwt,

@@ -7,7 +7,7 @@ import { AuditLog, verifyAuditChain } from '../datasources/audit';
 import { DEVELOPMENT_AUDIT_KEY } from '../server/config';
 import { storeFlavor } from '../server/store';
 import { ensureIndexes } from '../datasources/models';
-import { ensureEqualityIndexes } from '../server/ferretdb-indexes';
+import { ensureEqualityIndexes, vacuumBloated } from '../server/ferretdb-indexes';
 import { createLogger } from '../server/logger';
 import { detentionInput, personId, registerTestSources, seedPersons } from './fixtures';
 import { startTestHub, type TestHub } from './helpers';
@@ -71,6 +71,28 @@ onPostgres('equality indexes in the PostgreSQL database behind FerretDB', () => 
       if (first.analyzed.length > 0) expect(first.analyzed).toContain('detention_records');
       const again = await ensureEqualityIndexes(pgUrl!, db, createLogger('silent'));
       expect(again.analyzed).toEqual([]);
+    } finally {
+      await pg.end();
+    }
+  }, 60_000);
+
+  it('removes the dead row versions of a table that holds more of them than rows, and leaves it alone after', async () => {
+    const db = t.connection.db!.databaseName;
+    const pg = new Client({ connectionString: pgUrl });
+    await pg.connect();
+    try {
+      const churn = t.connection.db!.collection('churn');
+      await churn.insertMany(Array.from({ length: 12_000 }, (_, i) => ({ _id: `c${i}` as never, n: i })));
+      await churn.deleteMany({ n: { $gte: 100 } });
+      const table = (await pg.query<{ t: string }>(`SELECT _jsonb->>'table' AS t FROM "${db}"._ferretdb_database_metadata WHERE _jsonb->>'_id' = 'churn'`)).rows[0].t;
+      const dead = async () => Number((await pg.query<{ dead: string }>('SELECT n_dead_tup AS dead FROM pg_stat_user_tables WHERE schemaname = $1 AND relname = $2', [db, table])).rows[0]?.dead ?? 0);
+      // PostgreSQL reports a backend's counts within about ten seconds
+      for (let i = 0; i < 60 && (await dead()) < 11_900; i++) await new Promise((r) => setTimeout(r, 500));
+      expect(await dead()).toBeGreaterThanOrEqual(11_900);
+      expect(await vacuumBloated(pgUrl!, db, createLogger('silent'))).toContain('churn');
+      expect(await dead()).toBe(0);
+      expect(await churn.countDocuments()).toBe(100);
+      expect(await vacuumBloated(pgUrl!, db, createLogger('silent'))).not.toContain('churn');
     } finally {
       await pg.end();
     }
