@@ -19,16 +19,7 @@
  * stored since (new ones, late ones) are never skipped; if the hours give fewer records than
  * wanted (records moved to another time since), the day is read whole as before and learned again.
  * The counts only choose how much to read; what is read is always whole hours in order.
- *
- * Hours learned empty (at 1M, 4 of the 8 that page 1 reads) are skipped when nothing can have been
- * written to the day since: the counts are learned under the token of the day's statistics
- * partition (stat-counts.ts), which every write changes after it lands and which has a lease while
- * writes are in flight. A page reads the partition's mark beside the hours that hold records; when
- * the mark is quiet under the same token, the empty hours are still empty, otherwise they are read
- * too (a second round trip), and a quiet mark under a new token has the day learned again.
  */
-
-import type { Domain } from '../domain/records';
 
 /** Hour counts kept (filter and day); the oldest learned is dropped first. */
 const MAX_DAYS = 5000;
@@ -39,28 +30,8 @@ const FIND_COST = 8;
 /** Read by hours only when that reads at most this share of what reading the day would. */
 const WORTH = 0.75;
 
-/** The statistics partitions' marks (stat-counts.ts), as list reads see them. */
-export interface WriteMarks {
-  writingHere(domain: Domain, month: string): boolean;
-  writeState(domain: Domain, month: string): Promise<{ token: string; quiet: boolean } | null>;
-}
-
-/** What a page reads of a day: hours newest first, those learned empty apart, and the partition token they were learned under. */
-export interface HourPlan {
-  hours: number[];
-  /** hours learned empty, newest first (a subset of `hours`) */
-  empty: number[];
-  /** the token of the day's partition, when it was quiet as the counts were learned */
-  token: string | null;
-}
-
-interface Learned {
-  counts: number[];
-  token: string | null;
-}
-
 export class HourPlans {
-  private readonly learned = new Map<string, Learned>();
+  private readonly counts = new Map<string, number[]>();
   private readonly learning = new Map<string, Promise<void>>();
 
   /**
@@ -68,10 +39,9 @@ export class HourPlans {
    * down, or null to read the day whole. `partialStart`: the start hour is read only after a
    * position, so its records are not counted on.
    */
-  plan(shape: string, day: string, start: number, want: number, partialStart: boolean): HourPlan | null {
-    const known = this.learned.get(`${shape}|${day}`);
-    if (!known) return null;
-    const { counts } = known;
+  plan(shape: string, day: string, start: number, want: number, partialStart: boolean): number[] | null {
+    const counts = this.counts.get(`${shape}|${day}`);
+    if (!counts) return null;
     let dayRest = 0;
     for (let h = start; h >= 0; h--) dayRest += counts[h];
     const hours: number[] = [];
@@ -81,28 +51,21 @@ export class HourPlans {
       if (!(partialStart && h === start)) got += counts[h];
     }
     if (got < want) return null;
-    if (got + FIND_COST * hours.length > WORTH * dayRest) return null;
-    return { hours, empty: hours.filter((h) => counts[h] === 0), token: known.token };
+    return got + FIND_COST * hours.length <= WORTH * dayRest ? hours : null;
   }
 
-  /**
-   * Starts learning `day`'s hour counts for this filter, unless under way, or known and not
-   * `again`. `times` reads the day's `eventAt`s; `state` the partition's mark, read first.
-   */
-  learn(shape: string, day: string, want: number, times: () => Promise<Date[]>, hourOf: (at: Date) => number,
-    state: () => Promise<{ token: string; quiet: boolean } | null> = async () => null, again = false): void {
+  /** Starts learning `day`'s hour counts for this filter, unless known or under way; `times` reads the day's `eventAt`s. */
+  learn(shape: string, day: string, want: number, times: () => Promise<Date[]>, hourOf: (at: Date) => number): void {
     const key = `${shape}|${day}`;
-    if (want < LEARN_FROM || (!again && this.learned.has(key)) || this.learning.has(key)) return;
-    const work = (async () => {
-      const mark = await state();
-      const all = await times();
-      const counts = new Array<number>(24).fill(0);
-      for (const at of all) counts[hourOf(at)]++;
-      this.learned.delete(key);
-      this.learned.set(key, { counts, token: mark?.quiet ? mark.token : null });
-      while (this.learned.size > MAX_DAYS) this.learned.delete(this.learned.keys().next().value!);
-    })()
-      // A failed read only means the day is read as before next time too.
+    if (want < LEARN_FROM || this.counts.has(key) || this.learning.has(key)) return;
+    const work = times()
+      .then((all) => {
+        const counts = new Array<number>(24).fill(0);
+        for (const at of all) counts[hourOf(at)]++;
+        this.counts.set(key, counts);
+        while (this.counts.size > MAX_DAYS) this.counts.delete(this.counts.keys().next().value!);
+      })
+      // A failed read only means the day is read whole next time too.
       .catch(() => undefined)
       .finally(() => { this.learning.delete(key); });
     this.learning.set(key, work);
@@ -110,7 +73,7 @@ export class HourPlans {
 
   /** The day's records are not where they were learned: read it whole next time, and learn it again. */
   forget(shape: string, day: string): void {
-    this.learned.delete(`${shape}|${day}`);
+    this.counts.delete(`${shape}|${day}`);
   }
 
   /** Resolves when every learning under way has finished (tests). */

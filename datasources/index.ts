@@ -38,7 +38,7 @@ export function createDataSources(models: Models, options: { registryRefreshMs?:
   const days = new RecordDays(models.DataSource.db);
   // Ingest always marks the statistics partitions it touches, so that counts kept ready are never stale, whichever way this process answers.
   const counted = new StatCounts(models, GROUP_SHAPE, Date.now, options.listReads === 'by-day' ? days : undefined);
-  for (const store of Object.values(hosted)) { store.days = days; store.marks = counted; store.listReads = options.listReads ?? 'sorted'; }
+  for (const store of Object.values(hosted)) { store.days = days; store.listReads = options.listReads ?? 'sorted'; }
   /** Every domain across all its sources: the hosted store and the live ones. */
   const records = {
     DETENTION: new FederatedRecords('DETENTION', hosted.DETENTION, registry, connectors, detentionMatches, detentionParams),

@@ -14,7 +14,7 @@ import { badInput } from './errors';
 import { findByKeys, type BatchLookup } from './lookup';
 import type { Projection } from './projection';
 import { readByDay, type RecordDays } from './record-days';
-import { HourPlans, type HourPlan, type WriteMarks } from './hour-plans';
+import { HourPlans } from './hour-plans';
 import { beijingHourOf as hourOfDay } from './models';
 
 /**
@@ -89,8 +89,6 @@ export class RecordStore<D extends Domain, F extends CommonFilter = CommonFilter
   days?: RecordDays;
   /** the hour counts of dense days this process learned (by-day reads) */
   readonly hourPlans = new HourPlans();
-  /** the statistics partitions' marks, which say when hours learned empty may be skipped */
-  marks?: WriteMarks;
 
   constructor(
     readonly domain: D,
@@ -144,44 +142,20 @@ export class RecordStore<D extends Domain, F extends CommonFilter = CommonFilter
   /** Up to `want` of a day's records after `pos`: by hours where this process learned that pays (hour-plans.ts), else whole. */
   private async readDay(shape: string, query: Record<string, unknown>, day: string, pos: Position | null, want: number, projection?: Projection): Promise<RecordDocByDomain[D][]> {
     const start = pos ? hourOfDay(pos.eventAt) : 23;
-    const plan = this.hourPlans.plan(shape, day, start, want, pos !== null);
-    if (plan && await this.days!.hoursStamped()) {
-      const rows = await this.readHours(shape, query, day, plan, start, pos, want, projection);
+    const hours = this.hourPlans.plan(shape, day, start, want, pos !== null);
+    if (hours && await this.days!.hoursStamped()) {
+      const slices = await Promise.all(hours.map((h) =>
+        this.find({ ...query, eventHour: `${day}T${String(h).padStart(2, '0')}` }, h === start ? pos : null, want, projection)));
+      const rows = slices.flat();
       if (rows.length >= want) return rows.slice(0, want);
       this.hourPlans.forget(shape, day);
     }
     const rows = await this.find({ ...query, eventDay: day }, pos, want, projection);
-    if (rows.length === want) this.learnDay(shape, query, day, want);
-    return rows;
-  }
-
-  /**
-   * The plan's hours, newest first. Those learned empty are read only when the day's partition is
-   * not quiet under the token they were learned under: its mark is read beside the other hours.
-   */
-  private async readHours(shape: string, query: Record<string, unknown>, day: string, plan: HourPlan, start: number, pos: Position | null, want: number, projection?: Projection): Promise<RecordDocByDomain[D][]> {
-    const month = day.slice(0, 7);
-    const read = (h: number) => this.find({ ...query, eventHour: `${day}T${String(h).padStart(2, '0')}` }, h === start ? pos : null, want, projection);
-    const marks = plan.empty.length > 0 && this.marks && !this.marks.writingHere(this.domain, month) ? this.marks : null;
-    const skip = marks !== null && plan.token !== null;
-    const first = skip ? plan.hours.filter((h) => !plan.empty.includes(h)) : plan.hours;
-    const [state, ...slices] = await Promise.all([marks?.writeState(this.domain, month) ?? null, ...first.map(read)]);
-    const byHour = new Map(first.map((h, i) => [h, slices[i]]));
-    const same = state?.quiet === true && state.token === plan.token;
-    if (skip && !same) {
-      const late = await Promise.all(plan.empty.map(read));
-      plan.empty.forEach((h, i) => byHour.set(h, late[i]));
+    if (rows.length === want) {
+      this.hourPlans.learn(shape, day, want, async () =>
+        (await this.collection.find({ ...query, eventDay: day }, { projection: { _id: 0, eventAt: 1 }, batchSize: 1000 }).toArray()).map((r) => r.eventAt as Date), hourOfDay);
     }
-    // quiet under another token: learned again, so that the next pages skip the empty hours
-    if (state?.quiet && !same) this.learnDay(shape, query, day, want, true);
-    return plan.hours.flatMap((h) => byHour.get(h) ?? []);
-  }
-
-  /** Learns the day's hour counts for this filter in the background (hour-plans.ts). */
-  private learnDay(shape: string, query: Record<string, unknown>, day: string, want: number, again = false): void {
-    this.hourPlans.learn(shape, day, want,
-      async () => (await this.collection.find({ ...query, eventDay: day }, { projection: { _id: 0, eventAt: 1 }, batchSize: 1000 }).toArray()).map((r) => r.eventAt as Date),
-      hourOfDay, async () => (this.marks ? this.marks.writeState(this.domain, day.slice(0, 7)) : null), again);
+    return rows;
   }
 
   /** How many records match (for `totalCount`, asked only when a client selects it). */

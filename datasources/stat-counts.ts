@@ -143,8 +143,6 @@ export class StatCounts {
   /** the after-write mark each domain's batches are waiting to share, and the one under way */
   private readonly nextMark = new Map<Domain, PendingMark>();
   private readonly markRunning = new Map<Domain, Promise<unknown>>();
-  /** after-write marks of each domain not yet landed (waiting or under way) */
-  private readonly unmarked = new Map<Domain, number>();
   /** when each domain's last after-write mark ended (ms) */
   private readonly lastMarkEnd = new Map<Domain, number>();
   /** the leases this process set, per partition: until when (ms) */
@@ -218,8 +216,6 @@ export class StatCounts {
         this.markRunning.set(domain, run.catch(() => undefined));
         return run;
       });
-      this.unmarked.set(domain, (this.unmarked.get(domain) ?? 0) + 1);
-      void waiting.done.catch(() => undefined).finally(() => this.unmarked.set(domain, this.unmarked.get(domain)! - 1));
       this.nextMark.set(domain, (next = waiting));
     }
     for (const m of months) if (m) next.months.add(m);
@@ -283,27 +279,6 @@ export class StatCounts {
         }
       }
     }
-  }
-
-  /**
-   * Whether records of `domain` in `month` may be being written by this process: its lease on the
-   * partition runs, or an after-write mark of the domain has not landed.
-   */
-  writingHere(domain: Domain, month: string): boolean {
-    return (this.unmarked.get(domain) ?? 0) > 0 || (this.leases.get(partitionId(domain, month)) ?? 0) > this.now();
-  }
-
-  /**
-   * The partition's token, and whether it is quiet: no write in flight in this process or, as its
-   * lease says, in another. While a partition stays quiet under the same token, no record of it
-   * was written (a write changes the token after it lands: see `written`). Null when the partition
-   * has no mark. For list reads that skip the hours they learned empty (hour-plans.ts).
-   */
-  async writeState(domain: Domain, month: string): Promise<{ token: string; quiet: boolean } | null> {
-    const p = await this.partitions.findOne({ _id: partitionId(domain, month) });
-    if (!p) return null;
-    const now = this.now();
-    return { token: p.token, quiet: !this.writingHere(domain, month) && !(p.writingUntil && p.writingUntil.getTime() > now) };
   }
 
   /** Whether every stored record is known to lie in a marked partition (the marker); once true, stays true. */

@@ -36,8 +36,7 @@ export interface TestHub {
   admin(query: string, variables?: Record<string, unknown>): Promise<{ status: number; body: any }>;
   /** signs a token for the hub's development secret */
   token(claims: Partial<PersonClaims> & { role: PersonClaims['role'] }, ttl?: string): Promise<string>;
-  /** stops the hub and drops its database, unless `keepDatabase` (a database other hubs of the test share) */
-  close(options?: { keepDatabase?: boolean }): Promise<void>;
+  close(): Promise<void>;
 }
 
 /** The development JWT settings the tests' hubs use. */
@@ -98,11 +97,11 @@ export async function startTestHub(options: { uri?: string; dbName?: string; pro
       headers.authorization !== undefined || headers.Authorization !== undefined ? headers : { authorization: procurator, 'x-purpose': 'TEST-2025-001', ...headers }),
     admin: (query, variables) => post(url, query, variables, { authorization: adminToken }),
     token,
-    close: async ({ keepDatabase = false } = {}) => {
+    close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections?.();
       await hub.stop();
-      if (!keepDatabase) await connection.dropDatabase().catch(() => undefined);
+      await connection.dropDatabase().catch(() => undefined);
       await connection.close();
     },
   };
