@@ -334,9 +334,9 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   if (flavor === 'mongodb') await connection.db!.collection('audit_log').createIndex({ at: -1 }).catch(() => undefined);
   let vacuumTimer: NodeJS.Timeout | undefined;
   if (options.storePostgresUrl) {
-    const report = await ensureEqualityIndexes(options.storePostgresUrl, connection.db!.databaseName, logger.child({ component: 'store' }));
-    logger.info({ created: report.created.length, existing: report.existing, missing: report.missing, analyzed: report.analyzed }, 'PostgreSQL equality indexes and statistics for FerretDB checked');
     const storeLog = logger.child({ component: 'store' });
+    const report = await ensureEqualityIndexes(options.storePostgresUrl, connection.db!.databaseName, storeLog);
+    logger.info({ created: report.created.length, existing: report.existing, missing: report.missing, analyzed: report.analyzed }, 'PostgreSQL equality indexes and statistics for FerretDB checked');
     const vacuum = () => vacuumBloated(options.storePostgresUrl!, connection.db!.databaseName, storeLog)
       .catch((err: Error) => storeLog.warn({ err: err.message }, 'checking PostgreSQL for dead row versions failed'));
     void vacuum();

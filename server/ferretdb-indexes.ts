@@ -51,10 +51,8 @@ const ANALYZE_CHANGED = 0.2;
 export async function ensureEqualityIndexes(
   postgresUrl: string, dbName: string, logger: Logger, fields: Readonly<Record<string, readonly string[]>> = EQUALITY_FIELDS,
 ): Promise<EqualityIndexReport> {
-  const client = new Client({ connectionString: postgresUrl, connectionTimeoutMillis: 5000 });
-  await client.connect();
   const report: EqualityIndexReport = { created: [], existing: 0, missing: [], analyzed: [] };
-  try {
+  await withClient(postgresUrl, async (client) => {
     // FerretDB keeps one schema per database and a metadata table naming each collection's table.
     const meta = await client.query<{ collection: string; table: string }>(
       `SELECT _jsonb->>'_id' AS collection, _jsonb->>'table' AS table FROM ${ident(dbName)}._ferretdb_database_metadata`,
@@ -80,10 +78,19 @@ export async function ensureEqualityIndexes(
       }
       if (await analyzeIfStale(client, dbName, table, logger)) report.analyzed.push(collection);
     }
+  });
+  return report;
+}
+
+/** Runs `work` on a connection of its own to `postgresUrl`, closed after. */
+async function withClient<T>(postgresUrl: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: postgresUrl, connectionTimeoutMillis: 5000 });
+  await client.connect();
+  try {
+    return await work(client);
   } finally {
     await client.end().catch(() => undefined);
   }
-  return report;
 }
 
 /**
@@ -123,11 +130,9 @@ const VACUUM_FROM_DEAD = 10_000;
  * by `_id` scanned them all (100–190 ms, where 0.4 ms is normal for such a table). A plain VACUUM
  * takes no lock that stops reads or writes. Safe to run from several processes.
  */
-export async function vacuumBloated(postgresUrl: string, dbName: string, logger: Logger): Promise<string[]> {
-  const client = new Client({ connectionString: postgresUrl, connectionTimeoutMillis: 5000 });
-  await client.connect();
-  const done: string[] = [];
-  try {
+export function vacuumBloated(postgresUrl: string, dbName: string, logger: Logger): Promise<string[]> {
+  return withClient(postgresUrl, async (client) => {
+    const done: string[] = [];
     const rows = (await client.query<{ collection: string; table: string; live: string; dead: string }>(
       `SELECT m._jsonb->>'_id' AS collection, s.relname AS table, s.n_live_tup AS live, s.n_dead_tup AS dead
        FROM ${ident(dbName)}._ferretdb_database_metadata m JOIN pg_stat_user_tables s
@@ -140,10 +145,8 @@ export async function vacuumBloated(postgresUrl: string, dbName: string, logger:
       done.push(r.collection);
       logger.info({ collection: r.collection, live: Number(r.live), dead: Number(r.dead), ms: Date.now() - started }, 'dead row versions removed in PostgreSQL');
     }
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-  return done;
+    return done;
+  });
 }
 
 /** Index names stay under PostgreSQL's 63 bytes and unique per table and field. */
