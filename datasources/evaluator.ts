@@ -10,7 +10,7 @@
  * once per run.
  *
  * Only one evaluation runs at a time across all hub replicas: a lease document in the store, renewed
- * while the run lasts. Every run is recorded with its progress in `evaluation_runs`.
+ * while the run lasts, every change of it a claimed write; a run that finds its lease taken stops. Every run is recorded with its progress in `evaluation_runs`.
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -19,13 +19,14 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { once } from 'node:events';
-import { BSON } from 'mongodb';
+import { BSON, type Collection } from 'mongodb';
 import { Schema, Types, type Connection, type Model } from 'mongoose';
 import { beijingDay } from '../domain/calendar';
 import { DOMAINS, type Domain } from '../domain/records';
 import { evaluatePerson, RULE_IDS, type Finding, type PersonRecords, type RuleRecord } from '../domain/rules';
 import { badInput } from './errors';
-import { eachInFlight, UPDATES_IN_FLIGHT } from './single-updates';
+import { DUPLICATE_KEY, eachInFlight, UPDATES_IN_FLIGHT } from './single-updates';
+import { ConcurrentChangeError } from './claimed-writes';
 import { EVALUATION_ACTOR, newLead, type LeadDoc, type LeadRecordRef, type LeadStore } from './leads';
 import type { AnyRecordDoc, DataSourceDoc, Models } from './models';
 import type { ConnectorPool } from './connectors';
@@ -74,8 +75,9 @@ const runSchema = new Schema<EvaluationRunDoc>({
 }, { versionKey: false, strict: true, timestamps: false, autoIndex: false, collection: 'evaluation_runs' });
 runSchema.index({ startedAt: -1 });
 
-interface LockDoc { _id: string; holder: string; until: Date }
-const lockSchema = new Schema<LockDoc>({ _id: String, holder: String, until: Date }, { versionKey: false, autoIndex: false, collection: 'evaluation_lock' });
+interface LockDoc { _id: string; holder: string | null; until: Date; version?: number }
+const LEASE_ID = 'evaluation';
+const lockSchema = new Schema<LockDoc>({ _id: String, holder: String, until: Date, version: Number }, { versionKey: false, autoIndex: false, collection: 'evaluation_lock' });
 
 export interface EvaluatorOptions {
   /** records read into memory at once (one chunk of persons) */
@@ -161,24 +163,43 @@ export class Evaluator {
     return run;
   }
 
+  /**
+   * The lease is one document that is never deleted; every change of it (take, renew, give back) goes
+   * through a claimed write (claimed-writes.ts). A guarded update alone would not do on FerretDB 1.24,
+   * which checks `until < now` on its read and writes back unguarded: two replicas finding one expired
+   * lease could both take it, and a late renewal could write the old holder back over a takeover.
+   */
+  private get lockCollection(): Collection<LockDoc> {
+    return this.Lock.collection as unknown as Collection<LockDoc>;
+  }
+
   private async acquire(holder: string): Promise<boolean> {
     const until = new Date(Date.now() + this.leaseMs);
     try {
-      await this.Lock.collection.insertOne({ _id: 'evaluation', holder, until } as never);
+      await this.lockCollection.insertOne({ _id: LEASE_ID, holder, until });
       return true;
     } catch (e) {
-      if ((e as { code?: number }).code !== 11000) throw e;
+      if ((e as { code?: number }).code !== DUPLICATE_KEY) throw e;
     }
-    const r = await this.Lock.collection.updateOne({ _id: 'evaluation', until: { $lt: new Date() } } as never, { $set: { holder, until } });
-    return r.modifiedCount === 1;
+    try {
+      const { doc, written } = await this.leads.claims.change(this.lockCollection, LEASE_ID,
+        (lease) => (lease.holder && lease.until.getTime() > Date.now() ? null : { holder, until }), { attempts: 1 });
+      return written && doc?.holder === holder;
+    } catch (e) {
+      if (e instanceof ConcurrentChangeError) return false; // another replica took it first
+      throw e;
+    }
   }
 
-  private async renew(holder: string): Promise<void> {
-    await this.Lock.collection.updateOne({ _id: 'evaluation', holder } as never, { $set: { until: new Date(Date.now() + this.leaseMs) } });
+  /** Extends this run's lease; false when another replica holds it (this run's lease had expired). */
+  private async renew(holder: string): Promise<boolean> {
+    const { doc } = await this.leads.claims.change(this.lockCollection, LEASE_ID,
+      (lease) => (lease.holder === holder ? { until: new Date(Date.now() + this.leaseMs) } : null));
+    return doc?.holder === holder;
   }
 
   private async release(holder: string): Promise<void> {
-    await this.Lock.collection.deleteOne({ _id: 'evaluation', holder } as never);
+    await this.leads.claims.change(this.lockCollection, LEASE_ID, (lease) => (lease.holder === holder ? { holder: null, until: new Date(0) } : null));
   }
 
   private async run(options: { rules?: readonly string[] | null; actor: string; trigger: 'manual' | 'schedule'; today?: Date; onProgress?: (p: EvaluationProgress) => void }): Promise<EvaluationReport> {
@@ -200,7 +221,7 @@ export class Evaluator {
       const report = await this.evaluateAll(runId, rules, options.today ?? new Date(), progress, async () => {
         peakRss = Math.max(peakRss, process.memoryUsage().rss);
         options.onProgress?.(progress);
-        await this.renew(runId);
+        if (!(await this.renew(runId))) throw new Error('the evaluation lease passed to another hub replica (this run went unrenewed past its lease); that replica\'s run carries on');
         await this.Run.collection.updateOne({ _id: runId } as never, { $set: { progress } });
       });
       report.durationMs = Date.now() - started;

@@ -7,6 +7,7 @@
 import type { Collection } from 'mongodb';
 import { Types } from 'mongoose';
 import { ClaimedWrites, WRITE_CLAIMS_COLLECTION, type WriteClaim } from '../datasources/claimed-writes';
+import { Evaluator } from '../datasources/evaluator';
 import { newLead, type LeadDoc } from '../datasources/leads';
 import { SourceHealthTracker, SOURCE_HEALTH_COLLECTION } from '../datasources/source-health';
 import { personId, registerTestSources } from './fixtures';
@@ -120,5 +121,31 @@ describe('claimed writes', () => {
     const elsewhere = new SourceHealthTracker(t.hub.sources.models);
     await elsewhere.load();
     expect(elsewhere.current(doc as never).lastSuccessAt).toEqual(saved!.lastSuccessAt);
+  }, 60_000);
+  it('gives an expired evaluation lease to exactly one of several replicas, and a late renewal of the old holder does not take it back', async () => {
+    const s = t.hub.sources;
+    const lock = t.connection.db!.collection<{ _id: string; holder: string | null; until: Date }>('evaluation_lock');
+    type LeaseHolder = { acquire(h: string): Promise<boolean>; renew(h: string): Promise<boolean>; release(h: string): Promise<void> };
+    // Separate evaluators stand for replicas: each decides on its own what the store tells it.
+    const replicas = Array.from({ length: 8 }, () => new Evaluator(t.connection, s.models, s.leads, s.registry, s.connectors) as unknown as LeaseHolder);
+    expect(await replicas[0].acquire('first')).toBe(true);
+    for (let round = 0; round < 5; round++) {
+      // A replica holds the lease and stalls past it (the lease document is never deleted: its versions go on).
+      await claims.change(lock as never, 'evaluation', () => ({ holder: `dead-${round}`, until: new Date(Date.now() - 1000) }));
+      const taken = await Promise.all(replicas.map((r, i) => r.acquire(`replica-${round}-${i}`)));
+      expect(taken.filter(Boolean)).toHaveLength(1);
+      const winner = `replica-${round}-${taken.indexOf(true)}`;
+      expect((await lock.findOne({ _id: 'evaluation' }))!.holder).toBe(winner);
+      // The replica whose run stalled past its lease wakes up: its renewal and release change nothing.
+      expect(await replicas[0].renew(`dead-${round}`)).toBe(false);
+      await replicas[0].release(`dead-${round}`);
+      expect((await lock.findOne({ _id: 'evaluation' }))!.holder).toBe(winner);
+      // While the winner holds it, nobody else takes it; once given back, the next one does.
+      expect(await replicas[1].acquire('late')).toBe(false);
+      expect(await replicas[2].renew(winner)).toBe(true);
+      await replicas[3].release(winner);
+      expect(await replicas[4].acquire(`next-${round}`)).toBe(true);
+      await replicas[4].release(`next-${round}`);
+    }
   }, 60_000);
 });
