@@ -70,7 +70,7 @@ async function main(): Promise<void> {
   try {
     await ensureDataset(store.store.uri, s, (l) => process.stdout.write(`${l}\n`));
     const jwt = benchJwt();
-    const hub = await startHub(store, s.db, jwt, { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`] });
+    const hub = await startHub(store, s.db, jwt, { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`], log: (l) => process.stdout.write(`${l}\n`) });
     const token = await signToken(jwt, { sub: 'bench-procurator', org: 'BENCH', role: 'PROCURATOR', regions: ['50'] });
     const { MongoClient } = await import('mongodb');
     const client = await new MongoClient(store.store.uri).connect();

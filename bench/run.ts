@@ -143,7 +143,7 @@ async function startContenders(store: BenchStore, s: Scale): Promise<Contenders>
   const uri = store.store.uri;
   const start = async (t: Target) => {
     if (t === 'hub') {
-      servers.hub = await startHub(store, s.db, jwt, { auditKey });
+      servers.hub = await startHub(store, s.db, jwt, { auditKey, log });
     } else {
       servers[t] = await startServer(t, tsArgs(`bench/baselines/${t}.ts`, '--uri', uri, '--db', s.db, '--port', String(await freePort())), {}, /LISTENING (http:\/\/\S+?)\/?\n/);
     }

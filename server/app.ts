@@ -302,6 +302,13 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       await sources.counted.refresh(statsLog);
     })
     .then(() => undefined, (err) => logger.warn({ err }, 'start-up work failed (month/day backfill, days registry or statistics counts)'));
+  // Shown on /readyz: answers are right meanwhile, but slower, and the store is busy with it.
+  let startupState: 'running' | 'done' = 'running';
+  const startupStarted = Date.now();
+  void startupWork.then(() => {
+    startupState = 'done';
+    logger.info({ ms: Date.now() - startupStarted }, 'start-up work finished');
+  });
 
   const hubInfo = { version: VERSION, store: options.storeKind };
   const context = (requestId: string = randomUUID(), caller: Caller = { kind: 'anonymous' }): Context => {
@@ -369,7 +376,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   app.get('/readyz', async (_req, res) => {
     try {
       await pingStore(connection, options.storeTimeoutMs);
-      res.json({ status: 'ready', store: options.storeKind });
+      res.json({ status: 'ready', store: options.storeKind, startupWork: startupState });
     } catch (err) {
       res.status(503).json({ status: 'unavailable', reason: `store: ${(err as Error).message}` });
     }

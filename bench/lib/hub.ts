@@ -16,7 +16,9 @@ export function benchJwt(): JwtSettings {
  * request time limit of 5 minutes instead of 30 s, and the PostgreSQL database behind FerretDB so
  * the hub keeps its equality indexes.
  */
-export async function startHub(store: BenchStore, db: string, jwt: JwtSettings, options: { auditKey?: string; nodeArgs?: string[] } = {}): Promise<Server> {
+export async function startHub(
+  store: BenchStore, db: string, jwt: JwtSettings, options: { auditKey?: string; nodeArgs?: string[]; log?: (line: string) => void } = {},
+): Promise<Server> {
   const server = await startServer(`hub (${db})`, [...(options.nodeArgs ?? []), '--enable-source-maps', 'dist/server/main.js'], {
     NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(await freePort()), LOG_LEVEL: 'warn',
     MONGODB_URI: store.store.uri, MONGODB_DB: db, STORE_POSTGRES_URL: store.postgresUrl,
@@ -29,5 +31,28 @@ export async function startHub(store: BenchStore, db: string, jwt: JwtSettings, 
   }, /Hub ready in [\d.]+ s: http:\/\/localhost(:\d+)\/graphql/);
   // It prints a URL for people (localhost); the load goes to the address it listens on.
   server.url = `http://127.0.0.1${server.url}`;
+  await waitForStartupWork(server, options.log);
   return server;
+}
+
+/**
+ * Waits until the hub's start-up work is over (`/readyz` says `startupWork: done`): on a data set it
+ * has not started on before (the first run after generating it), it stamps, lists and counts in the
+ * background, for minutes at 1,000,000 records, and what is measured meanwhile would measure that.
+ */
+async function waitForStartupWork(server: Server, log?: (line: string) => void, maxMinutes = 60): Promise<void> {
+  const base = server.url.replace(/\/graphql$/, '');
+  const started = Date.now();
+  let said = 0;
+  for (;;) {
+    const state = ((await (await fetch(`${base}/readyz`)).json()) as { startupWork?: string }).startupWork;
+    if (state !== 'running') return;
+    const waited = Math.round((Date.now() - started) / 1000);
+    if (waited > maxMinutes * 60) throw new Error(`the hub's start-up work is still running after ${maxMinutes} minutes`);
+    if (waited - said >= 30) {
+      said = waited;
+      log?.(`  waiting for the hub's start-up work (backfill, days registry, statistics counts): ${waited} s so far`);
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
 }
