@@ -10,6 +10,9 @@ export function benchJwt(): JwtSettings {
   return { secret: crypto.randomBytes(32).toString('hex'), algorithms: ['HS256'], issuer: 'procuratorate-hub', audience: 'procuratorate-hub', clockToleranceS: 30 };
 }
 
+/** How long the hub may take to listen. */
+const START_LIMIT_MIN = 45;
+
 /**
  * Starts the built hub on store database `db`: production mode, no demo seeding, no scheduled
  * evaluation (it would compete with the load), a rate limit high enough not to refuse the load, a
@@ -28,7 +31,10 @@ export async function startHub(
     REQUEST_TIMEOUT_MS: '300000',
     // Experiments: BENCH_HUB_<NAME>=value in the harness's environment sets the hub's <NAME> (README: configuration).
     ...Object.fromEntries(Object.entries(process.env).filter(([k, v]) => k.startsWith('BENCH_HUB_') && v !== undefined).map(([k, v]) => [k.slice('BENCH_HUB_'.length), v!])),
-  }, /Hub ready in [\d.]+ s: http:\/\/localhost(:\d+)\/graphql/);
+  }, /Hub ready in [\d.]+ s: http:\/\/localhost(:\d+)\/graphql/,
+  // Its first start on a data set creates the equality indexes and planner statistics before it
+  // listens: more than 10 minutes at 1,000,000 records on a slow machine.
+  START_LIMIT_MIN * 60_000, (s) => options.log?.(`  waiting for the hub to listen (its first start on a data set builds its indexes): ${s} s so far`));
   // It prints a URL for people (localhost); the load goes to the address it listens on.
   server.url = `http://127.0.0.1${server.url}`;
   await waitForStartupWork(server, options.log);

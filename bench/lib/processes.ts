@@ -32,20 +32,28 @@ function procStatus(pid: number, field: 'VmRSS' | 'VmHWM'): number {
  * stdout, or fails with its stderr. Node is started directly (not through npm) so that the pid is
  * the server's and its memory is what /proc reports.
  */
-export async function startServer(name: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp, timeoutMs = 600_000): Promise<Server> {
+export async function startServer(
+  name: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp, timeoutMs = 600_000, waiting?: (seconds: number) => void,
+): Promise<Server> {
   const child: ChildProcess = spawn(process.execPath, args, { cwd: projectRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   let stdout = '';
   child.stderr!.on('data', (c: Buffer) => { stderr = (stderr + c.toString('utf8')).slice(-4000); });
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start within ${timeoutMs / 1000} s:\n${stderr}`)), timeoutMs);
+    const since = Date.now();
+    const tick = waiting ? setInterval(() => waiting(Math.round((Date.now() - since) / 1000)), 60_000) : undefined;
+    const timer = setTimeout(() => {
+      clearInterval(tick);
+      child.kill('SIGTERM');
+      reject(new Error(`${name} did not start within ${timeoutMs / 1000} s:\n${stderr}`));
+    }, timeoutMs);
     child.stdout!.on('data', (c: Buffer) => {
       stdout += c.toString('utf8');
       const m = ready.exec(stdout);
-      if (m) { clearTimeout(timer); resolve(m[1]); }
+      if (m) { clearTimeout(timer); clearInterval(tick); resolve(m[1]); }
       if (stdout.length > 100_000) stdout = stdout.slice(-10_000);
     });
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`${name} exited with code ${code} before it was ready:\n${stderr}`)); });
+    child.once('exit', (code) => { clearTimeout(timer); clearInterval(tick); reject(new Error(`${name} exited with code ${code} before it was ready:\n${stderr}`)); });
   });
   child.stdout!.resume();
   const pid = child.pid!;
