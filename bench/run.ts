@@ -25,7 +25,7 @@ import { MongoClient } from 'mongodb';
 import { projectRoot } from '../server/paths';
 import { signToken, type JwtSettings } from '../server/jwt';
 import { freePort } from '../server/embedded-store';
-import { ensureDataset, scale, startBenchStore, waitForIdleStore, type BenchStore, type Scale } from './lib/dataset';
+import { cancelAbandonedQueries, ensureDataset, scale, startBenchStore, waitForIdleStore, type BenchStore, type Scale } from './lib/dataset';
 import { percentile, runLoad, runSequential, type LoadOptions, type LoadResult } from './lib/load';
 import { startServer, tsArgs, watchCpu, watchRss, type Server } from './lib/processes';
 import { benchJwt, startHub } from './lib/hub';
@@ -210,7 +210,7 @@ async function runScenario(sc: Scenario, params: Params, c: Contenders, store: B
     if (probe.timeouts > 0 || probe.errors > 0 || probe.p50 === null) {
       row.targets[t] = { ...probe, commandsPerRequest: null, peakRssMb: server.rssMb(), note: probe.timeouts ? `no answer within ${settings.timeoutS} s` : probe.firstError };
       log(`  ${sc.id} · ${t}: ${row.targets[t]!.note}`);
-      if (probe.timeouts) await c.restart(t);
+      if (probe.timeouts) { await c.restart(t); await cancelAbandonedQueries(store, 30, log); }
       continue;
     }
     try { row.summaries[t] = spec.summary(JSON.parse(firstBody!)); } catch (err) { row.summaries[t] = `unreadable: ${(err as Error).message}`; }
@@ -253,7 +253,7 @@ async function runScenario(sc: Scenario, params: Params, c: Contenders, store: B
       storeMs: times0 ? storeMsBetween(times0, await hubStoreTimes(server, c.admin)) : undefined,
       cpuMs: cpu.stop(requests),
     };
-    if (result.timeouts > 0) await c.restart(t);
+    if (result.timeouts > 0) { await c.restart(t); await cancelAbandonedQueries(store, 30, log); }
     const r = row.targets[t]!;
     log(`  ${sc.id} · ${t.padEnd(5)} p50 ${fmt(r.p50)} ms  p95 ${fmt(r.p95)}  p99 ${fmt(r.p99)}  ${r.rps} req/s  ${fmt(r.commandsPerRequest)} cmd/req  ${r.peakRssMb} MiB${r.mode === 'sequential' ? '  (one at a time)' : ''}${r.errors ? `  ${r.errors} errors: ${r.firstError}` : ''}${r.storeMs ? `  store ms/command: ${Object.entries(r.storeMs).map(([k, v]) => `${k} ${v}`).join(', ')}` : ''}${r.cpuMs ? `  CPU ms/req: ${t} ${r.cpuMs.contender}, FerretDB ${r.cpuMs.ferretdb}, PostgreSQL ${r.cpuMs.postgres}` : ''}`);
   }
