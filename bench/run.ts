@@ -153,7 +153,8 @@ async function startContenders(store: BenchStore, s: Scale): Promise<Contenders>
   return {
     servers, jwt,
     admin: `Bearer ${await signToken(jwt, { sub: 'bench-admin', org: 'BENCH', role: 'ADMIN', regions: ['50'] })}`,
-    restart: async (t) => { await servers[t]?.stop(); await start(t); },
+    // A contender is restarted when it gave no answer in time: what it left the store doing goes too.
+    restart: async (t) => { await servers[t]?.stop(); await cancelAbandonedQueries(store, 30, log); await start(t); },
   };
 }
 
@@ -210,7 +211,7 @@ async function runScenario(sc: Scenario, params: Params, c: Contenders, store: B
     if (probe.timeouts > 0 || probe.errors > 0 || probe.p50 === null) {
       row.targets[t] = { ...probe, commandsPerRequest: null, peakRssMb: server.rssMb(), note: probe.timeouts ? `no answer within ${settings.timeoutS} s` : probe.firstError };
       log(`  ${sc.id} · ${t}: ${row.targets[t]!.note}`);
-      if (probe.timeouts) { await c.restart(t); await cancelAbandonedQueries(store, 30, log); }
+      if (probe.timeouts) await c.restart(t);
       continue;
     }
     try { row.summaries[t] = spec.summary(JSON.parse(firstBody!)); } catch (err) { row.summaries[t] = `unreadable: ${(err as Error).message}`; }
@@ -253,7 +254,7 @@ async function runScenario(sc: Scenario, params: Params, c: Contenders, store: B
       storeMs: times0 ? storeMsBetween(times0, await hubStoreTimes(server, c.admin)) : undefined,
       cpuMs: cpu.stop(requests),
     };
-    if (result.timeouts > 0) { await c.restart(t); await cancelAbandonedQueries(store, 30, log); }
+    if (result.timeouts > 0) await c.restart(t);
     const r = row.targets[t]!;
     log(`  ${sc.id} · ${t.padEnd(5)} p50 ${fmt(r.p50)} ms  p95 ${fmt(r.p95)}  p99 ${fmt(r.p99)}  ${r.rps} req/s  ${fmt(r.commandsPerRequest)} cmd/req  ${r.peakRssMb} MiB${r.mode === 'sequential' ? '  (one at a time)' : ''}${r.errors ? `  ${r.errors} errors: ${r.firstError}` : ''}${r.storeMs ? `  store ms/command: ${Object.entries(r.storeMs).map(([k, v]) => `${k} ${v}`).join(', ')}` : ''}${r.cpuMs ? `  CPU ms/req: ${t} ${r.cpuMs.contender}, FerretDB ${r.cpuMs.ferretdb}, PostgreSQL ${r.cpuMs.postgres}` : ''}`);
   }

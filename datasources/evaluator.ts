@@ -10,7 +10,8 @@
  * once per run.
  *
  * Only one evaluation runs at a time across all hub replicas: a lease document in the store, renewed
- * while the run lasts, every change of it a claimed write; a run that finds its lease taken stops. Every run is recorded with its progress in `evaluation_runs`.
+ * while the run lasts, every change of it a claimed write; a run that finds its lease taken stops.
+ * Every run is recorded with its progress in `evaluation_runs`.
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';

@@ -83,7 +83,8 @@ export async function ensureEqualityIndexes(
 }
 
 /** Runs `work` on a connection of its own to `postgresUrl`, closed after. */
-async function withClient<T>(postgresUrl: string, work: (client: Client) => Promise<T>): Promise<T> {
+/** A PostgreSQL connection for `work`, closed afterwards (also used by the benchmark harness). */
+export async function withClient<T>(postgresUrl: string, work: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: postgresUrl, connectionTimeoutMillis: 5000 });
   await client.connect();
   try {

@@ -15,6 +15,7 @@ import { MONTH_DAY_MARKER } from '../../datasources/statistics';
 import { DAYS_REGISTRY_MARKER } from '../../datasources/record-days';
 import { STAT_PARTITIONS_MARKER } from '../../datasources/stat-counts';
 import { projectRoot } from '../../server/paths';
+import { withClient } from '../../server/ferretdb-indexes';
 
 /** Persons per record the generator makes (measured: 64,600 persons give 99,919 records). */
 const PERSONS_PER_RECORD = 0.646;
@@ -93,16 +94,14 @@ export async function ensureDataset(uri: string, s: Scale, log: (line: string) =
 
 /**
  * Waits until PostgreSQL runs no query for the benchmark's FerretDB (up to `maxS` seconds): a
- * contender restarted after a request it gave up on leaves FerretDB reading on its behalf for
- * minutes (FerretDB does not stop a query when its client goes), and the hub's start-up work runs in
- * the background; neither should be measured as part of the next contender.
+ * contender restarted after a request it gave up on left FerretDB reading on its behalf (FerretDB
+ * does not stop a query when its client goes; the restart cancels what ran longer than 30 s, see
+ * cancelAbandonedQueries), and the hub's background work runs beside; neither should be measured as
+ * part of the next contender.
  */
 export async function waitForIdleStore(store: BenchStore, maxS = 300, log?: (l: string) => void): Promise<number> {
-  const { Client } = await import('pg');
-  const client = new Client({ connectionString: store.postgresUrl });
-  await client.connect();
   const started = Date.now();
-  try {
+  await withClient(store.postgresUrl, async (client) => {
     for (let said = false; ; ) {
       const { rows } = await client.query<{ n: string }>(
         "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()",
@@ -111,9 +110,7 @@ export async function waitForIdleStore(store: BenchStore, maxS = 300, log?: (l: 
       if (!said && log) { log(`  waiting for the store to finish earlier work (${rows[0].n} queries running)`); said = true; }
       await new Promise((r) => setTimeout(r, 1000));
     }
-  } finally {
-    await client.end();
-  }
+  });
   return Math.round((Date.now() - started) / 1000);
 }
 
@@ -124,19 +121,12 @@ export async function waitForIdleStore(store: BenchStore, maxS = 300, log?: (l: 
  * loads measured after it. The harness measures one thing at a time, so such a query is nobody's.
  */
 export async function cancelAbandonedQueries(store: BenchStore, olderThanS: number, log?: (l: string) => void): Promise<number> {
-  const { Client } = await import('pg');
-  const client = new Client({ connectionString: store.postgresUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ cancelled: boolean }>(
-      `SELECT pg_cancel_backend(pid) AS cancelled FROM pg_stat_activity
-        WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid() AND now() - query_start > make_interval(secs => $1)`,
-      [olderThanS],
-    );
-    const n = rows.filter((r) => r.cancelled).length;
-    if (n > 0) log?.(`  cancelled ${n} store ${n === 1 ? 'query' : 'queries'} left running by the contender given up`);
-    return n;
-  } finally {
-    await client.end();
-  }
+  const { rows } = await withClient(store.postgresUrl, (client) => client.query<{ cancelled: boolean }>(
+    `SELECT pg_cancel_backend(pid) AS cancelled FROM pg_stat_activity
+      WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid() AND now() - query_start > make_interval(secs => $1)`,
+    [olderThanS],
+  ));
+  const n = rows.filter((r) => r.cancelled).length;
+  if (n > 0) log?.(`  cancelled ${n} store ${n === 1 ? 'query' : 'queries'} left running by the contender given up`);
+  return n;
 }
