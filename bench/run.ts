@@ -98,25 +98,34 @@ async function waitForQuietStore(store: BenchStore, idleRate: number): Promise<v
   }
 }
 
-/** The hub's own timing of its store commands (`hub_store_command_duration_seconds`): seconds and count per command. */
+/**
+ * The hub's own timing of its store round trips: seconds and count of every round trip
+ * (`hub_store_round_trip_seconds`, as "round trip") and, when the hub runs with
+ * STORE_COMMAND_METRICS=true, per command (`hub_store_command_duration_seconds`).
+ */
 async function hubStoreTimes(hub: Server, authorization: string): Promise<Map<string, { s: number; n: number }>> {
   const out = new Map<string, { s: number; n: number }>();
   const res = await fetch(`${hub.url.replace(/\/graphql$/, '')}/metrics`, { headers: { authorization } });
   if (!res.ok) return out;
-  for (const m of (await res.text()).matchAll(/^hub_store_command_duration_seconds_(sum|count)\{command="(\w+)",outcome="ok"\} ([\d.e+-]+)$/gm)) {
-    const v = out.get(m[2]) ?? { s: 0, n: 0 };
-    if (m[1] === 'sum') v.s = Number(m[3]); else v.n = Number(m[3]);
-    out.set(m[2], v);
-  }
+  const text = await res.text();
+  const note = (key: string, part: string, value: string) => {
+    const v = out.get(key) ?? { s: 0, n: 0 };
+    if (part === 'sum') v.s = Number(value); else v.n = Number(value);
+    out.set(key, v);
+  };
+  for (const m of text.matchAll(/^hub_store_command_duration_seconds_(sum|count)\{command="(\w+)",outcome="ok"\} ([\d.e+-]+)$/gm)) note(m[2], m[1], m[3]);
+  for (const m of text.matchAll(/^hub_store_round_trip_seconds_(sum|count) ([\d.e+-]+)$/gm)) note(ROUND_TRIP, m[1], m[2]);
   return out;
 }
 
-/** Mean milliseconds per data command between two readings of hubStoreTimes. */
+const ROUND_TRIP = 'round trip';
+
+/** Mean milliseconds per round trip and per data command between two readings of hubStoreTimes. */
 function storeMsBetween(a: Map<string, { s: number; n: number }>, b: Map<string, { s: number; n: number }>): Record<string, number> | undefined {
   const out: Record<string, number> = {};
   for (const [command, v] of b) {
     const n = v.n - (a.get(command)?.n ?? 0);
-    if (n > 0 && DATA_COMMANDS.has(command)) out[command] = Math.round(((v.s - (a.get(command)?.s ?? 0)) / n) * 10_000) / 10;
+    if (n > 0 && (DATA_COMMANDS.has(command) || command === ROUND_TRIP)) out[command] = Math.round(((v.s - (a.get(command)?.s ?? 0)) / n) * 10_000) / 10;
   }
   return Object.keys(out).length ? out : undefined;
 }
@@ -256,7 +265,7 @@ async function runScenario(sc: Scenario, params: Params, c: Contenders, store: B
     };
     if (result.timeouts > 0) await c.restart(t);
     const r = row.targets[t]!;
-    log(`  ${sc.id} · ${t.padEnd(5)} p50 ${fmt(r.p50)} ms  p95 ${fmt(r.p95)}  p99 ${fmt(r.p99)}  ${r.rps} req/s  ${fmt(r.commandsPerRequest)} cmd/req  ${r.peakRssMb} MiB${r.mode === 'sequential' ? '  (one at a time)' : ''}${r.errors ? `  ${r.errors} errors: ${r.firstError}` : ''}${r.storeMs ? `  store ms/command: ${Object.entries(r.storeMs).map(([k, v]) => `${k} ${v}`).join(', ')}` : ''}${r.cpuMs ? `  CPU ms/req: ${t} ${r.cpuMs.contender}, FerretDB ${r.cpuMs.ferretdb}, PostgreSQL ${r.cpuMs.postgres}` : ''}`);
+    log(`  ${sc.id} · ${t.padEnd(5)} p50 ${fmt(r.p50)} ms  p95 ${fmt(r.p95)}  p99 ${fmt(r.p99)}  ${r.rps} req/s  ${fmt(r.commandsPerRequest)} cmd/req  ${r.peakRssMb} MiB${r.mode === 'sequential' ? '  (one at a time)' : ''}${r.errors ? `  ${r.errors} errors: ${r.firstError}` : ''}${r.storeMs ? `  store ms: ${Object.entries(r.storeMs).map(([k, v]) => `${k} ${v}`).join(', ')}` : ''}${r.cpuMs ? `  CPU ms/req: ${t} ${r.cpuMs.contender}, FerretDB ${r.cpuMs.ferretdb}, PostgreSQL ${r.cpuMs.postgres}` : ''}`);
   }
   const sums = Object.values(row.summaries);
   row.agree = sums.every((x) => x === sums[0]);

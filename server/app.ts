@@ -26,7 +26,7 @@ import { createFormatError } from './errors';
 import type { Logger } from './logger';
 import { projectRoot, schemaDir } from './paths';
 import { pingStore, storeFlavor } from './store';
-import { countStoreCommands, createMetrics } from './metrics';
+import { countStoreCommands, createMetrics, timeStoreRoundTrips } from './metrics';
 import { recordProjections } from '../datasources/projection';
 import { ensureEqualityIndexes, vacuumBloated } from './ferretdb-indexes';
 import type { BatchLookup } from '../datasources/lookup';
@@ -351,7 +351,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   }
   logger.info({ flavor, batchLookup, listReads }, 'store');
   const metrics = createMetrics();
-  countStoreCommands(metrics.registry, connection);
+  timeStoreRoundTrips(metrics.registry, connection);
+  if (connection.getClient().options.monitorCommands) countStoreCommands(metrics.registry, connection);
   const protection = documentProtection(options.documentLimits ?? DEFAULT_DOCUMENT_LIMITS, options.production);
   const schema = buildHubSchema();
   const apollo = new ApolloServer<Context>({

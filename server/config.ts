@@ -27,7 +27,7 @@ const schema = z.object({
   STORE_POOL_SIZE: int(1, 1000).default(20),
   STORE_BATCH_LOOKUP: z.enum(['auto', 'in', 'equality']).default('auto'),
   STORE_LIST_READS: z.enum(['auto', 'sorted', 'by-day']).default('auto'),
-  STORE_COMMAND_METRICS: bool.default(true),
+  STORE_COMMAND_METRICS: bool.default(false),
   STATISTICS_AHEAD: bool.default(true),
   STORE_VACUUM_CHECK_MS: int(0, 86_400_000).default(300_000),
   STORE_POSTGRES_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres://').optional(),

@@ -53,10 +53,49 @@ function parseName(query: string | undefined): string | undefined {
   return query ? /^\s*(?:query|mutation|subscription)\s+(\w+)/.exec(query)?.[1] : undefined;
 }
 
+const STORE_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10];
+
 /**
- * `hub_store_commands_total{command}`: every command the driver sends to the store (find, insert,
- * aggregate, …), and `hub_store_command_duration_seconds{command,outcome}`: how long each took,
- * both from the driver's command monitoring (connectStore turns it on; STORE_COMMAND_METRICS).
+ * Store round trips, always on and nearly free: `hub_store_round_trip_seconds` times each use of a
+ * pooled connection, from the pool's check-out to its check-in (one command and its reply: a find, a
+ * getMore, an insert, …), and `hub_store_pool_wait_seconds` how long an operation waited for a free
+ * connection (STORE_POOL_SIZE too small shows here). Both come from the driver's connection-pool
+ * events, which the pool emits whether anyone listens or not, so nothing extra is parsed or copied.
+ */
+export function timeStoreRoundTrips(registry: Registry, connection: Connection): void {
+  const seconds = new Histogram({
+    name: 'hub_store_round_trip_seconds',
+    help: 'Store round trips as the hub sees them: from checking a pooled connection out to checking it back in',
+    buckets: STORE_BUCKETS,
+    registers: [registry],
+  });
+  const wait = new Histogram({
+    name: 'hub_store_pool_wait_seconds',
+    help: 'How long a store operation waited for a free pooled connection',
+    buckets: STORE_BUCKETS,
+    registers: [registry],
+  });
+  const out = new Map<string, number>();
+  const client = connection.getClient();
+  client.on('connectionCheckedOut', (event) => {
+    out.set(`${event.address}#${event.connectionId}`, performance.now());
+    wait.observe(event.durationMS / 1000);
+  });
+  client.on('connectionCheckedIn', (event) => {
+    const key = `${event.address}#${event.connectionId}`;
+    const since = out.get(key);
+    if (since === undefined) return;
+    out.delete(key);
+    seconds.observe((performance.now() - since) / 1000);
+  });
+}
+
+/**
+ * By command name, when the connection was opened with the driver's command monitoring
+ * (STORE_COMMAND_METRICS=true): `hub_store_commands_total{command}` counts every command (find,
+ * insert, aggregate, …) and `hub_store_command_duration_seconds{command,outcome}` times it. Off by
+ * default: for its events the driver turns every reply into objects a second time, which cost the
+ * hub about a quarter of its own CPU per list page (README, Performance).
  */
 export function countStoreCommands(registry: Registry, connection: Connection): void {
   const commands = new Counter({
@@ -72,7 +111,7 @@ export function countStoreCommands(registry: Registry, connection: Connection): 
     name: 'hub_store_command_duration_seconds',
     help: 'Store command round trips as the hub sees them, by command name and outcome',
     labelNames: ['command', 'outcome'] as const,
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+    buckets: STORE_BUCKETS,
     registers: [registry],
   });
   connection.getClient().on('commandSucceeded', (event) => seconds.observe({ command: event.commandName, outcome: 'ok' }, event.duration / 1000));

@@ -24,7 +24,11 @@ describe('the HTTP endpoints', () => {
     expect(text).toMatch(/hub_graphql_operations_total\{operation="HubVersion",outcome="OK"\} 1/);
     expect(text).toMatch(/hub_graphql_operations_total\{operation="BadOne",outcome="BAD_USER_INPUT"\} 1/);
     expect(text).toContain('process_resident_memory_bytes');
-    // store round trips: counted, and timed by command (each answered request wrote its audit entry)
+    // store round trips: timed from the pool always, and by command on this connection, which the
+    // test helper opens with the driver's command monitoring (each answered request wrote its audit entry)
+    expect(Number(/hub_store_round_trip_seconds_count (\d+)/.exec(text)?.[1])).toBeGreaterThanOrEqual(2);
+    expect(Number(/hub_store_round_trip_seconds_sum ([\d.e-]+)/.exec(text)?.[1])).toBeGreaterThan(0);
+    expect(text).toContain('hub_store_pool_wait_seconds_count');
     expect(Number(/hub_store_commands_total\{command="insert"\} (\d+)/.exec(text)?.[1])).toBeGreaterThanOrEqual(1);
     expect(Number(/hub_store_command_duration_seconds_count\{command="insert",outcome="ok"\} (\d+)/.exec(text)?.[1])).toBeGreaterThanOrEqual(1);
     expect(Number(/hub_store_command_duration_seconds_sum\{command="insert",outcome="ok"\} ([\d.e-]+)/.exec(text)?.[1])).toBeGreaterThan(0);

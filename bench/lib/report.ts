@@ -11,7 +11,7 @@ export interface TargetResult extends LoadResult {
   commandsPerRequest: number | null;
   peakRssMb: number;
   note?: string;
-  /** the hub only: mean milliseconds per store command as the hub waited for it, by command (its /metrics) */
+  /** the hub only: mean milliseconds per store round trip as the hub waited for it (its /metrics): "round trip", and by command when the hub runs with STORE_COMMAND_METRICS=true */
   storeMs?: Record<string, number>;
   /** CPU milliseconds per request sent: the contender's own process, FerretDB, PostgreSQL (all backends) */
   cpuMs?: CpuShare;
@@ -127,7 +127,7 @@ export function markdown(r: Results): string {
     lines.push('', `Hub peak RSS over the whole ${s.scale} run: ${cell(s.hubPeakRssMb)} MiB.`, '');
     const timed = s.rows.filter((x) => x.targets.hub?.storeMs);
     if (timed.length) {
-      lines.push('The hub\'s store round trips under that load, mean ms per command as the hub waited for it (its `/metrics`):', '');
+      lines.push('The hub\'s store round trips under that load, mean ms each as the hub waited for it (its `/metrics`; by command only where the hub ran with `STORE_COMMAND_METRICS=true`):', '');
       for (const x of timed) lines.push(`- ${x.scenario}: ${Object.entries(x.targets.hub!.storeMs!).map(([k, v]) => `${k} ${v}`).join(', ')}`);
       lines.push('');
     }
