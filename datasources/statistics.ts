@@ -525,18 +525,21 @@ function bucketKeys(list: readonly Group[], by: BucketDimensions): string[] {
 
 /** Folds raw groups (store and live alike) into the asked buckets, with labels, in key order. */
 function fold(domain: Domain, shape: DomainShape, groupBy: readonly StatDimension[], rows: RawRow[], registry: SourceRegistry): StatBucket[] {
-  const buckets = new Map<string, { values: string[]; count: number; amount: number; names: Map<string, number> }>();
+  const buckets = new Map<string, { values: string[]; count: number; amount: number; names?: Map<string, number> }>();
   for (const { key, count, amount } of rows) {
     const values = groupBy.map((d) => valueOf(d, key));
     const id = JSON.stringify(values);
     let b = buckets.get(id);
-    if (!b) buckets.set(id, (b = { values, count: 0, amount: 0, names: new Map() }));
+    if (!b) buckets.set(id, (b = { values, count: 0, amount: 0 }));
     b.count += count;
     b.amount += amount;
     // A unit renamed between records: its label is the name most of its records carry.
-    if (key.fn) b.names.set(key.fn, (b.names.get(key.fn) ?? 0) + count);
+    if (key.fn) {
+      b.names ??= new Map();
+      b.names.set(key.fn, (b.names.get(key.fn) ?? 0) + count);
+    }
   }
-  const label = (d: StatDimension, v: string, names: Map<string, number>): string => {
+  const labels: Labeler = (d, v, names) => {
     if (v === '') return '未知';
     switch (d) {
       case 'REGION': return regionName(v);
@@ -544,17 +547,36 @@ function fold(domain: Domain, shape: DomainShape, groupBy: readonly StatDimensio
       case 'YEAR': return `${v}年`;
       case 'STATUS': return shape.statuses[v] ?? v;
       case 'CATEGORY': return shape.categories[v] ?? v;
-      case 'FACILITY': return [...names].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ?? v;
+      case 'FACILITY': return [...(names ?? [])].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ?? v;
       case 'SOURCE': return registry.get(v)?.name ?? v;
     }
   };
   return [...buckets.values()]
     .sort((a, b) => compareValues(a.values, b.values))
     .map((b) => ({
-      keys: groupBy.map((d, i) => ({ dimension: d, value: b.values[i], label: label(d, b.values[i], b.names) })),
+      keys: b.values.map((v, i) => new LabelledKey(groupBy[i], v, labels, b.names)),
       count: b.count,
       amount: domain === 'ENFORCEMENT_CASE' ? Math.round(b.amount * 100) / 100 : null,
     }));
+}
+
+type Labeler = (d: StatDimension, value: string, names: Map<string, number> | undefined) => string;
+
+/**
+ * A bucket's key whose label is made only when read: an answer of thousands of buckets (district ×
+ * month) that asks for values only does not build a name for each of them.
+ */
+class LabelledKey implements StatKey {
+  readonly #labels: Labeler;
+  readonly #names: Map<string, number> | undefined;
+  constructor(readonly dimension: StatDimension, readonly value: string, labels: Labeler, names: Map<string, number> | undefined) {
+    this.#labels = labels;
+    this.#names = names;
+  }
+
+  get label(): string {
+    return this.#labels(this.dimension, this.value, this.#names);
+  }
 }
 
 function valueOf(d: StatDimension, key: RawKey): string {

@@ -64,7 +64,9 @@ type SourceCalls = Map<string, 'ok' | 'failed'>;
 function carried(data: unknown, ids: Set<string>, recordIds: Set<string>): void {
   if (Array.isArray(data)) { for (const d of data) carried(d, ids, recordIds); return; }
   if (!data || typeof data !== 'object') return;
-  for (const [k, v] of Object.entries(data)) {
+  // for…in, not Object.entries: no pair arrays made for each of an answer's (thousands of) objects
+  for (const k in data) {
+    const v = (data as Record<string, unknown>)[k];
     if (k === 'idNumber' && typeof v === 'string') ids.add(v);
     else if (k === 'id' && typeof v === 'string') recordIds.add(v);
     else if (v && typeof v === 'object') carried(v, ids, recordIds);
