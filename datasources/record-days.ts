@@ -172,6 +172,14 @@ export class RecordDays {
     for (const day of fresh) this.noted.add(`${domain}:${day}`);
   }
 
+  /**
+   * The days list of `domain` this process read last (newest first), without asking the store whether
+   * it still holds; undefined before one was read. `list` answers with this same array while it holds.
+   */
+  lastRead(domain: Domain): readonly string[] | undefined {
+    return this.lists.get(domain)?.days;
+  }
+
   /** The days `domain` holds records on, newest first; null while the registry is not known to be complete. */
   async list(domain: Domain): Promise<string[] | null> {
     if (!this.complete) {

@@ -138,6 +138,31 @@ describe('list pages read day by day', () => {
     expect(await byDay.hub.sources.days.list('DETENTION')).toContain('2020-02-02');
   });
 
+  it('reads a warm page\'s days while it asks the store whether its days list still holds', async () => {
+    await byDay.gql(LIST, { filter: null, first: 5 }); // the days list is read now
+    const events: string[] = [];
+    const finds = new Map<number, string>();
+    const client = byDay.connection.getClient();
+    const started = (e: { commandName: string; requestId: number; command: Record<string, unknown> }) => {
+      if (e.commandName === 'find') { finds.set(e.requestId, String(e.command.find)); events.push(`sent ${e.command.find}`); }
+    };
+    const answered = (e: { requestId: number }) => { if (finds.has(e.requestId)) events.push(`answered ${finds.get(e.requestId)}`); };
+    client.on('commandStarted', started);
+    client.on('commandSucceeded', answered);
+    try {
+      const { body } = await byDay.gql(LIST, { filter: null, first: 5 });
+      expect(body.data.detentionRecords.edges).toHaveLength(5);
+    } finally {
+      client.off('commandStarted', started);
+      client.off('commandSucceeded', answered);
+    }
+    // the head token (hub_meta) and the newest day go out together; the days list is not read again
+    expect(events.indexOf('sent detention_records')).toBeGreaterThanOrEqual(0);
+    expect(events.indexOf('sent detention_records')).toBeLessThan(events.indexOf('answered hub_meta'));
+    expect(events.filter((e) => e === 'sent hub_meta')).toHaveLength(1);
+    expect(events).not.toContain('sent record_days');
+  });
+
   it('builds the registry once for a store whose records predate it, and reads in store order until then', async () => {
     const db = byDay.connection.db!;
     await db.collection('record_days').deleteMany({});
