@@ -61,4 +61,6 @@ export interface Context {
    * with the original, must see what the plugin sets.
    */
   recordFields: { projections?: Projections };
+  /** the ID numbers and record ids the answer returns, noted as their fields resolve (server/returned.ts), for the audit trail */
+  returned: { idNumbers: Set<string>; recordIds: Set<string> };
 }

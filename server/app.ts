@@ -34,6 +34,7 @@ import type { ListReads } from '../datasources/record-store';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
 import { applyAuthorization, introspectionPlugin, trustedOperationsPlugin } from './authorization';
+import { noteReturnedValues, returnedValues } from './returned';
 import { listCostPlugin } from './list-cost';
 import { createJwtVerifier, type JwtSettings } from './jwt';
 import { AuditLog } from '../datasources/audit';
@@ -60,19 +61,6 @@ const CLIENT = Symbol('client address');
 const CALLS = Symbol('live sources called');
 type SourceCalls = Map<string, 'ok' | 'failed'>;
 
-/** ID numbers and ids an answer carries (walks the result). */
-function carried(data: unknown, ids: Set<string>, recordIds: Set<string>): void {
-  if (Array.isArray(data)) { for (const d of data) carried(d, ids, recordIds); return; }
-  if (!data || typeof data !== 'object') return;
-  // for…in, not Object.entries: no pair arrays made for each of an answer's (thousands of) objects
-  for (const k in data) {
-    const v = (data as Record<string, unknown>)[k];
-    if (k === 'idNumber' && typeof v === 'string') ids.add(v);
-    else if (k === 'id' && typeof v === 'string') recordIds.add(v);
-    else if (v && typeof v === 'object') carried(v, ids, recordIds);
-  }
-}
-
 /**
  * One audit entry per operation, written before the answer leaves: if it cannot be written, the
  * answer's data is withheld and the client gets SERVICE_UNAVAILABLE instead.
@@ -85,9 +73,8 @@ function auditPlugin(audit: AuditLog, logger: Logger): ApolloServerPlugin<Contex
         async willSendResponse({ contextValue: ctx, response, operationName }) {
           if (response.body.kind !== 'single') return;
           const result = response.body.singleResult;
-          const ids = new Set<string>();
-          const recordIds = new Set<string>();
-          carried(result.data, ids, recordIds);
+          // noted as the fields resolved; an answer without data returned none of them
+          const { idNumbers: ids, recordIds } = result.data == null ? returnedValues() : ctx.returned;
           const caller = ctx.caller;
           const failed = (ctx as Context & { [FAILED]?: SourceFailures })[FAILED];
           try {
@@ -197,7 +184,8 @@ export interface Hub {
 
 /** The executable schema with authorization applied (default deny: every root field has @auth). */
 export function buildHubSchema(): GraphQLSchema {
-  return applyAuthorization(makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers: resolvers as never }));
+  // the audit notes returned values around whatever authorization returns (masked or not): applied last
+  return noteReturnedValues(applyAuthorization(makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers: resolvers as never })));
 }
 
 /** The SDL: every file of schema/, in name order. */
@@ -330,7 +318,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     const recordFields: Context['recordFields'] = {};
     const ctx: Context & { [FAILED]: SourceFailures; [CALLS]: SourceCalls } = {
       caller, sources, loaders: createLoaders(sources, { regions, report: reportSourceError, called: noteSourceCall, projection: (d) => recordFields.projections?.[d] }), limits: options.limits, requestId, hub: hubInfo,
-      reportSourceError, noteSourceCall, regions, audit, trusted, recordFields, [FAILED]: failed, [CALLS]: calls,
+      reportSourceError, noteSourceCall, regions, audit, trusted, recordFields, returned: returnedValues(), [FAILED]: failed, [CALLS]: calls,
     };
     return ctx;
   };

@@ -34,6 +34,18 @@ describe('the audit trail', () => {
     expect(e.operationHash).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it('names what came back under an alias too', async () => {
+    await t.gql('query Dossier($id: IdNumber!) { person(idNumber: $id) { who: idNumber name detentions { edges { node { rid: id } } } } }', { id: ids[0] });
+    const plain = await t.gql('query Dossier($id: IdNumber!) { person(idNumber: $id) { detentions { edges { node { id } } } } }', { id: ids[0] });
+    const all = await entries();
+    const [aliased, unaliased] = all.slice(-2);
+    expect(aliased.idNumbers).toEqual([t.hub.context().audit.personal(ids[0])]);
+    expect(aliased.recordIds).toEqual([plain.body.data.person.detentions.edges[0].node.id]);
+    // the second asked for no ID number: none is named
+    expect(unaliased.idNumbers).toEqual([]);
+    expect(unaliased.recordIds).toEqual(aliased.recordIds);
+  });
+
   it('records refused operations too', async () => {
     await t.gql('{ detentionRecords { totalCount } }', undefined, { authorization: '' });
     const all = await entries();
