@@ -89,6 +89,12 @@ export interface EvaluatorOptions {
 
 export class EvaluationBusyError extends Error {}
 
+/** A run ended by stop() (the hub shutting down): recorded FAILED with this message. */
+export class EvaluationStoppedError extends Error {}
+
+/** What a run whose process stopped (killed, crashed) before it finished is marked with, by the next run. */
+export const ABANDONED = 'abandoned: the hub process running it stopped before it finished';
+
 type RawDoc = AnyRecordDoc & Record<string, unknown>;
 
 /** The record as the rules see it; tolerant of fields a store document may lack. */
@@ -122,6 +128,8 @@ export class Evaluator {
   readonly Run: Model<EvaluationRunDoc>;
   private readonly Lock: Model<LockDoc>;
   private running: Promise<EvaluationReport> | null = null;
+  /** set by stop(): the running evaluation ends at its next progress step with this reason */
+  private stopping: string | null = null;
   private readonly chunkRecords: number;
   private readonly leaseMs: number;
 
@@ -159,9 +167,27 @@ export class Evaluator {
   evaluate(options: { rules?: readonly string[] | null; actor: string; trigger: 'manual' | 'schedule'; today?: Date; onProgress?: (p: EvaluationProgress) => void }): Promise<EvaluationReport> {
     options.rules?.forEach((r, i) => { if (!RULE_IDS.includes(r)) throw badInput(`rules[${i}]`, `no supervision rule ${r}; known: ${RULE_IDS.join(', ')}`); });
     if (this.running) return this.running;
+    if (this.stopping) return Promise.reject(new EvaluationBusyError(`this hub process is stopping (${this.stopping})`));
     const run = this.run(options).finally(() => { this.running = null; });
     this.running = run;
     return run;
+  }
+
+  /**
+   * Ends this process's evaluation at its next progress step (a chunk, or 50,000 records), marked
+   * FAILED with `reason`, its lease given back, and waits up to `waitMs` for that; later calls to
+   * evaluate() are refused. For shutdown: the run is not left RUNNING with the store closed under it.
+   */
+  async stop(reason: string, waitMs = 5000): Promise<void> {
+    this.stopping = reason;
+    const running = this.running;
+    if (!running) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      running.then(() => undefined, () => undefined),
+      new Promise<void>((resolve) => { timer = setTimeout(resolve, waitMs); timer.unref(); }),
+    ]);
+    clearTimeout(timer);
   }
 
   /**
@@ -214,6 +240,8 @@ export class Evaluator {
     const started = Date.now();
     const rules = options.rules?.length ? [...options.rules] : null;
     const progress: EvaluationProgress = { persons: 0, records: 0, totalRecords: 0, chunk: 0, chunks: 0 };
+    // Holding the lease, no other run is alive: one still RUNNING lost its process before it finished.
+    await this.Run.collection.updateMany({ status: 'RUNNING' } as never, { $set: { status: 'FAILED', finishedAt: new Date(started), error: ABANDONED } });
     await this.Run.collection.insertOne({ _id: runId, trigger: options.trigger, actor: options.actor, rules, status: 'RUNNING', startedAt: new Date(started), progress } as never);
     let peakRss = process.memoryUsage().rss;
     const sample = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 200);
@@ -222,6 +250,7 @@ export class Evaluator {
       const report = await this.evaluateAll(runId, rules, options.today ?? new Date(), progress, async () => {
         peakRss = Math.max(peakRss, process.memoryUsage().rss);
         options.onProgress?.(progress);
+        if (this.stopping) throw new EvaluationStoppedError(`stopped: ${this.stopping}`);
         if (!(await this.renew(runId))) throw new Error('the evaluation lease passed to another hub replica (this run went unrenewed past its lease); that replica\'s run carries on');
         await this.Run.collection.updateOne({ _id: runId } as never, { $set: { progress } });
       });

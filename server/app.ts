@@ -16,7 +16,7 @@ import type { Caller, Context, Limits } from '../datasources/context';
 import { createDataSources, type DataSources } from '../datasources';
 import { createLoaders } from '../datasources/loaders';
 import { createModels, ensureIndexes } from '../datasources/models';
-import { EvaluationBusyError } from '../datasources/evaluator';
+import { EvaluationBusyError, EvaluationStoppedError } from '../datasources/evaluator';
 import { EVALUATION_ACTOR } from '../datasources/leads';
 import { Periodic } from '../datasources/periodic';
 import { resolvers } from '../resolvers';
@@ -246,6 +246,7 @@ function scheduleEvaluation(sources: DataSources, logger: Logger, intervalMs: nu
       log.info({ ...report, ms: Date.now() - started }, 'supervision rules evaluated');
     } catch (err) {
       if (err instanceof EvaluationBusyError) log.debug({ err: err.message }, 'evaluation skipped: another one is running');
+      else if (err instanceof EvaluationStoppedError) log.info({ reason: err.message }, 'scheduled evaluation stopped before it finished');
       else log.warn({ err }, 'scheduled evaluation failed');
     }
   };
@@ -469,6 +470,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       sources.registry.stop();
       sources.health.stop();
       evaluation.stop();
+      // a running evaluation ends at its next step as FAILED and gives its lease back, before the store closes
+      await sources.evaluator.stop('the hub is shutting down');
       await sources.health.flush().catch(() => undefined);
       // the statistics marks of pushes that were answered before them (stat-counts.ts)
       await sources.counted.flush();

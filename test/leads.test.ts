@@ -4,7 +4,7 @@
  * parameters changed by an administrator take effect, and live sources take part.
  */
 import { seed } from '../datasources/seed';
-import { Evaluator } from '../datasources/evaluator';
+import { ABANDONED, EvaluationBusyError, EvaluationStoppedError, Evaluator } from '../datasources/evaluator';
 import { syntheticReport } from '../domain/synthetic';
 import { RULE_IDS } from '../domain/rules';
 import { correctionInput, personId, prisonInput, registerTestSources } from './fixtures';
@@ -185,6 +185,26 @@ describe('supervision leads on clean data and with live sources', () => {
     await seed(t.hub.sources, { persons: 400, seed: 9, today, plant: false });
     const { body } = await t.gql(EVALUATE, {});
     expect(body.data.evaluateRules).toMatchObject({ persons: 400, findings: 0, newLeads: 0 });
+  }, 120_000);
+
+  it('ends a run at shutdown as FAILED with its lease given back, and marks a run whose process died as abandoned', async () => {
+    const s = t.hub.sources;
+    const replica = () => new Evaluator(t.connection, s.models, s.leads, s.registry, s.connectors, { chunkRecords: 150 });
+    // a replica shutting down while it evaluates: the run ends at its next step, recorded
+    const stopping = replica();
+    const run = stopping.evaluate({ actor: 'test', trigger: 'manual' });
+    await stopping.stop('the hub is shutting down');
+    await expect(run).rejects.toThrow(EvaluationStoppedError);
+    const [stopped] = await stopping.runs(1);
+    expect(stopped).toMatchObject({ status: 'FAILED', error: 'stopped: the hub is shutting down' });
+    await expect(stopping.evaluate({ actor: 'test', trigger: 'manual' })).rejects.toThrow(EvaluationBusyError);
+    // a run left RUNNING by a process that was killed; the next run, on another replica, starts at once
+    // (the stopped one gave its lease back: it would otherwise hold it for 2 minutes) and marks it
+    await s.evaluator.Run.collection.insertOne({ _id: 'killed-run', trigger: 'schedule', actor: 'test', rules: null, status: 'RUNNING', startedAt: new Date(Date.now() - 60_000), progress: { persons: 0, records: 10, totalRecords: 400, chunk: 0, chunks: 1 } } as never);
+    const report = await replica().evaluate({ actor: 'test', trigger: 'manual' });
+    expect(report.persons).toBe(400);
+    expect(await s.evaluator.Run.findById('killed-run').lean()).toMatchObject({ status: 'FAILED', error: ABANDONED });
+    expect(await s.evaluator.Run.countDocuments({ status: 'RUNNING' })).toBe(0);
   }, 120_000);
 
   it('runs the cross-domain rules over a live source, and leaves its leads alone while it is down', async () => {
