@@ -14,6 +14,7 @@
  * Every run is recorded with its progress in `evaluation_runs`.
  */
 import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
@@ -180,14 +181,7 @@ export class Evaluator {
    */
   async stop(reason: string, waitMs = 5000): Promise<void> {
     this.stopping = reason;
-    const running = this.running;
-    if (!running) return;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      running.then(() => undefined, () => undefined),
-      new Promise<void>((resolve) => { timer = setTimeout(resolve, waitMs); timer.unref(); }),
-    ]);
-    clearTimeout(timer);
+    if (this.running) await Promise.race([this.running.catch(() => undefined), delay(waitMs, undefined, { ref: false })]);
   }
 
   /**

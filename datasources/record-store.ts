@@ -120,14 +120,9 @@ export class RecordStore<D extends Domain, F extends CommonFilter = CommonFilter
       // holds (its head token): one round trip less before the page, whose own finds queue behind it
       // under load. Only when another day was listed since are the days read again, and the page.
       const guess = this.days.lastRead(this.domain);
-      if (guess) {
-        const [days, rows] = await Promise.all([this.days.list(this.domain), this.pageByDay(guess, query, pos, limit, projection)]);
-        if (days === guess) return rows;
-        if (days) return this.pageByDay(days, query, pos, limit, projection);
-      } else {
-        const days = await this.days.list(this.domain);
-        if (days) return this.pageByDay(days, query, pos, limit, projection);
-      }
+      const [days, rows] = await Promise.all([this.days.list(this.domain), guess && this.pageByDay(guess, query, pos, limit, projection)]);
+      if (rows && days === guess) return rows;
+      if (days) return this.pageByDay(days, query, pos, limit, projection);
     }
     return this.find(query, pos, limit, projection);
   }

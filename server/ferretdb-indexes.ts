@@ -82,8 +82,7 @@ export async function ensureEqualityIndexes(
   return report;
 }
 
-/** Runs `work` on a connection of its own to `postgresUrl`, closed after. */
-/** A PostgreSQL connection for `work`, closed afterwards (also used by the benchmark harness). */
+/** Runs `work` on a PostgreSQL connection of its own to `postgresUrl`, closed after (the benchmark harness uses it too). */
 export async function withClient<T>(postgresUrl: string, work: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: postgresUrl, connectionTimeoutMillis: 5000 });
   await client.connect();
