@@ -1,6 +1,7 @@
 /**
  * `npm run bench [-- --quick] [--scales 100k,1m] [--only dossier,persons-100,…] [--targets hub,floor,naive,peer]`
  *   [--duration S] [--connections N] [--sequential-above MS: slower contenders are measured one request at a time]
+ *   [--compare bench/results/<date>.json: adds this run against that earlier one to the results]
  *
  * The hub's speed, measured side by side with three baselines on the same data and store in the
  * same run: the floor (driver only), the naive build (resolver-per-field mongoose, no DataLoader)
@@ -13,7 +14,9 @@
  *    autocannon (or, for contenders that take seconds, a few requests one after the other);
  *    store commands per request come from FerretDB's own counters, memory from /proc;
  * 4. writes bench/results/<date>[-quick].json and .md (`-partial` when --only, --targets or --scales narrowed
- *    the run, so that it never replaces the day's full run), and prints a progress line per scenario.
+ *    the run, so that it never replaces the day's full run), and prints a progress line per scenario;
+ *    with --compare, a section with each pair's ratio and each target then and now, and on the console
+ *    every target whose verdict changed.
  */
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -32,7 +35,7 @@ import { benchJwt, startHub } from './lib/hub';
 import { dossierScenario, graphqlProblem, listScenario, statisticsScenario, TARGETS, type Params, type Scenario, type Target } from './scenarios';
 import { ingestScenario, type IngestResult } from './lib/ingest';
 import { fanOutScenario, type FanOutResult } from './lib/fan-out';
-import { writeReport, type Row, type ScaleReport } from './lib/report';
+import { changedVerdicts, compareResults, readResults, writeReport, type Results, type Row, type ScaleReport } from './lib/report';
 import { hostedCursor } from '../datasources/federated-records';
 
 const { values: args } = parseArgs({
@@ -44,6 +47,7 @@ const { values: args } = parseArgs({
     duration: { type: 'string' },
     connections: { type: 'string' },
     'sequential-above': { type: 'string' },
+    compare: { type: 'string' },
     out: { type: 'string', default: 'bench/results' },
     'postgres-url': { type: 'string', default: process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
     'postgres-db': { type: 'string', default: process.env.BENCH_POSTGRES_DB ?? 'hub_bench' },
@@ -286,6 +290,8 @@ function mergeSequential(a: LoadResult, b: LoadResult): LoadResult {
 }
 
 async function main(): Promise<void> {
+  // The earlier run named by --compare is read before anything starts, so that a wrong path fails at once.
+  const earlier = args.compare ? readResults(args.compare) : undefined;
   log(`benchmark ${quick ? '(quick) ' : ''}scales ${settings.scales.map((s) => s.label).join(', ')}, ${settings.durationS} s per contender, ${os.cpus().length} cores, Node ${process.version}`);
   if (!fs.existsSync(path.join(projectRoot, '.tools/bin/ferretdb'))) throw new Error('FerretDB is not installed: run `npm run setup` first');
   build();
@@ -328,7 +334,7 @@ async function main(): Promise<void> {
         }
         reports.push({ scale: s.label, records: marker.records, persons: marker.persons, rows, hubPeakRssMb: hub?.peakRssMb() ?? null });
         // What is measured so far is kept, should a later scale fail.
-        writeReport(path.resolve(projectRoot, args.out!), reports, { quick, partial, durationS: settings.durationS, cores: os.cpus().length, node: process.version, seconds: Math.round((Date.now() - started) / 1000) });
+        writeReport(path.resolve(projectRoot, args.out!), reports, { quick, partial, durationS: settings.durationS, cores: os.cpus().length, node: process.version, seconds: Math.round((Date.now() - started) / 1000) }, undefined, undefined, earlier);
       } finally {
         for (const server of Object.values(c.servers)) await server!.stop();
       }
@@ -345,8 +351,13 @@ async function main(): Promise<void> {
   } finally {
     await store.stop();
   }
-  const files = writeReport(path.resolve(projectRoot, args.out!), reports, { quick, partial, durationS: settings.durationS, cores: os.cpus().length, node: process.version, seconds: Math.round((Date.now() - started) / 1000) }, ingest, fanOut);
+  const files = writeReport(path.resolve(projectRoot, args.out!), reports, { quick, partial, durationS: settings.durationS, cores: os.cpus().length, node: process.version, seconds: Math.round((Date.now() - started) / 1000) }, ingest, fanOut, earlier);
   log(`results: ${files.join(', ')}`);
+  if (earlier) {
+    const changed = changedVerdicts(compareResults(earlier.results, JSON.parse(fs.readFileSync(files[0], 'utf8')) as Results, earlier.file));
+    log(changed.length ? `targets whose verdict changed since ${earlier.results.date}:` : `no target changed its verdict since ${earlier.results.date}`);
+    for (const line of changed) log(`  ${line}`);
+  }
 }
 
 main().catch((err) => {

@@ -1,6 +1,7 @@
 /** The benchmark's results: one JSON file with every figure and a Markdown table of the same. */
 import fs from 'node:fs';
 import path from 'node:path';
+import { projectRoot } from '../../server/paths';
 import type { LoadResult } from './load';
 import type { IngestResult } from './ingest';
 import type { FanOutResult } from './fan-out';
@@ -49,6 +50,74 @@ export interface Results {
   ingest?: IngestResult;
   fanOut?: FanOutResult;
   targets: TargetCheck[];
+  /** this run against an earlier results file (`--compare`) */
+  compared?: Comparison;
+}
+
+/**
+ * This run beside an earlier one (`npm run bench -- --compare bench/results/<date>.json`). Earlier runs
+ * may come from another machine, so what carries over is each pair's ratio (hub ÷ contender, both
+ * measured in the same run), not milliseconds; the hub's own p50 is shown for a run on the same machine.
+ */
+export interface Comparison {
+  file: string;
+  date: string;
+  /** one line per scenario and contender measured in both runs */
+  pairs: { scale: string; scenario: string; contender: Target; hubP50: [number | null, number | null]; ratio: [number | null, number | null] }[];
+  /** hub records/s and hub ÷ driver time, earlier and now */
+  ingest?: { recordsPerSecond: [number, number]; ratio: [number, number] };
+  /** every target of either run: what it measured then and now */
+  targets: { target: string; before: TargetCheck | null; now: TargetCheck | null }[];
+}
+
+/** Pairs this run's figures with an earlier run's, scenario by scenario and target by target. */
+export function compareResults(earlier: Results, now: Pick<Results, 'scales' | 'ingest' | 'targets'>, file: string): Comparison {
+  const pairs: Comparison['pairs'] = [];
+  for (const s of now.scales) {
+    const before = earlier.scales.find((x) => x.scale === s.scale);
+    for (const x of s.rows) {
+      const old = row(before, x.scenario);
+      if (!old) continue;
+      for (const t of Object.keys(x.targets) as Target[]) {
+        if (t === 'hub' || !old.targets[t]) continue;
+        pairs.push({
+          scale: s.scale, scenario: x.scenario, contender: t,
+          hubP50: [old.targets.hub?.p50 ?? null, x.targets.hub?.p50 ?? null],
+          ratio: [ratio(old.targets.hub?.p50, old.targets[t]!.p50), ratio(x.targets.hub?.p50, x.targets[t]!.p50)],
+        });
+      }
+    }
+  }
+  const names = [...new Set([...earlier.targets.map((t) => t.target), ...now.targets.map((t) => t.target)])];
+  const targets = names.map((target) => ({
+    target, before: earlier.targets.find((t) => t.target === target) ?? null, now: now.targets.find((t) => t.target === target) ?? null,
+  }));
+  const ingest = earlier.ingest && now.ingest
+    ? { recordsPerSecond: [earlier.ingest.hubRecordsPerSecond, now.ingest.hubRecordsPerSecond] as [number, number], ratio: [earlier.ingest.ratio, now.ingest.ratio] as [number, number] }
+    : undefined;
+  return { file, date: earlier.date, pairs, ingest, targets };
+}
+
+/** An earlier results file (`--compare`), with its path relative to the project. */
+export function readResults(file: string): { file: string; results: Results } {
+  let results: Results;
+  try {
+    results = JSON.parse(fs.readFileSync(path.resolve(file), 'utf8')) as Results;
+  } catch (e) {
+    throw new Error(`--compare ${file}: cannot read it as a results file (${(e as Error).message})`);
+  }
+  if (!results || !Array.isArray(results.scales) || !Array.isArray(results.targets) || typeof results.date !== 'string') {
+    throw new Error(`--compare ${file}: not a benchmark results file (it needs date, scales and targets, as bench/results/<date>.json has)`);
+  }
+  return { file: path.relative(projectRoot, path.resolve(file)), results };
+}
+
+/** Targets whose verdict changed between the two runs, for the console. */
+export function changedVerdicts(c: Comparison): string[] {
+  const verdict = (t: TargetCheck | null) => (!t || t.met === null ? 'not measured' : t.met ? 'met' : 'missed');
+  return c.targets
+    .filter((t) => t.before && t.now && t.before.met !== null && t.now.met !== null && t.before.met !== t.now.met)
+    .map((t) => `${t.target}: ${verdict(t.before)} on ${c.date} (${t.before!.measured}), ${verdict(t.now)} now (${t.now!.measured})`);
 }
 
 export interface TargetCheck { target: string; measured: string; met: boolean | null }
@@ -151,17 +220,40 @@ export function markdown(r: Results): string {
     lines.push(`| hub | ${cell(f.hub.p50)} | ${cell(f.hub.p95)} | ${cell(f.hub.p99)} | ${f.hub.rps} |`);
     lines.push(`| floor (parallel fetch + merge) | ${cell(f.floor.p50)} | ${cell(f.floor.p95)} | ${cell(f.floor.p99)} | ${f.floor.rps} |`, '');
   }
+  const met = (t: TargetCheck) => (t.met === null ? '—' : t.met ? 'yes' : '**no**');
   lines.push('## Targets', '', '| target | measured | met |', '|---|---|---|');
-  for (const t of r.targets) lines.push(`| ${t.target} | ${t.measured} | ${t.met === null ? '—' : t.met ? 'yes' : '**no**'} |`);
+  for (const t of r.targets) lines.push(`| ${t.target} | ${t.measured} | ${met(t)} |`);
   lines.push('');
+  if (r.compared) lines.push(...comparisonMarkdown(r.compared));
   return lines.join('\n');
 }
 
-/** Writes `<dir>/<date>[-quick|-partial].json` and `.md` (a partial run never replaces the day's full run); returns their paths. */
-export function writeReport(dir: string, scales: ScaleReport[], run: RunInfo, ingest?: IngestResult, fanOut?: FanOutResult): string[] {
+function comparisonMarkdown(c: Comparison): string[] {
+  const arrow = ([a, b]: [number | null, number | null]) => `${cell(a)} → ${cell(b)}`;
+  const lines = [`## Against the run of ${c.date}`, '', `From \`${c.file}\`. Ratios are hub ÷ contender, each from its own run; milliseconds compare only when both runs had the same machine.`, ''];
+  if (c.pairs.length) {
+    lines.push('| scale | scenario | contender | hub p50 then → now | hub p50 ÷ contender then → now |', '|---|---|---|--:|--:|');
+    for (const p of c.pairs) lines.push(`| ${p.scale} | ${p.scenario} | ${p.contender} | ${arrow(p.hubP50)} | ${arrow(p.ratio)} |`);
+    lines.push('');
+  }
+  if (c.ingest) lines.push(`Ingest: hub ${arrow(c.ingest.recordsPerSecond)} records/s; hub time ÷ driver's ${arrow(c.ingest.ratio)}.`, '');
+  lines.push(`| target | ${c.date} | this run |`, '|---|---|---|');
+  const show = (t: TargetCheck | null) => (t ? `${t.measured}${t.met === null ? '' : t.met ? ' (met)' : ' (**missed**)'}` : '—');
+  for (const t of c.targets) lines.push(`| ${t.target} | ${show(t.before)} | ${show(t.now)} |`);
+  lines.push('');
+  return lines;
+}
+
+/**
+ * Writes `<dir>/<date>[-quick|-partial].json` and `.md` (a partial run never replaces the day's full run),
+ * with a section against `earlier` when given; returns their paths.
+ */
+export function writeReport(dir: string, scales: ScaleReport[], run: RunInfo, ingest?: IngestResult, fanOut?: FanOutResult, earlier?: { file: string; results: Results }): string[] {
   fs.mkdirSync(dir, { recursive: true });
   const date = new Date().toISOString().slice(0, 10);
-  const results: Results = { date, run, scales, ingest, fanOut, targets: checkTargets(scales, ingest) };
+  const targets = checkTargets(scales, ingest);
+  const compared = earlier ? compareResults(earlier.results, { scales, ingest, targets }, earlier.file) : undefined;
+  const results: Results = { date, run, scales, ingest, fanOut, targets, compared };
   const base = path.join(dir, `${date}${run.quick ? '-quick' : run.partial ? '-partial' : ''}`);
   fs.writeFileSync(`${base}.json`, `${JSON.stringify(results, null, 2)}\n`);
   fs.writeFileSync(`${base}.md`, markdown(results));
