@@ -11,7 +11,7 @@ import { signToken, type JwtSettings } from '../../server/jwt';
 import { createLogger } from '../../server/logger';
 import { EQUALITY_FIELDS, ensureEqualityIndexes } from '../../server/ferretdb-indexes';
 import type { BenchStore } from './dataset';
-import { watchRss, type Server } from './processes';
+import { watchCpu, watchRss, type CpuShare, type Server } from './processes';
 import { benchJwt, startHub } from './hub';
 
 export interface IngestResult {
@@ -26,6 +26,18 @@ export interface IngestResult {
   /** hub time / driver time */
   ratio: number;
   hubPeakRssMb: number;
+  /**
+   * CPU ms per 1,000 records: the hub's process (the driver side: the harness's own process, which
+   * runs the driver), FerretDB and PostgreSQL (every backend)
+   */
+  hubCpuMsPer1000?: CpuShare;
+  driverCpuMsPer1000?: CpuShare;
+}
+
+/** What the cores could store at this CPU cost per 1,000 records if they did nothing else (records/s). */
+export function cpuCeiling(cpu: CpuShare, cores: number): number {
+  const ms = cpu.contender + cpu.ferretdb + cpu.postgres;
+  return ms > 0 ? Math.round((cores * 1000 * 1000) / ms) : 0;
 }
 
 /** N custody records in the canonical input shape, from the demo generator, with unique external ids. */
@@ -73,6 +85,7 @@ export async function ingestScenario(store: BenchStore, lines: number, log: (l: 
   try {
     const source = await registerSource(hub, { name: '基准看守所', department: { code: 'BENCH-KSS', name: '基准看守所' }, domain: 'DETENTION', kind: 'HOSTED', regions: ['50'] });
     const rss = watchRss(hub.server);
+    const hubCpu = watchCpu(hub.server);
     let t = process.hrtime.bigint();
     let accepted = 0;
     for (const body of bodies) {
@@ -83,8 +96,9 @@ export async function ingestScenario(store: BenchStore, lines: number, log: (l: 
     }
     const hubSeconds = Number(process.hrtime.bigint() - t) / 1e9;
     const hubPeakRssMb = rss.stop();
+    const hubCpuMsPer1000 = hubCpu.stop(lines / 1000);
     if (accepted !== lines) throw new Error(`ingest accepted ${accepted} of ${lines}`);
-    log(`  ingest · hub   ${lines.toLocaleString('en')} records in ${hubSeconds.toFixed(1)} s: ${Math.round(lines / hubSeconds)} records/s, peak ${hubPeakRssMb} MiB`);
+    log(`  ingest · hub   ${lines.toLocaleString('en')} records in ${hubSeconds.toFixed(1)} s: ${Math.round(lines / hubSeconds)} records/s, peak ${hubPeakRssMb} MiB${cpuText(hubCpuMsPer1000)}`);
 
     // The floor: the same documents as the hub stores them, through the driver alone.
     const client = await new MongoClient(store.store.uri).connect();
@@ -101,16 +115,18 @@ export async function ingestScenario(store: BenchStore, lines: number, log: (l: 
         ...r, eventAt: new Date(r.eventAt as string), updatedAt: new Date(r.updatedAt as string),
         sourceId: source.id, regionPath: regionPath(r.region as string), recordedAt: now, eventMonth: String(r.eventAt).slice(0, 7), eventDay: String(r.eventAt).slice(0, 10), eventHour: String(r.eventAt).slice(0, 13),
       }));
+      const driverCpu = watchCpu({ pid: process.pid });
       t = process.hrtime.bigint();
       for (let i = 0; i < docs.length; i += 1000) await floor.insertMany(docs.slice(i, i + 1000), { ordered: true });
       const driverSeconds = Number(process.hrtime.bigint() - t) / 1e9;
-      log(`  ingest · driver ${lines.toLocaleString('en')} records in ${driverSeconds.toFixed(1)} s: ${Math.round(lines / driverSeconds)} records/s`);
+      const driverCpuMsPer1000 = driverCpu.stop(lines / 1000);
+      log(`  ingest · driver ${lines.toLocaleString('en')} records in ${driverSeconds.toFixed(1)} s: ${Math.round(lines / driverSeconds)} records/s${cpuText(driverCpuMsPer1000)}`);
       await database.dropDatabase();
       return {
         lines, accepted, pushes: bodies.length,
         hubSeconds: round(hubSeconds), hubRecordsPerSecond: Math.round(lines / hubSeconds),
         driverSeconds: round(driverSeconds), driverRecordsPerSecond: Math.round(lines / driverSeconds),
-        ratio: round(hubSeconds / driverSeconds, 2), hubPeakRssMb,
+        ratio: round(hubSeconds / driverSeconds, 2), hubPeakRssMb, hubCpuMsPer1000, driverCpuMsPer1000,
       };
     } finally {
       await client.close();
@@ -121,4 +137,8 @@ export async function ingestScenario(store: BenchStore, lines: number, log: (l: 
 }
 
 const PUSH_LINES = 20_000;
+
+function cpuText(cpu: CpuShare | undefined): string {
+  return cpu ? `; CPU ms per 1,000 records: own ${cpu.contender} · FerretDB ${cpu.ferretdb} · PostgreSQL ${cpu.postgres} (both cores alone: ${cpuCeiling(cpu, 2)} records/s)` : '';
+}
 const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;

@@ -117,7 +117,7 @@ export interface CpuShare { contender: number; ferretdb: number; postgres: numbe
  * machine whose two cores are busy, milliseconds of CPU per request decide throughput.
  * Backends that end during the window take their time with them (FerretDB keeps its pool open).
  */
-export function watchCpu(server: Server): { stop(requests: number): CpuShare | undefined } {
+export function watchCpu(server: Pick<Server, 'pid'>): { stop(requests: number): CpuShare | undefined } {
   const read = (): CpuShare => ({ contender: cpuMs(server.pid), ferretdb: cpuMsOfCommand('ferretdb'), postgres: cpuMsOfCommand('postgres') });
   const start = read();
   return {

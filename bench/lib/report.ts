@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from '../../server/paths';
 import type { LoadResult } from './load';
-import type { IngestResult } from './ingest';
+import { cpuCeiling, type IngestResult } from './ingest';
 import type { FanOutResult } from './fan-out';
 import type { Target } from '../scenarios';
 import type { CpuShare } from './processes';
@@ -211,7 +211,11 @@ export function markdown(r: Results): string {
   }
   if (r.ingest) {
     const i = r.ingest;
-    lines.push('## Ingest', '', `${i.lines.toLocaleString('en')} NDJSON records in ${i.pushes} pushes, one after the other: hub ${i.hubRecordsPerSecond} records/s (${i.hubSeconds} s, peak ${i.hubPeakRssMb} MiB), driver insertMany ${i.driverRecordsPerSecond} records/s (${i.driverSeconds} s): ${i.ratio} ×.`, '');
+    lines.push('## Ingest', '', `${i.lines.toLocaleString('en')} NDJSON records in ${i.pushes} push${i.pushes === 1 ? '' : 'es'}, one after the other: hub ${i.hubRecordsPerSecond} records/s (${i.hubSeconds} s, peak ${i.hubPeakRssMb} MiB), driver insertMany ${i.driverRecordsPerSecond} records/s (${i.driverSeconds} s): ${i.ratio} ×.`, '');
+    if (i.hubCpuMsPer1000 && i.driverCpuMsPer1000) {
+      const share = (c: CpuShare) => `${c.contender} · ${c.ferretdb} · ${c.postgres} = ${Math.round((c.contender + c.ferretdb + c.postgres) * 10) / 10}`;
+      lines.push(`CPU ms per 1,000 records (own process · FerretDB · PostgreSQL): hub ${share(i.hubCpuMsPer1000)}; driver (the harness's process) ${share(i.driverCpuMsPer1000)}. At that cost ${r.run.cores} cores doing nothing else would store ${cpuCeiling(i.hubCpuMsPer1000, r.run.cores)} records/s through the hub and ${cpuCeiling(i.driverCpuMsPer1000, r.run.cores)} through the driver.`, '');
+    }
   }
   if (r.fanOut) {
     const f = r.fanOut;
