@@ -41,10 +41,25 @@ function owner(url: string): string {
   return rel.startsWith('dist/') ? `hub: ${rel.split('/')[1]}/` : rel;
 }
 
-export function summarize(profile: Profile, top = 25): string {
+/**
+ * Self time by package and by function. With `window` (µs on the monotonic clock that V8's sample
+ * times and `process.hrtime` share on Linux), only the samples taken during the load count, so the
+ * hub's start-up (module loading, index checks) does not dilute the figures.
+ */
+export function summarize(profile: Profile, top = 25, window?: { fromUs: number; toUs: number }): string {
   const self = new Map<number, number>();
-  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  let at = profile.startTime;
+  let all = 0;
+  profile.samples.forEach((id, i) => {
+    const dt = profile.timeDeltas[i] ?? 0;
+    at += dt;
+    all += dt;
+    if (!window || (at >= window.fromUs && at <= window.toUs)) self.set(id, (self.get(id) ?? 0) + dt);
+  });
   const total = [...self.values()].reduce((a, b) => a + b, 0);
+  if (window && total === 0) return `${summarize(profile, top)}
+
+(no sample fell within the load's time window: the figures above cover the whole process)`;
   const byOwner = new Map<string, number>();
   const byFunction = new Map<string, number>();
   for (const n of profile.nodes) {
@@ -56,7 +71,7 @@ export function summarize(profile: Profile, top = 25): string {
     byFunction.set(f, (byFunction.get(f) ?? 0) + t);
   }
   const pct = (t: number) => `${((t / total) * 100).toFixed(1).padStart(5)} %`;
-  const lines = [`sampled ${(total / 1e6).toFixed(1)} s of the hub's main thread`, '', 'self time by package:'];
+  const lines = [`sampled ${(total / 1e6).toFixed(1)} s of the hub's main thread${window ? ` during the load (${(all / 1e6).toFixed(1)} s with its start-up and shutdown)` : ''}`, '', 'self time by package:'];
   for (const [o, t] of [...byOwner].sort((a, b) => b[1] - a[1]).slice(0, 15)) lines.push(`  ${pct(t)}  ${o}`);
   lines.push('', `self time by function (top ${top}):`);
   for (const [f, t] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, top)) lines.push(`  ${pct(t)}  ${f}`);
@@ -81,12 +96,14 @@ async function main(): Promise<void> {
     const sc = scenarios.find((x) => x.id === args.scenario);
     if (!sc?.targets.hub) throw new Error(`--scenario: one of ${scenarios.map((x) => x.id).join(', ')}`);
     const spec = sc.targets.hub;
+    const fromUs = Number(process.hrtime.bigint() / 1000n);
     const r = await runLoad({ url: hub.url, request: (i) => spec.request(params, i), connections: sc.connections, durationS: Number(args.duration), timeoutS: 120, bad: graphqlProblem });
+    const toUs = Number(process.hrtime.bigint() / 1000n);
     process.stdout.write(`${sc.id}: p50 ${r.p50} ms, p95 ${r.p95} ms, ${r.rps} req/s, ${r.errors} errors\n`);
     await hub.stop();
     const file = fs.readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
     if (!file) throw new Error(`no profile was written in ${profDir}`);
-    const summary = `${sc.id} at ${s.label}, ${sc.connections} connections, ${args.duration} s: p50 ${r.p50} ms, p95 ${r.p95} ms, ${r.rps} req/s\n\n${summarize(JSON.parse(fs.readFileSync(path.join(profDir, file), 'utf8')))}\n`;
+    const summary = `${sc.id} at ${s.label}, ${sc.connections} connections, ${args.duration} s: p50 ${r.p50} ms, p95 ${r.p95} ms, ${r.rps} req/s\n\n${summarize(JSON.parse(fs.readFileSync(path.join(profDir, file), 'utf8')), 25, { fromUs, toUs })}\n`;
     const outDir = path.join(projectRoot, 'bench/results/profiles');
     fs.mkdirSync(outDir, { recursive: true });
     fs.writeFileSync(path.join(outDir, `${s.label}-${sc.id}.txt`), summary);
