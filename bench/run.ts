@@ -24,7 +24,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { MongoClient } from 'mongodb';
+import { MongoClient, type Db, type Document } from 'mongodb';
 import { projectRoot } from '../server/paths';
 import { signToken, type JwtSettings } from '../server/jwt';
 import { freePort } from '../server/embedded-store';
@@ -37,6 +37,7 @@ import { ingestScenario, type IngestResult } from './lib/ingest';
 import { fanOutScenario, type FanOutResult } from './lib/fan-out';
 import { changedVerdicts, compareResults, readResults, writeReport, type Results, type Row, type ScaleReport } from './lib/report';
 import { hostedCursor } from '../datasources/federated-records';
+import { DAYS_REGISTRY_MARKER, daysOf } from '../datasources/record-days';
 
 const { values: args } = parseArgs({
   options: {
@@ -183,17 +184,41 @@ async function pickParams(uri: string, s: Scale, headers: Record<string, string>
     // A fixed shuffle, so pages mix persons from every domain and runs ask the same.
     const list = [...ids].sort((a, b) => hash(a) - hash(b)).slice(0, 2000);
     const listRegion = '5002';
-    // Page 50 starts after record 4,900: found by the store's own ordering for the floor, through the hub's API for the hub.
-    const at = await db.collection('detention_records').find({ regionPath: listRegion }, { sort: { eventAt: -1, _id: -1 }, skip: 4899, limit: 1, projection: { eventAt: 1 } }).toArray();
-    if (at.length === 0) return { ids: list, listRegion, page50: null, headers: { hub: headers } };
-    const floorCursor = `${at[0].eventAt.getTime()}_${String(at[0]._id)}`;
+    // Page 50 starts after record 4,900 of the area, newest first.
+    const at = await nthNewest(db, listRegion, 4899);
+    if (!at) return { ids: list, listRegion, page50: null, headers: { hub: headers } };
+    const floorCursor = `${at.eventAt.getTime()}_${String(at._id)}`;
     // The hub's cursor for the same position (its keyset cursor, as the hub itself would hand it out
     // after that record): walking 49 pages through the hub takes minutes at 1,000,000 records.
-    const hubCursor = hostedCursor(at[0].eventAt, String(at[0]._id));
+    const hubCursor = hostedCursor(at.eventAt, String(at._id));
     return { ids: list, listRegion, page50: { hub: hubCursor, floor: floorCursor }, headers: { hub: headers } };
   } finally {
     await client.close();
   }
+}
+
+/**
+ * The area's custody record that `skip` newer ones precede (newest first by eventAt, then _id), or
+ * null when it holds fewer. FerretDB sorts every match of a find itself: sorting an area of half a
+ * million records took over ten minutes at 1,000,000, before any load. So the days registry is walked
+ * newest first, each day's records of the area counted (two equalities FerretDB pushes down), and
+ * only the day that holds the record is sorted. Without a complete registry (a store other than
+ * FerretDB, or a hub that has not listed its days yet), the store sorts.
+ */
+async function nthNewest(db: Db, region: string, skip: number): Promise<{ eventAt: Date; _id: unknown } | null> {
+  const records = db.collection('detention_records');
+  const sorted = (q: Document, n: number) => records.find(q, { sort: { eventAt: -1, _id: -1 }, skip: n, limit: 1, projection: { eventAt: 1 } }).toArray();
+  const listed = await db.collection('hub_meta').findOne({ _id: DAYS_REGISTRY_MARKER as never });
+  if (!listed) return ((await sorted({ regionPath: region }, skip))[0] as { eventAt: Date; _id: unknown } | undefined) ?? null;
+  const days = [...new Set((await db.collection('record_days').find({ domain: 'DETENTION' }, { projection: { days: 1, day: 1 } }).toArray())
+    .flatMap((d) => daysOf(d as { day?: string; days?: string[] })))].sort().reverse();
+  let before = 0;
+  for (const day of days) {
+    const inDay = (await records.find({ regionPath: region, eventDay: day }, { projection: { _id: 1 } }).toArray()).length;
+    if (before + inDay > skip) return (await sorted({ regionPath: region, eventDay: day }, skip - before))[0] as { eventAt: Date; _id: unknown };
+    before += inDay;
+  }
+  return null;
 }
 
 function hash(s: string): number {
