@@ -35,9 +35,9 @@ import { benchJwt, startHub } from './lib/hub';
 import { dossierScenario, graphqlProblem, listScenario, statisticsScenario, TARGETS, type Params, type Scenario, type Target } from './scenarios';
 import { ingestScenario, type IngestResult } from './lib/ingest';
 import { fanOutScenario, type FanOutResult } from './lib/fan-out';
-import { changedVerdicts, compareResults, readResults, writeReport, type Results, type Row, type ScaleReport } from './lib/report';
+import { changedVerdicts, readResults, writeReport, type Results, type Row, type ScaleReport } from './lib/report';
 import { hostedCursor } from '../datasources/federated-records';
-import { DAYS_REGISTRY_MARKER, daysOf } from '../datasources/record-days';
+import { listedCustodyDays } from './lib/days';
 
 const { values: args } = parseArgs({
   options: {
@@ -208,10 +208,8 @@ async function pickParams(uri: string, s: Scale, headers: Record<string, string>
 async function nthNewest(db: Db, region: string, skip: number): Promise<{ eventAt: Date; _id: unknown } | null> {
   const records = db.collection('detention_records');
   const sorted = (q: Document, n: number) => records.find(q, { sort: { eventAt: -1, _id: -1 }, skip: n, limit: 1, projection: { eventAt: 1 } }).toArray();
-  const listed = await db.collection('hub_meta').findOne({ _id: DAYS_REGISTRY_MARKER as never });
-  if (!listed) return ((await sorted({ regionPath: region }, skip))[0] as { eventAt: Date; _id: unknown } | undefined) ?? null;
-  const days = [...new Set((await db.collection('record_days').find({ domain: 'DETENTION' }, { projection: { days: 1, day: 1 } }).toArray())
-    .flatMap((d) => daysOf(d as { day?: string; days?: string[] })))].sort().reverse();
+  const days = await listedCustodyDays(db);
+  if (!days) return ((await sorted({ regionPath: region }, skip))[0] as { eventAt: Date; _id: unknown } | undefined) ?? null;
   let before = 0;
   for (const day of days) {
     const inDay = (await records.find({ regionPath: region, eventDay: day }, { projection: { _id: 1 } }).toArray()).length;
@@ -394,7 +392,7 @@ async function main(): Promise<void> {
   const files = writeReport(path.resolve(projectRoot, args.out!), reports, { quick, partial, durationS: settings.durationS, cores: os.cpus().length, node: process.version, seconds: Math.round((Date.now() - started) / 1000) }, ingest, fanOut, earlier);
   log(`results: ${files.join(', ')}`);
   if (earlier) {
-    const changed = changedVerdicts(compareResults(earlier.results, JSON.parse(fs.readFileSync(files[0], 'utf8')) as Results, earlier.file));
+    const changed = changedVerdicts((JSON.parse(fs.readFileSync(files[0], 'utf8')) as Results).compared!);
     log(changed.length ? `targets whose verdict changed since ${earlier.results.date}:` : `no target changed its verdict since ${earlier.results.date}`);
     for (const line of changed) log(`  ${line}`);
   }

@@ -17,7 +17,8 @@ import http from 'node:http';
 import { parseArgs } from 'node:util';
 import { MongoClient, ObjectId, type Db, type Document } from 'mongodb';
 import { findByKeys, type BatchLookup } from '../../datasources/lookup';
-import { DAYS_REGISTRY_MARKER, daysOf, readByDay } from '../../datasources/record-days';
+import { readByDay } from '../../datasources/record-days';
+import { listedCustodyDays } from '../lib/days';
 
 const { values } = parseArgs({ options: { uri: { type: 'string' }, db: { type: 'string' }, port: { type: 'string', default: '0' } } });
 
@@ -77,9 +78,7 @@ function pick(r: Document, fields: readonly string[]): Document {
  */
 let listedDays: Promise<string[] | null> | undefined;
 function detentionDays(db: Db): Promise<string[] | null> {
-  listedDays ??= (async () => (await db.collection('hub_meta').findOne({ _id: DAYS_REGISTRY_MARKER as never })
-    ? [...new Set((await db.collection('record_days').find({ domain: 'DETENTION' }, { projection: { days: 1, day: 1 } }).toArray()).flatMap((d) => daysOf(d as { day?: string; days?: string[] })))].sort().reverse()
-    : null))();
+  listedDays ??= listedCustodyDays(db);
   return listedDays;
 }
 
