@@ -302,21 +302,29 @@ export class Statistics {
     const extra = extraConditions(domain, f);
 
     const byMonth = groupBy.includes('MONTH') || groupBy.includes('YEAR');
-    const hostedRows = async () => {
-      const ahead = f.stageDeadlineBefore ? null : await this.countAhead(domain, shape, groupBy, f, filter, extra.matches);
+    const liveSources = this.liveSources(domain, filter);
+    // Only an answer from hosted records alone can be kept: a live source's records change without a mark.
+    const question = liveSources.length === 0 ? JSON.stringify([domain, groupBy, f, regions]) : null;
+    const hostedRows = async (): Promise<HostedRows> => {
+      const ahead = f.stageDeadlineBefore ? null : await this.countAhead(domain, shape, groupBy, f, filter, extra.matches, question);
       if (ahead) return ahead;
       const rows = await this.countHosted(domain, shape, groupBy, filter, extra.query);
       // Records stored without a month (before it existed, or by an older replica): fill them and count again, once.
-      if (!byMonth || !rows.some((r) => r.key.m == null) || (await this.backfillMonths(undefined, [domain])) === 0) return rows;
-      return this.countHosted(domain, shape, groupBy, filter, extra.query);
+      if (!byMonth || !rows.some((r) => r.key.m == null) || (await this.backfillMonths(undefined, [domain])) === 0) return { rows, version: null };
+      return { rows: await this.countHosted(domain, shape, groupBy, filter, extra.query), version: null };
     };
     const [hosted, ...live] = await Promise.all([
       hostedRows(),
-      ...this.liveSources(domain, filter).map((source) => this.countLive(domain, shape, source, filter, extra.matches, scope)),
+      ...liveSources.map((source) => this.countLive(domain, shape, source, filter, extra.matches, scope)),
     ]);
-    const rows = hosted.concat(...live);
-    return fold(domain, shape, groupBy, rows, this.registry);
+    if ('kept' in hosted) return hosted.kept;
+    const buckets = fold(domain, shape, groupBy, hosted.rows.concat(...live), this.registry);
+    if (question && hosted.version) this.kept.keep(question, hosted.version, buckets);
+    return buckets;
   }
+
+  /** Answers to repeated questions, kept while the partitions they were counted from are unchanged. */
+  private readonly kept = new KeptAnswers();
 
   /** Live sources of the domain that the filter reaches (as lists pick them). */
   private liveSources(domain: Domain, filter: CommonFilter) {
@@ -333,7 +341,8 @@ export class Statistics {
    */
   private async countAhead(
     domain: Domain, shape: DomainShape, groupBy: readonly StatDimension[], f: StatFilter, filter: CommonFilter, extra: (r: AnyRecordDoc) => boolean,
-  ): Promise<RawRow[] | null> {
+    question: string | null,
+  ): Promise<HostedRows | null> {
     if (!this.ahead || !this.counted || !(await this.counted.isReady())) return null;
     const wanted = filter.sourceIds?.length ? new Set(filter.sourceIds.map(String)) : null;
     // As in the store query (hostedStoreQuery): suspended hosted sources are left out.
@@ -347,6 +356,14 @@ export class Statistics {
       if (end <= from || start >= to) continue;
       (start >= from && end <= to ? whole : cut).push(p);
     }
+    // What the answer was counted from: every partition's token (and the suspended sources). A partition
+    // cut by the range, or with a write in flight (its counts are not kept either), makes it one-off.
+    const now = Date.now();
+    const version = question && cut.length === 0 && whole.every((p) => !p.writingUntil || new Date(p.writingUntil).getTime() <= now)
+      ? `${[...suspended].sort().join(',')}|${whole.map((p) => `${p._id}:${p.token}`).sort().join(',')}`
+      : null;
+    const kept = question && version ? this.kept.get(question, version) : undefined;
+    if (kept) return { kept };
     const counted = this.counted;
     const range = { ...(filter.eventFrom ? { $gte: filter.eventFrom } : {}), ...(filter.eventTo ? { $lt: filter.eventTo } : {}) };
     const [groups, cutGroups] = await Promise.all([
@@ -385,7 +402,7 @@ export class Statistics {
     for (const p of whole) add(p.month, groups.get(p._id) ?? []);
     cut.forEach((p, i) => add(p.month, cutGroups[i]));
     // amounts were added up in fen (exact); yuan from here on
-    return [...rows.values()].flatMap((inMonth) => [...inMonth.values()]).map((row) => ({ ...row, amount: row.amount / 100 }));
+    return { rows: [...rows.values()].flatMap((inMonth) => [...inMonth.values()]).map((row) => ({ ...row, amount: row.amount / 100 })), version };
   }
 
   /** The hosted store's groups: one aggregate (two for enforcement: count and amount, see the header). */
@@ -521,6 +538,49 @@ function bucketKeys(list: readonly Group[], by: BucketDimensions): string[] {
     perList.set(choice, keys);
   }
   return keys;
+}
+
+/** The hosted records' rows, with what they were counted from (null: not to be kept); or an answer kept for that. */
+type HostedRows = { rows: RawRow[]; version: string | null } | { kept: StatBucket[] };
+
+/** Most buckets kept over all kept answers (district × month over one domain is ~5,000; ~200 bytes each). */
+export const MAX_KEPT_BUCKETS = 50_000;
+
+/**
+ * The answers of this process's latest questions, each with the version it was counted from.
+ *
+ * Why: from counts kept per partition, an answer is still a fold of every group of every partition
+ * (100,000 groups per domain at 1,000,000 records); an analyst's dashboard asks the same questions
+ * again and again, and while no partition changed the fold gives the same buckets. A question is the
+ * domain, `groupBy`, the filter and the caller's narrowed jurisdiction; the version is every covered
+ * partition's token (a write changes it: stat-counts.ts) and the suspended sources. The buckets are
+ * shared between answers and never changed after folding (labels are made when read).
+ */
+class KeptAnswers {
+  private readonly answers = new Map<string, { version: string; buckets: StatBucket[] }>();
+  private buckets = 0;
+
+  get(question: string, version: string): StatBucket[] | undefined {
+    const kept = this.answers.get(question);
+    if (!kept || kept.version !== version) return undefined;
+    // most recently used last: eviction takes the first
+    this.answers.delete(question);
+    this.answers.set(question, kept);
+    return kept.buckets;
+  }
+
+  keep(question: string, version: string, buckets: StatBucket[]): void {
+    if (buckets.length > MAX_KEPT_BUCKETS) return;
+    const old = this.answers.get(question);
+    if (old) { this.answers.delete(question); this.buckets -= old.buckets.length; }
+    this.answers.set(question, { version, buckets });
+    this.buckets += buckets.length;
+    for (const [q, a] of this.answers) {
+      if (this.buckets <= MAX_KEPT_BUCKETS) break;
+      this.answers.delete(q);
+      this.buckets -= a.buckets.length;
+    }
+  }
 }
 
 /** Folds raw groups (store and live alike) into the asked buckets, with labels, in key order. */

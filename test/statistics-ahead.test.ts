@@ -3,7 +3,7 @@
  * (FerretDB): the same answers as aggregating every record in the store, every filter; the store
  * commands it saves; and never a stale count after ingest, a correction, or a write in flight.
  */
-import { detentionInput, personId, registerTestSources } from './fixtures';
+import { correctionInput, detentionInput, personId, registerTestSources } from './fixtures';
 import { startTestHub, type TestHub } from './helpers';
 import { DOMAINS, type Domain } from '../domain/records';
 import type { DataSourceDoc } from '../datasources/models';
@@ -111,6 +111,52 @@ describe('statistics counted ahead', () => {
     expect(count(after, '500230|2024-02')).toBe(count(before, '500230|2024-02') + 1);
     expect(after.reduce((n, b) => n + b.count, 0)).toBe(before.reduce((n, b) => n + b.count, 0) + 1);
     expect(after).toEqual(plain(await inStore.compute('DETENTION', ['REGION', 'MONTH'], null, everything)));
+  });
+
+  it('answers a repeated question with the buckets it folded, until a partition, a suspension or the jurisdiction differs', async () => {
+    const groupBy: StatDimension[] = ['REGION', 'MONTH'];
+    const ask = (filter: StatFilter | null = null, scope: RequestScope = everything) => ahead().compute('COMMUNITY_CORRECTION', groupBy, filter, scope);
+    const total = (buckets: StatBucket[]) => buckets.reduce((n, b) => n + b.count, 0);
+    await settle();
+    const first = await ask();
+    t.resetCommands();
+    const again = await ask();
+    // the same folded buckets, after reading the marks alone
+    expect(again).toBe(first);
+    expect(commands()).toEqual(['find stat_partitions']);
+    // another jurisdiction or filter is another question
+    const narrow = await ask(null, { ...everything, regions: ['500101'] });
+    expect(narrow).not.toBe(first);
+    expect(plain(narrow)).toEqual(plain(await inStore.compute('COMMUNITY_CORRECTION', groupBy, null, { ...everything, regions: ['500101'] })));
+    expect(await ask(null, { ...everything, regions: ['500101'] })).toBe(narrow);
+    expect(await ask()).toBe(first);
+
+    // A record lands: its partition's token changes, the question is counted again and includes it.
+    const input = correctionInput(personId(3), 3, { externalId: 'KEPT-1', eventAt: '2024-08-03T10:00:00+08:00' });
+    expect((await t.hub.sources.ingestor.ingest(srcs.COMMUNITY_CORRECTION, [input])).accepted).toBe(1);
+    // while its write's lease runs, no answer is kept (its partition's counts are not either)
+    const during = await ask();
+    expect(total(during)).toBe(total(first) + 1);
+    expect(await ask()).not.toBe(during);
+    await settle();
+    const after = await ask();
+    expect(after).not.toBe(first);
+    expect(plain(after)).toEqual(plain(await inStore.compute('COMMUNITY_CORRECTION', groupBy, null, everything)));
+    expect(await ask()).toBe(after);
+
+    // A hosted source suspended: its records leave the answer.
+    const some = await t.hub.sources.models.records.COMMUNITY_CORRECTION.collection.findOne({ sourceId: { $ne: srcs.COMMUNITY_CORRECTION._id } }) as any;
+    const source = String(some.sourceId);
+    const held = await t.hub.sources.models.records.COMMUNITY_CORRECTION.collection.countDocuments({ sourceId: some.sourceId });
+    await t.hub.sources.registry.suspend(source, '核查');
+    try {
+      const suspended = await ask();
+      expect(total(suspended)).toBe(total(after) - held);
+      expect(await ask()).toBe(suspended);
+    } finally {
+      await t.hub.sources.registry.activate(source);
+    }
+    expect(total(await ask())).toBe(total(after));
   });
 
   it('follows a correction that moves a record to another month and district', async () => {
