@@ -15,7 +15,7 @@ import { projectRoot } from '../server/paths';
 import { signToken } from '../server/jwt';
 import { ensureDataset, scale, startBenchStore } from './lib/dataset';
 import { runLoad } from './lib/load';
-import { benchJwt, startHub } from './lib/hub';
+import { benchJwt, buildHub, startHub } from './lib/hub';
 import { dossierScenario, graphqlProblem, listScenario, statisticsScenario, type Params } from './scenarios';
 
 const { values: args } = parseArgs({
@@ -80,6 +80,7 @@ export function summarize(profile: Profile, top = 25, window?: { fromUs: number;
 
 async function main(): Promise<void> {
   const s = scale(args.scale!);
+  buildHub((l) => process.stdout.write(`${l}\n`));
   const store = await startBenchStore(args['postgres-url']!, args['postgres-db']!);
   const profDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-profile-'));
   try {

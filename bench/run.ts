@@ -18,7 +18,6 @@
  *    with --compare, a section with each pair's ratio and each target then and now, and on the console
  *    every target whose verdict changed.
  */
-import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -31,7 +30,7 @@ import { freePort } from '../server/embedded-store';
 import { cancelAbandonedQueries, ensureDataset, scale, startBenchStore, waitForIdleStore, type BenchStore, type Scale } from './lib/dataset';
 import { percentile, runLoad, runSequential, type LoadOptions, type LoadResult } from './lib/load';
 import { startServer, tsArgs, watchCpu, watchRss, type Server } from './lib/processes';
-import { benchJwt, startHub } from './lib/hub';
+import { benchJwt, buildHub, startHub } from './lib/hub';
 import { dossierScenario, graphqlProblem, listScenario, statisticsScenario, TARGETS, type Params, type Scenario, type Target } from './scenarios';
 import { ingestScenario, type IngestResult } from './lib/ingest';
 import { fanOutScenario, type FanOutResult } from './lib/fan-out';
@@ -133,12 +132,6 @@ function storeMsBetween(a: Map<string, { s: number; n: number }>, b: Map<string,
     if (n > 0 && (DATA_COMMANDS.has(command) || command === ROUND_TRIP)) out[command] = Math.round(((v.s - (a.get(command)?.s ?? 0)) / n) * 10_000) / 10;
   }
   return Object.keys(out).length ? out : undefined;
-}
-
-function build(): void {
-  log('building the hub (tsc)');
-  const r = spawnSync(process.execPath, [path.join(projectRoot, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: projectRoot, stdio: 'inherit' });
-  if (r.status !== 0) throw new Error('the hub did not build');
 }
 
 interface Contenders {
@@ -332,7 +325,7 @@ async function main(): Promise<void> {
   const earlier = args.compare ? readResults(args.compare) : undefined;
   log(`benchmark ${quick ? '(quick) ' : ''}scales ${settings.scales.map((s) => s.label).join(', ')}, ${settings.durationS} s per contender, ${os.cpus().length} cores, Node ${process.version}`);
   if (!fs.existsSync(path.join(projectRoot, '.tools/bin/ferretdb'))) throw new Error('FerretDB is not installed: run `npm run setup` first');
-  build();
+  buildHub(log);
   const store = await startBenchStore(args['postgres-url']!, args['postgres-db']!);
   log(`store: FerretDB ${store.store.uri} on PostgreSQL ${args['postgres-db']}`);
   const reports: ScaleReport[] = [];

@@ -1,6 +1,9 @@
 /** The hub as the benchmark runs it: `node dist/server/main.js` in production mode on the benchmark's store. */
+import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
+import path from 'node:path';
 import type { JwtSettings } from '../../server/jwt';
+import { projectRoot } from '../../server/paths';
 import { freePort } from '../../server/embedded-store';
 import type { BenchStore } from './dataset';
 import { startServer, type Server } from './processes';
@@ -8,6 +11,13 @@ import { startServer, type Server } from './processes';
 /** A fresh HS256 signing secret for one benchmark run (tokens are minted by the harness). */
 export function benchJwt(): JwtSettings {
   return { secret: crypto.randomBytes(32).toString('hex'), algorithms: ['HS256'], issuer: 'procuratorate-hub', audience: 'procuratorate-hub', clockToleranceS: 30 };
+}
+
+/** Compiles the hub into dist/ (what `startHub` runs), so that no run measures an older build. */
+export function buildHub(log: (line: string) => void): void {
+  log('building the hub (tsc)');
+  const r = spawnSync(process.execPath, [path.join(projectRoot, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: projectRoot, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('the hub did not build');
 }
 
 /** How long the hub may take to listen. */
