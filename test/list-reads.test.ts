@@ -202,6 +202,15 @@ describe('the days registry', () => {
     expect(month((await new RecordDays(t.connection).list('DETENTION'))!, '2023-06')).toEqual(days);
   });
 
+  it('reads a domain\'s listed days in one round trip, however many', async () => {
+    const days = Array.from({ length: 250 }, (_, i) => new Date(Date.UTC(2010, 0, 1 + i)).toISOString().slice(0, 10));
+    await new RecordDays(t.connection).note('PRISON', days);
+    t.resetCommands();
+    const listed = await new RecordDays(t.connection).list('PRISON');
+    expect(listed).toEqual(expect.arrayContaining(days));
+    expect(t.commands.filter((c) => (c.command as any).find === 'record_days' || c.commandName === 'getMore').map((c) => c.commandName)).toEqual(['find']);
+  });
+
   it('reads the month documents an earlier version wrote, with the days listed since', async () => {
     await t.connection.db!.collection('record_days').insertOne({ _id: 'DETENTION:2019-03', domain: 'DETENTION', month: '2019-03', days: ['2019-03-01', '2019-03-02'] } as never);
     await new RecordDays(t.connection).note('DETENTION', ['2019-03-02', '2019-03-03']);
