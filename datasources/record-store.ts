@@ -147,16 +147,19 @@ export class RecordStore<D extends Domain, F extends CommonFilter = CommonFilter
   /** Up to `want` of a day's records after `pos`: by hours where this process learned that pays (hour-plans.ts), else whole. */
   private async readDay(shape: string, query: Record<string, unknown>, day: string, pos: Position | null, want: number, projection?: Projection): Promise<RecordDocByDomain[D][]> {
     const start = pos ? hourOfDay(pos.eventAt) : 23;
-    const hours = this.hourPlans.plan(shape, day, start, want, pos !== null);
-    if (hours && await this.days!.hoursStamped()) {
-      const slices = await Promise.all(hours.map((h) =>
+    const plan = this.hourPlans.plan(shape, day, start, want, pos !== null);
+    if (plan && await this.days!.hoursStamped()) {
+      const slices = await Promise.all(plan.hours.map((h) =>
         this.find({ ...query, eventHour: `${day}T${String(h).padStart(2, '0')}` }, h === start ? pos : null, want, projection)));
       const rows = slices.flat();
-      if (rows.length >= want) return rows.slice(0, want);
+      // every hour down to 0 read: that is the rest of the day, however many it holds
+      if (rows.length >= want || plan.restOfDay) return rows.slice(0, want);
       this.hourPlans.forget(shape, day);
     }
     const rows = await this.find({ ...query, eventDay: day }, pos, want, projection);
-    if (rows.length === want) {
+    // Learned when the read took in more than a page's worth: it filled the page, or it began at a
+    // position (FerretDB read the whole day for what follows the position).
+    if (rows.length === want || pos !== null) {
       this.hourPlans.learn(shape, day, want, async () =>
         (await this.collection.find({ ...query, eventDay: day }, { projection: { _id: 0, eventAt: 1 }, batchSize: 1000 }).toArray()).map((r) => r.eventAt as Date), hourOfDay);
     }

@@ -285,6 +285,27 @@ describe('dense days read hour by hour', () => {
     }
   });
 
+  it('reads the rest of a dense day after a position hour by hour, though it holds less than the page', async () => {
+    // Records 101–190 of the order end in 11:00, the second of its six (19:00 and 18:00 hold 4, 17:00–12:00 30 each).
+    const page = async (t: TestHub, first: number, after: string | null) => {
+      const { body } = await t.gql(LIST, { filter: null, first, after });
+      expect(body.errors).toBeUndefined();
+      return body.data.detentionRecords as { edges: { node: { id: string; eventAt: string } }[]; pageInfo: { endCursor: string } };
+    };
+    const p1 = await page(byDay, 100, null);
+    const p2 = await page(byDay, 90, p1.pageInfo.endCursor);
+    expect(p2.edges[89].node.eventAt).toMatch(/^2025-03-10T03:/); // 11:xx in Beijing
+    await page(byDay, 40, p2.pageInfo.endCursor);
+    await byDay.hub.sources.hosted.DETENTION.hourPlans.settled();
+    byDay.resetCommands();
+    const p3 = await page(byDay, 40, p2.pageInfo.endCursor);
+    // 22 of the day remain (11:00 to 08:00), read as its hours 11 down to 00, then the days before it
+    const ofDay = finds(byDay).filter((f) => f.eventDay === DAY || String(f.eventHour ?? '').startsWith(DAY));
+    expect(ofDay.map((f) => f.eventHour ?? f.eventDay).sort()).toEqual(Array.from({ length: 12 }, (_, h) => `${DAY}T${String(h).padStart(2, '0')}`));
+    expect(p3.edges.filter((e) => e.node.eventAt.startsWith('2025-03-10') || e.node.eventAt.startsWith('2025-03-09T1')).length).toBeGreaterThan(0);
+    expect(p3.edges.map((e) => e.node.id)).toEqual((await page(sorted, 40, p2.pageInfo.endCursor)).edges.map((e) => e.node.id));
+  });
+
   it('sees records stored since the day was learned, and reads a day whole again when its records moved', async () => {
     await pageIds(byDay, null, 40);
     await byDay.hub.sources.hosted.DETENTION.hourPlans.settled();
