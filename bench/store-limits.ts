@@ -16,7 +16,7 @@ import { ensureEqualityIndexes, EQUALITY_FIELDS } from '../server/ferretdb-index
 import { createLogger } from '../server/logger';
 import { projectRoot } from '../server/paths';
 import { createModels } from '../datasources/models';
-import { daysOf } from '../datasources/record-days';
+import { readListedDays } from '../datasources/record-days';
 
 const { values: args } = parseArgs({ options: { scale: { type: 'string', default: '100k' }, out: { type: 'string', default: 'bench/results/store-limits' } } });
 const lines: string[] = [];
@@ -57,7 +57,7 @@ async function main(): Promise<void> {
     const [sortedMs, matched] = await ms(async () => (await custody.find({ regionPath: area }, { sort: { eventAt: -1, _id: -1 }, limit: 100 }).toArray()).length);
     const areaCount = await custody.countDocuments({ regionPath: area });
     say(`| newest 100 custody records of area ${area}, one sorted find (${areaCount.toLocaleString('en')} match) | ${r1(sortedMs)} ms for ${matched} |`);
-    const days = [...new Set((await db.collection('record_days').find({ domain: 'DETENTION' }).toArray()).flatMap((d) => daysOf(d as { day?: string; days?: string[] })))].sort().reverse();
+    const days = await readListedDays(db, 'DETENTION');
     const [dayMs, dayRows] = await ms(async () => {
       const out: Document[] = [];
       for (let i = 0; i < days.length && out.length < 100; i++) out.push(...await custody.find({ regionPath: area, eventDay: days[i] }, { sort: { eventAt: -1, _id: -1 }, limit: 100 - out.length }).toArray());

@@ -28,6 +28,7 @@
  * at once both leave a new one (FerretDB may lose one of the two updates; either is new).
  */
 import { randomBytes } from 'node:crypto';
+import type { Db } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { DOMAINS, type Domain } from '../domain/records';
 import { EVENT_STAMPS_MARKER, eventDayOf, type Models } from './models';
@@ -93,8 +94,14 @@ interface RegistryDoc {
 }
 
 /** The days a registry document lists (a day document's one, or an earlier version's month document's). */
-export function daysOf(doc: Pick<RegistryDoc, 'day' | 'days'>): string[] {
+function daysOf(doc: Pick<RegistryDoc, 'day' | 'days'>): string[] {
   return doc.days ?? (doc.day ? [doc.day] : []);
+}
+
+/** Every day the registry lists for `domain`, newest first, read in one reply. */
+export async function readListedDays(db: Db, domain: Domain): Promise<string[]> {
+  const docs = await db.collection<RegistryDoc>(COLLECTION).find({ domain }, { projection: { days: 1, day: 1 }, batchSize: REGISTRY_BATCH }).toArray();
+  return [...new Set(docs.flatMap(daysOf))].sort().reverse();
 }
 
 interface RegistryLog {
@@ -149,7 +156,7 @@ export class RecordDays {
   /** Lists `days` (`YYYY-MM-DD`) for `domain`, before the records are written. Costs one store write for the days this process has not noted (more only when another process lists some at the same time). */
   async note(domain: Domain, days: Iterable<string>): Promise<void> {
     if (!this.loaded.has(domain)) {
-      for (const d of await this.collection.find({ domain }, { projection: { days: 1, day: 1 }, batchSize: REGISTRY_BATCH }).toArray()) for (const day of daysOf(d)) this.noted.add(`${domain}:${day}`);
+      for (const day of await readListedDays(this.connection.db!, domain)) this.noted.add(`${domain}:${day}`);
       this.loaded.add(domain);
     }
     const wanted = [...new Set(days)].filter((day) => !this.noted.has(`${domain}:${day}`));
@@ -196,8 +203,7 @@ export class RecordDays {
     const token = (await this.meta.findOne({ _id: headId(domain) }, { projection: { token: 1 } }))?.token ?? await this.changed(domain);
     const known = this.lists.get(domain);
     if (known?.token === token) return known.days;
-    const docs = await this.collection.find({ domain }, { projection: { days: 1, day: 1 }, batchSize: REGISTRY_BATCH }).toArray();
-    const days = [...new Set(docs.flatMap(daysOf))].sort().reverse();
+    const days = await readListedDays(this.connection.db!, domain);
     this.lists.set(domain, { token, days });
     return days;
   }

@@ -1,10 +1,9 @@
 /** The days registry as the benchmark's driver-only code reads it (datasources/record-days.ts keeps it). */
 import type { Db } from 'mongodb';
-import { DAYS_REGISTRY_MARKER, daysOf } from '../../datasources/record-days';
+import { DAYS_REGISTRY_MARKER, readListedDays } from '../../datasources/record-days';
 
 /** The custody days listed in the registry, newest first, or null before the hub has listed them all. */
 export async function listedCustodyDays(db: Db): Promise<string[] | null> {
   if (!(await db.collection('hub_meta').findOne({ _id: DAYS_REGISTRY_MARKER as never }))) return null;
-  const docs = await db.collection('record_days').find({ domain: 'DETENTION' }, { projection: { days: 1, day: 1 } }).toArray();
-  return [...new Set(docs.flatMap((d) => daysOf(d as { day?: string; days?: string[] })))].sort().reverse();
+  return readListedDays(db, 'DETENTION');
 }
