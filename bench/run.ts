@@ -30,7 +30,7 @@ import { freePort } from '../server/embedded-store';
 import { cancelAbandonedQueries, ensureDataset, scale, startBenchStore, waitForIdleStore, type BenchStore, type Scale } from './lib/dataset';
 import { percentile, runLoad, runSequential, type LoadOptions, type LoadResult } from './lib/load';
 import { startServer, tsArgs, watchCpu, watchRss, type Server } from './lib/processes';
-import { benchJwt, buildHub, startHub } from './lib/hub';
+import { benchJwt, buildHub, startHub, watchHubHeap } from './lib/hub';
 import { dossierScenario, graphqlProblem, listScenario, statisticsScenario, TARGETS, type Params, type Scenario, type Target } from './scenarios';
 import { ingestScenario, type IngestResult } from './lib/ingest';
 import { fanOutScenario, type FanOutResult } from './lib/fan-out';
@@ -261,6 +261,7 @@ async function runScenario(sc: Scenario, params: Params, c: Contenders, store: B
     try { row.summaries[t] = spec.summary(JSON.parse(firstBody!)); } catch (err) { row.summaries[t] = `unreadable: ${(err as Error).message}`; }
 
     const rss = watchRss(server);
+    const heap = t === 'hub' ? watchHubHeap(server, c.admin) : null;
     let cpu = watchCpu(server);
     const times0 = t === 'hub' ? await hubStoreTimes(server, c.admin) : null;
     let before = await storeCommands(store);
@@ -295,6 +296,7 @@ async function runScenario(sc: Scenario, params: Params, c: Contenders, store: B
       // their minutes: no figure then, rather than a made-up 0.
       commandsPerRequest: requests > 0 && chatter <= raw / 2 ? Math.round(((raw - chatter) / requests) * 10) / 10 : null,
       peakRssMb: rss.stop(),
+      heap: await heap?.stop(),
       storeMs: times0 ? storeMsBetween(times0, await hubStoreTimes(server, c.admin)) : undefined,
       cpuMs: cpu.stop(requests),
     };

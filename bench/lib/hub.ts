@@ -72,3 +72,43 @@ async function waitForStartupWork(server: Server, log?: (line: string) => void, 
     await new Promise((r) => setTimeout(r, 1000));
   }
 }
+
+/** The V8 heap of the hub while one scenario ran, sampled from its `/metrics` (MiB). */
+export interface HeapSample {
+  /** heap V8 had reserved when it was largest, and what of it was in use then */
+  peakTotalMb: number;
+  usedAtPeakMb: number;
+  /** the least heap in use seen: close to what the hub really holds, since a full collection just ran */
+  leastUsedMb: number;
+  /** memory outside the heap (buffers) at the heap's peak */
+  externalMb: number;
+}
+
+/**
+ * Samples the hub's heap (prom-client's `nodejs_heap_size_*` and `nodejs_external_memory_bytes`) every
+ * half second. The gap between the least heap in use and the heap reserved is garbage that V8 has
+ * not collected yet: how much of a peak RSS is the hub's data and how much is the collector's timing.
+ */
+export function watchHubHeap(hub: Pick<Server, 'url'>, authorization: string): { stop(): Promise<HeapSample | undefined> } {
+  const url = `${hub.url.replace(/\/graphql$/, '')}/metrics`;
+  const mb = (text: string, name: string) => {
+    const m = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
+    return m ? Math.round(Number(m[1]) / 1048576) : null;
+  };
+  let out: HeapSample | undefined;
+  const sample = async () => {
+    const res = await fetch(url, { headers: { authorization } }).catch(() => null);
+    if (!res?.ok) return;
+    const text = await res.text();
+    const total = mb(text, 'nodejs_heap_size_total_bytes');
+    const used = mb(text, 'nodejs_heap_size_used_bytes');
+    const external = mb(text, 'nodejs_external_memory_bytes');
+    if (total === null || used === null) return;
+    if (!out) out = { peakTotalMb: total, usedAtPeakMb: used, leastUsedMb: used, externalMb: external ?? 0 };
+    if (total > out.peakTotalMb) Object.assign(out, { peakTotalMb: total, usedAtPeakMb: used, externalMb: external ?? 0 });
+    out.leastUsedMb = Math.min(out.leastUsedMb, used);
+  };
+  let pending = sample();
+  const timer = setInterval(() => { pending = pending.then(sample); }, 500);
+  return { stop: async () => { clearInterval(timer); await pending; return out; } };
+}

@@ -7,10 +7,13 @@ import { cpuCeiling, type IngestResult } from './ingest';
 import type { FanOutResult } from './fan-out';
 import type { Target } from '../scenarios';
 import type { CpuShare } from './processes';
+import type { HeapSample } from './hub';
 
 export interface TargetResult extends LoadResult {
   commandsPerRequest: number | null;
   peakRssMb: number;
+  /** the hub only: its V8 heap during the scenario (from its /metrics) */
+  heap?: HeapSample;
   note?: string;
   /** the hub only: mean milliseconds per store round trip as the hub waited for it (its /metrics): "round trip", and by command when the hub runs with STORE_COMMAND_METRICS=true */
   storeMs?: Record<string, number>;
@@ -194,6 +197,15 @@ export function markdown(r: Results): string {
       }
     }
     lines.push('', `Hub peak RSS over the whole ${s.scale} run: ${cell(s.hubPeakRssMb)} MiB.`, '');
+    const heaps = s.rows.filter((x) => x.targets.hub?.heap);
+    if (heaps.length) {
+      lines.push('The hub\'s V8 heap in each scenario, MiB (its `/metrics`, every 0.5 s): reserved at its largest (in use then) · least in use seen, near what the hub holds after a full collection · outside the heap (buffers) at the peak:', '');
+      for (const x of heaps) {
+        const h = x.targets.hub!.heap!;
+        lines.push(`- ${x.scenario}: ${h.peakTotalMb} (${h.usedAtPeakMb}) · ${h.leastUsedMb} · ${h.externalMb}`);
+      }
+      lines.push('');
+    }
     const timed = s.rows.filter((x) => x.targets.hub?.storeMs);
     if (timed.length) {
       lines.push('The hub\'s store round trips under that load, mean ms each as the hub waited for it (its `/metrics`; by command only where the hub ran with `STORE_COMMAND_METRICS=true`):', '');
