@@ -1,15 +1,12 @@
 /**
  * The benchmark's report. `--compare`: this run beside an earlier results file, checked on two
  * committed full runs (bench/results/2026-11-26.json and 2026-12-01.json), whose figures the README
- * quotes. And the hub's V8 heap, sampled beside its RSS.
+ * quotes. And the line of the hub's V8 heap beside its RSS.
  */
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { changedVerdicts, compareResults, markdown, readResults, type Results } from '../bench/lib/report';
-import { watchHubHeap } from '../bench/lib/hub';
 
 const RESULTS = path.join(__dirname, '..', 'bench', 'results');
 const earlier = readResults(path.join(RESULTS, '2026-11-26.json'));
@@ -67,28 +64,6 @@ describe('bench --compare', () => {
 });
 
 describe('bench: the hub\'s heap beside its RSS', () => {
-  it('samples the heap from a /metrics endpoint: reserved at its largest, in use then, and the least in use', async () => {
-    // a real HTTP server on 127.0.0.1 playing the hub's /metrics: its heap grows, then a collection frees it
-    const readings = [[200, 150, 20], [320, 300, 25], [330, 90, 22], [330, 110, 22]];
-    let served = 0;
-    const seen: string[] = [];
-    const server = http.createServer((req, res) => {
-      seen.push(`${req.url} ${req.headers.authorization}`);
-      const [total, used, external] = readings[Math.min(served++, readings.length - 1)].map((mb) => mb * 1048576);
-      res.end(`# HELP nodejs_heap_size_total_bytes x\nnodejs_heap_size_total_bytes ${total}\nnodejs_heap_size_used_bytes ${used}\nnodejs_external_memory_bytes ${external}\n`);
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    try {
-      const { port } = server.address() as AddressInfo;
-      const watch = watchHubHeap({ url: `http://127.0.0.1:${port}` }, 'Bearer admin');
-      while (served < readings.length) await new Promise((r) => setTimeout(r, 100));
-      expect(await watch.stop()).toEqual({ peakTotalMb: 330, usedAtPeakMb: 90, leastUsedMb: 90, externalMb: 22 });
-      expect(seen[0]).toBe('/metrics Bearer admin');
-    } finally {
-      server.close();
-    }
-  });
-
   it('writes a line per scenario under the RSS, only where the heap was sampled', () => {
     const results: Results = JSON.parse(JSON.stringify(later));
     const row = results.scales[0].rows.find((r) => r.scenario === 'statistics')!;

@@ -56,18 +56,20 @@ export async function startHub(
  * has not started on before (the first run after generating it), it stamps, lists and counts in the
  * background, for minutes at 1,000,000 records, and what is measured meanwhile would measure that.
  */
-async function waitForStartupWork(server: Server, log?: (line: string) => void, maxMinutes = 60): Promise<void> {
+export async function waitForStartupWork(server: Pick<Server, 'url'>, log?: (line: string) => void, maxMinutes = 60): Promise<void> {
   const base = server.url.replace(/\/graphql$/, '');
   const started = Date.now();
   let said = 0;
   for (;;) {
-    const state = ((await (await fetch(`${base}/readyz`)).json()) as { startupWork?: string }).startupWork;
-    if (state !== 'running') return;
+    // Only `done` ends the wait: while the start-up work keeps the store busy, /readyz may answer
+    // "unavailable" (the store's ping took over 3 s) without saying how far the work is.
+    const ready = (await (await fetch(`${base}/readyz`)).json()) as { status?: string; reason?: string; startupWork?: string };
+    if (ready.startupWork === 'done') return;
     const waited = Math.round((Date.now() - started) / 1000);
     if (waited > maxMinutes * 60) throw new Error(`the hub's start-up work is still running after ${maxMinutes} minutes`);
     if (waited - said >= 30) {
       said = waited;
-      log?.(`  waiting for the hub's start-up work (backfill, days registry, statistics counts): ${waited} s so far`);
+      log?.(`  waiting for the hub's start-up work (backfill, days registry, statistics counts): ${waited} s so far${ready.status === 'ready' ? '' : ` (/readyz: ${ready.reason ?? ready.status})`}`);
     }
     await new Promise((r) => setTimeout(r, 1000));
   }
