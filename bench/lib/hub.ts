@@ -110,7 +110,9 @@ export function watchHubHeap(hub: Pick<Server, 'url'>, authorization: string): {
     if (total > out.peakTotalMb) Object.assign(out, { peakTotalMb: total, usedAtPeakMb: used, externalMb: external ?? 0 });
     out.leastUsedMb = Math.min(out.leastUsedMb, used);
   };
-  let pending = sample();
-  const timer = setInterval(() => { pending = pending.then(sample); }, 500);
+  // A reading lost (the hub busy or restarting) is skipped, never a failed scenario.
+  const safely = () => sample().catch(() => undefined);
+  let pending = safely();
+  const timer = setInterval(() => { pending = pending.then(safely); }, 500);
   return { stop: async () => { clearInterval(timer); await pending; return out; } };
 }
