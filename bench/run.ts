@@ -30,7 +30,7 @@ import { freePort } from '../server/embedded-store';
 import { cancelAbandonedQueries, ensureDataset, scale, startBenchStore, waitForIdleStore, type BenchStore, type Scale } from './lib/dataset';
 import { percentile, runLoad, runSequential, type LoadOptions, type LoadResult } from './lib/load';
 import { startServer, tsArgs, watchCpu, watchRss, type Server } from './lib/processes';
-import { benchJwt, buildHub, startHub, watchHubHeap } from './lib/hub';
+import { benchJwt, buildHub, readHubMetrics, startHub, watchHubHeap } from './lib/hub';
 import { dossierScenario, graphqlProblem, listScenario, statisticsScenario, TARGETS, type Params, type Scenario, type Target } from './scenarios';
 import { ingestScenario, type IngestResult } from './lib/ingest';
 import { fanOutScenario, type FanOutResult } from './lib/fan-out';
@@ -109,9 +109,8 @@ async function waitForQuietStore(store: BenchStore, idleRate: number): Promise<v
  */
 async function hubStoreTimes(hub: Server, authorization: string): Promise<Map<string, { s: number; n: number }>> {
   const out = new Map<string, { s: number; n: number }>();
-  const res = await fetch(`${hub.url.replace(/\/graphql$/, '')}/metrics`, { headers: { authorization } });
-  if (!res.ok) return out;
-  const text = await res.text();
+  const text = await readHubMetrics(hub, authorization);
+  if (text === null) return out;
   const note = (key: string, part: string, value: string) => {
     const v = out.get(key) ?? { s: 0, n: 0 };
     if (part === 'sum') v.s = Number(value); else v.n = Number(value);

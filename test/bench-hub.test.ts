@@ -33,7 +33,6 @@ describe('bench: watching the hub', () => {
     }
   });
 
-
   it('skips a reading the hub did not finish, rather than failing the scenario', async () => {
     let served = 0;
     const server = await serve((req, res) => {

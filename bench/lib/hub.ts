@@ -91,17 +91,21 @@ export interface HeapSample {
  * half second. The gap between the least heap in use and the heap reserved is garbage that V8 has
  * not collected yet: how much of a peak RSS is the hub's data and how much is the collector's timing.
  */
+/** The hub's `/metrics` text (an ADMIN bearer), or null when it answers with an error status. */
+export async function readHubMetrics(hub: Pick<Server, 'url'>, authorization: string): Promise<string | null> {
+  const res = await fetch(`${hub.url.replace(/\/graphql$/, '')}/metrics`, { headers: { authorization } });
+  return res.ok ? res.text() : null;
+}
+
 export function watchHubHeap(hub: Pick<Server, 'url'>, authorization: string): { stop(): Promise<HeapSample | undefined> } {
-  const url = `${hub.url.replace(/\/graphql$/, '')}/metrics`;
   const mb = (text: string, name: string) => {
     const m = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
     return m ? Math.round(Number(m[1]) / 1048576) : null;
   };
   let out: HeapSample | undefined;
   const sample = async () => {
-    const res = await fetch(url, { headers: { authorization } }).catch(() => null);
-    if (!res?.ok) return;
-    const text = await res.text();
+    const text = await readHubMetrics(hub, authorization);
+    if (text === null) return;
     const total = mb(text, 'nodejs_heap_size_total_bytes');
     const used = mb(text, 'nodejs_heap_size_used_bytes');
     const external = mb(text, 'nodejs_external_memory_bytes');
