@@ -22,7 +22,7 @@ import { RecordDays } from './record-days';
 import { ClaimedWrites } from './claimed-writes';
 import type { ListReads } from './record-store';
 
-export function createDataSources(models: Models, options: { registryRefreshMs?: number; healthFlushMs?: number; evaluation?: EvaluatorOptions; batchLookup?: BatchLookup; listReads?: ListReads; storeFlavor?: 'ferretdb' | 'mongodb'; statisticsAhead?: boolean } = {}) {
+export function createDataSources(models: Models, options: { registryRefreshMs?: number; healthFlushMs?: number; evaluation?: EvaluatorOptions; batchLookup?: BatchLookup; listReads?: ListReads; storeFlavor?: 'ferretdb' | 'mongodb'; statisticsAhead?: boolean; clock?: () => number } = {}) {
   const claims = new ClaimedWrites(models.DataSource.db);
   const registry = new SourceRegistry(models, claims, options.registryRefreshMs);
   const health = new SourceHealthTracker(models, options.healthFlushMs);
@@ -37,7 +37,7 @@ export function createDataSources(models: Models, options: { registryRefreshMs?:
   for (const store of [...Object.values(hosted), leads]) store.lookup = options.batchLookup ?? 'in';
   const days = new RecordDays(models.DataSource.db);
   // Ingest always marks the statistics partitions it touches, so that counts kept ready are never stale, whichever way this process answers.
-  const counted = new StatCounts(models, GROUP_SHAPE, Date.now, options.listReads === 'by-day' ? days : undefined);
+  const counted = new StatCounts(models, GROUP_SHAPE, options.clock ?? Date.now, options.listReads === 'by-day' ? days : undefined);
   for (const store of Object.values(hosted)) { store.days = days; store.listReads = options.listReads ?? 'sorted'; }
   /** Every domain across all its sources: the hosted store and the live ones. */
   const records = {

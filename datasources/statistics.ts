@@ -358,7 +358,7 @@ export class Statistics {
     }
     // What the answer was counted from: every partition's token (and the suspended sources). A partition
     // cut by the range, or with a write in flight (its counts are not kept either), makes it one-off.
-    const now = Date.now();
+    const now = this.counted.now();
     const version = question && cut.length === 0 && whole.every((p) => !p.writingUntil || p.writingUntil.getTime() <= now)
       ? `${[...suspended].sort().join(',')}|${whole.map((p) => `${p._id}:${p.token}`).sort().join(',')}`
       : null;

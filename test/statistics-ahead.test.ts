@@ -8,7 +8,7 @@ import { startTestHub, type TestHub } from './helpers';
 import { DOMAINS, type Domain } from '../domain/records';
 import type { DataSourceDoc } from '../datasources/models';
 import { GROUP_SHAPE, Statistics, type StatBucket, type StatDimension, type StatFilter } from '../datasources/statistics';
-import { StatCounts } from '../datasources/stat-counts';
+import { StatCounts, WRITE_LEASE_MS } from '../datasources/stat-counts';
 import { seed } from '../datasources/seed';
 import type { RequestScope } from '../datasources/federated-records';
 
@@ -23,8 +23,16 @@ describe('statistics counted ahead', () => {
   /** the same hub's data, counted by aggregating in the store every time (STATISTICS_AHEAD=false) */
   let inStore: Statistics;
   const partitions = () => t.connection.db!.collection('stat_partitions');
-  /** What the store holds once the leases of earlier writes ran out (as 60 s later). */
-  const settle = () => partitions().updateMany({}, { $set: { writingUntil: new Date(0) } });
+  /**
+   * The hub's clock for the write leases: `settle()` moves it past every lease set so far, as if a
+   * lease's time had passed. Rewriting the stored leases alone did not do that: this process also
+   * remembers the leases it set and skips a before-write mark while its own still has half its time
+   * to run, so a write made soon after the seed went without a lease (failed whenever the tests
+   * before it took under 30 s).
+   */
+  let ahead_ms = 0;
+  const clock = () => Date.now() + ahead_ms;
+  const settle = async () => { ahead_ms += WRITE_LEASE_MS + 1; };
   const ahead = () => t.hub.sources.statistics;
   /**
    * The reads and writes sent since the last reset: without the registry's refresh that runs every
@@ -34,7 +42,7 @@ describe('statistics counted ahead', () => {
     .map((c) => `${c.commandName} ${String((c.command as any)[c.commandName])}`).filter((c) => c !== 'find data_sources');
 
   beforeAll(async () => {
-    t = await startTestHub();
+    t = await startTestHub({ clock });
     const s = t.hub.sources;
     inStore = new Statistics(s.models, s.registry, s.connectors, s.hosted, true);
     await seed(s, { persons: 400, seed: 11, today: new Date('2025-06-30T00:00:00+08:00') });
@@ -91,7 +99,7 @@ describe('statistics counted ahead', () => {
     expect(commands()).toEqual(['find stat_partitions']);
 
     // Another process (or a restart): the marker once, the stored counts in one read, and no record read.
-    const fresh = new StatCounts(t.hub.sources.models, GROUP_SHAPE);
+    const fresh = new StatCounts(t.hub.sources.models, GROUP_SHAPE, clock);
     const s = t.hub.sources;
     const other = new Statistics(s.models, s.registry, s.connectors, s.hosted, true, fresh);
     t.resetCommands();
@@ -181,14 +189,14 @@ describe('statistics counted ahead', () => {
     const month = '2023-05';
     const id = `PRISON:${month}`;
     // A writer (another hub) marks the partition and "stops" before its write and its second mark (a crash).
-    await new StatCounts(t.hub.sources.models, GROUP_SHAPE).writing('PRISON', [month]);
+    await new StatCounts(t.hub.sources.models, GROUP_SHAPE, clock).writing('PRISON', [month]);
     const mark = await partitions().findOne({ _id: id as never });
-    expect(mark!.writingUntil.getTime()).toBeGreaterThan(Date.now());
+    expect(mark!.writingUntil.getTime()).toBeGreaterThan(clock());
     await ahead().compute('PRISON', ['MONTH'], null, everything);
     // counted for that answer, not kept: the partition's stored counts are not under its new token
     expect((await counts().findOne({ _id: id as never }))?.token).not.toBe(mark!.token);
     // The lease runs out: the next answer counts it and keeps the count.
-    await partitions().updateOne({ _id: id as never }, { $set: { writingUntil: new Date(Date.now() - 1) } });
+    await partitions().updateOne({ _id: id as never }, { $set: { writingUntil: new Date(clock() - 1) } });
     await ahead().compute('PRISON', ['MONTH'], null, everything);
     expect((await counts().findOne({ _id: id as never }))?.token).toBe(mark!.token);
   });
