@@ -79,14 +79,22 @@ export async function storeFlavor(connection: Connection): Promise<'ferretdb' | 
 export class StoreWatch {
   private reason: string | null = null;
   private readonly listeners = new Set<(reason: string) => void>();
+  /** each server the driver monitors (one for FerretDB; a replica set's members): whether its last check failed */
+  private readonly failing = new Map<string, boolean>();
 
   constructor(connection: Connection) {
     const client = connection.getClient();
     client.on('serverHeartbeatFailed', (e) => {
+      this.failing.set(e.connectionId, true);
+      // a replica set member alone going quiet is the driver's to route around
+      if ([...this.failing.values()].some((failed) => !failed)) return;
       this.reason = `no answer from the store's monitor check: ${e.failure?.message ?? 'failed'}`;
       for (const listener of [...this.listeners]) listener(this.reason);
     });
-    client.on('serverHeartbeatSucceeded', () => { this.reason = null; });
+    client.on('serverHeartbeatSucceeded', (e) => {
+      this.failing.set(e.connectionId, false);
+      this.reason = null;
+    });
   }
 
   /** Why the store is down, or null while it answers. */
