@@ -133,11 +133,14 @@ export class LiveConnector {
   /**
    * Notes a call that did not succeed in the source's health, and says why. A call skipped by the
    * open circuit is not a failure of the source (it was not asked); a timeout counts in the latency
-   * at its full duration.
+   * at its full duration; a call the bulkhead refused at once adds no latency (an instant refusal
+   * would pull the p95 down just when the source is too slow).
    */
   private failed(e: unknown, started: number): SourceCallError {
     const err = this.describe(e);
     if (e instanceof BrokenCircuitError) this.health.skipped(this.source);
+    // refused by the bulkhead without waiting: no latency of the source's to note
+    else if (e instanceof BulkheadRejectedError) this.health.failure(this.source, err.message, null);
     else this.health.failure(this.source, err.message, e instanceof TaskCancelledError ? this.timeoutMs : Date.now() - started);
     return err;
   }
