@@ -1,8 +1,8 @@
 /**
  * Live health of every source as this process sees it: last success, last error, consecutive
  * failures, calls skipped while its circuit is open, the circuit's state, p95 latency, last record
- * received, records dropped as invalid. Kept in memory on the hot
- * path and written to the store every few seconds (a write per call would cost more than the call).
+ * received, records dropped as invalid. Kept in memory on the hot path and written to the store
+ * every few seconds (a write per call would cost more than the call).
  * With several replicas each writes its own view; the newest write is what `DataSource.health` shows
  * where this process has no view of its own (read at start, and back after each flush that wrote).
  *
