@@ -17,14 +17,14 @@
  */
 import { createHash } from 'node:crypto';
 import {
-  BrokenCircuitError, BulkheadRejectedError, ConsecutiveBreaker, ExponentialBackoff, TaskCancelledError, TimeoutStrategy,
+  BrokenCircuitError, BulkheadRejectedError, CircuitState, ConsecutiveBreaker, ExponentialBackoff, TaskCancelledError, TimeoutStrategy,
   bulkhead, circuitBreaker, handleAll, handleWhen, retry, timeout, wrap, type IPolicy,
 } from 'cockatiel';
 import { Types } from 'mongoose';
 import { regionPath } from '../domain/regions';
 import { validateRecord } from '../domain/records';
 import type { AnyRecordDoc, DataSourceDoc } from './models';
-import type { SourceHealthTracker } from './source-health';
+import type { CircuitState as HealthCircuit, SourceHealthTracker } from './source-health';
 
 export const DEFAULT_SOURCE_TIMEOUT_MS = 2000;
 
@@ -65,10 +65,14 @@ export class LiveConnector {
   constructor(readonly source: DataSourceDoc, private readonly health: SourceHealthTracker) {
     this.timeoutMs = source.timeoutMs ?? DEFAULT_SOURCE_TIMEOUT_MS;
     const retryable = handleWhen((e) => !(e instanceof BrokenCircuitError) && !(e instanceof TaskCancelledError) && !(e instanceof BulkheadRejectedError));
+    const breaker = circuitBreaker(handleAll, { halfOpenAfter: 10_000, breaker: new ConsecutiveBreaker(5) });
+    // a new connector (the source changed) starts with a closed circuit, whatever the last one's was
+    health.circuit(source, 'CLOSED');
+    breaker.onStateChange((state) => health.circuit(source, CIRCUIT_STATES[state]));
     this.policy = wrap(
       timeout(this.timeoutMs, TimeoutStrategy.Aggressive),
       retry(retryable, { maxAttempts: 1, backoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 500 }) }),
-      circuitBreaker(handleAll, { halfOpenAfter: 10_000, breaker: new ConsecutiveBreaker(5) }),
+      breaker,
       bulkhead(8, 32),
     );
   }
@@ -109,9 +113,7 @@ export class LiveConnector {
       });
       this.health.success(this.source, Date.now() - started, 0);
     } catch (e) {
-      const err = this.describe(e);
-      this.health.failure(this.source, err.message, Date.now() - started);
-      throw err;
+      throw this.failed(e, started);
     }
   }
 
@@ -124,10 +126,23 @@ export class LiveConnector {
       this.health.success(this.source, Date.now() - started, Array.isArray((body as any)?.records) ? (body as any).records.length : 0);
       return body;
     } catch (e) {
-      const err = this.describe(e);
-      this.health.failure(this.source, err.message, Date.now() - started);
-      throw err;
+      throw this.failed(e, started);
     }
+  }
+
+  /**
+   * Notes a call that did not succeed in the source's health, and says why. A call skipped by the
+   * open circuit is not a failure of the source (it was not asked); a timeout counts in the latency
+   * at its full duration; a call the bulkhead refused at once adds no latency (an instant refusal
+   * would pull the p95 down just when the source is too slow).
+   */
+  private failed(e: unknown, started: number): SourceCallError {
+    const err = this.describe(e);
+    if (e instanceof BrokenCircuitError) this.health.skipped(this.source);
+    // refused by the bulkhead without waiting: no latency of the source's to note
+    else if (e instanceof BulkheadRejectedError) this.health.failure(this.source, err.message, null);
+    else this.health.failure(this.source, err.message, e instanceof TaskCancelledError ? this.timeoutMs : Date.now() - started);
+    return err;
   }
 
   private async get(path: string, query: Record<string, string>, signal: AbortSignal): Promise<unknown> {
@@ -174,7 +189,11 @@ export class LiveConnector {
     if (e instanceof SourceCallError) return e;
     const name = this.source.name;
     if (e instanceof TaskCancelledError) return new SourceCallError(this.id, `${name}: no answer within ${this.timeoutMs} ms`);
-    if (e instanceof BrokenCircuitError) return new SourceCallError(this.id, `${name}: skipped while its circuit is open after repeated failures; it is probed again shortly`);
+    if (e instanceof BrokenCircuitError) {
+      // the skip says why: the real error that opened the circuit (health keeps it; the skip is not one)
+      const last = this.health.current(this.source).lastError?.replace(`${name}: `, '');
+      return new SourceCallError(this.id, `${name}: skipped while its circuit is open after repeated failures${last ? ` (last error: ${last.slice(0, 200)})` : ''}; it is probed again shortly`);
+    }
     if (e instanceof BulkheadRejectedError) return new SourceCallError(this.id, `${name}: too many calls in flight to this source`);
     let message = e instanceof Error ? e.message : String(e);
     // undici says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND …) is in its cause
@@ -183,6 +202,11 @@ export class LiveConnector {
     return new SourceCallError(this.id, `${name}: ${message.slice(0, 300)}`);
   }
 }
+
+/** cockatiel's breaker states as the health reports them; an isolated circuit (never used here) is open */
+const CIRCUIT_STATES: Record<CircuitState, HealthCircuit> = {
+  [CircuitState.Closed]: 'CLOSED', [CircuitState.Open]: 'OPEN', [CircuitState.HalfOpen]: 'HALF_OPEN', [CircuitState.Isolated]: 'OPEN',
+};
 
 const RECORDS_QUERY = `query HubRecords($idNumbers: [String!], $regions: [String!], $eventFrom: String, $eventTo: String, $idNumber: String, $limit: Int, $cursor: String) {
   records(idNumbers: $idNumbers, regions: $regions, eventFrom: $eventFrom, eventTo: $eventTo, idNumber: $idNumber, limit: $limit, cursor: $cursor) { records nextCursor total }

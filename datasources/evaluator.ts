@@ -2,12 +2,13 @@
  * Runs the supervision rules over every person the hub knows, from every source, and keeps the
  * leads in step with what the data shows.
  *
- * Memory stays bounded whatever the data size: when the store holds more than `chunkRecords` records,
- * persons are split by a hash of their ID number into chunks of about that many records; the store is
- * read once (one pass per collection, the cheapest read FerretDB 1.24 has), each record written to its
- * chunk's temporary file, and the chunks are then evaluated one at a time from disk. Smaller data sets
- * are evaluated in memory from the same single pass. Live sources are read through their list protocol
- * once per run.
+ * Memory stays bounded by what is read, whatever the data size or its estimate: records are held in
+ * memory only up to `chunkRecords`; past that (or from the start, when the estimate says the store is
+ * bigger) persons are split by a hash of their ID number into temporary files, the store still read
+ * once (one pass per collection, the cheapest read FerretDB 1.24 has). A file that came out bigger than
+ * `chunkRecords` (the estimate was low) is split again by another hash, on disk, until every chunk fits
+ * or holds a single person; the chunks are then evaluated one at a time. Live sources are read through
+ * their list protocol once per run.
  *
  * Only one evaluation runs at a time across all hub replicas: a lease document in the store, renewed
  * while the run lasts, every change of it a claimed write; a run that finds its lease taken stops.
@@ -54,6 +55,8 @@ export interface EvaluationProgress {
   totalRecords: number;
   chunk: number;
   chunks: number;
+  /** most hosted records held in memory at once so far (the bound, or one person's records above it) */
+  largestChunk?: number;
 }
 
 export interface EvaluationRunDoc {
@@ -332,6 +335,7 @@ export class Evaluator {
     const live = await this.readLive(unavailable);
     let total = 0;
     // The last finished run's count is a good estimate and free; counting costs a full read on FerretDB.
+    // It only plans the first split: memory is bounded by the records actually read (ChunkSpill).
     const last = (await this.Run.find({ status: 'DONE' }, { report: 1, startedAt: 1 }).lean()).sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime())[0];
     if (last?.report?.records) total = last.report.records;
     else {
@@ -339,70 +343,49 @@ export class Evaluator {
       for (const p of live.values()) for (const d of DOMAINS) total += p[d].length;
     }
     progress.totalRecords = total;
-    // Persons are split by a hash of their ID number into chunks of about chunkRecords records each.
-    const chunks = Math.max(1, Math.ceil(total / this.chunkRecords));
-    progress.chunks = chunks;
-    const existing = await this.existingLeads(chunks);
+    progress.chunks = Math.max(1, Math.ceil(total / this.chunkRecords));
+    progress.largestChunk = 0;
     await tick();
 
-    const evaluateChunk = async (i: number, persons: Map<string, PersonRecords>) => {
-      for (const [id, lp] of live) {
-        if (chunkOf(id, chunks) !== i) continue;
-        let p = persons.get(id);
-        if (!p) persons.set(id, (p = emptyPerson(id)));
-        for (const d of DOMAINS) {
-          (p[d] as RuleRecord[]).push(...(lp[d] as RuleRecord[]));
-          progress.records += lp[d].length;
-        }
-      }
-      const findings: { finding: Finding; name: string }[] = [];
-      for (const p of persons.values()) {
-        const name = newestName(p);
-        for (const f of evaluatePerson(p, { today }, params, rules)) findings.push({ finding: f, name });
-      }
-      progress.persons += persons.size;
-      report.persons += persons.size;
-      report.findings += findings.length;
-      await this.reconcile(existing[i], rules, findings, unavailable, now, report);
-      progress.chunk++;
-      await tick();
-    };
-    const add = (persons: Map<string, PersonRecords>, d: Domain, doc: RawDoc) => {
-      let p = persons.get(doc.idNumber);
-      if (!p) persons.set(doc.idNumber, (p = emptyPerson(doc.idNumber)));
-      (p[d] as RuleRecord[]).push(ruleRecord(d, doc));
-    };
-
-    if (chunks === 1) {
-      const persons = new Map<string, PersonRecords>();
-      await this.readHosted(suspended, (d, doc) => { add(persons, d, doc); progress.records++; });
-      await evaluateChunk(0, persons);
-    } else {
-      // One pass over the store, each record spilled to its chunk's file; then chunk by chunk from disk.
-      // FerretDB evaluates ID-number ranges after reading whole collections, so a range query per chunk
-      // would read the store once per chunk.
-      const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'hub-evaluation-'));
-      try {
-        const files = Array.from({ length: chunks }, (_, i) => fs.createWriteStream(path.join(dir, `${i}.ndjson`)));
-        await this.readHosted(suspended, async (d, doc) => {
-          const out = files[chunkOf(doc.idNumber, chunks)];
-          if (!out.write(`${d}\t${BSON.EJSON.stringify(doc)}\n`)) await once(out, 'drain');
-          progress.records++;
-          if (progress.records % 50_000 === 0) await tick();
-        });
-        await Promise.all(files.map((f) => new Promise<void>((resolve, reject) => { f.once('error', reject); f.end(resolve); })));
-        for (let i = 0; i < chunks; i++) {
-          const persons = new Map<string, PersonRecords>();
-          const lines = readline.createInterface({ input: fs.createReadStream(path.join(dir, `${i}.ndjson`)), crlfDelay: Infinity });
-          for await (const line of lines) {
-            const tab = line.indexOf('\t');
-            add(persons, line.slice(0, tab) as Domain, BSON.EJSON.parse(line.slice(tab + 1)) as unknown as RawDoc);
+    const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'hub-evaluation-'));
+    try {
+      const spill = new ChunkSpill(this.chunkRecords, progress.chunks, dir);
+      await this.readHosted(suspended, async (d, doc) => {
+        await spill.add(d, doc);
+        progress.records++;
+        if (progress.records % 50_000 === 0) await tick();
+      });
+      const chunks = await spill.settle(tick);
+      progress.totalRecords = Math.max(progress.totalRecords, progress.records);
+      progress.chunks = chunks;
+      const existing = await this.existingLeads((id) => spill.chunkOf(id), chunks);
+      const liveOf = Array.from({ length: chunks }, () => [] as PersonRecords[]);
+      for (const [id, p] of live) liveOf[spill.chunkOf(id)].push(p);
+      for (let i = 0; i < chunks; i++) {
+        const { persons, records } = await spill.read(i);
+        progress.largestChunk = Math.max(progress.largestChunk, records);
+        for (const lp of liveOf[i]) {
+          let p = persons.get(lp.idNumber);
+          if (!p) persons.set(lp.idNumber, (p = emptyPerson(lp.idNumber)));
+          for (const d of DOMAINS) {
+            (p[d] as RuleRecord[]).push(...(lp[d] as RuleRecord[]));
+            progress.records += lp[d].length;
           }
-          await evaluateChunk(i, persons);
         }
-      } finally {
-        await fsp.rm(dir, { recursive: true, force: true });
+        const findings: { finding: Finding; name: string }[] = [];
+        for (const p of persons.values()) {
+          const name = newestName(p);
+          for (const f of evaluatePerson(p, { today }, params, rules)) findings.push({ finding: f, name });
+        }
+        progress.persons += persons.size;
+        report.persons += persons.size;
+        report.findings += findings.length;
+        await this.reconcile(existing[i], rules, findings, unavailable, now, report);
+        progress.chunk++;
+        await tick();
       }
+    } finally {
+      await fsp.rm(dir, { recursive: true, force: true });
     }
     report.records = progress.records;
     report.unavailableSources = [...unavailable];
@@ -410,10 +393,10 @@ export class Evaluator {
   }
 
   /** Every stored lead (the fields reconciling needs), by chunk. */
-  private async existingLeads(chunks: number): Promise<Map<string, LeadDoc>[]> {
+  private async existingLeads(chunkOf: (idNumber: string) => number, chunks: number): Promise<Map<string, LeadDoc>[]> {
     const out = Array.from({ length: chunks }, () => new Map<string, LeadDoc>());
     const cursor = this.leads.models.Lead.collection.find({}, { projection: { key: 1, idNumber: 1, rule: 1, status: 1, severity: 1, explanation: 1, records: 1, resolvedByData: 1 }, batchSize: 10_000 });
-    for await (const doc of cursor) out[chunkOf(doc.idNumber as string, chunks)].set(doc.key as string, doc as unknown as LeadDoc);
+    for await (const doc of cursor) out[chunkOf(doc.idNumber as string)].set(doc.key as string, doc as unknown as LeadDoc);
     return out;
   }
 
@@ -478,12 +461,159 @@ export class Evaluator {
   }
 }
 
-/** The chunk of a person: FNV-1a of the ID number. */
-function chunkOf(idNumber: string, chunks: number): number {
-  if (chunks === 1) return 0;
-  let h = 0x811c9dc5;
+/** Most files one split writes at once (each an open file descriptor). */
+const MAX_FANOUT = 256;
+/** Splits of one file before it is taken as it is (distinct persons always part long before). */
+const MAX_DEPTH = 24;
+
+/** Records of one hash bucket, in a file: `idNumber \t domain \t EJSON` per line. */
+interface Bucket { file: string; records: number; out?: fs.WriteStream; firstId?: string; onePerson: boolean; chunk?: number }
+/** Persons of a split go to `parts[bucketHash(id, salt) % parts.length]`. */
+interface Split { salt: number; parts: (Bucket | Split)[] }
+
+/**
+ * Where a run's hosted records wait for their chunk. Up to `bound` records are held in memory; at the
+ * next (or from the start, when the estimate plans several chunks) every record goes to a temporary
+ * file by a hash of its person's ID number. The estimate may be far off (the store grew since the last
+ * run), so after the read each file of more than `bound` records is split again with another hash, on
+ * disk, until it fits or holds one person's records only: memory is bounded by what was read, never
+ * by what was expected. Not a range of ID numbers read from the store per chunk: FerretDB evaluates
+ * ranges (and sorts) after reading whole collections, so every chunk would read the store again.
+ */
+class ChunkSpill {
+  private held: [Domain, RawDoc][] = [];
+  private root: Split | null = null;
+  private buckets = 0;
+  private chunks: Bucket[] = [];
+
+  constructor(private readonly bound: number, private readonly planned: number, private readonly dir: string) {}
+
+  async add(d: Domain, doc: RawDoc): Promise<void> {
+    if (!this.root && this.planned === 1 && this.held.length < this.bound) {
+      this.held.push([d, doc]);
+      return;
+    }
+    if (!this.root) {
+      this.root = this.split(0, this.planned);
+      for (const [hd, hdoc] of this.held) await this.write(this.bucketOf(hdoc.idNumber), hdoc.idNumber, `${hd}\t${BSON.EJSON.stringify(hdoc)}`);
+      this.held = [];
+    }
+    await this.write(this.bucketOf(doc.idNumber), doc.idNumber, `${d}\t${BSON.EJSON.stringify(doc)}`);
+  }
+
+  /** Closes the files and splits those over the bound; the number of chunks. */
+  async settle(tick: () => Promise<void>): Promise<number> {
+    if (!this.root) return 1;
+    await closeAll(this.leaves(this.root));
+    this.root = await this.settleSplit(this.root, tick);
+    this.chunks = this.leaves(this.root);
+    this.chunks.forEach((b, i) => { b.chunk = i; });
+    return this.chunks.length;
+  }
+
+  chunkOf(idNumber: string): number {
+    return this.root ? this.bucketOf(idNumber).chunk! : 0;
+  }
+
+  /** The persons of one chunk, with the count of their hosted records. */
+  async read(chunk: number): Promise<{ persons: Map<string, PersonRecords>; records: number }> {
+    const persons = new Map<string, PersonRecords>();
+    const add = (d: Domain, doc: RawDoc) => {
+      let p = persons.get(doc.idNumber);
+      if (!p) persons.set(doc.idNumber, (p = emptyPerson(doc.idNumber)));
+      (p[d] as RuleRecord[]).push(ruleRecord(d, doc));
+    };
+    if (!this.root) {
+      for (const [d, doc] of this.held) add(d, doc);
+      const records = this.held.length;
+      this.held = [];
+      return { persons, records };
+    }
+    const bucket = this.chunks[chunk];
+    for await (const line of lines(bucket.file)) {
+      const [, d, json] = fields(line);
+      add(d as Domain, BSON.EJSON.parse(json) as unknown as RawDoc);
+    }
+    return { persons, records: bucket.records };
+  }
+
+  private split(depth: number, fanout: number): Split {
+    const parts = Array.from({ length: Math.min(MAX_FANOUT, Math.max(2, fanout)) }, (): Bucket => ({ file: path.join(this.dir, `${this.buckets++}.ndjson`), records: 0, onePerson: true }));
+    return { salt: depth, parts };
+  }
+
+  private bucketOf(idNumber: string, from: Split = this.root!): Bucket {
+    let node: Bucket | Split = from;
+    while ('parts' in node) node = node.parts[bucketHash(idNumber, node.salt) % node.parts.length];
+    return node;
+  }
+
+  private async write(bucket: Bucket, idNumber: string, rest: string): Promise<void> {
+    bucket.out ??= fs.createWriteStream(bucket.file);
+    if (bucket.firstId === undefined) bucket.firstId = idNumber;
+    else if (bucket.firstId !== idNumber) bucket.onePerson = false;
+    bucket.records++;
+    if (!bucket.out.write(`${idNumber}\t${rest}\n`)) await once(bucket.out, 'drain');
+  }
+
+  private async settleSplit(split: Split, tick: () => Promise<void>): Promise<Split> {
+    for (let i = 0; i < split.parts.length; i++) {
+      const part = split.parts[i];
+      if ('parts' in part) await this.settleSplit(part, tick);
+      else if (part.records > this.bound && !part.onePerson && split.salt + 1 < MAX_DEPTH) {
+        const sub = this.split(split.salt + 1, Math.ceil(part.records / this.bound));
+        let n = 0;
+        for await (const line of lines(part.file)) {
+          const tab = line.indexOf('\t');
+          const id = line.slice(0, tab);
+          await this.write(this.bucketOf(id, sub), id, line.slice(tab + 1));
+          if (++n % 50_000 === 0) await tick();
+        }
+        await closeAll(this.leaves(sub));
+        await fsp.rm(part.file, { force: true });
+        split.parts[i] = await this.settleSplit(sub, tick);
+      }
+    }
+    return split;
+  }
+
+  private leaves(node: Bucket | Split): Bucket[] {
+    return 'parts' in node ? node.parts.flatMap((p) => this.leaves(p)) : [node];
+  }
+}
+
+async function closeAll(buckets: Bucket[]): Promise<void> {
+  await Promise.all(buckets.map((b) => b.out && new Promise<void>((resolve, reject) => { b.out!.once('error', reject); b.out!.end(resolve); })));
+  for (const b of buckets) b.out = undefined;
+}
+
+/** The lines of a spill file (an empty bucket has no file). */
+async function* lines(file: string): AsyncGenerator<string> {
+  if (!fs.existsSync(file)) return;
+  yield* readline.createInterface({ input: fs.createReadStream(file), crlfDelay: Infinity });
+}
+
+/** idNumber, domain, EJSON of a spill line. */
+function fields(line: string): [string, string, string] {
+  const a = line.indexOf('\t');
+  const b = line.indexOf('\t', a + 1);
+  return [line.slice(0, a), line.slice(a + 1, b), line.slice(b + 1)];
+}
+
+/**
+ * The bucket hash of a person: FNV-1a of the ID number from a salted start, then murmur3's finaliser.
+ * FNV-1a alone keeps its low bits in step with the characters' parity, so a salt would not move
+ * persons between two buckets; the finaliser mixes every bit of the state into the low ones.
+ */
+function bucketHash(idNumber: string, salt: number): number {
+  let h = 0x811c9dc5 ^ Math.imul(salt, 0x9e3779b9);
   for (let i = 0; i < idNumber.length; i++) h = Math.imul(h ^ idNumber.charCodeAt(i), 0x01000193);
-  return (h >>> 0) % chunks;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
 }
 
 function newestName(p: PersonRecords): string {

@@ -104,6 +104,10 @@ export interface SourceHealth {
   lastRecordAt?: Date | null;
   /** records a live source sent that failed validation and were not shown */
   droppedRecords: number;
+  /** calls not sent since the last success because the source's circuit was open (source-health.ts) */
+  skippedWhileOpen?: number;
+  /** the live source's circuit breaker, as the process that wrote this saw it */
+  circuit?: 'CLOSED' | 'OPEN' | 'HALF_OPEN' | null;
 }
 
 export interface DataSourceDoc {

@@ -20,4 +20,8 @@ export const sourceResolvers: Resolvers = {
     id: (s) => s._id.toHexString(),
     regions: (s) => s.regions,
   },
+  SourceHealth: {
+    // health written before skips were counted apart has no such field
+    skippedWhileOpen: (h) => h.skippedWhileOpen ?? 0,
+  },
 };

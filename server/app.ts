@@ -25,7 +25,7 @@ import { createRateLimiter, type RateLimitSettings } from './rate-limit';
 import { createFormatError } from './errors';
 import type { Logger } from './logger';
 import { projectRoot, schemaDir } from './paths';
-import { pingStore, storeFlavor } from './store';
+import { pingStore, storeFlavor, StoreWatch } from './store';
 import { countStoreCommands, createMetrics, timeStoreRoundTrips } from './metrics';
 import { recordProjections } from '../datasources/projection';
 import { ensureEqualityIndexes, vacuumBloated } from './ferretdb-indexes';
@@ -418,6 +418,21 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     }, requestTimeoutMs);
     res.once('close', () => clearTimeout(timer));
     res.once('finish', () => clearTimeout(timer));
+    next();
+  });
+  // A store that stops answering: every request needs it (at least for its audit entry), so it is
+  // answered when the store is declared down, not after each of its store operations timed out.
+  const storeWatch = new StoreWatch(connection);
+  app.use(GRAPHQL_PATH, (req, res, next) => {
+    const unavailable = (reason: string) => {
+      if (res.headersSent) return;
+      logger.warn({ path: req.path, reason }, 'store unavailable: request answered without waiting for it');
+      res.status(503).json({ errors: [{ message: 'the hub\'s store is not reachable; try again shortly', extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
+    };
+    if (storeWatch.down) return unavailable(storeWatch.down);
+    const stop = storeWatch.onDown(unavailable);
+    res.once('close', stop);
+    res.once('finish', stop);
     next();
   });
   /** The context of a request to /graphql or /export: the caller from its headers, its client address. */

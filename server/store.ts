@@ -60,3 +60,51 @@ export async function storeFlavor(connection: Connection): Promise<'ferretdb' | 
   const info = await connection.db!.admin().command({ buildInfo: 1 });
   return typeof info.ferretdbVersion === 'string' ? 'ferretdb' : 'mongodb';
 }
+
+/**
+ * The driver's monitor's verdict on the store: down from a heartbeat that failed (no answer to
+ * `hello` within `connectTimeoutMS`, the store timeout, or the connection refused) until one succeeds.
+ *
+ * Why the HTTP layer needs it: a store that stops answering without closing its connections
+ * (SIGSTOP, a frozen VM, a cut network) left a dossier waiting three store timeouts in a row (8.9 s at
+ * STORE_TIMEOUT_MS=3000): its lookups hung until the monitor gave up on the store and interrupted
+ * them, their retry waited `serverSelectionTimeoutMS` for a server, then the audit entry waited as
+ * long again. Each wait is one operation's timeout; a request has several in sequence. Requests are
+ * therefore answered when the monitor declares the store down (about one store timeout after it
+ * froze), or at once while it is down, instead of each operation waiting out its own timeout.
+ * Not a per-operation `timeoutMS` (the driver's CSOT): that also cuts a slow but live store's long
+ * reads (a statistics aggregate takes 3.6–6.5 s on FerretDB), which a frozen store is told apart
+ * from by its unanswered heartbeat.
+ */
+export class StoreWatch {
+  private reason: string | null = null;
+  private readonly listeners = new Set<(reason: string) => void>();
+  /** each server the driver monitors (one for FerretDB; a replica set's members): whether its last check failed */
+  private readonly failing = new Map<string, boolean>();
+
+  constructor(connection: Connection) {
+    const client = connection.getClient();
+    client.on('serverHeartbeatFailed', (e) => {
+      this.failing.set(e.connectionId, true);
+      // a replica set member alone going quiet is the driver's to route around
+      if ([...this.failing.values()].some((failed) => !failed)) return;
+      this.reason = `no answer from the store's monitor check: ${e.failure?.message ?? 'failed'}`;
+      for (const listener of [...this.listeners]) listener(this.reason);
+    });
+    client.on('serverHeartbeatSucceeded', (e) => {
+      this.failing.set(e.connectionId, false);
+      this.reason = null;
+    });
+  }
+
+  /** Why the store is down, or null while it answers. */
+  get down(): string | null {
+    return this.reason;
+  }
+
+  /** Calls `listener` when the store is next declared down; returns the unsubscribe. */
+  onDown(listener: (reason: string) => void): () => void {
+    this.listeners.add(listener);
+    return () => { this.listeners.delete(listener); };
+  }
+}

@@ -148,6 +148,15 @@ export type GqlCaseTransferInput = {
   transferredAt?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** A live source's circuit breaker (断路器), as the hub process that last reported its health saw it. */
+export type GqlCircuitState =
+  /** Calls go to the source. */
+  | 'CLOSED'
+  /** The next call is a probe: its success closes the circuit, its failure opens it again. */
+  | 'HALF_OPEN'
+  /** Repeated failures: calls are skipped, not sent, until the source is probed again (10 s after it opened). */
+  | 'OPEN';
+
 /** A community-correction subject's record (社区矫正对象记录). */
 export type GqlCommunityCorrection = GqlRecord & {
   __typename?: 'CommunityCorrection';
@@ -1738,6 +1747,8 @@ export type GqlShare = {
 /** How a source has been doing, as the hub's processes saw it (updated every few seconds). */
 export type GqlSourceHealth = {
   __typename?: 'SourceHealth';
+  /** The circuit breaker's state (live sources); null for hosted sources and sources not called yet. */
+  circuit?: Maybe<GqlCircuitState>;
   /** Failed calls since the last success. */
   consecutiveFailures: Scalars['Int']['output'];
   /** Records the source sent that failed validation and were not shown (live sources). */
@@ -1754,6 +1765,12 @@ export type GqlSourceHealth = {
   lastSuccessAt?: Maybe<Scalars['DateTime']['output']>;
   /** 95th percentile of recent call latencies, in milliseconds (live sources). */
   p95LatencyMs?: Maybe<Scalars['Float']['output']>;
+  /**
+   * Calls the hub did not send since the last success because the source's circuit was open. They are
+   * not failures of the source: `consecutiveFailures` and `lastError` count and describe only calls that
+   * reached it (or got no answer in time).
+   */
+  skippedWhileOpen: Scalars['Int']['output'];
 };
 
 /** How the hub obtains a source's records (接入方式). */
@@ -2093,6 +2110,7 @@ export type GqlResolversTypes = ResolversObject<{
   CaseFlag: GqlCaseFlag;
   CaseTransfer: ResolverTypeWrapper<GqlCaseTransfer>;
   CaseTransferInput: GqlCaseTransferInput;
+  CircuitState: GqlCircuitState;
   CommunityCorrection: ResolverTypeWrapper<CommunityCorrectionDoc>;
   CommunityCorrectionConnection: ResolverTypeWrapper<CorrectionPage>;
   CommunityCorrectionEdge: ResolverTypeWrapper<Omit<GqlCommunityCorrectionEdge, 'node'> & { node: GqlResolversTypes['CommunityCorrection'] }>;
@@ -2730,6 +2748,7 @@ export type GqlShareResolvers<ContextType = Context, ParentType extends GqlResol
 }>;
 
 export type GqlSourceHealthResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['SourceHealth'] = GqlResolversParentTypes['SourceHealth']> = ResolversObject<{
+  circuit?: Resolver<Maybe<GqlResolversTypes['CircuitState']>, ParentType, ContextType>;
   consecutiveFailures?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
   droppedRecords?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
   healthy?: Resolver<GqlResolversTypes['Boolean'], ParentType, ContextType>;
@@ -2738,6 +2757,7 @@ export type GqlSourceHealthResolvers<ContextType = Context, ParentType extends G
   lastRecordAt?: Resolver<Maybe<GqlResolversTypes['DateTime']>, ParentType, ContextType>;
   lastSuccessAt?: Resolver<Maybe<GqlResolversTypes['DateTime']>, ParentType, ContextType>;
   p95LatencyMs?: Resolver<Maybe<GqlResolversTypes['Float']>, ParentType, ContextType>;
+  skippedWhileOpen?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type GqlStatBucketResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['StatBucket'] = GqlResolversParentTypes['StatBucket']> = ResolversObject<{
