@@ -22,7 +22,7 @@ import { Periodic } from '../datasources/periodic';
 import { resolvers } from '../resolvers';
 import { ideRouter, wantsIde } from './ide';
 import { createRateLimiter, type RateLimitSettings } from './rate-limit';
-import { createFormatError } from './errors';
+import { createFormatError, requestErrorStatusPlugin } from './errors';
 import type { Logger } from './logger';
 import { projectRoot, schemaDir } from './paths';
 import { pingStore, storeFlavor } from './store';
@@ -39,7 +39,7 @@ import { listCostPlugin } from './list-cost';
 import { createJwtVerifier, type JwtSettings } from './jwt';
 import { AuditLog } from '../datasources/audit';
 import { TrustedOperations } from '../datasources/trusted-operations';
-import { DEFAULT_DOCUMENT_LIMITS, documentProtection, type DocumentLimits } from './limits';
+import { DEFAULT_DOCUMENT_LIMITS, documentProtection, parseOptions, type DocumentLimits } from './limits';
 import { callerOf } from './auth';
 import { ingestHandler } from './ingest-route';
 import { EXPORT_PATH, exportRouter } from './csv-export';
@@ -357,8 +357,9 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     formatError: createFormatError(logger.child({ component: 'graphql' }), !options.production),
     // No cache hints: answers carry personal data and are never cached (the CSV export and the IDE say
     // `no-store`). Apollo's default cache-control plugin would still hook every resolved field.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), projectionPlugin(), metrics.plugin, sourceErrorsPlugin(logger), auditPlugin(audit, logger), introspectionPlugin(), trustedOperationsPlugin(options.requireTrustedOperations ?? false), listCostPlugin((options.documentLimits ?? DEFAULT_DOCUMENT_LIMITS).cost), ...(protection.plugins as ApolloServerPlugin<Context>[])],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), requestErrorStatusPlugin(), projectionPlugin(), metrics.plugin, sourceErrorsPlugin(logger), auditPlugin(audit, logger), introspectionPlugin(), trustedOperationsPlugin(options.requireTrustedOperations ?? false), listCostPlugin((options.documentLimits ?? DEFAULT_DOCUMENT_LIMITS).cost), ...(protection.plugins as ApolloServerPlugin<Context>[])],
     validationRules: protection.validationRules,
+    parseOptions: parseOptions(options.documentLimits ?? DEFAULT_DOCUMENT_LIMITS),
   });
   await apollo.start();
 
