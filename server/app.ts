@@ -4,6 +4,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import type { Server } from 'node:http';
 import path from 'node:path';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -42,6 +43,7 @@ import { TrustedOperations } from '../datasources/trusted-operations';
 import { DEFAULT_DOCUMENT_LIMITS, documentProtection, parseOptions, type DocumentLimits } from './limits';
 import { callerOf } from './auth';
 import { ingestHandler } from './ingest-route';
+import { bodyIdleTimeout, closeIfBodyPending, Connections } from './connections';
 import { EXPORT_PATH, exportRouter } from './csv-export';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -155,6 +157,8 @@ export interface HubOptions {
   documentLimits?: DocumentLimits;
   /** largest NDJSON push body (default 64 MiB) */
   ingestLimitBytes?: number;
+  /** a request body (a push, a GraphQL or export request) that sends no bytes for this long is cut (default 30 s) */
+  bodyIdleTimeoutMs?: number;
   /** records the evaluation holds in memory at once */
   evaluationChunkRecords?: number;
   /** how batches of ID numbers are looked up; `auto` (default): parallel equalities on FerretDB, `$in` elsewhere */
@@ -171,6 +175,10 @@ export interface HubOptions {
 
 export interface Hub {
   app: Express;
+  /** serves the app with the hub's connection timeouts (server/connections.ts); `drain` stops that server */
+  listen(port: number, host: string): Server;
+  /** stops accepting, lets requests in flight finish within `graceMs`, then stops pushes (they answer what they stored) and closes the rest */
+  drain(graceMs: number): Promise<void>;
   apollo: ApolloServer<Context>;
   sources: DataSources;
   /** a per-request context, as the HTTP handler builds it (tests use it with executeOperation) */
@@ -365,6 +373,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
 
   const app = express();
   app.disable('x-powered-by');
+  const connections = new Connections(logger.child({ component: 'http' }));
+  app.use(connections.track, bodyIdleTimeout(options.bodyIdleTimeoutMs ?? 30_000, logger.child({ component: 'http' })));
   app.get('/healthz', (_req, res) => { res.json({ status: 'ok' }); });
   app.get('/readyz', async (_req, res) => {
     try {
@@ -383,7 +393,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     app.use(EXPORT_PATH, limiter.middleware);
   }
 
-  app.post('/ingest/:sourceId', ingestHandler(sources, logger.child({ component: 'ingest' }), options.ingestLimitBytes, verify));
+  app.post('/ingest/:sourceId', ingestHandler(sources, logger.child({ component: 'ingest' }), options.ingestLimitBytes, verify,
+    { idleMs: options.bodyIdleTimeoutMs ?? 30_000, stop: connections.pushStop }));
 
   // Metrics tell operation names and volumes: ADMIN tokens only (Prometheus sends one as bearer_token).
   app.get('/metrics', async (req, res) => {
@@ -413,7 +424,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     const timer = setTimeout(() => {
       if (res.headersSent) return;
       logger.warn({ path: req.path, ms: requestTimeoutMs }, 'request over the time limit');
-      res.status(503).json({ errors: [{ message: `the request took longer than ${requestTimeoutMs / 1000} s and was stopped`, extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
+      // the operation may go on, its answer dropped: the connection is done with (a body still coming too)
+      res.status(503).set('Connection', 'close').json({ errors: [{ message: `the request took longer than ${requestTimeoutMs / 1000} s and was stopped`, extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
     }, requestTimeoutMs);
     res.once('close', () => clearTimeout(timer));
     res.once('finish', () => clearTimeout(timer));
@@ -445,10 +457,11 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   }));
 
   // Errors outside GraphQL (bodies too large, not JSON, not UTF-8): a JSON answer, never a stack trace.
-  app.use((err: { status?: number; statusCode?: number; type?: string; message?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+  app.use((err: { status?: number; statusCode?: number; type?: string; message?: string }, req: express.Request, res: express.Response, _next: express.NextFunction) => {
     if (res.headersSent) return; // e.g. the answer of an operation that ran over the time limit
     const status = err.status ?? err.statusCode ?? 500;
     if (status >= 500) logger.error({ err }, 'HTTP error');
+    closeIfBodyPending(req, res); // e.g. a body over the size limit, not read to its end
     const message = status === 413 ? 'the request body is over the size limit (1 MiB)'
       : status < 500 ? (err.type === 'entity.parse.failed' ? 'the request body is not valid JSON' : err.message ?? 'bad request')
         : 'internal error; the hub logged it';
@@ -457,6 +470,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
 
   return {
     app,
+    listen: (port, host) => connections.listen(app, port, host),
+    drain: (graceMs) => connections.drain(graceMs),
     apollo,
     sources,
     context,
