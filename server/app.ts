@@ -43,7 +43,7 @@ import { TrustedOperations } from '../datasources/trusted-operations';
 import { DEFAULT_DOCUMENT_LIMITS, documentProtection, parseOptions, type DocumentLimits } from './limits';
 import { callerOf } from './auth';
 import { ingestHandler } from './ingest-route';
-import { bodyIdleTimeout, closeIfBodyPending, Connections } from './connections';
+import { bodyIdleTimeout, Connections } from './connections';
 import { EXPORT_PATH, exportRouter } from './csv-export';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -424,8 +424,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     const timer = setTimeout(() => {
       if (res.headersSent) return;
       logger.warn({ path: req.path, ms: requestTimeoutMs }, 'request over the time limit');
-      // the operation may go on, its answer dropped: the connection is done with (a body still coming too)
-      res.status(503).set('Connection', 'close').json({ errors: [{ message: `the request took longer than ${requestTimeoutMs / 1000} s and was stopped`, extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
+      // the operation may go on, its answer dropped; a body still coming closes the connection (connections.ts)
+      res.status(503).json({ errors: [{ message: `the request took longer than ${requestTimeoutMs / 1000} s and was stopped`, extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
     }, requestTimeoutMs);
     res.once('close', () => clearTimeout(timer));
     res.once('finish', () => clearTimeout(timer));
@@ -457,11 +457,10 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   }));
 
   // Errors outside GraphQL (bodies too large, not JSON, not UTF-8): a JSON answer, never a stack trace.
-  app.use((err: { status?: number; statusCode?: number; type?: string; message?: string }, req: express.Request, res: express.Response, _next: express.NextFunction) => {
+  app.use((err: { status?: number; statusCode?: number; type?: string; message?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     if (res.headersSent) return; // e.g. the answer of an operation that ran over the time limit
     const status = err.status ?? err.statusCode ?? 500;
     if (status >= 500) logger.error({ err }, 'HTTP error');
-    closeIfBodyPending(req, res); // e.g. a body over the size limit, not read to its end
     const message = status === 413 ? 'the request body is over the size limit (1 MiB)'
       : status < 500 ? (err.type === 'entity.parse.failed' ? 'the request body is not valid JSON' : err.message ?? 'bad request')
         : 'internal error; the hub logged it';

@@ -46,7 +46,9 @@ async function nextChunk(chunks: AsyncIterator<Buffer>, idleMs: number, stop: Ab
     return await Promise.race([
       chunks.next(),
       new Promise<Cut>((resolve) => {
-        timer = setTimeout(() => resolve({ cut: 'idle' }), idleMs);
+        // one more turn of the event loop first: a hub busy past the timeout runs the timer before it
+        // reads bytes that came meanwhile, and those win the race
+        timer = setTimeout(() => setImmediate(() => resolve({ cut: 'idle' })), idleMs);
         onStop = () => resolve({ cut: 'shutdown' });
         stop?.addEventListener('abort', onStop, { once: true });
       }),
@@ -183,7 +185,8 @@ export function ingestHandler(sources: DataSources, logger: Logger, limitBytes =
         ? [408, 'BAD_USER_INPUT', `no bytes came for ${options.idleMs / 1000} s`] as const
         : [503, 'SERVICE_UNAVAILABLE', 'the hub is shutting down'] as const;
       logger.warn({ sourceId, lines: line, accepted: total.accepted, cut }, 'push stopped before its end');
-      res.status(status).set('Connection', 'close').json({
+      // the connection closes after the answer (connections.ts): the client is still sending
+      res.status(status).json({
         error: { code, message: `${why}: the push stopped after line ${line}; records counted as accepted are stored, push the rest again` },
         result: publicResult(total),
       });
@@ -191,7 +194,8 @@ export function ingestHandler(sources: DataSources, logger: Logger, limitBytes =
     }
     if (tooLarge) {
       req.unpipe?.();
-      res.status(413).set('Connection', 'close').json({
+      // the connection closes after the answer (connections.ts), with the rest of the body unread
+      res.status(413).json({
         error: { code: 'BAD_USER_INPUT', message: `the body is over ${limitBytes} bytes: stopped after line ${line}; records counted as accepted are stored, push the rest separately` },
         result: publicResult(total),
       });
