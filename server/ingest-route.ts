@@ -164,6 +164,9 @@ export function ingestHandler(sources: DataSources, logger: Logger, limitBytes =
       }
       // a line cut off by a stop is not a whole record: it is not counted
       if (!tooLarge && !cut && carry.length) takeLine(carry);
+      // the rest of a body stopped early is read and dropped until the connection closes after the
+      // answer (connections.ts), so the client is not reset before it has read the answer
+      if (tooLarge || cut) req.resume();
       flush();
       await settle(0);
     } catch (e) {
