@@ -113,47 +113,36 @@ function halfRequest(base: string, path: string, headers: Record<string, string>
 }
 
 describe('an answered request\'s connection is closed', () => {
+  // a body trickled every 0.1 s is never idle for 0.3 s
+  let t: TestHub;
+  beforeAll(async () => { t = await startTestHub({ requestTimeoutMs: 500, bodyIdleTimeoutMs: 300 }); });
+  afterAll(async () => { await t.close(); });
+  const query = JSON.stringify({ query: '{ hubInfo { version } }' });
+
   it('closes the connection of a GraphQL request answered 503 at the time limit while its body was still coming', async () => {
-    const t = await startTestHub({ requestTimeoutMs: 500 });
-    try {
-      const body = JSON.stringify({ query: '{ hubInfo { version } }' });
-      const { closed } = halfRequest(t.url, '/graphql', { 'Content-Type': 'application/json', Authorization: `Bearer ${await t.token({ role: 'ANALYST' })}` }, body.slice(0, 10), body.length + 1000, 100);
-      // JSON whitespace every 0.1 s: before, the answer came at 0.5 s and the socket stayed open until
-      // Node's whole-request timeout (300 s)
-      const text = await closed;
-      expect(text).toMatch(/^HTTP\/1\.1 503 /);
-      expect(text).toContain('"code":"SERVICE_UNAVAILABLE"');
-    } finally {
-      await t.close();
-    }
+    const { closed } = halfRequest(t.url, '/graphql', { 'Content-Type': 'application/json', Authorization: `Bearer ${await t.token({ role: 'ANALYST' })}` }, query.slice(0, 10), query.length + 1000, 100);
+    // JSON whitespace every 0.1 s: before, the answer came at 0.5 s and the socket stayed open until
+    // Node's whole-request timeout (300 s)
+    const text = await closed;
+    expect(text).toMatch(/^HTTP\/1\.1 503 /);
+    expect(text).toContain('"code":"SERVICE_UNAVAILABLE"');
   }, 20_000);
 
   it('closes the connection of a push refused (401) while its body is still coming', async () => {
-    const t = await startTestHub({ bodyIdleTimeoutMs: 5000 });
-    try {
-      const body = lines(0, 20);
-      // bytes every 0.1 s, never idle: before, the refused push's body was read and dropped for as
-      // long as it came (Node's 300 s whole-request timeout was the only bound)
-      const { closed } = halfRequest(t.url, '/ingest/0123456789abcdef01234567', { 'Content-Type': 'application/x-ndjson', Authorization: 'ApiKey not-a-key' }, body.slice(0, 100), body.length + 100_000, 100);
-      const text = await closed;
-      expect(text).toMatch(/^HTTP\/1\.1 401 /);
-      expect(text).toContain('"code":"UNAUTHENTICATED"');
-    } finally {
-      await t.close();
-    }
+    const body = lines(0, 20);
+    // before, the refused push's body was read and dropped for as long as it came (Node's 300 s
+    // whole-request timeout was the only bound)
+    const { closed } = halfRequest(t.url, '/ingest/0123456789abcdef01234567', { 'Content-Type': 'application/x-ndjson', Authorization: 'ApiKey not-a-key' }, body.slice(0, 100), body.length + 100_000, 100);
+    const text = await closed;
+    expect(text).toMatch(/^HTTP\/1\.1 401 /);
+    expect(text).toContain('"code":"UNAUTHENTICATED"');
   }, 20_000);
 
   it('answers a GraphQL body that stops coming 408 after the idle timeout and closes the connection', async () => {
-    const t = await startTestHub({ bodyIdleTimeoutMs: 300 });
-    try {
-      const body = JSON.stringify({ query: '{ hubInfo { version } }' });
-      const { closed } = halfRequest(t.url, '/graphql', { 'Content-Type': 'application/json' }, body.slice(0, 10), body.length);
-      const text = await closed;
-      expect(text).toMatch(/^HTTP\/1\.1 408 /);
-      expect(text).toContain('{"errors":[{"message":"no bytes of the request body came for 0.3 s","extensions":{"code":"BAD_USER_INPUT"}}]}');
-    } finally {
-      await t.close();
-    }
+    const { closed } = halfRequest(t.url, '/graphql', { 'Content-Type': 'application/json' }, query.slice(0, 10), query.length);
+    const text = await closed;
+    expect(text).toMatch(/^HTTP\/1\.1 408 /);
+    expect(text).toContain('{"errors":[{"message":"no bytes of the request body came for 0.3 s","extensions":{"code":"BAD_USER_INPUT"}}]}');
   }, 20_000);
 });
 
