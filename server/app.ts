@@ -4,6 +4,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import type { Server } from 'node:http';
 import path from 'node:path';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -22,7 +23,7 @@ import { Periodic } from '../datasources/periodic';
 import { resolvers } from '../resolvers';
 import { ideRouter, wantsIde } from './ide';
 import { createRateLimiter, type RateLimitSettings } from './rate-limit';
-import { createFormatError } from './errors';
+import { createFormatError, requestErrorStatusPlugin } from './errors';
 import type { Logger } from './logger';
 import { projectRoot, schemaDir } from './paths';
 import { pingStore, storeFlavor, StoreWatch } from './store';
@@ -39,9 +40,10 @@ import { listCostPlugin } from './list-cost';
 import { createJwtVerifier, type JwtSettings } from './jwt';
 import { AuditLog } from '../datasources/audit';
 import { TrustedOperations } from '../datasources/trusted-operations';
-import { DEFAULT_DOCUMENT_LIMITS, documentProtection, type DocumentLimits } from './limits';
+import { DEFAULT_DOCUMENT_LIMITS, documentProtection, parseOptions, type DocumentLimits } from './limits';
 import { callerOf } from './auth';
 import { ingestHandler } from './ingest-route';
+import { bodyIdleTimeout, Connections } from './connections';
 import { EXPORT_PATH, exportRouter } from './csv-export';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -155,6 +157,8 @@ export interface HubOptions {
   documentLimits?: DocumentLimits;
   /** largest NDJSON push body (default 64 MiB) */
   ingestLimitBytes?: number;
+  /** a request body (a push, a GraphQL or export request) that sends no bytes for this long is cut (default 30 s) */
+  bodyIdleTimeoutMs?: number;
   /** records the evaluation holds in memory at once */
   evaluationChunkRecords?: number;
   /** how batches of ID numbers are looked up; `auto` (default): parallel equalities on FerretDB, `$in` elsewhere */
@@ -173,6 +177,10 @@ export interface HubOptions {
 
 export interface Hub {
   app: Express;
+  /** serves the app with the hub's connection timeouts (server/connections.ts); `drain` stops that server */
+  listen(port: number, host: string): Server;
+  /** stops accepting, lets requests in flight finish within `graceMs`, then stops pushes (they answer what they stored) and closes the rest */
+  drain(graceMs: number): Promise<void>;
   apollo: ApolloServer<Context>;
   sources: DataSources;
   /** a per-request context, as the HTTP handler builds it (tests use it with executeOperation) */
@@ -359,13 +367,16 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     formatError: createFormatError(logger.child({ component: 'graphql' }), !options.production),
     // No cache hints: answers carry personal data and are never cached (the CSV export and the IDE say
     // `no-store`). Apollo's default cache-control plugin would still hook every resolved field.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), projectionPlugin(), metrics.plugin, sourceErrorsPlugin(logger), auditPlugin(audit, logger), introspectionPlugin(), trustedOperationsPlugin(options.requireTrustedOperations ?? false), listCostPlugin((options.documentLimits ?? DEFAULT_DOCUMENT_LIMITS).cost), ...(protection.plugins as ApolloServerPlugin<Context>[])],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), requestErrorStatusPlugin(), projectionPlugin(), metrics.plugin, sourceErrorsPlugin(logger), auditPlugin(audit, logger), introspectionPlugin(), trustedOperationsPlugin(options.requireTrustedOperations ?? false), listCostPlugin((options.documentLimits ?? DEFAULT_DOCUMENT_LIMITS).cost), ...(protection.plugins as ApolloServerPlugin<Context>[])],
     validationRules: protection.validationRules,
+    parseOptions: parseOptions(options.documentLimits ?? DEFAULT_DOCUMENT_LIMITS),
   });
   await apollo.start();
 
   const app = express();
   app.disable('x-powered-by');
+  const connections = new Connections(logger.child({ component: 'http' }));
+  app.use(connections.track, bodyIdleTimeout(options.bodyIdleTimeoutMs ?? 30_000, logger.child({ component: 'http' })));
   app.get('/healthz', (_req, res) => { res.json({ status: 'ok' }); });
   app.get('/readyz', async (_req, res) => {
     try {
@@ -384,7 +395,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     app.use(EXPORT_PATH, limiter.middleware);
   }
 
-  app.post('/ingest/:sourceId', ingestHandler(sources, logger.child({ component: 'ingest' }), options.ingestLimitBytes, verify));
+  app.post('/ingest/:sourceId', ingestHandler(sources, logger.child({ component: 'ingest' }), options.ingestLimitBytes, verify,
+    { idleMs: options.bodyIdleTimeoutMs ?? 30_000, stop: connections.pushStop }));
 
   // Metrics tell operation names and volumes: ADMIN tokens only (Prometheus sends one as bearer_token).
   app.get('/metrics', async (req, res) => {
@@ -414,6 +426,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     const timer = setTimeout(() => {
       if (res.headersSent) return;
       logger.warn({ path: req.path, ms: requestTimeoutMs }, 'request over the time limit');
+      // the operation may go on, its answer dropped; a body still coming closes the connection (connections.ts)
       res.status(503).json({ errors: [{ message: `the request took longer than ${requestTimeoutMs / 1000} s and was stopped`, extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
     }, requestTimeoutMs);
     res.once('close', () => clearTimeout(timer));
@@ -473,6 +486,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
 
   return {
     app,
+    listen: (port, host) => connections.listen(app, port, host),
+    drain: (graceMs) => connections.drain(graceMs),
     apollo,
     sources,
     context,

@@ -47,6 +47,8 @@ const schema = z.object({
   JWT_CLOCK_SKEW_S: int(0, 300).default(30),
   REQUIRE_TRUSTED_OPERATIONS: bool.default(false),
   REQUEST_TIMEOUT_MS: int(100, 600_000).default(30_000),
+  BODY_IDLE_TIMEOUT_MS: int(100, 3_600_000).default(30_000),
+  SHUTDOWN_GRACE_MS: int(0, 3_600_000).default(20_000),
   RATE_LIMIT_POINTS: int(0, 1_000_000).default(600),
   RATE_LIMIT_WINDOW_S: int(1, 86_400).default(60),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),

@@ -3,11 +3,12 @@
  * Internal errors are masked (the client gets a request id); store outages become SERVICE_UNAVAILABLE;
  * scalar parse errors found during validation keep their BAD_USER_INPUT code.
  */
+import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import { isStoreUnavailable } from '../datasources/errors';
 import type { Logger } from './logger';
-import { isLimitError } from './limits';
+import { isLimitError, limitMessage } from './limits';
 
 const CLIENT_CODES = new Set([
   'BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'QUERY_TOO_COMPLEX', 'RATE_LIMITED', 'SOURCE_UNAVAILABLE',
@@ -24,7 +25,7 @@ export function createFormatError(logger: Logger, exposeDetails: boolean) {
     }
     const code = formatted.extensions?.code as string | undefined;
     if ((code === 'GRAPHQL_VALIDATION_FAILED' || code === 'GRAPHQL_PARSE_FAILED') && isLimitError(formatted.message)) {
-      return { message: formatted.message.replace(/^Syntax Error: /, ''), extensions: { code: 'QUERY_TOO_COMPLEX' } };
+      return { message: limitMessage(formatted.message), extensions: { code: 'QUERY_TOO_COMPLEX' } };
     }
     // A scalar (IdNumber, Date …) rejected a literal during validation: that is bad user input.
     const causeCode = original?.originalError?.extensions?.code ?? original?.extensions?.code;
@@ -62,4 +63,34 @@ function literalField(error: { source?: { body: string }; positions?: readonly n
   const before = body.slice(Math.max(0, at - 2000), at);
   const names = [...before.matchAll(/([_A-Za-z][_0-9A-Za-z]*)\s*:/g)];
   return names.length > 0 ? names[names.length - 1][1] : undefined;
+}
+
+/** The HTTP status of an answer refused for a code (the GraphQL-over-HTTP spec's 4xx, and 5xx for the hub). */
+export const STATUS_OF_CODE: Readonly<Record<string, number>> = {
+  BAD_USER_INPUT: 400, QUERY_TOO_COMPLEX: 400, GRAPHQL_PARSE_FAILED: 400, GRAPHQL_VALIDATION_FAILED: 400,
+  BAD_REQUEST: 400, OPERATION_RESOLUTION_FAILURE: 400, PERSISTED_QUERY_NOT_FOUND: 400, PERSISTED_QUERY_NOT_SUPPORTED: 400,
+  UNAUTHENTICATED: 401, FORBIDDEN: 403, RATE_LIMITED: 429, SERVICE_UNAVAILABLE: 503,
+};
+
+/**
+ * The status of a request refused before it ran (no `data` in the answer). Apollo answers 400 for
+ * documents that do not parse or validate, but an error thrown by a plugin's `didResolveOperation`
+ * (introspection or an unregistered operation refused, a query over the cost budget) gets its
+ * fallback 500, which says the hub failed. Here such an answer gets the status of its codes: the
+ * highest, so a real internal error among them stays 500. Answers with `data` (even null) stay 200, as
+ * the spec asks: the operation ran and its errors are in the body.
+ */
+export function requestErrorStatusPlugin<C extends object>(): ApolloServerPlugin<C> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          if (response.body.kind !== 'single' || response.http.status !== 500) return;
+          const { data, errors } = response.body.singleResult;
+          if (data !== undefined || !errors?.length) return;
+          response.http.status = Math.max(...errors.map((e) => STATUS_OF_CODE[String(e.extensions?.code)] ?? 500));
+        },
+      };
+    },
+  };
 }

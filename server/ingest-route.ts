@@ -14,6 +14,10 @@
  * batches written at once ends as its newest version (the older counted unchanged).
  * A line that is not JSON or not valid UTF-8 is a rejected record, not a failed push. Over the size
  * limit (64 MiB) the push stops with 413, and the answer still says what was stored before it.
+ * A push is bounded by size and by idleness, not by duration: one that sends no bytes for the idle
+ * timeout while the hub waits for them (the time the hub itself spends writing does not count) stops
+ * with 408, and one still coming when a hub that is shutting down ends its grace period stops with
+ * 503; both answers say what was stored (every whole line read), and close the connection.
  */
 import type { Request, Response } from 'express';
 import { addResults, checkPush, emptyResult, publicResult, PushRefused } from '../datasources/ingest';
@@ -30,12 +34,47 @@ const NEWLINE = 0x0a;
 
 const STATUS = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, BAD_USER_INPUT: 400 } as const;
 
+/** Why reading a push stopped before its end. */
+type Cut = { cut: 'idle' | 'shutdown' };
+
+/** The next chunk of the body; or a cut, when none comes for `idleMs` or `stop` is aborted first. */
+async function nextChunk(chunks: AsyncIterator<Buffer>, idleMs: number, stop: AbortSignal | undefined): Promise<IteratorResult<Buffer> | Cut> {
+  if (stop?.aborted) return { cut: 'shutdown' };
+  let timer: NodeJS.Timeout | undefined;
+  let onStop: (() => void) | undefined;
+  try {
+    return await Promise.race([
+      chunks.next(),
+      new Promise<Cut>((resolve) => {
+        // one more turn of the event loop first: a hub busy past the timeout runs the timer before it
+        // reads bytes that came meanwhile, and those win the race
+        timer = setTimeout(() => setImmediate(() => resolve({ cut: 'idle' })), idleMs);
+        onStop = () => resolve({ cut: 'shutdown' });
+        stop?.addEventListener('abort', onStop, { once: true });
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+    if (onStop) stop?.removeEventListener('abort', onStop);
+  }
+}
+
+export interface IngestRouteOptions {
+  /** no bytes for this long while the hub waits for them stops the push (408) */
+  idleMs: number;
+  /** aborted when a shutting-down hub's grace period is over: pushes still coming stop (503) */
+  stop?: AbortSignal;
+}
+
 function refuse(res: Response, status: number, code: string, message: string): void {
   res.status(status).json({ error: { code, message } });
 }
 
-export function ingestHandler(sources: DataSources, logger: Logger, limitBytes = NDJSON_LIMIT_BYTES, verify?: (token: string) => Promise<PersonClaims>) {
+export function ingestHandler(sources: DataSources, logger: Logger, limitBytes = NDJSON_LIMIT_BYTES, verify?: (token: string) => Promise<PersonClaims>, options: IngestRouteOptions = { idleMs: 30_000 }) {
   return async (req: Request, res: Response): Promise<void> => {
+    // The hub's request body timeout (app.ts) watches the socket, which is also idle while this
+    // route pauses reading for its writes; the route times its own reads instead.
+    req.setTimeout(0);
     const sourceId = String(req.params.sourceId);
     let source;
     try {
@@ -104,8 +143,14 @@ export function ingestHandler(sources: DataSources, logger: Logger, limitBytes =
       }
     };
 
+    let cut: Cut['cut'] | undefined;
     try {
-      for await (const chunk of req as AsyncIterable<Buffer>) {
+      const chunks = (req as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+      for (;;) {
+        const next = await nextChunk(chunks, options.idleMs, options.stop);
+        if ('cut' in next) { cut = next.cut; break; }
+        if (next.done) break;
+        const chunk = next.value;
         bytes += chunk.length;
         if (bytes > limitBytes) { tooLarge = true; break; }
         let data = carry.length ? Buffer.concat([carry, chunk]) : chunk;
@@ -117,7 +162,11 @@ export function ingestHandler(sources: DataSources, logger: Logger, limitBytes =
         }
         carry = Buffer.from(data.subarray(from));
       }
-      if (!tooLarge && carry.length) takeLine(carry);
+      // a line cut off by a stop is not a whole record: it is not counted
+      if (!tooLarge && !cut && carry.length) takeLine(carry);
+      // the rest of a body stopped early is read and dropped until the connection closes after the
+      // answer (connections.ts), so the client is not reset before it has read the answer
+      if (tooLarge || cut) req.resume();
       flush();
       await settle(0);
     } catch (e) {
@@ -134,9 +183,22 @@ export function ingestHandler(sources: DataSources, logger: Logger, limitBytes =
     total.rejected.sort((a, b) => a.index - b.index);
     if (total.accepted > 0) sources.health.delivered(source);
     logger.info({ sourceId, lines: line, accepted: total.accepted, unchanged: total.unchanged, rejected: total.rejected.length, ms: Date.now() - started }, 'ingest done');
+    if (cut) {
+      const [status, code, why] = cut === 'idle'
+        ? [408, 'BAD_USER_INPUT', `no bytes came for ${options.idleMs / 1000} s`] as const
+        : [503, 'SERVICE_UNAVAILABLE', 'the hub is shutting down'] as const;
+      logger.warn({ sourceId, lines: line, accepted: total.accepted, cut }, 'push stopped before its end');
+      // the connection closes after the answer (connections.ts): the client is still sending
+      res.status(status).json({
+        error: { code, message: `${why}: the push stopped after line ${line}; records counted as accepted are stored, push the rest again` },
+        result: publicResult(total),
+      });
+      return;
+    }
     if (tooLarge) {
       req.unpipe?.();
-      res.status(413).set('Connection', 'close').json({
+      // the connection closes after the answer (connections.ts), with the rest of the body unread
+      res.status(413).json({
         error: { code: 'BAD_USER_INPUT', message: `the body is over ${limitBytes} bytes: stopped after line ${line}; records counted as accepted are stored, push the rest separately` },
         result: publicResult(total),
       });

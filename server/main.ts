@@ -61,6 +61,7 @@ async function main(): Promise<void> {
     auditKey: config.auditKey,
     requireTrustedOperations: config.REQUIRE_TRUSTED_OPERATIONS,
     requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
+    bodyIdleTimeoutMs: config.BODY_IDLE_TIMEOUT_MS,
     rateLimit: config.RATE_LIMIT_POINTS > 0 ? { points: config.RATE_LIMIT_POINTS, windowSeconds: config.RATE_LIMIT_WINDOW_S, redisUrl: config.REDIS_URL } : undefined,
     documentLimits: {
       depth: config.LIMIT_DEPTH, aliases: config.LIMIT_ALIASES, directives: config.LIMIT_DIRECTIVES,
@@ -89,7 +90,7 @@ async function main(): Promise<void> {
 
   // After seeding, so the first evaluation sees the whole demo data set.
   hub.scheduleEvaluation(config.EVALUATION_INTERVAL_MS);
-  const server = hub.app.listen(config.PORT, config.HOST);
+  const server = hub.listen(config.PORT, config.HOST);
   await new Promise<void>((resolve, reject) => { server.once('listening', resolve); server.once('error', reject); });
   const { port } = server.address() as AddressInfo;
   const host = config.HOST === '0.0.0.0' || config.HOST === '127.0.0.1' ? 'localhost' : config.HOST;
@@ -118,11 +119,12 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    // Whatever hangs, the process ends within 10 s; the embedded store is stopped in every case.
-    setTimeout(() => { void embedded?.kill().finally(() => process.exit(1)); }, 10_000).unref();
+    // Whatever hangs, the process ends within 10 s of the drain's bound (the grace period, then up to
+    // 10 s for the pushes it cut to answer); the embedded store is stopped in every case.
+    setTimeout(() => { void embedded?.kill().finally(() => process.exit(1)); }, config.SHUTDOWN_GRACE_MS + 20_000).unref();
     const t0 = Date.now();
-    server.close();
-    server.closeAllConnections();
+    // Requests in flight finish (pushes cut by the grace period answer what they stored) before the store goes.
+    await hub.drain(config.SHUTDOWN_GRACE_MS);
     await hub.stop().catch(() => undefined);
     logger.debug({ ms: Date.now() - t0 }, 'graphql stopped');
     await connection.close().catch(() => undefined);
