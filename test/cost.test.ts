@@ -2,6 +2,7 @@
  * The cost budget for every untrusted operation, with list sizes read from the schema (issue 23,
  * items 9 and 10), over real HTTP on the real store.
  */
+import { registerTestSources, seedPersons } from './fixtures';
 import { startTestHub, type TestHub } from './helpers';
 
 /** 1 + 500 × (edges 1 + node 1 + person 1 + detentions (1 + 500 × 3)): 752,001 */
@@ -44,5 +45,31 @@ describe('the cost budget', () => {
     const q = '{ supervisionLeads { edges { node { person { detentions(first: 500) { edges { node { stage } } } } } } } }';
     const { body } = await t.gql(q, undefined, await as('ANALYST'));
     expect(body.errors[0].extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', cost: 30_081 });
+  });
+});
+
+describe('the bound on statistics buckets', () => {
+  let t: TestHub;
+  beforeAll(async () => {
+    t = await startTestHub({ statisticsMaxBuckets: 2 });
+    // two persons, three custody records each, in January, February and March 2024
+    await seedPersons(t.hub.sources, await registerTestSources(t.hub.sources), 2, 3);
+  });
+  afterAll(async () => { await t.close(); });
+  const stats = (groupBy: string, filter = '') => t.gql(`{ statistics(domain: DETENTION, groupBy: [${groupBy}]${filter}) { keys { value } count } }`);
+
+  it('answers up to the bound and refuses past it, naming the bound and its setting', async () => {
+    const year = await stats('YEAR');
+    expect(year.body.errors).toBeUndefined();
+    expect(year.body.data.statistics).toEqual([{ keys: [{ value: '2024' }], count: 6 }]);
+    const twoMonths = await stats('MONTH', ', filter: { eventTo: "2024-03-01T00:00:00+08:00" }');
+    expect(twoMonths.body.data.statistics.map((b: any) => b.count)).toEqual([2, 2]);
+    const months = await stats('MONTH');
+    expect(months.status).toBe(200);
+    expect(months.body.data).toBeNull();
+    expect(months.body.errors[0]).toMatchObject({
+      message: 'statistics: the answer would hold more than 2 buckets (STATISTICS_MAX_BUCKETS); group by fewer dimensions or narrow the filter',
+      extensions: { code: 'QUERY_TOO_COMPLEX', field: 'groupBy', limit: 2 },
+    });
   });
 });
