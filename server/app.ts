@@ -70,7 +70,7 @@ function auditPlugin(audit: AuditLog, logger: Logger): ApolloServerPlugin<Contex
     async requestDidStart({ request }) {
       const started = Date.now();
       return {
-        async willSendResponse({ contextValue: ctx, response, operationName }) {
+        async willSendResponse({ contextValue: ctx, response, operationName, document }) {
           if (response.body.kind !== 'single') return;
           const result = response.body.singleResult;
           // noted as the fields resolved; an answer without data returned none of them
@@ -95,7 +95,7 @@ function auditPlugin(audit: AuditLog, logger: Logger): ApolloServerPlugin<Contex
               errorCodes: [...new Set((result.errors ?? []).map((e) => String(e.extensions?.code ?? 'ERROR')))],
               durationMs: Date.now() - started,
               clientAddress: (ctx as Context & { [CLIENT]?: string })[CLIENT] ?? null,
-            });
+            }, request.query ? { text: request.query, document } : undefined);
           } catch (err) {
             logger.error({ err, requestId: ctx.requestId }, 'audit entry not written: answer withheld');
             result.data = null;
