@@ -130,7 +130,7 @@ export class AuditLog {
     if (typeof value === 'string') return this.scrubIds(value);
     if (Array.isArray(value)) return value.map((v) => this.scrub(v));
     if (value && typeof value === 'object') {
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, /name/i.test(k) && typeof v === 'string' ? `hmac:${this.personal(v)}` : this.scrub(v)]));
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, NAME_KEY.test(k) && typeof v === 'string' ? `hmac:${this.personal(v)}` : this.scrub(v)]));
     }
     return value;
   }
