@@ -5,7 +5,7 @@
  * returns a record (a type implementing `Record`, or the interface) notes the record's id and its
  * person's ID number, as the object resolves: a dossier asking only for `name` and `caseNumber`
  * names both, an analyst's masked `idNumber` is named by the number itself, and an alias hides
- * nothing. Every `id` field notes its value too (sources, leads). Noted by field, not read back from
+ * nothing. A supervision lead counts as a record: its explanation is its person's data. Every `id` field notes its value too (sources, leads). Noted by field, not read back from
  * the answer: no walk over the whole answer, which for a statistics answer of thousands of buckets
  * cost more than the fields it was looking for.
  */
@@ -24,6 +24,8 @@ type Subject = 'person' | 'record';
 export function noteReturnedValues(schema: GraphQLSchema): GraphQLSchema {
   const subjectOf = (typeName: string): Subject | null => {
     if (typeName === 'Person') return 'person';
+    // a lead's explanation and figures are its person's data: named like a record (its id and person)
+    if (typeName === 'SupervisionLead') return 'record';
     const type = schema.getType(typeName);
     if (typeName === 'Record' && isInterfaceType(type)) return 'record';
     return isObjectType(type) && type.getInterfaces().some((i) => i.name === 'Record') ? 'record' : null;

@@ -43,6 +43,18 @@ describe('the subjects and the text of every audited operation', () => {
     expect([...e.recordIds].sort()).toEqual((await Promise.all(ids.map((id) => recordIds('detention_records', id)))).flat().sort());
   });
 
+  it('names the person and the lead of a supervision lead read only for its explanation', async () => {
+    const run = await t.gql('mutation { evaluateRules { newLeads } }');
+    expect(run.body.data.evaluateRules.newLeads).toBeGreaterThan(0);
+    const { body } = await t.gql('{ supervisionLeads(first: 100) { edges { node { explanation } } } }', undefined, await as('leads-explanation-only'));
+    expect(body.errors).toBeUndefined();
+    const leads = await t.connection.db!.collection<{ _id: any; idNumber: string }>('supervision_leads').find({}).toArray();
+    expect(body.data.supervisionLeads.edges).toHaveLength(leads.length);
+    const e = (await entry('leads-explanation-only'))!;
+    expect([...e.idNumbers].sort()).toEqual([...new Set(leads.map((l) => hmac(l.idNumber)))].sort());
+    expect([...e.recordIds].sort()).toEqual(leads.map((l) => l._id.toHexString()).sort());
+  });
+
   it('names a person an analyst saw masked by the HMAC of the ID number itself', async () => {
     const { body } = await t.gql(`{ person(idNumber: "${ids[1]}") { idNumber } }`, undefined, await as('analyst-masked', 'ANALYST'));
     expect(body.data.person.idNumber).toContain('********');
