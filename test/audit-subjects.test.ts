@@ -4,6 +4,7 @@
  * per text, personal values replaced), over real HTTP on the real store.
  */
 import { createHash } from 'node:crypto';
+import type { ObjectId } from 'mongodb';
 import { verifyAuditChain } from '../datasources/audit';
 import { registerTestSources, seedPersons } from './fixtures';
 import { startTestHub, type TestHub } from './helpers';
@@ -48,7 +49,7 @@ describe('the subjects and the text of every audited operation', () => {
     expect(run.body.data.evaluateRules.newLeads).toBeGreaterThan(0);
     const { body } = await t.gql('{ supervisionLeads(first: 100) { edges { node { explanation } } } }', undefined, await as('leads-explanation-only'));
     expect(body.errors).toBeUndefined();
-    const leads = await t.connection.db!.collection<{ _id: any; idNumber: string }>('supervision_leads').find({}).toArray();
+    const leads = await t.connection.db!.collection<{ _id: ObjectId; idNumber: string }>('supervision_leads').find({}).toArray();
     expect(body.data.supervisionLeads.edges).toHaveLength(leads.length);
     const e = (await entry('leads-explanation-only'))!;
     expect([...e.idNumbers].sort()).toEqual([...new Set(leads.map((l) => hmac(l.idNumber)))].sort());
