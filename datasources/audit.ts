@@ -36,7 +36,7 @@ export interface AuditEntry {
    * it differs from `operationHash` when the text held any); null without a text, absent on entries
    * written before texts were kept
    */
-  operationText?: string | null;
+  operationTextHash?: string | null;
   /**
    * variables as JSON text, with personal values replaced by their HMAC (text, because variables may
    * hold keys such as `$ne` that a store refuses as field names: an injection attempt is recorded as sent)
@@ -67,7 +67,7 @@ export function canonical(e: Omit<AuditEntry, 'hash'>): string {
   return JSON.stringify([
     e._id, e.at instanceof Date ? e.at.toISOString() : e.at, e.requestId, e.actor, e.purpose, e.operationName, e.operationHash,
     e.variables, e.idNumbers, e.recordIds, e.failedSources, e.status, e.errorCodes, e.durationMs, e.clientAddress, e.prevHash, e.sourcesCalled,
-    ...(e.operationText !== undefined ? [e.operationText] : []),
+    ...(e.operationTextHash !== undefined ? [e.operationTextHash] : []),
   ]);
 }
 
@@ -156,6 +156,12 @@ export class AuditLog {
     return this.scrubIds(out);
   }
 
+  /** A kept operation text by its `_id`, for the ADMIN `auditLog`; null when missing. */
+  async text(id: string): Promise<string | null> {
+    const op = await this.connection.db!.collection<AuditOperation>('audit_operations').findOne({ _id: String(id) });
+    return op?.text ?? null;
+  }
+
   /** operation hash → the `_id` of its kept text (a promise while it is being written) */
   private readonly keptTexts = new Map<string, Promise<string>>();
 
@@ -189,9 +195,9 @@ export class AuditLog {
    */
   async append(draft: AuditDraft, operation?: { text: string; document?: DocumentNode }): Promise<AuditEntry> {
     // the text is stored before the entry that names it
-    const operationText = operation && draft.operationHash ? await this.keepOperation(draft.operationHash, operation.text, operation.document) : draft.operationText ?? null;
+    const operationTextHash = operation && draft.operationHash ? await this.keepOperation(draft.operationHash, operation.text, operation.document) : draft.operationTextHash ?? null;
     return new Promise<AuditEntry>((resolve, reject) => {
-      this.waiting.push({ draft: { ...draft, operationText }, resolve, reject });
+      this.waiting.push({ draft: { ...draft, operationTextHash }, resolve, reject });
       if (!this.writing) void this.writeWaiting();
     });
   }
@@ -283,9 +289,11 @@ export class AuditLog {
   }
 
   /** Entries newest first, for the ADMIN `auditLog` query. */
-  async page(filter: { actorSub?: string | null; operationName?: string | null; from?: Date | null; to?: Date | null }, first: number, before?: number | null): Promise<{ entries: AuditEntry[]; hasNextPage: boolean }> {
+  async page(filter: { actorSub?: string | null; operationName?: string | null; idNumber?: string | null; from?: Date | null; to?: Date | null }, first: number, before?: number | null): Promise<{ entries: AuditEntry[]; hasNextPage: boolean }> {
     const q: Record<string, unknown> = {};
     if (filter.actorSub) q['actor.sub'] = String(filter.actorSub);
+    // "who saw this person": an array field equal to a value matches the entries that hold it
+    if (filter.idNumber) q.idNumbers = this.personal(String(filter.idNumber));
     if (filter.operationName) q.operationName = String(filter.operationName);
     if (filter.from || filter.to) q.at = { ...(filter.from ? { $gte: filter.from } : {}), ...(filter.to ? { $lt: filter.to } : {}) };
     if (before) q._id = { $lt: before };
@@ -318,11 +326,11 @@ export async function verifyAuditChain(connection: Connection, onProgress?: (n: 
     if (e.prevHash !== prevHash) return { ok: false, entries: n, broken: { id: e._id, reason: 'its prevHash does not match the previous entry\'s hash' } };
     const { hash, ...rest } = e;
     if (entryHash(rest) !== hash) return { ok: false, entries: n, broken: { id: e._id, reason: 'its content does not match its hash (edited)' } };
-    if (e.operationText && !textsChecked.has(e.operationText)) {
-      const op = await operations.findOne({ _id: e.operationText });
-      if (!op) return { ok: false, entries: n, broken: { id: e._id, reason: `its operation text ${e.operationText} is missing (deleted?)` } };
-      if (sha256(op.text) !== op._id) return { ok: false, entries: n, broken: { id: e._id, reason: `its operation text ${e.operationText} does not match its hash (edited)` } };
-      textsChecked.add(e.operationText);
+    if (e.operationTextHash && !textsChecked.has(e.operationTextHash)) {
+      const op = await operations.findOne({ _id: e.operationTextHash });
+      if (!op) return { ok: false, entries: n, broken: { id: e._id, reason: `its operation text ${e.operationTextHash} is missing (deleted?)` } };
+      if (sha256(op.text) !== op._id) return { ok: false, entries: n, broken: { id: e._id, reason: `its operation text ${e.operationTextHash} does not match its hash (edited)` } };
+      textsChecked.add(e.operationTextHash);
     }
     prevHash = hash;
     expected++;

@@ -67,28 +67,40 @@ describe('the subjects and the text of every audited operation', () => {
     await t.gql(query, undefined, await as('text-1'));
     await t.gql(query, undefined, await as('text-2'));
     const [one, two] = [(await entry('text-1'))!, (await entry('text-2'))!];
-    expect(one.operationText).toMatch(/^[0-9a-f]{64}$/);
-    expect(two.operationText).toBe(one.operationText);
-    expect(await texts().countDocuments({ _id: one.operationText })).toBe(1);
-    const stored = (await texts().findOne({ _id: one.operationText }))!;
+    expect(one.operationTextHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(two.operationTextHash).toBe(one.operationTextHash);
+    expect(await texts().countDocuments({ _id: one.operationTextHash })).toBe(1);
+    const stored = (await texts().findOne({ _id: one.operationTextHash }))!;
     expect(stored.text).toBe(query.replaceAll(ids[2], `hmac:${hmac(ids[2])}`));
-    expect(createHash('sha256').update(stored.text).digest('hex')).toBe(one.operationText);
+    expect(createHash('sha256').update(stored.text).digest('hex')).toBe(one.operationTextHash);
     expect(one.idNumbers).toEqual([hmac(ids[2])]);
     // a name given inline is kept as its HMAC, like a name in the variables
     const named = 'mutation { registerDataSource(input: { name: "王伟的系统", department: { code: "X-1", name: "某局" }, domain: PRISON, kind: HOSTED, regions: ["50"] }) { apiKey } }';
     await t.admin(named);
     const last = await t.connection.db!.collection<Record<string, any>>('audit_log').find({}, { sort: { _id: -1 }, limit: 1 }).next();
-    const text = (await texts().findOne({ _id: last!.operationText }))!.text;
+    const text = (await texts().findOne({ _id: last!.operationTextHash }))!.text;
     expect(text).not.toContain('王伟');
     expect(text).toContain(`name: "hmac:${hmac('王伟的系统')}"`);
+  });
+
+  it('answers an administrator who asks who saw one person, with each operation\'s text', async () => {
+    const { body } = await t.admin('query($id: IdNumber!) { auditLog(first: 100, filter: { idNumber: $id }) { edges { node { requestId purpose operationText } } } }', { id: ids[0] });
+    expect(body.errors).toBeUndefined();
+    const nodes = body.data.auditLog.edges.map((e: any) => e.node);
+    expect(nodes.map((n: any) => n.requestId)).toEqual(expect.arrayContaining(['dossier-name-only', 'list-stage-only']));
+    expect(nodes.map((n: any) => n.requestId)).not.toContain('analyst-masked'); // another person
+    expect(nodes.find((n: any) => n.requestId === 'dossier-name-only')).toEqual({
+      requestId: 'dossier-name-only', purpose: 'AUDIT-2026-6',
+      operationText: 'query Dossier($id: IdNumber!) { person(idNumber: $id) { name detentions { edges { node { caseNumber } } } enforcementCases { edges { node { caseNumber } } } } }',
+    });
   });
 
   it('keeps the chain verifiable, and finds an operation text edited in the store', async () => {
     expect(await verifyAuditChain(t.connection)).toMatchObject({ ok: true });
     const e = (await entry('text-1'))!;
-    await texts().updateOne({ _id: e.operationText }, { $set: { text: '{ hubInfo { version } }' } });
+    await texts().updateOne({ _id: e.operationTextHash }, { $set: { text: '{ hubInfo { version } }' } });
     const check = await verifyAuditChain(t.connection);
     expect(check.ok).toBe(false);
-    expect(check.broken!.reason).toBe(`its operation text ${e.operationText} does not match its hash (edited)`);
+    expect(check.broken!.reason).toBe(`its operation text ${e.operationTextHash} does not match its hash (edited)`);
   });
 });
