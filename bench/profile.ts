@@ -16,7 +16,7 @@ import { signToken } from '../server/jwt';
 import { ensureDataset, scale, startBenchStore } from './lib/dataset';
 import { runLoad } from './lib/load';
 import { benchJwt, buildHub, startHub } from './lib/hub';
-import { dossierScenario, graphqlProblem, listScenario, statisticsScenario, type Params } from './scenarios';
+import { dossierScenario, graphqlProblem, listScenario, statisticsScenario, trustHubOperations, type Params } from './scenarios';
 
 const { values: args } = parseArgs({
   options: {
@@ -97,6 +97,7 @@ async function main(): Promise<void> {
     const sc = scenarios.find((x) => x.id === args.scenario);
     if (!sc?.targets.hub) throw new Error(`--scenario: one of ${scenarios.map((x) => x.id).join(', ')}`);
     const spec = sc.targets.hub;
+    await trustHubOperations(hub.url, `Bearer ${await signToken(jwt, { sub: 'bench-admin', org: 'BENCH', role: 'ADMIN', regions: ['50'] })}`, [sc], params);
     const fromUs = Number(process.hrtime.bigint() / 1000n);
     const r = await runLoad({ url: hub.url, request: (i) => spec.request(params, i), connections: sc.connections, durationS: Number(args.duration), timeoutS: 120, bad: graphqlProblem });
     const toUs = Number(process.hrtime.bigint() / 1000n);

@@ -31,7 +31,7 @@ import { cancelAbandonedQueries, ensureDataset, scale, startBenchStore, waitForI
 import { percentile, runLoad, runSequential, type LoadOptions, type LoadResult } from './lib/load';
 import { startServer, tsArgs, watchCpu, watchRss, type Server } from './lib/processes';
 import { benchJwt, buildHub, readHubMetrics, startHub, watchHubHeap } from './lib/hub';
-import { dossierScenario, graphqlProblem, listScenario, statisticsScenario, TARGETS, type Params, type Scenario, type Target } from './scenarios';
+import { dossierScenario, graphqlProblem, listScenario, statisticsScenario, TARGETS, trustHubOperations, type Params, type Scenario, type Target } from './scenarios';
 import { ingestScenario, type IngestResult } from './lib/ingest';
 import { fanOutScenario, type FanOutResult } from './lib/fan-out';
 import { changedVerdicts, readResults, writeReport, type Results, type Row, type ScaleReport } from './lib/report';
@@ -353,6 +353,7 @@ async function main(): Promise<void> {
         const scenarios: Scenario[] = [dossierScenario(1), dossierScenario(100), listScenario(1), ...(params.page50 && !quick ? [listScenario(50)] : []), statisticsScenario()];
         // Store commands against page size: the hub alone, pages of 10 and 500 beside the 100 above.
         const sizes = [dossierScenario(10), dossierScenario(500)].map((sc) => ({ ...sc, targets: { hub: sc.targets.hub, floor: sc.targets.floor } }));
+        if (hub) await trustHubOperations(hub.url, `Bearer ${await signToken(c.jwt, { sub: 'bench-admin', org: 'BENCH', role: 'ADMIN', regions: ['50'] })}`, [...scenarios, ...sizes], params);
         const rows: Row[] = [];
         for (const sc of [...scenarios, ...sizes]) {
           if (settings.only && !settings.only.has(sc.id)) continue;

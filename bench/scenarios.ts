@@ -215,3 +215,22 @@ export function graphqlProblem(_status: number, body: string): string | null {
   if (body.startsWith('{"errors"') || body.includes('"errors":[')) return body.slice(0, 300);
   return null;
 }
+
+/**
+ * Registers the hub's operations of these scenarios as trusted, as a front end's shipped operations
+ * are: every other operation has a cost budget (server/list-cost.ts), and a dossier page of 100
+ * persons costs 300,601 (list sizes × fields), far over it.
+ */
+export async function trustHubOperations(url: string, adminAuthorization: string, scenarios: Scenario[], p: Params): Promise<void> {
+  for (const sc of scenarios) {
+    const request = sc.targets.hub?.request(p, 0);
+    if (!request?.body) continue;
+    const { query } = JSON.parse(request.body) as { query: string };
+    const res = await fetch(`${url}/graphql`, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: adminAuthorization },
+      body: JSON.stringify({ query: 'mutation($name: String!, $query: String!) { registerTrustedOperation(name: $name, query: $query) { hash } }', variables: { name: `bench ${sc.id}`, query } }),
+    });
+    const problem = graphqlProblem(res.status, await res.text());
+    if (problem) throw new Error(`registering the ${sc.id} operation as trusted failed: ${problem}`);
+  }
+}

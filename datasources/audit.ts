@@ -9,11 +9,16 @@
  * No code path updates or deletes entries; `verifyAuditChain` recomputes the chain and names the
  * first entry that does not fit.
  *
- * Personal values never enter in clear: ID numbers (in variables and in what was returned) are kept
- * as HMAC-SHA-256 under the hub's audit key, so an auditor with the key can still find every access
- * to one person, and nobody without it can read or brute-force them.
+ * Personal values never enter in clear: ID numbers (in variables, in the operation's text and in
+ * what was returned) and names are kept as HMAC-SHA-256 under the hub's audit key, so an auditor with
+ * the key can still find every access to one person, and nobody without it can read or brute-force them.
+ *
+ * The operation's text is kept once per text, in `audit_operations` (`_id`: the SHA-256 of the text as
+ * stored), and an entry names it by that hash, which the chain covers: the trail does not grow with
+ * a text repeated a million times, and a stored text edited later no longer matches its entry.
  */
 import { createHash, createHmac } from 'node:crypto';
+import { Kind, visit, type DocumentNode, type StringValueNode } from 'graphql';
 import type { Connection } from 'mongoose';
 import { parseIdNumber } from '../domain/id-number';
 
@@ -27,13 +32,19 @@ export interface AuditEntry {
   /** SHA-256 of the operation text */
   operationHash: string | null;
   /**
+   * the operation's text as kept in `audit_operations`, by its SHA-256 (personal values replaced, so
+   * it differs from `operationHash` when the text held any); null without a text, absent on entries
+   * written before texts were kept
+   */
+  operationTextHash?: string | null;
+  /**
    * variables as JSON text, with personal values replaced by their HMAC (text, because variables may
    * hold keys such as `$ne` that a store refuses as field names: an injection attempt is recorded as sent)
    */
   variables: string | null;
-  /** HMACs of the ID numbers the answer carried */
+  /** HMACs of the ID numbers of every person and record whose data the answer carried (server/returned.ts) */
   idNumbers: string[];
-  /** ids of the records the answer carried */
+  /** ids of the records the answer carried, and of other objects whose `id` it returned */
   recordIds: string[];
   /** live sources that failed during the request */
   failedSources: string[];
@@ -51,13 +62,32 @@ export type AuditDraft = Omit<AuditEntry, '_id' | 'prevHash' | 'hash'>;
 
 const GENESIS = '0'.repeat(64);
 
-/** The fields of an entry that its hash covers, in a fixed order. */
+/** The fields of an entry that its hash covers, in a fixed order (fields added later at the end, when the entry has them, so older entries keep their hash). */
 export function canonical(e: Omit<AuditEntry, 'hash'>): string {
   return JSON.stringify([
     e._id, e.at instanceof Date ? e.at.toISOString() : e.at, e.requestId, e.actor, e.purpose, e.operationName, e.operationHash,
     e.variables, e.idNumbers, e.recordIds, e.failedSources, e.status, e.errorCodes, e.durationMs, e.clientAddress, e.prevHash, e.sourcesCalled,
+    ...(e.operationTextHash !== undefined ? [e.operationTextHash] : []),
   ]);
 }
+
+/** One operation text, kept once (AuditLog.keepOperation). */
+export interface AuditOperation {
+  /** SHA-256 of `text` */
+  _id: string;
+  text: string;
+  /** when this text was first kept */
+  at: Date;
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** 15- or 18-character runs that may be ID numbers (each is checked: check character, birth date). */
+const ID_LIKE = /(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])/g;
+/** Variable keys and input fields that hold a person's name (`name`, `nameLike`…). */
+const NAME_KEY = /name/i;
+/** Texts whose place in `audit_operations` this process knows; forgotten wholesale past this many. */
+const KNOWN_TEXTS = 10_000;
 
 export function entryHash(e: Omit<AuditEntry, 'hash'>): string {
   return createHash('sha256').update(e.prevHash).update(canonical(e)).digest('hex');
@@ -87,17 +117,72 @@ export class AuditLog {
     return createHmac('sha256', this.key).update(value).digest('hex').slice(0, 32);
   }
 
-  /** Replaces every ID number (anywhere in the variables) by its HMAC. */
+  /** Replaces every ID number in a text (the whole of it, or inside it) by `hmac:<HMAC>`. */
+  private scrubIds(text: string): string {
+    return text.replace(ID_LIKE, (candidate) => {
+      const id = parseIdNumber(candidate);
+      return id.ok ? `hmac:${this.personal(id.value.idNumber)}` : candidate;
+    });
+  }
+
+  /** Replaces every ID number (anywhere in the variables, also inside a longer text) and every name by its HMAC. */
   scrub(value: unknown): unknown {
-    if (typeof value === 'string') {
-      const id = parseIdNumber(value);
-      return id.ok ? `hmac:${this.personal(id.value.idNumber)}` : value;
-    }
+    if (typeof value === 'string') return this.scrubIds(value);
     if (Array.isArray(value)) return value.map((v) => this.scrub(v));
     if (value && typeof value === 'object') {
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, /name/i.test(k) && typeof v === 'string' ? `hmac:${this.personal(v)}` : this.scrub(v)]));
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, NAME_KEY.test(k) && typeof v === 'string' ? `hmac:${this.personal(v)}` : this.scrub(v)]));
     }
     return value;
+  }
+
+  /**
+   * An operation's text as the trail keeps it: names given inline (`name: "王伟"`, as in the
+   * variables) and every ID number, in literals and comments alike, replaced by their HMAC; the rest
+   * as sent. `document` is the parsed text (with locations), when it parsed.
+   */
+  operationText(text: string, document?: DocumentNode): string {
+    const names: StringValueNode[] = [];
+    if (document) {
+      const collect = (node: { name: { value: string }; value: { kind: string } }) => {
+        if (NAME_KEY.test(node.name.value) && node.value.kind === Kind.STRING) names.push(node.value as StringValueNode);
+      };
+      visit(document, { ObjectField: collect, Argument: collect });
+    }
+    let out = text;
+    // from the end, so that earlier positions stay valid
+    for (const n of names.filter((v) => v.loc).sort((a, b) => b.loc!.start - a.loc!.start)) {
+      out = `${out.slice(0, n.loc!.start)}${JSON.stringify(`hmac:${this.personal(n.value)}`)}${out.slice(n.loc!.end)}`;
+    }
+    return this.scrubIds(out);
+  }
+
+  /** A kept operation text by its `_id`, for the ADMIN `auditLog`; null when missing. */
+  async text(id: string): Promise<string | null> {
+    const op = await this.connection.db!.collection<AuditOperation>('audit_operations').findOne({ _id: String(id) });
+    return op?.text ?? null;
+  }
+
+  /** operation hash → the `_id` of its kept text (a promise while it is being written) */
+  private readonly keptTexts = new Map<string, Promise<string>>();
+
+  /**
+   * Keeps an operation's text in `audit_operations`, once: the first request with a text inserts it
+   * (a duplicate key means another request or replica already did), later ones find it in this
+   * process's memory without a store command. Returns its `_id`, for the entry.
+   */
+  keepOperation(operationHash: string, text: string, document?: DocumentNode): Promise<string> {
+    let kept = this.keptTexts.get(operationHash);
+    if (!kept) {
+      if (this.keptTexts.size >= KNOWN_TEXTS) this.keptTexts.clear();
+      const stored = this.operationText(text, document);
+      const doc: AuditOperation = { _id: sha256(stored), text: stored, at: new Date() };
+      kept = this.connection.db!.collection<AuditOperation>('audit_operations').insertOne(doc)
+        .catch((e: { code?: number }) => { if (e?.code !== 11000) throw e; })
+        .then(() => doc._id);
+      kept.catch(() => this.keptTexts.delete(operationHash));
+      this.keptTexts.set(operationHash, kept);
+    }
+    return kept;
   }
 
   /**
@@ -108,9 +193,11 @@ export class AuditLog {
    * unique `_id` decides: the entries after a taken place are chained again after the other
    * process's entry.
    */
-  append(draft: AuditDraft): Promise<AuditEntry> {
+  async append(draft: AuditDraft, operation?: { text: string; document?: DocumentNode }): Promise<AuditEntry> {
+    // the text is stored before the entry that names it
+    const operationTextHash = operation && draft.operationHash ? await this.keepOperation(draft.operationHash, operation.text, operation.document) : draft.operationTextHash ?? null;
     return new Promise<AuditEntry>((resolve, reject) => {
-      this.waiting.push({ draft, resolve, reject });
+      this.waiting.push({ draft: { ...draft, operationTextHash }, resolve, reject });
       if (!this.writing) void this.writeWaiting();
     });
   }
@@ -202,9 +289,11 @@ export class AuditLog {
   }
 
   /** Entries newest first, for the ADMIN `auditLog` query. */
-  async page(filter: { actorSub?: string | null; operationName?: string | null; from?: Date | null; to?: Date | null }, first: number, before?: number | null): Promise<{ entries: AuditEntry[]; hasNextPage: boolean }> {
+  async page(filter: { actorSub?: string | null; operationName?: string | null; idNumber?: string | null; from?: Date | null; to?: Date | null }, first: number, before?: number | null): Promise<{ entries: AuditEntry[]; hasNextPage: boolean }> {
     const q: Record<string, unknown> = {};
     if (filter.actorSub) q['actor.sub'] = String(filter.actorSub);
+    // "who saw this person": an array field equal to a value matches the entries that hold it
+    if (filter.idNumber) q.idNumbers = this.personal(String(filter.idNumber));
     if (filter.operationName) q.operationName = String(filter.operationName);
     if (filter.from || filter.to) q.at = { ...(filter.from ? { $gte: filter.from } : {}), ...(filter.to ? { $lt: filter.to } : {}) };
     if (before) q._id = { $lt: before };
@@ -220,9 +309,14 @@ export interface ChainCheck {
   broken?: { id: number; reason: string };
 }
 
-/** Recomputes the whole chain in order; reports the first entry that was edited, removed or inserted. */
+/**
+ * Recomputes the whole chain in order; reports the first entry that was edited, removed or inserted,
+ * or whose operation text is missing or no longer matches its hash (each text is read once).
+ */
 export async function verifyAuditChain(connection: Connection, onProgress?: (n: number) => void): Promise<ChainCheck> {
   const cursor = connection.db!.collection<AuditEntry>('audit_log').find({}, { sort: { _id: 1 }, batchSize: 1000 });
+  const operations = connection.db!.collection<AuditOperation>('audit_operations');
+  const textsChecked = new Set<string>();
   let prevHash = GENESIS;
   let expected = 1;
   let n = 0;
@@ -232,6 +326,12 @@ export async function verifyAuditChain(connection: Connection, onProgress?: (n: 
     if (e.prevHash !== prevHash) return { ok: false, entries: n, broken: { id: e._id, reason: 'its prevHash does not match the previous entry\'s hash' } };
     const { hash, ...rest } = e;
     if (entryHash(rest) !== hash) return { ok: false, entries: n, broken: { id: e._id, reason: 'its content does not match its hash (edited)' } };
+    if (e.operationTextHash && !textsChecked.has(e.operationTextHash)) {
+      const op = await operations.findOne({ _id: e.operationTextHash });
+      if (!op) return { ok: false, entries: n, broken: { id: e._id, reason: `its operation text ${e.operationTextHash} is missing (deleted?)` } };
+      if (sha256(op.text) !== op._id) return { ok: false, entries: n, broken: { id: e._id, reason: `its operation text ${e.operationTextHash} does not match its hash (edited)` } };
+      textsChecked.add(e.operationTextHash);
+    }
     prevHash = hash;
     expected++;
     if (n % 10_000 === 0) onProgress?.(n);

@@ -22,7 +22,7 @@ import { RecordDays } from './record-days';
 import { ClaimedWrites } from './claimed-writes';
 import type { ListReads } from './record-store';
 
-export function createDataSources(models: Models, options: { registryRefreshMs?: number; healthFlushMs?: number; evaluation?: EvaluatorOptions; batchLookup?: BatchLookup; listReads?: ListReads; storeFlavor?: 'ferretdb' | 'mongodb'; statisticsAhead?: boolean; clock?: () => number } = {}) {
+export function createDataSources(models: Models, options: { registryRefreshMs?: number; healthFlushMs?: number; evaluation?: EvaluatorOptions; batchLookup?: BatchLookup; listReads?: ListReads; storeFlavor?: 'ferretdb' | 'mongodb'; statisticsAhead?: boolean; statisticsMaxBuckets?: number; clock?: () => number } = {}) {
   const claims = new ClaimedWrites(models.DataSource.db);
   const registry = new SourceRegistry(models, claims, options.registryRefreshMs);
   const health = new SourceHealthTracker(models, options.healthFlushMs);
@@ -60,7 +60,7 @@ export function createDataSources(models: Models, options: { registryRefreshMs?:
     leads,
     evaluator: new Evaluator(models.DataSource.db, models, leads, registry, connectors, options.evaluation),
     quality: new DataQuality(models, registry, health),
-    statistics: new Statistics(models, registry, connectors, hosted, options.storeFlavor === 'ferretdb', counted, options.statisticsAhead !== false, days),
+    statistics: new Statistics(models, registry, connectors, hosted, options.storeFlavor === 'ferretdb', counted, options.statisticsAhead !== false, days, options.statisticsMaxBuckets),
   };
 }
 export type DataSources = ReturnType<typeof createDataSources>;

@@ -80,8 +80,11 @@ export function pageOf<T extends Sortable>(sorted: T[], first: number, after?: s
   return { nodes, hasNextPage: start + first < sorted.length, totalCount: () => sorted.length };
 }
 
+/** The page size of a connection whose `first` is not given (server/list-cost.ts prices it so). */
+export const DEFAULT_PAGE_SIZE = 20;
+
 /** Validates `first` against the page-size limit. */
-export function pageSize(first: number | null | undefined, max: number, fallback = 20): number {
+export function pageSize(first: number | null | undefined, max: number, fallback = DEFAULT_PAGE_SIZE): number {
   const n = first ?? fallback;
   if (!Number.isInteger(n) || n < 0) throw badInput('first', `must be a whole number ≥ 0, got ${n}`);
   if (n > max) throw badInput('first', `must be at most ${max}, got ${n}`);

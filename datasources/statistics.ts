@@ -17,6 +17,7 @@
  * - a `$group` computes only its first accumulator; the others come back 0 (FerretDB issue #4616).
  *   So the amount of enforcement cases is a second pipeline with one accumulator, run in parallel.
  */
+import { GraphQLError } from 'graphql';
 import { Types } from 'mongoose';
 import {
   CORRECTION_STATUSES, CORRECTION_TYPES, DETENTION_STAGES, DOMAINS, ENFORCEMENT_CATEGORIES, ENFORCEMENT_STATUSES,
@@ -55,6 +56,8 @@ export interface StatBucket { keys: StatKey[]; count: number; amount: number | n
 
 /** Most dimensions in one `groupBy`: beyond that buckets approach single records. */
 export const MAX_GROUP_BY = 4;
+/** Most buckets one answer may hold unless configured (STATISTICS_MAX_BUCKETS): a four-dimension question returned 47,303 (14 MB of JSON). */
+export const DEFAULT_MAX_BUCKETS = 10_000;
 /** Records per request when paging through a live source. */
 export const LIVE_STAT_PAGE = 1000;
 /** Most records counted from one live source in one answer; past it the source is reported, not miscounted. */
@@ -241,6 +244,8 @@ export class Statistics {
     private readonly ahead = true,
     /** the list reads' days registry: the backfill lists the days it stamps */
     private readonly days?: RecordDays,
+    /** most buckets one answer may hold (STATISTICS_MAX_BUCKETS) */
+    private readonly maxBuckets = DEFAULT_MAX_BUCKETS,
   ) {}
 
   /**
@@ -318,7 +323,7 @@ export class Statistics {
       ...liveSources.map((source) => this.countLive(domain, shape, source, filter, extra.matches, scope)),
     ]);
     if ('kept' in hosted) return hosted.kept;
-    const buckets = fold(domain, shape, groupBy, hosted.rows.concat(...live), this.registry);
+    const buckets = fold(domain, shape, groupBy, hosted.rows.concat(...live), this.registry, this.maxBuckets);
     if (question && hosted.version) this.kept.keep(question, hosted.version, buckets);
     return buckets;
   }
@@ -378,6 +383,10 @@ export class Statistics {
     const by = { src: groupBy.includes('SOURCE'), r: groupBy.includes('REGION'), m: groupBy.includes('MONTH') || groupBy.includes('YEAR'), s: groupBy.includes('STATUS'), c: groupBy.includes('CATEGORY'), f: groupBy.includes('FACILITY') };
     // rows by the month part of the bucket, then by the group part (bucketKeys: kept with the group list)
     const rows = new Map<string, Map<string, RawRow>>();
+    // Without YEAR (months folded into years) or FACILITY (a unit's names folded into its code), a row
+    // here is a bucket: a question past the bound stops at its first row too many, not after all of them.
+    const rowIsBucket = !groupBy.includes('YEAR') && !groupBy.includes('FACILITY');
+    let distinct = 0;
     const add = (month: string, list: readonly Group[]) => {
       const keys = bucketKeys(list, by);
       const monthPart = by.m ? month : '';
@@ -393,6 +402,7 @@ export class Statistics {
         }
         let row = inMonth.get(keys[i]);
         if (!row) {
+          if (rowIsBucket && ++distinct > this.maxBuckets) throw tooManyBuckets(this.maxBuckets);
           inMonth.set(keys[i], (row = { key: { src: g[0], r: g[1] ?? undefined, m: month, s: g[2] ?? undefined, c: g[3] ?? undefined, f: g[4] ?? undefined, fn: g[5] ?? undefined }, count: 0, amount: 0 }));
         }
         row.count += g[7];
@@ -493,6 +503,13 @@ function groupId(id: Record<string, unknown>): string {
   return JSON.stringify(Object.keys(id ?? {}).sort().map((k) => [k, String(id[k])]));
 }
 
+/** A question whose answer would hold more buckets than the bound: named with its setting, so an operator knows what to raise. */
+function tooManyBuckets(max: number): GraphQLError {
+  return new GraphQLError(`statistics: the answer would hold more than ${max} buckets (STATISTICS_MAX_BUCKETS); group by fewer dimensions or narrow the filter`, {
+    extensions: { code: 'QUERY_TOO_COMPLEX', field: 'groupBy', limit: max },
+  });
+}
+
 /** Checks `groupBy` and the domain-specific filter fields; returns DETENTION's stage list (statuses ∩ categories). */
 function validate(domain: Domain, shape: DomainShape, groupBy: readonly StatDimension[], f: StatFilter): string[] | undefined {
   if (groupBy.length === 0) throw badInput('groupBy', 'must name at least one dimension, e.g. [REGION, YEAR]');
@@ -584,13 +601,17 @@ class KeptAnswers {
 }
 
 /** Folds raw groups (store and live alike) into the asked buckets, with labels, in key order. */
-function fold(domain: Domain, shape: DomainShape, groupBy: readonly StatDimension[], rows: RawRow[], registry: SourceRegistry): StatBucket[] {
+function fold(domain: Domain, shape: DomainShape, groupBy: readonly StatDimension[], rows: RawRow[], registry: SourceRegistry, maxBuckets: number): StatBucket[] {
   const buckets = new Map<string, { values: string[]; count: number; amount: number; names?: Map<string, number> }>();
   for (const { key, count, amount } of rows) {
     const values = groupBy.map((d) => valueOf(d, key));
     const id = JSON.stringify(values);
     let b = buckets.get(id);
-    if (!b) buckets.set(id, (b = { values, count: 0, amount: 0 }));
+    if (!b) {
+      // refused at the first bucket past the bound: neither sorted, labelled nor sent
+      if (buckets.size >= maxBuckets) throw tooManyBuckets(maxBuckets);
+      buckets.set(id, (b = { values, count: 0, amount: 0 }));
+    }
     b.count += count;
     b.amount += amount;
     // A unit renamed between records: its label is the name most of its records carry.

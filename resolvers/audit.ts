@@ -4,6 +4,9 @@ import { pageSize } from '../datasources/pagination';
 import type { GqlResolvers as Resolvers } from './__generated__/types';
 
 export const auditResolvers: Resolvers = {
+  AuditEntry: {
+    operationText: (e, _a, ctx) => (e.operationTextHash ? ctx.audit.text(e.operationTextHash) : null),
+  },
   Query: {
     auditLog: async (_p, { filter, first, after }, ctx) => {
       const n = pageSize(first, ctx.limits.maxPageSize);

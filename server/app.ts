@@ -72,7 +72,7 @@ function auditPlugin(audit: AuditLog, logger: Logger): ApolloServerPlugin<Contex
     async requestDidStart({ request }) {
       const started = Date.now();
       return {
-        async willSendResponse({ contextValue: ctx, response, operationName }) {
+        async willSendResponse({ contextValue: ctx, response, operationName, document }) {
           if (response.body.kind !== 'single') return;
           const result = response.body.singleResult;
           // noted as the fields resolved; an answer without data returned none of them
@@ -97,7 +97,7 @@ function auditPlugin(audit: AuditLog, logger: Logger): ApolloServerPlugin<Contex
               errorCodes: [...new Set((result.errors ?? []).map((e) => String(e.extensions?.code ?? 'ERROR')))],
               durationMs: Date.now() - started,
               clientAddress: (ctx as Context & { [CLIENT]?: string })[CLIENT] ?? null,
-            });
+            }, request.query ? { text: request.query, document } : undefined);
           } catch (err) {
             logger.error({ err, requestId: ctx.requestId }, 'audit entry not written: answer withheld');
             result.data = null;
@@ -167,6 +167,8 @@ export interface HubOptions {
   listReads?: ListReads | 'auto';
   /** answer `statistics` from counts kept per partition (stat-counts.ts; default true); false: aggregate in the store every time */
   statisticsAhead?: boolean;
+  /** most buckets one `statistics` answer may hold (default 10,000); more is QUERY_TOO_COMPLEX */
+  statisticsMaxBuckets?: number;
   /** the PostgreSQL database behind a FerretDB store: the hub adds the equality indexes FerretDB needs */
   storePostgresUrl?: string;
   /** with `storePostgresUrl`: how often to VACUUM tables that hold more dead row versions than rows (ms; 0: at start only) */
@@ -274,7 +276,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   await ensureIndexes(models, flavor);
   const batchLookup: BatchLookup = !options.batchLookup || options.batchLookup === 'auto' ? (flavor === 'ferretdb' ? 'equality' : 'in') : options.batchLookup;
   const listReads: ListReads = !options.listReads || options.listReads === 'auto' ? (flavor === 'ferretdb' ? 'by-day' : 'sorted') : options.listReads;
-  const sources = createDataSources(models, { registryRefreshMs: options.registryRefreshMs, evaluation: { chunkRecords: options.evaluationChunkRecords }, batchLookup, listReads, storeFlavor: flavor, statisticsAhead: options.statisticsAhead, clock: options.clock });
+  const sources = createDataSources(models, { registryRefreshMs: options.registryRefreshMs, evaluation: { chunkRecords: options.evaluationChunkRecords }, batchLookup, listReads, storeFlavor: flavor, statisticsAhead: options.statisticsAhead, statisticsMaxBuckets: options.statisticsMaxBuckets, clock: options.clock });
   await sources.claims.ensure();
   await sources.leads.ensureIndexes();
   await sources.evaluator.ensureIndexes();

@@ -8,6 +8,38 @@ import type { Caller } from '../datasources/context';
 import type { DataSources } from '../datasources';
 import { TokenError, type PersonClaims } from './jwt';
 
+/** Bounds of a purpose, in characters (code points): a case reference such as 渝检刑诉〔2026〕1号 is 14. */
+export const PURPOSE_MIN = 3;
+export const PURPOSE_MAX = 200;
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** A purpose the hub cannot take as sent: 400, naming the header (no value is echoed: it may be long or garbled). */
+function badPurpose(message: string): GraphQLError {
+  return new GraphQLError(`X-Purpose: ${message}`, { extensions: { code: 'BAD_USER_INPUT', field: 'X-Purpose', http: { status: 400 } } });
+}
+
+/**
+ * The X-Purpose header as the procurator wrote it, or null when absent or blank.
+ * Node gives a header value as Latin-1, one character per byte (RFC 9110 leaves other bytes
+ * "opaque"); a client that sends UTF-8 bytes (curl, node:http, most HTTP libraries) gets them read
+ * back as UTF-8. Browsers' fetch refuses anything outside Latin-1 in a header, so a purpose may also
+ * come percent-encoded (encodeURIComponent), which is decoded. Anything else is refused, so that no
+ * purpose is stored garbled.
+ */
+export function purposeOf(header: string | string[] | undefined): string | null {
+  if (typeof header !== 'string' || !header.trim()) return null;
+  let value = header.trim();
+  if (/[^\x00-\x7f]/.test(value)) {
+    try { value = UTF8.decode(Buffer.from(value, 'latin1')); } catch { throw badPurpose('is not valid UTF-8; send UTF-8 or percent-encode it (encodeURIComponent)'); }
+  } else if (/%[0-9A-Fa-f]{2}/.test(value)) {
+    try { value = decodeURIComponent(value).trim(); } catch { throw badPurpose('is not valid percent-encoded UTF-8; percent-encode the whole value with encodeURIComponent'); }
+  }
+  if (/\p{Cc}/u.test(value)) throw badPurpose('must not contain control characters');
+  const length = [...value].length;
+  if (length < PURPOSE_MIN || length > PURPOSE_MAX) throw badPurpose(`must be ${PURPOSE_MIN} to ${PURPOSE_MAX} characters, got ${length}`);
+  return value;
+}
+
 export class AuthError extends GraphQLError {
   constructor(message: string) {
     super(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
@@ -35,8 +67,7 @@ export async function callerOf(
     if (!value) throw new AuthError('Authorization: Bearer needs a token');
     try {
       const claims = await verify(value);
-      const p = typeof purpose === 'string' ? purpose.trim().slice(0, 200) : '';
-      return { kind: 'person', ...claims, purpose: p || null };
+      return { kind: 'person', ...claims, purpose: purposeOf(purpose) };
     } catch (e) {
       if (e instanceof TokenError) throw new AuthError(e.message);
       throw e;

@@ -10,11 +10,29 @@
  */
 import { MapperKind, getDirective, mapSchema } from '@graphql-tools/utils';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { defaultFieldResolver, Kind, type GraphQLSchema } from 'graphql';
+import { defaultFieldResolver, GraphQLError, Kind, type GraphQLSchema } from 'graphql';
 import { forbidden, unauthenticated } from '../datasources/errors';
 import type { Context } from '../datasources/context';
 import { maskIdNumber, maskName } from '../domain/id-number';
+import { isRegionPrefix } from '../domain/regions';
 
+
+/**
+ * Where a department's source would reach past the department's regions: the regions it asks for
+ * (a registration, or an update that changes them), else those the source covers now. A source's
+ * regions decide which records it may bring in (ingest and live reads refuse records outside them),
+ * so a department limited to 500115 with a source for 500101 could change 500101's persons for
+ * every reader. Entries that are not region codes are left to the registration's own checks.
+ */
+function outsideRegions(jurisdiction: readonly string[], asked: readonly string[] | null | undefined, current: readonly string[] | undefined): { field?: string; message: string } | null {
+  const inside = (r: string) => jurisdiction.some((prefix) => r.startsWith(prefix));
+  if (asked) {
+    const i = asked.findIndex((r) => isRegionPrefix(r) && !inside(r));
+    return i < 0 ? null : { field: `regions[${i}]`, message: `regions[${i}] ${asked[i]} is outside them` };
+  }
+  const wider = current?.filter((r) => !inside(r)) ?? [];
+  return wider.length ? { message: `the source covers ${wider.join(', ')}` } : null;
+}
 
 /** The role a caller acts in, or null for none. */
 function roleOf(ctx: Context): string | null {
@@ -47,6 +65,13 @@ export function applyAuthorization(schema: GraphQLSchema): GraphQLSchema {
             if (auth.ownSource !== 'input' && (args.input as { department?: { code?: string } } | undefined)?.department?.code
               && (args.input as { department: { code: string } }).department.code !== ctx.caller.org) {
               throw forbidden(`department ${ctx.caller.org} cannot move a source to another department`);
+            }
+            const outside = outsideRegions(ctx.caller.regions, (args.input as { regions?: readonly string[] | null } | undefined)?.regions,
+              auth.ownSource === 'input' ? undefined : ctx.sources.registry.get(String(args[auth.ownSource]))?.regions);
+            if (outside) {
+              throw new GraphQLError(`department ${ctx.caller.org} may register and change sources only inside its regions (${ctx.caller.regions.join(', ')}): ${outside.message}`, {
+                extensions: { code: 'FORBIDDEN', ...(outside.field ? { field: outside.field } : {}) },
+              });
             }
           }
           return resolve(parent, args, ctx, info);

@@ -29,6 +29,7 @@ const schema = z.object({
   STORE_LIST_READS: z.enum(['auto', 'sorted', 'by-day']).default('auto'),
   STORE_COMMAND_METRICS: bool.default(false),
   STATISTICS_AHEAD: bool.default(true),
+  STATISTICS_MAX_BUCKETS: int(1, 10_000_000).default(10_000),
   STORE_VACUUM_CHECK_MS: int(0, 86_400_000).default(300_000),
   STORE_POSTGRES_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres://').optional(),
   SEED_ON_EMPTY: bool.default(true),

@@ -257,7 +257,7 @@ function plan(schema: GraphQLSchema, query: string, variables: Record<string, un
   let afterVariable = 'exportAfter';
   while (declared.has(afterVariable)) afterVariable += '_';
   const start = after ? literal(after.value, variables) : undefined;
-  const perItem = selectionCost(root.selectionSet, fragments, variables);
+  const perItem = selectionCost(root.selectionSet, fragments, variables, named, schema);
   const size = Math.max(1, Math.min(maxPageSize, Math.floor((costBudget - 1) / Math.max(perItem, 1))));
   const pageInfoKey = top.has('exportPageInfo') ? 'exportPageInfo_' : 'exportPageInfo';
   const newRoot: FieldNode = {

@@ -48,7 +48,8 @@ function page(graphqlPath: string, defaultQuery: string, defaultVariables: strin
     // A token may come in the URL fragment (#token=…&purpose=…): never sent to the server, never logged.
     var params = new URLSearchParams(location.hash.slice(1));
     var headers = { Authorization: 'Bearer ' + (params.get('token') || '<a token: npm run token -- --role ANALYST>') };
-    if (params.get('purpose')) headers['X-Purpose'] = params.get('purpose');
+    // a browser refuses a header outside Latin-1: a purpose in Chinese goes percent-encoded (docs/security.md)
+    if (params.get('purpose')) headers['X-Purpose'] = /^[ -~]*$/.test(params.get('purpose')) ? params.get('purpose') : encodeURIComponent(params.get('purpose'));
     var fetcher = GraphiQL.createFetcher({ url: config.url });
     var root = ReactDOM.createRoot(document.getElementById('ide'));
     root.render(React.createElement(GraphiQL, {

@@ -53,6 +53,7 @@ async function main(): Promise<void> {
     batchLookup: config.STORE_BATCH_LOOKUP,
     listReads: config.STORE_LIST_READS,
     statisticsAhead: config.STATISTICS_AHEAD,
+    statisticsMaxBuckets: config.STATISTICS_MAX_BUCKETS,
     storePostgresUrl,
     storeVacuumCheckMs: config.STORE_VACUUM_CHECK_MS,
     registryRefreshMs: config.REGISTRY_REFRESH_MS,

@@ -52,17 +52,21 @@ export type GqlAuditEntry = {
   failedSources: Array<Scalars['String']['output']>;
   /** SHA-256 of prevHash and this entry. */
   hash: Scalars['String']['output'];
-  /** HMACs of the ID numbers the answer carried. */
+  /** HMACs of the ID numbers of every person and record whose data the answer carried, whatever fields were selected. */
   idNumbers: Array<Scalars['String']['output']>;
   /** SHA-256 of the operation text. */
   operationHash?: Maybe<Scalars['String']['output']>;
   /** The operation's name. */
   operationName?: Maybe<Scalars['String']['output']>;
+  /** The operation text as the trail keeps it (ID numbers and names replaced by their HMAC); null before texts were kept. */
+  operationText?: Maybe<Scalars['String']['output']>;
+  /** SHA-256 of the operation text as the trail keeps it (ID numbers and names replaced by their HMAC); null before texts were kept. */
+  operationTextHash?: Maybe<Scalars['String']['output']>;
   /** The previous entry's hash. */
   prevHash: Scalars['String']['output'];
   /** The X-Purpose the caller gave. */
   purpose?: Maybe<Scalars['String']['output']>;
-  /** Ids of the records (and sources) the answer carried. */
+  /** Ids of the records (and leads, sources) the answer carried. */
   recordIds: Array<Scalars['String']['output']>;
   /** The request id (also in the hub's logs). */
   requestId: Scalars['String']['output'];
@@ -100,6 +104,8 @@ export type GqlAuditFilter = {
   actorSub?: InputMaybe<Scalars['String']['input']>;
   /** Entries at or after this time. */
   from?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Only operations whose answer carried this person's data (matched by the HMAC of the ID number). */
+  idNumber?: InputMaybe<Scalars['IdNumber']['input']>;
   /** Only operations of this name. */
   operationName?: InputMaybe<Scalars['String']['input']>;
   /** Entries before this time. */
@@ -2324,6 +2330,8 @@ export type GqlAuditEntryResolvers<ContextType = Context, ParentType extends Gql
   idNumbers?: Resolver<Array<GqlResolversTypes['String']>, ParentType, ContextType>;
   operationHash?: Resolver<Maybe<GqlResolversTypes['String']>, ParentType, ContextType>;
   operationName?: Resolver<Maybe<GqlResolversTypes['String']>, ParentType, ContextType>;
+  operationText?: Resolver<Maybe<GqlResolversTypes['String']>, ParentType, ContextType>;
+  operationTextHash?: Resolver<Maybe<GqlResolversTypes['String']>, ParentType, ContextType>;
   prevHash?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
   purpose?: Resolver<Maybe<GqlResolversTypes['String']>, ParentType, ContextType>;
   recordIds?: Resolver<Array<GqlResolversTypes['String']>, ParentType, ContextType>;
