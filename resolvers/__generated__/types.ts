@@ -1755,13 +1755,13 @@ export type GqlSourceHealth = {
   __typename?: 'SourceHealth';
   /** The circuit breaker's state (live sources); null for hosted sources and sources not called yet. */
   circuit?: Maybe<GqlCircuitState>;
-  /** Failed calls since the last success. */
+  /** Calls that failed since the last success: errors and timeouts, not calls skipped while the circuit was open (`skippedWhileOpen`). */
   consecutiveFailures: Scalars['Int']['output'];
   /** Records the source sent that failed validation and were not shown (live sources). */
   droppedRecords: Scalars['Int']['output'];
   /** Whether the last call (or push) succeeded and failures are not piling up: `consecutiveFailures` is 0. */
   healthy: Scalars['Boolean']['output'];
-  /** What went wrong last time, e.g. `no answer within 2000 ms`. */
+  /** What went wrong the last time a call reached the source (or got no answer in time), e.g. `no answer within 2000 ms`; calls skipped by an open circuit leave it as it was. */
   lastError?: Maybe<Scalars['String']['output']>;
   /** Last failed call. */
   lastErrorAt?: Maybe<Scalars['DateTime']['output']>;
@@ -1769,7 +1769,7 @@ export type GqlSourceHealth = {
   lastRecordAt?: Maybe<Scalars['DateTime']['output']>;
   /** Last successful call to the department's system, or last accepted push. */
   lastSuccessAt?: Maybe<Scalars['DateTime']['output']>;
-  /** 95th percentile of recent call latencies, in milliseconds (live sources). */
+  /** 95th percentile of the last minute's call latencies (at most 200 calls), in milliseconds (live sources); a call that timed out counts at the timeout. */
   p95LatencyMs?: Maybe<Scalars['Float']['output']>;
   /**
    * Calls the hub did not send since the last success because the source's circuit was open. They are
