@@ -161,6 +161,8 @@ export interface HubOptions {
   bodyIdleTimeoutMs?: number;
   /** records the evaluation holds in memory at once */
   evaluationChunkRecords?: number;
+  /** how far ahead of the hub's clock a pushed or live record's times may lie (default 1 day) */
+  ingestFutureSkewMs?: number;
   /** how batches of ID numbers are looked up; `auto` (default): parallel equalities on FerretDB, `$in` elsewhere */
   batchLookup?: BatchLookup | 'auto';
   /** how list pages are read: `sorted` by the store, or `by-day` (FerretDB); `auto` picks by the store */
@@ -276,7 +278,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   await ensureIndexes(models, flavor);
   const batchLookup: BatchLookup = !options.batchLookup || options.batchLookup === 'auto' ? (flavor === 'ferretdb' ? 'equality' : 'in') : options.batchLookup;
   const listReads: ListReads = !options.listReads || options.listReads === 'auto' ? (flavor === 'ferretdb' ? 'by-day' : 'sorted') : options.listReads;
-  const sources = createDataSources(models, { registryRefreshMs: options.registryRefreshMs, evaluation: { chunkRecords: options.evaluationChunkRecords }, batchLookup, listReads, storeFlavor: flavor, statisticsAhead: options.statisticsAhead, statisticsMaxBuckets: options.statisticsMaxBuckets, clock: options.clock });
+  const sources = createDataSources(models, { registryRefreshMs: options.registryRefreshMs, evaluation: { chunkRecords: options.evaluationChunkRecords }, batchLookup, listReads, storeFlavor: flavor, statisticsAhead: options.statisticsAhead, statisticsMaxBuckets: options.statisticsMaxBuckets, clock: options.clock, futureSkewMs: options.ingestFutureSkewMs });
   await sources.claims.ensure();
   await sources.leads.ensureIndexes();
   await sources.evaluator.ensureIndexes();
