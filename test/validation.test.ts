@@ -171,4 +171,64 @@ describe('input validation', () => {
       }
     });
   });
+
+  describe('cursors and date-times', () => {
+    const cursor = (state: unknown) => Buffer.from(JSON.stringify(state)).toString('base64url');
+
+    it('answers a forged cursor with an out-of-range time as BAD_USER_INPUT', async () => {
+      for (const after of [cursor({ h: [1e20, '0'.repeat(24)], s: {} }), cursor({ h: [8.64e15 + 1, '0'.repeat(24)], s: {} }), cursor({ h: [1.5, '0'.repeat(24)], s: {} })]) {
+        const { body } = await t.gql('query($a: String) { detentionRecords(after: $a) { totalCount edges { node { id } } } }', { a: after });
+        expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+      }
+    });
+
+    it('refuses impossible calendar dates in DateTime, as Date does', async () => {
+      const Q = 'query($f: DateTime) { detentionRecords(filter: { eventFrom: $f }) { totalCount } }';
+      for (const bad of ['2024-02-30T00:00:00+08:00', '2023-02-29T12:00:00Z', '2024-04-31T08:00:00+08:00', '2024-13-01T08:00:00+08:00']) {
+        const { body } = await t.gql(Q, { f: bad });
+        expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+        expect(body.errors[0].message).toContain('is not a real date-time');
+      }
+      const literal = await t.gql('{ detentionRecords(filter: { eventFrom: "2024-02-30T00:00:00+08:00" }) { totalCount } }');
+      expect(literal.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'eventFrom' });
+      const leap = await t.gql(Q, { f: '2024-02-29T00:00:00+08:00' });
+      expect(leap.body.errors).toBeUndefined();
+    });
+  });
+
+  describe('echoed input and region codes', () => {
+    const long = '5'.repeat(200_000);
+
+    it('cuts long input echoed in error messages', async () => {
+      const answers = [
+        await t.gql('query($r: [String!]) { detentionRecords(filter: { regions: $r }) { totalCount } }', { r: [long] }),
+        await t.gql('query($r: [String!]) { supervisionLeads(filter: { regions: $r }) { totalCount } }', { r: [long] }),
+        await t.gql(`{ person(idNumber: "${long}") { name } }`),
+        await t.gql('query($id: IdNumber!) { person(idNumber: $id) { name } }', { id: long }),
+        await t.gql('query($f: DateTime) { detentionRecords(filter: { eventFrom: $f }) { totalCount } }', { f: long }),
+        // an echo no code bounded itself (`no supervision rule …`): the formatter's safety net cuts it
+        await t.gql('query($r: [ID!]) { supervisionLeads(filter: { rules: $r }) { totalCount } }', { r: [long] }),
+        await t.admin('mutation($input: RegisterDataSourceInput!) { registerDataSource(input: $input) { apiKey } }',
+          { input: { name: 'x', department: { code: 'D-1', name: 'x' }, domain: 'DETENTION', kind: 'REST', regions: [long], endpoint: `http://${long}` } }),
+      ];
+      for (const { body } of answers) {
+        expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+        for (const e of body.errors) {
+          expect(e.message.length).toBeLessThan(1100);
+          expect(e.message).toMatch(/20\d{4} characters\)/);
+        }
+      }
+    });
+
+    it('checks region codes the same way for record lists, leads and statistics', async () => {
+      const answers = [
+        await t.gql('{ detentionRecords(filter: { regions: ["xx"] }) { totalCount } }'),
+        await t.gql('{ supervisionLeads(filter: { regions: ["xx"] }) { totalCount } }'),
+        await t.gql('{ statistics(domain: DETENTION, groupBy: [REGION], filter: { regions: ["xx"] }) { count } }'),
+      ];
+      const errors = answers.map(({ body }) => body.errors?.[0]);
+      for (const e of errors) expect(e?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.regions[0]' });
+      expect(new Set(errors.map((e) => e?.message)).size).toBe(1);
+    });
+  });
 });
