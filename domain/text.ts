@@ -9,6 +9,7 @@
  * they garble logs, terminals and CSV cells.
  */
 const CONTROL = /[\u0000-\u001f\u007f]/;
+const CONTROL_ALL = new RegExp(CONTROL.source, 'g');
 /** The same, but tab, line feed and carriage return are allowed: free text of several lines. */
 const CONTROL_IN_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
@@ -22,6 +23,11 @@ export function controlCharacterProblem(value: string, multiline = false): strin
   if (!m) return null;
   const code = m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
   return `must not contain control characters (U+${code} at position ${m.index + 1})`;
+}
+
+/** `value` with each control character written as its `\uXXXX` escape: storable and printable as it stands. */
+export function escapeControls(value: string): string {
+  return value.replace(CONTROL_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** The most characters of a client's value an error message repeats. */

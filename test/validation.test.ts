@@ -62,6 +62,21 @@ describe('input validation', () => {
       ]);
     });
 
+    it('rejects a line whose external id or field name holds NUL, and keeps the rejection for the figures', async () => {
+      const good = detentionInput(personId(440), 440);
+      const badId = detentionInput(personId(441), 441, { externalId: 'D-441\u0000' });
+      const badKey = { ...detentionInput(personId(442), 442), ['note\u0000']: 'x' };
+      const res = await push([badId, good, badKey]);
+      expect(res.status).toBe(200);
+      const r = await res.json();
+      expect(r).toMatchObject({ accepted: 1, rejectedCount: 2 });
+      expect(r.rejected.map((x: any) => [x.index, x.reasons])).toEqual([
+        [0, ['externalId: must not contain control characters (U+0000 at position 6)']],
+        [2, ['record: unknown field(s) "note\\u0000"']],
+      ]);
+      expect(await t.hub.sources.models.IngestRejection.collection.countDocuments({ sourceId: new Types.ObjectId(sourceId) })).toBeGreaterThanOrEqual(2);
+    });
+
     it('answers BAD_USER_INPUT naming the field for the GraphQL ingest mutation', async () => {
       const recs = [0, 1].map((i) => detentionInput(personId(420 + i), 420 + i));
       recs[1] = { ...recs[1], name: 'a\u0000b' };
