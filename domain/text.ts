@@ -59,11 +59,12 @@ export function echoPlain(value: string): string {
 export const MESSAGE_MAX = 1000;
 
 /**
- * Bounds a message built from client input: every quoted value in it is cut like `echo` (graphql-js
- * repeats a literal or a variable's value whole: `found "…"`, `got invalid value "…"`), and what is
- * still over MESSAGE_MAX is cut there.
+ * Bounds a message built from client input: control characters escaped, every quoted value in it
+ * cut like `echo` (graphql-js repeats a literal or a variable's value whole: `found "…"`,
+ * `got invalid value "…"`), and what is still over MESSAGE_MAX cut there.
  */
-export function boundMessage(message: string): string {
+export function boundMessage(raw: string): string {
+  const message = escapeControls(raw);
   if (message.length <= 2 * ECHO_MAX) return message;
   const bounded = message.replace(/"((?:[^"\\]|\\.)*)"/g, (whole, inner: string) => {
     if (inner.length <= ECHO_MAX) return whole;

@@ -24,6 +24,7 @@ import { resolvers } from '../resolvers';
 import { ideRouter, wantsIde } from './ide';
 import { createRateLimiter, type RateLimitSettings } from './rate-limit';
 import { createFormatError, requestErrorStatusPlugin } from './errors';
+import { escapeControls } from '../domain/text';
 import type { Logger } from './logger';
 import { projectRoot, schemaDir } from './paths';
 import { pingStore, storeFlavor, StoreWatch } from './store';
@@ -86,7 +87,8 @@ function auditPlugin(audit: AuditLog, logger: Logger): ApolloServerPlugin<Contex
               actor: caller.kind === 'person' ? { kind: 'person', sub: caller.sub, org: caller.org, role: caller.role }
                 : caller.kind === 'source' ? { kind: 'source', sourceId: caller.sourceId } : { kind: 'anonymous' },
               purpose: caller.kind === 'person' ? caller.purpose : null,
-              operationName: operationName ?? request.operationName ?? null,
+              // a client's operation name may hold what the store cannot keep (U+0000): escaped
+              operationName: operationName ?? (request.operationName != null ? escapeControls(request.operationName) : null),
               operationHash: request.query ? createHash('sha256').update(request.query).digest('hex') : null,
               variables: request.variables ? JSON.stringify(audit.scrub(request.variables)) : null,
               idNumbers: [...ids].map((id) => audit.personal(id)),

@@ -117,6 +117,18 @@ describe('input validation', () => {
       expect(newline.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'name' });
     });
 
+    it('records a request whose operation name holds NUL in the audit trail, and answers it as the bad request it is', async () => {
+      const res = await fetch(`${t.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${await t.token({ role: 'PROCURATOR' })}`, 'x-purpose': 'TEST-2025-001' },
+        body: JSON.stringify({ query: 'query A { hubInfo { version } }', operationName: 'A\u0000' }),
+      });
+      const body = await res.json() as any;
+      expect(res.status).toBe(400);
+      expect(body.errors[0].extensions.code).not.toBe('SERVICE_UNAVAILABLE');
+      expect(body.errors[0].message).toContain('A\\u0000');
+    });
+
     it('refuses NUL in a query\'s string argument as BAD_USER_INPUT, not a store error', async () => {
       const { body } = await t.gql('query($c: [String!]) { detentionRecords(filter: { facilityCodes: $c }) { totalCount } }', { c: ['KSS\u0000'] });
       expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.facilityCodes[0]' });
