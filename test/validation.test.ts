@@ -157,14 +157,17 @@ describe('input validation', () => {
         detentionInput(personId(504), 504, { updatedAt: at('2099-01-01T09:00:00') }),
         // planned dates may lie in the future
         detentionInput(personId(506), 506, { stageDeadline: at('2099-01-01T09:00:00') }),
+        // an extension of custody granted before the person was admitted
+        detentionInput(personId(507), 507, { extensions: [{ grantedAt: at('2024-01-02T09:00:00'), months: 1, approvedBy: '重庆市人民检察院' }] }),
       ];
       const r = await pushOther(recs);
-      expect(r).toMatchObject({ accepted: 2, rejectedCount: 4 });
+      expect(r).toMatchObject({ accepted: 2, rejectedCount: 5 });
       expect(r.rejected.map((x: any) => [x.index, x.reasons])).toEqual([
         [1, [expect.stringMatching(/^eventAt: is in the future: more than 1 day ahead of the hub's clock/)]],
         [2, ['stageDeadline: must not be before stageStartedAt']],
         [3, ['extractions.returnedAt: must not be before extractions.at']],
         [4, [expect.stringMatching(/^updatedAt: is in the future: more than 1 day ahead of the hub's clock/)]],
+        [6, ['extensions.grantedAt: must not be before admittedAt']],
       ]);
       expect(await stored([recs[1].externalId, recs[2].externalId, recs[3].externalId, recs[4].externalId])).toBe(0);
       // within the skew: a department's clock a few hours fast is not an error (another source: the
@@ -177,9 +180,10 @@ describe('input validation', () => {
       const { body } = await t.gql(`query($s: ID) { dataQuality(sourceId: $s) { records rejected accuracy { ok total } invalid { field count reason } } }`, { s: other.id });
       expect(body.errors).toBeUndefined();
       expect(body.data.dataQuality).toEqual([{
-        records: 2, rejected: 4, accuracy: { ok: 2, total: 6 },
+        records: 2, rejected: 5, accuracy: { ok: 2, total: 7 },
         invalid: [
           { field: 'eventAt', count: 1, reason: 'rejected at ingest' },
+          { field: 'extensions.grantedAt', count: 1, reason: 'rejected at ingest' },
           { field: 'extractions.returnedAt', count: 1, reason: 'rejected at ingest' },
           { field: 'stageDeadline', count: 1, reason: 'rejected at ingest' },
           { field: 'updatedAt', count: 1, reason: 'rejected at ingest' },
