@@ -22,7 +22,7 @@ import {
 } from 'cockatiel';
 import { Types } from 'mongoose';
 import { regionPath } from '../domain/regions';
-import { validateRecord } from '../domain/records';
+import { validateRecord, type ValidationOptions } from '../domain/records';
 import type { AnyRecordDoc, DataSourceDoc } from './models';
 import type { CircuitState as HealthCircuit, SourceHealthTracker } from './source-health';
 
@@ -62,7 +62,7 @@ export class LiveConnector {
   private readonly policy: IPolicy;
   readonly timeoutMs: number;
 
-  constructor(readonly source: DataSourceDoc, private readonly health: SourceHealthTracker) {
+  constructor(readonly source: DataSourceDoc, private readonly health: SourceHealthTracker, private readonly validation: Pick<ValidationOptions, 'futureSkewMs'> = {}) {
     this.timeoutMs = source.timeoutMs ?? DEFAULT_SOURCE_TIMEOUT_MS;
     const retryable = handleWhen((e) => !(e instanceof BrokenCircuitError) && !(e instanceof TaskCancelledError) && !(e instanceof BulkheadRejectedError));
     const breaker = circuitBreaker(handleAll, { halfOpenAfter: 10_000, breaker: new ConsecutiveBreaker(5) });
@@ -170,7 +170,7 @@ export class LiveConnector {
     const records: AnyRecordDoc[] = [];
     let dropped = 0;
     for (const raw of b.records) {
-      const checked = validateRecord(this.source.domain, rename(raw, this.source.mapping));
+      const checked = validateRecord(this.source.domain, rename(raw, this.source.mapping), { ...this.validation, now });
       if (!checked.ok || !this.source.regions.some((p) => checked.record.region.startsWith(p))) { dropped++; continue; }
       const doc: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(checked.record)) if (v !== undefined && v !== null) doc[k] = v;
@@ -243,13 +243,13 @@ function rename(raw: unknown, mapping: Record<string, string> | null | undefined
 export class ConnectorPool {
   private connectors = new Map<string, { version: number; connector: LiveConnector }>();
 
-  constructor(private readonly health: SourceHealthTracker) {}
+  constructor(private readonly health: SourceHealthTracker, private readonly validation: Pick<ValidationOptions, 'futureSkewMs'> = {}) {}
 
   for(source: DataSourceDoc): LiveConnector {
     const id = source._id.toHexString();
     const have = this.connectors.get(id);
     if (have && have.version === source.version) return have.connector;
-    const connector = new LiveConnector(source, this.health);
+    const connector = new LiveConnector(source, this.health, this.validation);
     this.connectors.set(id, { version: source.version, connector });
     return connector;
   }

@@ -11,9 +11,8 @@
  */
 import type { Domain } from '../domain/records';
 import type { Projection } from './projection';
-import { isRegionPrefix } from '../domain/regions';
 import type { AnyRecordDoc, DataSourceDoc, RecordDocByDomain } from './models';
-import { compareDesc, type Page, type Position } from './pagination';
+import { compareDesc, isCursorTime, type Page, type Position } from './pagination';
 import { badInput } from './errors';
 import { commonQuery, type CommonFilter, type RecordStore } from './record-store';
 import type { ConnectorPool } from './connectors';
@@ -75,7 +74,7 @@ function encode(state: CursorState): string {
 function decode(cursor: string): CursorState {
   try {
     const state = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as CursorState;
-    const okH = state.h === null || (Array.isArray(state.h) && typeof state.h[0] === 'number' && /^[0-9a-f]{24}$/.test(state.h[1]));
+    const okH = state.h === null || (Array.isArray(state.h) && isCursorTime(state.h[0]) && /^[0-9a-f]{24}$/.test(state.h[1]));
     const okS = state.s && typeof state.s === 'object' && Object.values(state.s).every((v) => v === false
       || (Array.isArray(v) && (v[0] === null || typeof v[0] === 'string') && Number.isInteger(v[1]) && v[1] >= 0));
     if (okH && okS) return state;
@@ -140,10 +139,7 @@ export class FederatedRecords<D extends Domain, F extends CommonFilter> {
   }
 
   async list(requested: F | null | undefined, first: number, after: string | null | undefined, scope: RequestScope): Promise<Page<RecordDocByDomain[D]>> {
-    requested?.regions?.forEach((r, i) => {
-      if (!isRegionPrefix(r)) throw badInput(`filter.regions[${i}]`, `must be a 2-, 4- or 6-digit region code prefix, got "${r}"`);
-    });
-    commonQuery(requested); // validates the common fields before any call goes out
+    commonQuery(requested); // validates the common fields (regions among them) before any call goes out
     const report = scope.report;
     const regions = narrowRegions(requested?.regions, scope.regions);
     if (regions && regions.length === 0) return { nodes: [], hasNextPage: false, cursors: [], totalCount: () => 0 };

@@ -22,11 +22,11 @@ import { RecordDays } from './record-days';
 import { ClaimedWrites } from './claimed-writes';
 import type { ListReads } from './record-store';
 
-export function createDataSources(models: Models, options: { registryRefreshMs?: number; healthFlushMs?: number; evaluation?: EvaluatorOptions; batchLookup?: BatchLookup; listReads?: ListReads; storeFlavor?: 'ferretdb' | 'mongodb'; statisticsAhead?: boolean; statisticsMaxBuckets?: number; clock?: () => number } = {}) {
+export function createDataSources(models: Models, options: { registryRefreshMs?: number; healthFlushMs?: number; evaluation?: EvaluatorOptions; batchLookup?: BatchLookup; listReads?: ListReads; storeFlavor?: 'ferretdb' | 'mongodb'; statisticsAhead?: boolean; statisticsMaxBuckets?: number; clock?: () => number; futureSkewMs?: number } = {}) {
   const claims = new ClaimedWrites(models.DataSource.db);
   const registry = new SourceRegistry(models, claims, options.registryRefreshMs);
   const health = new SourceHealthTracker(models, options.healthFlushMs);
-  const connectors = new ConnectorPool(health);
+  const connectors = new ConnectorPool(health, { futureSkewMs: options.futureSkewMs });
   const hosted = {
     DETENTION: detentionRecords(models),
     PRISON: prisonRecords(models),
@@ -54,7 +54,7 @@ export function createDataSources(models: Models, options: { registryRefreshMs?:
     connectors,
     hosted,
     records,
-    ingestor: new Ingestor(models, days, counted),
+    ingestor: new Ingestor(models, days, counted, { futureSkewMs: options.futureSkewMs }),
     counted,
     days,
     leads,

@@ -19,7 +19,7 @@ import { randomBytes } from 'node:crypto';
 import { Types, type Model } from 'mongoose';
 import { DUPLICATE_KEY, insertUntilDuplicate, updateEach, type SingleUpdate } from './single-updates';
 import { regionPath } from '../domain/regions';
-import { validateRecord, type AnyRecordInput } from '../domain/records';
+import { validateRecord, type AnyRecordInput, type ValidationOptions } from '../domain/records';
 import { eventDayOf, eventHourOf, eventMonthOf, type AnyRecordDoc, type DataSourceDoc, type Models } from './models';
 import { rememberRejections } from './quality';
 import type { RecordDays } from './record-days';
@@ -70,8 +70,9 @@ export class Ingestor {
   /**
    * @param days the list reads' days registry: a batch's days are listed before its records are written
    * @param counted the statistics partitions: those a batch touches are marked before and after it is written
+   * @param validation how far ahead of the hub's clock a record's times may lie
    */
-  constructor(private readonly models: Models, private readonly days?: RecordDays, private readonly counted?: StatCounts) {}
+  constructor(private readonly models: Models, private readonly days?: RecordDays, private readonly counted?: StatCounts, private readonly validation: Pick<ValidationOptions, 'futureSkewMs'> = {}) {}
 
   /** Validates and stores a batch of records for one source. Throws only when the store fails. */
   async ingest(source: DataSourceDoc, inputs: readonly unknown[], options: IngestOptions = {}): Promise<IngestResult> {
@@ -82,7 +83,7 @@ export class Ingestor {
     const valid = new Map<string, { doc: AnyRecordDoc; index: number }>();
     inputs.forEach((input, i) => {
       const index = options.indexes?.[i] ?? start + i;
-      const checked = validateRecord(source.domain, input);
+      const checked = validateRecord(source.domain, input, this.validation);
       const externalId = externalIdOf(input);
       if (!checked.ok) {
         result.rejected.push({ index, externalId, reasons: checked.reasons });

@@ -37,10 +37,21 @@ export function encodeCursor(node: Sortable): string {
   return Buffer.from(`${node.eventAt.getTime()}:${node._id.toHexString()}`).toString('base64url');
 }
 
+/** The largest distance from 1970 a Date can hold, in ms (ECMAScript: 100,000,000 days). */
+const MAX_TIME_MS = 8.64e15;
+
+/**
+ * Whether a cursor's time is one a Date can hold: a forged one past ±8.64e15 ms or with a fraction
+ * would become an Invalid Date, and the query built on it would fail as an internal error.
+ */
+export function isCursorTime(ms: unknown): ms is number {
+  return Number.isSafeInteger(ms) && Math.abs(ms as number) <= MAX_TIME_MS;
+}
+
 export function decodeCursor(cursor: string, field = 'after'): Position {
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  const m = /^(-?\d{1,15}):([0-9a-f]{24})$/.exec(text);
-  if (!m) throw badInput(field, 'is not a cursor this hub issued; pass an endCursor from a previous page');
+  const m = /^(-?\d{1,16}):([0-9a-f]{24})$/.exec(text);
+  if (!m || !isCursorTime(Number(m[1]))) throw badInput(field, 'is not a cursor this hub issued; pass an endCursor from a previous page');
   return { eventAt: new Date(Number(m[1])), id: new Types.ObjectId(m[2]) };
 }
 

@@ -19,6 +19,7 @@ import {
   freshnessDays, QualityTally, rankDepartments, type FieldCount, type LooseRecord, type QualityFigures, type Share,
 } from '../domain/quality';
 import type { Domain } from '../domain/records';
+import { escapeControls } from '../domain/text';
 import { badInput, forbidden } from './errors';
 import type { AnyRecordDoc, DataSourceDoc, IngestRejectionDoc, Models } from './models';
 import type { RejectedRecord } from './ingest';
@@ -78,8 +79,9 @@ export async function rememberRejections(
     _id: new Types.ObjectId(),
     sourceId: source._id,
     at: receivedAt?.(r.index) ?? now,
-    externalId: r.externalId?.slice(0, 128) ?? null,
-    reasons: r.reasons.slice(0, MAX_REASONS).map((s) => s.slice(0, MAX_REASON_LENGTH)),
+    // a rejected record's values may hold what the store cannot (U+0000): kept escaped
+    externalId: r.externalId == null ? null : escapeControls(r.externalId.slice(0, 128)),
+    reasons: r.reasons.slice(0, MAX_REASONS).map((s) => escapeControls(s.slice(0, MAX_REASON_LENGTH))),
   }));
   await models.IngestRejection.collection.insertMany(docs, { ordered: false });
 }

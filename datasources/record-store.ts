@@ -6,7 +6,8 @@
  * by DataLoader (see loaders.ts) into one `$in` query, or on FerretDB parallel equalities (lookup.ts).
  */
 import { Types, type Model } from 'mongoose';
-import { isRegionPrefix } from '../domain/regions';
+import { regionPrefixProblem } from '../domain/regions';
+import { echo } from '../domain/text';
 import type { Domain } from '../domain/records';
 import type { RecordDocByDomain } from './models';
 import { afterCondition, type Position } from './pagination';
@@ -49,7 +50,8 @@ export function commonQuery(filter: CommonFilter | null | undefined): Record<str
   if (!filter) return query;
   if (filter.regions && filter.regions.length > 0) {
     filter.regions.forEach((r, i) => {
-      if (!isRegionPrefix(r)) throw badInput(`filter.regions[${i}]`, `must be a 2-, 4- or 6-digit region code prefix, got "${r}"`);
+      const problem = regionPrefixProblem(r);
+      if (problem) throw badInput(`filter.regions[${i}]`, problem);
     });
     const codes = filter.regions.every((r) => r.length === 6);
     // Whole district codes: equality on the scalar `region`, which FerretDB's PostgreSQL backend
@@ -63,7 +65,7 @@ export function commonQuery(filter: CommonFilter | null | undefined): Record<str
   if (filter.sourceIds && filter.sourceIds.length > 0) {
     query.sourceId = {
       $in: filter.sourceIds.map((id, i) => {
-        if (!Types.ObjectId.isValid(id) || !/^[0-9a-f]{24}$/i.test(id)) throw badInput(`filter.sourceIds[${i}]`, `"${id}" is not a data source id`);
+        if (!Types.ObjectId.isValid(id) || !/^[0-9a-f]{24}$/i.test(id)) throw badInput(`filter.sourceIds[${i}]`, `${echo(id)} is not a data source id`);
         return new Types.ObjectId(id);
       }),
     };

@@ -142,17 +142,22 @@ export const ORDER_RULES: { [D in Domain]: readonly (readonly [string, string])[
   DETENTION: [
     ['admittedAt', 'stageStartedAt'], ['admittedAt', 'releasedAt'], ['stageStartedAt', 'stageDeadline'],
     ['admittedAt', 'extractions.at'], ['extractions.at', 'extractions.returnedAt'],
+    ['admittedAt', 'extensions.grantedAt'], ['stageStartedAt', 'releasedAt'],
   ],
   PRISON: [
     ['admittedAt', 'releasedAt'], ['sentence.startDate', 'commutations.decidedAt'], ['sentence.startDate', 'parole.decidedAt'],
     ['parole.decidedAt', 'parole.probationEnd'],
+    ['sentence.startDate', 'outsideExecution.decidedAt'], ['outsideExecution.decidedAt', 'outsideExecution.reviewDueAt'],
+    ['sentence.startDate', 'expectedReleaseDate'],
   ],
   COMMUNITY_CORRECTION: [
     ['startDate', 'endDate'], ['judgmentEffectiveAt', 'reportedAt'], ['startDate', 'terminatedAt'],
+    ['startDate', 'violations.at'],
   ],
   ENFORCEMENT_CASE: [
     ['filedAt', 'closedAt'], ['filedAt', 'penalty.decidedAt'], ['transfer.reportedAt', 'transfer.decidedAt'],
     ['transfer.decidedAt', 'transfer.transferredAt'], ['transfer.transferredAt', 'transfer.policeDecidedAt'],
+    ['filedAt', 'transfer.reportedAt'],
   ],
 };
 

@@ -7,7 +7,9 @@
  */
 import { z } from 'zod';
 import { parseIdNumber } from './id-number';
+import { INVALID, recordFindings } from './quality';
 import { isRegionCode } from './regions';
+import { controlCharacterProblem, echoPlain } from './text';
 
 export const DOMAINS = ['DETENTION', 'PRISON', 'COMMUNITY_CORRECTION', 'ENFORCEMENT_CASE'] as const;
 export type Domain = (typeof DOMAINS)[number];
@@ -29,14 +31,22 @@ const isoDateTime = z.iso.datetime({ offset: true, message: 'must be an ISO 8601
 const dateTime = z.union([z.date(), isoDateTime]).transform((v) => (v instanceof Date ? v : new Date(v)))
   .refine((d) => !Number.isNaN(d.getTime()), 'is not a valid date-time');
 const isoDate = z.union([z.date().transform((d) => d.toISOString().slice(0, 10)), z.iso.date({ message: 'must be a date YYYY-MM-DD' })]);
-const text = (max = 200) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+/**
+ * A string field: trimmed, not empty, bounded, and without control characters; `multiline` free
+ * text (a reason, a description) may hold tab and line breaks.
+ */
+const text = (max = 200, multiline = false) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`)
+  .superRefine((v, ctx) => {
+    const problem = controlCharacterProblem(v, multiline);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 const unit = z.object({ code: text(32), name: text(100) }).strict();
 const months = z.number().int('must be a whole number').min(0).max(1200);
 
 const idNumber = z.string().transform((v, ctx) => {
   const r = parseIdNumber(v);
   if (!r.ok) {
-    ctx.addIssue({ code: 'custom', message: `${v}: ${r.reason}` });
+    ctx.addIssue({ code: 'custom', message: `${echoPlain(v)}: ${r.reason}` });
     return z.NEVER;
   }
   return r.value.idNumber;
@@ -63,13 +73,11 @@ export const detentionRecordSchema = z.object({
   stageDeadline: dateTime.nullish(),
   extensions: z.array(z.object({ grantedAt: dateTime, months: months.min(1), approvedBy: text(100) }).strict()).default([]),
   releasedAt: dateTime.nullish(),
-  releaseReason: text(200).nullish(),
+  releaseReason: text(200, true).nullish(),
   extractions: z.array(z.object({
-    at: dateTime, returnedAt: dateTime.nullish(), purpose: text(200), warrantNumber: text(64).nullish(), by: text(100),
+    at: dateTime, returnedAt: dateTime.nullish(), purpose: text(200, true), warrantNumber: text(64).nullish(), by: text(100),
   }).strict()).default([]),
-}).strict()
-  .refine((r) => !r.releasedAt || r.releasedAt >= r.admittedAt, { path: ['releasedAt'], message: 'must not be before admittedAt' })
-  .refine((r) => r.stageStartedAt >= r.admittedAt, { path: ['stageStartedAt'], message: 'must not be before admittedAt' });
+}).strict();
 
 export const prisonRecordSchema = z.object({
   ...common,
@@ -85,8 +93,7 @@ export const prisonRecordSchema = z.object({
   expectedReleaseDate: isoDate.nullish(),
   releasedAt: dateTime.nullish(),
   status: z.enum(PRISON_STATUSES),
-}).strict()
-  .refine((r) => !r.releasedAt || r.releasedAt >= r.admittedAt, { path: ['releasedAt'], message: 'must not be before admittedAt' });
+}).strict();
 
 export const communityCorrectionSchema = z.object({
   ...common,
@@ -101,15 +108,14 @@ export const communityCorrectionSchema = z.object({
   violations: z.array(z.object({ at: dateTime, kind: text(100), sanction: text(100).nullish() }).strict()).default([]),
   terminatedAt: dateTime.nullish(),
   status: z.enum(CORRECTION_STATUSES),
-}).strict()
-  .refine((r) => r.endDate >= r.startDate, { path: ['endDate'], message: 'must not be before startDate' });
+}).strict();
 
 export const enforcementCaseSchema = z.object({
   ...common,
   agency: unit,
   caseNumber: text(64),
   category: z.enum(ENFORCEMENT_CATEGORIES),
-  violation: text(500),
+  violation: text(500, true),
   company: z.object({ name: text(200), creditCode: text(18).nullish() }).strict().nullish(),
   amountInvolved: z.number().min(0).max(1e13),
   illegalGain: z.number().min(0).max(1e13).nullish(),
@@ -123,8 +129,7 @@ export const enforcementCaseSchema = z.object({
   }).strict().nullish(),
   closedAt: dateTime.nullish(),
   status: z.enum(ENFORCEMENT_STATUSES),
-}).strict()
-  .refine((r) => !r.closedAt || r.closedAt >= r.filedAt, { path: ['closedAt'], message: 'must not be before filedAt' });
+}).strict();
 
 export type DetentionRecordInput = z.output<typeof detentionRecordSchema>;
 export type PrisonRecordInput = z.output<typeof prisonRecordSchema>;
@@ -148,22 +153,62 @@ const SCHEMAS: { [D in Domain]: z.ZodType<RecordInputByDomain[D]> } = {
 
 export type ValidationResult<T> = { ok: true; record: T } | { ok: false; reasons: string[] };
 
+/** How far ahead of the hub's clock a time may lie by default (a department's clock may run fast). */
+export const DEFAULT_FUTURE_SKEW_MS = 86_400_000;
+
+export interface ValidationOptions {
+  /** the hub's clock (default: now) */
+  now?: Date;
+  /** how far ahead of `now` a time that records something done may lie (default 1 day) */
+  futureSkewMs?: number;
+}
+
 /**
  * Checks one record against its domain's shape. Every problem is listed, each naming its field:
- * `idNumber: 500101199001011234: check character should be 5, got 4`.
+ * `idNumber: 500101199001011234: check character should be 5, got 4`. A record whose shape is
+ * right must also be possible: its dates in the orders of ORDER_RULES (domain/quality.ts, listed in
+ * docs/records.md), and nothing that records a past act (PAST_FIELDS, and `updatedAt`) more than
+ * the skew ahead of the hub's clock.
  */
-export function validateRecord<D extends Domain>(domain: D, input: unknown): ValidationResult<RecordInputByDomain[D]> {
+export function validateRecord<D extends Domain>(domain: D, input: unknown, options: ValidationOptions = {}): ValidationResult<RecordInputByDomain[D]> {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     return { ok: false, reasons: ['record: must be a JSON object'] };
   }
   const parsed = SCHEMAS[domain].safeParse(input);
-  if (parsed.success) return { ok: true, record: parsed.data as RecordInputByDomain[D] };
-  return { ok: false, reasons: parsed.error.issues.map(describeIssue) };
+  if (!parsed.success) return { ok: false, reasons: parsed.error.issues.map(describeIssue) };
+  const record = parsed.data as RecordInputByDomain[D];
+  const reasons = impossibleDates(domain, record, options);
+  return reasons.length === 0 ? { ok: true, record } : { ok: false, reasons };
+}
+
+/**
+ * The dates of a well-formed record that cannot be true. The same findings as the data-quality
+ * accuracy check of stored records (domain/quality.ts), with the hub's clock plus the skew standing
+ * in for the receipt time: what ingest refuses, the figures of older stored records count.
+ */
+function impossibleDates(domain: Domain, record: AnyRecordInput, options: ValidationOptions): string[] {
+  const skew = options.futureSkewMs ?? DEFAULT_FUTURE_SKEW_MS;
+  const latest = new Date((options.now ?? new Date()).getTime() + skew);
+  const future = `is in the future: more than ${duration(skew)} ahead of the hub's clock`;
+  const reasons: string[] = [];
+  for (const f of recordFindings(domain, { ...record, recordedAt: latest })) {
+    if (f.reason === INVALID.FUTURE) reasons.push(`${f.field}: ${future}`);
+    else if (f.reason.startsWith('before ')) reasons.push(`${f.field}: must not be ${f.reason}`);
+  }
+  if (record.updatedAt > latest) reasons.push(`updatedAt: ${future}`);
+  return reasons;
+}
+
+/** `86400000` → `1 day`, `3600000` → `1 h`, `60000` → `60 s`. */
+function duration(ms: number): string {
+  if (ms >= 86_400_000 && ms % 86_400_000 === 0) return ms === 86_400_000 ? '1 day' : `${ms / 86_400_000} days`;
+  if (ms >= 3_600_000 && ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+  return `${Math.round(ms / 1000)} s`;
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
   const path = issue.path.map(String).join('.') || 'record';
-  if (issue.code === 'unrecognized_keys') return `${path}: unknown field(s) ${issue.keys.join(', ')}`;
+  if (issue.code === 'unrecognized_keys') return `${path}: unknown field(s) ${issue.keys.map(echoPlain).join(', ')}`;
   if (issue.code === 'invalid_type' && issue.input === undefined) return `${path}: is required`;
   return `${path}: ${issue.message}`;
 }

@@ -2,6 +2,7 @@
  * Region codes (GB/T 2260) for Chongqing, current and historical. Jurisdiction is by prefix:
  * `50` is the whole city, `5001` the municipal districts, `500101` one district.
  */
+import { echo } from './text';
 
 export const CITY_CODE = '50';
 
@@ -57,6 +58,15 @@ export function regionPath(code: string): string[] {
 /** A region filter or jurisdiction entry: a 2-, 4- or 6-digit prefix. */
 export function isRegionPrefix(value: string): boolean {
   return /^\d{2}(\d{2}(\d{2})?)?$/.test(value);
+}
+
+/**
+ * What is wrong with a region filter entry, or null: every argument that narrows by region (record
+ * lists, leads, statistics) takes a 2-, 4- or 6-digit prefix and refuses anything else with this
+ * message, rather than matching nothing.
+ */
+export function regionPrefixProblem(value: string): string | null {
+  return isRegionPrefix(value) ? null : `must be a 2-, 4- or 6-digit region code prefix (50, 5001, 500101), got ${echo(value)}`;
 }
 
 /** A full 6-digit region code (current or old). */

@@ -4,6 +4,7 @@
  */
 import { isRegionCode, isRegionPrefix, CURRENT_REGIONS, HISTORICAL_REGIONS } from './regions';
 import { DOMAINS, recordFieldNames, type Domain } from './records';
+import { controlCharacterProblem, echo, echoPlain } from './text';
 
 export const SOURCE_KINDS = ['HOSTED', 'REST', 'GRAPHQL'] as const;
 export type SourceKindName = (typeof SOURCE_KINDS)[number];
@@ -26,7 +27,7 @@ export interface Problem {
 
 /** Region entries a source may cover: the city (`50`), its halves (`5001`, `5002`) or a district code. */
 export function regionProblem(value: string): string | null {
-  if (!isRegionPrefix(value)) return `"${value}" is not a region code: use 50, 5001, 5002 or a 6-digit district code`;
+  if (!isRegionPrefix(value)) return `${echo(value)} is not a region code: use 50, 5001, 5002 or a 6-digit district code`;
   if (value.length === 2 && value !== '50') return `"${value}" is outside Chongqing (50)`;
   if (value.length === 4 && value !== '5001' && value !== '5002') return `"${value}" is not a Chongqing prefix (5001 or 5002)`;
   if (value.length === 6 && !(isRegionCode(value) && (value in CURRENT_REGIONS || value in HISTORICAL_REGIONS))) {
@@ -48,15 +49,24 @@ export function registrationProblems(
   const required = !options.partial;
   const present = (v: unknown) => v !== undefined && v !== null;
 
+  // names are one line: no control character at all, not even a line break
+  const oneLine = (field: string, value: string) => {
+    const problem = controlCharacterProblem(value);
+    if (problem) add(field, problem);
+    return !problem;
+  };
   if (present(input.name) || required) {
     const name = input.name?.trim() ?? '';
     if (!name) add('name', 'is required');
     else if (name.length > 100) add('name', 'must be at most 100 characters');
+    else oneLine('name', name);
   }
   if (present(input.department) || required) {
     if (!input.department?.code?.trim()) add('department.code', 'is required');
     else if (!/^[\w.-]{1,32}$/.test(input.department.code)) add('department.code', 'use letters, digits, _ . - (at most 32)');
     if (!input.department?.name?.trim()) add('department.name', 'is required');
+    else if (input.department.name.length > 100) add('department.name', 'must be at most 100 characters');
+    else oneLine('department.name', input.department.name);
   }
   const domain = input.domain ?? options.current?.domain;
   if (present(input.domain) || required) {
@@ -75,9 +85,10 @@ export function registrationProblems(
   const endpoint = input.endpoint ?? (input.kind ? undefined : options.current?.endpoint);
   if (live) {
     if (!endpoint) add('endpoint', `is required for a ${kind} source`);
-    else {
+    // the URL parser drops tabs and line breaks silently: the stored endpoint would not be the one given
+    else if (oneLine('endpoint', endpoint)) {
       let url: URL | undefined;
-      try { url = new URL(endpoint); } catch { add('endpoint', `"${endpoint}" is not a URL`); }
+      try { url = new URL(endpoint); } catch { add('endpoint', `${echo(endpoint)} is not a URL`); }
       if (url && url.protocol !== 'http:' && url.protocol !== 'https:') add('endpoint', `must be http or https, got ${url.protocol.replace(':', '')}`);
       if (url && (url.username || url.password)) add('endpoint', 'must not carry credentials');
     }
@@ -91,9 +102,10 @@ export function registrationProblems(
       if (kind === 'HOSTED') add('mapping', 'only live sources (REST, GRAPHQL) have a mapping');
       const known = domain && (DOMAINS as readonly string[]).includes(domain) ? recordFieldNames(domain as Domain) : [];
       for (const [remote, hub] of Object.entries(m as Record<string, unknown>)) {
-        if (!remote.trim() || remote.startsWith('$') || remote === '__proto__' || remote === 'constructor') add(`mapping.${remote}`, 'is not an acceptable field name');
-        else if (typeof hub !== 'string') add(`mapping.${remote}`, 'must name a hub field (a string)');
-        else if (known.length > 0 && !known.includes(hub)) add(`mapping.${remote}`, `"${hub}" is not a field of ${domain} records`);
+        const field = `mapping.${echoPlain(remote)}`;
+        if (!remote.trim() || remote.startsWith('$') || remote === '__proto__' || remote === 'constructor' || controlCharacterProblem(remote)) add(field, 'is not an acceptable field name');
+        else if (typeof hub !== 'string') add(field, 'must name a hub field (a string)');
+        else if (known.length > 0 && !known.includes(hub)) add(field, `${echo(hub)} is not a field of ${domain} records`);
       }
     }
   }

@@ -15,6 +15,7 @@ import { trustedResolvers } from './trusted';
 import { leadResolvers } from './leads';
 import { qualityResolvers } from './quality';
 import { statisticsResolvers } from './statistics';
+import { withCheckedArguments } from './inputs';
 
 function merge(...parts: Resolvers[]): Resolvers {
   const out: Record<string, Record<string, unknown>> = {};
@@ -27,7 +28,7 @@ function merge(...parts: Resolvers[]): Resolvers {
 }
 
 export const resolvers: Resolvers = {
-  ...merge(commonResolvers, personResolvers, sourceResolvers, detentionResolvers, prisonResolvers, correctionResolvers, enforcementResolvers, registryResolvers, ingestResolvers, auditResolvers, trustedResolvers, leadResolvers, qualityResolvers, statisticsResolvers),
+  ...withCheckedArguments(merge(commonResolvers, personResolvers, sourceResolvers, detentionResolvers, prisonResolvers, correctionResolvers, enforcementResolvers, registryResolvers, ingestResolvers, auditResolvers, trustedResolvers, leadResolvers, qualityResolvers, statisticsResolvers)),
   DateTime,
   Date: DateScalar,
   IdNumber,

@@ -1,6 +1,7 @@
 /** Custom scalars. Parse errors are BAD_USER_INPUT and say what was expected and what came. */
 import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
 import { parseIdNumber } from '../domain/id-number';
+import { echo, echoPlain } from '../domain/text';
 
 function bad(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
@@ -27,14 +28,22 @@ function literal<T>(parse: (value: unknown) => T) {
   };
 }
 
-const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+const ISO_WITH_OFFSET = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(:(\d{2})(\.\d{1,9})?)?(Z|[+-](\d{2}):(\d{2}))$/;
+
+/** Whether `YYYY-MM-DD` names a day of the calendar (JavaScript would roll 2024-02-30 into March). */
+function isCalendarDate(value: string): boolean {
+  const d = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
+}
 
 function parseDateTime(value: unknown): Date {
-  if (typeof value !== 'string' || !ISO_WITH_OFFSET.test(value)) {
-    throw bad(`DateTime must be ISO 8601 with an offset, e.g. 2024-03-01T08:00:00+08:00; got ${JSON.stringify(value)}`);
-  }
-  const d = new Date(value);
-  if (Number.isNaN(d.getTime())) throw bad(`DateTime ${value} is not a real date-time`);
+  const m = typeof value === 'string' ? ISO_WITH_OFFSET.exec(value) : null;
+  if (!m) throw bad(`DateTime must be ISO 8601 with an offset, e.g. 2024-03-01T08:00:00+08:00; got ${echo(value)}`);
+  const [, day, hh, mm, , ss, , , oh, om] = m;
+  const real = isCalendarDate(day) && Number(hh) < 24 && Number(mm) < 60 && Number(ss ?? 0) < 60
+    && (oh === undefined || (Number(oh) < 24 && Number(om) < 60));
+  const d = new Date(value as string);
+  if (!real || Number.isNaN(d.getTime())) throw bad(`DateTime ${value} is not a real date-time`);
   return d;
 }
 
@@ -51,10 +60,9 @@ export const DateTime = new GraphQLScalarType<Date, string>({
 
 function parseDate(value: unknown): string {
   if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) {
-    throw bad(`Date must be YYYY-MM-DD; got ${JSON.stringify(value)}`);
+    throw bad(`Date must be YYYY-MM-DD; got ${echo(value)}`);
   }
-  const d = new Date(`${value}T00:00:00Z`);
-  if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== value) throw bad(`Date ${value} is not a real date`);
+  if (!isCalendarDate(value)) throw bad(`Date ${value} is not a real date`);
   return value;
 }
 
@@ -66,9 +74,9 @@ export const DateScalar = new GraphQLScalarType<string, string>({
 });
 
 function parseId(value: unknown): string {
-  if (typeof value !== 'string') throw bad(`IdNumber must be a string; got ${JSON.stringify(value)}`);
+  if (typeof value !== 'string') throw bad(`IdNumber must be a string; got ${echo(value)}`);
   const r = parseIdNumber(value);
-  if (!r.ok) throw bad(`IdNumber ${value}: ${r.reason}`);
+  if (!r.ok) throw bad(`IdNumber ${echoPlain(value)}: ${r.reason}`);
   return r.value.idNumber;
 }
 

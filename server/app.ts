@@ -24,6 +24,7 @@ import { resolvers } from '../resolvers';
 import { ideRouter, wantsIde } from './ide';
 import { createRateLimiter, type RateLimitSettings } from './rate-limit';
 import { createFormatError, requestErrorStatusPlugin } from './errors';
+import { escapeControls } from '../domain/text';
 import type { Logger } from './logger';
 import { projectRoot, schemaDir } from './paths';
 import { pingStore, storeFlavor, StoreWatch } from './store';
@@ -86,7 +87,8 @@ function auditPlugin(audit: AuditLog, logger: Logger): ApolloServerPlugin<Contex
               actor: caller.kind === 'person' ? { kind: 'person', sub: caller.sub, org: caller.org, role: caller.role }
                 : caller.kind === 'source' ? { kind: 'source', sourceId: caller.sourceId } : { kind: 'anonymous' },
               purpose: caller.kind === 'person' ? caller.purpose : null,
-              operationName: operationName ?? request.operationName ?? null,
+              // a client's operation name may hold what the store cannot keep (U+0000): escaped
+              operationName: operationName ?? (request.operationName != null ? escapeControls(request.operationName) : null),
               operationHash: request.query ? createHash('sha256').update(request.query).digest('hex') : null,
               variables: request.variables ? JSON.stringify(audit.scrub(request.variables)) : null,
               idNumbers: [...ids].map((id) => audit.personal(id)),
@@ -161,6 +163,8 @@ export interface HubOptions {
   bodyIdleTimeoutMs?: number;
   /** records the evaluation holds in memory at once */
   evaluationChunkRecords?: number;
+  /** how far ahead of the hub's clock a pushed or live record's times may lie (default 1 day) */
+  ingestFutureSkewMs?: number;
   /** how batches of ID numbers are looked up; `auto` (default): parallel equalities on FerretDB, `$in` elsewhere */
   batchLookup?: BatchLookup | 'auto';
   /** how list pages are read: `sorted` by the store, or `by-day` (FerretDB); `auto` picks by the store */
@@ -276,7 +280,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   await ensureIndexes(models, flavor);
   const batchLookup: BatchLookup = !options.batchLookup || options.batchLookup === 'auto' ? (flavor === 'ferretdb' ? 'equality' : 'in') : options.batchLookup;
   const listReads: ListReads = !options.listReads || options.listReads === 'auto' ? (flavor === 'ferretdb' ? 'by-day' : 'sorted') : options.listReads;
-  const sources = createDataSources(models, { registryRefreshMs: options.registryRefreshMs, evaluation: { chunkRecords: options.evaluationChunkRecords }, batchLookup, listReads, storeFlavor: flavor, statisticsAhead: options.statisticsAhead, statisticsMaxBuckets: options.statisticsMaxBuckets, clock: options.clock });
+  const sources = createDataSources(models, { registryRefreshMs: options.registryRefreshMs, evaluation: { chunkRecords: options.evaluationChunkRecords }, batchLookup, listReads, storeFlavor: flavor, statisticsAhead: options.statisticsAhead, statisticsMaxBuckets: options.statisticsMaxBuckets, clock: options.clock, futureSkewMs: options.ingestFutureSkewMs });
   await sources.claims.ensure();
   await sources.leads.ensureIndexes();
   await sources.evaluator.ensureIndexes();

@@ -7,6 +7,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import { isStoreUnavailable } from '../datasources/errors';
+import { boundMessage } from '../domain/text';
 import type { Logger } from './logger';
 import { isLimitError, limitMessage } from './limits';
 
@@ -18,6 +19,8 @@ const CLIENT_CODES = new Set([
 
 export function createFormatError(logger: Logger, exposeDetails: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    // graphql-js repeats a rejected literal or variable value whole (`found "…"`): cut like our own echoes
+    formatted = { ...formatted, message: boundMessage(formatted.message) };
     const original = unwrapResolverError(error) as any;
     if (isStoreUnavailable(original)) {
       logger.warn({ err: { name: original?.name, message: original?.message } }, 'store unavailable');

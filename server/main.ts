@@ -58,6 +58,7 @@ async function main(): Promise<void> {
     storeVacuumCheckMs: config.STORE_VACUUM_CHECK_MS,
     registryRefreshMs: config.REGISTRY_REFRESH_MS,
     evaluationChunkRecords: config.EVALUATION_CHUNK_RECORDS,
+    ingestFutureSkewMs: config.INGEST_FUTURE_SKEW_S * 1000,
     jwt: config.jwt,
     auditKey: config.auditKey,
     requireTrustedOperations: config.REQUIRE_TRUSTED_OPERATIONS,

@@ -115,7 +115,8 @@ describe('person dossiers over the real store and HTTP', () => {
     expect(r.accepted).toBe(1);
     expect(r.rejected).toEqual([
       { index: 1, externalId: badId.externalId, reasons: ['idNumber: 500101199001011234: check character should be X, got 4'] },
-      { index: 2, externalId: badDates.externalId, reasons: ['releasedAt: must not be before admittedAt'] },
+      // released before admission, so before the stage began too (the fixture starts the stage on admission)
+      { index: 2, externalId: badDates.externalId, reasons: ['releasedAt: must not be before admittedAt', 'releasedAt: must not be before stageStartedAt'] },
       { index: 3, externalId: null, reasons: ['record: must be a JSON object'] },
     ]);
   });

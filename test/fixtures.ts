@@ -55,7 +55,8 @@ export function enforcementInput(idNumber: string, n: number, o: Record<string, 
     eventAt: at('2022-06-01'), updatedAt: at('2024-10-01'),
     agency: { code: 'SCJG-500101', name: '重庆市万州区市场监督管理局' }, caseNumber: `万市监罚〔2022〕${n}号`,
     category: 'COUNTERFEIT', violation: '销售伪劣产品', amountInvolved: 12000, filedAt: at('2022-06-01'),
-    penalty: { kind: '罚款', amount: 5000, decidedAt: at('2022-07-01') }, suspectedCrime: false, status: 'CLOSED',
+    // decided when filed where a test moves the filing: a penalty before its case is refused
+    penalty: { kind: '罚款', amount: 5000, decidedAt: o.filedAt ?? at('2022-07-01') }, suspectedCrime: false, status: 'CLOSED',
     closedAt: at('2022-07-15'),
     ...o,
   };

@@ -56,7 +56,7 @@ async function post(url: string, query: string, variables: Record<string, unknow
 /** Commands that are about the data, not the driver's own housekeeping. */
 const HOUSEKEEPING = new Set(['hello', 'isMaster', 'ismaster', 'ping', 'buildInfo', 'endSessions', 'saslStart', 'saslContinue']);
 
-export async function startTestHub(options: { uri?: string; dbName?: string; production?: boolean; requireTrustedOperations?: boolean; requestTimeoutMs?: number; rateLimit?: RateLimitSettings; jwt?: JwtSettings; registryRefreshMs?: number; ingestLimitBytes?: number; batchLookup?: BatchLookup; listReads?: ListReads; storePostgresUrl?: string; limits?: Partial<{ maxPageSize: number; maxDossierIds: number }>; clock?: () => number; bodyIdleTimeoutMs?: number; statisticsMaxBuckets?: number } = {}): Promise<TestHub> {
+export async function startTestHub(options: { uri?: string; dbName?: string; production?: boolean; requireTrustedOperations?: boolean; requestTimeoutMs?: number; rateLimit?: RateLimitSettings; jwt?: JwtSettings; registryRefreshMs?: number; ingestLimitBytes?: number; batchLookup?: BatchLookup; listReads?: ListReads; storePostgresUrl?: string; limits?: Partial<{ maxPageSize: number; maxDossierIds: number }>; clock?: () => number; bodyIdleTimeoutMs?: number; statisticsMaxBuckets?: number; ingestFutureSkewMs?: number } = {}): Promise<TestHub> {
   const uri = options.uri ?? process.env.HUB_TEST_URI;
   if (!uri) throw new Error('HUB_TEST_URI is not set: run the tests with jest (test/global-setup.ts starts the store)');
   const dbName = options.dbName ?? `t_${randomBytes(5).toString('hex')}`;
@@ -87,6 +87,7 @@ export async function startTestHub(options: { uri?: string; dbName?: string; pro
     clock: options.clock,
     bodyIdleTimeoutMs: options.bodyIdleTimeoutMs,
     statisticsMaxBuckets: options.statisticsMaxBuckets,
+    ingestFutureSkewMs: options.ingestFutureSkewMs,
   });
   // counts of store commands in tests must not meet the start-up work (backfill, days registry)
   await hub.startupWork;

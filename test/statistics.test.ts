@@ -45,8 +45,9 @@ describe('statistics over the hosted store', () => {
       detentionInput(personId(10), 10, { stageDeadline: bj('2024-03-01T00:00:00') }),
       detentionInput(personId(11), 11),
       detentionInput(personId(12), 12, { stage: 'PROSECUTION_REVIEW', stageDeadline: bj('2026-01-01T00:00:00') }),
-      detentionInput(personId(13), 13, { releasedAt: bj('2024-09-01T09:00:00'), releaseReason: '取保候审', stageDeadline: bj('2024-03-01T00:00:00') }),
-      detentionInput(personId(14, '500103'), 14, { region: '500103', facility: kss103, stageDeadline: bj('2024-02-01T00:00:00') }),
+      // admitted before their recorded deadlines (a deadline before the stage began is refused)
+      detentionInput(personId(13), 13, { releasedAt: bj('2024-09-01T09:00:00'), releaseReason: '取保候审', stageDeadline: bj('2024-03-01T00:00:00'), admittedAt: bj('2024-01-10T09:00:00'), stageStartedAt: bj('2024-01-10T09:00:00') }),
+      detentionInput(personId(14, '500103'), 14, { region: '500103', facility: kss103, stageDeadline: bj('2024-02-01T00:00:00'), admittedAt: bj('2024-01-10T09:00:00'), stageStartedAt: bj('2024-01-10T09:00:00') }),
       detentionInput(personId(15, '500103'), 15, { region: '500103', facility: kss103, stage: 'FIRST_INSTANCE' }),
     ]);
     await ingest('PRISON', [
