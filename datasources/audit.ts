@@ -138,7 +138,7 @@ export class AuditLog {
   /**
    * An operation's text as the trail keeps it: names given inline (`name: "王伟"`, as in the
    * variables) and every ID number, in literals and comments alike, replaced by their HMAC; the rest
-   * as sent. `document` is the parsed text (with locations), when it parsed.
+   * as sent, but NUL, written as its `\u0000` escape. `document` is the parsed text (with locations), when it parsed.
    */
   operationText(text: string, document?: DocumentNode): string {
     const names: StringValueNode[] = [];
@@ -153,7 +153,8 @@ export class AuditLog {
     for (const n of names.filter((v) => v.loc).sort((a, b) => b.loc!.start - a.loc!.start)) {
       out = `${out.slice(0, n.loc!.start)}${JSON.stringify(`hmac:${this.personal(n.value)}`)}${out.slice(n.loc!.end)}`;
     }
-    return this.scrubIds(out);
+    // PostgreSQL (behind FerretDB) refuses NUL in stored text; graphql-js lets it stand in a comment
+    return this.scrubIds(out).replace(/\u0000/g, '\\u0000');
   }
 
   /** A kept operation text by its `_id`, for the ADMIN `auditLog`; null when missing. */

@@ -36,8 +36,14 @@ describe('a client\'s mistake is 4xx', () => {
     expect(body.errors[0].extensions.code).toBe('QUERY_TOO_COMPLEX');
   });
 
-  it('answers a procurator\'s first: 1000000 200 with BAD_USER_INPUT naming the field (the operation ran; data is null)', async () => {
+  it('answers a procurator\'s first: 1000000 400 QUERY_TOO_COMPLEX too: every untrusted operation is priced', async () => {
     const { status, body } = await t.gql('{ prisonRecords(first: 1000000) { totalCount } }');
+    expect(status).toBe(400);
+    expect(body.errors[0].extensions.code).toBe('QUERY_TOO_COMPLEX');
+  });
+
+  it('answers a page over MAX_PAGE_SIZE within the budget 200 with BAD_USER_INPUT naming the field (the operation ran; data is null)', async () => {
+    const { status, body } = await t.gql('{ prisonRecords(first: 501) { totalCount } }');
     expect(status).toBe(200);
     expect(body.data).toBeNull();
     expect(body.errors[0].extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'first' });

@@ -129,6 +129,15 @@ describe('input validation', () => {
       expect(body.errors[0].message).toContain('A\\u0000');
     });
 
+    it('answers a query whose text holds NUL in a comment, and keeps its text in the audit trail with the NUL escaped', async () => {
+      const { status, body } = await t.gql('query NulInComment { hubInfo { version } } # a\u0000b');
+      expect(status).toBe(200);
+      expect(body.errors).toBeUndefined();
+      const entry = await t.connection.db!.collection('audit_log').findOne({ operationName: 'NulInComment' }, { sort: { _id: -1 } });
+      const kept = await t.connection.db!.collection('audit_operations').findOne({ _id: entry!.operationTextHash });
+      expect(kept!.text).toBe('query NulInComment { hubInfo { version } } # a\\u0000b');
+    });
+
     it('refuses NUL in a query\'s string argument as BAD_USER_INPUT, not a store error', async () => {
       const { body } = await t.gql('query($c: [String!]) { detentionRecords(filter: { facilityCodes: $c }) { totalCount } }', { c: ['KSS\u0000'] });
       expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.facilityCodes[0]' });
