@@ -39,6 +39,8 @@ export function createDataSources(models: Models, options: { registryRefreshMs?:
   // Ingest always marks the statistics partitions it touches, so that counts kept ready are never stale, whichever way this process answers.
   const counted = new StatCounts(models, GROUP_SHAPE, Date.now, options.listReads === 'by-day' ? days : undefined);
   for (const store of Object.values(hosted)) { store.days = days; store.listReads = options.listReads ?? 'sorted'; }
+  const ingestor = new Ingestor(models, days, counted);
+  ingestor.lookup = options.batchLookup ?? 'in';
   /** Every domain across all its sources: the hosted store and the live ones. */
   const records = {
     DETENTION: new FederatedRecords('DETENTION', hosted.DETENTION, registry, connectors, detentionMatches, detentionParams),
@@ -54,7 +56,7 @@ export function createDataSources(models: Models, options: { registryRefreshMs?:
     connectors,
     hosted,
     records,
-    ingestor: new Ingestor(models, days, counted),
+    ingestor,
     counted,
     days,
     leads,

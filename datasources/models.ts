@@ -19,6 +19,11 @@ export interface StoredRecordMeta {
   regionPath: string[];
   /** when the hub received this version */
   recordedAt: Date;
+  /**
+   * when the hub first received the record, whatever version (a correction keeps it): how late it
+   * was entered is measured from here. Absent on versions stored before it was kept: `recordedAt`.
+   */
+  firstSeenAt?: Date;
   /** the push that wrote this version (hosted records) */
   pushId?: string;
   /** `eventAt`'s month in Beijing time, `YYYY-MM`: FerretDB 1.24 cannot group by a computed month (see statistics.ts) */
@@ -140,6 +145,7 @@ const common = {
   eventAt: { type: Date, required: true },
   updatedAt: { type: Date, required: true },
   recordedAt: { type: Date, required: true },
+  firstSeenAt: Date,
   pushId: String,
   eventMonth: String,
   eventDay: String,
