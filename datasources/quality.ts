@@ -26,7 +26,7 @@ import type { SourceRegistry } from './source-registry';
 import type { SourceHealthTracker } from './source-health';
 
 /** The fields each domain's checks read (top-level: arrays and sub-documents come whole). */
-const COMMON_FIELDS = ['idNumber', 'region', 'eventAt', 'recordedAt'];
+const COMMON_FIELDS = ['idNumber', 'region', 'eventAt', 'recordedAt', 'firstSeenAt'];
 const CHECKED_FIELDS: Record<Domain, string[]> = {
   DETENTION: ['admittedAt', 'stageStartedAt', 'stageDeadline', 'releasedAt', 'releaseReason', 'extensions', 'extractions'],
   PRISON: ['sentence', 'admittedAt', 'expectedReleaseDate', 'releasedAt', 'status', 'commutations', 'parole', 'outsideExecution'],

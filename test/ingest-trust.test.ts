@@ -106,3 +106,35 @@ describe('ingest: nothing accepted is lost, counts equal the store', () => {
     expect(await records().countDocuments({ externalId: same.externalId })).toBe(2);
   });
 });
+
+// `recordedAt` is overwritten by each new version: before, a correction months later made
+// DATA_LATE_ENTRY fire and counted the record late in timeliness.
+describe('a correction is not a late entry', () => {
+  let t: TestHub;
+  beforeAll(async () => { t = await startTestHub(); });
+  afterAll(async () => { await t.close(); });
+
+  it('keeps the first time the hub saw the record for DATA_LATE_ENTRY and timeliness', async () => {
+    const source = await t.hub.sources.registry.ensure({
+      name: '万州区看守所', department: { code: 'KSS-500101', name: '重庆市万州区看守所' }, domain: 'DETENTION', kind: 'HOSTED', regions: ['500101'],
+    });
+    const monday = '2024-03-04T09:00:00+08:00';
+    const first = detentionInput(personId(1), 1, { eventAt: monday, admittedAt: monday, stageStartedAt: monday, updatedAt: '2024-03-05T09:00:00+08:00' });
+    // entered the next day: on time
+    expect(await t.hub.sources.ingestor.ingest(source, [first], { receivedAt: () => new Date('2024-03-05T10:00:00+08:00') })).toMatchObject({ accepted: 1 });
+    // corrected six months later
+    const correction = { ...first, stage: 'PROSECUTION_REVIEW', updatedAt: '2024-09-02T09:00:00+08:00' };
+    expect(await t.hub.sources.ingestor.ingest(source, [correction], { receivedAt: () => new Date('2024-09-02T10:00:00+08:00') })).toMatchObject({ accepted: 1 });
+    const stored = await t.hub.sources.models.records.DETENTION.collection.findOne({ externalId: first.externalId });
+    expect(stored).toMatchObject({ stage: 'PROSECUTION_REVIEW', recordedAt: new Date('2024-09-02T10:00:00+08:00'), firstSeenAt: new Date('2024-03-05T10:00:00+08:00') });
+
+    const run = await t.gql('mutation { evaluateRules(rules: ["DATA_LATE_ENTRY"]) { findings newLeads } }');
+    expect(run.body.errors).toBeUndefined();
+    expect(run.body.data.evaluateRules).toMatchObject({ findings: 0, newLeads: 0 });
+
+    const q = await t.gql(`query($s: ID) { dataQuality(sourceId: $s, from: "2024-09-01", to: "2024-09-30") { records timeliness { ok total } medianLagDays } }`, { s: source._id.toHexString() });
+    expect(q.body.errors).toBeUndefined();
+    // the correction counts in the period that received it, entered on time
+    expect(q.body.data.dataQuality[0]).toEqual({ records: 1, timeliness: { ok: 1, total: 1 }, medianLagDays: 1 });
+  });
+});
