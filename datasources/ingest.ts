@@ -25,7 +25,7 @@ import { DUPLICATE_KEY, eachInFlight, insertUntilDuplicate, UPDATES_IN_FLIGHT } 
 import { regionPath } from '../domain/regions';
 import { validateRecord, type AnyRecordInput } from '../domain/records';
 import { eventDayOf, eventHourOf, eventMonthOf, type AnyRecordDoc, type DataSourceDoc, type Models } from './models';
-import { rememberRejections } from './quality';
+import { rememberRejections, type DeliveredRejection } from './quality';
 import { findByKeys, type BatchLookup } from './lookup';
 import type { RecordDays } from './record-days';
 import type { StatCounts } from './stat-counts';
@@ -93,17 +93,22 @@ export class Ingestor {
     const start = options.startIndex ?? 0;
     const result = emptyResult();
     const checked: CheckedRecord[] = [];
+    const delivered: DeliveredRejection[] = [];
+    const reject = (input: unknown, rejection: RejectedRecord) => {
+      result.rejected.push(rejection);
+      delivered.push({ rejection, content: input });
+    };
     inputs.forEach((input, i) => {
       const index = options.indexes?.[i] ?? start + i;
       const v = validateRecord(source.domain, input);
       const externalId = externalIdOf(input);
       if (!v.ok) {
-        result.rejected.push({ index, externalId, reasons: v.reasons });
+        reject(input, { index, externalId, reasons: v.reasons });
         return;
       }
       const outside = !source.regions.some((prefix) => v.record.region.startsWith(prefix));
       if (outside) {
-        result.rejected.push({
+        reject(input, {
           index, externalId,
           reasons: [`region: ${v.record.region} is outside the source's regions (${source.regions.join(', ')})`],
         });
@@ -112,7 +117,7 @@ export class Ingestor {
       checked.push({ index, record: v.record });
     });
     // Remembered for the accuracy figures (dataQuality): a rejection is a delivery that went wrong.
-    await rememberRejections(this.models, source, result.rejected, options.receivedAt);
+    await rememberRejections(this.models, source, delivered, options.receivedAt);
     return this.ingestChecked(source, checked, options, result);
   }
 
@@ -123,14 +128,14 @@ export class Ingestor {
   async ingestChecked(source: DataSourceDoc, records: readonly CheckedRecord[], options: IngestOptions = {}, result = emptyResult()): Promise<IngestResult> {
     /** stamped on every version this call writes, so its own writes can be told apart */
     const pushId = randomBytes(8).toString('hex');
-    const valid = new Map<string, { doc: AnyRecordDoc; index: number }>();
+    const valid = new Map<string, { doc: AnyRecordDoc; index: number; record: AnyRecordInput }>();
     for (const { index, record } of records) {
       const doc = toDoc(source, record, options.receivedAt?.(index) ?? new Date(), pushId);
       const seen = valid.get(doc.externalId);
       // The same record twice in one batch: the newer version stands, the other is unchanged.
       if (seen && seen.doc.updatedAt >= doc.updatedAt) { result.unchanged++; continue; }
       if (seen) result.unchanged++;
-      valid.set(doc.externalId, { doc, index });
+      valid.set(doc.externalId, { doc, index, record });
     }
     if (valid.size === 0) return result;
 
@@ -144,10 +149,11 @@ export class Ingestor {
       await this.counted?.writing(source.domain, fresh);
     };
     await Promise.all([this.days?.note(source.domain, docs.map((d) => d.eventDay!)), this.counted?.writing(source.domain, months)]);
-    const refused: RejectedRecord[] = [];
+    const refused: DeliveredRejection[] = [];
     try {
       await this.write(model, source, docs, pushId, result, touching, (doc, reason) => {
-        refused.push({ index: valid.get(doc.externalId)!.index, externalId: doc.externalId, reasons: [`record: refused by the store: ${bounded(reason)}`] });
+        const { index, record } = valid.get(doc.externalId)!;
+        refused.push({ rejection: { index, externalId: doc.externalId, reasons: [`record: refused by the store: ${bounded(reason)}`] }, content: record });
       });
     } finally {
       // Also after a failed write: some of it may be stored. If this mark fails (the store went away),
@@ -156,8 +162,8 @@ export class Ingestor {
       if (!options.deferMark) await marked;
     }
     if (refused.length > 0) {
-      refused.sort((a, b) => a.index - b.index);
-      result.rejected.push(...refused);
+      refused.sort((a, b) => a.rejection.index - b.rejection.index);
+      result.rejected.push(...refused.map((r) => r.rejection));
       await rememberRejections(this.models, source, refused, options.receivedAt);
     }
     return result;

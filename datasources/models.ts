@@ -268,7 +268,8 @@ dataSourceSchema.index({ apiKeyHash: 1 }, { unique: true });
 
 /** A record a source pushed and ingest rejected: kept so the quality figures can count it (datasources/quality.ts). */
 export interface IngestRejectionDoc {
-  _id: Types.ObjectId;
+  /** a hash of the source and what was delivered (ObjectIds on rejections stored before) */
+  _id: Types.ObjectId | string;
   sourceId: Types.ObjectId;
   /** when the hub received the record */
   at: Date;

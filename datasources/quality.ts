@@ -13,6 +13,7 @@
  *   arguments narrow the answer to, so a department's rank means the same in every answer. That costs
  *   a pass over every visible source's period; it is an inspection report, not a hot path.
  */
+import { createHash } from 'node:crypto';
 import { Types, type Model } from 'mongoose';
 import { beijingDay, dateOfDay, dayOfDate, DAY_MS, type EntryLimit, type WorkCalendar } from '../domain/calendar';
 import {
@@ -22,6 +23,7 @@ import type { Domain } from '../domain/records';
 import { badInput, forbidden } from './errors';
 import type { AnyRecordDoc, DataSourceDoc, IngestRejectionDoc, Models } from './models';
 import type { RejectedRecord } from './ingest';
+import { DUPLICATE_KEY } from './single-updates';
 import type { SourceRegistry } from './source-registry';
 import type { SourceHealthTracker } from './source-health';
 
@@ -68,20 +70,38 @@ export interface QualityReport extends Omit<QualityFigures, 'rejected'> {
 
 export type { FieldCount, Share };
 
-/** Remembers records ingest rejected (one insert per batch), for the accuracy figures. */
+/** A rejected record and what was delivered: the line's JSON value, or the record as validated. */
+export interface DeliveredRejection {
+  rejection: RejectedRecord;
+  content: unknown;
+}
+
+/**
+ * Remembers records ingest rejected (one insert per batch), for the accuracy figures. A rejected
+ * line is counted once per source: its key is a hash of the source and what was delivered, so a
+ * replayed push (the same 8 bad lines sent four times showed as 32) adds nothing; the first
+ * receipt stays.
+ */
 export async function rememberRejections(
-  models: Models, source: DataSourceDoc, rejected: readonly RejectedRecord[], receivedAt?: (index: number) => Date,
+  models: Models, source: DataSourceDoc, delivered: readonly DeliveredRejection[], receivedAt?: (index: number) => Date,
 ): Promise<void> {
-  if (rejected.length === 0) return;
+  if (delivered.length === 0) return;
   const now = new Date();
-  const docs: IngestRejectionDoc[] = rejected.map((r) => ({
-    _id: new Types.ObjectId(),
+  const docs: IngestRejectionDoc[] = delivered.map(({ rejection: r, content }) => ({
+    _id: createHash('sha256').update(`${source._id.toHexString()}\n${JSON.stringify(content) ?? String(content)}`).digest('hex').slice(0, 32),
     sourceId: source._id,
     at: receivedAt?.(r.index) ?? now,
     externalId: r.externalId?.slice(0, 128) ?? null,
     reasons: r.reasons.slice(0, MAX_REASONS).map((s) => s.slice(0, MAX_REASON_LENGTH)),
   }));
-  await models.IngestRejection.collection.insertMany(docs, { ordered: false });
+  try {
+    // unordered: each new one is inserted whatever the others meet (both stores go on past a duplicate key)
+    await models.IngestRejection.collection.insertMany(docs as unknown as Omit<IngestRejectionDoc, '_id'>[], { ordered: false });
+  } catch (error) {
+    const writeErrors = (error as { writeErrors?: unknown }).writeErrors;
+    const codes = (Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : []).map((w) => (w as { code?: number }).code);
+    if (codes.length === 0 || codes.some((c) => c !== DUPLICATE_KEY)) throw error;
+  }
 }
 
 export class DataQuality {

@@ -107,6 +107,41 @@ describe('ingest: nothing accepted is lost, counts equal the store', () => {
   });
 });
 
+// A replayed push counted its rejections again: 8 distinct bad lines showed as 32 after replays,
+// lowering the accuracy departments are ranked on.
+describe('rejections in the quality figures', () => {
+  let t: TestHub;
+  beforeAll(async () => { t = await startTestHub(); });
+  afterAll(async () => { await t.close(); });
+
+  const register = async (name: string) => (await t.admin(`mutation { registerDataSource(input: {
+      name: "${name}", department: { code: "KSS-500101", name: "重庆市万州区看守所" }, domain: DETENTION, kind: HOSTED, regions: ["500101"]
+    }) { dataSource { id } apiKey } }`)).body.data.registerDataSource as { dataSource: { id: string }; apiKey: string };
+  const pushTo = (s: { dataSource: { id: string }; apiKey: string }, lines: string[]) => fetch(`${t.url}/ingest/${s.dataSource.id}`, {
+    method: 'POST', headers: { authorization: `ApiKey ${s.apiKey}`, 'content-type': 'application/x-ndjson' }, body: lines.join('\n'),
+  }).then((r) => r.json());
+  const quality = async (id: string) => (await t.gql('query($s: ID) { dataQuality(sourceId: $s) { records rejected accuracy { ok total } } }', { s: id })).body.data.dataQuality[0];
+
+  it('counts a rejected line once per source however often it is pushed again', async () => {
+    const source = await register('万州区看守所 甲');
+    const wrongCheck = (n: number) => `${personId(n).slice(0, 17)}${personId(n).endsWith('0') ? '1' : '0'}`;
+    const lines = [
+      JSON.stringify(detentionInput(personId(1), 1)),
+      JSON.stringify(detentionInput(wrongCheck(2), 2)),
+      JSON.stringify(detentionInput(personId(3), 3, { stage: 'NOT_A_STAGE' })),
+      JSON.stringify(detentionInput(personId(4), 4)),
+    ];
+    for (let i = 0; i < 4; i++) expect(await pushTo(source, lines)).toMatchObject({ rejectedCount: 2 });
+    expect(await quality(source.dataSource.id)).toEqual({ records: 2, rejected: 2, accuracy: { ok: 2, total: 4 } });
+    // a line rejected in another source counts there too; a different bad line counts again
+    const other = await register('万州区看守所 乙');
+    expect(await pushTo(other, [lines[1]])).toMatchObject({ rejectedCount: 1 });
+    expect(await pushTo(source, [JSON.stringify(detentionInput(personId(5), 5, { stage: 'NOT_A_STAGE' }))])).toMatchObject({ rejectedCount: 1 });
+    expect((await quality(source.dataSource.id)).rejected).toBe(3);
+    expect((await quality(other.dataSource.id)).rejected).toBe(1);
+  });
+});
+
 // `recordedAt` is overwritten by each new version: before, a correction months later made
 // DATA_LATE_ENTRY fire and counted the record late in timeliness.
 describe('a correction is not a late entry', () => {
