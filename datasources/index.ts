@@ -16,13 +16,13 @@ import { GROUP_SHAPE, Statistics } from './statistics';
 import { StatCounts } from './stat-counts';
 import { createLeadModels, LeadStore } from './leads';
 import { Evaluator, type EvaluatorOptions } from './evaluator';
-import { DataQuality } from './quality';
+import { DataQuality, RejectionRetention } from './quality';
 import type { BatchLookup } from './lookup';
 import { RecordDays } from './record-days';
 import { ClaimedWrites } from './claimed-writes';
 import type { ListReads } from './record-store';
 
-export function createDataSources(models: Models, options: { registryRefreshMs?: number; healthFlushMs?: number; evaluation?: EvaluatorOptions; batchLookup?: BatchLookup; listReads?: ListReads; storeFlavor?: 'ferretdb' | 'mongodb'; statisticsAhead?: boolean } = {}) {
+export function createDataSources(models: Models, options: { registryRefreshMs?: number; healthFlushMs?: number; evaluation?: EvaluatorOptions; batchLookup?: BatchLookup; listReads?: ListReads; storeFlavor?: 'ferretdb' | 'mongodb'; statisticsAhead?: boolean; rejectionRetentionDays?: number } = {}) {
   const claims = new ClaimedWrites(models.DataSource.db);
   const registry = new SourceRegistry(models, claims, options.registryRefreshMs);
   const health = new SourceHealthTracker(models, options.healthFlushMs);
@@ -62,6 +62,7 @@ export function createDataSources(models: Models, options: { registryRefreshMs?:
     leads,
     evaluator: new Evaluator(models.DataSource.db, models, leads, registry, connectors, options.evaluation),
     quality: new DataQuality(models, registry, health),
+    rejections: new RejectionRetention(models, options.rejectionRetentionDays),
     statistics: new Statistics(models, registry, connectors, hosted, options.storeFlavor === 'ferretdb', counted, options.statisticsAhead !== false, days),
   };
 }

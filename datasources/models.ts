@@ -273,6 +273,9 @@ export interface IngestRejectionDoc {
   sourceId: Types.ObjectId;
   /** when the hub received the record */
   at: Date;
+  /** position of the record in its push (the line number − 1 for NDJSON); absent on rejections stored before */
+  index?: number;
+  /** ID numbers in these are masked (quality.ts `maskIdNumbersIn`) */
   externalId: string | null;
   reasons: string[];
 }
@@ -280,6 +283,7 @@ export interface IngestRejectionDoc {
 const ingestRejectionSchema = new Schema<IngestRejectionDoc>({
   sourceId: { type: Schema.Types.ObjectId, required: true },
   at: { type: Date, required: true },
+  index: Number,
   externalId: String,
   reasons: [String],
 }, { ...schemaOptions, collection: 'ingest_rejections' });

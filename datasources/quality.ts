@@ -20,6 +20,7 @@ import {
   freshnessDays, QualityTally, rankDepartments, type FieldCount, type LooseRecord, type QualityFigures, type Share,
 } from '../domain/quality';
 import type { Domain } from '../domain/records';
+import { maskIdNumber } from '../domain/id-number';
 import { badInput, forbidden } from './errors';
 import type { AnyRecordDoc, DataSourceDoc, IngestRejectionDoc, Models } from './models';
 import type { RejectedRecord } from './ingest';
@@ -91,8 +92,8 @@ export async function rememberRejections(
     _id: createHash('sha256').update(`${source._id.toHexString()}\n${JSON.stringify(content) ?? String(content)}`).digest('hex').slice(0, 32),
     sourceId: source._id,
     at: receivedAt?.(r.index) ?? now,
-    externalId: r.externalId?.slice(0, 128) ?? null,
-    reasons: r.reasons.slice(0, MAX_REASONS).map((s) => s.slice(0, MAX_REASON_LENGTH)),
+    index: r.index,
+    ...maskedRejection(r),
   }));
   try {
     // unordered: each new one is inserted whatever the others meet (both stores go on past a duplicate key)
@@ -101,6 +102,55 @@ export async function rememberRejections(
     const writeErrors = (error as { writeErrors?: unknown }).writeErrors;
     const codes = (Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : []).map((w) => (w as { code?: number }).code);
     if (codes.length === 0 || codes.some((c) => c !== DUPLICATE_KEY)) throw error;
+  }
+}
+
+/**
+ * Every run of 14 or more digits (an X may end it) masked as the analyst masking shows ID numbers,
+ * `500101********123X`: rejected lines are kept to be counted and found again, and an ID number
+ * that failed its check is as personal as one that passed.
+ */
+export function maskIdNumbersIn(text: string): string {
+  return text.replace(/\d{13,}[\dXx]/g, (id) => maskIdNumber(id));
+}
+
+/** What is kept of a rejection: its external id and reasons, bounded and with ID numbers masked. */
+function maskedRejection(r: Pick<RejectedRecord, 'externalId' | 'reasons'>): Pick<IngestRejectionDoc, 'externalId' | 'reasons'> {
+  return {
+    externalId: r.externalId === null ? null : maskIdNumbersIn(r.externalId.slice(0, 128)),
+    reasons: r.reasons.slice(0, MAX_REASONS).map((s) => maskIdNumbersIn(s.slice(0, MAX_REASON_LENGTH))),
+  };
+}
+
+/** How long rejected records are kept by default (REJECTION_RETENTION_DAYS). */
+export const DEFAULT_REJECTION_RETENTION_DAYS = 180;
+/** How often the hub deletes rejections past their retention. */
+export const REJECTION_PURGE_MS = 3_600_000;
+
+/**
+ * Rejected records are kept `days` days after their receipt, then deleted. FerretDB 1.24 has no
+ * TTL index, so the hub deletes them itself, at start and every REJECTION_PURGE_MS.
+ */
+export class RejectionRetention {
+  constructor(private readonly models: Models, readonly days = DEFAULT_REJECTION_RETENTION_DAYS) {}
+
+  /**
+   * Deletes the rejections received more than `days` days before `now`; with `maskStored`, also
+   * masks the ID numbers that earlier versions of the hub kept in clear (at start).
+   */
+  async purge(now = new Date(), maskStored = false): Promise<{ deleted: number; masked: number }> {
+    const collection = this.models.IngestRejection.collection;
+    const { deletedCount } = await collection.deleteMany({ at: { $lt: new Date(now.getTime() - this.days * DAY_MS) } });
+    let masked = 0;
+    if (maskStored) {
+      for await (const doc of collection.find({}, { projection: { externalId: 1, reasons: 1 }, batchSize: 1000 })) {
+        const kept = maskedRejection({ externalId: doc.externalId ?? null, reasons: Array.isArray(doc.reasons) ? doc.reasons.map(String) : [] });
+        if (kept.externalId === (doc.externalId ?? null) && kept.reasons.every((s, i) => s === doc.reasons[i])) continue;
+        await collection.updateOne({ _id: doc._id }, { $set: kept });
+        masked++;
+      }
+    }
+    return { deleted: deletedCount, masked };
   }
 }
 

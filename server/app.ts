@@ -19,6 +19,7 @@ import { createModels, ensureIndexes } from '../datasources/models';
 import { EvaluationBusyError, EvaluationStoppedError } from '../datasources/evaluator';
 import { EVALUATION_ACTOR } from '../datasources/leads';
 import { Periodic } from '../datasources/periodic';
+import { REJECTION_PURGE_MS } from '../datasources/quality';
 import { resolvers } from '../resolvers';
 import { ideRouter, wantsIde } from './ide';
 import { createRateLimiter, type RateLimitSettings } from './rate-limit';
@@ -167,6 +168,8 @@ export interface HubOptions {
   storePostgresUrl?: string;
   /** with `storePostgresUrl`: how often to VACUUM tables that hold more dead row versions than rows (ms; 0: at start only) */
   storeVacuumCheckMs?: number;
+  /** days a rejected record is kept (default 180) */
+  rejectionRetentionDays?: number;
 }
 
 export interface Hub {
@@ -264,7 +267,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   await ensureIndexes(models, flavor);
   const batchLookup: BatchLookup = !options.batchLookup || options.batchLookup === 'auto' ? (flavor === 'ferretdb' ? 'equality' : 'in') : options.batchLookup;
   const listReads: ListReads = !options.listReads || options.listReads === 'auto' ? (flavor === 'ferretdb' ? 'by-day' : 'sorted') : options.listReads;
-  const sources = createDataSources(models, { registryRefreshMs: options.registryRefreshMs, evaluation: { chunkRecords: options.evaluationChunkRecords }, batchLookup, listReads, storeFlavor: flavor, statisticsAhead: options.statisticsAhead });
+  const sources = createDataSources(models, { registryRefreshMs: options.registryRefreshMs, evaluation: { chunkRecords: options.evaluationChunkRecords }, batchLookup, listReads, storeFlavor: flavor, statisticsAhead: options.statisticsAhead, rejectionRetentionDays: options.rejectionRetentionDays });
   await sources.claims.ensure();
   await sources.leads.ensureIndexes();
   await sources.evaluator.ensureIndexes();
@@ -341,6 +344,13 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     if (options.storeVacuumCheckMs) vacuumTimer = setInterval(() => { void vacuum(); }, options.storeVacuumCheckMs).unref();
   }
   logger.info({ flavor, batchLookup, listReads }, 'store');
+  // Rejected records past their retention are deleted here (FerretDB 1.24 has no TTL index): at
+  // start, which also masks ID numbers earlier versions kept in clear, then every hour.
+  const purgeRejections = (maskStored = false) => sources.rejections.purge(new Date(), maskStored)
+    .catch((err: Error) => logger.warn({ err: err.message }, 'purging expired ingest rejections failed'));
+  const rejectionsPurged = purgeRejections(true);
+  const rejectionPurge = new Periodic(REJECTION_PURGE_MS, () => purgeRejections());
+  rejectionPurge.start();
   const metrics = createMetrics();
   timeStoreRoundTrips(metrics.registry, connection);
   if (connection.getClient().options.monitorCommands) countStoreCommands(metrics.registry, connection);
@@ -466,6 +476,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     },
     stop: async () => {
       clearInterval(vacuumTimer);
+      rejectionPurge.stop();
+      await rejectionsPurged;
       await limiter?.close();
       sources.registry.stop();
       sources.health.stop();

@@ -39,6 +39,7 @@ const schema = z.object({
   REGISTRY_REFRESH_MS: int(100, 600_000).default(2000),
   EVALUATION_INTERVAL_MS: int(0, 7 * 86_400_000).default(6 * 3_600_000),
   EVALUATION_CHUNK_RECORDS: int(1000, 10_000_000).default(250_000),
+  REJECTION_RETENTION_DAYS: int(1, 36_500).default(180),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   JWT_JWKS_FILE: z.string().optional(),
   JWT_ALGORITHMS: z.string().regex(/^(HS|RS|ES|PS)(256|384|512)(,(HS|RS|ES|PS)(256|384|512))*$/, 'a comma-separated list such as HS256 or RS256,ES256; never none').optional(),

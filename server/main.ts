@@ -57,6 +57,7 @@ async function main(): Promise<void> {
     storeVacuumCheckMs: config.STORE_VACUUM_CHECK_MS,
     registryRefreshMs: config.REGISTRY_REFRESH_MS,
     evaluationChunkRecords: config.EVALUATION_CHUNK_RECORDS,
+    rejectionRetentionDays: config.REJECTION_RETENTION_DAYS,
     jwt: config.jwt,
     auditKey: config.auditKey,
     requireTrustedOperations: config.REQUIRE_TRUSTED_OPERATIONS,

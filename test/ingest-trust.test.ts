@@ -8,6 +8,17 @@ import { detentionInput, personId } from './fixtures';
 import { startTestHub, type TestHub } from './helpers';
 import { validateRecord, type DetentionRecordInput } from '../domain/records';
 
+/** A hosted custody source of district 500101, for the blocks that register it in the store directly. */
+const WANZHOU = { name: '万州区看守所', department: { code: 'KSS-500101', name: '重庆市万州区看守所' }, domain: 'DETENTION' as const, kind: 'HOSTED' as const, regions: ['500101'] };
+
+/** A hub of its own (its own database) for one describe block. */
+function ownHub(): { t: TestHub } {
+  const h = {} as { t: TestHub };
+  beforeAll(async () => { h.t = await startTestHub(); });
+  afterAll(async () => { await h.t.close(); });
+  return h;
+}
+
 describe('ingest: nothing accepted is lost, counts equal the store', () => {
   let t: TestHub;
   let sourceId: string;
@@ -110,17 +121,15 @@ describe('ingest: nothing accepted is lost, counts equal the store', () => {
 // A replayed push counted its rejections again: 8 distinct bad lines showed as 32 after replays,
 // lowering the accuracy departments are ranked on.
 describe('rejections in the quality figures', () => {
-  let t: TestHub;
-  beforeAll(async () => { t = await startTestHub(); });
-  afterAll(async () => { await t.close(); });
+  const h = ownHub();
 
-  const register = async (name: string) => (await t.admin(`mutation { registerDataSource(input: {
+  const register = async (name: string) => (await h.t.admin(`mutation { registerDataSource(input: {
       name: "${name}", department: { code: "KSS-500101", name: "重庆市万州区看守所" }, domain: DETENTION, kind: HOSTED, regions: ["500101"]
     }) { dataSource { id } apiKey } }`)).body.data.registerDataSource as { dataSource: { id: string }; apiKey: string };
-  const pushTo = (s: { dataSource: { id: string }; apiKey: string }, lines: string[]) => fetch(`${t.url}/ingest/${s.dataSource.id}`, {
+  const pushTo = (s: { dataSource: { id: string }; apiKey: string }, lines: string[]) => fetch(`${h.t.url}/ingest/${s.dataSource.id}`, {
     method: 'POST', headers: { authorization: `ApiKey ${s.apiKey}`, 'content-type': 'application/x-ndjson' }, body: lines.join('\n'),
   }).then((r) => r.json());
-  const quality = async (id: string) => (await t.gql('query($s: ID) { dataQuality(sourceId: $s) { records rejected accuracy { ok total } } }', { s: id })).body.data.dataQuality[0];
+  const quality = async (id: string) => (await h.t.gql('query($s: ID) { dataQuality(sourceId: $s) { records rejected accuracy { ok total } } }', { s: id })).body.data.dataQuality[0];
 
   it('counts a rejected line once per source however often it is pushed again', async () => {
     const source = await register('万州区看守所 甲');
@@ -142,32 +151,61 @@ describe('rejections in the quality figures', () => {
   });
 });
 
+// Rejected lines were kept with invalid ID numbers in clear, for ever.
+describe('rejected lines as kept', () => {
+  const h = ownHub();
+
+  it('keeps a rejected line\'s position, external id, field and reason with ID numbers masked, and deletes it after the retention', async () => {
+    const source = await h.t.hub.sources.registry.ensure(WANZHOU);
+    const id = personId(7);
+    const wrong = `${id.slice(0, 17)}${id.endsWith('0') ? '1' : '0'}`;
+    const bad = detentionInput(wrong, 7); // its external id holds the ID number too: D-<idNumber>-7
+    const old = detentionInput(personId(8), 8, { stage: 'NOT_A_STAGE' });
+    const r = await h.t.hub.sources.ingestor.ingest(source, [detentionInput(personId(6), 6), bad]);
+    expect(r.rejected).toHaveLength(1);
+    // received 200 days ago (the seed's way of dating a delivery)
+    await h.t.hub.sources.ingestor.ingest(source, [old], { receivedAt: () => new Date(Date.now() - 200 * 86_400_000) });
+    const kept = await h.t.hub.sources.models.IngestRejection.collection.find({}).toArray();
+    expect(kept).toHaveLength(2);
+    const mine = kept.find((k) => k.index === 1)!;
+    expect(JSON.stringify(kept)).not.toContain(wrong.slice(6, 14));
+    expect(mine).toMatchObject({
+      index: 1,
+      externalId: `D-${wrong.slice(0, 6)}********${wrong.slice(-4)}-7`,
+      reasons: [expect.stringMatching(new RegExp(`^idNumber: ${wrong.slice(0, 6)}\\*{8}${wrong.slice(-4)}: check character should be`))],
+    });
+    // one stored in clear by an earlier version is masked at the next start's purge
+    await h.t.hub.sources.models.IngestRejection.collection.insertOne({ sourceId: source._id, at: new Date(), externalId: `D-${wrong}-9`, reasons: [`idNumber: ${wrong}: check character`] } as never);
+    expect(await h.t.hub.sources.rejections.purge(new Date(), true)).toEqual({ deleted: 1, masked: 1 });
+    const after = await h.t.hub.sources.models.IngestRejection.collection.find({}).toArray();
+    expect(after).toHaveLength(2);
+    expect(JSON.stringify(after)).not.toContain(wrong.slice(6, 14));
+    expect(after.map((k) => k.externalId).sort()).toEqual([`D-${wrong.slice(0, 6)}********${wrong.slice(-4)}-7`, `D-${wrong.slice(0, 6)}********${wrong.slice(-4)}-9`]);
+  });
+});
+
 // `recordedAt` is overwritten by each new version: before, a correction months later made
 // DATA_LATE_ENTRY fire and counted the record late in timeliness.
 describe('a correction is not a late entry', () => {
-  let t: TestHub;
-  beforeAll(async () => { t = await startTestHub(); });
-  afterAll(async () => { await t.close(); });
+  const h = ownHub();
 
   it('keeps the first time the hub saw the record for DATA_LATE_ENTRY and timeliness', async () => {
-    const source = await t.hub.sources.registry.ensure({
-      name: '万州区看守所', department: { code: 'KSS-500101', name: '重庆市万州区看守所' }, domain: 'DETENTION', kind: 'HOSTED', regions: ['500101'],
-    });
+    const source = await h.t.hub.sources.registry.ensure(WANZHOU);
     const monday = '2024-03-04T09:00:00+08:00';
     const first = detentionInput(personId(1), 1, { eventAt: monday, admittedAt: monday, stageStartedAt: monday, updatedAt: '2024-03-05T09:00:00+08:00' });
     // entered the next day: on time
-    expect(await t.hub.sources.ingestor.ingest(source, [first], { receivedAt: () => new Date('2024-03-05T10:00:00+08:00') })).toMatchObject({ accepted: 1 });
+    expect(await h.t.hub.sources.ingestor.ingest(source, [first], { receivedAt: () => new Date('2024-03-05T10:00:00+08:00') })).toMatchObject({ accepted: 1 });
     // corrected six months later
     const correction = { ...first, stage: 'PROSECUTION_REVIEW', updatedAt: '2024-09-02T09:00:00+08:00' };
-    expect(await t.hub.sources.ingestor.ingest(source, [correction], { receivedAt: () => new Date('2024-09-02T10:00:00+08:00') })).toMatchObject({ accepted: 1 });
-    const stored = await t.hub.sources.models.records.DETENTION.collection.findOne({ externalId: first.externalId });
+    expect(await h.t.hub.sources.ingestor.ingest(source, [correction], { receivedAt: () => new Date('2024-09-02T10:00:00+08:00') })).toMatchObject({ accepted: 1 });
+    const stored = await h.t.hub.sources.models.records.DETENTION.collection.findOne({ externalId: first.externalId });
     expect(stored).toMatchObject({ stage: 'PROSECUTION_REVIEW', recordedAt: new Date('2024-09-02T10:00:00+08:00'), firstSeenAt: new Date('2024-03-05T10:00:00+08:00') });
 
-    const run = await t.gql('mutation { evaluateRules(rules: ["DATA_LATE_ENTRY"]) { findings newLeads } }');
+    const run = await h.t.gql('mutation { evaluateRules(rules: ["DATA_LATE_ENTRY"]) { findings newLeads } }');
     expect(run.body.errors).toBeUndefined();
     expect(run.body.data.evaluateRules).toMatchObject({ findings: 0, newLeads: 0 });
 
-    const q = await t.gql(`query($s: ID) { dataQuality(sourceId: $s, from: "2024-09-01", to: "2024-09-30") { records timeliness { ok total } medianLagDays } }`, { s: source._id.toHexString() });
+    const q = await h.t.gql(`query($s: ID) { dataQuality(sourceId: $s, from: "2024-09-01", to: "2024-09-30") { records timeliness { ok total } medianLagDays } }`, { s: source._id.toHexString() });
     expect(q.body.errors).toBeUndefined();
     // the correction counts in the period that received it, entered on time
     expect(q.body.data.dataQuality[0]).toEqual({ records: 1, timeliness: { ok: 1, total: 1 }, medianLagDays: 1 });
