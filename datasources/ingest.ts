@@ -88,6 +88,15 @@ export class Ingestor {
    */
   lookup: BatchLookup = 'in';
 
+  /**
+   * Versions this process saw stored, per (source, external id): the store holds that version or a
+   * newer one for good (versions only move forward, and no record is ever deleted), so a record
+   * re-sent at or below it is unchanged without a read. Retrying after a fault is the normal path,
+   * and a retry usually reaches the process that took the first push; another process (or this one
+   * after a restart) looks the versions up in the store instead.
+   */
+  private readonly known = new KnownVersions(MAX_KNOWN_VERSIONS);
+
   /** Validates and stores a batch of records for one source. Throws only when the store fails. */
   async ingest(source: DataSourceDoc, inputs: readonly unknown[], options: IngestOptions = {}): Promise<IngestResult> {
     const start = options.startIndex ?? 0;
@@ -137,6 +146,9 @@ export class Ingestor {
       if (seen) result.unchanged++;
       valid.set(doc.externalId, { doc, index, record });
     }
+    for (const [externalId, v] of valid) {
+      if (this.known.covers(source, v.doc)) { result.unchanged++; valid.delete(externalId); }
+    }
     if (valid.size === 0) return result;
 
     const model = this.models.records[source.domain] as unknown as Model<AnyRecordDoc>;
@@ -182,6 +194,8 @@ export class Ingestor {
       if (refusalOf(error) === null) throw error;
       firstTry = { complete: false, inserted: 0 };
     }
+    const seen = (id: string, at: Date) => this.known.note(source, id, at);
+    for (const doc of docs.slice(0, firstTry.complete ? docs.length : firstTry.inserted)) seen(doc.externalId, doc.updatedAt);
     if (firstTry.complete) {
       result.accepted += docs.length;
       return;
@@ -232,7 +246,8 @@ export class Ingestor {
     // Nothing written on this path (a replay): the versions read are the answer, no second read.
     const mine = inserts.length + replaces.length === 0
       ? written.filter((d) => storedBy.get(d.externalId)?.pushId === pushId).length
-      : await this.readBack(model, source, written, pushId, touching, refusing);
+      : await this.readBack(model, source, written, pushId, touching, refusing, (stored) => { storedBy.clear(); stored.forEach((s, id) => storedBy.set(id, s)); });
+    storedBy.forEach((s) => seen(s.externalId, s.updatedAt));
     result.accepted += firstTry.inserted + mine;
     result.unchanged += written.length - mine;
   }
@@ -260,9 +275,11 @@ export class Ingestor {
   private async readBack(
     model: Model<AnyRecordDoc>, source: DataSourceDoc, docs: AnyRecordDoc[], pushId: string,
     touching: (months: Iterable<string | undefined>) => Promise<void>, refusing: (doc: AnyRecordDoc, error: unknown) => void,
+    read: (stored: Map<string, StoredVersion>) => void,
   ): Promise<number> {
     for (let round = 0; ; round++) {
       const storedBy = await this.storedVersions(model, source, docs);
+      read(storedBy);
       const covered = docs.filter((doc) => {
         const s = storedBy.get(doc.externalId);
         return s !== undefined && s.pushId !== pushId && s.updatedAt < doc.updatedAt;
@@ -276,6 +293,32 @@ export class Ingestor {
         return versionedReplace(model, s._id, doc).catch((e) => refusing(doc, e));
       });
     }
+  }
+}
+
+/** Most versions an Ingestor keeps in memory (about 100 bytes each); the oldest noted go first. */
+const MAX_KNOWN_VERSIONS = 200_000;
+
+/** The newest version of each record this process saw stored, by source and external id (insertion order: oldest first). */
+class KnownVersions {
+  private readonly updatedAt = new Map<string, number>();
+
+  constructor(private readonly most: number) {}
+
+  /** Whether the store holds `doc`'s version of the record or a newer one. */
+  covers(source: DataSourceDoc, doc: AnyRecordDoc): boolean {
+    const at = this.updatedAt.get(`${source._id.toHexString()}\n${doc.externalId}`);
+    return at !== undefined && at >= doc.updatedAt.getTime();
+  }
+
+  /** The store holds version `at` of the record, or a newer one. */
+  note(source: DataSourceDoc, externalId: string, at: Date): void {
+    const key = `${source._id.toHexString()}\n${externalId}`;
+    const known = this.updatedAt.get(key);
+    if (known !== undefined && known >= at.getTime()) return;
+    this.updatedAt.delete(key);
+    this.updatedAt.set(key, at.getTime());
+    if (this.updatedAt.size > this.most) this.updatedAt.delete(this.updatedAt.keys().next().value!);
   }
 }
 
