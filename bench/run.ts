@@ -2,6 +2,7 @@
  * `npm run bench [-- --quick] [--scales 100k,1m] [--only dossier,persons-100,…] [--targets hub,floor,naive,peer]`
  *   [--duration S] [--connections N] [--sequential-above MS: slower contenders are measured one request at a time]
  *   [--compare bench/results/<date>.json: adds this run against that earlier one to the results]
+ *   (`--only ingest,replay,fan-out`: only scenarios that need no data set, so no scale's data is made or loaded)
  *
  * The hub's speed, measured side by side with three baselines on the same data and store in the
  * same run: the floor (driver only), the naive build (resolver-per-field mongoose, no DataLoader)
@@ -32,7 +33,7 @@ import { percentile, runLoad, runSequential, type LoadOptions, type LoadResult }
 import { startServer, tsArgs, watchCpu, watchRss, type Server } from './lib/processes';
 import { benchJwt, buildHub, readHubMetrics, startHub, watchHubHeap } from './lib/hub';
 import { dossierScenario, graphqlProblem, listScenario, statisticsScenario, TARGETS, trustHubOperations, type Params, type Scenario, type Target } from './scenarios';
-import { ingestScenario, type IngestResult } from './lib/ingest';
+import { ingestScenario, replayScenario, type IngestResult, type ReplayResult } from './lib/ingest';
 import { fanOutScenario, type FanOutResult } from './lib/fan-out';
 import { changedVerdicts, readResults, writeReport, type Results, type Row, type ScaleReport } from './lib/report';
 import { hostedCursor } from '../datasources/federated-records';
@@ -72,10 +73,14 @@ const settings = {
   sequentialAboveMs: Number(args['sequential-above'] ?? 1500),
   sequentialBudgetS: quick ? 0 : 30,
   ingestLines: quick ? 20_000 : 100_000,
+  replayLines: quick ? 10_000 : 50_000,
   fanOutSources: 40,
   targets: (args.targets ?? TARGETS.join(',')).split(',') as Target[],
   only: args.only ? new Set(args.only.split(',')) : null,
 };
+
+/** Scenarios run once on scratch databases, whatever the scales. */
+const SCALE_FREE = new Set(['ingest', 'replay', 'fan-out']);
 
 const started = Date.now();
 const log = (line: string) => process.stdout.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
@@ -332,8 +337,11 @@ async function main(): Promise<void> {
   const reports: ScaleReport[] = [];
   let ingest: IngestResult | undefined;
   let fanOut: FanOutResult | undefined;
+  let replay: ReplayResult | undefined;
+  // `--only` naming only scenarios that need no data set (ingest, replay, fan-out) skips the scales.
+  const needsData = !settings.only || [...settings.only].some((id) => !SCALE_FREE.has(id));
   try {
-    for (const s of settings.scales) {
+    for (const s of needsData ? settings.scales : []) {
       const marker = await ensureDataset(store.store.uri, s, log);
       const c = await startContenders(store, s);
       try {
@@ -377,6 +385,10 @@ async function main(): Promise<void> {
       log(`scenario ingest: NDJSON push of ${settings.ingestLines.toLocaleString('en')} records vs the driver's bulk insert`);
       ingest = await ingestScenario(store, settings.ingestLines, log);
     }
+    if (!settings.only || settings.only.has('replay')) {
+      log(`scenario replay: NDJSON push of ${settings.replayLines.toLocaleString('en')} records, then the same again into the same source`);
+      replay = await replayScenario(store, settings.replayLines, log);
+    }
     if (!settings.only || settings.only.has('fan-out')) {
       log(`scenario fan-out: list over ${settings.fanOutSources} live REST sources`);
       fanOut = await fanOutScenario(store, settings.fanOutSources, settings.durationS, log);
@@ -384,7 +396,7 @@ async function main(): Promise<void> {
   } finally {
     await store.stop();
   }
-  const files = writeReport(path.resolve(projectRoot, args.out!), reports, { quick, partial, durationS: settings.durationS, cores: os.cpus().length, node: process.version, seconds: Math.round((Date.now() - started) / 1000) }, ingest, fanOut, earlier);
+  const files = writeReport(path.resolve(projectRoot, args.out!), reports, { quick, partial, durationS: settings.durationS, cores: os.cpus().length, node: process.version, seconds: Math.round((Date.now() - started) / 1000) }, ingest, fanOut, earlier, replay);
   log(`results: ${files.join(', ')}`);
   if (earlier) {
     const changed = changedVerdicts((JSON.parse(fs.readFileSync(files[0], 'utf8')) as Results).compared!);

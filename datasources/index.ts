@@ -16,13 +16,13 @@ import { GROUP_SHAPE, Statistics } from './statistics';
 import { StatCounts } from './stat-counts';
 import { createLeadModels, LeadStore } from './leads';
 import { Evaluator, type EvaluatorOptions } from './evaluator';
-import { DataQuality } from './quality';
+import { DataQuality, RejectionRetention } from './quality';
 import type { BatchLookup } from './lookup';
 import { RecordDays } from './record-days';
 import { ClaimedWrites } from './claimed-writes';
 import type { ListReads } from './record-store';
 
-export function createDataSources(models: Models, options: { registryRefreshMs?: number; healthFlushMs?: number; evaluation?: EvaluatorOptions; batchLookup?: BatchLookup; listReads?: ListReads; storeFlavor?: 'ferretdb' | 'mongodb'; statisticsAhead?: boolean; statisticsMaxBuckets?: number; clock?: () => number; futureSkewMs?: number } = {}) {
+export function createDataSources(models: Models, options: { registryRefreshMs?: number; healthFlushMs?: number; evaluation?: EvaluatorOptions; batchLookup?: BatchLookup; listReads?: ListReads; storeFlavor?: 'ferretdb' | 'mongodb'; statisticsAhead?: boolean; statisticsMaxBuckets?: number; clock?: () => number; futureSkewMs?: number; rejectionRetentionDays?: number } = {}) {
   const claims = new ClaimedWrites(models.DataSource.db);
   const registry = new SourceRegistry(models, claims, options.registryRefreshMs);
   const health = new SourceHealthTracker(models, options.healthFlushMs);
@@ -39,6 +39,8 @@ export function createDataSources(models: Models, options: { registryRefreshMs?:
   // Ingest always marks the statistics partitions it touches, so that counts kept ready are never stale, whichever way this process answers.
   const counted = new StatCounts(models, GROUP_SHAPE, options.clock ?? Date.now, options.listReads === 'by-day' ? days : undefined);
   for (const store of Object.values(hosted)) { store.days = days; store.listReads = options.listReads ?? 'sorted'; }
+  const ingestor = new Ingestor(models, days, counted, { futureSkewMs: options.futureSkewMs });
+  ingestor.lookup = options.batchLookup ?? 'in';
   /** Every domain across all its sources: the hosted store and the live ones. */
   const records = {
     DETENTION: new FederatedRecords('DETENTION', hosted.DETENTION, registry, connectors, detentionMatches, detentionParams),
@@ -54,12 +56,13 @@ export function createDataSources(models: Models, options: { registryRefreshMs?:
     connectors,
     hosted,
     records,
-    ingestor: new Ingestor(models, days, counted, { futureSkewMs: options.futureSkewMs }),
+    ingestor,
     counted,
     days,
     leads,
     evaluator: new Evaluator(models.DataSource.db, models, leads, registry, connectors, options.evaluation),
     quality: new DataQuality(models, registry, health),
+    rejections: new RejectionRetention(models, options.rejectionRetentionDays),
     statistics: new Statistics(models, registry, connectors, hosted, options.storeFlavor === 'ferretdb', counted, options.statisticsAhead !== false, days, options.statisticsMaxBuckets),
   };
 }

@@ -6,8 +6,12 @@
  * - Idempotent: one copy per (sourceId, externalId), enforced by a unique index; the department's
  *   `updatedAt` decides which version wins, so replaying a batch changes nothing.
  * - Insert first: most pushes carry new records, so a batch is first written as one ordered insert,
- *   with no read. At the first duplicate key the rest of the batch takes the careful path: one `find`
+ *   with no read. At the first duplicate key the rest of the batch takes the careful path: a lookup
  *   of the stored versions, then inserts and version-guarded replaces.
+ * - A record the store refuses (FerretDB passes PostgreSQL's data errors on, e.g. a NUL character in
+ *   text, SQLSTATE 22P05) is a rejected record with the store's reason: its neighbours are stored
+ *   and the push's counts are what the store holds. Only a store that fails (unreachable, down)
+ *   fails the batch.
  *
  * Store quirks this is built around (FerretDB 1.24, measured): an unordered bulk write stops at its
  * first error, and an ordered insert may still store records after the one that failed (it works in
@@ -17,11 +21,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Types, type Model } from 'mongoose';
-import { DUPLICATE_KEY, insertUntilDuplicate, updateEach, type SingleUpdate } from './single-updates';
+import { DUPLICATE_KEY, eachInFlight, insertUntilDuplicate, UPDATES_IN_FLIGHT } from './single-updates';
 import { regionPath } from '../domain/regions';
 import { validateRecord, type AnyRecordInput, type ValidationOptions } from '../domain/records';
 import { eventDayOf, eventHourOf, eventMonthOf, type AnyRecordDoc, type DataSourceDoc, type Models } from './models';
-import { rememberRejections } from './quality';
+import { rememberRejections, type DeliveredRejection } from './quality';
+import { findByKeys, type BatchLookup } from './lookup';
 import type { RecordDays } from './record-days';
 import type { StatCounts } from './stat-counts';
 
@@ -74,38 +79,77 @@ export class Ingestor {
    */
   constructor(private readonly models: Models, private readonly days?: RecordDays, private readonly counted?: StatCounts, private readonly validation: Pick<ValidationOptions, 'futureSkewMs'> = {}) {}
 
+  /**
+   * How the careful path looks stored versions up (set by createDataSources from the store's kind):
+   * `in`, one `$in` of the batch's external ids within the source (MongoDB's unique index serves it);
+   * `equality`, one equality on `externalId` per record, in parallel. FerretDB 1.24 pushes only
+   * equality down to PostgreSQL (GIN-indexed, server/ferretdb-indexes.ts) and answers the `$in` by
+   * reading every record of the source: a replayed line took 22.7 s in a source of 116,649 records.
+   * The source is checked in the hub (two equalities would let PostgreSQL AND in the source's bitmap).
+   */
+  lookup: BatchLookup = 'in';
+
+  /**
+   * Versions this process saw stored, per (source, external id): the store holds that version or a
+   * newer one for good (versions only move forward, and no record is ever deleted), so a record
+   * re-sent at or below it is unchanged without a read. Retrying after a fault is the normal path,
+   * and a retry usually reaches the process that took the first push; another process (or this one
+   * after a restart) looks the versions up in the store instead.
+   */
+  private readonly known = new KnownVersions(MAX_KNOWN_VERSIONS);
+
   /** Validates and stores a batch of records for one source. Throws only when the store fails. */
   async ingest(source: DataSourceDoc, inputs: readonly unknown[], options: IngestOptions = {}): Promise<IngestResult> {
     const start = options.startIndex ?? 0;
     const result = emptyResult();
-    /** stamped on every version this call writes, so its own writes can be told apart */
-    const pushId = randomBytes(8).toString('hex');
-    const valid = new Map<string, { doc: AnyRecordDoc; index: number }>();
+    const checked: CheckedRecord[] = [];
+    const delivered: DeliveredRejection[] = [];
+    const reject = (input: unknown, rejection: RejectedRecord) => {
+      result.rejected.push(rejection);
+      delivered.push({ rejection, content: input });
+    };
     inputs.forEach((input, i) => {
       const index = options.indexes?.[i] ?? start + i;
-      const checked = validateRecord(source.domain, input, this.validation);
+      const v = validateRecord(source.domain, input, this.validation);
       const externalId = externalIdOf(input);
-      if (!checked.ok) {
-        result.rejected.push({ index, externalId, reasons: checked.reasons });
+      if (!v.ok) {
+        reject(input, { index, externalId, reasons: v.reasons });
         return;
       }
-      const outside = !source.regions.some((prefix) => checked.record.region.startsWith(prefix));
+      const outside = !source.regions.some((prefix) => v.record.region.startsWith(prefix));
       if (outside) {
-        result.rejected.push({
+        reject(input, {
           index, externalId,
-          reasons: [`region: ${checked.record.region} is outside the source's regions (${source.regions.join(', ')})`],
+          reasons: [`region: ${v.record.region} is outside the source's regions (${source.regions.join(', ')})`],
         });
         return;
       }
-      const doc = toDoc(source, checked.record, options.receivedAt?.(index) ?? new Date(), pushId);
-      const seen = valid.get(doc.externalId);
-      // The same record twice in one batch: the newer version stands, the other is unchanged.
-      if (seen && seen.doc.updatedAt >= doc.updatedAt) { result.unchanged++; return; }
-      if (seen) result.unchanged++;
-      valid.set(doc.externalId, { doc, index });
+      checked.push({ index, record: v.record });
     });
     // Remembered for the accuracy figures (dataQuality): a rejection is a delivery that went wrong.
-    await rememberRejections(this.models, source, result.rejected, options.receivedAt);
+    await rememberRejections(this.models, source, delivered, options.receivedAt);
+    return this.ingestChecked(source, checked, options, result);
+  }
+
+  /**
+   * Stores records validation passed (the write path of `ingest`), adding to `result`. A record the
+   * store refuses is added to the rejections with the store's reason, and remembered like them.
+   */
+  async ingestChecked(source: DataSourceDoc, records: readonly CheckedRecord[], options: IngestOptions = {}, result = emptyResult()): Promise<IngestResult> {
+    /** stamped on every version this call writes, so its own writes can be told apart */
+    const pushId = randomBytes(8).toString('hex');
+    const valid = new Map<string, { doc: AnyRecordDoc; index: number; record: AnyRecordInput }>();
+    for (const { index, record } of records) {
+      const doc = toDoc(source, record, options.receivedAt?.(index) ?? new Date(), pushId);
+      const seen = valid.get(doc.externalId);
+      // The same record twice in one batch: the newer version stands, the other is unchanged.
+      if (seen && seen.doc.updatedAt >= doc.updatedAt) { result.unchanged++; continue; }
+      if (seen) result.unchanged++;
+      valid.set(doc.externalId, { doc, index, record });
+    }
+    for (const [externalId, v] of valid) {
+      if (this.known.covers(source, v.doc)) { result.unchanged++; valid.delete(externalId); }
+    }
     if (valid.size === 0) return result;
 
     const model = this.models.records[source.domain] as unknown as Model<AnyRecordDoc>;
@@ -118,35 +162,50 @@ export class Ingestor {
       await this.counted?.writing(source.domain, fresh);
     };
     await Promise.all([this.days?.note(source.domain, docs.map((d) => d.eventDay!)), this.counted?.writing(source.domain, months)]);
+    const refused: DeliveredRejection[] = [];
     try {
-      return await this.write(model, source, docs, pushId, result, touching);
+      await this.write(model, source, docs, pushId, result, touching, (doc, reason) => {
+        const { index, record } = valid.get(doc.externalId)!;
+        refused.push({ rejection: { index, externalId: doc.externalId, reasons: [`record: refused by the store: ${bounded(reason)}`] }, content: record });
+      });
     } finally {
       // Also after a failed write: some of it may be stored. If this mark fails (the store went away),
       // the answer still says what was stored; the lease set before runs out and the counts are made again.
       const marked = this.counted?.written(source.domain, months, options.deferMark).catch(() => undefined);
       if (!options.deferMark) await marked;
     }
+    if (refused.length > 0) {
+      refused.sort((a, b) => a.rejection.index - b.rejection.index);
+      result.rejected.push(...refused.map((r) => r.rejection));
+      await rememberRejections(this.models, source, refused, options.receivedAt);
+    }
+    return result;
   }
 
   private async write(
     model: Model<AnyRecordDoc>, source: DataSourceDoc, docs: AnyRecordDoc[], pushId: string, result: IngestResult,
-    touching: (months: Iterable<string | undefined>) => Promise<void>,
-  ): Promise<IngestResult> {
-    // Fast path: insert everything; stop at the first record the store already has.
-    const firstTry = await insertUntilDuplicate(model.collection, docs);
+    touching: (months: Iterable<string | undefined>) => Promise<void>, refuse: (doc: AnyRecordDoc, reason: string) => void,
+  ): Promise<void> {
+    // Fast path: insert everything; stop at the first record the store already has. A record the
+    // store refuses sends the whole batch the careful way (which of them it was is not said).
+    let firstTry: { complete: boolean; inserted: number };
+    try {
+      firstTry = await insertUntilDuplicate(model.collection, docs);
+    } catch (error) {
+      if (refusalOf(error) === null) throw error;
+      firstTry = { complete: false, inserted: 0 };
+    }
+    const seen = (id: string, at: Date) => this.known.note(source, id, at);
+    for (const doc of docs.slice(0, firstTry.complete ? docs.length : firstTry.inserted)) seen(doc.externalId, doc.updatedAt);
     if (firstTry.complete) {
       result.accepted += docs.length;
-      return result;
+      return;
     }
     const rest = docs.slice(firstTry.inserted);
 
     // Careful path for the rest: compare with the stored versions. What this push itself stored is
     // recognised by its pushId (FerretDB may store records past the failed one of an ordered insert).
-    const stored = await model.collection.find(
-      { sourceId: source._id, externalId: { $in: rest.map((d) => d.externalId) } },
-      { projection: { externalId: 1, updatedAt: 1, pushId: 1, eventMonth: 1 }, batchSize: 100_000 },
-    ).toArray() as unknown as { _id: Types.ObjectId; externalId: string; updatedAt: Date; pushId?: string; eventMonth?: string }[];
-    const storedBy = new Map(stored.map((d) => [d.externalId, d]));
+    const storedBy = await this.storedVersions(model, source, rest);
     const inserts: AnyRecordDoc[] = [];
     const replaces: AnyRecordDoc[] = [];
     const replacedMonths: (string | undefined)[] = [];
@@ -157,28 +216,50 @@ export class Ingestor {
         inserts.push(doc);
       } else if (old.updatedAt < doc.updatedAt) {
         doc._id = old._id;
+        keepFirstSeen(doc, old);
         replaces.push(doc);
         replacedMonths.push(old.eventMonth);
       }
     }
+    const refused = new Set<string>();
+    /** A write of `doc` failed: the store's refusal rejects the record; any other failure fails the batch. */
+    const refusing = (doc: AnyRecordDoc, error: unknown) => {
+      const reason = refusalOf(error);
+      if (reason === null) throw error;
+      refused.add(doc.externalId);
+      refuse(doc, reason);
+    };
     // A correction may move a record to another month: that month's counts change too.
     await touching(replacedMonths);
     await Promise.all([
       insertAll(model, inserts, async (doc) => {
         // Another push inserted this record first: what it stored is replaced, so its month is touched.
-        const current = await model.collection.findOne({ sourceId: source._id, externalId: doc.externalId }, { projection: { eventMonth: 1 } });
-        await touching([(current as { eventMonth?: string } | null)?.eventMonth]);
-        await updateEach(model.collection, [versionedReplace(doc)]);
-      }),
+        const current = (await this.storedVersions(model, source, [doc])).get(doc.externalId);
+        if (!current) return;
+        await touching([current.eventMonth]);
+        keepFirstSeen(doc, current);
+        await versionedReplace(model, current._id, doc).catch((e) => refusing(doc, e));
+      }, refusing),
       // One command per replace (single-updates.ts: FerretDB stalls on commands of many).
-      updateEach(model.collection, replaces.map((doc) => ({
-        replaceOne: { filter: { _id: doc._id, updatedAt: { $lt: doc.updatedAt } }, replacement: doc },
-      }))),
+      eachInFlight(replaces, UPDATES_IN_FLIGHT, (doc) => versionedReplace(model, doc._id, doc).catch((e) => refusing(doc, e))),
     ]);
-    const mine = await this.readBack(model, source, rest, pushId, touching);
+    const written = rest.filter((d) => !refused.has(d.externalId));
+    // Nothing written on this path (a replay): the versions read are the answer, no second read.
+    const mine = inserts.length + replaces.length === 0
+      ? written.filter((d) => storedBy.get(d.externalId)?.pushId === pushId).length
+      : await this.readBack(model, source, written, pushId, touching, refusing, (stored) => { storedBy.clear(); stored.forEach((s, id) => storedBy.set(id, s)); });
+    storedBy.forEach((s) => seen(s.externalId, s.updatedAt));
     result.accepted += firstTry.inserted + mine;
-    result.unchanged += rest.length - mine;
-    return result;
+    result.unchanged += written.length - mine;
+  }
+
+  /** The stored versions of `docs` in `source`, by external id (see `lookup`). */
+  private async storedVersions(model: Model<AnyRecordDoc>, source: DataSourceDoc, docs: readonly AnyRecordDoc[]): Promise<Map<string, StoredVersion>> {
+    const ids = docs.map((d) => d.externalId);
+    const rows = this.lookup === 'equality'
+      ? await findByKeys<StoredVersion>(model.collection, 'externalId', ids, {}, 'equality', VERSION_FIELDS)
+      : await model.collection.find({ sourceId: source._id, externalId: { $in: ids } }, { projection: VERSION_FIELDS, batchSize: 100_000 }).toArray() as unknown as StoredVersion[];
+    return new Map(rows.filter((r) => source._id.equals(r.sourceId)).map((r) => [r.externalId, r]));
   }
 
   /**
@@ -194,49 +275,148 @@ export class Ingestor {
    */
   private async readBack(
     model: Model<AnyRecordDoc>, source: DataSourceDoc, docs: AnyRecordDoc[], pushId: string,
-    touching: (months: Iterable<string | undefined>) => Promise<void>,
+    touching: (months: Iterable<string | undefined>) => Promise<void>, refusing: (doc: AnyRecordDoc, error: unknown) => void,
+    read: (stored: Map<string, StoredVersion>) => void,
   ): Promise<number> {
     for (let round = 0; ; round++) {
-      const stored = await model.collection.find(
-        { sourceId: source._id, externalId: { $in: docs.map((d) => d.externalId) } },
-        { projection: { externalId: 1, updatedAt: 1, pushId: 1, eventMonth: 1 }, batchSize: 100_000 },
-      ).toArray() as unknown as { externalId: string; updatedAt: Date; pushId?: string; eventMonth?: string }[];
-      const storedBy = new Map(stored.map((d) => [d.externalId, d]));
+      const storedBy = await this.storedVersions(model, source, docs);
+      read(storedBy);
       const covered = docs.filter((doc) => {
         const s = storedBy.get(doc.externalId);
         return s !== undefined && s.pushId !== pushId && s.updatedAt < doc.updatedAt;
       });
-      if (covered.length === 0 || round === READ_BACK_ROUNDS) return stored.filter((s) => s.pushId === pushId).length;
+      if (covered.length === 0 || round === READ_BACK_ROUNDS) return [...storedBy.values()].filter((s) => s.pushId === pushId).length;
       // the older version may have moved the record to another month: its counts change again
       await touching(covered.map((doc) => storedBy.get(doc.externalId)!.eventMonth));
-      await updateEach(model.collection, covered.map(versionedReplace));
+      await eachInFlight(covered, UPDATES_IN_FLIGHT, (doc) => {
+        const s = storedBy.get(doc.externalId)!;
+        keepFirstSeen(doc, s);
+        return versionedReplace(model, s._id, doc).catch((e) => refusing(doc, e));
+      });
     }
   }
+}
+
+/** Most versions an Ingestor keeps in memory (about 100 bytes each); the oldest noted go first. */
+const MAX_KNOWN_VERSIONS = 200_000;
+
+/** The newest version of each record this process saw stored, by source and external id (insertion order: oldest first). */
+class KnownVersions {
+  private readonly updatedAt = new Map<string, number>();
+
+  constructor(private readonly most: number) {}
+
+  /** Whether the store holds `doc`'s version of the record or a newer one. */
+  covers(source: DataSourceDoc, doc: AnyRecordDoc): boolean {
+    const at = this.updatedAt.get(`${source._id.toHexString()}\n${doc.externalId}`);
+    return at !== undefined && at >= doc.updatedAt.getTime();
+  }
+
+  /** The store holds version `at` of the record, or a newer one. */
+  note(source: DataSourceDoc, externalId: string, at: Date): void {
+    const key = `${source._id.toHexString()}\n${externalId}`;
+    const known = this.updatedAt.get(key);
+    if (known !== undefined && known >= at.getTime()) return;
+    this.updatedAt.delete(key);
+    this.updatedAt.set(key, at.getTime());
+    if (this.updatedAt.size > this.most) this.updatedAt.delete(this.updatedAt.keys().next().value!);
+  }
+}
+
+/** What the careful path reads of a stored version. */
+interface StoredVersion {
+  _id: Types.ObjectId;
+  sourceId: Types.ObjectId;
+  externalId: string;
+  updatedAt: Date;
+  pushId?: string;
+  eventMonth?: string;
+  recordedAt?: Date;
+  firstSeenAt?: Date;
+}
+const VERSION_FIELDS = { sourceId: 1, externalId: 1, updatedAt: 1, pushId: 1, eventMonth: 1, recordedAt: 1, firstSeenAt: 1 };
+
+/** A record validation passed, with its position in the push. */
+export interface CheckedRecord {
+  index: number;
+  record: AnyRecordInput;
 }
 
 /** Rounds of writing again what an older version covered (each needs another writer to race it again). */
 const READ_BACK_ROUNDS = 5;
 
-/** Replaces the stored version of the record if it is older than `doc` (found by source and external id). */
-function versionedReplace(doc: AnyRecordDoc): SingleUpdate<any> {
+/**
+ * Replaces stored version `id` of the record if it is older than `doc`: by `_id`, a key FerretDB
+ * pushes down (source and external id together would let PostgreSQL AND in the source's bitmap).
+ */
+async function versionedReplace(model: Model<AnyRecordDoc>, id: Types.ObjectId, doc: AnyRecordDoc): Promise<void> {
   const { _id, ...rest } = doc;
-  return { replaceOne: { filter: { sourceId: doc.sourceId, externalId: doc.externalId, updatedAt: { $lt: doc.updatedAt } }, replacement: rest } };
+  await model.collection.replaceOne({ _id: id, updatedAt: { $lt: doc.updatedAt } }, rest);
+}
+
+/** A new version keeps the first time the hub saw the record (the stored version's, or its receipt then). */
+function keepFirstSeen(doc: AnyRecordDoc, stored: Pick<StoredVersion, 'firstSeenAt' | 'recordedAt'>): void {
+  const first = stored.firstSeenAt ?? stored.recordedAt;
+  if (first && (!doc.firstSeenAt || first < doc.firstSeenAt)) doc.firstSeenAt = first;
 }
 
 /**
  * Inserts in order; after a duplicate key at document i (another push inserted the same record
  * first), hands it to `onDuplicate` and goes on with i + 1. Documents a store already inserted past
  * the failed one (FerretDB does) meet their duplicate and are handed over too: a version-guarded
- * replace then changes nothing. The caller counts the outcome from the store afterwards.
+ * replace then changes nothing. When the store refuses a document, the rest go one at a time
+ * (FerretDB does not say which one it was), and each refused one to `onRefused`, which rethrows
+ * what is not a refusal. The caller counts the outcome from the store afterwards.
  */
-async function insertAll(model: Model<AnyRecordDoc>, docs: AnyRecordDoc[], onDuplicate: (doc: AnyRecordDoc) => Promise<void>): Promise<void> {
+async function insertAll(
+  model: Model<AnyRecordDoc>, docs: AnyRecordDoc[], onDuplicate: (doc: AnyRecordDoc) => Promise<void>, onRefused: (doc: AnyRecordDoc, error: unknown) => void,
+): Promise<void> {
   let from = 0;
   while (from < docs.length) {
-    const r = await insertUntilDuplicate(model.collection, docs.slice(from));
+    let r: { complete: boolean; inserted: number };
+    try {
+      r = await insertUntilDuplicate(model.collection, docs.slice(from));
+    } catch (error) {
+      if (refusalOf(error) === null) throw error;
+      await eachInFlight(docs.slice(from), UPDATES_IN_FLIGHT, async (doc) => {
+        try {
+          await model.collection.insertOne(doc);
+        } catch (e) {
+          if ((e as { code?: number }).code === DUPLICATE_KEY) await onDuplicate(doc);
+          else onRefused(doc, e);
+        }
+      });
+      return;
+    }
     if (r.complete) return;
     await onDuplicate(docs[from + r.inserted]);
     from += r.inserted + 1;
   }
+}
+
+/**
+ * The store's reason when it refused a document for what the document holds; null for any other
+ * failure (the store unreachable or down: the batch fails, and the push says to send the rest again).
+ * MongoDB names the document in a write error (a code other than a duplicate key); FerretDB passes
+ * PostgreSQL's error on in the command's message, with its SQLSTATE: class 22 (data exception, e.g.
+ * 22P05 for a NUL character in text) or 54 (program limit exceeded, e.g. a value too large to index).
+ */
+export function refusalOf(error: unknown): string | null {
+  const e = error as { writeErrors?: unknown; message?: unknown; errmsg?: unknown } | null;
+  if (!e || typeof e !== 'object') return null;
+  const writeErrors = Array.isArray(e.writeErrors) ? e.writeErrors : e.writeErrors ? [e.writeErrors] : [];
+  const first = writeErrors[0] as { code?: number; errmsg?: string } | undefined;
+  if (first && typeof first.code === 'number' && first.code !== DUPLICATE_KEY) return String(first.errmsg ?? `error ${first.code}`);
+  // FerretDB's message is its call stack in brackets, then PostgreSQL's: `[…] ERROR: … (SQLSTATE 22P05)`
+  const pg = /([^\]]*\(SQLSTATE (?:22|54)[0-9A-Z]{3}\))/.exec(String(e.message ?? e.errmsg ?? ''));
+  return pg ? pg[1].trim() : null;
+}
+
+/** Most characters of a store's message kept in a rejection's reason. */
+const MAX_STORE_REASON = 200;
+
+function bounded(text: string): string {
+  return text.length > MAX_STORE_REASON ? `${text.slice(0, MAX_STORE_REASON)}…` : text;
 }
 
 function externalIdOf(input: unknown): string | null {
@@ -254,6 +434,8 @@ function toDoc(source: DataSourceDoc, record: AnyRecordInput, recordedAt: Date, 
   doc.eventDay = eventDayOf(record.eventAt);
   doc.eventHour = eventHourOf(record.eventAt);
   doc.recordedAt = recordedAt;
+  // a new record: first seen now; a correction takes its stored version's (keepFirstSeen)
+  doc.firstSeenAt = recordedAt;
   doc.pushId = pushId;
   return doc as unknown as AnyRecordDoc;
 }

@@ -19,6 +19,11 @@ export interface StoredRecordMeta {
   regionPath: string[];
   /** when the hub received this version */
   recordedAt: Date;
+  /**
+   * when the hub first received the record, whatever version (a correction keeps it): how late it
+   * was entered is measured from here. Absent on versions stored before it was kept: `recordedAt`.
+   */
+  firstSeenAt?: Date;
   /** the push that wrote this version (hosted records) */
   pushId?: string;
   /** `eventAt`'s month in Beijing time, `YYYY-MM`: FerretDB 1.24 cannot group by a computed month (see statistics.ts) */
@@ -144,6 +149,7 @@ const common = {
   eventAt: { type: Date, required: true },
   updatedAt: { type: Date, required: true },
   recordedAt: { type: Date, required: true },
+  firstSeenAt: Date,
   pushId: String,
   eventMonth: String,
   eventDay: String,
@@ -266,10 +272,14 @@ dataSourceSchema.index({ apiKeyHash: 1 }, { unique: true });
 
 /** A record a source pushed and ingest rejected: kept so the quality figures can count it (datasources/quality.ts). */
 export interface IngestRejectionDoc {
-  _id: Types.ObjectId;
+  /** a hash of the source and what was delivered (ObjectIds on rejections stored before) */
+  _id: Types.ObjectId | string;
   sourceId: Types.ObjectId;
   /** when the hub received the record */
   at: Date;
+  /** position of the record in its push (the line number − 1 for NDJSON); absent on rejections stored before */
+  index?: number;
+  /** ID numbers in these are masked (quality.ts `maskIdNumbersIn`) */
   externalId: string | null;
   reasons: string[];
 }
@@ -277,6 +287,7 @@ export interface IngestRejectionDoc {
 const ingestRejectionSchema = new Schema<IngestRejectionDoc>({
   sourceId: { type: Schema.Types.ObjectId, required: true },
   at: { type: Date, required: true },
+  index: Number,
   externalId: String,
   reasons: [String],
 }, { ...schemaOptions, collection: 'ingest_rejections' });

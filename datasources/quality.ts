@@ -13,6 +13,7 @@
  *   arguments narrow the answer to, so a department's rank means the same in every answer. That costs
  *   a pass over every visible source's period; it is an inspection report, not a hot path.
  */
+import { createHash } from 'node:crypto';
 import { Types, type Model } from 'mongoose';
 import { beijingDay, dateOfDay, dayOfDate, DAY_MS, type EntryLimit, type WorkCalendar } from '../domain/calendar';
 import {
@@ -20,14 +21,16 @@ import {
 } from '../domain/quality';
 import type { Domain } from '../domain/records';
 import { escapeControls } from '../domain/text';
+import { maskIdNumber } from '../domain/id-number';
 import { badInput, forbidden } from './errors';
 import type { AnyRecordDoc, DataSourceDoc, IngestRejectionDoc, Models } from './models';
 import type { RejectedRecord } from './ingest';
+import { DUPLICATE_KEY } from './single-updates';
 import type { SourceRegistry } from './source-registry';
 import type { SourceHealthTracker } from './source-health';
 
 /** The fields each domain's checks read (top-level: arrays and sub-documents come whole). */
-const COMMON_FIELDS = ['idNumber', 'region', 'eventAt', 'recordedAt'];
+const COMMON_FIELDS = ['idNumber', 'region', 'eventAt', 'recordedAt', 'firstSeenAt'];
 const CHECKED_FIELDS: Record<Domain, string[]> = {
   DETENTION: ['admittedAt', 'stageStartedAt', 'stageDeadline', 'releasedAt', 'releaseReason', 'extensions', 'extractions'],
   PRISON: ['sentence', 'admittedAt', 'expectedReleaseDate', 'releasedAt', 'status', 'commutations', 'parole', 'outsideExecution'],
@@ -69,21 +72,88 @@ export interface QualityReport extends Omit<QualityFigures, 'rejected'> {
 
 export type { FieldCount, Share };
 
-/** Remembers records ingest rejected (one insert per batch), for the accuracy figures. */
+/** A rejected record and what was delivered: the line's JSON value, or the record as validated. */
+export interface DeliveredRejection {
+  rejection: RejectedRecord;
+  content: unknown;
+}
+
+/**
+ * Remembers records ingest rejected (one insert per batch), for the accuracy figures. A rejected
+ * line is counted once per source: its key is a hash of the source and what was delivered, so a
+ * replayed push (the same 8 bad lines sent four times showed as 32) adds nothing; the first
+ * receipt stays.
+ */
 export async function rememberRejections(
-  models: Models, source: DataSourceDoc, rejected: readonly RejectedRecord[], receivedAt?: (index: number) => Date,
+  models: Models, source: DataSourceDoc, delivered: readonly DeliveredRejection[], receivedAt?: (index: number) => Date,
 ): Promise<void> {
-  if (rejected.length === 0) return;
+  if (delivered.length === 0) return;
   const now = new Date();
-  const docs: IngestRejectionDoc[] = rejected.map((r) => ({
-    _id: new Types.ObjectId(),
+  const docs: IngestRejectionDoc[] = delivered.map(({ rejection: r, content }) => ({
+    _id: createHash('sha256').update(`${source._id.toHexString()}\n${JSON.stringify(content) ?? String(content)}`).digest('hex').slice(0, 32),
     sourceId: source._id,
     at: receivedAt?.(r.index) ?? now,
-    // a rejected record's values may hold what the store cannot (U+0000): kept escaped
-    externalId: r.externalId == null ? null : escapeControls(r.externalId.slice(0, 128)),
-    reasons: r.reasons.slice(0, MAX_REASONS).map((s) => escapeControls(s.slice(0, MAX_REASON_LENGTH))),
+    index: r.index,
+    ...maskedRejection(r),
   }));
-  await models.IngestRejection.collection.insertMany(docs, { ordered: false });
+  try {
+    // unordered: each new one is inserted whatever the others meet (both stores go on past a duplicate key)
+    await models.IngestRejection.collection.insertMany(docs as unknown as Omit<IngestRejectionDoc, '_id'>[], { ordered: false });
+  } catch (error) {
+    const writeErrors = (error as { writeErrors?: unknown }).writeErrors;
+    const codes = (Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : []).map((w) => (w as { code?: number }).code);
+    if (codes.length === 0 || codes.some((c) => c !== DUPLICATE_KEY)) throw error;
+  }
+}
+
+/**
+ * Every run of 14 or more digits (an X may end it) masked as the analyst masking shows ID numbers,
+ * `500101********123X`: rejected lines are kept to be counted and found again, and an ID number
+ * that failed its check is as personal as one that passed.
+ */
+export function maskIdNumbersIn(text: string): string {
+  return text.replace(/\d{13,}[\dXx]/g, (id) => maskIdNumber(id));
+}
+
+/** What is kept of a rejection: its external id and reasons, bounded and with ID numbers masked. */
+function maskedRejection(r: Pick<RejectedRecord, 'externalId' | 'reasons'>): Pick<IngestRejectionDoc, 'externalId' | 'reasons'> {
+  return {
+    // a rejected record's values may hold what the store cannot (U+0000): kept escaped
+    externalId: r.externalId == null ? null : escapeControls(maskIdNumbersIn(r.externalId.slice(0, 128))),
+    reasons: r.reasons.slice(0, MAX_REASONS).map((s) => escapeControls(maskIdNumbersIn(s.slice(0, MAX_REASON_LENGTH)))),
+  };
+}
+
+/** How long rejected records are kept by default (REJECTION_RETENTION_DAYS). */
+export const DEFAULT_REJECTION_RETENTION_DAYS = 180;
+/** How often the hub deletes rejections past their retention. */
+export const REJECTION_PURGE_MS = 3_600_000;
+
+/**
+ * Rejected records are kept `days` days after their receipt, then deleted. FerretDB 1.24 has no
+ * TTL index, so the hub deletes them itself, at start and every REJECTION_PURGE_MS.
+ */
+export class RejectionRetention {
+  constructor(private readonly models: Models, readonly days = DEFAULT_REJECTION_RETENTION_DAYS) {}
+
+  /**
+   * Deletes the rejections received more than `days` days before `now`; with `maskStored`, also
+   * masks the ID numbers that earlier versions of the hub kept in clear (at start).
+   */
+  async purge(now = new Date(), maskStored = false): Promise<{ deleted: number; masked: number }> {
+    const collection = this.models.IngestRejection.collection;
+    const { deletedCount } = await collection.deleteMany({ at: { $lt: new Date(now.getTime() - this.days * DAY_MS) } });
+    let masked = 0;
+    if (maskStored) {
+      for await (const doc of collection.find({}, { projection: { externalId: 1, reasons: 1 }, batchSize: 1000 })) {
+        const kept = maskedRejection({ externalId: doc.externalId ?? null, reasons: Array.isArray(doc.reasons) ? doc.reasons.map(String) : [] });
+        if (kept.externalId === (doc.externalId ?? null) && kept.reasons.every((s, i) => s === doc.reasons[i])) continue;
+        await collection.updateOne({ _id: doc._id }, { $set: kept });
+        masked++;
+      }
+    }
+    return { deleted: deletedCount, masked };
+  }
 }
 
 export class DataQuality {

@@ -277,13 +277,17 @@ export class QualityTally {
     this.calendar = options.calendar ?? WEEKDAYS_ONLY;
   }
 
-  /** Counts one stored record. */
+  /**
+   * Counts one stored record. Its lag runs from the first time the hub received it (`firstSeenAt`;
+   * `recordedAt` on versions stored before that was kept): a correction is not a late entry.
+   */
   addRecord(domain: Domain, record: LooseRecord): void {
     this.records++;
-    const { eventAt, recordedAt } = record;
-    if (eventAt instanceof Date && recordedAt instanceof Date) {
-      if (entryLag(eventAt, recordedAt, this.limit, this.calendar) <= this.limit.days) this.onTime++;
-      const lag = Math.max(0, beijingDay(recordedAt) - beijingDay(eventAt));
+    const { eventAt } = record;
+    const entered = record.firstSeenAt instanceof Date ? record.firstSeenAt : record.recordedAt;
+    if (eventAt instanceof Date && entered instanceof Date) {
+      if (entryLag(eventAt, entered, this.limit, this.calendar) <= this.limit.days) this.onTime++;
+      const lag = Math.max(0, beijingDay(entered) - beijingDay(eventAt));
       this.lagDays.set(lag, (this.lagDays.get(lag) ?? 0) + 1);
     }
     for (const [field, present] of expectedSlots(domain, record)) {

@@ -20,6 +20,7 @@ import { createModels, ensureIndexes } from '../datasources/models';
 import { EvaluationBusyError, EvaluationStoppedError } from '../datasources/evaluator';
 import { EVALUATION_ACTOR } from '../datasources/leads';
 import { Periodic } from '../datasources/periodic';
+import { REJECTION_PURGE_MS } from '../datasources/quality';
 import { resolvers } from '../resolvers';
 import { ideRouter, wantsIde } from './ide';
 import { createRateLimiter, type RateLimitSettings } from './rate-limit';
@@ -179,6 +180,8 @@ export interface HubOptions {
   storeVacuumCheckMs?: number;
   /** the clock of the statistics partitions' write leases (ms since the epoch; default Date.now): tests move it past a lease */
   clock?: () => number;
+  /** days a rejected record is kept (default 180) */
+  rejectionRetentionDays?: number;
 }
 
 export interface Hub {
@@ -280,7 +283,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   await ensureIndexes(models, flavor);
   const batchLookup: BatchLookup = !options.batchLookup || options.batchLookup === 'auto' ? (flavor === 'ferretdb' ? 'equality' : 'in') : options.batchLookup;
   const listReads: ListReads = !options.listReads || options.listReads === 'auto' ? (flavor === 'ferretdb' ? 'by-day' : 'sorted') : options.listReads;
-  const sources = createDataSources(models, { registryRefreshMs: options.registryRefreshMs, evaluation: { chunkRecords: options.evaluationChunkRecords }, batchLookup, listReads, storeFlavor: flavor, statisticsAhead: options.statisticsAhead, statisticsMaxBuckets: options.statisticsMaxBuckets, clock: options.clock, futureSkewMs: options.ingestFutureSkewMs });
+  const sources = createDataSources(models, { registryRefreshMs: options.registryRefreshMs, evaluation: { chunkRecords: options.evaluationChunkRecords }, batchLookup, listReads, storeFlavor: flavor, statisticsAhead: options.statisticsAhead, statisticsMaxBuckets: options.statisticsMaxBuckets, clock: options.clock, futureSkewMs: options.ingestFutureSkewMs, rejectionRetentionDays: options.rejectionRetentionDays });
   await sources.claims.ensure();
   await sources.leads.ensureIndexes();
   await sources.evaluator.ensureIndexes();
@@ -357,6 +360,13 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     if (options.storeVacuumCheckMs) vacuumTimer = setInterval(() => { void vacuum(); }, options.storeVacuumCheckMs).unref();
   }
   logger.info({ flavor, batchLookup, listReads }, 'store');
+  // Rejected records past their retention are deleted here (FerretDB 1.24 has no TTL index): at
+  // start, which also masks ID numbers earlier versions kept in clear, then every hour.
+  const purgeRejections = (maskStored = false) => sources.rejections.purge(new Date(), maskStored)
+    .catch((err: Error) => logger.warn({ err: err.message }, 'purging expired ingest rejections failed'));
+  const rejectionsPurged = purgeRejections(true);
+  const rejectionPurge = new Periodic(REJECTION_PURGE_MS, () => purgeRejections());
+  rejectionPurge.start();
   const metrics = createMetrics();
   timeStoreRoundTrips(metrics.registry, connection);
   if (connection.getClient().options.monitorCommands) countStoreCommands(metrics.registry, connection);
@@ -504,6 +514,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     },
     stop: async () => {
       clearInterval(vacuumTimer);
+      rejectionPurge.stop();
+      await rejectionsPurged;
       await limiter?.close();
       sources.registry.stop();
       sources.health.stop();

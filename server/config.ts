@@ -41,6 +41,7 @@ const schema = z.object({
   EVALUATION_INTERVAL_MS: int(0, 7 * 86_400_000).default(6 * 3_600_000),
   EVALUATION_CHUNK_RECORDS: int(1000, 10_000_000).default(250_000),
   INGEST_FUTURE_SKEW_S: int(0, 30 * 86_400).default(86_400),
+  REJECTION_RETENTION_DAYS: int(1, 36_500).default(180),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   JWT_JWKS_FILE: z.string().optional(),
   JWT_ALGORITHMS: z.string().regex(/^(HS|RS|ES|PS)(256|384|512)(,(HS|RS|ES|PS)(256|384|512))*$/, 'a comma-separated list such as HS256 or RS256,ES256; never none').optional(),

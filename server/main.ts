@@ -59,6 +59,7 @@ async function main(): Promise<void> {
     registryRefreshMs: config.REGISTRY_REFRESH_MS,
     evaluationChunkRecords: config.EVALUATION_CHUNK_RECORDS,
     ingestFutureSkewMs: config.INGEST_FUTURE_SKEW_S * 1000,
+    rejectionRetentionDays: config.REJECTION_RETENTION_DAYS,
     jwt: config.jwt,
     auditKey: config.auditKey,
     requireTrustedOperations: config.REQUIRE_TRUSTED_OPERATIONS,

@@ -75,16 +75,26 @@ export async function registerSource(hub: HubProcess, input: Record<string, unkn
   return { id: body.data.registerDataSource.dataSource.id, apiKey: body.data.registerDataSource.apiKey };
 }
 
+/** The one custody source the ingest scenarios push to. */
+const BENCH_SOURCE = { name: '基准看守所', department: { code: 'BENCH-KSS', name: '基准看守所' }, domain: 'DETENTION', kind: 'HOSTED', regions: ['50'] };
+
+/**
+ * NDJSON bodies of 20,000 lines (≈ 18 MiB), pushed one after the other, as a department sends a
+ * day's records under the 64 MiB body limit.
+ */
+function pushBodies(records: Record<string, unknown>[]): string[] {
+  const bodies: string[] = [];
+  for (let i = 0; i < records.length; i += PUSH_LINES) bodies.push(records.slice(i, i + PUSH_LINES).map((r) => JSON.stringify(r)).join('\n'));
+  return bodies;
+}
+
 export async function ingestScenario(store: BenchStore, lines: number, log: (l: string) => void): Promise<IngestResult> {
   const db = 'bench_ingest';
   const records = custodyRecords(lines);
-  // Pushes of 20,000 lines (≈ 18 MiB), one after the other, as a department sends a day's records
-  // under the 64 MiB body limit.
-  const bodies: string[] = [];
-  for (let i = 0; i < records.length; i += PUSH_LINES) bodies.push(records.slice(i, i + PUSH_LINES).map((r) => JSON.stringify(r)).join('\n'));
+  const bodies = pushBodies(records);
   const hub = await startScratchHub(store, db);
   try {
-    const source = await registerSource(hub, { name: '基准看守所', department: { code: 'BENCH-KSS', name: '基准看守所' }, domain: 'DETENTION', kind: 'HOSTED', regions: ['50'] });
+    const source = await registerSource(hub, BENCH_SOURCE);
     const rss = watchRss(hub.server);
     const hubCpu = watchCpu(hub.server);
     let t = process.hrtime.bigint();
@@ -132,6 +142,67 @@ export async function ingestScenario(store: BenchStore, lines: number, log: (l: 
     } finally {
       await client.close();
     }
+  } finally {
+    await hub.server.stop();
+  }
+}
+
+export interface ReplayResult {
+  lines: number;
+  /** NDJSON bodies of each push */
+  pushes: number;
+  firstSeconds: number;
+  /** null when the replay was given up (`replaySeconds` is then the time it was given) */
+  replaySeconds: number;
+  replayFinished: boolean;
+  /** replay time ÷ first push time */
+  ratio: number;
+}
+
+/**
+ * A retry after a fault (issue 23, item 14): N custody records pushed into a fresh source, then the
+ * same N pushed again into the same source, as a department re-sends a file whose answer it never
+ * got. Every replayed record is already stored, so the replay takes the duplicate path for all of
+ * them; it should cost about what the first push did (target: within 1.5 ×). A replay slower than
+ * `giveUpRatio` × the first push is stopped and reported as at least that.
+ */
+export async function replayScenario(store: BenchStore, lines: number, log: (l: string) => void, giveUpRatio = 10): Promise<ReplayResult> {
+  const db = 'bench_replay';
+  const bodies = pushBodies(custodyRecords(lines));
+  const hub = await startScratchHub(store, db);
+  try {
+    const source = await registerSource(hub, BENCH_SOURCE);
+    const push = async (signal?: AbortSignal) => {
+      let accepted = 0;
+      let unchanged = 0;
+      for (const body of bodies) {
+        const res = await fetch(`${hub.server.url}/ingest/${source.id}`, { method: 'POST', headers: { authorization: `ApiKey ${source.apiKey}`, 'content-type': 'application/x-ndjson' }, body, signal });
+        const result = await res.json() as { accepted?: number; unchanged?: number; error?: unknown };
+        if (res.status !== 200 || result.accepted === undefined) throw new Error(`ingest answered ${res.status}: ${JSON.stringify(result).slice(0, 300)}`);
+        accepted += result.accepted;
+        unchanged += result.unchanged ?? 0;
+      }
+      return { accepted, unchanged };
+    };
+    let t = process.hrtime.bigint();
+    const first = await push();
+    const firstSeconds = Number(process.hrtime.bigint() - t) / 1e9;
+    if (first.accepted !== lines) throw new Error(`the first push accepted ${first.accepted} of ${lines}`);
+    log(`  replay · first push ${lines.toLocaleString('en')} records in ${firstSeconds.toFixed(1)} s: ${Math.round(lines / firstSeconds)} records/s`);
+    const limitS = Math.round(Math.max(60, firstSeconds * giveUpRatio));
+    t = process.hrtime.bigint();
+    let replayFinished = true;
+    try {
+      const again = await push(AbortSignal.timeout(limitS * 1000));
+      if (again.accepted !== 0 || again.unchanged !== lines) throw new Error(`the replay answered accepted ${again.accepted}, unchanged ${again.unchanged} of ${lines}`);
+    } catch (err) {
+      // given up: our limit, or fetch's own 300 s wait for an answer to one body
+      if ((err as Error).name !== 'TimeoutError' && (err as { cause?: { code?: string } }).cause?.code !== 'UND_ERR_HEADERS_TIMEOUT') throw err;
+      replayFinished = false;
+    }
+    const replaySeconds = Number(process.hrtime.bigint() - t) / 1e9;
+    log(`  replay · same ${lines.toLocaleString('en')} records again ${replayFinished ? `in ${replaySeconds.toFixed(1)} s` : `given up after ${replaySeconds.toFixed(0)} s`}: ${round(replaySeconds / firstSeconds, 2)} × the first push`);
+    return { lines, pushes: bodies.length, firstSeconds: round(firstSeconds), replaySeconds: round(replaySeconds), replayFinished, ratio: round(replaySeconds / firstSeconds, 2) };
   } finally {
     await hub.server.stop();
   }

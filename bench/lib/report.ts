@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from '../../server/paths';
 import type { LoadResult } from './load';
-import { cpuCeiling, type IngestResult } from './ingest';
+import { cpuCeiling, type IngestResult, type ReplayResult } from './ingest';
 import type { FanOutResult } from './fan-out';
 import type { Target } from '../scenarios';
 import type { CpuShare } from './processes';
@@ -52,6 +52,7 @@ export interface Results {
   scales: ScaleReport[];
   ingest?: IngestResult;
   fanOut?: FanOutResult;
+  replay?: ReplayResult;
   targets: TargetCheck[];
   /** this run against an earlier results file (`--compare`) */
   compared?: Comparison;
@@ -132,7 +133,7 @@ function row(scale: ScaleReport | undefined, id: string): Row | undefined {
 }
 
 /** Each target of the issue, as measured in this run. */
-export function checkTargets(scales: ScaleReport[], ingest?: IngestResult): TargetCheck[] {
+export function checkTargets(scales: ScaleReport[], ingest?: IngestResult, replay?: ReplayResult): TargetCheck[] {
   const out: TargetCheck[] = [];
   for (const s of scales) {
     const d = row(s, 'dossier');
@@ -171,6 +172,12 @@ export function checkTargets(scales: ScaleReport[], ingest?: IngestResult): Targ
   if (ingest) {
     out.push({ target: 'ingest ≥ 5,000 records/s', measured: `${ingest.hubRecordsPerSecond} records/s`, met: ingest.hubRecordsPerSecond >= 5000 });
     out.push({ target: 'ingest within 2 × the driver\'s bulk write', measured: `${ingest.ratio} × (driver ${ingest.driverRecordsPerSecond} records/s)`, met: ingest.ratio <= 2 });
+  }
+  if (replay) {
+    out.push({
+      target: `replay of ${replay.lines.toLocaleString('en')} stored records within 1.5 × the first push`,
+      measured: `${replay.replayFinished ? '' : '≥ '}${replay.ratio} × (${replay.replaySeconds} s vs ${replay.firstSeconds} s)`, met: replay.replayFinished && replay.ratio <= 1.5,
+    });
   }
   const big = scales.find((s) => s.records >= 900_000);
   if (big) out.push({ target: 'hub RSS < 500 MB at 1,000,000 records under load', measured: `${big.hubPeakRssMb} MiB peak`, met: big.hubPeakRssMb !== null ? big.hubPeakRssMb * 1.048576 < 500 : null });
@@ -229,6 +236,10 @@ export function markdown(r: Results): string {
       lines.push(`CPU ms per 1,000 records (own process · FerretDB · PostgreSQL): hub ${share(i.hubCpuMsPer1000)}; driver (the harness's process) ${share(i.driverCpuMsPer1000)}. At that cost ${r.run.cores} cores doing nothing else would store ${cpuCeiling(i.hubCpuMsPer1000, r.run.cores)} records/s through the hub and ${cpuCeiling(i.driverCpuMsPer1000, r.run.cores)} through the driver.`, '');
     }
   }
+  if (r.replay) {
+    const p = r.replay;
+    lines.push('## Replay', '', `${p.lines.toLocaleString('en')} NDJSON records in ${p.pushes} push${p.pushes === 1 ? '' : 'es'} into a fresh source: ${p.firstSeconds} s; the same again into the same source: ${p.replayFinished ? `${p.replaySeconds} s` : `given up after ${p.replaySeconds} s`} (${p.ratio} ×).`, '');
+  }
   if (r.fanOut) {
     const f = r.fanOut;
     lines.push('## Fan-out', '', `${f.sources} live REST sources × ${f.recordsPerSource} records, page of 100${f.agree ? '' : ' ⚠ answers differ'}:`, '');
@@ -264,12 +275,12 @@ function comparisonMarkdown(c: Comparison): string[] {
  * Writes `<dir>/<date>[-quick|-partial].json` and `.md` (a partial run never replaces the day's full run),
  * with a section against `earlier` when given; returns their paths.
  */
-export function writeReport(dir: string, scales: ScaleReport[], run: RunInfo, ingest?: IngestResult, fanOut?: FanOutResult, earlier?: { file: string; results: Results }): string[] {
+export function writeReport(dir: string, scales: ScaleReport[], run: RunInfo, ingest?: IngestResult, fanOut?: FanOutResult, earlier?: { file: string; results: Results }, replay?: ReplayResult): string[] {
   fs.mkdirSync(dir, { recursive: true });
   const date = new Date().toISOString().slice(0, 10);
-  const targets = checkTargets(scales, ingest);
+  const targets = checkTargets(scales, ingest, replay);
   const compared = earlier ? compareResults(earlier.results, { scales, ingest, targets }, earlier.file) : undefined;
-  const results: Results = { date, run, scales, ingest, fanOut, targets, compared };
+  const results: Results = { date, run, scales, ingest, fanOut, replay, targets, compared };
   const base = path.join(dir, `${date}${run.quick ? '-quick' : run.partial ? '-partial' : ''}`);
   fs.writeFileSync(`${base}.json`, `${JSON.stringify(results, null, 2)}\n`);
   fs.writeFileSync(`${base}.md`, markdown(results));

@@ -12,6 +12,8 @@ export type RuleRecord<D extends Domain = Domain> = RecordInputByDomain[D] & {
   /** stable identity across versions: `${sourceId}:${externalId}` */
   key: string;
   recordedAt: Date;
+  /** when the hub first received the record, whatever version (absent on versions stored before it was kept) */
+  firstSeenAt?: Date;
   /** read live from a department system: its entry time is the department's, not the hub's */
   live?: boolean;
 };

@@ -393,8 +393,9 @@ export type GqlCustodyExtensionInput = {
  * received them) falls in [from, to] (Beijing days, both included), and records rejected at ingest in it.
  * Selecting by receipt rather than by `eventAt` makes a period's figures what the department entered in
  * that period: a late entry counts against the period it arrived in, and no later delivery changes a
- * period already reported on. A record updated later is received again: its `recordedAt`, and so its lag,
- * is that of the version stored.
+ * period already reported on. A record updated later is received again and counts in the period of the
+ * version stored, but its lag runs from the first time the hub received the record (whatever version), so
+ * a correction months later does not make a record entered on time late.
  *
  * Live sources (REST, GRAPHQL) keep their records in the department's system and are read at query
  * time: the hub stores none, so their reports have `records` 0 and only freshness (`lastDeliveredAt`).
@@ -431,7 +432,7 @@ export type GqlDataQualityReport = {
    * answer (live); on a department's report, the latest of its sources. Not limited to the period.
    */
   lastDeliveredAt?: Maybe<Scalars['DateTime']['output']>;
-  /** Median of `recordedAt − eventAt` in calendar days (Beijing days, the first not counted); null without records. */
+  /** Median of first receipt − `eventAt` in calendar days (Beijing days, the first not counted); null without records. */
   medianLagDays?: Maybe<Scalars['Float']['output']>;
   /** Which recommended fields were missing, most often first (see `completeness`). */
   missingFields: Array<GqlFieldCount>;
@@ -451,7 +452,7 @@ export type GqlDataQualityReport = {
   source?: Maybe<GqlDataSource>;
   /**
    * 及时性: records entered within the limit of 7 working days after the event (Monday–Friday; the
-   * first day not counted; `recordedAt − eventAt` in Beijing days) of `records`.
+   * first day not counted; first receipt − `eventAt` in Beijing days) of `records`.
    */
   timeliness: GqlShare;
   /** Last day of the period (Beijing), included. */
