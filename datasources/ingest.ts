@@ -19,7 +19,7 @@
  * counts come from the store itself (the versions stamped with this push), exact on both stores.
  * A raced record (a concurrent push inserted it first) is retried as a version-guarded replace.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Types, type Model } from 'mongoose';
 import { DUPLICATE_KEY, eachInFlight, insertUntilDuplicate, UPDATES_IN_FLIGHT } from './single-updates';
 import { regionPath } from '../domain/regions';
@@ -147,10 +147,17 @@ export class Ingestor {
       if (seen) result.unchanged++;
       valid.set(doc.externalId, { doc, index, record });
     }
+    const receipt = receiptOf(source, valid.values());
     for (const [externalId, v] of valid) {
       if (this.known.covers(source, v.doc)) { result.unchanged++; valid.delete(externalId); }
     }
     if (valid.size === 0) return result;
+    // The same batch stored before (a push retried after a fault, by any process): unchanged, one read.
+    if (await this.receipts.findOne({ _id: receipt }, { projection: { _id: 1 } })) {
+      for (const v of valid.values()) this.known.note(source, v.doc.externalId, v.doc.updatedAt);
+      result.unchanged += valid.size;
+      return result;
+    }
 
     const model = this.models.records[source.domain] as unknown as Model<AnyRecordDoc>;
     const docs = [...valid.values()].map((v) => v.doc);
@@ -178,8 +185,25 @@ export class Ingestor {
       refused.sort((a, b) => a.rejection.index - b.rejection.index);
       result.rejected.push(...refused.map((r) => r.rejection));
       await rememberRejections(this.models, source, refused, options.receivedAt);
+    } else {
+      // every version of the batch is now stored (or a newer one): its receipt answers a replay
+      await this.receipts.insertOne({ _id: receipt, sourceId: source._id, at: new Date() })
+        .catch((e: { code?: number }) => { if (e?.code !== DUPLICATE_KEY) throw e; });
     }
     return result;
+  }
+
+  /**
+   * Receipts of stored batches (`ingest_receipts`): `_id` a hash of the source and each record's
+   * (external id, updatedAt). A push retried after a fault resends the same batches, and the careful
+   * path would look every record up (one equality each on FerretDB, which pushes no `$in` down: a
+   * 50,000-record replay took 8.5 x its first push); its receipt is one `_id` lookup per batch.
+   * Sound because a stored version is only ever replaced by a newer one and records are never
+   * deleted: what a receipt says was stored stays stored or newer, so the batch is unchanged, as the
+   * careful path would find. A batch with any record the store refused gets no receipt.
+   */
+  private get receipts() {
+    return this.models.DataSource.db.collection<{ _id: string; sourceId: Types.ObjectId; at: Date }>('ingest_receipts');
   }
 
   private async write(
@@ -301,6 +325,12 @@ export class Ingestor {
 const MAX_KNOWN_VERSIONS = 200_000;
 
 /** The newest version of each record this process saw stored, by source and external id (insertion order: oldest first). */
+/** The key of a batch's receipt: its source, and each record's external id and version, in a fixed order. */
+function receiptOf(source: DataSourceDoc, records: Iterable<{ doc: AnyRecordDoc }>): string {
+  const versions = [...records].map(({ doc }) => `${doc.externalId}\u0001${doc.updatedAt.toISOString()}`).sort();
+  return createHash('sha256').update(`${source._id.toHexString()}\n${versions.join('\n')}`).digest('hex');
+}
+
 class KnownVersions {
   private readonly updatedAt = new Map<string, number>();
 

@@ -98,13 +98,35 @@ describe('ingest: nothing accepted is lost, counts equal the store', () => {
     const other = await startTestHub({ dbName: t.connection.db!.databaseName });
     try {
       other.resetCommands();
-      const r = await other.hub.sources.ingestor.ingest(source(), lines.map((l) => JSON.parse(l)));
-      expect(r).toEqual({ accepted: 0, unchanged: 30, rejected: [] });
+      // not the same batch (no receipt of it): the records are looked up one by one
+      const r = await other.hub.sources.ingestor.ingest(source(), lines.slice(1).map((l) => JSON.parse(l)));
+      expect(r).toEqual({ accepted: 0, unchanged: 29, rejected: [] });
       const finds = other.commands.filter((c) => c.commandName === 'find' && c.command.find === 'detention_records');
       for (const f of finds) expect(Object.keys(f.command.filter)).toEqual(['externalId']);
       for (const f of finds) expect(typeof f.command.filter.externalId).toBe('string');
       // one lookup per replayed record, and no second pass when nothing was written
-      expect(finds).toHaveLength(30);
+      expect(finds).toHaveLength(29);
+    } finally {
+      await other.hub.stop();
+      await other.connection.close();
+    }
+  });
+
+  it('answers a batch stored before as unchanged from its receipt, in a process that never saw it, with one read', async () => {
+    const lines = Array.from({ length: 30 }, (_, i) => JSON.stringify(detentionInput(personId(300 + i), 300 + i)));
+    expect(await (await push(lines)).json()).toMatchObject({ accepted: 30, unchanged: 0 });
+    const other = await startTestHub({ dbName: t.connection.db!.databaseName });
+    try {
+      other.resetCommands();
+      // the same batch in another order: the same receipt
+      const again = await other.hub.sources.ingestor.ingest(source(), [...lines].reverse().map((l) => JSON.parse(l)));
+      expect(again).toEqual({ accepted: 0, unchanged: 30, rejected: [] });
+      const sent = other.commands.map((c) => `${c.commandName} ${String(c.command[c.commandName])}`).filter((c) => !/data_sources|hub_meta|stat_|record_days/.test(c));
+      expect(sent).toEqual(['find ingest_receipts']);
+      // one newer version in it: another batch, looked up and taken
+      const newer = { ...JSON.parse(lines[0]), updatedAt: '2024-12-01T09:00:00+08:00', stage: 'PROSECUTION_REVIEW' };
+      expect(await other.hub.sources.ingestor.ingest(source(), [newer, ...lines.slice(1).map((l) => JSON.parse(l))])).toMatchObject({ accepted: 1, unchanged: 29 });
+      expect(await records().findOne({ externalId: newer.externalId })).toMatchObject({ stage: 'PROSECUTION_REVIEW' });
     } finally {
       await other.hub.stop();
       await other.connection.close();
