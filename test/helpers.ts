@@ -135,3 +135,28 @@ export function startHubProcess(dbName: string, env: Record<string, string> = {}
   });
   return { url, child };
 }
+
+/** A HOSTED source registered for a test: its id and API key. */
+export interface TestSource { id: string; apiKey: string }
+
+/**
+ * Registers a HOSTED custody source over GraphQL as an ADMIN (by default 万州区看守所, KSS-500101,
+ * region 500101), as a department's administrator would; the ingest tests push to it.
+ */
+export async function registerCustodySource(t: TestHub, over: { name?: string; code?: string; department?: string } = {}): Promise<TestSource> {
+  const { body } = await t.admin('mutation($input: RegisterDataSourceInput!) { registerDataSource(input: $input) { dataSource { id } apiKey } }', {
+    input: {
+      name: over.name ?? '万州区看守所', department: { code: over.code ?? 'KSS-500101', name: over.department ?? '重庆市万州区看守所' },
+      domain: 'DETENTION', kind: 'HOSTED', regions: ['500101'],
+    },
+  });
+  if (!body.data?.registerDataSource) throw new Error(`registering a test source: ${JSON.stringify(body).slice(0, 300)}`);
+  return { id: body.data.registerDataSource.dataSource.id, apiKey: body.data.registerDataSource.apiKey };
+}
+
+/** POSTs NDJSON lines to a source's `/ingest/{id}` with its API key. */
+export function pushLines(t: TestHub, source: TestSource, lines: readonly string[]): Promise<Response> {
+  return fetch(`${t.url}/ingest/${source.id}`, {
+    method: 'POST', headers: { authorization: `ApiKey ${source.apiKey}`, 'content-type': 'application/x-ndjson' }, body: lines.join('\n'),
+  });
+}

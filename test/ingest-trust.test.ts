@@ -5,7 +5,7 @@
  * Real hub over real HTTP, real FerretDB.
  */
 import { detentionInput, personId } from './fixtures';
-import { startTestHub, type TestHub } from './helpers';
+import { pushLines, registerCustodySource, startTestHub, type TestHub, type TestSource } from './helpers';
 import { validateRecord, type DetentionRecordInput } from '../domain/records';
 
 /** A hosted custody source of district 500101, for the blocks that register it in the store directly. */
@@ -22,20 +22,15 @@ function ownHub(): { t: TestHub } {
 describe('ingest: nothing accepted is lost, counts equal the store', () => {
   let t: TestHub;
   let sourceId: string;
-  let apiKey: string;
+  let custody: TestSource;
   beforeAll(async () => {
     t = await startTestHub();
-    const { body } = await t.admin(`mutation { registerDataSource(input: {
-      name: "万州区看守所", department: { code: "KSS-500101", name: "重庆市万州区看守所" }, domain: DETENTION, kind: HOSTED, regions: ["500101"]
-    }) { dataSource { id } apiKey } }`);
-    sourceId = body.data.registerDataSource.dataSource.id;
-    apiKey = body.data.registerDataSource.apiKey;
+    custody = await registerCustodySource(t);
+    sourceId = custody.id;
   });
   afterAll(async () => { await t.close(); });
 
-  const push = (lines: string[]) => fetch(`${t.url}/ingest/${sourceId}`, {
-    method: 'POST', headers: { authorization: `ApiKey ${apiKey}`, 'content-type': 'application/x-ndjson' }, body: lines.join('\n'),
-  });
+  const push = (lines: string[]) => pushLines(t, custody, lines);
   const records = () => t.hub.sources.models.records.DETENTION.collection;
   const storedOf = (ids: string[]) => records().countDocuments({ externalId: { $in: ids } });
   const source = () => t.hub.sources.registry.get(sourceId)!;
@@ -164,12 +159,8 @@ describe('ingest: nothing accepted is lost, counts equal the store', () => {
 describe('rejections in the quality figures', () => {
   const h = ownHub();
 
-  const register = async (name: string) => (await h.t.admin(`mutation { registerDataSource(input: {
-      name: "${name}", department: { code: "KSS-500101", name: "重庆市万州区看守所" }, domain: DETENTION, kind: HOSTED, regions: ["500101"]
-    }) { dataSource { id } apiKey } }`)).body.data.registerDataSource as { dataSource: { id: string }; apiKey: string };
-  const pushTo = (s: { dataSource: { id: string }; apiKey: string }, lines: string[]) => fetch(`${h.t.url}/ingest/${s.dataSource.id}`, {
-    method: 'POST', headers: { authorization: `ApiKey ${s.apiKey}`, 'content-type': 'application/x-ndjson' }, body: lines.join('\n'),
-  }).then((r) => r.json());
+  const register = (name: string) => registerCustodySource(h.t, { name });
+  const pushTo = (source: TestSource, lines: string[]) => pushLines(h.t, source, lines).then((r) => r.json());
   const quality = async (id: string) => (await h.t.gql('query($s: ID) { dataQuality(sourceId: $s) { records rejected accuracy { ok total } } }', { s: id })).body.data.dataQuality[0];
 
   it('counts a rejected line once per source however often it is pushed again', async () => {
@@ -182,13 +173,13 @@ describe('rejections in the quality figures', () => {
       JSON.stringify(detentionInput(personId(4), 4)),
     ];
     for (let i = 0; i < 4; i++) expect(await pushTo(source, lines)).toMatchObject({ rejectedCount: 2 });
-    expect(await quality(source.dataSource.id)).toEqual({ records: 2, rejected: 2, accuracy: { ok: 2, total: 4 } });
+    expect(await quality(source.id)).toEqual({ records: 2, rejected: 2, accuracy: { ok: 2, total: 4 } });
     // a line rejected in another source counts there too; a different bad line counts again
     const other = await register('万州区看守所 乙');
     expect(await pushTo(other, [lines[1]])).toMatchObject({ rejectedCount: 1 });
     expect(await pushTo(source, [JSON.stringify(detentionInput(personId(5), 5, { stage: 'NOT_A_STAGE' }))])).toMatchObject({ rejectedCount: 1 });
-    expect((await quality(source.dataSource.id)).rejected).toBe(3);
-    expect((await quality(other.dataSource.id)).rejected).toBe(1);
+    expect((await quality(source.id)).rejected).toBe(3);
+    expect((await quality(other.id)).rejected).toBe(1);
   });
 });
 

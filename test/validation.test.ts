@@ -5,33 +5,27 @@
  */
 import { Types } from 'mongoose';
 import { detentionInput, personId } from './fixtures';
-import { startTestHub, type TestHub } from './helpers';
+import { pushLines, registerCustodySource, startTestHub, type TestHub, type TestSource } from './helpers';
 
 const at = (s: string) => `${s}+08:00`;
 
 describe('input validation', () => {
   let t: TestHub;
   let sourceId: string;
-  let apiKey: string;
+  let custody: TestSource;
 
   beforeAll(async () => {
     t = await startTestHub();
-    const { body } = await t.admin(`mutation { registerDataSource(input: {
-      name: "万州区看守所", department: { code: "KSS-500101", name: "重庆市万州区看守所" }, domain: DETENTION, kind: HOSTED, regions: ["500101"]
-    }) { dataSource { id } apiKey } }`);
-    sourceId = body.data.registerDataSource.dataSource.id;
-    apiKey = body.data.registerDataSource.apiKey;
+    custody = await registerCustodySource(t);
+    sourceId = custody.id;
   });
   afterAll(async () => { await t.close(); });
 
-  const push = (lines: unknown[]) => fetch(`${t.url}/ingest/${sourceId}`, {
-    method: 'POST', headers: { authorization: `ApiKey ${apiKey}`, 'content-type': 'application/x-ndjson' },
-    body: lines.map((l) => JSON.stringify(l)).join('\n'),
-  });
+  const push = (lines: unknown[]) => pushLines(t, custody, lines.map((l) => JSON.stringify(l)));
   const stored = (ids: string[]) => t.hub.sources.models.records.DETENTION.collection.countDocuments({ externalId: { $in: ids } });
   const INGEST = 'mutation($id: ID!, $r: [DetentionRecordInput!]!) { ingestDetentionRecords(sourceId: $id, records: $r) { accepted rejectedCount rejected { index reasons } } }';
   const ingestGql = (records: unknown[]) => fetch(`${t.url}/graphql`, {
-    method: 'POST', headers: { authorization: `ApiKey ${apiKey}`, 'content-type': 'application/json' },
+    method: 'POST', headers: { authorization: `ApiKey ${custody.apiKey}`, 'content-type': 'application/json' },
     body: JSON.stringify({ query: INGEST, variables: { id: sourceId, r: records } }),
   }).then(async (r) => ({ status: r.status, body: await r.json() as any }));
 
@@ -144,17 +138,11 @@ describe('input validation', () => {
     });
   });
   describe('records that cannot be true', () => {
-    let other: { id: string; key: string };
+    let other: TestSource;
     beforeAll(async () => {
-      const { body } = await t.admin(`mutation { registerDataSource(input: {
-        name: "万州区看守所 二号系统", department: { code: "KSS-500101-2", name: "重庆市万州区第二看守所" }, domain: DETENTION, kind: HOSTED, regions: ["500101"]
-      }) { dataSource { id } apiKey } }`);
-      other = { id: body.data.registerDataSource.dataSource.id, key: body.data.registerDataSource.apiKey };
+      other = await registerCustodySource(t, { name: '万州区看守所 二号系统', code: 'KSS-500101-2', department: '重庆市万州区第二看守所' });
     });
-    const pushOther = (lines: unknown[]) => fetch(`${t.url}/ingest/${other.id}`, {
-      method: 'POST', headers: { authorization: `ApiKey ${other.key}`, 'content-type': 'application/x-ndjson' },
-      body: lines.map((l) => JSON.stringify(l)).join('\n'),
-    }).then((r) => r.json() as Promise<any>);
+    const pushOther = (lines: unknown[]) => pushLines(t, other, lines.map((l) => JSON.stringify(l))).then((r) => r.json() as Promise<any>);
     const inHours = (h: number) => new Date(Date.now() + h * 3_600_000).toISOString();
 
     it('refuses a time more than a day ahead of the hub\'s clock and every date out of order, naming the fields', async () => {
