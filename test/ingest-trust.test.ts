@@ -31,6 +31,16 @@ describe('ingest: nothing accepted is lost, counts equal the store', () => {
   afterAll(async () => { await t.close(); });
 
   const push = (lines: string[]) => pushLines(t, custody, lines);
+  /** Runs `fn` on a second hub process on the same store (a replica, or this one restarted), then stops it. */
+  const onAnotherHub = async (fn: (other: TestHub) => Promise<void>) => {
+    const other = await startTestHub({ dbName: t.connection.db!.databaseName });
+    try {
+      await fn(other);
+    } finally {
+      await other.hub.stop();
+      await other.connection.close();
+    }
+  };
   const records = () => t.hub.sources.models.records.DETENTION.collection;
   const storedOf = (ids: string[]) => records().countDocuments({ externalId: { $in: ids } });
   const source = () => t.hub.sources.registry.get(sourceId)!;
@@ -90,8 +100,7 @@ describe('ingest: nothing accepted is lost, counts equal the store', () => {
     const lines = Array.from({ length: 30 }, (_, i) => JSON.stringify(detentionInput(personId(100 + i), 100 + i)));
     expect(await (await push(lines)).json()).toMatchObject({ accepted: 30, unchanged: 0 });
     // another hub process on the same store (a replica, or this one restarted) knows none of them
-    const other = await startTestHub({ dbName: t.connection.db!.databaseName });
-    try {
+    await onAnotherHub(async (other) => {
       other.resetCommands();
       // not the same batch (no receipt of it): the records are looked up one by one
       const r = await other.hub.sources.ingestor.ingest(source(), lines.slice(1).map((l) => JSON.parse(l)));
@@ -101,17 +110,13 @@ describe('ingest: nothing accepted is lost, counts equal the store', () => {
       for (const f of finds) expect(typeof f.command.filter.externalId).toBe('string');
       // one lookup per replayed record, and no second pass when nothing was written
       expect(finds).toHaveLength(29);
-    } finally {
-      await other.hub.stop();
-      await other.connection.close();
-    }
+    });
   });
 
   it('answers a batch stored before as unchanged from its receipt, in a process that never saw it, with one read', async () => {
     const lines = Array.from({ length: 30 }, (_, i) => JSON.stringify(detentionInput(personId(300 + i), 300 + i)));
     expect(await (await push(lines)).json()).toMatchObject({ accepted: 30, unchanged: 0 });
-    const other = await startTestHub({ dbName: t.connection.db!.databaseName });
-    try {
+    await onAnotherHub(async (other) => {
       other.resetCommands();
       // the same batch in another order: the same receipt
       const again = await other.hub.sources.ingestor.ingest(source(), [...lines].reverse().map((l) => JSON.parse(l)));
@@ -122,10 +127,7 @@ describe('ingest: nothing accepted is lost, counts equal the store', () => {
       const newer = { ...JSON.parse(lines[0]), updatedAt: '2024-12-01T09:00:00+08:00', stage: 'PROSECUTION_REVIEW' };
       expect(await other.hub.sources.ingestor.ingest(source(), [newer, ...lines.slice(1).map((l) => JSON.parse(l))])).toMatchObject({ accepted: 1, unchanged: 29 });
       expect(await records().findOne({ externalId: newer.externalId })).toMatchObject({ stage: 'PROSECUTION_REVIEW' });
-    } finally {
-      await other.hub.stop();
-      await other.connection.close();
-    }
+    });
   });
 
   it('takes a push this process stored before as unchanged without reading the store', async () => {
