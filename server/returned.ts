@@ -5,9 +5,10 @@
  * returns a record (a type implementing `Record`, or the interface) notes the record's id and its
  * person's ID number, as the object resolves: a dossier asking only for `name` and `caseNumber`
  * names both, an analyst's masked `idNumber` is named by the number itself, and an alias hides
- * nothing. A supervision lead counts as a record: its explanation is its person's data. Every `id` field notes its value too (sources, leads). Noted by field, not read back from
- * the answer: no walk over the whole answer, which for a statistics answer of thousands of buckets
- * cost more than the fields it was looking for.
+ * nothing. A supervision lead counts as a record: its explanation is its person's data. Every `id`
+ * field notes its value too (sources, leads). Noted by field, not read back from the answer: no walk
+ * over the whole answer, which for a statistics answer of thousands of buckets cost more than the
+ * fields it was looking for.
  */
 import { MapperKind, mapSchema } from '@graphql-tools/utils';
 import { defaultFieldResolver, getNamedType, isInterfaceType, isObjectType, type GraphQLSchema } from 'graphql';
