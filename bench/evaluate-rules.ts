@@ -8,8 +8,8 @@
  * The first run creates the leads; the second shows a re-run (nothing new, all still open).
  */
 import { parseArgs } from 'node:util';
-import { connectStore } from '../server/store';
-import { createModels } from '../datasources/models';
+import { connectStore } from '../datasources/store/connection';
+import { createModels } from '../datasources/store/models';
 import { createDataSources } from '../datasources';
 import { syntheticReport } from '../domain/synthetic';
 

@@ -12,13 +12,13 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { makeIdNumber } from '../domain/id-number';
-import { freePort, startEmbeddedStore } from '../server/embedded-store';
-import { connectStore } from '../server/store';
+import { freePort, startEmbeddedStore } from '../datasources/store/embedded/ferretdb';
+import { connectStore } from '../datasources/store/connection';
 import { createHub } from '../server/app';
-import { createLogger } from '../server/logger';
+import { createLogger } from '../lib/logger';
 import { projectRoot } from '../server/paths';
 import { DEVELOPMENT_AUDIT_KEY, DEVELOPMENT_JWT_SECRET } from '../server/config';
-import { dropPostgresDatabase, ensurePostgresDatabase } from '../server/postgres';
+import { dropPostgresDatabase, ensurePostgresDatabase } from '../datasources/store/embedded/postgres';
 
 const { values } = parseArgs({ options: { lines: { type: 'string', default: '100000' }, backend: { type: 'string', default: 'postgresql' } } });
 const N = Number(values.lines);

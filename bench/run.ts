@@ -27,7 +27,7 @@ import { parseArgs } from 'node:util';
 import { MongoClient, type Db, type Document } from 'mongodb';
 import { projectRoot } from '../server/paths';
 import { signToken, type JwtSettings } from '../server/jwt';
-import { freePort } from '../server/embedded-store';
+import { freePort } from '../datasources/store/embedded/ferretdb';
 import { cancelAbandonedQueries, ensureDataset, scale, startBenchStore, waitForIdleStore, type BenchStore, type Scale } from './lib/dataset';
 import { percentile, runLoad, runSequential, type LoadOptions, type LoadResult } from './lib/load';
 import { startServer, tsArgs, watchCpu, watchRss, type Server } from './lib/processes';
@@ -36,7 +36,7 @@ import { dossierScenario, graphqlProblem, listScenario, statisticsScenario, TARG
 import { ingestScenario, replayScenario, type IngestResult, type ReplayResult } from './lib/ingest';
 import { fanOutScenario, type FanOutResult } from './lib/fan-out';
 import { changedVerdicts, readResults, writeReport, type Results, type Row, type ScaleReport } from './lib/report';
-import { hostedCursor } from '../datasources/federated-records';
+import { hostedCursor } from '../datasources/sources/federated-records';
 import { listedCustodyDays } from './lib/days';
 
 const { values: args } = parseArgs({

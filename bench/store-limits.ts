@@ -12,11 +12,11 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { MongoClient, type Document } from 'mongodb';
 import { startBenchStore } from './lib/dataset';
-import { ensureEqualityIndexes, EQUALITY_FIELDS } from '../server/ferretdb-indexes';
-import { createLogger } from '../server/logger';
+import { ensureEqualityIndexes, EQUALITY_FIELDS } from '../datasources/store/ferretdb/indexes';
+import { createLogger } from '../lib/logger';
 import { projectRoot } from '../server/paths';
-import { createModels } from '../datasources/models';
-import { readListedDays } from '../datasources/record-days';
+import { createModels } from '../datasources/store/models';
+import { readListedDays } from '../datasources/store/record-days';
 
 const { values: args } = parseArgs({ options: { scale: { type: 'string', default: '100k' }, out: { type: 'string', default: 'bench/results/store-limits' } } });
 const lines: string[] = [];

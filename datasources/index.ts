@@ -2,25 +2,25 @@
  * The data sources of the hub, shared by all requests of one process: the stores, the registry,
  * the live connectors (with their breakers) and health. Per-request state lives in loaders.ts.
  */
-import type { Models } from './models';
-import { SourceRegistry } from './source-registry';
-import { Ingestor } from './ingest';
-import { ConnectorPool } from './connectors';
-import { FederatedRecords } from './federated-records';
-import { SourceHealthTracker } from './source-health';
-import { detentionMatches, detentionParams, detentionRecords } from './detention-records';
-import { prisonMatches, prisonParams, prisonRecords } from './prison-records';
-import { communityCorrections, correctionMatches, correctionParams } from './community-corrections';
-import { enforcementCases, enforcementMatches, enforcementParams } from './enforcement-cases';
-import { GROUP_SHAPE, Statistics } from './statistics';
-import { StatCounts } from './stat-counts';
-import { createLeadModels, LeadStore } from './leads';
-import { Evaluator, type EvaluatorOptions } from './evaluator';
-import { DataQuality, RejectionRetention } from './quality';
-import type { BatchLookup } from './lookup';
-import { RecordDays } from './record-days';
-import { ClaimedWrites } from './claimed-writes';
-import type { ListReads } from './record-store';
+import type { Models } from './store/models';
+import { SourceRegistry } from './sources/registry';
+import { Ingestor } from './services/ingest';
+import { ConnectorPool } from './sources/connectors';
+import { FederatedRecords } from './sources/federated-records';
+import { SourceHealthTracker } from './sources/health';
+import { detentionMatches, detentionParams, detentionRecords } from './store/records/detention';
+import { prisonMatches, prisonParams, prisonRecords } from './store/records/prison';
+import { communityCorrections, correctionMatches, correctionParams } from './store/records/correction';
+import { enforcementCases, enforcementMatches, enforcementParams } from './store/records/enforcement';
+import { GROUP_SHAPE, Statistics } from './services/statistics';
+import { StatCounts } from './services/stat-counts';
+import { createLeadModels, LeadStore } from './services/leads';
+import { Evaluator, type EvaluatorOptions } from './services/evaluator';
+import { DataQuality, RejectionRetention } from './services/quality';
+import type { BatchLookup } from './store/lookup';
+import { RecordDays } from './store/record-days';
+import { ClaimedWrites } from './store/claimed-writes';
+import type { ListReads } from './store/record-store';
 
 export function createDataSources(models: Models, options: { registryRefreshMs?: number; healthFlushMs?: number; evaluation?: EvaluatorOptions; batchLookup?: BatchLookup; listReads?: ListReads; storeFlavor?: 'ferretdb' | 'mongodb'; statisticsAhead?: boolean; statisticsMaxBuckets?: number; clock?: () => number; futureSkewMs?: number; rejectionRetentionDays?: number } = {}) {
   const claims = new ClaimedWrites(models.DataSource.db);

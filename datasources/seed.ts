@@ -7,8 +7,8 @@
 import type { Domain } from '../domain/records';
 import { generateSynthetic, syntheticSources, type SyntheticItem, type SyntheticOptions } from '../domain/synthetic';
 import type { DataSources } from './index';
-import { addResults, emptyResult, type IngestResult } from './ingest';
-import type { DataSourceDoc } from './models';
+import { addResults, emptyResult, type IngestResult } from './services/ingest';
+import type { DataSourceDoc } from './store/models';
 
 export interface SeedProgress {
   /** persons generated so far */

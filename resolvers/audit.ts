@@ -1,6 +1,6 @@
 /** The audit trail for administrators. */
-import { badInput } from '../datasources/errors';
-import { pageSize } from '../datasources/pagination';
+import { badInput } from '../lib/errors';
+import { pageSize } from '../datasources/store/pagination';
 import type { GqlResolvers as Resolvers } from './__generated__/types';
 
 export const auditResolvers: Resolvers = {

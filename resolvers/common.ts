@@ -2,10 +2,10 @@
 import { responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
 import type { Domain } from '../domain/records';
 import { regionName } from '../domain/regions';
-import type { Context } from '../datasources/context';
-import type { AnyRecordDoc, PersonRef } from '../datasources/models';
-import { personOfRecord } from '../datasources/persons';
-import { encodeCursor, pageOf, pageSize, type Page, type Sortable } from '../datasources/pagination';
+import type { Context } from '../datasources/request/context';
+import type { AnyRecordDoc, PersonRef } from '../datasources/store/models';
+import { personOfRecord } from '../datasources/store/persons';
+import { encodeCursor, pageOf, pageSize, type Page, type Sortable } from '../datasources/store/pagination';
 import type { GqlResolvers as Resolvers } from './__generated__/types';
 
 export const commonResolvers: Resolvers = {

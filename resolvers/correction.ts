@@ -1,6 +1,6 @@
 /** CommunityCorrection resolvers: thin; the store and loaders do the work. */
-import type { CommunityCorrectionDoc } from '../datasources/models';
-import { pageSize } from '../datasources/pagination';
+import type { CommunityCorrectionDoc } from '../datasources/store/models';
+import { pageSize } from '../datasources/store/pagination';
 import type { GqlResolvers as Resolvers } from './__generated__/types';
 import { connectionFields, pathOf, personConnection, recordFields } from './common';
 

@@ -1,6 +1,6 @@
 /** EnforcementCase resolvers: thin; the store and loaders do the work. */
-import type { EnforcementCaseDoc } from '../datasources/models';
-import { pageSize } from '../datasources/pagination';
+import type { EnforcementCaseDoc } from '../datasources/store/models';
+import { pageSize } from '../datasources/store/pagination';
 import type { GqlResolvers as Resolvers } from './__generated__/types';
 import { connectionFields, pathOf, personConnection, recordFields } from './common';
 

@@ -1,7 +1,7 @@
 /** Ingest mutations: a HOSTED source pushes records with its API key. */
 import { GraphQLError } from 'graphql';
-import { checkPush, publicResult, PushRefused, withoutNulls } from '../datasources/ingest';
-import type { Context } from '../datasources/context';
+import { checkPush, publicResult, PushRefused, withoutNulls } from '../datasources/services/ingest';
+import type { Context } from '../datasources/request/context';
 import type { Domain } from '../domain/records';
 import type { GqlResolvers as Resolvers } from './__generated__/types';
 

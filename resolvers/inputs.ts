@@ -10,7 +10,7 @@
  * Authorization wraps these resolvers (server/authorization.ts), so a caller who may not call a
  * field learns nothing from this check.
  */
-import { badInput } from '../datasources/errors';
+import { badInput } from '../lib/errors';
 import { regionPrefixProblem } from '../domain/regions';
 import { controlCharacterProblem, echoPlain } from '../domain/text';
 import type { GqlResolvers as Resolvers } from './__generated__/types';

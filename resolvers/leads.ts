@@ -1,12 +1,12 @@
 /** Supervision rules, leads and evaluations: thin resolvers over datasources/leads.ts and evaluator.ts. */
 import { GraphQLError } from 'graphql';
-import type { Context } from '../datasources/context';
-import { badInput } from '../datasources/errors';
-import { EvaluationBusyError } from '../datasources/evaluator';
-import { encodeLeadCursor, type LeadDoc } from '../datasources/leads';
-import type { AnyRecordDoc } from '../datasources/models';
-import { personOfRecord } from '../datasources/persons';
-import { pageSize } from '../datasources/pagination';
+import type { Context } from '../datasources/request/context';
+import { badInput } from '../lib/errors';
+import { EvaluationBusyError } from '../datasources/services/evaluator';
+import { encodeLeadCursor, type LeadDoc } from '../datasources/services/leads';
+import type { AnyRecordDoc } from '../datasources/store/models';
+import { personOfRecord } from '../datasources/store/persons';
+import { pageSize } from '../datasources/store/pagination';
 import type { GqlResolvers as Resolvers } from './__generated__/types';
 
 function actorOf(ctx: Context): string {

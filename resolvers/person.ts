@@ -1,5 +1,5 @@
 /** Person resolvers: dossiers by ID number, batched through the per-request loaders. */
-import { badInput } from '../datasources/errors';
+import { badInput } from '../lib/errors';
 import type { GqlResolvers as Resolvers } from './__generated__/types';
 
 export const personResolvers: Resolvers = {

@@ -1,9 +1,9 @@
 /** Registry resolvers: registration, changes, keys, and how sources are doing. */
 import { GraphQLError } from 'graphql';
-import { RegistrationError, SourceNotFoundError } from '../datasources/source-registry';
-import { DEFAULT_SOURCE_TIMEOUT_MS } from '../datasources/connectors';
-import type { DataSourceDoc } from '../datasources/models';
-import type { Context } from '../datasources/context';
+import { RegistrationError, SourceNotFoundError } from '../datasources/sources/registry';
+import { DEFAULT_SOURCE_TIMEOUT_MS } from '../datasources/sources/connectors';
+import type { DataSourceDoc } from '../datasources/store/models';
+import type { Context } from '../datasources/request/context';
 import type { GqlResolvers as Resolvers } from './__generated__/types';
 
 /** Registry outcomes as the API's error codes. */

@@ -1,7 +1,7 @@
 /** Data-source resolvers (the registry; registration itself comes with the registry issue). */
 import type { GqlResolvers as Resolvers } from './__generated__/types';
-import type { Context } from '../datasources/context';
-import type { DataSourceDoc } from '../datasources/models';
+import type { Context } from '../datasources/request/context';
+import type { DataSourceDoc } from '../datasources/store/models';
 
 function visibleTo(ctx: Context, s: DataSourceDoc): boolean {
   return !(ctx.caller.kind === 'person' && ctx.caller.role === 'DEPARTMENT') || s.department.code === ctx.caller.org;

@@ -4,9 +4,9 @@
  * Uses MONGODB_URI, or the running hub's embedded store.
  */
 import { loadConfig } from '../server/config';
-import { isPortOpen } from '../server/embedded-store';
-import { connectStore } from '../server/store';
-import { verifyAuditChain } from '../datasources/audit';
+import { isPortOpen } from '../datasources/store/embedded/ferretdb';
+import { connectStore } from '../datasources/store/connection';
+import { verifyAuditChain } from '../datasources/services/audit';
 
 async function main() {
   const config = loadConfig();

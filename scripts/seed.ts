@@ -8,13 +8,13 @@
  */
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../server/config';
-import { createLogger } from '../server/logger';
-import { isPortOpen, startEmbeddedStore, type EmbeddedStore } from '../server/embedded-store';
-import { connectStore } from '../server/store';
+import { createLogger } from '../lib/logger';
+import { isPortOpen, startEmbeddedStore, type EmbeddedStore } from '../datasources/store/embedded/ferretdb';
+import { connectStore } from '../datasources/store/connection';
 import { createDataSources } from '../datasources';
-import { createModels, ensureIndexes } from '../datasources/models';
+import { createModels, ensureIndexes } from '../datasources/store/models';
 import { seedDemoData } from '../server/seed-runner';
-import { chooseEmbeddedBackend } from '../server/embedded-backend';
+import { chooseEmbeddedBackend } from '../datasources/store/embedded/backend';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

@@ -4,7 +4,7 @@
  * anonymous, so a revoked key fails loudly.
  */
 import { GraphQLError } from 'graphql';
-import type { Caller } from '../datasources/context';
+import type { Caller } from '../datasources/request/context';
 import type { DataSources } from '../datasources';
 import { TokenError, type PersonClaims } from './jwt';
 

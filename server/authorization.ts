@@ -11,8 +11,8 @@
 import { MapperKind, getDirective, mapSchema } from '@graphql-tools/utils';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { defaultFieldResolver, GraphQLError, Kind, type GraphQLSchema } from 'graphql';
-import { forbidden, unauthenticated } from '../datasources/errors';
-import type { Context } from '../datasources/context';
+import { forbidden, unauthenticated } from '../lib/errors';
+import type { Context } from '../datasources/request/context';
 import { maskIdNumber, maskName } from '../domain/id-number';
 import { isRegionPrefix } from '../domain/regions';
 

@@ -11,7 +11,7 @@
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Express, NextFunction, Request, Response } from 'express';
-import type { Logger } from './logger';
+import type { Logger } from '../lib/logger';
 
 /**
  * After an answer sent while its request's body was still coming, how long the rest of the body is

@@ -6,9 +6,9 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
-import { isStoreUnavailable } from '../datasources/errors';
+import { isStoreUnavailable } from '../lib/errors';
 import { boundMessage } from '../domain/text';
-import type { Logger } from './logger';
+import type { Logger } from '../lib/logger';
 import { isLimitError, limitMessage } from './limits';
 
 const CLIENT_CODES = new Set([

@@ -20,10 +20,10 @@
  * 503; both answers say what was stored (every whole line read), and close the connection.
  */
 import type { Request, Response } from 'express';
-import { addResults, checkPush, emptyResult, publicResult, PushRefused } from '../datasources/ingest';
+import { addResults, checkPush, emptyResult, publicResult, PushRefused } from '../datasources/services/ingest';
 import type { DataSources } from '../datasources';
 import { callerOf, AuthError } from './auth';
-import type { Logger } from './logger';
+import type { Logger } from '../lib/logger';
 import type { PersonClaims } from './jwt';
 
 export const NDJSON_BATCH = 1000;

@@ -23,8 +23,8 @@ import {
   getNamedType, GraphQLError, isInterfaceType, isObjectType, Kind,
   type FragmentDefinitionNode, type GraphQLNamedType, type GraphQLSchema, type SelectionSetNode, type ValueNode,
 } from 'graphql';
-import type { Context } from '../datasources/context';
-import { DEFAULT_PAGE_SIZE } from '../datasources/pagination';
+import type { Context } from '../datasources/request/context';
+import { DEFAULT_PAGE_SIZE } from '../datasources/store/pagination';
 
 function argValue(node: ValueNode | undefined, variables: Record<string, unknown>): unknown {
   if (!node) return undefined;

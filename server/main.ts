@@ -4,13 +4,13 @@
  */
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from './config';
-import { createLogger } from './logger';
-import { startEmbeddedStore, type EmbeddedStore, MissingFerretDBError } from './embedded-store';
-import { connectStore } from './store';
+import { createLogger } from '../lib/logger';
+import { startEmbeddedStore, type EmbeddedStore, MissingFerretDBError } from '../datasources/store/embedded/ferretdb';
+import { connectStore } from '../datasources/store/connection';
 import { createHub, firstPersonId, GRAPHQL_PATH, storeIsEmpty } from './app';
 import { seedDemoData } from './seed-runner';
-import { WRITE_LEASE_MS } from '../datasources/stat-counts';
-import { chooseEmbeddedBackend, redactUrl } from './embedded-backend';
+import { WRITE_LEASE_MS } from '../datasources/services/stat-counts';
+import { chooseEmbeddedBackend, redactUrl } from '../datasources/store/embedded/backend';
 import { ROLES, signToken } from './jwt';
 
 async function main(): Promise<void> {

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import Redis from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import type { Logger } from './logger';
+import type { Logger } from '../lib/logger';
 
 export interface RateLimitSettings {
   /** requests per window and actor */

@@ -12,7 +12,7 @@
  */
 import { MapperKind, mapSchema } from '@graphql-tools/utils';
 import { defaultFieldResolver, getNamedType, isInterfaceType, isObjectType, type GraphQLSchema } from 'graphql';
-import type { Context } from '../datasources/context';
+import type { Context } from '../datasources/request/context';
 
 /** A fresh holder for one request (Context['returned']). */
 export function returnedValues(): Context['returned'] {

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ObjectId } from 'mongodb';
-import { verifyAuditChain } from '../datasources/audit';
+import { verifyAuditChain } from '../datasources/services/audit';
 import { registerTestSources, seedPersons } from './fixtures';
 import { startTestHub, type TestHub } from './helpers';
 

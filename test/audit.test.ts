@@ -1,8 +1,8 @@
 /** The audit trail: an entry per operation, hash-chained, tamper-evident, one chain across processes. */
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { AuditLog, verifyAuditChain, type AuditDraft } from '../datasources/audit';
-import { connectStore } from '../server/store';
+import { AuditLog, verifyAuditChain, type AuditDraft } from '../datasources/services/audit';
+import { connectStore } from '../datasources/store/connection';
 import { signToken } from '../server/jwt';
 import { registerTestSources, seedPersons } from './fixtures';
 import { startHubProcess, startTestHub, TEST_JWT, type TestHub } from './helpers';

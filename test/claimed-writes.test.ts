@@ -6,10 +6,10 @@
  */
 import type { Collection } from 'mongodb';
 import { Types } from 'mongoose';
-import { ClaimedWrites, WRITE_CLAIMS_COLLECTION, type WriteClaim } from '../datasources/claimed-writes';
-import { Evaluator } from '../datasources/evaluator';
-import { newLead, type LeadDoc } from '../datasources/leads';
-import { SourceHealthTracker, SOURCE_HEALTH_COLLECTION } from '../datasources/source-health';
+import { ClaimedWrites, WRITE_CLAIMS_COLLECTION, type WriteClaim } from '../datasources/store/claimed-writes';
+import { Evaluator } from '../datasources/services/evaluator';
+import { newLead, type LeadDoc } from '../datasources/services/leads';
+import { SourceHealthTracker, SOURCE_HEALTH_COLLECTION } from '../datasources/sources/health';
 import { personId, registerTestSources } from './fixtures';
 import { startTestHub, type TestHub } from './helpers';
 

@@ -8,13 +8,13 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, startEmbeddedStore, type EmbeddedStore } from '../server/embedded-store';
+import { freePort, startEmbeddedStore, type EmbeddedStore } from '../datasources/store/embedded/ferretdb';
 import { FERRETDB_BIN } from './store-setup';
 import { detentionInput, enforcementInput, personId, prisonInput, registerTestSources } from './fixtures';
 import { startDepartment, type Department } from './departments';
 import { startTestHub, type TestHub } from './helpers';
 import type { Domain } from '../domain/records';
-import type { DataSourceDoc } from '../datasources/models';
+import type { DataSourceDoc } from '../datasources/store/models';
 
 interface Download { status: number; headers: Headers; bytes: Buffer; text: string; json?: any }
 

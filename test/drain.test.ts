@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
 import { detentionInput, personId } from './fixtures';
 import { startHubProcess, startTestHub, TEST_JWT, type TestHub } from './helpers';
-import { connectStore } from '../server/store';
+import { connectStore } from '../datasources/store/connection';
 import { signToken } from '../server/jwt';
 
 const REGISTER = `mutation { registerDataSource(input: {

@@ -3,7 +3,7 @@
  * grew twentyfold since then is still evaluated in chunks of at most `chunkRecords` records, or one
  * person's records where a single person has more.
  */
-import { Evaluator, type EvaluationProgress } from '../datasources/evaluator';
+import { Evaluator, type EvaluationProgress } from '../datasources/services/evaluator';
 import { detentionInput, personId, prisonInput, registerTestSources } from './fixtures';
 import { startTestHub, type TestHub } from './helpers';
 

@@ -5,7 +5,7 @@
 import { makeIdNumber } from '../domain/id-number';
 import type { Domain } from '../domain/records';
 import type { DataSources } from '../datasources';
-import type { DataSourceDoc } from '../datasources/models';
+import type { DataSourceDoc } from '../datasources/store/models';
 
 /** The n-th test person's ID number (born 1980–1999, Chongqing districts). */
 export function personId(n: number, region = '500101'): string {

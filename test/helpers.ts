@@ -3,8 +3,8 @@
  * Each test file gets its own database so files run in parallel without seeing each other's data.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { ListReads } from '../datasources/record-store';
-import type { BatchLookup } from '../datasources/lookup';
+import type { ListReads } from '../datasources/store/record-store';
+import type { BatchLookup } from '../datasources/store/lookup';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { projectRoot } from '../server/paths';
@@ -13,8 +13,8 @@ import type { Server } from 'node:http';
 import type { Connection } from 'mongoose';
 import type { CommandStartedEvent } from 'mongodb';
 import { createHub, type Hub } from '../server/app';
-import { createLogger } from '../server/logger';
-import { connectStore } from '../server/store';
+import { createLogger } from '../lib/logger';
+import { connectStore } from '../datasources/store/connection';
 import { DEVELOPMENT_AUDIT_KEY, DEVELOPMENT_JWT_SECRET } from '../server/config';
 import { signToken, type JwtSettings, type PersonClaims } from '../server/jwt';
 import type { RateLimitSettings } from '../server/rate-limit';

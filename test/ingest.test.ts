@@ -1,7 +1,7 @@
 import { detentionInput, personId, registerTestSources } from './fixtures';
 import { startTestHub, type TestHub } from './helpers';
 import type { Domain } from '../domain/records';
-import type { DataSourceDoc } from '../datasources/models';
+import type { DataSourceDoc } from '../datasources/store/models';
 
 describe('ingest: idempotent, versioned, never losing good records', () => {
   let t: TestHub;

@@ -4,7 +4,7 @@
  * parameters changed by an administrator take effect, and live sources take part.
  */
 import { seed } from '../datasources/seed';
-import { ABANDONED, EvaluationBusyError, EvaluationStoppedError, Evaluator } from '../datasources/evaluator';
+import { ABANDONED, EvaluationBusyError, EvaluationStoppedError, Evaluator } from '../datasources/services/evaluator';
 import { syntheticReport } from '../domain/synthetic';
 import { RULE_IDS } from '../domain/rules';
 import { correctionInput, personId, prisonInput, registerTestSources } from './fixtures';

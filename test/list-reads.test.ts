@@ -3,9 +3,9 @@
  * pages, in the same order, as a store-sorted read, whatever the filter, position or range; the
  * days registry kept by ingest and built once for a store that predates it.
  */
-import { DAYS_REGISTRY_MARKER, RecordDays } from '../datasources/record-days';
-import { EVENT_STAMPS_MARKER, eventDayOf } from '../datasources/models';
-import type { DataSourceDoc } from '../datasources/models';
+import { DAYS_REGISTRY_MARKER, RecordDays } from '../datasources/store/record-days';
+import { EVENT_STAMPS_MARKER, eventDayOf } from '../datasources/store/models';
+import type { DataSourceDoc } from '../datasources/store/models';
 import { detentionInput, personId, registerTestSources } from './fixtures';
 import { startTestHub, type TestHub } from './helpers';
 

@@ -1,7 +1,7 @@
 import { detentionInput, enforcementInput, personId, registerTestSources } from './fixtures';
 import { startTestHub, type TestHub } from './helpers';
 import type { Domain } from '../domain/records';
-import type { DataSourceDoc } from '../datasources/models';
+import type { DataSourceDoc } from '../datasources/store/models';
 
 describe('list queries: filters, order and keyset paging', () => {
   let t: TestHub;

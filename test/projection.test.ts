@@ -4,7 +4,7 @@
  */
 import { parse } from 'graphql';
 import { buildHubSchema } from '../server/app';
-import { recordProjections } from '../datasources/projection';
+import { recordProjections } from '../datasources/store/projection';
 import { registerTestSources, seedPersons } from './fixtures';
 import { startTestHub, type TestHub } from './helpers';
 

@@ -5,7 +5,7 @@
 import { startTestHub, type TestHub } from './helpers';
 import { detentionInput, enforcementInput, personId } from './fixtures';
 import { makeIdNumber } from '../domain/id-number';
-import type { DataSourceDoc } from '../datasources/models';
+import type { DataSourceDoc } from '../datasources/store/models';
 
 const at = (s: string) => `${s}+08:00`;
 const date = (s: string) => new Date(at(s));

@@ -7,9 +7,9 @@
  */
 import { registerTestSources, seedPersons } from './fixtures';
 import { startTestHub, type TestHub } from './helpers';
-import { KEY_BATCH, type BatchLookup } from '../datasources/lookup';
-import type { ListReads } from '../datasources/record-store';
-import { operationHash } from '../datasources/trusted-operations';
+import { KEY_BATCH, type BatchLookup } from '../datasources/store/lookup';
+import type { ListReads } from '../datasources/store/record-store';
+import { operationHash } from '../datasources/services/trusted-operations';
 
 const DOSSIERS = `query($ids: [IdNumber!]!) {
   persons(idNumbers: $ids) {

@@ -6,11 +6,11 @@
 import { correctionInput, detentionInput, personId, registerTestSources } from './fixtures';
 import { startTestHub, type TestHub } from './helpers';
 import { DOMAINS, type Domain } from '../domain/records';
-import type { DataSourceDoc } from '../datasources/models';
-import { GROUP_SHAPE, Statistics, type StatBucket, type StatDimension, type StatFilter } from '../datasources/statistics';
-import { StatCounts, WRITE_LEASE_MS } from '../datasources/stat-counts';
+import type { DataSourceDoc } from '../datasources/store/models';
+import { GROUP_SHAPE, Statistics, type StatBucket, type StatDimension, type StatFilter } from '../datasources/services/statistics';
+import { StatCounts, WRITE_LEASE_MS } from '../datasources/services/stat-counts';
 import { seed } from '../datasources/seed';
-import type { RequestScope } from '../datasources/federated-records';
+import type { RequestScope } from '../datasources/sources/federated-records';
 
 const bj = (local: string) => new Date(`${local}+08:00`);
 const everything: RequestScope = { regions: null, report: (_s, e) => { throw e; } };

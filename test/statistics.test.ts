@@ -6,8 +6,8 @@ import { correctionInput, detentionInput, enforcementInput, personId, prisonInpu
 import { startDepartment, type Department } from './departments';
 import { startTestHub, type TestHub } from './helpers';
 import type { Domain } from '../domain/records';
-import type { DataSourceDoc } from '../datasources/models';
-import { MONTH_DAY_MARKER, Statistics, type StatDimension, type StatFilter } from '../datasources/statistics';
+import type { DataSourceDoc } from '../datasources/store/models';
+import { MONTH_DAY_MARKER, Statistics, type StatDimension, type StatFilter } from '../datasources/services/statistics';
 import { seed } from '../datasources/seed';
 
 const STATS = `query($domain: Domain!, $groupBy: [StatDimension!]!, $filter: StatFilter) {

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, startEmbeddedStore, type EmbeddedStore } from '../server/embedded-store';
+import { freePort, startEmbeddedStore, type EmbeddedStore } from '../datasources/store/embedded/ferretdb';
 import { FERRETDB_BIN } from './store-setup';
 import { registerTestSources, seedPersons } from './fixtures';
 import { startTestHub, type TestHub } from './helpers';

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import { Registry } from 'prom-client';
-import { connectStore } from '../server/store';
+import { connectStore } from '../datasources/store/connection';
 import { countStoreCommands, timeStoreRoundTrips } from '../server/metrics';
 
 async function figure(registry: Registry, name: string): Promise<{ count: number; sum: number }> {

@@ -6,9 +6,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, startEmbeddedStore, type EmbeddedStore } from '../server/embedded-store';
+import { freePort, startEmbeddedStore, type EmbeddedStore } from '../datasources/store/embedded/ferretdb';
 import { projectRoot } from '../server/paths';
-import { dropPostgresDatabase, ensurePostgresDatabase } from '../server/postgres';
+import { dropPostgresDatabase, ensurePostgresDatabase } from '../datasources/store/embedded/postgres';
 
 export const FERRETDB_BIN = process.env.FERRETDB_BIN ? path.resolve(process.env.FERRETDB_BIN) : path.join(projectRoot, '.tools/bin/ferretdb');
 const PG_HOST = process.env.TEST_PG_HOST ?? '127.0.0.1';

@@ -3,12 +3,12 @@
  * indexes behind FerretDB (server/ferretdb-indexes.ts) and group commit of the audit trail.
  */
 import { Client } from 'pg';
-import { AuditLog, verifyAuditChain } from '../datasources/audit';
+import { AuditLog, verifyAuditChain } from '../datasources/services/audit';
 import { DEVELOPMENT_AUDIT_KEY } from '../server/config';
-import { storeFlavor } from '../server/store';
-import { ensureIndexes } from '../datasources/models';
-import { ensureEqualityIndexes, vacuumBloated } from '../server/ferretdb-indexes';
-import { createLogger } from '../server/logger';
+import { storeFlavor } from '../datasources/store/connection';
+import { ensureIndexes } from '../datasources/store/models';
+import { ensureEqualityIndexes, vacuumBloated } from '../datasources/store/ferretdb/indexes';
+import { createLogger } from '../lib/logger';
 import { detentionInput, personId, registerTestSources, seedPersons } from './fixtures';
 import { startTestHub, type TestHub } from './helpers';
 

@@ -10,7 +10,7 @@
  * Read-only: it never writes to the database.
  */
 import type { Model } from 'mongoose';
-import type { AnyRecordDoc, Models } from '../../datasources/models';
+import type { AnyRecordDoc, Models } from '../../datasources/store/models';
 import { serveBaseline } from './serve';
 
 const typeDefs = `#graphql

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import mongoose from 'mongoose';
 import { ApolloServer, type ApolloServerOptions, type BaseContext } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
-import { createModels, type Models } from '../../datasources/models';
+import { createModels, type Models } from '../../datasources/store/models';
 
 export function serveBaseline(name: string, build: (models: Models) => ApolloServerOptions<BaseContext>): void {
   const { values } = parseArgs({ options: { uri: { type: 'string' }, db: { type: 'string' }, port: { type: 'string', default: '0' } } });

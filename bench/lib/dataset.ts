@@ -5,17 +5,17 @@
  * document and skip generation. Nothing in it is real: ID numbers are generated with valid checksums.
  */
 import path from 'node:path';
-import { freePort, startEmbeddedStore, type EmbeddedStore } from '../../server/embedded-store';
-import { ensurePostgresDatabase } from '../../server/postgres';
-import { connectStore, storeFlavor } from '../../server/store';
-import { createModels, ensureIndexes } from '../../datasources/models';
+import { freePort, startEmbeddedStore, type EmbeddedStore } from '../../datasources/store/embedded/ferretdb';
+import { ensurePostgresDatabase } from '../../datasources/store/embedded/postgres';
+import { connectStore, storeFlavor } from '../../datasources/store/connection';
+import { createModels, ensureIndexes } from '../../datasources/store/models';
 import { createDataSources } from '../../datasources';
 import { seedDemoData } from '../../server/seed-runner';
-import { MONTH_DAY_MARKER } from '../../datasources/statistics';
-import { DAYS_REGISTRY_MARKER } from '../../datasources/record-days';
-import { STAT_PARTITIONS_MARKER } from '../../datasources/stat-counts';
+import { MONTH_DAY_MARKER } from '../../datasources/services/statistics';
+import { DAYS_REGISTRY_MARKER } from '../../datasources/store/record-days';
+import { STAT_PARTITIONS_MARKER } from '../../datasources/services/stat-counts';
 import { projectRoot } from '../../server/paths';
-import { withClient } from '../../server/ferretdb-indexes';
+import { withClient } from '../../datasources/store/ferretdb/indexes';
 
 /** Persons per record the generator makes (measured: 64,600 persons give 99,919 records). */
 const PERSONS_PER_RECORD = 0.646;

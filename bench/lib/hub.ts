@@ -4,7 +4,7 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import type { JwtSettings } from '../../server/jwt';
 import { projectRoot } from '../../server/paths';
-import { freePort } from '../../server/embedded-store';
+import { freePort } from '../../datasources/store/embedded/ferretdb';
 import type { BenchStore } from './dataset';
 import { startServer, type Server } from './processes';
 

@@ -24,16 +24,16 @@ import readline from 'node:readline';
 import { once } from 'node:events';
 import { BSON, type Collection } from 'mongodb';
 import { Schema, Types, type Connection, type Model } from 'mongoose';
-import { beijingDay } from '../domain/calendar';
-import { DOMAINS, type Domain } from '../domain/records';
-import { evaluatePerson, RULE_IDS, type Finding, type PersonRecords, type RuleRecord } from '../domain/rules';
-import { badInput } from './errors';
-import { DUPLICATE_KEY, eachInFlight, UPDATES_IN_FLIGHT } from './single-updates';
-import { ConcurrentChangeError } from './claimed-writes';
+import { beijingDay } from '../../domain/calendar';
+import { DOMAINS, type Domain } from '../../domain/records';
+import { evaluatePerson, RULE_IDS, type Finding, type PersonRecords, type RuleRecord } from '../../domain/rules';
+import { badInput } from '../../lib/errors';
+import { DUPLICATE_KEY, eachInFlight, UPDATES_IN_FLIGHT } from '../store/single-updates';
+import { ConcurrentChangeError } from '../store/claimed-writes';
 import { EVALUATION_ACTOR, newLead, type LeadDoc, type LeadRecordRef, type LeadStore } from './leads';
-import type { AnyRecordDoc, DataSourceDoc, Models } from './models';
-import type { ConnectorPool } from './connectors';
-import type { SourceRegistry } from './source-registry';
+import type { AnyRecordDoc, DataSourceDoc, Models } from '../store/models';
+import type { ConnectorPool } from '../sources/connectors';
+import type { SourceRegistry } from '../sources/registry';
 
 export interface EvaluationReport {
   runId: string;

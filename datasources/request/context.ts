@@ -2,12 +2,12 @@
  * What every resolver receives. Declared here, below the resolvers, and built per request by the
  * server (server/context.ts), so no import runs back up the layers.
  */
-import type { Projections } from './projection';
-import type { DataSources } from './index';
+import type { Projections } from '../store/projection';
+import type { DataSources } from '../index';
 import type { Loaders } from './loaders';
-import type { DataSourceDoc } from './models';
-import type { AuditLog } from './audit';
-import type { TrustedOperations } from './trusted-operations';
+import type { DataSourceDoc } from '../store/models';
+import type { AuditLog } from '../services/audit';
+import type { TrustedOperations } from '../services/trusted-operations';
 
 export interface Limits {
   /** largest `first` of any connection */

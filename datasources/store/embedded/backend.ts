@@ -4,7 +4,6 @@
  * filters down to SQL while its SQLite backend reads the whole collection for any filter but `_id`
  * (measured on 10,000 demo persons: a dossier takes 0.1 s against 3.4 s).
  */
-import type { Config } from './config';
 import { ensurePostgresDatabase, postgresReachable } from './postgres';
 
 export interface EmbeddedBackend {
@@ -12,7 +11,14 @@ export interface EmbeddedBackend {
   postgresUrl?: string;
 }
 
-export async function chooseEmbeddedBackend(config: Config): Promise<EmbeddedBackend> {
+/** The settings it reads (server/config.ts defines them). */
+export interface EmbeddedBackendSettings {
+  EMBEDDED_BACKEND: 'auto' | 'postgresql' | 'sqlite';
+  EMBEDDED_POSTGRES_URL: string;
+  EMBEDDED_POSTGRES_DB: string;
+}
+
+export async function chooseEmbeddedBackend(config: EmbeddedBackendSettings): Promise<EmbeddedBackend> {
   const wantPg = config.EMBEDDED_BACKEND === 'postgresql'
     || (config.EMBEDDED_BACKEND === 'auto' && await postgresReachable(config.EMBEDDED_POSTGRES_URL));
   if (!wantPg) return { handler: 'sqlite' };

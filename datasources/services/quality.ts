@@ -15,19 +15,19 @@
  */
 import { createHash } from 'node:crypto';
 import { Types, type Model } from 'mongoose';
-import { beijingDay, dateOfDay, dayOfDate, DAY_MS, type EntryLimit, type WorkCalendar } from '../domain/calendar';
+import { beijingDay, dateOfDay, dayOfDate, DAY_MS, type EntryLimit, type WorkCalendar } from '../../domain/calendar';
 import {
   freshnessDays, QualityTally, rankDepartments, type FieldCount, type LooseRecord, type QualityFigures, type Share,
-} from '../domain/quality';
-import type { Domain } from '../domain/records';
-import { escapeControls } from '../domain/text';
-import { maskIdNumber } from '../domain/id-number';
-import { badInput, forbidden } from './errors';
-import type { AnyRecordDoc, DataSourceDoc, IngestRejectionDoc, Models } from './models';
+} from '../../domain/quality';
+import type { Domain } from '../../domain/records';
+import { escapeControls } from '../../domain/text';
+import { maskIdNumber } from '../../domain/id-number';
+import { badInput, forbidden } from '../../lib/errors';
+import type { AnyRecordDoc, DataSourceDoc, IngestRejectionDoc, Models } from '../store/models';
 import type { RejectedRecord } from './ingest';
-import { DUPLICATE_KEY } from './single-updates';
-import type { SourceRegistry } from './source-registry';
-import type { SourceHealthTracker } from './source-health';
+import { DUPLICATE_KEY } from '../store/single-updates';
+import type { SourceRegistry } from '../sources/registry';
+import type { SourceHealthTracker } from '../sources/health';
 
 /** The fields each domain's checks read (top-level: arrays and sub-documents come whole). */
 const COMMON_FIELDS = ['idNumber', 'region', 'eventAt', 'recordedAt', 'firstSeenAt'];

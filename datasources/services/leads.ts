@@ -9,15 +9,15 @@
  * overwrite each other's change unseen: FerretDB does not check an update's filter when it writes.
  */
 import { Schema, Types, type Connection, type Model } from 'mongoose';
-import type { Domain } from '../domain/records';
-import { regionPath } from '../domain/regions';
-import { changeParameters, RULES, ruleById, type RuleParameters, type Severity } from '../domain/rules';
-import { badInput } from './errors';
+import type { Domain } from '../../domain/records';
+import { regionPath } from '../../domain/regions';
+import { changeParameters, RULES, ruleById, type RuleParameters, type Severity } from '../../domain/rules';
+import { badInput } from '../../lib/errors';
 import type { Collection } from 'mongodb';
-import { ConcurrentChangeError, type Claimable, type ClaimedWrites } from './claimed-writes';
-import { findByKeys, type BatchLookup } from './lookup';
-import { DUPLICATE_KEY } from './single-updates';
-import { narrowRegions } from './federated-records';
+import { ConcurrentChangeError, type Claimable, type ClaimedWrites } from '../store/claimed-writes';
+import { findByKeys, type BatchLookup } from '../store/lookup';
+import { DUPLICATE_KEY } from '../store/single-updates';
+import { narrowRegions } from '../sources/federated-records';
 
 export const LEAD_STATUSES = ['NEW', 'ACKNOWLEDGED', 'RESOLVED', 'DISMISSED'] as const;
 export type LeadStatus = (typeof LEAD_STATUSES)[number];

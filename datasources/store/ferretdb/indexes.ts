@@ -16,8 +16,8 @@
  */
 import { createHash } from 'node:crypto';
 import { Client } from 'pg';
-import type { Logger } from './logger';
-import { redactUrl } from './embedded-backend';
+import type { Logger } from '../../../lib/logger';
+import { redactUrl } from '../embedded/backend';
 
 /** The fields the hub looks up by equality, per collection (README: "Indexes"). */
 export const EQUALITY_FIELDS: Readonly<Record<string, readonly string[]>> = {

@@ -9,14 +9,14 @@
  * A live source that fails or times out is left out of this answer and reported (SOURCE_UNAVAILABLE);
  * its place in the cursor stays, so the next page asks it again from where it was.
  */
-import type { Domain } from '../domain/records';
-import type { Projection } from './projection';
-import type { AnyRecordDoc, DataSourceDoc, RecordDocByDomain } from './models';
-import { compareDesc, isCursorTime, type Page, type Position } from './pagination';
-import { badInput } from './errors';
-import { commonQuery, type CommonFilter, type RecordStore } from './record-store';
+import type { Domain } from '../../domain/records';
+import type { Projection } from '../store/projection';
+import type { AnyRecordDoc, DataSourceDoc, RecordDocByDomain } from '../store/models';
+import { compareDesc, isCursorTime, type Page, type Position } from '../store/pagination';
+import { badInput } from '../../lib/errors';
+import { commonQuery, type CommonFilter, type RecordStore } from '../store/record-store';
 import type { ConnectorPool } from './connectors';
-import type { SourceRegistry } from './source-registry';
+import type { SourceRegistry } from './registry';
 import { Types } from 'mongoose';
 
 /** Where a live source failed, for the request's SOURCE_UNAVAILABLE errors. */

@@ -1,5 +1,5 @@
-import type { DetentionRecordDoc, Models } from './models';
-import { RecordStore, inList, type CommonFilter } from './record-store';
+import type { DetentionRecordDoc, Models } from '../models';
+import { RecordStore, inList, type CommonFilter } from '../record-store';
 
 export interface DetentionFilter extends CommonFilter {
   facilityCodes?: readonly string[] | null;

@@ -9,7 +9,7 @@ import mongoose, { Schema, Types, type Connection, type Model } from 'mongoose';
 import type { CreateIndexesOptions, IndexSpecification } from 'mongodb';
 import type {
   CommunityCorrectionInput, DetentionRecordInput, Domain, EnforcementCaseInput, PrisonRecordInput,
-} from '../domain/records';
+} from '../../domain/records';
 
 /** What the hub adds to every stored record. */
 export interface StoredRecordMeta {

@@ -21,10 +21,10 @@ import {
   bulkhead, circuitBreaker, handleAll, handleWhen, retry, timeout, wrap, type IPolicy,
 } from 'cockatiel';
 import { Types } from 'mongoose';
-import { regionPath } from '../domain/regions';
-import { validateRecord, type ValidationOptions } from '../domain/records';
-import type { AnyRecordDoc, DataSourceDoc } from './models';
-import type { CircuitState as HealthCircuit, SourceHealthTracker } from './source-health';
+import { regionPath } from '../../domain/regions';
+import { validateRecord, type ValidationOptions } from '../../domain/records';
+import type { AnyRecordDoc, DataSourceDoc } from '../store/models';
+import type { CircuitState as HealthCircuit, SourceHealthTracker } from './health';
 
 export const DEFAULT_SOURCE_TIMEOUT_MS = 2000;
 

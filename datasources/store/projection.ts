@@ -9,7 +9,7 @@
  * reads from a record whatever is selected (ids, person, jurisdiction, source, type).
  */
 import { TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type GraphQLSchema } from 'graphql';
-import { DOMAINS, type Domain } from '../domain/records';
+import { DOMAINS, type Domain } from '../../domain/records';
 
 export type Projection = Record<string, 1>;
 export type Projections = Readonly<Partial<Record<Domain, Projection>>>;

@@ -3,14 +3,14 @@
  * their cache is the request's view of the store (DataLoader README).
  */
 import DataLoader from 'dataloader';
-import type { Domain } from '../domain/records';
-import { DOMAINS } from '../domain/records';
-import type { AnyRecordDoc, PersonRef, RecordDocByDomain } from './models';
-import { personOfRecords } from './persons';
-import type { DataSources } from './index';
-import type { CommonFilter } from './record-store';
-import type { FederatedRecords, RequestScope } from './federated-records';
-import type { LeadDoc } from './leads';
+import type { Domain } from '../../domain/records';
+import { DOMAINS } from '../../domain/records';
+import type { AnyRecordDoc, PersonRef, RecordDocByDomain } from '../store/models';
+import { personOfRecords } from '../store/persons';
+import type { DataSources } from '../index';
+import type { CommonFilter } from '../store/record-store';
+import type { FederatedRecords, RequestScope } from '../sources/federated-records';
+import type { LeadDoc } from '../services/leads';
 
 export interface Loaders {
   /** person by ID number: null when no domain has a record of them (uses the record loaders) */

@@ -8,7 +8,7 @@ import { Types } from 'mongoose';
 import type {
   CommunityCorrectionDoc, DetentionRecordDoc, EnforcementCaseDoc, PrisonRecordDoc,
 } from './models';
-import { badInput } from './errors';
+import { badInput } from '../../lib/errors';
 
 export interface Sortable {
   _id: Types.ObjectId;

@@ -22,20 +22,20 @@ import { Types } from 'mongoose';
 import {
   CORRECTION_STATUSES, CORRECTION_TYPES, DETENTION_STAGES, DOMAINS, ENFORCEMENT_CATEGORIES, ENFORCEMENT_STATUSES,
   PRISON_STATUSES, SENTENCE_KINDS, type Domain,
-} from '../domain/records';
-import { regionName } from '../domain/regions';
-import { EVENT_STAMPS_MARKER, eventDayOf, eventHourOf, eventMonthOf, type AnyRecordDoc, type DataSourceDoc, type Models } from './models';
-import { badInput } from './errors';
-import { commonQuery, type CommonFilter, type RecordStore } from './record-store';
-import { hostedStoreQuery, narrowRegions, type RequestScope } from './federated-records';
-import { SourceCallError, type ConnectorPool } from './connectors';
-import type { SourceRegistry } from './source-registry';
-import { detentionMatches, detentionParams } from './detention-records';
-import { prisonMatches, prisonParams } from './prison-records';
-import { correctionMatches, correctionParams } from './community-corrections';
-import { enforcementMatches, enforcementParams } from './enforcement-cases';
-import { updateEach, type SingleUpdate } from './single-updates';
-import type { RecordDays } from './record-days';
+} from '../../domain/records';
+import { regionName } from '../../domain/regions';
+import { EVENT_STAMPS_MARKER, eventDayOf, eventHourOf, eventMonthOf, type AnyRecordDoc, type DataSourceDoc, type Models } from '../store/models';
+import { badInput } from '../../lib/errors';
+import { commonQuery, type CommonFilter, type RecordStore } from '../store/record-store';
+import { hostedStoreQuery, narrowRegions, type RequestScope } from '../sources/federated-records';
+import { SourceCallError, type ConnectorPool } from '../sources/connectors';
+import type { SourceRegistry } from '../sources/registry';
+import { detentionMatches, detentionParams } from '../store/records/detention';
+import { prisonMatches, prisonParams } from '../store/records/prison';
+import { correctionMatches, correctionParams } from '../store/records/correction';
+import { enforcementMatches, enforcementParams } from '../store/records/enforcement';
+import { updateEach, type SingleUpdate } from '../store/single-updates';
+import type { RecordDays } from '../store/record-days';
 import { FLAG_RELEASED, FLAG_SUSPECTED_CRIME, FLAG_TRANSFERRED, monthSpan, type Group, type GroupShape, type Partition, type StatCounts } from './stat-counts';
 
 export type StatDimension = 'REGION' | 'MONTH' | 'YEAR' | 'STATUS' | 'CATEGORY' | 'FACILITY' | 'SOURCE';

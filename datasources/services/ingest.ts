@@ -21,13 +21,13 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { Types, type Model } from 'mongoose';
-import { DUPLICATE_KEY, eachInFlight, insertUntilDuplicate, UPDATES_IN_FLIGHT } from './single-updates';
-import { regionPath } from '../domain/regions';
-import { validateRecord, type AnyRecordInput, type ValidationOptions } from '../domain/records';
-import { eventDayOf, eventHourOf, eventMonthOf, type AnyRecordDoc, type DataSourceDoc, type Models } from './models';
+import { DUPLICATE_KEY, eachInFlight, insertUntilDuplicate, UPDATES_IN_FLIGHT } from '../store/single-updates';
+import { regionPath } from '../../domain/regions';
+import { validateRecord, type AnyRecordInput, type ValidationOptions } from '../../domain/records';
+import { eventDayOf, eventHourOf, eventMonthOf, type AnyRecordDoc, type DataSourceDoc, type Models } from '../store/models';
 import { rememberRejections, type DeliveredRejection } from './quality';
-import { findByKeys, type BatchLookup } from './lookup';
-import type { RecordDays } from './record-days';
+import { findByKeys, type BatchLookup } from '../store/lookup';
+import type { RecordDays } from '../store/record-days';
 import type { StatCounts } from './stat-counts';
 
 export interface RejectedRecord {

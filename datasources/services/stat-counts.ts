@@ -45,10 +45,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Collection, Filter } from 'mongodb';
-import { DOMAINS, type Domain } from '../domain/records';
-import type { Models } from './models';
-import { DUPLICATE_KEY, eachInFlight, upsertRetrying } from './single-updates';
-import type { RecordDays } from './record-days';
+import { DOMAINS, type Domain } from '../../domain/records';
+import type { Models } from '../store/models';
+import { DUPLICATE_KEY, eachInFlight, upsertRetrying } from '../store/single-updates';
+import type { RecordDays } from '../store/record-days';
 
 /** `hub_meta` document: every stored record lies in a marked partition */
 export const STAT_PARTITIONS_MARKER = 'stat-partitions';

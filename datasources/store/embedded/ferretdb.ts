@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import type { Logger } from './logger';
+import type { Logger } from '../../../lib/logger';
 
 export interface EmbeddedStoreOptions {
   bin: string;

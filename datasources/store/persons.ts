@@ -1,5 +1,5 @@
 /** Persons (当事人), derived from the ID number and the person's records. */
-import { parseIdNumber } from '../domain/id-number';
+import { parseIdNumber } from '../../domain/id-number';
 import type { AnyRecordDoc, PersonRef } from './models';
 
 /** The person a record is about, as that record names them. */

@@ -20,7 +20,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { Kind, visit, type DocumentNode, type StringValueNode } from 'graphql';
 import type { Connection } from 'mongoose';
-import { parseIdNumber } from '../domain/id-number';
+import { parseIdNumber } from '../../domain/id-number';
 
 export interface AuditEntry {
   _id: number;

@@ -6,12 +6,12 @@
  * by DataLoader (see loaders.ts) into one `$in` query, or on FerretDB parallel equalities (lookup.ts).
  */
 import { Types, type Model } from 'mongoose';
-import { regionPrefixProblem } from '../domain/regions';
-import { echo } from '../domain/text';
-import type { Domain } from '../domain/records';
+import { regionPrefixProblem } from '../../domain/regions';
+import { echo } from '../../domain/text';
+import type { Domain } from '../../domain/records';
 import type { RecordDocByDomain } from './models';
 import { afterCondition, type Position } from './pagination';
-import { badInput } from './errors';
+import { badInput } from '../../lib/errors';
 import { findByKeys, type BatchLookup } from './lookup';
 import type { Projection } from './projection';
 import { readByDay, type RecordDays } from './record-days';

@@ -7,13 +7,13 @@
  * on one replica reaches every replica within about `refreshMs`, without a restart.
  */
 import { Types } from 'mongoose';
-import type { Domain } from '../domain/records';
-import { registrationProblems, type Problem, type RegistrationInput } from '../domain/registration';
-import type { DataSourceDoc, Models, SourceKind, SourceStatus } from './models';
+import type { Domain } from '../../domain/records';
+import { registrationProblems, type Problem, type RegistrationInput } from '../../domain/registration';
+import type { DataSourceDoc, Models, SourceKind, SourceStatus } from '../store/models';
 import { hashApiKey, looksLikeApiKey, newApiKey } from './api-keys';
-import { Periodic } from './periodic';
+import { Periodic } from '../../lib/periodic';
 import type { Collection } from 'mongodb';
-import type { ClaimedWrites } from './claimed-writes';
+import type { ClaimedWrites } from '../store/claimed-writes';
 
 export interface SourceSpec {
   name: string;

@@ -13,9 +13,9 @@
  * still carry a `health` field, read where `source_health` has nothing yet.
  */
 import type { Collection } from 'mongodb';
-import type { DataSourceDoc, Models, SourceHealth } from './models';
-import { Periodic } from './periodic';
-import { upsertRetrying } from './single-updates';
+import type { DataSourceDoc, Models, SourceHealth } from '../store/models';
+import { Periodic } from '../../lib/periodic';
+import { upsertRetrying } from '../store/single-updates';
 
 export const SOURCE_HEALTH_COLLECTION = 'source_health';
 

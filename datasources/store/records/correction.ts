@@ -1,5 +1,5 @@
-import type { CommunityCorrectionDoc, Models } from './models';
-import { RecordStore, inList, type CommonFilter } from './record-store';
+import type { CommunityCorrectionDoc, Models } from '../models';
+import { RecordStore, inList, type CommonFilter } from '../record-store';
 
 export interface CorrectionFilter extends CommonFilter {
   officeCodes?: readonly string[] | null;

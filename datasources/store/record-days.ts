@@ -30,7 +30,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from 'mongodb';
 import type { Connection } from 'mongoose';
-import { DOMAINS, type Domain } from '../domain/records';
+import { DOMAINS, type Domain } from '../../domain/records';
 import { EVENT_STAMPS_MARKER, eventDayOf, type Models } from './models';
 import { insertUntilDuplicate, upsertRetrying } from './single-updates';
 

@@ -1,5 +1,5 @@
-import type { Models, PrisonRecordDoc } from './models';
-import { RecordStore, inList, type CommonFilter } from './record-store';
+import type { Models, PrisonRecordDoc } from '../models';
+import { RecordStore, inList, type CommonFilter } from '../record-store';
 
 export interface PrisonFilter extends CommonFilter {
   prisonCodes?: readonly string[] | null;

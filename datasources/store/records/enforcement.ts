@@ -1,5 +1,5 @@
-import type { EnforcementCaseDoc, Models } from './models';
-import { RecordStore, inList, type CommonFilter } from './record-store';
+import type { EnforcementCaseDoc, Models } from '../models';
+import { RecordStore, inList, type CommonFilter } from '../record-store';
 
 export interface EnforcementCaseFilter extends CommonFilter {
   agencyCodes?: readonly string[] | null;
