@@ -16,7 +16,7 @@ import { ensureEqualityIndexes, EQUALITY_FIELDS } from '../datasources/store/fer
 import { createLogger } from '../lib/logger';
 import { projectRoot } from '../server/paths';
 import { createModels } from '../datasources/store/models';
-import { readListedDays } from '../datasources/store/record-days';
+import { readListedDays } from '../datasources/store/ferretdb/record-days';
 
 const { values: args } = parseArgs({ options: { scale: { type: 'string', default: '100k' }, out: { type: 'string', default: 'bench/results/store-limits' } } });
 const lines: string[] = [];

@@ -18,8 +18,8 @@ import { createLeadModels, LeadStore } from './services/leads';
 import { Evaluator, type EvaluatorOptions } from './services/evaluator';
 import { DataQuality, RejectionRetention } from './services/quality';
 import type { BatchLookup } from './store/lookup';
-import { RecordDays } from './store/record-days';
-import { ClaimedWrites } from './store/claimed-writes';
+import { RecordDays } from './store/ferretdb/record-days';
+import { ClaimedWrites } from './store/ferretdb/claimed-writes';
 import type { ListReads } from './store/record-store';
 
 export function createDataSources(models: Models, options: { registryRefreshMs?: number; healthFlushMs?: number; evaluation?: EvaluatorOptions; batchLookup?: BatchLookup; listReads?: ListReads; storeFlavor?: 'ferretdb' | 'mongodb'; statisticsAhead?: boolean; statisticsMaxBuckets?: number; clock?: () => number; futureSkewMs?: number; rejectionRetentionDays?: number } = {}) {

@@ -6,7 +6,7 @@
  */
 import type { Collection } from 'mongodb';
 import { Types } from 'mongoose';
-import { ClaimedWrites, WRITE_CLAIMS_COLLECTION, type WriteClaim } from '../datasources/store/claimed-writes';
+import { ClaimedWrites, WRITE_CLAIMS_COLLECTION, type WriteClaim } from '../datasources/store/ferretdb/claimed-writes';
 import { Evaluator } from '../datasources/services/evaluator';
 import { newLead, type LeadDoc } from '../datasources/services/leads';
 import { SourceHealthTracker, SOURCE_HEALTH_COLLECTION } from '../datasources/sources/health';

@@ -3,7 +3,7 @@
  * pages, in the same order, as a store-sorted read, whatever the filter, position or range; the
  * days registry kept by ingest and built once for a store that predates it.
  */
-import { DAYS_REGISTRY_MARKER, RecordDays } from '../datasources/store/record-days';
+import { DAYS_REGISTRY_MARKER, RecordDays } from '../datasources/store/ferretdb/record-days';
 import { EVENT_STAMPS_MARKER, eventDayOf } from '../datasources/store/models';
 import type { DataSourceDoc } from '../datasources/store/models';
 import { detentionInput, personId, registerTestSources } from './fixtures';

@@ -17,7 +17,7 @@ import http from 'node:http';
 import { parseArgs } from 'node:util';
 import { MongoClient, ObjectId, type Db, type Document } from 'mongodb';
 import { findByKeys, type BatchLookup } from '../../datasources/store/lookup';
-import { readByDay } from '../../datasources/store/record-days';
+import { readByDay } from '../../datasources/store/ferretdb/record-days';
 import { listedCustodyDays } from '../lib/days';
 
 const { values } = parseArgs({ options: { uri: { type: 'string' }, db: { type: 'string' }, port: { type: 'string', default: '0' } } });

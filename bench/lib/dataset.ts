@@ -12,7 +12,7 @@ import { createModels, ensureIndexes } from '../../datasources/store/models';
 import { createDataSources } from '../../datasources';
 import { seedDemoData } from '../../server/seed-runner';
 import { MONTH_DAY_MARKER } from '../../datasources/services/statistics';
-import { DAYS_REGISTRY_MARKER } from '../../datasources/store/record-days';
+import { DAYS_REGISTRY_MARKER } from '../../datasources/store/ferretdb/record-days';
 import { STAT_PARTITIONS_MARKER } from '../../datasources/services/stat-counts';
 import { projectRoot } from '../../server/paths';
 import { withClient } from '../../datasources/store/ferretdb/indexes';

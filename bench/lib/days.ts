@@ -1,6 +1,6 @@
 /** The days registry as the benchmark's driver-only code reads it (datasources/record-days.ts keeps it). */
 import type { Db } from 'mongodb';
-import { DAYS_REGISTRY_MARKER, readListedDays } from '../../datasources/store/record-days';
+import { DAYS_REGISTRY_MARKER, readListedDays } from '../../datasources/store/ferretdb/record-days';
 
 /** The custody days listed in the registry, newest first, or null before the hub has listed them all. */
 export async function listedCustodyDays(db: Db): Promise<string[] | null> {

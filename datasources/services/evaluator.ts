@@ -29,7 +29,7 @@ import { DOMAINS, type Domain } from '../../domain/records';
 import { evaluatePerson, RULE_IDS, type Finding, type PersonRecords, type RuleRecord } from '../../domain/rules';
 import { badInput } from '../../lib/errors';
 import { DUPLICATE_KEY, eachInFlight, UPDATES_IN_FLIGHT } from '../store/single-updates';
-import { ConcurrentChangeError } from '../store/claimed-writes';
+import { ConcurrentChangeError } from '../store/ferretdb/claimed-writes';
 import { EVALUATION_ACTOR, newLead, type LeadDoc, type LeadRecordRef, type LeadStore } from './leads';
 import type { AnyRecordDoc, DataSourceDoc, Models } from '../store/models';
 import type { ConnectorPool } from '../sources/connectors';

@@ -27,7 +27,7 @@ import { validateRecord, type AnyRecordInput, type ValidationOptions } from '../
 import { eventDayOf, eventHourOf, eventMonthOf, type AnyRecordDoc, type DataSourceDoc, type Models } from '../store/models';
 import { rememberRejections, type DeliveredRejection } from './quality';
 import { findByKeys, type BatchLookup } from '../store/lookup';
-import type { RecordDays } from '../store/record-days';
+import type { RecordDays } from '../store/ferretdb/record-days';
 import type { StatCounts } from './stat-counts';
 
 export interface RejectedRecord {

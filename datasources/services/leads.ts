@@ -14,7 +14,7 @@ import { regionPath } from '../../domain/regions';
 import { changeParameters, RULES, ruleById, type RuleParameters, type Severity } from '../../domain/rules';
 import { badInput } from '../../lib/errors';
 import type { Collection } from 'mongodb';
-import { ConcurrentChangeError, type Claimable, type ClaimedWrites } from '../store/claimed-writes';
+import { ConcurrentChangeError, type Claimable, type ClaimedWrites } from '../store/ferretdb/claimed-writes';
 import { findByKeys, type BatchLookup } from '../store/lookup';
 import { DUPLICATE_KEY } from '../store/single-updates';
 import { narrowRegions } from '../sources/federated-records';

@@ -48,7 +48,7 @@ import type { Collection, Filter } from 'mongodb';
 import { DOMAINS, type Domain } from '../../domain/records';
 import type { Models } from '../store/models';
 import { DUPLICATE_KEY, eachInFlight, upsertRetrying } from '../store/single-updates';
-import type { RecordDays } from '../store/record-days';
+import type { RecordDays } from '../store/ferretdb/record-days';
 
 /** `hub_meta` document: every stored record lies in a marked partition */
 export const STAT_PARTITIONS_MARKER = 'stat-partitions';

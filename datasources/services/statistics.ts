@@ -35,7 +35,7 @@ import { prisonMatches, prisonParams } from '../store/records/prison';
 import { correctionMatches, correctionParams } from '../store/records/correction';
 import { enforcementMatches, enforcementParams } from '../store/records/enforcement';
 import { updateEach, type SingleUpdate } from '../store/single-updates';
-import type { RecordDays } from '../store/record-days';
+import type { RecordDays } from '../store/ferretdb/record-days';
 import { FLAG_RELEASED, FLAG_SUSPECTED_CRIME, FLAG_TRANSFERRED, monthSpan, type Group, type GroupShape, type Partition, type StatCounts } from './stat-counts';
 
 export type StatDimension = 'REGION' | 'MONTH' | 'YEAR' | 'STATUS' | 'CATEGORY' | 'FACILITY' | 'SOURCE';

@@ -13,7 +13,7 @@ import type { DataSourceDoc, Models, SourceKind, SourceStatus } from '../store/m
 import { hashApiKey, looksLikeApiKey, newApiKey } from './api-keys';
 import { Periodic } from '../../lib/periodic';
 import type { Collection } from 'mongodb';
-import type { ClaimedWrites } from '../store/claimed-writes';
+import type { ClaimedWrites } from '../store/ferretdb/claimed-writes';
 
 export interface SourceSpec {
   name: string;

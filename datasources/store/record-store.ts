@@ -14,8 +14,8 @@ import { afterCondition, type Position } from './pagination';
 import { badInput } from '../../lib/errors';
 import { findByKeys, type BatchLookup } from './lookup';
 import type { Projection } from './projection';
-import { readByDay, type RecordDays } from './record-days';
-import { HourPlans } from './hour-plans';
+import { readByDay, type RecordDays } from './ferretdb/record-days';
+import { HourPlans } from './ferretdb/hour-plans';
 import { beijingHourOf as hourOfDay } from './models';
 
 /**

@@ -27,7 +27,7 @@
  */
 import type { Collection, Document, Filter } from 'mongodb';
 import type { Connection } from 'mongoose';
-import { DUPLICATE_KEY } from './single-updates';
+import { DUPLICATE_KEY } from '../single-updates';
 
 export const WRITE_CLAIMS_COLLECTION = 'write_claims';
 

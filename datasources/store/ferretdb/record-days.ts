@@ -30,9 +30,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from 'mongodb';
 import type { Connection } from 'mongoose';
-import { DOMAINS, type Domain } from '../../domain/records';
-import { EVENT_STAMPS_MARKER, eventDayOf, type Models } from './models';
-import { insertUntilDuplicate, upsertRetrying } from './single-updates';
+import { DOMAINS, type Domain } from '../../../domain/records';
+import { EVENT_STAMPS_MARKER, eventDayOf, type Models } from '../models';
+import { insertUntilDuplicate, upsertRetrying } from '../single-updates';
 
 /** `hub_meta` document: `record_days` lists every day of every stored record */
 export const DAYS_REGISTRY_MARKER = 'record-days';
