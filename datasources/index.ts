@@ -17,13 +17,25 @@ import { StatCounts } from './services/stat-counts';
 import { createLeadModels, LeadStore } from './services/leads';
 import { Evaluator, type EvaluatorOptions } from './services/evaluator';
 import { DataQuality, RejectionRetention } from './services/quality';
-import type { BatchLookup } from './store/lookup';
 import { RecordDays } from './store/ferretdb/record-days';
-import { ClaimedWrites } from './store/ferretdb/claimed-writes';
-import type { ListReads } from './store/record-store';
+import { storeProfile, type StoreProfile } from './store/profile';
 
-export function createDataSources(models: Models, options: { registryRefreshMs?: number; healthFlushMs?: number; evaluation?: EvaluatorOptions; batchLookup?: BatchLookup; listReads?: ListReads; storeFlavor?: 'ferretdb' | 'mongodb'; statisticsAhead?: boolean; statisticsMaxBuckets?: number; clock?: () => number; futureSkewMs?: number; rejectionRetentionDays?: number } = {}) {
-  const claims = new ClaimedWrites(models.DataSource.db);
+export interface DataSourceOptions {
+  /** the store's profile (store/profile.ts); default: FerretDB's */
+  store?: StoreProfile;
+  registryRefreshMs?: number;
+  healthFlushMs?: number;
+  evaluation?: EvaluatorOptions;
+  statisticsMaxBuckets?: number;
+  /** the clock of the statistics partitions' write leases (tests move it) */
+  clock?: () => number;
+  futureSkewMs?: number;
+  rejectionRetentionDays?: number;
+}
+
+export function createDataSources(models: Models, options: DataSourceOptions = {}) {
+  const store = options.store ?? storeProfile('ferretdb');
+  const claims = store.guardedWrites(models.DataSource.db);
   const registry = new SourceRegistry(models, claims, options.registryRefreshMs);
   const health = new SourceHealthTracker(models, options.healthFlushMs);
   const connectors = new ConnectorPool(health, { futureSkewMs: options.futureSkewMs });
@@ -34,13 +46,13 @@ export function createDataSources(models: Models, options: { registryRefreshMs?:
     ENFORCEMENT_CASE: enforcementCases(models),
   };
   const leads = new LeadStore(createLeadModels(models.DataSource.db), claims);
-  for (const store of [...Object.values(hosted), leads]) store.lookup = options.batchLookup ?? 'in';
+  for (const hostedStore of [...Object.values(hosted), leads]) hostedStore.lookup = store.batchLookup;
   const days = new RecordDays(models.DataSource.db);
-  // Ingest always marks the statistics partitions it touches, so that counts kept ready are never stale, whichever way this process answers.
-  const counted = new StatCounts(models, GROUP_SHAPE, options.clock ?? Date.now, options.listReads === 'by-day' ? days : undefined);
-  for (const store of Object.values(hosted)) { store.days = days; store.listReads = options.listReads ?? 'sorted'; }
-  const ingestor = new Ingestor(models, days, counted, { futureSkewMs: options.futureSkewMs });
-  ingestor.lookup = options.batchLookup ?? 'in';
+  // What the profile keeps is kept by every ingest, whichever way this process reads: its replicas may read differently.
+  const counted = new StatCounts(models, GROUP_SHAPE, options.clock ?? Date.now, store.listReads === 'by-day' ? days : undefined);
+  for (const hostedStore of Object.values(hosted)) { hostedStore.days = days; hostedStore.listReads = store.listReads; }
+  const ingestor = new Ingestor(models, store.keepsDays ? days : undefined, store.marksPartitions ? counted : undefined, { futureSkewMs: options.futureSkewMs });
+  ingestor.lookup = store.batchLookup;
   /** Every domain across all its sources: the hosted store and the live ones. */
   const records = {
     DETENTION: new FederatedRecords('DETENTION', hosted.DETENTION, registry, connectors, detentionMatches, detentionParams),
@@ -50,6 +62,7 @@ export function createDataSources(models: Models, options: { registryRefreshMs?:
   };
   return {
     models,
+    store,
     claims,
     registry,
     health,
@@ -63,7 +76,7 @@ export function createDataSources(models: Models, options: { registryRefreshMs?:
     evaluator: new Evaluator(models.DataSource.db, models, leads, registry, connectors, options.evaluation),
     quality: new DataQuality(models, registry, health),
     rejections: new RejectionRetention(models, options.rejectionRetentionDays),
-    statistics: new Statistics(models, registry, connectors, hosted, options.storeFlavor === 'ferretdb', counted, options.statisticsAhead !== false, days, options.statisticsMaxBuckets),
+    statistics: new Statistics(models, registry, connectors, hosted, store.statisticsPerSource, store.marksPartitions ? counted : undefined, store.statisticsAhead, store.keepsDays ? days : undefined, options.statisticsMaxBuckets),
   };
 }
 export type DataSources = ReturnType<typeof createDataSources>;

@@ -12,7 +12,8 @@ import { createLogger } from '../lib/logger';
 import { isPortOpen, startEmbeddedStore, type EmbeddedStore } from '../datasources/store/embedded/ferretdb';
 import { connectStore } from '../datasources/store/connection';
 import { createDataSources } from '../datasources';
-import { createModels, ensureIndexes } from '../datasources/store/models';
+import { createModels } from '../datasources/store/models';
+import { chooseStoreProfile } from '../datasources/store/profile';
 import { seedDemoData } from '../server/seed-runner';
 import { chooseEmbeddedBackend } from '../datasources/store/embedded/backend';
 
@@ -54,8 +55,9 @@ async function main(): Promise<void> {
   const connection = await connectStore({ uri, dbName: config.MONGODB_DB, timeoutMs: config.STORE_TIMEOUT_MS });
   try {
     const models = createModels(connection);
-    await ensureIndexes(models);
-    const sources = createDataSources(models);
+    const store = await chooseStoreProfile(connection, { profile: config.STORE_PROFILE, batchLookup: config.STORE_BATCH_LOOKUP, listReads: config.STORE_LIST_READS, statisticsAhead: config.STATISTICS_AHEAD });
+    await store.ensureIndexes(models);
+    const sources = createDataSources(models, { store });
     await sources.registry.load();
     await seedDemoData(sources, { persons, seed: seedValue, progress: true, today });
   } finally {

@@ -16,10 +16,12 @@ import type { AnyRecordDoc, DataSourceDoc } from '../datasources/store/models';
 import type { Caller, Context, Limits } from '../datasources/request/context';
 import { createDataSources, type DataSources } from '../datasources';
 import { createLoaders } from '../datasources/request/loaders';
-import { createModels, ensureIndexes } from '../datasources/store/models';
+import { createModels } from '../datasources/store/models';
 import { EvaluationBusyError, EvaluationStoppedError } from '../datasources/services/evaluator';
 import { EVALUATION_ACTOR } from '../datasources/services/leads';
 import { Periodic } from '../lib/periodic';
+import { runMigrations } from '../datasources/store/migrations';
+import { MIGRATIONS } from '../datasources/migrations';
 import { REJECTION_PURGE_MS } from '../datasources/services/quality';
 import { resolvers } from '../resolvers';
 import { ideRouter, wantsIde } from './ide';
@@ -28,10 +30,10 @@ import { createFormatError, requestErrorStatusPlugin } from './errors';
 import { escapeControls } from '../domain/text';
 import type { Logger } from '../lib/logger';
 import { projectRoot, schemaDir } from './paths';
-import { pingStore, storeFlavor, StoreWatch } from '../datasources/store/connection';
+import { pingStore, StoreWatch } from '../datasources/store/connection';
+import { chooseStoreProfile, type StoreName } from '../datasources/store/profile';
 import { countStoreCommands, createMetrics, timeStoreRoundTrips } from './metrics';
 import { recordProjections } from '../datasources/store/projection';
-import { ensureEqualityIndexes, vacuumBloated } from '../datasources/store/ferretdb/indexes';
 import type { BatchLookup } from '../datasources/store/lookup';
 import type { ListReads } from '../datasources/store/record-store';
 import { makeExecutableSchema } from '@graphql-tools/schema';
@@ -170,10 +172,12 @@ export interface HubOptions {
   batchLookup?: BatchLookup | 'auto';
   /** how list pages are read: `sorted` by the store, or `by-day` (FerretDB); `auto` picks by the store */
   listReads?: ListReads | 'auto';
-  /** answer `statistics` from counts kept per partition (stat-counts.ts; default true); false: aggregate in the store every time */
+  /** answer `statistics` from counts kept per partition (stat-counts.ts); false: aggregate in the store every time; default: the profile's (FerretDB yes, MongoDB no) */
   statisticsAhead?: boolean;
   /** most buckets one `statistics` answer may hold (default 10,000); more is QUERY_TOO_COMPLEX */
   statisticsMaxBuckets?: number;
+  /** the store profile (datasources/store/profile.ts); `auto` (default): by what the store says it is */
+  storeProfile?: StoreName | 'auto';
   /** the PostgreSQL database behind a FerretDB store: the hub adds the equality indexes FerretDB needs */
   storePostgresUrl?: string;
   /** with `storePostgresUrl`: how often to VACUUM tables that hold more dead row versions than rows (ms; 0: at start only) */
@@ -279,11 +283,15 @@ function scheduleEvaluation(sources: DataSources, logger: Logger, intervalMs: nu
 export async function createHub(options: HubOptions): Promise<Hub> {
   const { connection, logger } = options;
   const models = createModels(connection);
-  const flavor = await storeFlavor(connection);
-  await ensureIndexes(models, flavor);
-  const batchLookup: BatchLookup = !options.batchLookup || options.batchLookup === 'auto' ? (flavor === 'ferretdb' ? 'equality' : 'in') : options.batchLookup;
-  const listReads: ListReads = !options.listReads || options.listReads === 'auto' ? (flavor === 'ferretdb' ? 'by-day' : 'sorted') : options.listReads;
-  const sources = createDataSources(models, { registryRefreshMs: options.registryRefreshMs, evaluation: { chunkRecords: options.evaluationChunkRecords }, batchLookup, listReads, storeFlavor: flavor, statisticsAhead: options.statisticsAhead, statisticsMaxBuckets: options.statisticsMaxBuckets, clock: options.clock, futureSkewMs: options.ingestFutureSkewMs, rejectionRetentionDays: options.rejectionRetentionDays });
+  const store = await chooseStoreProfile(connection, {
+    profile: options.storeProfile, batchLookup: options.batchLookup, listReads: options.listReads, statisticsAhead: options.statisticsAhead,
+    postgresUrl: options.storePostgresUrl, vacuumCheckMs: options.storeVacuumCheckMs,
+  });
+  await store.ensureIndexes(models);
+  const sources = createDataSources(models, {
+    store, registryRefreshMs: options.registryRefreshMs, evaluation: { chunkRecords: options.evaluationChunkRecords }, statisticsMaxBuckets: options.statisticsMaxBuckets,
+    clock: options.clock, futureSkewMs: options.ingestFutureSkewMs, rejectionRetentionDays: options.rejectionRetentionDays,
+  });
   await sources.claims.ensure();
   await sources.leads.ensureIndexes();
   await sources.evaluator.ensureIndexes();
@@ -293,25 +301,13 @@ export async function createHub(options: HubOptions): Promise<Hub> {
 
   sources.health.start((err) => logger.warn({ err }, 'source health flush failed'));
   let evaluation = { stop: () => undefined as void };
-  // Records stored before statistics grouped by month get their month in the background; readiness does not wait.
-  // Then, for day-by-day list reads, the days registry is built once from them (list reads sort in
-  // the store until it is complete).
-  // Then the statistics partitions are marked once from them, and every partition's counts made
-  // ready, so the first question does not wait for them (statistics aggregates in the store until then).
+  // In the background (readiness does not wait): the numbered migrations (datasources/migrations.ts:
+  // month/day stamps, the days registry, the statistics partitions), then every partition's counts
+  // made ready, so the first question does not wait for them (statistics aggregates in the store until then).
   const statsLog = logger.child({ component: 'statistics' });
-  const startupWork = sources.statistics.backfillMonths(statsLog)
-    .then(async () => { if (listReads === 'by-day') await sources.days.build(models, logger.child({ component: 'store' })); })
-    .then(async () => {
-      if (options.statisticsAhead === false) return;
-      // The days registry, when complete, names every month without reading the records.
-      const months = async (domain: Domain) => {
-        const days = await sources.days.list(domain);
-        return days && [...new Set(days.map((d) => d.slice(0, 7)))];
-      };
-      await sources.counted.build(months, statsLog);
-      await sources.counted.refresh(statsLog);
-    })
-    .then(() => undefined, (err) => logger.warn({ err }, 'start-up work failed (month/day backfill, days registry or statistics counts)'));
+  const startupWork = runMigrations(connection.db!, MIGRATIONS, { sources, log: logger.child({ component: 'migrations' }) }, logger.child({ component: 'migrations' }))
+    .then(async () => { if (store.statisticsAhead) await sources.counted.refresh(statsLog); })
+    .then(() => undefined, (err) => logger.warn({ err }, 'start-up work failed (migrations or statistics counts)'));
   // Shown on /readyz: answers are right meanwhile, but slower, and the store is busy with it.
   let startupState: 'running' | 'done' = 'running';
   const startupStarted = Date.now();
@@ -344,27 +340,15 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   };
 
   const verify = createJwtVerifier(options.jwt);
-  const audit = new AuditLog(connection, options.auditKey, flavor === 'ferretdb' ? 'probe' : 'sort');
+  const audit = new AuditLog(connection, options.auditKey, store.auditChainEnd);
   const trusted = new TrustedOperations(connection);
   await trusted.load();
-  // for the ADMIN auditLog's time range; FerretDB would never read it (no range pushdown), only write it
-  if (flavor === 'mongodb') await connection.db!.collection('audit_log').createIndex({ at: -1 }).catch(() => undefined);
-  let vacuumTimer: NodeJS.Timeout | undefined;
-  if (options.storePostgresUrl) {
-    const storeLog = logger.child({ component: 'store' });
-    const report = await ensureEqualityIndexes(options.storePostgresUrl, connection.db!.databaseName, storeLog);
-    logger.info({ created: report.created.length, existing: report.existing, missing: report.missing, analyzed: report.analyzed }, 'PostgreSQL equality indexes and statistics for FerretDB checked');
-    const vacuum = () => vacuumBloated(options.storePostgresUrl!, connection.db!.databaseName, storeLog)
-      .catch((err: Error) => storeLog.warn({ err: err.message }, 'checking PostgreSQL for dead row versions failed'));
-    void vacuum();
-    if (options.storeVacuumCheckMs) vacuumTimer = setInterval(() => { void vacuum(); }, options.storeVacuumCheckMs).unref();
-  }
-  logger.info({ flavor, batchLookup, listReads }, 'store');
-  // Rejected records past their retention are deleted here (FerretDB 1.24 has no TTL index): at
-  // start, which also masks ID numbers earlier versions kept in clear, then every hour.
-  const purgeRejections = (maskStored = false) => sources.rejections.purge(new Date(), maskStored)
+  const stopUpkeep = await store.startUpkeep(connection, logger);
+  logger.info({ profile: store.name, batchLookup: store.batchLookup, listReads: store.listReads, statisticsAhead: store.statisticsAhead }, 'store');
+  // Rejected records past their retention are deleted here (FerretDB 1.24 has no TTL index): at start, then every hour.
+  const purgeRejections = () => sources.rejections.purge(new Date())
     .catch((err: Error) => logger.warn({ err: err.message }, 'purging expired ingest rejections failed'));
-  const rejectionsPurged = purgeRejections(true);
+  const rejectionsPurged = purgeRejections();
   const rejectionPurge = new Periodic(REJECTION_PURGE_MS, () => purgeRejections());
   rejectionPurge.start();
   const metrics = createMetrics();
@@ -513,7 +497,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       evaluation = scheduleEvaluation(sources, logger, intervalMs);
     },
     stop: async () => {
-      clearInterval(vacuumTimer);
+      stopUpkeep();
       rejectionPurge.stop();
       await rejectionsPurged;
       await limiter?.close();

@@ -25,10 +25,12 @@ const schema = z.object({
   FERRETDB_PORT: int(1, 65535).default(27027),
   STORE_TIMEOUT_MS: int(100, 60000).default(3000),
   STORE_POOL_SIZE: int(1, 1000).default(20),
+  STORE_PROFILE: z.enum(['auto', 'ferretdb', 'mongodb']).default('auto'),
   STORE_BATCH_LOOKUP: z.enum(['auto', 'in', 'equality']).default('auto'),
   STORE_LIST_READS: z.enum(['auto', 'sorted', 'by-day']).default('auto'),
   STORE_COMMAND_METRICS: bool.default(false),
-  STATISTICS_AHEAD: bool.default(true),
+  /** unset: the store profile's choice (FerretDB yes, MongoDB no) */
+  STATISTICS_AHEAD: bool.optional(),
   STATISTICS_MAX_BUCKETS: int(1, 10_000_000).default(10_000),
   STORE_VACUUM_CHECK_MS: int(0, 86_400_000).default(300_000),
   STORE_POSTGRES_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres://').optional(),

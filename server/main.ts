@@ -50,6 +50,7 @@ async function main(): Promise<void> {
     production: config.NODE_ENV === 'production',
     storeKind: embedded ? 'embedded-ferretdb' : 'external',
     storeTimeoutMs: config.STORE_TIMEOUT_MS,
+    storeProfile: config.STORE_PROFILE,
     batchLookup: config.STORE_BATCH_LOOKUP,
     listReads: config.STORE_LIST_READS,
     statisticsAhead: config.STATISTICS_AHEAD,
@@ -80,7 +81,7 @@ async function main(): Promise<void> {
     await hub.sources.registry.load();
     // The statistics counts of the new records are kept once the seed's write lease has run out
     // (until then each answer counts them from the records): made in the background then.
-    if (config.STATISTICS_AHEAD) {
+    if (hub.sources.store.statisticsAhead) {
       setTimeout(() => {
         hub.sources.counted.refresh(logger.child({ component: 'statistics' })).catch((err) => {
           // Stopped by a shutdown: nothing is lost, a partition without counts is counted when first asked.

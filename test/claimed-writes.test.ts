@@ -1,5 +1,5 @@
 /**
- * Concurrent changes of one document lose nothing (datasources/claimed-writes.ts), on the real store:
+ * Concurrent changes of one document lose nothing (datasources/store/ferretdb/claimed-writes.ts), on the real store:
  * FerretDB writes an update's whole document back without checking its filter again, so before claims
  * two procurators acknowledging one lead were both told it was stored while one note was lost, and a
  * health write could put a suspended source back to ACTIVE.
@@ -22,7 +22,9 @@ describe('claimed writes', () => {
 
   beforeAll(async () => {
     t = await startTestHub();
-    claims = t.hub.sources.claims;
+    // FerretDB's profile writes through claims (store/profile.ts)
+    expect(t.hub.sources.claims).toBeInstanceOf(ClaimedWrites);
+    claims = t.hub.sources.claims as ClaimedWrites;
     counters = t.connection.db!.collection<Counter>('claims_test_counters');
   }, 60_000);
   afterAll(async () => { await t.close(); });

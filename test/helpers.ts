@@ -3,6 +3,7 @@
  * Each test file gets its own database so files run in parallel without seeing each other's data.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import type { StoreName } from '../datasources/store/profile';
 import type { ListReads } from '../datasources/store/record-store';
 import type { BatchLookup } from '../datasources/store/lookup';
 import { randomBytes } from 'node:crypto';
@@ -56,7 +57,7 @@ async function post(url: string, query: string, variables: Record<string, unknow
 /** Commands that are about the data, not the driver's own housekeeping. */
 const HOUSEKEEPING = new Set(['hello', 'isMaster', 'ismaster', 'ping', 'buildInfo', 'endSessions', 'saslStart', 'saslContinue']);
 
-export async function startTestHub(options: { uri?: string; dbName?: string; production?: boolean; requireTrustedOperations?: boolean; requestTimeoutMs?: number; rateLimit?: RateLimitSettings; jwt?: JwtSettings; registryRefreshMs?: number; ingestLimitBytes?: number; batchLookup?: BatchLookup; listReads?: ListReads; storePostgresUrl?: string; limits?: Partial<{ maxPageSize: number; maxDossierIds: number }>; clock?: () => number; bodyIdleTimeoutMs?: number; statisticsMaxBuckets?: number; ingestFutureSkewMs?: number } = {}): Promise<TestHub> {
+export async function startTestHub(options: { uri?: string; dbName?: string; production?: boolean; requireTrustedOperations?: boolean; requestTimeoutMs?: number; rateLimit?: RateLimitSettings; jwt?: JwtSettings; registryRefreshMs?: number; ingestLimitBytes?: number; storeProfile?: StoreName; batchLookup?: BatchLookup; listReads?: ListReads; storePostgresUrl?: string; limits?: Partial<{ maxPageSize: number; maxDossierIds: number }>; clock?: () => number; bodyIdleTimeoutMs?: number; statisticsMaxBuckets?: number; ingestFutureSkewMs?: number } = {}): Promise<TestHub> {
   const uri = options.uri ?? process.env.HUB_TEST_URI;
   if (!uri) throw new Error('HUB_TEST_URI is not set: run the tests with jest (test/global-setup.ts starts the store)');
   const dbName = options.dbName ?? `t_${randomBytes(5).toString('hex')}`;
@@ -80,6 +81,7 @@ export async function startTestHub(options: { uri?: string; dbName?: string; pro
     storeKind: 'test',
     storeTimeoutMs: 2000,
     registryRefreshMs: options.registryRefreshMs ?? 500,
+    storeProfile: options.storeProfile,
     batchLookup: options.batchLookup,
     listReads: options.listReads,
     storePostgresUrl: options.storePostgresUrl,

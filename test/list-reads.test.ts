@@ -3,6 +3,7 @@
  * pages, in the same order, as a store-sorted read, whatever the filter, position or range; the
  * days registry kept by ingest and built once for a store that predates it.
  */
+import { MIGRATIONS_COLLECTION } from '../datasources/store/migrations';
 import { DAYS_REGISTRY_MARKER, RecordDays } from '../datasources/store/ferretdb/record-days';
 import { EVENT_STAMPS_MARKER, eventDayOf } from '../datasources/store/models';
 import type { DataSourceDoc } from '../datasources/store/models';
@@ -167,6 +168,8 @@ describe('list pages read day by day', () => {
     const db = byDay.connection.db!;
     await db.collection('record_days').deleteMany({});
     await db.collection('hub_meta').deleteOne({ _id: DAYS_REGISTRY_MARKER as never });
+    // a store from before the registry: its migration (datasources/migrations.ts, 3) never ran
+    expect((await db.collection(MIGRATIONS_COLLECTION).deleteOne({ _id: 3 as never })).deletedCount).toBe(1);
     const fresh = await startTestHub({ listReads: 'by-day', dbName: db.databaseName });
     try {
       // the start builds it in the background

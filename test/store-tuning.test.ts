@@ -104,7 +104,7 @@ onPostgres('equality indexes in the PostgreSQL database behind FerretDB', () => 
     expect(await names()).toEqual(['_id_', 'sourceId_1_externalId_1']);
     await collection.createIndex({ idNumber: 1 }); // one of the hub's own (models.ts), as an older start made it
     await collection.createIndex({ name: 1 }); // somebody else's: left alone
-    await ensureIndexes(t.hub.sources.models, 'ferretdb');
+    await ensureIndexes(t.hub.sources.models, 'unique');
     expect(await names()).toEqual(['_id_', 'name_1', 'sourceId_1_externalId_1']);
     await collection.dropIndex('name_1');
   });

@@ -7,7 +7,8 @@
 import path from 'node:path';
 import { freePort, startEmbeddedStore, type EmbeddedStore } from '../../datasources/store/embedded/ferretdb';
 import { ensurePostgresDatabase } from '../../datasources/store/embedded/postgres';
-import { connectStore, storeFlavor } from '../../datasources/store/connection';
+import { connectStore } from '../../datasources/store/connection';
+import { chooseStoreProfile } from '../../datasources/store/profile';
 import { createModels, ensureIndexes } from '../../datasources/store/models';
 import { createDataSources } from '../../datasources';
 import { seedDemoData } from '../../server/seed-runner';
@@ -73,8 +74,9 @@ export async function ensureDataset(uri: string, s: Scale, log: (line: string) =
     log(`data ${s.label}: generating ${persons.toLocaleString('en')} persons (≈${s.records.toLocaleString('en')} records) through the ingest path, once`);
     const started = Date.now();
     const models = createModels(connection);
-    await ensureIndexes(models, await storeFlavor(connection));
-    const sources = createDataSources(models);
+    const store = await chooseStoreProfile(connection);
+    await store.ensureIndexes(models);
+    const sources = createDataSources(models, { store });
     await sources.registry.load();
     const progress = await seedDemoData(sources, { persons, seed: SEED, progress: true });
     const records = progress.records;

@@ -14,7 +14,7 @@ import { regionPath } from '../../domain/regions';
 import { changeParameters, RULES, ruleById, type RuleParameters, type Severity } from '../../domain/rules';
 import { badInput } from '../../lib/errors';
 import type { Collection } from 'mongodb';
-import { ConcurrentChangeError, type Claimable, type ClaimedWrites } from '../store/ferretdb/claimed-writes';
+import { ConcurrentChangeError, type Claimable, type GuardedWrites } from '../store/guarded-writes';
 import { findByKeys, type BatchLookup } from '../store/lookup';
 import { DUPLICATE_KEY } from '../store/single-updates';
 import { narrowRegions } from '../sources/federated-records';
@@ -169,7 +169,7 @@ export class LeadStore {
   /** how batches of ID numbers are looked up (set by createDataSources from the store's kind) */
   lookup: BatchLookup = 'in';
 
-  constructor(readonly models: LeadModels, readonly claims: ClaimedWrites) {}
+  constructor(readonly models: LeadModels, readonly claims: GuardedWrites) {}
 
   async ensureIndexes(): Promise<void> {
     for (const m of [this.models.Lead, this.models.RuleSettings] as Model<any>[]) {

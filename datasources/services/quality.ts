@@ -136,23 +136,23 @@ export const REJECTION_PURGE_MS = 3_600_000;
 export class RejectionRetention {
   constructor(private readonly models: Models, readonly days = DEFAULT_REJECTION_RETENTION_DAYS) {}
 
-  /**
-   * Deletes the rejections received more than `days` days before `now`; with `maskStored`, also
-   * masks the ID numbers that earlier versions of the hub kept in clear (at start).
-   */
-  async purge(now = new Date(), maskStored = false): Promise<{ deleted: number; masked: number }> {
+  /** Deletes the rejections received more than `days` days before `now` (at start and every REJECTION_PURGE_MS). */
+  async purge(now = new Date()): Promise<number> {
+    const { deletedCount } = await this.models.IngestRejection.collection.deleteMany({ at: { $lt: new Date(now.getTime() - this.days * DAY_MS) } });
+    return deletedCount;
+  }
+
+  /** Masks the ID numbers that earlier versions of the hub kept in clear (migration 2, datasources/migrations.ts); returns how many it changed. */
+  async maskStored(): Promise<number> {
     const collection = this.models.IngestRejection.collection;
-    const { deletedCount } = await collection.deleteMany({ at: { $lt: new Date(now.getTime() - this.days * DAY_MS) } });
     let masked = 0;
-    if (maskStored) {
-      for await (const doc of collection.find({}, { projection: { externalId: 1, reasons: 1 }, batchSize: 1000 })) {
-        const kept = maskedRejection({ externalId: doc.externalId ?? null, reasons: Array.isArray(doc.reasons) ? doc.reasons.map(String) : [] });
-        if (kept.externalId === (doc.externalId ?? null) && kept.reasons.every((s, i) => s === doc.reasons[i])) continue;
-        await collection.updateOne({ _id: doc._id }, { $set: kept });
-        masked++;
-      }
+    for await (const doc of collection.find({}, { projection: { externalId: 1, reasons: 1 }, batchSize: 1000 })) {
+      const kept = maskedRejection({ externalId: doc.externalId ?? null, reasons: Array.isArray(doc.reasons) ? doc.reasons.map(String) : [] });
+      if (kept.externalId === (doc.externalId ?? null) && kept.reasons.every((s, i) => s === doc.reasons[i])) continue;
+      await collection.updateOne({ _id: doc._id }, { $set: kept });
+      masked++;
     }
-    return { deleted: deletedCount, masked };
+    return masked;
   }
 }
 

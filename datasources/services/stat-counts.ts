@@ -373,6 +373,18 @@ export class StatCounts {
   }
 
   /**
+   * Drops the partitions, their counts and the marker that they are complete (a store profile that
+   * does not mark partitions, store/profile.ts): counts kept while writes went unmarked would be
+   * stale, so a process that counts ahead later builds them anew.
+   */
+  async forget(): Promise<void> {
+    await this.db.collection<{ _id: string }>('hub_meta').deleteOne({ _id: STAT_PARTITIONS_MARKER });
+    await this.db.collection(PARTITIONS).deleteMany({});
+    await this.db.collection(COUNTS).deleteMany({});
+    this.ready = false;
+  }
+
+  /**
    * Marks the partitions of the records already stored, once per store (for a store written before
    * the marks existed). `knownMonths` may name a domain's months without reading the records (the
    * list reads' days registry); otherwise they are the distinct `eventMonth` of the stored records, a

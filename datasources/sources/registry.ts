@@ -13,7 +13,7 @@ import type { DataSourceDoc, Models, SourceKind, SourceStatus } from '../store/m
 import { hashApiKey, looksLikeApiKey, newApiKey } from './api-keys';
 import { Periodic } from '../../lib/periodic';
 import type { Collection } from 'mongodb';
-import type { ClaimedWrites } from '../store/ferretdb/claimed-writes';
+import type { GuardedWrites } from '../store/guarded-writes';
 
 export interface SourceSpec {
   name: string;
@@ -52,7 +52,7 @@ export class SourceRegistry {
   private readonly refresher: Periodic;
   private listeners: ((sources: DataSourceDoc[]) => void)[] = [];
 
-  constructor(private readonly models: Models, private readonly claims: ClaimedWrites, refreshMs = 2000) {
+  constructor(private readonly models: Models, private readonly claims: GuardedWrites, refreshMs = 2000) {
     this.refresher = new Periodic(refreshMs, () => this.refresh());
   }
 

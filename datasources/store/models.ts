@@ -316,20 +316,20 @@ export function createModels(connection: Connection = mongoose.connection): Mode
   };
 }
 
-/** Creates every index (at start; idempotent). Listed in the README. */
 /**
- * Creates the collections and their indexes (README "Indexes"). On FerretDB 1.24 only the unique
+ * Creates the collections and their indexes (docs/store.md), as the store profile asks (profile.ts):
+ * `all` on MongoDB; on FerretDB 1.24 (`unique`) only the unique
  * ones: it pushes an equality down as `@>`, which its B-tree indexes cannot serve (the GIN indexes of
  * server/ferretdb-indexes.ts do), and never a sort or a range, so every other index is only cost on
  * each write (the driver's insertMany of 36,324 custody records: 4,449 records/s with all eight
  * indexes, 5,094 with the two unique ones; 7,588 vs 9,187 with three writers). The hub's own
  * non-unique indexes that an earlier start made there are dropped.
  */
-export async function ensureIndexes(models: Models, flavor: 'mongodb' | 'ferretdb' = 'mongodb'): Promise<void> {
+export async function ensureIndexes(models: Models, which: 'all' | 'unique' = 'all'): Promise<void> {
   const all: Model<any>[] = [models.DataSource, models.IngestRejection, ...Object.values(models.records)];
   for (const m of all) {
     await m.createCollection().catch(() => undefined);
-    if (flavor === 'mongodb') { await m.createIndexes(); continue; }
+    if (which === 'all') { await m.createIndexes(); continue; }
     const defined = m.schema.indexes();
     for (const [fields, options] of defined) if (options?.unique) await m.collection.createIndex(fields as IndexSpecification, options as CreateIndexesOptions);
     const sameKey = (a: Record<string, unknown>, b: Record<string, unknown>) => JSON.stringify(Object.entries(a)) === JSON.stringify(Object.entries(b));

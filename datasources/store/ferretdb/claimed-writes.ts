@@ -1,5 +1,6 @@
 /**
- * Changes of single documents that concurrent writers cannot lose, on FerretDB 1.24 as on MongoDB.
+ * FerretDB's guarded writes (../guarded-writes.ts): changes of single documents that concurrent writers
+ * cannot lose, on a store that does not check an update's filter when it writes.
  *
  * FerretDB 1.24 runs an update as: read the matching document, change it in Go, write the whole
  * document back by `_id` (backends/postgresql/collection.go, `UpdateAll`:
@@ -28,6 +29,9 @@
 import type { Collection, Document, Filter } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { DUPLICATE_KEY } from '../single-updates';
+import { ConcurrentChangeError, type ChangeOptions, type Claimable, type Decide, type GuardedWrites } from '../guarded-writes';
+
+export { ConcurrentChangeError, type Claimable, type Decide };
 
 export const WRITE_CLAIMS_COLLECTION = 'write_claims';
 
@@ -41,23 +45,8 @@ export interface WriteClaim {
   at: Date;
 }
 
-/** A document changed through claims: `version` counts its claimed changes (absent: none yet). */
-export interface Claimable extends Document {
-  _id: unknown;
-  version?: number;
-}
-
-/** What a change decides from the document as stored: the fields to set, or null for nothing to do. */
-export type Decide<T> = (current: T) => Record<string, unknown> | null;
-
-/** Another writer changed the document first, `attempts` times in a row. */
-export class ConcurrentChangeError extends Error {
-  constructor(readonly collection: string, readonly id: unknown, readonly attempts: number) {
-    super(`${collection} ${String(id)}: changed by another writer ${attempts} times in a row`);
-  }
-}
-
-export class ClaimedWrites {
+/** FerretDB's guarded write (guarded-writes.ts): a claim of the next version, then the write. */
+export class ClaimedWrites implements GuardedWrites {
   constructor(private readonly connection: Connection) {}
 
   private get claims(): Collection<WriteClaim> {
@@ -77,7 +66,7 @@ export class ClaimedWrites {
    * call wrote anything; throws what `decide` throws, or ConcurrentChangeError.
    */
   async change<T extends Claimable>(
-    collection: Collection<T>, id: T['_id'], decide: Decide<T>, options: { current?: T | null; attempts?: number } = {},
+    collection: Collection<T>, id: T['_id'], decide: Decide<T>, options: ChangeOptions<T> = {},
   ): Promise<{ doc: T | null; written: boolean }> {
     const attempts = options.attempts ?? 5;
     let current = options.current !== undefined ? options.current : await this.read(collection, id);

@@ -209,6 +209,15 @@ export class RecordDays {
   }
 
   /**
+   * Says the registry is no longer complete (a store profile that does not keep it, store/profile.ts):
+   * a process that reads by day later builds it anew instead of trusting a list that missed writes.
+   */
+  async forget(): Promise<void> {
+    await this.meta.deleteOne({ _id: DAYS_REGISTRY_MARKER });
+    this.complete = false;
+  }
+
+  /**
    * Builds the registry from the stored records, once per store: for a store whose records were
    * written before it existed. Reads each collection's distinct days (a whole read on FerretDB:
    * minutes at 1,000,000 records, in the background at start). Records must all carry `eventDay`

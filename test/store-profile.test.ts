@@ -1,0 +1,143 @@
+/**
+ * The store seam (datasources/store/profile.ts): FerretDB's profile and MongoDB's give the same
+ * answers, and MongoDB's runs none of FerretDB's workarounds. MongoDB cannot run here, so its
+ * profile is exercised on FerretDB (`storeProfile: 'mongodb'`); its guarded write is checked one
+ * writer at a time, since FerretDB does not check an update's filter when it writes.
+ */
+import type { Collection } from 'mongodb';
+import { ClaimedWrites } from '../datasources/store/ferretdb/claimed-writes';
+import { ConcurrentChangeError, VersionedWrites } from '../datasources/store/guarded-writes';
+import { MIGRATIONS_COLLECTION, runMigrations, type Migration } from '../datasources/store/migrations';
+import { storeProfile } from '../datasources/store/profile';
+import { registerTestSources, seedPersons } from './fixtures';
+import { startTestHub, type TestHub } from './helpers';
+
+const DOSSIER = `query ($ids: [IdNumber!]!) { persons(idNumbers: $ids) { idNumber
+  detentions { totalCount edges { node { id stage } } } imprisonments { totalCount } corrections { totalCount } enforcementCases { totalCount } } }`;
+const STATS = `query ($domain: Domain!, $groupBy: [StatDimension!]!) { statistics(domain: $domain, groupBy: $groupBy) { keys { value label } count amount } }`;
+const LIST = `{ detentionRecords(first: 7) { totalCount edges { node { id } } } }`;
+
+const collectionCount = async (t: TestHub, name: string) => t.connection.db!.collection(name).countDocuments({});
+const migrationsRun = async (t: TestHub) => (await t.connection.db!.collection(MIGRATIONS_COLLECTION).find({}).toArray()).map((m) => m._id).sort();
+
+describe('store profiles', () => {
+  let ferret: TestHub;
+  let mongo: TestHub;
+  let ids: string[];
+  beforeAll(async () => {
+    ferret = await startTestHub();
+    mongo = await startTestHub({ storeProfile: 'mongodb' });
+    for (const t of [ferret, mongo]) ids = await seedPersons(t.hub.sources, await registerTestSources(t.hub.sources), 12, 2);
+  }, 120_000);
+  afterAll(async () => { await ferret?.close(); await mongo?.close(); });
+
+  it('are chosen once, by what the store says it is unless told', () => {
+    expect(ferret.hub.sources.store).toMatchObject({ name: 'ferretdb', batchLookup: 'equality', listReads: 'by-day', keepsDays: true, marksPartitions: true, auditChainEnd: 'probe' });
+    expect(ferret.hub.sources.claims).toBeInstanceOf(ClaimedWrites);
+    expect(mongo.hub.sources.store).toMatchObject({ name: 'mongodb', batchLookup: 'in', listReads: 'sorted', keepsDays: false, marksPartitions: false, statisticsAhead: false, auditChainEnd: 'sort' });
+    expect(mongo.hub.sources.claims).toBeInstanceOf(VersionedWrites);
+    // overrides are how MongoDB's read plan is measured on FerretDB
+    expect(storeProfile('ferretdb', { batchLookup: 'in', listReads: 'sorted' })).toMatchObject({ batchLookup: 'in', listReads: 'sorted', keepsDays: true });
+  });
+
+  it('answer dossiers, lists and statistics alike', async () => {
+    for (const [query, variables] of [[DOSSIER, { ids: ids.slice(0, 5) }], [LIST, {}], [STATS, { domain: 'ENFORCEMENT_CASE', groupBy: ['REGION', 'STATUS'] }], [STATS, { domain: 'DETENTION', groupBy: ['MONTH'] }]] as const) {
+      const [a, b] = await Promise.all([ferret.gql(query, variables), mongo.gql(query, variables)]);
+      expect(a.body.errors).toBeUndefined();
+      // record ids differ between the two stores; what they hold does not
+      const strip = (body: unknown) => JSON.stringify(body).replace(/"id":"[0-9a-f]{24}"/g, '"id":"…"');
+      expect(strip(b.body)).toEqual(strip(a.body));
+    }
+    const dossier = await mongo.gql(DOSSIER, { ids: ids.slice(0, 1) });
+    expect(dossier.body.data.persons[0].detentions.totalCount).toBe(2);
+  });
+
+  it('on MongoDB keep no days registry, no statistics partitions and no write claims', async () => {
+    expect(await collectionCount(ferret, 'record_days')).toBeGreaterThan(0);
+    expect(await collectionCount(ferret, 'stat_partitions')).toBeGreaterThan(0);
+    for (const name of ['record_days', 'stat_partitions', 'stat_counts', 'write_claims']) expect(await collectionCount(mongo, name)).toBe(0);
+    // a guarded write (a source suspended by an administrator) went through findOneAndUpdate
+    const source = mongo.hub.sources.registry.list('DETENTION', 'ACTIVE')[0];
+    const r = await mongo.admin(`mutation ($id: ID!) { suspendDataSource(id: $id, reason: "测试：暂停") { status } }`, { id: source._id.toHexString() });
+    expect(r.body.errors).toBeUndefined();
+    expect(r.body.data.suspendDataSource.status).toBe('SUSPENDED');
+    expect(await collectionCount(mongo, 'write_claims')).toBe(0);
+    expect(await migrationsRun(ferret)).toEqual([1, 2, 3, 4]);
+    expect(await migrationsRun(mongo)).toEqual([1, 2]);
+  });
+
+  it('undo what a profile no longer keeps up, so that a later one builds it anew', async () => {
+    const db = mongo.connection.db!.databaseName;
+    const asFerret = await startTestHub({ dbName: db });
+    try {
+      expect(await migrationsRun(asFerret)).toEqual([1, 2, 3, 4]);
+      expect(await collectionCount(asFerret, 'record_days')).toBeGreaterThan(0);
+    } finally {
+      await new Promise<void>((resolve) => asFerret.server.close(() => resolve()));
+      await asFerret.hub.stop();
+      await asFerret.connection.close();
+    }
+    const again = await startTestHub({ dbName: db, storeProfile: 'mongodb' });
+    try {
+      expect(await migrationsRun(again)).toEqual([1, 2]);
+      expect(await again.connection.db!.collection('hub_meta').findOne({ _id: 'record-days' as never })).toBeNull();
+      expect(await collectionCount(again, 'stat_partitions')).toBe(0);
+    } finally {
+      await new Promise<void>((resolve) => again.server.close(() => resolve()));
+      await again.hub.stop();
+      await again.connection.close();
+    }
+  }, 120_000);
+});
+
+describe('numbered migrations', () => {
+  let t: TestHub;
+  beforeAll(async () => { t = await startTestHub(); });
+  afterAll(async () => { await t.close(); });
+
+  it('run once each, in order, recording what they did; a failed one runs again next time and holds back the rest', async () => {
+    const ran: number[] = [];
+    let fail = true;
+    const list: Migration<null>[] = [
+      { id: 101, name: 'first', run: async () => { ran.push(101); return { n: 1 }; } },
+      { id: 102, name: 'flaky', run: async () => { ran.push(102); if (fail) throw new Error('store went away'); } },
+      { id: 103, name: 'last', run: async () => { ran.push(103); } },
+    ];
+    const db = t.connection.db!;
+    await expect(runMigrations(db, list, null)).rejects.toThrow('store went away');
+    fail = false;
+    expect(await runMigrations(db, list, null)).toEqual([102, 103]);
+    expect(await runMigrations(db, list, null)).toEqual([]);
+    expect(ran).toEqual([101, 102, 102, 103]);
+    expect(await db.collection(MIGRATIONS_COLLECTION).findOne({ _id: 101 as never })).toMatchObject({ name: 'first', result: { n: 1 }, at: expect.any(Date) });
+    await expect(runMigrations(db, [list[1], list[0]], null)).rejects.toThrow('increasing order');
+  });
+});
+
+describe('MongoDB\'s guarded write, one writer at a time', () => {
+  let t: TestHub;
+  let docs: Collection<{ _id: string; version?: number; n: number }>;
+  beforeAll(async () => {
+    t = await startTestHub();
+    docs = t.connection.db!.collection('versioned_writes_test');
+  });
+  afterAll(async () => { await t.close(); });
+
+  it('writes with the next version, decides again on a document changed since it was read, and gives up after the attempts', async () => {
+    const writes = new VersionedWrites();
+    await docs.insertOne({ _id: 'a', n: 1 });
+    const first = await writes.change(docs, 'a', (d) => ({ n: d.n + 1 }));
+    expect(first).toMatchObject({ written: true, doc: { n: 2, version: 1 } });
+    // read by someone at version 1; another writer changes it meanwhile: decided again on what is stored
+    const stale = first.doc!;
+    await docs.updateOne({ _id: 'a' }, { $set: { n: 10, version: 2 } });
+    const seen: number[] = [];
+    const second = await writes.change(docs, 'a', (d) => { seen.push(d.n); return { n: d.n + 1 }; }, { current: stale });
+    expect(seen).toEqual([2, 10]);
+    expect(second.doc).toMatchObject({ n: 11, version: 3 });
+    expect(await writes.change(docs, 'a', () => null)).toMatchObject({ written: false, doc: { n: 11 } });
+    expect(await writes.change(docs, 'missing', () => ({ n: 1 }))).toEqual({ doc: null, written: false });
+    // a writer whose only attempt meets a document changed since it was read
+    await expect(writes.change(docs, 'a', (d) => ({ n: d.n }), { current: stale, attempts: 1 })).rejects.toBeInstanceOf(ConcurrentChangeError);
+  });
+});
