@@ -1,14 +1,14 @@
 /**
  * The benchmark's report. `--compare`: this run beside an earlier results file, checked on two
- * committed full runs (bench/results/2026-11-26.json and 2026-12-01.json), whose figures the README
- * quotes. And the line of the hub's V8 heap beside its RSS.
+ * earlier full runs kept here as test data (test/bench-results/2026-11-26.json and 2026-12-01.json;
+ * bench/results keeps only the latest full run). And the line of the hub's V8 heap beside its RSS.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { changedVerdicts, compareResults, markdown, readResults, type Results } from '../bench/lib/report';
 
-const RESULTS = path.join(__dirname, '..', 'bench', 'results');
+const RESULTS = path.join(__dirname, 'bench-results');
 const earlier = readResults(path.join(RESULTS, '2026-11-26.json'));
 const later = readResults(path.join(RESULTS, '2026-12-01.json')).results;
 
@@ -16,7 +16,7 @@ describe('bench --compare', () => {
   const c = compareResults(earlier.results, later, earlier.file);
 
   it('pairs each scenario and contender with its ratio in both runs', () => {
-    expect(c.file).toBe(path.join('bench', 'results', '2026-11-26.json'));
+    expect(c.file).toBe(path.join('test', 'bench-results', '2026-11-26.json'));
     expect(c.date).toBe('2026-11-26');
     const dossier = c.pairs.find((p) => p.scale === '100k' && p.scenario === 'dossier' && p.contender === 'floor');
     expect(dossier).toEqual({ scale: '100k', scenario: 'dossier', contender: 'floor', hubP50: [32.3, 74.7], ratio: [1.69, 1.93] });
