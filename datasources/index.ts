@@ -60,7 +60,7 @@ export function createDataSources(models: Models, options: { registryRefreshMs?:
     counted,
     days,
     leads,
-    evaluator: new Evaluator(models.DataSource.db, models, leads, registry, connectors, options.evaluation),
+    evaluator: new Evaluator({ connection: models.DataSource.db, models, leads, registry, connectors, claims, ...options.evaluation }),
     quality: new DataQuality(models, registry, health),
     rejections: new RejectionRetention(models, options.rejectionRetentionDays),
     statistics: new Statistics(models, registry, connectors, hosted, options.storeFlavor === 'ferretdb', counted, options.statisticsAhead !== false, days, options.statisticsMaxBuckets),

@@ -38,7 +38,7 @@ describe('evaluation memory bound', () => {
     expect((await t.hub.sources.ingestor.ingest(srcs.DETENTION, many)).accepted).toBe(BIG);
 
     const s = t.hub.sources;
-    const bounded = new Evaluator(t.connection, s.models, s.leads, s.registry, s.connectors, { chunkRecords: BOUND });
+    const bounded = new Evaluator({ connection: t.connection, models: s.models, leads: s.leads, registry: s.registry, connectors: s.connectors, claims: s.claims, chunkRecords: BOUND });
     const steps: EvaluationProgress[] = [];
     const report = await bounded.evaluate({ actor: 'test', trigger: 'manual', onProgress: (p) => steps.push({ ...p }) });
     expect(report).toMatchObject({ persons: 211, records: 420 + BIG });
