@@ -1,7 +1,4 @@
-/**
- * Where a run's hosted records wait for their chunk of persons, bounding the memory an evaluation
- * needs by what it reads (see ChunkSpill).
- */
+/** Spill files: where a run's hosted records wait for their chunk of persons (ChunkSpill). */
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
@@ -50,7 +47,9 @@ export class ChunkSpill {
   private readonly dir: string;
 
   constructor(options: ChunkSpillOptions) {
-    ({ bound: this.bound, planned: this.planned, dir: this.dir } = options);
+    this.bound = options.bound;
+    this.planned = options.planned;
+    this.dir = options.dir;
   }
 
   async add(d: Domain, doc: RawDoc): Promise<void> {

@@ -20,10 +20,6 @@ export class LiveConnector implements SourceConnector {
     return this.source._id.toHexString();
   }
 
-  get timeoutMs(): number {
-    return this.policy.timeoutMs;
-  }
-
   async byIdNumbers(idNumbers: readonly string[]): Promise<AnyRecordDoc[]> {
     return this.accept(await this.policy.execute((signal) => this.protocol.byIdNumbers(idNumbers, signal), sentRecords)).records;
   }

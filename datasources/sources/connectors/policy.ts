@@ -27,7 +27,7 @@ const CIRCUIT_STATES: Record<CircuitState, HealthCircuit> = {
 
 export class ResiliencePolicy {
   private readonly policy: IPolicy;
-  readonly timeoutMs: number;
+  private readonly timeoutMs: number;
 
   constructor(private readonly source: DataSourceDoc, private readonly health: SourceHealthTracker) {
     this.timeoutMs = source.timeoutMs ?? DEFAULT_SOURCE_TIMEOUT_MS;
