@@ -15,7 +15,7 @@ import { enforcementCases, enforcementMatches, enforcementParams } from './store
 import { GROUP_SHAPE, Statistics } from './services/statistics';
 import { StatCounts } from './services/stat-counts';
 import { createLeadModels, LeadStore } from './services/leads';
-import { Evaluator, type EvaluatorOptions } from './services/evaluator';
+import { Evaluator, type EvaluatorOptions } from './services/evaluation';
 import { DataQuality, RejectionRetention } from './services/quality';
 import { RecordDays } from './store/ferretdb/record-days';
 import { storeProfile, type StoreProfile } from './store/profile';
@@ -73,7 +73,7 @@ export function createDataSources(models: Models, options: DataSourceOptions = {
     counted,
     days,
     leads,
-    evaluator: new Evaluator(models.DataSource.db, models, leads, registry, connectors, options.evaluation),
+    evaluator: new Evaluator({ connection: models.DataSource.db, models, leads, registry, connectors, claims, ...options.evaluation }),
     quality: new DataQuality(models, registry, health),
     rejections: new RejectionRetention(models, options.rejectionRetentionDays),
     statistics: new Statistics(models, registry, connectors, hosted, store.statisticsPerSource, store.marksPartitions ? counted : undefined, store.statisticsAhead, store.keepsDays ? days : undefined, options.statisticsMaxBuckets),

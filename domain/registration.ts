@@ -6,8 +6,20 @@ import { isRegionCode, isRegionPrefix, CURRENT_REGIONS, HISTORICAL_REGIONS } fro
 import { DOMAINS, recordFieldNames, type Domain } from './records';
 import { controlCharacterProblem, echo, echoPlain } from './text';
 
-export const SOURCE_KINDS = ['HOSTED', 'REST', 'GRAPHQL'] as const;
+/**
+ * The kinds of source the hub reads live, at query time. The one list of kinds: each has its
+ * connector in datasources/sources/connectors/kinds.ts (keyed by this list, so a kind without one
+ * fails to compile), and the SDL's `SourceKind` enum is checked against SOURCE_KINDS by a test.
+ */
+export const LIVE_SOURCE_KINDS = ['REST', 'GRAPHQL'] as const;
+export type LiveSourceKind = (typeof LIVE_SOURCE_KINDS)[number];
+/** Every kind: HOSTED (the department pushes its records into the hub's store) or a live one. */
+export const SOURCE_KINDS = ['HOSTED', ...LIVE_SOURCE_KINDS] as const;
 export type SourceKindName = (typeof SOURCE_KINDS)[number];
+
+export function isLiveKind(kind: string | null | undefined): kind is LiveSourceKind {
+  return (LIVE_SOURCE_KINDS as readonly (string | null | undefined)[]).includes(kind);
+}
 
 export interface RegistrationInput {
   name?: string | null;
@@ -81,7 +93,7 @@ export function registrationProblems(
     if (regions.length === 0) add('regions', 'at least one region code is required');
     regions.forEach((r, i) => { const p = regionProblem(r); if (p) add(`regions[${i}]`, p); });
   }
-  const live = kind === 'REST' || kind === 'GRAPHQL';
+  const live = isLiveKind(kind);
   const endpoint = input.endpoint ?? (input.kind ? undefined : options.current?.endpoint);
   if (live) {
     if (!endpoint) add('endpoint', `is required for a ${kind} source`);
@@ -99,7 +111,7 @@ export function registrationProblems(
     const m = input.mapping;
     if (typeof m !== 'object' || Array.isArray(m)) add('mapping', 'must be an object of remote field name → hub field name');
     else {
-      if (kind === 'HOSTED') add('mapping', 'only live sources (REST, GRAPHQL) have a mapping');
+      if (kind === 'HOSTED') add('mapping', `only live sources (${LIVE_SOURCE_KINDS.join(', ')}) have a mapping`);
       const known = domain && (DOMAINS as readonly string[]).includes(domain) ? recordFieldNames(domain as Domain) : [];
       for (const [remote, hub] of Object.entries(m as Record<string, unknown>)) {
         const field = `mapping.${echoPlain(remote)}`;

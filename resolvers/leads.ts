@@ -2,7 +2,7 @@
 import { GraphQLError } from 'graphql';
 import type { Context } from '../datasources/request/context';
 import { badInput } from '../lib/errors';
-import { EvaluationBusyError } from '../datasources/services/evaluator';
+import { EvaluationBusyError } from '../datasources/services/evaluation';
 import { encodeLeadCursor, type LeadDoc } from '../datasources/services/leads';
 import type { AnyRecordDoc } from '../datasources/store/models';
 import { personOfRecord } from '../datasources/store/persons';

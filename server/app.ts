@@ -17,7 +17,7 @@ import type { Caller, Context, Limits } from '../datasources/request/context';
 import { createDataSources, type DataSources } from '../datasources';
 import { createLoaders } from '../datasources/request/loaders';
 import { createModels } from '../datasources/store/models';
-import { EvaluationBusyError, EvaluationStoppedError } from '../datasources/services/evaluator';
+import { EvaluationBusyError, EvaluationStoppedError } from '../datasources/services/evaluation';
 import { EVALUATION_ACTOR } from '../datasources/services/leads';
 import { Periodic } from '../lib/periodic';
 import { runMigrations } from '../datasources/store/migrations';

@@ -7,7 +7,7 @@
 import type { Collection } from 'mongodb';
 import { Types } from 'mongoose';
 import { ClaimedWrites, WRITE_CLAIMS_COLLECTION, type WriteClaim } from '../datasources/store/ferretdb/claimed-writes';
-import { Evaluator } from '../datasources/services/evaluator';
+import { EvaluationLease } from '../datasources/services/evaluation';
 import { newLead, type LeadDoc } from '../datasources/services/leads';
 import { SourceHealthTracker, SOURCE_HEALTH_COLLECTION } from '../datasources/sources/health';
 import { personId, registerTestSources } from './fixtures';
@@ -127,9 +127,8 @@ describe('claimed writes', () => {
   it('gives an expired evaluation lease to exactly one of several replicas, and a late renewal of the old holder does not take it back', async () => {
     const s = t.hub.sources;
     const lock = t.connection.db!.collection<{ _id: string; holder: string | null; until: Date }>('evaluation_lock');
-    type LeaseHolder = { acquire(h: string): Promise<boolean>; renew(h: string): Promise<boolean>; release(h: string): Promise<void> };
-    // Separate evaluators stand for replicas: each decides on its own what the store tells it.
-    const replicas = Array.from({ length: 8 }, () => new Evaluator(t.connection, s.models, s.leads, s.registry, s.connectors) as unknown as LeaseHolder);
+    // Separate leases (as each evaluator holds one) stand for replicas: each decides on its own what the store tells it.
+    const replicas = Array.from({ length: 8 }, () => new EvaluationLease({ connection: t.connection, claims: s.claims }));
     expect(await replicas[0].acquire('first')).toBe(true);
     for (let round = 0; round < 5; round++) {
       // A replica holds the lease and stalls past it (the lease document is never deleted: its versions go on).

@@ -3,7 +3,7 @@
  * grew twentyfold since then is still evaluated in chunks of at most `chunkRecords` records, or one
  * person's records where a single person has more.
  */
-import { Evaluator, type EvaluationProgress } from '../datasources/services/evaluator';
+import { Evaluator, type EvaluationProgress } from '../datasources/services/evaluation';
 import { detentionInput, personId, prisonInput, registerTestSources } from './fixtures';
 import { startTestHub, type TestHub } from './helpers';
 
@@ -38,7 +38,7 @@ describe('evaluation memory bound', () => {
     expect((await t.hub.sources.ingestor.ingest(srcs.DETENTION, many)).accepted).toBe(BIG);
 
     const s = t.hub.sources;
-    const bounded = new Evaluator(t.connection, s.models, s.leads, s.registry, s.connectors, { chunkRecords: BOUND });
+    const bounded = new Evaluator({ connection: t.connection, models: s.models, leads: s.leads, registry: s.registry, connectors: s.connectors, claims: s.claims, chunkRecords: BOUND });
     const steps: EvaluationProgress[] = [];
     const report = await bounded.evaluate({ actor: 'test', trigger: 'manual', onProgress: (p) => steps.push({ ...p }) });
     expect(report).toMatchObject({ persons: 211, records: 420 + BIG });

@@ -4,7 +4,7 @@
  * parameters changed by an administrator take effect, and live sources take part.
  */
 import { seed } from '../datasources/seed';
-import { ABANDONED, EvaluationBusyError, EvaluationStoppedError, Evaluator } from '../datasources/services/evaluator';
+import { ABANDONED, EvaluationBusyError, EvaluationStoppedError, Evaluator } from '../datasources/services/evaluation';
 import { syntheticReport } from '../domain/synthetic';
 import { RULE_IDS } from '../domain/rules';
 import { correctionInput, personId, prisonInput, registerTestSources } from './fixtures';
@@ -155,7 +155,7 @@ describe('supervision leads on the synthetic data set', () => {
   it('finds the same leads when persons are evaluated in several chunks spilled to disk', async () => {
     const open = (await t.gql(LEADS, { filter: { status: ['NEW', 'ACKNOWLEDGED'] }, first: 0 })).body.data.supervisionLeads.totalCount;
     const s = t.hub.sources;
-    const chunked = new Evaluator(t.connection, s.models, s.leads, s.registry, s.connectors, { chunkRecords: 150 });
+    const chunked = new Evaluator({ connection: t.connection, models: s.models, leads: s.leads, registry: s.registry, connectors: s.connectors, claims: s.claims, chunkRecords: 150 });
     const progress: number[] = [];
     const report = await chunked.evaluate({ actor: 'test', trigger: 'manual', onProgress: (p) => progress.push(p.chunks) });
     expect(progress[0]).toBeGreaterThanOrEqual(4);
@@ -189,7 +189,7 @@ describe('supervision leads on clean data and with live sources', () => {
 
   it('ends a run at shutdown as FAILED with its lease given back, and marks a run whose process died as abandoned', async () => {
     const s = t.hub.sources;
-    const replica = () => new Evaluator(t.connection, s.models, s.leads, s.registry, s.connectors, { chunkRecords: 150 });
+    const replica = () => new Evaluator({ connection: t.connection, models: s.models, leads: s.leads, registry: s.registry, connectors: s.connectors, claims: s.claims, chunkRecords: 150 });
     // a replica shutting down while it evaluates: the run ends at its next step, recorded
     const stopping = replica();
     const run = stopping.evaluate({ actor: 'test', trigger: 'manual' });

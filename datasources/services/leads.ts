@@ -16,7 +16,7 @@ import { badInput } from '../../lib/errors';
 import type { Collection } from 'mongodb';
 import { ConcurrentChangeError, type Claimable, type GuardedWrites } from '../store/guarded-writes';
 import { findByKeys, type BatchLookup } from '../store/lookup';
-import { DUPLICATE_KEY } from '../store/single-updates';
+import { DUPLICATE_KEY, eachInFlight, UPDATES_IN_FLIGHT } from '../store/single-updates';
 import { narrowRegions } from '../sources/federated-records';
 
 export const LEAD_STATUSES = ['NEW', 'ACKNOWLEDGED', 'RESOLVED', 'DISMISSED'] as const;
@@ -335,7 +335,45 @@ export class LeadStore {
     if (!stored) throw badInput('id', `no supervision lead ${id} in your jurisdiction`);
     return stored;
   }
+
+  // -------------------------------------------------------------------------------------------------
+  // what the evaluation (services/evaluation/) reads and writes
+
+  /** Every stored lead, with the fields reconciling a run's findings needs, in one pass. */
+  forReconciling(): AsyncIterable<ReconciledLead> {
+    return this.models.Lead.collection.find({}, { projection: { key: 1, idNumber: 1, rule: 1, status: 1, severity: 1, explanation: 1, records: 1, resolvedByData: 1 }, batchSize: 10_000 }) as unknown as AsyncIterable<ReconciledLead>;
+  }
+
+  /**
+   * Stores the leads of new findings, a thousand per command. A lead already stored (written
+   * meanwhile by a run that lost its lease) is left as it is, and the rest of its batch stored one by one.
+   */
+  async insertFound(found: readonly Omit<LeadDoc, '_id'>[]): Promise<void> {
+    const Lead = this.models.Lead.collection;
+    for (let i = 0; i < found.length; i += 1000) {
+      const batch = found.slice(i, i + 1000);
+      try {
+        await Lead.insertMany(batch as never[], { ordered: true });
+      } catch (e) {
+        if ((e as { code?: number }).code !== DUPLICATE_KEY) throw e;
+        for (const doc of batch) await Lead.insertOne(doc as never).catch((err: { code?: number }) => { if (err.code !== DUPLICATE_KEY) throw err; });
+      }
+    }
+  }
+
+  /**
+   * The evaluation's changes of stored leads, each decided again on the lead as stored when it is
+   * written (claimed-writes.ts): a procurator may have changed it since it was read, and neither
+   * change may be lost. A few at a time, each its own commands (single-updates.ts: FerretDB stalls on commands of many).
+   */
+  async changeByEvaluation(updates: readonly { id: LeadDoc['_id']; decide: (current: LeadDoc) => Record<string, unknown> | null }[]): Promise<void> {
+    const Lead = this.models.Lead.collection;
+    await eachInFlight(updates, UPDATES_IN_FLIGHT, (u) => this.claims.change(Lead as never, u.id, u.decide as never));
+  }
 }
+
+/** A stored lead as the evaluation reads it to reconcile (forReconciling). */
+export type ReconciledLead = Pick<LeadDoc, '_id' | 'key' | 'idNumber' | 'rule' | 'status' | 'severity' | 'explanation' | 'records' | 'resolvedByData'>;
 
 /** A stored lead for a new finding. */
 export function newLead(f: { rule: string; severity: Severity; idNumber: string; region: string; numbers: Record<string, number | string>; explanation: string; explanationEn: string; fingerprint: string }, records: LeadRecordRef[], name: string, at: Date): Omit<LeadDoc, '_id'> {

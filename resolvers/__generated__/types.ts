@@ -5,7 +5,7 @@ import { PersonRef, DetentionRecordDoc, PrisonRecordDoc, CommunityCorrectionDoc,
 import { RegionRef } from '../../datasources/store/regions';
 import { DetentionPage, PrisonPage, CorrectionPage, EnforcementPage } from '../../datasources/store/pagination';
 import { LeadDoc, LeadPage, RuleView } from '../../datasources/services/leads';
-import { EvaluationRunDoc } from '../../datasources/services/evaluator';
+import { EvaluationRunDoc } from '../../datasources/services/evaluation';
 import { Context } from '../../datasources/request/context';
 export type Maybe<T> = T | null | undefined;
 export type InputMaybe<T> = T | null | undefined;

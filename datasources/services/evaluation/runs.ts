@@ -1,0 +1,106 @@
+/**
+ * The run log: every evaluation recorded in `evaluation_runs` with its progress, its report or its
+ * error, and the peak memory of the process that ran it.
+ */
+import { Schema, type Connection, type Model } from 'mongoose';
+
+export interface EvaluationReport {
+  runId: string;
+  persons: number;
+  records: number;
+  findings: number;
+  newLeads: number;
+  stillOpen: number;
+  reopened: number;
+  resolvedByData: number;
+  /** live sources that could not be read: their persons' leads were left as they were */
+  unavailableSources: string[];
+  durationMs: number;
+}
+
+export interface EvaluationProgress {
+  persons: number;
+  records: number;
+  totalRecords: number;
+  chunk: number;
+  chunks: number;
+  /** most hosted records held in memory at once so far (the bound, or one person's records above it) */
+  largestChunk?: number;
+}
+
+export interface EvaluationRunDoc {
+  _id: string;
+  trigger: 'manual' | 'schedule';
+  actor: string;
+  rules: string[] | null;
+  status: 'RUNNING' | 'DONE' | 'FAILED';
+  startedAt: Date;
+  finishedAt?: Date | null;
+  progress: EvaluationProgress;
+  report?: EvaluationReport | null;
+  error?: string | null;
+  /** peak resident memory of the evaluating process during the run, bytes */
+  peakRss?: number;
+}
+
+/** What a run whose process stopped (killed, crashed) before it finished is marked with, by the next run. */
+export const ABANDONED = 'abandoned: the hub process running it stopped before it finished';
+
+const runSchema = new Schema<EvaluationRunDoc>({
+  _id: String, trigger: String, actor: String, rules: [String], status: String, startedAt: Date, finishedAt: Date,
+  progress: Schema.Types.Mixed, report: Schema.Types.Mixed, error: String, peakRss: Number,
+}, { versionKey: false, strict: true, timestamps: false, autoIndex: false, collection: 'evaluation_runs' });
+runSchema.index({ startedAt: -1 });
+
+const newestFirst = (a: { startedAt: Date }, b: { startedAt: Date }) => b.startedAt.getTime() - a.startedAt.getTime();
+
+export class RunLog {
+  readonly Run: Model<EvaluationRunDoc>;
+
+  constructor(connection: Connection) {
+    this.Run = (connection.models.EvaluationRun as Model<EvaluationRunDoc> | undefined) ?? connection.model<EvaluationRunDoc>('EvaluationRun', runSchema);
+  }
+
+  async ensureIndexes(): Promise<void> {
+    await this.Run.createCollection().catch(() => undefined);
+    await this.Run.createIndexes();
+  }
+
+  /** The latest runs, newest first. */
+  async latest(first: number): Promise<EvaluationRunDoc[]> {
+    // Few documents; sorted here rather than by the store (FerretDB sorts without an index anyway).
+    const all = await this.Run.find().lean();
+    return all.sort(newestFirst).slice(0, first);
+  }
+
+  running(): Promise<EvaluationRunDoc | null> {
+    return this.Run.findOne({ status: 'RUNNING' }).lean();
+  }
+
+  /** Records in the last finished run, if one finished. */
+  async lastRecords(): Promise<number | undefined> {
+    const last = (await this.Run.find({ status: 'DONE' }, { report: 1, startedAt: 1 }).lean()).sort(newestFirst)[0];
+    return last?.report?.records;
+  }
+
+  /**
+   * Records a run as started. Called holding the lease, when no other run is alive: one still
+   * RUNNING lost its process before it finished and is marked so.
+   */
+  async start(run: Pick<EvaluationRunDoc, '_id' | 'trigger' | 'actor' | 'rules' | 'startedAt' | 'progress'>): Promise<void> {
+    await this.Run.collection.updateMany({ status: 'RUNNING' } as never, { $set: { status: 'FAILED', finishedAt: run.startedAt, error: ABANDONED } });
+    await this.Run.collection.insertOne({ ...run, status: 'RUNNING' } as never);
+  }
+
+  async progress(runId: string, progress: EvaluationProgress): Promise<void> {
+    await this.Run.collection.updateOne({ _id: runId } as never, { $set: { progress } });
+  }
+
+  async done(runId: string, report: EvaluationReport, progress: EvaluationProgress, peakRss: number): Promise<void> {
+    await this.Run.collection.updateOne({ _id: runId } as never, { $set: { status: 'DONE', finishedAt: new Date(), report, progress, peakRss } });
+  }
+
+  async failed(runId: string, error: string, progress: EvaluationProgress, peakRss: number): Promise<void> {
+    await this.Run.collection.updateOne({ _id: runId } as never, { $set: { status: 'FAILED', finishedAt: new Date(), error, progress, peakRss } });
+  }
+}
