@@ -8,10 +8,6 @@ import { Ingestor } from './services/ingest';
 import { ConnectorPool } from './sources/connectors';
 import { FederatedRecords } from './sources/federated-records';
 import { SourceHealthTracker } from './sources/health';
-import { detentionMatches, detentionParams, detentionRecords } from './store/records/detention';
-import { prisonMatches, prisonParams, prisonRecords } from './store/records/prison';
-import { communityCorrections, correctionMatches, correctionParams } from './store/records/correction';
-import { enforcementCases, enforcementMatches, enforcementParams } from './store/records/enforcement';
 import { GROUP_SHAPE, Statistics } from './services/statistics';
 import { StatCounts } from './services/stat-counts';
 import { createLeadModels, LeadStore } from './services/leads';
@@ -19,6 +15,14 @@ import { Evaluator, type EvaluatorOptions } from './services/evaluation';
 import { DataQuality, RejectionRetention } from './services/quality';
 import { RecordDays } from './store/ferretdb/record-days';
 import { storeProfile, type StoreProfile } from './store/profile';
+import { DOMAINS, type Domain } from '../domain/records';
+import { RecordStore } from './store/record-store';
+import { applyDomainFilter, domainFilterParams, matchesDomainFilter, type DomainFilter } from './store/record-filters';
+
+/** A table with one entry per record domain, made by `make` (TypeScript cannot check a mapped type entry by entry: `T` says what each is). */
+function eachDomain<T extends { [D in Domain]: unknown }>(make: (d: Domain) => unknown): T {
+  return Object.fromEntries(DOMAINS.map((d) => [d, make(d)])) as T;
+}
 
 export interface DataSourceOptions {
   /** the store's profile (store/profile.ts); default: FerretDB's */
@@ -39,12 +43,8 @@ export function createDataSources(models: Models, options: DataSourceOptions = {
   const registry = new SourceRegistry(models, claims, options.registryRefreshMs);
   const health = new SourceHealthTracker(models, options.healthFlushMs);
   const connectors = new ConnectorPool(health, { futureSkewMs: options.futureSkewMs });
-  const hosted = {
-    DETENTION: detentionRecords(models),
-    PRISON: prisonRecords(models),
-    COMMUNITY_CORRECTION: communityCorrections(models),
-    ENFORCEMENT_CASE: enforcementCases(models),
-  };
+  /** Each domain's hosted store: its own filter fields come from its description (domain/record-domains/). */
+  const hosted = eachDomain<{ [D in Domain]: RecordStore<D, DomainFilter> }>((d) => new RecordStore(d, models.records[d] as never, (f: DomainFilter, q) => applyDomainFilter(d, f, q)) as never);
   const leads = new LeadStore(createLeadModels(models.DataSource.db), claims);
   for (const hostedStore of [...Object.values(hosted), leads]) hostedStore.lookup = store.batchLookup;
   const days = new RecordDays(models.DataSource.db);
@@ -54,12 +54,8 @@ export function createDataSources(models: Models, options: DataSourceOptions = {
   const ingestor = new Ingestor(models, store.keepsDays ? days : undefined, store.marksPartitions ? counted : undefined, { futureSkewMs: options.futureSkewMs });
   ingestor.lookup = store.batchLookup;
   /** Every domain across all its sources: the hosted store and the live ones. */
-  const records = {
-    DETENTION: new FederatedRecords('DETENTION', hosted.DETENTION, registry, connectors, detentionMatches, detentionParams),
-    PRISON: new FederatedRecords('PRISON', hosted.PRISON, registry, connectors, prisonMatches, prisonParams),
-    COMMUNITY_CORRECTION: new FederatedRecords('COMMUNITY_CORRECTION', hosted.COMMUNITY_CORRECTION, registry, connectors, correctionMatches, correctionParams),
-    ENFORCEMENT_CASE: new FederatedRecords('ENFORCEMENT_CASE', hosted.ENFORCEMENT_CASE, registry, connectors, enforcementMatches, enforcementParams),
-  };
+  const records = eachDomain<{ [D in Domain]: FederatedRecords<D, DomainFilter> }>((d) => new FederatedRecords(d, hosted[d] as never, registry, connectors,
+    (r, f: DomainFilter) => matchesDomainFilter(d, r, f), (f: DomainFilter) => domainFilterParams(d, f)) as never);
   return {
     models,
     store,

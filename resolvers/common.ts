@@ -1,6 +1,6 @@
 /** Resolvers shared by every domain: regions, the Record interface's fields, connections. */
 import { responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
-import type { Domain } from '../domain/records';
+import { DOMAIN_OF_UNIT, RECORD_DOMAINS, type Domain } from '../domain/record-domains';
 import { regionName } from '../domain/regions';
 import type { Context } from '../datasources/request/context';
 import type { AnyRecordDoc, PersonRef } from '../datasources/store/models';
@@ -14,25 +14,17 @@ export const commonResolvers: Resolvers = {
     name: (code) => regionName(code),
   },
   Record: {
-    __resolveType: (record) => TYPE_OF_DOMAIN[domainOf(record as AnyRecordDoc)],
+    __resolveType: (record) => RECORD_DOMAINS[domainOf(record as AnyRecordDoc)].graphql.type as never,
   },
   Query: {
     hubInfo: (_p, _a, ctx) => ctx.hub,
   },
 };
 
-const TYPE_OF_DOMAIN = {
-  DETENTION: 'DetentionRecord',
-  PRISON: 'PrisonRecord',
-  COMMUNITY_CORRECTION: 'CommunityCorrection',
-  ENFORCEMENT_CASE: 'EnforcementCase',
-} as const;
-
+/** A record's domain, by its unit field (each domain's is its own: domain/record-domains/); never guessed. */
 function domainOf(record: AnyRecordDoc): Domain {
-  if ('facility' in record) return 'DETENTION';
-  if ('prison' in record) return 'PRISON';
-  if ('office' in record) return 'COMMUNITY_CORRECTION';
-  return 'ENFORCEMENT_CASE';
+  for (const field of Object.keys(DOMAIN_OF_UNIT)) if (field in record) return DOMAIN_OF_UNIT[field];
+  throw new Error(`record ${String((record as { _id?: unknown })._id)} has no unit field of any record domain`);
 }
 
 /** Field resolvers of the `Record` interface, the same for the four record types. */

@@ -4,10 +4,7 @@ import { DateScalar, DateTime, IdNumber, JSONScalar } from './scalars';
 import { commonResolvers } from './common';
 import { personResolvers } from './person';
 import { sourceResolvers } from './source';
-import { detentionResolvers } from './detention';
-import { prisonResolvers } from './prison';
-import { correctionResolvers } from './correction';
-import { enforcementResolvers } from './enforcement';
+import { recordDomainResolvers } from './records';
 import { registryResolvers } from './registry';
 import { ingestResolvers } from './ingest';
 import { auditResolvers } from './audit';
@@ -28,7 +25,7 @@ function merge(...parts: Resolvers[]): Resolvers {
 }
 
 export const resolvers: Resolvers = {
-  ...withCheckedArguments(merge(commonResolvers, personResolvers, sourceResolvers, detentionResolvers, prisonResolvers, correctionResolvers, enforcementResolvers, registryResolvers, ingestResolvers, auditResolvers, trustedResolvers, leadResolvers, qualityResolvers, statisticsResolvers)),
+  ...withCheckedArguments(merge(commonResolvers, personResolvers, sourceResolvers, ...recordDomainResolvers, registryResolvers, ingestResolvers, auditResolvers, trustedResolvers, leadResolvers, qualityResolvers, statisticsResolvers)),
   DateTime,
   Date: DateScalar,
   IdNumber,

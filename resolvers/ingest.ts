@@ -2,7 +2,7 @@
 import { GraphQLError } from 'graphql';
 import { checkPush, publicResult, PushRefused, withoutNulls } from '../datasources/services/ingest';
 import type { Context } from '../datasources/request/context';
-import type { Domain } from '../domain/records';
+import { DOMAINS, RECORD_DOMAINS, type Domain } from '../domain/record-domains';
 import type { GqlResolvers as Resolvers } from './__generated__/types';
 
 async function push(ctx: Context, domain: Domain, sourceId: string, records: readonly unknown[]) {
@@ -20,11 +20,10 @@ async function push(ctx: Context, domain: Domain, sourceId: string, records: rea
   }
 }
 
+/** One push mutation per record domain, named by its description (domain/record-domains/). */
 export const ingestResolvers: Resolvers = {
-  Mutation: {
-    ingestDetentionRecords: (_p, { sourceId, records }, ctx) => push(ctx, 'DETENTION', sourceId, records),
-    ingestPrisonRecords: (_p, { sourceId, records }, ctx) => push(ctx, 'PRISON', sourceId, records),
-    ingestCommunityCorrections: (_p, { sourceId, records }, ctx) => push(ctx, 'COMMUNITY_CORRECTION', sourceId, records),
-    ingestEnforcementCases: (_p, { sourceId, records }, ctx) => push(ctx, 'ENFORCEMENT_CASE', sourceId, records),
-  },
+  Mutation: Object.fromEntries(DOMAINS.map((d) => [
+    RECORD_DOMAINS[d].graphql.ingest,
+    (_p: unknown, { sourceId, records }: { sourceId: string; records: readonly unknown[] }, ctx: Context) => push(ctx, d, sourceId, records),
+  ])),
 };

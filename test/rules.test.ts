@@ -196,7 +196,7 @@ describe('DET_OVERDUE_STAGE', () => {
     expect(one(r, '2026-03-12')).toEqual([]);
     const [f] = one(r, '2026-03-13');
     expect(f.numbers).toMatchObject({ limit: '7 days', deadline: '2026-03-12', daysOver: 1, daysInStage: 8 });
-    expect(f.explanation).toContain('提请批准逮捕阶段在押 8 天');
+    expect(f.explanation).toContain('审查逮捕阶段在押 8 天');
   });
 
   it('ends 2 months of investigation custody begun on 12-31 on the last day of February', () => {

@@ -19,7 +19,7 @@ import { beijingDay, dateOfDay, dayOfDate, DAY_MS, type EntryLimit, type WorkCal
 import {
   freshnessDays, QualityTally, rankDepartments, type FieldCount, type LooseRecord, type QualityFigures, type Share,
 } from '../../domain/quality';
-import type { Domain } from '../../domain/records';
+import { RECORD_DOMAINS, type Domain } from '../../domain/record-domains';
 import { escapeControls } from '../../domain/text';
 import { maskIdNumber } from '../../domain/id-number';
 import { badInput, forbidden } from '../../lib/errors';
@@ -31,12 +31,7 @@ import type { SourceHealthTracker } from '../sources/health';
 
 /** The fields each domain's checks read (top-level: arrays and sub-documents come whole). */
 const COMMON_FIELDS = ['idNumber', 'region', 'eventAt', 'recordedAt', 'firstSeenAt'];
-const CHECKED_FIELDS: Record<Domain, string[]> = {
-  DETENTION: ['admittedAt', 'stageStartedAt', 'stageDeadline', 'releasedAt', 'releaseReason', 'extensions', 'extractions'],
-  PRISON: ['sentence', 'admittedAt', 'expectedReleaseDate', 'releasedAt', 'status', 'commutations', 'parole', 'outsideExecution'],
-  COMMUNITY_CORRECTION: ['judgmentEffectiveAt', 'reportedAt', 'startDate', 'endDate', 'lastCheckInAt', 'violations', 'terminatedAt', 'status'],
-  ENFORCEMENT_CASE: ['filedAt', 'penalty', 'transfer', 'closedAt', 'status', 'company'],
-};
+const checkedFields = (domain: Domain): readonly string[] => RECORD_DOMAINS[domain].checkedFields;
 
 /** The default period when none is given: the 30 days up to today (Beijing). */
 export const DEFAULT_PERIOD_DAYS = 30;
@@ -240,7 +235,7 @@ export class DataQuality {
     const tally = new QualityTally(this.options);
     if (source.kind !== 'HOSTED') return tally;
     const model = this.models.records[source.domain] as unknown as Model<AnyRecordDoc>;
-    const projection = Object.fromEntries([...COMMON_FIELDS, ...CHECKED_FIELDS[source.domain]].map((f) => [f, 1]));
+    const projection = Object.fromEntries([...COMMON_FIELDS, ...checkedFields(source.domain)].map((f) => [f, 1]));
     // Filters built from the registry's ObjectId and computed Dates only: nothing from the request reaches them.
     const records = model.collection.find(
       { sourceId: source._id, recordedAt: { $gte: period.start, $lt: period.end } },

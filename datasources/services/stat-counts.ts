@@ -70,7 +70,7 @@ export const FLAG_TRANSFERRED = 4;
 
 /** The key of a group: source id (hex), district, status, category, unit code, unit name, flags. */
 export type GroupKey = [source: string, region: string | null, status: string | null, category: string | null, unit: string | null, unitName: string | null, flags: number];
-/** A group: its key, how many records, and the sum of `amountInvolved` in fen (integers, exact). */
+/** A group: its key, how many records, and the sum of the domain's amount (`amountInvolved`) in fen (integers, exact). */
 export type Group = [...GroupKey, count: number, amountFen: number];
 
 /** How a domain's records map to group keys (statistics.ts knows the fields). */
@@ -78,6 +78,8 @@ export interface GroupShape {
   /** the fields `key` reads */
   projection(domain: Domain): Record<string, 1>;
   key(domain: Domain, record: Record<string, any>): GroupKey;
+  /** the amount a record adds to its group (yuan; 0 for a domain without amounts) */
+  amount(domain: Domain, record: Record<string, any>): number;
 }
 
 export interface Partition {
@@ -355,7 +357,7 @@ export class StatCounts {
       let g = groups.get(id);
       if (!g) groups.set(id, (g = [...key, 0, 0]));
       g[7] += 1;
-      g[8] += Math.round(((record as { amountInvolved?: number }).amountInvolved ?? 0) * 100);
+      g[8] += Math.round(this.shape.amount(domain, record) * 100);
     };
     const collection = this.models.records[domain].collection;
     const options = { projection: this.shape.projection(domain), batchSize: 100_000 };

@@ -19,21 +19,15 @@
  */
 import { GraphQLError } from 'graphql';
 import { Types } from 'mongoose';
-import {
-  CORRECTION_STATUSES, CORRECTION_TYPES, DETENTION_STAGES, DOMAINS, ENFORCEMENT_CATEGORIES, ENFORCEMENT_STATUSES,
-  PRISON_STATUSES, SENTENCE_KINDS, type Domain,
-} from '../../domain/records';
+import { DOMAINS, RECORD_DOMAINS, type Domain, type Terms } from '../../domain/record-domains';
 import { regionName } from '../../domain/regions';
 import { EVENT_STAMPS_MARKER, eventDayOf, eventHourOf, eventMonthOf, type AnyRecordDoc, type DataSourceDoc, type Models } from '../store/models';
 import { badInput } from '../../lib/errors';
 import { commonQuery, type CommonFilter, type RecordStore } from '../store/record-store';
+import { domainFilterParams, matchesDomainFilter, type DomainFilter } from '../store/record-filters';
 import { hostedStoreQuery, narrowRegions, type RequestScope } from '../sources/federated-records';
 import { SourceCallError, type ConnectorPool } from '../sources/connectors';
 import type { SourceRegistry } from '../sources/registry';
-import { detentionMatches, detentionParams } from '../store/records/detention';
-import { prisonMatches, prisonParams } from '../store/records/prison';
-import { correctionMatches, correctionParams } from '../store/records/correction';
-import { enforcementMatches, enforcementParams } from '../store/records/enforcement';
 import { updateEach, type SingleUpdate } from '../store/single-updates';
 import type { RecordDays } from '../store/ferretdb/record-days';
 import { FLAG_RELEASED, FLAG_SUSPECTED_CRIME, FLAG_TRANSFERRED, monthSpan, type Group, type GroupShape, type Partition, type StatCounts } from './stat-counts';
@@ -66,45 +60,22 @@ const BACKFILL_BATCH = 1000;
 /** `hub_meta` document: every stored record has its `eventMonth`, `eventDay` and `eventHour` (models.ts) */
 export const MONTH_DAY_MARKER = EVENT_STAMPS_MARKER;
 
-/** Where each dimension lives in a domain's records, and the Chinese terms of its enum values. */
+/** Where each dimension lives in a domain's records, and the Chinese terms of its enum values (from its description, domain/record-domains/). */
 interface DomainShape {
   status: string;
   category: string;
-  unit: 'facility' | 'prison' | 'office' | 'agency';
+  unit: string;
   statuses: Readonly<Record<string, string>>;
   categories: Readonly<Record<string, string>>;
+  /** the field added up as the amount, if any */
+  amount?: string;
 }
 
-const STAGES: Record<(typeof DETENTION_STAGES)[number], string> = {
-  CRIMINAL_DETENTION: '刑事拘留', ARREST_REVIEW: '审查逮捕', INVESTIGATION: '侦查羁押', PROSECUTION_REVIEW: '审查起诉',
-  FIRST_INSTANCE: '一审', SECOND_INSTANCE: '二审', AWAITING_TRANSFER: '判决生效待交付执行', SERVING_IN_CENTRE: '留所服刑',
-};
-const SHAPES: Record<Domain, DomainShape> = {
-  DETENTION: { status: 'stage', category: 'stage', unit: 'facility', statuses: STAGES, categories: STAGES },
-  PRISON: {
-    status: 'status', category: 'sentence.kind', unit: 'prison',
-    statuses: labels(PRISON_STATUSES, { SERVING: '在押服刑', PAROLED: '假释', OUTSIDE_EXECUTION: '暂予监外执行', RELEASED: '刑满释放', TRANSFERRED: '调监', DECEASED: '死亡' }),
-    categories: labels(SENTENCE_KINDS, { FIXED_TERM: '有期徒刑', LIFE: '无期徒刑', DEATH_REPRIEVE: '死刑缓期执行' }),
-  },
-  COMMUNITY_CORRECTION: {
-    status: 'status', category: 'correctionType', unit: 'office',
-    statuses: labels(CORRECTION_STATUSES, { ACTIVE: '在矫', TERMINATED: '解除矫正', REVOKED: '撤销缓刑/假释', ABSCONDED: '脱管' }),
-    categories: labels(CORRECTION_TYPES, { PROBATION: '缓刑', PAROLE: '假释', CONTROL: '管制', OUTSIDE_EXECUTION: '暂予监外执行' }),
-  },
-  ENFORCEMENT_CASE: {
-    status: 'status', category: 'category', unit: 'agency',
-    statuses: labels(ENFORCEMENT_STATUSES, { FILED: '立案', PENALIZED: '已作出行政处罚', TRANSFERRED: '已移送公安', CLOSED: '结案' }),
-    categories: labels(ENFORCEMENT_CATEGORIES, {
-      FOOD_DRUG: '食品药品', COUNTERFEIT: '生产销售伪劣商品', TRADEMARK: '商标侵权', ENVIRONMENT: '生态环境',
-      TAX: '税务', LABOUR: '劳动保障', SAFETY: '安全生产', OTHER: '其他',
-    }),
-  },
-};
-
-/** Typed so that a value added to the domain's list without a term fails to compile. */
-function labels<V extends string>(_values: readonly V[], terms: Record<V, string>): Record<V, string> {
-  return terms;
-}
+const zh = (terms: Terms<string>) => Object.fromEntries(Object.entries(terms).map(([v, t]) => [v, t.zh]));
+const SHAPES = Object.fromEntries(DOMAINS.map((d) => {
+  const r = RECORD_DOMAINS[d];
+  return [d, { status: r.status.path, category: r.category.path, unit: r.unit, statuses: zh(r.status.terms), categories: zh(r.category.terms), amount: 'amount' in r ? r.amount : undefined }];
+})) as Record<Domain, DomainShape>;
 
 /** Filter fields that only one domain has. */
 const DOMAIN_ONLY: Partial<Record<keyof StatFilter, Domain>> = {
@@ -133,6 +104,12 @@ function path(record: unknown, dotted: string): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
+/** What a record adds to its bucket's amount: its domain's amount field (yuan), or nothing. */
+function amountOf(shape: DomainShape, r: object): number {
+  const v = shape.amount ? (r as Record<string, unknown>)[shape.amount] : undefined;
+  return typeof v === 'number' ? v : 0;
+}
+
 /** The raw key of a live record (every field; folding picks what `groupBy` asked). */
 function rawKeyOf(shape: DomainShape, r: AnyRecordDoc): RawKey {
   const unit = (r as unknown as Record<string, { code: string; name: string } | undefined>)[shape.unit];
@@ -150,7 +127,7 @@ function rawKeyOf(shape: DomainShape, r: AnyRecordDoc): RawKey {
 export const GROUP_SHAPE: GroupShape = {
   projection(domain) {
     const shape = SHAPES[domain];
-    return { sourceId: 1, region: 1, [shape.status]: 1, [shape.category]: 1, [shape.unit]: 1, releasedAt: 1, suspectedCrime: 1, transfer: 1, amountInvolved: 1 };
+    return { sourceId: 1, region: 1, [shape.status]: 1, [shape.category]: 1, [shape.unit]: 1, releasedAt: 1, suspectedCrime: 1, transfer: 1, ...(shape.amount ? { [shape.amount]: 1 } : {}) };
   },
   key(domain, r) {
     const shape = SHAPES[domain];
@@ -158,6 +135,7 @@ export const GROUP_SHAPE: GroupShape = {
     const flags = (r.releasedAt != null ? FLAG_RELEASED : 0) | (r.suspectedCrime === true ? FLAG_SUSPECTED_CRIME : 0) | (r.transfer != null ? FLAG_TRANSFERRED : 0);
     return [String(r.sourceId), r.region ?? null, path(r, shape.status) ?? null, path(r, shape.category) ?? null, unit?.code ?? null, unit?.name ?? null, flags];
   },
+  amount: (domain, r) => amountOf(SHAPES[domain], r),
 };
 
 /** A record with only what a group knows of it, for the live matchers (they are the hub's own reading of every filter). */
@@ -184,33 +162,46 @@ interface DomainAccess {
   matches(r: AnyRecordDoc, f: CommonFilter): boolean;
   params(f: CommonFilter): Record<string, string>;
 }
-const ACCESS: Record<Domain, DomainAccess> = {
-  DETENTION: {
-    filter: (f, stages) => ({ facilityCodes: f.facilityCodes, stages, inCustody: f.inCustody }) as CommonFilter,
-    matches: detentionMatches as never, params: detentionParams as never,
-  },
-  PRISON: {
-    filter: (f) => ({ prisonCodes: f.facilityCodes, statuses: f.statuses }) as CommonFilter,
-    matches: prisonMatches as never, params: prisonParams as never,
-  },
-  COMMUNITY_CORRECTION: {
-    filter: (f) => ({ officeCodes: f.facilityCodes, correctionTypes: f.categories, statuses: f.statuses }) as CommonFilter,
-    matches: correctionMatches as never, params: correctionParams as never,
-  },
-  ENFORCEMENT_CASE: {
-    filter: (f) => ({ agencyCodes: f.facilityCodes, categories: f.categories, statuses: f.statuses, suspectedCrime: f.suspectedCrime }) as CommonFilter,
-    matches: enforcementMatches as never, params: enforcementParams as never,
-  },
-};
+
+/** The list filter field (of kind `in`) on `path`, if the domain has one. */
+function listFieldOn(domain: Domain, path: string): string | undefined {
+  return RECORD_DOMAINS[domain].filters.find((x) => x.kind === 'in' && x.path === path)?.name;
+}
+
+/** StatFilter in the domain's own list filter fields: units, statuses and categories by where they are stored, the booleans by name. */
+function accessOf(domain: Domain): DomainAccess {
+  const r = RECORD_DOMAINS[domain];
+  const unit = listFieldOn(domain, `${r.unit}.code`);
+  const status = listFieldOn(domain, r.status.path);
+  const category = listFieldOn(domain, r.category.path);
+  const sameField = r.status.path === r.category.path;
+  return {
+    filter: (f, stages) => {
+      const out: Record<string, unknown> = {};
+      if (unit) out[unit] = f.facilityCodes;
+      if (sameField) { if (status) out[status] = stages; } else {
+        if (status) out[status] = f.statuses;
+        if (category) out[category] = f.categories;
+      }
+      for (const x of r.filters) if (x.kind !== 'in' && x.name in f) out[x.name] = f[x.name as keyof StatFilter];
+      return out as CommonFilter;
+    },
+    matches: (rec, f) => matchesDomainFilter(domain, rec, f as DomainFilter),
+    params: (f) => domainFilterParams(domain, f as DomainFilter),
+  };
+}
+const ACCESS = Object.fromEntries(DOMAINS.map((d) => [d, accessOf(d)])) as Record<Domain, DomainAccess>;
 
 /** Conditions of StatFilter that no list filter has: as a store query, and as a check on a live record. */
 function extraConditions(domain: Domain, f: StatFilter): { query: Record<string, unknown>; matches: (r: any) => boolean } {
   const query: Record<string, unknown> = {};
   const checks: ((r: any) => boolean)[] = [];
-  if (domain === 'PRISON' && f.categories?.length) {
+  // categories stored where no list filter field reads (PRISON's `sentence.kind`)
+  const categoryPath = RECORD_DOMAINS[domain].category.path;
+  if (f.categories?.length && categoryPath !== RECORD_DOMAINS[domain].status.path && !listFieldOn(domain, categoryPath)) {
     const kinds = [...f.categories];
-    query['sentence.kind'] = { $in: kinds };
-    checks.push((r) => kinds.includes(r.sentence?.kind));
+    query[categoryPath] = { $in: kinds };
+    checks.push((r) => kinds.includes(path(r, categoryPath) as string));
   }
   if (domain === 'DETENTION' && f.stageDeadlineBefore) {
     const before = f.stageDeadlineBefore;
@@ -432,7 +423,7 @@ export class Statistics {
     ).toArray()))).flat();
     const [counts, amounts] = await Promise.all([
       run({ $sum: 1 }),
-      domain === 'ENFORCEMENT_CASE' ? run({ $sum: '$amountInvolved' }) : Promise.resolve([]),
+      shape.amount ? run({ $sum: `$${shape.amount}` }) : Promise.resolve([]),
     ]);
     const rows = new Map<string, RawRow>();
     for (const g of counts) {
@@ -470,7 +461,7 @@ export class Statistics {
         for (const r of page.records) {
           // The hub's own check: departments may ignore some parameters, and jurisdiction is not theirs to apply.
           if (!commonMatches(r, filter) || !access.matches(r, filter) || !extra(r)) continue;
-          rows.push({ key: rawKeyOf(shape, r), count: 1, amount: (r as { amountInvolved?: number }).amountInvolved ?? 0 });
+          rows.push({ key: rawKeyOf(shape, r), count: 1, amount: amountOf(shape, r) });
         }
         seen += page.records.length;
         cursor = page.nextCursor;
@@ -517,8 +508,8 @@ function validate(domain: Domain, shape: DomainShape, groupBy: readonly StatDime
   groupBy.forEach((d, i) => {
     if (groupBy.indexOf(d) !== i) throw badInput(`groupBy[${i}]`, `${d} is given twice`);
   });
-  if (domain === 'DETENTION' && groupBy.includes('STATUS') && groupBy.includes('CATEGORY')) {
-    throw badInput(`groupBy[${Math.max(groupBy.indexOf('STATUS'), groupBy.indexOf('CATEGORY'))}]`, 'for DETENTION, STATUS and CATEGORY are both the custody stage: give one of them');
+  if (shape.status === shape.category && groupBy.includes('STATUS') && groupBy.includes('CATEGORY')) {
+    throw badInput(`groupBy[${Math.max(groupBy.indexOf('STATUS'), groupBy.indexOf('CATEGORY'))}]`, `for ${domain}, STATUS and CATEGORY are both \`${shape.status}\`: give one of them`);
   }
   for (const [field, only] of Object.entries(DOMAIN_ONLY)) {
     if (f[field as keyof StatFilter] != null && only !== domain) throw badInput(`filter.${field}`, `applies to ${only} only, not ${domain}`);
@@ -529,7 +520,7 @@ function validate(domain: Domain, shape: DomainShape, groupBy: readonly StatDime
   });
   check('statuses', shape.statuses);
   check('categories', shape.categories);
-  if (domain !== 'DETENTION') return undefined;
+  if (shape.status !== shape.category) return undefined;
   const s = f.statuses?.length ? f.statuses : undefined;
   const c = f.categories?.length ? f.categories : undefined;
   return s && c ? s.filter((v) => c.includes(v)) : (s ?? c)?.slice();
@@ -637,7 +628,7 @@ function fold(domain: Domain, shape: DomainShape, groupBy: readonly StatDimensio
     .map((b) => ({
       keys: b.values.map((v, i) => new LabelledKey(groupBy[i], v, labels, b.names)),
       count: b.count,
-      amount: domain === 'ENFORCEMENT_CASE' ? Math.round(b.amount * 100) / 100 : null,
+      amount: shape.amount ? Math.round(b.amount * 100) / 100 : null,
     }));
 }
 

@@ -1,15 +1,13 @@
 /**
- * Mongoose models: the hub's own store. Record documents keep the canonical shape of
- * domain/records.ts plus what the hub adds (source, region path, receipt time).
+ * Mongoose models: the hub's own store. Record documents keep their domain's shape
+ * (domain/record-domains/) plus what the hub adds (source, region path, receipt time).
  *
  * Only features that both MongoDB ≥ 6 and FerretDB 1.24 support are used (DESIGN.md): plain
  * CRUD, single and compound indexes (unique too), and simple aggregation stages.
  */
 import mongoose, { Schema, Types, type Connection, type Model } from 'mongoose';
 import type { CreateIndexesOptions, IndexSpecification } from 'mongodb';
-import type {
-  CommunityCorrectionInput, DetentionRecordInput, Domain, EnforcementCaseInput, PrisonRecordInput,
-} from '../../domain/records';
+import { DOMAINS, RECORD_DOMAINS, type Domain, type RecordInputByDomain, type StoredField, type StoredFields } from '../../domain/record-domains';
 
 /** What the hub adds to every stored record. */
 export interface StoredRecordMeta {
@@ -68,16 +66,12 @@ export function eventHourOf(at: Date): string {
   return beijingIso(at).slice(0, 13);
 }
 
-export type DetentionRecordDoc = DetentionRecordInput & StoredRecordMeta;
-export type PrisonRecordDoc = PrisonRecordInput & StoredRecordMeta;
-export type CommunityCorrectionDoc = CommunityCorrectionInput & StoredRecordMeta;
-export type EnforcementCaseDoc = EnforcementCaseInput & StoredRecordMeta;
-export interface RecordDocByDomain {
-  DETENTION: DetentionRecordDoc;
-  PRISON: PrisonRecordDoc;
-  COMMUNITY_CORRECTION: CommunityCorrectionDoc;
-  ENFORCEMENT_CASE: EnforcementCaseDoc;
-}
+/** A stored record of each domain: its shape (domain/record-domains/) and what the hub adds. */
+export type RecordDocByDomain = { [D in Domain]: RecordInputByDomain[D] & StoredRecordMeta };
+export type DetentionRecordDoc = RecordDocByDomain['DETENTION'];
+export type PrisonRecordDoc = RecordDocByDomain['PRISON'];
+export type CommunityCorrectionDoc = RecordDocByDomain['COMMUNITY_CORRECTION'];
+export type EnforcementCaseDoc = RecordDocByDomain['ENFORCEMENT_CASE'];
 export type AnyRecordDoc = RecordDocByDomain[Domain];
 
 /**
@@ -172,79 +166,28 @@ function withRecordIndexes<T>(schema: Schema<T>): Schema<T> {
   return schema;
 }
 
-const detentionSchema = withRecordIndexes(new Schema<DetentionRecordDoc>({
-  ...common,
-  facility: unit,
-  caseNumber: String,
-  handlingAuthority: String,
-  stage: { type: String, required: true },
-  caseFlags: [String],
-  admittedAt: Date,
-  stageStartedAt: Date,
-  stageDeadline: Date,
-  extensions: [{ _id: false, grantedAt: Date, months: Number, approvedBy: String }],
-  releasedAt: Date,
-  releaseReason: String,
-  extractions: [{ _id: false, at: Date, returnedAt: Date, purpose: String, warrantNumber: String, by: String }],
-}, { ...schemaOptions, collection: 'detention_records' }));
-detentionSchema.index({ 'facility.code': 1, eventAt: -1, _id: -1 });
+/** The store's field definition of a field the domain's description lists (domain/record-domains/types.ts `StoredField`). */
+function storedField(f: StoredField): unknown {
+  if (f === 'unit') return unit;
+  if (Array.isArray(f)) return [typeof f[0] === 'function' ? f[0] : { _id: false, ...storedFields(f[0] as StoredFields) }];
+  if (typeof f === 'object' && 'required' in f) return { type: f.required, required: true };
+  if (typeof f === 'object' && 'object' in f) return storedFields(f.object);
+  if (typeof f === 'object' && 'nested' in f) return { type: new Schema(storedFields(f.nested), { _id: false }), default: undefined };
+  return f;
+}
+function storedFields(fields: StoredFields): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(fields).map(([k, f]) => [k, storedField(f)]));
+}
 
-const prisonSchema = withRecordIndexes(new Schema<PrisonRecordDoc>({
-  ...common,
-  prison: unit,
-  crime: String,
-  sentence: { startDate: String, kind: String, termMonths: Number },
-  pretrialCustodyDays: Number,
-  commutations: [{ _id: false, decidedAt: String, months: Number }],
-  parole: { type: new Schema({ decidedAt: String, probationEnd: String }, { _id: false }), default: undefined },
-  outsideExecution: { type: new Schema({ decidedAt: String, kind: String, reviewDueAt: String }, { _id: false }), default: undefined },
-  admittedAt: Date,
-  expectedReleaseDate: String,
-  releasedAt: Date,
-  status: { type: String, required: true },
-}, { ...schemaOptions, collection: 'prison_records' }));
-prisonSchema.index({ 'prison.code': 1, eventAt: -1, _id: -1 });
-
-const correctionSchema = withRecordIndexes(new Schema<CommunityCorrectionDoc>({
-  ...common,
-  office: unit,
-  correctionType: String,
-  judgmentEffectiveAt: String,
-  reportedAt: Date,
-  startDate: String,
-  endDate: String,
-  lastCheckInAt: Date,
-  supervisionLevel: String,
-  violations: [{ _id: false, at: Date, kind: String, sanction: String }],
-  terminatedAt: Date,
-  status: { type: String, required: true },
-}, { ...schemaOptions, collection: 'community_corrections' }));
-correctionSchema.index({ 'office.code': 1, eventAt: -1, _id: -1 });
-
-const enforcementSchema = withRecordIndexes(new Schema<EnforcementCaseDoc>({
-  ...common,
-  agency: unit,
-  caseNumber: String,
-  category: { type: String, required: true },
-  violation: String,
-  company: { type: new Schema({ name: String, creditCode: String }, { _id: false }), default: undefined },
-  amountInvolved: Number,
-  illegalGain: Number,
-  filedAt: Date,
-  penalty: { type: new Schema({ kind: String, amount: Number, decidedAt: Date }, { _id: false }), default: undefined },
-  suspectedCrime: Boolean,
-  transfer: {
-    type: new Schema({
-      reportedAt: Date, decidedAt: Date, transferredAt: Date, receivingAuthority: String,
-      policeDecision: String, policeDecidedAt: Date,
-    }, { _id: false }),
-    default: undefined,
-  },
-  closedAt: Date,
-  status: { type: String, required: true },
-}, { ...schemaOptions, collection: 'enforcement_cases' }));
-enforcementSchema.index({ 'agency.code': 1, eventAt: -1, _id: -1 });
-enforcementSchema.index({ category: 1, eventAt: -1, _id: -1 });
+/** A domain's record schema: the common fields and indexes, and what its description adds. */
+function recordSchema<D extends Domain>(domain: D): Schema<RecordDocByDomain[D]> {
+  const d = RECORD_DOMAINS[domain];
+  const schema = withRecordIndexes(new Schema<RecordDocByDomain[D]>({ ...common, ...storedFields(d.stored) } as never, { ...schemaOptions, collection: d.collection }));
+  for (const index of d.indexes) schema.index(index);
+  return schema;
+}
+// (mongoose's schema types of the four shapes are too deep to check as one table: the models' types are checked in `Models`)
+const RECORD_SCHEMAS: Record<Domain, Schema<any>> = Object.fromEntries(DOMAINS.map((d) => [d, recordSchema(d)])) as Record<Domain, Schema<any>>;
 
 const dataSourceSchema = new Schema<DataSourceDoc>({
   name: { type: String, required: true },
@@ -307,12 +250,7 @@ export function createModels(connection: Connection = mongoose.connection): Mode
   return {
     DataSource: model('DataSource', dataSourceSchema),
     IngestRejection: model('IngestRejection', ingestRejectionSchema),
-    records: {
-      DETENTION: model('DetentionRecord', detentionSchema),
-      PRISON: model('PrisonRecord', prisonSchema),
-      COMMUNITY_CORRECTION: model('CommunityCorrection', correctionSchema),
-      ENFORCEMENT_CASE: model('EnforcementCase', enforcementSchema),
-    },
+    records: Object.fromEntries(DOMAINS.map((d) => [d, model(RECORD_DOMAINS[d].model, RECORD_SCHEMAS[d])])) as unknown as Models['records'],
   };
 }
 

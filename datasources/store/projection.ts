@@ -9,19 +9,14 @@
  * reads from a record whatever is selected (ids, person, jurisdiction, source, type).
  */
 import { TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type GraphQLSchema } from 'graphql';
-import { DOMAINS, type Domain } from '../../domain/records';
+import { DOMAIN_OF_TYPE, DOMAINS, RECORD_DOMAINS, type Domain } from '../../domain/record-domains';
 
 export type Projection = Record<string, 1>;
 export type Projections = Readonly<Partial<Record<Domain, Projection>>>;
 
-const DOMAIN_OF_TYPE: Readonly<Record<string, Domain>> = {
-  DetentionRecord: 'DETENTION', PrisonRecord: 'PRISON', CommunityCorrection: 'COMMUNITY_CORRECTION', EnforcementCase: 'ENFORCEMENT_CASE',
-};
 
 /** Read by the hub from every record it handles: identity, person (name of the newest update), jurisdiction, source, paging. */
 const ALWAYS = ['_id', 'idNumber', 'name', 'region', 'eventAt', 'updatedAt', 'sourceId', 'externalId'];
-/** The unit field also tells a record's type (resolvers/common.ts `domainOf`). */
-const UNIT_FIELD: Readonly<Record<Domain, string>> = { DETENTION: 'facility', PRISON: 'prison', COMMUNITY_CORRECTION: 'office', ENFORCEMENT_CASE: 'agency' };
 /** GraphQL fields of a record that are not stored under their own name. */
 const STORED_AS: Readonly<Record<string, readonly string[]>> = {
   id: ['_id'], domain: [], person: ['idNumber', 'name'], source: ['sourceId'], __typename: [],
@@ -32,7 +27,8 @@ const cache = new WeakMap<DocumentNode, Projections>();
 export function recordProjections(schema: GraphQLSchema, document: DocumentNode): Projections {
   const known = cache.get(document);
   if (known) return known;
-  const fields = new Map<Domain, Set<string>>(DOMAINS.map((d) => [d, new Set([...ALWAYS, UNIT_FIELD[d]])]));
+  // the unit field also tells a record's domain (resolvers/common.ts `domainOf`)
+  const fields = new Map<Domain, Set<string>>(DOMAINS.map((d) => [d, new Set([...ALWAYS, RECORD_DOMAINS[d].unit])]));
   const typeInfo = new TypeInfo(schema);
   visit(document, visitWithTypeInfo(typeInfo, {
     Field(node) {

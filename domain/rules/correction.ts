@@ -3,6 +3,7 @@
  * several domains: missed intake, absconding, corrections not ended, parolees never taken into
  * correction, new cases during correction, prison and correction at once.
  */
+import { CORRECTION_TYPE_TERMS } from '../record-domains/correction';
 import { z } from 'zod';
 import { beijingDay, dayOfDate } from '../calendar';
 import { day } from './format';
@@ -12,8 +13,8 @@ type Corr = RuleRecord<'COMMUNITY_CORRECTION'>;
 type Prison = RuleRecord<'PRISON'>;
 const nat = z.number().int().min(0).max(3650);
 
-const TYPE_ZH: Record<string, string> = { PROBATION: '缓刑', PAROLE: '假释', CONTROL: '管制', OUTSIDE_EXECUTION: '暂予监外执行' };
-const TYPE_EN: Record<string, string> = { PROBATION: 'probation', PAROLE: 'parole', CONTROL: 'control', OUTSIDE_EXECUTION: 'serving outside prison' };
+const TYPE_ZH = (t: Corr['correctionType']) => CORRECTION_TYPE_TERMS[t].zh;
+const TYPE_EN = (t: Corr['correctionType']) => CORRECTION_TYPE_TERMS[t].en;
 
 /** The prison record whose parole or outside execution this correction follows, if any. */
 function exitOf(c: Corr, prisons: Prison[]): Prison | undefined {
@@ -156,8 +157,8 @@ export const corrNotTerminated: RuleDefinition<Record<string, never>> = {
         records: [{ domain: 'COMMUNITY_CORRECTION' as const, key: c.key }],
         region: c.region,
         numbers: { endDate: c.endDate, daysPastEnd: today - end },
-        explanation: `${TYPE_ZH[c.correctionType]}考验期于 ${c.endDate} 届满，已过 ${today - end} 天仍未解除矫正`,
-        explanationEn: `the ${TYPE_EN[c.correctionType]} period ended on ${c.endDate}; still ACTIVE ${today - end} days later`,
+        explanation: `${TYPE_ZH(c.correctionType)}考验期于 ${c.endDate} 届满，已过 ${today - end} 天仍未解除矫正`,
+        explanationEn: `the ${TYPE_EN(c.correctionType)} period ended on ${c.endDate}; still ACTIVE ${today - end} days later`,
         fingerprint: c.key,
       });
     }
@@ -233,8 +234,8 @@ export const crossReoffending: RuleDefinition<Record<string, never>> = {
           records: [{ domain: 'COMMUNITY_CORRECTION' as const, key: c.key }, { domain: n.domain, key: n.key }],
           region: c.region,
           numbers: { correctionFrom: c.startDate, correctionTo: c.endDate, newCaseOn: day(n.at), daysIntoCorrection: n.at - start },
-          explanation: `${TYPE_ZH[c.correctionType]}矫正期（${c.startDate} 至 ${c.endDate}）内第 ${n.at - start} 天，${day(n.at)} ${n.zh}`,
-          explanationEn: `${n.at - start} days into ${TYPE_EN[c.correctionType]} (${c.startDate} to ${c.endDate}): ${n.en} on ${day(n.at)}`,
+          explanation: `${TYPE_ZH(c.correctionType)}矫正期（${c.startDate} 至 ${c.endDate}）内第 ${n.at - start} 天，${day(n.at)} ${n.zh}`,
+          explanationEn: `${n.at - start} days into ${TYPE_EN(c.correctionType)} (${c.startDate} to ${c.endDate}): ${n.en} on ${day(n.at)}`,
           fingerprint: `${c.key}|${n.key}`,
         });
       }
@@ -265,8 +266,8 @@ export const crossConflict: RuleDefinition<Record<string, never>> = {
           records: [{ domain: 'PRISON' as const, key: r.key }, { domain: 'COMMUNITY_CORRECTION' as const, key: c.key }],
           region: r.region,
           numbers: { prisonAdmitted: day(beijingDay(r.admittedAt)), correctionFrom: c.startDate, correctionTo: c.endDate },
-          explanation: `自 ${day(beijingDay(r.admittedAt))} 在监狱服刑，同时自 ${c.startDate} 起处于${TYPE_ZH[c.correctionType]}社区矫正中（至 ${c.endDate}）`,
-          explanationEn: `serving in prison since ${day(beijingDay(r.admittedAt))} and under ${TYPE_EN[c.correctionType]} correction since ${c.startDate} (until ${c.endDate}) at once`,
+          explanation: `自 ${day(beijingDay(r.admittedAt))} 在监狱服刑，同时自 ${c.startDate} 起处于${TYPE_ZH(c.correctionType)}社区矫正中（至 ${c.endDate}）`,
+          explanationEn: `serving in prison since ${day(beijingDay(r.admittedAt))} and under ${TYPE_EN(c.correctionType)} correction since ${c.startDate} (until ${c.endDate}) at once`,
           fingerprint: `${r.key}|${c.key}`,
         });
       }

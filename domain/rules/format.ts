@@ -1,4 +1,5 @@
 /** Wording of the numbers in findings, in Chinese and English. */
+import { STAGE_TERMS } from '../record-domains/detention';
 import { dateOfDay } from '../calendar';
 
 export interface Span { months: number; days: number }
@@ -26,12 +27,6 @@ export function years(days: number): string {
   return (days / 365.25).toFixed(1);
 }
 
-export const STAGE_ZH: Record<string, string> = {
-  CRIMINAL_DETENTION: '刑事拘留', ARREST_REVIEW: '提请批准逮捕', INVESTIGATION: '侦查羁押', PROSECUTION_REVIEW: '审查起诉',
-  FIRST_INSTANCE: '一审', SECOND_INSTANCE: '二审', AWAITING_TRANSFER: '待交付执行', SERVING_IN_CENTRE: '留所服刑',
-};
-export const STAGE_EN: Record<string, string> = {
-  CRIMINAL_DETENTION: 'criminal detention', ARREST_REVIEW: 'arrest review', INVESTIGATION: 'investigation',
-  PROSECUTION_REVIEW: 'prosecution review', FIRST_INSTANCE: 'first instance', SECOND_INSTANCE: 'second instance',
-  AWAITING_TRANSFER: 'awaiting transfer', SERVING_IN_CENTRE: 'serving in the centre',
-};
+/** The custody stages' terms: the same words the statistics' labels use (domain/record-domains/detention.ts). */
+export const STAGE_ZH: Readonly<Record<string, string>> = Object.fromEntries(Object.entries(STAGE_TERMS).map(([v, t]) => [v, t.zh]));
+export const STAGE_EN: Readonly<Record<string, string>> = Object.fromEntries(Object.entries(STAGE_TERMS).map(([v, t]) => [v, t.en]));

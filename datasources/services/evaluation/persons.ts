@@ -1,5 +1,5 @@
 /** Persons as the rules see them: every record of one ID number, by domain, from every source. */
-import { DOMAINS, type Domain } from '../../../domain/records';
+import { DOMAINS, fillDefaults, type Domain } from '../../../domain/records';
 import type { PersonRecords, RuleRecord } from '../../../domain/rules';
 import type { AnyRecordDoc } from '../../store/models';
 
@@ -10,21 +10,11 @@ export type RawDoc = AnyRecordDoc & Record<string, unknown>;
 export function ruleRecord(domain: Domain, doc: RawDoc): RuleRecord {
   const r = doc as unknown as RuleRecord & Record<string, unknown>;
   r.key = `${doc.sourceId.toString()}:${doc.externalId}`;
-  if (domain === 'DETENTION') {
-    r.caseFlags ??= [];
-    r.extensions ??= [];
-    r.extractions ??= [];
-  } else if (domain === 'PRISON') {
-    r.commutations ??= [];
-    r.pretrialCustodyDays ??= 0;
-  } else if (domain === 'COMMUNITY_CORRECTION') {
-    r.violations ??= [];
-  }
-  return r;
+  return fillDefaults(domain, r);
 }
 
 export function emptyPerson(idNumber: string): PersonRecords {
-  return { idNumber, DETENTION: [], PRISON: [], COMMUNITY_CORRECTION: [], ENFORCEMENT_CASE: [] };
+  return { idNumber, ...Object.fromEntries(DOMAINS.map((d) => [d, []])) } as unknown as PersonRecords;
 }
 
 /** The person of this ID number in `persons`, added when not there yet. */

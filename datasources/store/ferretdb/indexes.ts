@@ -18,13 +18,12 @@ import { createHash } from 'node:crypto';
 import { Client } from 'pg';
 import type { Logger } from '../../../lib/logger';
 import { redactUrl } from '../embedded/backend';
+import { DOMAINS, RECORD_DOMAINS } from '../../../domain/record-domains';
 
 /** The fields the hub looks up by equality, per collection (README: "Indexes"). */
 export const EQUALITY_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  detention_records: ['_id', 'idNumber', 'region', 'regionPath', 'eventDay', 'eventHour', 'sourceId', 'externalId'],
-  prison_records: ['_id', 'idNumber', 'region', 'regionPath', 'eventDay', 'eventHour', 'sourceId', 'externalId'],
-  community_corrections: ['_id', 'idNumber', 'region', 'regionPath', 'eventDay', 'eventHour', 'sourceId', 'externalId'],
-  enforcement_cases: ['_id', 'idNumber', 'region', 'regionPath', 'eventDay', 'eventHour', 'sourceId', 'externalId'],
+  // every record collection (domain/record-domains/)
+  ...Object.fromEntries(DOMAINS.map((d) => [RECORD_DOMAINS[d].collection, ['_id', 'idNumber', 'region', 'regionPath', 'eventDay', 'eventHour', 'sourceId', 'externalId']])),
   supervision_leads: ['_id', 'idNumber', 'region'],
   audit_log: ['_id'],
   write_claims: ['_id'],
