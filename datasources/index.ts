@@ -51,14 +51,16 @@ export function createDataSources(models: Models, options: DataSourceOptions = {
   // What the profile keeps is kept by every ingest, whichever way this process reads: its replicas may read differently.
   const counted = new StatCounts(models, GROUP_SHAPE, options.clock ?? Date.now, store.listReads === 'by-day' ? days : undefined);
   for (const hostedStore of Object.values(hosted)) { hostedStore.days = days; hostedStore.listReads = store.listReads; }
-  const ingestor = new Ingestor(models, store.keepsDays ? days : undefined, store.marksPartitions ? counted : undefined, { futureSkewMs: options.futureSkewMs });
+  const ingestor = new Ingestor({
+    models, days: store.keepsDays ? days : undefined, counted: store.marksPartitions ? counted : undefined, validation: { futureSkewMs: options.futureSkewMs },
+  });
   ingestor.lookup = store.batchLookup;
   /** Every domain across all its sources: the hosted store and the live ones. */
   const records = {
-    DETENTION: new FederatedRecords('DETENTION', hosted.DETENTION, registry, connectors, detentionMatches, detentionParams),
-    PRISON: new FederatedRecords('PRISON', hosted.PRISON, registry, connectors, prisonMatches, prisonParams),
-    COMMUNITY_CORRECTION: new FederatedRecords('COMMUNITY_CORRECTION', hosted.COMMUNITY_CORRECTION, registry, connectors, correctionMatches, correctionParams),
-    ENFORCEMENT_CASE: new FederatedRecords('ENFORCEMENT_CASE', hosted.ENFORCEMENT_CASE, registry, connectors, enforcementMatches, enforcementParams),
+    DETENTION: new FederatedRecords({ domain: 'DETENTION', hosted: hosted.DETENTION, registry, connectors, matches: detentionMatches, extraParams: detentionParams }),
+    PRISON: new FederatedRecords({ domain: 'PRISON', hosted: hosted.PRISON, registry, connectors, matches: prisonMatches, extraParams: prisonParams }),
+    COMMUNITY_CORRECTION: new FederatedRecords({ domain: 'COMMUNITY_CORRECTION', hosted: hosted.COMMUNITY_CORRECTION, registry, connectors, matches: correctionMatches, extraParams: correctionParams }),
+    ENFORCEMENT_CASE: new FederatedRecords({ domain: 'ENFORCEMENT_CASE', hosted: hosted.ENFORCEMENT_CASE, registry, connectors, matches: enforcementMatches, extraParams: enforcementParams }),
   };
   return {
     models,
@@ -74,7 +76,7 @@ export function createDataSources(models: Models, options: DataSourceOptions = {
     days,
     leads,
     evaluator: new Evaluator({ connection: models.DataSource.db, models, leads, registry, connectors, claims, ...options.evaluation }),
-    quality: new DataQuality(models, registry, health),
+    quality: new DataQuality({ models, registry, health }),
     rejections: new RejectionRetention(models, options.rejectionRetentionDays),
     statistics: new Statistics(models, registry, connectors, hosted, store.statisticsPerSource, store.marksPartitions ? counted : undefined, store.statisticsAhead, store.keepsDays ? days : undefined, options.statisticsMaxBuckets),
   };
