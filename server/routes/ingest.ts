@@ -20,11 +20,11 @@
  * 503; both answers say what was stored (every whole line read), and close the connection.
  */
 import type { Request, Response } from 'express';
-import { addResults, checkPush, emptyResult, publicResult, PushRefused } from '../datasources/services/ingest';
-import type { DataSources } from '../datasources';
-import { callerOf, AuthError } from './auth';
-import type { Logger } from '../lib/logger';
-import type { PersonClaims } from './jwt';
+import { addResults, checkPush, emptyResult, publicResult, PushRefused } from '../../datasources/services/ingest';
+import type { DataSources } from '../../datasources';
+import { callerOf, AuthError } from '../auth';
+import type { Logger } from '../../lib/logger';
+import type { PersonClaims } from '../jwt';
 
 export const NDJSON_BATCH = 1000;
 /** batches of one push written at once */
@@ -72,7 +72,7 @@ function refuse(res: Response, status: number, code: string, message: string): v
 
 export function ingestHandler(sources: DataSources, logger: Logger, limitBytes = NDJSON_LIMIT_BYTES, verify?: (token: string) => Promise<PersonClaims>, options: IngestRouteOptions = { idleMs: 30_000 }) {
   return async (req: Request, res: Response): Promise<void> => {
-    // The hub's request body timeout (app.ts) watches the socket, which is also idle while this
+    // The hub's request body timeout (server/connections.ts) watches the socket, which is also idle while this
     // route pauses reading for its writes; the route times its own reads instead.
     req.setTimeout(0);
     const sourceId = String(req.params.sourceId);
