@@ -1,8 +1,8 @@
 /**
- * The Apollo plugins of the hub, in the order they run. Apollo starts each hook of every plugin in
- * this order and awaits them together, so what a hook does before its first `await` is seen by the
- * plugins after it: in `didResolveOperation` the first refusal in this order is the one the client
- * gets; in `willSendResponse` a later plugin reads the errors an earlier one added.
+ * The Apollo plugins of the hub, in the order they run. Apollo calls a hook of every plugin in this
+ * order and awaits them together (Promise.all), so what a hook does before its first `await` happens
+ * in this order: in `didResolveOperation` a refusal thrown there wins over those of the plugins after
+ * it; in `willSendResponse` a plugin reads the errors that the plugins before it added.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -36,11 +36,11 @@ export function hubPlugins(parts: PluginParts): ApolloServerPlugin<Context>[] {
     // (the CSV export and the IDE say `no-store`); the default cache-control plugin would hook every field.
     ApolloServerPluginLandingPageDisabled(),
     ApolloServerPluginCacheControlDisabled(),
-    // First to see the answer: the HTTP status of a refusal from its error codes, before any plugin
-    // below adds errors (it acts only on answers without data, which the ones below never add).
+    // First to see the answer: a refusal (an answer without data) gets the HTTP status of its error
+    // codes. The errors added below come with data, or after an await (the audit's), and leave it be.
     requestErrorStatusPlugin(),
-    // Sets which record fields the loaders fetch as soon as the operation is known; before the
-    // refusals, which do not depend on it.
+    // Notes which stored record fields the loaders fetch, once the operation is known; it refuses
+    // nothing, so its place before the refusals below changes no answer.
     projectionPlugin(),
     // Counts the answer by its first error before the live-source errors and the audit's own refusal
     // are added: an answer with data from every other source counts by its own outcome.
@@ -51,8 +51,9 @@ export function hubPlugins(parts: PluginParts): ApolloServerPlugin<Context>[] {
     // Writes the audit entry from the answer as the client will get it (errors included); withholds
     // the data when the entry cannot be written.
     auditPlugin(parts.audit, parts.logger),
-    // The refusals, in `didResolveOperation`, the cheapest and most basic first: introspection by
-    // role, then unregistered operations, then the list cost (it may ask the store whether trusted).
+    // The refusals, in `didResolveOperation`, the one that needs no store first: introspection by
+    // role (synchronous, so it wins over the others), then unregistered operations, then the list
+    // cost (over the budget, it asks the store whether the operation is trusted before refusing).
     introspectionPlugin(),
     trustedOperationsPlugin(parts.requireTrustedOperations),
     listCostPlugin(parts.costBudget),
