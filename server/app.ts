@@ -151,9 +151,10 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   mountHealth(app, { connection, storeKind: options.storeKind, storeTimeoutMs: options.storeTimeoutMs, startupWork: running.startupState });
   const limiter = options.rateLimit ? await createRateLimiter(options.rateLimit, logger.child({ component: 'rate-limit' })) : undefined;
   if (limiter) mountRateLimit(app, limiter);
-  app.post('/ingest/:sourceId', ingestHandler(sources, logger.child({ component: 'ingest' }), options.ingestLimitBytes, verify,
-    { idleMs: bodyIdleMs, stop: connections.pushStop }));
-  mountMetrics(app, metrics, sources, verify);
+  app.post('/ingest/:sourceId', ingestHandler({
+    sources, logger: logger.child({ component: 'ingest' }), limitBytes: options.ingestLimitBytes, verify, idleMs: bodyIdleMs, stop: connections.pushStop,
+  }));
+  mountMetrics(app, { metrics, sources, verify });
   mountIde(app, () => firstPersonId(sources));
   const requestContext = httpContext(context, sources, verify);
   const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;

@@ -60,6 +60,12 @@ async function nextChunk(chunks: AsyncIterator<Buffer>, idleMs: number, stop: Ab
 }
 
 export interface IngestRouteOptions {
+  sources: DataSources;
+  logger: Logger;
+  /** largest push body (default 64 MiB) */
+  limitBytes?: number;
+  /** checks a Bearer token (server/jwt.ts); without it only API keys are taken */
+  verify?: (token: string) => Promise<PersonClaims>;
   /** no bytes for this long while the hub waits for them stops the push (408) */
   idleMs: number;
   /** aborted when a shutting-down hub's grace period is over: pushes still coming stop (503) */
@@ -70,7 +76,8 @@ function refuse(res: Response, status: number, code: string, message: string): v
   res.status(status).json({ error: { code, message } });
 }
 
-export function ingestHandler(sources: DataSources, logger: Logger, limitBytes = NDJSON_LIMIT_BYTES, verify?: (token: string) => Promise<PersonClaims>, options: IngestRouteOptions = { idleMs: 30_000 }) {
+export function ingestHandler(options: IngestRouteOptions) {
+  const { sources, logger, limitBytes = NDJSON_LIMIT_BYTES, verify } = options;
   return async (req: Request, res: Response): Promise<void> => {
     // The hub's request body timeout (server/connections.ts) watches the socket, which is also idle while this
     // route pauses reading for its writes; the route times its own reads instead.

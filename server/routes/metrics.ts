@@ -8,7 +8,7 @@ import { callerOf } from '../auth';
 import type { PersonClaims } from '../jwt';
 import type { HubMetrics } from '../metrics';
 
-export function mountMetrics(app: Express, metrics: HubMetrics, sources: DataSources, verify: (token: string) => Promise<PersonClaims>): void {
+export function mountMetrics(app: Express, { metrics, sources, verify }: { metrics: HubMetrics; sources: DataSources; verify: (token: string) => Promise<PersonClaims> }): void {
   app.get('/metrics', async (req, res) => {
     try {
       const caller = await callerOf(req.headers.authorization, sources, verify);
