@@ -55,11 +55,11 @@ export interface HubOptions {
   requestTimeoutMs?: number;
   /** procurators and departments may run only registered operations */
   requireTrustedOperations?: boolean;
-  /** per-actor request budget (SECURITY.md); off when absent */
+  /** per-actor request budget (docs/security.md); off when absent */
   rateLimit?: RateLimitSettings;
   /** how people's tokens are verified */
   jwt: JwtSettings;
-  /** depth, alias, directive, token and cost limits (SECURITY.md defaults) */
+  /** depth, alias, directive, token and cost limits (defaults in server/limits.ts, docs/security.md) */
   documentLimits?: DocumentLimits;
   /** largest NDJSON push body (default 64 MiB) */
   ingestLimitBytes?: number;
@@ -110,6 +110,7 @@ const VERSION: string = JSON.parse(fs.readFileSync(path.join(projectRoot, 'packa
 
 export async function createHub(options: HubOptions): Promise<Hub> {
   const { connection, logger } = options;
+  // first: settings that cannot work (a JWKS file that is not there) fail before anything has started
   const verify = createJwtVerifier(options.jwt);
   const running = await startUp(options);
   const { sources } = running;
