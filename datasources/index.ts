@@ -51,11 +51,15 @@ export function createDataSources(models: Models, options: DataSourceOptions = {
   // What the profile keeps is kept by every ingest, whichever way this process reads: its replicas may read differently.
   const counted = new StatCounts(models, GROUP_SHAPE, options.clock ?? Date.now, store.listReads === 'by-day' ? days : undefined);
   for (const hostedStore of Object.values(hosted)) { hostedStore.days = days; hostedStore.listReads = store.listReads; }
-  const ingestor = new Ingestor(models, store.keepsDays ? days : undefined, store.marksPartitions ? counted : undefined, { futureSkewMs: options.futureSkewMs });
+  const ingestor = new Ingestor({
+    models, days: store.keepsDays ? days : undefined, counted: store.marksPartitions ? counted : undefined, validation: { futureSkewMs: options.futureSkewMs },
+  });
   ingestor.lookup = store.batchLookup;
   /** Every domain across all its sources: the hosted store and the live ones. */
-  const records = eachDomain<{ [D in Domain]: FederatedRecords<D, DomainFilter> }>((d) => new FederatedRecords(d, hosted[d] as never, registry, connectors,
-    (r, f: DomainFilter) => matchesDomainFilter(d, r, f), (f: DomainFilter) => domainFilterParams(d, f)) as never);
+  const records = eachDomain<{ [D in Domain]: FederatedRecords<D, DomainFilter> }>((d) => new FederatedRecords({
+    domain: d, hosted: hosted[d] as never, registry, connectors,
+    matches: (r, f: DomainFilter) => matchesDomainFilter(d, r, f), extraParams: (f: DomainFilter) => domainFilterParams(d, f),
+  }) as never);
   return {
     models,
     store,
@@ -70,7 +74,7 @@ export function createDataSources(models: Models, options: DataSourceOptions = {
     days,
     leads,
     evaluator: new Evaluator({ connection: models.DataSource.db, models, leads, registry, connectors, claims, ...options.evaluation }),
-    quality: new DataQuality(models, registry, health),
+    quality: new DataQuality({ models, registry, health }),
     rejections: new RejectionRetention(models, options.rejectionRetentionDays),
     statistics: new Statistics(models, registry, connectors, hosted, store.statisticsPerSource, store.marksPartitions ? counted : undefined, store.statisticsAhead, store.keepsDays ? days : undefined, options.statisticsMaxBuckets),
   };

@@ -4,7 +4,7 @@
  * Node's own whole-request timeout (`server.requestTimeout`, 300 s) is off: it answered a push that
  * was still streaming 408 and reset it, with no word of what it had stored. Instead a request body
  * is bounded by its size (1 MiB, pushes 64 MiB) and by idleness: no bytes for `bodyIdleTimeoutMs`
- * and it is answered 408 (pushes time their own reads, server/ingest-route.ts). Headers must still
+ * and it is answered 408 (pushes time their own reads, server/routes/ingest.ts). Headers must still
  * come within Node's `headersTimeout` (60 s). An answer sent before its request's body has all come
  * closes the connection, so a client that trickles a body cannot hold it after being answered.
  */
@@ -67,7 +67,7 @@ export class Connections {
 
   constructor(private readonly logger: Logger) {}
 
-  /** aborted when the grace period is over: pushes still coming stop and answer (server/ingest-route.ts) */
+  /** aborted when the grace period is over: pushes still coming stop and answer (server/routes/ingest.ts) */
   get pushStop(): AbortSignal { return this.stopPushes.signal; }
 
   /**

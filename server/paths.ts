@@ -11,3 +11,6 @@ function findRoot(start: string): string {
 
 export const projectRoot = findRoot(__dirname);
 export const schemaDir = path.join(projectRoot, 'schema');
+
+/** Where GraphQL is served (and the IDE, for browsers). */
+export const GRAPHQL_PATH = '/graphql';

@@ -5,10 +5,13 @@
  * none, the client address. Over budget: 429 and a RATE_LIMITED error with the seconds to wait.
  */
 import { createHash } from 'node:crypto';
-import type { NextFunction, Request, Response } from 'express';
+import type { Express, NextFunction, Request, Response } from 'express';
 import Redis from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Logger } from '../lib/logger';
+import { GRAPHQL_PATH } from './paths';
+import { EXPORT_PATH } from './routes/export';
+import { wantsIde } from './routes/ide';
 
 export interface RateLimitSettings {
   /** requests per window and actor */
@@ -17,7 +20,12 @@ export interface RateLimitSettings {
   redisUrl?: string;
 }
 
-export async function createRateLimiter(settings: RateLimitSettings, logger: Logger): Promise<{ middleware: (req: Request, res: Response, next: NextFunction) => void; close(): Promise<void> }> {
+export interface RateLimiter {
+  middleware: (req: Request, res: Response, next: NextFunction) => void;
+  close(): Promise<void>;
+}
+
+export async function createRateLimiter(settings: RateLimitSettings, logger: Logger): Promise<RateLimiter> {
   let redis: Redis | undefined;
   let limiter: RateLimiterAbstract;
   if (settings.redisUrl) {
@@ -51,4 +59,11 @@ export async function createRateLimiter(settings: RateLimitSettings, logger: Log
     });
   };
   return { middleware, close: async () => { redis?.disconnect(); } };
+}
+
+/** The budget covers GraphQL (not the IDE's pages), pushes and exports; health, readiness and metrics are outside it. */
+export function mountRateLimit(app: Express, limiter: RateLimiter): void {
+  app.use(GRAPHQL_PATH, (req, res, next) => (wantsIde(req) ? next() : limiter.middleware(req, res, next)));
+  app.use('/ingest', limiter.middleware);
+  app.use(EXPORT_PATH, limiter.middleware);
 }

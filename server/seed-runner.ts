@@ -1,6 +1,12 @@
-/** Runs the demo seed with a progress bar on the terminal (or a line per 10 % when not a TTY). */
+/**
+ * The demo data: whether the store holds none, the seed run with a progress bar on the terminal (or a
+ * line per 10 % when not a TTY), and a person to show in examples.
+ */
 import { SingleBar, Presets } from 'cli-progress';
+import type { Model } from 'mongoose';
 import type { DataSources } from '../datasources';
+import { DOMAINS, type Domain } from '../domain/records';
+import type { AnyRecordDoc } from '../datasources/store/models';
 import { seed, type SeedProgress } from '../datasources/seed';
 import { syntheticReport } from '../domain/synthetic';
 
@@ -38,4 +44,33 @@ export async function seedDemoData(
     process.stdout.write(`planted irregularities: ${Object.entries(report.planted).map(([r, n]) => `${r} ${n}`).join(', ')}\n`);
   }
   return result;
+}
+
+/**
+ * An ID number to show in examples: a person with records in every domain among the first
+ * few dozen prison records, else any person. Equality lookups only (cheap on every store).
+ */
+export async function firstPersonId(sources: DataSources): Promise<string | undefined> {
+  const model = (d: Domain) => sources.models.records[d] as unknown as Model<AnyRecordDoc>;
+  // prison records are the rarest in the demo data: a person with one is the likeliest to have all four
+  const [rarest, ...others] = ['PRISON' as Domain, ...DOMAINS.filter((d) => d !== 'PRISON')];
+  const candidates = (await model(rarest).find({}, { idNumber: 1 }).limit(40).lean()).map((r) => r.idNumber);
+  for (const id of candidates) {
+    const found = await Promise.all(others.map((d) => model(d).exists({ idNumber: id })));
+    if (found.every(Boolean)) return id;
+  }
+  if (candidates.length > 0) return candidates[0];
+  for (const d of others) {
+    const r = await model(d).findOne({}, { idNumber: 1 }).lean();
+    if (r) return r.idNumber;
+  }
+  return undefined;
+}
+
+/** Whether the store holds no record at all (then `npm start` seeds the demo data). */
+export async function storeIsEmpty(sources: DataSources): Promise<boolean> {
+  for (const m of Object.values(sources.models.records) as Model<AnyRecordDoc>[]) {
+    if (await m.exists({})) return false;
+  }
+  return true;
 }

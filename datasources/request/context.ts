@@ -1,6 +1,6 @@
 /**
  * What every resolver receives. Declared here, below the resolvers, and built per request by the
- * server (server/context.ts), so no import runs back up the layers.
+ * server (server/request-context.ts), so no import runs back up the layers.
  */
 import type { Projections } from '../store/projection';
 import type { DataSources } from '../index';

@@ -71,13 +71,28 @@ export function addResults(into: IngestResult, more: IngestResult): IngestResult
   return into;
 }
 
+export interface IngestorOptions {
+  models: Models;
+  /** the list reads' days registry: a batch's days are listed before its records are written */
+  days?: RecordDays;
+  /** the statistics partitions: those a batch touches are marked before and after it is written */
+  counted?: StatCounts;
+  /** how far ahead of the hub's clock a record's times may lie */
+  validation?: Pick<ValidationOptions, 'futureSkewMs'>;
+}
+
 export class Ingestor {
-  /**
-   * @param days the list reads' days registry: a batch's days are listed before its records are written
-   * @param counted the statistics partitions: those a batch touches are marked before and after it is written
-   * @param validation how far ahead of the hub's clock a record's times may lie
-   */
-  constructor(private readonly models: Models, private readonly days?: RecordDays, private readonly counted?: StatCounts, private readonly validation: Pick<ValidationOptions, 'futureSkewMs'> = {}) {}
+  private readonly models: Models;
+  private readonly days?: RecordDays;
+  private readonly counted?: StatCounts;
+  private readonly validation: Pick<ValidationOptions, 'futureSkewMs'>;
+
+  constructor(options: IngestorOptions) {
+    this.models = options.models;
+    this.days = options.days;
+    this.counted = options.counted;
+    this.validation = options.validation ?? {};
+  }
 
   /**
    * How the careful path looks stored versions up (set by createDataSources from the store's kind):

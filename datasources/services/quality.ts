@@ -151,13 +151,27 @@ export class RejectionRetention {
   }
 }
 
+export interface DataQualityOptions {
+  models: Models;
+  registry: SourceRegistry;
+  health: SourceHealthTracker;
+  limit?: EntryLimit;
+  calendar?: WorkCalendar;
+}
+
 export class DataQuality {
-  constructor(
-    private readonly models: Models,
-    private readonly registry: SourceRegistry,
-    private readonly health: SourceHealthTracker,
-    private readonly options: { limit?: EntryLimit; calendar?: WorkCalendar } = {},
-  ) {}
+  private readonly models: Models;
+  private readonly registry: SourceRegistry;
+  private readonly health: SourceHealthTracker;
+  /** the entry limit and the working-day calendar the tallies measure against */
+  private readonly options: { limit?: EntryLimit; calendar?: WorkCalendar };
+
+  constructor({ models, registry, health, ...tally }: DataQualityOptions) {
+    this.models = models;
+    this.registry = registry;
+    this.health = health;
+    this.options = tally;
+  }
 
   /**
    * The reports `dataQuality` answers: per department (source null, ranked) followed by its

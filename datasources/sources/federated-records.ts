@@ -111,16 +111,29 @@ interface Stream {
   more(): Promise<boolean>;
 }
 
+export interface FederatedRecordsOptions<D extends Domain, F extends CommonFilter> {
+  domain: D;
+  /** the hub's own store of the domain: the records of its hosted sources */
+  hosted: RecordStore<D, F>;
+  registry: SourceRegistry;
+  connectors: ConnectorPool;
+  /** the hub's own check of a domain filter on a live record (departments may ignore some parameters) */
+  matches: (record: RecordDocByDomain[D], filter: F) => boolean;
+  /** the domain's filter fields sent to a live source as query parameters */
+  extraParams: (filter: F) => Record<string, string>;
+}
+
 export class FederatedRecords<D extends Domain, F extends CommonFilter> {
-  constructor(
-    readonly domain: D,
-    private readonly hosted: RecordStore<D, F>,
-    private readonly registry: SourceRegistry,
-    private readonly connectors: ConnectorPool,
-    /** the hub's own check of a domain filter on a live record (departments may ignore some parameters) */
-    private readonly matches: (record: RecordDocByDomain[D], filter: F) => boolean,
-    private readonly extraParams: (filter: F) => Record<string, string>,
-  ) {}
+  readonly domain: D;
+  private readonly hosted: RecordStore<D, F>;
+  private readonly registry: SourceRegistry;
+  private readonly connectors: ConnectorPool;
+  private readonly matches: FederatedRecordsOptions<D, F>['matches'];
+  private readonly extraParams: FederatedRecordsOptions<D, F>['extraParams'];
+
+  constructor(options: FederatedRecordsOptions<D, F>) {
+    ({ domain: this.domain, hosted: this.hosted, registry: this.registry, connectors: this.connectors, matches: this.matches, extraParams: this.extraParams } = options);
+  }
 
   /** Live sources of this domain that a query with this filter reaches. */
   liveSources(filter?: F | null): DataSourceDoc[] {

@@ -4,7 +4,8 @@
  * served straight from node_modules.
  */
 import path from 'node:path';
-import express, { type Request, type Router } from 'express';
+import express, { type Express, type Request, type Router } from 'express';
+import { GRAPHQL_PATH } from '../paths';
 
 const packageDir = (name: string) => path.dirname(require.resolve(`${name}/package.json`));
 const ASSETS: Record<string, string> = {
@@ -88,4 +89,13 @@ export function ideRouter(graphqlPath: string, exampleIdNumber: () => Promise<st
     res.send(page(graphqlPath, EXAMPLE_QUERY, JSON.stringify({ idNumber: id ?? '50010119900101123X' }, null, 2)));
   });
   return router;
+}
+
+/** Mounts the IDE on /graphql; it opens with a dossier query for a person who exists (the first one found, then remembered). */
+export function mountIde(app: Express, findExample: () => Promise<string | undefined>): void {
+  let exampleId: string | undefined;
+  app.use(ideRouter(GRAPHQL_PATH, async () => {
+    exampleId ??= await findExample();
+    return exampleId;
+  }));
 }

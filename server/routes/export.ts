@@ -38,10 +38,10 @@ import {
   type GraphQLNamedType, type GraphQLOutputType, type GraphQLSchema, type OperationDefinitionNode,
   type SelectionNode, type SelectionSetNode, type ValueNode,
 } from 'graphql';
-import type { Context } from '../datasources/request/context';
-import { isLimitError } from './limits';
-import { selectionCost } from './list-cost';
-import type { Logger } from '../lib/logger';
+import type { Context } from '../../datasources/request/context';
+import { isLimitError } from '../limits';
+import { selectionCost } from '../list-cost';
+import type { Logger } from '../../lib/logger';
 
 export const EXPORT_PATH = '/export';
 /** Rows per file unless `maxRows` asks for fewer; also the most `maxRows` may ask for. */

@@ -20,11 +20,11 @@
  * 503; both answers say what was stored (every whole line read), and close the connection.
  */
 import type { Request, Response } from 'express';
-import { addResults, checkPush, emptyResult, publicResult, PushRefused } from '../datasources/services/ingest';
-import type { DataSources } from '../datasources';
-import { callerOf, AuthError } from './auth';
-import type { Logger } from '../lib/logger';
-import type { PersonClaims } from './jwt';
+import { addResults, checkPush, emptyResult, publicResult, PushRefused } from '../../datasources/services/ingest';
+import type { DataSources } from '../../datasources';
+import { callerOf, AuthError } from '../auth';
+import type { Logger } from '../../lib/logger';
+import type { PersonClaims } from '../jwt';
 
 export const NDJSON_BATCH = 1000;
 /** batches of one push written at once */
@@ -60,6 +60,12 @@ async function nextChunk(chunks: AsyncIterator<Buffer>, idleMs: number, stop: Ab
 }
 
 export interface IngestRouteOptions {
+  sources: DataSources;
+  logger: Logger;
+  /** largest push body (default 64 MiB) */
+  limitBytes?: number;
+  /** checks a Bearer token (server/jwt.ts); without it only API keys are taken */
+  verify?: (token: string) => Promise<PersonClaims>;
   /** no bytes for this long while the hub waits for them stops the push (408) */
   idleMs: number;
   /** aborted when a shutting-down hub's grace period is over: pushes still coming stop (503) */
@@ -70,9 +76,10 @@ function refuse(res: Response, status: number, code: string, message: string): v
   res.status(status).json({ error: { code, message } });
 }
 
-export function ingestHandler(sources: DataSources, logger: Logger, limitBytes = NDJSON_LIMIT_BYTES, verify?: (token: string) => Promise<PersonClaims>, options: IngestRouteOptions = { idleMs: 30_000 }) {
+export function ingestHandler(options: IngestRouteOptions) {
+  const { sources, logger, limitBytes = NDJSON_LIMIT_BYTES, verify } = options;
   return async (req: Request, res: Response): Promise<void> => {
-    // The hub's request body timeout (app.ts) watches the socket, which is also idle while this
+    // The hub's request body timeout (server/connections.ts) watches the socket, which is also idle while this
     // route pauses reading for its writes; the route times its own reads instead.
     req.setTimeout(0);
     const sourceId = String(req.params.sourceId);
