@@ -68,6 +68,6 @@ export function personConnection<D extends Domain>(domain: D) {
   return async (person: PersonRef, args: { first?: number | null; after?: string | null }, ctx: Context) => {
     const first = pageSize(args.first, ctx.limits.maxPageSize);
     const records = await ctx.loaders.records[domain].load(person.idNumber);
-    return pageOf(records as AnyRecordDoc[], first, args.after) as never;
+    return pageOf(records, first, args.after);
   };
 }

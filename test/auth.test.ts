@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT, type KeyLike } from 'jose';
-import { detentionInput, enforcementInput, personId, prisonInput } from './fixtures';
+import { detentionInput, personId, prisonInput } from './fixtures';
 import { startTestHub, TEST_JWT, type TestHub } from './helpers';
 
 describe('authentication and authorization', () => {

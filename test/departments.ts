@@ -290,7 +290,7 @@ export async function startDepartment(options: DepartmentOptions): Promise<Depar
     res.end(reply.body);
   };
 
-  const server = http.createServer(async (req, res) => {
+  const answer = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://department.invalid');
     const entry: DepartmentRequest = { path: url.pathname, query: Object.fromEntries(url.searchParams), at: Date.now() };
     requests.push(entry);
@@ -337,7 +337,9 @@ export async function startDepartment(options: DepartmentOptions): Promise<Depar
       send(res, reply);
     }, delay);
     timers.add(timer);
-  });
+  };
+  // an error thrown while answering (a defect in this stand-in) ends that connection instead of going unhandled
+  const server = http.createServer((req, res) => { answer(req, res).catch(() => res.destroy()); });
   server.keepAliveTimeout = 1000;
   server.on('connection', (socket) => {
     sockets.add(socket);

@@ -41,7 +41,7 @@ describe('live sources: registration at run time, fan-out, merge and partial fai
     const sourceId = await register('渝州监狱业务系统', d);
     const { body } = await t.gql(`query($id: IdNumber!) {
       person(idNumber: $id) { name imprisonments { totalCount edges { node { externalId source { id kind } prison { name } } } } }
-      prisonRecords(filter: { sourceIds: [\"${sourceId}\"] }) { totalCount edges { node { externalId person { idNumber } } } }
+      prisonRecords(filter: { sourceIds: ["${sourceId}"] }) { totalCount edges { node { externalId person { idNumber } } } }
     }`, { id });
     expect(body.errors).toBeUndefined();
     expect(body.data.person.imprisonments).toEqual({ totalCount: 1, edges: [{ node: { externalId: 'JY-LIVE-1', source: { id: sourceId, kind: 'REST' }, prison: { name: '重庆市渝州监狱' } } }] });

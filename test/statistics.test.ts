@@ -325,7 +325,6 @@ describe('statistics with live sources', () => {
         runs.driverProjectedFind.push(await ms(() => col.find({}, { projection: { region: 1, eventMonth: 1, amountInvolved: 1 }, batchSize: 100_000 }).toArray()));
         runs.backfillNothingMissing.push(await ms(async () => expect(await t.hub.sources.statistics.backfillMonths()).toBe(0)));
       }
-      // eslint-disable-next-line no-console
       console.log(JSON.stringify({ store: process.env.HUB_TEST_STORE_KIND, persons: p.persons, records: p.records, counts, seededMs, buckets, runs }));
     } finally {
       await t.close();

@@ -29,9 +29,11 @@ const MAX_BATCH = 1000;
  *   SOURCE_UNAVAILABLE errors); the person's records from every other source are still returned.
  */
 export function createLoaders(sources: DataSources, scope: RequestScope): Loaders {
+  // every domain's records seen through the one method used here, indexed so that `federated[d]` keeps its domain
+  const federated: { [D in Domain]: Pick<FederatedRecords<D, CommonFilter>, 'byIdNumbers'> } = sources.records;
   const byPerson = <D extends Domain>(d: D) =>
     new DataLoader<string, RecordDocByDomain[D][]>(
-      (ids) => (sources.records[d] as unknown as FederatedRecords<D, CommonFilter>).byIdNumbers(ids, scope),
+      (ids) => federated[d].byIdNumbers(ids, scope),
       { maxBatchSize: MAX_BATCH },
     );
   const records: Loaders['records'] = {

@@ -14,7 +14,7 @@
  *   a pass over every visible source's period; it is an inspection report, not a hot path.
  */
 import { createHash } from 'node:crypto';
-import { Types, type Model } from 'mongoose';
+import { Types } from 'mongoose';
 import { beijingDay, dateOfDay, dayOfDate, DAY_MS, type EntryLimit, type WorkCalendar } from '../../domain/calendar';
 import {
   freshnessDays, QualityTally, rankDepartments, type FieldCount, type LooseRecord, type QualityFigures, type Share,
@@ -23,9 +23,10 @@ import { RECORD_DOMAINS, type Domain } from '../../domain/record-domains';
 import { escapeControls } from '../../domain/text';
 import { maskIdNumber } from '../../domain/id-number';
 import { badInput, forbidden } from '../../lib/errors';
-import type { AnyRecordDoc, DataSourceDoc, IngestRejectionDoc, Models } from '../store/models';
+import type { DataSourceDoc, IngestRejectionDoc, Models } from '../store/models';
 import type { RejectedRecord } from './ingest';
 import { DUPLICATE_KEY } from '../store/single-updates';
+import { collectionOf } from '../store/typed-collection';
 import type { SourceRegistry } from '../sources/registry';
 import type { SourceHealthTracker } from '../sources/health';
 
@@ -93,7 +94,7 @@ export async function rememberRejections(
   }));
   try {
     // unordered: each new one is inserted whatever the others meet (both stores go on past a duplicate key)
-    await models.IngestRejection.collection.insertMany(docs as unknown as Omit<IngestRejectionDoc, '_id'>[], { ordered: false });
+    await collectionOf(models.IngestRejection).insertMany(docs, { ordered: false });
   } catch (error) {
     const writeErrors = (error as { writeErrors?: unknown }).writeErrors;
     const codes = (Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : []).map((w) => (w as { code?: number }).code);
@@ -248,10 +249,9 @@ export class DataQuality {
   private async measure(source: DataSourceDoc, period: Period): Promise<QualityTally> {
     const tally = new QualityTally(this.options);
     if (source.kind !== 'HOSTED') return tally;
-    const model = this.models.records[source.domain] as unknown as Model<AnyRecordDoc>;
     const projection = Object.fromEntries([...COMMON_FIELDS, ...checkedFields(source.domain)].map((f) => [f, 1]));
     // Filters built from the registry's ObjectId and computed Dates only: nothing from the request reaches them.
-    const records = model.collection.find(
+    const records = this.models.records[source.domain].collection.find(
       { sourceId: source._id, recordedAt: { $gte: period.start, $lt: period.end } },
       { projection, batchSize: 1000 },
     );

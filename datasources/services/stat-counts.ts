@@ -44,7 +44,7 @@
  * aggregates in the store as before.
  */
 import { randomBytes } from 'node:crypto';
-import type { Collection, Filter } from 'mongodb';
+import type { Collection } from 'mongodb';
 import { DOMAINS, type Domain } from '../../domain/records';
 import type { Models } from '../store/models';
 import { DUPLICATE_KEY, eachInFlight, upsertRetrying } from '../store/single-updates';

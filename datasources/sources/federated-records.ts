@@ -153,7 +153,6 @@ export class FederatedRecords<D extends Domain, F extends CommonFilter> {
 
   async list(requested: F | null | undefined, first: number, after: string | null | undefined, scope: RequestScope): Promise<Page<RecordDocByDomain[D]>> {
     commonQuery(requested); // validates the common fields (regions among them) before any call goes out
-    const report = scope.report;
     const regions = narrowRegions(requested?.regions, scope.regions);
     if (regions && regions.length === 0) return { nodes: [], hasNextPage: false, cursors: [], totalCount: () => 0 };
     const filter = (regions ? { ...(requested ?? {}), regions } : requested) as F | null | undefined;

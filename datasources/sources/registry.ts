@@ -12,8 +12,8 @@ import { registrationProblems, type Problem, type RegistrationInput } from '../.
 import type { DataSourceDoc, Models, SourceKind, SourceStatus } from '../store/models';
 import { hashApiKey, looksLikeApiKey, newApiKey } from './api-keys';
 import { Periodic } from '../../lib/periodic';
-import type { Collection } from 'mongodb';
 import type { GuardedWrites } from '../store/guarded-writes';
+import { collectionOf } from '../store/typed-collection';
 
 export interface SourceSpec {
   name: string;
@@ -249,7 +249,7 @@ export class SourceRegistry {
    * written over while both were told they were stored, and a suspension or a new key undone.
    */
   private async change(current: DataSourceDoc, set: Record<string, unknown>): Promise<DataSourceDoc> {
-    const { doc } = await this.claims.change(this.models.DataSource.collection as unknown as Collection<DataSourceDoc>, current._id, () => set, { current, attempts: 10 });
+    const { doc } = await this.claims.change(collectionOf(this.models.DataSource), current._id, () => set, { current, attempts: 10 });
     if (!doc) throw new SourceNotFoundError(current._id.toHexString());
     this.put(doc);
     return doc;

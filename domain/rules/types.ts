@@ -72,4 +72,4 @@ export interface RuleDefinition<P extends Record<string, unknown> = Record<strin
 }
 
 /** The parameter schema of a rule without parameters. */
-export const NO_PARAMETERS = z.object({}).strict() as unknown as z.ZodType<Record<string, never>>;
+export const NO_PARAMETERS: z.ZodType<Record<string, never>> = z.object({}).strict();

@@ -36,7 +36,7 @@ import {
   getNamedType, GraphQLError, isLeafType, isListType, isNonNullType, isObjectType, isInterfaceType, Kind, parse,
   type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLFormattedError,
   type GraphQLNamedType, type GraphQLOutputType, type GraphQLSchema, type OperationDefinitionNode,
-  type SelectionNode, type SelectionSetNode, type ValueNode,
+  type SelectionSetNode, type ValueNode,
 } from 'graphql';
 import type { Context } from '../../datasources/request/context';
 import { isLimitError } from '../limits';

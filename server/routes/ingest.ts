@@ -160,7 +160,7 @@ export function ingestHandler(options: IngestRouteOptions) {
         const chunk = next.value;
         bytes += chunk.length;
         if (bytes > limitBytes) { tooLarge = true; break; }
-        let data = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+        const data = carry.length ? Buffer.concat([carry, chunk]) : chunk;
         let from = 0;
         for (let nl = data.indexOf(NEWLINE, from); nl !== -1; nl = data.indexOf(NEWLINE, from)) {
           takeLine(data.subarray(from, nl));

@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from '../../../lib/logger';
 
@@ -66,7 +67,7 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions): Promise
   const { bin, port, logger } = options;
   if (!fs.existsSync(bin)) throw new MissingFerretDBError(bin);
   const handler = options.handler ?? 'sqlite';
-  const stateDir = options.dataDir ?? fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'ferretdb-state-'));
+  const stateDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ferretdb-state-'));
   fs.mkdirSync(stateDir, { recursive: true });
   const args = [
     `--handler=${handler}`,
