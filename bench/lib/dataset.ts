@@ -9,7 +9,7 @@ import { freePort, startEmbeddedStore, type EmbeddedStore } from '../../datasour
 import { ensurePostgresDatabase } from '../../datasources/store/embedded/postgres';
 import { connectStore } from '../../datasources/store/connection';
 import { chooseStoreProfile } from '../../datasources/store/profile';
-import { createModels, ensureIndexes } from '../../datasources/store/models';
+import { createModels } from '../../datasources/store/models';
 import { createDataSources } from '../../datasources';
 import { seedDemoData } from '../../server/seed-runner';
 import { MONTH_DAY_MARKER } from '../../datasources/services/statistics';

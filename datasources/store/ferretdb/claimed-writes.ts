@@ -26,7 +26,7 @@
  * Every writer of such a document must go through here; a plain update beside them can still be lost
  * or lose theirs. Claims are kept (one small document per change), which also keeps who changed what.
  */
-import type { Collection, Document, Filter } from 'mongodb';
+import type { Collection, Filter } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { DUPLICATE_KEY } from '../single-updates';
 import { ConcurrentChangeError, type ChangeOptions, type Claimable, type Decide, type GuardedWrites } from '../guarded-writes';
