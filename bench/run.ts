@@ -6,7 +6,7 @@
  *
  * The hub's speed, measured side by side with three baselines on the same data and store in the
  * same run: the floor (driver only), the naive build (resolver-per-field mongoose, no DataLoader)
- * and the peer (graphql-compose-mongoose). See README "Performance" for what each figure means.
+ * and the peer (graphql-compose-mongoose). See docs/benchmark.md for what each figure means.
  *
  * 1. starts FerretDB on PostgreSQL database `hub_bench` and makes sure each scale's data set is there
  *    (generated once through the ingest path, then reused);

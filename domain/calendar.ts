@@ -97,7 +97,7 @@ export interface EntryLimit {
   unit: 'WORKING_DAYS' | 'DAYS';
 }
 
-/** DOMAIN.md's default: 7 working days. */
+/** docs/domain.md's default: 7 working days. */
 export const DEFAULT_ENTRY_LIMIT: EntryLimit = { days: 7, unit: 'WORKING_DAYS' };
 
 /** The entry lag in the limit's unit (days after the event's day up to the recording day). */

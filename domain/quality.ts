@@ -1,6 +1,6 @@
 /**
- * Data quality figures (DOMAIN.md "Data quality per source"): timeliness, completeness, accuracy,
- * freshness, and the ranking of departments. Pure: the store side (datasources/quality.ts) streams
+ * Data quality figures (docs/domain.md "Data quality"): timeliness, completeness, accuracy,
+ * freshness, and the ranking of departments. Pure: the store side (datasources/services/quality.ts) streams
  * records and rejections into a `QualityTally`, which keeps only counters and a histogram, so a source
  * of any size is measured in constant memory, and tallies of sources merge into a department's.
  *

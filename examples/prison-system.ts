@@ -1,6 +1,6 @@
 /**
  * Example department system: a prison's own records service (重庆市示范监狱), which keeps its data and
- * lets the hub read it live through the REST source protocol v1 (API.md). It serves 50 generated
+ * lets the hub read it live through the REST source protocol v1 (docs/api.md). It serves 50 generated
  * prisoner records (synthetic: no real persons) in the hub's PrisonRecord shape.
  *
  *   GET /health                                   → 200 {"status":"ok"}

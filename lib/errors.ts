@@ -1,5 +1,5 @@
 /**
- * The hub's error vocabulary (API.md "Errors"): every error a client sees is a GraphQLError with
+ * The hub's error vocabulary (docs/api.md "Errors"): every error a client sees is a GraphQLError with
  * `extensions.code`, and for input errors the field that was wrong.
  */
 import { GraphQLError } from 'graphql';

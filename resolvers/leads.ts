@@ -1,4 +1,4 @@
-/** Supervision rules, leads and evaluations: thin resolvers over datasources/leads.ts and evaluator.ts. */
+/** Supervision rules, leads and evaluations: thin resolvers over datasources/services/leads.ts and datasources/services/evaluation/. */
 import { GraphQLError } from 'graphql';
 import type { Context } from '../datasources/request/context';
 import { badInput } from '../lib/errors';

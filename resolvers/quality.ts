@@ -1,4 +1,4 @@
-/** Data quality per source and per department (DOMAIN.md "Data quality per source"). */
+/** Data quality per source and per department (docs/domain.md "Data quality"). */
 import type { GqlResolvers as Resolvers } from './__generated__/types';
 
 export const qualityResolvers: Resolvers = {

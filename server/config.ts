@@ -1,6 +1,6 @@
 /**
  * The hub's configuration: the one place that reads `process.env`. Every variable is validated at
- * start; all problems are printed at once and the process exits. The table in README.md lists them.
+ * start; all problems are printed at once and the process exits. docs/configuration.md lists them.
  */
 import path from 'node:path';
 import { z } from 'zod';
@@ -76,7 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    process.stderr.write(`Invalid configuration:\n${lines.join('\n')}\nSee the configuration table in README.md.\n`);
+    process.stderr.write(`Invalid configuration:\n${lines.join('\n')}\nSee docs/configuration.md.\n`);
     process.exit(2);
   }
   const c = parsed.data;
@@ -85,7 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (c.JWT_SECRET === DEVELOPMENT_JWT_SECRET && c.NODE_ENV === 'production') problems.push('  JWT_SECRET: the development secret cannot be used in production');
   if (c.NODE_ENV === 'production' && !c.AUDIT_KEY) problems.push('  AUDIT_KEY: required in production (the key of the audit trail\'s HMACs)');
   if (problems.length > 0) {
-    process.stderr.write(`Invalid configuration:\n${problems.join('\n')}\nSee the configuration table in README.md.\n`);
+    process.stderr.write(`Invalid configuration:\n${problems.join('\n')}\nSee docs/configuration.md.\n`);
     process.exit(2);
   }
   const algorithms = (c.JWT_ALGORITHMS ?? (c.JWT_JWKS_FILE ? 'RS256,ES256' : 'HS256')).split(',');

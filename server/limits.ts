@@ -1,5 +1,5 @@
 /**
- * Abuse limits on GraphQL documents (SECURITY.md defaults), by GraphQL Armor: maintained, built for
+ * Abuse limits on GraphQL documents (docs/security.md defaults), by GraphQL Armor: maintained, built for
  * Apollo Server, and the defaults OWASP's GraphQL cheat sheet points to. The token limit is graphql-js's
  * own (`parse(…, { maxTokens })`, Apollo's `parseOptions`): Armor's counts them by parsing the
  * document once more in a hook whose throw Apollo answers 500, and which also turned every syntax

@@ -1,5 +1,5 @@
 /**
- * Cost as list sizes × fields (SECURITY.md): every field costs 1, and what is selected under a list
+ * Cost as list sizes × fields (docs/security.md): every field costs 1, and what is selected under a list
  * field costs as many times as the list may hold. Which fields are lists, and how long, comes from
  * the schema itself, so a new connection cannot be left out of a hand-kept list (one such list
  * priced `supervisionLeads`, 20 leads by default, as 1):

@@ -95,7 +95,7 @@ export function timeStoreRoundTrips(registry: Registry, connection: Connection):
  * (STORE_COMMAND_METRICS=true): `hub_store_commands_total{command}` counts every command (find,
  * insert, aggregate, …) and `hub_store_command_duration_seconds{command,outcome}` times it. Off by
  * default: for its events the driver turns every reply into objects a second time, which cost the
- * hub about a quarter of its own CPU per list page (README, Performance).
+ * hub about a quarter of its own CPU per list page (docs/benchmark.md).
  */
 export function countStoreCommands(registry: Registry, connection: Connection): void {
   const commands = new Counter({

@@ -1,5 +1,5 @@
 /**
- * What an answer discloses, which the audit trail must name (SECURITY.md: "the ID numbers and record
+ * What an answer discloses, which the audit trail must name (docs/security.md: "the ID numbers and record
  * ids returned"): the subject of every person and every record whose data is in the answer, whatever
  * fields were selected. A field that returns a `Person` notes the person's ID number; a field that
  * returns a record (a type implementing `Record`, or the interface) notes the record's id and its

@@ -1,7 +1,7 @@
 /**
  * Stand-ins for department systems (a detention centre's, a prison's, …) that tests start on
  * 127.0.0.1:0 and register with the hub as live sources. They speak the REST source protocol v1 of
- * API.md, or a minimal GraphQL form of it, and can be told to misbehave: answer late, never answer,
+ * docs/api.md, or a minimal GraphQL form of it, and can be told to misbehave: answer late, never answer,
  * fail, send broken JSON, send records that fail validation, or fail every other request.
  *
  * REST (kind 'REST', the default):

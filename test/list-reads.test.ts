@@ -1,5 +1,5 @@
 /**
- * List pages read day by day (datasources/record-days.ts), as the hub does on FerretDB: the same
+ * List pages read day by day (datasources/store/ferretdb/record-days.ts), as the hub does on FerretDB: the same
  * pages, in the same order, as a store-sorted read, whatever the filter, position or range; the
  * days registry kept by ingest and built once for a store that predates it.
  */

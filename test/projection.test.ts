@@ -1,5 +1,5 @@
 /**
- * Projections from the selection set (datasources/projection.ts): what a document selects on record
+ * Projections from the selection set (datasources/store/projection.ts): what a document selects on record
  * types reaches the store as a projection, and what is selected comes back.
  */
 import { parse } from 'graphql';

@@ -1,9 +1,9 @@
 /**
- * The performance model (DESIGN.md): a request costs a known number of store round trips, counted
+ * The performance model (docs/store.md): a request costs a known number of store round trips, counted
  * with the driver's command monitoring. With the `$in` plan (MongoDB) it is constant per
  * collection whatever the page size; with the equality plan (FerretDB, which reads a whole
- * collection for an `$in`: datasources/lookup.ts) it is one index lookup per person and collection,
- * and a list page reads the days registry, then day by day (datasources/record-days.ts).
+ * collection for an `$in`: datasources/store/lookup.ts) it is one index lookup per person and collection,
+ * and a list page reads the days registry, then day by day (datasources/store/ferretdb/record-days.ts).
  */
 import { registerTestSources, seedPersons } from './fixtures';
 import { startTestHub, type TestHub } from './helpers';
@@ -99,7 +99,7 @@ describe('store round trips per request, equality plan (FerretDB)', () => {
       });
       expect(h.t.commands.some((c) => JSON.stringify((c.command as any).filter ?? {}).includes('$in'))).toBe(false);
       // one person's records in the first reply, and no room asked for beyond that: FerretDB
-      // allocates the batch size asked before it reads (datasources/lookup.ts, KEY_BATCH)
+      // allocates the batch size asked before it reads (datasources/store/lookup.ts, KEY_BATCH)
       const lookups = h.t.commands.filter((c) => c.commandName === 'find' && (c.command as any).filter?.idNumber);
       expect(lookups).toHaveLength(4 * n);
       expect(new Set(lookups.map((c) => (c.command as any).batchSize))).toEqual(new Set([KEY_BATCH]));

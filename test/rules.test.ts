@@ -1,5 +1,5 @@
 /**
- * The 17 supervision rules of DOMAIN.md, each at its boundaries: the last lawful day and the next,
+ * The 17 supervision rules of docs/domain.md, each at its boundaries: the last lawful day and the next,
  * thresholds at and just below, extensions granted or not, working days across weekends and holidays.
  * Pure: records are built by hand in their canonical shape, `today` is a Beijing day number.
  */
@@ -125,7 +125,7 @@ function params(rule: string, change: Record<string, unknown>): RuleParameters {
 }
 
 describe('the catalogue', () => {
-  it('holds the 17 rules of DOMAIN.md, each with defaults its own schema accepts', () => {
+  it('holds the 17 rules of docs/domain.md, each with defaults its own schema accepts', () => {
     expect(RULE_IDS).toEqual([
       'DET_OVERDUE_STAGE', 'DET_EXPIRY_WARNING', 'DET_LONG_NO_VERDICT', 'DET_EXTRACTION_AFTER_EXPIRY', 'DET_NOT_DELIVERED',
       'PRISON_NOT_RELEASED', 'PRISON_COMMUTATION_IRREGULAR', 'PRISON_PAROLE_IRREGULAR',
@@ -479,7 +479,7 @@ describe('PRISON_NOT_RELEASED', () => {
     commutations: [{ decidedAt: '2025-06-01', months: 6 }], ...o,
   });
 
-  // DOMAIN.md's formula taken literally: a 36-month term from 2024-01-01 ends on 2027-01-01 (a court
+  // docs/domain.md's formula taken literally: a 36-month term from 2024-01-01 ends on 2027-01-01 (a court
   // would write "至 2026-12-31 止"), and the person is flagged from the day after that end.
   it('computes the end as start + term − pre-trial custody − commutations and allows release on that day', () => {
     expect(run(rule, person({ PRISON: [serving()] }), '2026-03-23')).toEqual([]);

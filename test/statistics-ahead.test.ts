@@ -1,5 +1,5 @@
 /**
- * `statistics` from counts kept per partition (datasources/stat-counts.ts), against the real store
+ * `statistics` from counts kept per partition (datasources/services/stat-counts.ts), against the real store
  * (FerretDB): the same answers as aggregating every record in the store, every filter; the store
  * commands it saves; and never a stale count after ingest, a correction, or a write in flight.
  */

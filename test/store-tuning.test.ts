@@ -1,6 +1,6 @@
 /**
  * What the hub does for its store's speed, checked on the real store: the PostgreSQL equality
- * indexes behind FerretDB (server/ferretdb-indexes.ts) and group commit of the audit trail.
+ * indexes behind FerretDB (datasources/store/ferretdb/indexes.ts) and group commit of the audit trail.
  */
 import { Client } from 'pg';
 import { AuditLog, verifyAuditChain } from '../datasources/services/audit';

@@ -155,7 +155,7 @@ describe('synthetic data generator', () => {
 });
 
 // ---------------------------------------------------------------------------------------------------
-// A reference reading of DOMAIN.md's rule table with its default parameters, in two variants: STRICT
+// A reference reading of docs/domain.md's rule table with its default parameters, in two variants: STRICT
 // (the most sensitive plausible reading: first day counted, periods widened, thresholds 20 % lower,
 // served time counted from admission) and LENIENT (the least sensitive one). Both must find exactly the
 // planted persons: planted cases are clearly over, clean ones clearly under, whatever the reading.

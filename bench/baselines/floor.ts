@@ -7,8 +7,8 @@
  *
  * The store work is the hub's plan for the store at hand, without the hub around it: batches of ID
  * numbers as one `$in` on MongoDB and as parallel equalities on FerretDB (which answers `$in` by
- * reading the whole collection; datasources/lookup.ts), counts per source on FerretDB, list pages
- * day by day on FerretDB (which sorts every match itself; datasources/record-days.ts).
+ * reading the whole collection; datasources/store/lookup.ts), counts per source on FerretDB, list pages
+ * day by day on FerretDB (which sorts every match itself; datasources/store/ferretdb/record-days.ts).
  *
  * Routes (JSON bodies): POST /dossier {idNumbers}, POST /list {regionPrefix, after?, first},
  * POST /statistics {domain}. Prints `LISTENING <url>` when ready.
@@ -94,7 +94,7 @@ async function list(db: Db, regionPrefix: string, first: number, after: string |
     p ? { ...q, $or: [{ eventAt: { $lt: p.at } }, { eventAt: p.at, _id: { $lt: p.id } }] } : q,
     { sort: { eventAt: -1, _id: -1 }, limit, projection: projection('detention_records') },
   ).toArray();
-  // On FerretDB, which sorts every match itself, day by day as the hub reads (datasources/record-days.ts).
+  // On FerretDB, which sorts every match itself, day by day as the hub reads (datasources/store/ferretdb/record-days.ts).
   const days = lookup === 'equality' ? await detentionDays(db) : null;
   const rows = days
     ? await readByDay(days, { newest: pos?.at }, first + 1, (day, isPos, want) => read({ ...query, eventDay: day }, isPos ? pos : null, want))

@@ -1,7 +1,7 @@
 /**
  * The benchmark's store and data: one FerretDB on a PostgreSQL database of its own (`hub_bench` by
  * default), one store database per scale. A scale's data is generated once through the hub's ingest
- * path (the demo generator of DOMAIN.md, fixed seed) and kept: later runs find it by a marker
+ * path (the demo generator of docs/domain.md, fixed seed) and kept: later runs find it by a marker
  * document and skip generation. Nothing in it is real: ID numbers are generated with valid checksums.
  */
 import path from 'node:path';

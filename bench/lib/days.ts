@@ -1,4 +1,4 @@
-/** The days registry as the benchmark's driver-only code reads it (datasources/record-days.ts keeps it). */
+/** The days registry as the benchmark's driver-only code reads it (datasources/store/ferretdb/record-days.ts keeps it). */
 import type { Db } from 'mongodb';
 import { DAYS_REGISTRY_MARKER, readListedDays } from '../../datasources/store/ferretdb/record-days';
 

@@ -1,6 +1,6 @@
 /**
  * Fan-out: a list page of 100 prison records over 40 live REST sources (local example departments
- * speaking the REST source protocol of API.md, each with 50 records), through a hub process that
+ * speaking the REST source protocol of docs/api.md, each with 50 records), through a hub process that
  * has them registered; beside it the floor: a bare node:http server that calls the same 40
  * departments in parallel with fetch and merges their first pages, newest first.
  */

@@ -98,7 +98,7 @@ export class Ingestor {
    * How the careful path looks stored versions up (set by createDataSources from the store's kind):
    * `in`, one `$in` of the batch's external ids within the source (MongoDB's unique index serves it);
    * `equality`, one equality on `externalId` per record, in parallel. FerretDB 1.24 pushes only
-   * equality down to PostgreSQL (GIN-indexed, server/ferretdb-indexes.ts) and answers the `$in` by
+   * equality down to PostgreSQL (GIN-indexed, datasources/store/ferretdb/indexes.ts) and answers the `$in` by
    * reading every record of the source: a replayed line took 22.7 s in a source of 116,649 records.
    * The source is checked in the hub (two equalities would let PostgreSQL AND in the source's bitmap).
    */

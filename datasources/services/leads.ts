@@ -2,7 +2,7 @@
  * Supervision leads (监督线索) and the rule parameters administrators change, in the hub's store.
  *
  * A lead is identified by its finding's fingerprint (person + rule + records), unique in the store,
- * so the same finding on a later run is the same lead. Status changes follow DOMAIN.md's workflow
+ * so the same finding on a later run is the same lead. Status changes follow docs/domain.md's workflow
  * (NEW → ACKNOWLEDGED → RESOLVED | DISMISSED) and are kept as history with actor, time and note.
  * Every change of a lead or of a rule's parameters claims the document's next version first
  * (claimed-writes.ts), so two procurators acting at once, or a procurator and the evaluation, cannot
@@ -23,7 +23,7 @@ export const LEAD_STATUSES = ['NEW', 'ACKNOWLEDGED', 'RESOLVED', 'DISMISSED'] as
 export type LeadStatus = (typeof LEAD_STATUSES)[number];
 export const SEVERITIES = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
 
-/** Which status may follow which (DOMAIN.md); RESOLVED and DISMISSED are final for people. */
+/** Which status may follow which (docs/domain.md); RESOLVED and DISMISSED are final for people. */
 export const NEXT_STATUS: Readonly<Record<LeadStatus, readonly LeadStatus[]>> = {
   NEW: ['ACKNOWLEDGED'],
   ACKNOWLEDGED: ['RESOLVED', 'DISMISSED'],

@@ -1,5 +1,5 @@
 /**
- * Data quality per source and per department over a period (DOMAIN.md "Data quality per source"):
+ * Data quality per source and per department over a period (docs/domain.md "Data quality"):
  * the store side of domain/quality.ts.
  *
  * - The period selects records by `recordedAt` (when the hub received them) and rejections by their

@@ -7,7 +7,7 @@
  * protocol and counted here; both feed the same folding, so a bucket means the same wherever its
  * records live. A live source that fails is left out whole (never counted in part) and reported.
  *
- * FerretDB 1.24, measured (DESIGN.md: only what it and MongoDB both support):
+ * FerretDB 1.24, measured (docs/store.md: only what it and MongoDB both support):
  * - no date operators (`$year`, `$dateToString`: "not implemented yet"), so months come from the
  *   stored `eventMonth` (Beijing time, written at ingest; older documents are filled by
  *   `backfillMonths`), and YEAR is folded from months here. Grouping by `eventAt` itself is no way

@@ -19,7 +19,7 @@ export interface StoreOptions {
 }
 
 export async function connectStore(options: StoreOptions): Promise<Connection> {
-  // Refuse filter objects with $-operators coming from user input everywhere (SECURITY.md).
+  // Refuse filter objects with $-operators coming from user input everywhere (docs/security.md).
   mongoose.set('sanitizeFilter', true); // operator filters are built only in datasources/ and run on the driver collection
   mongoose.set('strictQuery', true);
   const connection = mongoose.createConnection(options.uri, {

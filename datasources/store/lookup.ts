@@ -6,7 +6,7 @@
  * - `equality`: one `find({ field: key })` per key, sent in parallel over the connection pool.
  *   FerretDB 1.24 on PostgreSQL pushes only plain equality down to SQL; an `$in` it answers by
  *   reading the whole collection (measured at 1,000,000 records: tens of seconds for a page of 100
- *   persons), while an equality is an index lookup (see server/ferretdb-indexes.ts): ~1 ms.
+ *   persons), while an equality is an index lookup (see datasources/store/ferretdb/indexes.ts): ~1 ms.
  *
  * The hub picks `equality` when the store says it is FerretDB (buildInfo.ferretdbVersion), `in`
  * otherwise; STORE_BATCH_LOOKUP overrides.

@@ -2,7 +2,7 @@
  * Mongoose models: the hub's own store. Record documents keep their domain's shape
  * (domain/record-domains/) plus what the hub adds (source, region path, receipt time).
  *
- * Only features that both MongoDB ≥ 6 and FerretDB 1.24 support are used (DESIGN.md): plain
+ * Only features that both MongoDB ≥ 6 and FerretDB 1.24 support are used (docs/store.md): plain
  * CRUD, single and compound indexes (unique too), and simple aggregation stages.
  */
 import mongoose, { Schema, Types, type Connection, type Model } from 'mongoose';
@@ -26,7 +26,7 @@ export interface StoredRecordMeta {
   pushId?: string;
   /** `eventAt`'s month in Beijing time, `YYYY-MM`: FerretDB 1.24 cannot group by a computed month (see statistics.ts) */
   eventMonth?: string;
-  /** `eventAt`'s day in Beijing time, `YYYY-MM-DD`: the unit of list reads on FerretDB (see months.ts) */
+  /** `eventAt`'s day in Beijing time, `YYYY-MM-DD`: the unit of list reads on FerretDB (see ferretdb/record-days.ts) */
   eventDay?: string;
   /** `eventAt`'s hour in Beijing time, `YYYY-MM-DDTHH`: dense days are read hour by hour (record-store.ts) */
   eventHour?: string;
@@ -213,7 +213,7 @@ dataSourceSchema.index({ 'department.code': 1, name: 1 }, { unique: true });
 dataSourceSchema.index({ domain: 1, status: 1 });
 dataSourceSchema.index({ apiKeyHash: 1 }, { unique: true });
 
-/** A record a source pushed and ingest rejected: kept so the quality figures can count it (datasources/quality.ts). */
+/** A record a source pushed and ingest rejected: kept so the quality figures can count it (datasources/services/quality.ts). */
 export interface IngestRejectionDoc {
   /** a hash of the source and what was delivered (ObjectIds on rejections stored before) */
   _id: Types.ObjectId | string;
@@ -258,7 +258,7 @@ export function createModels(connection: Connection = mongoose.connection): Mode
  * Creates the collections and their indexes (docs/store.md), as the store profile asks (profile.ts):
  * `all` on MongoDB; on FerretDB 1.24 (`unique`) only the unique
  * ones: it pushes an equality down as `@>`, which its B-tree indexes cannot serve (the GIN indexes of
- * server/ferretdb-indexes.ts do), and never a sort or a range, so every other index is only cost on
+ * datasources/store/ferretdb/indexes.ts do), and never a sort or a range, so every other index is only cost on
  * each write (the driver's insertMany of 36,324 custody records: 4,449 records/s with all eight
  * indexes, 5,094 with the two unique ones; 7,588 vs 9,187 with three writers). The hub's own
  * non-unique indexes that an earlier start made there are dropped.

@@ -28,7 +28,7 @@ export type ListReads = 'sorted' | 'by-day';
 /** Filters on these select a handful of records: one sorted read is cheaper than walking days. */
 const SELECTIVE = ['idNumber', 'externalId', '_id'];
 
-/** Filter fields every domain's list query has (API.md). */
+/** Filter fields every domain's list query has (docs/api.md). */
 export interface CommonFilter {
   regions?: readonly string[] | null;
   sourceIds?: readonly string[] | null;

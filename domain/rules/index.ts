@@ -1,5 +1,5 @@
 /**
- * The supervision rules of DOMAIN.md as one catalogue, and the engine that runs them over one
+ * The supervision rules of docs/domain.md as one catalogue, and the engine that runs them over one
  * person's records. Pure: the evaluator in datasources/ feeds it persons in batches and stores what
  * it finds as leads.
  */

@@ -13,7 +13,7 @@ function commutedMonths(r: Prison, beforeDay = Infinity): number {
   return n;
 }
 
-/** DOMAIN.md: start + term − pretrial custody − commutations; null for life and death with reprieve. */
+/** docs/domain.md: start + term − pretrial custody − commutations; null for life and death with reprieve. */
 export function sentenceEndDay(r: Prison): number | null {
   if (r.sentence.kind !== 'FIXED_TERM' || r.sentence.termMonths == null) return null;
   return addMonthsToDay(dayOfDate(r.sentence.startDate), r.sentence.termMonths - commutedMonths(r)) - r.pretrialCustodyDays;

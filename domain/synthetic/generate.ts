@@ -15,7 +15,7 @@
  *   under correction today. Stage lengths, transfer steps, check-ins, commutations and paroles are drawn far
  *   inside every rule threshold (see model.ts, courses.ts), records are delivered 0–5 days after their
  *   last event, and a person whose "today" falls near a threshold is drawn again — so clean persons meet
- *   no rule's condition under DOMAIN.md's default parameters.
+ *   no rule's condition under docs/domain.md's default parameters.
  * - Planted persons: in every block of 200 consecutive persons, `PLANT_QUOTA` persons (39 in all) get one
  *   irregularity each, their positions shuffled by the PRNG (planted.ts describes each construction). One
  *   planted irregularity per person; each yields exactly one finding (see `PLANT_QUOTA` for the unit).

@@ -1,5 +1,5 @@
 /**
- * Deterministic synthetic data for the hub (DOMAIN.md "Synthetic data"): hosted sources, a streaming
+ * Deterministic synthetic data for the hub (docs/domain.md "Synthetic data"): hosted sources, a streaming
  * record generator and its report. See generate.ts for the life-history model and the planted rates.
  *
  * @example

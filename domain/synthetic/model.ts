@@ -126,7 +126,7 @@ function authorityOf(stage: Stage, region: string): string {
   }
 }
 
-/** The legal limit of a stage as a deadline (DOMAIN.md defaults); null for the stages after judgment. */
+/** The legal limit of a stage as a deadline (docs/domain.md defaults); null for the stages after judgment. */
 export function stageDeadlineMs(stage: Stage, startMs: number, flags: CaseFlag[]): number | null {
   switch (stage) {
     case 'CRIMINAL_DETENTION': return startMs + (flags.length > 0 ? 30 : 3) * DAY_MS;
@@ -329,7 +329,7 @@ export interface PrisonFull {
   outside: { decidedDay: number; kind: string; reviewDay: number | null; releaseMs: number } | null;
 }
 
-/** Sentence end as DOMAIN.md computes it: start + term − pretrial custody − commutations. */
+/** Sentence end as docs/domain.md computes it: start + term − pretrial custody − commutations. */
 export function sentenceEnd(startDay: number, termMonths: number, pretrialDays: number, commutedMonths: number): number {
   return addMonths(startDay, termMonths - commutedMonths) - pretrialDays;
 }
@@ -585,7 +585,7 @@ function round100(x: number): number {
 }
 
 /**
- * Clean amounts stay far below every criminal threshold (≤ 20,000 yuan where DOMAIN.md gives one of
+ * Clean amounts stay far below every criminal threshold (≤ 20,000 yuan where docs/domain.md gives one of
  * 50,000 or more; ≤ 8,000 where the threshold is left to configuration); cases over a threshold are
  * transferred. FOOD_DRUG cases are always transferred: poison and fake drugs have no threshold.
  */

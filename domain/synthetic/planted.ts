@@ -1,5 +1,5 @@
 /**
- * Planted irregularities: one constructor per rule id of DOMAIN.md's rule table. Each builds one person
+ * Planted irregularities: one constructor per rule id of docs/domain.md's rule table. Each builds one person
  * whose records meet exactly one rule's condition, clearly past its threshold, while every other record
  * of the person stays clean. A constructor returns null when its random draw does not fit "today"; the
  * caller draws again with the same person stream.

@@ -1944,14 +1944,14 @@ export type GqlSupervisionLevel =
   | 'STRICT';
 
 /**
- * A supervision rule (监督规则) of DOMAIN.md, with the parameters in force. Administrators change
+ * A supervision rule (监督规则) of docs/domain.md, with the parameters in force. Administrators change
  * parameters with `updateSupervisionRule`; every change is kept in `changes` and in the audit trail.
  */
 export type GqlSupervisionRule = {
   __typename?: 'SupervisionRule';
   /** Every change to the parameters, oldest first. */
   changes: Array<GqlRuleParameterChange>;
-  /** The parameters as DOMAIN.md sets them. */
+  /** The parameters as docs/domain.md sets them. */
   defaults: Scalars['JSON']['output'];
   /** What the rule checks, with its default numbers (Chinese). */
   description: Scalars['String']['output'];

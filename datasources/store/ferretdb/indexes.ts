@@ -20,7 +20,7 @@ import type { Logger } from '../../../lib/logger';
 import { redactUrl } from '../embedded/backend';
 import { DOMAINS, RECORD_DOMAINS } from '../../../domain/record-domains';
 
-/** The fields the hub looks up by equality, per collection (README: "Indexes"). */
+/** The fields the hub looks up by equality, per collection (docs/store.md "Indexes"). */
 export const EQUALITY_FIELDS: Readonly<Record<string, readonly string[]>> = {
   // every record collection (domain/record-domains/)
   ...Object.fromEntries(DOMAINS.map((d) => [RECORD_DOMAINS[d].collection, ['_id', 'idNumber', 'region', 'regionPath', 'eventDay', 'eventHour', 'sourceId', 'externalId']])),

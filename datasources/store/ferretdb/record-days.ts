@@ -7,7 +7,7 @@
  * record carries `eventDay` (its `eventAt` day in Beijing time, stamped at ingest), and days cut the
  * `eventAt` order into consecutive slices. So a page is read newest day first, each day one query
  * with `eventDay` as an extra equality, which FerretDB does push down (served by a GIN index,
- * server/ferretdb-indexes.ts): the reads stop once the page is full, and what one day holds does
+ * datasources/store/ferretdb/indexes.ts): the reads stop once the page is full, and what one day holds does
  * not grow with the years a store keeps. (Months were tried first: the newest month of area 5002
  * holds 4,881 custody records at 1,000,000, and a page still took 0.8 s alone.)
  *
