@@ -163,10 +163,10 @@ export async function clearStaleServer(dataDir: string, logger?: Logger): Promis
   let pid: number;
   try { pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]); } catch { return; }
   if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
-    let cmdline: string;
-    try { cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' '); } catch { return; /* no /proc: PostgreSQL checks it itself */ }
-    if (cmdline.includes('postgres')) {
-      if (!cmdline.includes(dataDir)) throw new Error(`${dataDir} is in use by another PostgreSQL (process ${pid}): stop it first`);
+    let argv: string[];
+    try { argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0'); } catch { return; /* no /proc: PostgreSQL checks it itself */ }
+    if (path.basename(argv[0]) === 'postgres') {
+      if (!argv.includes(dataDir)) throw new Error(`${dataDir} is in use by another PostgreSQL (process ${pid}): stop it first`);
       logger?.warn({ pid }, 'stopping the embedded PostgreSQL that an earlier hub left running');
       await stopServer(pid);
       if (isAlive(pid)) throw new Error(`the embedded PostgreSQL left running (process ${pid}) does not stop`);
