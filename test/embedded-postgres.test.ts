@@ -51,8 +51,8 @@ async function query<T>(url: string, sql: string, params: unknown[] = []): Promi
 }
 
 describe('npm start without EMBEDDED_POSTGRES_URL: FerretDB on the embedded PostgreSQL in DATA_DIR', () => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-embedded-'));
-  const cluster = path.join(dataDir, 'postgres');
+  let dataDir: string;
+  let cluster: string;
   let ports: { FERRETDB_PORT: string; EMBEDDED_POSTGRES_PORT: string };
   let hub: HubRun | undefined;
   const adminUrl = () => `postgres://postgres:${fs.readFileSync(path.join(cluster, 'hub.password'), 'utf8').trim()}@127.0.0.1:${ports.EMBEDDED_POSTGRES_PORT}/postgres`;
@@ -60,6 +60,8 @@ describe('npm start without EMBEDDED_POSTGRES_URL: FerretDB on the embedded Post
   const start = (env: Record<string, string> = {}) => { hub = runHub({ DATA_DIR: dataDir, ...ports, ...env }); return hub; };
 
   beforeAll(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-embedded-'));
+    cluster = path.join(dataDir, 'postgres');
     ports = { FERRETDB_PORT: String(await freePort()), EMBEDDED_POSTGRES_PORT: String(await freePort()) };
   });
   afterAll(async () => {
@@ -147,7 +149,8 @@ describe('npm start without EMBEDDED_POSTGRES_URL: FerretDB on the embedded Post
 // The tests' own PostgreSQL (test/store-setup.ts) stands for a server of one's own.
 const testPg = process.env.HUB_TEST_PG_URL;
 (testPg ? describe : describe.skip)('npm start with EMBEDDED_POSTGRES_URL: that server', () => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-external-pg-'));
+  let dataDir: string;
+  beforeAll(() => { dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-external-pg-')); });
   const db = `hub_own_${randomBytes(4).toString('hex')}`;
   const serverUrl = testPg ? testPg.replace(/\/[^/]*$/, '/postgres') : '';
   afterAll(async () => {

@@ -115,13 +115,13 @@ interface RunAs { label: string; wrap(bin: string, args: string[]): [string, str
 
 function chooseRunAs(bins: Binaries): RunAs {
   const direct = (bin: string, args: string[]): [string, string[]] => [bin, args];
-  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return { label: 'this user', wrap: direct };
+  if (typeof process.geteuid !== 'function' || process.geteuid() !== 0) return { label: 'this user', wrap: direct };
   const userns = ['--user', `--map-user=${NAMESPACE_UID}`, `--map-group=${NAMESPACE_UID}`];
   if (spawnSync('unshare', [...userns, bins.postgres, '--version'], { stdio: 'ignore' }).status === 0) {
     return { label: 'root mapped to nobody in a user namespace', wrap: (bin, args) => ['unshare', [...userns, bin, ...args]] };
   }
-  const uid = Number(spawnSync('id', ['-u', SUPERUSER], { encoding: 'utf8' }).stdout.trim());
-  const gid = Number(spawnSync('id', ['-g', SUPERUSER], { encoding: 'utf8' }).stdout.trim());
+  const id = (flag: string) => Number((spawnSync('id', [flag, SUPERUSER], { encoding: 'utf8' }).stdout ?? '').trim());
+  const [uid, gid] = [id('-u'), id('-g')];
   if (uid > 0 && gid > 0 && spawnSync(bins.postgres, ['--version'], { stdio: 'ignore', uid, gid }).status === 0) {
     return { label: `the ${SUPERUSER} account`, wrap: direct, uid, gid };
   }
