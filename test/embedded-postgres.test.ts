@@ -179,3 +179,18 @@ const testPg = process.env.HUB_TEST_PG_URL;
     expect(fs.existsSync(path.join(dataDir, 'postgres'))).toBe(false);
   }, 60_000);
 });
+
+describe('npm start with EMBEDDED_BACKEND=sqlite', () => {
+  let dataDir: string;
+  beforeAll(() => { dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-sqlite-')); });
+  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  it('keeps the store in SQLite files in DATA_DIR and starts no PostgreSQL', async () => {
+    const run = runHub({ DATA_DIR: dataDir, FERRETDB_PORT: String(await freePort()), EMBEDDED_BACKEND: 'sqlite' });
+    expect(await run.ready).toBe(`embedded FerretDB on SQLite (${dataDir})`);
+    expect(fs.existsSync(path.join(dataDir, 'postgres'))).toBe(false);
+    expect(fs.readdirSync(path.join(dataDir, 'sqlite'))).toContain('hub.sqlite');
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+  }, 60_000);
+});
