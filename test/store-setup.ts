@@ -39,7 +39,9 @@ export async function startTestStore(kind: 'postgresql' | 'sqlite' = (process.en
     const db = server ? 'hub_test' : `hub_test_${Date.now()}_${process.pid}`;
     try {
       const postgresUrl = await ensurePostgresDatabase(adminUrl, db);
-      const store = await startEmbeddedStore({ bin: FERRETDB_BIN, port, handler: 'postgresql', postgresUrl, supervise: false });
+      // FerretDB's state beside the cluster, so that it goes with it
+      const stateDir = server ? path.join(server.dir, 'ferretdb') : undefined;
+      const store = await startEmbeddedStore({ bin: FERRETDB_BIN, port, handler: 'postgresql', postgresUrl, supervise: false, dataDir: stateDir });
       return {
         uri: store.uri, kind, store, postgresUrl, postgres: server?.postgres,
         cleanup: async () => {
@@ -62,14 +64,14 @@ export async function startTestStore(kind: 'postgresql' | 'sqlite' = (process.en
 }
 
 /** A throwaway embedded PostgreSQL cluster for one test run; `remove` stops it and deletes its folder. */
-async function startTestPostgres(): Promise<{ postgres: EmbeddedPostgres; remove(): Promise<void> }> {
+async function startTestPostgres(): Promise<{ postgres: EmbeddedPostgres; dir: string; remove(): Promise<void> }> {
   await removeAbandonedClusters();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), CLUSTER_PREFIX));
   fs.writeFileSync(path.join(dir, OWNER_FILE), String(process.pid));
   const remove = () => fs.rmSync(dir, { recursive: true, force: true });
   try {
     const postgres = await startEmbeddedPostgres({ dataDir: path.join(dir, 'postgres'), port: await freePort(), durable: false });
-    return { postgres, remove: async () => { await postgres.stop(); remove(); } };
+    return { postgres, dir, remove: async () => { await postgres.stop(); remove(); } };
   } catch (err) {
     remove();
     throw err;
