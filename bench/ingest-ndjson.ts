@@ -4,7 +4,8 @@
  *
  *   npx tsx bench/ingest-ndjson.ts [--lines 100000] [--backend postgresql|sqlite]
  *
- * Starts its own FerretDB (fresh PostgreSQL database or SQLite folder) and hub on free ports.
+ * Starts its own FerretDB (fresh PostgreSQL database or SQLite folder) and hub on free ports; the
+ * PostgreSQL is a throwaway embedded one unless BENCH_POSTGRES_URL names a server.
  */
 import { parseArgs } from 'node:util';
 import fs from 'node:fs';
@@ -19,10 +20,10 @@ import { createLogger } from '../lib/logger';
 import { projectRoot } from '../server/paths';
 import { DEVELOPMENT_AUDIT_KEY, DEVELOPMENT_JWT_SECRET } from '../server/config';
 import { dropPostgresDatabase, ensurePostgresDatabase } from '../datasources/store/embedded/postgres';
+import { benchPostgres } from './lib/dataset';
 
 const { values } = parseArgs({ options: { lines: { type: 'string', default: '100000' }, backend: { type: 'string', default: 'postgresql' } } });
 const N = Number(values.lines);
-const PG = 'postgres://postgres@127.0.0.1:5432/postgres';
 
 function record(i: number): Record<string, unknown> {
   const day = String(1 + (i % 28)).padStart(2, '0');
@@ -37,7 +38,8 @@ function record(i: number): Record<string, unknown> {
 async function main() {
   const db = `bench_ingest_${Date.now()}`;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-ingest-'));
-  const backend = values.backend === 'sqlite' ? { handler: 'sqlite' as const } : { handler: 'postgresql' as const, postgresUrl: await ensurePostgresDatabase(PG, db) };
+  const pg = values.backend === 'sqlite' ? undefined : await benchPostgres(process.env.BENCH_POSTGRES_URL);
+  const backend = pg ? { handler: 'postgresql' as const, postgresUrl: await ensurePostgresDatabase(pg.adminUrl, db) } : { handler: 'sqlite' as const };
   const store = await startEmbeddedStore({ bin: path.join(projectRoot, '.tools/bin/ferretdb'), port: await freePort(), dataDir: dir, ...backend });
   const connection = await connectStore({ uri: store.uri, dbName: 'bench', timeoutMs: 5000 });
   const hub = await createHub({ auditKey: DEVELOPMENT_AUDIT_KEY, jwt: { secret: DEVELOPMENT_JWT_SECRET, algorithms: ['HS256'], issuer: 'procuratorate-hub', audience: 'procuratorate-hub', clockToleranceS: 30 }, connection, logger: createLogger('warn'), limits: { maxPageSize: 500, maxDossierIds: 500 }, production: true, storeKind: 'bench', storeTimeoutMs: 5000 });
@@ -76,7 +78,8 @@ async function main() {
     await hub.stop();
     await connection.close();
     await store.stop();
-    if (backend.handler === 'postgresql') await dropPostgresDatabase(PG, db).catch(() => undefined);
+    if (pg) await dropPostgresDatabase(pg.adminUrl, db).catch(() => undefined);
+    await pg?.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }

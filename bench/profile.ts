@@ -23,7 +23,7 @@ const { values: args } = parseArgs({
     scenario: { type: 'string', default: 'dossier' },
     scale: { type: 'string', default: '100k' },
     duration: { type: 'string', default: '10' },
-    'postgres-url': { type: 'string', default: process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
+    'postgres-url': { type: 'string', default: process.env.BENCH_POSTGRES_URL },
     'postgres-db': { type: 'string', default: process.env.BENCH_POSTGRES_DB ?? 'hub_bench' },
   },
 });
@@ -81,7 +81,7 @@ export function summarize(profile: Profile, top = 25, window?: { fromUs: number;
 async function main(): Promise<void> {
   const s = scale(args.scale!);
   buildHub((l) => process.stdout.write(`${l}\n`));
-  const store = await startBenchStore(args['postgres-url']!, args['postgres-db']!);
+  const store = await startBenchStore(args['postgres-url'], args['postgres-db']!);
   const profDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-profile-'));
   try {
     await ensureDataset(store.store.uri, s, (l) => process.stdout.write(`${l}\n`));

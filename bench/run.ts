@@ -50,7 +50,7 @@ const { values: args } = parseArgs({
     'sequential-above': { type: 'string' },
     compare: { type: 'string' },
     out: { type: 'string', default: 'bench/results' },
-    'postgres-url': { type: 'string', default: process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
+    'postgres-url': { type: 'string', default: process.env.BENCH_POSTGRES_URL },
     'postgres-db': { type: 'string', default: process.env.BENCH_POSTGRES_DB ?? 'hub_bench' },
     help: { type: 'boolean', short: 'h' },
   },
@@ -332,7 +332,7 @@ async function main(): Promise<void> {
   log(`benchmark ${quick ? '(quick) ' : ''}scales ${settings.scales.map((s) => s.label).join(', ')}, ${settings.durationS} s per contender, ${os.cpus().length} cores, Node ${process.version}`);
   if (!fs.existsSync(path.join(projectRoot, '.tools/bin/ferretdb'))) throw new Error('FerretDB is not installed: run `npm run setup` first');
   buildHub(log);
-  const store = await startBenchStore(args['postgres-url']!, args['postgres-db']!);
+  const store = await startBenchStore(args['postgres-url'], args['postgres-db']!);
   log(`store: FerretDB ${store.store.uri} on PostgreSQL ${args['postgres-db']}`);
   const reports: ScaleReport[] = [];
   let ingest: IngestResult | undefined;

@@ -22,13 +22,13 @@ import { createLogger } from '../lib/logger';
 import { projectRoot } from '../server/paths';
 import { DEVELOPMENT_AUDIT_KEY, DEVELOPMENT_JWT_SECRET } from '../server/config';
 import { dropPostgresDatabase, ensurePostgresDatabase } from '../datasources/store/embedded/postgres';
+import { benchPostgres } from './lib/dataset';
 import { signToken, type JwtSettings } from '../server/jwt';
 import { resolvers } from '../resolvers';
 import { seed } from '../datasources/seed';
 import type { Context } from '../datasources/request/context';
 
 const { values } = parseArgs({ options: { persons: { type: 'string', default: '2000' }, requests: { type: 'string', default: '300' } } });
-const PG = 'postgres://postgres@127.0.0.1:5432/postgres';
 const JWT: JwtSettings = { secret: DEVELOPMENT_JWT_SECRET, algorithms: ['HS256'], issuer: 'procuratorate-hub', audience: 'procuratorate-hub', clockToleranceS: 30 };
 const DOSSIER = `query Dossier($id: IdNumber!) { person(idNumber: $id) { idNumber name gender birthDate region { name }
   detentions { totalCount edges { node { stage facility { name } admittedAt } } }
@@ -41,7 +41,8 @@ const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - 
 async function main() {
   const db = `bench_sec_${Date.now()}`;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-sec-'));
-  const store = await startEmbeddedStore({ bin: path.join(projectRoot, '.tools/bin/ferretdb'), port: await freePort(), dataDir: dir, handler: 'postgresql', postgresUrl: await ensurePostgresDatabase(PG, db) });
+  const pg = await benchPostgres(process.env.BENCH_POSTGRES_URL);
+  const store = await startEmbeddedStore({ bin: path.join(projectRoot, '.tools/bin/ferretdb'), port: await freePort(), dataDir: dir, handler: 'postgresql', postgresUrl: await ensurePostgresDatabase(pg.adminUrl, db) });
   const connection = await connectStore({ uri: store.uri, dbName: 'bench', timeoutMs: 5000 });
   const hub = await createHub({ connection, logger: createLogger('warn'), limits: { maxPageSize: 500, maxDossierIds: 500 }, production: true, storeKind: 'bench', storeTimeoutMs: 5000, jwt: JWT, auditKey: DEVELOPMENT_AUDIT_KEY, rateLimit: { points: 1_000_000, windowSeconds: 60 } });
   const servers: import('node:http').Server[] = [];
@@ -91,7 +92,8 @@ async function main() {
     await hub.stop();
     await connection.close();
     await store.stop();
-    await dropPostgresDatabase(PG, db).catch(() => undefined);
+    await dropPostgresDatabase(pg.adminUrl, db).catch(() => undefined);
+    await pg.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }

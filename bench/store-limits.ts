@@ -26,7 +26,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const r1 = (x: number) => Math.round(x * 10) / 10;
 
 async function main(): Promise<void> {
-  const store = await startBenchStore(process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', process.env.BENCH_POSTGRES_DB ?? 'hub_bench');
+  const store = await startBenchStore(process.env.BENCH_POSTGRES_URL, process.env.BENCH_POSTGRES_DB ?? 'hub_bench');
   const client = await new MongoClient(store.store.uri, { maxPoolSize: 20 }).connect();
   try {
     const db = client.db(`bench_${args.scale}`);

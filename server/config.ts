@@ -17,11 +17,26 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional(),
   MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, 'letters, digits, _ and - only').default('hub'),
+  // The embedded store, used when MONGODB_URI is unset (docs/configuration-store.md): FerretDB 1.24
+  // on PostgreSQL 16 that the hub starts and stops itself (datasources/store/embedded/).
+  /** The embedded store's folder (relative to the project): <DATA_DIR>/postgres holds the embedded
+   *  PostgreSQL's cluster (created on first start, reused after), <DATA_DIR>/postgres.log its log,
+   *  and FerretDB keeps its state (and its SQLite files, with EMBEDDED_BACKEND=sqlite) here. */
   DATA_DIR: z.string().default('.data'),
+  /** FerretDB's backend: `auto` (default) PostgreSQL, falling back to SQLite only when the embedded
+   *  PostgreSQL is not installed for this platform; `postgresql` the same without that fallback;
+   *  `sqlite` FerretDB on SQLite in DATA_DIR and no PostgreSQL (lookups by field are much slower). */
   EMBEDDED_BACKEND: z.enum(['auto', 'postgresql', 'sqlite']).default('auto'),
-  EMBEDDED_POSTGRES_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres://').default('postgres://postgres@127.0.0.1:5432/postgres'),
+  /** A PostgreSQL server of your own for FerretDB (`postgres://user[:password]@host:port/db`, a user
+   *  who may create databases); it must answer at start. Unset (default): the embedded PostgreSQL. */
+  EMBEDDED_POSTGRES_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres://').optional(),
+  /** The database FerretDB keeps its data in, on either server; created when missing. */
   EMBEDDED_POSTGRES_DB: z.string().default('hub'),
+  /** The embedded PostgreSQL's port on 127.0.0.1 (default FERRETDB_PORT + 1, i.e. 27028: clear of a
+   *  system PostgreSQL on 5432). */
+  EMBEDDED_POSTGRES_PORT: int(1, 65535).optional(),
   FERRETDB_BIN: z.string().default('.tools/bin/ferretdb'),
+  /** FerretDB's port on 127.0.0.1. */
   FERRETDB_PORT: int(1, 65535).default(27027),
   STORE_TIMEOUT_MS: int(100, 60000).default(3000),
   STORE_POOL_SIZE: int(1, 1000).default(20),
@@ -65,7 +80,7 @@ const schema = z.object({
   LIMIT_COST: int(10, 10_000_000).default(20000),
 });
 
-export type Config = z.output<typeof schema> & { dataDir: string; ferretdbBin: string; jwt: JwtSettings; auditKey: string };
+export type Config = z.output<typeof schema> & { dataDir: string; ferretdbBin: string; embeddedPostgresPort: number; jwt: JwtSettings; auditKey: string };
 
 /** Only for development and tests: production refuses to start with it (or without JWT settings). */
 export const DEVELOPMENT_JWT_SECRET = 'development-only-secret-do-not-use-in-production-0001';
@@ -84,6 +99,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (c.NODE_ENV === 'production' && !c.JWT_SECRET && !c.JWT_JWKS_FILE) problems.push('  JWT_SECRET or JWT_JWKS_FILE: one is required in production');
   if (c.JWT_SECRET === DEVELOPMENT_JWT_SECRET && c.NODE_ENV === 'production') problems.push('  JWT_SECRET: the development secret cannot be used in production');
   if (c.NODE_ENV === 'production' && !c.AUDIT_KEY) problems.push('  AUDIT_KEY: required in production (the key of the audit trail\'s HMACs)');
+  const embeddedPostgresPort = c.EMBEDDED_POSTGRES_PORT ?? c.FERRETDB_PORT + 1;
+  if (embeddedPostgresPort > 65535) problems.push('  EMBEDDED_POSTGRES_PORT: required when FERRETDB_PORT is 65535 (its default is FERRETDB_PORT + 1)');
+  if (embeddedPostgresPort === c.FERRETDB_PORT) problems.push('  EMBEDDED_POSTGRES_PORT: must differ from FERRETDB_PORT');
   if (problems.length > 0) {
     process.stderr.write(`Invalid configuration:\n${problems.join('\n')}\nSee docs/configuration.md.\n`);
     process.exit(2);
@@ -99,5 +117,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     dataDir: path.resolve(projectRoot, c.DATA_DIR),
     ferretdbBin: path.resolve(projectRoot, c.FERRETDB_BIN),
+    embeddedPostgresPort,
   };
 }

@@ -1,5 +1,6 @@
 /**
- * `npm start`: the hub as a process. Starts the embedded store when MONGODB_URI is unset, seeds the
+ * `npm start`: the hub as a process. Starts the embedded store when MONGODB_URI is unset (the embedded
+ * PostgreSQL, then FerretDB on it: datasources/store/embedded/backend.ts), seeds the
  * demo data into an empty store, serves GraphQL, and shuts everything down on SIGINT/SIGTERM.
  */
 import type { AddressInfo } from 'node:net';
@@ -10,8 +11,12 @@ import { connectStore } from '../datasources/store/connection';
 import { createHub, firstPersonId, GRAPHQL_PATH, storeIsEmpty } from './app';
 import { seedDemoData } from './seed-runner';
 import { WRITE_LEASE_MS } from '../datasources/services/stat-counts';
-import { chooseEmbeddedBackend, redactUrl } from '../datasources/store/embedded/backend';
+import { chooseEmbeddedBackend } from '../datasources/store/embedded/backend';
+import { MissingEmbeddedPostgresError, type EmbeddedPostgres } from '../datasources/store/embedded/postgres-server';
 import { ROLES, signToken } from './jwt';
+
+/** What a failed start stops before the process exits (the store processes it started). */
+const stopOnFailure: (() => Promise<unknown>)[] = [];
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -19,25 +24,29 @@ async function main(): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL);
 
   let embedded: EmbeddedStore | undefined;
+  /** the embedded PostgreSQL behind the embedded FerretDB, when the hub started one */
+  let embeddedPostgres: EmbeddedPostgres | undefined;
   let uri = config.MONGODB_URI;
   let storeLabel = 'MONGODB_URI';
   let storePostgresUrl = config.STORE_POSTGRES_URL;
   if (!uri) {
     try {
-      const backend = await chooseEmbeddedBackend(config);
+      const backend = await chooseEmbeddedBackend(config, logger.child({ component: 'postgres' }));
+      embeddedPostgres = backend.postgres;
       embedded = await startEmbeddedStore({
         bin: config.ferretdbBin, port: config.FERRETDB_PORT, dataDir: config.dataDir,
-        logger: logger.child({ component: 'ferretdb' }), ...backend,
+        logger: logger.child({ component: 'ferretdb' }), handler: backend.handler, postgresUrl: backend.postgresUrl,
       });
       if (backend.handler === 'postgresql') storePostgresUrl = backend.postgresUrl;
-      storeLabel = backend.handler === 'postgresql'
-        ? `embedded FerretDB on PostgreSQL (${redactUrl(backend.postgresUrl!)})`
-        : `embedded FerretDB on SQLite (${config.dataDir})`;
+      storeLabel = `embedded FerretDB on ${backend.description}`;
     } catch (err) {
-      if (err instanceof MissingFerretDBError) { process.stderr.write(`${err.message}\n`); process.exit(1); }
+      await embeddedPostgres?.stop();
+      if (err instanceof MissingFerretDBError || err instanceof MissingEmbeddedPostgresError) { process.stderr.write(`${err.message}\n`); process.exit(1); }
       throw err;
     }
     uri = embedded.uri;
+    const [ferret, postgres] = [embedded, embeddedPostgres];
+    stopOnFailure.push(async () => { await ferret.stop(); await postgres?.stop(); });
   }
   const connection = await connectStore({
     uri, dbName: config.MONGODB_DB, timeoutMs: config.STORE_TIMEOUT_MS, maxPoolSize: config.STORE_POOL_SIZE,
@@ -125,7 +134,9 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     // Whatever hangs, the process ends within 10 s of the drain's bound (the grace period, then up to
     // 10 s for the pushes it cut to answer); the embedded store is stopped in every case.
-    setTimeout(() => { void embedded?.kill().finally(() => process.exit(1)); }, config.SHUTDOWN_GRACE_MS + 20_000).unref();
+    setTimeout(() => {
+      void (async () => { await embedded?.kill(); await embeddedPostgres?.stop(); })().finally(() => process.exit(1));
+    }, config.SHUTDOWN_GRACE_MS + 20_000).unref();
     const t0 = Date.now();
     // Requests in flight finish (pushes cut by the grace period answer what they stored) before the store goes.
     await hub.drain(config.SHUTDOWN_GRACE_MS);
@@ -134,6 +145,8 @@ async function main(): Promise<void> {
     await connection.close().catch(() => undefined);
     logger.debug({ ms: Date.now() - t0 }, 'store connection closed');
     await embedded?.stop();
+    // After FerretDB, its only client.
+    await embeddedPostgres?.stop();
     logger.info({ ms: Date.now() - t0 }, 'stopped');
     process.exit(0);
   };
@@ -141,7 +154,8 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
-main().catch((err) => {
+main().catch(async (err) => {
   process.stderr.write(`The hub could not start: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  for (const stop of stopOnFailure) await stop().catch(() => undefined);
   process.exit(1);
 });

@@ -1,12 +1,16 @@
 /**
  * The benchmark's store and data: one FerretDB on a PostgreSQL database of its own (`hub_bench` by
- * default), one store database per scale. A scale's data is generated once through the hub's ingest
+ * default; on the benchmark's embedded PostgreSQL in bench/data/postgres unless BENCH_POSTGRES_URL
+ * names a server), one store database per scale. A scale's data is generated once through the hub's ingest
  * path (the demo generator of docs/domain.md, fixed seed) and kept: later runs find it by a marker
  * document and skip generation. Nothing in it is real: ID numbers are generated with valid checksums.
  */
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { freePort, startEmbeddedStore, type EmbeddedStore } from '../../datasources/store/embedded/ferretdb';
 import { ensurePostgresDatabase } from '../../datasources/store/embedded/postgres';
+import { startEmbeddedPostgres } from '../../datasources/store/embedded/postgres-server';
 import { connectStore } from '../../datasources/store/connection';
 import { chooseStoreProfile } from '../../datasources/store/profile';
 import { createModels } from '../../datasources/store/models';
@@ -42,8 +46,29 @@ export interface BenchStore {
   stop(): Promise<void>;
 }
 
-export async function startBenchStore(postgresAdminUrl: string, pgDatabase: string): Promise<BenchStore> {
-  const postgresUrl = await ensurePostgresDatabase(postgresAdminUrl, pgDatabase);
+/** The benchmark's embedded PostgreSQL cluster: kept between runs, like the data sets in it. */
+export const BENCH_POSTGRES_DIR = path.join(projectRoot, 'bench/data/postgres');
+
+/**
+ * The PostgreSQL server a benchmark uses: the one at `url` (BENCH_POSTGRES_URL) when given, else an
+ * embedded PostgreSQL on a free port, its cluster in `dir` (kept), or a throwaway one without `dir`.
+ */
+export async function benchPostgres(url: string | undefined, dir?: string): Promise<{ adminUrl: string; stop(): Promise<void> }> {
+  if (url) return { adminUrl: url, stop: async () => undefined };
+  const tmp = dir ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'bench-pg-'));
+  try {
+    const pg = await startEmbeddedPostgres({ dataDir: dir ?? path.join(tmp!, 'postgres'), port: await freePort(), durable: dir !== undefined });
+    return { adminUrl: pg.url, stop: async () => { await pg.stop(); if (tmp) fs.rmSync(tmp, { recursive: true, force: true }); } };
+  } catch (err) {
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/** FerretDB for the benchmark on database `pgDatabase` of the server at `postgresAdminUrl`, or of the benchmark's embedded PostgreSQL. */
+export async function startBenchStore(postgresAdminUrl: string | undefined, pgDatabase: string): Promise<BenchStore> {
+  const server = await benchPostgres(postgresAdminUrl, BENCH_POSTGRES_DIR);
+  const postgresUrl = await ensurePostgresDatabase(server.adminUrl, pgDatabase);
   const debugPort = await freePort();
   const store = await startEmbeddedStore({
     // At most 40 PostgreSQL connections (FerretDB's default is 50 of PostgreSQL's usual 100), so the
@@ -51,7 +76,7 @@ export async function startBenchStore(postgresAdminUrl: string, pgDatabase: stri
     bin: path.join(projectRoot, '.tools/bin/ferretdb'), port: await freePort(), handler: 'postgresql', postgresUrl: `${postgresUrl}?pool_max_conns=40`,
     debugAddr: `127.0.0.1:${debugPort}`,
   });
-  return { store, postgresUrl, metricsUrl: `http://127.0.0.1:${debugPort}/debug/metrics`, stop: () => store.stop() };
+  return { store, postgresUrl, metricsUrl: `http://127.0.0.1:${debugPort}/debug/metrics`, stop: async () => { await store.stop(); await server.stop(); } };
 }
 
 interface Marker { _id: 'dataset'; version: number; seed: number; persons: number; records: number; generatedAt: Date; seconds: number }

@@ -1,6 +1,6 @@
 /**
  * The embedded store: a FerretDB 1.24 process started and stopped with the hub (or the tests).
- * SQLite backend in a data folder for `npm start`; PostgreSQL backend for the tests when asked.
+ * PostgreSQL backend (backend.ts chooses the server), or SQLite in a data folder.
  * If the process dies, it is started again (with backoff) so the hub recovers by itself.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -84,8 +84,9 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions): Promise
     args.push(`--sqlite-url=file:${sqliteDir}/`);
   } else {
     if (!options.postgresUrl) throw new Error('postgresUrl is required for the PostgreSQL backend');
-    args.push(`--postgresql-url=${options.postgresUrl}`);
   }
+  // The PostgreSQL URL goes in the environment, not the arguments, which every local user can read (ps).
+  const env = options.postgresUrl && handler === 'postgresql' ? { ...process.env, FERRETDB_POSTGRESQL_URL: options.postgresUrl } : process.env;
   const pidFile = path.join(stateDir, 'ferretdb.pid');
   await stopStale(pidFile, stateDir, logger);
   if (await isPortOpen(port)) {
@@ -100,7 +101,7 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions): Promise
 
   const launch = async (): Promise<void> => {
     stderrTail = '';
-    const proc = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const proc = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'], env });
     child = proc;
     if (proc.pid) fs.writeFileSync(pidFile, String(proc.pid));
     proc.stderr?.on('data', (chunk: Buffer) => { stderrTail = (stderrTail + chunk.toString()).slice(-4000); });

@@ -84,6 +84,10 @@ export async function ensureEqualityIndexes(
 /** Runs `work` on a PostgreSQL connection of its own to `postgresUrl`, closed after (the benchmark harness uses it too). */
 export async function withClient<T>(postgresUrl: string, work: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: postgresUrl, connectionTimeoutMillis: 5000 });
+  // A server that ends the connection between two queries (the embedded PostgreSQL stopping after the
+  // hub while a background VACUUM still runs) makes the client emit 'error', which would end the
+  // process without a listener; the next query fails instead.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     return await work(client);
