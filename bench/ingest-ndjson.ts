@@ -22,16 +22,27 @@ import { DEVELOPMENT_AUDIT_KEY, DEVELOPMENT_JWT_SECRET } from '../server/config'
 import { dropPostgresDatabase, ensurePostgresDatabase } from '../datasources/store/embedded/postgres';
 import { benchPostgres } from './lib/dataset';
 
-const { values } = parseArgs({ options: { lines: { type: 'string', default: '100000' }, backend: { type: 'string', default: 'postgresql' } } });
+const { values } = parseArgs({
+  options: { lines: { type: 'string', default: '100000' }, backend: { type: 'string', default: 'postgresql' } },
+});
 const N = Number(values.lines);
 
 function record(i: number): Record<string, unknown> {
   const day = String(1 + (i % 28)).padStart(2, '0');
   const at = `2024-03-${day}T09:00:00+08:00`;
   return {
-    externalId: `B-${i}`, idNumber: makeIdNumber('500101', `19${60 + (i % 40)}-0${1 + (i % 9)}-${day}`, i % 1000), name: '张伟', region: '500101',
-    eventAt: at, updatedAt: at, facility: { code: 'KSS-500101', name: '重庆市万州区看守所' }, caseNumber: `万公刑字〔2024〕${i}号`,
-    handlingAuthority: '重庆市公安局万州区分局', stage: 'INVESTIGATION', admittedAt: at, stageStartedAt: at,
+    externalId: `B-${i}`,
+    idNumber: makeIdNumber('500101', `19${60 + (i % 40)}-0${1 + (i % 9)}-${day}`, i % 1000),
+    name: '张伟',
+    region: '500101',
+    eventAt: at,
+    updatedAt: at,
+    facility: { code: 'KSS-500101', name: '重庆市万州区看守所' },
+    caseNumber: `万公刑字〔2024〕${i}号`,
+    handlingAuthority: '重庆市公安局万州区分局',
+    stage: 'INVESTIGATION',
+    admittedAt: at,
+    stageStartedAt: at,
   };
 }
 
@@ -39,20 +50,52 @@ async function main() {
   const db = `bench_ingest_${Date.now()}`;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-ingest-'));
   const pg = values.backend === 'sqlite' ? undefined : await benchPostgres(process.env.BENCH_POSTGRES_URL);
-  const backend = pg ? { handler: 'postgresql' as const, postgresUrl: await ensurePostgresDatabase(pg.adminUrl, db) } : { handler: 'sqlite' as const };
-  const store = await startEmbeddedStore({ bin: path.join(projectRoot, '.tools/bin/ferretdb'), port: await freePort(), dataDir: dir, ...backend });
+  const backend = pg
+    ? { handler: 'postgresql' as const, postgresUrl: await ensurePostgresDatabase(pg.adminUrl, db) }
+    : { handler: 'sqlite' as const };
+  const store = await startEmbeddedStore({
+    bin: path.join(projectRoot, '.tools/bin/ferretdb'),
+    port: await freePort(),
+    dataDir: dir,
+    ...backend,
+  });
   const connection = await connectStore({ uri: store.uri, dbName: 'bench', timeoutMs: 5000 });
-  const hub = await createHub({ auditKey: DEVELOPMENT_AUDIT_KEY, jwt: { secret: DEVELOPMENT_JWT_SECRET, algorithms: ['HS256'], issuer: 'procuratorate-hub', audience: 'procuratorate-hub', clockToleranceS: 30 }, connection, logger: createLogger('warn'), limits: { maxPageSize: 500, maxDossierIds: 500 }, production: true, storeKind: 'bench', storeTimeoutMs: 5000 });
+  const hub = await createHub({
+    auditKey: DEVELOPMENT_AUDIT_KEY,
+    jwt: {
+      secret: DEVELOPMENT_JWT_SECRET,
+      algorithms: ['HS256'],
+      issuer: 'procuratorate-hub',
+      audience: 'procuratorate-hub',
+      clockToleranceS: 30,
+    },
+    connection,
+    logger: createLogger('warn'),
+    limits: { maxPageSize: 500, maxDossierIds: 500 },
+    production: true,
+    storeKind: 'bench',
+    storeTimeoutMs: 5000,
+  });
   const server = hub.app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   try {
-    const { source, apiKey } = await hub.sources.registry.register({ name: '基准看守所', department: { code: 'BENCH', name: '基准' }, domain: 'DETENTION', kind: 'HOSTED', regions: ['500101'] });
+    const { source, apiKey } = await hub.sources.registry.register({
+      name: '基准看守所',
+      department: { code: 'BENCH', name: '基准' },
+      domain: 'DETENTION',
+      kind: 'HOSTED',
+      regions: ['500101'],
+    });
     const body = Array.from({ length: N }, (_, i) => JSON.stringify(record(i))).join('\n');
     const rssBefore = process.memoryUsage().rss;
     let t = process.hrtime.bigint();
-    const res = await fetch(`${url}/ingest/${source._id.toHexString()}`, { method: 'POST', headers: { authorization: `ApiKey ${apiKey}`, 'content-type': 'application/x-ndjson' }, body });
-    const result = await res.json() as { accepted: number; rejectedCount: number };
+    const res = await fetch(`${url}/ingest/${source._id.toHexString()}`, {
+      method: 'POST',
+      headers: { authorization: `ApiKey ${apiKey}`, 'content-type': 'application/x-ndjson' },
+      body,
+    });
+    const result = (await res.json()) as { accepted: number; rejectedCount: number };
     const hubMs = Number(process.hrtime.bigint() - t) / 1e6;
     if (result.accepted !== N) throw new Error(`accepted ${result.accepted} of ${N}: ${JSON.stringify(result).slice(0, 300)}`);
 
@@ -61,16 +104,25 @@ async function main() {
     for (const spec of await hub.sources.models.records.DETENTION.collection.indexes()) {
       if (spec.name !== '_id_') await floor.createIndex(spec.key, { unique: spec.unique ?? false });
     }
-    const docs = Array.from({ length: N }, (_, i) => ({ ...record(i), sourceId: source._id, regionPath: ['50', '5001', '500101'], recordedAt: new Date() }));
+    const docs = Array.from({ length: N }, (_, i) => ({
+      ...record(i),
+      sourceId: source._id,
+      regionPath: ['50', '5001', '500101'],
+      recordedAt: new Date(),
+    }));
     t = process.hrtime.bigint();
     for (let i = 0; i < N; i += 1000) await floor.insertMany(docs.slice(i, i + 1000), { ordered: true });
     const floorMs = Number(process.hrtime.bigint() - t) / 1e6;
 
     const line = {
-      lines: N, backend: values.backend,
-      hubRecordsPerSecond: Math.round(N / (hubMs / 1000)), hubSeconds: +(hubMs / 1000).toFixed(1),
-      driverRecordsPerSecond: Math.round(N / (floorMs / 1000)), driverSeconds: +(floorMs / 1000).toFixed(1),
-      ratioHubToDriver: +(hubMs / floorMs).toFixed(2), benchRssMbBefore: Math.round(rssBefore / 2 ** 20),
+      lines: N,
+      backend: values.backend,
+      hubRecordsPerSecond: Math.round(N / (hubMs / 1000)),
+      hubSeconds: +(hubMs / 1000).toFixed(1),
+      driverRecordsPerSecond: Math.round(N / (floorMs / 1000)),
+      driverSeconds: +(floorMs / 1000).toFixed(1),
+      ratioHubToDriver: +(hubMs / floorMs).toFixed(2),
+      benchRssMbBefore: Math.round(rssBefore / 2 ** 20),
     };
     process.stdout.write(`${JSON.stringify(line)}\n`);
   } finally {
@@ -84,4 +136,7 @@ async function main() {
   }
 }
 
-main().catch((e) => { process.stderr.write(`${e.stack ?? e}\n`); process.exit(1); });
+main().catch((e) => {
+  process.stderr.write(`${e.stack ?? e}\n`);
+  process.exit(1);
+});

@@ -28,8 +28,19 @@ const { values: args } = parseArgs({
   },
 });
 
-interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number; children?: number[] }
-interface Profile { nodes: Node[]; samples: number[]; timeDeltas: number[]; startTime: number; endTime: number }
+interface Node {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+  children?: number[];
+}
+interface Profile {
+  nodes: Node[];
+  samples: number[];
+  timeDeltas: number[];
+  startTime: number;
+  endTime: number;
+}
 
 /** node_modules/<package> (scoped too), the project's own folder, or node's internals. */
 function owner(url: string): string {
@@ -57,7 +68,8 @@ export function summarize(profile: Profile, top = 25, window?: { fromUs: number;
     if (!window || (at >= window.fromUs && at <= window.toUs)) self.set(id, (self.get(id) ?? 0) + dt);
   });
   const total = [...self.values()].reduce((a, b) => a + b, 0);
-  if (window && total === 0) return `${summarize(profile, top)}
+  if (window && total === 0)
+    return `${summarize(profile, top)}
 
 (no sample fell within the load's time window: the figures above cover the whole process)`;
   const byOwner = new Map<string, number>();
@@ -65,13 +77,23 @@ export function summarize(profile: Profile, top = 25, window?: { fromUs: number;
   for (const n of profile.nodes) {
     const t = self.get(n.id) ?? 0;
     if (!t) continue;
-    const o = n.callFrame.functionName === '(idle)' ? '(idle)' : n.callFrame.functionName === '(garbage collector)' ? '(garbage collector)' : owner(n.callFrame.url);
+    const o =
+      n.callFrame.functionName === '(idle)'
+        ? '(idle)'
+        : n.callFrame.functionName === '(garbage collector)'
+          ? '(garbage collector)'
+          : owner(n.callFrame.url);
     byOwner.set(o, (byOwner.get(o) ?? 0) + t);
-    const f = `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url ? `${owner(n.callFrame.url)}:${n.callFrame.lineNumber + 1}` : ''}`.trim();
+    const f =
+      `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url ? `${owner(n.callFrame.url)}:${n.callFrame.lineNumber + 1}` : ''}`.trim();
     byFunction.set(f, (byFunction.get(f) ?? 0) + t);
   }
   const pct = (t: number) => `${((t / total) * 100).toFixed(1).padStart(5)} %`;
-  const lines = [`sampled ${(total / 1e6).toFixed(1)} s of the hub's main thread${window ? ` during the load (${(all / 1e6).toFixed(1)} s with its start-up and shutdown)` : ''}`, '', 'self time by package:'];
+  const lines = [
+    `sampled ${(total / 1e6).toFixed(1)} s of the hub's main thread${window ? ` during the load (${(all / 1e6).toFixed(1)} s with its start-up and shutdown)` : ''}`,
+    '',
+    'self time by package:',
+  ];
   for (const [o, t] of [...byOwner].sort((a, b) => b[1] - a[1]).slice(0, 15)) lines.push(`  ${pct(t)}  ${o}`);
   lines.push('', `self time by function (top ${top}):`);
   for (const [f, t] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, top)) lines.push(`  ${pct(t)}  ${f}`);
@@ -86,20 +108,46 @@ async function main(): Promise<void> {
   try {
     await ensureDataset(store.store.uri, s, (l) => process.stdout.write(`${l}\n`));
     const jwt = benchJwt();
-    const hub = await startHub(store, s.db, jwt, { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`], log: (l) => process.stdout.write(`${l}\n`) });
+    const hub = await startHub(store, s.db, jwt, {
+      nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`],
+      log: (l) => process.stdout.write(`${l}\n`),
+    });
     const token = await signToken(jwt, { sub: 'bench-procurator', org: 'BENCH', role: 'PROCURATOR', regions: ['50'] });
     const { MongoClient } = await import('mongodb');
     const client = await new MongoClient(store.store.uri).connect();
-    const ids = (await client.db(s.db).collection('detention_records').find({}, { projection: { idNumber: 1 }, limit: 2000 }).toArray()).map((r) => r.idNumber as string);
+    const ids = (
+      await client
+        .db(s.db)
+        .collection('detention_records')
+        .find({}, { projection: { idNumber: 1 }, limit: 2000 })
+        .toArray()
+    ).map((r) => r.idNumber as string);
     await client.close();
-    const params: Params = { ids, listRegion: '5002', page50: null, headers: { hub: { authorization: `Bearer ${token}`, 'x-purpose': 'BENCH-2026-001' } } };
+    const params: Params = {
+      ids,
+      listRegion: '5002',
+      page50: null,
+      headers: { hub: { authorization: `Bearer ${token}`, 'x-purpose': 'BENCH-2026-001' } },
+    };
     const scenarios = [dossierScenario(1), dossierScenario(10), dossierScenario(100), listScenario(1), statisticsScenario()];
     const sc = scenarios.find((x) => x.id === args.scenario);
     if (!sc?.targets.hub) throw new Error(`--scenario: one of ${scenarios.map((x) => x.id).join(', ')}`);
     const spec = sc.targets.hub;
-    await trustHubOperations(hub.url, `Bearer ${await signToken(jwt, { sub: 'bench-admin', org: 'BENCH', role: 'ADMIN', regions: ['50'] })}`, [sc], params);
+    await trustHubOperations(
+      hub.url,
+      `Bearer ${await signToken(jwt, { sub: 'bench-admin', org: 'BENCH', role: 'ADMIN', regions: ['50'] })}`,
+      [sc],
+      params,
+    );
     const fromUs = Number(process.hrtime.bigint() / 1000n);
-    const r = await runLoad({ url: hub.url, request: (i) => spec.request(params, i), connections: sc.connections, durationS: Number(args.duration), timeoutS: 120, bad: graphqlProblem });
+    const r = await runLoad({
+      url: hub.url,
+      request: (i) => spec.request(params, i),
+      connections: sc.connections,
+      durationS: Number(args.duration),
+      timeoutS: 120,
+      bad: graphqlProblem,
+    });
     const toUs = Number(process.hrtime.bigint() / 1000n);
     process.stdout.write(`${sc.id}: p50 ${r.p50} ms, p95 ${r.p95} ms, ${r.rps} req/s, ${r.errors} errors\n`);
     await hub.stop();
@@ -115,4 +163,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => { process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`); process.exit(1); });
+main().catch((err) => {
+  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

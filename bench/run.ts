@@ -28,11 +28,29 @@ import { MongoClient, type Db, type Document } from 'mongodb';
 import { projectRoot } from '../server/paths';
 import { signToken, type JwtSettings } from '../server/jwt';
 import { freePort } from '../datasources/store/embedded/ferretdb';
-import { cancelAbandonedQueries, ensureDataset, scale, startBenchStore, waitForIdleStore, type BenchStore, type Scale } from './lib/dataset';
+import {
+  cancelAbandonedQueries,
+  ensureDataset,
+  scale,
+  startBenchStore,
+  waitForIdleStore,
+  type BenchStore,
+  type Scale,
+} from './lib/dataset';
 import { percentile, runLoad, runSequential, type LoadOptions, type LoadResult } from './lib/load';
 import { startServer, tsArgs, watchCpu, watchRss, type Server } from './lib/processes';
 import { benchJwt, buildHub, readHubMetrics, startHub, watchHubHeap } from './lib/hub';
-import { dossierScenario, graphqlProblem, listScenario, statisticsScenario, TARGETS, trustHubOperations, type Params, type Scenario, type Target } from './scenarios';
+import {
+  dossierScenario,
+  graphqlProblem,
+  listScenario,
+  statisticsScenario,
+  TARGETS,
+  trustHubOperations,
+  type Params,
+  type Scenario,
+  type Target,
+} from './scenarios';
 import { ingestScenario, replayScenario, type IngestResult, type ReplayResult } from './lib/ingest';
 import { fanOutScenario, type FanOutResult } from './lib/fan-out';
 import { changedVerdicts, readResults, writeReport, type Results, type Row, type ScaleReport } from './lib/report';
@@ -57,13 +75,22 @@ const { values: args } = parseArgs({
 });
 
 if (args.help) {
-  process.stdout.write(fs.readFileSync(__filename, 'utf8').split('*/')[0].replace(/^\/\*\*?|^ \* ?/gm, ''));
+  process.stdout.write(
+    fs
+      .readFileSync(__filename, 'utf8')
+      .split('*/')[0]
+      .replace(/^\/\*\*?|^ \* ?/gm, ''),
+  );
   process.exit(0);
 }
 
 const quick = args.quick!;
 /** what narrowed this run, if anything (its results are written as `<date>-partial`) */
-const partial = (['only', 'targets', 'scales'] as const).filter((k) => args[k]).map((k) => `--${k} ${args[k]}`).join(' ') || undefined;
+const partial =
+  (['only', 'targets', 'scales'] as const)
+    .filter((k) => args[k])
+    .map((k) => `--${k} ${args[k]}`)
+    .join(' ') || undefined;
 const settings = {
   scales: (args.scales ?? (quick ? '100k' : '100k,1m')).split(',').map(scale),
   durationS: Number(args.duration ?? (quick ? 3 : 15)),
@@ -118,10 +145,12 @@ async function hubStoreTimes(hub: Server, authorization: string): Promise<Map<st
   if (text === null) return out;
   const note = (key: string, part: string, value: string) => {
     const v = out.get(key) ?? { s: 0, n: 0 };
-    if (part === 'sum') v.s = Number(value); else v.n = Number(value);
+    if (part === 'sum') v.s = Number(value);
+    else v.n = Number(value);
     out.set(key, v);
   };
-  for (const m of text.matchAll(/^hub_store_command_duration_seconds_(sum|count)\{command="(\w+)",outcome="ok"\} ([\d.e+-]+)$/gm)) note(m[2], m[1], m[3]);
+  for (const m of text.matchAll(/^hub_store_command_duration_seconds_(sum|count)\{command="(\w+)",outcome="ok"\} ([\d.e+-]+)$/gm))
+    note(m[2], m[1], m[3]);
   for (const m of text.matchAll(/^hub_store_round_trip_seconds_(sum|count) ([\d.e+-]+)$/gm)) note(ROUND_TRIP, m[1], m[2]);
   return out;
 }
@@ -129,11 +158,15 @@ async function hubStoreTimes(hub: Server, authorization: string): Promise<Map<st
 const ROUND_TRIP = 'round trip';
 
 /** Mean milliseconds per round trip and per data command between two readings of hubStoreTimes. */
-function storeMsBetween(a: Map<string, { s: number; n: number }>, b: Map<string, { s: number; n: number }>): Record<string, number> | undefined {
+function storeMsBetween(
+  a: Map<string, { s: number; n: number }>,
+  b: Map<string, { s: number; n: number }>,
+): Record<string, number> | undefined {
   const out: Record<string, number> = {};
   for (const [command, v] of b) {
     const n = v.n - (a.get(command)?.n ?? 0);
-    if (n > 0 && (DATA_COMMANDS.has(command) || command === ROUND_TRIP)) out[command] = Math.round(((v.s - (a.get(command)?.s ?? 0)) / n) * 10_000) / 10;
+    if (n > 0 && (DATA_COMMANDS.has(command) || command === ROUND_TRIP))
+      out[command] = Math.round(((v.s - (a.get(command)?.s ?? 0)) / n) * 10_000) / 10;
   }
   return Object.keys(out).length ? out : undefined;
 }
@@ -156,16 +189,26 @@ async function startContenders(store: BenchStore, s: Scale): Promise<Contenders>
     if (t === 'hub') {
       servers.hub = await startHub(store, s.db, jwt, { auditKey, log });
     } else {
-      servers[t] = await startServer(t, tsArgs(`bench/baselines/${t}.ts`, '--uri', uri, '--db', s.db, '--port', String(await freePort())), {}, /LISTENING (http:\/\/\S+?)\/?\n/);
+      servers[t] = await startServer(
+        t,
+        tsArgs(`bench/baselines/${t}.ts`, '--uri', uri, '--db', s.db, '--port', String(await freePort())),
+        {},
+        /LISTENING (http:\/\/\S+?)\/?\n/,
+      );
     }
     log(`${t} listening at ${servers[t]!.url} (pid ${servers[t]!.pid}, ${servers[t]!.rssMb()} MiB)`);
   };
   for (const t of settings.targets) await start(t);
   return {
-    servers, jwt,
+    servers,
+    jwt,
     admin: `Bearer ${await signToken(jwt, { sub: 'bench-admin', org: 'BENCH', role: 'ADMIN', regions: ['50'] })}`,
     // A contender is restarted when it gave no answer in time: what it left the store doing goes too.
-    restart: async (t) => { await servers[t]?.stop(); await cancelAbandonedQueries(store, 30, log); await start(t); },
+    restart: async (t) => {
+      await servers[t]?.stop();
+      await cancelAbandonedQueries(store, 30, log);
+      await start(t);
+    },
   };
 }
 
@@ -176,7 +219,11 @@ async function pickParams(uri: string, s: Scale, headers: Record<string, string>
     const db = client.db(s.db);
     const ids = new Set<string>();
     for (const c of ['detention_records', 'prison_records', 'community_corrections', 'enforcement_cases']) {
-      for (const r of await db.collection(c).find({}, { projection: { idNumber: 1 }, limit: 1000 }).toArray()) ids.add(r.idNumber);
+      for (const r of await db
+        .collection(c)
+        .find({}, { projection: { idNumber: 1 }, limit: 1000 })
+        .toArray())
+        ids.add(r.idNumber);
     }
     // A fixed shuffle, so pages mix persons from every domain and runs ask the same.
     const list = [...ids].sort((a, b) => hash(a) - hash(b)).slice(0, 2000);
@@ -204,13 +251,15 @@ async function pickParams(uri: string, s: Scale, headers: Record<string, string>
  */
 async function nthNewest(db: Db, region: string, skip: number): Promise<{ eventAt: Date; _id: unknown } | null> {
   const records = db.collection('detention_records');
-  const sorted = (q: Document, n: number) => records.find(q, { sort: { eventAt: -1, _id: -1 }, skip: n, limit: 1, projection: { eventAt: 1 } }).toArray();
+  const sorted = (q: Document, n: number) =>
+    records.find(q, { sort: { eventAt: -1, _id: -1 }, skip: n, limit: 1, projection: { eventAt: 1 } }).toArray();
   const days = await listedCustodyDays(db);
   if (!days) return ((await sorted({ regionPath: region }, skip))[0] as { eventAt: Date; _id: unknown } | undefined) ?? null;
   let before = 0;
   for (const day of days) {
     const inDay = (await records.find({ regionPath: region, eventDay: day }, { projection: { _id: 1 } }).toArray()).length;
-    if (before + inDay > skip) return (await sorted({ regionPath: region, eventDay: day }, skip - before))[0] as { eventAt: Date; _id: unknown };
+    if (before + inDay > skip)
+      return (await sorted({ regionPath: region, eventDay: day }, skip - before))[0] as { eventAt: Date; _id: unknown };
     before += inDay;
   }
   return null;
@@ -242,8 +291,12 @@ async function runScenario(sc: Scenario, params: Params, c: Contenders, store: B
     const server = c.servers[t];
     if (!spec || !server) continue;
     const options: LoadOptions = {
-      url: server.url, request: (i) => spec.request(params, i), connections: args.connections ? Number(args.connections) : sc.connections,
-      durationS: settings.durationS, timeoutS: settings.timeoutS, bad: graphqlProblem,
+      url: server.url,
+      request: (i) => spec.request(params, i),
+      connections: args.connections ? Number(args.connections) : sc.connections,
+      durationS: settings.durationS,
+      timeoutS: settings.timeoutS,
+      bad: graphqlProblem,
     };
     await waitForIdleStore(store, 300, log);
     // One request first: its answer is compared across contenders, its time picks the way to measure.
@@ -257,12 +310,21 @@ async function runScenario(sc: Scenario, params: Params, c: Contenders, store: B
     const firstBody = probe.firstBody;
     delete probe.firstBody;
     if (probe.timeouts > 0 || probe.errors > 0 || probe.p50 === null) {
-      row.targets[t] = { ...probe, commandsPerRequest: null, peakRssMb: server.rssMb(), note: probe.timeouts ? `no answer within ${settings.timeoutS} s` : probe.firstError };
+      row.targets[t] = {
+        ...probe,
+        commandsPerRequest: null,
+        peakRssMb: server.rssMb(),
+        note: probe.timeouts ? `no answer within ${settings.timeoutS} s` : probe.firstError,
+      };
       log(`  ${sc.id} · ${t}: ${row.targets[t]!.note}`);
       if (probe.timeouts) await c.restart(t);
       continue;
     }
-    try { row.summaries[t] = spec.summary(JSON.parse(firstBody!)); } catch (err) { row.summaries[t] = `unreadable: ${(err as Error).message}`; }
+    try {
+      row.summaries[t] = spec.summary(JSON.parse(firstBody!));
+    } catch (err) {
+      row.summaries[t] = `unreadable: ${(err as Error).message}`;
+    }
 
     const rss = watchRss(server);
     const heap = t === 'hub' ? watchHubHeap(server, c.admin) : null;
@@ -274,7 +336,8 @@ async function runScenario(sc: Scenario, params: Params, c: Contenders, store: B
     const count = Math.max(quick || probe.p50 > 20_000 ? 1 : 2, Math.min(10, Math.floor((settings.sequentialBudgetS * 1000) / probe.p50)));
     if (measureOneAtATime(t, probe.p50, row.targets.hub?.mode)) {
       // Requests of more than 20 s: the (warm) probe is the measurement, beside one more.
-      result = probe.p50 > 20_000 ? await runSequential(options, 1).then((r) => mergeSequential(probe, r)) : await runSequential(options, count);
+      result =
+        probe.p50 > 20_000 ? await runSequential(options, 1).then((r) => mergeSequential(probe, r)) : await runSequential(options, count);
     } else {
       result = await runLoad(options);
       // Slower under load than alone: too few answers in the window to say anything; one at a time
@@ -306,7 +369,15 @@ async function runScenario(sc: Scenario, params: Params, c: Contenders, store: B
     };
     if (result.timeouts > 0) await c.restart(t);
     const r = row.targets[t]!;
-    log(`  ${sc.id} · ${t.padEnd(5)} p50 ${fmt(r.p50)} ms  p95 ${fmt(r.p95)}  p99 ${fmt(r.p99)}  ${r.rps} req/s  ${fmt(r.commandsPerRequest)} cmd/req  ${r.peakRssMb} MiB${r.mode === 'sequential' ? '  (one at a time)' : ''}${r.errors ? `  ${r.errors} errors: ${r.firstError}` : ''}${r.storeMs ? `  store ms: ${Object.entries(r.storeMs).map(([k, v]) => `${k} ${v}`).join(', ')}` : ''}${r.cpuMs ? `  CPU ms/req: ${t} ${r.cpuMs.contender}, FerretDB ${r.cpuMs.ferretdb}, PostgreSQL ${r.cpuMs.postgres}` : ''}`);
+    log(
+      `  ${sc.id} · ${t.padEnd(5)} p50 ${fmt(r.p50)} ms  p95 ${fmt(r.p95)}  p99 ${fmt(r.p99)}  ${r.rps} req/s  ${fmt(r.commandsPerRequest)} cmd/req  ${r.peakRssMb} MiB${r.mode === 'sequential' ? '  (one at a time)' : ''}${r.errors ? `  ${r.errors} errors: ${r.firstError}` : ''}${
+        r.storeMs
+          ? `  store ms: ${Object.entries(r.storeMs)
+              .map(([k, v]) => `${k} ${v}`)
+              .join(', ')}`
+          : ''
+      }${r.cpuMs ? `  CPU ms/req: ${t} ${r.cpuMs.contender}, FerretDB ${r.cpuMs.ferretdb}, PostgreSQL ${r.cpuMs.postgres}` : ''}`,
+    );
   }
   const sums = Object.values(row.summaries);
   row.agree = sums.every((x) => x === sums[0]);
@@ -321,16 +392,27 @@ function mergeSequential(a: LoadResult, b: LoadResult): LoadResult {
   const all = [a.p50, b.p50].filter((x): x is number => x !== null).sort((x, y) => x - y);
   const seconds = a.durationS + b.durationS;
   return {
-    ...b, requests: a.requests + b.requests, errors: a.errors + b.errors, timeouts: a.timeouts + b.timeouts, firstError: a.firstError ?? b.firstError,
-    p50: percentile(all, 50), p95: percentile(all, 95), p99: percentile(all, 99), rps: seconds > 0 ? Math.round(((a.requests + b.requests) / seconds) * 100) / 100 : 0, durationS: seconds,
+    ...b,
+    requests: a.requests + b.requests,
+    errors: a.errors + b.errors,
+    timeouts: a.timeouts + b.timeouts,
+    firstError: a.firstError ?? b.firstError,
+    p50: percentile(all, 50),
+    p95: percentile(all, 95),
+    p99: percentile(all, 99),
+    rps: seconds > 0 ? Math.round(((a.requests + b.requests) / seconds) * 100) / 100 : 0,
+    durationS: seconds,
   };
 }
 
 async function main(): Promise<void> {
   // The earlier run named by --compare is read before anything starts, so that a wrong path fails at once.
   const earlier = args.compare ? readResults(args.compare) : undefined;
-  log(`benchmark ${quick ? '(quick) ' : ''}scales ${settings.scales.map((s) => s.label).join(', ')}, ${settings.durationS} s per contender, ${os.cpus().length} cores, Node ${process.version}`);
-  if (!fs.existsSync(path.join(projectRoot, '.tools/bin/ferretdb'))) throw new Error('FerretDB is not installed: run `npm run setup` first');
+  log(
+    `benchmark ${quick ? '(quick) ' : ''}scales ${settings.scales.map((s) => s.label).join(', ')}, ${settings.durationS} s per contender, ${os.cpus().length} cores, Node ${process.version}`,
+  );
+  if (!fs.existsSync(path.join(projectRoot, '.tools/bin/ferretdb')))
+    throw new Error('FerretDB is not installed: run `npm run setup` first');
   buildHub(log);
   const store = await startBenchStore(args['postgres-url'], args['postgres-db']!);
   log(`store: FerretDB ${store.store.uri} on PostgreSQL ${args['postgres-db']}`);
@@ -349,7 +431,9 @@ async function main(): Promise<void> {
         const token = await signToken(c.jwt, { sub: 'bench-procurator', org: 'BENCH', role: 'PROCURATOR', regions: ['50'] });
         const headers = { authorization: `Bearer ${token}`, 'x-purpose': 'BENCH-2026-001' };
         const params = await pickParams(store.store.uri, s, headers);
-        log(`params: ${params.ids.length} persons, area ${params.listRegion}${params.page50 ? '' : ' (fewer than 5,000 records in it: no page 50 at this scale)'}`);
+        log(
+          `params: ${params.ids.length} persons, area ${params.listRegion}${params.page50 ? '' : ' (fewer than 5,000 records in it: no page 50 at this scale)'}`,
+        );
         // What the idle processes send anyway (registry refresh, health flush), subtracted from each run,
         // once the hub's start-up work (indexes, month backfill) is over.
         await waitForIdleStore(store, 600, log);
@@ -358,10 +442,25 @@ async function main(): Promise<void> {
         const idleRate = ((await storeCommands(store)) - idle0) / 10;
         log(`idle store chatter: ${idleRate} commands/s (subtracted from each run)`);
         // Deep paging is left to full runs: finding page 50's cursor through the hub takes a while.
-        const scenarios: Scenario[] = [dossierScenario(1), dossierScenario(100), listScenario(1), ...(params.page50 && !quick ? [listScenario(50)] : []), statisticsScenario()];
+        const scenarios: Scenario[] = [
+          dossierScenario(1),
+          dossierScenario(100),
+          listScenario(1),
+          ...(params.page50 && !quick ? [listScenario(50)] : []),
+          statisticsScenario(),
+        ];
         // Store commands against page size: the hub alone, pages of 10 and 500 beside the 100 above.
-        const sizes = [dossierScenario(10), dossierScenario(500)].map((sc) => ({ ...sc, targets: { hub: sc.targets.hub, floor: sc.targets.floor } }));
-        if (hub) await trustHubOperations(hub.url, `Bearer ${await signToken(c.jwt, { sub: 'bench-admin', org: 'BENCH', role: 'ADMIN', regions: ['50'] })}`, [...scenarios, ...sizes], params);
+        const sizes = [dossierScenario(10), dossierScenario(500)].map((sc) => ({
+          ...sc,
+          targets: { hub: sc.targets.hub, floor: sc.targets.floor },
+        }));
+        if (hub)
+          await trustHubOperations(
+            hub.url,
+            `Bearer ${await signToken(c.jwt, { sub: 'bench-admin', org: 'BENCH', role: 'ADMIN', regions: ['50'] })}`,
+            [...scenarios, ...sizes],
+            params,
+          );
         const rows: Row[] = [];
         for (const sc of [...scenarios, ...sizes]) {
           if (settings.only && !settings.only.has(sc.id)) continue;
@@ -375,7 +474,21 @@ async function main(): Promise<void> {
         }
         reports.push({ scale: s.label, records: marker.records, persons: marker.persons, rows, hubPeakRssMb: hub?.peakRssMb() ?? null });
         // What is measured so far is kept, should a later scale fail.
-        writeReport(path.resolve(projectRoot, args.out!), reports, { quick, partial, durationS: settings.durationS, cores: os.cpus().length, node: process.version, seconds: Math.round((Date.now() - started) / 1000) }, undefined, undefined, earlier);
+        writeReport(
+          path.resolve(projectRoot, args.out!),
+          reports,
+          {
+            quick,
+            partial,
+            durationS: settings.durationS,
+            cores: os.cpus().length,
+            node: process.version,
+            seconds: Math.round((Date.now() - started) / 1000),
+          },
+          undefined,
+          undefined,
+          earlier,
+        );
       } finally {
         for (const server of Object.values(c.servers)) await server!.stop();
       }
@@ -396,16 +509,35 @@ async function main(): Promise<void> {
   } finally {
     await store.stop();
   }
-  const files = writeReport(path.resolve(projectRoot, args.out!), reports, { quick, partial, durationS: settings.durationS, cores: os.cpus().length, node: process.version, seconds: Math.round((Date.now() - started) / 1000) }, ingest, fanOut, earlier, replay);
+  const files = writeReport(
+    path.resolve(projectRoot, args.out!),
+    reports,
+    {
+      quick,
+      partial,
+      durationS: settings.durationS,
+      cores: os.cpus().length,
+      node: process.version,
+      seconds: Math.round((Date.now() - started) / 1000),
+    },
+    ingest,
+    fanOut,
+    earlier,
+    replay,
+  );
   log(`results: ${files.join(', ')}`);
   if (earlier) {
     const changed = changedVerdicts((JSON.parse(fs.readFileSync(files[0], 'utf8')) as Results).compared!);
-    log(changed.length ? `targets whose verdict changed since ${earlier.results.date}:` : `no target changed its verdict since ${earlier.results.date}`);
+    log(
+      changed.length
+        ? `targets whose verdict changed since ${earlier.results.date}:`
+        : `no target changed its verdict since ${earlier.results.date}`,
+    );
     for (const line of changed) log(`  ${line}`);
   }
 }
 
 main().catch((err) => {
-  process.stderr.write(`benchmark failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.stderr.write(`benchmark failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 });

@@ -106,34 +106,59 @@ export function dossierScenario(size: number): Scenario {
     connections: single ? 8 : 4,
     targets: {
       hub: {
-        request: (p, i) => single
-          ? gql('/graphql', `query BenchDossier($id: IdNumber!) { person(idNumber: $id) { ...Dossier } } ${HUB_RECORDS}`, { id: onePerson(p, i) }, p.headers.hub)
-          : gql('/graphql', `query BenchPersons($ids: [IdNumber!]!) { persons(idNumbers: $ids) { ...Dossier } } ${HUB_RECORDS}`, { ids: personsPage(p, i, size) }, p.headers.hub),
-        summary: (b) => JSON.stringify(single ? hubDossierCount(data(b).person) : data(b).persons.reduce((n: number, x: any) => n + hubDossierCount(x), 0)),
+        request: (p, i) =>
+          single
+            ? gql(
+                '/graphql',
+                `query BenchDossier($id: IdNumber!) { person(idNumber: $id) { ...Dossier } } ${HUB_RECORDS}`,
+                { id: onePerson(p, i) },
+                p.headers.hub,
+              )
+            : gql(
+                '/graphql',
+                `query BenchPersons($ids: [IdNumber!]!) { persons(idNumbers: $ids) { ...Dossier } } ${HUB_RECORDS}`,
+                { ids: personsPage(p, i, size) },
+                p.headers.hub,
+              ),
+        summary: (b) =>
+          JSON.stringify(
+            single ? hubDossierCount(data(b).person) : data(b).persons.reduce((n: number, x: any) => n + hubDossierCount(x), 0),
+          ),
       },
       floor: {
         request: (p, i) => json('/dossier', { idNumbers: single ? [onePerson(p, i)] : personsPage(p, i, size) }),
         summary: (b) => JSON.stringify(data(b).reduce((n: number, x: any) => n + floorDossierCount(x), 0)),
       },
       naive: {
-        request: (p, i) => single
-          ? gql('/', `query($id: String!) { person(idNumber: $id) { ${NAIVE_DOSSIER} } }`, { id: onePerson(p, i) })
-          : gql('/', `query($ids: [String!]!) { persons(idNumbers: $ids) { ${NAIVE_DOSSIER} } }`, { ids: personsPage(p, i, size) }),
-        summary: (b) => JSON.stringify(single ? plainDossierCount(data(b).person) : data(b).persons.reduce((n: number, x: any) => n + plainDossierCount(x), 0)),
+        request: (p, i) =>
+          single
+            ? gql('/', `query($id: String!) { person(idNumber: $id) { ${NAIVE_DOSSIER} } }`, { id: onePerson(p, i) })
+            : gql('/', `query($ids: [String!]!) { persons(idNumbers: $ids) { ${NAIVE_DOSSIER} } }`, { ids: personsPage(p, i, size) }),
+        summary: (b) =>
+          JSON.stringify(
+            single ? plainDossierCount(data(b).person) : data(b).persons.reduce((n: number, x: any) => n + plainDossierCount(x), 0),
+          ),
       },
       peer: {
         request: (p, i) => {
           const filter = single ? '{ idNumber: $id }' : '{ _operators: { idNumber: { in: $ids } } }';
           const limit = single ? 50 : 50 * size;
           const vars = single ? '$id: String!' : '$ids: [String]';
-          return gql('/', `query(${vars}) {
+          return gql(
+            '/',
+            `query(${vars}) {
             d: detentionMany(filter: ${filter}, sort: EVENTAT___ID_DESC, limit: ${limit}) { ${PEER_FIELDS.detention} }
             p: prisonMany(filter: ${filter}, sort: EVENTAT___ID_DESC, limit: ${limit}) { ${PEER_FIELDS.prison} }
             c: correctionMany(filter: ${filter}, sort: EVENTAT___ID_DESC, limit: ${limit}) { ${PEER_FIELDS.correction} }
             e: enforcementMany(filter: ${filter}, sort: EVENTAT___ID_DESC, limit: ${limit}) { ${PEER_FIELDS.enforcement} }
-          }`, single ? { id: onePerson(p, i) } : { ids: personsPage(p, i, size) });
+          }`,
+            single ? { id: onePerson(p, i) } : { ids: personsPage(p, i, size) },
+          );
         },
-        summary: (b) => { const d = data(b); return JSON.stringify(len(d.d) + len(d.p) + len(d.c) + len(d.e)); },
+        summary: (b) => {
+          const d = data(b);
+          return JSON.stringify(len(d.d) + len(d.p) + len(d.c) + len(d.e));
+        },
       },
     },
   };
@@ -148,12 +173,20 @@ export function listScenario(page: 1 | 50): Scenario {
     connections: 4,
     targets: {
       hub: {
-        request: (p) => gql('/graphql', `query BenchList($regions: [String!], $after: String) {
+        request: (p) =>
+          gql(
+            '/graphql',
+            `query BenchList($regions: [String!], $after: String) {
           detentionRecords(filter: { regions: $regions }, first: ${PAGE}, after: $after) {
             edges { node { ...D person { idNumber name } } }
             pageInfo { endCursor hasNextPage }
           }
-        } ${HUB_RECORDS.split('\n').filter((l) => l.startsWith('fragment D ')).join('\n')}`, { regions: [p.listRegion], after: deep ? p.page50!.hub : null }, p.headers.hub),
+        } ${HUB_RECORDS.split('\n')
+          .filter((l) => l.startsWith('fragment D '))
+          .join('\n')}`,
+            { regions: [p.listRegion], after: deep ? p.page50!.hub : null },
+            p.headers.hub,
+          ),
         summary: (b) => ids(data(b).detentionRecords.edges.map((e: any) => e.node.id)),
       },
       floor: {
@@ -161,13 +194,21 @@ export function listScenario(page: 1 | 50): Scenario {
         summary: (b) => ids(data(b).records.map((r: any) => r.id)),
       },
       naive: {
-        request: (p) => gql('/', `query($region: String, $page: Int) {
+        request: (p) =>
+          gql(
+            '/',
+            `query($region: String, $page: Int) {
           detentionRecords(regionPrefix: $region, first: ${PAGE}, page: $page) { id externalId region eventAt updatedAt facility { code name } caseNumber stage admittedAt releasedAt person { idNumber name } }
-        }`, { region: p.listRegion, page }),
+        }`,
+            { region: p.listRegion, page },
+          ),
         summary: (b) => ids(data(b).detentionRecords.map((r: any) => r.id)),
       },
       peer: {
-        request: (p) => gql('/', `query($region: [String], $page: Int) {
+        request: (p) =>
+          gql(
+            '/',
+            `query($region: [String], $page: Int) {
           detentionPagination(filter: { _operators: { regionPath: { in: $region } } }, page: $page, perPage: ${PAGE}, sort: EVENTAT___ID_DESC) {
             items { ${PEER_FIELDS.detention}
               pd: personDetentions(limit: 1, sort: UPDATEDAT_DESC) { name updatedAt }
@@ -176,7 +217,9 @@ export function listScenario(page: 1 | 50): Scenario {
               pe: personEnforcements(limit: 1, sort: UPDATEDAT_DESC) { name updatedAt }
             }
           }
-        }`, { region: [p.listRegion], page }),
+        }`,
+            { region: [p.listRegion], page },
+          ),
         summary: (b) => ids(data(b).detentionPagination.items.map((r: any) => r._id)),
       },
     },
@@ -198,7 +241,13 @@ export function statisticsScenario(): Scenario {
     connections: 2,
     targets: {
       hub: {
-        request: (p) => gql('/graphql', `query BenchStatistics { statistics(domain: ${STAT_DOMAIN}, groupBy: [REGION, MONTH]) { keys { value } count } }`, {}, p.headers.hub),
+        request: (p) =>
+          gql(
+            '/graphql',
+            `query BenchStatistics { statistics(domain: ${STAT_DOMAIN}, groupBy: [REGION, MONTH]) { keys { value } count } }`,
+            {},
+            p.headers.hub,
+          ),
         summary: (b) => total(data(b).statistics),
       },
       floor: { request: () => json('/statistics', { domain: STAT_DOMAIN }), summary: (b) => total(data(b)) },
@@ -227,8 +276,12 @@ export async function trustHubOperations(url: string, adminAuthorization: string
     if (!request?.body) continue;
     const { query } = JSON.parse(request.body) as { query: string };
     const res = await fetch(`${url}/graphql`, {
-      method: 'POST', headers: { 'content-type': 'application/json', authorization: adminAuthorization },
-      body: JSON.stringify({ query: 'mutation($name: String!, $query: String!) { registerTrustedOperation(name: $name, query: $query) { hash } }', variables: { name: `bench ${sc.id}`, query } }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: adminAuthorization },
+      body: JSON.stringify({
+        query: 'mutation($name: String!, $query: String!) { registerTrustedOperation(name: $name, query: $query) { hash } }',
+        variables: { name: `bench ${sc.id}`, query },
+      }),
     });
     const problem = graphqlProblem(res.status, await res.text());
     if (problem) throw new Error(`registering the ${sc.id} operation as trusted failed: ${problem}`);

@@ -18,10 +18,19 @@ import { projectRoot } from '../server/paths';
 import { createModels } from '../datasources/store/models';
 import { readListedDays } from '../datasources/store/ferretdb/record-days';
 
-const { values: args } = parseArgs({ options: { scale: { type: 'string', default: '100k' }, out: { type: 'string', default: 'bench/results/store-limits' } } });
+const { values: args } = parseArgs({
+  options: { scale: { type: 'string', default: '100k' }, out: { type: 'string', default: 'bench/results/store-limits' } },
+});
 const lines: string[] = [];
-const say = (line: string) => { lines.push(line); process.stdout.write(`${line}\n`); };
-const ms = async <T>(f: () => Promise<T>): Promise<[number, T]> => { const t = process.hrtime.bigint(); const r = await f(); return [Number(process.hrtime.bigint() - t) / 1e6, r]; };
+const say = (line: string) => {
+  lines.push(line);
+  process.stdout.write(`${line}\n`);
+};
+const ms = async <T>(f: () => Promise<T>): Promise<[number, T]> => {
+  const t = process.hrtime.bigint();
+  const r = await f();
+  return [Number(process.hrtime.bigint() - t) / 1e6, r];
+};
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const r1 = (x: number) => Math.round(x * 10) / 10;
 
@@ -33,14 +42,22 @@ async function main(): Promise<void> {
     const custody = db.collection('detention_records');
     const total = await custody.estimatedDocumentCount();
     if (!total) throw new Error(`no data in bench_${args.scale}: run npm run bench first`);
-    say(`# FerretDB 1.24 limits, ${args.scale} data set (${total.toLocaleString('en')} custody records), ${new Date().toISOString().slice(0, 10)}`);
+    say(
+      `# FerretDB 1.24 limits, ${args.scale} data set (${total.toLocaleString('en')} custody records), ${new Date().toISOString().slice(0, 10)}`,
+    );
     say('');
     say('| what | measured |');
     say('|---|---|');
 
     // Reading: the rate at which FerretDB turns stored rows into documents bounds every full read.
-    const [readMs, n] = await ms(async () => { let k = 0; for await (const _ of custody.find({}, { batchSize: 10_000 })) k++; return k; });
-    say(`| read every custody record (one cursor) | ${n.toLocaleString('en')} documents in ${r1(readMs / 1000)} s: ${Math.round(n / (readMs / 1000)).toLocaleString('en')} documents/s |`);
+    const [readMs, n] = await ms(async () => {
+      let k = 0;
+      for await (const _ of custody.find({}, { batchSize: 10_000 })) k++;
+      return k;
+    });
+    say(
+      `| read every custody record (one cursor) | ${n.toLocaleString('en')} documents in ${r1(readMs / 1000)} s: ${Math.round(n / (readMs / 1000)).toLocaleString('en')} documents/s |`,
+    );
 
     // Lookups: an equality is pushed down (GIN-indexed); $in is not.
     const ids = (await custody.find({}, { projection: { idNumber: 1 }, limit: 100 }).toArray()).map((d) => d.idNumber as string);
@@ -54,22 +71,41 @@ async function main(): Promise<void> {
 
     // Sorting: not pushed down; a sorted page reads and sorts every match.
     const area = '5002';
-    const [sortedMs, matched] = await ms(async () => (await custody.find({ regionPath: area }, { sort: { eventAt: -1, _id: -1 }, limit: 100 }).toArray()).length);
+    const [sortedMs, matched] = await ms(
+      async () => (await custody.find({ regionPath: area }, { sort: { eventAt: -1, _id: -1 }, limit: 100 }).toArray()).length,
+    );
     const areaCount = await custody.countDocuments({ regionPath: area });
-    say(`| newest 100 custody records of area ${area}, one sorted find (${areaCount.toLocaleString('en')} match) | ${r1(sortedMs)} ms for ${matched} |`);
+    say(
+      `| newest 100 custody records of area ${area}, one sorted find (${areaCount.toLocaleString('en')} match) | ${r1(sortedMs)} ms for ${matched} |`,
+    );
     const days = await readListedDays(db, 'DETENTION');
     const [dayMs, dayRows] = await ms(async () => {
       const out: Document[] = [];
-      for (let i = 0; i < days.length && out.length < 100; i++) out.push(...await custody.find({ regionPath: area, eventDay: days[i] }, { sort: { eventAt: -1, _id: -1 }, limit: 100 - out.length }).toArray());
+      for (let i = 0; i < days.length && out.length < 100; i++)
+        out.push(
+          ...(await custody
+            .find({ regionPath: area, eventDay: days[i] }, { sort: { eventAt: -1, _id: -1 }, limit: 100 - out.length })
+            .toArray()),
+        );
       return out.length;
     });
     say(`| the same page day by day (eventDay equality, one day after the other) | ${r1(dayMs)} ms for ${dayRows} |`);
 
     // Grouping: one aggregate with many groups, against one per source, against just reading.
-    const sources = (await db.collection('data_sources').find({ domain: 'DETENTION', kind: 'HOSTED' }, { projection: { _id: 1 } }).toArray()).map((d) => d._id);
+    const sources = (
+      await db
+        .collection('data_sources')
+        .find({ domain: 'DETENTION', kind: 'HOSTED' }, { projection: { _id: 1 } })
+        .toArray()
+    ).map((d) => d._id);
     const group = { $group: { _id: { r: '$region', m: '$eventMonth' }, v: { $sum: 1 } } };
-    const [perSourceMs, groups] = await ms(async () => (await Promise.all(sources.map((id) => custody.aggregate([{ $match: { sourceId: id } }, group]).toArray()))).flat().length);
-    say(`| custody records by district × month, one aggregate per source (${sources.length} sources, ${groups.toLocaleString('en')} groups) | ${r1(perSourceMs / 1000)} s |`);
+    const [perSourceMs, groups] = await ms(
+      async () =>
+        (await Promise.all(sources.map((id) => custody.aggregate([{ $match: { sourceId: id } }, group]).toArray()))).flat().length,
+    );
+    say(
+      `| custody records by district × month, one aggregate per source (${sources.length} sources, ${groups.toLocaleString('en')} groups) | ${r1(perSourceMs / 1000)} s |`,
+    );
 
     // Writing: round trip of one small insert (what the audit trail adds to each answer) against one find.
     const scratch = client.db('bench_store_limits');
@@ -80,7 +116,20 @@ async function main(): Promise<void> {
     const inserts: number[] = [];
     const finds: number[] = [];
     for (let i = 1; i <= 100; i++) {
-      inserts.push((await ms(() => log.insertOne({ _id: i as never, at: new Date(), actor: { kind: 'person', sub: 'x' }, hash: 'f'.repeat(64), prevHash: 'e'.repeat(64), recordIds: ['a'.repeat(24)] })))[0]);
+      inserts.push(
+        (
+          await ms(() =>
+            log.insertOne({
+              _id: i as never,
+              at: new Date(),
+              actor: { kind: 'person', sub: 'x' },
+              hash: 'f'.repeat(64),
+              prevHash: 'e'.repeat(64),
+              recordIds: ['a'.repeat(24)],
+            }),
+          )
+        )[0],
+      );
       finds.push((await ms(() => custody.find({ idNumber: ids[i % ids.length] }).toArray()))[0]);
     }
     say(`| one small insert, committed (median of 100, one at a time) | ${r1(median(inserts))} ms |`);
@@ -90,17 +139,36 @@ async function main(): Promise<void> {
     const sample = (await custody.find({}, { limit: 20_000 }).toArray()).map(({ _id, ...d }) => d);
     // the custody indexes the hub defines (models.ts): all of them on MongoDB, the unique ones on FerretDB
     const defined = createModels().records.DETENTION.schema.indexes() as [Document, { unique?: boolean }][];
-    for (const [writers, indexes] of [[1, 'unique'], [1, 'all'], [4, 'unique'], [4, 'all']] as const) {
-      await scratch.collection('bulk').drop().catch(() => undefined);
+    for (const [writers, indexes] of [
+      [1, 'unique'],
+      [1, 'all'],
+      [4, 'unique'],
+      [4, 'all'],
+    ] as const) {
+      await scratch
+        .collection('bulk')
+        .drop()
+        .catch(() => undefined);
       const bulk = scratch.collection('bulk');
       await scratch.createCollection('bulk');
-      for (const [key, options] of defined) if (indexes === 'all' || options?.unique) await bulk.createIndex(key, { unique: options?.unique ?? false });
-      await ensureEqualityIndexes(store.postgresUrl, 'bench_store_limits', createLogger('warn'), { bulk: EQUALITY_FIELDS.detention_records });
+      for (const [key, options] of defined)
+        if (indexes === 'all' || options?.unique) await bulk.createIndex(key, { unique: options?.unique ?? false });
+      await ensureEqualityIndexes(store.postgresUrl, 'bench_store_limits', createLogger('warn'), {
+        bulk: EQUALITY_FIELDS.detention_records,
+      });
       const batches: Document[][] = [];
       for (let i = 0; i < sample.length; i += 1000) batches.push(sample.slice(i, i + 1000).map((d) => ({ ...d })));
       let next = 0;
-      const [writeMs] = await ms(() => Promise.all(Array.from({ length: writers }, async () => { while (next < batches.length) await bulk.insertMany(batches[next++], { ordered: true }); })));
-      say(`| insertMany of ${sample.length.toLocaleString('en')} custody records in batches of 1,000, ${writers} writer(s), ${indexes === 'all' ? 'every B-tree index' : 'unique index only'} | ${Math.round(sample.length / (writeMs / 1000)).toLocaleString('en')} records/s |`);
+      const [writeMs] = await ms(() =>
+        Promise.all(
+          Array.from({ length: writers }, async () => {
+            while (next < batches.length) await bulk.insertMany(batches[next++], { ordered: true });
+          }),
+        ),
+      );
+      say(
+        `| insertMany of ${sample.length.toLocaleString('en')} custody records in batches of 1,000, ${writers} writer(s), ${indexes === 'all' ? 'every B-tree index' : 'unique index only'} | ${Math.round(sample.length / (writeMs / 1000)).toLocaleString('en')} records/s |`,
+      );
     }
     await scratch.dropDatabase();
   } finally {
@@ -113,4 +181,7 @@ async function main(): Promise<void> {
   process.stdout.write(`written: ${path.relative(projectRoot, file)}\n`);
 }
 
-main().catch((err) => { process.stderr.write(`store-limits: ${err instanceof Error ? err.stack : String(err)}\n`); process.exit(1); });
+main().catch((err) => {
+  process.stderr.write(`store-limits: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

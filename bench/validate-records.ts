@@ -9,14 +9,26 @@
 import { parseArgs } from 'node:util';
 import { generateSynthetic } from '../domain/synthetic';
 import {
-  communityCorrectionSchema, detentionRecordSchema, enforcementCaseSchema, prisonRecordSchema, validateRecord, type Domain,
+  communityCorrectionSchema,
+  detentionRecordSchema,
+  enforcementCaseSchema,
+  prisonRecordSchema,
+  validateRecord,
+  type Domain,
 } from '../domain/records';
 
 const { values } = parseArgs({ options: { persons: { type: 'string', default: '5000' }, rounds: { type: 'string', default: '10' } } });
-const SHAPES = { DETENTION: detentionRecordSchema, PRISON: prisonRecordSchema, COMMUNITY_CORRECTION: communityCorrectionSchema, ENFORCEMENT_CASE: enforcementCaseSchema };
+const SHAPES = {
+  DETENTION: detentionRecordSchema,
+  PRISON: prisonRecordSchema,
+  COMMUNITY_CORRECTION: communityCorrectionSchema,
+  ENFORCEMENT_CASE: enforcementCaseSchema,
+};
 
-const items = [...generateSynthetic({ persons: Number(values.persons), seed: 1, today: new Date() })]
-  .map((i) => ({ domain: i.domain as Domain, record: i.record as unknown }));
+const items = [...generateSynthetic({ persons: Number(values.persons), seed: 1, today: new Date() })].map((i) => ({
+  domain: i.domain as Domain,
+  record: i.record as unknown,
+}));
 
 function rate(check: (domain: Domain, record: unknown) => boolean): number {
   const start = process.hrtime.bigint();
@@ -33,7 +45,8 @@ for (let round = 0; round < Number(values.rounds); round++) {
   shape.push(rate((d, r) => SHAPES[d].safeParse(r).success));
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
-const show = (xs: number[]) => `median ${Math.round(median(xs)).toLocaleString('en')} records/s (${(1e6 / median(xs)).toFixed(1)} µs each), range ${Math.round(Math.min(...xs)).toLocaleString('en')}–${Math.round(Math.max(...xs)).toLocaleString('en')}`;
+const show = (xs: number[]) =>
+  `median ${Math.round(median(xs)).toLocaleString('en')} records/s (${(1e6 / median(xs)).toFixed(1)} µs each), range ${Math.round(Math.min(...xs)).toLocaleString('en')}–${Math.round(Math.max(...xs)).toLocaleString('en')}`;
 process.stdout.write(`${items.length.toLocaleString('en')} records, ${values.rounds} rounds\n`);
 process.stdout.write(`validateRecord (shape, date orders, future): ${show(full)}\n`);
 process.stdout.write(`shape alone (zod parse):                    ${show(shape)}\n`);

@@ -44,22 +44,37 @@ export function createDataSources(models: Models, options: DataSourceOptions = {
   const health = new SourceHealthTracker(models, options.healthFlushMs);
   const connectors = new ConnectorPool(health, { futureSkewMs: options.futureSkewMs });
   /** Each domain's hosted store: its own filter fields come from its description (domain/record-domains/). */
-  const hosted = eachDomain<{ [D in Domain]: RecordStore<D, DomainFilter> }>((d) => new RecordStore(d, models.records[d] as never, (f: DomainFilter, q) => applyDomainFilter(d, f, q)) as never);
+  const hosted = eachDomain<{ [D in Domain]: RecordStore<D, DomainFilter> }>(
+    (d) => new RecordStore(d, models.records[d] as never, (f: DomainFilter, q) => applyDomainFilter(d, f, q)) as never,
+  );
   const leads = new LeadStore(createLeadModels(models.DataSource.db), claims);
   for (const hostedStore of [...Object.values(hosted), leads]) hostedStore.lookup = store.batchLookup;
   const days = new RecordDays(models.DataSource.db);
   // What the profile keeps is kept by every ingest, whichever way this process reads: its replicas may read differently.
   const counted = new StatCounts(models, GROUP_SHAPE, options.clock ?? Date.now, store.listReads === 'by-day' ? days : undefined);
-  for (const hostedStore of Object.values(hosted)) { hostedStore.days = days; hostedStore.listReads = store.listReads; }
+  for (const hostedStore of Object.values(hosted)) {
+    hostedStore.days = days;
+    hostedStore.listReads = store.listReads;
+  }
   const ingestor = new Ingestor({
-    models, days: store.keepsDays ? days : undefined, counted: store.marksPartitions ? counted : undefined, validation: { futureSkewMs: options.futureSkewMs },
+    models,
+    days: store.keepsDays ? days : undefined,
+    counted: store.marksPartitions ? counted : undefined,
+    validation: { futureSkewMs: options.futureSkewMs },
   });
   ingestor.lookup = store.batchLookup;
   /** Every domain across all its sources: the hosted store and the live ones. */
-  const records = eachDomain<{ [D in Domain]: FederatedRecords<D, DomainFilter> }>((d) => new FederatedRecords({
-    domain: d, hosted: hosted[d] as never, registry, connectors,
-    matches: (r, f: DomainFilter) => matchesDomainFilter(d, r, f), extraParams: (f: DomainFilter) => domainFilterParams(d, f),
-  }) as never);
+  const records = eachDomain<{ [D in Domain]: FederatedRecords<D, DomainFilter> }>(
+    (d) =>
+      new FederatedRecords({
+        domain: d,
+        hosted: hosted[d] as never,
+        registry,
+        connectors,
+        matches: (r, f: DomainFilter) => matchesDomainFilter(d, r, f),
+        extraParams: (f: DomainFilter) => domainFilterParams(d, f),
+      }) as never,
+  );
   return {
     models,
     store,
@@ -76,7 +91,17 @@ export function createDataSources(models: Models, options: DataSourceOptions = {
     evaluator: new Evaluator({ connection: models.DataSource.db, models, leads, registry, connectors, claims, ...options.evaluation }),
     quality: new DataQuality({ models, registry, health }),
     rejections: new RejectionRetention(models, options.rejectionRetentionDays),
-    statistics: new Statistics(models, registry, connectors, hosted, store.statisticsPerSource, store.marksPartitions ? counted : undefined, store.statisticsAhead, store.keepsDays ? days : undefined, options.statisticsMaxBuckets),
+    statistics: new Statistics(
+      models,
+      registry,
+      connectors,
+      hosted,
+      store.statisticsPerSource,
+      store.marksPartitions ? counted : undefined,
+      store.statisticsAhead,
+      store.keepsDays ? days : undefined,
+      options.statisticsMaxBuckets,
+    ),
   };
 }
 export type DataSources = ReturnType<typeof createDataSources>;

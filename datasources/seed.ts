@@ -40,9 +40,14 @@ export async function seed(sources: DataSources, options: SeedOptions): Promise<
       pending.delete(key);
       queued -= items.length;
       const source = registered.get(key)!;
-      const r = await sources.ingestor.ingest(source, items.map((i) => i.record), {
-        startIndex: 0, receivedAt: (i) => items[i].deliveredAt,
-      });
+      const r = await sources.ingestor.ingest(
+        source,
+        items.map((i) => i.record),
+        {
+          startIndex: 0,
+          receivedAt: (i) => items[i].deliveredAt,
+        },
+      );
       addResults(progress.result, r);
       progress.records += items.length;
     }
@@ -54,7 +59,10 @@ export async function seed(sources: DataSources, options: SeedOptions): Promise<
     list.push(item);
     queued++;
     const id = (item.record as { idNumber: string }).idNumber;
-    if (id !== lastPerson) { lastPerson = id; progress.persons++; }
+    if (id !== lastPerson) {
+      lastPerson = id;
+      progress.persons++;
+    }
     if (list.length >= batchSize) await flush(false);
     // Many small per-source queues: push them all now and then so memory stays flat.
     if (queued >= batchSize * 5) await flush(true);

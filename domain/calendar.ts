@@ -47,7 +47,10 @@ export interface WorkCalendar {
 
 export const WEEKDAYS_ONLY: WorkCalendar = { holidays: [], workdays: [] };
 
-interface CompiledCalendar { holidays: Set<number>; workdays: Set<number> }
+interface CompiledCalendar {
+  holidays: Set<number>;
+  workdays: Set<number>;
+}
 const compiled = new WeakMap<WorkCalendar, CompiledCalendar>();
 
 function compile(cal: WorkCalendar): CompiledCalendar {
@@ -80,14 +83,16 @@ export function workingDaysBetween(fromDay: number, toDay: number, cal: WorkCale
     const weekday = (d + 4) % 7;
     if (weekday !== 0 && weekday !== 6) n++;
   }
-  for (const h of c.holidays) if (h > fromDay && h <= toDay && !c.workdays.has(h)) {
-    const weekday = (h + 4) % 7;
-    if (weekday !== 0 && weekday !== 6) n--;
-  }
-  for (const w of c.workdays) if (w > fromDay && w <= toDay) {
-    const weekday = (w + 4) % 7;
-    if (weekday === 0 || weekday === 6) n++;
-  }
+  for (const h of c.holidays)
+    if (h > fromDay && h <= toDay && !c.workdays.has(h)) {
+      const weekday = (h + 4) % 7;
+      if (weekday !== 0 && weekday !== 6) n--;
+    }
+  for (const w of c.workdays)
+    if (w > fromDay && w <= toDay) {
+      const weekday = (w + 4) % 7;
+      if (weekday === 0 || weekday === 6) n++;
+    }
   return n;
 }
 
@@ -101,13 +106,23 @@ export interface EntryLimit {
 export const DEFAULT_ENTRY_LIMIT: EntryLimit = { days: 7, unit: 'WORKING_DAYS' };
 
 /** The entry lag in the limit's unit (days after the event's day up to the recording day). */
-export function entryLag(eventAt: Date, recordedAt: Date, limit: EntryLimit = DEFAULT_ENTRY_LIMIT, cal: WorkCalendar = WEEKDAYS_ONLY): number {
+export function entryLag(
+  eventAt: Date,
+  recordedAt: Date,
+  limit: EntryLimit = DEFAULT_ENTRY_LIMIT,
+  cal: WorkCalendar = WEEKDAYS_ONLY,
+): number {
   const from = beijingDay(eventAt);
   const to = beijingDay(recordedAt);
   return limit.unit === 'DAYS' ? Math.max(0, to - from) : workingDaysBetween(from, to, cal);
 }
 
 /** Whether a record entered the hub later than the limit allows. */
-export function isLateEntry(eventAt: Date, recordedAt: Date, limit: EntryLimit = DEFAULT_ENTRY_LIMIT, cal: WorkCalendar = WEEKDAYS_ONLY): boolean {
+export function isLateEntry(
+  eventAt: Date,
+  recordedAt: Date,
+  limit: EntryLimit = DEFAULT_ENTRY_LIMIT,
+  cal: WorkCalendar = WEEKDAYS_ONLY,
+): boolean {
   return entryLag(eventAt, recordedAt, limit, cal) > limit.days;
 }

@@ -42,7 +42,8 @@ export type Slot = readonly [field: string, present: boolean];
 
 const has = (v: unknown): boolean => v !== undefined && v !== null && v !== '';
 const list = (v: unknown): LooseRecord[] => (Array.isArray(v) ? v.filter((e): e is LooseRecord => !!e && typeof e === 'object') : []);
-const obj = (v: unknown): LooseRecord | null => (v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date) ? v as LooseRecord : null);
+const obj = (v: unknown): LooseRecord | null =>
+  v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date) ? (v as LooseRecord) : null;
 const when = (cond: boolean, ...slots: Slot[]): Slot[] => (cond ? slots : []);
 
 /**
@@ -76,9 +77,13 @@ export const EXPECTED_FIELDS: { [D in Domain]: (r: LooseRecord) => Slot[] } = {
     const transfer = obj(r.transfer);
     return [
       ...when(r.status === 'PENALIZED' || (r.status === 'CLOSED' && !transfer), ['penalty', has(obj(r.penalty))]),
-      ...when(r.status === 'TRANSFERRED',
-        ['transfer.reportedAt', has(transfer?.reportedAt)], ['transfer.decidedAt', has(transfer?.decidedAt)],
-        ['transfer.transferredAt', has(transfer?.transferredAt)], ['transfer.receivingAuthority', has(transfer?.receivingAuthority)]),
+      ...when(
+        r.status === 'TRANSFERRED',
+        ['transfer.reportedAt', has(transfer?.reportedAt)],
+        ['transfer.decidedAt', has(transfer?.decidedAt)],
+        ['transfer.transferredAt', has(transfer?.transferredAt)],
+        ['transfer.receivingAuthority', has(transfer?.receivingAuthority)],
+      ),
       ...when(r.status === 'CLOSED', ['closedAt', has(r.closedAt)]),
       ...when(!!obj(r.company), ['company.creditCode', has(obj(r.company)?.creditCode)]),
     ];
@@ -94,7 +99,11 @@ export function expectedSlots(domain: Domain, record: LooseRecord): Slot[] {
 // Accuracy: values that cannot be true.
 
 /** A point in time read from a stored value: a Date (an instant) or a `YYYY-MM-DD` date (a whole day). */
-interface Moment { ms: number; day: number; dateOnly: boolean }
+interface Moment {
+  ms: number;
+  day: number;
+  dateOnly: boolean;
+}
 
 function moment(v: unknown): Moment | null {
   if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : { ms: v.getTime(), day: beijingDay(v), dateOnly: false };
@@ -102,7 +111,10 @@ function moment(v: unknown): Moment | null {
     const day = dayOfDate(v);
     return Number.isNaN(day) ? null : { ms: day * 86_400_000 - 8 * 3_600_000, day, dateOnly: true };
   }
-  if (typeof v === 'string') { const d = new Date(v); return Number.isNaN(d.getTime()) ? null : moment(d); }
+  if (typeof v === 'string') {
+    const d = new Date(v);
+    return Number.isNaN(d.getTime()) ? null : moment(d);
+  }
   return null;
 }
 
@@ -140,23 +152,35 @@ function orderedPairs(record: unknown, earlier: string[], later: string[]): [unk
 /** `[earlier, later]`: the later field must not be before the earlier one (时间倒置). */
 export const ORDER_RULES: { [D in Domain]: readonly (readonly [string, string])[] } = {
   DETENTION: [
-    ['admittedAt', 'stageStartedAt'], ['admittedAt', 'releasedAt'], ['stageStartedAt', 'stageDeadline'],
-    ['admittedAt', 'extractions.at'], ['extractions.at', 'extractions.returnedAt'],
-    ['admittedAt', 'extensions.grantedAt'], ['stageStartedAt', 'releasedAt'],
+    ['admittedAt', 'stageStartedAt'],
+    ['admittedAt', 'releasedAt'],
+    ['stageStartedAt', 'stageDeadline'],
+    ['admittedAt', 'extractions.at'],
+    ['extractions.at', 'extractions.returnedAt'],
+    ['admittedAt', 'extensions.grantedAt'],
+    ['stageStartedAt', 'releasedAt'],
   ],
   PRISON: [
-    ['admittedAt', 'releasedAt'], ['sentence.startDate', 'commutations.decidedAt'], ['sentence.startDate', 'parole.decidedAt'],
+    ['admittedAt', 'releasedAt'],
+    ['sentence.startDate', 'commutations.decidedAt'],
+    ['sentence.startDate', 'parole.decidedAt'],
     ['parole.decidedAt', 'parole.probationEnd'],
-    ['sentence.startDate', 'outsideExecution.decidedAt'], ['outsideExecution.decidedAt', 'outsideExecution.reviewDueAt'],
+    ['sentence.startDate', 'outsideExecution.decidedAt'],
+    ['outsideExecution.decidedAt', 'outsideExecution.reviewDueAt'],
     ['sentence.startDate', 'expectedReleaseDate'],
   ],
   COMMUNITY_CORRECTION: [
-    ['startDate', 'endDate'], ['judgmentEffectiveAt', 'reportedAt'], ['startDate', 'terminatedAt'],
+    ['startDate', 'endDate'],
+    ['judgmentEffectiveAt', 'reportedAt'],
+    ['startDate', 'terminatedAt'],
     ['startDate', 'violations.at'],
   ],
   ENFORCEMENT_CASE: [
-    ['filedAt', 'closedAt'], ['filedAt', 'penalty.decidedAt'], ['transfer.reportedAt', 'transfer.decidedAt'],
-    ['transfer.decidedAt', 'transfer.transferredAt'], ['transfer.transferredAt', 'transfer.policeDecidedAt'],
+    ['filedAt', 'closedAt'],
+    ['filedAt', 'penalty.decidedAt'],
+    ['transfer.reportedAt', 'transfer.decidedAt'],
+    ['transfer.decidedAt', 'transfer.transferredAt'],
+    ['transfer.transferredAt', 'transfer.policeDecidedAt'],
     ['filedAt', 'transfer.reportedAt'],
   ],
 };
@@ -169,7 +193,16 @@ export const PAST_FIELDS: { [D in Domain]: readonly string[] } = {
   DETENTION: ['eventAt', 'admittedAt', 'stageStartedAt', 'releasedAt', 'extensions.grantedAt', 'extractions.at', 'extractions.returnedAt'],
   PRISON: ['eventAt', 'admittedAt', 'releasedAt', 'commutations.decidedAt', 'parole.decidedAt', 'outsideExecution.decidedAt'],
   COMMUNITY_CORRECTION: ['eventAt', 'judgmentEffectiveAt', 'reportedAt', 'lastCheckInAt', 'violations.at', 'terminatedAt'],
-  ENFORCEMENT_CASE: ['eventAt', 'filedAt', 'penalty.decidedAt', 'transfer.reportedAt', 'transfer.decidedAt', 'transfer.transferredAt', 'transfer.policeDecidedAt', 'closedAt'],
+  ENFORCEMENT_CASE: [
+    'eventAt',
+    'filedAt',
+    'penalty.decidedAt',
+    'transfer.reportedAt',
+    'transfer.decidedAt',
+    'transfer.transferredAt',
+    'transfer.policeDecidedAt',
+    'closedAt',
+  ],
 };
 
 /** The reasons `invalid` reports. */
@@ -182,7 +215,10 @@ export const INVALID = {
 } as const;
 
 /** An invalid value found in a stored record. */
-export interface Finding { field: string; reason: string }
+export interface Finding {
+  field: string;
+  reason: string;
+}
 
 /**
  * The invalid values of a stored record, each (field, reason) once: an ID number whose birth date is
@@ -229,7 +265,12 @@ export function rejectionFields(reasons: readonly string[]): string[] {
   for (const reason of reasons) {
     const colon = reason.indexOf(':');
     const path = colon > 0 ? reason.slice(0, colon).trim() : 'record';
-    fields.add(path.split('.').filter((p) => !/^\d+$/.test(p)).join('.') || 'record');
+    fields.add(
+      path
+        .split('.')
+        .filter((p) => !/^\d+$/.test(p))
+        .join('.') || 'record',
+    );
   }
   return fields.size ? [...fields] : ['record'];
 }
@@ -330,10 +371,12 @@ export class QualityTally {
       accuracy: share(this.accurate, this.records + this.rejected),
       medianLagDays: medianOfHistogram(this.lagDays),
       missingFields: byCount([...this.missing].map(([field, count]) => ({ field, count, reason: null }))),
-      invalid: byCount([...this.invalid].map(([key, count]) => {
-        const [field, reason] = key.split('\u0000');
-        return { field, count, reason };
-      })),
+      invalid: byCount(
+        [...this.invalid].map(([key, count]) => {
+          const [field, reason] = key.split('\u0000');
+          return { field, count, reason };
+        }),
+      ),
     };
   }
 }
@@ -398,10 +441,12 @@ function compareShares(a: Share, b: Share): number {
 export function rankDepartments(items: readonly Rankable[]): Map<string, number | null> {
   const ranks = new Map<string, number | null>();
   const compare = (a: Rankable, b: Rankable) =>
-    compareShares(a.figures.accuracy, b.figures.accuracy)
-    || compareShares(a.figures.timeliness, b.figures.timeliness)
-    || compareShares(a.figures.completeness, b.figures.completeness);
-  const ranked = items.filter((i) => i.figures.records + i.figures.rejected > 0).sort((a, b) => compare(a, b) || a.key.localeCompare(b.key));
+    compareShares(a.figures.accuracy, b.figures.accuracy) ||
+    compareShares(a.figures.timeliness, b.figures.timeliness) ||
+    compareShares(a.figures.completeness, b.figures.completeness);
+  const ranked = items
+    .filter((i) => i.figures.records + i.figures.rejected > 0)
+    .sort((a, b) => compare(a, b) || a.key.localeCompare(b.key));
   ranked.forEach((item, i) => {
     const prev = ranked[i - 1];
     ranks.set(item.key, prev && compare(prev, item) === 0 ? ranks.get(prev.key)! : i + 1);

@@ -8,18 +8,28 @@ import { isRegionCode } from './regions';
 import { controlCharacterProblem, echoPlain } from './text';
 
 const isoDateTime = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with offset, e.g. 2024-03-01T08:00:00+08:00' });
-export const dateTime = z.union([z.date(), isoDateTime]).transform((v) => (v instanceof Date ? v : new Date(v)))
+export const dateTime = z
+  .union([z.date(), isoDateTime])
+  .transform((v) => (v instanceof Date ? v : new Date(v)))
   .refine((d) => !Number.isNaN(d.getTime()), 'is not a valid date-time');
-export const isoDate = z.union([z.date().transform((d) => d.toISOString().slice(0, 10)), z.iso.date({ message: 'must be a date YYYY-MM-DD' })]);
+export const isoDate = z.union([
+  z.date().transform((d) => d.toISOString().slice(0, 10)),
+  z.iso.date({ message: 'must be a date YYYY-MM-DD' }),
+]);
 /**
  * A string field: trimmed, not empty, bounded, and without control characters; `multiline` free
  * text (a reason, a description) may hold tab and line breaks.
  */
-export const text = (max = 200, multiline = false) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`)
-  .superRefine((v, ctx) => {
-    const problem = controlCharacterProblem(v, multiline);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  });
+export const text = (max = 200, multiline = false) =>
+  z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`)
+    .superRefine((v, ctx) => {
+      const problem = controlCharacterProblem(v, multiline);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    });
 export const unit = z.object({ code: text(32), name: text(100) }).strict();
 export const months = z.number().int('must be a whole number').min(0).max(1200);
 
@@ -41,4 +51,3 @@ export const common = {
   eventAt: dateTime,
   updatedAt: dateTime,
 };
-

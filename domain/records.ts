@@ -41,7 +41,11 @@ export interface ValidationOptions {
  * docs/records.md), and nothing that records a past act (PAST_FIELDS, and `updatedAt`) more than
  * the skew ahead of the hub's clock.
  */
-export function validateRecord<D extends Domain>(domain: D, input: unknown, options: ValidationOptions = {}): ValidationResult<RecordInputByDomain[D]> {
+export function validateRecord<D extends Domain>(
+  domain: D,
+  input: unknown,
+  options: ValidationOptions = {},
+): ValidationResult<RecordInputByDomain[D]> {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     return { ok: false, reasons: ['record: must be a JSON object'] };
   }
@@ -85,8 +89,14 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 }
 
 /** Each domain's fields that its shape gives a default (`caseFlags: []` …), with that default. */
-const DEFAULTS = Object.fromEntries(Object.entries(RECORD_DOMAINS).map(([d, r]) => [d,
-  Object.entries((r.shape as z.ZodObject).shape).flatMap(([k, f]) => (f instanceof ZodDefault ? [[k, (f.def as { defaultValue: unknown }).defaultValue] as const] : []))])) as unknown as Record<Domain, readonly (readonly [string, unknown])[]>;
+const DEFAULTS = Object.fromEntries(
+  Object.entries(RECORD_DOMAINS).map(([d, r]) => [
+    d,
+    Object.entries((r.shape as z.ZodObject).shape).flatMap(([k, f]) =>
+      f instanceof ZodDefault ? [[k, (f.def as { defaultValue: unknown }).defaultValue] as const] : [],
+    ),
+  ]),
+) as unknown as Record<Domain, readonly (readonly [string, unknown])[]>;
 
 /** Fills, in place, the fields a stored record lacks that its shape would have given a default (records stored before a field existed). */
 export function fillDefaults<T extends object>(domain: Domain, record: T): T {

@@ -91,7 +91,10 @@ export function registrationProblems(
   if (present(input.regions) || required) {
     const regions = input.regions ?? [];
     if (regions.length === 0) add('regions', 'at least one region code is required');
-    regions.forEach((r, i) => { const p = regionProblem(r); if (p) add(`regions[${i}]`, p); });
+    regions.forEach((r, i) => {
+      const p = regionProblem(r);
+      if (p) add(`regions[${i}]`, p);
+    });
   }
   const live = isLiveKind(kind);
   const endpoint = input.endpoint ?? (input.kind ? undefined : options.current?.endpoint);
@@ -100,8 +103,13 @@ export function registrationProblems(
     // the URL parser drops tabs and line breaks silently: the stored endpoint would not be the one given
     else if (oneLine('endpoint', endpoint)) {
       let url: URL | undefined;
-      try { url = new URL(endpoint); } catch { add('endpoint', `${echo(endpoint)} is not a URL`); }
-      if (url && url.protocol !== 'http:' && url.protocol !== 'https:') add('endpoint', `must be http or https, got ${url.protocol.replace(':', '')}`);
+      try {
+        url = new URL(endpoint);
+      } catch {
+        add('endpoint', `${echo(endpoint)} is not a URL`);
+      }
+      if (url && url.protocol !== 'http:' && url.protocol !== 'https:')
+        add('endpoint', `must be http or https, got ${url.protocol.replace(':', '')}`);
       if (url && (url.username || url.password)) add('endpoint', 'must not carry credentials');
     }
   } else if (kind === 'HOSTED' && present(input.endpoint)) {
@@ -115,7 +123,14 @@ export function registrationProblems(
       const known = domain && (DOMAINS as readonly string[]).includes(domain) ? recordFieldNames(domain as Domain) : [];
       for (const [remote, hub] of Object.entries(m as Record<string, unknown>)) {
         const field = `mapping.${echoPlain(remote)}`;
-        if (!remote.trim() || remote.startsWith('$') || remote === '__proto__' || remote === 'constructor' || controlCharacterProblem(remote)) add(field, 'is not an acceptable field name');
+        if (
+          !remote.trim() ||
+          remote.startsWith('$') ||
+          remote === '__proto__' ||
+          remote === 'constructor' ||
+          controlCharacterProblem(remote)
+        )
+          add(field, 'is not an acceptable field name');
         else if (typeof hub !== 'string') add(field, 'must name a hub field (a string)');
         else if (known.length > 0 && !known.includes(hub)) add(field, `${echo(hub)} is not a field of ${domain} records`);
       }

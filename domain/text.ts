@@ -40,7 +40,7 @@ export const ECHO_MAX = 64;
  */
 export function echo(value: unknown): string {
   // other values as their JSON text (a number stays 12, not "12")
-  const json = typeof value === 'string' ? null : JSON.stringify(value) ?? String(value);
+  const json = typeof value === 'string' ? null : (JSON.stringify(value) ?? String(value));
   if (json !== null && json.length <= ECHO_MAX) return json;
   const text = json ?? (value as string);
   if (text.length <= ECHO_MAX) return JSON.stringify(text);

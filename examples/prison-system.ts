@@ -41,7 +41,18 @@ const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
 const DISTRICTS = ['500101', '500102', '500103', '500105', '500106', '500107', '500108', '500112', '500113', '500116'];
 const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '黄', '周', '吴', '徐', '谭', '冉', '向', '罗', '唐', '何'];
 const GIVEN = Array.from('伟强磊军勇杰涛斌超明刚平辉鹏华飞波宇浩凯健俊龙林阳建国志文海东亮峰成兵川江洪权彬毅坤德胜');
-const CRIMES = ['盗窃罪', '诈骗罪', '故意伤害罪', '抢劫罪', '贩卖毒品罪', '交通肇事罪', '寻衅滋事罪', '职务侵占罪', '非法吸收公众存款罪', '合同诈骗罪'];
+const CRIMES = [
+  '盗窃罪',
+  '诈骗罪',
+  '故意伤害罪',
+  '抢劫罪',
+  '贩卖毒品罪',
+  '交通肇事罪',
+  '寻衅滋事罪',
+  '职务侵占罪',
+  '非法吸收公众存款罪',
+  '合同诈骗罪',
+];
 
 const DAY = 86_400_000;
 /** A date-time in China Standard Time, e.g. 2021-04-06T09:30:00+08:00. */
@@ -127,12 +138,18 @@ const normalId = (v: string) => {
   const r = parseIdNumber(v);
   return r.ok ? r.value.idNumber : v.trim().toUpperCase();
 };
-const list = (v: string | null) => (v === null ? [] : v.split(',').map((s) => s.trim()).filter((s) => s !== ''));
+const list = (v: string | null) =>
+  v === null
+    ? []
+    : v
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
 
 /** Newest event first; ties by externalId descending. */
 const byEventDesc = (a: Record<string, unknown>, b: Record<string, unknown>) =>
-  instant(b.eventAt) - instant(a.eventAt)
-  || (String(b.externalId) > String(a.externalId) ? 1 : String(b.externalId) < String(a.externalId) ? -1 : 0);
+  instant(b.eventAt) - instant(a.eventAt) ||
+  (String(b.externalId) > String(a.externalId) ? 1 : String(b.externalId) < String(a.externalId) ? -1 : 0);
 
 function parseInstant(name: string, v: string | null): number | undefined {
   if (v === null || v === '') return undefined;
@@ -163,10 +180,12 @@ function records(params: URLSearchParams): unknown {
   }
   const matches = sorted.filter((r) => {
     const t = instant(r.eventAt);
-    return (regions.length === 0 || regions.some((p) => String(r.region).startsWith(p)))
-      && (idNumber === undefined || r.idNumber === idNumber)
-      && (from === undefined || t >= from)
-      && (to === undefined || t < to);
+    return (
+      (regions.length === 0 || regions.some((p) => String(r.region).startsWith(p))) &&
+      (idNumber === undefined || r.idNumber === idNumber) &&
+      (from === undefined || t >= from) &&
+      (to === undefined || t < to)
+    );
   });
   const size = Math.min(limit, MAX_LIMIT);
   const next = offset + size;

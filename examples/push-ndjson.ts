@@ -97,9 +97,15 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  const result = JSON.parse(text) as { accepted: number; unchanged: number; rejected: { index: number; externalId?: string; reasons: string[] }[] };
+  const result = JSON.parse(text) as {
+    accepted: number;
+    unchanged: number;
+    rejected: { index: number; externalId?: string; reasons: string[] }[];
+  };
   console.log(JSON.stringify(result, null, 2));
-  console.error(`pushed ${count} records in ${Date.now() - started} ms: ${result.accepted} accepted, ${result.unchanged} unchanged, ${result.rejected.length} rejected`);
+  console.error(
+    `pushed ${count} records in ${Date.now() - started} ms: ${result.accepted} accepted, ${result.unchanged} unchanged, ${result.rejected.length} rejected`,
+  );
 }
 
 main().catch((e: unknown) => {

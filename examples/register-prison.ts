@@ -27,7 +27,10 @@ interface GraphQLAnswer {
 
 async function main(): Promise<void> {
   // The hub reads the source live, so it had better be up; registering a source that is down still works.
-  const health = await fetch(`${ENDPOINT}/health`, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);
+  const health = await fetch(`${ENDPOINT}/health`, { signal: AbortSignal.timeout(2000) }).then(
+    (r) => r.ok,
+    () => false,
+  );
   if (!health) console.warn(`warning: ${ENDPOINT}/health does not answer; is examples/prison-system.ts running?`);
 
   const input = {

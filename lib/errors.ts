@@ -20,15 +20,22 @@ export function forbidden(message: string): GraphQLError {
 }
 
 const STORE_ERROR_NAMES = new Set([
-  'MongoServerSelectionError', 'MongoNetworkError', 'MongoNetworkTimeoutError', 'MongoNotConnectedError',
-  'MongoTopologyClosedError', 'MongoPoolClearedError', 'MongooseServerSelectionError', 'MongoExpiredSessionError',
+  'MongoServerSelectionError',
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoNotConnectedError',
+  'MongoTopologyClosedError',
+  'MongoPoolClearedError',
+  'MongooseServerSelectionError',
+  'MongoExpiredSessionError',
 ]);
 
 /** Whether an error means the store cannot be reached (as opposed to a bad query). */
 export function isStoreUnavailable(error: unknown): boolean {
   for (let e: any = error, depth = 0; e && depth < 5; e = e.cause ?? e.originalError, depth++) {
     if (STORE_ERROR_NAMES.has(e.name)) return true;
-    if (typeof e.message === 'string' && /Client must be connected|connection .* closed|ECONNREFUSED|buffering timed out/i.test(e.message)) return true;
+    if (typeof e.message === 'string' && /Client must be connected|connection .* closed|ECONNREFUSED|buffering timed out/i.test(e.message))
+      return true;
   }
   return false;
 }

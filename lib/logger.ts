@@ -10,6 +10,9 @@ export function createLogger(level: string, name = 'hub'): Logger {
   return pino({
     name,
     level,
-    redact: { paths: ['idNumber', '*.idNumber', 'idNumbers', '*.idNumbers', 'variables', '*.variables', 'req.headers.authorization'], censor: '[redacted]' },
+    redact: {
+      paths: ['idNumber', '*.idNumber', 'idNumbers', '*.idNumbers', 'variables', '*.variables', 'req.headers.authorization'],
+      censor: '[redacted]',
+    },
   });
 }

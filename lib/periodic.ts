@@ -2,11 +2,16 @@
 export class Periodic {
   private timer?: NodeJS.Timeout;
 
-  constructor(private readonly ms: number, private readonly task: () => Promise<unknown>) {}
+  constructor(
+    private readonly ms: number,
+    private readonly task: () => Promise<unknown>,
+  ) {}
 
   start(onError: (error: unknown) => void = () => undefined): void {
     this.stop();
-    this.timer = setInterval(() => { this.task().catch(onError); }, this.ms);
+    this.timer = setInterval(() => {
+      this.task().catch(onError);
+    }, this.ms);
     this.timer.unref();
   }
 

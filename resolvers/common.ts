@@ -56,7 +56,7 @@ export function connectionFields<T extends Sortable>() {
       const last = page.nodes.length - 1;
       return {
         hasNextPage: page.hasNextPage,
-        endCursor: last < 0 ? null : page.cursors?.[last] ?? encodeCursor(page.nodes[last]),
+        endCursor: last < 0 ? null : (page.cursors?.[last] ?? encodeCursor(page.nodes[last])),
       };
     },
     totalCount: (page: Page<T>) => page.totalCount(),

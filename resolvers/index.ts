@@ -25,7 +25,21 @@ function merge(...parts: Resolvers[]): Resolvers {
 }
 
 export const resolvers: Resolvers = {
-  ...withCheckedArguments(merge(commonResolvers, personResolvers, sourceResolvers, ...recordDomainResolvers, registryResolvers, ingestResolvers, auditResolvers, trustedResolvers, leadResolvers, qualityResolvers, statisticsResolvers)),
+  ...withCheckedArguments(
+    merge(
+      commonResolvers,
+      personResolvers,
+      sourceResolvers,
+      ...recordDomainResolvers,
+      registryResolvers,
+      ingestResolvers,
+      auditResolvers,
+      trustedResolvers,
+      leadResolvers,
+      qualityResolvers,
+      statisticsResolvers,
+    ),
+  ),
   DateTime,
   Date: DateScalar,
   IdNumber,

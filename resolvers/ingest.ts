@@ -7,7 +7,12 @@ import type { GqlResolvers as Resolvers } from './__generated__/types';
 
 async function push(ctx: Context, domain: Domain, sourceId: string, records: readonly unknown[]) {
   try {
-    const source = checkPush(ctx.sources.registry.get(sourceId), sourceId, ctx.caller.kind === 'source' ? ctx.caller.sourceId : null, domain);
+    const source = checkPush(
+      ctx.sources.registry.get(sourceId),
+      sourceId,
+      ctx.caller.kind === 'source' ? ctx.caller.sourceId : null,
+      domain,
+    );
     const result = await ctx.sources.ingestor.ingest(source, records.map(withoutNulls));
     if (result.accepted > 0) ctx.sources.health.delivered(source);
     return publicResult(result);
@@ -22,8 +27,11 @@ async function push(ctx: Context, domain: Domain, sourceId: string, records: rea
 
 /** One push mutation per record domain, named by its description (domain/record-domains/). */
 export const ingestResolvers: Resolvers = {
-  Mutation: Object.fromEntries(DOMAINS.map((d) => [
-    RECORD_DOMAINS[d].graphql.ingest,
-    (_p: unknown, { sourceId, records }: { sourceId: string; records: readonly unknown[] }, ctx: Context) => push(ctx, d, sourceId, records),
-  ])),
+  Mutation: Object.fromEntries(
+    DOMAINS.map((d) => [
+      RECORD_DOMAINS[d].graphql.ingest,
+      (_p: unknown, { sourceId, records }: { sourceId: string; records: readonly unknown[] }, ctx: Context) =>
+        push(ctx, d, sourceId, records),
+    ]),
+  ),
 };

@@ -49,11 +49,15 @@ export function withCheckedArguments(resolvers: Resolvers): Resolvers {
   for (const type of ['Query', 'Mutation'] as const) {
     const fields = resolvers[type] as Record<string, Resolve> | undefined;
     if (!fields) continue;
-    out[type] = Object.fromEntries(Object.entries(fields).map(([name, resolve]) => [name,
-      (parent: unknown, args: Record<string, unknown>, ctx: unknown, info: unknown) => {
-        checkArguments(args);
-        return resolve(parent, args, ctx, info);
-      }]));
+    out[type] = Object.fromEntries(
+      Object.entries(fields).map(([name, resolve]) => [
+        name,
+        (parent: unknown, args: Record<string, unknown>, ctx: unknown, info: unknown) => {
+          checkArguments(args);
+          return resolve(parent, args, ctx, info);
+        },
+      ]),
+    );
   }
   return out as Resolvers;
 }

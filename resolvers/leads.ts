@@ -45,7 +45,8 @@ export const leadResolvers: Resolvers = {
   SupervisionLead: {
     id: (l) => l._id.toHexString(),
     rule: async (l, _a, ctx) => (await ctx.sources.leads.rules()).find((r) => r.id === l.rule)!,
-    person: async (l, _a, ctx) => (await ctx.loaders.person.load(l.idNumber)) ?? personOfRecord({ idNumber: l.idNumber, name: l.name || '—' }),
+    person: async (l, _a, ctx) =>
+      (await ctx.loaders.person.load(l.idNumber)) ?? personOfRecord({ idNumber: l.idNumber, name: l.name || '—' }),
     records: async (l: LeadDoc, _a, ctx) => {
       const out: AnyRecordDoc[] = [];
       for (const ref of l.records) {
@@ -62,7 +63,10 @@ export const leadResolvers: Resolvers = {
   },
   SupervisionLeadConnection: {
     edges: (page) => page.nodes.map((node) => ({ cursor: encodeLeadCursor(node._id), node })),
-    pageInfo: (page) => ({ hasNextPage: page.hasNextPage, endCursor: page.nodes.length ? encodeLeadCursor(page.nodes[page.nodes.length - 1]._id) : null }),
+    pageInfo: (page) => ({
+      hasNextPage: page.hasNextPage,
+      endCursor: page.nodes.length ? encodeLeadCursor(page.nodes[page.nodes.length - 1]._id) : null,
+    }),
     totalCount: (page) => page.totalCount(),
   },
   EvaluationRun: {

@@ -10,7 +10,11 @@ export const personResolvers: Resolvers = {
         throw badInput('idNumbers', `at most ${ctx.limits.maxDossierIds} ID numbers per query, got ${idNumbers.length}`);
       }
       return ctx.loaders.person.loadMany(idNumbers).then((people) =>
-        people.map((p) => { if (p instanceof Error) throw p; return p; }));
+        people.map((p) => {
+          if (p instanceof Error) throw p;
+          return p;
+        }),
+      );
     },
   },
   Person: {

@@ -11,7 +11,11 @@ import type { GraphQLResolveInfo } from 'graphql';
 import type { GqlResolvers as Resolvers } from './__generated__/types';
 import { connectionFields, pathOf, personConnection, recordFields } from './common';
 
-interface ListArgs { filter?: Record<string, unknown> | null; first?: number | null; after?: string | null }
+interface ListArgs {
+  filter?: Record<string, unknown> | null;
+  first?: number | null;
+  after?: string | null;
+}
 
 function domainResolvers(d: Domain): Resolvers {
   const g = RECORD_DOMAINS[d].graphql;
@@ -19,7 +23,9 @@ function domainResolvers(d: Domain): Resolvers {
     Query: {
       [g.list]: (_p: unknown, { filter, first, after }: ListArgs, ctx: Context, info: GraphQLResolveInfo) =>
         ctx.sources.records[d].list(filter as never, pageSize(first, ctx.limits.maxPageSize), after, {
-          regions: ctx.regions, report: (s, e) => ctx.reportSourceError(s, e, pathOf(info)), called: ctx.noteSourceCall,
+          regions: ctx.regions,
+          report: (s, e) => ctx.reportSourceError(s, e, pathOf(info)),
+          called: ctx.noteSourceCall,
         }),
     },
     Person: { [g.personField]: personConnection(d) },

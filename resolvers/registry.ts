@@ -24,27 +24,33 @@ async function registryCall<T>(run: () => Promise<T>): Promise<T> {
 /** Live sources are probed right after registration, in the background: registering never waits on them. */
 function probeLater(source: DataSourceDoc, ctx: Context): void {
   if (source.kind === 'HOSTED') return;
-  ctx.sources.connectors.for(source).probe().catch(() => undefined);
+  ctx.sources.connectors
+    .for(source)
+    .probe()
+    .catch(() => undefined);
 }
 
 export const registryResolvers: Resolvers = {
   Mutation: {
-    registerDataSource: (_p, { input }, ctx) => registryCall(async () => {
-      const { source, apiKey } = await ctx.sources.registry.register(input);
-      probeLater(source, ctx);
-      return { dataSource: source, apiKey };
-    }),
-    updateDataSource: (_p, { id, input }, ctx) => registryCall(async () => {
-      const source = await ctx.sources.registry.update(id, input);
-      probeLater(source, ctx);
-      return source;
-    }),
+    registerDataSource: (_p, { input }, ctx) =>
+      registryCall(async () => {
+        const { source, apiKey } = await ctx.sources.registry.register(input);
+        probeLater(source, ctx);
+        return { dataSource: source, apiKey };
+      }),
+    updateDataSource: (_p, { id, input }, ctx) =>
+      registryCall(async () => {
+        const source = await ctx.sources.registry.update(id, input);
+        probeLater(source, ctx);
+        return source;
+      }),
     suspendDataSource: (_p, { id, reason }, ctx) => registryCall(() => ctx.sources.registry.suspend(id, reason)),
     activateDataSource: (_p, { id }, ctx) => registryCall(() => ctx.sources.registry.activate(id)),
-    rotateDataSourceKey: (_p, { id }, ctx) => registryCall(async () => {
-      const { source, apiKey } = await ctx.sources.registry.rotateKey(id);
-      return { dataSource: source, apiKey };
-    }),
+    rotateDataSourceKey: (_p, { id }, ctx) =>
+      registryCall(async () => {
+        const { source, apiKey } = await ctx.sources.registry.rotateKey(id);
+        return { dataSource: source, apiKey };
+      }),
   },
   DataSource: {
     timeoutMs: (s) => s.timeoutMs ?? DEFAULT_SOURCE_TIMEOUT_MS,

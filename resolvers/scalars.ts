@@ -40,8 +40,12 @@ function parseDateTime(value: unknown): Date {
   const m = typeof value === 'string' ? ISO_WITH_OFFSET.exec(value) : null;
   if (!m) throw bad(`DateTime must be ISO 8601 with an offset, e.g. 2024-03-01T08:00:00+08:00; got ${echo(value)}`);
   const [, day, hh, mm, , ss, , , oh, om] = m;
-  const real = isCalendarDate(day) && Number(hh) < 24 && Number(mm) < 60 && Number(ss ?? 0) < 60
-    && (oh === undefined || (Number(oh) < 24 && Number(om) < 60));
+  const real =
+    isCalendarDate(day) &&
+    Number(hh) < 24 &&
+    Number(mm) < 60 &&
+    Number(ss ?? 0) < 60 &&
+    (oh === undefined || (Number(oh) < 24 && Number(om) < 60));
   const d = new Date(value as string);
   if (!real || Number.isNaN(d.getTime())) throw bad(`DateTime ${value} is not a real date-time`);
   return d;
@@ -89,13 +93,22 @@ export const IdNumber = new GraphQLScalarType<string, string>({
 
 function literalToJson(ast: ValueNode, variables?: Record<string, unknown> | null): unknown {
   switch (ast.kind) {
-    case Kind.STRING: case Kind.BOOLEAN: return ast.value;
-    case Kind.INT: case Kind.FLOAT: return Number(ast.value);
-    case Kind.NULL: return null;
-    case Kind.LIST: return ast.values.map((v) => literalToJson(v, variables));
-    case Kind.OBJECT: return Object.fromEntries(ast.fields.map((f) => [f.name.value, literalToJson(f.value, variables)]));
-    case Kind.VARIABLE: return variables?.[ast.name.value];
-    default: throw bad('JSON literal not understood');
+    case Kind.STRING:
+    case Kind.BOOLEAN:
+      return ast.value;
+    case Kind.INT:
+    case Kind.FLOAT:
+      return Number(ast.value);
+    case Kind.NULL:
+      return null;
+    case Kind.LIST:
+      return ast.values.map((v) => literalToJson(v, variables));
+    case Kind.OBJECT:
+      return Object.fromEntries(ast.fields.map((f) => [f.name.value, literalToJson(f.value, variables)]));
+    case Kind.VARIABLE:
+      return variables?.[ast.name.value];
+    default:
+      throw bad('JSON literal not understood');
   }
 }
 

@@ -5,6 +5,10 @@ import { pathOf } from './common';
 export const statisticsResolvers: Resolvers = {
   Query: {
     statistics: (_p, { domain, groupBy, filter }, ctx, info) =>
-      ctx.sources.statistics.compute(domain, groupBy, filter, { regions: ctx.regions, report: (s, e) => ctx.reportSourceError(s, e, pathOf(info)), called: ctx.noteSourceCall }),
+      ctx.sources.statistics.compute(domain, groupBy, filter, {
+        regions: ctx.regions,
+        report: (s, e) => ctx.reportSourceError(s, e, pathOf(info)),
+        called: ctx.noteSourceCall,
+      }),
   },
 };

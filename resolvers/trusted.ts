@@ -15,7 +15,9 @@ export const trustedResolvers: Resolvers = {
         problems = [(e as Error).message];
       }
       if (problems.length > 0) {
-        throw new GraphQLError(`query: not a valid operation for this schema: ${problems.join('; ')}`, { extensions: { code: 'BAD_USER_INPUT', field: 'query' } });
+        throw new GraphQLError(`query: not a valid operation for this schema: ${problems.join('; ')}`, {
+          extensions: { code: 'BAD_USER_INPUT', field: 'query' },
+        });
       }
       const op = await ctx.trusted.register(name, query, ctx.caller.kind === 'person' ? ctx.caller.sub : 'unknown');
       return { ...op, hash: op._id };

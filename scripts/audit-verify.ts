@@ -12,7 +12,8 @@ async function main() {
   const config = loadConfig();
   let uri = config.MONGODB_URI;
   if (!uri) {
-    if (!(await isPortOpen(config.FERRETDB_PORT))) throw new Error(`no store: set MONGODB_URI, or start the hub (its embedded store listens on ${config.FERRETDB_PORT})`);
+    if (!(await isPortOpen(config.FERRETDB_PORT)))
+      throw new Error(`no store: set MONGODB_URI, or start the hub (its embedded store listens on ${config.FERRETDB_PORT})`);
     uri = `mongodb://127.0.0.1:${config.FERRETDB_PORT}/`;
   }
   const connection = await connectStore({ uri, dbName: config.MONGODB_DB, timeoutMs: config.STORE_TIMEOUT_MS });
@@ -29,4 +30,7 @@ async function main() {
   }
 }
 
-main().catch((e) => { process.stderr.write(`audit:verify: ${e instanceof Error ? e.message : String(e)}\n`); process.exit(2); });
+main().catch((e) => {
+  process.stderr.write(`audit:verify: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(2);
+});

@@ -52,7 +52,12 @@ async function main(): Promise<void> {
       embeddedPostgres = backend.postgres;
       try {
         embedded = await startEmbeddedStore({
-          bin: config.ferretdbBin, port: config.FERRETDB_PORT, dataDir: config.dataDir, logger, handler: backend.handler, postgresUrl: backend.postgresUrl,
+          bin: config.ferretdbBin,
+          port: config.FERRETDB_PORT,
+          dataDir: config.dataDir,
+          logger,
+          handler: backend.handler,
+          postgresUrl: backend.postgresUrl,
         });
       } catch (err) {
         await embeddedPostgres?.stop();
@@ -64,7 +69,12 @@ async function main(): Promise<void> {
   const connection = await connectStore({ uri, dbName: config.MONGODB_DB, timeoutMs: config.STORE_TIMEOUT_MS });
   try {
     const models = createModels(connection);
-    const store = await chooseStoreProfile(connection, { profile: config.STORE_PROFILE, batchLookup: config.STORE_BATCH_LOOKUP, listReads: config.STORE_LIST_READS, statisticsAhead: config.STATISTICS_AHEAD });
+    const store = await chooseStoreProfile(connection, {
+      profile: config.STORE_PROFILE,
+      batchLookup: config.STORE_BATCH_LOOKUP,
+      listReads: config.STORE_LIST_READS,
+      statisticsAhead: config.STATISTICS_AHEAD,
+    });
     await store.ensureIndexes(models);
     const sources = createDataSources(models, { store });
     await sources.registry.load();

@@ -115,7 +115,11 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   const running = await startUp(options);
   const { sources } = running;
   const context = contextBuilder({
-    sources, limits: options.limits, audit: running.audit, trusted: running.trusted, hub: { version: VERSION, store: options.storeKind },
+    sources,
+    limits: options.limits,
+    audit: running.audit,
+    trusted: running.trusted,
+    hub: { version: VERSION, store: options.storeKind },
   });
 
   const metrics = createMetrics();
@@ -134,8 +138,12 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     stopOnTerminationSignals: false,
     formatError: createFormatError(logger.child({ component: 'graphql' }), !options.production),
     plugins: hubPlugins({
-      audit: running.audit, metrics, logger, requireTrustedOperations: options.requireTrustedOperations ?? false,
-      costBudget: documentLimits.cost, armor: protection.plugins as ApolloServerPlugin<Context>[],
+      audit: running.audit,
+      metrics,
+      logger,
+      requireTrustedOperations: options.requireTrustedOperations ?? false,
+      costBudget: documentLimits.cost,
+      armor: protection.plugins as ApolloServerPlugin<Context>[],
     }),
     validationRules: protection.validationRules,
     parseOptions: parseOptions(documentLimits),
@@ -152,19 +160,36 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   mountHealth(app, { connection, storeKind: options.storeKind, storeTimeoutMs: options.storeTimeoutMs, startupWork: running.startupState });
   const limiter = options.rateLimit ? await createRateLimiter(options.rateLimit, logger.child({ component: 'rate-limit' })) : undefined;
   if (limiter) mountRateLimit(app, limiter);
-  app.post('/ingest/:sourceId', ingestHandler({
-    sources, logger: logger.child({ component: 'ingest' }), limitBytes: options.ingestLimitBytes, verify, idleMs: bodyIdleMs, stop: connections.pushStop,
-  }));
+  app.post(
+    '/ingest/:sourceId',
+    ingestHandler({
+      sources,
+      logger: logger.child({ component: 'ingest' }),
+      limitBytes: options.ingestLimitBytes,
+      verify,
+      idleMs: bodyIdleMs,
+      stop: connections.pushStop,
+    }),
+  );
   mountMetrics(app, { metrics, sources, verify });
   mountIde(app, () => firstPersonId(sources));
   const requestContext = httpContext(context, sources, verify);
   const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
   mountGraphql(app, { apollo, context: requestContext, connection, requestTimeoutMs, logger });
   // CSV export: every page runs through this Apollo server and this context.
-  app.use(EXPORT_PATH, exportRouter({
-    apollo, schema, context: requestContext, jsonBody, logger: logger.child({ component: 'export' }),
-    maxPageSize: options.limits.maxPageSize, costBudget: documentLimits.cost, pageTimeoutMs: requestTimeoutMs,
-  }));
+  app.use(
+    EXPORT_PATH,
+    exportRouter({
+      apollo,
+      schema,
+      context: requestContext,
+      jsonBody,
+      logger: logger.child({ component: 'export' }),
+      maxPageSize: options.limits.maxPageSize,
+      costBudget: documentLimits.cost,
+      pageTimeoutMs: requestTimeoutMs,
+    }),
+  );
   app.use(jsonErrors(logger));
 
   return {

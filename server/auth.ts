@@ -30,9 +30,17 @@ export function purposeOf(header: string | string[] | undefined): string | null 
   if (typeof header !== 'string' || !header.trim()) return null;
   let value = header.trim();
   if (/[^\x00-\x7f]/.test(value)) {
-    try { value = UTF8.decode(Buffer.from(value, 'latin1')); } catch { throw badPurpose('is not valid UTF-8; send UTF-8 or percent-encode it (encodeURIComponent)'); }
+    try {
+      value = UTF8.decode(Buffer.from(value, 'latin1'));
+    } catch {
+      throw badPurpose('is not valid UTF-8; send UTF-8 or percent-encode it (encodeURIComponent)');
+    }
   } else if (/%[0-9A-Fa-f]{2}/.test(value)) {
-    try { value = decodeURIComponent(value).trim(); } catch { throw badPurpose('is not valid percent-encoded UTF-8; percent-encode the whole value with encodeURIComponent'); }
+    try {
+      value = decodeURIComponent(value).trim();
+    } catch {
+      throw badPurpose('is not valid percent-encoded UTF-8; percent-encode the whole value with encodeURIComponent');
+    }
   }
   if (/\p{Cc}/u.test(value)) throw badPurpose('must not contain control characters');
   const length = [...value].length;

@@ -16,7 +16,6 @@ import type { Context } from '../datasources/request/context';
 import { maskIdNumber, maskName } from '../domain/id-number';
 import { isRegionPrefix } from '../domain/regions';
 
-
 /**
  * Where a department's source would reach past the department's regions: the regions it asks for
  * (a registration, or an update that changes them), else those the source covers now. A source's
@@ -24,7 +23,11 @@ import { isRegionPrefix } from '../domain/regions';
  * so a department limited to 500115 with a source for 500101 could change 500101's persons for
  * every reader. Entries that are not region codes are left to the registration's own checks.
  */
-function outsideRegions(jurisdiction: readonly string[], asked: readonly string[] | null | undefined, current: readonly string[] | undefined): { field?: string; message: string } | null {
+function outsideRegions(
+  jurisdiction: readonly string[],
+  asked: readonly string[] | null | undefined,
+  current: readonly string[] | undefined,
+): { field?: string; message: string } | null {
   const inside = (r: string) => jurisdiction.some((prefix) => r.startsWith(prefix));
   if (asked) {
     const i = asked.findIndex((r) => isRegionPrefix(r) && !inside(r));
@@ -52,26 +55,38 @@ export function applyAuthorization(schema: GraphQLSchema): GraphQLSchema {
       if (auth) {
         field.resolve = (parent, args, ctx: Context, info) => {
           const role = roleOf(ctx);
-          if (!role) throw unauthenticated('credentials are required: Authorization: Bearer <token> (people) or ApiKey <key> (department systems)');
-          if (!auth.requires.includes(role)) throw forbidden(`${typeName}.${fieldName} is not open to ${role}; it needs one of ${auth.requires.join(', ')}`);
+          if (!role)
+            throw unauthenticated('credentials are required: Authorization: Bearer <token> (people) or ApiKey <key> (department systems)');
+          if (!auth.requires.includes(role))
+            throw forbidden(`${typeName}.${fieldName} is not open to ${role}; it needs one of ${auth.requires.join(', ')}`);
           if (auth.purpose && ctx.caller.kind === 'person' && ctx.caller.role === 'PROCURATOR' && !ctx.caller.purpose) {
-            throw forbidden('a procurator\'s data query must state its purpose: send the header X-Purpose with the case or task reference');
+            throw forbidden("a procurator's data query must state its purpose: send the header X-Purpose with the case or task reference");
           }
           if (auth.ownSource && ctx.caller.kind === 'person' && ctx.caller.role === 'DEPARTMENT') {
-            const code = auth.ownSource === 'input'
-              ? (args.input as { department?: { code?: string } } | undefined)?.department?.code
-              : ctx.sources.registry.get(String(args[auth.ownSource] ?? ''))?.department.code;
+            const code =
+              auth.ownSource === 'input'
+                ? (args.input as { department?: { code?: string } } | undefined)?.department?.code
+                : ctx.sources.registry.get(String(args[auth.ownSource] ?? ''))?.department.code;
             if (code !== ctx.caller.org) throw forbidden(`department ${ctx.caller.org} may act only on its own sources`);
-            if (auth.ownSource !== 'input' && (args.input as { department?: { code?: string } } | undefined)?.department?.code
-              && (args.input as { department: { code: string } }).department.code !== ctx.caller.org) {
+            if (
+              auth.ownSource !== 'input' &&
+              (args.input as { department?: { code?: string } } | undefined)?.department?.code &&
+              (args.input as { department: { code: string } }).department.code !== ctx.caller.org
+            ) {
               throw forbidden(`department ${ctx.caller.org} cannot move a source to another department`);
             }
-            const outside = outsideRegions(ctx.caller.regions, (args.input as { regions?: readonly string[] | null } | undefined)?.regions,
-              auth.ownSource === 'input' ? undefined : ctx.sources.registry.get(String(args[auth.ownSource]))?.regions);
+            const outside = outsideRegions(
+              ctx.caller.regions,
+              (args.input as { regions?: readonly string[] | null } | undefined)?.regions,
+              auth.ownSource === 'input' ? undefined : ctx.sources.registry.get(String(args[auth.ownSource]))?.regions,
+            );
             if (outside) {
-              throw new GraphQLError(`department ${ctx.caller.org} may register and change sources only inside its regions (${ctx.caller.regions.join(', ')}): ${outside.message}`, {
-                extensions: { code: 'FORBIDDEN', ...(outside.field ? { field: outside.field } : {}) },
-              });
+              throw new GraphQLError(
+                `department ${ctx.caller.org} may register and change sources only inside its regions (${ctx.caller.regions.join(', ')}): ${outside.message}`,
+                {
+                  extensions: { code: 'FORBIDDEN', ...(outside.field ? { field: outside.field } : {}) },
+                },
+              );
             }
           }
           return resolve(parent, args, ctx, info);
@@ -81,7 +96,8 @@ export function applyAuthorization(schema: GraphQLSchema): GraphQLSchema {
         const inner = field.resolve ?? defaultFieldResolver;
         field.resolve = async (parent, args, ctx: Context, info) => {
           const value = await inner(parent, args, ctx, info);
-          if (typeof value !== 'string' || ctx.caller.kind !== 'person' || ctx.caller.role !== 'ANALYST' || ctx.caller.unmasked) return value;
+          if (typeof value !== 'string' || ctx.caller.kind !== 'person' || ctx.caller.role !== 'ANALYST' || ctx.caller.unmasked)
+            return value;
           return fieldName === 'idNumber' ? maskIdNumber(value) : maskName(value);
         };
       }
@@ -99,7 +115,11 @@ export function introspectionPlugin(): ApolloServerPlugin<Context> {
     async requestDidStart() {
       return {
         async didResolveOperation({ operation, contextValue }) {
-          const asks = !!operation && operation.selectionSet.selections.some((sel) => sel.kind === Kind.FIELD && (sel.name.value === '__schema' || sel.name.value === '__type'));
+          const asks =
+            !!operation &&
+            operation.selectionSet.selections.some(
+              (sel) => sel.kind === Kind.FIELD && (sel.name.value === '__schema' || sel.name.value === '__type'),
+            );
           if (!asks) return;
           const role = roleOf(contextValue);
           if (role !== 'ADMIN' && role !== 'ANALYST') throw forbidden('introspection is open to ADMIN and ANALYST callers only');

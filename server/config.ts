@@ -15,8 +15,14 @@ const schema = z.object({
   HOST: z.string().default('127.0.0.1'),
   PORT: int(0, 65535).default(4000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional(),
-  MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, 'letters, digits, _ and - only').default('hub'),
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
+    .optional(),
+  MONGODB_DB: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,63}$/, 'letters, digits, _ and - only')
+    .default('hub'),
   // The embedded store, used when MONGODB_URI is unset (docs/configuration-store.md): FerretDB 1.24
   // on PostgreSQL 16 that the hub starts and stops itself (datasources/store/embedded/).
   /** The embedded store's folder (relative to the project): <DATA_DIR>/postgres holds the embedded
@@ -29,7 +35,10 @@ const schema = z.object({
   EMBEDDED_BACKEND: z.enum(['auto', 'postgresql', 'sqlite']).default('auto'),
   /** A PostgreSQL server of your own for FerretDB (`postgres://user[:password]@host:port/db`, a user
    *  who may create databases); it must answer at start. Unset (default): the embedded PostgreSQL. */
-  EMBEDDED_POSTGRES_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres://').optional(),
+  EMBEDDED_POSTGRES_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres://')
+    .optional(),
   /** The database FerretDB keeps its data in, on either server; created when missing. */
   EMBEDDED_POSTGRES_DB: z.string().default('hub'),
   /** The embedded PostgreSQL's port on 127.0.0.1 (default FERRETDB_PORT + 1, i.e. 27028: clear of a
@@ -48,7 +57,10 @@ const schema = z.object({
   STATISTICS_AHEAD: bool.optional(),
   STATISTICS_MAX_BUCKETS: int(1, 10_000_000).default(10_000),
   STORE_VACUUM_CHECK_MS: int(0, 86_400_000).default(300_000),
-  STORE_POSTGRES_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres://').optional(),
+  STORE_POSTGRES_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres://')
+    .optional(),
   SEED_ON_EMPTY: bool.default(true),
   SEED_PERSONS: int(1, 10_000_000).default(10_000),
   SEED: int(0, 2 ** 31 - 1).default(1),
@@ -61,7 +73,10 @@ const schema = z.object({
   REJECTION_RETENTION_DAYS: int(1, 36_500).default(180),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   JWT_JWKS_FILE: z.string().optional(),
-  JWT_ALGORITHMS: z.string().regex(/^(HS|RS|ES|PS)(256|384|512)(,(HS|RS|ES|PS)(256|384|512))*$/, 'a comma-separated list such as HS256 or RS256,ES256; never none').optional(),
+  JWT_ALGORITHMS: z
+    .string()
+    .regex(/^(HS|RS|ES|PS)(256|384|512)(,(HS|RS|ES|PS)(256|384|512))*$/, 'a comma-separated list such as HS256 or RS256,ES256; never none')
+    .optional(),
   JWT_ISSUER: z.string().default('procuratorate-hub'),
   JWT_AUDIENCE: z.string().default('procuratorate-hub'),
   JWT_CLOCK_SKEW_S: int(0, 300).default(30),
@@ -71,7 +86,10 @@ const schema = z.object({
   SHUTDOWN_GRACE_MS: int(0, 3_600_000).default(20_000),
   RATE_LIMIT_POINTS: int(0, 1_000_000).default(600),
   RATE_LIMIT_WINDOW_S: int(1, 86_400).default(60),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+    .optional(),
   AUDIT_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   LIMIT_DEPTH: int(1, 100).default(10),
   LIMIT_ALIASES: int(0, 1000).default(30),
@@ -80,7 +98,13 @@ const schema = z.object({
   LIMIT_COST: int(10, 10_000_000).default(20000),
 });
 
-export type Config = z.output<typeof schema> & { dataDir: string; ferretdbBin: string; embeddedPostgresPort: number; jwt: JwtSettings; auditKey: string };
+export type Config = z.output<typeof schema> & {
+  dataDir: string;
+  ferretdbBin: string;
+  embeddedPostgresPort: number;
+  jwt: JwtSettings;
+  auditKey: string;
+};
 
 /** Only for development and tests: production refuses to start with it (or without JWT settings). */
 export const DEVELOPMENT_JWT_SECRET = 'development-only-secret-do-not-use-in-production-0001';
@@ -96,11 +120,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const c = parsed.data;
   const problems: string[] = [];
-  if (c.NODE_ENV === 'production' && !c.JWT_SECRET && !c.JWT_JWKS_FILE) problems.push('  JWT_SECRET or JWT_JWKS_FILE: one is required in production');
-  if (c.JWT_SECRET === DEVELOPMENT_JWT_SECRET && c.NODE_ENV === 'production') problems.push('  JWT_SECRET: the development secret cannot be used in production');
-  if (c.NODE_ENV === 'production' && !c.AUDIT_KEY) problems.push('  AUDIT_KEY: required in production (the key of the audit trail\'s HMACs)');
+  if (c.NODE_ENV === 'production' && !c.JWT_SECRET && !c.JWT_JWKS_FILE)
+    problems.push('  JWT_SECRET or JWT_JWKS_FILE: one is required in production');
+  if (c.JWT_SECRET === DEVELOPMENT_JWT_SECRET && c.NODE_ENV === 'production')
+    problems.push('  JWT_SECRET: the development secret cannot be used in production');
+  if (c.NODE_ENV === 'production' && !c.AUDIT_KEY)
+    problems.push("  AUDIT_KEY: required in production (the key of the audit trail's HMACs)");
   const embeddedPostgresPort = c.EMBEDDED_POSTGRES_PORT ?? c.FERRETDB_PORT + 1;
-  if (embeddedPostgresPort > 65535) problems.push('  EMBEDDED_POSTGRES_PORT: required when FERRETDB_PORT is 65535 (its default is FERRETDB_PORT + 1)');
+  if (embeddedPostgresPort > 65535)
+    problems.push('  EMBEDDED_POSTGRES_PORT: required when FERRETDB_PORT is 65535 (its default is FERRETDB_PORT + 1)');
   if (embeddedPostgresPort === c.FERRETDB_PORT) problems.push('  EMBEDDED_POSTGRES_PORT: must differ from FERRETDB_PORT');
   if (problems.length > 0) {
     process.stderr.write(`Invalid configuration:\n${problems.join('\n')}\nSee docs/configuration.md.\n`);
@@ -111,9 +139,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...c,
     auditKey: c.AUDIT_KEY ?? DEVELOPMENT_AUDIT_KEY,
     jwt: {
-      secret: c.JWT_JWKS_FILE ? undefined : c.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET,
+      secret: c.JWT_JWKS_FILE ? undefined : (c.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET),
       jwksFile: c.JWT_JWKS_FILE ? path.resolve(projectRoot, c.JWT_JWKS_FILE) : undefined,
-      algorithms, issuer: c.JWT_ISSUER, audience: c.JWT_AUDIENCE, clockToleranceS: c.JWT_CLOCK_SKEW_S,
+      algorithms,
+      issuer: c.JWT_ISSUER,
+      audience: c.JWT_AUDIENCE,
+      clockToleranceS: c.JWT_CLOCK_SKEW_S,
     },
     dataDir: path.resolve(projectRoot, c.DATA_DIR),
     ferretdbBin: path.resolve(projectRoot, c.FERRETDB_BIN),

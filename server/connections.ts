@@ -43,12 +43,19 @@ export function bodyIdleTimeout(idleMs: number, logger: Logger) {
         setImmediate(() => {
           if (req.socket.bytesRead !== read || req.complete) return;
           logger.warn({ path: req.path, ms: idleMs }, 'request body idle: answered 408');
-          if (res.headersSent) { req.socket.destroy(); return; }
-          res.status(408).json({ errors: [{ message: `no bytes of the request body came for ${idleMs / 1000} s`, extensions: { code: 'BAD_USER_INPUT' } }] });
+          if (res.headersSent) {
+            req.socket.destroy();
+            return;
+          }
+          res.status(408).json({
+            errors: [{ message: `no bytes of the request body came for ${idleMs / 1000} s`, extensions: { code: 'BAD_USER_INPUT' } }],
+          });
         });
       });
       // after the answer, the socket's timer is Node's keep-alive timeout: left alone
-      req.once('end', () => { if (!res.headersSent) req.setTimeout(0); });
+      req.once('end', () => {
+        if (!res.headersSent) req.setTimeout(0);
+      });
     }
     next();
   };
@@ -68,7 +75,9 @@ export class Connections {
   constructor(private readonly logger: Logger) {}
 
   /** aborted when the grace period is over: pushes still coming stop and answer (server/routes/ingest.ts) */
-  get pushStop(): AbortSignal { return this.stopPushes.signal; }
+  get pushStop(): AbortSignal {
+    return this.stopPushes.signal;
+  }
 
   /**
    * Counts every request until its answer is done or its connection gone. An answer sent before its
@@ -78,7 +87,9 @@ export class Connections {
    */
   readonly track = (req: Request, res: Response, next: NextFunction): void => {
     this.inFlight.add(res);
-    res.once('finish', () => { if (!req.complete || this.draining) this.close(req.socket); });
+    res.once('finish', () => {
+      if (!req.complete || this.draining) this.close(req.socket);
+    });
     res.once('close', () => this.inFlight.delete(res));
     next();
   };
@@ -94,7 +105,10 @@ export class Connections {
     this.lingering.add(socket);
     socket.end();
     const timer = setTimeout(() => socket.destroy(), LINGER_MS).unref();
-    socket.once('close', () => { clearTimeout(timer); this.lingering.delete(socket); });
+    socket.once('close', () => {
+      clearTimeout(timer);
+      this.lingering.delete(socket);
+    });
   }
 
   /** Serves `app`, with Node's whole-request timeout off (see above). */

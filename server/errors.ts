@@ -12,9 +12,20 @@ import type { Logger } from '../lib/logger';
 import { isLimitError, limitMessage } from './limits';
 
 const CLIENT_CODES = new Set([
-  'BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'QUERY_TOO_COMPLEX', 'RATE_LIMITED', 'SOURCE_UNAVAILABLE', 'EVALUATION_RUNNING',
-  'SERVICE_UNAVAILABLE', 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST',
-  'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE',
+  'BAD_USER_INPUT',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'QUERY_TOO_COMPLEX',
+  'RATE_LIMITED',
+  'SOURCE_UNAVAILABLE',
+  'EVALUATION_RUNNING',
+  'SERVICE_UNAVAILABLE',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
 ]);
 
 export function createFormatError(logger: Logger, exposeDetails: boolean) {
@@ -24,7 +35,11 @@ export function createFormatError(logger: Logger, exposeDetails: boolean) {
     const original = unwrapResolverError(error) as any;
     if (isStoreUnavailable(original)) {
       logger.warn({ err: { name: original?.name, message: original?.message } }, 'store unavailable');
-      return { message: 'the hub\'s store is not reachable; try again shortly', path: formatted.path, extensions: { code: 'SERVICE_UNAVAILABLE' } };
+      return {
+        message: "the hub's store is not reachable; try again shortly",
+        path: formatted.path,
+        extensions: { code: 'SERVICE_UNAVAILABLE' },
+      };
     }
     const code = formatted.extensions?.code as string | undefined;
     if ((code === 'GRAPHQL_VALIDATION_FAILED' || code === 'GRAPHQL_PARSE_FAILED') && isLimitError(formatted.message)) {
@@ -70,9 +85,18 @@ function literalField(error: { source?: { body: string }; positions?: readonly n
 
 /** The HTTP status of an answer refused for a code (the GraphQL-over-HTTP spec's 4xx, and 5xx for the hub). */
 export const STATUS_OF_CODE: Readonly<Record<string, number>> = {
-  BAD_USER_INPUT: 400, QUERY_TOO_COMPLEX: 400, GRAPHQL_PARSE_FAILED: 400, GRAPHQL_VALIDATION_FAILED: 400,
-  BAD_REQUEST: 400, OPERATION_RESOLUTION_FAILURE: 400, PERSISTED_QUERY_NOT_FOUND: 400, PERSISTED_QUERY_NOT_SUPPORTED: 400,
-  UNAUTHENTICATED: 401, FORBIDDEN: 403, RATE_LIMITED: 429, SERVICE_UNAVAILABLE: 503,
+  BAD_USER_INPUT: 400,
+  QUERY_TOO_COMPLEX: 400,
+  GRAPHQL_PARSE_FAILED: 400,
+  GRAPHQL_VALIDATION_FAILED: 400,
+  BAD_REQUEST: 400,
+  OPERATION_RESOLUTION_FAILURE: 400,
+  PERSISTED_QUERY_NOT_FOUND: 400,
+  PERSISTED_QUERY_NOT_SUPPORTED: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  RATE_LIMITED: 429,
+  SERVICE_UNAVAILABLE: 503,
 };
 
 /**

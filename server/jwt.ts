@@ -41,42 +41,71 @@ export function createJwtVerifier(settings: JwtSettings): (token: string) => Pro
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, key as Parameters<typeof jwtVerify>[1], {
-        algorithms: settings.algorithms, issuer: settings.issuer, audience: settings.audience,
-        clockTolerance: settings.clockToleranceS, requiredClaims: ['exp', 'sub'],
+        algorithms: settings.algorithms,
+        issuer: settings.issuer,
+        audience: settings.audience,
+        clockTolerance: settings.clockToleranceS,
+        requiredClaims: ['exp', 'sub'],
       }));
     } catch (e) {
       throw new TokenError(describe(e));
     }
     const role = payload.role;
-    if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) throw new TokenError(`token claim role must be one of ${ROLES.join(', ')}`);
+    if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role))
+      throw new TokenError(`token claim role must be one of ${ROLES.join(', ')}`);
     const regions = payload.regions;
-    if (!Array.isArray(regions) || regions.length === 0 || !regions.every((r) => typeof r === 'string' && /^\d{2}(\d{2}(\d{2})?)?$/.test(r))) {
+    if (
+      !Array.isArray(regions) ||
+      regions.length === 0 ||
+      !regions.every((r) => typeof r === 'string' && /^\d{2}(\d{2}(\d{2})?)?$/.test(r))
+    ) {
       throw new TokenError('token claim regions must be a non-empty list of region-code prefixes');
     }
     if (typeof payload.org !== 'string' || !payload.org) throw new TokenError('token claim org is required');
-    return { sub: payload.sub!, org: payload.org, role: role as PersonRole, regions: regions as string[], unmasked: payload.unmasked === true };
+    return {
+      sub: payload.sub!,
+      org: payload.org,
+      role: role as PersonRole,
+      regions: regions as string[],
+      unmasked: payload.unmasked === true,
+    };
   };
 }
 
 function describe(e: unknown): string {
   const code = (e as { code?: string }).code;
   switch (code) {
-    case 'ERR_JWT_EXPIRED': return 'the token has expired';
-    case 'ERR_JWT_CLAIM_VALIDATION_FAILED': return `token claim check failed: ${(e as Error).message}`;
-    case 'ERR_JOSE_ALG_NOT_ALLOWED': return 'the token\'s algorithm is not accepted here';
-    case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED': return 'the token\'s signature is not valid';
-    case 'ERR_JWS_INVALID': case 'ERR_JWT_INVALID': return 'the token is malformed';
-    case 'ERR_JWKS_NO_MATCHING_KEY': return 'no key of the issuer matches the token';
-    default: return `the token was refused (${code ?? (e as Error).message})`;
+    case 'ERR_JWT_EXPIRED':
+      return 'the token has expired';
+    case 'ERR_JWT_CLAIM_VALIDATION_FAILED':
+      return `token claim check failed: ${(e as Error).message}`;
+    case 'ERR_JOSE_ALG_NOT_ALLOWED':
+      return "the token's algorithm is not accepted here";
+    case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED':
+      return "the token's signature is not valid";
+    case 'ERR_JWS_INVALID':
+    case 'ERR_JWT_INVALID':
+      return 'the token is malformed';
+    case 'ERR_JWKS_NO_MATCHING_KEY':
+      return 'no key of the issuer matches the token';
+    default:
+      return `the token was refused (${code ?? (e as Error).message})`;
   }
 }
 
 /** Signs a development token (npm run token, npm start, tests). */
-export async function signToken(settings: JwtSettings, claims: Omit<PersonClaims, 'unmasked'> & { unmasked?: boolean }, ttl = '8h'): Promise<string> {
+export async function signToken(
+  settings: JwtSettings,
+  claims: Omit<PersonClaims, 'unmasked'> & { unmasked?: boolean },
+  ttl = '8h',
+): Promise<string> {
   if (!settings.secret) throw new Error('signing needs JWT_SECRET (tokens for a JWKS setup come from the issuer)');
   return new SignJWT({ org: claims.org, role: claims.role, regions: claims.regions, ...(claims.unmasked ? { unmasked: true } : {}) })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setSubject(claims.sub).setIssuer(settings.issuer).setAudience(settings.audience)
-    .setIssuedAt().setExpirationTime(ttl)
+    .setSubject(claims.sub)
+    .setIssuer(settings.issuer)
+    .setAudience(settings.audience)
+    .setIssuedAt()
+    .setExpirationTime(ttl)
     .sign(new TextEncoder().encode(settings.secret));
 }

@@ -20,8 +20,16 @@
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import {
-  getNamedType, GraphQLError, isInterfaceType, isObjectType, Kind,
-  type FragmentDefinitionNode, type GraphQLNamedType, type GraphQLSchema, type SelectionSetNode, type ValueNode,
+  getNamedType,
+  GraphQLError,
+  isInterfaceType,
+  isObjectType,
+  Kind,
+  type FragmentDefinitionNode,
+  type GraphQLNamedType,
+  type GraphQLSchema,
+  type SelectionSetNode,
+  type ValueNode,
 } from 'graphql';
 import type { Context } from '../datasources/request/context';
 import { DEFAULT_PAGE_SIZE } from '../datasources/store/pagination';
@@ -52,12 +60,26 @@ export function selectionCost(
   for (const sel of set.selections) {
     if (sel.kind === Kind.FRAGMENT_SPREAD) {
       const f = fragments[sel.name.value];
-      if (f && !seen.has(f.name.value)) total += selectionCost(f.selectionSet, fragments, variables, typed(f.typeCondition.name.value), schema, new Set([...seen, f.name.value]));
+      if (f && !seen.has(f.name.value))
+        total += selectionCost(
+          f.selectionSet,
+          fragments,
+          variables,
+          typed(f.typeCondition.name.value),
+          schema,
+          new Set([...seen, f.name.value]),
+        );
       continue;
     }
-    if (sel.kind === Kind.INLINE_FRAGMENT) { total += selectionCost(sel.selectionSet, fragments, variables, typed(sel.typeCondition?.name.value), schema, seen); continue; }
+    if (sel.kind === Kind.INLINE_FRAGMENT) {
+      total += selectionCost(sel.selectionSet, fragments, variables, typed(sel.typeCondition?.name.value), schema, seen);
+      continue;
+    }
     const field = isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[sel.name.value] : undefined;
-    if (!field) { total += 1; continue; } // __typename (validation has refused unknown fields)
+    if (!field) {
+      total += 1;
+      continue;
+    } // __typename (validation has refused unknown fields)
     const given = (name: string) => argValue(sel.arguments?.find((a) => a.name.value === name)?.value, variables);
     const type = getNamedType(field.type);
     let size = 1;
@@ -79,15 +101,24 @@ export function listCostPlugin(budget: number): ApolloServerPlugin<Context> {
     async requestDidStart() {
       return {
         async didResolveOperation({ operation, document, request, contextValue, schema }) {
-          const root = operation && (operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType());
+          const root =
+            operation &&
+            (operation.operation === 'query'
+              ? schema.getQueryType()
+              : operation.operation === 'mutation'
+                ? schema.getMutationType()
+                : schema.getSubscriptionType());
           if (!operation || !root) return;
           const fragments: Record<string, FragmentDefinitionNode> = {};
           for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
           const cost = selectionCost(operation.selectionSet, fragments, request.variables ?? {}, root, schema);
           if (cost > budget && !(request.query && (await contextValue.trusted.isTrusted(request.query)))) {
-            throw new GraphQLError(`Query cost (list sizes × fields) of ${cost} is over the budget of ${budget}: ask for smaller pages or fewer fields, or have an administrator register the operation as trusted`, {
-              extensions: { code: 'QUERY_TOO_COMPLEX', cost, budget },
-            });
+            throw new GraphQLError(
+              `Query cost (list sizes × fields) of ${cost} is over the budget of ${budget}: ask for smaller pages or fewer fields, or have an administrator register the operation as trusted`,
+              {
+                extensions: { code: 'QUERY_TOO_COMPLEX', cost, budget },
+              },
+            );
           }
         },
       };

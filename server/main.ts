@@ -34,27 +34,41 @@ async function main(): Promise<void> {
       const backend = await chooseEmbeddedBackend(config, logger.child({ component: 'postgres' }));
       embeddedPostgres = backend.postgres;
       embedded = await startEmbeddedStore({
-        bin: config.ferretdbBin, port: config.FERRETDB_PORT, dataDir: config.dataDir,
-        logger: logger.child({ component: 'ferretdb' }), handler: backend.handler, postgresUrl: backend.postgresUrl,
+        bin: config.ferretdbBin,
+        port: config.FERRETDB_PORT,
+        dataDir: config.dataDir,
+        logger: logger.child({ component: 'ferretdb' }),
+        handler: backend.handler,
+        postgresUrl: backend.postgresUrl,
       });
       if (backend.handler === 'postgresql') storePostgresUrl = backend.postgresUrl;
       storeLabel = `embedded FerretDB on ${backend.description}`;
     } catch (err) {
       await embeddedPostgres?.stop();
-      if (err instanceof MissingFerretDBError || err instanceof MissingEmbeddedPostgresError) { process.stderr.write(`${err.message}\n`); process.exit(1); }
+      if (err instanceof MissingFerretDBError || err instanceof MissingEmbeddedPostgresError) {
+        process.stderr.write(`${err.message}\n`);
+        process.exit(1);
+      }
       throw err;
     }
     uri = embedded.uri;
     const [ferret, postgres] = [embedded, embeddedPostgres];
-    stopOnFailure.push(async () => { await ferret.stop(); await postgres?.stop(); });
+    stopOnFailure.push(async () => {
+      await ferret.stop();
+      await postgres?.stop();
+    });
   }
   const connection = await connectStore({
-    uri, dbName: config.MONGODB_DB, timeoutMs: config.STORE_TIMEOUT_MS, maxPoolSize: config.STORE_POOL_SIZE,
+    uri,
+    dbName: config.MONGODB_DB,
+    timeoutMs: config.STORE_TIMEOUT_MS,
+    maxPoolSize: config.STORE_POOL_SIZE,
     monitorCommands: config.STORE_COMMAND_METRICS,
     onError: (err) => logger.warn({ err }, 'store connection error'),
   });
   const hub = await createHub({
-    connection, logger,
+    connection,
+    logger,
     limits: { maxPageSize: config.MAX_PAGE_SIZE, maxDossierIds: config.MAX_DOSSIER_IDS },
     production: config.NODE_ENV === 'production',
     storeKind: embedded ? 'embedded-ferretdb' : 'external',
@@ -75,10 +89,16 @@ async function main(): Promise<void> {
     requireTrustedOperations: config.REQUIRE_TRUSTED_OPERATIONS,
     requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
     bodyIdleTimeoutMs: config.BODY_IDLE_TIMEOUT_MS,
-    rateLimit: config.RATE_LIMIT_POINTS > 0 ? { points: config.RATE_LIMIT_POINTS, windowSeconds: config.RATE_LIMIT_WINDOW_S, redisUrl: config.REDIS_URL } : undefined,
+    rateLimit:
+      config.RATE_LIMIT_POINTS > 0
+        ? { points: config.RATE_LIMIT_POINTS, windowSeconds: config.RATE_LIMIT_WINDOW_S, redisUrl: config.REDIS_URL }
+        : undefined,
     documentLimits: {
-      depth: config.LIMIT_DEPTH, aliases: config.LIMIT_ALIASES, directives: config.LIMIT_DIRECTIVES,
-      tokens: config.LIMIT_TOKENS, cost: config.LIMIT_COST,
+      depth: config.LIMIT_DEPTH,
+      aliases: config.LIMIT_ALIASES,
+      directives: config.LIMIT_DIRECTIVES,
+      tokens: config.LIMIT_TOKENS,
+      cost: config.LIMIT_COST,
     },
   });
 
@@ -104,28 +124,42 @@ async function main(): Promise<void> {
   // After seeding, so the first evaluation sees the whole demo data set.
   hub.scheduleEvaluation(config.EVALUATION_INTERVAL_MS);
   const server = hub.listen(config.PORT, config.HOST);
-  await new Promise<void>((resolve, reject) => { server.once('listening', resolve); server.once('error', reject); });
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
   const { port } = server.address() as AddressInfo;
   const host = config.HOST === '0.0.0.0' || config.HOST === '127.0.0.1' ? 'localhost' : config.HOST;
   const url = `http://${host}:${port}${GRAPHQL_PATH}`;
   const exampleId = await firstPersonId(hub.sources);
   // Ready-made development tokens, one per role (only when signing with a secret: not for JWKS setups).
-  const devTokens: [string, string][] = config.jwt.secret && config.NODE_ENV !== 'production'
-    ? await Promise.all(ROLES.map(async (role) => [role, await signToken(config.jwt, { sub: `dev-${role.toLowerCase()}`, org: 'DEV', role, regions: ['50'] })] as [string, string]))
-    : [];
+  const devTokens: [string, string][] =
+    config.jwt.secret && config.NODE_ENV !== 'production'
+      ? await Promise.all(
+          ROLES.map(
+            async (role) =>
+              [role, await signToken(config.jwt, { sub: `dev-${role.toLowerCase()}`, org: 'DEV', role, regions: ['50'] })] as [
+                string,
+                string,
+              ],
+          ),
+        )
+      : [];
   const analyst = devTokens.find(([r]) => r === 'ANALYST')?.[1] ?? '<token>';
 
-  process.stdout.write([
-    '',
-    `Hub ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${url}  (store: ${storeLabel})`,
-    ...(devTokens.length ? ['Development tokens (whole city, 8 h; npm run token -- --role … makes others):'] : []),
-    ...devTokens.map(([role, tok]) => `  ${role.padEnd(10)} ${tok}`),
-    `IDE, signed in as an analyst: ${url}#token=${analyst}`,
-    `or try:`,
-    `  curl -s ${url} -H 'content-type: application/json' -H "authorization: Bearer $(npm run --silent token -- --role PROCURATOR)" -H 'x-purpose: 2025-JC-001' \\`,
-    `    -d '{"query":"{ person(idNumber: \\"${exampleId ?? '50010119900101123X'}\\") { name detentions { totalCount } imprisonments { totalCount } corrections { totalCount } enforcementCases { totalCount } } }"}'`,
-    '',
-  ].join('\n'));
+  process.stdout.write(
+    [
+      '',
+      `Hub ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${url}  (store: ${storeLabel})`,
+      ...(devTokens.length ? ['Development tokens (whole city, 8 h; npm run token -- --role … makes others):'] : []),
+      ...devTokens.map(([role, tok]) => `  ${role.padEnd(10)} ${tok}`),
+      `IDE, signed in as an analyst: ${url}#token=${analyst}`,
+      `or try:`,
+      `  curl -s ${url} -H 'content-type: application/json' -H "authorization: Bearer $(npm run --silent token -- --role PROCURATOR)" -H 'x-purpose: 2025-JC-001' \\`,
+      `    -d '{"query":"{ person(idNumber: \\"${exampleId ?? '50010119900101123X'}\\") { name detentions { totalCount } imprisonments { totalCount } corrections { totalCount } enforcementCases { totalCount } } }"}'`,
+      '',
+    ].join('\n'),
+  );
   logger.info({ url }, 'hub listening');
 
   const shutdown = async (signal: string) => {
@@ -135,7 +169,10 @@ async function main(): Promise<void> {
     // Whatever hangs, the process ends within 10 s of the drain's bound (the grace period, then up to
     // 10 s for the pushes it cut to answer); the embedded store is stopped in every case.
     setTimeout(() => {
-      void (async () => { await embedded?.kill(); await embeddedPostgres?.stop(); })().finally(() => process.exit(1));
+      void (async () => {
+        await embedded?.kill();
+        await embeddedPostgres?.stop();
+      })().finally(() => process.exit(1));
     }, config.SHUTDOWN_GRACE_MS + 20_000).unref();
     const t0 = Date.now();
     // Requests in flight finish (pushes cut by the grace period answer what they stored) before the store goes.
@@ -155,7 +192,7 @@ async function main(): Promise<void> {
 }
 
 main().catch(async (err) => {
-  process.stderr.write(`The hub could not start: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.stderr.write(`The hub could not start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   for (const stop of stopOnFailure) await stop().catch(() => undefined);
   process.exit(1);
 });

@@ -114,6 +114,10 @@ export function countStoreCommands(registry: Registry, connection: Connection): 
     buckets: STORE_BUCKETS,
     registers: [registry],
   });
-  connection.getClient().on('commandSucceeded', (event) => seconds.observe({ command: event.commandName, outcome: 'ok' }, event.duration / 1000));
-  connection.getClient().on('commandFailed', (event) => seconds.observe({ command: event.commandName, outcome: 'failed' }, event.duration / 1000));
+  connection
+    .getClient()
+    .on('commandSucceeded', (event) => seconds.observe({ command: event.commandName, outcome: 'ok' }, event.duration / 1000));
+  connection
+    .getClient()
+    .on('commandFailed', (event) => seconds.observe({ command: event.commandName, outcome: 'failed' }, event.duration / 1000));
 }

@@ -34,11 +34,17 @@ export async function createRateLimiter(settings: RateLimitSettings, logger: Log
     // Start counting in Redis from the first request (a few seconds at most; the memory fallback covers an outage).
     await new Promise<void>((resolve) => {
       const t = setTimeout(resolve, 3000);
-      redis!.once('ready', () => { clearTimeout(t); resolve(); });
+      redis!.once('ready', () => {
+        clearTimeout(t);
+        resolve();
+      });
     });
     // While Redis is down, fall back to counting in memory rather than refusing or letting all through.
     limiter = new RateLimiterRedis({
-      storeClient: redis, keyPrefix: 'hub-rl', points: settings.points, duration: settings.windowSeconds,
+      storeClient: redis,
+      keyPrefix: 'hub-rl',
+      points: settings.points,
+      duration: settings.windowSeconds,
       insuranceLimiter: new RateLimiterMemory({ points: settings.points, duration: settings.windowSeconds }),
     });
   } else {
@@ -47,18 +53,35 @@ export async function createRateLimiter(settings: RateLimitSettings, logger: Log
   const middleware = (req: Request, res: Response, next: NextFunction) => {
     const auth = req.headers.authorization;
     const key = auth ? `c:${createHash('sha256').update(auth).digest('hex').slice(0, 32)}` : `ip:${req.ip ?? req.socket.remoteAddress}`;
-    limiter.consume(key).then(() => next(), (r: unknown) => {
-      if (!(r instanceof RateLimiterRes)) { logger.error({ err: r }, 'rate limiter failed; letting the request through'); next(); return; }
-      const retryAfterSeconds = Math.max(1, Math.ceil(r.msBeforeNext / 1000));
-      res.status(429).set('Retry-After', String(retryAfterSeconds)).json({
-        errors: [{
-          message: `too many requests: at most ${settings.points} per ${settings.windowSeconds} s; try again in ${retryAfterSeconds} s`,
-          extensions: { code: 'RATE_LIMITED', retryAfterSeconds },
-        }],
-      });
-    });
+    limiter.consume(key).then(
+      () => next(),
+      (r: unknown) => {
+        if (!(r instanceof RateLimiterRes)) {
+          logger.error({ err: r }, 'rate limiter failed; letting the request through');
+          next();
+          return;
+        }
+        const retryAfterSeconds = Math.max(1, Math.ceil(r.msBeforeNext / 1000));
+        res
+          .status(429)
+          .set('Retry-After', String(retryAfterSeconds))
+          .json({
+            errors: [
+              {
+                message: `too many requests: at most ${settings.points} per ${settings.windowSeconds} s; try again in ${retryAfterSeconds} s`,
+                extensions: { code: 'RATE_LIMITED', retryAfterSeconds },
+              },
+            ],
+          });
+      },
+    );
   };
-  return { middleware, close: async () => { redis?.disconnect(); } };
+  return {
+    middleware,
+    close: async () => {
+      redis?.disconnect();
+    },
+  };
 }
 
 /** The budget covers GraphQL (not the IDE's pages), pushes and exports; health, readiness and metrics are outside it. */

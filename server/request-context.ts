@@ -58,10 +58,28 @@ export function contextBuilder({ sources, limits, audit, trusted, hub }: Context
       if (calls.get(id) !== 'failed') calls.set(id, ok ? 'ok' : 'failed');
     };
     const recordFields: Context['recordFields'] = {};
-    const loaders = createLoaders(sources, { regions, report: reportSourceError, called: noteSourceCall, projection: (d) => recordFields.projections?.[d] });
+    const loaders = createLoaders(sources, {
+      regions,
+      report: reportSourceError,
+      called: noteSourceCall,
+      projection: (d) => recordFields.projections?.[d],
+    });
     const ctx: HubContext = {
-      caller, sources, loaders, limits, requestId, hub,
-      reportSourceError, noteSourceCall, regions, audit, trusted, recordFields, returned: returnedValues(), [FAILED]: failed, [CALLS]: calls,
+      caller,
+      sources,
+      loaders,
+      limits,
+      requestId,
+      hub,
+      reportSourceError,
+      noteSourceCall,
+      regions,
+      audit,
+      trusted,
+      recordFields,
+      returned: returnedValues(),
+      [FAILED]: failed,
+      [CALLS]: calls,
     };
     return ctx;
   };
@@ -70,7 +88,11 @@ export function contextBuilder({ sources, limits, audit, trusted, hub }: Context
 export type HttpContextBuilder = (req: Request, requestId: string) => Promise<Context>;
 
 /** The context of a request to /graphql or /export: the caller from its headers, its client address. */
-export function httpContext(context: ContextBuilder, sources: DataSources, verify: (token: string) => Promise<PersonClaims>): HttpContextBuilder {
+export function httpContext(
+  context: ContextBuilder,
+  sources: DataSources,
+  verify: (token: string) => Promise<PersonClaims>,
+): HttpContextBuilder {
   return async (req, requestId) => {
     const ctx: HubContext = context(requestId, await callerOf(req.headers.authorization, sources, verify, req.headers['x-purpose']));
     ctx[CLIENT] = req.ip ?? req.socket.remoteAddress ?? undefined;

@@ -43,7 +43,11 @@ export function noteReturnedValues(schema: GraphQLSchema): GraphQLSchema {
       const resolve = field.resolve ?? defaultFieldResolver;
       field.resolve = (parent, args, ctx: Context, info) => {
         const value = resolve(parent, args, ctx, info);
-        if (value instanceof Promise) return value.then((v: unknown) => { noteValue(ctx, v); return v; });
+        if (value instanceof Promise)
+          return value.then((v: unknown) => {
+            noteValue(ctx, v);
+            return v;
+          });
         noteValue(ctx, value);
         return value;
       };
@@ -54,7 +58,10 @@ export function noteReturnedValues(schema: GraphQLSchema): GraphQLSchema {
 
 /** Notes a person (`PersonRef`) or a record (a stored or live record document), or a list of them. */
 function noteSubjects(into: Context['returned'], subject: Subject, value: unknown): void {
-  if (Array.isArray(value)) { for (const v of value) noteSubjects(into, subject, v); return; }
+  if (Array.isArray(value)) {
+    for (const v of value) noteSubjects(into, subject, v);
+    return;
+  }
   if (!value || typeof value !== 'object') return;
   const { idNumber, _id } = value as { idNumber?: unknown; _id?: unknown };
   if (typeof idNumber === 'string') into.idNumbers.add(idNumber);

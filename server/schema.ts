@@ -16,6 +16,10 @@ export function buildHubSchema(): GraphQLSchema {
 
 /** The SDL: every file of schema/, in name order. */
 export function loadTypeDefs(): string {
-  return fs.readdirSync(schemaDir).filter((f) => f.endsWith('.graphql')).sort()
-    .map((f) => fs.readFileSync(path.join(schemaDir, f), 'utf8')).join('\n');
+  return fs
+    .readdirSync(schemaDir)
+    .filter((f) => f.endsWith('.graphql'))
+    .sort()
+    .map((f) => fs.readFileSync(path.join(schemaDir, f), 'utf8'))
+    .join('\n');
 }

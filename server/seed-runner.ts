@@ -16,7 +16,12 @@ export async function seedDemoData(
 ): Promise<SeedProgress> {
   const started = Date.now();
   const tty = options.progress && process.stdout.isTTY;
-  const bar = tty ? new SingleBar({ format: 'seeding [{bar}] {percentage}% | {value}/{total} persons | {records} records | {eta}s left' }, Presets.shades_classic) : undefined;
+  const bar = tty
+    ? new SingleBar(
+        { format: 'seeding [{bar}] {percentage}% | {value}/{total} persons | {records} records | {eta}s left' },
+        Presets.shades_classic,
+      )
+    : undefined;
   bar?.start(options.persons, 0, { records: 0 });
   let lastTenth = -1;
   const today = options.today ?? new Date();
@@ -36,12 +41,20 @@ export async function seedDemoData(
   bar?.stop();
   if (options.progress) {
     const s = ((Date.now() - started) / 1000).toFixed(1);
-    process.stdout.write(`seeded ${result.persons} persons, ${result.records} records in ${s} s: ${result.result.accepted} accepted, ${result.result.unchanged} unchanged, ${result.result.rejected.length} rejected\n`);
+    process.stdout.write(
+      `seeded ${result.persons} persons, ${result.records} records in ${s} s: ${result.result.accepted} accepted, ${result.result.unchanged} unchanged, ${result.result.rejected.length} rejected\n`,
+    );
     // What the supervision rules should find in this data set (one finding per planted case).
     const report = syntheticReport({ persons: options.persons, seed: options.seed, today });
-    const records = Object.entries(report.records).map(([d, n]) => `${d} ${n}`).join(', ');
+    const records = Object.entries(report.records)
+      .map(([d, n]) => `${d} ${n}`)
+      .join(', ');
     process.stdout.write(`records by domain: ${records}; persons in all four domains: ${report.crossDomainPersons}\n`);
-    process.stdout.write(`planted irregularities: ${Object.entries(report.planted).map(([r, n]) => `${r} ${n}`).join(', ')}\n`);
+    process.stdout.write(
+      `planted irregularities: ${Object.entries(report.planted)
+        .map(([r, n]) => `${r} ${n}`)
+        .join(', ')}\n`,
+    );
   }
   return result;
 }

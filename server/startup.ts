@@ -42,13 +42,22 @@ export async function startUp(options: HubOptions): Promise<Running> {
   const { connection, logger } = options;
   const models = createModels(connection);
   const store = await chooseStoreProfile(connection, {
-    profile: options.storeProfile, batchLookup: options.batchLookup, listReads: options.listReads, statisticsAhead: options.statisticsAhead,
-    postgresUrl: options.storePostgresUrl, vacuumCheckMs: options.storeVacuumCheckMs,
+    profile: options.storeProfile,
+    batchLookup: options.batchLookup,
+    listReads: options.listReads,
+    statisticsAhead: options.statisticsAhead,
+    postgresUrl: options.storePostgresUrl,
+    vacuumCheckMs: options.storeVacuumCheckMs,
   });
   await store.ensureIndexes(models);
   const sources = createDataSources(models, {
-    store, registryRefreshMs: options.registryRefreshMs, evaluation: { chunkRecords: options.evaluationChunkRecords }, statisticsMaxBuckets: options.statisticsMaxBuckets,
-    clock: options.clock, futureSkewMs: options.ingestFutureSkewMs, rejectionRetentionDays: options.rejectionRetentionDays,
+    store,
+    registryRefreshMs: options.registryRefreshMs,
+    evaluation: { chunkRecords: options.evaluationChunkRecords },
+    statisticsMaxBuckets: options.statisticsMaxBuckets,
+    clock: options.clock,
+    futureSkewMs: options.ingestFutureSkewMs,
+    rejectionRetentionDays: options.rejectionRetentionDays,
   });
   await sources.claims.ensure();
   await sources.leads.ensureIndexes();
@@ -63,17 +72,24 @@ export async function startUp(options: HubOptions): Promise<Running> {
   const trusted = new TrustedOperations(connection);
   await trusted.load();
   const stopUpkeep = await store.startUpkeep(connection, logger);
-  logger.info({ profile: store.name, batchLookup: store.batchLookup, listReads: store.listReads, statisticsAhead: store.statisticsAhead }, 'store');
+  logger.info(
+    { profile: store.name, batchLookup: store.batchLookup, listReads: store.listReads, statisticsAhead: store.statisticsAhead },
+    'store',
+  );
   // Rejected records past their retention are deleted here (FerretDB 1.24 has no TTL index): at start, then every hour.
-  const purgeRejections = () => sources.rejections.purge(new Date())
-    .catch((err: Error) => logger.warn({ err: err.message }, 'purging expired ingest rejections failed'));
+  const purgeRejections = () =>
+    sources.rejections
+      .purge(new Date())
+      .catch((err: Error) => logger.warn({ err: err.message }, 'purging expired ingest rejections failed'));
   const rejectionsPurged = purgeRejections();
   const rejectionPurge = new Periodic(REJECTION_PURGE_MS, () => purgeRejections());
   rejectionPurge.start();
 
   let evaluation = { stop: () => undefined as void };
   return {
-    sources, audit, trusted,
+    sources,
+    audit,
+    trusted,
     startupWork: background.done,
     startupState: background.state,
     scheduleEvaluation: (intervalMs) => {
@@ -105,9 +121,19 @@ export async function startUp(options: HubOptions): Promise<Running> {
  */
 function startupWork(connection: Connection, sources: DataSources, logger: Logger): { done: Promise<void>; state(): 'running' | 'done' } {
   const statsLog = logger.child({ component: 'statistics' });
-  const done = runMigrations(connection.db!, MIGRATIONS, { sources, log: logger.child({ component: 'migrations' }) }, logger.child({ component: 'migrations' }))
-    .then(async () => { if (sources.store.statisticsAhead) await sources.counted.refresh(statsLog); })
-    .then(() => undefined, (err) => logger.warn({ err }, 'start-up work failed (migrations or statistics counts)'));
+  const done = runMigrations(
+    connection.db!,
+    MIGRATIONS,
+    { sources, log: logger.child({ component: 'migrations' }) },
+    logger.child({ component: 'migrations' }),
+  )
+    .then(async () => {
+      if (sources.store.statisticsAhead) await sources.counted.refresh(statsLog);
+    })
+    .then(
+      () => undefined,
+      (err) => logger.warn({ err }, 'start-up work failed (migrations or statistics counts)'),
+    );
   // Shown on /readyz: answers are right meanwhile, but slower, and the store is busy with it.
   let state: 'running' | 'done' = 'running';
   const started = Date.now();
@@ -130,11 +156,15 @@ function scheduleEvaluation(sources: DataSources, logger: Logger, intervalMs: nu
     let lastLog = 0;
     try {
       const report = await sources.evaluator.evaluate({
-        actor: EVALUATION_ACTOR, trigger: 'schedule',
+        actor: EVALUATION_ACTOR,
+        trigger: 'schedule',
         onProgress: (p) => {
           if (Date.now() - lastLog < 10_000) return;
           lastLog = Date.now();
-          log.info({ records: p.records, totalRecords: p.totalRecords, persons: p.persons, chunk: p.chunk, chunks: p.chunks }, 'evaluating supervision rules');
+          log.info(
+            { records: p.records, totalRecords: p.totalRecords, persons: p.persons, chunk: p.chunk, chunks: p.chunks },
+            'evaluating supervision rules',
+          );
         },
       });
       log.info({ ...report, ms: Date.now() - started }, 'supervision rules evaluated');
@@ -144,9 +174,19 @@ function scheduleEvaluation(sources: DataSources, logger: Logger, intervalMs: nu
       else log.warn({ err }, 'scheduled evaluation failed');
     }
   };
-  const first = setTimeout(() => { void run(); }, Math.min(intervalMs, 10_000));
+  const first = setTimeout(
+    () => {
+      void run();
+    },
+    Math.min(intervalMs, 10_000),
+  );
   first.unref();
   const periodic = new Periodic(intervalMs, run);
   periodic.start();
-  return { stop: () => { clearTimeout(first); periodic.stop(); } };
+  return {
+    stop: () => {
+      clearTimeout(first);
+      periodic.stop();
+    },
+  };
 }

@@ -16,23 +16,38 @@ describe('the subjects and the text of every audited operation', () => {
     t = await startTestHub();
     ids = await seedPersons(t.hub.sources, await registerTestSources(t.hub.sources), 3, 2);
   });
-  afterAll(async () => { await t.close(); });
+  afterAll(async () => {
+    await t.close();
+  });
 
   const hmac = (id: string) => t.hub.context().audit.personal(id);
   const entry = (requestId: string) => t.connection.db!.collection<Record<string, any>>('audit_log').findOne({ requestId });
   const texts = () => t.connection.db!.collection<{ _id: string; text: string }>('audit_operations');
   const recordIds = async (collection: string, idNumber: string) =>
-    (await t.connection.db!.collection(collection).find({ idNumber }, { projection: { _id: 1 } }).toArray()).map((r) => r._id.toHexString()).sort();
-  const as = (requestId: string, role: 'PROCURATOR' | 'ANALYST' = 'PROCURATOR') => t.token({ role }).then((token) => ({ authorization: `Bearer ${token}`, 'x-purpose': 'AUDIT-2026-6', 'x-request-id': requestId }));
+    (
+      await t.connection
+        .db!.collection(collection)
+        .find({ idNumber }, { projection: { _id: 1 } })
+        .toArray()
+    )
+      .map((r) => r._id.toHexString())
+      .sort();
+  const as = (requestId: string, role: 'PROCURATOR' | 'ANALYST' = 'PROCURATOR') =>
+    t.token({ role }).then((token) => ({ authorization: `Bearer ${token}`, 'x-purpose': 'AUDIT-2026-6', 'x-request-id': requestId }));
 
   it('names the person and every record of a dossier that selects only name and caseNumber', async () => {
-    const { body } = await t.gql('query Dossier($id: IdNumber!) { person(idNumber: $id) { name detentions { edges { node { caseNumber } } } enforcementCases { edges { node { caseNumber } } } } }',
-      { id: ids[0] }, await as('dossier-name-only'));
+    const { body } = await t.gql(
+      'query Dossier($id: IdNumber!) { person(idNumber: $id) { name detentions { edges { node { caseNumber } } } enforcementCases { edges { node { caseNumber } } } } }',
+      { id: ids[0] },
+      await as('dossier-name-only'),
+    );
     expect(body.errors).toBeUndefined();
     expect(body.data.person.detentions.edges).toHaveLength(2);
     const e = (await entry('dossier-name-only'))!;
     expect(e.idNumbers).toEqual([hmac(ids[0])]);
-    expect([...e.recordIds].sort()).toEqual([...await recordIds('detention_records', ids[0]), ...await recordIds('enforcement_cases', ids[0])].sort());
+    expect([...e.recordIds].sort()).toEqual(
+      [...(await recordIds('detention_records', ids[0])), ...(await recordIds('enforcement_cases', ids[0]))].sort(),
+    );
     expect(JSON.parse(e.variables)).toEqual({ id: `hmac:${hmac(ids[0])}` });
   });
 
@@ -47,7 +62,11 @@ describe('the subjects and the text of every audited operation', () => {
   it('names the person and the lead of a supervision lead read only for its explanation', async () => {
     const run = await t.gql('mutation { evaluateRules { newLeads } }');
     expect(run.body.data.evaluateRules.newLeads).toBeGreaterThan(0);
-    const { body } = await t.gql('{ supervisionLeads(first: 100) { edges { node { explanation } } } }', undefined, await as('leads-explanation-only'));
+    const { body } = await t.gql(
+      '{ supervisionLeads(first: 100) { edges { node { explanation } } } }',
+      undefined,
+      await as('leads-explanation-only'),
+    );
     expect(body.errors).toBeUndefined();
     const leads = await t.connection.db!.collection<{ _id: ObjectId; idNumber: string }>('supervision_leads').find({}).toArray();
     expect(body.data.supervisionLeads.edges).toHaveLength(leads.length);
@@ -75,23 +94,32 @@ describe('the subjects and the text of every audited operation', () => {
     expect(createHash('sha256').update(stored.text).digest('hex')).toBe(one.operationTextHash);
     expect(one.idNumbers).toEqual([hmac(ids[2])]);
     // a name given inline is kept as its HMAC, like a name in the variables
-    const named = 'mutation { registerDataSource(input: { name: "王伟的系统", department: { code: "X-1", name: "某局" }, domain: PRISON, kind: HOSTED, regions: ["50"] }) { apiKey } }';
+    const named =
+      'mutation { registerDataSource(input: { name: "王伟的系统", department: { code: "X-1", name: "某局" }, domain: PRISON, kind: HOSTED, regions: ["50"] }) { apiKey } }';
     await t.admin(named);
-    const last = await t.connection.db!.collection<Record<string, any>>('audit_log').find({}, { sort: { _id: -1 }, limit: 1 }).next();
+    const last = await t.connection
+      .db!.collection<Record<string, any>>('audit_log')
+      .find({}, { sort: { _id: -1 }, limit: 1 })
+      .next();
     const text = (await texts().findOne({ _id: last!.operationTextHash }))!.text;
     expect(text).not.toContain('王伟');
     expect(text).toContain(`name: "hmac:${hmac('王伟的系统')}"`);
   });
 
-  it('answers an administrator who asks who saw one person, with each operation\'s text', async () => {
-    const { body } = await t.admin('query($id: IdNumber!) { auditLog(first: 100, filter: { idNumber: $id }) { edges { node { requestId purpose operationText } } } }', { id: ids[0] });
+  it("answers an administrator who asks who saw one person, with each operation's text", async () => {
+    const { body } = await t.admin(
+      'query($id: IdNumber!) { auditLog(first: 100, filter: { idNumber: $id }) { edges { node { requestId purpose operationText } } } }',
+      { id: ids[0] },
+    );
     expect(body.errors).toBeUndefined();
     const nodes = body.data.auditLog.edges.map((e: any) => e.node);
     expect(nodes.map((n: any) => n.requestId)).toEqual(expect.arrayContaining(['dossier-name-only', 'list-stage-only']));
     expect(nodes.map((n: any) => n.requestId)).not.toContain('analyst-masked'); // another person
     expect(nodes.find((n: any) => n.requestId === 'dossier-name-only')).toEqual({
-      requestId: 'dossier-name-only', purpose: 'AUDIT-2026-6',
-      operationText: 'query Dossier($id: IdNumber!) { person(idNumber: $id) { name detentions { edges { node { caseNumber } } } enforcementCases { edges { node { caseNumber } } } } }',
+      requestId: 'dossier-name-only',
+      purpose: 'AUDIT-2026-6',
+      operationText:
+        'query Dossier($id: IdNumber!) { person(idNumber: $id) { name detentions { edges { node { caseNumber } } } enforcementCases { edges { node { caseNumber } } } } }',
     });
   });
 

@@ -14,18 +14,30 @@ describe('the audit trail', () => {
     t = await startTestHub();
     ids = await seedPersons(t.hub.sources, await registerTestSources(t.hub.sources), 2, 1);
   });
-  afterAll(async () => { await t.close(); });
-  const entries = () => t.connection.db!.collection<{ _id: number } & Record<string, any>>('audit_log').find({}, { sort: { _id: 1 } }).toArray();
+  afterAll(async () => {
+    await t.close();
+  });
+  const entries = () =>
+    t.connection
+      .db!.collection<{ _id: number } & Record<string, any>>('audit_log')
+      .find({}, { sort: { _id: 1 } })
+      .toArray();
 
   it('records who asked what, for which purpose, and what came back, without personal values in clear', async () => {
     const before = (await entries()).length;
-    await t.gql('query Dossier($id: IdNumber!) { person(idNumber: $id) { idNumber name detentions { edges { node { id } } } } }', { id: ids[0] });
+    await t.gql('query Dossier($id: IdNumber!) { person(idNumber: $id) { idNumber name detentions { edges { node { id } } } } }', {
+      id: ids[0],
+    });
     const all = await entries();
     expect(all.length).toBe(before + 1);
     const e = all[all.length - 1];
     expect(e).toMatchObject({
-      actor: { kind: 'person', sub: 'test-procurator', org: 'TEST-ORG', role: 'PROCURATOR' }, purpose: 'TEST-2025-001',
-      operationName: 'Dossier', status: 'OK', errorCodes: [], failedSources: [],
+      actor: { kind: 'person', sub: 'test-procurator', org: 'TEST-ORG', role: 'PROCURATOR' },
+      purpose: 'TEST-2025-001',
+      operationName: 'Dossier',
+      status: 'OK',
+      errorCodes: [],
+      failedSources: [],
     });
     expect(e.idNumbers).toEqual([t.hub.context().audit.personal(ids[0])]);
     expect(e.recordIds).toHaveLength(1);
@@ -35,8 +47,13 @@ describe('the audit trail', () => {
   });
 
   it('names what came back under an alias too', async () => {
-    await t.gql('query Dossier($id: IdNumber!) { person(idNumber: $id) { who: idNumber name detentions { edges { node { rid: id } } } } }', { id: ids[0] });
-    const plain = await t.gql('query Dossier($id: IdNumber!) { person(idNumber: $id) { detentions { edges { node { id } } } } }', { id: ids[0] });
+    await t.gql(
+      'query Dossier($id: IdNumber!) { person(idNumber: $id) { who: idNumber name detentions { edges { node { rid: id } } } } }',
+      { id: ids[0] },
+    );
+    const plain = await t.gql('query Dossier($id: IdNumber!) { person(idNumber: $id) { detentions { edges { node { id } } } } }', {
+      id: ids[0],
+    });
     const all = await entries();
     const [aliased, unaliased] = all.slice(-2);
     expect(aliased.idNumbers).toEqual([t.hub.context().audit.personal(ids[0])]);
@@ -66,7 +83,10 @@ describe('the audit trail', () => {
     const col = t.connection.db!.collection<{ _id: number }>('audit_log');
     const victim = (await entries())[2];
     await col.updateOne({ _id: victim._id }, { $set: { purpose: 'something else' } });
-    expect(await verifyAuditChain(t.connection)).toMatchObject({ ok: false, broken: { id: victim._id, reason: 'its content does not match its hash (edited)' } });
+    expect(await verifyAuditChain(t.connection)).toMatchObject({
+      ok: false,
+      broken: { id: victim._id, reason: 'its content does not match its hash (edited)' },
+    });
     await col.updateOne({ _id: victim._id }, { $set: { purpose: victim.purpose } });
     expect((await verifyAuditChain(t.connection)).ok).toBe(true);
     await col.deleteOne({ _id: victim._id + 1 });
@@ -76,16 +96,33 @@ describe('the audit trail', () => {
 
 describe('the audit trail written by two processes in turn', () => {
   let t: TestHub;
-  beforeAll(async () => { t = await startTestHub(); });
-  afterAll(async () => { await t.close(); });
+  beforeAll(async () => {
+    t = await startTestHub();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
 
   it('catches up with entries another process wrote meanwhile in a few lookups, not one per entry', async () => {
     // Two replicas behind a balancer take turns: each finds the other's entries on its next write.
     const mine = new AuditLog(t.connection, 'k'.repeat(32), 'probe');
     const other = new AuditLog(t.connection, 'k'.repeat(32), 'probe');
     const draft = (n: number): AuditDraft => ({
-      at: new Date(), requestId: `catch-up-${n}`, actor: { kind: 'test' }, purpose: null, operationName: 'CatchUp', operationHash: null, variables: null,
-      idNumbers: [], recordIds: [], failedSources: [], sourcesCalled: [], status: 'OK', errorCodes: [], durationMs: 0, clientAddress: null,
+      at: new Date(),
+      requestId: `catch-up-${n}`,
+      actor: { kind: 'test' },
+      purpose: null,
+      operationName: 'CatchUp',
+      operationHash: null,
+      variables: null,
+      idNumbers: [],
+      recordIds: [],
+      failedSources: [],
+      sourcesCalled: [],
+      status: 'OK',
+      errorCodes: [],
+      durationMs: 0,
+      clientAddress: null,
     });
     await mine.append(draft(0));
     await Promise.all(Array.from({ length: 300 }, (_, i) => other.append(draft(i + 1))));
@@ -94,7 +131,10 @@ describe('the audit trail written by two processes in turn', () => {
     const on = (name: string) => t.commands.filter((c) => c.commandName === name && c.command[name] === 'audit_log').length;
     expect(on('insert')).toBe(2); // refused at the place it knew, then stored at the end
     expect(on('find')).toBeLessThanOrEqual(2 * Math.ceil(Math.log2(300)) + 2);
-    const all = await t.connection.db!.collection<{ _id: number }>('audit_log').find({}, { projection: { _id: 1 } }).toArray();
+    const all = await t.connection
+      .db!.collection<{ _id: number }>('audit_log')
+      .find({}, { projection: { _id: 1 } })
+      .toArray();
     expect(entry._id).toBe(Math.max(...all.map((e) => e._id)));
     expect(entry._id).toBe(all.length);
     expect(entry.requestId).toBe('catch-up-301');
@@ -104,7 +144,9 @@ describe('the audit trail written by two processes in turn', () => {
 
 describe('the audit trail across two hub processes', () => {
   const procs: ChildProcess[] = [];
-  afterAll(() => { for (const p of procs) p.kill('SIGTERM'); });
+  afterAll(() => {
+    for (const p of procs) p.kill('SIGTERM');
+  });
 
   function startHub(dbName: string): Promise<string> {
     const { url, child } = startHubProcess(dbName, {});
@@ -112,12 +154,16 @@ describe('the audit trail across two hub processes', () => {
     return url;
   }
 
-
   it('forms one valid chain from concurrent requests on both', async () => {
     const db = `t_audit_${randomBytes(4).toString('hex')}`;
     const [a, b] = await Promise.all([startHub(db), startHub(db)]);
     const auth = `Bearer ${await signToken(TEST_JWT, { sub: 'p', org: 'O', role: 'PROCURATOR', regions: ['50'] })}`;
-    const call = (url: string) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: auth }, body: JSON.stringify({ query: '{ hubInfo { version } }' }) }).then((r) => r.json() as Promise<any>);
+    const call = (url: string) =>
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: auth },
+        body: JSON.stringify({ query: '{ hubInfo { version } }' }),
+      }).then((r) => r.json() as Promise<any>);
     const results = await Promise.all(Array.from({ length: 60 }, (_, i) => call(i % 2 ? a : b)));
     expect(results.every((r) => r.data?.hubInfo?.version)).toBe(true);
     const conn = await connectStore({ uri: process.env.HUB_TEST_URI!, dbName: db, timeoutMs: 3000 });

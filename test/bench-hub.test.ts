@@ -15,13 +15,20 @@ async function serve(handler: http.RequestListener): Promise<{ url: string; clos
 describe('bench: watching the hub', () => {
   it('samples the heap from a /metrics endpoint: reserved at its largest, in use then, and the least in use', async () => {
     // a real HTTP server on 127.0.0.1 playing the hub's /metrics: its heap grows, then a collection frees it
-    const readings = [[200, 150, 20], [320, 300, 25], [330, 90, 22], [330, 110, 22]];
+    const readings = [
+      [200, 150, 20],
+      [320, 300, 25],
+      [330, 90, 22],
+      [330, 110, 22],
+    ];
     let served = 0;
     const seen: string[] = [];
     const server = await serve((req, res) => {
       seen.push(`${req.url} ${req.headers.authorization}`);
       const [total, used, external] = readings[Math.min(served++, readings.length - 1)].map((mb) => mb * 1048576);
-      res.end(`# HELP nodejs_heap_size_total_bytes x\nnodejs_heap_size_total_bytes ${total}\nnodejs_heap_size_used_bytes ${used}\nnodejs_external_memory_bytes ${external}\n`);
+      res.end(
+        `# HELP nodejs_heap_size_total_bytes x\nnodejs_heap_size_total_bytes ${total}\nnodejs_heap_size_used_bytes ${used}\nnodejs_external_memory_bytes ${external}\n`,
+      );
     });
     try {
       const watch = watchHubHeap({ url: server.url }, 'Bearer admin');
@@ -37,8 +44,15 @@ describe('bench: watching the hub', () => {
     let served = 0;
     const server = await serve((req, res) => {
       // the first answer breaks off after its head: the body never arrives whole
-      if (served++ === 0) { res.writeHead(200, { 'content-length': '1000' }); res.write('nodejs_heap'); setTimeout(() => req.socket.destroy(), 100); return; }
-      res.end(`nodejs_heap_size_total_bytes ${100 * 1048576}\nnodejs_heap_size_used_bytes ${60 * 1048576}\nnodejs_external_memory_bytes ${10 * 1048576}\n`);
+      if (served++ === 0) {
+        res.writeHead(200, { 'content-length': '1000' });
+        res.write('nodejs_heap');
+        setTimeout(() => req.socket.destroy(), 100);
+        return;
+      }
+      res.end(
+        `nodejs_heap_size_total_bytes ${100 * 1048576}\nnodejs_heap_size_used_bytes ${60 * 1048576}\nnodejs_external_memory_bytes ${10 * 1048576}\n`,
+      );
     });
     try {
       const watch = watchHubHeap({ url: server.url }, 'Bearer admin');

@@ -26,9 +26,7 @@ describe('bench --compare', () => {
   });
 
   it('names the targets whose verdict changed, and only those', () => {
-    expect(changedVerdicts(c)).toEqual([
-      'ingest ≥ 5,000 records/s: met on 2026-11-26 (5260 records/s), missed now (2488 records/s)',
-    ]);
+    expect(changedVerdicts(c)).toEqual(['ingest ≥ 5,000 records/s: met on 2026-11-26 (5260 records/s), missed now (2488 records/s)']);
     expect(changedVerdicts(compareResults(later, later, 'same'))).toEqual([]);
   });
 
@@ -42,7 +40,11 @@ describe('bench --compare', () => {
   });
 
   it('keeps a target that only one run measured, marked as absent in the other', () => {
-    const narrowed: Results = { ...later, scales: later.scales.filter((s) => s.scale === '100k'), targets: later.targets.filter((t) => t.target.endsWith('(100k)')) };
+    const narrowed: Results = {
+      ...later,
+      scales: later.scales.filter((s) => s.scale === '100k'),
+      targets: later.targets.filter((t) => t.target.endsWith('(100k)')),
+    };
     const n = compareResults(earlier.results, narrowed, earlier.file);
     const growth = n.targets.find((t) => t.target === 'p50 growth 100k → 1m ≤ 1.3 × (list-page-1)');
     expect(growth?.before?.measured).toBe('2.48 ×');
@@ -63,7 +65,7 @@ describe('bench --compare', () => {
   });
 });
 
-describe('bench: the hub\'s heap beside its RSS', () => {
+describe("bench: the hub's heap beside its RSS", () => {
   it('writes a line per scenario under the RSS, only where the heap was sampled', () => {
     const results: Results = JSON.parse(JSON.stringify(later));
     const row = results.scales[0].rows.find((r) => r.scenario === 'statistics')!;

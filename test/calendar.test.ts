@@ -3,8 +3,18 @@
  * working days across weekends, holidays and make-up working days, entry lags.
  */
 import {
-  addMonthsToDay, beijingDay, dateOfDay, dayOfDate, daysBetween, DEFAULT_ENTRY_LIMIT, entryLag, isLateEntry, isWorkingDay,
-  type WorkCalendar, WEEKDAYS_ONLY, workingDaysBetween,
+  addMonthsToDay,
+  beijingDay,
+  dateOfDay,
+  dayOfDate,
+  daysBetween,
+  DEFAULT_ENTRY_LIMIT,
+  entryLag,
+  isLateEntry,
+  isWorkingDay,
+  type WorkCalendar,
+  WEEKDAYS_ONLY,
+  workingDaysBetween,
 } from '../domain/calendar';
 
 const D = dayOfDate;

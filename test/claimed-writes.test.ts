@@ -13,7 +13,12 @@ import { SourceHealthTracker, SOURCE_HEALTH_COLLECTION } from '../datasources/so
 import { personId, registerTestSources } from './fixtures';
 import { startTestHub, type TestHub } from './helpers';
 
-interface Counter { _id: string; version?: number; entries: number[]; note?: string }
+interface Counter {
+  _id: string;
+  version?: number;
+  entries: number[];
+  note?: string;
+}
 
 describe('claimed writes', () => {
   let t: TestHub;
@@ -27,19 +32,27 @@ describe('claimed writes', () => {
     claims = t.hub.sources.claims as ClaimedWrites;
     counters = t.connection.db!.collection<Counter>('claims_test_counters');
   }, 60_000);
-  afterAll(async () => { await t.close(); });
+  afterAll(async () => {
+    await t.close();
+  });
 
   it('keeps every one of many concurrent changes of one document', async () => {
     await counters.insertOne({ _id: 'many', entries: [] });
     const writers = 16;
-    const results = await Promise.all(Array.from({ length: writers }, (_, i) =>
-      claims.change(counters, 'many', (c) => ({ entries: [...c.entries, i] }), { attempts: writers + 1 })));
+    const results = await Promise.all(
+      Array.from({ length: writers }, (_, i) =>
+        claims.change(counters, 'many', (c) => ({ entries: [...c.entries, i] }), { attempts: writers + 1 }),
+      ),
+    );
     expect(results.every((r) => r.written)).toBe(true);
     const stored = await counters.findOne({ _id: 'many' });
     expect(stored!.version).toBe(writers);
     expect([...stored!.entries].sort((a, b) => a - b)).toEqual(Array.from({ length: writers }, (_, i) => i));
     // One claim per version, each holding the change it wrote.
-    const kept = await t.connection.db!.collection<WriteClaim>(WRITE_CLAIMS_COLLECTION).find({ collection: 'claims_test_counters', doc: 'many' }).toArray();
+    const kept = await t.connection
+      .db!.collection<WriteClaim>(WRITE_CLAIMS_COLLECTION)
+      .find({ collection: 'claims_test_counters', doc: 'many' })
+      .toArray();
     expect(kept.map((c) => c.version).sort((a, b) => a - b)).toEqual(Array.from({ length: writers }, (_, i) => i + 1));
   }, 60_000);
 
@@ -47,7 +60,12 @@ describe('claimed writes', () => {
     await counters.insertOne({ _id: 'orphan', entries: [1], version: 3 });
     // A writer claimed version 4 and stopped before writing it.
     await t.connection.db!.collection<WriteClaim>(WRITE_CLAIMS_COLLECTION).insertOne({
-      _id: 'claims_test_counters:orphan:4', collection: 'claims_test_counters', doc: 'orphan', version: 4, set: { entries: [1, 2], note: 'claimed' }, at: new Date(),
+      _id: 'claims_test_counters:orphan:4',
+      collection: 'claims_test_counters',
+      doc: 'orphan',
+      version: 4,
+      set: { entries: [1, 2], note: 'claimed' },
+      at: new Date(),
     });
     const r = await claims.change(counters, 'orphan', (c) => ({ entries: [...c.entries, 3] }));
     expect(r.written).toBe(true);
@@ -58,8 +76,9 @@ describe('claimed writes', () => {
     await counters.insertOne({ _id: 'busy', entries: [] });
     const none = await claims.change(counters, 'busy', () => null);
     expect(none).toEqual({ doc: { _id: 'busy', entries: [] }, written: false });
-    const outcomes = await Promise.allSettled(Array.from({ length: 6 }, (_, i) =>
-      claims.change(counters, 'busy', (c) => ({ entries: [...c.entries, i] }), { attempts: 1 })));
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 6 }, (_, i) => claims.change(counters, 'busy', (c) => ({ entries: [...c.entries, i] }), { attempts: 1 })),
+    );
     const won = outcomes.filter((o) => o.status === 'fulfilled').length;
     const lost = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
     expect(won).toBeGreaterThanOrEqual(1);
@@ -68,10 +87,21 @@ describe('claimed writes', () => {
   });
 
   it('lets exactly one of several procurators acknowledging one lead at once succeed, and keeps only that note', async () => {
-    const lead = newLead({
-      rule: 'DATA_LATE_ENTRY', severity: 'LOW', idNumber: personId(7), region: '500101', numbers: { days: 9 },
-      explanation: '录入迟延', explanationEn: 'entered late', fingerprint: 'claims-test',
-    }, [], '测试', new Date());
+    const lead = newLead(
+      {
+        rule: 'DATA_LATE_ENTRY',
+        severity: 'LOW',
+        idNumber: personId(7),
+        region: '500101',
+        numbers: { days: 9 },
+        explanation: '录入迟延',
+        explanationEn: 'entered late',
+        fingerprint: 'claims-test',
+      },
+      [],
+      '测试',
+      new Date(),
+    );
     const { insertedId } = await t.hub.sources.leads.models.Lead.collection.insertOne(lead as never);
     const id = (insertedId as Types.ObjectId).toHexString();
     const STATUS = `mutation($id: ID!, $note: String!) { updateLeadStatus(id: $id, status: ACKNOWLEDGED, note: $note) { status history { status note } } }`;
@@ -80,28 +110,35 @@ describe('claimed writes', () => {
     expect(ok).toHaveLength(1);
     for (const a of answers.filter((x) => x.body.errors)) {
       expect(a.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
-      expect(a.body.errors[0].message).toMatch(/was changed by someone else just now \(it is ACKNOWLEDGED now\); read it again|a ACKNOWLEDGED lead can only become/);
+      expect(a.body.errors[0].message).toMatch(
+        /was changed by someone else just now \(it is ACKNOWLEDGED now\); read it again|a ACKNOWLEDGED lead can only become/,
+      );
     }
     const winner = ok[0].body.data.updateLeadStatus.history[1].note;
-    const stored = await t.hub.sources.leads.models.Lead.collection.findOne({ _id: insertedId }) as unknown as LeadDoc;
+    const stored = (await t.hub.sources.leads.models.Lead.collection.findOne({ _id: insertedId })) as unknown as LeadDoc;
     expect(stored.status).toBe('ACKNOWLEDGED');
-    expect(stored.history.map((h) => [h.status, h.note])).toEqual([['NEW', 'found by evaluation'], ['ACKNOWLEDGED', winner]]);
+    expect(stored.history.map((h) => [h.status, h.note])).toEqual([
+      ['NEW', 'found by evaluation'],
+      ['ACKNOWLEDGED', winner],
+    ]);
   }, 60_000);
 
-  it('keeps every one of several administrators\' concurrent parameter changes', async () => {
+  it("keeps every one of several administrators' concurrent parameter changes", async () => {
     const CHANGE = `mutation($p: JSON!, $note: String!) { updateSupervisionRule(id: "DATA_LATE_ENTRY", parameters: $p, note: $note) { id } }`;
     // The first change creates the settings document; the ones after it race on its versions.
     expect((await t.admin(CHANGE, { p: { days: 20 }, note: '起始' })).body.errors).toBeUndefined();
     const answers = await Promise.all(Array.from({ length: 6 }, (_, i) => t.admin(CHANGE, { p: { days: 30 + i }, note: `第 ${i} 次` })));
     for (const a of answers) expect(a.body.errors).toBeUndefined();
     const settings = await t.hub.sources.leads.models.RuleSettings.collection.findOne({ _id: 'DATA_LATE_ENTRY' } as never);
-    expect(settings!.changes.map((c: { note: string }) => c.note).sort()).toEqual(['起始', ...Array.from({ length: 6 }, (_, i) => `第 ${i} 次`)].sort());
+    expect(settings!.changes.map((c: { note: string }) => c.note).sort()).toEqual(
+      ['起始', ...Array.from({ length: 6 }, (_, i) => `第 ${i} 次`)].sort(),
+    );
     expect(settings!.version).toBe(7);
     // The parameters in force are those of the last change written.
     expect(settings!.parameters).toEqual(settings!.changes[6].parameters);
   }, 60_000);
 
-  it('keeps a source\'s suspension while its health is written at the same time, and health apart from the registry', async () => {
+  it("keeps a source's suspension while its health is written at the same time, and health apart from the registry", async () => {
     const sources = await registerTestSources(t.hub.sources, '-claims');
     const source = sources.DETENTION;
     const registry = t.hub.sources.registry;
@@ -111,7 +148,10 @@ describe('claimed writes', () => {
       const suspend = round % 2 === 0;
       await Promise.all([
         suspend ? registry.suspend(source._id.toHexString(), `第 ${round} 轮`) : registry.activate(source._id.toHexString()),
-        ...Array.from({ length: 6 }, async (_, k) => { health.success(source, 10 + k, 1); await health.flush(); }),
+        ...Array.from({ length: 6 }, async (_, k) => {
+          health.success(source, 10 + k, 1);
+          await health.flush();
+        }),
       ]);
       expect((await stored())!.status).toBe(suspend ? 'SUSPENDED' : 'ACTIVE');
     }

@@ -16,9 +16,17 @@ describe('a department registers and changes sources only inside its own regions
     t = await startTestHub();
     changshou = { authorization: `Bearer ${await t.token({ role: 'DEPARTMENT', org: 'KSS-500115', regions: ['500115'] })}` };
   });
-  afterAll(async () => { await t.close(); });
+  afterAll(async () => {
+    await t.close();
+  });
 
-  const input = (name: string, regions: string[]) => ({ name, department: { code: 'KSS-500115', name: '长寿区看守所' }, domain: 'DETENTION', kind: 'HOSTED', regions });
+  const input = (name: string, regions: string[]) => ({
+    name,
+    department: { code: 'KSS-500115', name: '长寿区看守所' },
+    domain: 'DETENTION',
+    kind: 'HOSTED',
+    regions,
+  });
 
   it('refuses a registration for another district, and for the whole city, naming the region', async () => {
     const other = await t.gql(REGISTER, { input: input('万州冒名', ['500101']) }, changshou);
@@ -48,7 +56,10 @@ describe('a department registers and changes sources only inside its own regions
     // registered by an administrator for the whole city
     const wide = await t.admin(REGISTER, { input: input('长寿区看守所 全市', ['50']) });
     const id = wide.body.data.registerDataSource.dataSource.id;
-    for (const op of [`mutation { rotateDataSourceKey(id: "${id}") { apiKey } }`, `mutation { suspendDataSource(id: "${id}", reason: "x") { id } }`]) {
+    for (const op of [
+      `mutation { rotateDataSourceKey(id: "${id}") { apiKey } }`,
+      `mutation { suspendDataSource(id: "${id}", reason: "x") { id } }`,
+    ]) {
       const { body } = await t.gql(op, undefined, changshou);
       expect(body.errors[0]).toMatchObject({
         message: 'department KSS-500115 may register and change sources only inside its regions (500115): the source covers 50',
@@ -64,11 +75,16 @@ describe('a department registers and changes sources only inside its own regions
     const { id } = own.body.data.registerDataSource.dataSource;
     const key = own.body.data.registerDataSource.apiKey;
     const res = await fetch(`${t.url}/ingest/${id}`, {
-      method: 'POST', headers: { authorization: `ApiKey ${key}`, 'content-type': 'application/x-ndjson' },
-      body: [detentionInput(personId(1, '500101'), 1, { region: '500101' }), detentionInput(personId(2, '500115'), 2, { region: '500115' })].map((r) => JSON.stringify(r)).join('\n'),
+      method: 'POST',
+      headers: { authorization: `ApiKey ${key}`, 'content-type': 'application/x-ndjson' },
+      body: [detentionInput(personId(1, '500101'), 1, { region: '500101' }), detentionInput(personId(2, '500115'), 2, { region: '500115' })]
+        .map((r) => JSON.stringify(r))
+        .join('\n'),
     });
-    const body = await res.json() as any;
+    const body = (await res.json()) as any;
     expect(body.accepted).toBe(1);
-    expect(body.rejected).toEqual([{ index: 0, externalId: expect.any(String), reasons: ['region: 500101 is outside the source\'s regions (500115)'] }]);
+    expect(body.rejected).toEqual([
+      { index: 0, externalId: expect.any(String), reasons: ["region: 500101 is outside the source's regions (500115)"] },
+    ]);
   });
 });

@@ -14,17 +14,41 @@ function cityRecords(): Record<string, unknown>[] {
   }
   // 2024-03-15T00:30Z, 2024-03-15T01:00Z and 2024-03-14T23:00Z: as strings they would sort otherwise
   const id = personId(500, '500101');
-  out.push(detentionInput(id, 1, { externalId: 'TZ-1', eventAt: '2024-03-15T08:30:00+08:00', admittedAt: '2024-03-15T08:30:00+08:00', stageStartedAt: '2024-03-15T08:30:00+08:00' }));
-  out.push(detentionInput(id, 2, { externalId: 'TZ-2', eventAt: '2024-03-15T01:00:00Z', admittedAt: '2024-03-15T01:00:00Z', stageStartedAt: '2024-03-15T01:00:00Z' }));
-  out.push(detentionInput(id, 3, { externalId: 'TZ-3', eventAt: '2024-03-15T07:00:00+08:00', admittedAt: '2024-03-15T07:00:00+08:00', stageStartedAt: '2024-03-15T07:00:00+08:00' }));
+  out.push(
+    detentionInput(id, 1, {
+      externalId: 'TZ-1',
+      eventAt: '2024-03-15T08:30:00+08:00',
+      admittedAt: '2024-03-15T08:30:00+08:00',
+      stageStartedAt: '2024-03-15T08:30:00+08:00',
+    }),
+  );
+  out.push(
+    detentionInput(id, 2, {
+      externalId: 'TZ-2',
+      eventAt: '2024-03-15T01:00:00Z',
+      admittedAt: '2024-03-15T01:00:00Z',
+      stageStartedAt: '2024-03-15T01:00:00Z',
+    }),
+  );
+  out.push(
+    detentionInput(id, 3, {
+      externalId: 'TZ-3',
+      eventAt: '2024-03-15T07:00:00+08:00',
+      admittedAt: '2024-03-15T07:00:00+08:00',
+      stageStartedAt: '2024-03-15T07:00:00+08:00',
+    }),
+  );
   return out;
 }
 
 /** The protocol's order, computed independently: eventAt descending as instants, then externalId descending. */
 function protocolOrder(records: Record<string, unknown>[]): string[] {
   return [...records]
-    .sort((a, b) => Date.parse(String(b.eventAt)) - Date.parse(String(a.eventAt))
-      || (String(b.externalId) > String(a.externalId) ? 1 : String(b.externalId) < String(a.externalId) ? -1 : 0))
+    .sort(
+      (a, b) =>
+        Date.parse(String(b.eventAt)) - Date.parse(String(a.eventAt)) ||
+        (String(b.externalId) > String(a.externalId) ? 1 : String(b.externalId) < String(a.externalId) ? -1 : 0),
+    )
     .map((r) => String(r.externalId));
 }
 
@@ -35,7 +59,9 @@ async function getJson(url: string): Promise<{ status: number; body: any }> {
 
 async function gql(d: Department, query: string, variables?: Record<string, unknown>): Promise<{ status: number; body: any }> {
   const res = await fetch(`${d.url}/graphql`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }),
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
   });
   return { status: res.status, body: await res.json() };
 }
@@ -92,8 +118,12 @@ describe('a department system started by a test', () => {
       const d = await start({ records });
       const from = '2024-03-15T08:30:00+08:00'; // TZ-1 exactly: included
       const to = '2024-03-15T01:00:00Z'; // TZ-2 exactly: excluded
-      const expected = records.filter((r) => ['500101', '5002'].some((p) => String(r.region).startsWith(p))
-        && Date.parse(String(r.eventAt)) >= Date.parse(from) && Date.parse(String(r.eventAt)) < Date.parse(to));
+      const expected = records.filter(
+        (r) =>
+          ['500101', '5002'].some((p) => String(r.region).startsWith(p)) &&
+          Date.parse(String(r.eventAt)) >= Date.parse(from) &&
+          Date.parse(String(r.eventAt)) < Date.parse(to),
+      );
       expect(expected.map((r) => r.externalId)).toEqual(['TZ-1']);
 
       const window = await allPages(d, { regions: '500101,5002', eventFrom: from, eventTo: to });
@@ -101,11 +131,19 @@ describe('a department system started by a test', () => {
       expect(window[0]).toMatchObject({ total: 1, nextCursor: null });
       expect(window[0].records.map((r: any) => r.externalId)).toEqual(['TZ-1']);
 
-      const spring = records.filter((r) => ['500101', '5002'].some((p) => String(r.region).startsWith(p))
-        && Date.parse(String(r.eventAt)) >= Date.parse('2024-03-01T00:00:00+08:00')
-        && Date.parse(String(r.eventAt)) < Date.parse('2024-07-01T00:00:00+08:00'));
+      const spring = records.filter(
+        (r) =>
+          ['500101', '5002'].some((p) => String(r.region).startsWith(p)) &&
+          Date.parse(String(r.eventAt)) >= Date.parse('2024-03-01T00:00:00+08:00') &&
+          Date.parse(String(r.eventAt)) < Date.parse('2024-07-01T00:00:00+08:00'),
+      );
       expect(spring.length).toBeGreaterThan(20);
-      const pages = await allPages(d, { regions: '500101,5002', eventFrom: '2024-03-01T00:00:00+08:00', eventTo: '2024-07-01T00:00:00+08:00', limit: '10' });
+      const pages = await allPages(d, {
+        regions: '500101,5002',
+        eventFrom: '2024-03-01T00:00:00+08:00',
+        eventTo: '2024-07-01T00:00:00+08:00',
+        limit: '10',
+      });
       for (const p of pages) expect(p.total).toBe(spring.length);
       expect(pages.flatMap((p) => p.records.map((r: any) => r.externalId))).toEqual(protocolOrder(spring));
     });
@@ -221,10 +259,11 @@ describe('a department system started by a test', () => {
     it('answers at E/graphql and at E itself, but not on the REST paths', async () => {
       const d = await start({ kind: 'GRAPHQL', records: cityRecords() });
       const atRoot = await fetch(`${d.url}/`, {
-        method: 'POST', headers: { 'content-type': 'application/json' },
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ query: 'query($limit: Int) { records(limit: $limit) { total } }', variables: { limit: 1 } }),
       });
-      expect((await atRoot.json() as any).data.records.total).toBe(243);
+      expect(((await atRoot.json()) as any).data.records.total).toBe(243);
       expect((await fetch(`${d.url}/records`)).status).toBe(404);
       expect((await fetch(`${d.url}/health`)).status).toBe(404);
     });
@@ -265,9 +304,14 @@ describe('a department system started by a test', () => {
     it('fails every request with 500 and a text body in fail500', async () => {
       for (const kind of ['REST', 'GRAPHQL'] as const) {
         const d = await start({ kind, records: cityRecords(), mode: 'fail500' });
-        const res = kind === 'REST'
-          ? await fetch(`${d.url}/records?limit=5`)
-          : await fetch(`${d.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
+        const res =
+          kind === 'REST'
+            ? await fetch(`${d.url}/records?limit=5`)
+            : await fetch(`${d.url}/graphql`, {
+                method: 'POST',
+                headers: { 'content-type': 'application/json' },
+                body: JSON.stringify({ query: '{ __typename }' }),
+              });
         expect(res.status).toBe(500);
         expect(res.headers.get('content-type')).toContain('text/plain');
         expect(await res.text()).toMatch(/internal server error/);
@@ -287,7 +331,11 @@ describe('a department system started by a test', () => {
         expect(() => JSON.parse(body)).toThrow();
       }
       const graph = await start({ kind: 'GRAPHQL', records: cityRecords(), mode: 'malformed' });
-      const res = await fetch(`${graph.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ records { total } }' }) });
+      const res = await fetch(`${graph.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ records { total } }' }),
+      });
       expect(res.status).toBe(200);
       await expect(res.json()).rejects.toThrow();
     });

@@ -103,7 +103,9 @@ interface Reply {
 }
 
 const json = (status: number, value: unknown): Reply => ({
-  status, contentType: 'application/json; charset=utf-8', body: JSON.stringify(value),
+  status,
+  contentType: 'application/json; charset=utf-8',
+  body: JSON.stringify(value),
 });
 const text = (status: number, body: string): Reply => ({ status, contentType: 'text/plain; charset=utf-8', body });
 
@@ -191,7 +193,11 @@ function breakRecord(r: Record<string, unknown>): Record<string, unknown> {
   const { name: _name, ...rest } = r;
   const id = typeof r.idNumber === 'string' ? r.idNumber : '';
   const parsed = parseIdNumber(id);
-  const base = parsed.ok ? parsed.value.idNumber : /^\d{17}/.test(id) ? id.slice(0, 17) + checkCharacter(id.slice(0, 17)) : '50010119900101123';
+  const base = parsed.ok
+    ? parsed.value.idNumber
+    : /^\d{17}/.test(id)
+      ? id.slice(0, 17) + checkCharacter(id.slice(0, 17))
+      : '50010119900101123';
   const first17 = base.slice(0, 17);
   const right = checkCharacter(first17);
   const CHECK_CHARS = '10X98765432';
@@ -250,15 +256,28 @@ export async function startDepartment(options: DepartmentOptions): Promise<Depar
     if (path !== '/health' && path !== '/records') return json(404, { error: `no such path: ${path}` });
     if (method !== 'GET') return json(405, { error: `${method} is not allowed on ${path}` });
     if (path === '/health') return json(200, { status: 'ok' });
-    const list = (v: string | undefined) => (v === undefined ? undefined : v.split(',').map((s) => s.trim()).filter((s) => s !== ''));
+    const list = (v: string | undefined) =>
+      v === undefined
+        ? undefined
+        : v
+            .split(',')
+            .map((s) => s.trim())
+            .filter((s) => s !== '');
     let limit: number | undefined;
     if (query.limit !== undefined) {
       limit = /^-?\d+$/.test(query.limit) ? Number(query.limit) : Number.NaN;
     }
-    const page = serve(answerRecordsQuery(records, {
-      idNumbers: list(query.idNumbers), regions: list(query.regions), eventFrom: query.eventFrom, eventTo: query.eventTo,
-      idNumber: query.idNumber, limit, cursor: query.cursor,
-    }));
+    const page = serve(
+      answerRecordsQuery(records, {
+        idNumbers: list(query.idNumbers),
+        regions: list(query.regions),
+        eventFrom: query.eventFrom,
+        eventTo: query.eventTo,
+        idNumber: query.idNumber,
+        limit,
+        cursor: query.cursor,
+      }),
+    );
     return query.idNumbers !== undefined ? json(200, { records: page.records }) : json(200, page);
   };
 
@@ -271,13 +290,17 @@ export async function startDepartment(options: DepartmentOptions): Promise<Depar
     const { query, variables } = body as { query: string; variables?: Record<string, unknown> | null };
     const vars = variables ?? {};
     if (/\brecords\b/.test(query)) {
-      const page = serve(answerRecordsQuery(records, {
-        idNumbers: optStringList('idNumbers', vars.idNumbers), regions: optStringList('regions', vars.regions),
-        eventFrom: optString('eventFrom', vars.eventFrom), eventTo: optString('eventTo', vars.eventTo),
-        idNumber: optString('idNumber', vars.idNumber),
-        limit: vars.limit === undefined || vars.limit === null ? undefined : typeof vars.limit === 'number' ? vars.limit : Number.NaN,
-        cursor: optString('cursor', vars.cursor),
-      }));
+      const page = serve(
+        answerRecordsQuery(records, {
+          idNumbers: optStringList('idNumbers', vars.idNumbers),
+          regions: optStringList('regions', vars.regions),
+          eventFrom: optString('eventFrom', vars.eventFrom),
+          eventTo: optString('eventTo', vars.eventTo),
+          idNumber: optString('idNumber', vars.idNumber),
+          limit: vars.limit === undefined || vars.limit === null ? undefined : typeof vars.limit === 'number' ? vars.limit : Number.NaN,
+          cursor: optString('cursor', vars.cursor),
+        }),
+      );
       return json(200, { data: { records: page } });
     }
     if (/\b__typename\b/.test(query)) return json(200, { data: { __typename: 'Query' } });
@@ -298,7 +321,11 @@ export async function startDepartment(options: DepartmentOptions): Promise<Depar
     let body: unknown;
     if (method !== 'GET' && method !== 'HEAD') {
       const raw = await readBody(req);
-      try { body = JSON.parse(raw); } catch { body = raw; }
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        body = raw;
+      }
       entry.body = body;
     } else {
       req.resume();
@@ -327,7 +354,7 @@ export async function startDepartment(options: DepartmentOptions): Promise<Depar
       }
     }
 
-    const delay = current === 'slow' ? options.delayMs ?? DEFAULT_SLOW_MS : options.delayMs ?? 0;
+    const delay = current === 'slow' ? (options.delayMs ?? DEFAULT_SLOW_MS) : (options.delayMs ?? 0);
     if (delay <= 0) {
       send(res, reply);
       return;
@@ -339,7 +366,9 @@ export async function startDepartment(options: DepartmentOptions): Promise<Depar
     timers.add(timer);
   };
   // an error thrown while answering (a defect in this stand-in) ends that connection instead of going unhandled
-  const server = http.createServer((req, res) => { answer(req, res).catch(() => res.destroy()); });
+  const server = http.createServer((req, res) => {
+    answer(req, res).catch(() => res.destroy());
+  });
   server.keepAliveTimeout = 1000;
   server.on('connection', (socket) => {
     sockets.add(socket);

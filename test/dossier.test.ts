@@ -19,20 +19,34 @@ describe('person dossiers over the real store and HTTP', () => {
     const srcs = await registerTestSources(t.hub.sources);
     ids = await seedPersons(t.hub.sources, srcs, 5, 2);
   });
-  afterAll(async () => { await t.close(); });
+  afterAll(async () => {
+    await t.close();
+  });
 
   it('returns a person seen in all four domains with every kind of record', async () => {
     const { status, body } = await t.gql(DOSSIER, { id: ids[0] });
     expect(status).toBe(200);
     expect(body.errors).toBeUndefined();
     const p = body.data.person;
-    expect(p).toMatchObject({ idNumber: ids[0], name: '王伟', gender: 'FEMALE', birthDate: '1980-03-01', region: { code: '500101', name: '万州区' } });
+    expect(p).toMatchObject({
+      idNumber: ids[0],
+      name: '王伟',
+      gender: 'FEMALE',
+      birthDate: '1980-03-01',
+      region: { code: '500101', name: '万州区' },
+    });
     expect(p.detentions.totalCount).toBe(2);
     expect(p.imprisonments.totalCount).toBe(2);
     expect(p.corrections.totalCount).toBe(2);
     expect(p.enforcementCases.totalCount).toBe(2);
     const d = p.detentions.edges[0].node;
-    expect(d).toMatchObject({ domain: 'DETENTION', stage: 'INVESTIGATION', facility: { name: '重庆市万州区看守所' }, source: { kind: 'HOSTED' }, person: { idNumber: ids[0] } });
+    expect(d).toMatchObject({
+      domain: 'DETENTION',
+      stage: 'INVESTIGATION',
+      facility: { name: '重庆市万州区看守所' },
+      source: { kind: 'HOSTED' },
+      person: { idNumber: ids[0] },
+    });
     expect(p.imprisonments.edges[0].node.sentence).toEqual({ kind: 'FIXED_TERM', termMonths: 36, startDate: '2023-01-10' });
   });
 
@@ -63,16 +77,22 @@ describe('person dossiers over the real store and HTTP', () => {
   it('rejects a bad check character as BAD_USER_INPUT in an inline argument too', async () => {
     const { body } = await t.gql('{ person(idNumber: "500101199001011234") { name } }');
     expect(body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'idNumber' });
-    expect(body.errors[0].message).toBe('idNumber: Expected value of type "IdNumber!", found "500101199001011234"; IdNumber 500101199001011234: check character should be X, got 4');
+    expect(body.errors[0].message).toBe(
+      'idNumber: Expected value of type "IdNumber!", found "500101199001011234"; IdNumber 500101199001011234: check character should be X, got 4',
+    );
     const filter = await t.gql('{ detentionRecords(filter: { regions: ["50"], eventTo: "2024-13-01T00:00:00Z" }) { totalCount } }');
     expect(filter.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'eventTo' });
   });
 
   it('serves many dossiers in the order asked, null for unknown persons', async () => {
     const unknown = personId(998, '500230');
-    const { body } = await t.gql('query($ids: [IdNumber!]!) { persons(idNumbers: $ids) { idNumber detentions { totalCount } } }', { ids: [ids[2], unknown, ids[0]] });
+    const { body } = await t.gql('query($ids: [IdNumber!]!) { persons(idNumbers: $ids) { idNumber detentions { totalCount } } }', {
+      ids: [ids[2], unknown, ids[0]],
+    });
     expect(body.data.persons).toEqual([
-      { idNumber: ids[2], detentions: { totalCount: 2 } }, null, { idNumber: ids[0], detentions: { totalCount: 2 } },
+      { idNumber: ids[2], detentions: { totalCount: 2 } },
+      null,
+      { idNumber: ids[0], detentions: { totalCount: 2 } },
     ]);
   });
 
@@ -84,7 +104,8 @@ describe('person dossiers over the real store and HTTP', () => {
   });
 
   it('pages a person connection with cursors', async () => {
-    const q = 'query($id: IdNumber!, $after: String) { person(idNumber: $id) { detentions(first: 1, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { externalId } } } } }';
+    const q =
+      'query($id: IdNumber!, $after: String) { person(idNumber: $id) { detentions(first: 1, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { externalId } } } } }';
     const first = (await t.gql(q, { id: ids[1] })).body.data.person.detentions;
     expect(first.pageInfo.hasNextPage).toBe(true);
     const second = (await t.gql(q, { id: ids[1], after: first.pageInfo.endCursor })).body.data.person.detentions;
@@ -101,7 +122,9 @@ describe('person dossiers over the real store and HTTP', () => {
     expect(await t.hub.sources.ingestor.ingest(srcs.DETENTION, [v1])).toEqual({ accepted: 1, unchanged: 0, rejected: [] });
     expect(await t.hub.sources.ingestor.ingest(srcs.DETENTION, [v2])).toEqual({ accepted: 1, unchanged: 0, rejected: [] });
     expect(await t.hub.sources.ingestor.ingest(srcs.DETENTION, [v1, v2])).toEqual({ accepted: 0, unchanged: 2, rejected: [] });
-    const { body } = await t.gql('query($id: IdNumber!) { person(idNumber: $id) { detentions { totalCount edges { node { stage } } } } }', { id });
+    const { body } = await t.gql('query($id: IdNumber!) { person(idNumber: $id) { detentions { totalCount edges { node { stage } } } } }', {
+      id,
+    });
     expect(body.data.person.detentions).toEqual({ totalCount: 1, edges: [{ node: { stage: 'PROSECUTION_REVIEW' } }] });
   });
 
@@ -116,7 +139,11 @@ describe('person dossiers over the real store and HTTP', () => {
     expect(r.rejected).toEqual([
       { index: 1, externalId: badId.externalId, reasons: ['idNumber: 500101199001011234: check character should be X, got 4'] },
       // released before admission, so before the stage began too (the fixture starts the stage on admission)
-      { index: 2, externalId: badDates.externalId, reasons: ['releasedAt: must not be before admittedAt', 'releasedAt: must not be before stageStartedAt'] },
+      {
+        index: 2,
+        externalId: badDates.externalId,
+        reasons: ['releasedAt: must not be before admittedAt', 'releasedAt: must not be before stageStartedAt'],
+      },
       { index: 3, externalId: null, reasons: ['record: must be a JSON object'] },
     ]);
   });

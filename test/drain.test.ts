@@ -20,12 +20,17 @@ const REGISTER = `mutation { registerDataSource(input: {
 const line = (n: number) => `${JSON.stringify(detentionInput(personId(n), n))}\n`;
 const lines = (from: number, count: number) => Array.from({ length: count }, (_, i) => line(from + i)).join('');
 
-interface Answer { status: number; headers: http.IncomingHttpHeaders; body: any }
+interface Answer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: any;
+}
 
 /** A push whose body the test writes piece by piece (node:http, so the hub may answer before it ends). */
 function openPush(base: string, sourceId: string, apiKey: string) {
   const req = http.request(`${base}/ingest/${sourceId}`, {
-    method: 'POST', agent: false,
+    method: 'POST',
+    agent: false,
     headers: { authorization: `ApiKey ${apiKey}`, 'content-type': 'application/x-ndjson', 'transfer-encoding': 'chunked' },
   });
   /** settles when the socket is closed, whoever closed it */
@@ -34,7 +39,12 @@ function openPush(base: string, sourceId: string, apiKey: string) {
     req.once('error', reject);
     req.once('response', (res) => {
       let text = '';
-      res.setEncoding('utf8').on('data', (d) => { text += d; }).once('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: JSON.parse(text) }));
+      res
+        .setEncoding('utf8')
+        .on('data', (d) => {
+          text += d;
+        })
+        .once('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: JSON.parse(text) }));
     });
   });
   answer.catch(() => undefined);
@@ -46,11 +56,19 @@ function openPush(base: string, sourceId: string, apiKey: string) {
 function trickle(req: http.ClientRequest, from: number, count: number, everyMs: number): { stop(): number } {
   let next = from;
   const timer = setInterval(() => {
-    if (req.destroyed || req.writableEnded || req.socket?.destroyed) { clearInterval(timer); return; }
+    if (req.destroyed || req.writableEnded || req.socket?.destroyed) {
+      clearInterval(timer);
+      return;
+    }
     req.write(lines(next, count));
     next += count;
   }, everyMs);
-  return { stop: () => { clearInterval(timer); return next; } };
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return next;
+    },
+  };
 }
 
 describe('a push is bounded by size and by an idle timeout, not by its duration', () => {
@@ -63,8 +81,11 @@ describe('a push is bounded by size and by an idle timeout, not by its duration'
     ({ apiKey } = body.data.registerDataSource);
     sourceId = body.data.registerDataSource.dataSource.id;
   });
-  afterAll(async () => { await t.close(); });
-  const stored = () => t.hub.sources.models.records.DETENTION.collection.countDocuments({ sourceId: t.hub.sources.registry.get(sourceId)!._id });
+  afterAll(async () => {
+    await t.close();
+  });
+  const stored = () =>
+    t.hub.sources.models.records.DETENTION.collection.countDocuments({ sourceId: t.hub.sources.registry.get(sourceId)!._id });
 
   it('leaves the whole-request timeout of Node off: only idleness cuts a push', async () => {
     // Node's default (300 s) answered a long push 408 and reset it, whatever it had stored
@@ -90,7 +111,10 @@ describe('a push is bounded by size and by an idle timeout, not by its duration'
     push.req.write(line(11_500).slice(0, 50));
     const { status, body } = await push.answer;
     expect(status).toBe(408);
-    expect(body.error).toEqual({ code: 'BAD_USER_INPUT', message: 'no bytes came for 1 s: the push stopped after line 1500; records counted as accepted are stored, push the rest again' });
+    expect(body.error).toEqual({
+      code: 'BAD_USER_INPUT',
+      message: 'no bytes came for 1 s: the push stopped after line 1500; records counted as accepted are stored, push the rest again',
+    });
     expect(body.result).toMatchObject({ accepted: 1500, unchanged: 0, rejectedCount: 0 });
     expect(await stored()).toBe(before + 1500);
     await push.closed; // the hub closed it: the client never ended its body
@@ -101,26 +125,64 @@ describe('a push is bounded by size and by an idle timeout, not by its duration'
  * Sends a request's head and part of its body over a raw socket, then (with `trickleMs`) a space every
  * `trickleMs` while the socket is open; collects what comes back until the socket closes.
  */
-function halfRequest(base: string, path: string, headers: Record<string, string>, body: string, declaredLength: number, trickleMs?: number) {
+function halfRequest(
+  base: string,
+  path: string,
+  headers: Record<string, string>,
+  body: string,
+  declaredLength: number,
+  trickleMs?: number,
+) {
   const { hostname, port } = new URL(base);
   const socket = net.connect(Number(port), hostname);
-  socket.write([`POST ${path} HTTP/1.1`, `Host: ${hostname}:${port}`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`), `Content-Length: ${declaredLength}`, '', body].join('\r\n'));
+  socket.write(
+    [
+      `POST ${path} HTTP/1.1`,
+      `Host: ${hostname}:${port}`,
+      ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+      `Content-Length: ${declaredLength}`,
+      '',
+      body,
+    ].join('\r\n'),
+  );
   let text = '';
-  socket.setEncoding('utf8').on('data', (d) => { text += d; });
-  const timer = trickleMs ? setInterval(() => { if (socket.writable) socket.write(' '); }, trickleMs) : undefined;
-  const closed = new Promise<string>((resolve) => socket.once('close', () => { clearInterval(timer); resolve(text); }));
+  socket.setEncoding('utf8').on('data', (d) => {
+    text += d;
+  });
+  const timer = trickleMs
+    ? setInterval(() => {
+        if (socket.writable) socket.write(' ');
+      }, trickleMs)
+    : undefined;
+  const closed = new Promise<string>((resolve) =>
+    socket.once('close', () => {
+      clearInterval(timer);
+      resolve(text);
+    }),
+  );
   return { socket, closed };
 }
 
-describe('an answered request\'s connection is closed', () => {
+describe("an answered request's connection is closed", () => {
   // a body trickled every 0.1 s is never idle for 0.3 s
   let t: TestHub;
-  beforeAll(async () => { t = await startTestHub({ requestTimeoutMs: 500, bodyIdleTimeoutMs: 300 }); });
-  afterAll(async () => { await t.close(); });
+  beforeAll(async () => {
+    t = await startTestHub({ requestTimeoutMs: 500, bodyIdleTimeoutMs: 300 });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
   const query = JSON.stringify({ query: '{ hubInfo { version } }' });
 
   it('closes the connection of a GraphQL request answered 503 at the time limit while its body was still coming', async () => {
-    const { closed } = halfRequest(t.url, '/graphql', { 'Content-Type': 'application/json', Authorization: `Bearer ${await t.token({ role: 'ANALYST' })}` }, query.slice(0, 10), query.length + 1000, 100);
+    const { closed } = halfRequest(
+      t.url,
+      '/graphql',
+      { 'Content-Type': 'application/json', Authorization: `Bearer ${await t.token({ role: 'ANALYST' })}` },
+      query.slice(0, 10),
+      query.length + 1000,
+      100,
+    );
     // JSON whitespace every 0.1 s: before, the answer came at 0.5 s and the socket stayed open until
     // Node's whole-request timeout (300 s)
     const text = await closed;
@@ -132,7 +194,14 @@ describe('an answered request\'s connection is closed', () => {
     const body = lines(0, 20);
     // before, the refused push's body was read and dropped for as long as it came (Node's 300 s
     // whole-request timeout was the only bound)
-    const { closed } = halfRequest(t.url, '/ingest/0123456789abcdef01234567', { 'Content-Type': 'application/x-ndjson', Authorization: 'ApiKey not-a-key' }, body.slice(0, 100), body.length + 100_000, 100);
+    const { closed } = halfRequest(
+      t.url,
+      '/ingest/0123456789abcdef01234567',
+      { 'Content-Type': 'application/x-ndjson', Authorization: 'ApiKey not-a-key' },
+      body.slice(0, 100),
+      body.length + 100_000,
+      100,
+    );
     const text = await closed;
     expect(text).toMatch(/^HTTP\/1\.1 401 /);
     expect(text).toContain('"code":"UNAUTHENTICATED"');
@@ -157,19 +226,38 @@ describe('a hub told to stop (SIGTERM) drains', () => {
   });
 
   it('lets a push that ends within the grace period finish, and answers one still coming with what it stored', async () => {
-    const started = startHubProcess(dbName, { SHUTDOWN_GRACE_MS: '1500', BODY_IDLE_TIMEOUT_MS: '10000', EVALUATION_INTERVAL_MS: '0', STORE_VACUUM_CHECK_MS: '0', LOG_LEVEL: 'info' });
+    const started = startHubProcess(dbName, {
+      SHUTDOWN_GRACE_MS: '1500',
+      BODY_IDLE_TIMEOUT_MS: '10000',
+      EVALUATION_INTERVAL_MS: '0',
+      STORE_VACUUM_CHECK_MS: '0',
+      LOG_LEVEL: 'info',
+    });
     child = started.child;
     const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
     // The signal goes to the hub's own process, whose pid its log lines carry: the child is tsx's CLI,
     // which relays a SIGTERM but sends SIGKILL when its child has not acknowledged it within 30 ms.
     const hubPid = new Promise<number>((resolve) => {
       let out = '';
-      child!.stdout!.on('data', (d: Buffer) => { out += d.toString(); const m = /"pid":(\d+)/.exec(out); if (m) resolve(Number(m[1])); });
+      child!.stdout!.on('data', (d: Buffer) => {
+        out += d.toString();
+        const m = /"pid":(\d+)/.exec(out);
+        if (m) resolve(Number(m[1]));
+      });
     });
     const base = new URL(await started.url).origin;
     const admin = `Bearer ${await signToken(TEST_JWT, { sub: 'a', org: 'O', role: 'ADMIN', regions: ['50'] })}`;
-    const reg = await (await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: admin }, body: JSON.stringify({ query: REGISTER }) })).json() as any;
-    const { apiKey, dataSource: { id: sourceId } } = reg.data.registerDataSource;
+    const reg = (await (
+      await fetch(`${base}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: admin },
+        body: JSON.stringify({ query: REGISTER }),
+      })
+    ).json()) as any;
+    const {
+      apiKey,
+      dataSource: { id: sourceId },
+    } = reg.data.registerDataSource;
 
     const slow = openPush(base, sourceId, apiKey);
     slow.req.write(lines(0, 1200));
@@ -190,7 +278,9 @@ describe('a hub told to stop (SIGTERM) drains', () => {
     expect(cut.status).toBe(503);
     await slow.closed; // the hub closed it after the answer, though the client was still sending
     expect(cut.body.error.code).toBe('SERVICE_UNAVAILABLE');
-    expect(cut.body.error.message).toMatch(/^the hub is shutting down: the push stopped after line \d+; records counted as accepted are stored, push the rest again$/);
+    expect(cut.body.error.message).toMatch(
+      /^the hub is shutting down: the push stopped after line \d+; records counted as accepted are stored, push the rest again$/,
+    );
     expect(cut.body.result.accepted).toBeGreaterThanOrEqual(1200);
     expect(await exited).toBe(0);
 

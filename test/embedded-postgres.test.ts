@@ -16,20 +16,38 @@ import { freePort, isPortOpen } from '../datasources/store/embedded/ferretdb';
 import { dropPostgresDatabase } from '../datasources/store/embedded/postgres';
 import { clearStaleServer } from '../datasources/store/embedded/postgres-server';
 
-interface HubRun { child: ChildProcess; ready: Promise<string>; exited: Promise<number | null>; output(): string }
+interface HubRun {
+  child: ChildProcess;
+  ready: Promise<string>;
+  exited: Promise<number | null>;
+  output(): string;
+}
 
 /** `server/main.ts` as its own process (node with tsx's loader: the child is the hub itself). */
 function runHub(env: Record<string, string | undefined>): HubRun {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: projectRoot,
     env: {
-      ...process.env, MONGODB_URI: undefined, EMBEDDED_POSTGRES_URL: undefined, EMBEDDED_BACKEND: undefined,
-      PORT: '0', SEED_ON_EMPTY: 'false', EVALUATION_INTERVAL_MS: '0', STORE_VACUUM_CHECK_MS: '0', LOG_LEVEL: 'warn', ...env,
+      ...process.env,
+      MONGODB_URI: undefined,
+      EMBEDDED_POSTGRES_URL: undefined,
+      EMBEDDED_BACKEND: undefined,
+      PORT: '0',
+      SEED_ON_EMPTY: 'false',
+      EVALUATION_INTERVAL_MS: '0',
+      STORE_VACUUM_CHECK_MS: '0',
+      LOG_LEVEL: 'warn',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code, signal) => { if (signal) out += `\n[killed by ${signal}]`; resolve(code); }));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code, signal) => {
+      if (signal) out += `\n[killed by ${signal}]`;
+      resolve(code);
+    }),
+  );
   const ready = new Promise<string>((resolve, reject) => {
     const onData = (d: Buffer) => {
       out += d.toString();
@@ -47,7 +65,11 @@ function runHub(env: Record<string, string | undefined>): HubRun {
 async function query<T>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
   const client = new Client({ connectionString: url });
   await client.connect();
-  try { return (await client.query(sql, params)).rows as T[]; } finally { await client.end(); }
+  try {
+    return (await client.query(sql, params)).rows as T[];
+  } finally {
+    await client.end();
+  }
 }
 
 describe('npm start without EMBEDDED_POSTGRES_URL: FerretDB on the embedded PostgreSQL in DATA_DIR', () => {
@@ -55,9 +77,13 @@ describe('npm start without EMBEDDED_POSTGRES_URL: FerretDB on the embedded Post
   let cluster: string;
   let ports: { FERRETDB_PORT: string; EMBEDDED_POSTGRES_PORT: string };
   let hub: HubRun | undefined;
-  const adminUrl = () => `postgres://postgres:${fs.readFileSync(path.join(cluster, 'hub.password'), 'utf8').trim()}@127.0.0.1:${ports.EMBEDDED_POSTGRES_PORT}/postgres`;
+  const adminUrl = () =>
+    `postgres://postgres:${fs.readFileSync(path.join(cluster, 'hub.password'), 'utf8').trim()}@127.0.0.1:${ports.EMBEDDED_POSTGRES_PORT}/postgres`;
   const postmasterPid = () => Number(fs.readFileSync(path.join(cluster, 'postmaster.pid'), 'utf8').split('\n')[0]);
-  const start = (env: Record<string, string> = {}) => { hub = runHub({ DATA_DIR: dataDir, ...ports, ...env }); return hub; };
+  const start = (env: Record<string, string> = {}) => {
+    hub = runHub({ DATA_DIR: dataDir, ...ports, ...env });
+    return hub;
+  };
 
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-embedded-'));
@@ -65,7 +91,10 @@ describe('npm start without EMBEDDED_POSTGRES_URL: FerretDB on the embedded Post
     ports = { FERRETDB_PORT: String(await freePort()), EMBEDDED_POSTGRES_PORT: String(await freePort()) };
   });
   afterAll(async () => {
-    if (hub && hub.child.exitCode === null) { hub.child.kill('SIGTERM'); await hub.exited; }
+    if (hub && hub.child.exitCode === null) {
+      hub.child.kill('SIGTERM');
+      await hub.exited;
+    }
     await clearStaleServer(cluster).catch(() => undefined); // a test that failed half-way may have left it running
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
@@ -73,10 +102,15 @@ describe('npm start without EMBEDDED_POSTGRES_URL: FerretDB on the embedded Post
   it('starts the embedded PostgreSQL in <DATA_DIR>/postgres, keeps the store there, and stops it at SIGTERM', async () => {
     const run = start();
     const store = await run.ready;
-    expect(store).toBe(`embedded FerretDB on the embedded PostgreSQL 16 (${cluster}, 127.0.0.1:${ports.EMBEDDED_POSTGRES_PORT}), database hub`);
+    expect(store).toBe(
+      `embedded FerretDB on the embedded PostgreSQL 16 (${cluster}, 127.0.0.1:${ports.EMBEDDED_POSTGRES_PORT}), database hub`,
+    );
     // Asked directly: the server on that port is PostgreSQL 16 on that folder, and FerretDB's
     // database `hub` holds the collections the hub made at start (schema hub = MONGODB_DB).
-    const [server] = await query<{ dir: string; version: string }>(adminUrl(), `SELECT current_setting('data_directory') AS dir, current_setting('server_version_num') AS version`);
+    const [server] = await query<{ dir: string; version: string }>(
+      adminUrl(),
+      `SELECT current_setting('data_directory') AS dir, current_setting('server_version_num') AS version`,
+    );
     expect(server.dir).toBe(cluster);
     expect(Number(server.version)).toBeGreaterThanOrEqual(160000);
     expect(Number(server.version)).toBeLessThan(170000);
@@ -97,7 +131,10 @@ describe('npm start without EMBEDDED_POSTGRES_URL: FerretDB on the embedded Post
     await run.ready;
     // the same cluster (its password is made once, at creation) with the first run's tables
     expect(fs.readFileSync(path.join(cluster, 'hub.password'), 'utf8')).toBe(fs.readFileSync(path.join(dataDir, 'first-run'), 'utf8'));
-    const tables = await query<{ n: string }>(adminUrl().replace(/\/postgres$/, '/hub'), `SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'hub'`);
+    const tables = await query<{ n: string }>(
+      adminUrl().replace(/\/postgres$/, '/hub'),
+      `SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'hub'`,
+    );
     expect(Number(tables[0].n)).toBeGreaterThan(5);
 
     // killed: nothing stops its PostgreSQL (in a process group of its own) nor its FerretDB
@@ -131,7 +168,7 @@ describe('npm start without EMBEDDED_POSTGRES_URL: FerretDB on the embedded Post
     expect(code).toBe(0);
   }, 180_000);
 
-  it('names the port when the embedded PostgreSQL\'s port is taken', async () => {
+  it("names the port when the embedded PostgreSQL's port is taken", async () => {
     const blocker = net.createServer().listen(0, '127.0.0.1');
     await new Promise((r) => blocker.once('listening', r));
     const port = (blocker.address() as net.AddressInfo).port;
@@ -150,7 +187,9 @@ describe('npm start without EMBEDDED_POSTGRES_URL: FerretDB on the embedded Post
 const testPg = process.env.HUB_TEST_PG_URL;
 (testPg ? describe : describe.skip)('npm start with EMBEDDED_POSTGRES_URL: that server', () => {
   let dataDir: string;
-  beforeAll(() => { dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-external-pg-')); });
+  beforeAll(() => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-external-pg-'));
+  });
   const db = `hub_own_${randomBytes(4).toString('hex')}`;
   const serverUrl = testPg ? testPg.replace(/\/[^/]*$/, '/postgres') : '';
   afterAll(async () => {
@@ -159,13 +198,21 @@ const testPg = process.env.HUB_TEST_PG_URL;
   });
 
   it('keeps the store in its database and starts no PostgreSQL of its own', async () => {
-    const run = runHub({ DATA_DIR: dataDir, FERRETDB_PORT: String(await freePort()), EMBEDDED_POSTGRES_URL: serverUrl, EMBEDDED_POSTGRES_DB: db });
+    const run = runHub({
+      DATA_DIR: dataDir,
+      FERRETDB_PORT: String(await freePort()),
+      EMBEDDED_POSTGRES_URL: serverUrl,
+      EMBEDDED_POSTGRES_DB: db,
+    });
     const store = await run.ready;
     const shown = new URL(serverUrl);
     shown.password = '***';
     expect(store).toBe(`embedded FerretDB on PostgreSQL at ${shown}, database ${db}`);
     expect(fs.existsSync(path.join(dataDir, 'postgres'))).toBe(false);
-    const tables = await query<{ n: string }>(serverUrl.replace(/\/postgres$/, `/${db}`), `SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'hub'`);
+    const tables = await query<{ n: string }>(
+      serverUrl.replace(/\/postgres$/, `/${db}`),
+      `SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'hub'`,
+    );
     expect(Number(tables[0].n)).toBeGreaterThan(5);
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);
@@ -182,7 +229,9 @@ const testPg = process.env.HUB_TEST_PG_URL;
 
 describe('npm start with EMBEDDED_BACKEND=sqlite', () => {
   let dataDir: string;
-  beforeAll(() => { dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-sqlite-')); });
+  beforeAll(() => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-sqlite-'));
+  });
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
   it('keeps the store in SQLite files in DATA_DIR and starts no PostgreSQL', async () => {

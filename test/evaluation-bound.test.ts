@@ -14,16 +14,37 @@ const BIG = 60;
 
 describe('evaluation memory bound', () => {
   let t: TestHub;
-  beforeAll(async () => { t = await startTestHub(); });
-  afterAll(async () => { await t.close(); });
+  beforeAll(async () => {
+    t = await startTestHub();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
 
   it('keeps every chunk within the bound when the store grew since the last run', async () => {
     const srcs = await registerTestSources(t.hub.sources);
-    const pair = (n: number) => { const id = personId(n, '500103'); return [detentionInput(id, n, { region: '500103' }), prisonInput(id, n, { region: '500103' })]; };
+    const pair = (n: number) => {
+      const id = personId(n, '500103');
+      return [detentionInput(id, n, { region: '500103' }), prisonInput(id, n, { region: '500103' })];
+    };
     const ingest = async (from: number, to: number) => {
       const ps = Array.from({ length: to - from }, (_, i) => pair(from + i));
-      expect((await t.hub.sources.ingestor.ingest(srcs.DETENTION, ps.map((p) => p[0]))).accepted).toBe(to - from);
-      expect((await t.hub.sources.ingestor.ingest(srcs.PRISON, ps.map((p) => p[1]))).accepted).toBe(to - from);
+      expect(
+        (
+          await t.hub.sources.ingestor.ingest(
+            srcs.DETENTION,
+            ps.map((p) => p[0]),
+          )
+        ).accepted,
+      ).toBe(to - from);
+      expect(
+        (
+          await t.hub.sources.ingestor.ingest(
+            srcs.PRISON,
+            ps.map((p) => p[1]),
+          )
+        ).accepted,
+      ).toBe(to - from);
     };
     // the last run saw 20 records: one chunk at this bound
     await ingest(0, 10);
@@ -38,7 +59,15 @@ describe('evaluation memory bound', () => {
     expect((await t.hub.sources.ingestor.ingest(srcs.DETENTION, many)).accepted).toBe(BIG);
 
     const s = t.hub.sources;
-    const bounded = new Evaluator({ connection: t.connection, models: s.models, leads: s.leads, registry: s.registry, connectors: s.connectors, claims: s.claims, chunkRecords: BOUND });
+    const bounded = new Evaluator({
+      connection: t.connection,
+      models: s.models,
+      leads: s.leads,
+      registry: s.registry,
+      connectors: s.connectors,
+      claims: s.claims,
+      chunkRecords: BOUND,
+    });
     const steps: EvaluationProgress[] = [];
     const report = await bounded.evaluate({ actor: 'test', trigger: 'manual', onProgress: (p) => steps.push({ ...p }) });
     expect(report).toMatchObject({ persons: 211, records: 420 + BIG });

@@ -9,8 +9,12 @@ describe('evaluateRules while another replica evaluates', () => {
   for (const production of [true, false]) {
     describe(production ? 'in production' : 'in development', () => {
       let t: TestHub;
-      beforeAll(async () => { t = await startTestHub({ production }); });
-      afterAll(async () => { await t.close(); });
+      beforeAll(async () => {
+        t = await startTestHub({ production });
+      });
+      afterAll(async () => {
+        await t.close();
+      });
 
       it('answers EVALUATION_RUNNING, not an internal error', async () => {
         const lock = t.connection.db!.collection<{ _id: string; holder: string | null; until: Date; version?: number }>('evaluation_lock');

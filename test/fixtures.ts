@@ -18,45 +18,79 @@ const at = (iso: string) => `${iso}T09:00:00+08:00`;
 
 export function detentionInput(idNumber: string, n: number, o: Record<string, unknown> = {}) {
   return {
-    externalId: `D-${idNumber}-${n}`, idNumber, name: '王伟', region: '500101',
-    eventAt: at(`2024-0${1 + (n % 9)}-1${n % 10}`), updatedAt: at('2024-10-01'),
-    facility: { code: 'KSS-500101', name: '重庆市万州区看守所' }, caseNumber: `万公刑字〔2024〕${n}号`,
-    handlingAuthority: '重庆市公安局万州区分局', stage: 'INVESTIGATION',
-    admittedAt: at(`2024-0${1 + (n % 9)}-1${n % 10}`), stageStartedAt: at(`2024-0${1 + (n % 9)}-1${n % 10}`),
+    externalId: `D-${idNumber}-${n}`,
+    idNumber,
+    name: '王伟',
+    region: '500101',
+    eventAt: at(`2024-0${1 + (n % 9)}-1${n % 10}`),
+    updatedAt: at('2024-10-01'),
+    facility: { code: 'KSS-500101', name: '重庆市万州区看守所' },
+    caseNumber: `万公刑字〔2024〕${n}号`,
+    handlingAuthority: '重庆市公安局万州区分局',
+    stage: 'INVESTIGATION',
+    admittedAt: at(`2024-0${1 + (n % 9)}-1${n % 10}`),
+    stageStartedAt: at(`2024-0${1 + (n % 9)}-1${n % 10}`),
     ...o,
   };
 }
 
 export function prisonInput(idNumber: string, n: number, o: Record<string, unknown> = {}) {
   return {
-    externalId: `P-${idNumber}-${n}`, idNumber, name: '王伟', region: '500101',
-    eventAt: at('2023-05-10'), updatedAt: at('2024-10-01'),
-    prison: { code: 'JY-01', name: '重庆市渝州监狱' }, crime: '盗窃罪',
+    externalId: `P-${idNumber}-${n}`,
+    idNumber,
+    name: '王伟',
+    region: '500101',
+    eventAt: at('2023-05-10'),
+    updatedAt: at('2024-10-01'),
+    prison: { code: 'JY-01', name: '重庆市渝州监狱' },
+    crime: '盗窃罪',
     sentence: { startDate: '2023-01-10', kind: 'FIXED_TERM', termMonths: 36 },
-    pretrialCustodyDays: 120, admittedAt: at('2023-05-10'), status: 'SERVING',
+    pretrialCustodyDays: 120,
+    admittedAt: at('2023-05-10'),
+    status: 'SERVING',
     ...o,
   };
 }
 
 export function correctionInput(idNumber: string, n: number, o: Record<string, unknown> = {}) {
   return {
-    externalId: `C-${idNumber}-${n}`, idNumber, name: '王伟', region: '500101',
-    eventAt: at('2024-02-01'), updatedAt: at('2024-10-01'),
-    office: { code: 'SQJZ-500101', name: '重庆市万州区社区矫正管理局' }, correctionType: 'PROBATION',
-    judgmentEffectiveAt: '2024-01-25', reportedAt: at('2024-01-30'), startDate: '2024-01-25', endDate: '2026-01-24',
-    lastCheckInAt: at('2024-09-20'), supervisionLevel: 'NORMAL', status: 'ACTIVE',
+    externalId: `C-${idNumber}-${n}`,
+    idNumber,
+    name: '王伟',
+    region: '500101',
+    eventAt: at('2024-02-01'),
+    updatedAt: at('2024-10-01'),
+    office: { code: 'SQJZ-500101', name: '重庆市万州区社区矫正管理局' },
+    correctionType: 'PROBATION',
+    judgmentEffectiveAt: '2024-01-25',
+    reportedAt: at('2024-01-30'),
+    startDate: '2024-01-25',
+    endDate: '2026-01-24',
+    lastCheckInAt: at('2024-09-20'),
+    supervisionLevel: 'NORMAL',
+    status: 'ACTIVE',
     ...o,
   };
 }
 
 export function enforcementInput(idNumber: string, n: number, o: Record<string, unknown> = {}) {
   return {
-    externalId: `E-${idNumber}-${n}`, idNumber, name: '王伟', region: '500101',
-    eventAt: at('2022-06-01'), updatedAt: at('2024-10-01'),
-    agency: { code: 'SCJG-500101', name: '重庆市万州区市场监督管理局' }, caseNumber: `万市监罚〔2022〕${n}号`,
-    category: 'COUNTERFEIT', violation: '销售伪劣产品', amountInvolved: 12000, filedAt: at('2022-06-01'),
+    externalId: `E-${idNumber}-${n}`,
+    idNumber,
+    name: '王伟',
+    region: '500101',
+    eventAt: at('2022-06-01'),
+    updatedAt: at('2024-10-01'),
+    agency: { code: 'SCJG-500101', name: '重庆市万州区市场监督管理局' },
+    caseNumber: `万市监罚〔2022〕${n}号`,
+    category: 'COUNTERFEIT',
+    violation: '销售伪劣产品',
+    amountInvolved: 12000,
+    filedAt: at('2022-06-01'),
     // decided when filed where a test moves the filing: a penalty before its case is refused
-    penalty: { kind: '罚款', amount: 5000, decidedAt: o.filedAt ?? at('2022-07-01') }, suspectedCrime: false, status: 'CLOSED',
+    penalty: { kind: '罚款', amount: 5000, decidedAt: o.filedAt ?? at('2022-07-01') },
+    suspectedCrime: false,
+    status: 'CLOSED',
     closedAt: at('2022-07-15'),
     ...o,
   };
@@ -74,8 +108,11 @@ export async function registerTestSources(sources: DataSources, suffix = ''): Pr
   const out = {} as Record<Domain, DataSourceDoc>;
   for (const domain of ['DETENTION', 'PRISON', 'COMMUNITY_CORRECTION', 'ENFORCEMENT_CASE'] as Domain[]) {
     out[domain] = await sources.registry.ensure({
-      name: `测试${domain}${suffix}`, department: { code: `T-${domain}`, name: `测试部门 ${domain}` },
-      domain, kind: 'HOSTED', regions: ['50'],
+      name: `测试${domain}${suffix}`,
+      department: { code: `T-${domain}`, name: `测试部门 ${domain}` },
+      domain,
+      kind: 'HOSTED',
+      regions: ['50'],
     });
   }
   return out;

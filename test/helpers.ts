@@ -42,7 +42,11 @@ export interface TestHub {
 
 /** The development JWT settings the tests' hubs use. */
 export const TEST_JWT: JwtSettings = {
-  secret: DEVELOPMENT_JWT_SECRET, algorithms: ['HS256'], issuer: 'procuratorate-hub', audience: 'procuratorate-hub', clockToleranceS: 30,
+  secret: DEVELOPMENT_JWT_SECRET,
+  algorithms: ['HS256'],
+  issuer: 'procuratorate-hub',
+  audience: 'procuratorate-hub',
+  clockToleranceS: 30,
 };
 
 async function post(url: string, query: string, variables: Record<string, unknown> | undefined, headers: Record<string, string>) {
@@ -51,19 +55,42 @@ async function post(url: string, query: string, variables: Record<string, unknow
     headers: { 'content-type': 'application/json', ...Object.fromEntries(Object.entries(headers).filter(([, v]) => v !== '')) },
     body: JSON.stringify({ query, variables }),
   });
-  return { status: res.status, body: await res.json() as any };
+  return { status: res.status, body: (await res.json()) as any };
 }
 
 /** Commands that are about the data, not the driver's own housekeeping. */
 const HOUSEKEEPING = new Set(['hello', 'isMaster', 'ismaster', 'ping', 'buildInfo', 'endSessions', 'saslStart', 'saslContinue']);
 
-export async function startTestHub(options: { uri?: string; dbName?: string; production?: boolean; requireTrustedOperations?: boolean; requestTimeoutMs?: number; rateLimit?: RateLimitSettings; jwt?: JwtSettings; registryRefreshMs?: number; ingestLimitBytes?: number; storeProfile?: StoreName; batchLookup?: BatchLookup; listReads?: ListReads; storePostgresUrl?: string; limits?: Partial<{ maxPageSize: number; maxDossierIds: number }>; clock?: () => number; bodyIdleTimeoutMs?: number; statisticsMaxBuckets?: number; ingestFutureSkewMs?: number } = {}): Promise<TestHub> {
+export async function startTestHub(
+  options: {
+    uri?: string;
+    dbName?: string;
+    production?: boolean;
+    requireTrustedOperations?: boolean;
+    requestTimeoutMs?: number;
+    rateLimit?: RateLimitSettings;
+    jwt?: JwtSettings;
+    registryRefreshMs?: number;
+    ingestLimitBytes?: number;
+    storeProfile?: StoreName;
+    batchLookup?: BatchLookup;
+    listReads?: ListReads;
+    storePostgresUrl?: string;
+    limits?: Partial<{ maxPageSize: number; maxDossierIds: number }>;
+    clock?: () => number;
+    bodyIdleTimeoutMs?: number;
+    statisticsMaxBuckets?: number;
+    ingestFutureSkewMs?: number;
+  } = {},
+): Promise<TestHub> {
   const uri = options.uri ?? process.env.HUB_TEST_URI;
   if (!uri) throw new Error('HUB_TEST_URI is not set: run the tests with jest (test/global-setup.ts starts the store)');
   const dbName = options.dbName ?? `t_${randomBytes(5).toString('hex')}`;
   const connection = await connectStore({ uri, dbName, timeoutMs: 2000, monitorCommands: true });
   const commands: CommandStartedEvent[] = [];
-  connection.getClient().on('commandStarted', (e) => { if (!HOUSEKEEPING.has(e.commandName)) commands.push(e); });
+  connection.getClient().on('commandStarted', (e) => {
+    if (!HOUSEKEEPING.has(e.commandName)) commands.push(e);
+  });
   const token = (claims: Partial<PersonClaims> & { role: PersonClaims['role'] }, ttl?: string) =>
     signToken(TEST_JWT, { sub: `test-${claims.role.toLowerCase()}`, org: 'TEST-ORG', regions: ['50'], ...claims }, ttl);
   const procurator = `Bearer ${await token({ role: 'PROCURATOR' })}`;
@@ -97,10 +124,23 @@ export async function startTestHub(options: { uri?: string; dbName?: string; pro
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    hub, connection, url, server, commands,
-    resetCommands: () => { commands.length = 0; },
-    gql: (query, variables, headers = {}) => post(url, query, variables,
-      headers.authorization !== undefined || headers.Authorization !== undefined ? headers : { authorization: procurator, 'x-purpose': 'TEST-2025-001', ...headers }),
+    hub,
+    connection,
+    url,
+    server,
+    commands,
+    resetCommands: () => {
+      commands.length = 0;
+    },
+    gql: (query, variables, headers = {}) =>
+      post(
+        url,
+        query,
+        variables,
+        headers.authorization !== undefined || headers.Authorization !== undefined
+          ? headers
+          : { authorization: procurator, 'x-purpose': 'TEST-2025-001', ...headers },
+      ),
     admin: (query, variables) => post(url, query, variables, { authorization: adminToken }),
     token,
     close: async () => {
@@ -120,7 +160,15 @@ export async function startTestHub(options: { uri?: string; dbName?: string; pro
 export function startHubProcess(dbName: string, env: Record<string, string> = {}): { url: Promise<string>; child: ChildProcess } {
   const child = spawn(process.execPath, [path.join(projectRoot, 'node_modules/tsx/dist/cli.mjs'), 'server/main.ts'], {
     cwd: projectRoot,
-    env: { ...process.env, MONGODB_URI: process.env.HUB_TEST_URI, MONGODB_DB: dbName, PORT: '0', SEED_ON_EMPTY: 'false', LOG_LEVEL: 'warn', ...env },
+    env: {
+      ...process.env,
+      MONGODB_URI: process.env.HUB_TEST_URI,
+      MONGODB_DB: dbName,
+      PORT: '0',
+      SEED_ON_EMPTY: 'false',
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -129,29 +177,47 @@ export function startHubProcess(dbName: string, env: Record<string, string> = {}
     const onData = (d: Buffer) => {
       out += d.toString();
       const m = /Hub ready in [\d.]+ s: (http:\/\/\S+)/.exec(out);
-      if (m) { clearTimeout(timer); resolve(m[1]); }
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`hub exited with ${code}: ${out}`)); });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`hub exited with ${code}: ${out}`));
+    });
   });
   return { url, child };
 }
 
 /** A HOSTED source registered for a test: its id and API key. */
-export interface TestSource { id: string; apiKey: string }
+export interface TestSource {
+  id: string;
+  apiKey: string;
+}
 
 /**
  * Registers a HOSTED custody source over GraphQL as an ADMIN (by default 万州区看守所, KSS-500101,
  * region 500101), as a department's administrator would; the ingest tests push to it.
  */
-export async function registerCustodySource(t: TestHub, over: { name?: string; code?: string; department?: string } = {}): Promise<TestSource> {
-  const { body } = await t.admin('mutation($input: RegisterDataSourceInput!) { registerDataSource(input: $input) { dataSource { id } apiKey } }', {
-    input: {
-      name: over.name ?? '万州区看守所', department: { code: over.code ?? 'KSS-500101', name: over.department ?? '重庆市万州区看守所' },
-      domain: 'DETENTION', kind: 'HOSTED', regions: ['500101'],
+export async function registerCustodySource(
+  t: TestHub,
+  over: { name?: string; code?: string; department?: string } = {},
+): Promise<TestSource> {
+  const { body } = await t.admin(
+    'mutation($input: RegisterDataSourceInput!) { registerDataSource(input: $input) { dataSource { id } apiKey } }',
+    {
+      input: {
+        name: over.name ?? '万州区看守所',
+        department: { code: over.code ?? 'KSS-500101', name: over.department ?? '重庆市万州区看守所' },
+        domain: 'DETENTION',
+        kind: 'HOSTED',
+        regions: ['500101'],
+      },
     },
-  });
+  );
   if (!body.data?.registerDataSource) throw new Error(`registering a test source: ${JSON.stringify(body).slice(0, 300)}`);
   return { id: body.data.registerDataSource.dataSource.id, apiKey: body.data.registerDataSource.apiKey };
 }
@@ -159,6 +225,8 @@ export async function registerCustodySource(t: TestHub, over: { name?: string; c
 /** POSTs NDJSON lines to a source's `/ingest/{id}` with its API key. */
 export function pushLines(t: TestHub, source: TestSource, lines: readonly string[]): Promise<Response> {
   return fetch(`${t.url}/ingest/${source.id}`, {
-    method: 'POST', headers: { authorization: `ApiKey ${source.apiKey}`, 'content-type': 'application/x-ndjson' }, body: lines.join('\n'),
+    method: 'POST',
+    headers: { authorization: `ApiKey ${source.apiKey}`, 'content-type': 'application/x-ndjson' },
+    body: lines.join('\n'),
   });
 }

@@ -6,7 +6,9 @@ import { startDepartment } from './departments';
 describe('rate limiting per actor', () => {
   for (const store of ['memory', 'Redis'] as const) {
     it(`answers RATE_LIMITED with a retry hint after the budget, per actor (${store})`, async () => {
-      const t = await startTestHub({ rateLimit: { points: 5, windowSeconds: 60, redisUrl: store === 'Redis' ? 'redis://127.0.0.1:6379' : undefined } });
+      const t = await startTestHub({
+        rateLimit: { points: 5, windowSeconds: 60, redisUrl: store === 'Redis' ? 'redis://127.0.0.1:6379' : undefined },
+      });
       try {
         const sub = `rl-${randomBytes(4).toString('hex')}`; // a fresh actor each run (Redis keeps counts)
         const headers = { authorization: `Bearer ${await t.token({ role: 'ANALYST', sub })}` };
@@ -17,7 +19,9 @@ describe('rate limiting per actor', () => {
           if (status === 429) expect(body.errors[0].extensions.retryAfterSeconds).toBeGreaterThan(0);
         }
         expect(codes).toEqual(['OK', 'OK', 'OK', 'OK', 'OK', 'RATE_LIMITED']);
-        const other = await t.gql('{ hubInfo { version } }', undefined, { authorization: `Bearer ${await t.token({ role: 'ANALYST', sub: `${sub}-2` })}` });
+        const other = await t.gql('{ hubInfo { version } }', undefined, {
+          authorization: `Bearer ${await t.token({ role: 'ANALYST', sub: `${sub}-2` })}`,
+        });
         expect(other.status).toBe(200);
       } finally {
         await t.close();
@@ -28,8 +32,12 @@ describe('rate limiting per actor', () => {
 
 describe('CSRF and bodies', () => {
   let t: TestHub;
-  beforeAll(async () => { t = await startTestHub(); });
-  afterAll(async () => { await t.close(); });
+  beforeAll(async () => {
+    t = await startTestHub();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
   const token = () => t.token({ role: 'ANALYST' });
 
   it.each([
@@ -37,7 +45,11 @@ describe('CSRF and bodies', () => {
     ['application/x-www-form-urlencoded', 'query=%7B%20hubInfo%20%7B%20version%20%7D%20%7D'],
     ['multipart/form-data; boundary=x', '--x\r\nContent-Disposition: form-data; name="query"\r\n\r\n{ hubInfo { version } }\r\n--x--\r\n'],
   ])('refuses a simple cross-site POST as %s', async (type, body) => {
-    const res = await fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': type, authorization: `Bearer ${await token()}` }, body });
+    const res = await fetch(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': type, authorization: `Bearer ${await token()}` },
+      body,
+    });
     expect(res.status).toBe(400);
     expect(await res.text()).not.toContain('"hubInfo"');
   });
@@ -50,17 +62,28 @@ describe('CSRF and bodies', () => {
 
   it('refuses a body over 1 MiB with 413 and keeps serving', async () => {
     const res = await fetch(`${t.url}/graphql`, {
-      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${await token()}` },
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await token()}` },
       body: JSON.stringify({ query: `{ hubInfo { version } } # ${'x'.repeat(1024 * 1024)}` }),
     });
     expect(res.status).toBe(413);
-    expect(await res.json()).toEqual({ errors: [{ message: 'the request body is over the size limit (1 MiB)', extensions: { code: 'BAD_USER_INPUT' } }] });
+    expect(await res.json()).toEqual({
+      errors: [{ message: 'the request body is over the size limit (1 MiB)', extensions: { code: 'BAD_USER_INPUT' } }],
+    });
     expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
   });
 
   it('refuses a body that is not UTF-8 with 400', async () => {
-    const body = Buffer.concat([Buffer.from('{"query":"{ hubInfo { version } }", "x": "'), Buffer.from([0xff, 0xfe, 0xfd]), Buffer.from('"}')]);
-    const res = await fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8', authorization: `Bearer ${await token()}` }, body: new Uint8Array(body) });
+    const body = Buffer.concat([
+      Buffer.from('{"query":"{ hubInfo { version } }", "x": "'),
+      Buffer.from([0xff, 0xfe, 0xfd]),
+      Buffer.from('"}'),
+    ]);
+    const res = await fetch(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=utf-8', authorization: `Bearer ${await token()}` },
+      body: new Uint8Array(body),
+    });
     expect(res.status).toBe(400);
     expect((await res.json()).errors[0].message).toBe('the request body is not valid UTF-8');
   });
@@ -71,11 +94,16 @@ describe('request time limit', () => {
     const t = await startTestHub({ requestTimeoutMs: 500 });
     const d = await startDepartment({ records: [], mode: 'hanging' });
     try {
-      await t.admin(`mutation { registerDataSource(input: { name: "慢系统", department: { code: "SLOW", name: "慢" }, domain: PRISON, kind: REST, regions: ["50"], endpoint: "${d.url}", timeoutMs: 5000 }) { apiKey } }`);
+      await t.admin(
+        `mutation { registerDataSource(input: { name: "慢系统", department: { code: "SLOW", name: "慢" }, domain: PRISON, kind: REST, regions: ["50"], endpoint: "${d.url}", timeoutMs: 5000 }) { apiKey } }`,
+      );
       const started = Date.now();
       const { status, body } = await t.gql('{ prisonRecords { totalCount } }');
       expect(status).toBe(503);
-      expect(body.errors[0]).toEqual({ message: 'the request took longer than 0.5 s and was stopped', extensions: { code: 'SERVICE_UNAVAILABLE' } });
+      expect(body.errors[0]).toEqual({
+        message: 'the request took longer than 0.5 s and was stopped',
+        extensions: { code: 'SERVICE_UNAVAILABLE' },
+      });
       expect(Date.now() - started).toBeLessThan(4000);
       expect((await t.gql('{ hubInfo { version } }')).status).toBe(200);
     } finally {

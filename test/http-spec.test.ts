@@ -5,10 +5,14 @@
 import { auditServer, type AuditResult } from 'graphql-http';
 import { startTestHub, type TestHub } from './helpers';
 
-describe('a client\'s mistake is 4xx', () => {
+describe("a client's mistake is 4xx", () => {
   let t: TestHub;
-  beforeAll(async () => { t = await startTestHub(); });
-  afterAll(async () => { await t.close(); });
+  beforeAll(async () => {
+    t = await startTestHub();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
   const analyst = async () => ({ authorization: `Bearer ${await t.token({ role: 'ANALYST' })}` });
 
   it('answers a syntax error 400 GRAPHQL_PARSE_FAILED', async () => {
@@ -27,16 +31,18 @@ describe('a client\'s mistake is 4xx', () => {
   it('answers a refused introspection 403 FORBIDDEN', async () => {
     const { status, body } = await t.gql('{ __schema { queryType { name } } }'); // a procurator
     expect(status).toBe(403);
-    expect(body).toEqual({ errors: [{ message: 'introspection is open to ADMIN and ANALYST callers only', extensions: { code: 'FORBIDDEN' } }] });
+    expect(body).toEqual({
+      errors: [{ message: 'introspection is open to ADMIN and ANALYST callers only', extensions: { code: 'FORBIDDEN' } }],
+    });
   });
 
-  it('answers an analyst\'s first: 1000000 (over the cost budget) 400 QUERY_TOO_COMPLEX', async () => {
+  it("answers an analyst's first: 1000000 (over the cost budget) 400 QUERY_TOO_COMPLEX", async () => {
     const { status, body } = await t.gql('{ prisonRecords(first: 1000000) { edges { node { crime } } } }', undefined, await analyst());
     expect(status).toBe(400);
     expect(body.errors[0].extensions.code).toBe('QUERY_TOO_COMPLEX');
   });
 
-  it('answers a procurator\'s first: 1000000 400 QUERY_TOO_COMPLEX too: every untrusted operation is priced', async () => {
+  it("answers a procurator's first: 1000000 400 QUERY_TOO_COMPLEX too: every untrusted operation is priced", async () => {
     const { status, body } = await t.gql('{ prisonRecords(first: 1000000) { totalCount } }');
     expect(status).toBe(400);
     expect(body.errors[0].extensions.code).toBe('QUERY_TOO_COMPLEX');
@@ -57,7 +63,7 @@ describe('a client\'s mistake is 4xx', () => {
   });
 
   // Counts of graphql-http 1.23.1's audit: a new failure, or a SHOULD that starts to pass, shows here.
-  it('passes graphql-http\'s audit: every MUST, and every SHOULD but three the hub departs from on purpose', async () => {
+  it("passes graphql-http's audit: every MUST, and every SHOULD but three the hub departs from on purpose", async () => {
     const headers = await analyst();
     // the audit's own requests, with a valid analyst token (the hub refuses anonymous callers)
     const fetchFn = (input: RequestInfo | URL, init: RequestInit = {}) =>

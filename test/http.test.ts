@@ -2,8 +2,12 @@ import { startTestHub, type TestHub } from './helpers';
 
 describe('the HTTP endpoints', () => {
   let t: TestHub;
-  beforeAll(async () => { t = await startTestHub(); });
-  afterAll(async () => { await t.close(); });
+  beforeAll(async () => {
+    t = await startTestHub();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
 
   it('answers /healthz and /readyz while the store is up', async () => {
     expect(await (await fetch(`${t.url}/healthz`)).json()).toEqual({ status: 'ok' });
@@ -17,7 +21,9 @@ describe('the HTTP endpoints', () => {
     await t.gql('query HubVersion { hubInfo { version } }');
     await t.gql('query BadOne { person(idNumber: "1") { name } }');
     expect((await fetch(`${t.url}/metrics`)).status).toBe(401);
-    expect((await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${await t.token({ role: 'ANALYST' })}` } })).status).toBe(403);
+    expect((await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${await t.token({ role: 'ANALYST' })}` } })).status).toBe(
+      403,
+    );
     const res = await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${await t.token({ role: 'ADMIN' })}` } });
     expect(res.headers.get('content-type')).toContain('text/plain');
     const text = await res.text();
@@ -30,7 +36,9 @@ describe('the HTTP endpoints', () => {
     expect(Number(/hub_store_round_trip_seconds_sum ([\d.e-]+)/.exec(text)?.[1])).toBeGreaterThan(0);
     expect(text).toContain('hub_store_pool_wait_seconds_count');
     expect(Number(/hub_store_commands_total\{command="insert"\} (\d+)/.exec(text)?.[1])).toBeGreaterThanOrEqual(1);
-    expect(Number(/hub_store_command_duration_seconds_count\{command="insert",outcome="ok"\} (\d+)/.exec(text)?.[1])).toBeGreaterThanOrEqual(1);
+    expect(
+      Number(/hub_store_command_duration_seconds_count\{command="insert",outcome="ok"\} (\d+)/.exec(text)?.[1]),
+    ).toBeGreaterThanOrEqual(1);
     expect(Number(/hub_store_command_duration_seconds_sum\{command="insert",outcome="ok"\} ([\d.e-]+)/.exec(text)?.[1])).toBeGreaterThan(0);
   });
 
@@ -38,7 +46,8 @@ describe('the HTTP endpoints', () => {
     const get = await fetch(`${t.url}/graphql?query=${encodeURIComponent('{ hubInfo { version } }')}`);
     expect(get.status).toBe(400);
     const batch = await fetch(`${t.url}/graphql`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify([{ query: '{ hubInfo { version } }' }, { query: '{ hubInfo { version } }' }]),
     });
     expect(batch.status).toBe(400);

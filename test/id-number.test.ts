@@ -9,7 +9,10 @@ describe('resident ID numbers (GB 11643-1999)', () => {
 
   it('normalises a lower-case x and reports gender, birth date and address code', () => {
     const r = parseIdNumber('50010119900101123x');
-    expect(r).toEqual({ ok: true, value: { idNumber: '50010119900101123X', regionCode: '500101', birthDate: '1990-01-01', gender: 'MALE' } });
+    expect(r).toEqual({
+      ok: true,
+      value: { idNumber: '50010119900101123X', regionCode: '500101', birthDate: '1990-01-01', gender: 'MALE' },
+    });
     const female = parseIdNumber(makeIdNumber('500222', '1975-06-30', 132));
     expect(female.ok && female.value.gender).toBe('FEMALE');
   });
@@ -38,7 +41,10 @@ describe('resident ID numbers (GB 11643-1999)', () => {
   });
 
   it('rejects wrong lengths and characters with a message naming what came', () => {
-    expect(parseIdNumber('5001011990')).toEqual({ ok: false, reason: 'must be 18 characters (17 digits and a digit or X) or 15 digits, got 10 characters' });
+    expect(parseIdNumber('5001011990')).toEqual({
+      ok: false,
+      reason: 'must be 18 characters (17 digits and a digit or X) or 15 digits, got 10 characters',
+    });
     expect(parseIdNumber('50010119900101123Y').ok).toBe(false);
   });
 

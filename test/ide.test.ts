@@ -23,7 +23,15 @@ describe('the GraphQL IDE in Chromium', () => {
     ids = await seedPersons(t.hub.sources, await registerTestSources(t.hub.sources), 3, 1);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   });
   afterAll(async () => {
@@ -31,11 +39,13 @@ describe('the GraphQL IDE in Chromium', () => {
     await t?.close();
   });
 
-  it('renders from the hub\'s own files and runs the example dossier query', async () => {
+  it("renders from the hub's own files and runs the example dossier query", async () => {
     const page = await browser.newPage();
     const foreign: string[] = [];
     const failed: string[] = [];
-    page.on('request', (r) => { if (!r.url().startsWith(t.url) && !r.url().startsWith('data:')) foreign.push(r.url()); });
+    page.on('request', (r) => {
+      if (!r.url().startsWith(t.url) && !r.url().startsWith('data:')) foreign.push(r.url());
+    });
     page.on('requestfailed', (r) => failed.push(`${r.url()} ${r.failure()?.errorText}`));
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
@@ -51,8 +61,13 @@ describe('the GraphQL IDE in Chromium', () => {
     // Run the example query (its variables hold a seeded person's ID number) with the IDE's button.
     await page.locator('.graphiql-execute-button').click();
     const result = page.locator('.graphiql-response');
-    await page.waitForFunction(() => document.querySelector('.graphiql-response')?.textContent?.includes('totalCount'), null, { timeout: 20_000 })
-      .catch(async (e) => { await page.screenshot({ path: path.join(os.tmpdir(), 'hub-ide-failure.png') }); console.log(await result.innerText(), failed, errors); throw e; });
+    await page
+      .waitForFunction(() => document.querySelector('.graphiql-response')?.textContent?.includes('totalCount'), null, { timeout: 20_000 })
+      .catch(async (e) => {
+        await page.screenshot({ path: path.join(os.tmpdir(), 'hub-ide-failure.png') });
+        console.log(await result.innerText(), failed, errors);
+        throw e;
+      });
     const text = await result.innerText();
     expect(text).toContain('"totalCount": 1');
     expect(text).toContain(ids[0]);
@@ -67,7 +82,11 @@ describe('the GraphQL IDE in Chromium', () => {
 
   it('serves GraphQL, not the page, to a GET that asks for JSON', async () => {
     const res = await fetch(`${t.url}/graphql?query=${encodeURIComponent('{ hubInfo { version } }')}`, {
-      headers: { accept: 'application/graphql-response+json', 'apollo-require-preflight': 'true', authorization: `Bearer ${await t.token({ role: 'ANALYST' })}` },
+      headers: {
+        accept: 'application/graphql-response+json',
+        'apollo-require-preflight': 'true',
+        authorization: `Bearer ${await t.token({ role: 'ANALYST' })}`,
+      },
     });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ data: { hubInfo: { version: expect.any(String) } } });

@@ -9,13 +9,23 @@ import { pushLines, registerCustodySource, startTestHub, type TestHub, type Test
 import { validateRecord, type DetentionRecordInput } from '../domain/records';
 
 /** A hosted custody source of district 500101, for the blocks that register it in the store directly. */
-const WANZHOU = { name: '万州区看守所', department: { code: 'KSS-500101', name: '重庆市万州区看守所' }, domain: 'DETENTION' as const, kind: 'HOSTED' as const, regions: ['500101'] };
+const WANZHOU = {
+  name: '万州区看守所',
+  department: { code: 'KSS-500101', name: '重庆市万州区看守所' },
+  domain: 'DETENTION' as const,
+  kind: 'HOSTED' as const,
+  regions: ['500101'],
+};
 
 /** A hub of its own (its own database) for one describe block. */
 function ownHub(): { t: TestHub } {
   const h = {} as { t: TestHub };
-  beforeAll(async () => { h.t = await startTestHub(); });
-  afterAll(async () => { await h.t.close(); });
+  beforeAll(async () => {
+    h.t = await startTestHub();
+  });
+  afterAll(async () => {
+    await h.t.close();
+  });
   return h;
 }
 
@@ -28,7 +38,9 @@ describe('ingest: nothing accepted is lost, counts equal the store', () => {
     custody = await registerCustodySource(t);
     sourceId = custody.id;
   });
-  afterAll(async () => { await t.close(); });
+  afterAll(async () => {
+    await t.close();
+  });
 
   const push = (lines: string[]) => pushLines(t, custody, lines);
   /** Runs `fn` on a second hub process on the same store (a replica, or this one restarted), then stops it. */
@@ -69,9 +81,14 @@ describe('ingest: nothing accepted is lost, counts equal the store', () => {
     expect(await storedOf(ids)).toBe(3);
   });
 
-  it('rejects, behind validation, each record the store refuses with the store\'s reason, new or a correction, and counts exactly what it stored', async () => {
+  it("rejects, behind validation, each record the store refuses with the store's reason, new or a correction, and counts exactly what it stored", async () => {
     const ingestor = t.hub.sources.ingestor;
-    expect(await ingestor.ingestChecked(source(), [10, 11].map((n, i) => ({ index: i, record: checked(n) })))).toMatchObject({ accepted: 2, unchanged: 0, rejected: [] });
+    expect(
+      await ingestor.ingestChecked(
+        source(),
+        [10, 11].map((n, i) => ({ index: i, record: checked(n) })),
+      ),
+    ).toMatchObject({ accepted: 2, unchanged: 0, rejected: [] });
     const later = { updatedAt: '2024-11-01T09:00:00+08:00' };
     const batch = [
       { index: 0, record: checked(10, later) }, // a correction the store takes
@@ -83,9 +100,14 @@ describe('ingest: nothing accepted is lost, counts equal the store', () => {
     const r = await ingestor.ingestChecked(source(), batch);
     expect(r.accepted).toBe(3);
     expect(r.unchanged).toBe(0);
-    expect(r.rejected.map((x) => [x.index, x.externalId])).toEqual([[1, batch[1].record.externalId], [3, batch[3].record.externalId]]);
+    expect(r.rejected.map((x) => [x.index, x.externalId])).toEqual([
+      [1, batch[1].record.externalId],
+      [3, batch[3].record.externalId],
+    ]);
     for (const x of r.rejected) expect(x.reasons[0]).toMatch(/^record: refused by the store: .*22P05/);
-    const stored = await records().find({ externalId: { $in: batch.map((b) => b.record.externalId) } }).toArray();
+    const stored = await records()
+      .find({ externalId: { $in: batch.map((b) => b.record.externalId) } })
+      .toArray();
     expect(stored).toHaveLength(4);
     const byId = new Map(stored.map((s) => [s.externalId, s]));
     // the refused correction left the stored version as it was
@@ -103,7 +125,10 @@ describe('ingest: nothing accepted is lost, counts equal the store', () => {
     await onAnotherHub(async (other) => {
       other.resetCommands();
       // not the same batch (no receipt of it): the records are looked up one by one
-      const r = await other.hub.sources.ingestor.ingest(source(), lines.slice(1).map((l) => JSON.parse(l)));
+      const r = await other.hub.sources.ingestor.ingest(
+        source(),
+        lines.slice(1).map((l) => JSON.parse(l)),
+      );
       expect(r).toEqual({ accepted: 0, unchanged: 29, rejected: [] });
       const finds = other.commands.filter((c) => c.commandName === 'find' && c.command.find === 'detention_records');
       for (const f of finds) expect(Object.keys(f.command.filter)).toEqual(['externalId']);
@@ -119,13 +144,21 @@ describe('ingest: nothing accepted is lost, counts equal the store', () => {
     await onAnotherHub(async (other) => {
       other.resetCommands();
       // the same batch in another order: the same receipt
-      const again = await other.hub.sources.ingestor.ingest(source(), [...lines].reverse().map((l) => JSON.parse(l)));
+      const again = await other.hub.sources.ingestor.ingest(
+        source(),
+        [...lines].reverse().map((l) => JSON.parse(l)),
+      );
       expect(again).toEqual({ accepted: 0, unchanged: 30, rejected: [] });
-      const sent = other.commands.map((c) => `${c.commandName} ${String(c.command[c.commandName])}`).filter((c) => !/data_sources|hub_meta|stat_|record_days/.test(c));
+      const sent = other.commands
+        .map((c) => `${c.commandName} ${String(c.command[c.commandName])}`)
+        .filter((c) => !/data_sources|hub_meta|stat_|record_days/.test(c));
       expect(sent).toEqual(['find ingest_receipts']);
       // one newer version in it: another batch, looked up and taken
       const newer = { ...JSON.parse(lines[0]), updatedAt: '2024-12-01T09:00:00+08:00', stage: 'PROSECUTION_REVIEW' };
-      expect(await other.hub.sources.ingestor.ingest(source(), [newer, ...lines.slice(1).map((l) => JSON.parse(l))])).toMatchObject({ accepted: 1, unchanged: 29 });
+      expect(await other.hub.sources.ingestor.ingest(source(), [newer, ...lines.slice(1).map((l) => JSON.parse(l))])).toMatchObject({
+        accepted: 1,
+        unchanged: 29,
+      });
       expect(await records().findOne({ externalId: newer.externalId })).toMatchObject({ stage: 'PROSECUTION_REVIEW' });
     });
   });
@@ -142,12 +175,18 @@ describe('ingest: nothing accepted is lost, counts equal the store', () => {
     expect(await records().findOne({ externalId: newer.externalId })).toMatchObject({ stage: 'PROSECUTION_REVIEW' });
   });
 
-  it('tells a source\'s records from another source\'s with the same external id', async () => {
+  it("tells a source's records from another source's with the same external id", async () => {
     const other = await t.hub.sources.registry.ensure({
-      name: '万州区看守所(二)', department: { code: 'KSS-500101', name: '重庆市万州区看守所' }, domain: 'DETENTION', kind: 'HOSTED', regions: ['500101'],
+      name: '万州区看守所(二)',
+      department: { code: 'KSS-500101', name: '重庆市万州区看守所' },
+      domain: 'DETENTION',
+      kind: 'HOSTED',
+      regions: ['500101'],
     });
     const same = detentionInput(personId(200), 200);
-    expect(await t.hub.sources.ingestor.ingest(other, [{ ...same, updatedAt: '2025-01-01T09:00:00+08:00' }])).toMatchObject({ accepted: 1 });
+    expect(await t.hub.sources.ingestor.ingest(other, [{ ...same, updatedAt: '2025-01-01T09:00:00+08:00' }])).toMatchObject({
+      accepted: 1,
+    });
     expect(await (await push([JSON.stringify(same)])).json()).toMatchObject({ accepted: 1, unchanged: 0 });
     expect(await (await push([JSON.stringify(same)])).json()).toMatchObject({ accepted: 0, unchanged: 1 });
     const newer = { ...same, updatedAt: '2024-12-01T09:00:00+08:00', stage: 'PROSECUTION_REVIEW' };
@@ -163,7 +202,9 @@ describe('rejections in the quality figures', () => {
 
   const register = (name: string) => registerCustodySource(h.t, { name });
   const pushTo = (source: TestSource, lines: string[]) => pushLines(h.t, source, lines).then((r) => r.json());
-  const quality = async (id: string) => (await h.t.gql('query($s: ID) { dataQuality(sourceId: $s) { records rejected accuracy { ok total } } }', { s: id })).body.data.dataQuality[0];
+  const quality = async (id: string) =>
+    (await h.t.gql('query($s: ID) { dataQuality(sourceId: $s) { records rejected accuracy { ok total } } }', { s: id })).body.data
+      .dataQuality[0];
 
   it('counts a rejected line once per source however often it is pushed again', async () => {
     const source = await register('万州区看守所 甲');
@@ -179,7 +220,9 @@ describe('rejections in the quality figures', () => {
     // a line rejected in another source counts there too; a different bad line counts again
     const other = await register('万州区看守所 乙');
     expect(await pushTo(other, [lines[1]])).toMatchObject({ rejectedCount: 1 });
-    expect(await pushTo(source, [JSON.stringify(detentionInput(personId(5), 5, { stage: 'NOT_A_STAGE' }))])).toMatchObject({ rejectedCount: 1 });
+    expect(await pushTo(source, [JSON.stringify(detentionInput(personId(5), 5, { stage: 'NOT_A_STAGE' }))])).toMatchObject({
+      rejectedCount: 1,
+    });
     expect((await quality(source.id)).rejected).toBe(3);
     expect((await quality(other.id)).rejected).toBe(1);
   });
@@ -189,7 +232,7 @@ describe('rejections in the quality figures', () => {
 describe('rejected lines as kept', () => {
   const h = ownHub();
 
-  it('keeps a rejected line\'s position, external id, field and reason with ID numbers masked, and deletes it after the retention', async () => {
+  it("keeps a rejected line's position, external id, field and reason with ID numbers masked, and deletes it after the retention", async () => {
     const source = await h.t.hub.sources.registry.ensure(WANZHOU);
     const id = personId(7);
     const wrong = `${id.slice(0, 17)}${id.endsWith('0') ? '1' : '0'}`;
@@ -209,13 +252,21 @@ describe('rejected lines as kept', () => {
       reasons: [expect.stringMatching(new RegExp(`^idNumber: ${wrong.slice(0, 6)}\\*{8}${wrong.slice(-4)}: check character should be`))],
     });
     // one stored in clear by an earlier version is masked by migration 2 (datasources/migrations.ts)
-    await h.t.hub.sources.models.IngestRejection.collection.insertOne({ sourceId: source._id, at: new Date(), externalId: `D-${wrong}-9`, reasons: [`idNumber: ${wrong}: check character`] } as never);
+    await h.t.hub.sources.models.IngestRejection.collection.insertOne({
+      sourceId: source._id,
+      at: new Date(),
+      externalId: `D-${wrong}-9`,
+      reasons: [`idNumber: ${wrong}: check character`],
+    } as never);
     expect(await h.t.hub.sources.rejections.purge(new Date())).toBe(1);
     expect(await h.t.hub.sources.rejections.maskStored()).toBe(1);
     const after = await h.t.hub.sources.models.IngestRejection.collection.find({}).toArray();
     expect(after).toHaveLength(2);
     expect(JSON.stringify(after)).not.toContain(wrong.slice(6, 14));
-    expect(after.map((k) => k.externalId).sort()).toEqual([`D-${wrong.slice(0, 6)}********${wrong.slice(-4)}-7`, `D-${wrong.slice(0, 6)}********${wrong.slice(-4)}-9`]);
+    expect(after.map((k) => k.externalId).sort()).toEqual([
+      `D-${wrong.slice(0, 6)}********${wrong.slice(-4)}-7`,
+      `D-${wrong.slice(0, 6)}********${wrong.slice(-4)}-9`,
+    ]);
   });
 });
 
@@ -227,20 +278,36 @@ describe('a correction is not a late entry', () => {
   it('keeps the first time the hub saw the record for DATA_LATE_ENTRY and timeliness', async () => {
     const source = await h.t.hub.sources.registry.ensure(WANZHOU);
     const monday = '2024-03-04T09:00:00+08:00';
-    const first = detentionInput(personId(1), 1, { eventAt: monday, admittedAt: monday, stageStartedAt: monday, updatedAt: '2024-03-05T09:00:00+08:00' });
+    const first = detentionInput(personId(1), 1, {
+      eventAt: monday,
+      admittedAt: monday,
+      stageStartedAt: monday,
+      updatedAt: '2024-03-05T09:00:00+08:00',
+    });
     // entered the next day: on time
-    expect(await h.t.hub.sources.ingestor.ingest(source, [first], { receivedAt: () => new Date('2024-03-05T10:00:00+08:00') })).toMatchObject({ accepted: 1 });
+    expect(
+      await h.t.hub.sources.ingestor.ingest(source, [first], { receivedAt: () => new Date('2024-03-05T10:00:00+08:00') }),
+    ).toMatchObject({ accepted: 1 });
     // corrected six months later
     const correction = { ...first, stage: 'PROSECUTION_REVIEW', updatedAt: '2024-09-02T09:00:00+08:00' };
-    expect(await h.t.hub.sources.ingestor.ingest(source, [correction], { receivedAt: () => new Date('2024-09-02T10:00:00+08:00') })).toMatchObject({ accepted: 1 });
+    expect(
+      await h.t.hub.sources.ingestor.ingest(source, [correction], { receivedAt: () => new Date('2024-09-02T10:00:00+08:00') }),
+    ).toMatchObject({ accepted: 1 });
     const stored = await h.t.hub.sources.models.records.DETENTION.collection.findOne({ externalId: first.externalId });
-    expect(stored).toMatchObject({ stage: 'PROSECUTION_REVIEW', recordedAt: new Date('2024-09-02T10:00:00+08:00'), firstSeenAt: new Date('2024-03-05T10:00:00+08:00') });
+    expect(stored).toMatchObject({
+      stage: 'PROSECUTION_REVIEW',
+      recordedAt: new Date('2024-09-02T10:00:00+08:00'),
+      firstSeenAt: new Date('2024-03-05T10:00:00+08:00'),
+    });
 
     const run = await h.t.gql('mutation { evaluateRules(rules: ["DATA_LATE_ENTRY"]) { findings newLeads } }');
     expect(run.body.errors).toBeUndefined();
     expect(run.body.data.evaluateRules).toMatchObject({ findings: 0, newLeads: 0 });
 
-    const q = await h.t.gql(`query($s: ID) { dataQuality(sourceId: $s, from: "2024-09-01", to: "2024-09-30") { records timeliness { ok total } medianLagDays } }`, { s: source._id.toHexString() });
+    const q = await h.t.gql(
+      `query($s: ID) { dataQuality(sourceId: $s, from: "2024-09-01", to: "2024-09-30") { records timeliness { ok total } medianLagDays } }`,
+      { s: source._id.toHexString() },
+    );
     expect(q.body.errors).toBeUndefined();
     // the correction counts in the period that received it, entered on time
     expect(q.body.data.dataQuality[0]).toEqual({ records: 1, timeliness: { ok: 1, total: 1 }, medianLagDays: 1 });

@@ -10,7 +10,9 @@ describe('ingest: idempotent, versioned, never losing good records', () => {
     t = await startTestHub();
     srcs = await registerTestSources(t.hub.sources);
   });
-  afterAll(async () => { await t.close(); });
+  afterAll(async () => {
+    await t.close();
+  });
 
   const batch = (from: number, n: number, updated = '2024-10-01T09:00:00+08:00') =>
     Array.from({ length: n }, (_, i) => detentionInput(personId(from + i), from + i, { updatedAt: updated }));
@@ -29,14 +31,18 @@ describe('ingest: idempotent, versioned, never losing good records', () => {
     const results = await Promise.all(Array.from({ length: 5 }, () => t.hub.sources.ingestor.ingest(srcs.DETENTION, same)));
     expect(results.reduce((n, r) => n + r.accepted, 0)).toBe(40);
     expect(results.reduce((n, r) => n + r.unchanged, 0)).toBe(160);
-    expect(await t.hub.sources.models.records.DETENTION.collection.countDocuments({ externalId: { $in: same.map((r) => r.externalId) } })).toBe(40);
+    expect(
+      await t.hub.sources.models.records.DETENTION.collection.countDocuments({ externalId: { $in: same.map((r) => r.externalId) } }),
+    ).toBe(40);
   });
 
   it('keeps the newest version when older and newer pushes race', async () => {
     const old = batch(200, 20, '2024-10-01T09:00:00+08:00');
     const newer = batch(200, 20, '2024-10-09T09:00:00+08:00').map((r) => ({ ...r, stage: 'PROSECUTION_REVIEW' }));
     await Promise.all([t.hub.sources.ingestor.ingest(srcs.DETENTION, old), t.hub.sources.ingestor.ingest(srcs.DETENTION, newer)]);
-    const stored = await t.hub.sources.models.records.DETENTION.collection.find({ externalId: { $in: old.map((r) => r.externalId) } }).toArray();
+    const stored = await t.hub.sources.models.records.DETENTION.collection
+      .find({ externalId: { $in: old.map((r) => r.externalId) } })
+      .toArray();
     expect(stored).toHaveLength(20);
     expect(new Set(stored.map((r) => r.stage))).toEqual(new Set(['PROSECUTION_REVIEW']));
   });
@@ -47,8 +53,12 @@ describe('ingest: idempotent, versioned, never losing good records', () => {
     const stored = batch(400, 30, '2024-10-01T09:00:00+08:00');
     expect((await t.hub.sources.ingestor.ingest(srcs.DETENTION, stored)).accepted).toBe(30);
     const version = (k: number) => `2024-10-${String(10 + k).padStart(2, '0')}T09:00:00+08:00`;
-    const results = await Promise.all([1, 2, 3, 4, 5, 6, 7, 8].map((k) => t.hub.sources.ingestor.ingest(srcs.DETENTION, batch(400, 30, version(k)))));
-    const rows = await t.hub.sources.models.records.DETENTION.collection.find({ externalId: { $in: stored.map((r) => r.externalId) } }).toArray();
+    const results = await Promise.all(
+      [1, 2, 3, 4, 5, 6, 7, 8].map((k) => t.hub.sources.ingestor.ingest(srcs.DETENTION, batch(400, 30, version(k)))),
+    );
+    const rows = await t.hub.sources.models.records.DETENTION.collection
+      .find({ externalId: { $in: stored.map((r) => r.externalId) } })
+      .toArray();
     expect(rows).toHaveLength(30);
     expect(rows.filter((r) => r.updatedAt.getTime() !== new Date(version(8)).getTime()).length).toBe(0);
     // the newest push was told all its records were taken
@@ -60,25 +70,38 @@ describe('ingest: idempotent, versioned, never losing good records', () => {
   // updates than its pool has connections waits forever, and the whole store with it. A push that
   // corrects 300 stored records at once, from four pushes at a time, must neither hang nor lose one.
   it('takes a push of 300 corrected records, four pushes at once, without stalling the store', async () => {
-    const ids = (k: number) => Array.from({ length: 300 }, (_, i) => detentionInput(personId(1000 + k * 300 + i), 1000 + k * 300 + i, { updatedAt: '2024-10-01T09:00:00+08:00' }));
+    const ids = (k: number) =>
+      Array.from({ length: 300 }, (_, i) =>
+        detentionInput(personId(1000 + k * 300 + i), 1000 + k * 300 + i, { updatedAt: '2024-10-01T09:00:00+08:00' }),
+      );
     const stored = await count();
     const first = await Promise.all([0, 1, 2, 3].map((k) => t.hub.sources.ingestor.ingest(srcs.DETENTION, ids(k))));
     expect(first.map((r) => r.accepted)).toEqual([300, 300, 300, 300]);
-    const reviewed = () => t.hub.sources.models.records.DETENTION.countDocuments({ sourceId: srcs.DETENTION._id, stage: 'PROSECUTION_REVIEW' });
+    const reviewed = () =>
+      t.hub.sources.models.records.DETENTION.countDocuments({ sourceId: srcs.DETENTION._id, stage: 'PROSECUTION_REVIEW' });
     const before = await reviewed();
     const corrected = (k: number) => ids(k).map((r) => ({ ...r, stage: 'PROSECUTION_REVIEW', updatedAt: '2024-10-09T09:00:00+08:00' }));
     const again = await Promise.all([0, 1, 2, 3].map((k) => t.hub.sources.ingestor.ingest(srcs.DETENTION, corrected(k))));
-    expect(again.map((r) => [r.accepted, r.unchanged])).toEqual([[300, 0], [300, 0], [300, 0], [300, 0]]);
+    expect(again.map((r) => [r.accepted, r.unchanged])).toEqual([
+      [300, 0],
+      [300, 0],
+      [300, 0],
+      [300, 0],
+    ]);
     expect(await reviewed()).toBe(before + 1200);
     expect(await count()).toBe(stored + 1200);
   }, 60_000);
 
-  it('rejects records outside the source\'s regions, naming the region', async () => {
+  it("rejects records outside the source's regions, naming the region", async () => {
     const narrow = await t.hub.sources.registry.ensure({
-      name: '万州区看守所', department: { code: 'KSS-500101', name: '重庆市万州区看守所' }, domain: 'DETENTION', kind: 'HOSTED', regions: ['500101'],
+      name: '万州区看守所',
+      department: { code: 'KSS-500101', name: '重庆市万州区看守所' },
+      domain: 'DETENTION',
+      kind: 'HOSTED',
+      regions: ['500101'],
     });
     const r = await t.hub.sources.ingestor.ingest(narrow, [detentionInput(personId(300, '500103'), 1, { region: '500103' })]);
     expect(r.accepted).toBe(0);
-    expect(r.rejected[0].reasons).toEqual(['region: 500103 is outside the source\'s regions (500101)']);
+    expect(r.rejected[0].reasons).toEqual(["region: 500103 is outside the source's regions (500101)"]);
   });
 });

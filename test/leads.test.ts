@@ -40,7 +40,9 @@ describe('supervision leads on the synthetic data set', () => {
     t = await startTestHub();
     await seed(t.hub.sources, { persons: PERSONS, seed: 3, today });
   }, 120_000);
-  afterAll(async () => { await t.close(); });
+  afterAll(async () => {
+    await t.close();
+  });
 
   it('finds exactly the irregularities the seed planted, rule by rule', async () => {
     const { body } = await t.gql(EVALUATE, {});
@@ -74,10 +76,20 @@ describe('supervision leads on the synthetic data set', () => {
     const { body } = await t.gql(LEADS, { filter: { rules: ['PRISON_NOT_RELEASED'] }, first: 1 });
     const lead = body.data.supervisionLeads.edges[0].node;
     const source = t.hub.sources.registry.get(lead.records[0].source.id)!;
-    const stored = await t.hub.sources.models.records.PRISON.collection.findOne({ sourceId: source._id, externalId: lead.records[0].externalId });
+    const stored = await t.hub.sources.models.records.PRISON.collection.findOne({
+      sourceId: source._id,
+      externalId: lead.records[0].externalId,
+    });
     const { _id, sourceId, regionPath, recordedAt, firstSeenAt, pushId, eventMonth, eventDay, eventHour, ...record } = stored as any;
     const now = new Date();
-    const corrected = { ...record, status: 'RELEASED', releasedAt: now.toISOString(), eventAt: now.toISOString(), updatedAt: now.toISOString(), admittedAt: record.admittedAt.toISOString() };
+    const corrected = {
+      ...record,
+      status: 'RELEASED',
+      releasedAt: now.toISOString(),
+      eventAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+      admittedAt: record.admittedAt.toISOString(),
+    };
     const pushed = await t.hub.sources.ingestor.ingest(source, [corrected]);
     expect(pushed.accepted).toBe(1);
     const { body: run } = await t.gql(EVALUATE, { rules: ['PRISON_NOT_RELEASED'] });
@@ -113,10 +125,12 @@ describe('supervision leads on the synthetic data set', () => {
     expect(still.data.supervisionLeads.totalCount).toBe(1);
   }, 60_000);
 
-  it('shows a person their leads, and leads only within the caller\'s jurisdiction, masked for analysts', async () => {
+  it("shows a person their leads, and leads only within the caller's jurisdiction, masked for analysts", async () => {
     const { body } = await t.gql(LEADS, { filter: { rules: ['CORR_ABSCONDED'] }, first: 1 });
     const lead = body.data.supervisionLeads.edges[0].node;
-    const { body: p } = await t.gql('query($id: IdNumber!) { person(idNumber: $id) { leads { id rule { id } } } }', { id: lead.person.idNumber });
+    const { body: p } = await t.gql('query($id: IdNumber!) { person(idNumber: $id) { leads { id rule { id } } } }', {
+      id: lead.person.idNumber,
+    });
     expect(p.data.person.leads.map((l: any) => l.id)).toContain(lead.id);
     const region = lead.region.code;
     const procurator = `Bearer ${await t.token({ role: 'PROCURATOR', regions: [region] })}`;
@@ -124,7 +138,9 @@ describe('supervision leads on the synthetic data set', () => {
     const regions = new Set(local.data.supervisionLeads.edges.map((e: any) => e.node.region.code));
     expect([...regions]).toEqual([region]);
     const { body: all } = await t.gql(LEADS, { first: 500 });
-    expect(local.data.supervisionLeads.totalCount).toBe(all.data.supervisionLeads.edges.filter((e: any) => e.node.region.code === region).length);
+    expect(local.data.supervisionLeads.totalCount).toBe(
+      all.data.supervisionLeads.edges.filter((e: any) => e.node.region.code === region).length,
+    );
     const analyst = `Bearer ${await t.token({ role: 'ANALYST' })}`;
     const { body: masked } = await t.gql(LEADS, { filter: { idNumber: lead.person.idNumber }, first: 5 }, { authorization: analyst });
     expect(masked.data.supervisionLeads.edges[0].node.person.idNumber).toMatch(/^\d{6}\*{8}\d{3}[\dX]$/);
@@ -133,7 +149,7 @@ describe('supervision leads on the synthetic data set', () => {
     expect(refused.errors[0].extensions.code).toBe('FORBIDDEN');
   });
 
-  it('applies an administrator\'s parameter change, keeps it with its reason, and refuses bad parameters', async () => {
+  it("applies an administrator's parameter change, keeps it with its reason, and refuses bad parameters", async () => {
     const CHANGE = `mutation($id: ID!, $p: JSON!, $note: String!) { updateSupervisionRule(id: $id, parameters: $p, note: $note) { id parameters changes { actor change note } } }`;
     const bad = await t.admin(CHANGE, { id: 'DATA_LATE_ENTRY', p: { days: 'ten', weeks: 1 }, note: 'x' });
     expect(bad.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
@@ -143,7 +159,9 @@ describe('supervision leads on the synthetic data set', () => {
     const ok = await t.admin(CHANGE, { id: 'DATA_LATE_ENTRY', p: { days: 100 }, note: '本地规定：100 个工作日' });
     expect(ok.body.errors).toBeUndefined();
     expect(ok.body.data.updateSupervisionRule.parameters).toEqual({ days: 100, unit: 'WORKING_DAYS', holidays: [], workdays: [] });
-    expect(ok.body.data.updateSupervisionRule.changes).toEqual([{ actor: 'test-admin', change: { days: 100 }, note: '本地规定：100 个工作日' }]);
+    expect(ok.body.data.updateSupervisionRule.changes).toEqual([
+      { actor: 'test-admin', change: { days: 100 }, note: '本地规定：100 个工作日' },
+    ]);
     const { body } = await t.gql(EVALUATE, { rules: ['DATA_LATE_ENTRY'] });
     expect(body.data.evaluateRules).toMatchObject({ resolvedByData: planted.DATA_LATE_ENTRY, stillOpen: 0, newLeads: 0 });
     const back = await t.admin(CHANGE, { id: 'DATA_LATE_ENTRY', p: { days: 7 }, note: '恢复默认' });
@@ -155,7 +173,15 @@ describe('supervision leads on the synthetic data set', () => {
   it('finds the same leads when persons are evaluated in several chunks spilled to disk', async () => {
     const open = (await t.gql(LEADS, { filter: { status: ['NEW', 'ACKNOWLEDGED'] }, first: 0 })).body.data.supervisionLeads.totalCount;
     const s = t.hub.sources;
-    const chunked = new Evaluator({ connection: t.connection, models: s.models, leads: s.leads, registry: s.registry, connectors: s.connectors, claims: s.claims, chunkRecords: 150 });
+    const chunked = new Evaluator({
+      connection: t.connection,
+      models: s.models,
+      leads: s.leads,
+      registry: s.registry,
+      connectors: s.connectors,
+      claims: s.claims,
+      chunkRecords: 150,
+    });
     const progress: number[] = [];
     const report = await chunked.evaluate({ actor: 'test', trigger: 'manual', onProgress: (p) => progress.push(p.chunks) });
     expect(progress[0]).toBeGreaterThanOrEqual(4);
@@ -163,7 +189,9 @@ describe('supervision leads on the synthetic data set', () => {
   }, 60_000);
 
   it('lists the rules with legal basis and parameters, and the runs with their progress', async () => {
-    const { body } = await t.gql('{ supervisionRules { id title titleEn legalBasis domains severity parameters } evaluationRuns(first: 2) { status trigger persons records totalRecords report { persons } peakRssMiB } }');
+    const { body } = await t.gql(
+      '{ supervisionRules { id title titleEn legalBasis domains severity parameters } evaluationRuns(first: 2) { status trigger persons records totalRecords report { persons } peakRssMiB } }',
+    );
     expect(body.data.supervisionRules.map((r: any) => r.id)).toEqual(RULE_IDS);
     const overdue = body.data.supervisionRules[0];
     expect(overdue).toMatchObject({ title: '超期羁押', domains: ['DETENTION'], severity: 'HIGH' });
@@ -178,8 +206,13 @@ describe('supervision leads on the synthetic data set', () => {
 describe('supervision leads on clean data and with live sources', () => {
   let t: TestHub;
   let d: Department | undefined;
-  beforeAll(async () => { t = await startTestHub(); });
-  afterAll(async () => { await d?.close(); await t.close(); });
+  beforeAll(async () => {
+    t = await startTestHub();
+  });
+  afterAll(async () => {
+    await d?.close();
+    await t.close();
+  });
 
   it('finds nothing on a clean synthetic data set', async () => {
     await seed(t.hub.sources, { persons: 400, seed: 9, today, plant: false });
@@ -189,7 +222,16 @@ describe('supervision leads on clean data and with live sources', () => {
 
   it('ends a run at shutdown as FAILED with its lease given back, and marks a run whose process died as abandoned', async () => {
     const s = t.hub.sources;
-    const replica = () => new Evaluator({ connection: t.connection, models: s.models, leads: s.leads, registry: s.registry, connectors: s.connectors, claims: s.claims, chunkRecords: 150 });
+    const replica = () =>
+      new Evaluator({
+        connection: t.connection,
+        models: s.models,
+        leads: s.leads,
+        registry: s.registry,
+        connectors: s.connectors,
+        claims: s.claims,
+        chunkRecords: 150,
+      });
     // a replica shutting down while it evaluates: the run ends at its next step, recorded
     const stopping = replica();
     const run = stopping.evaluate({ actor: 'test', trigger: 'manual' });
@@ -200,7 +242,15 @@ describe('supervision leads on clean data and with live sources', () => {
     await expect(stopping.evaluate({ actor: 'test', trigger: 'manual' })).rejects.toThrow(EvaluationBusyError);
     // a run left RUNNING by a process that was killed; the next run, on another replica, starts at once
     // (the stopped one gave its lease back: it would otherwise hold it for 2 minutes) and marks it
-    await s.evaluator.Run.collection.insertOne({ _id: 'killed-run', trigger: 'schedule', actor: 'test', rules: null, status: 'RUNNING', startedAt: new Date(Date.now() - 60_000), progress: { persons: 0, records: 10, totalRecords: 400, chunk: 0, chunks: 1 } } as never);
+    await s.evaluator.Run.collection.insertOne({
+      _id: 'killed-run',
+      trigger: 'schedule',
+      actor: 'test',
+      rules: null,
+      status: 'RUNNING',
+      startedAt: new Date(Date.now() - 60_000),
+      progress: { persons: 0, records: 10, totalRecords: 400, chunk: 0, chunks: 1 },
+    } as never);
     const report = await replica().evaluate({ actor: 'test', trigger: 'manual' });
     expect(report.persons).toBe(400);
     expect(await s.evaluator.Run.findById('killed-run').lean()).toMatchObject({ status: 'FAILED', error: ABANDONED });
@@ -210,13 +260,27 @@ describe('supervision leads on clean data and with live sources', () => {
   it('runs the cross-domain rules over a live source, and leaves its leads alone while it is down', async () => {
     const id = personId(77, '500106');
     const parole = prisonInput(id, 1, {
-      region: '500106', externalId: 'JY-LIVE-77', status: 'PAROLED', eventAt: '2025-01-11T09:00:00+08:00',
-      parole: { decidedAt: '2025-01-10', probationEnd: '2030-01-09' }, releasedAt: '2025-01-11T09:00:00+08:00',
+      region: '500106',
+      externalId: 'JY-LIVE-77',
+      status: 'PAROLED',
+      eventAt: '2025-01-11T09:00:00+08:00',
+      parole: { decidedAt: '2025-01-10', probationEnd: '2030-01-09' },
+      releasedAt: '2025-01-11T09:00:00+08:00',
     });
     d = await startDepartment({ records: [parole] });
-    const { body: reg } = await t.admin(`mutation($input: RegisterDataSourceInput!) { registerDataSource(input: $input) { dataSource { id } } }`, {
-      input: { name: '渝州监狱系统', department: { code: 'JY-LIVE', name: '重庆市渝州监狱' }, domain: 'PRISON', kind: 'REST', regions: ['50'], endpoint: d.url },
-    });
+    const { body: reg } = await t.admin(
+      `mutation($input: RegisterDataSourceInput!) { registerDataSource(input: $input) { dataSource { id } } }`,
+      {
+        input: {
+          name: '渝州监狱系统',
+          department: { code: 'JY-LIVE', name: '重庆市渝州监狱' },
+          domain: 'PRISON',
+          kind: 'REST',
+          regions: ['50'],
+          endpoint: d.url,
+        },
+      },
+    );
     const sourceId = reg.data.registerDataSource.dataSource.id;
     const first = await t.gql(EVALUATE, {});
     expect(first.body.data.evaluateRules).toMatchObject({ newLeads: 1, findings: 1 });
@@ -232,8 +296,14 @@ describe('supervision leads on clean data and with live sources', () => {
     d.setMode('healthy');
     const srcs = await registerTestSources(t.hub.sources);
     const corr = correctionInput(id, 1, {
-      region: '500106', correctionType: 'PAROLE', judgmentEffectiveAt: '2025-01-10', startDate: '2025-01-12', endDate: '2030-01-09',
-      reportedAt: '2025-01-13T09:00:00+08:00', eventAt: new Date().toISOString(), lastCheckInAt: new Date(Date.now() - 86_400_000).toISOString(),
+      region: '500106',
+      correctionType: 'PAROLE',
+      judgmentEffectiveAt: '2025-01-10',
+      startDate: '2025-01-12',
+      endDate: '2030-01-09',
+      reportedAt: '2025-01-13T09:00:00+08:00',
+      eventAt: new Date().toISOString(),
+      lastCheckInAt: new Date(Date.now() - 86_400_000).toISOString(),
     });
     expect((await t.hub.sources.ingestor.ingest(srcs.COMMUNITY_CORRECTION, [corr])).accepted).toBe(1);
     const fixed = await t.gql(EVALUATE, {});

@@ -15,8 +15,12 @@ function deep(depth: number): string {
 
 describe('GraphQL document limits', () => {
   let t: TestHub;
-  beforeAll(async () => { t = await startTestHub(); });
-  afterAll(async () => { await t.close(); });
+  beforeAll(async () => {
+    t = await startTestHub();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
 
   const code = async (query: string) => (await t.gql(query)).body.errors?.[0]?.extensions?.code ?? 'OK';
 
@@ -41,7 +45,8 @@ describe('GraphQL document limits', () => {
 
   it('allows 50 directives and refuses 51', async () => {
     // each field may carry @include and @skip once; the same field selected again merges
-    const directives = (n: number) => `{ hubInfo { ${'version @include(if: true) @skip(if: false) '.repeat(Math.floor(n / 2))}${n % 2 ? 'version @include(if: true)' : ''} } }`;
+    const directives = (n: number) =>
+      `{ hubInfo { ${'version @include(if: true) @skip(if: false) '.repeat(Math.floor(n / 2))}${n % 2 ? 'version @include(if: true)' : ''} } }`;
     expect(await code(directives(50))).toBe('OK');
     expect(await code(directives(51))).toBe('QUERY_TOO_COMPLEX');
   });
@@ -54,19 +59,26 @@ describe('GraphQL document limits', () => {
     expect(body.errors[0]).toEqual({ message: 'Token limit of 5000 exceeded.', extensions: { code: 'QUERY_TOO_COMPLEX' } });
   });
 
-  it('lets an analyst\'s IDE introspect in development, and nobody else but admins', async () => {
+  it("lets an analyst's IDE introspect in development, and nobody else but admins", async () => {
     const { body } = await t.gql(getIntrospectionQuery(), undefined, { authorization: `Bearer ${await t.token({ role: 'ANALYST' })}` });
     expect(body.errors).toBeUndefined();
     expect(body.data.__schema.queryType.name).toBe('Query');
     const procurator = await t.gql(getIntrospectionQuery());
-    expect(procurator.body.errors[0]).toMatchObject({ message: 'introspection is open to ADMIN and ANALYST callers only', extensions: { code: 'FORBIDDEN' } });
+    expect(procurator.body.errors[0]).toMatchObject({
+      message: 'introspection is open to ADMIN and ANALYST callers only',
+      extensions: { code: 'FORBIDDEN' },
+    });
   });
 });
 
 describe('GraphQL document limits in production', () => {
   let t: TestHub;
-  beforeAll(async () => { t = await startTestHub({ production: true }); });
-  afterAll(async () => { await t.close(); });
+  beforeAll(async () => {
+    t = await startTestHub({ production: true });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
 
   it('refuses introspection, counting its depth too, and gives no field suggestions', async () => {
     const { body } = await t.gql(getIntrospectionQuery());
@@ -78,13 +90,18 @@ describe('GraphQL document limits in production', () => {
 
 describe('cost as list sizes × fields, for analysts', () => {
   let t: TestHub;
-  beforeAll(async () => { t = await startTestHub(); });
-  afterAll(async () => { await t.close(); });
+  beforeAll(async () => {
+    t = await startTestHub();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
 
   it('prices a query at what it could return and refuses one over 20,000', async () => {
     const analyst = { authorization: `Bearer ${await t.token({ role: 'ANALYST' })}` };
     // 1 + 1 (edges) + 1 (node) per page, × first, and nested pages multiply
-    const q = (outer: number, inner: number) => `{ detentionRecords(first: ${outer}) { edges { node { person { detentions(first: ${inner}) { edges { node { stage } } } } } } } }`;
+    const q = (outer: number, inner: number) =>
+      `{ detentionRecords(first: ${outer}) { edges { node { person { detentions(first: ${inner}) { edges { node { stage } } } } } } } }`;
     const ok = await t.gql(q(100, 30), undefined, analyst);
     expect(ok.body.errors).toBeUndefined();
     const { body } = await t.gql(q(500, 500), undefined, analyst);
@@ -97,7 +114,11 @@ describe('cost as list sizes × fields, for analysts', () => {
     const over = await t.gql('query($ids: [IdNumber!]!) { persons(idNumbers: $ids) { idNumber } }', { ids: ids(20_000) }, analyst);
     expect(over.body.errors[0].extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', cost: 20_001 });
     // variables count too
-    const viaVars = await t.gql('query($n: Int) { detentionRecords(first: $n) { edges { node { person { detentions(first: $n) { edges { node { stage } } } } } } } }', { n: 500 }, analyst);
+    const viaVars = await t.gql(
+      'query($n: Int) { detentionRecords(first: $n) { edges { node { person { detentions(first: $n) { edges { node { stage } } } } } } } }',
+      { n: 500 },
+      analyst,
+    );
     expect(viaVars.body.errors[0].extensions.code).toBe('QUERY_TOO_COMPLEX');
   });
 });

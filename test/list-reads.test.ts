@@ -30,8 +30,20 @@ function records(): Record<string, unknown>[] {
     out.push(detentionInput(personId(i, region), i, { region, eventAt, admittedAt: eventAt, stageStartedAt: eventAt }));
   }
   // the first instant of a Beijing month is still the previous month in UTC, and the reverse
-  out.push(detentionInput(personId(200), 200, { eventAt: '2024-04-01T00:30:00+08:00', admittedAt: '2024-04-01T00:30:00+08:00', stageStartedAt: '2024-04-01T00:30:00+08:00' }));
-  out.push(detentionInput(personId(201), 201, { eventAt: '2024-03-31T23:30:00+08:00', admittedAt: '2024-03-31T23:30:00+08:00', stageStartedAt: '2024-03-31T23:30:00+08:00' }));
+  out.push(
+    detentionInput(personId(200), 200, {
+      eventAt: '2024-04-01T00:30:00+08:00',
+      admittedAt: '2024-04-01T00:30:00+08:00',
+      stageStartedAt: '2024-04-01T00:30:00+08:00',
+    }),
+  );
+  out.push(
+    detentionInput(personId(201), 201, {
+      eventAt: '2024-03-31T23:30:00+08:00',
+      admittedAt: '2024-03-31T23:30:00+08:00',
+      stageStartedAt: '2024-03-31T23:30:00+08:00',
+    }),
+  );
   return out;
 }
 
@@ -65,7 +77,10 @@ describe('list pages read day by day', () => {
     expect(r.rejected).toEqual([]);
     expect(r.accepted).toBe(152);
   });
-  afterAll(async () => { await sorted.close(); await byDay.close(); });
+  afterAll(async () => {
+    await sorted.close();
+    await byDay.close();
+  });
 
   it('lists every day that holds a record, in Beijing time, as ingest stored them', async () => {
     expect(days.length).toBeGreaterThan(100);
@@ -116,7 +131,9 @@ describe('list pages read day by day', () => {
 
   it('shows a record pushed on a day no record had before on the next page read', async () => {
     const eventAt = '2021-07-07T07:00:00+08:00';
-    const r = await byDay.hub.sources.ingestor.ingest(source, [detentionInput(personId(300), 300, { eventAt, admittedAt: eventAt, stageStartedAt: eventAt })]);
+    const r = await byDay.hub.sources.ingestor.ingest(source, [
+      detentionInput(personId(300), 300, { eventAt, admittedAt: eventAt, stageStartedAt: eventAt }),
+    ]);
     expect(r.accepted).toBe(1);
     const a = await allPages(byDay, null, 50);
     const b = await allPages(sorted, null, 50);
@@ -132,22 +149,33 @@ describe('list pages read day by day', () => {
     expect(registryReads()).toBe(0);
     // the other hub (another process) pushes a record on a day no record had
     const eventAt = '2020-02-02T02:00:00+08:00';
-    expect((await sorted.hub.sources.ingestor.ingest(source, [detentionInput(personId(301), 301, { eventAt, admittedAt: eventAt, stageStartedAt: eventAt })])).accepted).toBe(1);
+    expect(
+      (
+        await sorted.hub.sources.ingestor.ingest(source, [
+          detentionInput(personId(301), 301, { eventAt, admittedAt: eventAt, stageStartedAt: eventAt }),
+        ])
+      ).accepted,
+    ).toBe(1);
     const a = await allPages(byDay, null, 50);
     expect(registryReads()).toBe(1);
     expect(a.ids).toEqual((await allPages(sorted, null, 50)).ids);
     expect(await byDay.hub.sources.days.list('DETENTION')).toContain('2020-02-02');
   });
 
-  it('reads a warm page\'s days while it asks the store whether its days list still holds', async () => {
+  it("reads a warm page's days while it asks the store whether its days list still holds", async () => {
     await byDay.gql(LIST, { filter: null, first: 5 }); // the days list is read now
     const events: string[] = [];
     const finds = new Map<number, string>();
     const client = byDay.connection.getClient();
     const started = (e: { commandName: string; requestId: number; command: Record<string, unknown> }) => {
-      if (e.commandName === 'find') { finds.set(e.requestId, String(e.command.find)); events.push(`sent ${e.command.find}`); }
+      if (e.commandName === 'find') {
+        finds.set(e.requestId, String(e.command.find));
+        events.push(`sent ${e.command.find}`);
+      }
     };
-    const answered = (e: { requestId: number }) => { if (finds.has(e.requestId)) events.push(`answered ${finds.get(e.requestId)}`); };
+    const answered = (e: { requestId: number }) => {
+      if (finds.has(e.requestId)) events.push(`answered ${finds.get(e.requestId)}`);
+    };
     client.on('commandStarted', started);
     client.on('commandSucceeded', answered);
     try {
@@ -173,7 +201,8 @@ describe('list pages read day by day', () => {
     const fresh = await startTestHub({ listReads: 'by-day', dbName: db.databaseName });
     try {
       // the start builds it in the background
-      for (let i = 0; i < 100 && !(await db.collection('hub_meta').findOne({ _id: DAYS_REGISTRY_MARKER as never })); i++) await new Promise((r) => setTimeout(r, 100));
+      for (let i = 0; i < 100 && !(await db.collection('hub_meta').findOne({ _id: DAYS_REGISTRY_MARKER as never })); i++)
+        await new Promise((r) => setTimeout(r, 100));
       expect(await fresh.hub.sources.days.list('DETENTION')).toEqual([...days, '2021-07-07', '2020-02-02'].sort().reverse());
       const a = await allPages(fresh, null, 20);
       expect(a.ids).toEqual((await allPages(sorted, null, 20)).ids);
@@ -188,8 +217,12 @@ describe('list pages read day by day', () => {
 
 describe('the days registry', () => {
   let t: TestHub;
-  beforeAll(async () => { t = await startTestHub({ listReads: 'by-day' }); });
-  afterAll(async () => { await t.close(); });
+  beforeAll(async () => {
+    t = await startTestHub({ listReads: 'by-day' });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
   const month = (days: string[], m: string) => days.filter((d) => d.startsWith(m)).sort();
 
   it('keeps every day that processes list at once in one month (FerretDB writes an update back without a lock)', async () => {
@@ -198,24 +231,28 @@ describe('the days registry', () => {
     expect(month((await new RecordDays(t.connection).list('DETENTION'))!, '2023-05')).toEqual(days);
   });
 
-  it('keeps every day that one process\'s concurrent batches list at once, and the same day listed twice once', async () => {
+  it("keeps every day that one process's concurrent batches list at once, and the same day listed twice once", async () => {
     const r = new RecordDays(t.connection);
     const days = Array.from({ length: 20 }, (_, i) => `2023-06-${String(i + 1).padStart(2, '0')}`);
     await Promise.all([...days, ...days].map((d) => r.note('DETENTION', [d])));
     expect(month((await new RecordDays(t.connection).list('DETENTION'))!, '2023-06')).toEqual(days);
   });
 
-  it('reads a domain\'s listed days in one round trip, however many', async () => {
+  it("reads a domain's listed days in one round trip, however many", async () => {
     const days = Array.from({ length: 250 }, (_, i) => new Date(Date.UTC(2010, 0, 1 + i)).toISOString().slice(0, 10));
     await new RecordDays(t.connection).note('PRISON', days);
     t.resetCommands();
     const listed = await new RecordDays(t.connection).list('PRISON');
     expect(listed).toEqual(expect.arrayContaining(days));
-    expect(t.commands.filter((c) => (c.command as any).find === 'record_days' || c.commandName === 'getMore').map((c) => c.commandName)).toEqual(['find']);
+    expect(
+      t.commands.filter((c) => (c.command as any).find === 'record_days' || c.commandName === 'getMore').map((c) => c.commandName),
+    ).toEqual(['find']);
   });
 
   it('reads the month documents an earlier version wrote, with the days listed since', async () => {
-    await t.connection.db!.collection('record_days').insertOne({ _id: 'DETENTION:2019-03', domain: 'DETENTION', month: '2019-03', days: ['2019-03-01', '2019-03-02'] } as never);
+    await t.connection
+      .db!.collection('record_days')
+      .insertOne({ _id: 'DETENTION:2019-03', domain: 'DETENTION', month: '2019-03', days: ['2019-03-01', '2019-03-02'] } as never);
     await new RecordDays(t.connection).note('DETENTION', ['2019-03-02', '2019-03-03']);
     expect(month((await new RecordDays(t.connection).list('DETENTION'))!, '2019-03')).toEqual(['2019-03-01', '2019-03-02', '2019-03-03']);
   });
@@ -246,7 +283,10 @@ describe('dense days read hour by hour', () => {
     }
     return out;
   }
-  const finds = (t: TestHub) => t.commands.filter((c) => c.commandName === 'find' && (c.command as any).find === 'detention_records').map((c) => (c.command as any).filter);
+  const finds = (t: TestHub) =>
+    t.commands
+      .filter((c) => c.commandName === 'find' && (c.command as any).find === 'detention_records')
+      .map((c) => (c.command as any).filter);
   const pageIds = async (t: TestHub, filter: Record<string, unknown> | null, first: number) => {
     const { body } = await t.gql(LIST, { filter, first });
     expect(body.errors).toBeUndefined();
@@ -263,7 +303,10 @@ describe('dense days read hour by hour', () => {
     for (let i = 0; i < 100 && !(await byDay.hub.sources.days.hoursStamped()); i++) await new Promise((res) => setTimeout(res, 200));
     expect(await byDay.hub.sources.days.hoursStamped()).toBe(true);
   });
-  afterAll(async () => { await sorted.close(); await byDay.close(); });
+  afterAll(async () => {
+    await sorted.close();
+    await byDay.close();
+  });
 
   it('reads a dense day whole the first time, then only the hours a page needs, as the learned counts say', async () => {
     byDay.resetCommands();
@@ -274,12 +317,21 @@ describe('dense days read hour by hour', () => {
     byDay.resetCommands();
     expect(await pageIds(byDay, null, 40)).toEqual(first);
     // 41 asked: 19:00 (4), 18:00 (4), 17:00 and 16:00 (30 each) hold them; every hour from 23:00 is read, in parallel
-    expect(finds(byDay).map((f) => f.eventHour).sort()).toEqual(['16', '17', '18', '19', '20', '21', '22', '23'].map((h) => `${DAY}T${h}`));
+    expect(
+      finds(byDay)
+        .map((f) => f.eventHour)
+        .sort(),
+    ).toEqual(['16', '17', '18', '19', '20', '21', '22', '23'].map((h) => `${DAY}T${h}`));
     expect(first).toEqual(await pageIds(sorted, null, 40));
   });
 
   it('gives the store-sorted pages, with positions inside the dense day and a filter of its own', async () => {
-    for (const [filter, first] of [[null, 25], [null, 60], [{ regions: ['500102'] }, 10], [{ regions: ['500101'] }, 30]] as const) {
+    for (const [filter, first] of [
+      [null, 25],
+      [null, 60],
+      [{ regions: ['500102'] }, 10],
+      [{ regions: ['500101'] }, 30],
+    ] as const) {
       for (let round = 0; round < 2; round++) {
         const a = await allPages(byDay, filter, first);
         await byDay.hub.sources.hosted.DETENTION.hourPlans.settled();
@@ -304,8 +356,12 @@ describe('dense days read hour by hour', () => {
     const p3 = await page(byDay, 40, p2.pageInfo.endCursor);
     // 22 of the day remain (11:00 to 08:00), read as its hours 11 down to 00, then the days before it
     const ofDay = finds(byDay).filter((f) => f.eventDay === DAY || String(f.eventHour ?? '').startsWith(DAY));
-    expect(ofDay.map((f) => f.eventHour ?? f.eventDay).sort()).toEqual(Array.from({ length: 12 }, (_, h) => `${DAY}T${String(h).padStart(2, '0')}`));
-    expect(p3.edges.filter((e) => e.node.eventAt.startsWith('2025-03-10') || e.node.eventAt.startsWith('2025-03-09T1')).length).toBeGreaterThan(0);
+    expect(ofDay.map((f) => f.eventHour ?? f.eventDay).sort()).toEqual(
+      Array.from({ length: 12 }, (_, h) => `${DAY}T${String(h).padStart(2, '0')}`),
+    );
+    expect(
+      p3.edges.filter((e) => e.node.eventAt.startsWith('2025-03-10') || e.node.eventAt.startsWith('2025-03-09T1')).length,
+    ).toBeGreaterThan(0);
     expect(p3.edges.map((e) => e.node.id)).toEqual((await page(sorted, 40, p2.pageInfo.endCursor)).edges.map((e) => e.node.id));
   });
 
@@ -314,10 +370,24 @@ describe('dense days read hour by hour', () => {
     await byDay.hub.sources.hosted.DETENTION.hourPlans.settled();
     // a late record in an hour that was empty when learned
     const late = `${DAY}T21:30:00+08:00`;
-    expect((await byDay.hub.sources.ingestor.ingest(source, [detentionInput(personId(9000), 9000, { eventAt: late, admittedAt: late, stageStartedAt: late })])).accepted).toBe(1);
+    expect(
+      (
+        await byDay.hub.sources.ingestor.ingest(source, [
+          detentionInput(personId(9000), 9000, { eventAt: late, admittedAt: late, stageStartedAt: late }),
+        ])
+      ).accepted,
+    ).toBe(1);
     expect(await pageIds(byDay, null, 40)).toEqual(await pageIds(sorted, null, 40));
     // the department corrects the afternoon's records to an earlier day: the learned hours now hold too few
-    const moved = dense().filter((r) => /T1[4-9]:/.test(r.eventAt as string)).map((r) => ({ ...r, eventAt: '2025-03-01T10:00:00+08:00', admittedAt: '2025-03-01T10:00:00+08:00', stageStartedAt: '2025-03-01T10:00:00+08:00', updatedAt: '2024-12-01T09:00:00+08:00' }));
+    const moved = dense()
+      .filter((r) => /T1[4-9]:/.test(r.eventAt as string))
+      .map((r) => ({
+        ...r,
+        eventAt: '2025-03-01T10:00:00+08:00',
+        admittedAt: '2025-03-01T10:00:00+08:00',
+        stageStartedAt: '2025-03-01T10:00:00+08:00',
+        updatedAt: '2024-12-01T09:00:00+08:00',
+      }));
     expect((await byDay.hub.sources.ingestor.ingest(source, moved)).accepted).toBe(moved.length);
     byDay.resetCommands();
     const after = await pageIds(byDay, null, 40);

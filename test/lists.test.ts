@@ -14,18 +14,27 @@ describe('list queries: filters, order and keyset paging', () => {
       const region = regions[i % 3];
       const day = String(1 + (i % 10)).padStart(2, '0'); // ties on eventAt: order falls back to id
       return detentionInput(personId(i, region), i, {
-        region, eventAt: `2024-05-${day}T09:00:00+08:00`, admittedAt: `2024-05-${day}T09:00:00+08:00`, stageStartedAt: `2024-05-${day}T09:00:00+08:00`,
+        region,
+        eventAt: `2024-05-${day}T09:00:00+08:00`,
+        admittedAt: `2024-05-${day}T09:00:00+08:00`,
+        stageStartedAt: `2024-05-${day}T09:00:00+08:00`,
         stage: i % 4 === 0 ? 'PROSECUTION_REVIEW' : 'INVESTIGATION',
         ...(i % 5 === 0 ? { releasedAt: '2024-09-01T09:00:00+08:00', releaseReason: '取保候审' } : {}),
       });
     });
     expect((await t.hub.sources.ingestor.ingest(srcs.DETENTION, detentions)).accepted).toBe(30);
-    const cases = [0, 1, 2, 3].map((i) => enforcementInput(personId(i), i, {
-      category: i % 2 ? 'TRADEMARK' : 'ENVIRONMENT', suspectedCrime: i === 3, amountInvolved: 1000 * (i + 1),
-    }));
+    const cases = [0, 1, 2, 3].map((i) =>
+      enforcementInput(personId(i), i, {
+        category: i % 2 ? 'TRADEMARK' : 'ENVIRONMENT',
+        suspectedCrime: i === 3,
+        amountInvolved: 1000 * (i + 1),
+      }),
+    );
     expect((await t.hub.sources.ingestor.ingest(srcs.ENFORCEMENT_CASE, cases)).accepted).toBe(4);
   });
-  afterAll(async () => { await t.close(); });
+  afterAll(async () => {
+    await t.close();
+  });
 
   const PAGE = `query($first: Int, $after: String, $filter: DetentionFilter) {
     detentionRecords(first: $first, after: $after, filter: $filter) {
@@ -71,7 +80,8 @@ describe('list queries: filters, order and keyset paging', () => {
   });
 
   it('filters enforcement cases by category and suspected crime', async () => {
-    const q = 'query($f: EnforcementCaseFilter) { enforcementCases(filter: $f) { totalCount edges { node { category amountInvolved suspectedCrime } } } }';
+    const q =
+      'query($f: EnforcementCaseFilter) { enforcementCases(filter: $f) { totalCount edges { node { category amountInvolved suspectedCrime } } } }';
     expect((await t.gql(q, { f: { categories: ['TRADEMARK'] } })).body.data.enforcementCases.totalCount).toBe(2);
     const { body } = await t.gql(q, { f: { suspectedCrime: true } });
     expect(body.data.enforcementCases.edges).toEqual([{ node: { category: 'TRADEMARK', amountInvolved: 4000, suspectedCrime: true } }]);

@@ -11,7 +11,9 @@ const REGISTER = `mutation($input: RegisterDataSourceInput!) { registerDataSourc
 describe('live sources: registration at run time, fan-out, merge and partial failure', () => {
   let t: TestHub;
   const departments: Department[] = [];
-  beforeAll(async () => { t = await startTestHub(); });
+  beforeAll(async () => {
+    t = await startTestHub();
+  });
   afterAll(async () => {
     await Promise.all(departments.map((d) => d.close()));
     await t.close();
@@ -39,12 +41,18 @@ describe('live sources: registration at run time, fan-out, merge and partial fai
     expect(before.data.person).toBeNull();
 
     const sourceId = await register('渝州监狱业务系统', d);
-    const { body } = await t.gql(`query($id: IdNumber!) {
+    const { body } = await t.gql(
+      `query($id: IdNumber!) {
       person(idNumber: $id) { name imprisonments { totalCount edges { node { externalId source { id kind } prison { name } } } } }
       prisonRecords(filter: { sourceIds: ["${sourceId}"] }) { totalCount edges { node { externalId person { idNumber } } } }
-    }`, { id });
+    }`,
+      { id },
+    );
     expect(body.errors).toBeUndefined();
-    expect(body.data.person.imprisonments).toEqual({ totalCount: 1, edges: [{ node: { externalId: 'JY-LIVE-1', source: { id: sourceId, kind: 'REST' }, prison: { name: '重庆市渝州监狱' } } }] });
+    expect(body.data.person.imprisonments).toEqual({
+      totalCount: 1,
+      edges: [{ node: { externalId: 'JY-LIVE-1', source: { id: sourceId, kind: 'REST' }, prison: { name: '重庆市渝州监狱' } } }],
+    });
     expect(body.data.prisonRecords).toEqual({ totalCount: 1, edges: [{ node: { externalId: 'JY-LIVE-1', person: { idNumber: id } } }] });
   });
 
@@ -55,7 +63,9 @@ describe('live sources: registration at run time, fan-out, merge and partial fai
     const b = await department({ records: ids.slice(30).map((id, i) => prisonInput(id, i, { region, externalId: `PB-${i}` })) });
     await register('江津监狱系统', a, { regions: [region] });
     await register('永川监狱系统', b, { regions: [region] });
-    const { body } = await t.gql('query($ids: [IdNumber!]!) { persons(idNumbers: $ids) { idNumber imprisonments { totalCount } } }', { ids });
+    const { body } = await t.gql('query($ids: [IdNumber!]!) { persons(idNumbers: $ids) { idNumber imprisonments { totalCount } } }', {
+      ids,
+    });
     expect(body.errors).toBeUndefined();
     expect(body.data.persons.every((p: any) => p.imprisonments.totalCount === 1)).toBe(true);
     for (const d of [a, b]) {
@@ -65,27 +75,40 @@ describe('live sources: registration at run time, fan-out, merge and partial fai
     }
   });
 
-  it('reads a GraphQL source and applies the registration\'s field renames', async () => {
+  it("reads a GraphQL source and applies the registration's field renames", async () => {
     const id = personId(501, '500107');
     const record = prisonInput(id, 2, { region: '500107', externalId: 'GQL-1' });
     const d = await department({ kind: 'GRAPHQL', records: [record], rename: { crime: 'zuiming', name: 'xingming' } });
     const { body } = await t.admin(REGISTER, {
       input: {
-        name: '九龙坡监狱 GraphQL', department: { code: 'D-GQL', name: '九龙坡' }, domain: 'PRISON', kind: 'GRAPHQL', regions: ['500107'],
-        endpoint: d.url, mapping: { zuiming: 'crime', xingming: 'name' },
+        name: '九龙坡监狱 GraphQL',
+        department: { code: 'D-GQL', name: '九龙坡' },
+        domain: 'PRISON',
+        kind: 'GRAPHQL',
+        regions: ['500107'],
+        endpoint: d.url,
+        mapping: { zuiming: 'crime', xingming: 'name' },
       },
     });
     expect(body.errors).toBeUndefined();
-    const { body: p } = await t.gql('query($id: IdNumber!) { person(idNumber: $id) { name imprisonments { edges { node { crime externalId } } } } }', { id });
+    const { body: p } = await t.gql(
+      'query($id: IdNumber!) { person(idNumber: $id) { name imprisonments { edges { node { crime externalId } } } } }',
+      { id },
+    );
     expect(p.data.person).toEqual({ name: '王伟', imprisonments: { edges: [{ node: { crime: '盗窃罪', externalId: 'GQL-1' } }] } });
   });
 
   it('pages a list merged from the hosted store and two REST sources with first: 7, every record exactly once, in order', async () => {
-    const mk = (prefix: string, n: number, region: string) => Array.from({ length: n }, (_, i) => detentionInput(personId(600 + i, region), i, {
-      region, externalId: `${prefix}-${i}`,
-      eventAt: `2024-0${1 + (i % 9)}-${String(10 + (i % 17)).padStart(2, '0')}T0${i % 10}:00:00+08:00`,
-      admittedAt: '2023-12-01T09:00:00+08:00', stageStartedAt: '2023-12-01T09:00:00+08:00',
-    }));
+    const mk = (prefix: string, n: number, region: string) =>
+      Array.from({ length: n }, (_, i) =>
+        detentionInput(personId(600 + i, region), i, {
+          region,
+          externalId: `${prefix}-${i}`,
+          eventAt: `2024-0${1 + (i % 9)}-${String(10 + (i % 17)).padStart(2, '0')}T0${i % 10}:00:00+08:00`,
+          admittedAt: '2023-12-01T09:00:00+08:00',
+          stageStartedAt: '2023-12-01T09:00:00+08:00',
+        }),
+      );
     const srcs = await registerTestSources(t.hub.sources, '-merge');
     expect((await t.hub.sources.ingestor.ingest(srcs.DETENTION, mk('H', 9, '500108'))).accepted).toBe(9);
     const a = await department({ records: mk('A', 11, '500108') });
@@ -97,8 +120,11 @@ describe('live sources: registration at run time, fan-out, merge and partial fai
     let after: string | null = null;
     let pages = 0;
     for (;;) {
-      const { body }: any = await t.gql(`query($after: String) { detentionRecords(first: 7, after: $after, filter: { regions: ["500108"] }) {
-        totalCount pageInfo { hasNextPage endCursor } edges { cursor node { externalId eventAt } } } }`, { after });
+      const { body }: any = await t.gql(
+        `query($after: String) { detentionRecords(first: 7, after: $after, filter: { regions: ["500108"] }) {
+        totalCount pageInfo { hasNextPage endCursor } edges { cursor node { externalId eventAt } } } }`,
+        { after },
+      );
       expect(body.errors).toBeUndefined();
       const c = body.data.detentionRecords;
       expect(c.totalCount).toBe(26);
@@ -114,15 +140,20 @@ describe('live sources: registration at run time, fan-out, merge and partial fai
     for (let i = 1; i < seen.length; i++) expect(seen[i - 1].eventAt >= seen[i].eventAt).toBe(true);
   });
 
-  it('answers with the other sources\' data and one SOURCE_UNAVAILABLE when a source fails', async () => {
+  it("answers with the other sources' data and one SOURCE_UNAVAILABLE when a source fails", async () => {
     const region = '500109';
     const good = await department({ records: [detentionInput(personId(700, region), 1, { region, externalId: 'OK-1' })] });
     const bad = await department({ records: [detentionInput(personId(701, region), 1, { region, externalId: 'BAD-1' })], mode: 'fail500' });
     const goodId = await register('正常看守所', good, { regions: [region] }, 'DETENTION');
     const badId = await register('故障看守所', bad, { regions: [region] }, 'DETENTION');
-    const { status, body } = await t.gql(`{ detentionRecords(filter: { regions: ["${region}"] }) { totalCount edges { node { externalId } } } }`);
+    const { status, body } = await t.gql(
+      `{ detentionRecords(filter: { regions: ["${region}"] }) { totalCount edges { node { externalId } } } }`,
+    );
     // the audit entry names every source called and how it went
-    const [entry] = await t.connection.db!.collection('audit_log').find({}, { sort: { _id: -1 }, limit: 1 }).toArray();
+    const [entry] = await t.connection
+      .db!.collection('audit_log')
+      .find({}, { sort: { _id: -1 }, limit: 1 })
+      .toArray();
     expect(entry.sourcesCalled).toEqual(expect.arrayContaining([`${badId}:failed`, `${goodId}:ok`])); // (and the city-wide sources registered above)
     expect(entry.failedSources).toEqual([badId]);
     expect(status).toBe(200);
@@ -145,9 +176,12 @@ describe('live sources: registration at run time, fan-out, merge and partial fai
     }
   });
 
-  it('drops records that fail validation, counts them in the source\'s health, never shows them', async () => {
+  it("drops records that fail validation, counts them in the source's health, never shows them", async () => {
     const region = '500110';
-    const d = await department({ records: [detentionInput(personId(710, region), 1, { region }), detentionInput(personId(711, region), 2, { region })], mode: 'invalid' });
+    const d = await department({
+      records: [detentionInput(personId(710, region), 1, { region }), detentionInput(personId(711, region), 2, { region })],
+      mode: 'invalid',
+    });
     const id = await register('数据有误看守所', d, { regions: [region] }, 'DETENTION');
     const { body } = await t.gql(`{ detentionRecords(filter: { regions: ["${region}"] }) { totalCount edges { node { externalId } } } }`);
     expect(body.data.detentionRecords.edges).toEqual([]);
@@ -188,11 +222,13 @@ describe('live sources: registration at run time, fan-out, merge and partial fai
     expect(body.data.dataSource.health.consecutiveFailures).toBeGreaterThan(0);
   });
 
-  it('calls 40 sources in parallel, and answers after about the timeout with 39 sources\' data when one hangs', async () => {
+  it("calls 40 sources in parallel, and answers after about the timeout with 39 sources' data when one hangs", async () => {
     const region = '500115';
     const forty: Department[] = [];
     for (let i = 0; i < 40; i++) {
-      forty.push(await department({ records: [detentionInput(personId(800 + i, region), i, { region, externalId: `S${i}` })], delayMs: 100 }));
+      forty.push(
+        await department({ records: [detentionInput(personId(800 + i, region), i, { region, externalId: `S${i}` })], delayMs: 100 }),
+      );
     }
     for (let i = 0; i < 40; i++) await register(`区看守所${i}`, forty[i], { regions: [region] }, 'DETENTION'); // default timeout 2 s
     const q = `{ detentionRecords(first: 100, filter: { regions: ["${region}"] }) { totalCount edges { node { externalId } } } }`;
@@ -215,6 +251,8 @@ describe('live sources: registration at run time, fan-out, merge and partial fai
     expect(partial.errors[0]).toMatchObject({ extensions: { code: 'SOURCE_UNAVAILABLE' } });
     expect(partial.errors[0].message).toContain('no answer within 2000 ms');
     // Figures for the record (not asserted: timing belongs to the benchmarks).
-    process.stdout.write(`\n40 REST sources × 100 ms: list answered in ${allMs} ms (sum of latencies 4000 ms); with one hanging (timeout 2000 ms): ${hangMs} ms\n`);
+    process.stdout.write(
+      `\n40 REST sources × 100 ms: list answered in ${allMs} ms (sum of latencies 4000 ms); with one hanging (timeout 2000 ms): ${hangMs} ms\n`,
+    );
   });
 });

@@ -12,7 +12,9 @@ function pushing(ingestLimitBytes?: number) {
     h.sourceId = body.data.registerDataSource.dataSource.id;
     h.apiKey = body.data.registerDataSource.apiKey;
   });
-  afterAll(async () => { await h.t.close(); });
+  afterAll(async () => {
+    await h.t.close();
+  });
   return h;
 }
 
@@ -21,24 +23,43 @@ describe('NDJSON push to a HOSTED source', () => {
   let t: TestHub;
   let sourceId: string;
   let apiKey: string;
-  beforeAll(() => { ({ t, sourceId, apiKey } = h); });
-
-  const lines = (from: number, n: number) => Array.from({ length: n }, (_, i) => JSON.stringify(detentionInput(personId(from + i), from + i)));
-  const push = (body: string | Buffer, key = apiKey, id = sourceId, type = 'application/x-ndjson') => fetch(`${t.url}/ingest/${id}`, {
-    method: 'POST', headers: { authorization: `ApiKey ${key}`, 'content-type': type }, body: typeof body === 'string' ? body : new Uint8Array(body),
+  beforeAll(() => {
+    ({ t, sourceId, apiKey } = h);
   });
+
+  const lines = (from: number, n: number) =>
+    Array.from({ length: n }, (_, i) => JSON.stringify(detentionInput(personId(from + i), from + i)));
+  const push = (body: string | Buffer, key = apiKey, id = sourceId, type = 'application/x-ndjson') =>
+    fetch(`${t.url}/ingest/${id}`, {
+      method: 'POST',
+      headers: { authorization: `ApiKey ${key}`, 'content-type': type },
+      body: typeof body === 'string' ? body : new Uint8Array(body),
+    });
   const stored = (ids: string[]) => t.hub.sources.models.records.DETENTION.collection.countDocuments({ externalId: { $in: ids } });
 
   it('stores every good line and rejects bad ones with their line index and reasons', async () => {
     const good = lines(0, 5);
-    const body = [good[0], '{not json', good[1], '', JSON.stringify({ ...JSON.parse(good[2]), idNumber: '500101199001011234' }), good[3], '[1,2]', good[4]].join('\n');
+    const body = [
+      good[0],
+      '{not json',
+      good[1],
+      '',
+      JSON.stringify({ ...JSON.parse(good[2]), idNumber: '500101199001011234' }),
+      good[3],
+      '[1,2]',
+      good[4],
+    ].join('\n');
     const res = await push(body);
     expect(res.status).toBe(200);
     const r = await res.json();
     expect(r).toMatchObject({ accepted: 4, unchanged: 0, rejectedCount: 3 });
     expect(r.rejected).toEqual([
       { index: 1, externalId: null, reasons: ['line: is not JSON ({not json)'] },
-      { index: 4, externalId: JSON.parse(good[2]).externalId, reasons: ['idNumber: 500101199001011234: check character should be X, got 4'] },
+      {
+        index: 4,
+        externalId: JSON.parse(good[2]).externalId,
+        reasons: ['idNumber: 500101199001011234: check character should be X, got 4'],
+      },
       { index: 6, externalId: null, reasons: ['record: must be a JSON object'] },
     ]);
   });
@@ -61,7 +82,11 @@ describe('NDJSON push to a HOSTED source', () => {
 
   it('rejects a line that is not valid UTF-8 and keeps its neighbours', async () => {
     const good = lines(800, 2);
-    const body = Buffer.concat([Buffer.from(`${good[0]}\n`), Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d, 0x0a]), Buffer.from(good[1])]);
+    const body = Buffer.concat([
+      Buffer.from(`${good[0]}\n`),
+      Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d, 0x0a]),
+      Buffer.from(good[1]),
+    ]);
     const r = await (await push(body)).json();
     expect(r).toMatchObject({ accepted: 2, rejected: [{ index: 1, externalId: null, reasons: ['line: is not valid UTF-8'] }] });
   });
@@ -73,16 +98,22 @@ describe('NDJSON push to a HOSTED source', () => {
     const r = await res.json();
     expect(r.error.code).toBe('BAD_USER_INPUT');
     expect(r.result.accepted).toBeGreaterThan(0);
-    expect(await t.hub.sources.models.records.DETENTION.collection.countDocuments({ externalId: { $regex: '^D-5001011.*-1[0-9]{3}$' } })).toBe(r.result.accepted);
+    expect(
+      await t.hub.sources.models.records.DETENTION.collection.countDocuments({ externalId: { $regex: '^D-5001011.*-1[0-9]{3}$' } }),
+    ).toBe(r.result.accepted);
   });
 
-  it('refuses a missing, wrong or other source\'s key, a suspended source and a wrong content type', async () => {
+  it("refuses a missing, wrong or other source's key, a suspended source and a wrong content type", async () => {
     const body = lines(3000, 1).join('\n');
-    expect((await fetch(`${t.url}/ingest/${sourceId}`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body })).status).toBe(401);
+    expect(
+      (await fetch(`${t.url}/ingest/${sourceId}`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body })).status,
+    ).toBe(401);
     expect((await push(body, 'hubk_' + 'A'.repeat(43))).status).toBe(401);
-    const other = (await t.admin(`mutation { registerDataSource(input: {
+    const other = (
+      await t.admin(`mutation { registerDataSource(input: {
       name: "江北区看守所", department: { code: "KSS-500105", name: "重庆市江北区看守所" }, domain: DETENTION, kind: HOSTED, regions: ["500105"]
-    }) { dataSource { id } apiKey } }`)).body.data.registerDataSource;
+    }) { dataSource { id } apiKey } }`)
+    ).body.data.registerDataSource;
     const wrong = await push(body, other.apiKey);
     expect(wrong.status).toBe(403);
     expect((await wrong.json()).error.message).toContain('another source');
@@ -97,14 +128,28 @@ describe('NDJSON push to a HOSTED source', () => {
   it('takes the same records through the GraphQL mutation, one bad record rejected alone', async () => {
     const recs = [detentionInput(personId(4000), 1), { ...detentionInput(personId(4001), 2), stage: 'NOT_A_STAGE' }];
     const res = await fetch(`${t.url}/graphql`, {
-      method: 'POST', headers: { 'content-type': 'application/json', authorization: `ApiKey ${apiKey}` },
-      body: JSON.stringify({ query: 'mutation($id: ID!, $r: [DetentionRecordInput!]!) { ingestDetentionRecords(sourceId: $id, records: $r) { accepted unchanged rejectedCount rejected { index externalId reasons } } }', variables: { id: sourceId, r: recs } }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `ApiKey ${apiKey}` },
+      body: JSON.stringify({
+        query:
+          'mutation($id: ID!, $r: [DetentionRecordInput!]!) { ingestDetentionRecords(sourceId: $id, records: $r) { accepted unchanged rejectedCount rejected { index externalId reasons } } }',
+        variables: { id: sourceId, r: recs },
+      }),
     });
     const { data, errors } = await res.json();
     expect(errors).toBeUndefined();
-    expect(data.ingestDetentionRecords).toMatchObject({ accepted: 1, unchanged: 0, rejectedCount: 1, rejected: [{ index: 1, externalId: recs[1].externalId }] });
+    expect(data.ingestDetentionRecords).toMatchObject({
+      accepted: 1,
+      unchanged: 0,
+      rejectedCount: 1,
+      rejected: [{ index: 1, externalId: recs[1].externalId }],
+    });
     expect(data.ingestDetentionRecords.rejected[0].reasons[0]).toMatch(/^stage: /);
-    const anonymous = await t.gql('mutation($id: ID!, $r: [DetentionRecordInput!]!) { ingestDetentionRecords(sourceId: $id, records: $r) { accepted } }', { id: sourceId, r: recs }, { authorization: '' });
+    const anonymous = await t.gql(
+      'mutation($id: ID!, $r: [DetentionRecordInput!]!) { ingestDetentionRecords(sourceId: $id, records: $r) { accepted } }',
+      { id: sourceId, r: recs },
+      { authorization: '' },
+    );
     expect(anonymous.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
   });
 });
@@ -118,7 +163,11 @@ describe('NDJSON push of several batches', () => {
     const twice = JSON.parse(body[10]);
     body[1500] = JSON.stringify({ ...twice, updatedAt: '2024-11-01T09:00:00+08:00', stage: 'PROSECUTION_REVIEW' });
     for (const i of [3, 1200, 2400, 3499]) body[i] = `{bad ${i}`;
-    const res = await fetch(`${h.t.url}/ingest/${h.sourceId}`, { method: 'POST', headers: { authorization: `ApiKey ${h.apiKey}`, 'content-type': 'application/x-ndjson' }, body: body.join('\n') });
+    const res = await fetch(`${h.t.url}/ingest/${h.sourceId}`, {
+      method: 'POST',
+      headers: { authorization: `ApiKey ${h.apiKey}`, 'content-type': 'application/x-ndjson' },
+      body: body.join('\n'),
+    });
     expect(res.status).toBe(200);
     const r = await res.json();
     expect(r.rejected.map((x: { index: number }) => x.index)).toEqual([3, 1200, 2400, 3499]);

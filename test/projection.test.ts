@@ -12,19 +12,44 @@ const schema = buildHubSchema();
 
 describe('recordProjections', () => {
   it('takes the fields selected on each record type, through fragments and the Record interface', () => {
-    const p = recordProjections(schema, parse(`
+    const p = recordProjections(
+      schema,
+      parse(`
       query($id: IdNumber!) { person(idNumber: $id) {
         detentions { edges { node { ...D } } }
         imprisonments { edges { node { crime } } }
       } }
-      fragment D on DetentionRecord { stage extractions { at } ... on Record { recordedAt source { name } } }`));
-    expect(Object.keys(p.DETENTION!).sort()).toEqual(
-      ['_id', 'eventAt', 'externalId', 'extractions', 'facility', 'idNumber', 'name', 'recordedAt', 'region', 'sourceId', 'stage', 'updatedAt'],
+      fragment D on DetentionRecord { stage extractions { at } ... on Record { recordedAt source { name } } }`),
     );
+    expect(Object.keys(p.DETENTION!).sort()).toEqual([
+      '_id',
+      'eventAt',
+      'externalId',
+      'extractions',
+      'facility',
+      'idNumber',
+      'name',
+      'recordedAt',
+      'region',
+      'sourceId',
+      'stage',
+      'updatedAt',
+    ]);
     expect(p.PRISON).toMatchObject({ crime: 1, prison: 1, recordedAt: 1 });
     expect(p.PRISON!.stage).toBeUndefined();
     // nothing selected on a type: what the hub itself reads (identity, person, jurisdiction, source, type)
-    expect(Object.keys(p.ENFORCEMENT_CASE!).sort()).toEqual(['_id', 'agency', 'eventAt', 'externalId', 'idNumber', 'name', 'recordedAt', 'region', 'sourceId', 'updatedAt']);
+    expect(Object.keys(p.ENFORCEMENT_CASE!).sort()).toEqual([
+      '_id',
+      'agency',
+      'eventAt',
+      'externalId',
+      'idNumber',
+      'name',
+      'recordedAt',
+      'region',
+      'sourceId',
+      'updatedAt',
+    ]);
   });
 });
 
@@ -35,11 +60,16 @@ describe('projections on the store', () => {
     t = await startTestHub();
     ids = await seedPersons(t.hub.sources, await registerTestSources(t.hub.sources), 5, 2);
   });
-  afterAll(async () => { await t.close(); });
+  afterAll(async () => {
+    await t.close();
+  });
 
   it('asks the store only for what the dossier shows, and shows it', async () => {
     t.resetCommands();
-    const { body } = await t.gql('query($id: IdNumber!) { person(idNumber: $id) { name detentions { edges { node { stage facility { name } } } } } }', { id: ids[0] });
+    const { body } = await t.gql(
+      'query($id: IdNumber!) { person(idNumber: $id) { name detentions { edges { node { stage facility { name } } } } } }',
+      { id: ids[0] },
+    );
     expect(body.errors).toBeUndefined();
     const node = body.data.person.detentions.edges[0].node;
     expect(node.stage).toEqual(expect.any(String));

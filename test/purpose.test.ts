@@ -16,23 +16,36 @@ describe('the purpose header (X-Purpose)', () => {
     t = await startTestHub();
     procurator = `Bearer ${await t.token({ role: 'PROCURATOR' })}`;
   });
-  afterAll(async () => { await t.close(); });
+  afterAll(async () => {
+    await t.close();
+  });
 
   /** POSTs `{ hubInfo }` with the purpose header as these exact bytes. */
   function postRaw(purpose: Buffer, requestId: string): Promise<{ status: number; body: any }> {
     const body = JSON.stringify({ query: '{ detentionRecords(first: 1) { totalCount } }' });
     return new Promise((resolve, reject) => {
-      const req = http.request(`${t.url}/graphql`, {
-        method: 'POST',
-        // node:http writes a header string as Latin-1, one byte per character, when the body is a
-        // Buffer (with a string body it writes headers and body together as UTF-8): these are the bytes sent
-        headers: { 'content-type': 'application/json', authorization: procurator, 'x-request-id': requestId, 'x-purpose': purpose.toString('latin1') },
-      }, (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (d) => { text += d; });
-        res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text) }));
-      });
+      const req = http.request(
+        `${t.url}/graphql`,
+        {
+          method: 'POST',
+          // node:http writes a header string as Latin-1, one byte per character, when the body is a
+          // Buffer (with a string body it writes headers and body together as UTF-8): these are the bytes sent
+          headers: {
+            'content-type': 'application/json',
+            authorization: procurator,
+            'x-request-id': requestId,
+            'x-purpose': purpose.toString('latin1'),
+          },
+        },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (d) => {
+            text += d;
+          });
+          res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text) }));
+        },
+      );
       req.on('error', reject);
       req.end(Buffer.from(body));
     });
@@ -48,7 +61,12 @@ describe('the purpose header (X-Purpose)', () => {
   it('stores a percent-encoded purpose decoded', async () => {
     const res = await fetch(`${t.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: procurator, 'x-request-id': 'purpose-pct', 'x-purpose': encodeURIComponent(PURPOSE) },
+      headers: {
+        'content-type': 'application/json',
+        authorization: procurator,
+        'x-request-id': 'purpose-pct',
+        'x-purpose': encodeURIComponent(PURPOSE),
+      },
       body: JSON.stringify({ query: '{ detentionRecords(first: 1) { totalCount } }' }),
     });
     expect(((await res.json()) as any).errors).toBeUndefined();

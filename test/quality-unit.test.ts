@@ -1,6 +1,13 @@
 /** The pure quality figures (domain/quality.ts): per-record checks, shares, median, ranking. */
 import {
-  expectedSlots, medianOfHistogram, QualityTally, rankDepartments, recordFindings, rejectionFields, share, type QualityFigures,
+  expectedSlots,
+  medianOfHistogram,
+  QualityTally,
+  rankDepartments,
+  recordFindings,
+  rejectionFields,
+  share,
+  type QualityFigures,
 } from '../domain/quality';
 
 const at = (s: string) => new Date(`${s}+08:00`);
@@ -8,9 +15,13 @@ const at = (s: string) => new Date(`${s}+08:00`);
 /** A stored detention record with everything recommended filled in. */
 function detention(o: Record<string, unknown> = {}) {
   return {
-    idNumber: '500101199003070019', region: '500101',
-    eventAt: at('2024-03-01T09:00:00'), recordedAt: at('2024-03-04T10:00:00'),
-    admittedAt: at('2024-03-01T09:00:00'), stageStartedAt: at('2024-03-01T09:00:00'), stageDeadline: at('2024-05-01T09:00:00'),
+    idNumber: '500101199003070019',
+    region: '500101',
+    eventAt: at('2024-03-01T09:00:00'),
+    recordedAt: at('2024-03-04T10:00:00'),
+    admittedAt: at('2024-03-01T09:00:00'),
+    stageStartedAt: at('2024-03-01T09:00:00'),
+    stageDeadline: at('2024-05-01T09:00:00'),
     ...o,
   };
 }
@@ -24,26 +35,51 @@ describe('shares, medians and slots', () => {
   it('takes the median from a histogram, averaging the two middle values of an even count', () => {
     expect(medianOfHistogram(new Map())).toBeNull();
     expect(medianOfHistogram(new Map([[4, 1]]))).toBe(4);
-    expect(medianOfHistogram(new Map([[10, 1], [0, 2], [3, 1]]))).toBe(1.5);
-    expect(medianOfHistogram(new Map([[1, 3], [9, 2]]))).toBe(1);
+    expect(
+      medianOfHistogram(
+        new Map([
+          [10, 1],
+          [0, 2],
+          [3, 1],
+        ]),
+      ),
+    ).toBe(1.5);
+    expect(
+      medianOfHistogram(
+        new Map([
+          [1, 3],
+          [9, 2],
+        ]),
+      ),
+    ).toBe(1);
   });
 
   it('expects a release reason only once released, and a warrant number on every extraction', () => {
     expect(expectedSlots('DETENTION', detention())).toEqual([['stageDeadline', true]]);
     const released = detention({
-      stageDeadline: undefined, releasedAt: at('2024-03-02T09:00:00'),
+      stageDeadline: undefined,
+      releasedAt: at('2024-03-02T09:00:00'),
       extractions: [{ at: at('2024-03-01T14:00:00'), warrantNumber: 'T-1' }, { at: at('2024-03-01T15:00:00') }],
     });
     expect(expectedSlots('DETENTION', released)).toEqual([
-      ['stageDeadline', false], ['releaseReason', false], ['extractions.warrantNumber', true], ['extractions.warrantNumber', false],
+      ['stageDeadline', false],
+      ['releaseReason', false],
+      ['extractions.warrantNumber', true],
+      ['extractions.warrantNumber', false],
     ]);
   });
 
   it('expects enforcement fields by the case status', () => {
     expect(expectedSlots('ENFORCEMENT_CASE', { status: 'TRANSFERRED', transfer: { reportedAt: at('2024-01-01T09:00:00') } })).toEqual([
-      ['transfer.reportedAt', true], ['transfer.decidedAt', false], ['transfer.transferredAt', false], ['transfer.receivingAuthority', false],
+      ['transfer.reportedAt', true],
+      ['transfer.decidedAt', false],
+      ['transfer.transferredAt', false],
+      ['transfer.receivingAuthority', false],
     ]);
-    expect(expectedSlots('ENFORCEMENT_CASE', { status: 'CLOSED', penalty: { kind: '罚款' } })).toEqual([['penalty', true], ['closedAt', false]]);
+    expect(expectedSlots('ENFORCEMENT_CASE', { status: 'CLOSED', penalty: { kind: '罚款' } })).toEqual([
+      ['penalty', true],
+      ['closedAt', false],
+    ]);
   });
 });
 
@@ -54,8 +90,10 @@ describe('invalid values', () => {
 
   it('finds a birth date after the event, an unknown region, dates out of order and dates after receipt', () => {
     const bad = detention({
-      idNumber: '500101202501010013', region: '500199',
-      releasedAt: at('2024-02-28T09:00:00'), stageStartedAt: at('2024-02-27T09:00:00'),
+      idNumber: '500101202501010013',
+      region: '500199',
+      releasedAt: at('2024-02-28T09:00:00'),
+      stageStartedAt: at('2024-02-27T09:00:00'),
       extractions: [{ at: at('2024-03-02T09:00:00'), returnedAt: at('2024-03-02T08:00:00') }, { at: at('2024-03-09T09:00:00') }],
     });
     expect(recordFindings('DETENTION', bad)).toEqual([
@@ -70,20 +108,30 @@ describe('invalid values', () => {
 
   it('accepts historical region codes and compares dates with instants by their Beijing day', () => {
     const prison = {
-      idNumber: '500101199003070019', region: '500222', eventAt: at('2024-03-01T09:00:00'), recordedAt: at('2024-03-05T09:00:00'),
-      admittedAt: at('2024-03-01T23:30:00'), sentence: { startDate: '2024-03-01', kind: 'FIXED_TERM', termMonths: 12 },
-      commutations: [{ decidedAt: '2024-03-01', months: 1 }], status: 'SERVING',
+      idNumber: '500101199003070019',
+      region: '500222',
+      eventAt: at('2024-03-01T09:00:00'),
+      recordedAt: at('2024-03-05T09:00:00'),
+      admittedAt: at('2024-03-01T23:30:00'),
+      sentence: { startDate: '2024-03-01', kind: 'FIXED_TERM', termMonths: 12 },
+      commutations: [{ decidedAt: '2024-03-01', months: 1 }],
+      status: 'SERVING',
     };
     expect(recordFindings('PRISON', prison)).toEqual([]);
-    expect(recordFindings('PRISON', { ...prison, commutations: [{ decidedAt: '2024-02-29', months: 1 }] }))
-      .toEqual([{ field: 'commutations.decidedAt', reason: 'before sentence.startDate' }]);
+    expect(recordFindings('PRISON', { ...prison, commutations: [{ decidedAt: '2024-02-29', months: 1 }] })).toEqual([
+      { field: 'commutations.decidedAt', reason: 'before sentence.startDate' },
+    ]);
   });
 
   it('names the fields of rejection reasons, array positions left out', () => {
-    expect(rejectionFields([
-      'idNumber: 500101199001011234: check character should be 5, got 4', 'extractions.0.at: is required',
-      'extractions.1.at: is required', 'no colon here',
-    ])).toEqual(['idNumber', 'extractions.at', 'record']);
+    expect(
+      rejectionFields([
+        'idNumber: 500101199001011234: check character should be 5, got 4',
+        'extractions.0.at: is required',
+        'extractions.1.at: is required',
+        'no colon here',
+      ]),
+    ).toEqual(['idNumber', 'extractions.at', 'record']);
     expect(rejectionFields([])).toEqual(['record']);
   });
 });
@@ -107,8 +155,11 @@ describe('the tally', () => {
     b.addRejection(['idNumber: bad', 'name: is required']);
     const f = new QualityTally().merge(a).merge(b).figures();
     expect(f).toMatchObject({
-      records: 2, rejected: 1,
-      timeliness: { ok: 2, total: 2 }, completeness: { ok: 1, total: 2 }, accuracy: { ok: 1, total: 3, share: 0.3333 },
+      records: 2,
+      rejected: 1,
+      timeliness: { ok: 2, total: 2 },
+      completeness: { ok: 1, total: 2 },
+      accuracy: { ok: 1, total: 3, share: 0.3333 },
       medianLagDays: 3,
       missingFields: [{ field: 'stageDeadline', count: 1, reason: null }],
       invalid: [
@@ -122,8 +173,14 @@ describe('the tally', () => {
 
 describe('ranking departments', () => {
   const fig = (acc: [number, number], time: [number, number], comp: [number, number], rejected = 0): QualityFigures => ({
-    records: acc[1] - rejected, rejected, accuracy: share(...acc), timeliness: share(...time), completeness: share(...comp),
-    medianLagDays: null, missingFields: [], invalid: [],
+    records: acc[1] - rejected,
+    rejected,
+    accuracy: share(...acc),
+    timeliness: share(...time),
+    completeness: share(...comp),
+    medianLagDays: null,
+    missingFields: [],
+    invalid: [],
   });
 
   it('ranks by accuracy, then timeliness, then completeness; equal departments share a rank; empty ones are unranked', () => {

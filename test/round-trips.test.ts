@@ -44,7 +44,9 @@ function countingHub(batchLookup: BatchLookup, listReads: ListReads) {
     // counted by its own test below): kept here, as a process that has served them before has
     for (const text of [DOSSIERS, LIST]) await h.t.hub.context().audit.keepOperation(operationHash(text), text);
   });
-  afterAll(async () => { await h.t.close(); });
+  afterAll(async () => {
+    await h.t.close();
+  });
   h.commandsFor = async (query, variables) => {
     h.t.resetCommands();
     const { body } = await h.t.gql(query, variables);
@@ -68,12 +70,18 @@ describe('store round trips per request, $in plan (MongoDB)', () => {
     const ten = await h.commandsFor(DOSSIERS, { ids: h.ids.slice(0, 10) });
     const hundred = await h.commandsFor(DOSSIERS, { ids: h.ids.slice(0, 100) });
     // persons are derived from their records: the four record finds, and the audit entry, are all there is
-    const expected = ['find community_corrections', 'find detention_records', 'find enforcement_cases', 'find prison_records', 'insert audit_log'];
+    const expected = [
+      'find community_corrections',
+      'find detention_records',
+      'find enforcement_cases',
+      'find prison_records',
+      'insert audit_log',
+    ];
     expect(ten).toEqual(expected);
     expect(hundred).toEqual(expected);
   });
 
-  it('keeps an operation\'s text with one insert the first time, and with no command after', async () => {
+  it("keeps an operation's text with one insert the first time, and with no command after", async () => {
     const text = '{ hubInfo { version store } }';
     expect(await h.commandsFor(text)).toEqual(['insert audit_log', 'insert audit_operations']);
     expect(await h.commandsFor(text)).toEqual(['insert audit_log']);
@@ -95,7 +103,11 @@ describe('store round trips per request, equality plan (FerretDB)', () => {
     for (const n of [10, 100]) {
       const seen = tally(await h.commandsFor(DOSSIERS, { ids: h.ids.slice(0, n) }));
       expect(seen).toEqual({
-        'find community_corrections': n, 'find detention_records': n, 'find enforcement_cases': n, 'find prison_records': n, 'insert audit_log': 1,
+        'find community_corrections': n,
+        'find detention_records': n,
+        'find enforcement_cases': n,
+        'find prison_records': n,
+        'insert audit_log': 1,
       });
       expect(h.t.commands.some((c) => JSON.stringify((c.command as any).filter ?? {}).includes('$in'))).toBe(false);
       // one person's records in the first reply, and no room asked for beyond that: FerretDB
@@ -107,7 +119,9 @@ describe('store round trips per request, equality plan (FerretDB)', () => {
   });
 
   it('serves a list page with the days registry, one find per day read and one per listed person', async () => {
-    const { body } = await h.t.gql('{ detentionRecords(first: 100, filter: { regions: ["50"] }) { edges { node { person { idNumber } } } } }');
+    const { body } = await h.t.gql(
+      '{ detentionRecords(first: 100, filter: { regions: ["50"] }) { edges { node { person { idNumber } } } } }',
+    );
     const persons = new Set(body.data.detentionRecords.edges.map((e: any) => e.node.person.idNumber)).size;
     expect(persons).toBeGreaterThan(10);
     const seen = tally(await h.commandsFor(LIST, { first: 100 }));

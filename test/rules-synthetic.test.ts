@@ -31,7 +31,9 @@ function run(opts: SyntheticOptions) {
     const expected = p.planted ? [p.planted] : [];
     const got = findings.map((f) => f.rule);
     if (got.join() !== expected.join() && wrong.length < 10) {
-      wrong.push(`person ${p.index} planted ${p.planted ?? 'nothing'}, found [${got.join(', ')}]: ${findings.map((f) => f.explanationEn).join(' | ')}`);
+      wrong.push(
+        `person ${p.index} planted ${p.planted ?? 'nothing'}, found [${got.join(', ')}]: ${findings.map((f) => f.explanationEn).join(' | ')}`,
+      );
     }
   }
   return { found, planted, wrong };

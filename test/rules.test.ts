@@ -5,7 +5,14 @@
  */
 import { addMonthsToDay, dateOfDay, dayOfDate } from '../domain/calendar';
 import {
-  changeParameters, evaluatePerson, type Finding, type PersonRecords, RULE_IDS, ruleById, type RuleParameters, type RuleRecord,
+  changeParameters,
+  evaluatePerson,
+  type Finding,
+  type PersonRecords,
+  RULE_IDS,
+  ruleById,
+  type RuleParameters,
+  type RuleRecord,
 } from '../domain/rules';
 
 type Det = RuleRecord<'DETENTION'>;
@@ -24,8 +31,14 @@ let seq = 0;
 function common(eventAt: Date) {
   seq += 1;
   return {
-    externalId: `EXT-${seq}`, idNumber: ID, name: '张三', region: '500103', eventAt, updatedAt: eventAt,
-    key: `src-${seq}:EXT-${seq}`, recordedAt: eventAt,
+    externalId: `EXT-${seq}`,
+    idNumber: ID,
+    name: '张三',
+    region: '500103',
+    eventAt,
+    updatedAt: eventAt,
+    key: `src-${seq}:EXT-${seq}`,
+    recordedAt: eventAt,
   };
 }
 
@@ -127,10 +140,23 @@ function params(rule: string, change: Record<string, unknown>): RuleParameters {
 describe('the catalogue', () => {
   it('holds the 17 rules of docs/domain.md, each with defaults its own schema accepts', () => {
     expect(RULE_IDS).toEqual([
-      'DET_OVERDUE_STAGE', 'DET_EXPIRY_WARNING', 'DET_LONG_NO_VERDICT', 'DET_EXTRACTION_AFTER_EXPIRY', 'DET_NOT_DELIVERED',
-      'PRISON_NOT_RELEASED', 'PRISON_COMMUTATION_IRREGULAR', 'PRISON_PAROLE_IRREGULAR',
-      'CORR_NOT_REPORTED', 'CORR_ABSCONDED', 'CORR_NOT_TERMINATED', 'CORR_MISSING_AFTER_PAROLE',
-      'CROSS_REOFFENDING', 'CROSS_CONFLICT', 'ENF_NOT_TRANSFERRED', 'ENF_TRANSFER_LATE', 'DATA_LATE_ENTRY',
+      'DET_OVERDUE_STAGE',
+      'DET_EXPIRY_WARNING',
+      'DET_LONG_NO_VERDICT',
+      'DET_EXTRACTION_AFTER_EXPIRY',
+      'DET_NOT_DELIVERED',
+      'PRISON_NOT_RELEASED',
+      'PRISON_COMMUTATION_IRREGULAR',
+      'PRISON_PAROLE_IRREGULAR',
+      'CORR_NOT_REPORTED',
+      'CORR_ABSCONDED',
+      'CORR_NOT_TERMINATED',
+      'CORR_MISSING_AFTER_PAROLE',
+      'CROSS_REOFFENDING',
+      'CROSS_CONFLICT',
+      'ENF_NOT_TRANSFERRED',
+      'ENF_TRANSFER_LATE',
+      'DATA_LATE_ENTRY',
     ]);
     for (const id of RULE_IDS) expect(ruleById(id)!.schema.safeParse(ruleById(id)!.defaults).success).toBe(true);
   });
@@ -138,7 +164,13 @@ describe('the catalogue', () => {
   it('stamps every finding with its rule, the person and a fingerprint prefixed by the rule id', () => {
     const r = detention({ stage: 'CRIMINAL_DETENTION', stageStartedAt: at('2026-03-01') });
     const [f] = run('DET_OVERDUE_STAGE', person({ DETENTION: [r] }), '2026-03-05');
-    expect(f).toMatchObject({ rule: 'DET_OVERDUE_STAGE', idNumber: ID, region: '500103', fingerprint: `DET_OVERDUE_STAGE|${r.key}`, records: [{ domain: 'DETENTION', key: r.key }] });
+    expect(f).toMatchObject({
+      rule: 'DET_OVERDUE_STAGE',
+      idNumber: ID,
+      region: '500103',
+      fingerprint: `DET_OVERDUE_STAGE|${r.key}`,
+      records: [{ domain: 'DETENTION', key: r.key }],
+    });
   });
 });
 
@@ -151,13 +183,23 @@ describe('DET_OVERDUE_STAGE', () => {
     expect(one(r, '2026-03-04')).toEqual([]);
     const [f] = one(r, '2026-03-05');
     expect(f.severity).toBe('HIGH');
-    expect(f.numbers).toMatchObject({ stage: 'CRIMINAL_DETENTION', daysInStage: 4, stageStartedOn: '2026-03-01', limit: '3 days', deadline: '2026-03-04', daysOver: 1, extensionMonths: 0 });
+    expect(f.numbers).toMatchObject({
+      stage: 'CRIMINAL_DETENTION',
+      daysInStage: 4,
+      stageStartedOn: '2026-03-01',
+      limit: '3 days',
+      deadline: '2026-03-04',
+      daysOver: 1,
+      extensionMonths: 0,
+    });
     expect(f.explanation).toBe('刑事拘留阶段在押 4 天（自 2026-03-01 起），刑事拘留期限 3 日（至 2026-03-04），已超期 1 天');
   });
 
   it('states the figures in English too', () => {
     const r = detention({ stage: 'CRIMINAL_DETENTION', stageStartedAt: at('2026-03-01') });
-    expect(one(r, '2026-03-07')[0].explanationEn).toBe('6 days in custody at the criminal detention stage (since 2026-03-01); limit 3 days (until 2026-03-04); 3 days over');
+    expect(one(r, '2026-03-07')[0].explanationEn).toBe(
+      '6 days in custody at the criminal detention stage (since 2026-03-01); limit 3 days (until 2026-03-04); 3 days over',
+    );
   });
 
   it('allows 30 days of criminal detention in a roving, serial or gang case and flags day 31', () => {
@@ -186,7 +228,12 @@ describe('DET_OVERDUE_STAGE', () => {
   });
 
   it('ignores a recorded deadline in a gang case, whose limit is the 30 days', () => {
-    const r = detention({ stage: 'CRIMINAL_DETENTION', caseFlags: ['ROVING'], stageStartedAt: at('2026-03-01'), stageDeadline: at('2026-03-05') });
+    const r = detention({
+      stage: 'CRIMINAL_DETENTION',
+      caseFlags: ['ROVING'],
+      stageStartedAt: at('2026-03-01'),
+      stageDeadline: at('2026-03-05'),
+    });
     expect(one(r, '2026-03-31')).toEqual([]);
     expect(one(r, '2026-04-01')).toHaveLength(1);
   });
@@ -220,7 +267,10 @@ describe('DET_OVERDUE_STAGE', () => {
   });
 
   it('counts a 1-month extension granted during the investigation stage', () => {
-    const r = detention({ stageStartedAt: at('2026-01-10'), extensions: [{ grantedAt: at('2026-03-05'), months: 1, approvedBy: '重庆市人民检察院第一分院' }] });
+    const r = detention({
+      stageStartedAt: at('2026-01-10'),
+      extensions: [{ grantedAt: at('2026-03-05'), months: 1, approvedBy: '重庆市人民检察院第一分院' }],
+    });
     expect(one(r, '2026-03-11')).toEqual([]);
     expect(one(r, '2026-04-10')).toEqual([]);
     const [f] = one(r, '2026-04-11');
@@ -230,7 +280,8 @@ describe('DET_OVERDUE_STAGE', () => {
 
   it('does not count an extension granted before the investigation stage began', () => {
     const r = detention({
-      admittedAt: at('2026-01-02'), stageStartedAt: at('2026-01-10'),
+      admittedAt: at('2026-01-02'),
+      stageStartedAt: at('2026-01-10'),
       extensions: [{ grantedAt: at('2026-01-09'), months: 1, approvedBy: '重庆市人民检察院第一分院' }],
     });
     expect(one(r, '2026-03-11')[0].numbers).toMatchObject({ limit: '2 months', deadline: '2026-03-10', extensionMonths: 0 });
@@ -238,7 +289,10 @@ describe('DET_OVERDUE_STAGE', () => {
 
   it('counts at most 5 months of investigation extensions', () => {
     const ext = (date: string, months: number) => ({ grantedAt: at(date), months, approvedBy: '重庆市人民检察院' });
-    const r = detention({ stageStartedAt: at('2026-01-10'), extensions: [ext('2026-03-01', 1), ext('2026-04-01', 2), ext('2026-06-01', 2), ext('2026-08-01', 2)] });
+    const r = detention({
+      stageStartedAt: at('2026-01-10'),
+      extensions: [ext('2026-03-01', 1), ext('2026-04-01', 2), ext('2026-06-01', 2), ext('2026-08-01', 2)],
+    });
     expect(one(r, '2026-08-10')).toEqual([]);
     const [f] = one(r, '2026-08-11');
     expect(f.numbers).toMatchObject({ limit: '7 months', deadline: '2026-08-10', extensionMonths: 5 });
@@ -278,7 +332,12 @@ describe('DET_OVERDUE_STAGE', () => {
   });
 
   it('never flags a person already released', () => {
-    const r = detention({ stage: 'CRIMINAL_DETENTION', stageStartedAt: at('2026-03-01'), releasedAt: at('2026-03-20'), releaseReason: '取保候审' });
+    const r = detention({
+      stage: 'CRIMINAL_DETENTION',
+      stageStartedAt: at('2026-03-01'),
+      releasedAt: at('2026-03-20'),
+      releaseReason: '取保候审',
+    });
     expect(one(r, '2026-03-05')).toEqual([]);
     expect(one(r, '2027-03-05')).toEqual([]);
   });
@@ -337,7 +396,10 @@ describe('DET_EXPIRY_WARNING', () => {
   });
 
   it('warns before the extended deadline, not the original one, once an extension is recorded', () => {
-    const r = detention({ stageStartedAt: at('2026-01-10'), extensions: [{ grantedAt: at('2026-02-20'), months: 1, approvedBy: '重庆市人民检察院' }] });
+    const r = detention({
+      stageStartedAt: at('2026-01-10'),
+      extensions: [{ grantedAt: at('2026-02-20'), months: 1, approvedBy: '重庆市人民检察院' }],
+    });
     expect(one(r, '2026-03-05')).toEqual([]);
     expect(one(r, '2026-04-02')).toEqual([]);
     expect(one(r, '2026-04-03')[0].numbers).toMatchObject({ deadline: '2026-04-10', daysLeft: 7, limit: '3 months' });
@@ -367,7 +429,8 @@ describe('DET_EXPIRY_WARNING', () => {
 describe('DET_LONG_NO_VERDICT', () => {
   const rule = 'DET_LONG_NO_VERDICT';
   const one = (r: Det, today: string) => run(rule, person({ DETENTION: [r] }), today);
-  const longCase = (o: Partial<Det> = {}) => detention({ stage: 'FIRST_INSTANCE', admittedAt: at('2021-03-10'), stageStartedAt: at('2025-12-01'), ...o });
+  const longCase = (o: Partial<Det> = {}) =>
+    detention({ stage: 'FIRST_INSTANCE', admittedAt: at('2021-03-10'), stageStartedAt: at('2025-12-01'), ...o });
 
   it('allows exactly 5 years in custody and flags 5 years and 1 day', () => {
     const r = longCase();
@@ -376,7 +439,9 @@ describe('DET_LONG_NO_VERDICT', () => {
     expect(f.severity).toBe('HIGH');
     expect(f.numbers).toEqual({ admittedOn: '2021-03-10', daysInCustody: 1827, yearsInCustody: '5.0', stage: 'FIRST_INSTANCE' });
     expect(f.explanation).toBe('自 2021-03-10 入所羁押 1827 天（约 5.0 年），案件仍处于一审阶段，超过 5 年未决');
-    expect(f.explanationEn).toBe('1827 days in custody since 2021-03-10 (about 5.0 years), the case still at first instance: over 5 years without a final verdict');
+    expect(f.explanationEn).toBe(
+      '1827 days in custody since 2021-03-10 (about 5.0 years), the case still at first instance: over 5 years without a final verdict',
+    );
   });
 
   it('counts 5 years from 02-29 to 02-28', () => {
@@ -404,7 +469,13 @@ describe('DET_LONG_NO_VERDICT', () => {
 describe('DET_EXTRACTION_AFTER_EXPIRY', () => {
   const rule = 'DET_EXTRACTION_AFTER_EXPIRY';
   const one = (r: Det) => run(rule, person({ DETENTION: [r] }), '2026-06-01');
-  const extraction = (when: Date) => ({ at: when, returnedAt: new Date(when.getTime() + 3_600_000), purpose: '提讯', warrantNumber: 'TX-2026-0311', by: '渝中区公安分局' });
+  const extraction = (when: Date) => ({
+    at: when,
+    returnedAt: new Date(when.getTime() + 3_600_000),
+    purpose: '提讯',
+    warrantNumber: 'TX-2026-0311',
+    by: '渝中区公安分局',
+  });
 
   it('allows an extraction on the deadline day, late in the evening', () => {
     const r = detention({ stageStartedAt: at('2026-01-10'), extractions: [extraction(at('2026-03-10', '23:30:00'))] });
@@ -412,7 +483,10 @@ describe('DET_EXTRACTION_AFTER_EXPIRY', () => {
   });
 
   it('flags an extraction on the day after the deadline', () => {
-    const r = detention({ stageStartedAt: at('2026-01-10'), extractions: [extraction(at('2026-02-01')), extraction(at('2026-03-11', '08:00:00')), extraction(at('2026-03-13'))] });
+    const r = detention({
+      stageStartedAt: at('2026-01-10'),
+      extractions: [extraction(at('2026-02-01')), extraction(at('2026-03-11', '08:00:00')), extraction(at('2026-03-13'))],
+    });
     const [f] = one(r);
     expect(f.severity).toBe('HIGH');
     expect(f.numbers).toEqual({ deadline: '2026-03-10', extractions: 2, firstOn: '2026-03-11', daysAfterDeadline: 1 });
@@ -422,7 +496,8 @@ describe('DET_EXTRACTION_AFTER_EXPIRY', () => {
 
   it('allows the extraction when a recorded extension covers it', () => {
     const r = detention({
-      stageStartedAt: at('2026-01-10'), extractions: [extraction(at('2026-03-11'))],
+      stageStartedAt: at('2026-01-10'),
+      extractions: [extraction(at('2026-03-11'))],
       extensions: [{ grantedAt: at('2026-03-05'), months: 1, approvedBy: '重庆市人民检察院' }],
     });
     expect(one(r)).toEqual([]);
@@ -435,7 +510,12 @@ describe('DET_EXTRACTION_AFTER_EXPIRY', () => {
   });
 
   it('ignores extractions before the current stage began', () => {
-    const r = detention({ stage: 'PROSECUTION_REVIEW', admittedAt: at('2025-12-01'), stageStartedAt: at('2026-03-10'), extractions: [extraction(at('2026-03-09'))] });
+    const r = detention({
+      stage: 'PROSECUTION_REVIEW',
+      admittedAt: at('2025-12-01'),
+      stageStartedAt: at('2026-03-10'),
+      extractions: [extraction(at('2026-03-09'))],
+    });
     expect(one(r)).toEqual([]);
   });
 });
@@ -461,7 +541,10 @@ describe('DET_NOT_DELIVERED', () => {
   });
 
   it('is not suppressed by a prison record from an earlier sentence', () => {
-    const p = person({ DETENTION: [awaiting()], PRISON: [prison({ admittedAt: at('2019-04-20'), status: 'RELEASED', releasedAt: at('2021-04-20') })] });
+    const p = person({
+      DETENTION: [awaiting()],
+      PRISON: [prison({ admittedAt: at('2019-04-20'), status: 'RELEASED', releasedAt: at('2021-04-20') })],
+    });
     expect(run(rule, p, '2026-05-01')).toHaveLength(1);
   });
 
@@ -474,10 +557,13 @@ describe('DET_NOT_DELIVERED', () => {
 describe('PRISON_NOT_RELEASED', () => {
   const rule = 'PRISON_NOT_RELEASED';
   // 2024-01-01 + (36 − 6) months = 2026-07-01, minus 100 days of pre-trial custody = 2026-03-23
-  const serving = (o: Partial<Prison> = {}) => prison({
-    sentence: { startDate: '2024-01-01', kind: 'FIXED_TERM', termMonths: 36 }, pretrialCustodyDays: 100,
-    commutations: [{ decidedAt: '2025-06-01', months: 6 }], ...o,
-  });
+  const serving = (o: Partial<Prison> = {}) =>
+    prison({
+      sentence: { startDate: '2024-01-01', kind: 'FIXED_TERM', termMonths: 36 },
+      pretrialCustodyDays: 100,
+      commutations: [{ decidedAt: '2025-06-01', months: 6 }],
+      ...o,
+    });
 
   // docs/domain.md's formula taken literally: a 36-month term from 2024-01-01 ends on 2027-01-01 (a court
   // would write "至 2026-12-31 止"), and the person is flagged from the day after that end.
@@ -490,89 +576,177 @@ describe('PRISON_NOT_RELEASED', () => {
     expect(f.severity).toBe('CRITICAL');
     expect(f.numbers).toEqual({ sentenceEnd: '2026-03-23', daysPastEnd: 1, termMonths: 36, pretrialCustodyDays: 100, commutedMonths: 6 });
     expect(f.explanation).toBe('原判 36 个月，折抵羁押 100 天，减刑 6 个月，应于 2026-03-23 刑满释放，已超过 1 天仍在服刑');
-    expect(f.explanationEn).toBe('sentence of 36 months, 100 days of pre-trial custody credited, 6 months commuted: due for release on 2026-03-23, still serving 1 days later');
+    expect(f.explanationEn).toBe(
+      'sentence of 36 months, 100 days of pre-trial custody credited, 6 months commuted: due for release on 2026-03-23, still serving 1 days later',
+    );
   });
 
   it('never flags a released person, nor a life sentence', () => {
     expect(run(rule, person({ PRISON: [serving({ status: 'RELEASED', releasedAt: at('2026-03-23') })] }), '2026-06-01')).toEqual([]);
-    expect(run(rule, person({ PRISON: [serving({ sentence: { startDate: '2000-01-01', kind: 'LIFE', termMonths: null } })] }), '2026-06-01')).toEqual([]);
-    expect(run(rule, person({ PRISON: [serving({ sentence: { startDate: '2000-01-01', kind: 'DEATH_REPRIEVE' } })] }), '2026-06-01')).toEqual([]);
+    expect(
+      run(rule, person({ PRISON: [serving({ sentence: { startDate: '2000-01-01', kind: 'LIFE', termMonths: null } })] }), '2026-06-01'),
+    ).toEqual([]);
+    expect(
+      run(rule, person({ PRISON: [serving({ sentence: { startDate: '2000-01-01', kind: 'DEATH_REPRIEVE' } })] }), '2026-06-01'),
+    ).toEqual([]);
   });
 });
 
 describe('PRISON_COMMUTATION_IRREGULAR', () => {
   const rule = 'PRISON_COMMUTATION_IRREGULAR';
   const withCommutations = (termMonths: number, commutations: { decidedAt: string; months: number }[], pretrialCustodyDays = 30) =>
-    person({ PRISON: [prison({ sentence: { startDate: '2020-01-01', kind: 'FIXED_TERM', termMonths }, pretrialCustodyDays, commutations })] });
+    person({
+      PRISON: [prison({ sentence: { startDate: '2020-01-01', kind: 'FIXED_TERM', termMonths }, pretrialCustodyDays, commutations })],
+    });
 
   it.each([
     [59, 12, '2020-12-02'],
     [60, 18, '2021-06-01'],
     [119, 18, '2021-06-01'],
     [120, 24, '2021-12-02'],
-  ])('allows a first commutation of a %i-month term after exactly %i months served, pre-trial custody counted, and flags one a day earlier', (term, months, earliest) => {
-    // earliest = 2020-01-01 + months − 30 days of pre-trial custody
-    expect(earliest).toBe(dateOfDay(addMonthsToDay(D('2020-01-01'), months) - 30));
-    expect(run(rule, withCommutations(term, [{ decidedAt: earliest, months: 1 }]), '2026-06-01')).toEqual([]);
-    const early = plus(earliest, -1);
-    const [f] = run(rule, withCommutations(term, [{ decidedAt: early, months: 1 }]), '2026-06-01');
-    const served = D(early) - D('2020-01-01') + 30;
-    expect(f.numbers).toEqual({ termMonths: term, firstCommutation: early, servedDaysAtFirst: served });
-    expect(f.explanation).toBe(`原判 ${term} 个月：首次减刑（${early}）时已执行 ${served} 天，不足 ${months} 个月`);
-    expect(f.explanationEn).toBe(`sentence of ${term} months: first commutation (${early}) after ${served} days served, under ${months} months`);
-  });
+  ])(
+    'allows a first commutation of a %i-month term after exactly %i months served, pre-trial custody counted, and flags one a day earlier',
+    (term, months, earliest) => {
+      // earliest = 2020-01-01 + months − 30 days of pre-trial custody
+      expect(earliest).toBe(dateOfDay(addMonthsToDay(D('2020-01-01'), months) - 30));
+      expect(run(rule, withCommutations(term, [{ decidedAt: earliest, months: 1 }]), '2026-06-01')).toEqual([]);
+      const early = plus(earliest, -1);
+      const [f] = run(rule, withCommutations(term, [{ decidedAt: early, months: 1 }]), '2026-06-01');
+      const served = D(early) - D('2020-01-01') + 30;
+      expect(f.numbers).toEqual({ termMonths: term, firstCommutation: early, servedDaysAtFirst: served });
+      expect(f.explanation).toBe(`原判 ${term} 个月：首次减刑（${early}）时已执行 ${served} 天，不足 ${months} 个月`);
+      expect(f.explanationEn).toBe(
+        `sentence of ${term} months: first commutation (${early}) after ${served} days served, under ${months} months`,
+      );
+    },
+  );
 
   it('allows a gap of exactly 1 year between commutations of a term under 10 years and flags 1 year less a day', () => {
-    expect(run(rule, withCommutations(60, [{ decidedAt: '2021-06-01', months: 3 }, { decidedAt: '2022-06-01', months: 3 }]), '2026-06-01')).toEqual([]);
-    const [f] = run(rule, withCommutations(60, [{ decidedAt: '2021-06-01', months: 3 }, { decidedAt: '2022-05-31', months: 3 }]), '2026-06-01');
+    expect(
+      run(
+        rule,
+        withCommutations(60, [
+          { decidedAt: '2021-06-01', months: 3 },
+          { decidedAt: '2022-06-01', months: 3 },
+        ]),
+        '2026-06-01',
+      ),
+    ).toEqual([]);
+    const [f] = run(
+      rule,
+      withCommutations(60, [
+        { decidedAt: '2021-06-01', months: 3 },
+        { decidedAt: '2022-05-31', months: 3 },
+      ]),
+      '2026-06-01',
+    );
     expect(f.numbers).toEqual({ termMonths: 60, shortGapDays: 364 });
     expect(f.explanation).toBe('原判 60 个月：2021-06-01 与 2022-05-31 两次减刑间隔 364 天，不足 12 个月');
   });
 
   it('asks 1.5 years between commutations of a term of 10 years or more', () => {
-    expect(run(rule, withCommutations(120, [{ decidedAt: '2022-01-01', months: 6 }, { decidedAt: '2023-07-01', months: 6 }]), '2026-06-01')).toEqual([]);
-    const [f] = run(rule, withCommutations(120, [{ decidedAt: '2022-01-01', months: 6 }, { decidedAt: '2023-06-30', months: 6 }]), '2026-06-01');
+    expect(
+      run(
+        rule,
+        withCommutations(120, [
+          { decidedAt: '2022-01-01', months: 6 },
+          { decidedAt: '2023-07-01', months: 6 },
+        ]),
+        '2026-06-01',
+      ),
+    ).toEqual([]);
+    const [f] = run(
+      rule,
+      withCommutations(120, [
+        { decidedAt: '2022-01-01', months: 6 },
+        { decidedAt: '2023-06-30', months: 6 },
+      ]),
+      '2026-06-01',
+    );
     expect(f.numbers).toMatchObject({ shortGapDays: 545 });
     expect(f.explanationEn).toContain('only 545 days apart, under 18 months');
     // a 119-month term needs only the year
-    expect(run(rule, withCommutations(119, [{ decidedAt: '2022-01-01', months: 6 }, { decidedAt: '2023-01-01', months: 6 }]), '2026-06-01')).toEqual([]);
+    expect(
+      run(
+        rule,
+        withCommutations(119, [
+          { decidedAt: '2022-01-01', months: 6 },
+          { decidedAt: '2023-01-01', months: 6 },
+        ]),
+        '2026-06-01',
+      ),
+    ).toEqual([]);
   });
 
   it('checks the gap in date order whatever the order recorded', () => {
-    const [f] = run(rule, withCommutations(60, [{ decidedAt: '2022-05-31', months: 3 }, { decidedAt: '2021-06-01', months: 3 }]), '2026-06-01');
+    const [f] = run(
+      rule,
+      withCommutations(60, [
+        { decidedAt: '2022-05-31', months: 3 },
+        { decidedAt: '2021-06-01', months: 3 },
+      ]),
+      '2026-06-01',
+    );
     expect(f.numbers).toEqual({ termMonths: 60, shortGapDays: 364 });
   });
 
   it('allows commutations of exactly half the term and flags half plus 1 month', () => {
-    const three = (last: number) => [{ decidedAt: '2021-06-01', months: 10 }, { decidedAt: '2022-06-01', months: 10 }, { decidedAt: '2023-06-01', months: last }];
+    const three = (last: number) => [
+      { decidedAt: '2021-06-01', months: 10 },
+      { decidedAt: '2022-06-01', months: 10 },
+      { decidedAt: '2023-06-01', months: last },
+    ];
     expect(run(rule, withCommutations(60, three(10)), '2026-06-01')).toEqual([]);
     const [f] = run(rule, withCommutations(60, three(11)), '2026-06-01');
     expect(f.numbers).toEqual({ termMonths: 60, commutedMonths: 31 });
     expect(f.explanation).toBe('原判 60 个月：累计减刑 31 个月，实际执行刑期 29 个月，少于原判 60 个月的 50%');
-    expect(f.explanationEn).toBe('sentence of 60 months: 31 months commuted in all, leaving 29 of 60 months, under 50% of the original term');
+    expect(f.explanationEn).toBe(
+      'sentence of 60 months: 31 months commuted in all, leaving 29 of 60 months, under 50% of the original term',
+    );
   });
 
   it('lists every problem of one record in one finding', () => {
-    const [f] = run(rule, withCommutations(24, [{ decidedAt: '2020-06-01', months: 10 }, { decidedAt: '2020-12-01', months: 10 }]), '2026-06-01');
-    expect(Object.keys(f.numbers).sort()).toEqual(['commutedMonths', 'firstCommutation', 'servedDaysAtFirst', 'shortGapDays', 'termMonths']);
+    const [f] = run(
+      rule,
+      withCommutations(24, [
+        { decidedAt: '2020-06-01', months: 10 },
+        { decidedAt: '2020-12-01', months: 10 },
+      ]),
+      '2026-06-01',
+    );
+    expect(Object.keys(f.numbers).sort()).toEqual([
+      'commutedMonths',
+      'firstCommutation',
+      'servedDaysAtFirst',
+      'shortGapDays',
+      'termMonths',
+    ]);
     expect(f.explanation.split('；')).toHaveLength(3);
   });
 
   it('ignores life sentences and records without commutations', () => {
     expect(run(rule, withCommutations(60, []), '2026-06-01')).toEqual([]);
-    const life = prison({ sentence: { startDate: '2020-01-01', kind: 'LIFE', termMonths: null }, commutations: [{ decidedAt: '2020-02-01', months: 12 }] });
+    const life = prison({
+      sentence: { startDate: '2020-01-01', kind: 'LIFE', termMonths: null },
+      commutations: [{ decidedAt: '2020-02-01', months: 12 }],
+    });
     expect(run(rule, person({ PRISON: [life] }), '2026-06-01')).toEqual([]);
   });
 });
 
 describe('PRISON_PAROLE_IRREGULAR', () => {
   const rule = 'PRISON_PAROLE_IRREGULAR';
-  const paroled = (startDate: string, decidedAt: string, pretrialCustodyDays = 0, termMonths: number | null = 24) => person({
-    PRISON: [prison({
-      sentence: { startDate, kind: termMonths == null ? 'LIFE' : 'FIXED_TERM', termMonths }, pretrialCustodyDays,
-      parole: { decidedAt, probationEnd: '2030-01-01' }, status: 'PAROLED',
-    })],
-  });
+  const paroled = (startDate: string, decidedAt: string, pretrialCustodyDays = 0, termMonths: number | null = 24) =>
+    person({
+      PRISON: [
+        prison({
+          sentence: { startDate, kind: termMonths == null ? 'LIFE' : 'FIXED_TERM', termMonths },
+          pretrialCustodyDays,
+          parole: { decidedAt, probationEnd: '2030-01-01' },
+          status: 'PAROLED',
+        }),
+      ],
+    });
 
   it('allows parole after exactly half the term and flags one day less', () => {
     // 2021-01-01 + 24 months is 730 days; half is 365
@@ -628,12 +802,20 @@ describe('CORR_NOT_REPORTED', () => {
   });
 
   it('counts a parole correction from the release date of the prison record', () => {
-    const pr = prison({ status: 'PAROLED', parole: { decidedAt: '2026-03-01', probationEnd: '2027-03-01' }, releasedAt: at('2026-03-05', '10:00:00') });
-    const corr = (reportedAt: Date) => correction({ correctionType: 'PAROLE', judgmentEffectiveAt: '2026-03-01', startDate: '2026-03-05', reportedAt });
+    const pr = prison({
+      status: 'PAROLED',
+      parole: { decidedAt: '2026-03-01', probationEnd: '2027-03-01' },
+      releasedAt: at('2026-03-05', '10:00:00'),
+    });
+    const corr = (reportedAt: Date) =>
+      correction({ correctionType: 'PAROLE', judgmentEffectiveAt: '2026-03-01', startDate: '2026-03-05', reportedAt });
     expect(run(rule, person({ PRISON: [pr], COMMUNITY_CORRECTION: [corr(at('2026-03-15'))] }), '2026-06-01')).toEqual([]);
     const c = corr(at('2026-03-16'));
     const [f] = run(rule, person({ PRISON: [pr], COMMUNITY_CORRECTION: [c] }), '2026-06-01');
-    expect(f.records).toEqual([{ domain: 'COMMUNITY_CORRECTION', key: c.key }, { domain: 'PRISON', key: pr.key }]);
+    expect(f.records).toEqual([
+      { domain: 'COMMUNITY_CORRECTION', key: c.key },
+      { domain: 'PRISON', key: pr.key },
+    ]);
     expect(f.numbers).toEqual({ since: '2026-03-05', due: '2026-03-15', reportedOn: '2026-03-16', days: 11 });
     expect(f.explanation).toBe('2026-03-05 出监，2026-03-16 才报到，相隔 11 天，超过 10 日');
     expect(f.explanationEn).toContain('release from prison on 2026-03-05');
@@ -642,7 +824,10 @@ describe('CORR_NOT_REPORTED', () => {
   it('counts a probation from the judgment even when the person has a paroled prison record', () => {
     const pr = prison({ status: 'PAROLED', parole: { decidedAt: '2026-03-01', probationEnd: '2027-03-01' }, releasedAt: at('2026-03-05') });
     const c = correction({ judgmentEffectiveAt: '2026-03-01', startDate: '2026-03-01', reportedAt: at('2026-03-12') });
-    expect(run(rule, person({ PRISON: [pr], COMMUNITY_CORRECTION: [c] }), '2026-06-01')[0].numbers).toMatchObject({ since: '2026-03-01', days: 11 });
+    expect(run(rule, person({ PRISON: [pr], COMMUNITY_CORRECTION: [c] }), '2026-06-01')[0].numbers).toMatchObject({
+      since: '2026-03-01',
+      days: 11,
+    });
   });
 });
 
@@ -692,7 +877,10 @@ describe('CORR_ABSCONDED', () => {
     expect(one(active({ supervisionLevel: 'NORMAL' }), '2026-03-16', p)).toEqual([]);
     const lenient = params(rule, { checkInDaysLenient: 45 });
     expect(one(active({ supervisionLevel: 'LENIENT' }), '2026-04-15', lenient)).toEqual([]);
-    expect(one(active({ supervisionLevel: 'LENIENT' }), '2026-04-16', lenient)[0].numbers).toMatchObject({ daysWithoutCheckIn: 46, limitDays: 45 });
+    expect(one(active({ supervisionLevel: 'LENIENT' }), '2026-04-16', lenient)[0].numbers).toMatchObject({
+      daysWithoutCheckIn: 46,
+      limitDays: 45,
+    });
   });
 
   it('counts from the report, or the start, when no check-in is recorded', () => {
@@ -724,15 +912,21 @@ describe('CORR_NOT_TERMINATED', () => {
   });
 
   it('never flags a terminated correction', () => {
-    expect(run(rule, person({ COMMUNITY_CORRECTION: [c({ status: 'TERMINATED', terminatedAt: at('2026-03-10') })] }), '2026-09-01')).toEqual([]);
+    expect(
+      run(rule, person({ COMMUNITY_CORRECTION: [c({ status: 'TERMINATED', terminatedAt: at('2026-03-10') })] }), '2026-09-01'),
+    ).toEqual([]);
   });
 });
 
 describe('CORR_MISSING_AFTER_PAROLE', () => {
   const rule = 'CORR_MISSING_AFTER_PAROLE';
-  const paroled = (o: Partial<Prison> = {}) => prison({
-    status: 'PAROLED', parole: { decidedAt: '2026-03-01', probationEnd: '2027-03-01' }, releasedAt: at('2026-03-02', '10:00:00'), ...o,
-  });
+  const paroled = (o: Partial<Prison> = {}) =>
+    prison({
+      status: 'PAROLED',
+      parole: { decidedAt: '2026-03-01', probationEnd: '2027-03-01' },
+      releasedAt: at('2026-03-02', '10:00:00'),
+      ...o,
+    });
 
   it('allows 10 days after release and flags day 11 with no correction', () => {
     expect(run(rule, person({ PRISON: [paroled()] }), '2026-03-12')).toEqual([]);
@@ -762,7 +956,11 @@ describe('CORR_MISSING_AFTER_PAROLE', () => {
   });
 
   it('covers outside execution too and ignores other statuses', () => {
-    const outside = prison({ status: 'OUTSIDE_EXECUTION', outsideExecution: { decidedAt: '2026-03-01', kind: '保外就医', reviewDueAt: null }, releasedAt: at('2026-03-01') });
+    const outside = prison({
+      status: 'OUTSIDE_EXECUTION',
+      outsideExecution: { decidedAt: '2026-03-01', kind: '保外就医', reviewDueAt: null },
+      releasedAt: at('2026-03-01'),
+    });
     expect(run(rule, person({ PRISON: [outside] }), '2026-03-12')[0].explanation).toContain('暂予监外执行出监');
     expect(run(rule, person({ PRISON: [paroled({ status: 'RELEASED' })] }), '2026-06-01')).toEqual([]);
   });
@@ -770,7 +968,8 @@ describe('CORR_MISSING_AFTER_PAROLE', () => {
 
 describe('CROSS_REOFFENDING', () => {
   const rule = 'CROSS_REOFFENDING';
-  const corr = (o: Partial<Corr> = {}) => correction({ startDate: '2026-01-01', judgmentEffectiveAt: '2026-01-01', endDate: '2026-12-31', ...o });
+  const corr = (o: Partial<Corr> = {}) =>
+    correction({ startDate: '2026-01-01', judgmentEffectiveAt: '2026-01-01', endDate: '2026-12-31', ...o });
 
   it('does not flag an enforcement case filed the day before the correction starts', () => {
     const e = enforcement({ filedAt: at('2025-12-31', '23:59:00') });
@@ -782,10 +981,15 @@ describe('CROSS_REOFFENDING', () => {
     const e = enforcement({ filedAt: at('2026-01-01', '00:00:00') });
     const [f] = run(rule, person({ COMMUNITY_CORRECTION: [c], ENFORCEMENT_CASE: [e] }), '2026-06-01');
     expect(f.severity).toBe('HIGH');
-    expect(f.records).toEqual([{ domain: 'COMMUNITY_CORRECTION', key: c.key }, { domain: 'ENFORCEMENT_CASE', key: e.key }]);
+    expect(f.records).toEqual([
+      { domain: 'COMMUNITY_CORRECTION', key: c.key },
+      { domain: 'ENFORCEMENT_CASE', key: e.key },
+    ]);
     expect(f.numbers).toEqual({ correctionFrom: '2026-01-01', correctionTo: '2026-12-31', newCaseOn: '2026-01-01', daysIntoCorrection: 0 });
     expect(f.explanation).toBe('缓刑矫正期（2026-01-01 至 2026-12-31）内第 0 天，2026-01-01 行政执法案件立案（渝中市监处〔2026〕12号）');
-    expect(f.explanationEn).toBe('0 days into probation (2026-01-01 to 2026-12-31): enforcement case filed (渝中市监处〔2026〕12号) on 2026-01-01');
+    expect(f.explanationEn).toBe(
+      '0 days into probation (2026-01-01 to 2026-12-31): enforcement case filed (渝中市监处〔2026〕12号) on 2026-01-01',
+    );
   });
 
   it('does not count a terminated correction', () => {
@@ -815,7 +1019,10 @@ describe('CROSS_CONFLICT', () => {
     const c = correction({ startDate: '2026-03-10', endDate: '2027-03-09' });
     const [f] = run(rule, person({ PRISON: [pr], COMMUNITY_CORRECTION: [c] }), '2026-03-10');
     expect(f.severity).toBe('MEDIUM');
-    expect(f.records).toEqual([{ domain: 'PRISON', key: pr.key }, { domain: 'COMMUNITY_CORRECTION', key: c.key }]);
+    expect(f.records).toEqual([
+      { domain: 'PRISON', key: pr.key },
+      { domain: 'COMMUNITY_CORRECTION', key: c.key },
+    ]);
     expect(f.numbers).toEqual({ prisonAdmitted: '2024-01-15', correctionFrom: '2026-03-10', correctionTo: '2027-03-09' });
     expect(f.explanation).toBe('自 2024-01-15 在监狱服刑，同时自 2026-03-10 起处于缓刑社区矫正中（至 2027-03-09）');
   });
@@ -841,9 +1048,19 @@ describe('ENF_NOT_TRANSFERRED', () => {
     expect(one(enforcement({ category: 'COUNTERFEIT', amountInvolved: 49_999.99 }))).toEqual([]);
     const [f] = one(enforcement({ category: 'COUNTERFEIT', amountInvolved: 50_000 }));
     expect(f.severity).toBe('HIGH');
-    expect(f.numbers).toEqual({ category: 'COUNTERFEIT', amountInvolved: 50_000, illegalGain: 'none', penaltyOn: '2026-02-20', penaltyAmount: 20_000 });
-    expect(f.explanation).toBe('渝中市监处〔2026〕12号：涉案金额 50,000 元，达到追诉标准 50,000 元；2026-02-20 仅作罚款 20,000 元，未移送公安机关');
-    expect(f.explanationEn).toBe('渝中市监处〔2026〕12号: amount involved 50,000 yuan, at or over the threshold of 50,000; only penalised (20,000 yuan) on 2026-02-20, never transferred to the police');
+    expect(f.numbers).toEqual({
+      category: 'COUNTERFEIT',
+      amountInvolved: 50_000,
+      illegalGain: 'none',
+      penaltyOn: '2026-02-20',
+      penaltyAmount: 20_000,
+    });
+    expect(f.explanation).toBe(
+      '渝中市监处〔2026〕12号：涉案金额 50,000 元，达到追诉标准 50,000 元；2026-02-20 仅作罚款 20,000 元，未移送公安机关',
+    );
+    expect(f.explanationEn).toBe(
+      '渝中市监处〔2026〕12号: amount involved 50,000 yuan, at or over the threshold of 50,000; only penalised (20,000 yuan) on 2026-02-20, never transferred to the police',
+    );
   });
 
   it('leaves a trademark gain of 29,999 yuan and flags 30,000', () => {
@@ -868,7 +1085,14 @@ describe('ENF_NOT_TRANSFERRED', () => {
   });
 
   it('never flags a transferred case nor one without a penalty', () => {
-    const transfer = { reportedAt: at('2026-02-21'), decidedAt: at('2026-02-22'), transferredAt: at('2026-02-22', '15:00:00'), receivingAuthority: '渝中区公安分局', policeDecision: null, policeDecidedAt: null };
+    const transfer = {
+      reportedAt: at('2026-02-21'),
+      decidedAt: at('2026-02-22'),
+      transferredAt: at('2026-02-22', '15:00:00'),
+      receivingAuthority: '渝中区公安分局',
+      policeDecision: null,
+      policeDecidedAt: null,
+    };
     expect(one(enforcement({ category: 'FOOD_DRUG', transfer }))).toEqual([]);
     expect(one(enforcement({ category: 'FOOD_DRUG', penalty: null, status: 'FILED' }))).toEqual([]);
   });
@@ -887,7 +1111,10 @@ describe('ENF_NOT_TRANSFERRED', () => {
     const defaults = ruleById(rule)!.defaults;
     const unknown = changeParameters(rule, defaults, { VAT: { amount: 1 } });
     expect(unknown.ok).toBe(false);
-    if (!unknown.ok) expect(unknown.problems).toEqual([expect.stringMatching(/^parameters\.VAT: not a parameter of ENF_NOT_TRANSFERRED; known: FOOD_DRUG, COUNTERFEIT/)]);
+    if (!unknown.ok)
+      expect(unknown.problems).toEqual([
+        expect.stringMatching(/^parameters\.VAT: not a parameter of ENF_NOT_TRANSFERRED; known: FOOD_DRUG, COUNTERFEIT/),
+      ]);
     const wrongType = changeParameters(rule, defaults, { TRADEMARK: { amount: '50000' } });
     expect(wrongType.ok).toBe(false);
     if (!wrongType.ok) expect(wrongType.problems).toEqual([expect.stringMatching(/^parameters\.TRADEMARK\.amount: .*number/i)]);
@@ -897,8 +1124,14 @@ describe('ENF_NOT_TRANSFERRED', () => {
     const negative = changeParameters(rule, defaults, { TAX: { amount: -1 } });
     expect(negative.ok).toBe(false);
     if (!negative.ok) expect(negative.problems.join()).toMatch(/^parameters\.TAX\.amount: /);
-    expect(changeParameters('NO_SUCH_RULE', {}, {})).toEqual({ ok: false, problems: [expect.stringMatching(/^rule: no rule NO_SUCH_RULE; known: DET_OVERDUE_STAGE/)] });
-    expect(changeParameters(rule, defaults, [1])).toEqual({ ok: false, problems: ['parameters: must be a JSON object of parameter names and values'] });
+    expect(changeParameters('NO_SUCH_RULE', {}, {})).toEqual({
+      ok: false,
+      problems: [expect.stringMatching(/^rule: no rule NO_SUCH_RULE; known: DET_OVERDUE_STAGE/)],
+    });
+    expect(changeParameters(rule, defaults, [1])).toEqual({
+      ok: false,
+      problems: ['parameters: must be a JSON object of parameter names and values'],
+    });
   });
 
   it('leaves the defaults untouched when a change is applied', () => {
@@ -910,16 +1143,36 @@ describe('ENF_NOT_TRANSFERRED', () => {
 
 describe('ENF_TRANSFER_LATE', () => {
   const rule = 'ENF_TRANSFER_LATE';
-  const withTransfer = (t: Partial<NonNullable<Enf['transfer']>>) => person({
-    ENFORCEMENT_CASE: [enforcement({
-      category: 'COUNTERFEIT', amountInvolved: 80_000, penalty: null, status: 'TRANSFERRED',
-      transfer: { reportedAt: null, decidedAt: null, transferredAt: null, receivingAuthority: '渝中区公安分局', policeDecision: null, policeDecidedAt: null, ...t },
-    })],
-  });
+  const withTransfer = (t: Partial<NonNullable<Enf['transfer']>>) =>
+    person({
+      ENFORCEMENT_CASE: [
+        enforcement({
+          category: 'COUNTERFEIT',
+          amountInvolved: 80_000,
+          penalty: null,
+          status: 'TRANSFERRED',
+          transfer: {
+            reportedAt: null,
+            decidedAt: null,
+            transferredAt: null,
+            receivingAuthority: '渝中区公安分局',
+            policeDecision: null,
+            policeDecidedAt: null,
+            ...t,
+          },
+        }),
+      ],
+    });
 
   it('allows a transfer decision on day 3 after the report and flags day 4', () => {
-    expect(run(rule, withTransfer({ reportedAt: at('2026-03-02', '10:00:00'), decidedAt: at('2026-03-05', '23:00:00') }), '2026-06-01')).toEqual([]);
-    const [f] = run(rule, withTransfer({ reportedAt: at('2026-03-02', '10:00:00'), decidedAt: at('2026-03-06', '08:00:00') }), '2026-06-01');
+    expect(
+      run(rule, withTransfer({ reportedAt: at('2026-03-02', '10:00:00'), decidedAt: at('2026-03-05', '23:00:00') }), '2026-06-01'),
+    ).toEqual([]);
+    const [f] = run(
+      rule,
+      withTransfer({ reportedAt: at('2026-03-02', '10:00:00'), decidedAt: at('2026-03-06', '08:00:00') }),
+      '2026-06-01',
+    );
     expect(f.severity).toBe('MEDIUM');
     expect(f.numbers).toEqual({ decisionDays: 4 });
     expect(f.explanation).toBe('渝中市监处〔2026〕12号：报告后第 4 天才作出移送决定（期限 3 日）');
@@ -936,16 +1189,25 @@ describe('ENF_TRANSFER_LATE', () => {
 
   it('allows a police decision on day 3 after receipt and flags day 4', () => {
     const transferredAt = at('2026-03-06', '10:00:00');
-    expect(run(rule, withTransfer({ transferredAt, policeDecision: 'FILED', policeDecidedAt: at('2026-03-09', '18:00:00') }), '2026-06-01')).toEqual([]);
+    expect(
+      run(rule, withTransfer({ transferredAt, policeDecision: 'FILED', policeDecidedAt: at('2026-03-09', '18:00:00') }), '2026-06-01'),
+    ).toEqual([]);
     const [f] = run(rule, withTransfer({ transferredAt, policeDecision: 'FILED', policeDecidedAt: at('2026-03-10') }), '2026-06-01');
     expect(f.numbers).toEqual({ policeDecisionDays: 4 });
     expect(f.explanationEn).toBe('渝中市监处〔2026〕12号: the police decided 4 days after receiving it (limit 3)');
   });
 
   it('lists every late step of one case in one finding', () => {
-    const [f] = run(rule, withTransfer({
-      reportedAt: at('2026-03-01'), decidedAt: at('2026-03-10'), transferredAt: at('2026-03-13'), policeDecidedAt: at('2026-03-20'),
-    }), '2026-06-01');
+    const [f] = run(
+      rule,
+      withTransfer({
+        reportedAt: at('2026-03-01'),
+        decidedAt: at('2026-03-10'),
+        transferredAt: at('2026-03-13'),
+        policeDecidedAt: at('2026-03-20'),
+      }),
+      '2026-06-01',
+    );
     expect(f.numbers).toEqual({ decisionDays: 9, handOverHours: 72, policeDecisionDays: 7 });
   });
 
@@ -956,7 +1218,8 @@ describe('ENF_TRANSFER_LATE', () => {
 
 describe('DATA_LATE_ENTRY', () => {
   const rule = 'DATA_LATE_ENTRY';
-  const entered = (eventAt: Date, recordedAt: Date) => person({ ENFORCEMENT_CASE: [{ ...enforcement({ filedAt: eventAt }), eventAt, recordedAt }] });
+  const entered = (eventAt: Date, recordedAt: Date) =>
+    person({ ENFORCEMENT_CASE: [{ ...enforcement({ filedAt: eventAt }), eventAt, recordedAt }] });
   const friday = at('2026-03-06', '15:00:00');
 
   it('allows 7 working days across a weekend and flags 8: event Friday, entered Tuesday week (ok) or Wednesday week', () => {

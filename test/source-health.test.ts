@@ -13,14 +13,27 @@ const TIMEOUT_MS = 500;
 describe('live source health', () => {
   let t: TestHub;
   let d: Department;
-  beforeAll(async () => { t = await startTestHub(); });
-  afterAll(async () => { await d?.close(); await t.close(); });
+  beforeAll(async () => {
+    t = await startTestHub();
+  });
+  afterAll(async () => {
+    await d?.close();
+    await t.close();
+  });
 
-  it('keeps the real failures, the last real error and the timeouts\' latency apart from the calls its open circuit skipped', async () => {
+  it("keeps the real failures, the last real error and the timeouts' latency apart from the calls its open circuit skipped", async () => {
     const region = '500114';
     d = await startDepartment({ records: [detentionInput(personId(730, region), 1, { region, externalId: 'H-1' })] });
     const { body: reg } = await t.admin(REGISTER, {
-      input: { name: '健康度看守所', department: { code: 'D-HEALTH', name: '健康度看守所' }, domain: 'DETENTION', kind: 'REST', regions: [region], endpoint: d.url, timeoutMs: TIMEOUT_MS },
+      input: {
+        name: '健康度看守所',
+        department: { code: 'D-HEALTH', name: '健康度看守所' },
+        domain: 'DETENTION',
+        kind: 'REST',
+        regions: [region],
+        endpoint: d.url,
+        timeoutMs: TIMEOUT_MS,
+      },
     });
     expect(reg.errors).toBeUndefined();
     const id = reg.data.registerDataSource.dataSource.id;
@@ -59,9 +72,15 @@ describe('live source health', () => {
     const { body } = await t.gql(`{ detentionRecords(filter: { regions: ["500114"] }) { edges { node { externalId } } } }`);
     expect(body.errors).toBeUndefined();
     expect(body.data.detentionRecords.edges).toEqual([{ node: { externalId: 'H-1' } }]);
-    const { body: h } = await t.gql(`{ dataSources(domain: DETENTION) { name health { healthy consecutiveFailures skippedWhileOpen circuit lastError } } }`);
+    const { body: h } = await t.gql(
+      `{ dataSources(domain: DETENTION) { name health { healthy consecutiveFailures skippedWhileOpen circuit lastError } } }`,
+    );
     expect(h.data.dataSources.find((s: any) => s.name === '健康度看守所').health).toEqual({
-      healthy: true, consecutiveFailures: 0, skippedWhileOpen: 0, circuit: 'CLOSED', lastError: `健康度看守所: no answer within ${TIMEOUT_MS} ms`,
+      healthy: true,
+      consecutiveFailures: 0,
+      skippedWhileOpen: 0,
+      circuit: 'CLOSED',
+      lastError: `健康度看守所: no answer within ${TIMEOUT_MS} ms`,
     });
   }, 30_000);
 });

@@ -13,9 +13,15 @@ import { seed } from '../datasources/seed';
 import type { RequestScope } from '../datasources/sources/federated-records';
 
 const bj = (local: string) => new Date(`${local}+08:00`);
-const everything: RequestScope = { regions: null, report: (_s, e) => { throw e; } };
+const everything: RequestScope = {
+  regions: null,
+  report: (_s, e) => {
+    throw e;
+  },
+};
 /** Buckets as plain data, labels included: a key's label is a getter (made when read), which toEqual would skip. */
-const plain = (buckets: StatBucket[]) => buckets.map((b) => ({ ...b, keys: b.keys.map((k) => ({ dimension: k.dimension, value: k.value, label: k.label })) }));
+const plain = (buckets: StatBucket[]) =>
+  buckets.map((b) => ({ ...b, keys: b.keys.map((k) => ({ dimension: k.dimension, value: k.value, label: k.label })) }));
 
 describe('statistics counted ahead', () => {
   let t: TestHub;
@@ -32,14 +38,19 @@ describe('statistics counted ahead', () => {
    */
   let ahead_ms = 0;
   const clock = () => Date.now() + ahead_ms;
-  const settle = async () => { ahead_ms += WRITE_LEASE_MS + 1; };
+  const settle = async () => {
+    ahead_ms += WRITE_LEASE_MS + 1;
+  };
   const ahead = () => t.hub.sources.statistics;
   /**
    * The reads and writes sent since the last reset: without the registry's refresh that runs every
    * 2 s, and without `getMore`, the continuation of a read (FerretDB may cut a first batch short).
    */
-  const commands = () => t.commands.filter((c) => c.commandName !== 'getMore')
-    .map((c) => `${c.commandName} ${String((c.command as any)[c.commandName])}`).filter((c) => c !== 'find data_sources');
+  const commands = () =>
+    t.commands
+      .filter((c) => c.commandName !== 'getMore')
+      .map((c) => `${c.commandName} ${String((c.command as any)[c.commandName])}`)
+      .filter((c) => c !== 'find data_sources');
 
   beforeAll(async () => {
     t = await startTestHub({ clock });
@@ -52,10 +63,15 @@ describe('statistics counted ahead', () => {
 
   it('gives the answer of the store aggregate for every dimension and filter, in and out of jurisdiction', async () => {
     expect(await ahead().counted!.isReady()).toBe(true);
-    const units: Record<Domain, string> = { DETENTION: 'facility', PRISON: 'prison', COMMUNITY_CORRECTION: 'office', ENFORCEMENT_CASE: 'agency' };
+    const units: Record<Domain, string> = {
+      DETENTION: 'facility',
+      PRISON: 'prison',
+      COMMUNITY_CORRECTION: 'office',
+      ENFORCEMENT_CASE: 'agency',
+    };
     let compared = 0;
     for (const domain of DOMAINS) {
-      const some = await t.hub.sources.models.records[domain].collection.findOne({}, { sort: { _id: 1 } }) as any;
+      const some = (await t.hub.sources.models.records[domain].collection.findOne({}, { sort: { _id: 1 } })) as any;
       const statusField = domain === 'DETENTION' ? 'stage' : 'status';
       const filters: StatFilter[] = [
         {},
@@ -70,12 +86,23 @@ describe('statistics counted ahead', () => {
         { sourceIds: [some.sourceId.toHexString()] },
         { sourceIds: [srcs[domain]._id.toHexString()] },
       ];
-      if (domain === 'DETENTION') filters.push({ inCustody: true }, { inCustody: false, categories: ['INVESTIGATION', 'PROSECUTION_REVIEW'] });
-      if (domain === 'PRISON') filters.push({ categories: ['LIFE', 'DEATH_REPRIEVE'] }, { categories: ['FIXED_TERM'], statuses: ['SERVING'] });
+      if (domain === 'DETENTION')
+        filters.push({ inCustody: true }, { inCustody: false, categories: ['INVESTIGATION', 'PROSECUTION_REVIEW'] });
+      if (domain === 'PRISON')
+        filters.push({ categories: ['LIFE', 'DEATH_REPRIEVE'] }, { categories: ['FIXED_TERM'], statuses: ['SERVING'] });
       if (domain === 'COMMUNITY_CORRECTION') filters.push({ categories: ['PAROLE'] });
-      if (domain === 'ENFORCEMENT_CASE') filters.push({ suspectedCrime: true }, { suspectedCrime: false }, { withTransfer: true }, { withTransfer: false, categories: ['TAX', 'FOOD_DRUG'] });
+      if (domain === 'ENFORCEMENT_CASE')
+        filters.push(
+          { suspectedCrime: true },
+          { suspectedCrime: false },
+          { withTransfer: true },
+          { withTransfer: false, categories: ['TAX', 'FOOD_DRUG'] },
+        );
       // The finest groupings (every key a group holds) and a coarse one; the store aggregate is slow, so few of them.
-      const groupings: StatDimension[][] = [['SOURCE', 'REGION', 'MONTH', 'STATUS'], ['FACILITY', domain === 'DETENTION' ? 'STATUS' : 'CATEGORY', 'YEAR']];
+      const groupings: StatDimension[][] = [
+        ['SOURCE', 'REGION', 'MONTH', 'STATUS'],
+        ['FACILITY', domain === 'DETENTION' ? 'STATUS' : 'CATEGORY', 'YEAR'],
+      ];
       for (const [i, filter] of filters.entries()) {
         for (const groupBy of i === 0 ? groupings : groupings.slice(0, 1)) {
           for (const scope of i < 3 ? [everything, { ...everything, regions: ['500101', '500230'] }] : [everything]) {
@@ -107,7 +134,9 @@ describe('statistics counted ahead', () => {
     expect(commands()).toEqual(['find hub_meta', 'find stat_partitions', 'find stat_counts']);
 
     // A new record in 2024-02: that partition's counts are made again from its records, the others are kept.
-    await t.hub.sources.ingestor.ingest(srcs.DETENTION, [detentionInput(personId(1, '500230'), 1, { region: '500230', eventAt: '2024-02-11T09:00:00+08:00' })]);
+    await t.hub.sources.ingestor.ingest(srcs.DETENTION, [
+      detentionInput(personId(1, '500230'), 1, { region: '500230', eventAt: '2024-02-11T09:00:00+08:00' }),
+    ]);
     await settle();
     t.resetCommands();
     const after = plain(await other.compute('DETENTION', ['REGION', 'MONTH'], null, everything));
@@ -123,7 +152,8 @@ describe('statistics counted ahead', () => {
 
   it('answers a repeated question with the buckets it folded, until a partition, a suspension or the jurisdiction differs', async () => {
     const groupBy: StatDimension[] = ['REGION', 'MONTH'];
-    const ask = (filter: StatFilter | null = null, scope: RequestScope = everything) => ahead().compute('COMMUNITY_CORRECTION', groupBy, filter, scope);
+    const ask = (filter: StatFilter | null = null, scope: RequestScope = everything) =>
+      ahead().compute('COMMUNITY_CORRECTION', groupBy, filter, scope);
     const total = (buckets: StatBucket[]) => buckets.reduce((n, b) => n + b.count, 0);
     await settle();
     const first = await ask();
@@ -135,7 +165,9 @@ describe('statistics counted ahead', () => {
     // another jurisdiction or filter is another question
     const narrow = await ask(null, { ...everything, regions: ['500101'] });
     expect(narrow).not.toBe(first);
-    expect(plain(narrow)).toEqual(plain(await inStore.compute('COMMUNITY_CORRECTION', groupBy, null, { ...everything, regions: ['500101'] })));
+    expect(plain(narrow)).toEqual(
+      plain(await inStore.compute('COMMUNITY_CORRECTION', groupBy, null, { ...everything, regions: ['500101'] })),
+    );
     expect(await ask(null, { ...everything, regions: ['500101'] })).toBe(narrow);
     expect(await ask()).toBe(first);
 
@@ -153,7 +185,9 @@ describe('statistics counted ahead', () => {
     expect(await ask()).toBe(after);
 
     // A hosted source suspended: its records leave the answer.
-    const some = await t.hub.sources.models.records.COMMUNITY_CORRECTION.collection.findOne({ sourceId: { $ne: srcs.COMMUNITY_CORRECTION._id } }) as any;
+    const some = (await t.hub.sources.models.records.COMMUNITY_CORRECTION.collection.findOne({
+      sourceId: { $ne: srcs.COMMUNITY_CORRECTION._id },
+    })) as any;
     const source = String(some.sourceId);
     const held = await t.hub.sources.models.records.COMMUNITY_CORRECTION.collection.countDocuments({ sourceId: some.sourceId });
     await t.hub.sources.registry.suspend(source, '核查');
@@ -168,21 +202,38 @@ describe('statistics counted ahead', () => {
   });
 
   it('follows a correction that moves a record to another month and district', async () => {
-    const input = detentionInput(personId(2, '500101'), 2, { externalId: 'MOVE-1', eventAt: '2024-04-05T09:00:00+08:00', updatedAt: '2024-10-01T09:00:00+08:00' });
+    const input = detentionInput(personId(2, '500101'), 2, {
+      externalId: 'MOVE-1',
+      eventAt: '2024-04-05T09:00:00+08:00',
+      updatedAt: '2024-10-01T09:00:00+08:00',
+    });
     await t.hub.sources.ingestor.ingest(srcs.DETENTION, [input]);
     await settle();
-    const before = plain(await ahead().compute('DETENTION', ['REGION', 'MONTH'], { sourceIds: [srcs.DETENTION._id.toHexString()] }, everything));
+    const before = plain(
+      await ahead().compute('DETENTION', ['REGION', 'MONTH'], { sourceIds: [srcs.DETENTION._id.toHexString()] }, everything),
+    );
     expect(before.find((b) => b.keys[0].value === '500101' && b.keys[1].value === '2024-04')?.count).toBe(1);
-    const corrected = { ...input, region: '500230', eventAt: '2024-06-07T09:00:00+08:00', admittedAt: '2024-06-07T09:00:00+08:00', stageStartedAt: '2024-06-07T09:00:00+08:00', updatedAt: '2024-10-02T09:00:00+08:00' };
+    const corrected = {
+      ...input,
+      region: '500230',
+      eventAt: '2024-06-07T09:00:00+08:00',
+      admittedAt: '2024-06-07T09:00:00+08:00',
+      stageStartedAt: '2024-06-07T09:00:00+08:00',
+      updatedAt: '2024-10-02T09:00:00+08:00',
+    };
     expect((await t.hub.sources.ingestor.ingest(srcs.DETENTION, [corrected])).accepted).toBe(1);
     await settle();
-    const after = plain(await ahead().compute('DETENTION', ['REGION', 'MONTH'], { sourceIds: [srcs.DETENTION._id.toHexString()] }, everything));
+    const after = plain(
+      await ahead().compute('DETENTION', ['REGION', 'MONTH'], { sourceIds: [srcs.DETENTION._id.toHexString()] }, everything),
+    );
     expect(after.find((b) => b.keys[0].value === '500101' && b.keys[1].value === '2024-04')).toBeUndefined();
     expect(after.find((b) => b.keys[0].value === '500230' && b.keys[1].value === '2024-06')?.count).toBe(1);
-    expect(after).toEqual(plain(await inStore.compute('DETENTION', ['REGION', 'MONTH'], { sourceIds: [srcs.DETENTION._id.toHexString()] }, everything)));
+    expect(after).toEqual(
+      plain(await inStore.compute('DETENTION', ['REGION', 'MONTH'], { sourceIds: [srcs.DETENTION._id.toHexString()] }, everything)),
+    );
   });
 
-  it('never keeps a count made while a write was in flight, and a stopped writer\'s lease runs out', async () => {
+  it("never keeps a count made while a write was in flight, and a stopped writer's lease runs out", async () => {
     const counts = () => t.connection.db!.collection('stat_counts');
     await settle();
     await ahead().compute('PRISON', ['MONTH'], null, everything);
@@ -202,7 +253,13 @@ describe('statistics counted ahead', () => {
   });
 
   it('shares the marks of pushes that do not wait for them, and starts them when an answer or a waiting writer needs them', async () => {
-    const tokens = async (...months: string[]) => (await partitions().find({ _id: { $in: months.map((m) => `PRISON:${m}`) } as never }).sort({ _id: 1 }).toArray()).map((p) => p.token as string);
+    const tokens = async (...months: string[]) =>
+      (
+        await partitions()
+          .find({ _id: { $in: months.map((m) => `PRISON:${m}`) } as never })
+          .sort({ _id: 1 })
+          .toArray()
+      ).map((p) => p.token as string);
     // spacing of a minute: a mark that waits for it would outlast the test's timeout
     const marks = new StatCounts(t.hub.sources.models, GROUP_SHAPE, Date.now, undefined, 60_000);
     await marks.written('PRISON', ['2023-01', '2023-02', '2023-03', '2023-04'], true);
@@ -246,7 +303,9 @@ describe('statistics counted ahead', () => {
     // what the records hold, by the store's own grouping: ingest also left marks of months whose records moved away
     const held: string[] = [];
     for (const domain of DOMAINS) {
-      for (const g of await s.models.records[domain].collection.aggregate<{ _id: string }>([{ $match: {} }, { $group: { _id: '$eventMonth' } }]).toArray()) {
+      for (const g of await s.models.records[domain].collection
+        .aggregate<{ _id: string }>([{ $match: {} }, { $group: { _id: '$eventMonth' } }])
+        .toArray()) {
         held.push(`${domain}:${g._id}`);
       }
     }

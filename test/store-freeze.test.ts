@@ -29,13 +29,18 @@ describe('when the store freezes', () => {
     ids = await seedPersons(t.hub.sources, await registerTestSources(t.hub.sources), 3, 1);
   });
   afterAll(async () => {
-    try { process.kill(pid, 'SIGCONT'); } catch { /* already gone */ }
+    try {
+      process.kill(pid, 'SIGCONT');
+    } catch {
+      /* already gone */
+    }
     await t.close().catch(() => undefined);
     await store.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const DOSSIER = 'query($id: IdNumber!) { person(idNumber: $id) { name detentions { totalCount } imprisonments { totalCount } corrections { totalCount } enforcementCases { totalCount } } }';
+  const DOSSIER =
+    'query($id: IdNumber!) { person(idNumber: $id) { name detentions { totalCount } imprisonments { totalCount } corrections { totalCount } enforcementCases { totalCount } } }';
   /**
    * The dossier over HTTP, given up by the test itself after 2.5 store timeouts: the three waits in a
    * row of the old code (the lookups until the monitor gives up, their retry, the audit entry) take
@@ -44,11 +49,15 @@ describe('when the store freezes', () => {
   const dossier = async (id: string) => {
     const res = await fetch(`${t.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${await t.token({ role: 'PROCURATOR' })}`, 'x-purpose': 'TEST-2025-001' },
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${await t.token({ role: 'PROCURATOR' })}`,
+        'x-purpose': 'TEST-2025-001',
+      },
       body: JSON.stringify({ query: DOSSIER, variables: { id } }),
       signal: AbortSignal.timeout(2.5 * STORE_TIMEOUT_MS),
     });
-    return { status: res.status, body: await res.json() as any };
+    return { status: res.status, body: (await res.json()) as any };
   };
 
   it('answers SERVICE_UNAVAILABLE within about one store timeout, with no data, and recovers', async () => {
@@ -64,16 +73,31 @@ describe('when the store freezes', () => {
     const nextAt = Date.now();
     const next = await dossier(ids[2]);
     const nextMs = Date.now() - nextAt;
-    expect(next).toEqual({ status: 503, body: { errors: [{ message: 'the hub\'s store is not reachable; try again shortly', extensions: { code: 'SERVICE_UNAVAILABLE' } }] } });
+    expect(next).toEqual({
+      status: 503,
+      body: { errors: [{ message: "the hub's store is not reachable; try again shortly", extensions: { code: 'SERVICE_UNAVAILABLE' } }] },
+    });
 
     process.kill(pid, 'SIGCONT');
     // Figures for the record (not asserted: timing belongs to the benchmarks).
-    process.stdout.write(`\nstore frozen (timeout ${STORE_TIMEOUT_MS} ms): dossier answered after ${frozenMs} ms; the next one after ${nextMs} ms\n`);
+    process.stdout.write(
+      `\nstore frozen (timeout ${STORE_TIMEOUT_MS} ms): dossier answered after ${frozenMs} ms; the next one after ${nextMs} ms\n`,
+    );
     let recovered: any;
     for (let i = 0; i < 60 && !recovered?.data?.person; i++) {
       await new Promise((r) => setTimeout(r, 250));
       recovered = (await dossier(ids[2])).body;
     }
-    expect(recovered).toEqual({ data: { person: { name: '王伟', detentions: { totalCount: 1 }, imprisonments: { totalCount: 1 }, corrections: { totalCount: 1 }, enforcementCases: { totalCount: 1 } } } });
+    expect(recovered).toEqual({
+      data: {
+        person: {
+          name: '王伟',
+          detentions: { totalCount: 1 },
+          imprisonments: { totalCount: 1 },
+          corrections: { totalCount: 1 },
+          enforcementCases: { totalCount: 1 },
+        },
+      },
+    });
   }, 60_000);
 });

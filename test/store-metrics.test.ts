@@ -11,25 +11,38 @@ import { countStoreCommands, timeStoreRoundTrips } from '../server/metrics';
 
 async function figure(registry: Registry, name: string): Promise<{ count: number; sum: number }> {
   const metric = await registry.getSingleMetric(name)!.get();
-  const value = (suffix: string) => (metric.values as { metricName?: string; value: number }[]).filter((v) => v.metricName === `${name}_${suffix}`).reduce((n, v) => n + v.value, 0);
+  const value = (suffix: string) =>
+    (metric.values as { metricName?: string; value: number }[])
+      .filter((v) => v.metricName === `${name}_${suffix}`)
+      .reduce((n, v) => n + v.value, 0);
   return { count: value('count'), sum: value('sum') };
 }
 
 describe('store figures on /metrics', () => {
   const connections: Connection[] = [];
   const open = async (options: { monitorCommands?: boolean; maxPoolSize?: number } = {}) => {
-    const c = await connectStore({ uri: process.env.HUB_TEST_URI!, dbName: `t_metrics_${randomBytes(4).toString('hex')}`, timeoutMs: 3000, ...options });
+    const c = await connectStore({
+      uri: process.env.HUB_TEST_URI!,
+      dbName: `t_metrics_${randomBytes(4).toString('hex')}`,
+      timeoutMs: 3000,
+      ...options,
+    });
     connections.push(c);
     return c;
   };
   afterAll(async () => {
-    for (const c of connections) { await c.dropDatabase().catch(() => undefined); await c.close(); }
+    for (const c of connections) {
+      await c.dropDatabase().catch(() => undefined);
+      await c.close();
+    }
   });
 
   it('times every round trip from the pool with the command monitoring off', async () => {
     const c = await open();
     let commandEvents = 0;
-    c.getClient().on('commandStarted', () => { commandEvents += 1; });
+    c.getClient().on('commandStarted', () => {
+      commandEvents += 1;
+    });
     const registry = new Registry();
     timeStoreRoundTrips(registry, c);
     const records = c.db!.collection('records');

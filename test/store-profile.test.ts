@@ -18,7 +18,8 @@ const STATS = `query ($domain: Domain!, $groupBy: [StatDimension!]!) { statistic
 const LIST = `{ detentionRecords(first: 7) { totalCount edges { node { id } } } }`;
 
 const collectionCount = async (t: TestHub, name: string) => t.connection.db!.collection(name).countDocuments({});
-const migrationsRun = async (t: TestHub) => (await t.connection.db!.collection(MIGRATIONS_COLLECTION).find({}).toArray()).map((m) => m._id).sort();
+const migrationsRun = async (t: TestHub) =>
+  (await t.connection.db!.collection(MIGRATIONS_COLLECTION).find({}).toArray()).map((m) => m._id).sort();
 
 describe('store profiles', () => {
   let ferret: TestHub;
@@ -29,19 +30,46 @@ describe('store profiles', () => {
     mongo = await startTestHub({ storeProfile: 'mongodb' });
     for (const t of [ferret, mongo]) ids = await seedPersons(t.hub.sources, await registerTestSources(t.hub.sources), 12, 2);
   }, 120_000);
-  afterAll(async () => { await ferret?.close(); await mongo?.close(); });
+  afterAll(async () => {
+    await ferret?.close();
+    await mongo?.close();
+  });
 
   it('are chosen once, by what the store says it is unless told', () => {
-    expect(ferret.hub.sources.store).toMatchObject({ name: 'ferretdb', batchLookup: 'equality', listReads: 'by-day', keepsDays: true, marksPartitions: true, auditChainEnd: 'probe' });
+    expect(ferret.hub.sources.store).toMatchObject({
+      name: 'ferretdb',
+      batchLookup: 'equality',
+      listReads: 'by-day',
+      keepsDays: true,
+      marksPartitions: true,
+      auditChainEnd: 'probe',
+    });
     expect(ferret.hub.sources.claims).toBeInstanceOf(ClaimedWrites);
-    expect(mongo.hub.sources.store).toMatchObject({ name: 'mongodb', batchLookup: 'in', listReads: 'sorted', keepsDays: false, marksPartitions: false, statisticsAhead: false, auditChainEnd: 'sort' });
+    expect(mongo.hub.sources.store).toMatchObject({
+      name: 'mongodb',
+      batchLookup: 'in',
+      listReads: 'sorted',
+      keepsDays: false,
+      marksPartitions: false,
+      statisticsAhead: false,
+      auditChainEnd: 'sort',
+    });
     expect(mongo.hub.sources.claims).toBeInstanceOf(VersionedWrites);
     // overrides are how MongoDB's read plan is measured on FerretDB
-    expect(storeProfile('ferretdb', { batchLookup: 'in', listReads: 'sorted' })).toMatchObject({ batchLookup: 'in', listReads: 'sorted', keepsDays: true });
+    expect(storeProfile('ferretdb', { batchLookup: 'in', listReads: 'sorted' })).toMatchObject({
+      batchLookup: 'in',
+      listReads: 'sorted',
+      keepsDays: true,
+    });
   });
 
   it('answer dossiers, lists and statistics alike', async () => {
-    for (const [query, variables] of [[DOSSIER, { ids: ids.slice(0, 5) }], [LIST, {}], [STATS, { domain: 'ENFORCEMENT_CASE', groupBy: ['REGION', 'STATUS'] }], [STATS, { domain: 'DETENTION', groupBy: ['MONTH'] }]] as const) {
+    for (const [query, variables] of [
+      [DOSSIER, { ids: ids.slice(0, 5) }],
+      [LIST, {}],
+      [STATS, { domain: 'ENFORCEMENT_CASE', groupBy: ['REGION', 'STATUS'] }],
+      [STATS, { domain: 'DETENTION', groupBy: ['MONTH'] }],
+    ] as const) {
       const [a, b] = await Promise.all([ferret.gql(query, variables), mongo.gql(query, variables)]);
       expect(a.body.errors).toBeUndefined();
       // record ids differ between the two stores; what they hold does not
@@ -55,10 +83,13 @@ describe('store profiles', () => {
   it('on MongoDB keep no days registry, no statistics partitions and no write claims', async () => {
     expect(await collectionCount(ferret, 'record_days')).toBeGreaterThan(0);
     expect(await collectionCount(ferret, 'stat_partitions')).toBeGreaterThan(0);
-    for (const name of ['record_days', 'stat_partitions', 'stat_counts', 'write_claims']) expect(await collectionCount(mongo, name)).toBe(0);
+    for (const name of ['record_days', 'stat_partitions', 'stat_counts', 'write_claims'])
+      expect(await collectionCount(mongo, name)).toBe(0);
     // a guarded write (a source suspended by an administrator) went through findOneAndUpdate
     const source = mongo.hub.sources.registry.list('DETENTION', 'ACTIVE')[0];
-    const r = await mongo.admin(`mutation ($id: ID!) { suspendDataSource(id: $id, reason: "测试：暂停") { status } }`, { id: source._id.toHexString() });
+    const r = await mongo.admin(`mutation ($id: ID!) { suspendDataSource(id: $id, reason: "测试：暂停") { status } }`, {
+      id: source._id.toHexString(),
+    });
     expect(r.body.errors).toBeUndefined();
     expect(r.body.data.suspendDataSource.status).toBe('SUSPENDED');
     expect(await collectionCount(mongo, 'write_claims')).toBe(0);
@@ -92,16 +123,40 @@ describe('store profiles', () => {
 
 describe('numbered migrations', () => {
   let t: TestHub;
-  beforeAll(async () => { t = await startTestHub(); });
-  afterAll(async () => { await t.close(); });
+  beforeAll(async () => {
+    t = await startTestHub();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
 
   it('run once each, in order, recording what they did; a failed one runs again next time and holds back the rest', async () => {
     const ran: number[] = [];
     let fail = true;
     const list: Migration<null>[] = [
-      { id: 101, name: 'first', run: async () => { ran.push(101); return { n: 1 }; } },
-      { id: 102, name: 'flaky', run: async () => { ran.push(102); if (fail) throw new Error('store went away'); } },
-      { id: 103, name: 'last', run: async () => { ran.push(103); } },
+      {
+        id: 101,
+        name: 'first',
+        run: async () => {
+          ran.push(101);
+          return { n: 1 };
+        },
+      },
+      {
+        id: 102,
+        name: 'flaky',
+        run: async () => {
+          ran.push(102);
+          if (fail) throw new Error('store went away');
+        },
+      },
+      {
+        id: 103,
+        name: 'last',
+        run: async () => {
+          ran.push(103);
+        },
+      },
     ];
     const db = t.connection.db!;
     await expect(runMigrations(db, list, null)).rejects.toThrow('store went away');
@@ -109,19 +164,25 @@ describe('numbered migrations', () => {
     expect(await runMigrations(db, list, null)).toEqual([102, 103]);
     expect(await runMigrations(db, list, null)).toEqual([]);
     expect(ran).toEqual([101, 102, 102, 103]);
-    expect(await db.collection(MIGRATIONS_COLLECTION).findOne({ _id: 101 as never })).toMatchObject({ name: 'first', result: { n: 1 }, at: expect.any(Date) });
+    expect(await db.collection(MIGRATIONS_COLLECTION).findOne({ _id: 101 as never })).toMatchObject({
+      name: 'first',
+      result: { n: 1 },
+      at: expect.any(Date),
+    });
     await expect(runMigrations(db, [list[1], list[0]], null)).rejects.toThrow('increasing order');
   });
 });
 
-describe('MongoDB\'s guarded write, one writer at a time', () => {
+describe("MongoDB's guarded write, one writer at a time", () => {
   let t: TestHub;
   let docs: Collection<{ _id: string; version?: number; n: number }>;
   beforeAll(async () => {
     t = await startTestHub();
     docs = t.connection.db!.collection('versioned_writes_test');
   });
-  afterAll(async () => { await t.close(); });
+  afterAll(async () => {
+    await t.close();
+  });
 
   it('writes with the next version, decides again on a document changed since it was read, and gives up after the attempts', async () => {
     const writes = new VersionedWrites();
@@ -132,12 +193,22 @@ describe('MongoDB\'s guarded write, one writer at a time', () => {
     const stale = first.doc!;
     await docs.updateOne({ _id: 'a' }, { $set: { n: 10, version: 2 } });
     const seen: number[] = [];
-    const second = await writes.change(docs, 'a', (d) => { seen.push(d.n); return { n: d.n + 1 }; }, { current: stale });
+    const second = await writes.change(
+      docs,
+      'a',
+      (d) => {
+        seen.push(d.n);
+        return { n: d.n + 1 };
+      },
+      { current: stale },
+    );
     expect(seen).toEqual([2, 10]);
     expect(second.doc).toMatchObject({ n: 11, version: 3 });
     expect(await writes.change(docs, 'a', () => null)).toMatchObject({ written: false, doc: { n: 11 } });
     expect(await writes.change(docs, 'missing', () => ({ n: 1 }))).toEqual({ doc: null, written: false });
     // a writer whose only attempt meets a document changed since it was read
-    await expect(writes.change(docs, 'a', (d) => ({ n: d.n }), { current: stale, attempts: 1 })).rejects.toBeInstanceOf(ConcurrentChangeError);
+    await expect(writes.change(docs, 'a', (d) => ({ n: d.n }), { current: stale, attempts: 1 })).rejects.toBeInstanceOf(
+      ConcurrentChangeError,
+    );
   });
 });

@@ -12,7 +12,9 @@ import { projectRoot } from '../server/paths';
 import { dropPostgresDatabase, ensurePostgresDatabase } from '../datasources/store/embedded/postgres';
 import { clearStaleServer, isAlive, startEmbeddedPostgres, type EmbeddedPostgres } from '../datasources/store/embedded/postgres-server';
 
-export const FERRETDB_BIN = process.env.FERRETDB_BIN ? path.resolve(process.env.FERRETDB_BIN) : path.join(projectRoot, '.tools/bin/ferretdb');
+export const FERRETDB_BIN = process.env.FERRETDB_BIN
+  ? path.resolve(process.env.FERRETDB_BIN)
+  : path.join(projectRoot, '.tools/bin/ferretdb');
 
 export interface TestStore {
   uri: string;
@@ -30,7 +32,9 @@ const CLUSTER_PREFIX = 'hub-test-pg-';
 /** In each such folder: the process number of the test run that made it. */
 const OWNER_FILE = 'owner.pid';
 
-export async function startTestStore(kind: 'postgresql' | 'sqlite' = (process.env.TEST_STORE as 'sqlite') ?? 'postgresql'): Promise<TestStore> {
+export async function startTestStore(
+  kind: 'postgresql' | 'sqlite' = (process.env.TEST_STORE as 'sqlite') ?? 'postgresql',
+): Promise<TestStore> {
   if (process.env.TEST_MONGODB_URI) return { uri: process.env.TEST_MONGODB_URI, kind: 'external', cleanup: async () => undefined };
   const port = await freePort();
   if (kind === 'postgresql') {
@@ -41,9 +45,20 @@ export async function startTestStore(kind: 'postgresql' | 'sqlite' = (process.en
       const postgresUrl = await ensurePostgresDatabase(adminUrl, db);
       // FerretDB's state beside the cluster, so that it goes with it
       const stateDir = server ? path.join(server.dir, 'ferretdb') : undefined;
-      const store = await startEmbeddedStore({ bin: FERRETDB_BIN, port, handler: 'postgresql', postgresUrl, supervise: false, dataDir: stateDir });
+      const store = await startEmbeddedStore({
+        bin: FERRETDB_BIN,
+        port,
+        handler: 'postgresql',
+        postgresUrl,
+        supervise: false,
+        dataDir: stateDir,
+      });
       return {
-        uri: store.uri, kind, store, postgresUrl, postgres: server?.postgres,
+        uri: store.uri,
+        kind,
+        store,
+        postgresUrl,
+        postgres: server?.postgres,
         cleanup: async () => {
           await store.stop();
           if (server) await server.remove();
@@ -58,8 +73,13 @@ export async function startTestStore(kind: 'postgresql' | 'sqlite' = (process.en
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-test-'));
   const store = await startEmbeddedStore({ bin: FERRETDB_BIN, port, handler: 'sqlite', dataDir: dir });
   return {
-    uri: store.uri, kind, store,
-    cleanup: async () => { await store.stop(); fs.rmSync(dir, { recursive: true, force: true }); },
+    uri: store.uri,
+    kind,
+    store,
+    cleanup: async () => {
+      await store.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 
@@ -71,7 +91,14 @@ async function startTestPostgres(): Promise<{ postgres: EmbeddedPostgres; dir: s
   const remove = () => fs.rmSync(dir, { recursive: true, force: true });
   try {
     const postgres = await startEmbeddedPostgres({ dataDir: path.join(dir, 'postgres'), port: await freePort(), durable: false });
-    return { postgres, dir, remove: async () => { await postgres.stop(); remove(); } };
+    return {
+      postgres,
+      dir,
+      remove: async () => {
+        await postgres.stop();
+        remove();
+      },
+    };
   } catch (err) {
     remove();
     throw err;
@@ -86,7 +113,11 @@ async function removeAbandonedClusters(): Promise<void> {
   for (const name of fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith(CLUSTER_PREFIX))) {
     const dir = path.join(os.tmpdir(), name);
     let owner: number;
-    try { owner = Number(fs.readFileSync(path.join(dir, OWNER_FILE), 'utf8')); } catch { continue; }
+    try {
+      owner = Number(fs.readFileSync(path.join(dir, OWNER_FILE), 'utf8'));
+    } catch {
+      continue;
+    }
     if (!(owner > 0) || isAlive(owner)) continue;
     await clearStaleServer(path.join(dir, 'postgres')).catch(() => undefined);
     fs.rmSync(dir, { recursive: true, force: true });

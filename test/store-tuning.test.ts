@@ -22,7 +22,9 @@ onPostgres('equality indexes in the PostgreSQL database behind FerretDB', () => 
     t = await startTestHub({ storePostgresUrl: pgUrl });
     ids = await seedPersons(t.hub.sources, await registerTestSources(t.hub.sources), 20, 2);
   });
-  afterAll(async () => { await t.close(); });
+  afterAll(async () => {
+    await t.close();
+  });
 
   it('knows the store is FerretDB', async () => {
     expect(await storeFlavor(t.connection)).toBe('ferretdb');
@@ -33,9 +35,23 @@ onPostgres('equality indexes in the PostgreSQL database behind FerretDB', () => 
     const pg = new Client({ connectionString: pgUrl });
     await pg.connect();
     try {
-      const names = (await pg.query<{ indexname: string; indexdef: string }>(`SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = $1 AND indexname LIKE 'hub_eq_%'`, [db])).rows;
+      const names = (
+        await pg.query<{ indexname: string; indexdef: string }>(
+          `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = $1 AND indexname LIKE 'hub_eq_%'`,
+          [db],
+        )
+      ).rows;
       const custody = names.filter((n) => n.indexname.startsWith('hub_eq_detention_records'));
-      expect(custody.map((n) => /'(\w+)'/.exec(n.indexdef)?.[1]).sort()).toEqual(['_id', 'eventDay', 'eventHour', 'externalId', 'idNumber', 'region', 'regionPath', 'sourceId']);
+      expect(custody.map((n) => /'(\w+)'/.exec(n.indexdef)?.[1]).sort()).toEqual([
+        '_id',
+        'eventDay',
+        'eventHour',
+        'externalId',
+        'idNumber',
+        'region',
+        'regionPath',
+        'sourceId',
+      ]);
       expect(custody.every((n) => n.indexdef.includes('USING gin') && n.indexdef.includes('jsonb_path_ops'))).toBe(true);
       // a second start finds them all
       const again = await ensureEqualityIndexes(pgUrl!, db, createLogger('silent'));
@@ -43,9 +59,17 @@ onPostgres('equality indexes in the PostgreSQL database behind FerretDB', () => 
       expect(again.existing).toBeGreaterThanOrEqual(names.length);
 
       // FerretDB's pushed-down equality can use it (the planner prefers a scan on a table this small, so scans are off here)
-      const table = (await pg.query<{ t: string }>(`SELECT _jsonb->>'table' AS t FROM "${db}"._ferretdb_database_metadata WHERE _jsonb->>'_id' = 'detention_records'`)).rows[0].t;
+      const table = (
+        await pg.query<{ t: string }>(
+          `SELECT _jsonb->>'table' AS t FROM "${db}"._ferretdb_database_metadata WHERE _jsonb->>'_id' = 'detention_records'`,
+        )
+      ).rows[0].t;
       await pg.query('SET enable_seqscan = off');
-      const plan = (await pg.query(`EXPLAIN SELECT _jsonb FROM "${db}"."${table}" WHERE _jsonb->'idNumber' @> $1::jsonb`, [JSON.stringify(ids[0])])).rows.map((r) => r['QUERY PLAN']).join('\n');
+      const plan = (
+        await pg.query(`EXPLAIN SELECT _jsonb FROM "${db}"."${table}" WHERE _jsonb->'idNumber' @> $1::jsonb`, [JSON.stringify(ids[0])])
+      ).rows
+        .map((r) => r['QUERY PLAN'])
+        .join('\n');
       expect(plan).toMatch(/Bitmap Index Scan on hub_eq_detention_records/);
     } finally {
       await pg.end();
@@ -57,9 +81,18 @@ onPostgres('equality indexes in the PostgreSQL database behind FerretDB', () => 
     const pg = new Client({ connectionString: pgUrl });
     await pg.connect();
     try {
-      const table = (await pg.query<{ t: string }>(`SELECT _jsonb->>'table' AS t FROM "${db}"._ferretdb_database_metadata WHERE _jsonb->>'_id' = 'detention_records'`)).rows[0].t;
-      const stats = async () => (await pg.query<{ live: string; analyzed: boolean }>(
-        'SELECT n_live_tup AS live, (last_analyze IS NOT NULL OR last_autoanalyze IS NOT NULL) AS analyzed FROM pg_stat_user_tables WHERE schemaname = $1 AND relname = $2', [db, table])).rows[0];
+      const table = (
+        await pg.query<{ t: string }>(
+          `SELECT _jsonb->>'table' AS t FROM "${db}"._ferretdb_database_metadata WHERE _jsonb->>'_id' = 'detention_records'`,
+        )
+      ).rows[0].t;
+      const stats = async () =>
+        (
+          await pg.query<{ live: string; analyzed: boolean }>(
+            'SELECT n_live_tup AS live, (last_analyze IS NOT NULL OR last_autoanalyze IS NOT NULL) AS analyzed FROM pg_stat_user_tables WHERE schemaname = $1 AND relname = $2',
+            [db, table],
+          )
+        ).rows[0];
       const source = (await registerTestSources(t.hub.sources, '-stats')).DETENTION;
       const records = Array.from({ length: 1500 }, (_, i) => detentionInput(personId(10_000 + i), 10_000 + i));
       expect((await t.hub.sources.ingestor.ingest(source, records)).accepted).toBe(1500);
@@ -84,8 +117,20 @@ onPostgres('equality indexes in the PostgreSQL database behind FerretDB', () => 
       const churn = t.connection.db!.collection('churn');
       await churn.insertMany(Array.from({ length: 12_000 }, (_, i) => ({ _id: `c${i}` as never, n: i })));
       await churn.deleteMany({ n: { $gte: 100 } });
-      const table = (await pg.query<{ t: string }>(`SELECT _jsonb->>'table' AS t FROM "${db}"._ferretdb_database_metadata WHERE _jsonb->>'_id' = 'churn'`)).rows[0].t;
-      const dead = async () => Number((await pg.query<{ dead: string }>('SELECT n_dead_tup AS dead FROM pg_stat_user_tables WHERE schemaname = $1 AND relname = $2', [db, table])).rows[0]?.dead ?? 0);
+      const table = (
+        await pg.query<{ t: string }>(
+          `SELECT _jsonb->>'table' AS t FROM "${db}"._ferretdb_database_metadata WHERE _jsonb->>'_id' = 'churn'`,
+        )
+      ).rows[0].t;
+      const dead = async () =>
+        Number(
+          (
+            await pg.query<{ dead: string }>('SELECT n_dead_tup AS dead FROM pg_stat_user_tables WHERE schemaname = $1 AND relname = $2', [
+              db,
+              table,
+            ])
+          ).rows[0]?.dead ?? 0,
+        );
       // PostgreSQL reports a backend's counts within about ten seconds
       for (let i = 0; i < 60 && (await dead()) < 11_900; i++) await new Promise((r) => setTimeout(r, 500));
       expect(await dead()).toBeGreaterThanOrEqual(11_900);
@@ -98,7 +143,7 @@ onPostgres('equality indexes in the PostgreSQL database behind FerretDB', () => 
     }
   }, 60_000);
 
-  it('keeps only the unique indexes FerretDB can use, dropping the hub\'s others that an earlier start made', async () => {
+  it("keeps only the unique indexes FerretDB can use, dropping the hub's others that an earlier start made", async () => {
     const collection = t.hub.sources.models.records.DETENTION.collection;
     const names = async () => (await collection.indexes()).map((i) => i.name).sort();
     expect(await names()).toEqual(['_id_', 'sourceId_1_externalId_1']);
@@ -123,9 +168,11 @@ describe('audit trail group commit', () => {
     t = await startTestHub();
     await t.gql('{ hubInfo { version } }'); // reads the end of the chain once
   });
-  afterAll(async () => { await t.close(); });
+  afterAll(async () => {
+    await t.close();
+  });
 
-  it('writes concurrent requests\' entries in fewer store writes, in one valid chain', async () => {
+  it("writes concurrent requests' entries in fewer store writes, in one valid chain", async () => {
     t.resetCommands();
     const answers = await Promise.all(Array.from({ length: 40 }, () => t.gql('{ hubInfo { version } }')));
     expect(answers.every((a) => a.body.data?.hubInfo?.version)).toBe(true);
@@ -137,7 +184,10 @@ describe('audit trail group commit', () => {
   });
 
   it('finds the end of the chain by probing places as well as by sorting (a new process continues it)', async () => {
-    const [last] = await t.connection.db!.collection('audit_log').find({}, { sort: { _id: -1 }, limit: 1 }).toArray();
+    const [last] = await t.connection
+      .db!.collection('audit_log')
+      .find({}, { sort: { _id: -1 }, limit: 1 })
+      .toArray();
     const { _id, prevHash, hash, ...draft } = last as any;
     for (const findEnd of ['probe', 'sort'] as const) {
       const fresh = new AuditLog(t.connection, DEVELOPMENT_AUDIT_KEY, findEnd);

@@ -3,7 +3,12 @@ import { parseIdNumber } from '../domain/id-number';
 import { DOMAINS, validateRecord } from '../domain/records';
 import { CURRENT_REGIONS } from '../domain/regions';
 import {
-  generatePersons, generateSynthetic, SYNTHETIC_RULE_IDS, syntheticReport, syntheticSources, type SyntheticItem,
+  generatePersons,
+  generateSynthetic,
+  SYNTHETIC_RULE_IDS,
+  syntheticReport,
+  syntheticSources,
+  type SyntheticItem,
   type SyntheticOptions,
 } from '../domain/synthetic';
 
@@ -163,18 +168,23 @@ describe('synthetic data generator', () => {
 const DAY = 86_400_000;
 const TZ = 8 * 3_600_000;
 type Rec = Record<string, any>;
-interface PersonRecords { index: number; items: { domain: string; record: Rec; deliveredAt: Date }[] }
+interface PersonRecords {
+  index: number;
+  items: { domain: string; record: Rec; deliveredAt: Date }[];
+}
 const ms = (s: string | null | undefined) => (s == null ? null : Date.parse(s));
 const dayOfStr = (s: string) => Math.floor(Date.parse(`${s}T00:00:00Z`) / DAY);
 const dayOfMs = (m: number) => Math.floor((m + TZ) / DAY);
 function addMonthsDay(day: number, months: number): number {
   const d = new Date(day * DAY);
-  const y = d.getUTCFullYear(); const m = d.getUTCMonth() + months;
+  const y = d.getUTCFullYear();
+  const m = d.getUTCMonth() + months;
   const last = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
   return Math.floor(Date.UTC(y, m, Math.min(d.getUTCDate(), last)) / DAY);
 }
 const addMonthsMs = (t: number, months: number) => {
-  const day = dayOfMs(t); return (addMonthsDay(day, months) - day) * DAY + t;
+  const day = dayOfMs(t);
+  return (addMonthsDay(day, months) - day) * DAY + t;
 };
 const PRE = ['CRIMINAL_DETENTION', 'ARREST_REVIEW', 'INVESTIGATION', 'PROSECUTION_REVIEW', 'FIRST_INSTANCE', 'SECOND_INSTANCE'];
 
@@ -182,7 +192,9 @@ function findings(persons: PersonRecords[], today: Date, strict: boolean): Recor
   const T = today.getTime();
   const td = dayOfMs(T);
   const out: Record<string, number[]> = {};
-  const hit = (rule: string, person: number) => { (out[rule] ??= []).push(person); };
+  const hit = (rule: string, person: number) => {
+    (out[rule] ??= []).push(person);
+  };
   const m = strict ? 1 : -1; // widen (strict) or narrow (lenient) thresholds by a margin
   for (const p of persons) {
     const det = p.items.filter((i) => i.domain === 'DETENTION').map((i) => i.record);
@@ -198,19 +210,40 @@ function findings(persons: PersonRecords[], today: Date, strict: boolean): Recor
       if (inCustody && PRE.includes(r.stage)) {
         let limitEnd: number;
         switch (r.stage) {
-          case 'CRIMINAL_DETENTION': limitEnd = start + (flagged ? (strict ? 30 : 37) : (strict ? 3 : 7)) * DAY; break;
-          case 'ARREST_REVIEW': limitEnd = strict ? start + 7 * DAY : ms(r.admittedAt)! + 14 * DAY; break;
-          case 'INVESTIGATION': limitEnd = addMonthsMs(start, strict ? 2 + extM : 7); break;
-          case 'PROSECUTION_REVIEW': limitEnd = strict ? addMonthsMs(start, 1) : addMonthsMs(start, 1) + 15 * DAY; break;
-          case 'FIRST_INSTANCE': limitEnd = addMonthsMs(start, strict ? 3 : 6); break;
-          default: limitEnd = addMonthsMs(start, strict ? 2 : 4);
+          case 'CRIMINAL_DETENTION':
+            limitEnd = start + (flagged ? (strict ? 30 : 37) : strict ? 3 : 7) * DAY;
+            break;
+          case 'ARREST_REVIEW':
+            limitEnd = strict ? start + 7 * DAY : ms(r.admittedAt)! + 14 * DAY;
+            break;
+          case 'INVESTIGATION':
+            limitEnd = addMonthsMs(start, strict ? 2 + extM : 7);
+            break;
+          case 'PROSECUTION_REVIEW':
+            limitEnd = strict ? addMonthsMs(start, 1) : addMonthsMs(start, 1) + 15 * DAY;
+            break;
+          case 'FIRST_INSTANCE':
+            limitEnd = addMonthsMs(start, strict ? 3 : 6);
+            break;
+          default:
+            limitEnd = addMonthsMs(start, strict ? 2 : 4);
         }
         if (start + age * DAY > limitEnd) hit('DET_OVERDUE_STAGE', p.index);
         // warning
-        let deadline: number | null = null; let window = 0;
-        if (r.stage === 'INVESTIGATION') { deadline = addMonthsMs(start, 2 + extM); window = 7; }
+        let deadline: number | null = null;
+        let window = 0;
+        if (r.stage === 'INVESTIGATION') {
+          deadline = addMonthsMs(start, 2 + extM);
+          window = 7;
+        }
         if (r.stage === 'CRIMINAL_DETENTION') {
-          if (flagged) { deadline = start + 30 * DAY; window = 3; } else if (strict) { deadline = start + 3 * DAY; window = 3; }
+          if (flagged) {
+            deadline = start + 30 * DAY;
+            window = 3;
+          } else if (strict) {
+            deadline = start + 3 * DAY;
+            window = 3;
+          }
         }
         if (deadline != null) {
           const rem = (deadline - T) / DAY;
@@ -228,7 +261,9 @@ function findings(persons: PersonRecords[], today: Date, strict: boolean): Recor
     for (const r of pri) {
       const start = dayOfStr(r.sentence.startDate);
       const term = r.sentence.termMonths as number | null;
-      const comms = (r.commutations as Rec[]).map((c) => ({ day: dayOfStr(c.decidedAt), months: c.months as number })).sort((a, b) => a.day - b.day);
+      const comms = (r.commutations as Rec[])
+        .map((c) => ({ day: dayOfStr(c.decidedAt), months: c.months as number }))
+        .sort((a, b) => a.day - b.day);
       const total = comms.reduce((a, c) => a + c.months, 0);
       const admitDay = dayOfMs(ms(r.admittedAt)!);
       const pre = r.pretrialCustodyDays as number;
@@ -240,8 +275,9 @@ function findings(persons: PersonRecords[], today: Date, strict: boolean): Recor
         const served = (day: number) => (strict ? day - Math.max(start, admitDay) : day - start + pre); // days
         const t1 = term < 60 ? 12 : term < 120 ? 18 : 24;
         const gapMin = term < 120 ? 12 : 18;
-        let bad = served(comms[0].day) < (addMonthsDay(start, t1 + m) - start);
-        for (let k = 1; k < comms.length; k++) if (comms[k].day - comms[k - 1].day < addMonthsDay(comms[k - 1].day, gapMin + m) - comms[k - 1].day) bad = true;
+        let bad = served(comms[0].day) < addMonthsDay(start, t1 + m) - start;
+        for (let k = 1; k < comms.length; k++)
+          if (comms[k].day - comms[k - 1].day < addMonthsDay(comms[k - 1].day, gapMin + m) - comms[k - 1].day) bad = true;
         if (term - total < term / 2 + 2 * m) bad = true;
         if (bad) hit('PRISON_COMMUTATION_IRREGULAR', p.index);
       }
@@ -252,7 +288,7 @@ function findings(persons: PersonRecords[], today: Date, strict: boolean): Recor
         if (served < need) hit('PRISON_PAROLE_IRREGULAR', p.index);
       }
     }
-    const exits = pri.filter((r) => strict ? r.parole || r.outsideExecution : r.status === 'PAROLED' || r.status === 'OUTSIDE_EXECUTION');
+    const exits = pri.filter((r) => (strict ? r.parole || r.outsideExecution : r.status === 'PAROLED' || r.status === 'OUTSIDE_EXECUTION'));
     for (const r of cor) {
       const j = dayOfStr(r.judgmentEffectiveAt);
       let due = j + 10;
@@ -273,43 +309,59 @@ function findings(persons: PersonRecords[], today: Date, strict: boolean): Recor
     for (const x of exits) {
       const ex = x.parole ?? x.outsideExecution;
       const d = dayOfStr(ex.decidedAt);
-      const ok = cor.some((c) => !strict || (['PAROLE', 'OUTSIDE_EXECUTION'].includes(c.correctionType) && dayOfStr(c.startDate) <= d + 10 && dayOfStr(c.startDate) >= d - 1));
+      const ok = cor.some(
+        (c) =>
+          !strict ||
+          (['PAROLE', 'OUTSIDE_EXECUTION'].includes(c.correctionType) && dayOfStr(c.startDate) <= d + 10 && dayOfStr(c.startDate) >= d - 1),
+      );
       if (!ok) hit('CORR_MISSING_AFTER_PAROLE', p.index);
     }
     // cross-domain, one finding per person
-    const periods = cor.filter((c) => strict || c.status === 'ACTIVE').map((c) => [
-      dayOfStr(c.startDate) - (strict ? 1 : 0),
-      Math.max(dayOfStr(c.endDate), c.terminatedAt ? dayOfMs(ms(c.terminatedAt)!) : -Infinity) + (strict ? 1 : 0),
-    ]);
-    const eventDays = [...enf, ...det].flatMap((r) => (strict
-      ? [r.eventAt, r.filedAt, r.admittedAt, r.closedAt, r.releasedAt].filter(Boolean).map((s: string) => dayOfMs(ms(s)!))
-      : [dayOfMs(ms(r.eventAt)!)]));
+    const periods = cor
+      .filter((c) => strict || c.status === 'ACTIVE')
+      .map((c) => [
+        dayOfStr(c.startDate) - (strict ? 1 : 0),
+        Math.max(dayOfStr(c.endDate), c.terminatedAt ? dayOfMs(ms(c.terminatedAt)!) : -Infinity) + (strict ? 1 : 0),
+      ]);
+    const eventDays = [...enf, ...det].flatMap((r) =>
+      strict
+        ? [r.eventAt, r.filedAt, r.admittedAt, r.closedAt, r.releasedAt].filter(Boolean).map((s: string) => dayOfMs(ms(s)!))
+        : [dayOfMs(ms(r.eventAt)!)],
+    );
     if (eventDays.some((d) => periods.some(([a, b]) => d >= a && d <= b))) hit('CROSS_REOFFENDING', p.index);
     let conflict = false;
     for (const x of pri) {
       if (!strict && x.status !== 'SERVING') continue;
-      const a = dayOfMs(ms(x.admittedAt)!); const b = x.releasedAt ? dayOfMs(ms(x.releasedAt)!) : td;
+      const a = dayOfMs(ms(x.admittedAt)!);
+      const b = x.releasedAt ? dayOfMs(ms(x.releasedAt)!) : td;
       for (const c of cor) {
         if (!strict && c.status !== 'ACTIVE') continue;
-        const s = dayOfStr(c.startDate); const e = c.terminatedAt ? dayOfMs(ms(c.terminatedAt)!) : dayOfStr(c.endDate);
+        const s = dayOfStr(c.startDate);
+        const e = c.terminatedAt ? dayOfMs(ms(c.terminatedAt)!) : dayOfStr(c.endDate);
         if (s <= b && e >= a) conflict = true;
       }
     }
     if (conflict) hit('CROSS_CONFLICT', p.index);
     for (const r of enf) {
       const k = strict ? 0.8 : 1;
-      const amt = r.amountInvolved as number; const gain = (r.illegalGain ?? 0) as number;
-      const over = r.category === 'FOOD_DRUG'
-        || (r.category === 'COUNTERFEIT' && amt >= 50_000 * k)
-        || (r.category === 'TRADEMARK' && (amt >= 50_000 * k || gain >= 30_000 * k))
-        || (r.category === 'ENVIRONMENT' && (gain >= 300_000 * k || (strict && amt >= 300_000 * k)))
-        || (strict && ['TAX', 'LABOUR', 'SAFETY', 'OTHER'].includes(r.category) && amt >= 10_000);
+      const amt = r.amountInvolved as number;
+      const gain = (r.illegalGain ?? 0) as number;
+      const over =
+        r.category === 'FOOD_DRUG' ||
+        (r.category === 'COUNTERFEIT' && amt >= 50_000 * k) ||
+        (r.category === 'TRADEMARK' && (amt >= 50_000 * k || gain >= 30_000 * k)) ||
+        (r.category === 'ENVIRONMENT' && (gain >= 300_000 * k || (strict && amt >= 300_000 * k))) ||
+        (strict && ['TAX', 'LABOUR', 'SAFETY', 'OTHER'].includes(r.category) && amt >= 10_000);
       if (r.penalty && !r.transfer?.transferredAt && over) hit('ENF_NOT_TRANSFERRED', p.index);
       const t = r.transfer;
       if (t) {
         const late = (a: string | null, b: string | null, limitH: number) => a && b && (ms(b)! - ms(a)!) / 3_600_000 > limitH;
-        if (late(t.reportedAt, t.decidedAt, strict ? 60 : 96) || late(t.decidedAt, t.transferredAt, strict ? 20 : 36)
-          || late(t.transferredAt, t.policeDecidedAt, strict ? 60 : 96)) hit('ENF_TRANSFER_LATE', p.index);
+        if (
+          late(t.reportedAt, t.decidedAt, strict ? 60 : 96) ||
+          late(t.decidedAt, t.transferredAt, strict ? 20 : 36) ||
+          late(t.transferredAt, t.policeDecidedAt, strict ? 60 : 96)
+        )
+          hit('ENF_TRANSFER_LATE', p.index);
       }
     }
     for (const it of p.items) {

@@ -3,15 +3,24 @@ import { startTestHub, type TestHub } from './helpers';
 
 describe('trusted operations', () => {
   let t: TestHub;
-  beforeAll(async () => { t = await startTestHub({ requireTrustedOperations: true }); });
-  afterAll(async () => { await t.close(); });
+  beforeAll(async () => {
+    t = await startTestHub({ requireTrustedOperations: true });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
 
   const DOSSIER = 'query Dossier($id: IdNumber!) { person(idNumber: $id) { name detentions { totalCount } } }';
 
-  it('runs a procurator\'s operation only once it is registered, exactly as registered', async () => {
+  it("runs a procurator's operation only once it is registered, exactly as registered", async () => {
     const before = await t.gql(DOSSIER, { id: '50010119900101123X' });
-    expect(before.body.errors[0]).toMatchObject({ extensions: { code: 'FORBIDDEN' }, message: 'PROCURATOR callers may run only registered (trusted) operations; this one is not registered' });
-    const reg = await t.admin('mutation($q: String!) { registerTrustedOperation(name: "dossier-v1", query: $q) { hash name } }', { q: DOSSIER });
+    expect(before.body.errors[0]).toMatchObject({
+      extensions: { code: 'FORBIDDEN' },
+      message: 'PROCURATOR callers may run only registered (trusted) operations; this one is not registered',
+    });
+    const reg = await t.admin('mutation($q: String!) { registerTrustedOperation(name: "dossier-v1", query: $q) { hash name } }', {
+      q: DOSSIER,
+    });
     expect(reg.body.data.registerTrustedOperation.name).toBe('dossier-v1');
     expect(reg.body.data.registerTrustedOperation.hash).toMatch(/^[0-9a-f]{64}$/);
     const after = await t.gql(DOSSIER, { id: '50010119900101123X' });
@@ -21,7 +30,9 @@ describe('trusted operations', () => {
   });
 
   it('leaves analysts their ad-hoc queries', async () => {
-    const { body } = await t.gql('{ detentionRecords { totalCount } }', undefined, { authorization: `Bearer ${await t.token({ role: 'ANALYST' })}` });
+    const { body } = await t.gql('{ detentionRecords { totalCount } }', undefined, {
+      authorization: `Bearer ${await t.token({ role: 'ANALYST' })}`,
+    });
     expect(body.errors).toBeUndefined();
   });
 

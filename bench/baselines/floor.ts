@@ -24,15 +24,66 @@ const { values } = parseArgs({ options: { uri: { type: 'string' }, db: { type: '
 
 /** The fields each scenario shows, per collection (the same the GraphQL scenarios select). */
 export const FIELDS = {
-  detention_records: ['externalId', 'idNumber', 'name', 'region', 'eventAt', 'updatedAt', 'facility', 'caseNumber', 'stage', 'admittedAt', 'releasedAt'],
-  prison_records: ['externalId', 'idNumber', 'name', 'region', 'eventAt', 'updatedAt', 'prison', 'crime', 'status', 'admittedAt', 'expectedReleaseDate'],
-  community_corrections: ['externalId', 'idNumber', 'name', 'region', 'eventAt', 'updatedAt', 'office', 'correctionType', 'status', 'startDate', 'endDate'],
-  enforcement_cases: ['externalId', 'idNumber', 'name', 'region', 'eventAt', 'updatedAt', 'agency', 'caseNumber', 'category', 'amountInvolved', 'status'],
+  detention_records: [
+    'externalId',
+    'idNumber',
+    'name',
+    'region',
+    'eventAt',
+    'updatedAt',
+    'facility',
+    'caseNumber',
+    'stage',
+    'admittedAt',
+    'releasedAt',
+  ],
+  prison_records: [
+    'externalId',
+    'idNumber',
+    'name',
+    'region',
+    'eventAt',
+    'updatedAt',
+    'prison',
+    'crime',
+    'status',
+    'admittedAt',
+    'expectedReleaseDate',
+  ],
+  community_corrections: [
+    'externalId',
+    'idNumber',
+    'name',
+    'region',
+    'eventAt',
+    'updatedAt',
+    'office',
+    'correctionType',
+    'status',
+    'startDate',
+    'endDate',
+  ],
+  enforcement_cases: [
+    'externalId',
+    'idNumber',
+    'name',
+    'region',
+    'eventAt',
+    'updatedAt',
+    'agency',
+    'caseNumber',
+    'category',
+    'amountInvolved',
+    'status',
+  ],
 } as const;
 type CollectionName = keyof typeof FIELDS;
 const COLLECTIONS = Object.keys(FIELDS) as CollectionName[];
 const STAT_COLLECTION: Record<string, CollectionName> = {
-  DETENTION: 'detention_records', PRISON: 'prison_records', COMMUNITY_CORRECTION: 'community_corrections', ENFORCEMENT_CASE: 'enforcement_cases',
+  DETENTION: 'detention_records',
+  PRISON: 'prison_records',
+  COMMUNITY_CORRECTION: 'community_corrections',
+  ENFORCEMENT_CASE: 'enforcement_cases',
 };
 
 function projection(c: CollectionName): Document {
@@ -41,23 +92,27 @@ function projection(c: CollectionName): Document {
 
 /** Each person's records in every collection, newest first, and their name (from the newest update). */
 async function dossiers(db: Db, ids: string[], lookup: BatchLookup) {
-  const perCollection = await Promise.all(COLLECTIONS.map(async (c) => {
-    const rows = await findByKeys<Document>(db.collection(c), 'idNumber', ids, { eventAt: -1, _id: -1 }, lookup);
-    const by = new Map<string, Document[]>();
-    for (const r of rows) {
-      const { idNumber } = r;
-      if (!by.has(idNumber)) by.set(idNumber, []);
-      by.get(idNumber)!.push(r);
-    }
-    return by;
-  }));
+  const perCollection = await Promise.all(
+    COLLECTIONS.map(async (c) => {
+      const rows = await findByKeys<Document>(db.collection(c), 'idNumber', ids, { eventAt: -1, _id: -1 }, lookup);
+      const by = new Map<string, Document[]>();
+      for (const r of rows) {
+        const { idNumber } = r;
+        if (!by.has(idNumber)) by.set(idNumber, []);
+        by.get(idNumber)!.push(r);
+      }
+      return by;
+    }),
+  );
   return ids.map((id) => {
     const records = perCollection.map((by) => by.get(id) ?? []);
     let newest: Document | undefined;
     for (const list of records) for (const r of list) if (!newest || r.updatedAt > newest.updatedAt) newest = r;
     if (!newest) return null;
     const out: Document = { idNumber: id, name: newest.name };
-    COLLECTIONS.forEach((c, i) => { out[c] = records[i].slice(0, 50).map((r) => pick(r, FIELDS[c])); });
+    COLLECTIONS.forEach((c, i) => {
+      out[c] = records[i].slice(0, 50).map((r) => pick(r, FIELDS[c]));
+    });
     return out;
   });
 }
@@ -90,14 +145,21 @@ async function list(db: Db, regionPrefix: string, first: number, after: string |
     const [ms, id] = after.split('_');
     pos = { at: new Date(Number(ms)), id: new ObjectId(id) };
   }
-  const read = (q: Document, p: typeof pos, limit: number) => db.collection('detention_records').find(
-    p ? { ...q, $or: [{ eventAt: { $lt: p.at } }, { eventAt: p.at, _id: { $lt: p.id } }] } : q,
-    { sort: { eventAt: -1, _id: -1 }, limit, projection: projection('detention_records') },
-  ).toArray();
+  const read = (q: Document, p: typeof pos, limit: number) =>
+    db
+      .collection('detention_records')
+      .find(p ? { ...q, $or: [{ eventAt: { $lt: p.at } }, { eventAt: p.at, _id: { $lt: p.id } }] } : q, {
+        sort: { eventAt: -1, _id: -1 },
+        limit,
+        projection: projection('detention_records'),
+      })
+      .toArray();
   // On FerretDB, which sorts every match itself, day by day as the hub reads (datasources/store/ferretdb/record-days.ts).
   const days = lookup === 'equality' ? await detentionDays(db) : null;
   const rows = days
-    ? await readByDay(days, { newest: pos?.at }, first + 1, (day, isPos, want) => read({ ...query, eventDay: day }, isPos ? pos : null, want))
+    ? await readByDay(days, { newest: pos?.at }, first + 1, (day, isPos, want) =>
+        read({ ...query, eventDay: day }, isPos ? pos : null, want),
+      )
     : await read(query, pos, first + 1);
   const page = rows.slice(0, first);
   const last = page[page.length - 1];
@@ -115,12 +177,26 @@ async function list(db: Db, regionPrefix: string, first: number, after: string |
 async function statistics(db: Db, domain: string, lookup: BatchLookup) {
   const c = STAT_COLLECTION[domain];
   if (!c) throw new Error(`unknown domain ${domain}`);
-  const matches: Document[] = lookup === 'equality'
-    ? (await db.collection('data_sources').find({ domain, kind: 'HOSTED', status: 'ACTIVE' }, { projection: { _id: 1 } }).toArray()).map((x) => ({ sourceId: x._id }))
-    : [{}];
-  const parts = await Promise.all(matches.map((m) => db.collection(c).aggregate<{ _id: { r: string; m: string }; n: number }>(
-    [{ $match: m }, { $group: { _id: { r: '$region', m: '$eventMonth' }, n: { $sum: 1 } } }], { batchSize: 100_000 },
-  ).toArray()));
+  const matches: Document[] =
+    lookup === 'equality'
+      ? (
+          await db
+            .collection('data_sources')
+            .find({ domain, kind: 'HOSTED', status: 'ACTIVE' }, { projection: { _id: 1 } })
+            .toArray()
+        ).map((x) => ({ sourceId: x._id }))
+      : [{}];
+  const parts = await Promise.all(
+    matches.map((m) =>
+      db
+        .collection(c)
+        .aggregate<{ _id: { r: string; m: string }; n: number }>(
+          [{ $match: m }, { $group: { _id: { r: '$region', m: '$eventMonth' }, n: { $sum: 1 } } }],
+          { batchSize: 100_000 },
+        )
+        .toArray(),
+    ),
+  );
   const sum = new Map<string, { region: string; month: string; count: number }>();
   for (const x of parts.flat()) {
     const k = `${x._id.r}|${x._id.m}`;
@@ -128,8 +204,9 @@ async function statistics(db: Db, domain: string, lookup: BatchLookup) {
     if (b) b.count += x.n;
     else sum.set(k, { region: x._id.r, month: x._id.m, count: x.n });
   }
-  return [...sum.values()]
-    .sort((a, b) => (a.region < b.region ? -1 : a.region > b.region ? 1 : a.month < b.month ? -1 : a.month > b.month ? 1 : 0));
+  return [...sum.values()].sort((a, b) =>
+    a.region < b.region ? -1 : a.region > b.region ? 1 : a.month < b.month ? -1 : a.month > b.month ? 1 : 0,
+  );
 }
 
 async function main() {
@@ -145,14 +222,24 @@ async function main() {
       void (async () => {
         const body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
         switch (req.url) {
-          case '/dossier': return dossiers(db, body.idNumbers, lookup);
-          case '/list': return list(db, body.regionPrefix, body.first ?? 100, body.after, lookup);
-          case '/statistics': return statistics(db, body.domain, lookup);
-          default: throw Object.assign(new Error(`no route ${req.url}`), { status: 404 });
+          case '/dossier':
+            return dossiers(db, body.idNumbers, lookup);
+          case '/list':
+            return list(db, body.regionPrefix, body.first ?? 100, body.after, lookup);
+          case '/statistics':
+            return statistics(db, body.domain, lookup);
+          default:
+            throw Object.assign(new Error(`no route ${req.url}`), { status: 404 });
         }
       })().then(
-        (data) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end(JSON.stringify({ data })); },
-        (err: Error & { status?: number }) => { res.writeHead(err.status ?? 500, { 'content-type': 'application/json' }); res.end(JSON.stringify({ error: err.message })); },
+        (data) => {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ data }));
+        },
+        (err: Error & { status?: number }) => {
+          res.writeHead(err.status ?? 500, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ error: err.message }));
+        },
       );
     });
   });
@@ -161,9 +248,16 @@ async function main() {
     const { port } = server.address() as { port: number };
     process.stdout.write(`LISTENING http://127.0.0.1:${port}/\n`);
   });
-  const stop = () => { server.close(); server.closeAllConnections(); void client.close().finally(() => process.exit(0)); };
+  const stop = () => {
+    server.close();
+    server.closeAllConnections();
+    void client.close().finally(() => process.exit(0));
+  };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 }
 
-main().catch((err) => { process.stderr.write(`floor: ${err instanceof Error ? err.stack : String(err)}\n`); process.exit(1); });
+main().catch((err) => {
+  process.stderr.write(`floor: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

@@ -49,7 +49,10 @@ const typeDefs = `#graphql
   type Bucket { region: String! month: String! count: Int! }
 `;
 
-interface Person { idNumber: string; name: string }
+interface Person {
+  idNumber: string;
+  name: string;
+}
 type Domain = keyof Models['records'];
 const DOMAINS: Domain[] = ['DETENTION', 'PRISON', 'COMMUNITY_CORRECTION', 'ENFORCEMENT_CASE'];
 

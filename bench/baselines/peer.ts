@@ -32,7 +32,6 @@ const filterOpts = () => ({ operators: { idNumber: true, region: true } });
 type AnyTC = ObjectTypeComposerWithMongooseResolvers<any, any>;
 
 serveBaseline('peer', (models) => {
-
   const schemaComposer = new SchemaComposer();
   const compose = (model: Model<any>): AnyTC => composeMongoose(model, { schemaComposer });
 

@@ -16,7 +16,10 @@ export function serveBaseline(name: string, build: (models: Models) => ApolloSer
     if (!values.uri || !values.db) throw new Error(`${name}: --uri and --db are required`);
     const connection = mongoose.createConnection(values.uri, { dbName: values.db, autoCreate: false, autoIndex: false });
     await connection.asPromise();
-    const server = new ApolloServer({ ...build(createModels(connection)), stopOnTerminationSignals: false } as ApolloServerOptions<BaseContext>);
+    const server = new ApolloServer({
+      ...build(createModels(connection)),
+      stopOnTerminationSignals: false,
+    } as ApolloServerOptions<BaseContext>);
     const { url } = await startStandaloneServer(server, { listen: { host: '127.0.0.1', port: Number(values.port) } });
     process.stdout.write(`LISTENING ${url.replace('localhost', '127.0.0.1')}\n`);
     let stopping = false;

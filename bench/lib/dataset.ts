@@ -29,7 +29,11 @@ const PERSONS_PER_RECORD = 0.646;
 const GENERATOR_VERSION = 3;
 const SEED = 7;
 
-export interface Scale { label: string; records: number; db: string }
+export interface Scale {
+  label: string;
+  records: number;
+  db: string;
+}
 
 export function scale(label: string): Scale {
   const m = /^(\d+)(k|m)?$/i.exec(label);
@@ -57,8 +61,18 @@ export async function benchPostgres(url: string | undefined, dir?: string): Prom
   if (url) return { adminUrl: url, stop: async () => undefined };
   const tmp = dir ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'bench-pg-'));
   try {
-    const pg = await startEmbeddedPostgres({ dataDir: dir ?? path.join(tmp!, 'postgres'), port: await freePort(), durable: dir !== undefined });
-    return { adminUrl: pg.url, stop: async () => { await pg.stop(); if (tmp) fs.rmSync(tmp, { recursive: true, force: true }); } };
+    const pg = await startEmbeddedPostgres({
+      dataDir: dir ?? path.join(tmp!, 'postgres'),
+      port: await freePort(),
+      durable: dir !== undefined,
+    });
+    return {
+      adminUrl: pg.url,
+      stop: async () => {
+        await pg.stop();
+        if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+      },
+    };
   } catch (err) {
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
     throw err;
@@ -73,13 +87,32 @@ export async function startBenchStore(postgresAdminUrl: string | undefined, pgDa
   const store = await startEmbeddedStore({
     // At most 40 PostgreSQL connections (FerretDB's default is 50 of PostgreSQL's usual 100), so the
     // hub's own PostgreSQL client and another FerretDB on the same server still get theirs.
-    bin: path.join(projectRoot, '.tools/bin/ferretdb'), port: await freePort(), handler: 'postgresql', postgresUrl: `${postgresUrl}?pool_max_conns=40`,
+    bin: path.join(projectRoot, '.tools/bin/ferretdb'),
+    port: await freePort(),
+    handler: 'postgresql',
+    postgresUrl: `${postgresUrl}?pool_max_conns=40`,
     debugAddr: `127.0.0.1:${debugPort}`,
   });
-  return { store, postgresUrl, metricsUrl: `http://127.0.0.1:${debugPort}/debug/metrics`, stop: async () => { await store.stop(); await server.stop(); } };
+  return {
+    store,
+    postgresUrl,
+    metricsUrl: `http://127.0.0.1:${debugPort}/debug/metrics`,
+    stop: async () => {
+      await store.stop();
+      await server.stop();
+    },
+  };
 }
 
-interface Marker { _id: 'dataset'; version: number; seed: number; persons: number; records: number; generatedAt: Date; seconds: number }
+interface Marker {
+  _id: 'dataset';
+  version: number;
+  seed: number;
+  persons: number;
+  records: number;
+  generatedAt: Date;
+  seconds: number;
+}
 
 /** Makes sure `scale`'s data set is in the store; generates it (minutes at 1,000,000 records) when not. */
 export async function ensureDataset(uri: string, s: Scale, log: (line: string) => void): Promise<Marker> {
@@ -89,14 +122,18 @@ export async function ensureDataset(uri: string, s: Scale, log: (line: string) =
     const meta = connection.db!.collection<Marker>('bench_meta');
     const marker = await meta.findOne({ _id: 'dataset' });
     if (marker && marker.version === GENERATOR_VERSION && marker.persons === persons && marker.seed === SEED) {
-      log(`data ${s.label}: ${marker.records.toLocaleString('en')} records (${persons.toLocaleString('en')} persons) generated ${marker.generatedAt.toISOString().slice(0, 10)}, reused`);
+      log(
+        `data ${s.label}: ${marker.records.toLocaleString('en')} records (${persons.toLocaleString('en')} persons) generated ${marker.generatedAt.toISOString().slice(0, 10)}, reused`,
+      );
       return marker;
     }
     if (marker || (await connection.db!.listCollections().toArray()).length > 0) {
       log(`data ${s.label}: stale or incomplete (no matching marker), dropping and generating again`);
       await connection.db!.dropDatabase();
     }
-    log(`data ${s.label}: generating ${persons.toLocaleString('en')} persons (≈${s.records.toLocaleString('en')} records) through the ingest path, once`);
+    log(
+      `data ${s.label}: generating ${persons.toLocaleString('en')} persons (≈${s.records.toLocaleString('en')} records) through the ingest path, once`,
+    );
     const started = Date.now();
     const models = createModels(connection);
     const store = await chooseStoreProfile(connection);
@@ -108,9 +145,19 @@ export async function ensureDataset(uri: string, s: Scale, log: (line: string) =
     // Every record came through ingest with its month and day, and ingest listed every day and
     // marked every statistics partition: the hub's start-up backfill and registries have nothing to do.
     for (const marker of [MONTH_DAY_MARKER, DAYS_REGISTRY_MARKER, STAT_PARTITIONS_MARKER]) {
-      await connection.db!.collection<{ _id: string; at: Date }>('hub_meta').updateOne({ _id: marker }, { $set: { at: new Date() } }, { upsert: true });
+      await connection
+        .db!.collection<{ _id: string; at: Date }>('hub_meta')
+        .updateOne({ _id: marker }, { $set: { at: new Date() } }, { upsert: true });
     }
-    const done: Marker = { _id: 'dataset', version: GENERATOR_VERSION, seed: SEED, persons, records, generatedAt: new Date(), seconds: Math.round((Date.now() - started) / 1000) };
+    const done: Marker = {
+      _id: 'dataset',
+      version: GENERATOR_VERSION,
+      seed: SEED,
+      persons,
+      records,
+      generatedAt: new Date(),
+      seconds: Math.round((Date.now() - started) / 1000),
+    };
     await meta.insertOne(done);
     log(`data ${s.label}: ${records.toLocaleString('en')} records generated in ${done.seconds} s`);
     return done;
@@ -129,12 +176,15 @@ export async function ensureDataset(uri: string, s: Scale, log: (line: string) =
 export async function waitForIdleStore(store: BenchStore, maxS = 300, log?: (l: string) => void): Promise<number> {
   const started = Date.now();
   await withClient(store.postgresUrl, async (client) => {
-    for (let said = false; ; ) {
+    for (let said = false; ;) {
       const { rows } = await client.query<{ n: string }>(
         "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()",
       );
       if (Number(rows[0].n) === 0 || Date.now() - started > maxS * 1000) break;
-      if (!said && log) { log(`  waiting for the store to finish earlier work (${rows[0].n} queries running)`); said = true; }
+      if (!said && log) {
+        log(`  waiting for the store to finish earlier work (${rows[0].n} queries running)`);
+        said = true;
+      }
       await new Promise((r) => setTimeout(r, 1000));
     }
   });
@@ -148,11 +198,13 @@ export async function waitForIdleStore(store: BenchStore, maxS = 300, log?: (l: 
  * loads measured after it. The harness measures one thing at a time, so such a query is nobody's.
  */
 export async function cancelAbandonedQueries(store: BenchStore, olderThanS: number, log?: (l: string) => void): Promise<number> {
-  const { rows } = await withClient(store.postgresUrl, (client) => client.query<{ cancelled: boolean }>(
-    `SELECT pg_cancel_backend(pid) AS cancelled FROM pg_stat_activity
+  const { rows } = await withClient(store.postgresUrl, (client) =>
+    client.query<{ cancelled: boolean }>(
+      `SELECT pg_cancel_backend(pid) AS cancelled FROM pg_stat_activity
       WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid() AND now() - query_start > make_interval(secs => $1)`,
-    [olderThanS],
-  ));
+      [olderThanS],
+    ),
+  );
   const n = rows.filter((r) => r.cancelled).length;
   if (n > 0) log?.(`  cancelled ${n} store ${n === 1 ? 'query' : 'queries'} left running by the contender given up`);
   return n;

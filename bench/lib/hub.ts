@@ -10,13 +10,22 @@ import { startServer, type Server } from './processes';
 
 /** A fresh HS256 signing secret for one benchmark run (tokens are minted by the harness). */
 export function benchJwt(): JwtSettings {
-  return { secret: crypto.randomBytes(32).toString('hex'), algorithms: ['HS256'], issuer: 'procuratorate-hub', audience: 'procuratorate-hub', clockToleranceS: 30 };
+  return {
+    secret: crypto.randomBytes(32).toString('hex'),
+    algorithms: ['HS256'],
+    issuer: 'procuratorate-hub',
+    audience: 'procuratorate-hub',
+    clockToleranceS: 30,
+  };
 }
 
 /** Compiles the hub into dist/ (what `startHub` runs), so that no run measures an older build. */
 export function buildHub(log: (line: string) => void): void {
   log('building the hub (tsc)');
-  const r = spawnSync(process.execPath, [path.join(projectRoot, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: projectRoot, stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [path.join(projectRoot, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
+    cwd: projectRoot,
+    stdio: 'inherit',
+  });
   if (r.status !== 0) throw new Error('the hub did not build');
 }
 
@@ -30,21 +39,42 @@ const START_LIMIT_MIN = 45;
  * the hub keeps its equality indexes.
  */
 export async function startHub(
-  store: BenchStore, db: string, jwt: JwtSettings, options: { auditKey?: string; nodeArgs?: string[]; log?: (line: string) => void } = {},
+  store: BenchStore,
+  db: string,
+  jwt: JwtSettings,
+  options: { auditKey?: string; nodeArgs?: string[]; log?: (line: string) => void } = {},
 ): Promise<Server> {
-  const server = await startServer(`hub (${db})`, [...(options.nodeArgs ?? []), '--enable-source-maps', 'dist/server/main.js'], {
-    NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(await freePort()), LOG_LEVEL: 'warn',
-    MONGODB_URI: store.store.uri, MONGODB_DB: db, STORE_POSTGRES_URL: store.postgresUrl,
-    JWT_SECRET: jwt.secret!, AUDIT_KEY: options.auditKey ?? crypto.randomBytes(32).toString('hex'),
-    SEED_ON_EMPTY: 'false', EVALUATION_INTERVAL_MS: '0', RATE_LIMIT_POINTS: '1000000',
-    // Lists and statistics at 1,000,000 records take longer than the default 30 s on FerretDB: measured, not cut.
-    REQUEST_TIMEOUT_MS: '300000',
-    // Experiments: BENCH_HUB_<NAME>=value in the harness's environment sets the hub's <NAME> (README: configuration).
-    ...Object.fromEntries(Object.entries(process.env).filter(([k, v]) => k.startsWith('BENCH_HUB_') && v !== undefined).map(([k, v]) => [k.slice('BENCH_HUB_'.length), v!])),
-  }, /Hub ready in [\d.]+ s: http:\/\/localhost(:\d+)\/graphql/,
-  // Its first start on a data set creates the equality indexes and planner statistics before it
-  // listens: more than 10 minutes at 1,000,000 records on a slow machine.
-  START_LIMIT_MIN * 60_000, (s) => options.log?.(`  waiting for the hub to listen (its first start on a data set builds its indexes): ${s} s so far`));
+  const server = await startServer(
+    `hub (${db})`,
+    [...(options.nodeArgs ?? []), '--enable-source-maps', 'dist/server/main.js'],
+    {
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      PORT: String(await freePort()),
+      LOG_LEVEL: 'warn',
+      MONGODB_URI: store.store.uri,
+      MONGODB_DB: db,
+      STORE_POSTGRES_URL: store.postgresUrl,
+      JWT_SECRET: jwt.secret!,
+      AUDIT_KEY: options.auditKey ?? crypto.randomBytes(32).toString('hex'),
+      SEED_ON_EMPTY: 'false',
+      EVALUATION_INTERVAL_MS: '0',
+      RATE_LIMIT_POINTS: '1000000',
+      // Lists and statistics at 1,000,000 records take longer than the default 30 s on FerretDB: measured, not cut.
+      REQUEST_TIMEOUT_MS: '300000',
+      // Experiments: BENCH_HUB_<NAME>=value in the harness's environment sets the hub's <NAME> (README: configuration).
+      ...Object.fromEntries(
+        Object.entries(process.env)
+          .filter(([k, v]) => k.startsWith('BENCH_HUB_') && v !== undefined)
+          .map(([k, v]) => [k.slice('BENCH_HUB_'.length), v!]),
+      ),
+    },
+    /Hub ready in [\d.]+ s: http:\/\/localhost(:\d+)\/graphql/,
+    // Its first start on a data set creates the equality indexes and planner statistics before it
+    // listens: more than 10 minutes at 1,000,000 records on a slow machine.
+    START_LIMIT_MIN * 60_000,
+    (s) => options.log?.(`  waiting for the hub to listen (its first start on a data set builds its indexes): ${s} s so far`),
+  );
   // It prints a URL for people (localhost); the load goes to the address it listens on.
   server.url = `http://127.0.0.1${server.url}`;
   await waitForStartupWork(server, options.log);
@@ -69,7 +99,9 @@ export async function waitForStartupWork(server: Pick<Server, 'url'>, log?: (lin
     if (waited > maxMinutes * 60) throw new Error(`the hub's start-up work is still running after ${maxMinutes} minutes`);
     if (waited - said >= 30) {
       said = waited;
-      log?.(`  waiting for the hub's start-up work (backfill, days registry, statistics counts): ${waited} s so far${ready.status === 'ready' ? '' : ` (/readyz: ${ready.reason ?? ready.status})`}`);
+      log?.(
+        `  waiting for the hub's start-up work (backfill, days registry, statistics counts): ${waited} s so far${ready.status === 'ready' ? '' : ` (/readyz: ${ready.reason ?? ready.status})`}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 1000));
   }
@@ -117,6 +149,14 @@ export function watchHubHeap(hub: Pick<Server, 'url'>, authorization: string): {
   // A reading lost (the hub busy or restarting) is skipped, never a failed scenario.
   const safely = () => sample().catch(() => undefined);
   let pending = safely();
-  const timer = setInterval(() => { pending = pending.then(safely); }, 500);
-  return { stop: async () => { clearInterval(timer); await pending; return out; } };
+  const timer = setInterval(() => {
+    pending = pending.then(safely);
+  }, 500);
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await pending;
+      return out;
+    },
+  };
 }

@@ -52,7 +52,11 @@ export function custodyRecords(n: number): Record<string, unknown>[] {
   throw new Error(`the generator made only ${out.length} custody records`);
 }
 
-export interface HubProcess { server: Server; jwt: JwtSettings; adminHeaders: Record<string, string> }
+export interface HubProcess {
+  server: Server;
+  jwt: JwtSettings;
+  adminHeaders: Record<string, string>;
+}
 
 /** A hub process on its own fresh store database (dropped before), production mode. */
 export async function startScratchHub(store: BenchStore, db: string): Promise<HubProcess> {
@@ -67,16 +71,26 @@ export async function startScratchHub(store: BenchStore, db: string): Promise<Hu
 
 export async function registerSource(hub: HubProcess, input: Record<string, unknown>): Promise<{ id: string; apiKey: string }> {
   const res = await fetch(`${hub.server.url}/graphql`, {
-    method: 'POST', headers: { 'content-type': 'application/json', ...hub.adminHeaders },
-    body: JSON.stringify({ query: 'mutation BenchRegister($input: RegisterDataSourceInput!) { registerDataSource(input: $input) { dataSource { id } apiKey } }', variables: { input } }),
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...hub.adminHeaders },
+    body: JSON.stringify({
+      query: 'mutation BenchRegister($input: RegisterDataSourceInput!) { registerDataSource(input: $input) { dataSource { id } apiKey } }',
+      variables: { input },
+    }),
   });
-  const body = await res.json() as any;
+  const body = (await res.json()) as any;
   if (!body.data?.registerDataSource) throw new Error(`registering ${String(input.name)}: ${JSON.stringify(body).slice(0, 300)}`);
   return { id: body.data.registerDataSource.dataSource.id, apiKey: body.data.registerDataSource.apiKey };
 }
 
 /** The one custody source the ingest scenarios push to. */
-const BENCH_SOURCE = { name: '基准看守所', department: { code: 'BENCH-KSS', name: '基准看守所' }, domain: 'DETENTION', kind: 'HOSTED', regions: ['50'] };
+const BENCH_SOURCE = {
+  name: '基准看守所',
+  department: { code: 'BENCH-KSS', name: '基准看守所' },
+  domain: 'DETENTION',
+  kind: 'HOSTED',
+  regions: ['50'],
+};
 
 /**
  * NDJSON bodies of 20,000 lines (≈ 18 MiB), pushed one after the other, as a department sends a
@@ -84,7 +98,13 @@ const BENCH_SOURCE = { name: '基准看守所', department: { code: 'BENCH-KSS',
  */
 function pushBodies(records: Record<string, unknown>[]): string[] {
   const bodies: string[] = [];
-  for (let i = 0; i < records.length; i += PUSH_LINES) bodies.push(records.slice(i, i + PUSH_LINES).map((r) => JSON.stringify(r)).join('\n'));
+  for (let i = 0; i < records.length; i += PUSH_LINES)
+    bodies.push(
+      records
+        .slice(i, i + PUSH_LINES)
+        .map((r) => JSON.stringify(r))
+        .join('\n'),
+    );
   return bodies;
 }
 
@@ -100,16 +120,23 @@ export async function ingestScenario(store: BenchStore, lines: number, log: (l: 
     let t = process.hrtime.bigint();
     let accepted = 0;
     for (const body of bodies) {
-      const res = await fetch(`${hub.server.url}/ingest/${source.id}`, { method: 'POST', headers: { authorization: `ApiKey ${source.apiKey}`, 'content-type': 'application/x-ndjson' }, body });
-      const result = await res.json() as { accepted?: number; error?: unknown };
-      if (res.status !== 200 || result.accepted === undefined) throw new Error(`ingest answered ${res.status}: ${JSON.stringify(result).slice(0, 300)}`);
+      const res = await fetch(`${hub.server.url}/ingest/${source.id}`, {
+        method: 'POST',
+        headers: { authorization: `ApiKey ${source.apiKey}`, 'content-type': 'application/x-ndjson' },
+        body,
+      });
+      const result = (await res.json()) as { accepted?: number; error?: unknown };
+      if (res.status !== 200 || result.accepted === undefined)
+        throw new Error(`ingest answered ${res.status}: ${JSON.stringify(result).slice(0, 300)}`);
       accepted += result.accepted;
     }
     const hubSeconds = Number(process.hrtime.bigint() - t) / 1e9;
     const hubPeakRssMb = rss.stop();
     const hubCpuMsPer1000 = hubCpu.stop(lines / 1000);
     if (accepted !== lines) throw new Error(`ingest accepted ${accepted} of ${lines}`);
-    log(`  ingest · hub   ${lines.toLocaleString('en')} records in ${hubSeconds.toFixed(1)} s: ${Math.round(lines / hubSeconds)} records/s, peak ${hubPeakRssMb} MiB${cpuText(hubCpuMsPer1000)}`);
+    log(
+      `  ingest · hub   ${lines.toLocaleString('en')} records in ${hubSeconds.toFixed(1)} s: ${Math.round(lines / hubSeconds)} records/s, peak ${hubPeakRssMb} MiB${cpuText(hubCpuMsPer1000)}`,
+    );
 
     // The floor: the same documents as the hub stores them, through the driver alone.
     const client = await new MongoClient(store.store.uri).connect();
@@ -123,21 +150,37 @@ export async function ingestScenario(store: BenchStore, lines: number, log: (l: 
       await ensureEqualityIndexes(store.postgresUrl, db, createLogger('warn'), { floor_detention: EQUALITY_FIELDS.detention_records });
       const now = new Date();
       const docs = records.map((r) => ({
-        ...r, eventAt: new Date(r.eventAt as string), updatedAt: new Date(r.updatedAt as string),
-        sourceId: source.id, regionPath: regionPath(r.region as string), recordedAt: now, eventMonth: String(r.eventAt).slice(0, 7), eventDay: String(r.eventAt).slice(0, 10), eventHour: String(r.eventAt).slice(0, 13),
+        ...r,
+        eventAt: new Date(r.eventAt as string),
+        updatedAt: new Date(r.updatedAt as string),
+        sourceId: source.id,
+        regionPath: regionPath(r.region as string),
+        recordedAt: now,
+        eventMonth: String(r.eventAt).slice(0, 7),
+        eventDay: String(r.eventAt).slice(0, 10),
+        eventHour: String(r.eventAt).slice(0, 13),
       }));
       const driverCpu = watchCpu({ pid: process.pid });
       t = process.hrtime.bigint();
       for (let i = 0; i < docs.length; i += 1000) await floor.insertMany(docs.slice(i, i + 1000), { ordered: true });
       const driverSeconds = Number(process.hrtime.bigint() - t) / 1e9;
       const driverCpuMsPer1000 = driverCpu.stop(lines / 1000);
-      log(`  ingest · driver ${lines.toLocaleString('en')} records in ${driverSeconds.toFixed(1)} s: ${Math.round(lines / driverSeconds)} records/s${cpuText(driverCpuMsPer1000)}`);
+      log(
+        `  ingest · driver ${lines.toLocaleString('en')} records in ${driverSeconds.toFixed(1)} s: ${Math.round(lines / driverSeconds)} records/s${cpuText(driverCpuMsPer1000)}`,
+      );
       await database.dropDatabase();
       return {
-        lines, accepted, pushes: bodies.length,
-        hubSeconds: round(hubSeconds), hubRecordsPerSecond: Math.round(lines / hubSeconds),
-        driverSeconds: round(driverSeconds), driverRecordsPerSecond: Math.round(lines / driverSeconds),
-        ratio: round(hubSeconds / driverSeconds, 2), hubPeakRssMb, hubCpuMsPer1000, driverCpuMsPer1000,
+        lines,
+        accepted,
+        pushes: bodies.length,
+        hubSeconds: round(hubSeconds),
+        hubRecordsPerSecond: Math.round(lines / hubSeconds),
+        driverSeconds: round(driverSeconds),
+        driverRecordsPerSecond: Math.round(lines / driverSeconds),
+        ratio: round(hubSeconds / driverSeconds, 2),
+        hubPeakRssMb,
+        hubCpuMsPer1000,
+        driverCpuMsPer1000,
       };
     } finally {
       await client.close();
@@ -177,9 +220,15 @@ export async function replayScenario(store: BenchStore, lines: number, log: (l: 
       let accepted = 0;
       let unchanged = 0;
       for (const body of bodies) {
-        const res = await fetch(`${hub.server.url}/ingest/${source.id}`, { method: 'POST', headers: { authorization: `ApiKey ${source.apiKey}`, 'content-type': 'application/x-ndjson' }, body, signal });
-        const result = await res.json() as { accepted?: number; unchanged?: number; error?: unknown };
-        if (res.status !== 200 || result.accepted === undefined) throw new Error(`ingest answered ${res.status}: ${JSON.stringify(result).slice(0, 300)}`);
+        const res = await fetch(`${hub.server.url}/ingest/${source.id}`, {
+          method: 'POST',
+          headers: { authorization: `ApiKey ${source.apiKey}`, 'content-type': 'application/x-ndjson' },
+          body,
+          signal,
+        });
+        const result = (await res.json()) as { accepted?: number; unchanged?: number; error?: unknown };
+        if (res.status !== 200 || result.accepted === undefined)
+          throw new Error(`ingest answered ${res.status}: ${JSON.stringify(result).slice(0, 300)}`);
         accepted += result.accepted;
         unchanged += result.unchanged ?? 0;
       }
@@ -189,7 +238,9 @@ export async function replayScenario(store: BenchStore, lines: number, log: (l: 
     const first = await push();
     const firstSeconds = Number(process.hrtime.bigint() - t) / 1e9;
     if (first.accepted !== lines) throw new Error(`the first push accepted ${first.accepted} of ${lines}`);
-    log(`  replay · first push ${lines.toLocaleString('en')} records in ${firstSeconds.toFixed(1)} s: ${Math.round(lines / firstSeconds)} records/s`);
+    log(
+      `  replay · first push ${lines.toLocaleString('en')} records in ${firstSeconds.toFixed(1)} s: ${Math.round(lines / firstSeconds)} records/s`,
+    );
     // The retry reaches a hub process that never saw the first push, as after a fault or on another
     // replica: the process that took it remembers the versions it stored and would not read them.
     await hub.server.stop();
@@ -199,15 +250,26 @@ export async function replayScenario(store: BenchStore, lines: number, log: (l: 
     let replayFinished = true;
     try {
       const again = await push(AbortSignal.timeout(limitS * 1000));
-      if (again.accepted !== 0 || again.unchanged !== lines) throw new Error(`the replay answered accepted ${again.accepted}, unchanged ${again.unchanged} of ${lines}`);
+      if (again.accepted !== 0 || again.unchanged !== lines)
+        throw new Error(`the replay answered accepted ${again.accepted}, unchanged ${again.unchanged} of ${lines}`);
     } catch (err) {
       // given up: our limit, or fetch's own 300 s wait for an answer to one body
-      if ((err as Error).name !== 'TimeoutError' && (err as { cause?: { code?: string } }).cause?.code !== 'UND_ERR_HEADERS_TIMEOUT') throw err;
+      if ((err as Error).name !== 'TimeoutError' && (err as { cause?: { code?: string } }).cause?.code !== 'UND_ERR_HEADERS_TIMEOUT')
+        throw err;
       replayFinished = false;
     }
     const replaySeconds = Number(process.hrtime.bigint() - t) / 1e9;
-    log(`  replay · same ${lines.toLocaleString('en')} records again ${replayFinished ? `in ${replaySeconds.toFixed(1)} s` : `given up after ${replaySeconds.toFixed(0)} s`}: ${round(replaySeconds / firstSeconds, 2)} × the first push`);
-    return { lines, pushes: bodies.length, firstSeconds: round(firstSeconds), replaySeconds: round(replaySeconds), replayFinished, ratio: round(replaySeconds / firstSeconds, 2) };
+    log(
+      `  replay · same ${lines.toLocaleString('en')} records again ${replayFinished ? `in ${replaySeconds.toFixed(1)} s` : `given up after ${replaySeconds.toFixed(0)} s`}: ${round(replaySeconds / firstSeconds, 2)} × the first push`,
+    );
+    return {
+      lines,
+      pushes: bodies.length,
+      firstSeconds: round(firstSeconds),
+      replaySeconds: round(replaySeconds),
+      replayFinished,
+      ratio: round(replaySeconds / firstSeconds, 2),
+    };
   } finally {
     await hub.server.stop();
   }
@@ -217,6 +279,8 @@ const PUSH_LINES = 20_000;
 const CORES = os.cpus().length;
 
 function cpuText(cpu: CpuShare | undefined): string {
-  return cpu ? `; CPU ms per 1,000 records: own ${cpu.contender} · FerretDB ${cpu.ferretdb} · PostgreSQL ${cpu.postgres} (${CORES} cores doing nothing else: ${cpuCeiling(cpu, CORES)} records/s)` : '';
+  return cpu
+    ? `; CPU ms per 1,000 records: own ${cpu.contender} · FerretDB ${cpu.ferretdb} · PostgreSQL ${cpu.postgres} (${CORES} cores doing nothing else: ${cpuCeiling(cpu, CORES)} records/s)`
+    : '';
 }
 const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;

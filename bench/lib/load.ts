@@ -56,31 +56,55 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   let n = 0;
   const started = process.hrtime.bigint();
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon({
-      url: o.url,
-      connections: o.connections,
-      duration: o.durationS,
-      timeout: o.timeoutS,
-      pipelining: 1,
-      requests: [{
-        setupRequest: (req: any) => {
-          const r = o.request(n++);
-          return { ...req, method: r.method ?? 'POST', path: r.path, headers: { 'content-type': 'application/json', ...(r.headers ?? {}) }, body: r.body };
-        },
-        onResponse: (status: number, body: string) => {
-          const problem = status !== 200 ? `HTTP ${status}: ${body.slice(0, 200)}` : o.bad?.(status, body) ?? null;
-          if (problem) { errors++; firstError ??= problem; }
-        },
-      }] as any,
-    }, (err, res) => (err ? reject(err) : resolve(res)));
-    instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => { latencies.push(ms); });
+    const instance = autocannon(
+      {
+        url: o.url,
+        connections: o.connections,
+        duration: o.durationS,
+        timeout: o.timeoutS,
+        pipelining: 1,
+        requests: [
+          {
+            setupRequest: (req: any) => {
+              const r = o.request(n++);
+              return {
+                ...req,
+                method: r.method ?? 'POST',
+                path: r.path,
+                headers: { 'content-type': 'application/json', ...(r.headers ?? {}) },
+                body: r.body,
+              };
+            },
+            onResponse: (status: number, body: string) => {
+              const problem = status !== 200 ? `HTTP ${status}: ${body.slice(0, 200)}` : (o.bad?.(status, body) ?? null);
+              if (problem) {
+                errors++;
+                firstError ??= problem;
+              }
+            },
+          },
+        ] as any,
+      },
+      (err, res) => (err ? reject(err) : resolve(res)),
+    );
+    instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => {
+      latencies.push(ms);
+    });
   });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   latencies.sort((a, b) => a - b);
   return {
-    mode: 'load', requests: latencies.length, sent: n, errors, timeouts: result.timeouts, firstError,
-    p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99),
-    rps: Math.round((latencies.length / seconds) * 10) / 10, durationS: Math.round(seconds * 10) / 10,
+    mode: 'load',
+    requests: latencies.length,
+    sent: n,
+    errors,
+    timeouts: result.timeouts,
+    firstError,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    rps: Math.round((latencies.length / seconds) * 10) / 10,
+    durationS: Math.round(seconds * 10) / 10,
   };
 }
 
@@ -100,16 +124,24 @@ export async function runSequential(o: LoadOptions, count: number): Promise<Load
     const t = process.hrtime.bigint();
     try {
       const res = await fetch(new URL(r.path, o.url), {
-        method: r.method ?? 'POST', headers: { 'content-type': 'application/json', ...(r.headers ?? {}) }, body: r.body,
+        method: r.method ?? 'POST',
+        headers: { 'content-type': 'application/json', ...(r.headers ?? {}) },
+        body: r.body,
         signal: AbortSignal.timeout(o.timeoutS * 1000),
       });
       const body = await res.text();
       latencies.push(Number(process.hrtime.bigint() - t) / 1e6);
       firstBody ??= body;
-      const problem = res.status !== 200 ? `HTTP ${res.status}: ${body.slice(0, 200)}` : o.bad?.(res.status, body) ?? null;
-      if (problem) { errors++; firstError ??= problem; }
+      const problem = res.status !== 200 ? `HTTP ${res.status}: ${body.slice(0, 200)}` : (o.bad?.(res.status, body) ?? null);
+      if (problem) {
+        errors++;
+        firstError ??= problem;
+      }
     } catch (err) {
-      if ((err as Error).name === 'TimeoutError') { timeouts++; break; }
+      if ((err as Error).name === 'TimeoutError') {
+        timeouts++;
+        break;
+      }
       errors++;
       firstError ??= (err as Error).message;
     }
@@ -117,8 +149,16 @@ export async function runSequential(o: LoadOptions, count: number): Promise<Load
   const seconds = (Date.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   return {
-    mode: 'sequential', requests: latencies.length, errors, timeouts, firstError, firstBody,
-    p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99),
-    rps: Math.round((latencies.length / seconds) * 100) / 100, durationS: Math.round(seconds * 10) / 10,
+    mode: 'sequential',
+    requests: latencies.length,
+    errors,
+    timeouts,
+    firstError,
+    firstBody,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    rps: Math.round((latencies.length / seconds) * 100) / 100,
+    durationS: Math.round(seconds * 10) / 10,
   };
 }

@@ -33,12 +33,23 @@ function procStatus(pid: number, field: 'VmRSS' | 'VmHWM'): number {
  * the server's and its memory is what /proc reports.
  */
 export async function startServer(
-  name: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp, timeoutMs = 600_000, waiting?: (seconds: number) => void,
+  name: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  ready: RegExp,
+  timeoutMs = 600_000,
+  waiting?: (seconds: number) => void,
 ): Promise<Server> {
-  const child: ChildProcess = spawn(process.execPath, args, { cwd: projectRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, args, {
+    cwd: projectRoot,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   let stdout = '';
-  child.stderr!.on('data', (c: Buffer) => { stderr = (stderr + c.toString('utf8')).slice(-4000); });
+  child.stderr!.on('data', (c: Buffer) => {
+    stderr = (stderr + c.toString('utf8')).slice(-4000);
+  });
   const url = await new Promise<string>((resolve, reject) => {
     const since = Date.now();
     const tick = waiting ? setInterval(() => waiting(Math.round((Date.now() - since) / 1000)), 60_000) : undefined;
@@ -50,24 +61,38 @@ export async function startServer(
     child.stdout!.on('data', (c: Buffer) => {
       stdout += c.toString('utf8');
       const m = ready.exec(stdout);
-      if (m) { clearTimeout(timer); clearInterval(tick); resolve(m[1]); }
+      if (m) {
+        clearTimeout(timer);
+        clearInterval(tick);
+        resolve(m[1]);
+      }
       if (stdout.length > 100_000) stdout = stdout.slice(-10_000);
     });
-    child.once('exit', (code) => { clearTimeout(timer); clearInterval(tick); reject(new Error(`${name} exited with code ${code} before it was ready:\n${stderr}`)); });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      clearInterval(tick);
+      reject(new Error(`${name} exited with code ${code} before it was ready:\n${stderr}`));
+    });
   });
   child.stdout!.resume();
   const pid = child.pid!;
   return {
-    name, url, pid,
+    name,
+    url,
+    pid,
     rssMb: () => procStatus(pid, 'VmRSS'),
     peakRssMb: () => procStatus(pid, 'VmHWM'),
     stderrTail: () => stderr,
-    stop: () => new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      const kill = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      child.once('exit', () => { clearTimeout(kill); resolve(); });
-      child.kill('SIGTERM');
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        const kill = setTimeout(() => child.kill('SIGKILL'), 15_000);
+        child.once('exit', () => {
+          clearTimeout(kill);
+          resolve();
+        });
+        child.kill('SIGTERM');
+      }),
   };
 }
 
@@ -79,8 +104,15 @@ export function tsArgs(file: string, ...rest: string[]): string[] {
 /** Samples a process's RSS every 200 ms; `stop()` returns the highest sample in MiB. */
 export function watchRss(server: Server): { stop(): number } {
   let peak = server.rssMb();
-  const t = setInterval(() => { peak = Math.max(peak, server.rssMb()); }, 200);
-  return { stop: () => { clearInterval(t); return Math.max(peak, server.rssMb()); } };
+  const t = setInterval(() => {
+    peak = Math.max(peak, server.rssMb());
+  }, 200);
+  return {
+    stop: () => {
+      clearInterval(t);
+      return Math.max(peak, server.rssMb());
+    },
+  };
 }
 
 /** CPU time (user + system, ms) a process has used so far, from /proc/<pid>/stat; 0 once it is gone. */
@@ -104,12 +136,18 @@ function cpuMsOfCommand(comm: string): number {
     if (!/^\d+$/.test(pid)) continue;
     try {
       if (fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === comm) sum += cpuMs(pid);
-    } catch { /* gone meanwhile */ }
+    } catch {
+      /* gone meanwhile */
+    }
   }
   return sum;
 }
 
-export interface CpuShare { contender: number; ferretdb: number; postgres: number }
+export interface CpuShare {
+  contender: number;
+  ferretdb: number;
+  postgres: number;
+}
 
 /**
  * Where the machine's CPU goes during one load: the contender's process, FerretDB and PostgreSQL
@@ -118,7 +156,11 @@ export interface CpuShare { contender: number; ferretdb: number; postgres: numbe
  * Backends that end during the window take their time with them (FerretDB keeps its pool open).
  */
 export function watchCpu(server: Pick<Server, 'pid'>): { stop(requests: number): CpuShare | undefined } {
-  const read = (): CpuShare => ({ contender: cpuMs(server.pid), ferretdb: cpuMsOfCommand('ferretdb'), postgres: cpuMsOfCommand('postgres') });
+  const read = (): CpuShare => ({
+    contender: cpuMs(server.pid),
+    ferretdb: cpuMsOfCommand('ferretdb'),
+    postgres: cpuMsOfCommand('postgres'),
+  });
   const start = read();
   return {
     stop: (requests) => {

@@ -21,17 +21,17 @@ export type Caller =
   | { kind: 'anonymous' }
   | { kind: 'source'; sourceId: string }
   | {
-    kind: 'person';
-    sub: string;
-    /** unit code (a department's code for DEPARTMENT callers) */
-    org: string;
-    role: 'PROCURATOR' | 'ANALYST' | 'DEPARTMENT' | 'ADMIN';
-    /** jurisdiction: region-code prefixes */
-    regions: string[];
-    unmasked: boolean;
-    /** X-Purpose: the case or task the query serves */
-    purpose: string | null;
-  };
+      kind: 'person';
+      sub: string;
+      /** unit code (a department's code for DEPARTMENT callers) */
+      org: string;
+      role: 'PROCURATOR' | 'ANALYST' | 'DEPARTMENT' | 'ADMIN';
+      /** jurisdiction: region-code prefixes */
+      regions: string[];
+      unmasked: boolean;
+      /** X-Purpose: the case or task the query serves */
+      purpose: string | null;
+    };
 
 export interface Context {
   caller: Caller;

@@ -32,10 +32,7 @@ export function createLoaders(sources: DataSources, scope: RequestScope): Loader
   // every domain's records seen through the one method used here, indexed so that `federated[d]` keeps its domain
   const federated: { [D in Domain]: Pick<FederatedRecords<D, CommonFilter>, 'byIdNumbers'> } = sources.records;
   const byPerson = <D extends Domain>(d: D) =>
-    new DataLoader<string, RecordDocByDomain[D][]>(
-      (ids) => federated[d].byIdNumbers(ids, scope),
-      { maxBatchSize: MAX_BATCH },
-    );
+    new DataLoader<string, RecordDocByDomain[D][]>((ids) => federated[d].byIdNumbers(ids, scope), { maxBatchSize: MAX_BATCH });
   const records: Loaders['records'] = {
     DETENTION: byPerson('DETENTION'),
     PRISON: byPerson('PRISON'),
@@ -44,18 +41,21 @@ export function createLoaders(sources: DataSources, scope: RequestScope): Loader
   };
   // A person is found through the same record loaders a dossier's connections use, so
   // `person { detentions … }` costs one query per domain, not one more.
-  const person = new DataLoader<string, PersonRef | null>(async (ids) => {
-    const perDomain = await Promise.all(DOMAINS.map((d) => (records[d] as DataLoader<string, AnyRecordDoc[]>).loadMany(ids)));
-    return ids.map((_, i) => {
-      const all: AnyRecordDoc[] = [];
-      for (const lists of perDomain) {
-        const v = lists[i];
-        if (v instanceof Error) return v;
-        all.push(...v);
-      }
-      return personOfRecords(all);
-    });
-  }, { maxBatchSize: MAX_BATCH });
+  const person = new DataLoader<string, PersonRef | null>(
+    async (ids) => {
+      const perDomain = await Promise.all(DOMAINS.map((d) => (records[d] as DataLoader<string, AnyRecordDoc[]>).loadMany(ids)));
+      return ids.map((_, i) => {
+        const all: AnyRecordDoc[] = [];
+        for (const lists of perDomain) {
+          const v = lists[i];
+          if (v instanceof Error) return v;
+          all.push(...v);
+        }
+        return personOfRecords(all);
+      });
+    },
+    { maxBatchSize: MAX_BATCH },
+  );
   const leads = new DataLoader<string, LeadDoc[]>((ids) => sources.leads.byIdNumbers(ids, scope.regions), { maxBatchSize: MAX_BATCH });
   return { person, records, leads };
 }

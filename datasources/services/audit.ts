@@ -65,8 +65,23 @@ const GENESIS = '0'.repeat(64);
 /** The fields of an entry that its hash covers, in a fixed order (fields added later at the end, when the entry has them, so older entries keep their hash). */
 export function canonical(e: Omit<AuditEntry, 'hash'>): string {
   return JSON.stringify([
-    e._id, e.at instanceof Date ? e.at.toISOString() : e.at, e.requestId, e.actor, e.purpose, e.operationName, e.operationHash,
-    e.variables, e.idNumbers, e.recordIds, e.failedSources, e.status, e.errorCodes, e.durationMs, e.clientAddress, e.prevHash, e.sourcesCalled,
+    e._id,
+    e.at instanceof Date ? e.at.toISOString() : e.at,
+    e.requestId,
+    e.actor,
+    e.purpose,
+    e.operationName,
+    e.operationHash,
+    e.variables,
+    e.idNumbers,
+    e.recordIds,
+    e.failedSources,
+    e.status,
+    e.errorCodes,
+    e.durationMs,
+    e.clientAddress,
+    e.prevHash,
+    e.sourcesCalled,
     ...(e.operationTextHash !== undefined ? [e.operationTextHash] : []),
   ]);
 }
@@ -106,7 +121,11 @@ export class AuditLog {
    *   reading the whole trail first: seconds once it holds a few hundred thousand entries; the
    *   probe takes ~2 log₂ n indexed lookups). Places are numbered 1, 2, 3, … without gaps.
    */
-  constructor(private readonly connection: Connection, private readonly key: string, private readonly findEnd: 'sort' | 'probe' = 'sort') {}
+  constructor(
+    private readonly connection: Connection,
+    private readonly key: string,
+    private readonly findEnd: 'sort' | 'probe' = 'sort',
+  ) {}
 
   private get collection() {
     return this.connection.db!.collection<AuditEntry>('audit_log');
@@ -130,7 +149,9 @@ export class AuditLog {
     if (typeof value === 'string') return this.scrubIds(value);
     if (Array.isArray(value)) return value.map((v) => this.scrub(v));
     if (value && typeof value === 'object') {
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, NAME_KEY.test(k) && typeof v === 'string' ? `hmac:${this.personal(v)}` : this.scrub(v)]));
+      return Object.fromEntries(
+        Object.entries(value).map(([k, v]) => [k, NAME_KEY.test(k) && typeof v === 'string' ? `hmac:${this.personal(v)}` : this.scrub(v)]),
+      );
     }
     return value;
   }
@@ -177,8 +198,12 @@ export class AuditLog {
       if (this.keptTexts.size >= KNOWN_TEXTS) this.keptTexts.clear();
       const stored = this.operationText(text, document);
       const doc: AuditOperation = { _id: sha256(stored), text: stored, at: new Date() };
-      kept = this.connection.db!.collection<AuditOperation>('audit_operations').insertOne(doc)
-        .catch((e: { code?: number }) => { if (e?.code !== 11000) throw e; })
+      kept = this.connection
+        .db!.collection<AuditOperation>('audit_operations')
+        .insertOne(doc)
+        .catch((e: { code?: number }) => {
+          if (e?.code !== 11000) throw e;
+        })
         .then(() => doc._id);
       kept.catch(() => this.keptTexts.delete(operationHash));
       this.keptTexts.set(operationHash, kept);
@@ -196,7 +221,10 @@ export class AuditLog {
    */
   async append(draft: AuditDraft, operation?: { text: string; document?: DocumentNode }): Promise<AuditEntry> {
     // the text is stored before the entry that names it
-    const operationTextHash = operation && draft.operationHash ? await this.keepOperation(draft.operationHash, operation.text, operation.document) : draft.operationTextHash ?? null;
+    const operationTextHash =
+      operation && draft.operationHash
+        ? await this.keepOperation(draft.operationHash, operation.text, operation.document)
+        : (draft.operationTextHash ?? null);
     return new Promise<AuditEntry>((resolve, reject) => {
       this.waiting.push({ draft: { ...draft, operationTextHash }, resolve, reject });
       if (!this.writing) void this.writeWaiting();
@@ -244,7 +272,10 @@ export class AuditLog {
         return [...stored, ...chained];
       } catch (e: any) {
         const failedAt: number | undefined = e?.code === 11000 ? (e.writeErrors?.[0]?.index ?? e.writeErrors?.index ?? 0) : undefined;
-        if (failedAt === undefined) { this.end = null; throw e; }
+        if (failedAt === undefined) {
+          this.end = null;
+          throw e;
+        }
         stored.push(...chained.slice(0, failedAt));
         rest = rest.slice(failedAt);
         // Another process may have written many entries since this one last wrote (replicas behind a
@@ -279,18 +310,30 @@ export class AuditLog {
     let lo = from; // taken
     let step = 1;
     let hi = from + step; // free once the loop ends
-    for (let doc = await this.place(hi); doc; doc = await this.place(hi)) { lo = hi; last = doc; step *= 2; hi = lo + step; }
+    for (let doc = await this.place(hi); doc; doc = await this.place(hi)) {
+      lo = hi;
+      last = doc;
+      step *= 2;
+      hi = lo + step;
+    }
     while (hi - lo > 1) {
       const mid = Math.floor((lo + hi) / 2);
       const doc = await this.place(mid);
-      if (doc) { lo = mid; last = doc; } else hi = mid;
+      if (doc) {
+        lo = mid;
+        last = doc;
+      } else hi = mid;
     }
     if (last._id !== lo) last = (await this.place(lo))!;
     return { seq: last._id, hash: last.hash };
   }
 
   /** Entries newest first, for the ADMIN `auditLog` query. */
-  async page(filter: { actorSub?: string | null; operationName?: string | null; idNumber?: string | null; from?: Date | null; to?: Date | null }, first: number, before?: number | null): Promise<{ entries: AuditEntry[]; hasNextPage: boolean }> {
+  async page(
+    filter: { actorSub?: string | null; operationName?: string | null; idNumber?: string | null; from?: Date | null; to?: Date | null },
+    first: number,
+    before?: number | null,
+  ): Promise<{ entries: AuditEntry[]; hasNextPage: boolean }> {
     const q: Record<string, unknown> = {};
     if (filter.actorSub) q['actor.sub'] = String(filter.actorSub);
     // "who saw this person": an array field equal to a value matches the entries that hold it
@@ -323,14 +366,27 @@ export async function verifyAuditChain(connection: Connection, onProgress?: (n: 
   let n = 0;
   for await (const e of cursor) {
     n++;
-    if (e._id !== expected) return { ok: false, entries: n, broken: { id: e._id, reason: `entry ${expected} is missing (deleted?): the chain jumps from ${expected - 1} to ${e._id}` } };
-    if (e.prevHash !== prevHash) return { ok: false, entries: n, broken: { id: e._id, reason: 'its prevHash does not match the previous entry\'s hash' } };
+    if (e._id !== expected)
+      return {
+        ok: false,
+        entries: n,
+        broken: { id: e._id, reason: `entry ${expected} is missing (deleted?): the chain jumps from ${expected - 1} to ${e._id}` },
+      };
+    if (e.prevHash !== prevHash)
+      return { ok: false, entries: n, broken: { id: e._id, reason: "its prevHash does not match the previous entry's hash" } };
     const { hash, ...rest } = e;
-    if (entryHash(rest) !== hash) return { ok: false, entries: n, broken: { id: e._id, reason: 'its content does not match its hash (edited)' } };
+    if (entryHash(rest) !== hash)
+      return { ok: false, entries: n, broken: { id: e._id, reason: 'its content does not match its hash (edited)' } };
     if (e.operationTextHash && !textsChecked.has(e.operationTextHash)) {
       const op = await operations.findOne({ _id: e.operationTextHash });
-      if (!op) return { ok: false, entries: n, broken: { id: e._id, reason: `its operation text ${e.operationTextHash} is missing (deleted?)` } };
-      if (sha256(op.text) !== op._id) return { ok: false, entries: n, broken: { id: e._id, reason: `its operation text ${e.operationTextHash} does not match its hash (edited)` } };
+      if (!op)
+        return { ok: false, entries: n, broken: { id: e._id, reason: `its operation text ${e.operationTextHash} is missing (deleted?)` } };
+      if (sha256(op.text) !== op._id)
+        return {
+          ok: false,
+          entries: n,
+          broken: { id: e._id, reason: `its operation text ${e.operationTextHash} does not match its hash (edited)` },
+        };
       textsChecked.add(e.operationTextHash);
     }
     prevHash = hash;

@@ -59,7 +59,6 @@ export interface IngestOptions {
   deferMark?: boolean;
 }
 
-
 export function emptyResult(): IngestResult {
   return { accepted: 0, unchanged: 0, rejected: [] };
 }
@@ -134,7 +133,8 @@ export class Ingestor {
       const outside = !source.regions.some((prefix) => v.record.region.startsWith(prefix));
       if (outside) {
         reject(input, {
-          index, externalId,
+          index,
+          externalId,
           reasons: [`region: ${v.record.region} is outside the source's regions (${source.regions.join(', ')})`],
         });
         return;
@@ -150,7 +150,12 @@ export class Ingestor {
    * Stores records validation passed (the write path of `ingest`), adding to `result`. A record the
    * store refuses is added to the rejections with the store's reason, and remembered like them.
    */
-  async ingestChecked(source: DataSourceDoc, records: readonly CheckedRecord[], options: IngestOptions = {}, result = emptyResult()): Promise<IngestResult> {
+  async ingestChecked(
+    source: DataSourceDoc,
+    records: readonly CheckedRecord[],
+    options: IngestOptions = {},
+    result = emptyResult(),
+  ): Promise<IngestResult> {
     /** stamped on every version this call writes, so its own writes can be told apart */
     const pushId = randomBytes(8).toString('hex');
     const valid = new Map<string, { doc: AnyRecordDoc; index: number; record: AnyRecordInput }>();
@@ -158,13 +163,19 @@ export class Ingestor {
       const doc = toDoc(source, record, options.receivedAt?.(index) ?? new Date(), pushId);
       const seen = valid.get(doc.externalId);
       // The same record twice in one batch: the newer version stands, the other is unchanged.
-      if (seen && seen.doc.updatedAt >= doc.updatedAt) { result.unchanged++; continue; }
+      if (seen && seen.doc.updatedAt >= doc.updatedAt) {
+        result.unchanged++;
+        continue;
+      }
       if (seen) result.unchanged++;
       valid.set(doc.externalId, { doc, index, record });
     }
     const receipt = receiptOf(source, valid.values());
     for (const [externalId, v] of valid) {
-      if (this.known.covers(source, v.doc)) { result.unchanged++; valid.delete(externalId); }
+      if (this.known.covers(source, v.doc)) {
+        result.unchanged++;
+        valid.delete(externalId);
+      }
     }
     if (valid.size === 0) return result;
     // The same batch stored before (a push retried after a fault, by any process): unchanged, one read.
@@ -183,12 +194,21 @@ export class Ingestor {
       fresh.forEach((m) => months.add(m));
       await this.counted?.writing(source.domain, fresh);
     };
-    await Promise.all([this.days?.note(source.domain, docs.map((d) => d.eventDay!)), this.counted?.writing(source.domain, months)]);
+    await Promise.all([
+      this.days?.note(
+        source.domain,
+        docs.map((d) => d.eventDay!),
+      ),
+      this.counted?.writing(source.domain, months),
+    ]);
     const refused: DeliveredRejection[] = [];
     try {
       await this.write(model, source, docs, pushId, result, touching, (doc, reason) => {
         const { index, record } = valid.get(doc.externalId)!;
-        refused.push({ rejection: { index, externalId: doc.externalId, reasons: [`record: refused by the store: ${bounded(reason)}`] }, content: record });
+        refused.push({
+          rejection: { index, externalId: doc.externalId, reasons: [`record: refused by the store: ${bounded(reason)}`] },
+          content: record,
+        });
       });
     } finally {
       // Also after a failed write: some of it may be stored. If this mark fails (the store went away),
@@ -202,8 +222,9 @@ export class Ingestor {
       await rememberRejections(this.models, source, refused, options.receivedAt);
     } else {
       // every version of the batch is now stored (or a newer one): its receipt answers a replay
-      await this.receipts.insertOne({ _id: receipt, sourceId: source._id, at: new Date() })
-        .catch((e: { code?: number }) => { if (e?.code !== DUPLICATE_KEY) throw e; });
+      await this.receipts.insertOne({ _id: receipt, sourceId: source._id, at: new Date() }).catch((e: { code?: number }) => {
+        if (e?.code !== DUPLICATE_KEY) throw e;
+      });
     }
     return result;
   }
@@ -222,8 +243,13 @@ export class Ingestor {
   }
 
   private async write(
-    model: Model<AnyRecordDoc>, source: DataSourceDoc, docs: AnyRecordDoc[], pushId: string, result: IngestResult,
-    touching: (months: Iterable<string | undefined>) => Promise<void>, refuse: (doc: AnyRecordDoc, reason: string) => void,
+    model: Model<AnyRecordDoc>,
+    source: DataSourceDoc,
+    docs: AnyRecordDoc[],
+    pushId: string,
+    result: IngestResult,
+    touching: (months: Iterable<string | undefined>) => Promise<void>,
+    refuse: (doc: AnyRecordDoc, reason: string) => void,
   ): Promise<void> {
     // Fast path: insert everything; stop at the first record the store already has. A record the
     // store refuses sends the whole batch the careful way (which of them it was is not said).
@@ -271,33 +297,49 @@ export class Ingestor {
     // A correction may move a record to another month: that month's counts change too.
     await touching(replacedMonths);
     await Promise.all([
-      insertAll(model, inserts, async (doc) => {
-        // Another push inserted this record first: what it stored is replaced, so its month is touched.
-        const current = (await this.storedVersions(model, source, [doc])).get(doc.externalId);
-        if (!current) return;
-        await touching([current.eventMonth]);
-        keepFirstSeen(doc, current);
-        await versionedReplace(model, current._id, doc).catch((e) => refusing(doc, e));
-      }, refusing),
+      insertAll(
+        model,
+        inserts,
+        async (doc) => {
+          // Another push inserted this record first: what it stored is replaced, so its month is touched.
+          const current = (await this.storedVersions(model, source, [doc])).get(doc.externalId);
+          if (!current) return;
+          await touching([current.eventMonth]);
+          keepFirstSeen(doc, current);
+          await versionedReplace(model, current._id, doc).catch((e) => refusing(doc, e));
+        },
+        refusing,
+      ),
       // One command per replace (single-updates.ts: FerretDB stalls on commands of many).
       eachInFlight(replaces, UPDATES_IN_FLIGHT, (doc) => versionedReplace(model, doc._id, doc).catch((e) => refusing(doc, e))),
     ]);
     const written = rest.filter((d) => !refused.has(d.externalId));
     // Nothing written on this path (a replay): the versions read are the answer, no second read.
-    const mine = inserts.length + replaces.length === 0
-      ? written.filter((d) => storedBy.get(d.externalId)?.pushId === pushId).length
-      : await this.readBack(model, source, written, pushId, touching, refusing, (stored) => { storedBy.clear(); stored.forEach((s, id) => storedBy.set(id, s)); });
+    const mine =
+      inserts.length + replaces.length === 0
+        ? written.filter((d) => storedBy.get(d.externalId)?.pushId === pushId).length
+        : await this.readBack(model, source, written, pushId, touching, refusing, (stored) => {
+            storedBy.clear();
+            stored.forEach((s, id) => storedBy.set(id, s));
+          });
     storedBy.forEach((s) => seen(s.externalId, s.updatedAt));
     result.accepted += firstTry.inserted + mine;
     result.unchanged += written.length - mine;
   }
 
   /** The stored versions of `docs` in `source`, by external id (see `lookup`). */
-  private async storedVersions(model: Model<AnyRecordDoc>, source: DataSourceDoc, docs: readonly AnyRecordDoc[]): Promise<Map<string, StoredVersion>> {
+  private async storedVersions(
+    model: Model<AnyRecordDoc>,
+    source: DataSourceDoc,
+    docs: readonly AnyRecordDoc[],
+  ): Promise<Map<string, StoredVersion>> {
     const ids = docs.map((d) => d.externalId);
-    const rows = this.lookup === 'equality'
-      ? await findByKeys<StoredVersion>(model.collection, 'externalId', ids, {}, 'equality', VERSION_FIELDS)
-      : await model.collection.find({ sourceId: source._id, externalId: { $in: ids } }, { projection: VERSION_FIELDS, batchSize: 100_000 }).toArray() as unknown as StoredVersion[];
+    const rows =
+      this.lookup === 'equality'
+        ? await findByKeys<StoredVersion>(model.collection, 'externalId', ids, {}, 'equality', VERSION_FIELDS)
+        : ((await model.collection
+            .find({ sourceId: source._id, externalId: { $in: ids } }, { projection: VERSION_FIELDS, batchSize: 100_000 })
+            .toArray()) as unknown as StoredVersion[]);
     return new Map(rows.filter((r) => source._id.equals(r.sourceId)).map((r) => [r.externalId, r]));
   }
 
@@ -313,8 +355,12 @@ export class Ingestor {
    * so the newest version ends stored however the writes interleaved.
    */
   private async readBack(
-    model: Model<AnyRecordDoc>, source: DataSourceDoc, docs: AnyRecordDoc[], pushId: string,
-    touching: (months: Iterable<string | undefined>) => Promise<void>, refusing: (doc: AnyRecordDoc, error: unknown) => void,
+    model: Model<AnyRecordDoc>,
+    source: DataSourceDoc,
+    docs: AnyRecordDoc[],
+    pushId: string,
+    touching: (months: Iterable<string | undefined>) => Promise<void>,
+    refusing: (doc: AnyRecordDoc, error: unknown) => void,
     read: (stored: Map<string, StoredVersion>) => void,
   ): Promise<number> {
     for (let round = 0; ; round++) {
@@ -343,7 +389,9 @@ const MAX_KNOWN_VERSIONS = 200_000;
 /** The key of a batch's receipt: its source, and each record's external id and version, in a fixed order. */
 function receiptOf(source: DataSourceDoc, records: Iterable<{ doc: AnyRecordDoc }>): string {
   const versions = [...records].map(({ doc }) => `${doc.externalId}\u0001${doc.updatedAt.toISOString()}`).sort();
-  return createHash('sha256').update(`${source._id.toHexString()}\n${versions.join('\n')}`).digest('hex');
+  return createHash('sha256')
+    .update(`${source._id.toHexString()}\n${versions.join('\n')}`)
+    .digest('hex');
 }
 
 class KnownVersions {
@@ -414,7 +462,10 @@ function keepFirstSeen(doc: AnyRecordDoc, stored: Pick<StoredVersion, 'firstSeen
  * what is not a refusal. The caller counts the outcome from the store afterwards.
  */
 async function insertAll(
-  model: Model<AnyRecordDoc>, docs: AnyRecordDoc[], onDuplicate: (doc: AnyRecordDoc) => Promise<void>, onRefused: (doc: AnyRecordDoc, error: unknown) => void,
+  model: Model<AnyRecordDoc>,
+  docs: AnyRecordDoc[],
+  onDuplicate: (doc: AnyRecordDoc) => Promise<void>,
+  onRefused: (doc: AnyRecordDoc, error: unknown) => void,
 ): Promise<void> {
   let from = 0;
   while (from < docs.length) {
@@ -490,7 +541,10 @@ export const MAX_REJECTED_LISTED = 1000;
 
 /** Why a push is refused as a whole (the records are not looked at). */
 export class PushRefused extends Error {
-  constructor(readonly code: 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'BAD_USER_INPUT', message: string) {
+  constructor(
+    readonly code: 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'BAD_USER_INPUT',
+    message: string,
+  ) {
     super(message);
     this.name = 'PushRefused';
   }
@@ -500,19 +554,36 @@ export class PushRefused extends Error {
  * Checks that `callerSourceId` (from its API key) may push to `sourceId`: only a source's own key
  * pushes to it, only to an ACTIVE HOSTED source, and only records of its domain.
  */
-export function checkPush(source: DataSourceDoc | undefined, sourceId: string, callerSourceId: string | null, domain?: string): DataSourceDoc {
-  if (!callerSourceId) throw new PushRefused('UNAUTHENTICATED', 'pushing records needs the source\'s API key: Authorization: ApiKey <key>');
+export function checkPush(
+  source: DataSourceDoc | undefined,
+  sourceId: string,
+  callerSourceId: string | null,
+  domain?: string,
+): DataSourceDoc {
+  if (!callerSourceId) throw new PushRefused('UNAUTHENTICATED', "pushing records needs the source's API key: Authorization: ApiKey <key>");
   if (!source) throw new PushRefused('NOT_FOUND', `no data source with id ${sourceId}`);
-  if (callerSourceId !== source._id.toHexString()) throw new PushRefused('FORBIDDEN', `this API key acts for another source, not ${sourceId}`);
-  if (source.status !== 'ACTIVE') throw new PushRefused('FORBIDDEN', `source ${source.name} is suspended${source.suspendedReason ? `: ${source.suspendedReason}` : ''}; pushes are refused`);
-  if (source.kind !== 'HOSTED') throw new PushRefused('FORBIDDEN', `source ${source.name} is ${source.kind}: the hub reads it live; only HOSTED sources push`);
-  if (domain && source.domain !== domain) throw new PushRefused('BAD_USER_INPUT', `source ${source.name} holds ${source.domain} records, not ${domain}`);
+  if (callerSourceId !== source._id.toHexString())
+    throw new PushRefused('FORBIDDEN', `this API key acts for another source, not ${sourceId}`);
+  if (source.status !== 'ACTIVE')
+    throw new PushRefused(
+      'FORBIDDEN',
+      `source ${source.name} is suspended${source.suspendedReason ? `: ${source.suspendedReason}` : ''}; pushes are refused`,
+    );
+  if (source.kind !== 'HOSTED')
+    throw new PushRefused('FORBIDDEN', `source ${source.name} is ${source.kind}: the hub reads it live; only HOSTED sources push`);
+  if (domain && source.domain !== domain)
+    throw new PushRefused('BAD_USER_INPUT', `source ${source.name} holds ${source.domain} records, not ${domain}`);
   return source;
 }
 
 /** Caps the listed rejections of a result (for answers), keeping the count. */
 export function publicResult(r: IngestResult): IngestResult & { rejectedCount: number } {
-  return { accepted: r.accepted, unchanged: r.unchanged, rejected: r.rejected.slice(0, MAX_REJECTED_LISTED), rejectedCount: r.rejected.length };
+  return {
+    accepted: r.accepted,
+    unchanged: r.unchanged,
+    rejected: r.rejected.slice(0, MAX_REJECTED_LISTED),
+    rejectedCount: r.rejected.length,
+  };
 }
 
 /** GraphQL input objects carry `null` for fields given as null; the record shapes want them absent. */

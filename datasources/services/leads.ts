@@ -79,37 +79,43 @@ export interface RuleSettingsDoc {
   changes: { at: Date; actor: string; change: unknown; parameters: Record<string, unknown>; note: string }[];
 }
 
-const leadSchema = new Schema<LeadDoc>({
-  key: { type: String, required: true },
-  rule: { type: String, required: true },
-  severity: { type: String, required: true },
-  idNumber: { type: String, required: true },
-  name: String,
-  region: { type: String, required: true },
-  regionPath: [String],
-  records: [{ _id: false, domain: String, sourceId: String, externalId: String }],
-  numbers: Schema.Types.Mixed,
-  explanation: String,
-  explanationEn: String,
-  detectedAt: { type: Date, required: true },
-  updatedAt: Date,
-  status: { type: String, required: true },
-  resolvedByData: Boolean,
-  history: [{ _id: false, at: Date, actor: String, status: String, note: String }],
-  version: Number,
-}, { versionKey: false, strict: true, timestamps: false, autoIndex: false, collection: 'supervision_leads' });
+const leadSchema = new Schema<LeadDoc>(
+  {
+    key: { type: String, required: true },
+    rule: { type: String, required: true },
+    severity: { type: String, required: true },
+    idNumber: { type: String, required: true },
+    name: String,
+    region: { type: String, required: true },
+    regionPath: [String],
+    records: [{ _id: false, domain: String, sourceId: String, externalId: String }],
+    numbers: Schema.Types.Mixed,
+    explanation: String,
+    explanationEn: String,
+    detectedAt: { type: Date, required: true },
+    updatedAt: Date,
+    status: { type: String, required: true },
+    resolvedByData: Boolean,
+    history: [{ _id: false, at: Date, actor: String, status: String, note: String }],
+    version: Number,
+  },
+  { versionKey: false, strict: true, timestamps: false, autoIndex: false, collection: 'supervision_leads' },
+);
 leadSchema.index({ key: 1 }, { unique: true });
 leadSchema.index({ idNumber: 1 });
 leadSchema.index({ status: 1 });
 leadSchema.index({ rule: 1 });
 leadSchema.index({ region: 1 });
 
-const ruleSettingsSchema = new Schema<RuleSettingsDoc>({
-  _id: String,
-  parameters: Schema.Types.Mixed,
-  version: Number,
-  changes: [{ _id: false, at: Date, actor: String, change: Schema.Types.Mixed, parameters: Schema.Types.Mixed, note: String }],
-}, { versionKey: false, strict: true, timestamps: false, autoIndex: false, collection: 'rule_settings' });
+const ruleSettingsSchema = new Schema<RuleSettingsDoc>(
+  {
+    _id: String,
+    parameters: Schema.Types.Mixed,
+    version: Number,
+    changes: [{ _id: false, at: Date, actor: String, change: Schema.Types.Mixed, parameters: Schema.Types.Mixed, note: String }],
+  },
+  { versionKey: false, strict: true, timestamps: false, autoIndex: false, collection: 'rule_settings' },
+);
 
 export interface LeadModels {
   Lead: Model<LeadDoc>;
@@ -169,7 +175,10 @@ export class LeadStore {
   /** how batches of ID numbers are looked up (set by createDataSources from the store's kind) */
   lookup: BatchLookup = 'in';
 
-  constructor(readonly models: LeadModels, readonly claims: GuardedWrites) {}
+  constructor(
+    readonly models: LeadModels,
+    readonly claims: GuardedWrites,
+  ) {}
 
   async ensureIndexes(): Promise<void> {
     for (const m of [this.models.Lead, this.models.RuleSettings] as Model<any>[]) {
@@ -186,9 +195,17 @@ export class LeadStore {
     return RULES.map((r) => {
       const s = settings.get(r.id);
       return {
-        id: r.id, title: r.title, titleEn: r.titleEn, legalBasis: r.legalBasis, domains: r.domains, severity: r.severity,
-        description: r.description, descriptionEn: r.descriptionEn, defaults: r.defaults as Record<string, unknown>,
-        parameters: s?.parameters ?? (r.defaults as Record<string, unknown>), changes: s?.changes ?? [],
+        id: r.id,
+        title: r.title,
+        titleEn: r.titleEn,
+        legalBasis: r.legalBasis,
+        domains: r.domains,
+        severity: r.severity,
+        description: r.description,
+        descriptionEn: r.descriptionEn,
+        defaults: r.defaults as Record<string, unknown>,
+        parameters: s?.parameters ?? (r.defaults as Record<string, unknown>),
+        changes: s?.changes ?? [],
       };
     });
   }
@@ -233,17 +250,28 @@ export class LeadStore {
       }
     }
     // Each attempt merges the change into the parameters in force when it is decided.
-    await this.changeClaimed(settings, id, (cur: RuleSettingsDoc) => {
-      const entry = merged(cur.parameters);
-      return { parameters: entry.parameters, changes: [...(cur.changes ?? []), entry] };
-    }, current!, 10, `rule ${id}: parameters changed concurrently ten times; try again`);
+    await this.changeClaimed(
+      settings,
+      id,
+      (cur: RuleSettingsDoc) => {
+        const entry = merged(cur.parameters);
+        return { parameters: entry.parameters, changes: [...(cur.changes ?? []), entry] };
+      },
+      current!,
+      10,
+      `rule ${id}: parameters changed concurrently ten times; try again`,
+    );
     return (await this.rules()).find((r) => r.id === id)!;
   }
 
   /** A claimed change (claimed-writes.ts) whose repeated loss becomes a clear error for the caller. */
   private async changeClaimed<T extends Claimable>(
-    collection: Collection<T>, id: T['_id'], decide: (current: T) => Record<string, unknown> | null,
-    current: T, attempts: number, busy: string,
+    collection: Collection<T>,
+    id: T['_id'],
+    decide: (current: T) => Record<string, unknown> | null,
+    current: T,
+    attempts: number,
+    busy: string,
   ): Promise<T | null> {
     try {
       return (await this.claims.change(collection, id, decide, { current, attempts })).doc;
@@ -259,7 +287,9 @@ export class LeadStore {
   private query(filter: LeadFilter | null | undefined, jurisdiction: readonly string[] | null): Record<string, unknown> | null {
     const q: Record<string, unknown> = {};
     const f = filter ?? {};
-    f.rules?.forEach((r, i) => { if (!ruleById(r)) throw badInput(`filter.rules[${i}]`, `no supervision rule ${r}`); });
+    f.rules?.forEach((r, i) => {
+      if (!ruleById(r)) throw badInput(`filter.rules[${i}]`, `no supervision rule ${r}`);
+    });
     const regions = narrowRegions(f.regions, jurisdiction);
     if (regions && regions.length === 0) return null;
     if (regions) {
@@ -273,7 +303,8 @@ export class LeadStore {
     else if (f.status?.length) q.status = { $in: [...f.status] };
     if (f.severity?.length) q.severity = { $in: [...f.severity] };
     if (f.detectedFrom || f.detectedTo) {
-      if (f.detectedFrom && f.detectedTo && f.detectedFrom >= f.detectedTo) throw badInput('filter.detectedTo', 'must be after filter.detectedFrom');
+      if (f.detectedFrom && f.detectedTo && f.detectedFrom >= f.detectedTo)
+        throw badInput('filter.detectedTo', 'must be after filter.detectedFrom');
       q.detectedAt = { ...(f.detectedFrom ? { $gte: f.detectedFrom } : {}), ...(f.detectedTo ? { $lt: f.detectedTo } : {}) };
     }
     if (f.idNumber) q.idNumber = f.idNumber;
@@ -281,13 +312,22 @@ export class LeadStore {
   }
 
   /** Newest first (ids grow with detection time), keyset-paged on the id. */
-  async list(filter: LeadFilter | null | undefined, first: number, after: string | null | undefined, jurisdiction: readonly string[] | null): Promise<LeadPage> {
+  async list(
+    filter: LeadFilter | null | undefined,
+    first: number,
+    after: string | null | undefined,
+    jurisdiction: readonly string[] | null,
+  ): Promise<LeadPage> {
     const q = this.query(filter, jurisdiction);
     const afterId = after ? decodeLeadCursor(after) : null;
     if (!q) return { nodes: [], hasNextPage: false, totalCount: async () => 0 };
     const pageQuery = afterId ? { ...q, _id: { $lt: afterId } } : q;
-    const rows = first === 0 ? [] : await this.models.Lead.collection
-      .find(pageQuery, { sort: { _id: -1 }, limit: first + 1, batchSize: first + 1 }).toArray() as unknown as LeadDoc[];
+    const rows =
+      first === 0
+        ? []
+        : ((await this.models.Lead.collection
+            .find(pageQuery, { sort: { _id: -1 }, limit: first + 1, batchSize: first + 1 })
+            .toArray()) as unknown as LeadDoc[]);
     return {
       nodes: rows.slice(0, first),
       hasNextPage: rows.length > first,
@@ -310,28 +350,45 @@ export class LeadStore {
 
   async get(id: string, jurisdiction: readonly string[] | null): Promise<LeadDoc | null> {
     if (!/^[0-9a-f]{24}$/i.test(id)) throw badInput('id', `"${id}" is not a lead id`);
-    const lead = await this.models.Lead.collection.findOne({ _id: new Types.ObjectId(id) }) as unknown as LeadDoc | null;
+    const lead = (await this.models.Lead.collection.findOne({ _id: new Types.ObjectId(id) })) as unknown as LeadDoc | null;
     if (!lead || (jurisdiction && !jurisdiction.some((j) => lead.region.startsWith(j)))) return null;
     return lead;
   }
 
   /** A person's decision on a lead, by the workflow; the note says why and is kept in the history. */
-  async changeStatus(id: string, status: LeadStatus, note: string, actor: string, jurisdiction: readonly string[] | null): Promise<LeadDoc> {
+  async changeStatus(
+    id: string,
+    status: LeadStatus,
+    note: string,
+    actor: string,
+    jurisdiction: readonly string[] | null,
+  ): Promise<LeadDoc> {
     if (!note.trim()) throw badInput('note', 'must say what was done or why');
     if (note.length > 2000) throw badInput('note', `must be at most 2000 characters, got ${note.length}`);
     const lead = await this.get(id, jurisdiction);
     if (!lead) throw badInput('id', `no supervision lead ${id} in your jurisdiction`);
     const allowed = NEXT_STATUS[lead.status];
     if (!allowed.includes(status)) {
-      throw badInput('status', `a ${lead.status} lead can ${allowed.length ? `only become ${allowed.join(' or ')}` : 'no longer change status'}, not ${status}`);
+      throw badInput(
+        'status',
+        `a ${lead.status} lead can ${allowed.length ? `only become ${allowed.join(' or ')}` : 'no longer change status'}, not ${status}`,
+      );
     }
     const change: LeadStatusChange = { at: new Date(), actor, status, note: note.trim() };
     // Another change of the status since the read above is a conflict the caller must see; one of
     // the finding's figures by the evaluation is not, and the status change is decided again on it.
-    const stored = await this.changeClaimed(this.models.Lead.collection as unknown as Collection<LeadDoc>, lead._id, (current: LeadDoc) => {
-      if (current.status !== lead.status) throw badInput('id', `lead ${id} was changed by someone else just now (it is ${current.status} now); read it again`);
-      return { status, resolvedByData: false, history: [...current.history, change] };
-    }, lead, 5, `lead ${id} is being changed by others right now; try again`);
+    const stored = await this.changeClaimed(
+      this.models.Lead.collection as unknown as Collection<LeadDoc>,
+      lead._id,
+      (current: LeadDoc) => {
+        if (current.status !== lead.status)
+          throw badInput('id', `lead ${id} was changed by someone else just now (it is ${current.status} now); read it again`);
+        return { status, resolvedByData: false, history: [...current.history, change] };
+      },
+      lead,
+      5,
+      `lead ${id} is being changed by others right now; try again`,
+    );
     if (!stored) throw badInput('id', `no supervision lead ${id} in your jurisdiction`);
     return stored;
   }
@@ -341,7 +398,13 @@ export class LeadStore {
 
   /** Every stored lead, with the fields reconciling a run's findings needs, in one pass. */
   forReconciling(): AsyncIterable<ReconciledLead> {
-    return this.models.Lead.collection.find({}, { projection: { key: 1, idNumber: 1, rule: 1, status: 1, severity: 1, explanation: 1, records: 1, resolvedByData: 1 }, batchSize: 10_000 }) as unknown as AsyncIterable<ReconciledLead>;
+    return this.models.Lead.collection.find(
+      {},
+      {
+        projection: { key: 1, idNumber: 1, rule: 1, status: 1, severity: 1, explanation: 1, records: 1, resolvedByData: 1 },
+        batchSize: 10_000,
+      },
+    ) as unknown as AsyncIterable<ReconciledLead>;
   }
 
   /**
@@ -356,7 +419,10 @@ export class LeadStore {
         await Lead.insertMany(batch as never[], { ordered: true });
       } catch (e) {
         if ((e as { code?: number }).code !== DUPLICATE_KEY) throw e;
-        for (const doc of batch) await Lead.insertOne(doc as never).catch((err: { code?: number }) => { if (err.code !== DUPLICATE_KEY) throw err; });
+        for (const doc of batch)
+          await Lead.insertOne(doc as never).catch((err: { code?: number }) => {
+            if (err.code !== DUPLICATE_KEY) throw err;
+          });
       }
     }
   }
@@ -366,22 +432,52 @@ export class LeadStore {
    * written (claimed-writes.ts): a procurator may have changed it since it was read, and neither
    * change may be lost. A few at a time, each its own commands (single-updates.ts: FerretDB stalls on commands of many).
    */
-  async changeByEvaluation(updates: readonly { id: LeadDoc['_id']; decide: (current: LeadDoc) => Record<string, unknown> | null }[]): Promise<void> {
+  async changeByEvaluation(
+    updates: readonly { id: LeadDoc['_id']; decide: (current: LeadDoc) => Record<string, unknown> | null }[],
+  ): Promise<void> {
     const Lead = this.models.Lead.collection;
     await eachInFlight(updates, UPDATES_IN_FLIGHT, (u) => this.claims.change(Lead as never, u.id, u.decide as never));
   }
 }
 
 /** A stored lead as the evaluation reads it to reconcile (forReconciling). */
-export type ReconciledLead = Pick<LeadDoc, '_id' | 'key' | 'idNumber' | 'rule' | 'status' | 'severity' | 'explanation' | 'records' | 'resolvedByData'>;
+export type ReconciledLead = Pick<
+  LeadDoc,
+  '_id' | 'key' | 'idNumber' | 'rule' | 'status' | 'severity' | 'explanation' | 'records' | 'resolvedByData'
+>;
 
 /** A stored lead for a new finding. */
-export function newLead(f: { rule: string; severity: Severity; idNumber: string; region: string; numbers: Record<string, number | string>; explanation: string; explanationEn: string; fingerprint: string }, records: LeadRecordRef[], name: string, at: Date): Omit<LeadDoc, '_id'> {
+export function newLead(
+  f: {
+    rule: string;
+    severity: Severity;
+    idNumber: string;
+    region: string;
+    numbers: Record<string, number | string>;
+    explanation: string;
+    explanationEn: string;
+    fingerprint: string;
+  },
+  records: LeadRecordRef[],
+  name: string,
+  at: Date,
+): Omit<LeadDoc, '_id'> {
   return {
     key: `${f.idNumber}|${f.fingerprint}`,
-    rule: f.rule, severity: f.severity, idNumber: f.idNumber, name, region: f.region, regionPath: regionPath(f.region),
-    records, numbers: f.numbers, explanation: f.explanation, explanationEn: f.explanationEn,
-    detectedAt: at, updatedAt: at, status: 'NEW', resolvedByData: false,
+    rule: f.rule,
+    severity: f.severity,
+    idNumber: f.idNumber,
+    name,
+    region: f.region,
+    regionPath: regionPath(f.region),
+    records,
+    numbers: f.numbers,
+    explanation: f.explanation,
+    explanationEn: f.explanationEn,
+    detectedAt: at,
+    updatedAt: at,
+    status: 'NEW',
+    resolvedByData: false,
     history: [{ at, actor: EVALUATION_ACTOR, status: 'NEW', note: 'found by evaluation' }],
   };
 }

@@ -17,7 +17,13 @@ import { createHash } from 'node:crypto';
 import { Types } from 'mongoose';
 import { beijingDay, dateOfDay, dayOfDate, DAY_MS, type EntryLimit, type WorkCalendar } from '../../domain/calendar';
 import {
-  freshnessDays, QualityTally, rankDepartments, type FieldCount, type LooseRecord, type QualityFigures, type Share,
+  freshnessDays,
+  QualityTally,
+  rankDepartments,
+  type FieldCount,
+  type LooseRecord,
+  type QualityFigures,
+  type Share,
 } from '../../domain/quality';
 import { RECORD_DOMAINS, type Domain } from '../../domain/record-domains';
 import { escapeControls } from '../../domain/text';
@@ -81,12 +87,18 @@ export interface DeliveredRejection {
  * receipt stays.
  */
 export async function rememberRejections(
-  models: Models, source: DataSourceDoc, delivered: readonly DeliveredRejection[], receivedAt?: (index: number) => Date,
+  models: Models,
+  source: DataSourceDoc,
+  delivered: readonly DeliveredRejection[],
+  receivedAt?: (index: number) => Date,
 ): Promise<void> {
   if (delivered.length === 0) return;
   const now = new Date();
   const docs: IngestRejectionDoc[] = delivered.map(({ rejection: r, content }) => ({
-    _id: createHash('sha256').update(`${source._id.toHexString()}\n${JSON.stringify(content) ?? String(content)}`).digest('hex').slice(0, 32),
+    _id: createHash('sha256')
+      .update(`${source._id.toHexString()}\n${JSON.stringify(content) ?? String(content)}`)
+      .digest('hex')
+      .slice(0, 32),
     sourceId: source._id,
     at: receivedAt?.(r.index) ?? now,
     index: r.index,
@@ -130,11 +142,16 @@ export const REJECTION_PURGE_MS = 3_600_000;
  * TTL index, so the hub deletes them itself, at start and every REJECTION_PURGE_MS.
  */
 export class RejectionRetention {
-  constructor(private readonly models: Models, readonly days = DEFAULT_REJECTION_RETENTION_DAYS) {}
+  constructor(
+    private readonly models: Models,
+    readonly days = DEFAULT_REJECTION_RETENTION_DAYS,
+  ) {}
 
   /** Deletes the rejections received more than `days` days before `now` (at start and every REJECTION_PURGE_MS). */
   async purge(now = new Date()): Promise<number> {
-    const { deletedCount } = await this.models.IngestRejection.collection.deleteMany({ at: { $lt: new Date(now.getTime() - this.days * DAY_MS) } });
+    const { deletedCount } = await this.models.IngestRejection.collection.deleteMany({
+      at: { $lt: new Date(now.getTime() - this.days * DAY_MS) },
+    });
     return deletedCount;
   }
 
@@ -143,7 +160,10 @@ export class RejectionRetention {
     const collection = this.models.IngestRejection.collection;
     let masked = 0;
     for await (const doc of collection.find({}, { projection: { externalId: 1, reasons: 1 }, batchSize: 1000 })) {
-      const kept = maskedRejection({ externalId: doc.externalId ?? null, reasons: Array.isArray(doc.reasons) ? doc.reasons.map(String) : [] });
+      const kept = maskedRejection({
+        externalId: doc.externalId ?? null,
+        reasons: Array.isArray(doc.reasons) ? doc.reasons.map(String) : [],
+      });
       if (kept.externalId === (doc.externalId ?? null) && kept.reasons.every((s, i) => s === doc.reasons[i])) continue;
       await collection.updateOne({ _id: doc._id }, { $set: kept });
       masked++;
@@ -190,8 +210,11 @@ export class DataQuality {
 
     const departments = new Map<string, { name: string; sources: DataSourceDoc[]; tally: QualityTally }>();
     for (const source of visible) {
-      const d = departments.get(source.department.code)
-        ?? { name: source.department.name, sources: [], tally: new QualityTally(this.options) };
+      const d = departments.get(source.department.code) ?? {
+        name: source.department.name,
+        sources: [],
+        tally: new QualityTally(this.options),
+      };
       d.sources.push(source);
       d.tally.merge(tallies.get(source._id.toHexString())!);
       departments.set(source.department.code, d);
@@ -202,8 +225,14 @@ export class DataQuality {
     const report = (code: string, source: DataSourceDoc | null, f: QualityFigures, sources: DataSourceDoc[]): QualityReport => {
       const last = latest(sources.map((s) => this.lastDelivered(s)));
       return {
-        ...f, source, department: { code, name: departments.get(code)!.name }, from: period.from, to: period.to,
-        lastDeliveredAt: last, freshnessDays: freshnessDays(last, now), rank: source ? null : ranks.get(code) ?? null,
+        ...f,
+        source,
+        department: { code, name: departments.get(code)!.name },
+        from: period.from,
+        to: period.to,
+        lastDeliveredAt: last,
+        freshnessDays: freshnessDays(last, now),
+        rank: source ? null : (ranks.get(code) ?? null),
       };
     };
 
@@ -228,13 +257,16 @@ export class DataQuality {
       source = this.registry.get(String(args.sourceId));
       if (!source) throw badInput('sourceId', `no data source with id ${args.sourceId}`);
       if (!inJurisdiction(source, scope.regions)) {
-        throw forbidden(`source ${source.name} covers regions (${source.regions.join(', ')}) outside your jurisdiction (${scope.regions?.join(', ')})`);
+        throw forbidden(
+          `source ${source.name} covers regions (${source.regions.join(', ')}) outside your jurisdiction (${scope.regions?.join(', ')})`,
+        );
       }
     }
     const code = args.departmentCode ?? null;
     if (scope.department !== null) {
       const other = code ?? source?.department.code;
-      if (other && other !== scope.department) throw forbidden(`department ${scope.department} may see only its own data quality, not ${other}'s`);
+      if (other && other !== scope.department)
+        throw forbidden(`department ${scope.department} may see only its own data quality, not ${other}'s`);
     }
     if (code !== null && !this.registry.list().some((s) => s.department.code === code)) {
       throw badInput('departmentCode', `no data source is registered for department ${code}`);
@@ -288,8 +320,10 @@ function periodOf(args: QualityArgs, now: Date): Period {
   const fromDay = args.from ? dayOfDate(args.from) : toDay - (DEFAULT_PERIOD_DAYS - 1);
   if (fromDay > toDay) throw badInput('from', `must not be after to (${dateOfDay(toDay)}), got ${dateOfDay(fromDay)}`);
   return {
-    from: dateOfDay(fromDay), to: dateOfDay(toDay),
-    start: new Date(fromDay * DAY_MS - TZ_MS), end: new Date((toDay + 1) * DAY_MS - TZ_MS),
+    from: dateOfDay(fromDay),
+    to: dateOfDay(toDay),
+    start: new Date(fromDay * DAY_MS - TZ_MS),
+    end: new Date((toDay + 1) * DAY_MS - TZ_MS),
   };
 }
 

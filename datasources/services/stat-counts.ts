@@ -69,7 +69,15 @@ export const FLAG_SUSPECTED_CRIME = 2;
 export const FLAG_TRANSFERRED = 4;
 
 /** The key of a group: source id (hex), district, status, category, unit code, unit name, flags. */
-export type GroupKey = [source: string, region: string | null, status: string | null, category: string | null, unit: string | null, unitName: string | null, flags: number];
+export type GroupKey = [
+  source: string,
+  region: string | null,
+  status: string | null,
+  category: string | null,
+  unit: string | null,
+  unitName: string | null,
+  flags: number,
+];
 /** A group: its key, how many records, and the sum of the domain's amount (`amountInvolved`) in fen (integers, exact). */
 export type Group = [...GroupKey, count: number, amountFen: number];
 
@@ -122,7 +130,9 @@ export function monthSpan(month: string): [number, number] {
   return [Date.UTC(y, m - 1, 1) - offset, Date.UTC(y, m, 1) - offset];
 }
 
-interface CountsLog { info(fields: object, message: string): void }
+interface CountsLog {
+  info(fields: object, message: string): void;
+}
 
 /** An after-write mark that batches are waiting to share. */
 interface PendingMark {
@@ -166,7 +176,10 @@ export class StatCounts {
    *   a fifth of its speed, measured with the driver alone: 4,718 → 3,806 records/s)
    */
   constructor(
-    private readonly models: Models, private readonly shape: GroupShape, readonly now: () => number = Date.now, private readonly days?: RecordDays,
+    private readonly models: Models,
+    private readonly shape: GroupShape,
+    readonly now: () => number = Date.now,
+    private readonly days?: RecordDays,
     private readonly markSpacingMs = MARK_SPACING_MS,
   ) {}
 
@@ -203,25 +216,38 @@ export class StatCounts {
     let next = this.nextMark.get(domain);
     if (!next) {
       let hurry = () => {};
-      const hurried = new Promise<void>((resolve) => { hurry = resolve; });
+      const hurried = new Promise<void>((resolve) => {
+        hurry = resolve;
+      });
       const waiting: PendingMark = { months: new Set<string>(), done: null as unknown as Promise<void>, hurry, deferred: true };
       waiting.done = (this.markRunning.get(domain) ?? Promise.resolve()).then(async () => {
         const wait = (this.lastMarkEnd.get(domain) ?? 0) + this.markSpacingMs - this.now();
         if (waiting.deferred && wait > 0) {
           let timer: NodeJS.Timeout | undefined;
-          await Promise.race([hurried, new Promise<void>((resolve) => { timer = setTimeout(resolve, wait); })]);
+          await Promise.race([
+            hurried,
+            new Promise<void>((resolve) => {
+              timer = setTimeout(resolve, wait);
+            }),
+          ]);
           clearTimeout(timer);
         }
         // this group's turn: later batches form the next group
         this.nextMark.delete(domain);
         const run = this.mark(domain, waiting.months, false).finally(() => this.lastMarkEnd.set(domain, this.now()));
-        this.markRunning.set(domain, run.catch(() => undefined));
+        this.markRunning.set(
+          domain,
+          run.catch(() => undefined),
+        );
         return run;
       });
       this.nextMark.set(domain, (next = waiting));
     }
     for (const m of months) if (m) next.months.add(m);
-    if (!deferred) { next.deferred = false; next.hurry(); }
+    if (!deferred) {
+      next.deferred = false;
+      next.hurry();
+    }
     return next.done;
   }
 
@@ -261,20 +287,29 @@ export class StatCounts {
       if (missing.length === 0) return created;
       // What this process has not seen may exist: another process or push made it.
       if (attempt === 0) {
-        for (const p of await this.partitions.find({ domain }, { projection: { _id: 1 }, batchSize: 100_000 }).toArray()) this.known.add(p._id);
+        for (const p of await this.partitions.find({ domain }, { projection: { _id: 1 }, batchSize: 100_000 }).toArray())
+          this.known.add(p._id);
         missing = missing.filter((m) => !this.known.has(partitionId(domain, m)));
         if (missing.length === 0) return created;
       }
       try {
-        await this.partitions.insertMany(missing.map((month) => ({ _id: partitionId(domain, month), domain, month, ...fields }) as Partition), { ordered: true });
-        for (const m of missing) { created.add(m); this.known.add(partitionId(domain, m)); }
+        await this.partitions.insertMany(
+          missing.map((month) => ({ _id: partitionId(domain, month), domain, month, ...fields }) as Partition),
+          { ordered: true },
+        );
+        for (const m of missing) {
+          created.add(m);
+          this.known.add(partitionId(domain, m));
+        }
       } catch (e) {
         // Another push inserted one first. An ordered insert stops there (FerretDB may store some past
         // it): learn what exists now and insert the rest.
         const error = e as { code?: number; writeErrors?: { code?: number }[] | { code?: number } };
         const first = Array.isArray(error.writeErrors) ? error.writeErrors[0] : error.writeErrors;
         if ((error.code !== DUPLICATE_KEY && first?.code !== DUPLICATE_KEY) || attempt >= 5) throw e;
-        for (const p of await this.partitions.find({ domain, month: { $in: missing } }, { projection: { _id: 1, month: 1, token: 1 } }).toArray()) {
+        for (const p of await this.partitions
+          .find({ domain, month: { $in: missing } }, { projection: { _id: 1, month: 1, token: 1 } })
+          .toArray()) {
           this.known.add(p._id);
           // stored by this very insert past the duplicate (FerretDB): already carries the fields
           if (p.token === (fields as Partial<Partition>).token) created.add(p.month);
@@ -314,9 +349,10 @@ export class StatCounts {
       return false;
     });
     if (todo.length > 0) {
-      const stored = todo.length > READ_ALL_ABOVE
-        ? await this.counts.find({ domain }, { batchSize: 100_000 }).toArray()
-        : (await Promise.all(todo.map((p) => this.counts.findOne({ _id: p._id })))).filter((d): d is CountsDoc => !!d);
+      const stored =
+        todo.length > READ_ALL_ABOVE
+          ? await this.counts.find({ domain }, { batchSize: 100_000 }).toArray()
+          : (await Promise.all(todo.map((p) => this.counts.findOne({ _id: p._id })))).filter((d): d is CountsDoc => !!d);
       const byId = new Map(stored.map((d) => [d._id, d]));
       todo = todo.filter((p) => {
         const doc = byId.get(p._id);
@@ -395,11 +431,15 @@ export class StatCounts {
    */
   async build(knownMonths: (domain: Domain) => Promise<string[] | null> = async () => null, log?: CountsLog): Promise<number | null> {
     const meta = this.db.collection<{ _id: string; at: Date }>('hub_meta');
-    if (await meta.findOne({ _id: STAT_PARTITIONS_MARKER })) { this.ready = true; return null; }
+    if (await meta.findOne({ _id: STAT_PARTITIONS_MARKER })) {
+      this.ready = true;
+      return null;
+    }
     let made = 0;
     for (const domain of DOMAINS) {
-      const months = await knownMonths(domain)
-        ?? (await this.models.records[domain].collection.distinct('eventMonth')).filter((m): m is string => typeof m === 'string');
+      const months =
+        (await knownMonths(domain)) ??
+        (await this.models.records[domain].collection.distinct('eventMonth')).filter((m): m is string => typeof m === 'string');
       if (months.length === 0) continue;
       // A partition that ingest marked meanwhile keeps its token.
       await this.ensure(domain, months, { token: 'built' });

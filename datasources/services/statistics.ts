@@ -21,7 +21,15 @@ import { GraphQLError } from 'graphql';
 import { Types } from 'mongoose';
 import { DOMAINS, RECORD_DOMAINS, type Domain, type Terms } from '../../domain/record-domains';
 import { regionName } from '../../domain/regions';
-import { EVENT_STAMPS_MARKER, eventDayOf, eventHourOf, eventMonthOf, type AnyRecordDoc, type DataSourceDoc, type Models } from '../store/models';
+import {
+  EVENT_STAMPS_MARKER,
+  eventDayOf,
+  eventHourOf,
+  eventMonthOf,
+  type AnyRecordDoc,
+  type DataSourceDoc,
+  type Models,
+} from '../store/models';
 import { badInput } from '../../lib/errors';
 import { commonQuery, type CommonFilter, type RecordStore } from '../store/record-store';
 import { domainFilterParams, matchesDomainFilter, type DomainFilter } from '../store/record-filters';
@@ -30,7 +38,16 @@ import { SourceCallError, type ConnectorPool } from '../sources/connectors';
 import type { SourceRegistry } from '../sources/registry';
 import { updateEach, type SingleUpdate } from '../store/single-updates';
 import type { RecordDays } from '../store/ferretdb/record-days';
-import { FLAG_RELEASED, FLAG_SUSPECTED_CRIME, FLAG_TRANSFERRED, monthSpan, type Group, type GroupShape, type Partition, type StatCounts } from './stat-counts';
+import {
+  FLAG_RELEASED,
+  FLAG_SUSPECTED_CRIME,
+  FLAG_TRANSFERRED,
+  monthSpan,
+  type Group,
+  type GroupShape,
+  type Partition,
+  type StatCounts,
+} from './stat-counts';
 
 export type StatDimension = 'REGION' | 'MONTH' | 'YEAR' | 'STATUS' | 'CATEGORY' | 'FACILITY' | 'SOURCE';
 
@@ -45,8 +62,16 @@ export interface StatFilter extends Omit<CommonFilter, 'idNumber'> {
   withTransfer?: boolean | null;
 }
 
-export interface StatKey { dimension: StatDimension; value: string; label: string }
-export interface StatBucket { keys: StatKey[]; count: number; amount: number | null }
+export interface StatKey {
+  dimension: StatDimension;
+  value: string;
+  label: string;
+}
+export interface StatBucket {
+  keys: StatKey[];
+  count: number;
+  amount: number | null;
+}
 
 /** Most dimensions in one `groupBy`: beyond that buckets approach single records. */
 export const MAX_GROUP_BY = 4;
@@ -72,29 +97,63 @@ interface DomainShape {
 }
 
 const zh = (terms: Terms<string>) => Object.fromEntries(Object.entries(terms).map(([v, t]) => [v, t.zh]));
-const SHAPES = Object.fromEntries(DOMAINS.map((d) => {
-  const r = RECORD_DOMAINS[d];
-  return [d, { status: r.status.path, category: r.category.path, unit: r.unit, statuses: zh(r.status.terms), categories: zh(r.category.terms), amount: 'amount' in r ? r.amount : undefined }];
-})) as Record<Domain, DomainShape>;
+const SHAPES = Object.fromEntries(
+  DOMAINS.map((d) => {
+    const r = RECORD_DOMAINS[d];
+    return [
+      d,
+      {
+        status: r.status.path,
+        category: r.category.path,
+        unit: r.unit,
+        statuses: zh(r.status.terms),
+        categories: zh(r.category.terms),
+        amount: 'amount' in r ? r.amount : undefined,
+      },
+    ];
+  }),
+) as Record<Domain, DomainShape>;
 
 /** Filter fields that only one domain has. */
 const DOMAIN_ONLY: Partial<Record<keyof StatFilter, Domain>> = {
-  inCustody: 'DETENTION', stageDeadlineBefore: 'DETENTION', suspectedCrime: 'ENFORCEMENT_CASE', withTransfer: 'ENFORCEMENT_CASE',
+  inCustody: 'DETENTION',
+  stageDeadlineBefore: 'DETENTION',
+  suspectedCrime: 'ENFORCEMENT_CASE',
+  withTransfer: 'ENFORCEMENT_CASE',
 };
 
 /** A counted group before folding: the raw key fields (short names, as in the store's `$group._id`). */
-interface RawKey { r?: string; m?: string | null; s?: string; c?: string; f?: string; fn?: string; src?: string }
-interface RawRow { key: RawKey; count: number; amount: number }
+interface RawKey {
+  r?: string;
+  m?: string | null;
+  s?: string;
+  c?: string;
+  f?: string;
+  fn?: string;
+  src?: string;
+}
+interface RawRow {
+  key: RawKey;
+  count: number;
+  amount: number;
+}
 
 /** The `$group._id` fields a dimension needs. */
 function groupFields(shape: DomainShape, dim: StatDimension): Record<string, string> {
   switch (dim) {
-    case 'REGION': return { r: '$region' };
-    case 'MONTH': case 'YEAR': return { m: '$eventMonth' };
-    case 'STATUS': return { s: `$${shape.status}` };
-    case 'CATEGORY': return { c: `$${shape.category}` };
-    case 'FACILITY': return { f: `$${shape.unit}.code`, fn: `$${shape.unit}.name` };
-    case 'SOURCE': return { src: '$sourceId' };
+    case 'REGION':
+      return { r: '$region' };
+    case 'MONTH':
+    case 'YEAR':
+      return { m: '$eventMonth' };
+    case 'STATUS':
+      return { s: `$${shape.status}` };
+    case 'CATEGORY':
+      return { c: `$${shape.category}` };
+    case 'FACILITY':
+      return { f: `$${shape.unit}.code`, fn: `$${shape.unit}.name` };
+    case 'SOURCE':
+      return { src: '$sourceId' };
   }
 }
 
@@ -114,8 +173,13 @@ function amountOf(shape: DomainShape, r: object): number {
 function rawKeyOf(shape: DomainShape, r: AnyRecordDoc): RawKey {
   const unit = (r as unknown as Record<string, { code: string; name: string } | undefined>)[shape.unit];
   return {
-    r: r.region, m: eventMonthOf(r.eventAt), s: path(r, shape.status), c: path(r, shape.category),
-    f: unit?.code, fn: unit?.name, src: r.sourceId.toHexString(),
+    r: r.region,
+    m: eventMonthOf(r.eventAt),
+    s: path(r, shape.status),
+    c: path(r, shape.category),
+    f: unit?.code,
+    fn: unit?.name,
+    src: r.sourceId.toHexString(),
   };
 }
 
@@ -127,13 +191,34 @@ function rawKeyOf(shape: DomainShape, r: AnyRecordDoc): RawKey {
 export const GROUP_SHAPE: GroupShape = {
   projection(domain) {
     const shape = SHAPES[domain];
-    return { sourceId: 1, region: 1, [shape.status]: 1, [shape.category]: 1, [shape.unit]: 1, releasedAt: 1, suspectedCrime: 1, transfer: 1, ...(shape.amount ? { [shape.amount]: 1 } : {}) };
+    return {
+      sourceId: 1,
+      region: 1,
+      [shape.status]: 1,
+      [shape.category]: 1,
+      [shape.unit]: 1,
+      releasedAt: 1,
+      suspectedCrime: 1,
+      transfer: 1,
+      ...(shape.amount ? { [shape.amount]: 1 } : {}),
+    };
   },
   key(domain, r) {
     const shape = SHAPES[domain];
     const unit = r[shape.unit] as { code?: string; name?: string } | undefined;
-    const flags = (r.releasedAt != null ? FLAG_RELEASED : 0) | (r.suspectedCrime === true ? FLAG_SUSPECTED_CRIME : 0) | (r.transfer != null ? FLAG_TRANSFERRED : 0);
-    return [String(r.sourceId), r.region ?? null, path(r, shape.status) ?? null, path(r, shape.category) ?? null, unit?.code ?? null, unit?.name ?? null, flags];
+    const flags =
+      (r.releasedAt != null ? FLAG_RELEASED : 0) |
+      (r.suspectedCrime === true ? FLAG_SUSPECTED_CRIME : 0) |
+      (r.transfer != null ? FLAG_TRANSFERRED : 0);
+    return [
+      String(r.sourceId),
+      r.region ?? null,
+      path(r, shape.status) ?? null,
+      path(r, shape.category) ?? null,
+      unit?.code ?? null,
+      unit?.name ?? null,
+      flags,
+    ];
   },
   amount: (domain, r) => amountOf(SHAPES[domain], r),
 };
@@ -144,7 +229,7 @@ function groupRecord(shape: DomainShape, g: Group): AnyRecordDoc {
   const set = (dotted: string, v: unknown) => {
     const parts = dotted.split('.');
     let o = r;
-    for (const part of parts.slice(0, -1)) o = (o[part] ??= {});
+    for (const part of parts.slice(0, -1)) o = o[part] ??= {};
     o[parts[parts.length - 1]] = v;
   };
   set(shape.status, g[2] ?? undefined);
@@ -179,7 +264,9 @@ function accessOf(domain: Domain): DomainAccess {
     filter: (f, stages) => {
       const out: Record<string, unknown> = {};
       if (unit) out[unit] = f.facilityCodes;
-      if (sameField) { if (status) out[status] = stages; } else {
+      if (sameField) {
+        if (status) out[status] = stages;
+      } else {
         if (status) out[status] = f.statuses;
         if (category) out[category] = f.categories;
       }
@@ -219,7 +306,9 @@ function extraConditions(domain: Domain, f: StatFilter): { query: Record<string,
 }
 
 /** Something to say what a start-up task did (pino's logger fits). */
-export interface StatisticsLog { info(fields: object, message: string): void }
+export interface StatisticsLog {
+  info(fields: object, message: string): void;
+}
 
 export class Statistics {
   constructor(
@@ -254,30 +343,42 @@ export class Statistics {
     // a count by month that still meets one without runs the pass again for its domain).
     const meta = this.models.DataSource.db.collection<{ _id: string; at: Date }>('hub_meta');
     const whole = domains.length === DOMAINS.length;
-    if (whole && await meta.findOne({ _id: MONTH_DAY_MARKER })) return 0;
+    if (whole && (await meta.findOne({ _id: MONTH_DAY_MARKER }))) return 0;
     let filled = 0;
     for (const domain of domains) {
       const collection = this.models.records[domain].collection;
       for (;;) {
         const unstamped = { $or: [{ eventDay: { $exists: false } }, { eventHour: { $exists: false } }] };
-        const missing = await collection.find(unstamped, { projection: { eventAt: 1, eventMonth: 1 }, limit: BACKFILL_BATCH, batchSize: BACKFILL_BATCH }).toArray();
+        const missing = await collection
+          .find(unstamped, { projection: { eventAt: 1, eventMonth: 1 }, limit: BACKFILL_BATCH, batchSize: BACKFILL_BATCH })
+          .toArray();
         const dated = missing.filter((d) => d.eventAt instanceof Date);
         const writes: SingleUpdate<any>[] = dated.map((d) => ({
-          updateOne: { filter: { _id: d._id, ...unstamped }, update: { $set: { eventMonth: eventMonthOf(d.eventAt), eventDay: eventDayOf(d.eventAt), eventHour: eventHourOf(d.eventAt) } } },
+          updateOne: {
+            filter: { _id: d._id, ...unstamped },
+            update: { $set: { eventMonth: eventMonthOf(d.eventAt), eventDay: eventDayOf(d.eventAt), eventHour: eventHourOf(d.eventAt) } },
+          },
         }));
         if (writes.length === 0) break;
         // A record that gets its month joins that month's statistics partition, as if ingest had just written it
         // (one that only lacked its hour is in its partition already).
         const months = dated.filter((d) => !d.eventMonth).map((d) => eventMonthOf(d.eventAt));
         const mark = (how: 'writing' | 'written') => this.counted?.[how](domain, months);
-        await Promise.all([mark('writing'), this.days?.note(domain, dated.map((d) => eventDayOf(d.eventAt)))]);
+        await Promise.all([
+          mark('writing'),
+          this.days?.note(
+            domain,
+            dated.map((d) => eventDayOf(d.eventAt)),
+          ),
+        ]);
         // One command per update (single-updates.ts: FerretDB stalls on commands of many).
         const modified = await updateEach(collection, writes).finally(() => mark('written'));
         filled += modified;
         if (missing.length < BACKFILL_BATCH || modified === 0) break;
       }
     }
-    if (filled > 0) log?.info({ documents: filled, domains }, 'statistics: filled eventMonth, eventDay and eventHour on records stored without them');
+    if (filled > 0)
+      log?.info({ documents: filled, domains }, 'statistics: filled eventMonth, eventDay and eventHour on records stored without them');
     if (whole) await meta.updateOne({ _id: MONTH_DAY_MARKER }, { $set: { at: new Date() } }, { upsert: true });
     return filled;
   }
@@ -286,7 +387,12 @@ export class Statistics {
    * Buckets of `domain`'s records grouped by `groupBy`, ordered by their key values ascending (in
    * `groupBy` order). `scope.regions` is the caller's jurisdiction: nothing outside it is counted.
    */
-  async compute(domain: Domain, groupBy: readonly StatDimension[], requested: StatFilter | null | undefined, scope: RequestScope): Promise<StatBucket[]> {
+  async compute(
+    domain: Domain,
+    groupBy: readonly StatDimension[],
+    requested: StatFilter | null | undefined,
+    scope: RequestScope,
+  ): Promise<StatBucket[]> {
     const shape = SHAPES[domain];
     const f: StatFilter = requested ?? {};
     const stages = validate(domain, shape, groupBy, f);
@@ -306,7 +412,8 @@ export class Statistics {
       if (ahead) return ahead;
       const rows = await this.countHosted(domain, shape, groupBy, filter, extra.query);
       // Records stored without a month (before it existed, or by an older replica): fill them and count again, once.
-      if (!byMonth || !rows.some((r) => r.key.m == null) || (await this.backfillMonths(undefined, [domain])) === 0) return { rows, version: null };
+      if (!byMonth || !rows.some((r) => r.key.m == null) || (await this.backfillMonths(undefined, [domain])) === 0)
+        return { rows, version: null };
       return { rows: await this.countHosted(domain, shape, groupBy, filter, extra.query), version: null };
     };
     const [hosted, ...live] = await Promise.all([
@@ -325,9 +432,14 @@ export class Statistics {
   /** Live sources of the domain that the filter reaches (as lists pick them). */
   private liveSources(domain: Domain, filter: CommonFilter) {
     const overlaps = (a: string, b: string) => a.startsWith(b) || b.startsWith(a);
-    return this.registry.list(domain, 'ACTIVE').filter((s) => s.kind !== 'HOSTED'
-      && (!filter.regions?.length || filter.regions.some((r) => s.regions.some((sr) => overlaps(r, sr))))
-      && (!filter.sourceIds?.length || filter.sourceIds.includes(s._id.toHexString())));
+    return this.registry
+      .list(domain, 'ACTIVE')
+      .filter(
+        (s) =>
+          s.kind !== 'HOSTED' &&
+          (!filter.regions?.length || filter.regions.some((r) => s.regions.some((sr) => overlaps(r, sr)))) &&
+          (!filter.sourceIds?.length || filter.sourceIds.includes(s._id.toHexString())),
+      );
   }
 
   /**
@@ -336,13 +448,23 @@ export class Statistics {
    * Partitions cut by `eventFrom`/`eventTo` are counted from their records with the range.
    */
   private async countAhead(
-    domain: Domain, shape: DomainShape, groupBy: readonly StatDimension[], f: StatFilter, filter: CommonFilter, extra: (r: AnyRecordDoc) => boolean,
+    domain: Domain,
+    shape: DomainShape,
+    groupBy: readonly StatDimension[],
+    f: StatFilter,
+    filter: CommonFilter,
+    extra: (r: AnyRecordDoc) => boolean,
     question: string | null,
   ): Promise<HostedRows | null> {
     if (!this.ahead || !this.counted || !(await this.counted.isReady())) return null;
     const wanted = filter.sourceIds?.length ? new Set(filter.sourceIds.map(String)) : null;
     // As in the store query (hostedStoreQuery): suspended hosted sources are left out.
-    const suspended = new Set(this.registry.list(domain, 'SUSPENDED').filter((s) => s.kind === 'HOSTED').map((s) => s._id.toHexString()));
+    const suspended = new Set(
+      this.registry
+        .list(domain, 'SUSPENDED')
+        .filter((s) => s.kind === 'HOSTED')
+        .map((s) => s._id.toHexString()),
+    );
     const from = filter.eventFrom?.getTime() ?? -Infinity;
     const to = filter.eventTo?.getTime() ?? Infinity;
     const whole: Partition[] = [];
@@ -355,9 +477,13 @@ export class Statistics {
     // What the answer was counted from: every partition's token (and the suspended sources). A partition
     // cut by the range, or with a write in flight (its counts are not kept either), makes it one-off.
     const now = this.counted.now();
-    const version = question && cut.length === 0 && whole.every((p) => !p.writingUntil || p.writingUntil.getTime() <= now)
-      ? `${[...suspended].sort().join(',')}|${whole.map((p) => `${p._id}:${p.token}`).sort().join(',')}`
-      : null;
+    const version =
+      question && cut.length === 0 && whole.every((p) => !p.writingUntil || p.writingUntil.getTime() <= now)
+        ? `${[...suspended].sort().join(',')}|${whole
+            .map((p) => `${p._id}:${p.token}`)
+            .sort()
+            .join(',')}`
+        : null;
     const kept = question && version ? this.kept.get(question, version) : undefined;
     if (kept) return { kept };
     const counted = this.counted;
@@ -370,8 +496,22 @@ export class Statistics {
     // (1,000,000 records hold ~100,000 groups per domain). The matchers run only for filters on
     // what a group's key holds beyond its source and district.
     const access = ACCESS[domain];
-    const plain = !(f.statuses?.length || f.categories?.length || f.facilityCodes?.length || f.inCustody != null || f.suspectedCrime != null || f.withTransfer != null);
-    const by = { src: groupBy.includes('SOURCE'), r: groupBy.includes('REGION'), m: groupBy.includes('MONTH') || groupBy.includes('YEAR'), s: groupBy.includes('STATUS'), c: groupBy.includes('CATEGORY'), f: groupBy.includes('FACILITY') };
+    const plain = !(
+      f.statuses?.length ||
+      f.categories?.length ||
+      f.facilityCodes?.length ||
+      f.inCustody != null ||
+      f.suspectedCrime != null ||
+      f.withTransfer != null
+    );
+    const by = {
+      src: groupBy.includes('SOURCE'),
+      r: groupBy.includes('REGION'),
+      m: groupBy.includes('MONTH') || groupBy.includes('YEAR'),
+      s: groupBy.includes('STATUS'),
+      c: groupBy.includes('CATEGORY'),
+      f: groupBy.includes('FACILITY'),
+    };
     // rows by the month part of the bucket, then by the group part (bucketKeys: kept with the group list)
     const rows = new Map<string, Map<string, RawRow>>();
     // Without YEAR (months folded into years) or FACILITY (a unit's names folded into its code), a row
@@ -394,7 +534,22 @@ export class Statistics {
         let row = inMonth.get(keys[i]);
         if (!row) {
           if (rowIsBucket && ++distinct > this.maxBuckets) throw tooManyBuckets(this.maxBuckets);
-          inMonth.set(keys[i], (row = { key: { src: g[0], r: g[1] ?? undefined, m: month, s: g[2] ?? undefined, c: g[3] ?? undefined, f: g[4] ?? undefined, fn: g[5] ?? undefined }, count: 0, amount: 0 }));
+          inMonth.set(
+            keys[i],
+            (row = {
+              key: {
+                src: g[0],
+                r: g[1] ?? undefined,
+                m: month,
+                s: g[2] ?? undefined,
+                c: g[3] ?? undefined,
+                f: g[4] ?? undefined,
+                fn: g[5] ?? undefined,
+              },
+              count: 0,
+              amount: 0,
+            }),
+          );
         }
         row.count += g[7];
         row.amount += g[8];
@@ -403,11 +558,20 @@ export class Statistics {
     for (const p of whole) add(p.month, groups.get(p._id) ?? []);
     cut.forEach((p, i) => add(p.month, cutGroups[i]));
     // amounts were added up in fen (exact); yuan from here on
-    return { rows: [...rows.values()].flatMap((inMonth) => [...inMonth.values()]).map((row) => ({ ...row, amount: row.amount / 100 })), version };
+    return {
+      rows: [...rows.values()].flatMap((inMonth) => [...inMonth.values()]).map((row) => ({ ...row, amount: row.amount / 100 })),
+      version,
+    };
   }
 
   /** The hosted store's groups: one aggregate (two for enforcement: count and amount, see the header). */
-  private async countHosted(domain: Domain, shape: DomainShape, groupBy: readonly StatDimension[], filter: CommonFilter, extra: Record<string, unknown>): Promise<RawRow[]> {
+  private async countHosted(
+    domain: Domain,
+    shape: DomainShape,
+    groupBy: readonly StatDimension[],
+    filter: CommonFilter,
+    extra: Record<string, unknown>,
+  ): Promise<RawRow[]> {
     const match = hostedStoreQuery(this.registry, domain, { ...this.hosted[domain].query(filter), ...extra }, filter);
     if (!match) return [];
     const id = Object.assign({}, ...groupBy.map((d) => groupFields(shape, d))) as Record<string, string>;
@@ -418,13 +582,19 @@ export class Statistics {
     // index), with the few groups one source has: the same answer, summed here, in ~4 s. Exhaustive:
     // a hosted record is only ever written for a registered source, and sources are never removed.
     const matches = this.perSource ? this.perSourceMatches(domain, match, filter) : [match];
-    const run = async (accumulator: unknown) => (await Promise.all(matches.map((m) => collection.aggregate<{ _id: Record<string, unknown>; v: number }>(
-      [{ $match: m }, { $group: { _id: id, v: accumulator } }], { batchSize: 100_000 },
-    ).toArray()))).flat();
-    const [counts, amounts] = await Promise.all([
-      run({ $sum: 1 }),
-      shape.amount ? run({ $sum: `$${shape.amount}` }) : Promise.resolve([]),
-    ]);
+    const run = async (accumulator: unknown) =>
+      (
+        await Promise.all(
+          matches.map((m) =>
+            collection
+              .aggregate<{ _id: Record<string, unknown>; v: number }>([{ $match: m }, { $group: { _id: id, v: accumulator } }], {
+                batchSize: 100_000,
+              })
+              .toArray(),
+          ),
+        )
+      ).flat();
+    const [counts, amounts] = await Promise.all([run({ $sum: 1 }), shape.amount ? run({ $sum: `$${shape.amount}` }) : Promise.resolve([])]);
     const rows = new Map<string, RawRow>();
     for (const g of counts) {
       const k = groupId(g._id);
@@ -442,13 +612,21 @@ export class Statistics {
   /** `match` for each active hosted source of `domain` the filter allows, the source as an equality. */
   private perSourceMatches(domain: Domain, match: Record<string, unknown>, filter: CommonFilter): Record<string, unknown>[] {
     const wanted = filter.sourceIds?.length ? new Set(filter.sourceIds.map(String)) : null;
-    return this.registry.list(domain, 'ACTIVE')
+    return this.registry
+      .list(domain, 'ACTIVE')
       .filter((s) => s.kind === 'HOSTED' && (!wanted || wanted.has(s._id.toHexString())))
       .map((s) => ({ ...match, sourceId: s._id }));
   }
 
   /** A live source's records, paged through and grouped; null when it failed (reported, not counted in part). */
-  private async countLive(domain: Domain, shape: DomainShape, source: DataSourceDoc, filter: CommonFilter, extra: (r: AnyRecordDoc) => boolean, scope: RequestScope): Promise<RawRow[]> {
+  private async countLive(
+    domain: Domain,
+    shape: DomainShape,
+    source: DataSourceDoc,
+    filter: CommonFilter,
+    extra: (r: AnyRecordDoc) => boolean,
+    scope: RequestScope,
+  ): Promise<RawRow[]> {
     const connector = this.connectors.for(source);
     const access = ACCESS[domain];
     const params = access.params(filter);
@@ -457,7 +635,14 @@ export class Statistics {
     let seen = 0;
     try {
       do {
-        const page = await connector.list({ regions: filter.regions, eventFrom: filter.eventFrom, eventTo: filter.eventTo, extra: params, limit: LIVE_STAT_PAGE, cursor });
+        const page = await connector.list({
+          regions: filter.regions,
+          eventFrom: filter.eventFrom,
+          eventTo: filter.eventTo,
+          extra: params,
+          limit: LIVE_STAT_PAGE,
+          cursor,
+        });
         for (const r of page.records) {
           // The hub's own check: departments may ignore some parameters, and jurisdiction is not theirs to apply.
           if (!commonMatches(r, filter) || !access.matches(r, filter) || !extra(r)) continue;
@@ -465,7 +650,11 @@ export class Statistics {
         }
         seen += page.records.length;
         cursor = page.nextCursor;
-        if (cursor && seen >= MAX_LIVE_RECORDS) throw new SourceCallError(source._id.toHexString(), `${source.name}: more than ${MAX_LIVE_RECORDS} records to count live; narrow the filter`);
+        if (cursor && seen >= MAX_LIVE_RECORDS)
+          throw new SourceCallError(
+            source._id.toHexString(),
+            `${source.name}: more than ${MAX_LIVE_RECORDS} records to count live; narrow the filter`,
+          );
       } while (cursor);
     } catch (e) {
       scope.called?.(source, false);
@@ -479,9 +668,11 @@ export class Statistics {
 
 /** Regions and event time on a live record (the store applies them in the query). */
 function commonMatches(r: AnyRecordDoc, f: CommonFilter): boolean {
-  return (!f.regions?.length || f.regions.some((p) => r.region.startsWith(p)))
-    && (!f.eventFrom || r.eventAt >= f.eventFrom)
-    && (!f.eventTo || r.eventAt < f.eventTo);
+  return (
+    (!f.regions?.length || f.regions.some((p) => r.region.startsWith(p))) &&
+    (!f.eventFrom || r.eventAt >= f.eventFrom) &&
+    (!f.eventTo || r.eventAt < f.eventTo)
+  );
 }
 
 function rawKeyFromGroup(id: Record<string, unknown>): RawKey {
@@ -491,14 +682,21 @@ function rawKeyFromGroup(id: Record<string, unknown>): RawKey {
 }
 
 function groupId(id: Record<string, unknown>): string {
-  return JSON.stringify(Object.keys(id ?? {}).sort().map((k) => [k, String(id[k])]));
+  return JSON.stringify(
+    Object.keys(id ?? {})
+      .sort()
+      .map((k) => [k, String(id[k])]),
+  );
 }
 
 /** A question whose answer would hold more buckets than the bound: named with its setting, so an operator knows what to raise. */
 function tooManyBuckets(max: number): GraphQLError {
-  return new GraphQLError(`statistics: the answer would hold more than ${max} buckets (STATISTICS_MAX_BUCKETS); group by fewer dimensions or narrow the filter`, {
-    extensions: { code: 'QUERY_TOO_COMPLEX', field: 'groupBy', limit: max },
-  });
+  return new GraphQLError(
+    `statistics: the answer would hold more than ${max} buckets (STATISTICS_MAX_BUCKETS); group by fewer dimensions or narrow the filter`,
+    {
+      extensions: { code: 'QUERY_TOO_COMPLEX', field: 'groupBy', limit: max },
+    },
+  );
 }
 
 /** Checks `groupBy` and the domain-specific filter fields; returns DETENTION's stage list (statuses ∩ categories). */
@@ -509,15 +707,25 @@ function validate(domain: Domain, shape: DomainShape, groupBy: readonly StatDime
     if (groupBy.indexOf(d) !== i) throw badInput(`groupBy[${i}]`, `${d} is given twice`);
   });
   if (shape.status === shape.category && groupBy.includes('STATUS') && groupBy.includes('CATEGORY')) {
-    throw badInput(`groupBy[${Math.max(groupBy.indexOf('STATUS'), groupBy.indexOf('CATEGORY'))}]`, `for ${domain}, STATUS and CATEGORY are both \`${shape.status}\`: give one of them`);
+    throw badInput(
+      `groupBy[${Math.max(groupBy.indexOf('STATUS'), groupBy.indexOf('CATEGORY'))}]`,
+      `for ${domain}, STATUS and CATEGORY are both \`${shape.status}\`: give one of them`,
+    );
   }
   for (const [field, only] of Object.entries(DOMAIN_ONLY)) {
-    if (f[field as keyof StatFilter] != null && only !== domain) throw badInput(`filter.${field}`, `applies to ${only} only, not ${domain}`);
+    if (f[field as keyof StatFilter] != null && only !== domain)
+      throw badInput(`filter.${field}`, `applies to ${only} only, not ${domain}`);
   }
-  if (f.stageDeadlineBefore && f.inCustody === false) throw badInput('filter.stageDeadlineBefore', 'counts records still in custody; it cannot be combined with inCustody: false');
-  const check = (field: 'statuses' | 'categories', known: Readonly<Record<string, string>>) => f[field]?.forEach((v, i) => {
-    if (!Object.hasOwn(known, v)) throw badInput(`filter.${field}[${i}]`, `${domain} has no ${field === 'statuses' ? 'status' : 'category'} "${v}"; expected one of ${Object.keys(known).join(', ')}`);
-  });
+  if (f.stageDeadlineBefore && f.inCustody === false)
+    throw badInput('filter.stageDeadlineBefore', 'counts records still in custody; it cannot be combined with inCustody: false');
+  const check = (field: 'statuses' | 'categories', known: Readonly<Record<string, string>>) =>
+    f[field]?.forEach((v, i) => {
+      if (!Object.hasOwn(known, v))
+        throw badInput(
+          `filter.${field}[${i}]`,
+          `${domain} has no ${field === 'statuses' ? 'status' : 'category'} "${v}"; expected one of ${Object.keys(known).join(', ')}`,
+        );
+    });
   check('statuses', shape.statuses);
   check('categories', shape.categories);
   if (shape.status !== shape.category) return undefined;
@@ -542,7 +750,10 @@ function bucketKeys(list: readonly Group[], by: BucketDimensions): string[] {
   if (!perList) BUCKET_KEYS.set(list, (perList = new Map()));
   let keys = perList.get(choice);
   if (!keys) {
-    keys = list.map((g) => `${by.src ? g[0] : ''}\u0001${by.r ? g[1] : ''}\u0001${by.s ? g[2] : ''}\u0001${by.c ? g[3] : ''}\u0001${by.f ? `${g[4]}\u0001${g[5]}` : ''}`);
+    keys = list.map(
+      (g) =>
+        `${by.src ? g[0] : ''}\u0001${by.r ? g[1] : ''}\u0001${by.s ? g[2] : ''}\u0001${by.c ? g[3] : ''}\u0001${by.f ? `${g[4]}\u0001${g[5]}` : ''}`,
+    );
     perList.set(choice, keys);
   }
   return keys;
@@ -580,7 +791,10 @@ class KeptAnswers {
   keep(question: string, version: string, buckets: StatBucket[]): void {
     if (buckets.length > MAX_KEPT_BUCKETS) return;
     const old = this.answers.get(question);
-    if (old) { this.answers.delete(question); this.buckets -= old.buckets.length; }
+    if (old) {
+      this.answers.delete(question);
+      this.buckets -= old.buckets.length;
+    }
     this.answers.set(question, { version, buckets });
     this.buckets += buckets.length;
     for (const [q, a] of this.answers) {
@@ -592,7 +806,14 @@ class KeptAnswers {
 }
 
 /** Folds raw groups (store and live alike) into the asked buckets, with labels, in key order. */
-function fold(domain: Domain, shape: DomainShape, groupBy: readonly StatDimension[], rows: RawRow[], registry: SourceRegistry, maxBuckets: number): StatBucket[] {
+function fold(
+  domain: Domain,
+  shape: DomainShape,
+  groupBy: readonly StatDimension[],
+  rows: RawRow[],
+  registry: SourceRegistry,
+  maxBuckets: number,
+): StatBucket[] {
   const buckets = new Map<string, { values: string[]; count: number; amount: number; names?: Map<string, number> }>();
   for (const { key, count, amount } of rows) {
     const values = groupBy.map((d) => valueOf(d, key));
@@ -614,13 +835,20 @@ function fold(domain: Domain, shape: DomainShape, groupBy: readonly StatDimensio
   const labels: Labeler = (d, v, names) => {
     if (v === '') return '未知';
     switch (d) {
-      case 'REGION': return regionName(v);
-      case 'MONTH': return `${v.slice(0, 4)}年${Number(v.slice(5, 7))}月`;
-      case 'YEAR': return `${v}年`;
-      case 'STATUS': return shape.statuses[v] ?? v;
-      case 'CATEGORY': return shape.categories[v] ?? v;
-      case 'FACILITY': return [...(names ?? [])].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ?? v;
-      case 'SOURCE': return registry.get(v)?.name ?? v;
+      case 'REGION':
+        return regionName(v);
+      case 'MONTH':
+        return `${v.slice(0, 4)}年${Number(v.slice(5, 7))}月`;
+      case 'YEAR':
+        return `${v}年`;
+      case 'STATUS':
+        return shape.statuses[v] ?? v;
+      case 'CATEGORY':
+        return shape.categories[v] ?? v;
+      case 'FACILITY':
+        return [...(names ?? [])].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ?? v;
+      case 'SOURCE':
+        return registry.get(v)?.name ?? v;
     }
   };
   return [...buckets.values()]
@@ -641,7 +869,12 @@ type Labeler = (d: StatDimension, value: string, names: Map<string, number> | un
 class LabelledKey implements StatKey {
   readonly #labels: Labeler;
   readonly #names: Map<string, number> | undefined;
-  constructor(readonly dimension: StatDimension, readonly value: string, labels: Labeler, names: Map<string, number> | undefined) {
+  constructor(
+    readonly dimension: StatDimension,
+    readonly value: string,
+    labels: Labeler,
+    names: Map<string, number> | undefined,
+  ) {
     this.#labels = labels;
     this.#names = names;
   }
@@ -653,13 +886,20 @@ class LabelledKey implements StatKey {
 
 function valueOf(d: StatDimension, key: RawKey): string {
   switch (d) {
-    case 'REGION': return key.r ?? '';
-    case 'MONTH': return key.m ?? '';
-    case 'YEAR': return key.m ? key.m.slice(0, 4) : '';
-    case 'STATUS': return key.s ?? '';
-    case 'CATEGORY': return key.c ?? '';
-    case 'FACILITY': return key.f ?? '';
-    case 'SOURCE': return key.src ?? '';
+    case 'REGION':
+      return key.r ?? '';
+    case 'MONTH':
+      return key.m ?? '';
+    case 'YEAR':
+      return key.m ? key.m.slice(0, 4) : '';
+    case 'STATUS':
+      return key.s ?? '';
+    case 'CATEGORY':
+      return key.c ?? '';
+    case 'FACILITY':
+      return key.f ?? '';
+    case 'SOURCE':
+      return key.src ?? '';
   }
 }
 

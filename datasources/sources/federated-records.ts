@@ -41,10 +41,11 @@ export function narrowRegions(wanted: readonly string[] | null | undefined, allo
   if (!allowed) return wanted?.length ? [...wanted] : null;
   if (!wanted?.length) return [...allowed];
   const out = new Set<string>();
-  for (const w of wanted) for (const a of allowed) {
-    if (w.startsWith(a)) out.add(w);
-    else if (a.startsWith(w)) out.add(a);
-  }
+  for (const w of wanted)
+    for (const a of allowed) {
+      if (w.startsWith(a)) out.add(w);
+      else if (a.startsWith(w)) out.add(a);
+    }
   return [...out];
 }
 
@@ -75,10 +76,16 @@ function decode(cursor: string): CursorState {
   try {
     const state = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as CursorState;
     const okH = state.h === null || (Array.isArray(state.h) && isCursorTime(state.h[0]) && /^[0-9a-f]{24}$/.test(state.h[1]));
-    const okS = state.s && typeof state.s === 'object' && Object.values(state.s).every((v) => v === false
-      || (Array.isArray(v) && (v[0] === null || typeof v[0] === 'string') && Number.isInteger(v[1]) && v[1] >= 0));
+    const okS =
+      state.s &&
+      typeof state.s === 'object' &&
+      Object.values(state.s).every(
+        (v) => v === false || (Array.isArray(v) && (v[0] === null || typeof v[0] === 'string') && Number.isInteger(v[1]) && v[1] >= 0),
+      );
     if (okH && okS) return state;
-  } catch { /* fall through */ }
+  } catch {
+    /* fall through */
+  }
   throw badInput('after', 'is not a cursor this hub issued; pass an endCursor from a previous page');
 }
 
@@ -86,9 +93,17 @@ function decode(cursor: string): CursorState {
  * A hosted-store query narrowed for what every answer leaves out: suspended HOSTED sources' records.
  * null when only live sources were asked for (the hosted store has nothing to add).
  */
-export function hostedStoreQuery(registry: SourceRegistry, domain: Domain, query: Record<string, unknown>, filter: CommonFilter | null | undefined): Record<string, unknown> | null {
+export function hostedStoreQuery(
+  registry: SourceRegistry,
+  domain: Domain,
+  query: Record<string, unknown>,
+  filter: CommonFilter | null | undefined,
+): Record<string, unknown> | null {
   if (filter?.sourceIds?.length && !filter.sourceIds.some((id) => registry.get(id)?.kind === 'HOSTED')) return null;
-  const suspended = registry.list(domain, 'SUSPENDED').filter((s) => s.kind === 'HOSTED').map((s) => s._id);
+  const suspended = registry
+    .list(domain, 'SUSPENDED')
+    .filter((s) => s.kind === 'HOSTED')
+    .map((s) => s._id);
   if (suspended.length > 0) {
     query.sourceId = query.sourceId
       ? { $in: (query.sourceId as { $in: Types.ObjectId[] }).$in.filter((id) => !suspended.some((s) => s.equals(id))) }
@@ -132,26 +147,46 @@ export class FederatedRecords<D extends Domain, F extends CommonFilter> {
   private readonly extraParams: FederatedRecordsOptions<D, F>['extraParams'];
 
   constructor(options: FederatedRecordsOptions<D, F>) {
-    ({ domain: this.domain, hosted: this.hosted, registry: this.registry, connectors: this.connectors, matches: this.matches, extraParams: this.extraParams } = options);
+    ({
+      domain: this.domain,
+      hosted: this.hosted,
+      registry: this.registry,
+      connectors: this.connectors,
+      matches: this.matches,
+      extraParams: this.extraParams,
+    } = options);
   }
 
   /** Live sources of this domain that a query with this filter reaches. */
   liveSources(filter?: F | null): DataSourceDoc[] {
-    return this.registry.list(this.domain, 'ACTIVE').filter((s) => s.kind !== 'HOSTED'
-      && (!filter?.regions?.length || filter.regions.some((r) => s.regions.some((sr) => overlaps(r, sr))))
-      && (!filter?.sourceIds?.length || filter.sourceIds.includes(s._id.toHexString())));
+    return this.registry
+      .list(this.domain, 'ACTIVE')
+      .filter(
+        (s) =>
+          s.kind !== 'HOSTED' &&
+          (!filter?.regions?.length || filter.regions.some((r) => s.regions.some((sr) => overlaps(r, sr)))) &&
+          (!filter?.sourceIds?.length || filter.sourceIds.includes(s._id.toHexString())),
+      );
   }
 
   /** Suspended hosted sources, whose stored records stay out of every answer while suspended. */
   private suspendedHosted(): Types.ObjectId[] {
-    return this.registry.list(this.domain, 'SUSPENDED').filter((s) => s.kind === 'HOSTED').map((s) => s._id);
+    return this.registry
+      .list(this.domain, 'SUSPENDED')
+      .filter((s) => s.kind === 'HOSTED')
+      .map((s) => s._id);
   }
 
   private hostedQuery(filter: F | null | undefined): Record<string, unknown> | null {
     return hostedStoreQuery(this.registry, this.domain, this.hosted.query(filter), filter);
   }
 
-  async list(requested: F | null | undefined, first: number, after: string | null | undefined, scope: RequestScope): Promise<Page<RecordDocByDomain[D]>> {
+  async list(
+    requested: F | null | undefined,
+    first: number,
+    after: string | null | undefined,
+    scope: RequestScope,
+  ): Promise<Page<RecordDocByDomain[D]>> {
     commonQuery(requested); // validates the common fields (regions among them) before any call goes out
     const regions = narrowRegions(requested?.regions, scope.regions);
     if (regions && regions.length === 0) return { nodes: [], hasNextPage: false, cursors: [], totalCount: () => 0 };
@@ -168,11 +203,18 @@ export class FederatedRecords<D extends Domain, F extends CommonFilter> {
       let exhausted = rows.length <= first;
       const stream: Stream = {
         buffer: rows,
-        take: (node, st) => { st.h = [node.eventAt.getTime(), node._id.toHexString()]; },
+        take: (node, st) => {
+          st.h = [node.eventAt.getTime(), node._id.toHexString()];
+        },
         more: async () => {
           if (exhausted || stream.buffer.length > 0) return stream.buffer.length > 0;
           const last = rows[rows.length - 1];
-          const next = await this.hosted.page(hostedQuery, { eventAt: last.eventAt, id: last._id }, first + 1, scope.projection?.(this.domain));
+          const next = await this.hosted.page(
+            hostedQuery,
+            { eventAt: last.eventAt, id: last._id },
+            first + 1,
+            scope.projection?.(this.domain),
+          );
           exhausted = next.length <= first;
           rows.push(...next);
           stream.buffer.push(...next);
@@ -194,7 +236,10 @@ export class FederatedRecords<D extends Domain, F extends CommonFilter> {
       let best: Stream | undefined;
       for (const s of streams) if (s.buffer.length > 0 && (!best || compareDesc(s.buffer[0], best.buffer[0]) < 0)) best = s;
       if (!best) break;
-      if (nodes.length === first) { hasNextPage = true; break; }
+      if (nodes.length === first) {
+        hasNextPage = true;
+        break;
+      }
       const node = best.buffer.shift()!;
       best.take(node, state);
       nodes.push(node as RecordDocByDomain[D]);
@@ -210,7 +255,13 @@ export class FederatedRecords<D extends Domain, F extends CommonFilter> {
   }
 
   /** Opens a live source's stream at its place in the cursor; null when it failed (reported). */
-  private async openLive(source: DataSourceDoc, filter: F | null | undefined, state: CursorState, scope: RequestScope, totals: (() => Promise<number>)[]): Promise<Stream | null> {
+  private async openLive(
+    source: DataSourceDoc,
+    filter: F | null | undefined,
+    state: CursorState,
+    scope: RequestScope,
+    totals: (() => Promise<number>)[],
+  ): Promise<Stream | null> {
     const report = scope.report;
     const id = source._id.toHexString();
     const connector = this.connectors.for(source);
@@ -219,8 +270,13 @@ export class FederatedRecords<D extends Domain, F extends CommonFilter> {
     const skip = at ? at[1] : 0;
     const fetchPage = async (cursor: string | null) => {
       const page = await connector.list({
-        regions: filter?.regions, eventFrom: filter?.eventFrom, eventTo: filter?.eventTo, idNumber: filter?.idNumber,
-        extra: filter ? this.extraParams(filter) : undefined, limit: LIVE_PAGE_SIZE, cursor,
+        regions: filter?.regions,
+        eventFrom: filter?.eventFrom,
+        eventTo: filter?.eventTo,
+        idNumber: filter?.idNumber,
+        extra: filter ? this.extraParams(filter) : undefined,
+        limit: LIVE_PAGE_SIZE,
+        cursor,
       });
       // the hub's order within the page, and the hub's own filter check
       const rows = page.records.sort(compareDesc).filter((r) => !filter || this.matches(r as RecordDocByDomain[D], filter));
@@ -242,8 +298,9 @@ export class FederatedRecords<D extends Domain, F extends CommonFilter> {
       buffer: page.rows.slice(skip),
       take: (_node, st) => {
         taken++;
-        if (taken >= page!.size) { st.s[id] = page!.nextCursor ? [page!.nextCursor, 0] : false; }
-        else st.s[id] = [pageCursor, taken];
+        if (taken >= page!.size) {
+          st.s[id] = page!.nextCursor ? [page!.nextCursor, 0] : false;
+        } else st.s[id] = [pageCursor, taken];
       },
       more: async () => {
         if (stream.buffer.length > 0) return true;
@@ -273,19 +330,32 @@ export class FederatedRecords<D extends Domain, F extends CommonFilter> {
     const suspended = this.suspendedHosted();
     const [hosted, ...live] = await Promise.all([
       this.hosted.byIdNumbers(ids, scope.projection?.(this.domain)),
-      ...this.liveSources().map((s) => this.connectors.for(s).byIdNumbers(ids).then(
-        (r) => { scope.called?.(s, true); return r; },
-        (e: Error) => { scope.called?.(s, false); report(s, e); return [] as AnyRecordDoc[]; },
-      )),
+      ...this.liveSources().map((s) =>
+        this.connectors
+          .for(s)
+          .byIdNumbers(ids)
+          .then(
+            (r) => {
+              scope.called?.(s, true);
+              return r;
+            },
+            (e: Error) => {
+              scope.called?.(s, false);
+              report(s, e);
+              return [] as AnyRecordDoc[];
+            },
+          ),
+      ),
     ]);
     if (live.length === 0 && suspended.length === 0 && !scope.regions) return hosted;
     const index = new Map(ids.map((id, i) => [id, i]));
     const visible = (r: AnyRecordDoc) => inRegions(r.region, scope.regions) && !suspended.some((s) => s.equals(r.sourceId));
     const out = hosted.map((list) => list.filter(visible) as AnyRecordDoc[]);
-    for (const records of live) for (const r of records) {
-      const i = index.get(r.idNumber);
-      if (i !== undefined && inRegions(r.region, scope.regions)) out[i].push(r);
-    }
+    for (const records of live)
+      for (const r of records) {
+        const i = index.get(r.idNumber);
+        if (i !== undefined && inRegions(r.region, scope.regions)) out[i].push(r);
+      }
     return out.map((list) => list.sort(compareDesc) as RecordDocByDomain[D][]);
   }
 }

@@ -40,7 +40,10 @@ export class SourceHealthTracker {
   private stored = new Map<string, SourceHealth>();
   private readonly flusher: Periodic;
 
-  constructor(private readonly models: Models, flushMs = 3000) {
+  constructor(
+    private readonly models: Models,
+    flushMs = 3000,
+  ) {
     this.flusher = new Periodic(flushMs, () => this.flush());
   }
 
@@ -57,7 +60,11 @@ export class SourceHealthTracker {
   private entry(id: string, legacy?: SourceHealth): Tracked {
     let t = this.tracked.get(id);
     if (!t) {
-      t = { health: { consecutiveFailures: 0, droppedRecords: 0, skippedWhileOpen: 0, ...(this.stored.get(id) ?? legacy) }, latencies: [], dirty: false };
+      t = {
+        health: { consecutiveFailures: 0, droppedRecords: 0, skippedWhileOpen: 0, ...(this.stored.get(id) ?? legacy) },
+        latencies: [],
+        dirty: false,
+      };
       this.tracked.set(id, t);
     }
     return t;

@@ -52,7 +52,11 @@ export class SourceRegistry {
   private readonly refresher: Periodic;
   private listeners: ((sources: DataSourceDoc[]) => void)[] = [];
 
-  constructor(private readonly models: Models, private readonly claims: GuardedWrites, refreshMs = 2000) {
+  constructor(
+    private readonly models: Models,
+    private readonly claims: GuardedWrites,
+    refreshMs = 2000,
+  ) {
     this.refresher = new Periodic(refreshMs, () => this.refresh());
   }
 
@@ -173,7 +177,10 @@ export class SourceRegistry {
     try {
       await this.models.DataSource.collection.insertOne(doc);
     } catch (e: any) {
-      if (e?.code === 11000) throw new RegistrationError([{ field: 'name', message: `a source named "${doc.name}" is already registered for department ${doc.department.code}` }]);
+      if (e?.code === 11000)
+        throw new RegistrationError([
+          { field: 'name', message: `a source named "${doc.name}" is already registered for department ${doc.department.code}` },
+        ]);
       throw e;
     }
     this.put(doc);
@@ -185,7 +192,12 @@ export class SourceRegistry {
     const current = this.mustGet(id);
     const problems = registrationProblems(input, { partial: true, current });
     if (problems.length === 0 && (input.name || input.department?.code)) {
-      await this.checkUniqueName(input.department?.code ?? current.department.code, input.name?.trim() ?? current.name, current._id, problems);
+      await this.checkUniqueName(
+        input.department?.code ?? current.department.code,
+        input.name?.trim() ?? current.name,
+        current._id,
+        problems,
+      );
     }
     if (problems.length > 0) throw new RegistrationError(problems);
     const set: Record<string, unknown> = { updatedAt: now };
@@ -220,9 +232,10 @@ export class SourceRegistry {
    * the same offices on every run). Its API key is not returned: rotate it to get one.
    */
   async ensure(spec: SourceSpec, now = new Date()): Promise<DataSourceDoc> {
-    const existing = await this.models.DataSource
-      .findOne({ 'department.code': spec.department.code, name: spec.name })
-      .lean<DataSourceDoc>();
+    const existing = await this.models.DataSource.findOne({
+      'department.code': spec.department.code,
+      name: spec.name,
+    }).lean<DataSourceDoc>();
     if (existing) {
       this.put(existing);
       return existing;
@@ -264,5 +277,8 @@ function stripSlash(url: string): string {
 const NAME_ORDER = new Intl.Collator('zh-CN');
 
 function stampOf(sources: Pick<DataSourceDoc, '_id' | 'version'>[]): string {
-  return sources.map((s) => `${s._id.toHexString()}.${s.version}`).sort().join(',');
+  return sources
+    .map((s) => `${s._id.toHexString()}.${s.version}`)
+    .sort()
+    .join(',');
 }

@@ -105,6 +105,8 @@ export class StoreWatch {
   /** Calls `listener` when the store is next declared down; returns the unsubscribe. */
   onDown(listener: (reason: string) => void): () => void {
     this.listeners.add(listener);
-    return () => { this.listeners.delete(listener); };
+    return () => {
+      this.listeners.delete(listener);
+    };
   }
 }

@@ -25,7 +25,11 @@ export type Decide<T> = (current: T) => Record<string, unknown> | null;
 
 /** Another writer changed the document first, `attempts` times in a row. */
 export class ConcurrentChangeError extends Error {
-  constructor(readonly collection: string, readonly id: unknown, readonly attempts: number) {
+  constructor(
+    readonly collection: string,
+    readonly id: unknown,
+    readonly attempts: number,
+  ) {
     super(`${collection} ${String(id)}: changed by another writer ${attempts} times in a row`);
   }
 }
@@ -45,14 +49,24 @@ export interface GuardedWrites {
    * stored after the change (null: no such document) and whether this call wrote anything; throws
    * what `decide` throws, or ConcurrentChangeError.
    */
-  change<T extends Claimable>(collection: Collection<T>, id: T['_id'], decide: Decide<T>, options?: ChangeOptions<T>): Promise<{ doc: T | null; written: boolean }>;
+  change<T extends Claimable>(
+    collection: Collection<T>,
+    id: T['_id'],
+    decide: Decide<T>,
+    options?: ChangeOptions<T>,
+  ): Promise<{ doc: T | null; written: boolean }>;
 }
 
 /** MongoDB's guarded write: one version-guarded `findOneAndUpdate` per attempt. */
 export class VersionedWrites implements GuardedWrites {
   async ensure(): Promise<void> {}
 
-  async change<T extends Claimable>(collection: Collection<T>, id: T['_id'], decide: Decide<T>, options: ChangeOptions<T> = {}): Promise<{ doc: T | null; written: boolean }> {
+  async change<T extends Claimable>(
+    collection: Collection<T>,
+    id: T['_id'],
+    decide: Decide<T>,
+    options: ChangeOptions<T> = {},
+  ): Promise<{ doc: T | null; written: boolean }> {
     const attempts = options.attempts ?? 5;
     const read = () => collection.findOne({ _id: id } as Filter<T>) as Promise<T | null>;
     let current = options.current !== undefined ? options.current : await read();
@@ -62,7 +76,9 @@ export class VersionedWrites implements GuardedWrites {
       if (!set) return { doc: current, written: false };
       const version = current.version ?? 0;
       const unchanged = { _id: id, ...(version === 0 ? { version: { $exists: false } } : { version }) } as Filter<T>;
-      const after = await collection.findOneAndUpdate(unchanged, { $set: { ...set, version: version + 1 } } as never, { returnDocument: 'after' });
+      const after = await collection.findOneAndUpdate(unchanged, { $set: { ...set, version: version + 1 } } as never, {
+        returnDocument: 'after',
+      });
       if (after) return { doc: after as T, written: true };
       current = await read();
     }

@@ -21,12 +21,17 @@ export type BatchLookup = 'in' | 'equality';
  * `equality` they come grouped by key, with `in` as the store sorted them: callers group by key).
  */
 export async function findByKeys<T>(
-  collection: Collection<Document>, field: string, keys: readonly string[], sort: Sort, mode: BatchLookup, projection?: Document,
+  collection: Collection<Document>,
+  field: string,
+  keys: readonly string[],
+  sort: Sort,
+  mode: BatchLookup,
+  projection?: Document,
 ): Promise<T[]> {
   if (keys.length === 0) return [];
   if (keys.length === 1 || mode === 'in') {
     const filter = keys.length === 1 ? { [field]: keys[0] } : { [field]: { $in: [...keys] } };
-    return await collection.find(filter, { sort, batchSize: keys.length === 1 ? KEY_BATCH : ONE_BATCH, projection }).toArray() as T[];
+    return (await collection.find(filter, { sort, batchSize: keys.length === 1 ? KEY_BATCH : ONE_BATCH, projection }).toArray()) as T[];
   }
   // At most EQUALITY_IN_FLIGHT lookups of one batch wait at once: the pool serves 20 at a time
   // anyway, and a 500-person page would otherwise queue 2,000 operations per collection in the driver.

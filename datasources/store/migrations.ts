@@ -27,14 +27,23 @@ export interface Migration<C> {
   run(context: C): Promise<unknown>;
 }
 
-export interface MigrationRecord { _id: number; name: string; at: Date; ms: number; result: unknown }
+export interface MigrationRecord {
+  _id: number;
+  name: string;
+  at: Date;
+  ms: number;
+  result: unknown;
+}
 
-interface MigrationLog { info(fields: object, message: string): void }
+interface MigrationLog {
+  info(fields: object, message: string): void;
+}
 
 /** Runs, in order, every migration of `list` that applies and has not run on this store; returns the ids it ran. */
 export async function runMigrations<C>(db: Db, list: readonly Migration<C>[], context: C, log?: MigrationLog): Promise<number[]> {
   const ids = list.map((m) => m.id);
-  if (new Set(ids).size !== ids.length || ids.some((id, i) => i > 0 && id <= ids[i - 1])) throw new Error(`migrations must be numbered in increasing order without repeats: ${ids.join(', ')}`);
+  if (new Set(ids).size !== ids.length || ids.some((id, i) => i > 0 && id <= ids[i - 1]))
+    throw new Error(`migrations must be numbered in increasing order without repeats: ${ids.join(', ')}`);
   const records = db.collection<MigrationRecord>(MIGRATIONS_COLLECTION);
   const done = new Set((await records.find({}, { projection: { _id: 1 } }).toArray()).map((r) => r._id));
   const ran: number[] = [];

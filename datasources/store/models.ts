@@ -7,7 +7,14 @@
  */
 import mongoose, { Schema, Types, type Connection, type Model } from 'mongoose';
 import type { CreateIndexesOptions, IndexSpecification } from 'mongodb';
-import { DOMAINS, RECORD_DOMAINS, type Domain, type RecordInputByDomain, type StoredField, type StoredFields } from '../../domain/record-domains';
+import {
+  DOMAINS,
+  RECORD_DOMAINS,
+  type Domain,
+  type RecordInputByDomain,
+  type StoredField,
+  type StoredFields,
+} from '../../domain/record-domains';
 
 /** What the hub adds to every stored record. */
 export interface StoredRecordMeta {
@@ -182,33 +189,46 @@ function storedFields(fields: StoredFields): Record<string, unknown> {
 /** A domain's record schema: the common fields and indexes, and what its description adds. */
 function recordSchema<D extends Domain>(domain: D): Schema<RecordDocByDomain[D]> {
   const d = RECORD_DOMAINS[domain];
-  const schema = withRecordIndexes(new Schema<RecordDocByDomain[D]>({ ...common, ...storedFields(d.stored) } as never, { ...schemaOptions, collection: d.collection }));
+  const schema = withRecordIndexes(
+    new Schema<RecordDocByDomain[D]>({ ...common, ...storedFields(d.stored) } as never, { ...schemaOptions, collection: d.collection }),
+  );
   for (const index of d.indexes) schema.index(index);
   return schema;
 }
 // (mongoose's schema types of the four shapes are too deep to check as one table: the models' types are checked in `Models`)
-const RECORD_SCHEMAS: Record<Domain, Schema<any>> = Object.fromEntries(DOMAINS.map((d) => [d, recordSchema(d)])) as Record<Domain, Schema<any>>;
+const RECORD_SCHEMAS: Record<Domain, Schema<any>> = Object.fromEntries(DOMAINS.map((d) => [d, recordSchema(d)])) as Record<
+  Domain,
+  Schema<any>
+>;
 
-const dataSourceSchema = new Schema<DataSourceDoc>({
-  name: { type: String, required: true },
-  department: unit,
-  domain: { type: String, required: true },
-  kind: { type: String, required: true },
-  regions: [String],
-  endpoint: String,
-  mapping: Schema.Types.Mixed,
-  status: { type: String, required: true, default: 'ACTIVE' },
-  suspendedReason: String,
-  timeoutMs: Number,
-  apiKeyHash: { type: String, required: true },
-  health: {
-    lastSuccessAt: Date, lastErrorAt: Date, lastError: String, consecutiveFailures: { type: Number, default: 0 },
-    p95LatencyMs: Number, lastRecordAt: Date, droppedRecords: { type: Number, default: 0 },
+const dataSourceSchema = new Schema<DataSourceDoc>(
+  {
+    name: { type: String, required: true },
+    department: unit,
+    domain: { type: String, required: true },
+    kind: { type: String, required: true },
+    regions: [String],
+    endpoint: String,
+    mapping: Schema.Types.Mixed,
+    status: { type: String, required: true, default: 'ACTIVE' },
+    suspendedReason: String,
+    timeoutMs: Number,
+    apiKeyHash: { type: String, required: true },
+    health: {
+      lastSuccessAt: Date,
+      lastErrorAt: Date,
+      lastError: String,
+      consecutiveFailures: { type: Number, default: 0 },
+      p95LatencyMs: Number,
+      lastRecordAt: Date,
+      droppedRecords: { type: Number, default: 0 },
+    },
+    version: { type: Number, required: true, default: 1 },
+    createdAt: Date,
+    updatedAt: Date,
   },
-  version: { type: Number, required: true, default: 1 },
-  createdAt: Date,
-  updatedAt: Date,
-}, { ...schemaOptions, collection: 'data_sources' });
+  { ...schemaOptions, collection: 'data_sources' },
+);
 dataSourceSchema.index({ 'department.code': 1, name: 1 }, { unique: true });
 dataSourceSchema.index({ domain: 1, status: 1 });
 dataSourceSchema.index({ apiKeyHash: 1 }, { unique: true });
@@ -227,13 +247,16 @@ export interface IngestRejectionDoc {
   reasons: string[];
 }
 
-const ingestRejectionSchema = new Schema<IngestRejectionDoc>({
-  sourceId: { type: Schema.Types.ObjectId, required: true },
-  at: { type: Date, required: true },
-  index: Number,
-  externalId: String,
-  reasons: [String],
-}, { ...schemaOptions, collection: 'ingest_rejections' });
+const ingestRejectionSchema = new Schema<IngestRejectionDoc>(
+  {
+    sourceId: { type: Schema.Types.ObjectId, required: true },
+    at: { type: Date, required: true },
+    index: Number,
+    externalId: String,
+    reasons: [String],
+  },
+  { ...schemaOptions, collection: 'ingest_rejections' },
+);
 ingestRejectionSchema.index({ sourceId: 1, at: 1 });
 
 /** Every model the hub uses, bound to one connection. */
@@ -267,10 +290,15 @@ export async function ensureIndexes(models: Models, which: 'all' | 'unique' = 'a
   const all: Model<any>[] = [models.DataSource, models.IngestRejection, ...Object.values(models.records)];
   for (const m of all) {
     await m.createCollection().catch(() => undefined);
-    if (which === 'all') { await m.createIndexes(); continue; }
+    if (which === 'all') {
+      await m.createIndexes();
+      continue;
+    }
     const defined = m.schema.indexes();
-    for (const [fields, options] of defined) if (options?.unique) await m.collection.createIndex(fields as IndexSpecification, options as CreateIndexesOptions);
-    const sameKey = (a: Record<string, unknown>, b: Record<string, unknown>) => JSON.stringify(Object.entries(a)) === JSON.stringify(Object.entries(b));
+    for (const [fields, options] of defined)
+      if (options?.unique) await m.collection.createIndex(fields as IndexSpecification, options as CreateIndexesOptions);
+    const sameKey = (a: Record<string, unknown>, b: Record<string, unknown>) =>
+      JSON.stringify(Object.entries(a)) === JSON.stringify(Object.entries(b));
     for (const existing of await m.collection.indexes()) {
       if (existing.name === '_id_' || existing.unique || !existing.name) continue;
       if (defined.some(([fields]) => sameKey(fields as Record<string, unknown>, existing.key))) await m.collection.dropIndex(existing.name);

@@ -5,9 +5,7 @@
  * (`eventAt < c OR (eventAt = c AND _id < id)`), so page 50 costs what page 1 costs on an index.
  */
 import { Types } from 'mongoose';
-import type {
-  CommunityCorrectionDoc, DetentionRecordDoc, EnforcementCaseDoc, PrisonRecordDoc,
-} from './models';
+import type { CommunityCorrectionDoc, DetentionRecordDoc, EnforcementCaseDoc, PrisonRecordDoc } from './models';
 import { badInput } from '../../lib/errors';
 
 export interface Sortable {
@@ -72,10 +70,7 @@ export function isAfter(node: Sortable, pos: Position): boolean {
 /** Mongo condition for "strictly after the position" in `eventAt` desc, `_id` desc order. */
 export function afterCondition(pos: Position): Record<string, unknown> {
   return {
-    $or: [
-      { eventAt: { $lt: pos.eventAt } },
-      { eventAt: pos.eventAt, _id: { $lt: pos.id } },
-    ],
+    $or: [{ eventAt: { $lt: pos.eventAt } }, { eventAt: pos.eventAt, _id: { $lt: pos.id } }],
   };
 }
 

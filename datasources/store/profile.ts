@@ -89,10 +89,20 @@ export function storeProfile(name: StoreName, options: StoreProfileOptions = {})
         const db = connection.db!.databaseName;
         const log = logger.child({ component: 'store' });
         const report = await ensureEqualityIndexes(url, db, log);
-        log.info({ created: report.created.length, existing: report.existing, missing: report.missing, analyzed: report.analyzed }, 'PostgreSQL equality indexes and statistics for FerretDB checked');
-        const vacuum = () => vacuumBloated(url, db, log).catch((err: Error) => log.warn({ err: err.message }, 'checking PostgreSQL for dead row versions failed'));
+        log.info(
+          { created: report.created.length, existing: report.existing, missing: report.missing, analyzed: report.analyzed },
+          'PostgreSQL equality indexes and statistics for FerretDB checked',
+        );
+        const vacuum = () =>
+          vacuumBloated(url, db, log).catch((err: Error) =>
+            log.warn({ err: err.message }, 'checking PostgreSQL for dead row versions failed'),
+          );
         void vacuum();
-        const timer = options.vacuumCheckMs ? setInterval(() => { void vacuum(); }, options.vacuumCheckMs).unref() : undefined;
+        const timer = options.vacuumCheckMs
+          ? setInterval(() => {
+              void vacuum();
+            }, options.vacuumCheckMs).unref()
+          : undefined;
         return () => clearInterval(timer);
       },
     };

@@ -14,12 +14,15 @@ import { DOMAIN_OF_TYPE, DOMAINS, RECORD_DOMAINS, type Domain } from '../../doma
 export type Projection = Record<string, 1>;
 export type Projections = Readonly<Partial<Record<Domain, Projection>>>;
 
-
 /** Read by the hub from every record it handles: identity, person (name of the newest update), jurisdiction, source, paging. */
 const ALWAYS = ['_id', 'idNumber', 'name', 'region', 'eventAt', 'updatedAt', 'sourceId', 'externalId'];
 /** GraphQL fields of a record that are not stored under their own name. */
 const STORED_AS: Readonly<Record<string, readonly string[]>> = {
-  id: ['_id'], domain: [], person: ['idNumber', 'name'], source: ['sourceId'], __typename: [],
+  id: ['_id'],
+  domain: [],
+  person: ['idNumber', 'name'],
+  source: ['sourceId'],
+  __typename: [],
 };
 
 const cache = new WeakMap<DocumentNode, Projections>();
@@ -30,16 +33,21 @@ export function recordProjections(schema: GraphQLSchema, document: DocumentNode)
   // the unit field also tells a record's domain (resolvers/common.ts `domainOf`)
   const fields = new Map<Domain, Set<string>>(DOMAINS.map((d) => [d, new Set([...ALWAYS, RECORD_DOMAINS[d].unit])]));
   const typeInfo = new TypeInfo(schema);
-  visit(document, visitWithTypeInfo(typeInfo, {
-    Field(node) {
-      const parent = typeInfo.getParentType()?.name;
-      if (!parent) return;
-      const domains = parent === 'Record' ? DOMAINS : DOMAIN_OF_TYPE[parent] ? [DOMAIN_OF_TYPE[parent]] : [];
-      const stored = STORED_AS[node.name.value] ?? [node.name.value];
-      for (const d of domains) for (const f of stored) fields.get(d)!.add(f);
-    },
-  }));
-  const out = Object.fromEntries([...fields].map(([d, set]) => [d, Object.fromEntries([...set].map((f) => [f, 1 as const]))])) as Projections;
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field(node) {
+        const parent = typeInfo.getParentType()?.name;
+        if (!parent) return;
+        const domains = parent === 'Record' ? DOMAINS : DOMAIN_OF_TYPE[parent] ? [DOMAIN_OF_TYPE[parent]] : [];
+        const stored = STORED_AS[node.name.value] ?? [node.name.value];
+        for (const d of domains) for (const f of stored) fields.get(d)!.add(f);
+      },
+    }),
+  );
+  const out = Object.fromEntries(
+    [...fields].map(([d, set]) => [d, Object.fromEntries([...set].map((f) => [f, 1 as const]))]),
+  ) as Projections;
   cache.set(document, out);
   return out;
 }

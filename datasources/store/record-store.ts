@@ -65,7 +65,8 @@ export function commonQuery(filter: CommonFilter | null | undefined): Record<str
   if (filter.sourceIds && filter.sourceIds.length > 0) {
     query.sourceId = {
       $in: filter.sourceIds.map((id, i) => {
-        if (!Types.ObjectId.isValid(id) || !/^[0-9a-f]{24}$/i.test(id)) throw badInput(`filter.sourceIds[${i}]`, `${echo(id)} is not a data source id`);
+        if (!Types.ObjectId.isValid(id) || !/^[0-9a-f]{24}$/i.test(id))
+          throw badInput(`filter.sourceIds[${i}]`, `${echo(id)} is not a data source id`);
         return new Types.ObjectId(id);
       }),
     };
@@ -115,7 +116,12 @@ export class RecordStore<D extends Domain, F extends CommonFilter = CommonFilter
   }
 
   /** Up to `limit` records strictly after `pos` (or from the start), newest first. One indexed find. */
-  async page(query: Record<string, unknown>, pos: Position | null, limit: number, projection?: Projection): Promise<RecordDocByDomain[D][]> {
+  async page(
+    query: Record<string, unknown>,
+    pos: Position | null,
+    limit: number,
+    projection?: Projection,
+  ): Promise<RecordDocByDomain[D][]> {
     if (limit <= 0) return [];
     if (this.listReads === 'by-day' && this.days && !SELECTIVE.some((k) => k in query) && !('eventDay' in query)) {
       // The days list this process read last is read by at once, while the store says whether it still
@@ -129,30 +135,52 @@ export class RecordStore<D extends Domain, F extends CommonFilter = CommonFilter
     return this.find(query, pos, limit, projection);
   }
 
-  private async find(query: Record<string, unknown>, pos: Position | null, limit: number, projection?: Projection): Promise<RecordDocByDomain[D][]> {
+  private async find(
+    query: Record<string, unknown>,
+    pos: Position | null,
+    limit: number,
+    projection?: Projection,
+  ): Promise<RecordDocByDomain[D][]> {
     // The position's `$or` sits beside the filter's fields rather than in an `$and`: FerretDB pushes
     // top-level equalities (a district, a source, a day) down to SQL, and nothing under `$and`.
     const pageQuery = !pos ? query : '$or' in query ? { $and: [query, afterCondition(pos)] } : { ...query, ...afterCondition(pos) };
-    return await this.collection
+    return (await this.collection
       .find(pageQuery, { sort: { eventAt: -1, _id: -1 }, limit, batchSize: limit, projection })
-      .toArray() as RecordDocByDomain[D][];
+      .toArray()) as RecordDocByDomain[D][];
   }
 
   /** The same page read day by day, newest first (record-days.ts). */
-  private pageByDay(days: readonly string[], query: Record<string, unknown>, pos: Position | null, limit: number, projection?: Projection): Promise<RecordDocByDomain[D][]> {
+  private pageByDay(
+    days: readonly string[],
+    query: Record<string, unknown>,
+    pos: Position | null,
+    limit: number,
+    projection?: Projection,
+  ): Promise<RecordDocByDomain[D][]> {
     const range = query.eventAt as { $gte?: Date; $lt?: Date } | undefined;
     const shape = JSON.stringify(query);
-    return readByDay(days, { newest: pos?.eventAt, from: range?.$gte, before: range?.$lt }, limit,
-      (day, isPositionDay, want) => this.readDay(shape, query, day, isPositionDay ? pos : null, want, projection));
+    return readByDay(days, { newest: pos?.eventAt, from: range?.$gte, before: range?.$lt }, limit, (day, isPositionDay, want) =>
+      this.readDay(shape, query, day, isPositionDay ? pos : null, want, projection),
+    );
   }
 
   /** Up to `want` of a day's records after `pos`: by hours where this process learned that pays (hour-plans.ts), else whole. */
-  private async readDay(shape: string, query: Record<string, unknown>, day: string, pos: Position | null, want: number, projection?: Projection): Promise<RecordDocByDomain[D][]> {
+  private async readDay(
+    shape: string,
+    query: Record<string, unknown>,
+    day: string,
+    pos: Position | null,
+    want: number,
+    projection?: Projection,
+  ): Promise<RecordDocByDomain[D][]> {
     const start = pos ? hourOfDay(pos.eventAt) : 23;
     const plan = this.hourPlans.plan(shape, day, start, want, pos !== null);
-    if (plan && await this.days!.hoursStamped()) {
-      const slices = await Promise.all(plan.hours.map((h) =>
-        this.find({ ...query, eventHour: `${day}T${String(h).padStart(2, '0')}` }, h === start ? pos : null, want, projection)));
+    if (plan && (await this.days!.hoursStamped())) {
+      const slices = await Promise.all(
+        plan.hours.map((h) =>
+          this.find({ ...query, eventHour: `${day}T${String(h).padStart(2, '0')}` }, h === start ? pos : null, want, projection),
+        ),
+      );
       const rows = slices.flat();
       // every hour down to 0 read: that is the rest of the day, however many it holds
       if (rows.length >= want || plan.restOfDay) return rows.slice(0, want);
@@ -162,8 +190,16 @@ export class RecordStore<D extends Domain, F extends CommonFilter = CommonFilter
     // Learned when the read took in more than a page's worth: it filled the page, or it began at a
     // position (FerretDB read the whole day for what follows the position).
     if (rows.length === want || pos !== null) {
-      this.hourPlans.learn(shape, day, want, async () =>
-        (await this.collection.find({ ...query, eventDay: day }, { projection: { _id: 0, eventAt: 1 }, batchSize: 1000 }).toArray()).map((r) => r.eventAt as Date), hourOfDay);
+      this.hourPlans.learn(
+        shape,
+        day,
+        want,
+        async () =>
+          (await this.collection.find({ ...query, eventDay: day }, { projection: { _id: 0, eventAt: 1 }, batchSize: 1000 }).toArray()).map(
+            (r) => r.eventAt as Date,
+          ),
+        hourOfDay,
+      );
     }
     return rows;
   }
@@ -177,7 +213,14 @@ export class RecordStore<D extends Domain, F extends CommonFilter = CommonFilter
   async byIdNumbers(idNumbers: readonly string[], projection?: Projection): Promise<RecordDocByDomain[D][][]> {
     // One person (the common dossier): plain equality, which FerretDB's PostgreSQL backend pushes
     // down to SQL; a page of persons: `$in` or parallel equalities, whichever the store serves faster.
-    const rows = await findByKeys<RecordDocByDomain[D]>(this.collection, 'idNumber', idNumbers, { eventAt: -1, _id: -1 }, this.lookup, projection);
+    const rows = await findByKeys<RecordDocByDomain[D]>(
+      this.collection,
+      'idNumber',
+      idNumbers,
+      { eventAt: -1, _id: -1 },
+      this.lookup,
+      projection,
+    );
     const byId = new Map<string, RecordDocByDomain[D][]>();
     for (const row of rows) {
       let list = byId.get(row.idNumber);

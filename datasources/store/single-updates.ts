@@ -38,7 +38,11 @@ export type SingleUpdate<T extends Document> =
   | { replaceOne: { filter: Filter<T>; replacement: WithoutId<T>; upsert?: boolean } };
 
 /** Runs `work` on every item, at most `inFlight` at once; rejects with the first failure once those started have settled. */
-export async function eachInFlight<T>(items: readonly T[], inFlight: number, work: (item: T, index: number) => Promise<unknown>): Promise<void> {
+export async function eachInFlight<T>(
+  items: readonly T[],
+  inFlight: number,
+  work: (item: T, index: number) => Promise<unknown>,
+): Promise<void> {
   let next = 0;
   let failure: { error: unknown } | null = null;
   const worker = async () => {
@@ -55,12 +59,17 @@ export async function eachInFlight<T>(items: readonly T[], inFlight: number, wor
 }
 
 /** Sends each update as its own command; returns how many documents they modified or upserted. */
-export async function updateEach<T extends Document>(collection: Collection<T>, updates: readonly SingleUpdate<T>[], inFlight = UPDATES_IN_FLIGHT): Promise<number> {
+export async function updateEach<T extends Document>(
+  collection: Collection<T>,
+  updates: readonly SingleUpdate<T>[],
+  inFlight = UPDATES_IN_FLIGHT,
+): Promise<number> {
   let changed = 0;
   await eachInFlight(updates, inFlight, async (u) => {
-    const r = 'updateOne' in u
-      ? await collection.updateOne(u.updateOne.filter, u.updateOne.update, { upsert: u.updateOne.upsert })
-      : await collection.replaceOne(u.replaceOne.filter, u.replaceOne.replacement, { upsert: u.replaceOne.upsert });
+    const r =
+      'updateOne' in u
+        ? await collection.updateOne(u.updateOne.filter, u.updateOne.update, { upsert: u.updateOne.upsert })
+        : await collection.replaceOne(u.replaceOne.filter, u.replaceOne.replacement, { upsert: u.replaceOne.upsert });
     changed += r.modifiedCount + r.upsertedCount;
   });
   return changed;
@@ -71,7 +80,10 @@ export async function updateEach<T extends Document>(collection: Collection<T>, 
  * before it (`inserted`: the failed document's index); a store may have inserted some past it
  * (FerretDB does), so a caller that goes on meets those as duplicates too.
  */
-export async function insertUntilDuplicate<T extends Document>(collection: Collection<T>, docs: readonly OptionalUnlessRequiredId<T>[]): Promise<{ complete: boolean; inserted: number }> {
+export async function insertUntilDuplicate<T extends Document>(
+  collection: Collection<T>,
+  docs: readonly OptionalUnlessRequiredId<T>[],
+): Promise<{ complete: boolean; inserted: number }> {
   try {
     await collection.insertMany(docs, { ordered: true });
     return { complete: true, inserted: docs.length };

@@ -7,20 +7,22 @@ export const CORRECTION_TYPES = ['PROBATION', 'PAROLE', 'CONTROL', 'OUTSIDE_EXEC
 export const SUPERVISION_LEVELS = ['STRICT', 'NORMAL', 'LENIENT'] as const;
 export const CORRECTION_STATUSES = ['ACTIVE', 'TERMINATED', 'REVOKED', 'ABSCONDED'] as const;
 
-export const communityCorrectionSchema = z.object({
-  ...common,
-  office: unit,
-  correctionType: z.enum(CORRECTION_TYPES),
-  judgmentEffectiveAt: isoDate,
-  reportedAt: dateTime.nullish(),
-  startDate: isoDate,
-  endDate: isoDate,
-  lastCheckInAt: dateTime.nullish(),
-  supervisionLevel: z.enum(SUPERVISION_LEVELS),
-  violations: z.array(z.object({ at: dateTime, kind: text(100), sanction: text(100).nullish() }).strict()).default([]),
-  terminatedAt: dateTime.nullish(),
-  status: z.enum(CORRECTION_STATUSES),
-}).strict();
+export const communityCorrectionSchema = z
+  .object({
+    ...common,
+    office: unit,
+    correctionType: z.enum(CORRECTION_TYPES),
+    judgmentEffectiveAt: isoDate,
+    reportedAt: dateTime.nullish(),
+    startDate: isoDate,
+    endDate: isoDate,
+    lastCheckInAt: dateTime.nullish(),
+    supervisionLevel: z.enum(SUPERVISION_LEVELS),
+    violations: z.array(z.object({ at: dateTime, kind: text(100), sanction: text(100).nullish() }).strict()).default([]),
+    terminatedAt: dateTime.nullish(),
+    status: z.enum(CORRECTION_STATUSES),
+  })
+  .strict();
 
 export const CORRECTION_TYPE_TERMS: Terms<(typeof CORRECTION_TYPES)[number]> = {
   PROBATION: { zh: '缓刑', en: 'probation' },
@@ -42,13 +44,26 @@ export const correction: RecordDomainDescription<'COMMUNITY_CORRECTION', typeof 
   collection: 'community_corrections',
   model: 'CommunityCorrection',
   stored: {
-    office: 'unit', correctionType: String, judgmentEffectiveAt: String, reportedAt: Date, startDate: String, endDate: String,
-    lastCheckInAt: Date, supervisionLevel: String,
+    office: 'unit',
+    correctionType: String,
+    judgmentEffectiveAt: String,
+    reportedAt: Date,
+    startDate: String,
+    endDate: String,
+    lastCheckInAt: Date,
+    supervisionLevel: String,
     violations: [{ at: Date, kind: String, sanction: String }],
-    terminatedAt: Date, status: { required: String },
+    terminatedAt: Date,
+    status: { required: String },
   },
   indexes: [{ 'office.code': 1, eventAt: -1, _id: -1 }],
-  graphql: { type: 'CommunityCorrection', connection: 'CommunityCorrectionConnection', list: 'communityCorrections', personField: 'corrections', ingest: 'ingestCommunityCorrections' },
+  graphql: {
+    type: 'CommunityCorrection',
+    connection: 'CommunityCorrectionConnection',
+    list: 'communityCorrections',
+    personField: 'corrections',
+    ingest: 'ingestCommunityCorrections',
+  },
   unit: 'office',
   status: { path: 'status', terms: STATUS_TERMS },
   category: { path: 'correctionType', terms: CORRECTION_TYPE_TERMS },

@@ -4,8 +4,14 @@ import { common, dateTime, months, text, unit } from '../record-fields';
 import type { RecordDomainDescription, Terms } from './types';
 
 export const DETENTION_STAGES = [
-  'CRIMINAL_DETENTION', 'ARREST_REVIEW', 'INVESTIGATION', 'PROSECUTION_REVIEW', 'FIRST_INSTANCE',
-  'SECOND_INSTANCE', 'AWAITING_TRANSFER', 'SERVING_IN_CENTRE',
+  'CRIMINAL_DETENTION',
+  'ARREST_REVIEW',
+  'INVESTIGATION',
+  'PROSECUTION_REVIEW',
+  'FIRST_INSTANCE',
+  'SECOND_INSTANCE',
+  'AWAITING_TRANSFER',
+  'SERVING_IN_CENTRE',
 ] as const;
 export const CASE_FLAGS = ['ROVING', 'SERIAL', 'GANG'] as const;
 
@@ -20,23 +26,35 @@ export const STAGE_TERMS: Terms<(typeof DETENTION_STAGES)[number]> = {
   SERVING_IN_CENTRE: { zh: '留所服刑', en: 'serving in the centre' },
 };
 
-export const detentionRecordSchema = z.object({
-  ...common,
-  facility: unit,
-  caseNumber: text(64),
-  handlingAuthority: text(100),
-  stage: z.enum(DETENTION_STAGES),
-  caseFlags: z.array(z.enum(CASE_FLAGS)).default([]),
-  admittedAt: dateTime,
-  stageStartedAt: dateTime,
-  stageDeadline: dateTime.nullish(),
-  extensions: z.array(z.object({ grantedAt: dateTime, months: months.min(1), approvedBy: text(100) }).strict()).default([]),
-  releasedAt: dateTime.nullish(),
-  releaseReason: text(200, true).nullish(),
-  extractions: z.array(z.object({
-    at: dateTime, returnedAt: dateTime.nullish(), purpose: text(200, true), warrantNumber: text(64).nullish(), by: text(100),
-  }).strict()).default([]),
-}).strict();
+export const detentionRecordSchema = z
+  .object({
+    ...common,
+    facility: unit,
+    caseNumber: text(64),
+    handlingAuthority: text(100),
+    stage: z.enum(DETENTION_STAGES),
+    caseFlags: z.array(z.enum(CASE_FLAGS)).default([]),
+    admittedAt: dateTime,
+    stageStartedAt: dateTime,
+    stageDeadline: dateTime.nullish(),
+    extensions: z.array(z.object({ grantedAt: dateTime, months: months.min(1), approvedBy: text(100) }).strict()).default([]),
+    releasedAt: dateTime.nullish(),
+    releaseReason: text(200, true).nullish(),
+    extractions: z
+      .array(
+        z
+          .object({
+            at: dateTime,
+            returnedAt: dateTime.nullish(),
+            purpose: text(200, true),
+            warrantNumber: text(64).nullish(),
+            by: text(100),
+          })
+          .strict(),
+      )
+      .default([]),
+  })
+  .strict();
 
 export const detention: RecordDomainDescription<'DETENTION', typeof detentionRecordSchema> = {
   domain: 'DETENTION',
@@ -45,14 +63,27 @@ export const detention: RecordDomainDescription<'DETENTION', typeof detentionRec
   collection: 'detention_records',
   model: 'DetentionRecord',
   stored: {
-    facility: 'unit', caseNumber: String, handlingAuthority: String, stage: { required: String }, caseFlags: [String],
-    admittedAt: Date, stageStartedAt: Date, stageDeadline: Date,
+    facility: 'unit',
+    caseNumber: String,
+    handlingAuthority: String,
+    stage: { required: String },
+    caseFlags: [String],
+    admittedAt: Date,
+    stageStartedAt: Date,
+    stageDeadline: Date,
     extensions: [{ grantedAt: Date, months: Number, approvedBy: String }],
-    releasedAt: Date, releaseReason: String,
+    releasedAt: Date,
+    releaseReason: String,
     extractions: [{ at: Date, returnedAt: Date, purpose: String, warrantNumber: String, by: String }],
   },
   indexes: [{ 'facility.code': 1, eventAt: -1, _id: -1 }],
-  graphql: { type: 'DetentionRecord', connection: 'DetentionRecordConnection', list: 'detentionRecords', personField: 'detentions', ingest: 'ingestDetentionRecords' },
+  graphql: {
+    type: 'DetentionRecord',
+    connection: 'DetentionRecordConnection',
+    list: 'detentionRecords',
+    personField: 'detentions',
+    ingest: 'ingestDetentionRecords',
+  },
   unit: 'facility',
   status: { path: 'stage', terms: STAGE_TERMS },
   category: { path: 'stage', terms: STAGE_TERMS },

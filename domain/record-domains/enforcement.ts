@@ -6,26 +6,40 @@ import type { RecordDomainDescription, Terms } from './types';
 export const ENFORCEMENT_CATEGORIES = ['FOOD_DRUG', 'COUNTERFEIT', 'TRADEMARK', 'ENVIRONMENT', 'TAX', 'LABOUR', 'SAFETY', 'OTHER'] as const;
 export const ENFORCEMENT_STATUSES = ['FILED', 'PENALIZED', 'TRANSFERRED', 'CLOSED'] as const;
 
-export const enforcementCaseSchema = z.object({
-  ...common,
-  agency: unit,
-  caseNumber: text(64),
-  category: z.enum(ENFORCEMENT_CATEGORIES),
-  violation: text(500, true),
-  company: z.object({ name: text(200), creditCode: text(18).nullish() }).strict().nullish(),
-  amountInvolved: z.number().min(0).max(1e13),
-  illegalGain: z.number().min(0).max(1e13).nullish(),
-  filedAt: dateTime,
-  penalty: z.object({ kind: text(64), amount: z.number().min(0).max(1e13), decidedAt: dateTime }).strict().nullish(),
-  suspectedCrime: z.boolean().default(false),
-  transfer: z.object({
-    reportedAt: dateTime.nullish(), decidedAt: dateTime.nullish(), transferredAt: dateTime.nullish(),
-    receivingAuthority: text(100).nullish(), policeDecision: z.enum(['FILED', 'NOT_FILED', 'PENDING']).nullish(),
-    policeDecidedAt: dateTime.nullish(),
-  }).strict().nullish(),
-  closedAt: dateTime.nullish(),
-  status: z.enum(ENFORCEMENT_STATUSES),
-}).strict();
+export const enforcementCaseSchema = z
+  .object({
+    ...common,
+    agency: unit,
+    caseNumber: text(64),
+    category: z.enum(ENFORCEMENT_CATEGORIES),
+    violation: text(500, true),
+    company: z
+      .object({ name: text(200), creditCode: text(18).nullish() })
+      .strict()
+      .nullish(),
+    amountInvolved: z.number().min(0).max(1e13),
+    illegalGain: z.number().min(0).max(1e13).nullish(),
+    filedAt: dateTime,
+    penalty: z
+      .object({ kind: text(64), amount: z.number().min(0).max(1e13), decidedAt: dateTime })
+      .strict()
+      .nullish(),
+    suspectedCrime: z.boolean().default(false),
+    transfer: z
+      .object({
+        reportedAt: dateTime.nullish(),
+        decidedAt: dateTime.nullish(),
+        transferredAt: dateTime.nullish(),
+        receivingAuthority: text(100).nullish(),
+        policeDecision: z.enum(['FILED', 'NOT_FILED', 'PENDING']).nullish(),
+        policeDecidedAt: dateTime.nullish(),
+      })
+      .strict()
+      .nullish(),
+    closedAt: dateTime.nullish(),
+    status: z.enum(ENFORCEMENT_STATUSES),
+  })
+  .strict();
 
 const STATUS_TERMS: Terms<(typeof ENFORCEMENT_STATUSES)[number]> = {
   FILED: { zh: '立案', en: 'filed' },
@@ -51,16 +65,40 @@ export const enforcement: RecordDomainDescription<'ENFORCEMENT_CASE', typeof enf
   collection: 'enforcement_cases',
   model: 'EnforcementCase',
   stored: {
-    agency: 'unit', caseNumber: String, category: { required: String }, violation: String,
+    agency: 'unit',
+    caseNumber: String,
+    category: { required: String },
+    violation: String,
     company: { nested: { name: String, creditCode: String } },
-    amountInvolved: Number, illegalGain: Number, filedAt: Date,
+    amountInvolved: Number,
+    illegalGain: Number,
+    filedAt: Date,
     penalty: { nested: { kind: String, amount: Number, decidedAt: Date } },
     suspectedCrime: Boolean,
-    transfer: { nested: { reportedAt: Date, decidedAt: Date, transferredAt: Date, receivingAuthority: String, policeDecision: String, policeDecidedAt: Date } },
-    closedAt: Date, status: { required: String },
+    transfer: {
+      nested: {
+        reportedAt: Date,
+        decidedAt: Date,
+        transferredAt: Date,
+        receivingAuthority: String,
+        policeDecision: String,
+        policeDecidedAt: Date,
+      },
+    },
+    closedAt: Date,
+    status: { required: String },
   },
-  indexes: [{ 'agency.code': 1, eventAt: -1, _id: -1 }, { category: 1, eventAt: -1, _id: -1 }],
-  graphql: { type: 'EnforcementCase', connection: 'EnforcementCaseConnection', list: 'enforcementCases', personField: 'enforcementCases', ingest: 'ingestEnforcementCases' },
+  indexes: [
+    { 'agency.code': 1, eventAt: -1, _id: -1 },
+    { category: 1, eventAt: -1, _id: -1 },
+  ],
+  graphql: {
+    type: 'EnforcementCase',
+    connection: 'EnforcementCaseConnection',
+    list: 'enforcementCases',
+    personField: 'enforcementCases',
+    ingest: 'ingestEnforcementCases',
+  },
   unit: 'agency',
   status: { path: 'status', terms: STATUS_TERMS },
   category: { path: 'category', terms: CATEGORY_TERMS },

@@ -6,21 +6,31 @@ import type { RecordDomainDescription, Terms } from './types';
 export const PRISON_STATUSES = ['SERVING', 'PAROLED', 'OUTSIDE_EXECUTION', 'RELEASED', 'TRANSFERRED', 'DECEASED'] as const;
 export const SENTENCE_KINDS = ['FIXED_TERM', 'LIFE', 'DEATH_REPRIEVE'] as const;
 
-export const prisonRecordSchema = z.object({
-  ...common,
-  prison: unit,
-  crime: text(200),
-  sentence: z.object({ startDate: isoDate, kind: z.enum(SENTENCE_KINDS), termMonths: months.min(1).nullish() }).strict()
-    .refine((s) => s.kind !== 'FIXED_TERM' || s.termMonths != null, { path: ['termMonths'], message: 'is required for a FIXED_TERM sentence' }),
-  pretrialCustodyDays: z.number().int().min(0).max(36500).default(0),
-  commutations: z.array(z.object({ decidedAt: isoDate, months: months.min(1) }).strict()).default([]),
-  parole: z.object({ decidedAt: isoDate, probationEnd: isoDate }).strict().nullish(),
-  outsideExecution: z.object({ decidedAt: isoDate, kind: text(64), reviewDueAt: isoDate.nullish() }).strict().nullish(),
-  admittedAt: dateTime,
-  expectedReleaseDate: isoDate.nullish(),
-  releasedAt: dateTime.nullish(),
-  status: z.enum(PRISON_STATUSES),
-}).strict();
+export const prisonRecordSchema = z
+  .object({
+    ...common,
+    prison: unit,
+    crime: text(200),
+    sentence: z
+      .object({ startDate: isoDate, kind: z.enum(SENTENCE_KINDS), termMonths: months.min(1).nullish() })
+      .strict()
+      .refine((s) => s.kind !== 'FIXED_TERM' || s.termMonths != null, {
+        path: ['termMonths'],
+        message: 'is required for a FIXED_TERM sentence',
+      }),
+    pretrialCustodyDays: z.number().int().min(0).max(36500).default(0),
+    commutations: z.array(z.object({ decidedAt: isoDate, months: months.min(1) }).strict()).default([]),
+    parole: z.object({ decidedAt: isoDate, probationEnd: isoDate }).strict().nullish(),
+    outsideExecution: z
+      .object({ decidedAt: isoDate, kind: text(64), reviewDueAt: isoDate.nullish() })
+      .strict()
+      .nullish(),
+    admittedAt: dateTime,
+    expectedReleaseDate: isoDate.nullish(),
+    releasedAt: dateTime.nullish(),
+    status: z.enum(PRISON_STATUSES),
+  })
+  .strict();
 
 const STATUS_TERMS: Terms<(typeof PRISON_STATUSES)[number]> = {
   SERVING: { zh: '在押服刑', en: 'serving' },
@@ -43,16 +53,26 @@ export const prison: RecordDomainDescription<'PRISON', typeof prisonRecordSchema
   collection: 'prison_records',
   model: 'PrisonRecord',
   stored: {
-    prison: 'unit', crime: String,
+    prison: 'unit',
+    crime: String,
     sentence: { object: { startDate: String, kind: String, termMonths: Number } },
     pretrialCustodyDays: Number,
     commutations: [{ decidedAt: String, months: Number }],
     parole: { nested: { decidedAt: String, probationEnd: String } },
     outsideExecution: { nested: { decidedAt: String, kind: String, reviewDueAt: String } },
-    admittedAt: Date, expectedReleaseDate: String, releasedAt: Date, status: { required: String },
+    admittedAt: Date,
+    expectedReleaseDate: String,
+    releasedAt: Date,
+    status: { required: String },
   },
   indexes: [{ 'prison.code': 1, eventAt: -1, _id: -1 }],
-  graphql: { type: 'PrisonRecord', connection: 'PrisonRecordConnection', list: 'prisonRecords', personField: 'imprisonments', ingest: 'ingestPrisonRecords' },
+  graphql: {
+    type: 'PrisonRecord',
+    connection: 'PrisonRecordConnection',
+    list: 'prisonRecords',
+    personField: 'imprisonments',
+    ingest: 'ingestPrisonRecords',
+  },
   unit: 'prison',
   status: { path: 'status', terms: STATUS_TERMS },
   category: { path: 'sentence.kind', terms: SENTENCE_TERMS },

@@ -35,12 +35,18 @@ export interface ListFilterField {
  * of them, `{ object: { … } }` (an object always there) or `{ nested: { … } }` (an object that may be absent).
  */
 export type StoredField =
-  | StringConstructor | DateConstructor | NumberConstructor | BooleanConstructor | 'unit'
+  | StringConstructor
+  | DateConstructor
+  | NumberConstructor
+  | BooleanConstructor
+  | 'unit'
   | { required: StringConstructor | DateConstructor | NumberConstructor }
   | readonly [StringConstructor | StoredFields]
   | { object: StoredFields }
   | { nested: StoredFields };
-export interface StoredFields { readonly [field: string]: StoredField }
+export interface StoredFields {
+  readonly [field: string]: StoredField;
+}
 
 export interface RecordDomainDescription<D extends string = string, Shape extends z.ZodType = z.ZodType> {
   domain: D;

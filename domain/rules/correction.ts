@@ -26,7 +26,10 @@ function exitOf(c: Corr, prisons: Prison[]): Prison | undefined {
     const decided = c.correctionType === 'PAROLE' ? p.parole?.decidedAt : p.outsideExecution?.decidedAt;
     if (!decided) continue;
     const gap = Math.abs(dayOfDate(decided) - judgment);
-    if (gap < bestGap && gap <= 30) { best = p; bestGap = gap; }
+    if (gap < bestGap && gap <= 30) {
+      best = p;
+      bestGap = gap;
+    }
   }
   return best;
 }
@@ -41,7 +44,8 @@ export const corrNotReported: RuleDefinition<z.infer<typeof notReportedParams>> 
   domains: ['COMMUNITY_CORRECTION', 'PRISON'],
   severity: 'HIGH',
   description: '判决、裁定生效（假释、暂予监外执行为出监之日，取自监狱记录）后 10 日内未报到，或至今没有报到记录。',
-  descriptionEn: 'No report to the correction office within 10 days after the judgment took effect (for parole and outside execution: after leaving prison, from the prison record), or no report recorded at all.',
+  descriptionEn:
+    'No report to the correction office within 10 days after the judgment took effect (for parole and outside execution: after leaving prison, from the prison record), or no report recorded at all.',
   defaults: { days: 10 },
   schema: notReportedParams,
   evaluate(person, p, { today }) {
@@ -65,12 +69,14 @@ export const corrNotReported: RuleDefinition<z.infer<typeof notReportedParams>> 
         records: [{ domain: 'COMMUNITY_CORRECTION' as const, key: c.key }, ...(exit ? [{ domain: 'PRISON' as const, key: exit.key }] : [])],
         region: c.region,
         numbers: { since: day(base), due: day(due), reportedOn: reported == null ? 'none' : day(reported), days: late },
-        explanation: reported == null
-          ? `${day(base)} ${baseZh}，至今 ${late} 天未报到（应于 ${day(due)} 前报到）`
-          : `${day(base)} ${baseZh}，${day(reported)} 才报到，相隔 ${late} 天，超过 ${p.days} 日`,
-        explanationEn: reported == null
-          ? `${baseEn} on ${day(base)}; not reported ${late} days later (due by ${day(due)})`
-          : `${baseEn} on ${day(base)}; reported on ${day(reported)}, ${late} days later, over ${p.days} days`,
+        explanation:
+          reported == null
+            ? `${day(base)} ${baseZh}，至今 ${late} 天未报到（应于 ${day(due)} 前报到）`
+            : `${day(base)} ${baseZh}，${day(reported)} 才报到，相隔 ${late} 天，超过 ${p.days} 日`,
+        explanationEn:
+          reported == null
+            ? `${baseEn} on ${day(base)}; not reported ${late} days later (due by ${day(due)})`
+            : `${baseEn} on ${day(base)}; reported on ${day(reported)}, ${late} days later, over ${p.days} days`,
         fingerprint: c.key,
       });
     }
@@ -78,16 +84,18 @@ export const corrNotReported: RuleDefinition<z.infer<typeof notReportedParams>> 
   },
 };
 
-export const abscondedParams = z.object({
-  /** days without a check-in before an ACTIVE subject counts as absconded, by supervision level */
-  checkInDaysStrict: nat,
-  checkInDaysNormal: nat,
-  checkInDaysLenient: nat,
-  /** days past the check-in limit after which a warning is expected */
-  warningAfterDays: nat,
-  /** days past the check-in limit after which a revocation proposal is expected */
-  revocationAfterDays: nat,
-}).strict();
+export const abscondedParams = z
+  .object({
+    /** days without a check-in before an ACTIVE subject counts as absconded, by supervision level */
+    checkInDaysStrict: nat,
+    checkInDaysNormal: nat,
+    checkInDaysLenient: nat,
+    /** days past the check-in limit after which a warning is expected */
+    warningAfterDays: nat,
+    /** days past the check-in limit after which a revocation proposal is expected */
+    revocationAfterDays: nat,
+  })
+  .strict();
 
 export const corrAbsconded: RuleDefinition<z.infer<typeof abscondedParams>> = {
   id: 'CORR_ABSCONDED',
@@ -96,15 +104,22 @@ export const corrAbsconded: RuleDefinition<z.infer<typeof abscondedParams>> = {
   legalBasis: '《关于进一步加强社区矫正工作衔接配合管理的意见》(2016)；社区矫正法 第28条',
   domains: ['COMMUNITY_CORRECTION'],
   severity: 'HIGH',
-  description: '状态为脱管，或在矫且超过 30 日（按监管等级可配置）没有报到记录；超期超过 10 日应予警告，超过 30 日应提请撤销缓刑、假释或收监执行。',
-  descriptionEn: 'Status ABSCONDED, or ACTIVE with no check-in for more than 30 days (configurable by supervision level); more than 10 days past that: a warning is expected; more than 1 month: a revocation proposal is expected.',
+  description:
+    '状态为脱管，或在矫且超过 30 日（按监管等级可配置）没有报到记录；超期超过 10 日应予警告，超过 30 日应提请撤销缓刑、假释或收监执行。',
+  descriptionEn:
+    'Status ABSCONDED, or ACTIVE with no check-in for more than 30 days (configurable by supervision level); more than 10 days past that: a warning is expected; more than 1 month: a revocation proposal is expected.',
   defaults: { checkInDaysStrict: 30, checkInDaysNormal: 30, checkInDaysLenient: 30, warningAfterDays: 10, revocationAfterDays: 30 },
   schema: abscondedParams,
   evaluate(person, p, { today }) {
     const out = [];
     for (const c of person.COMMUNITY_CORRECTION) {
       if (c.status !== 'ACTIVE' && c.status !== 'ABSCONDED') continue;
-      const limit = c.supervisionLevel === 'STRICT' ? p.checkInDaysStrict : c.supervisionLevel === 'LENIENT' ? p.checkInDaysLenient : p.checkInDaysNormal;
+      const limit =
+        c.supervisionLevel === 'STRICT'
+          ? p.checkInDaysStrict
+          : c.supervisionLevel === 'LENIENT'
+            ? p.checkInDaysLenient
+            : p.checkInDaysNormal;
       const lastAt = c.lastCheckInAt ?? c.reportedAt;
       const last = lastAt ? beijingDay(lastAt) : dayOfDate(c.startDate);
       const silent = today - last;
@@ -176,7 +191,8 @@ export const corrMissingAfterParole: RuleDefinition<z.infer<typeof missingAfterP
   domains: ['PRISON', 'COMMUNITY_CORRECTION'],
   severity: 'HIGH',
   description: '监狱记录为假释或暂予监外执行，出监 10 日后仍没有该人此后开始的社区矫正记录（任何来源）。',
-  descriptionEn: 'A prison record PAROLED or OUTSIDE_EXECUTION, and 10 days after leaving prison no community correction of the person (in any source) that began since.',
+  descriptionEn:
+    'A prison record PAROLED or OUTSIDE_EXECUTION, and 10 days after leaving prison no community correction of the person (in any source) that began since.',
   defaults: { days: 10 },
   schema: missingAfterParoleParams,
   evaluate(person, p, { today }) {
@@ -224,14 +240,29 @@ export const crossReoffending: RuleDefinition<Record<string, never>> = {
       const start = dayOfDate(c.startDate);
       const end = Math.min(dayOfDate(c.endDate), today);
       const news = [
-        ...person.ENFORCEMENT_CASE.map((e) => ({ domain: 'ENFORCEMENT_CASE' as const, key: e.key, at: beijingDay(e.filedAt), zh: `行政执法案件立案（${e.caseNumber}）`, en: `enforcement case filed (${e.caseNumber})` })),
-        ...person.DETENTION.map((d) => ({ domain: 'DETENTION' as const, key: d.key, at: beijingDay(d.admittedAt), zh: `被羁押入所（${d.caseNumber}）`, en: `taken into custody (${d.caseNumber})` })),
+        ...person.ENFORCEMENT_CASE.map((e) => ({
+          domain: 'ENFORCEMENT_CASE' as const,
+          key: e.key,
+          at: beijingDay(e.filedAt),
+          zh: `行政执法案件立案（${e.caseNumber}）`,
+          en: `enforcement case filed (${e.caseNumber})`,
+        })),
+        ...person.DETENTION.map((d) => ({
+          domain: 'DETENTION' as const,
+          key: d.key,
+          at: beijingDay(d.admittedAt),
+          zh: `被羁押入所（${d.caseNumber}）`,
+          en: `taken into custody (${d.caseNumber})`,
+        })),
       ];
       for (const n of news) {
         if (n.at < start || n.at > end) continue;
         out.push({
           severity: 'HIGH' as const,
-          records: [{ domain: 'COMMUNITY_CORRECTION' as const, key: c.key }, { domain: n.domain, key: n.key }],
+          records: [
+            { domain: 'COMMUNITY_CORRECTION' as const, key: c.key },
+            { domain: n.domain, key: n.key },
+          ],
           region: c.region,
           numbers: { correctionFrom: c.startDate, correctionTo: c.endDate, newCaseOn: day(n.at), daysIntoCorrection: n.at - start },
           explanation: `${TYPE_ZH(c.correctionType)}矫正期（${c.startDate} 至 ${c.endDate}）内第 ${n.at - start} 天，${day(n.at)} ${n.zh}`,
@@ -252,7 +283,8 @@ export const crossConflict: RuleDefinition<Record<string, never>> = {
   domains: ['PRISON', 'COMMUNITY_CORRECTION'],
   severity: 'MEDIUM',
   description: '监狱记录为服刑中，同时有已开始的在矫社区矫正记录：至少一个部门的数据有误。',
-  descriptionEn: 'A prison record SERVING and, at the same time, an ACTIVE correction that has begun: at least one department\'s data is wrong.',
+  descriptionEn:
+    "A prison record SERVING and, at the same time, an ACTIVE correction that has begun: at least one department's data is wrong.",
   defaults: {},
   schema: NO_PARAMETERS,
   evaluate(person, _p, { today }) {
@@ -263,7 +295,10 @@ export const crossConflict: RuleDefinition<Record<string, never>> = {
         if (c.status !== 'ACTIVE' || dayOfDate(c.startDate) > today || dayOfDate(c.endDate) < beijingDay(r.admittedAt)) continue;
         out.push({
           severity: 'MEDIUM' as const,
-          records: [{ domain: 'PRISON' as const, key: r.key }, { domain: 'COMMUNITY_CORRECTION' as const, key: c.key }],
+          records: [
+            { domain: 'PRISON' as const, key: r.key },
+            { domain: 'COMMUNITY_CORRECTION' as const, key: c.key },
+          ],
           region: r.region,
           numbers: { prisonAdmitted: day(beijingDay(r.admittedAt)), correctionFrom: c.startDate, correctionTo: c.endDate },
           explanation: `自 ${day(beijingDay(r.admittedAt))} 在监狱服刑，同时自 ${c.startDate} 起处于${TYPE_ZH(c.correctionType)}社区矫正中（至 ${c.endDate}）`,

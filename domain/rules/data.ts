@@ -6,14 +6,16 @@ import { day } from './format';
 import type { RuleDefinition } from './types';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD');
-export const lateEntryParams = z.object({
-  days: z.number().int().min(0).max(3650),
-  unit: z.enum(['WORKING_DAYS', 'DAYS']),
-  /** weekday public holidays (not working days) */
-  holidays: z.array(isoDate).max(1000),
-  /** weekend days worked in exchange (调休) */
-  workdays: z.array(isoDate).max(1000),
-}).strict();
+export const lateEntryParams = z
+  .object({
+    days: z.number().int().min(0).max(3650),
+    unit: z.enum(['WORKING_DAYS', 'DAYS']),
+    /** weekday public holidays (not working days) */
+    holidays: z.array(isoDate).max(1000),
+    /** weekend days worked in exchange (调休) */
+    workdays: z.array(isoDate).max(1000),
+  })
+  .strict();
 type LateEntryParams = z.infer<typeof lateEntryParams>;
 
 export const dataLateEntry: RuleDefinition<LateEntryParams> = {
@@ -23,8 +25,10 @@ export const dataLateEntry: RuleDefinition<LateEntryParams> = {
   legalBasis: '各地两法衔接信息共享平台录入时限规定（可配置）',
   domains: [...DOMAINS],
   severity: 'LOW',
-  description: '记录首次进入平台的时间晚于其事件时间超过 7 个工作日（可配置为自然日；节假日与调休工作日可配置）；此后的更正不重新计时。实时查询的部门系统的记录不在此列。',
-  descriptionEn: 'The record first reached the hub more than 7 working days after its event (configurable as calendar days; holidays and make-up working days configurable); a later correction does not restart the clock. Records read live from department systems are not checked.',
+  description:
+    '记录首次进入平台的时间晚于其事件时间超过 7 个工作日（可配置为自然日；节假日与调休工作日可配置）；此后的更正不重新计时。实时查询的部门系统的记录不在此列。',
+  descriptionEn:
+    'The record first reached the hub more than 7 working days after its event (configurable as calendar days; holidays and make-up working days configurable); a later correction does not restart the clock. Records read live from department systems are not checked.',
   defaults: { days: 7, unit: 'WORKING_DAYS', holidays: [], workdays: [] },
   schema: lateEntryParams,
   evaluate(person, p) {

@@ -10,30 +10,41 @@ import type { RuleDefinition, RuleRecord } from './types';
 type Det = RuleRecord<'DETENTION'>;
 const nat = z.number().int().min(0).max(3650);
 
-export const stageLimitParams = z.object({
-  criminalDetentionDays: nat,
-  /** roving, serial or gang cases (流窜作案、多次作案、结伙作案) */
-  criminalDetentionGangDays: nat,
-  /** further days a department may record as approved for criminal detention in special cases */
-  criminalDetentionMaxExtraDays: nat,
-  arrestReviewDays: nat,
-  investigationMonths: nat,
-  investigationMaxExtensionMonths: nat,
-  prosecutionReviewMonths: nat,
-  prosecutionReviewExtraDays: nat,
-  firstInstanceMonths: nat,
-  firstInstanceMaxExtensionMonths: nat,
-  secondInstanceMonths: nat,
-  secondInstanceMaxExtensionMonths: nat,
-  /** 刑诉法 105: the first day is not counted; set true where local practice counts it */
-  countFirstDay: z.boolean(),
-}).strict();
+export const stageLimitParams = z
+  .object({
+    criminalDetentionDays: nat,
+    /** roving, serial or gang cases (流窜作案、多次作案、结伙作案) */
+    criminalDetentionGangDays: nat,
+    /** further days a department may record as approved for criminal detention in special cases */
+    criminalDetentionMaxExtraDays: nat,
+    arrestReviewDays: nat,
+    investigationMonths: nat,
+    investigationMaxExtensionMonths: nat,
+    prosecutionReviewMonths: nat,
+    prosecutionReviewExtraDays: nat,
+    firstInstanceMonths: nat,
+    firstInstanceMaxExtensionMonths: nat,
+    secondInstanceMonths: nat,
+    secondInstanceMaxExtensionMonths: nat,
+    /** 刑诉法 105: the first day is not counted; set true where local practice counts it */
+    countFirstDay: z.boolean(),
+  })
+  .strict();
 export type StageLimitParams = z.infer<typeof stageLimitParams>;
 
 export const STAGE_LIMIT_DEFAULTS: StageLimitParams = {
-  criminalDetentionDays: 3, criminalDetentionGangDays: 30, criminalDetentionMaxExtraDays: 4, arrestReviewDays: 7,
-  investigationMonths: 2, investigationMaxExtensionMonths: 5, prosecutionReviewMonths: 1, prosecutionReviewExtraDays: 15,
-  firstInstanceMonths: 3, firstInstanceMaxExtensionMonths: 3, secondInstanceMonths: 2, secondInstanceMaxExtensionMonths: 2,
+  criminalDetentionDays: 3,
+  criminalDetentionGangDays: 30,
+  criminalDetentionMaxExtraDays: 4,
+  arrestReviewDays: 7,
+  investigationMonths: 2,
+  investigationMaxExtensionMonths: 5,
+  prosecutionReviewMonths: 1,
+  prosecutionReviewExtraDays: 15,
+  firstInstanceMonths: 3,
+  firstInstanceMaxExtensionMonths: 3,
+  secondInstanceMonths: 2,
+  secondInstanceMaxExtensionMonths: 2,
   countFirstDay: false,
 };
 
@@ -70,12 +81,16 @@ export function stageLimit(r: Det, p: StageLimitParams): StageLimit | null {
       limit = { months: 0, days };
       break;
     }
-    case 'ARREST_REVIEW': limit = { months: 0, days: p.arrestReviewDays }; break;
+    case 'ARREST_REVIEW':
+      limit = { months: 0, days: p.arrestReviewDays };
+      break;
     case 'INVESTIGATION':
       counted = Math.min(ext, p.investigationMaxExtensionMonths);
       limit = { months: p.investigationMonths + counted, days: 0 };
       break;
-    case 'PROSECUTION_REVIEW': limit = { months: p.prosecutionReviewMonths, days: p.prosecutionReviewExtraDays }; break;
+    case 'PROSECUTION_REVIEW':
+      limit = { months: p.prosecutionReviewMonths, days: p.prosecutionReviewExtraDays };
+      break;
     case 'FIRST_INSTANCE':
       counted = Math.min(ext, p.firstInstanceMaxExtensionMonths);
       limit = { months: p.firstInstanceMonths + counted, days: 0 };
@@ -84,7 +99,8 @@ export function stageLimit(r: Det, p: StageLimitParams): StageLimit | null {
       counted = Math.min(ext, p.secondInstanceMaxExtensionMonths);
       limit = { months: p.secondInstanceMonths + counted, days: 0 };
       break;
-    default: return null;
+    default:
+      return null;
   }
   const deadlineDay = addMonthsToDay(startDay, limit.months) + limit.days - (p.countFirstDay ? 1 : 0);
   return { startDay, deadlineDay, limit, extensionMonths: counted };
@@ -99,8 +115,10 @@ export const detOverdueStage: RuleDefinition<StageLimitParams> = {
   legalBasis: '刑事诉讼法 第91条、第156条、第158条、第159条、第172条、第208条、第243条',
   domains: ['DETENTION'],
   severity: 'HIGH',
-  description: '仍在押且当前诉讼阶段的羁押时间超过法定期限：刑事拘留 3 日（经批准最多再延 4 日；流窜、多次、结伙作案 30 日），提请批准逮捕审查 7 日，侦查羁押 2 个月（记录的延长最多 5 个月），审查起诉 1 个月零 15 日，一审 3 个月（记录的延长最多 3 个月），二审 2 个月（延长最多 2 个月）。第一日不计入。超期超过 30 日为严重。',
-  descriptionEn: 'Still in custody and the current stage has lasted longer than the law allows: criminal detention 3 days (up to 4 more when approved; 30 days for roving, serial or gang cases), arrest review 7 days, investigation 2 months (plus recorded extensions, at most 5 months), prosecution review 1 month 15 days, first instance 3 months (plus recorded extensions, at most 3), second instance 2 months (plus at most 2). The first day is not counted. Critical when more than 30 days over.',
+  description:
+    '仍在押且当前诉讼阶段的羁押时间超过法定期限：刑事拘留 3 日（经批准最多再延 4 日；流窜、多次、结伙作案 30 日），提请批准逮捕审查 7 日，侦查羁押 2 个月（记录的延长最多 5 个月），审查起诉 1 个月零 15 日，一审 3 个月（记录的延长最多 3 个月），二审 2 个月（延长最多 2 个月）。第一日不计入。超期超过 30 日为严重。',
+  descriptionEn:
+    'Still in custody and the current stage has lasted longer than the law allows: criminal detention 3 days (up to 4 more when approved; 30 days for roving, serial or gang cases), arrest review 7 days, investigation 2 months (plus recorded extensions, at most 5 months), prosecution review 1 month 15 days, first instance 3 months (plus recorded extensions, at most 3), second instance 2 months (plus at most 2). The first day is not counted. Critical when more than 30 days over.',
   defaults: STAGE_LIMIT_DEFAULTS,
   schema: stageLimitParams,
   evaluate(person, p, { today }) {
@@ -112,10 +130,18 @@ export const detOverdueStage: RuleDefinition<StageLimitParams> = {
       const inStage = elapsed(lim.startDay, today, p);
       const over = today - lim.deadlineDay;
       out.push({
-        severity: over > 30 ? 'CRITICAL' as const : 'HIGH' as const,
+        severity: over > 30 ? ('CRITICAL' as const) : ('HIGH' as const),
         records: [{ domain: 'DETENTION' as const, key: r.key }],
         region: r.region,
-        numbers: { stage: r.stage, daysInStage: inStage, stageStartedOn: day(lim.startDay), limit: spanEn(lim.limit), deadline: day(lim.deadlineDay), daysOver: over, extensionMonths: lim.extensionMonths },
+        numbers: {
+          stage: r.stage,
+          daysInStage: inStage,
+          stageStartedOn: day(lim.startDay),
+          limit: spanEn(lim.limit),
+          deadline: day(lim.deadlineDay),
+          daysOver: over,
+          extensionMonths: lim.extensionMonths,
+        },
         explanation: `${STAGE_ZH[r.stage]}阶段在押 ${inStage} 天（自 ${day(lim.startDay)} 起），${STAGE_ZH[r.stage]}期限 ${spanZh(lim.limit)}（至 ${day(lim.deadlineDay)}），已超期 ${over} 天`,
         explanationEn: `${inStage} days in custody at the ${STAGE_EN[r.stage]} stage (since ${day(lim.startDay)}); limit ${spanEn(lim.limit)} (until ${day(lim.deadlineDay)}); ${over} days over`,
         fingerprint: `${r.key}`,
@@ -125,12 +151,14 @@ export const detOverdueStage: RuleDefinition<StageLimitParams> = {
   },
 };
 
-export const expiryWarningParams = stageLimitParams.extend({
-  /** warn this many days before a 30-day criminal detention ends */
-  criminalDetentionDaysBefore: nat,
-  /** warn this many days before investigation custody ends */
-  investigationDaysBefore: nat,
-}).strict();
+export const expiryWarningParams = stageLimitParams
+  .extend({
+    /** warn this many days before a 30-day criminal detention ends */
+    criminalDetentionDaysBefore: nat,
+    /** warn this many days before investigation custody ends */
+    investigationDaysBefore: nat,
+  })
+  .strict();
 export type ExpiryWarningParams = z.infer<typeof expiryWarningParams>;
 
 export const detExpiryWarning: RuleDefinition<ExpiryWarningParams> = {
@@ -141,7 +169,8 @@ export const detExpiryWarning: RuleDefinition<ExpiryWarningParams> = {
   domains: ['DETENTION'],
   severity: 'LOW',
   description: '仍在押，30 日刑事拘留届满前 3 日内，或侦查羁押期限（含记录的延长）届满前 7 日内，期限尚未届满。',
-  descriptionEn: 'Still in custody, within 3 days before a 30-day criminal detention ends or within 7 days before investigation custody (with recorded extensions) ends, the deadline not yet passed.',
+  descriptionEn:
+    'Still in custody, within 3 days before a 30-day criminal detention ends or within 7 days before investigation custody (with recorded extensions) ends, the deadline not yet passed.',
   defaults: { criminalDetentionDaysBefore: 3, investigationDaysBefore: 7, ...STAGE_LIMIT_DEFAULTS },
   schema: expiryWarningParams,
   evaluate(person, p, { today }) {
@@ -169,7 +198,14 @@ export const detExpiryWarning: RuleDefinition<ExpiryWarningParams> = {
   },
 };
 
-const BEFORE_JUDGMENT = new Set(['CRIMINAL_DETENTION', 'ARREST_REVIEW', 'INVESTIGATION', 'PROSECUTION_REVIEW', 'FIRST_INSTANCE', 'SECOND_INSTANCE']);
+const BEFORE_JUDGMENT = new Set([
+  'CRIMINAL_DETENTION',
+  'ARREST_REVIEW',
+  'INVESTIGATION',
+  'PROSECUTION_REVIEW',
+  'FIRST_INSTANCE',
+  'SECOND_INSTANCE',
+]);
 
 export const longNoVerdictParams = z.object({ years: nat, criticalYears: nat }).strict();
 
@@ -193,7 +229,7 @@ export const detLongNoVerdict: RuleDefinition<z.infer<typeof longNoVerdictParams
       const critical = today > addMonthsToDay(admitted, 12 * p.criticalYears);
       const days = today - admitted;
       out.push({
-        severity: critical ? 'CRITICAL' as const : 'HIGH' as const,
+        severity: critical ? ('CRITICAL' as const) : ('HIGH' as const),
         records: [{ domain: 'DETENTION' as const, key: r.key }],
         region: r.region,
         numbers: { admittedOn: day(admitted), daysInCustody: days, yearsInCustody: years(days), stage: r.stage },
@@ -214,7 +250,8 @@ export const detExtractionAfterExpiry: RuleDefinition<StageLimitParams> = {
   domains: ['DETENTION'],
   severity: 'HIGH',
   description: '在当前阶段的法定期限（含记录的延长）届满后仍有提讯、提解记录（提讯证已失效）。',
-  descriptionEn: 'An extraction (interrogation or removal) dated after the current stage\'s legal deadline, with no recorded extension covering it: the warrant slip had expired.',
+  descriptionEn:
+    "An extraction (interrogation or removal) dated after the current stage's legal deadline, with no recorded extension covering it: the warrant slip had expired.",
   defaults: STAGE_LIMIT_DEFAULTS,
   schema: stageLimitParams,
   evaluate(person, p) {
@@ -230,7 +267,12 @@ export const detExtractionAfterExpiry: RuleDefinition<StageLimitParams> = {
         severity: 'HIGH' as const,
         records: [{ domain: 'DETENTION' as const, key: r.key }],
         region: r.region,
-        numbers: { deadline: day(lim.deadlineDay), extractions: late.length, firstOn: day(first), daysAfterDeadline: first - lim.deadlineDay },
+        numbers: {
+          deadline: day(lim.deadlineDay),
+          extractions: late.length,
+          firstOn: day(first),
+          daysAfterDeadline: first - lim.deadlineDay,
+        },
         explanation: `${STAGE_ZH[r.stage]}期限于 ${day(lim.deadlineDay)} 届满，其后仍有 ${late.length} 次提讯提解（首次 ${day(first)}，超过 ${first - lim.deadlineDay} 天），无延长记录`,
         explanationEn: `the ${STAGE_EN[r.stage]} limit ended on ${day(lim.deadlineDay)}; ${late.length} extraction(s) after it (first on ${day(first)}, ${first - lim.deadlineDay} days after) with no recorded extension`,
         fingerprint: r.key,
@@ -249,8 +291,10 @@ export const detNotDelivered: RuleDefinition<z.infer<typeof notDeliveredParams>>
   legalBasis: '刑事诉讼法 第264条；监狱法 第15条',
   domains: ['DETENTION', 'PRISON'],
   severity: 'MEDIUM',
-  description: '处于待交付执行阶段超过 1 个月，且没有此后入监的服刑记录（剩余刑期超过 3 个月；看守所记录不含剩余刑期时按超过 3 个月对待）。',
-  descriptionEn: 'Awaiting transfer for more than 1 month and no prison record admitting the person since (the remaining term must exceed 3 months; a custody record does not carry it, so it is taken as more than 3 months).',
+  description:
+    '处于待交付执行阶段超过 1 个月，且没有此后入监的服刑记录（剩余刑期超过 3 个月；看守所记录不含剩余刑期时按超过 3 个月对待）。',
+  descriptionEn:
+    'Awaiting transfer for more than 1 month and no prison record admitting the person since (the remaining term must exceed 3 months; a custody record does not carry it, so it is taken as more than 3 months).',
   defaults: { months: 1, remainingTermMonths: 3, countFirstDay: false },
   schema: notDeliveredParams,
   evaluate(person, p, { today }) {

@@ -2,7 +2,10 @@
 import { STAGE_TERMS } from '../record-domains/detention';
 import { dateOfDay } from '../calendar';
 
-export interface Span { months: number; days: number }
+export interface Span {
+  months: number;
+  days: number;
+}
 
 export function spanZh(s: Span): string {
   if (s.months && s.days) return `${s.months} 个月零 ${s.days} 日`;

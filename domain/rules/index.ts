@@ -13,11 +13,22 @@ import type { Finding, PersonRecords, RuleContext, RuleDefinition } from './type
 export type { Finding, FindingRecord, PersonRecords, RuleContext, RuleDefinition, RuleRecord, Severity } from './types';
 
 export const RULES: readonly RuleDefinition<any>[] = [
-  detOverdueStage, detExpiryWarning, detLongNoVerdict, detExtractionAfterExpiry, detNotDelivered,
-  prisonNotReleased, prisonCommutationIrregular, prisonParoleIrregular,
-  corrNotReported, corrAbsconded, corrNotTerminated, corrMissingAfterParole,
-  crossReoffending, crossConflict,
-  enfNotTransferred, enfTransferLate,
+  detOverdueStage,
+  detExpiryWarning,
+  detLongNoVerdict,
+  detExtractionAfterExpiry,
+  detNotDelivered,
+  prisonNotReleased,
+  prisonCommutationIrregular,
+  prisonParoleIrregular,
+  corrNotReported,
+  corrAbsconded,
+  corrNotTerminated,
+  corrMissingAfterParole,
+  crossReoffending,
+  crossConflict,
+  enfNotTransferred,
+  enfTransferLate,
   dataLateEntry,
 ];
 
@@ -57,7 +68,12 @@ export function changeParameters(ruleId: string, current: Record<string, unknown
   if (!isPlainObject(change)) return { ok: false, problems: ['parameters: must be a JSON object of parameter names and values'] };
   const unknown = Object.keys(change).filter((k) => !(k in rule.defaults));
   if (unknown.length > 0) {
-    return { ok: false, problems: unknown.map((k) => `parameters.${k}: not a parameter of ${ruleId}; known: ${Object.keys(rule.defaults).join(', ') || '(none)'}`) };
+    return {
+      ok: false,
+      problems: unknown.map(
+        (k) => `parameters.${k}: not a parameter of ${ruleId}; known: ${Object.keys(rule.defaults).join(', ') || '(none)'}`,
+      ),
+    };
   }
   const merged = mergeParams(current, change);
   const parsed = rule.schema.safeParse(merged);
@@ -68,7 +84,12 @@ export function changeParameters(ruleId: string, current: Record<string, unknown
 }
 
 /** Runs the chosen rules (all when `rules` is null) over one person. */
-export function evaluatePerson(person: PersonRecords, ctx: RuleContext, params: RuleParameters = {}, rules: readonly string[] | null = null): Finding[] {
+export function evaluatePerson(
+  person: PersonRecords,
+  ctx: RuleContext,
+  params: RuleParameters = {},
+  rules: readonly string[] | null = null,
+): Finding[] {
   const out: Finding[] = [];
   for (const rule of RULES) {
     if (rules && !rules.includes(rule.id)) continue;

@@ -27,7 +27,8 @@ export const prisonNotReleased: RuleDefinition<Record<string, never>> = {
   domains: ['PRISON'],
   severity: 'CRITICAL',
   description: '按 刑期起算日 + 原判刑期 − 判决前羁押日数 − 减刑 计算的刑满日期已过，状态仍为服刑中。',
-  descriptionEn: 'The computed end of the sentence (start + term − pre-trial custody − commutations) is before today and the status is still SERVING.',
+  descriptionEn:
+    'The computed end of the sentence (start + term − pre-trial custody − commutations) is before today and the status is still SERVING.',
   defaults: {},
   schema: NO_PARAMETERS,
   evaluate(person, _p, { today }) {
@@ -40,7 +41,13 @@ export const prisonNotReleased: RuleDefinition<Record<string, never>> = {
         severity: 'CRITICAL' as const,
         records: [{ domain: 'PRISON' as const, key: r.key }],
         region: r.region,
-        numbers: { sentenceEnd: day(end), daysPastEnd: today - end, termMonths: r.sentence.termMonths!, pretrialCustodyDays: r.pretrialCustodyDays, commutedMonths: commutedMonths(r) },
+        numbers: {
+          sentenceEnd: day(end),
+          daysPastEnd: today - end,
+          termMonths: r.sentence.termMonths!,
+          pretrialCustodyDays: r.pretrialCustodyDays,
+          commutedMonths: commutedMonths(r),
+        },
         explanation: `原判 ${r.sentence.termMonths} 个月，折抵羁押 ${r.pretrialCustodyDays} 天，减刑 ${commutedMonths(r)} 个月，应于 ${day(end)} 刑满释放，已超过 ${today - end} 天仍在服刑`,
         explanationEn: `sentence of ${r.sentence.termMonths} months, ${r.pretrialCustodyDays} days of pre-trial custody credited, ${commutedMonths(r)} months commuted: due for release on ${day(end)}, still serving ${today - end} days later`,
         fingerprint: r.key,
@@ -50,17 +57,19 @@ export const prisonNotReleased: RuleDefinition<Record<string, never>> = {
   },
 };
 
-export const commutationParams = z.object({
-  /** minimum served before the first commutation, by original term: < 5 y, 5–10 y, ≥ 10 y (months) */
-  firstAfterMonthsUnder5y: nat,
-  firstAfterMonths5to10y: nat,
-  firstAfterMonths10yPlus: nat,
-  /** minimum gap between commutations (months), term under 10 years / 10 years or more */
-  gapMonthsUnder10y: nat,
-  gapMonths10yPlus: nat,
-  /** the actually served term must stay at least this share of the original term */
-  minServedShare: z.number().min(0).max(1),
-}).strict();
+export const commutationParams = z
+  .object({
+    /** minimum served before the first commutation, by original term: < 5 y, 5–10 y, ≥ 10 y (months) */
+    firstAfterMonthsUnder5y: nat,
+    firstAfterMonths5to10y: nat,
+    firstAfterMonths10yPlus: nat,
+    /** minimum gap between commutations (months), term under 10 years / 10 years or more */
+    gapMonthsUnder10y: nat,
+    gapMonths10yPlus: nat,
+    /** the actually served term must stay at least this share of the original term */
+    minServedShare: z.number().min(0).max(1),
+  })
+  .strict();
 type CommutationParams = z.infer<typeof commutationParams>;
 
 export const prisonCommutationIrregular: RuleDefinition<CommutationParams> = {
@@ -70,9 +79,18 @@ export const prisonCommutationIrregular: RuleDefinition<CommutationParams> = {
   legalBasis: '刑法 第78条；最高人民法院《关于办理减刑、假释案件具体应用法律的规定》(2016) 第6条',
   domains: ['PRISON'],
   severity: 'HIGH',
-  description: '有期徒刑：首次减刑前已执行（含判决前羁押）不足 1 年 / 1 年 6 个月 / 2 年（原判不满 5 年 / 5 至 10 年 / 10 年以上）；两次减刑间隔不足 1 年（原判不满 10 年）或 1 年 6 个月；或减刑后实际执行的刑期少于原判刑期的二分之一。',
-  descriptionEn: 'Fixed-term sentences: first commutation before 1 / 1.5 / 2 years served, pre-trial custody counted (term under 5 / 5–10 / 10 years or more); a gap under 1 year between commutations (1.5 years for terms of 10 years or more); or commutations leaving less than half the original term to be served.',
-  defaults: { firstAfterMonthsUnder5y: 12, firstAfterMonths5to10y: 18, firstAfterMonths10yPlus: 24, gapMonthsUnder10y: 12, gapMonths10yPlus: 18, minServedShare: 0.5 },
+  description:
+    '有期徒刑：首次减刑前已执行（含判决前羁押）不足 1 年 / 1 年 6 个月 / 2 年（原判不满 5 年 / 5 至 10 年 / 10 年以上）；两次减刑间隔不足 1 年（原判不满 10 年）或 1 年 6 个月；或减刑后实际执行的刑期少于原判刑期的二分之一。',
+  descriptionEn:
+    'Fixed-term sentences: first commutation before 1 / 1.5 / 2 years served, pre-trial custody counted (term under 5 / 5–10 / 10 years or more); a gap under 1 year between commutations (1.5 years for terms of 10 years or more); or commutations leaving less than half the original term to be served.',
+  defaults: {
+    firstAfterMonthsUnder5y: 12,
+    firstAfterMonths5to10y: 18,
+    firstAfterMonths10yPlus: 24,
+    gapMonthsUnder10y: 12,
+    gapMonths10yPlus: 18,
+    minServedShare: 0.5,
+  },
   schema: commutationParams,
   evaluate(person, p) {
     const out = [];
@@ -101,7 +119,9 @@ export const prisonCommutationIrregular: RuleDefinition<CommutationParams> = {
         if (cur < addMonthsToDay(prev, gapMonths)) {
           numbers.shortGapDays = cur - prev;
           zh.push(`${list[i - 1].decidedAt} 与 ${list[i].decidedAt} 两次减刑间隔 ${cur - prev} 天，不足 ${gapMonths} 个月`);
-          en.push(`commutations on ${list[i - 1].decidedAt} and ${list[i].decidedAt} only ${cur - prev} days apart, under ${gapMonths} months`);
+          en.push(
+            `commutations on ${list[i - 1].decidedAt} and ${list[i].decidedAt} only ${cur - prev} days apart, under ${gapMonths} months`,
+          );
           break;
         }
       }
@@ -109,7 +129,9 @@ export const prisonCommutationIrregular: RuleDefinition<CommutationParams> = {
       if (term - total < term * p.minServedShare) {
         numbers.commutedMonths = total;
         zh.push(`累计减刑 ${total} 个月，实际执行刑期 ${term - total} 个月，少于原判 ${term} 个月的 ${p.minServedShare * 100}%`);
-        en.push(`${total} months commuted in all, leaving ${term - total} of ${term} months, under ${p.minServedShare * 100}% of the original term`);
+        en.push(
+          `${total} months commuted in all, leaving ${term - total} of ${term} months, under ${p.minServedShare * 100}% of the original term`,
+        );
       }
       if (zh.length === 0) continue;
       out.push({
@@ -136,7 +158,8 @@ export const prisonParoleIrregular: RuleDefinition<z.infer<typeof paroleParams>>
   domains: ['PRISON'],
   severity: 'HIGH',
   description: '假释时实际执行（含判决前羁押）不足原判刑期的二分之一；无期徒刑不足 13 年。',
-  descriptionEn: 'Paroled having served (pre-trial custody counted) less than half the original term; less than 13 years for a life sentence.',
+  descriptionEn:
+    'Paroled having served (pre-trial custody counted) less than half the original term; less than 13 years for a life sentence.',
   defaults: { minServedShare: 0.5, lifeMinServedYears: 13 },
   schema: paroleParams,
   evaluate(person, p) {

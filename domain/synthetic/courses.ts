@@ -7,10 +7,34 @@
  */
 import type { Rng } from './random';
 import {
-  at, buildCorrection, buildDetention, buildEnforcement, type Category, cleanStages, correctionDraft, CRIME_OF_CATEGORY,
-  type CorrFull, type Ctx, type DetFull, detentionDraft, type Draft, enforcementDraft, enforcementLastDay, type EnfFull,
-  type PersonBase, PRE_TRIAL, prisonDraft, prisonFor, type PrisonFull, sentenceEnd, snapshotCorrection, snapshotDetention,
-  snapshotEnforcement, snapshotPrison, type Stage, caseRegion,
+  at,
+  buildCorrection,
+  buildDetention,
+  buildEnforcement,
+  type Category,
+  cleanStages,
+  correctionDraft,
+  CRIME_OF_CATEGORY,
+  type CorrFull,
+  type Ctx,
+  type DetFull,
+  detentionDraft,
+  type Draft,
+  enforcementDraft,
+  enforcementLastDay,
+  type EnfFull,
+  type PersonBase,
+  PRE_TRIAL,
+  prisonDraft,
+  prisonFor,
+  type PrisonFull,
+  sentenceEnd,
+  snapshotCorrection,
+  snapshotDetention,
+  snapshotEnforcement,
+  snapshotPrison,
+  type Stage,
+  caseRegion,
 } from './model';
 import { addMonths, dayOf, HOUR_MS } from './time';
 
@@ -18,14 +42,34 @@ export type Course = 'E' | 'D' | 'C' | 'P' | 'PC' | 'ED' | 'DC' | 'DP' | 'DPC' |
 
 /** Share of clean persons per course (E enforcement, D detention, P prison, C community correction). */
 export const COURSE_WEIGHTS: readonly (readonly [Course, number])[] = [
-  ['E', 26], ['D', 18], ['C', 8], ['P', 5], ['PC', 3], ['ED', 5], ['DC', 8], ['DP', 10], ['DPC', 7],
-  ['EDC', 3], ['EDP', 2], ['EDPC', 5],
+  ['E', 26],
+  ['D', 18],
+  ['C', 8],
+  ['P', 5],
+  ['PC', 3],
+  ['ED', 5],
+  ['DC', 8],
+  ['DP', 10],
+  ['DPC', 7],
+  ['EDC', 3],
+  ['EDP', 2],
+  ['EDPC', 5],
 ];
 
 /** How far back a course may start (days before today). */
 const START_BACK: Record<Course, readonly [number, number]> = {
-  E: [1, 1400], D: [1, 1000], C: [20, 1800], P: [60, 4000], PC: [200, 4000], ED: [30, 2000], DC: [30, 2500],
-  DP: [30, 3500], DPC: [300, 4500], EDC: [60, 2500], EDP: [60, 3500], EDPC: [300, 4500],
+  E: [1, 1400],
+  D: [1, 1000],
+  C: [20, 1800],
+  P: [60, 4000],
+  PC: [200, 4000],
+  ED: [30, 2000],
+  DC: [30, 2500],
+  DP: [30, 3500],
+  DPC: [300, 4500],
+  EDC: [60, 2500],
+  EDP: [60, 3500],
+  EDPC: [300, 4500],
 };
 
 export interface Episodes {
@@ -36,29 +80,53 @@ export interface Episodes {
 }
 
 export const GENERAL_CRIMES: readonly (readonly [string, number])[] = [
-  ['盗窃罪', 20], ['诈骗罪', 14], ['故意伤害罪', 10], ['贩卖毒品罪', 8], ['抢劫罪', 5], ['寻衅滋事罪', 6],
-  ['交通肇事罪', 5], ['开设赌场罪', 5], ['帮助信息网络犯罪活动罪', 8], ['非法吸收公众存款罪', 4],
-  ['掩饰、隐瞒犯罪所得罪', 4], ['强奸罪', 3], ['故意杀人罪', 1], ['组织、领导、参加黑社会性质组织罪', 1],
+  ['盗窃罪', 20],
+  ['诈骗罪', 14],
+  ['故意伤害罪', 10],
+  ['贩卖毒品罪', 8],
+  ['抢劫罪', 5],
+  ['寻衅滋事罪', 6],
+  ['交通肇事罪', 5],
+  ['开设赌场罪', 5],
+  ['帮助信息网络犯罪活动罪', 8],
+  ['非法吸收公众存款罪', 4],
+  ['掩饰、隐瞒犯罪所得罪', 4],
+  ['强奸罪', 3],
+  ['故意杀人罪', 1],
+  ['组织、领导、参加黑社会性质组织罪', 1],
 ];
 
 type Outcome = 'BAIL_EARLY' | 'BAIL_INV' | 'NOT_APPROVED' | 'NOT_PROSECUTED' | 'ACQUITTED' | 'CENTRE' | 'PROBATION' | 'PRISON';
 
 const RELEASE_REASON: Record<Outcome, string> = {
-  BAIL_EARLY: '变更强制措施为取保候审', BAIL_INV: '变更强制措施为取保候审', NOT_APPROVED: '不批准逮捕，释放',
-  NOT_PROSECUTED: '不起诉，释放', ACQUITTED: '宣告无罪，释放', CENTRE: '刑满释放', PROBATION: '判处缓刑，释放',
+  BAIL_EARLY: '变更强制措施为取保候审',
+  BAIL_INV: '变更强制措施为取保候审',
+  NOT_APPROVED: '不批准逮捕，释放',
+  NOT_PROSECUTED: '不起诉，释放',
+  ACQUITTED: '宣告无罪，释放',
+  CENTRE: '刑满释放',
+  PROBATION: '判处缓刑，释放',
   PRISON: '送监执行',
 };
 
 export function outcomeStages(rng: Rng, outcome: Outcome): Stage[] {
   switch (outcome) {
-    case 'BAIL_EARLY': return ['CRIMINAL_DETENTION'];
-    case 'BAIL_INV': return ['CRIMINAL_DETENTION', 'ARREST_REVIEW', 'INVESTIGATION'];
-    case 'NOT_APPROVED': return ['CRIMINAL_DETENTION', 'ARREST_REVIEW'];
-    case 'NOT_PROSECUTED': return ['CRIMINAL_DETENTION', 'ARREST_REVIEW', 'INVESTIGATION', 'PROSECUTION_REVIEW'];
-    case 'ACQUITTED': return [...PRE_TRIAL];
-    case 'CENTRE': return [...PRE_TRIAL, 'SERVING_IN_CENTRE'];
-    case 'PROBATION': return rng.chance(0.15) ? [...PRE_TRIAL, 'SECOND_INSTANCE'] : [...PRE_TRIAL];
-    case 'PRISON': return rng.chance(0.2) ? [...PRE_TRIAL, 'SECOND_INSTANCE', 'AWAITING_TRANSFER'] : [...PRE_TRIAL, 'AWAITING_TRANSFER'];
+    case 'BAIL_EARLY':
+      return ['CRIMINAL_DETENTION'];
+    case 'BAIL_INV':
+      return ['CRIMINAL_DETENTION', 'ARREST_REVIEW', 'INVESTIGATION'];
+    case 'NOT_APPROVED':
+      return ['CRIMINAL_DETENTION', 'ARREST_REVIEW'];
+    case 'NOT_PROSECUTED':
+      return ['CRIMINAL_DETENTION', 'ARREST_REVIEW', 'INVESTIGATION', 'PROSECUTION_REVIEW'];
+    case 'ACQUITTED':
+      return [...PRE_TRIAL];
+    case 'CENTRE':
+      return [...PRE_TRIAL, 'SERVING_IN_CENTRE'];
+    case 'PROBATION':
+      return rng.chance(0.15) ? [...PRE_TRIAL, 'SECOND_INSTANCE'] : [...PRE_TRIAL];
+    case 'PRISON':
+      return rng.chance(0.2) ? [...PRE_TRIAL, 'SECOND_INSTANCE', 'AWAITING_TRANSFER'] : [...PRE_TRIAL, 'AWAITING_TRANSFER'];
   }
 }
 
@@ -69,13 +137,22 @@ export function detentionWithOutcome(ctx: Ctx, rng: Rng, p: PersonBase, region: 
 }
 
 /** Fixed terms in months, with a few life and death-with-reprieve sentences when `allowLife`. */
-export function drawSentence(rng: Rng, minMonths: number, allowLife: boolean): { kind: 'FIXED_TERM' | 'LIFE' | 'DEATH_REPRIEVE'; months: number | null } {
+export function drawSentence(
+  rng: Rng,
+  minMonths: number,
+  allowLife: boolean,
+): { kind: 'FIXED_TERM' | 'LIFE' | 'DEATH_REPRIEVE'; months: number | null } {
   if (allowLife) {
     const x = rng.next();
     if (x < 0.002) return { kind: 'DEATH_REPRIEVE', months: null };
     if (x < 0.01) return { kind: 'LIFE', months: null };
   }
-  const bucket = rng.weighted([[[6, 24], 40], [[25, 60], 35], [[61, 120], 18], [[121, 240], 7]] as const);
+  const bucket = rng.weighted([
+    [[6, 24], 40],
+    [[25, 60], 35],
+    [[61, 120], 18],
+    [[121, 240], 7],
+  ] as const);
   return { kind: 'FIXED_TERM', months: Math.max(minMonths, rng.int(bucket[0], bucket[1])) };
 }
 
@@ -102,7 +179,8 @@ export function cleanCommutations(rng: Rng, startDay: number, months: number, pr
 
 /** Prison after a custody (or, without one, starting on `startDay`). Null when the draw does not fit. */
 export function cleanPrison(
-  rng: Rng, p: PersonBase,
+  rng: Rng,
+  p: PersonBase,
   o: { det: DetFull | null; startDay: number; exit: 'PAROLE' | 'OUTSIDE' | null; crime: string },
 ): PrisonFull | null {
   let startDay = o.startDay;
@@ -126,23 +204,37 @@ export function cleanPrison(
   }
   const prison = prisonFor(rng, p);
   const full: PrisonFull = {
-    region: prison.region, sourceKey: prison.key, crime: o.crime, startDay, kind: sentence.kind, termMonths: months,
-    pretrialDays: pretrial, admitMs, commutations: months == null ? [] : cleanCommutations(rng, startDay, months, pretrial),
-    parole: null, outside: null,
+    region: prison.region,
+    sourceKey: prison.key,
+    crime: o.crime,
+    startDay,
+    kind: sentence.kind,
+    termMonths: months,
+    pretrialDays: pretrial,
+    admitMs,
+    commutations: months == null ? [] : cleanCommutations(rng, startDay, months, pretrial),
+    parole: null,
+    outside: null,
   };
   if (o.exit == null || months == null) return full;
-  const decided = o.exit === 'PAROLE'
-    ? addMonths(startDay, Math.ceil(months * rng.real(0.65, 0.85))) + rng.int(0, 20)
-    : admitDay + rng.int(180, 900);
+  const decided =
+    o.exit === 'PAROLE' ? addMonths(startDay, Math.ceil(months * rng.real(0.65, 0.85))) + rng.int(0, 20) : admitDay + rng.int(180, 900);
   full.commutations = full.commutations.filter((c) => c.day < decided - 30);
-  const end = sentenceEnd(startDay, months, pretrial, full.commutations.reduce((a, c) => a + c.months, 0));
+  const end = sentenceEnd(
+    startDay,
+    months,
+    pretrial,
+    full.commutations.reduce((a, c) => a + c.months, 0),
+  );
   if (decided > end - (o.exit === 'PAROLE' ? 60 : 120)) return null;
   const releaseMs = at(rng, decided + rng.int(1, 2), 9, 11);
   if (o.exit === 'PAROLE') full.parole = { decidedDay: decided, releaseMs };
   else {
     full.outside = {
-      decidedDay: decided, kind: p.gender === 'FEMALE' && rng.chance(0.3) ? '怀孕或者正在哺乳自己婴儿' : '保外就医',
-      reviewDay: decided + 365, releaseMs,
+      decidedDay: decided,
+      kind: p.gender === 'FEMALE' && rng.chance(0.3) ? '怀孕或者正在哺乳自己婴儿' : '保外就医',
+      reviewDay: decided + 365,
+      releaseMs,
     };
   }
   return full;
@@ -155,8 +247,11 @@ export function correctionAfterPrison(rng: Rng, p: PersonBase, prison: PrisonFul
   const commuted = prison.commutations.filter((c) => c.day < exit.decidedDay).reduce((a, c) => a + c.months, 0);
   const end = sentenceEnd(prison.startDay, prison.termMonths!, prison.pretrialDays, commuted);
   return buildCorrection(rng, p, {
-    type: prison.parole ? 'PAROLE' : 'OUTSIDE_EXECUTION', judgmentDay: exit.decidedDay, startDay: releaseDay + 1,
-    endDay: end, reportedDay: releaseDay + rng.int(1, 3),
+    type: prison.parole ? 'PAROLE' : 'OUTSIDE_EXECUTION',
+    judgmentDay: exit.decidedDay,
+    startDay: releaseDay + 1,
+    endDay: end,
+    reportedDay: releaseDay + rng.int(1, 3),
   });
 }
 
@@ -165,7 +260,11 @@ export function probation(rng: Rng, p: PersonBase, judgmentDay: number, type?: '
   const t = type ?? (rng.chance(0.88) ? 'PROBATION' : 'CONTROL');
   const m = months ?? (t === 'PROBATION' ? rng.int(6, 60) : rng.int(3, 24));
   return buildCorrection(rng, p, {
-    type: t, judgmentDay, startDay: judgmentDay, endDay: addMonths(judgmentDay, m) - 1, reportedDay: judgmentDay + rng.int(1, 5),
+    type: t,
+    judgmentDay,
+    startDay: judgmentDay,
+    endDay: addMonths(judgmentDay, m) - 1,
+    reportedDay: judgmentDay + rng.int(1, 5),
   });
 }
 
@@ -192,11 +291,22 @@ export function simulateCourse(ctx: Ctx, rng: Rng, p: PersonBase, course: Course
     }
   }
   if (has('D')) {
-    const outcome: Outcome = has('P') ? 'PRISON'
-      : has('C') ? rng.weighted([['PROBATION', 60], ['BAIL_EARLY', 25], ['BAIL_INV', 15]] as const)
+    const outcome: Outcome = has('P')
+      ? 'PRISON'
+      : has('C')
+        ? rng.weighted([
+            ['PROBATION', 60],
+            ['BAIL_EARLY', 25],
+            ['BAIL_INV', 15],
+          ] as const)
         : rng.weighted([
-          ['BAIL_EARLY', 18], ['BAIL_INV', 10], ['NOT_APPROVED', 10], ['NOT_PROSECUTED', 12], ['ACQUITTED', 3], ['CENTRE', 30],
-        ] as const);
+            ['BAIL_EARLY', 18],
+            ['BAIL_INV', 10],
+            ['NOT_APPROVED', 10],
+            ['NOT_PROSECUTED', 12],
+            ['ACQUITTED', 3],
+            ['CENTRE', 30],
+          ] as const);
     eps.det = detentionWithOutcome(ctx, rng, p, region, t, outcome);
     const releaseDay = dayOf(eps.det.releaseMs!);
     t = releaseDay;

@@ -100,9 +100,24 @@ const LATE_MIN_DAYS = 30;
 
 /** Old address codes and the current district that succeeded each. */
 const OLD_CODE_SUCCESSOR: Readonly<Record<string, string>> = {
-  500222: '500110', 500223: '500152', 500224: '500151', 500225: '500111', 500226: '500153', 500227: '500120',
-  500228: '500155', 500232: '500156', 500234: '500154', 500381: '500116', 500382: '500117', 500383: '500118',
-  500384: '500119', 510201: '500103', 510202: '500104', 510212: '500109', 512201: '500101', 512301: '500102',
+  500222: '500110',
+  500223: '500152',
+  500224: '500151',
+  500225: '500111',
+  500226: '500153',
+  500227: '500120',
+  500228: '500155',
+  500232: '500156',
+  500234: '500154',
+  500381: '500116',
+  500382: '500117',
+  500383: '500118',
+  500384: '500119',
+  510201: '500103',
+  510202: '500104',
+  510212: '500109',
+  512201: '500101',
+  512301: '500102',
 };
 const OLD_CODES_OF: Readonly<Record<string, string[]>> = (() => {
   const out: Record<string, string[]> = {};
@@ -211,7 +226,11 @@ function buildPerson(ctx: Ctx, rng: Rng, index: number, planned: SyntheticRuleId
   for (const d of drafts) first = Math.min(first, d.firstDay);
   const hi = Math.min(dayFromYmd(Math.min(2005, yearOf(ctx.td) - 18), 12, 31), first - 6576);
   const lo = Math.max(dayFromYmd(1950, 1, 1), first - 70 * 365);
-  const ageDays = rng.weighted([[[6576, 30 * 365], 40], [[30 * 365, 50 * 365], 50], [[50 * 365, 68 * 365], 10]] as const);
+  const ageDays = rng.weighted([
+    [[6576, 30 * 365], 40],
+    [[30 * 365, 50 * 365], 50],
+    [[50 * 365, 68 * 365], 10],
+  ] as const);
   const birthDay = Math.min(hi, Math.max(lo, first - rng.int(ageDays[0], ageDays[1])));
   const birth = isoDay(birthDay);
   let idCode = home;
@@ -246,7 +265,9 @@ function buildPerson(ctx: Ctx, rng: Rng, index: number, planned: SyntheticRuleId
     const { region, ...rest } = d.fields;
     const record = {
       externalId: `${unit.code}-${d.year}-${String(index).padStart(7, '0')}${k}`,
-      idNumber, name, region,
+      idNumber,
+      name,
+      region,
       eventAt: isoInstant(d.eventMs),
       updatedAt: isoInstant(Math.max(d.eventMs, updatedMs)),
       ...rest,
@@ -258,5 +279,8 @@ function buildPerson(ctx: Ctx, rng: Rng, index: number, planned: SyntheticRuleId
 }
 
 const UNIT_FIELD: Record<Domain, string> = {
-  DETENTION: 'facility', PRISON: 'prison', COMMUNITY_CORRECTION: 'office', ENFORCEMENT_CASE: 'agency',
+  DETENTION: 'facility',
+  PRISON: 'prison',
+  COMMUNITY_CORRECTION: 'office',
+  ENFORCEMENT_CASE: 'agency',
 };

@@ -7,8 +7,17 @@
  * for (const item of generateSynthetic(opts)) validateRecord(item.domain, item.record);
  */
 export {
-  generatePersons, generateSynthetic, PLANT_BLOCK, PLANT_QUOTA, syntheticReport, syntheticSources,
-  type AnySyntheticItem, type SyntheticItem, type SyntheticOptions, type SyntheticPerson, type SyntheticReport,
+  generatePersons,
+  generateSynthetic,
+  PLANT_BLOCK,
+  PLANT_QUOTA,
+  syntheticReport,
+  syntheticSources,
+  type AnySyntheticItem,
+  type SyntheticItem,
+  type SyntheticOptions,
+  type SyntheticPerson,
+  type SyntheticReport,
 } from './generate';
 export type { SyntheticRecordByDomain } from './model';
 export { SYNTHETIC_RULE_IDS, type SyntheticRuleId } from './planted';

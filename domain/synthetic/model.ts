@@ -9,16 +9,24 @@
  * person again.
  */
 import type { z } from 'zod';
-import type {
-  communityCorrectionSchema, detentionRecordSchema, Domain, enforcementCaseSchema, prisonRecordSchema,
-} from '../records';
+import type { communityCorrectionSchema, detentionRecordSchema, Domain, enforcementCaseSchema, prisonRecordSchema } from '../records';
 import type { Rng } from './random';
+import { addMonths, addMonthsMs, dayOf, DAY_MS, HOUR_MS, isoDay, isoInstant, msAt, yearOf } from './time';
 import {
-  addMonths, addMonthsMs, dayOf, DAY_MS, HOUR_MS, isoDay, isoInstant, msAt, yearOf,
-} from './time';
-import {
-  AGENCY_OF_CATEGORY, agencyKey, correctionKey, courtName, detentionKey, FUNCTIONAL_ZONE_OF, intermediateCourtName,
-  policeName, PRISONS, prisonKey, procuratorateName, shortName, zoneCorrectionKey, zoneMarketKey,
+  AGENCY_OF_CATEGORY,
+  agencyKey,
+  correctionKey,
+  courtName,
+  detentionKey,
+  FUNCTIONAL_ZONE_OF,
+  intermediateCourtName,
+  policeName,
+  PRISONS,
+  prisonKey,
+  procuratorateName,
+  shortName,
+  zoneCorrectionKey,
+  zoneMarketKey,
 } from './sources';
 import { CURRENT_REGION_CODES } from '../regions';
 import { company as makeCompany } from './names';
@@ -59,11 +67,20 @@ export interface Draft {
   year: number;
 }
 
-export interface Snap<S> { state: S | null; unsafe: boolean }
+export interface Snap<S> {
+  state: S | null;
+  unsafe: boolean;
+}
 
 export type Stage =
-  | 'CRIMINAL_DETENTION' | 'ARREST_REVIEW' | 'INVESTIGATION' | 'PROSECUTION_REVIEW' | 'FIRST_INSTANCE'
-  | 'SECOND_INSTANCE' | 'AWAITING_TRANSFER' | 'SERVING_IN_CENTRE';
+  | 'CRIMINAL_DETENTION'
+  | 'ARREST_REVIEW'
+  | 'INVESTIGATION'
+  | 'PROSECUTION_REVIEW'
+  | 'FIRST_INSTANCE'
+  | 'SECOND_INSTANCE'
+  | 'AWAITING_TRANSFER'
+  | 'SERVING_IN_CENTRE';
 export type CaseFlag = 'ROVING' | 'SERIAL' | 'GANG';
 
 // ---------------------------------------------------------------------------------------------------
@@ -93,7 +110,11 @@ const dt = (ms: number | null | undefined): string | null => (ms == null ? null 
 // ---------------------------------------------------------------------------------------------------
 // detention
 
-export interface StagePlan { stage: Stage; days: number; extension?: { afterDays: number; months: number } }
+export interface StagePlan {
+  stage: Stage;
+  days: number;
+  extension?: { afterDays: number; months: number };
+}
 
 export interface DetStageFull {
   stage: Stage;
@@ -119,23 +140,36 @@ export interface DetFull {
 
 function authorityOf(stage: Stage, region: string): string {
   switch (stage) {
-    case 'CRIMINAL_DETENTION': case 'INVESTIGATION': return policeName(region);
-    case 'ARREST_REVIEW': case 'PROSECUTION_REVIEW': return procuratorateName(region);
-    case 'SECOND_INSTANCE': return intermediateCourtName(region);
-    default: return courtName(region);
+    case 'CRIMINAL_DETENTION':
+    case 'INVESTIGATION':
+      return policeName(region);
+    case 'ARREST_REVIEW':
+    case 'PROSECUTION_REVIEW':
+      return procuratorateName(region);
+    case 'SECOND_INSTANCE':
+      return intermediateCourtName(region);
+    default:
+      return courtName(region);
   }
 }
 
 /** The legal limit of a stage as a deadline (docs/domain.md defaults); null for the stages after judgment. */
 export function stageDeadlineMs(stage: Stage, startMs: number, flags: CaseFlag[]): number | null {
   switch (stage) {
-    case 'CRIMINAL_DETENTION': return startMs + (flags.length > 0 ? 30 : 3) * DAY_MS;
-    case 'ARREST_REVIEW': return startMs + 7 * DAY_MS;
-    case 'INVESTIGATION': return addMonthsMs(startMs, 2);
-    case 'PROSECUTION_REVIEW': return addMonthsMs(startMs, 1);
-    case 'FIRST_INSTANCE': return addMonthsMs(startMs, 3);
-    case 'SECOND_INSTANCE': return addMonthsMs(startMs, 2);
-    default: return null;
+    case 'CRIMINAL_DETENTION':
+      return startMs + (flags.length > 0 ? 30 : 3) * DAY_MS;
+    case 'ARREST_REVIEW':
+      return startMs + 7 * DAY_MS;
+    case 'INVESTIGATION':
+      return addMonthsMs(startMs, 2);
+    case 'PROSECUTION_REVIEW':
+      return addMonthsMs(startMs, 1);
+    case 'FIRST_INSTANCE':
+      return addMonthsMs(startMs, 3);
+    case 'SECOND_INSTANCE':
+      return addMonthsMs(startMs, 2);
+    default:
+      return null;
   }
 }
 
@@ -151,7 +185,9 @@ const EXTRACTION_PURPOSE: Partial<Record<Stage, readonly string[]>> = {
  * are drawn only inside a stage and at least 3 days before its deadline, never after yesterday.
  */
 export function buildDetention(
-  ctx: Ctx, rng: Rng, p: PersonBase,
+  ctx: Ctx,
+  rng: Rng,
+  p: PersonBase,
   plan: { region: string; admitDay: number; stages: StagePlan[]; release: string | null; flags?: CaseFlag[]; extractions?: boolean },
 ): DetFull {
   const flags = plan.flags ?? [];
@@ -190,13 +226,20 @@ export function buildDetention(
       let to = dayOf(s.baseDeadlineMs) - 3;
       if (s.endMs != null) to = Math.min(to, dayOf(s.endMs) - 1);
       to = Math.min(to, ctx.td - 1);
-      const n = rng.weighted([[0, 4], [1, 4], [2, 2]] as const);
+      const n = rng.weighted([
+        [0, 4],
+        [1, 4],
+        [2, 2],
+      ] as const);
       for (let k = 0; k < n && to >= from; k++) {
         const d = rng.int(from, to);
         const atMs = at(rng, d, 9, 14);
         extractions.push({
-          atMs, returnedMs: atMs + rng.int(2, 5) * HOUR_MS, purpose: rng.pick(purposes),
-          warrantNumber: `${short}公提〔${yearOf(d)}〕${rng.int(100, 9999)}号`, by: s.authority,
+          atMs,
+          returnedMs: atMs + rng.int(2, 5) * HOUR_MS,
+          purpose: rng.pick(purposes),
+          warrantNumber: `${short}公提〔${yearOf(d)}〕${rng.int(100, 9999)}号`,
+          by: s.authority,
         });
       }
     }
@@ -206,7 +249,10 @@ export function buildDetention(
     region: plan.region,
     sourceKey: detentionKey(plan.region),
     caseNumber: `A${plan.region}${isoDay(plan.admitDay).slice(0, 7).replace('-', '')}${pad(p.index % 1_000_000, 6)}${rng.int(0, 9)}`,
-    flags, admitMs, stages, releaseMs,
+    flags,
+    admitMs,
+    stages,
+    releaseMs,
     releaseReason: plan.release,
     extractions,
   };
@@ -238,7 +284,8 @@ export function snapshotDetention(ctx: Ctx, full: DetFull): Snap<DetState> {
   const unsafe = !released && (stage.stage === 'CRIMINAL_DETENTION' || stage.stage === 'ARREST_REVIEW');
   return {
     state: {
-      full, stage,
+      full,
+      stage,
       deadlineMs: ownExt ?? stage.baseDeadlineMs,
       extensions,
       releaseMs: released ? full.releaseMs : null,
@@ -264,12 +311,19 @@ export function detentionDraft(ctx: Ctx, s: DetState): Draft {
     releasedAt: dt(s.releaseMs),
     releaseReason: s.releaseMs != null ? f.releaseReason : null,
     extractions: s.extractions.map((e) => ({
-      at: isoInstant(e.atMs), returnedAt: isoInstant(e.returnedMs), purpose: e.purpose, warrantNumber: e.warrantNumber, by: e.by,
+      at: isoInstant(e.atMs),
+      returnedAt: isoInstant(e.returnedMs),
+      purpose: e.purpose,
+      warrantNumber: e.warrantNumber,
+      by: e.by,
     })),
   };
   const eventMs = maxOf([
-    f.admitMs, s.stage.startMs, s.releaseMs,
-    ...s.extensions.map((e) => e.grantMs), ...s.extractions.map((e) => e.returnedMs),
+    f.admitMs,
+    s.stage.startMs,
+    s.releaseMs,
+    ...s.extensions.map((e) => e.grantMs),
+    ...s.extractions.map((e) => e.returnedMs),
   ]);
   return { domain: 'DETENTION', sourceKey: f.sourceKey, fields, eventMs, firstDay: dayOf(f.admitMs), year: yearOf(dayOf(f.admitMs)) };
 }
@@ -279,18 +333,25 @@ export function detentionDraft(ctx: Ctx, s: DetState): Draft {
 // first instance ≤ 60 d (3 months), second instance ≤ 35 d (2 months), awaiting transfer ≤ 12 d (1 month).
 export function cleanStage(rng: Rng, stage: Stage): StagePlan {
   switch (stage) {
-    case 'CRIMINAL_DETENTION': return { stage, days: rng.int(1, 3) };
-    case 'ARREST_REVIEW': return { stage, days: rng.int(3, 6) };
+    case 'CRIMINAL_DETENTION':
+      return { stage, days: rng.int(1, 3) };
+    case 'ARREST_REVIEW':
+      return { stage, days: rng.int(3, 6) };
     case 'INVESTIGATION':
       // Some investigations get a recorded one-month extension, granted before the 7-day warning window.
       return rng.chance(0.15)
         ? { stage, days: rng.int(62, 75), extension: { afterDays: rng.int(45, 50), months: 1 } }
         : { stage, days: rng.int(20, 45) };
-    case 'PROSECUTION_REVIEW': return { stage, days: rng.int(7, 20) };
-    case 'FIRST_INSTANCE': return { stage, days: rng.int(20, 60) };
-    case 'SECOND_INSTANCE': return { stage, days: rng.int(15, 35) };
-    case 'AWAITING_TRANSFER': return { stage, days: rng.int(3, 12) };
-    case 'SERVING_IN_CENTRE': return { stage, days: rng.int(10, 85) };
+    case 'PROSECUTION_REVIEW':
+      return { stage, days: rng.int(7, 20) };
+    case 'FIRST_INSTANCE':
+      return { stage, days: rng.int(20, 60) };
+    case 'SECOND_INSTANCE':
+      return { stage, days: rng.int(15, 35) };
+    case 'AWAITING_TRANSFER':
+      return { stage, days: rng.int(3, 12) };
+    case 'SERVING_IN_CENTRE':
+      return { stage, days: rng.int(10, 85) };
   }
 }
 
@@ -397,7 +458,11 @@ export function prisonDraft(ctx: Ctx, s: PrisonState): Draft {
     commutations: s.commutations.map((c) => ({ decidedAt: isoDay(c.day), months: c.months })),
     parole: s.parole ? { decidedAt: isoDay(s.parole.decidedDay), probationEnd: isoDay(s.parole.endDay) } : null,
     outsideExecution: s.outside
-      ? { decidedAt: isoDay(s.outside.decidedDay), kind: s.outside.kind, reviewDueAt: s.outside.reviewDay == null ? null : isoDay(s.outside.reviewDay) }
+      ? {
+          decidedAt: isoDay(s.outside.decidedDay),
+          kind: s.outside.kind,
+          reviewDueAt: s.outside.reviewDay == null ? null : isoDay(s.outside.reviewDay),
+        }
       : null,
     admittedAt: isoInstant(f.admitMs),
     expectedReleaseDate: s.endDay == null ? null : isoDay(s.endDay),
@@ -405,7 +470,8 @@ export function prisonDraft(ctx: Ctx, s: PrisonState): Draft {
     status: s.status,
   };
   const eventMs = maxOf([
-    f.admitMs, s.releasedMs,
+    f.admitMs,
+    s.releasedMs,
     ...s.commutations.map((c) => msAt(c.day, 10)),
     s.parole ? msAt(s.parole.decidedDay, 10) : null,
     s.outside ? msAt(s.outside.decidedDay, 10) : null,
@@ -436,7 +502,8 @@ export function correctionOffice(rng: Rng, p: PersonBase): string {
 }
 
 export function buildCorrection(
-  rng: Rng, p: PersonBase,
+  rng: Rng,
+  p: PersonBase,
   c: { type: CorrectionType; judgmentDay: number; startDay: number; endDay: number; reportedDay: number; minorViolation?: boolean },
 ): CorrFull {
   const violations: CorrFull['violations'] = [];
@@ -445,7 +512,8 @@ export function buildCorrection(
     const from = c.startDay + 20;
     if (lastDay > from) {
       violations.push({
-        ms: at(rng, rng.int(from, lastDay)), kind: rng.pick(['未按规定报告', '未经批准离开所居住的市、县']),
+        ms: at(rng, rng.int(from, lastDay)),
+        kind: rng.pick(['未按规定报告', '未经批准离开所居住的市、县']),
         sanction: rng.pick(['训诫', '警告']),
       });
     }
@@ -458,7 +526,11 @@ export function buildCorrection(
     reportedMs: at(rng, c.reportedDay, 9, 16),
     startDay: c.startDay,
     endDay: c.endDay,
-    level: rng.weighted([['STRICT', 25], ['NORMAL', 55], ['LENIENT', 20]] as const),
+    level: rng.weighted([
+      ['STRICT', 25],
+      ['NORMAL', 55],
+      ['LENIENT', 20],
+    ] as const),
     violations,
   };
 }
@@ -486,8 +558,11 @@ export function snapshotCorrection(ctx: Ctx, rng: Rng, full: CorrFull): Snap<Cor
     const last = Math.max(full.reportedMs, at(rng, full.endDay - rng.int(1, 6)));
     return {
       state: {
-        ...base, lastCheckInMs: last, violations: full.violations.filter((v) => v.ms < last),
-        terminatedMs: at(rng, full.endDay, 9, 17), status: 'TERMINATED',
+        ...base,
+        lastCheckInMs: last,
+        violations: full.violations.filter((v) => v.ms < last),
+        terminatedMs: at(rng, full.endDay, 9, 17),
+        status: 'TERMINATED',
       },
       unsafe: unsafeStart,
     };
@@ -495,8 +570,11 @@ export function snapshotCorrection(ctx: Ctx, rng: Rng, full: CorrFull): Snap<Cor
   const last = Math.max(full.reportedMs, at(rng, td - rng.int(1, 4), 8, 20));
   return {
     state: {
-      ...base, lastCheckInMs: last, violations: full.violations.filter((v) => dayOf(v.ms) <= td - 1),
-      terminatedMs: null, status: 'ACTIVE',
+      ...base,
+      lastCheckInMs: last,
+      violations: full.violations.filter((v) => dayOf(v.ms) <= td - 1),
+      terminatedMs: null,
+      status: 'ACTIVE',
     },
     unsafe: unsafeStart || full.endDay < td + 20,
   };
@@ -519,11 +597,20 @@ export function correctionDraft(ctx: Ctx, s: CorrState): Draft {
     status: s.status,
   };
   const eventMs = maxOf([
-    msAt(f.judgmentDay, 9), msAt(f.startDay, 9), s.reportedMs, s.lastCheckInMs, s.terminatedMs, ...s.violations.map((v) => v.ms),
+    msAt(f.judgmentDay, 9),
+    msAt(f.startDay, 9),
+    s.reportedMs,
+    s.lastCheckInMs,
+    s.terminatedMs,
+    ...s.violations.map((v) => v.ms),
   ]);
   return {
-    domain: 'COMMUNITY_CORRECTION', sourceKey: f.sourceKey, fields, eventMs,
-    firstDay: Math.min(f.judgmentDay, f.startDay), year: yearOf(f.judgmentDay),
+    domain: 'COMMUNITY_CORRECTION',
+    sourceKey: f.sourceKey,
+    fields,
+    eventMs,
+    firstDay: Math.min(f.judgmentDay, f.startDay),
+    year: yearOf(f.judgmentDay),
   };
 }
 
@@ -533,8 +620,14 @@ export function correctionDraft(ctx: Ctx, s: CorrState): Draft {
 export type Category = 'FOOD_DRUG' | 'COUNTERFEIT' | 'TRADEMARK' | 'ENVIRONMENT' | 'TAX' | 'LABOUR' | 'SAFETY' | 'OTHER';
 
 export const CATEGORY_WEIGHTS: readonly (readonly [Category, number])[] = [
-  ['FOOD_DRUG', 10], ['COUNTERFEIT', 16], ['TRADEMARK', 12], ['ENVIRONMENT', 12], ['TAX', 12],
-  ['LABOUR', 12], ['SAFETY', 10], ['OTHER', 16],
+  ['FOOD_DRUG', 10],
+  ['COUNTERFEIT', 16],
+  ['TRADEMARK', 12],
+  ['ENVIRONMENT', 12],
+  ['TAX', 12],
+  ['LABOUR', 12],
+  ['SAFETY', 10],
+  ['OTHER', 16],
 ];
 
 const VIOLATIONS: Record<Category, { minor: readonly string[]; serious: readonly string[] }> = {
@@ -572,8 +665,12 @@ export interface EnfFull {
   penalty: { kind: string; amount: number; ms: number } | null;
   suspected: boolean;
   transfer: {
-    reportedMs: number; decidedMs: number; transferredMs: number; authority: string;
-    decision: 'FILED' | 'NOT_FILED'; policeMs: number;
+    reportedMs: number;
+    decidedMs: number;
+    transferredMs: number;
+    authority: string;
+    decision: 'FILED' | 'NOT_FILED';
+    policeMs: number;
   } | null;
   closedMs: number | null;
 }
@@ -590,10 +687,17 @@ function round100(x: number): number {
  * transferred. FOOD_DRUG cases are always transferred: poison and fake drugs have no threshold.
  */
 export function buildEnforcement(
-  rng: Rng, p: PersonBase,
+  rng: Rng,
+  p: PersonBase,
   e: {
-    filedDay: number; category?: Category; serious?: boolean; policeDecision?: 'FILED' | 'NOT_FILED';
-    region?: string; amount?: number; gain?: number | null; violation?: string;
+    filedDay: number;
+    category?: Category;
+    serious?: boolean;
+    policeDecision?: 'FILED' | 'NOT_FILED';
+    region?: string;
+    amount?: number;
+    gain?: number | null;
+    violation?: string;
     transferDelays?: { decideH: number; handOverH: number; policeH: number };
     penaltyOnly?: boolean;
   },
@@ -611,16 +715,21 @@ export function buildEnforcement(
     amount = e.amount;
     gain = e.gain ?? null;
   } else if (serious) {
-    amount = category === 'FOOD_DRUG' ? round100(rng.real(2_000, 120_000))
-      : category === 'ENVIRONMENT' ? round100(rng.real(400_000, 2_000_000))
-        : round100(rng.real(80_000, 900_000));
-    gain = category === 'ENVIRONMENT' ? round100(amount * rng.real(0.8, 1)) : rng.chance(0.5) ? round100(amount * rng.real(0.1, 0.4)) : null;
+    amount =
+      category === 'FOOD_DRUG'
+        ? round100(rng.real(2_000, 120_000))
+        : category === 'ENVIRONMENT'
+          ? round100(rng.real(400_000, 2_000_000))
+          : round100(rng.real(80_000, 900_000));
+    gain =
+      category === 'ENVIRONMENT' ? round100(amount * rng.real(0.8, 1)) : rng.chance(0.5) ? round100(amount * rng.real(0.1, 0.4)) : null;
   } else {
     const cap = category === 'COUNTERFEIT' || category === 'TRADEMARK' || category === 'ENVIRONMENT' ? 20_000 : 8_000;
     amount = round100(rng.real(300, cap));
     gain = rng.chance(0.6) ? round100(amount * rng.real(0.05, 0.3)) : null;
   }
-  const violation = e.violation ?? rng.pick(serious || VIOLATIONS[category].minor.length === 0 ? VIOLATIONS[category].serious : VIOLATIONS[category].minor);
+  const violation =
+    e.violation ?? rng.pick(serious || VIOLATIONS[category].minor.length === 0 ? VIOLATIONS[category].serious : VIOLATIONS[category].minor);
   const withCompany = rng.chance(category === 'ENVIRONMENT' || category === 'TAX' || category === 'SAFETY' ? 0.7 : 0.35);
   let penalty: EnfFull['penalty'] = null;
   let transfer: EnfFull['transfer'] = null;
@@ -632,8 +741,12 @@ export function buildEnforcement(
     const transferredMs = decidedMs + d.handOverH * HOUR_MS;
     const policeMs = transferredMs + d.policeH * HOUR_MS;
     transfer = {
-      reportedMs, decidedMs, transferredMs, authority: policeName(region),
-      decision: e.policeDecision ?? (rng.chance(0.7) ? 'FILED' : 'NOT_FILED'), policeMs,
+      reportedMs,
+      decidedMs,
+      transferredMs,
+      authority: policeName(region),
+      decision: e.policeDecision ?? (rng.chance(0.7) ? 'FILED' : 'NOT_FILED'),
+      policeMs,
     };
   } else {
     const pDay = e.filedDay + rng.int(15, 60);
@@ -642,11 +755,19 @@ export function buildEnforcement(
     closedMs = at(rng, pDay + rng.int(5, 40));
   }
   return {
-    region, sourceKey,
+    region,
+    sourceKey,
     caseNumber: `${shortName(region)}${AGENCY_ABBR[kind]}立字〔${yearOf(e.filedDay)}〕${pad(p.index % 10_000_000, 7)}${rng.int(0, 9)}号`,
-    category, violation,
+    category,
+    violation,
     company: withCompany ? makeCompany(rng, category, region) : null,
-    amount, gain, filedMs, penalty, suspected: serious && !e.penaltyOnly, transfer, closedMs,
+    amount,
+    gain,
+    filedMs,
+    penalty,
+    suspected: serious && !e.penaltyOnly,
+    transfer,
+    closedMs,
   };
 }
 
@@ -700,13 +821,24 @@ export function enforcementDraft(ctx: Ctx, s: EnfState): Draft {
     suspectedCrime: f.suspected,
     transfer: t
       ? {
-        reportedAt: isoInstant(t.reportedMs), decidedAt: isoInstant(t.decidedMs), transferredAt: isoInstant(t.transferredMs),
-        receivingAuthority: t.authority, policeDecision: t.decision, policeDecidedAt: isoInstant(t.policeMs),
-      }
+          reportedAt: isoInstant(t.reportedMs),
+          decidedAt: isoInstant(t.decidedMs),
+          transferredAt: isoInstant(t.transferredMs),
+          receivingAuthority: t.authority,
+          policeDecision: t.decision,
+          policeDecidedAt: isoInstant(t.policeMs),
+        }
       : null,
     closedAt: dt(s.closedMs),
     status: s.status,
   };
   const eventMs = maxOf([f.filedMs, s.penalty?.ms, s.closedMs, t?.reportedMs, t?.decidedMs, t?.transferredMs, t?.policeMs]);
-  return { domain: 'ENFORCEMENT_CASE', sourceKey: f.sourceKey, fields, eventMs, firstDay: dayOf(f.filedMs), year: yearOf(dayOf(f.filedMs)) };
+  return {
+    domain: 'ENFORCEMENT_CASE',
+    sourceKey: f.sourceKey,
+    fields,
+    eventMs,
+    firstDay: dayOf(f.filedMs),
+    year: yearOf(dayOf(f.filedMs)),
+  };
 }

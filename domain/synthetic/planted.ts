@@ -6,20 +6,58 @@
  */
 import { Rng } from './random';
 import {
-  at, buildCorrection, buildDetention, buildEnforcement, type CaseFlag, type Category, cleanStages, correctionDraft,
-  type CorrFull, type CorrState, type Ctx, type DetFull, detentionDraft, type Draft, enforcementDraft, type PersonBase,
-  PRE_TRIAL, prisonDraft, prisonFor, type PrisonFull, sentenceEnd, snapshotCorrection, snapshotDetention,
-  snapshotEnforcement, snapshotPrison, type Stage, type StagePlan, totalDays, caseRegion,
+  at,
+  buildCorrection,
+  buildDetention,
+  buildEnforcement,
+  type CaseFlag,
+  type Category,
+  cleanStages,
+  correctionDraft,
+  type CorrFull,
+  type CorrState,
+  type Ctx,
+  type DetFull,
+  detentionDraft,
+  type Draft,
+  enforcementDraft,
+  type PersonBase,
+  PRE_TRIAL,
+  prisonDraft,
+  prisonFor,
+  type PrisonFull,
+  sentenceEnd,
+  snapshotCorrection,
+  snapshotDetention,
+  snapshotEnforcement,
+  snapshotPrison,
+  type Stage,
+  type StagePlan,
+  totalDays,
+  caseRegion,
 } from './model';
 import { detentionWithOutcome, GENERAL_CRIMES, probation } from './courses';
 import { addMonths, dayOf, DAY_MS, HOUR_MS, yearOf } from './time';
 import { shortName } from './sources';
 
 export const SYNTHETIC_RULE_IDS = [
-  'DET_OVERDUE_STAGE', 'DET_EXPIRY_WARNING', 'DET_LONG_NO_VERDICT', 'DET_EXTRACTION_AFTER_EXPIRY', 'DET_NOT_DELIVERED',
-  'PRISON_NOT_RELEASED', 'PRISON_COMMUTATION_IRREGULAR', 'PRISON_PAROLE_IRREGULAR',
-  'CORR_NOT_REPORTED', 'CORR_ABSCONDED', 'CORR_NOT_TERMINATED', 'CORR_MISSING_AFTER_PAROLE',
-  'CROSS_REOFFENDING', 'CROSS_CONFLICT', 'ENF_NOT_TRANSFERRED', 'ENF_TRANSFER_LATE', 'DATA_LATE_ENTRY',
+  'DET_OVERDUE_STAGE',
+  'DET_EXPIRY_WARNING',
+  'DET_LONG_NO_VERDICT',
+  'DET_EXTRACTION_AFTER_EXPIRY',
+  'DET_NOT_DELIVERED',
+  'PRISON_NOT_RELEASED',
+  'PRISON_COMMUTATION_IRREGULAR',
+  'PRISON_PAROLE_IRREGULAR',
+  'CORR_NOT_REPORTED',
+  'CORR_ABSCONDED',
+  'CORR_NOT_TERMINATED',
+  'CORR_MISSING_AFTER_PAROLE',
+  'CROSS_REOFFENDING',
+  'CROSS_CONFLICT',
+  'ENF_NOT_TRANSFERRED',
+  'ENF_TRANSFER_LATE',
+  'DATA_LATE_ENTRY',
 ] as const;
 export type SyntheticRuleId = (typeof SYNTHETIC_RULE_IDS)[number];
 
@@ -30,7 +68,13 @@ type Planter = (ctx: Ctx, rng: Rng, p: PersonBase) => Draft[] | null;
 
 /** Custody whose stage `key` (index in `stages`) starts on `keyStartDay`; ongoing when `release` is null. */
 function placedDetention(
-  ctx: Ctx, rng: Rng, p: PersonBase, stages: StagePlan[], key: number, keyStartDay: number, release: string | null,
+  ctx: Ctx,
+  rng: Rng,
+  p: PersonBase,
+  stages: StagePlan[],
+  key: number,
+  keyStartDay: number,
+  release: string | null,
   flags: CaseFlag[] = [],
 ): DetFull {
   const admitDay = keyStartDay - totalDays(stages, key);
@@ -46,7 +90,10 @@ function detDraft(ctx: Ctx, full: DetFull, expectStage?: Stage): Draft | null {
 
 /** A clean released custody that ends in prison with the sentence starting on `startDay`. */
 function custodyBeforePrison(ctx: Ctx, rng: Rng, p: PersonBase, startDay: number, maxPretrial = 400) {
-  const stages = cleanStages(rng, rng.chance(0.2) ? [...PRE_TRIAL, 'SECOND_INSTANCE', 'AWAITING_TRANSFER'] : [...PRE_TRIAL, 'AWAITING_TRANSFER']);
+  const stages = cleanStages(
+    rng,
+    rng.chance(0.2) ? [...PRE_TRIAL, 'SECOND_INSTANCE', 'AWAITING_TRANSFER'] : [...PRE_TRIAL, 'AWAITING_TRANSFER'],
+  );
   const pretrial = totalDays(stages, stages.length - 1);
   if (pretrial > maxPretrial) return null;
   const det = buildDetention(ctx, rng, p, { region: caseRegion(rng, p), admitDay: startDay - pretrial, stages, release: '送监执行' });
@@ -72,11 +119,21 @@ function prisonEntry(ctx: Ctx, rng: Rng, p: PersonBase, withCustody: boolean, ma
   };
 }
 
-function newPrison(rng: Rng, p: PersonBase, o: Partial<PrisonFull> & Pick<PrisonFull, 'startDay' | 'termMonths' | 'pretrialDays' | 'admitMs'>): PrisonFull {
+function newPrison(
+  rng: Rng,
+  p: PersonBase,
+  o: Partial<PrisonFull> & Pick<PrisonFull, 'startDay' | 'termMonths' | 'pretrialDays' | 'admitMs'>,
+): PrisonFull {
   const pr = prisonFor(rng, p);
   return {
-    region: pr.region, sourceKey: pr.key, crime: rng.weighted(GENERAL_CRIMES), kind: 'FIXED_TERM',
-    commutations: [], parole: null, outside: null, ...o,
+    region: pr.region,
+    sourceKey: pr.key,
+    crime: rng.weighted(GENERAL_CRIMES),
+    kind: 'FIXED_TERM',
+    commutations: [],
+    parole: null,
+    outside: null,
+    ...o,
   };
 }
 
@@ -128,7 +185,12 @@ function probationMonthsToReach(judgmentDay: number, day: number, extra: number)
  * extensions), criminal detention 45–70 d (3 d, at most 37 d for roving/serial/gang cases). No extension
  * recorded, no extraction after the deadline. */
 const detOverdue: Planter = (ctx, rng, p) => {
-  const v = rng.weighted([['INVESTIGATION', 3], ['PROSECUTION_REVIEW', 2], ['FIRST_INSTANCE', 2], ['CRIMINAL_DETENTION', 1]] as const);
+  const v = rng.weighted([
+    ['INVESTIGATION', 3],
+    ['PROSECUTION_REVIEW', 2],
+    ['FIRST_INSTANCE', 2],
+    ['CRIMINAL_DETENTION', 1],
+  ] as const);
   const order: Stage[] = ['CRIMINAL_DETENTION', 'ARREST_REVIEW', 'INVESTIGATION', 'PROSECUTION_REVIEW', 'FIRST_INSTANCE'];
   const key = order.indexOf(v);
   const stages = [...cleanStages(rng, order.slice(0, key), true), { stage: v, days: 0 }];
@@ -171,7 +233,9 @@ const detLongNoVerdict: Planter = (ctx, rng, p) => {
   const appeal = retrial ? [{ stage: 'SECOND_INSTANCE' as const, days: rng.int(40, 90) }] : [];
   const filler = currentStart - admitDay - totalDays(head) - totalDays(appeal);
   const stages: StagePlan[] = [
-    ...head, { stage: 'FIRST_INSTANCE', days: filler }, ...appeal,
+    ...head,
+    { stage: 'FIRST_INSTANCE', days: filler },
+    ...appeal,
     { stage: retrial ? 'FIRST_INSTANCE' : 'SECOND_INSTANCE', days: 0 },
   ];
   const det = buildDetention(ctx, rng, p, { region: caseRegion(rng, p), admitDay, stages, release: null });
@@ -195,8 +259,11 @@ const detExtractionAfterExpiry: Planter = (ctx, rng, p) => {
   const atMs = at(rng, extractionDay, 9, 14);
   if (atMs <= inv.baseDeadlineMs! + 3 * DAY_MS) return null;
   det.extractions.push({
-    atMs, returnedMs: atMs + rng.int(2, 5) * HOUR_MS, purpose: '提讯',
-    warrantNumber: `${shortName(det.region)}公提〔${yearOf(extractionDay)}〕${rng.int(100, 9999)}号`, by: inv.authority,
+    atMs,
+    returnedMs: atMs + rng.int(2, 5) * HOUR_MS,
+    purpose: '提讯',
+    warrantNumber: `${shortName(det.region)}公提〔${yearOf(extractionDay)}〕${rng.int(100, 9999)}号`,
+    by: inv.authority,
   });
   det.extractions.sort((a, b) => a.atMs - b.atMs);
   const d = detDraft(ctx, det, 'INVESTIGATION');
@@ -240,7 +307,11 @@ const prisonNotReleased: Planter = (ctx, rng, p) => {
  * a commutation leaving less than half the term minus 3 months served. */
 const prisonCommutationIrregular: Planter = (ctx, rng, p) => {
   const td = ctx.td;
-  const v = rng.weighted([['EARLY', 2], ['GAP', 2], ['TOO_MUCH', 1]] as const);
+  const v = rng.weighted([
+    ['EARLY', 2],
+    ['GAP', 2],
+    ['TOO_MUCH', 1],
+  ] as const);
   const months = v === 'EARLY' ? rng.int(36, 180) : v === 'GAP' ? rng.int(72, 200) : rng.int(84, 119);
   const entry = prisonEntry(ctx, rng, p, rng.chance(0.5), 200);
   if (!entry) return null;
@@ -282,12 +353,19 @@ const prisonParoleIrregular: Planter = (ctx, rng, p) => {
   const end = sentenceEnd(startDay, months, entry.pretrial, 0);
   if (decided > end - 60 || decided < dayOf(e.admitMs) + 30) return null;
   const prison = newPrison(rng, p, {
-    startDay, termMonths: months, pretrialDays: entry.pretrial, admitMs: e.admitMs,
+    startDay,
+    termMonths: months,
+    pretrialDays: entry.pretrial,
+    admitMs: e.admitMs,
     parole: { decidedDay: decided, releaseMs: at(rng, decided + rng.int(1, 2), 9, 11) },
   });
   const releaseDay = dayOf(prison.parole!.releaseMs);
   const corr = buildCorrection(rng, p, {
-    type: 'PAROLE', judgmentDay: decided, startDay: releaseDay + 1, endDay: end, reportedDay: releaseDay + rng.int(1, 3),
+    type: 'PAROLE',
+    judgmentDay: decided,
+    startDay: releaseDay + 1,
+    endDay: end,
+    reportedDay: releaseDay + rng.int(1, 3),
   });
   return cleanDrafts(ctx, rng, e.det, prison, corr);
 };
@@ -302,8 +380,12 @@ const corrNotReported: Planter = (ctx, rng, p) => {
   const months = type === 'PROBATION' ? rng.int(6, 60) : rng.int(3, 24);
   const det = custodyBeforeProbation(ctx, rng, p, judgment);
   const corr = buildCorrection(rng, p, {
-    type, judgmentDay: judgment, startDay: judgment, endDay: addMonths(judgment, months) - 1,
-    reportedDay: judgment + rng.int(16, 45), minorViolation: false,
+    type,
+    judgmentDay: judgment,
+    startDay: judgment,
+    endDay: addMonths(judgment, months) - 1,
+    reportedDay: judgment + rng.int(16, 45),
+    minorViolation: false,
   });
   return cleanDrafts(ctx, rng, det, null, corr);
 };
@@ -328,7 +410,11 @@ const corrAbsconded: Planter = (ctx, rng, p) => {
     violations.push({ ms: at(rng, lastDay + rng.int(15, 30)), kind: '脱离监管', sanction: rng.pick(['警告', '提请撤销缓刑']) });
   }
   const state: CorrState = {
-    full: corr, reportedMs: corr.reportedMs, lastCheckInMs: last, violations, terminatedMs: null,
+    full: corr,
+    reportedMs: corr.reportedMs,
+    lastCheckInMs: last,
+    violations,
+    terminatedMs: null,
     status: absconded ? 'ABSCONDED' : 'ACTIVE',
   };
   return [...before, correctionDraft(ctx, state)];
@@ -342,12 +428,22 @@ const corrNotTerminated: Planter = (ctx, rng, p) => {
   const months = type === 'PROBATION' ? rng.int(6, 60) : rng.int(3, 24);
   const judgment = addMonths(end + 1, -months);
   const det = custodyBeforeProbation(ctx, rng, p, judgment);
-  const corr = buildCorrection(rng, p, { type, judgmentDay: judgment, startDay: judgment, endDay: end, reportedDay: judgment + rng.int(1, 5) });
+  const corr = buildCorrection(rng, p, {
+    type,
+    judgmentDay: judgment,
+    startDay: judgment,
+    endDay: end,
+    reportedDay: judgment + rng.int(1, 5),
+  });
   const before = cleanDrafts(ctx, rng, det, null, null);
   if (!before) return null;
   const state: CorrState = {
-    full: corr, reportedMs: corr.reportedMs, lastCheckInMs: at(rng, td - rng.int(1, 4), 8, 20),
-    violations: corr.violations.filter((v) => dayOf(v.ms) <= end), terminatedMs: null, status: 'ACTIVE',
+    full: corr,
+    reportedMs: corr.reportedMs,
+    lastCheckInMs: at(rng, td - rng.int(1, 4), 8, 20),
+    violations: corr.violations.filter((v) => dayOf(v.ms) <= end),
+    terminatedMs: null,
+    status: 'ACTIVE',
   };
   return [...before, correctionDraft(ctx, state)];
 };
@@ -368,7 +464,10 @@ const corrMissingAfterParole: Planter = (ctx, rng, p) => {
   if (decided > end - 60 || end < td + 25 || decided < dayOf(e.admitMs) + 30) return null;
   const releaseMs = at(rng, decided + rng.int(1, 2), 9, 11);
   const prison = newPrison(rng, p, {
-    startDay, termMonths: months, pretrialDays: entry.pretrial, admitMs: e.admitMs,
+    startDay,
+    termMonths: months,
+    pretrialDays: entry.pretrial,
+    admitMs: e.admitMs,
     parole: parole ? { decidedDay: decided, releaseMs } : null,
     outside: parole ? null : { decidedDay: decided, kind: '保外就医', reviewDay: decided + 365, releaseMs },
   });
@@ -400,8 +499,10 @@ const crossReoffending: Planter = (ctx, rng, p) => {
     drafts.push(enforcementDraft(ctx, s.state));
   } else {
     const again = buildDetention(ctx, rng, p, {
-      region: caseRegion(rng, p), admitDay: rng.int(judgment + 30, td - 10),
-      stages: [{ stage: 'CRIMINAL_DETENTION', days: rng.int(1, 3) }], release: '变更强制措施为取保候审',
+      region: caseRegion(rng, p),
+      admitDay: rng.int(judgment + 30, td - 10),
+      stages: [{ stage: 'CRIMINAL_DETENTION', days: rng.int(1, 3) }],
+      release: '变更强制措施为取保候审',
     });
     const d = snapshotDetention(ctx, again);
     if (!d.state || d.state.releaseMs == null || dayOf(d.state.releaseMs) > td - 3) return null;
@@ -426,7 +527,11 @@ const crossConflict: Planter = (ctx, rng, p) => {
     const prison = newPrison(rng, p, { startDay, termMonths: months, pretrialDays: entry.pretrial, admitMs: e.admitMs });
     const startCorr = decided + rng.int(1, 3);
     const corr = buildCorrection(rng, p, {
-      type: 'OUTSIDE_EXECUTION', judgmentDay: decided, startDay: startCorr, endDay: end, reportedDay: startCorr + rng.int(0, 2),
+      type: 'OUTSIDE_EXECUTION',
+      judgmentDay: decided,
+      startDay: startCorr,
+      endDay: end,
+      reportedDay: startCorr + rng.int(0, 2),
     });
     return cleanDrafts(ctx, rng, e.det, prison, corr);
   }
@@ -438,7 +543,10 @@ const crossConflict: Planter = (ctx, rng, p) => {
   if (admitDay < judgment + 60) return null;
   const termMonths = rng.int(36, 120);
   const prison = newPrison(rng, p, {
-    startDay: admitDay - rng.int(3, 15), termMonths, pretrialDays: rng.int(20, 120), admitMs: at(rng, admitDay),
+    startDay: admitDay - rng.int(3, 15),
+    termMonths,
+    pretrialDays: rng.int(20, 120),
+    admitMs: at(rng, admitDay),
   });
   return cleanDrafts(ctx, rng, null, prison, corr);
 };
@@ -450,7 +558,12 @@ const crossConflict: Planter = (ctx, rng, p) => {
  * (threshold 50,000), trademark turnover 80,000–400,000 (50,000), fake drugs / poisonous food of any
  * amount, environment illegal gain 320,000+ (300,000). */
 const enfNotTransferred: Planter = (ctx, rng, p) => {
-  const category = rng.weighted([['COUNTERFEIT', 3], ['TRADEMARK', 2], ['FOOD_DRUG', 2], ['ENVIRONMENT', 2]] as const) as Category;
+  const category = rng.weighted([
+    ['COUNTERFEIT', 3],
+    ['TRADEMARK', 2],
+    ['FOOD_DRUG', 2],
+    ['ENVIRONMENT', 2],
+  ] as const) as Category;
   let amount: number;
   let gain: number | null = null;
   if (category === 'FOOD_DRUG') amount = Math.round(rng.real(2_000, 60_000) / 100) * 100;
@@ -497,4 +610,3 @@ export const PLANTERS: Record<Exclude<SyntheticRuleId, 'DATA_LATE_ENTRY'>, Plant
   ENF_NOT_TRANSFERRED: enfNotTransferred,
   ENF_TRANSFER_LATE: enfTransferLate,
 };
-

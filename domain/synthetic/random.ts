@@ -50,12 +50,18 @@ export class Rng {
   /** An independent copy with the same state (used to probe a construction, then build it for real). */
   clone(): Rng {
     const r = Object.create(Rng.prototype) as Rng;
-    r.a = this.a; r.b = this.b; r.c = this.c; r.d = this.d;
+    r.a = this.a;
+    r.b = this.b;
+    r.c = this.c;
+    r.d = this.d;
     return r;
   }
 
   nextU32(): number {
-    this.a >>>= 0; this.b >>>= 0; this.c >>>= 0; this.d >>>= 0;
+    this.a >>>= 0;
+    this.b >>>= 0;
+    this.c >>>= 0;
+    this.d >>>= 0;
     const t = (this.a + this.b) | 0;
     this.a = this.b ^ (this.b >>> 9);
     this.b = (this.c + (this.c << 3)) | 0;

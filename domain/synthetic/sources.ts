@@ -34,8 +34,14 @@ const AGENCY_LABEL: Record<AgencyKind, { code: string; name: (district: string) 
 
 /** Which agency kind files cases of a category. */
 export const AGENCY_OF_CATEGORY: Readonly<Record<string, AgencyKind>> = {
-  FOOD_DRUG: 'market', COUNTERFEIT: 'market', TRADEMARK: 'market', OTHER: 'market',
-  ENVIRONMENT: 'env', TAX: 'tax', LABOUR: 'labour', SAFETY: 'safety',
+  FOOD_DRUG: 'market',
+  COUNTERFEIT: 'market',
+  TRADEMARK: 'market',
+  OTHER: 'market',
+  ENVIRONMENT: 'env',
+  TAX: 'tax',
+  LABOUR: 'labour',
+  SAFETY: 'safety',
 };
 
 /** The 15 prisons: [number, name, district code, holds women]. Synthetic placement. */
@@ -86,12 +92,24 @@ export function shortName(code: string): string {
   return n.length > 2 ? n.replace(/(土家族|苗族)*(自治县|区|县)$/, '') || n : n;
 }
 
-export function detentionKey(region: string): string { return `det-${region}`; }
-export function correctionKey(region: string): string { return `corr-${region}`; }
-export function agencyKey(region: string, kind: AgencyKind): string { return `enf-${region}-${kind}`; }
-export function prisonKey(no: string): string { return `prison-${no}`; }
-export function zoneCorrectionKey(zone: string): string { return `corr-${zone}`; }
-export function zoneMarketKey(zone: string): string { return `enf-${zone}-market`; }
+export function detentionKey(region: string): string {
+  return `det-${region}`;
+}
+export function correctionKey(region: string): string {
+  return `corr-${region}`;
+}
+export function agencyKey(region: string, kind: AgencyKind): string {
+  return `enf-${region}-${kind}`;
+}
+export function prisonKey(no: string): string {
+  return `prison-${no}`;
+}
+export function zoneCorrectionKey(zone: string): string {
+  return `corr-${zone}`;
+}
+export function zoneMarketKey(zone: string): string {
+  return `enf-${zone}-market`;
+}
 
 /** Builds the full list; cheap and deterministic (it depends on nothing but the region tables). */
 export function buildSources(): SourceSpec[] {
@@ -111,18 +129,36 @@ export function buildSources(): SourceSpec[] {
   }
   for (const [zone, z] of Object.entries(FUNCTIONAL_ZONES)) {
     const name = `${z.name}社区矫正管理局`;
-    out.push({ key: zoneCorrectionKey(zone), name, department: unit(`SQJZ-${zone}`, name), domain: 'COMMUNITY_CORRECTION', regions: [...z.regions] });
+    out.push({
+      key: zoneCorrectionKey(zone),
+      name,
+      department: unit(`SQJZ-${zone}`, name),
+      domain: 'COMMUNITY_CORRECTION',
+      regions: [...z.regions],
+    });
   }
   for (const code of CURRENT_REGION_CODES) {
     for (const kind of AGENCY_KINDS) {
       const label = AGENCY_LABEL[kind];
       const name = label.name(CURRENT_REGIONS[code]);
-      out.push({ key: agencyKey(code, kind), name, department: unit(`${label.code}${code}`, name), domain: 'ENFORCEMENT_CASE', regions: [code] });
+      out.push({
+        key: agencyKey(code, kind),
+        name,
+        department: unit(`${label.code}${code}`, name),
+        domain: 'ENFORCEMENT_CASE',
+        regions: [code],
+      });
     }
   }
   for (const [zone, z] of Object.entries(FUNCTIONAL_ZONES)) {
     const name = `${z.name}市场监督管理局`;
-    out.push({ key: zoneMarketKey(zone), name, department: unit(`SCJG-${zone}`, name), domain: 'ENFORCEMENT_CASE', regions: [...z.regions] });
+    out.push({
+      key: zoneMarketKey(zone),
+      name,
+      department: unit(`SCJG-${zone}`, name),
+      domain: 'ENFORCEMENT_CASE',
+      regions: [...z.regions],
+    });
   }
   return out;
 }

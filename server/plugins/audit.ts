@@ -24,29 +24,41 @@ export function auditPlugin(audit: AuditLog, logger: Logger): ApolloServerPlugin
           const caller = ctx.caller;
           const failed = failedSources(ctx);
           try {
-            await audit.append({
-              at: new Date(),
-              requestId: ctx.requestId,
-              actor: caller.kind === 'person' ? { kind: 'person', sub: caller.sub, org: caller.org, role: caller.role }
-                : caller.kind === 'source' ? { kind: 'source', sourceId: caller.sourceId } : { kind: 'anonymous' },
-              purpose: caller.kind === 'person' ? caller.purpose : null,
-              // a client's operation name may hold what the store cannot keep (U+0000): escaped
-              operationName: operationName ?? (request.operationName != null ? escapeControls(request.operationName) : null),
-              operationHash: request.query ? createHash('sha256').update(request.query).digest('hex') : null,
-              variables: request.variables ? JSON.stringify(audit.scrub(request.variables)) : null,
-              idNumbers: [...ids].map((id) => audit.personal(id)),
-              recordIds: [...recordIds],
-              failedSources: failed ? [...failed.keys()] : [],
-              sourcesCalled: [...(calledSources(ctx) ?? new Map())].map(([id, outcome]) => `${id}:${outcome}`),
-              status: result.errors?.length ? 'ERROR' : 'OK',
-              errorCodes: [...new Set((result.errors ?? []).map((e) => String(e.extensions?.code ?? 'ERROR')))],
-              durationMs: Date.now() - started,
-              clientAddress: clientAddress(ctx) ?? null,
-            }, request.query ? { text: request.query, document } : undefined);
+            await audit.append(
+              {
+                at: new Date(),
+                requestId: ctx.requestId,
+                actor:
+                  caller.kind === 'person'
+                    ? { kind: 'person', sub: caller.sub, org: caller.org, role: caller.role }
+                    : caller.kind === 'source'
+                      ? { kind: 'source', sourceId: caller.sourceId }
+                      : { kind: 'anonymous' },
+                purpose: caller.kind === 'person' ? caller.purpose : null,
+                // a client's operation name may hold what the store cannot keep (U+0000): escaped
+                operationName: operationName ?? (request.operationName != null ? escapeControls(request.operationName) : null),
+                operationHash: request.query ? createHash('sha256').update(request.query).digest('hex') : null,
+                variables: request.variables ? JSON.stringify(audit.scrub(request.variables)) : null,
+                idNumbers: [...ids].map((id) => audit.personal(id)),
+                recordIds: [...recordIds],
+                failedSources: failed ? [...failed.keys()] : [],
+                sourcesCalled: [...(calledSources(ctx) ?? new Map())].map(([id, outcome]) => `${id}:${outcome}`),
+                status: result.errors?.length ? 'ERROR' : 'OK',
+                errorCodes: [...new Set((result.errors ?? []).map((e) => String(e.extensions?.code ?? 'ERROR')))],
+                durationMs: Date.now() - started,
+                clientAddress: clientAddress(ctx) ?? null,
+              },
+              request.query ? { text: request.query, document } : undefined,
+            );
           } catch (err) {
             logger.error({ err, requestId: ctx.requestId }, 'audit entry not written: answer withheld');
             result.data = null;
-            result.errors = [{ message: 'the access could not be recorded in the audit trail, so no data is returned; try again shortly', extensions: { code: 'SERVICE_UNAVAILABLE' } }];
+            result.errors = [
+              {
+                message: 'the access could not be recorded in the audit trail, so no data is returned; try again shortly',
+                extensions: { code: 'SERVICE_UNAVAILABLE' },
+              },
+            ];
           }
         },
       };

@@ -10,9 +10,14 @@ export function jsonErrors(logger: Logger): ErrorRequestHandler {
     if (res.headersSent) return; // e.g. the answer of an operation that ran over the time limit
     const status = err.status ?? err.statusCode ?? 500;
     if (status >= 500) logger.error({ err }, 'HTTP error');
-    const message = status === 413 ? 'the request body is over the size limit (1 MiB)'
-      : status < 500 ? (err.type === 'entity.parse.failed' ? 'the request body is not valid JSON' : err.message ?? 'bad request')
-        : 'internal error; the hub logged it';
+    const message =
+      status === 413
+        ? 'the request body is over the size limit (1 MiB)'
+        : status < 500
+          ? err.type === 'entity.parse.failed'
+            ? 'the request body is not valid JSON'
+            : (err.message ?? 'bad request')
+          : 'internal error; the hub logged it';
     res.status(status).json({ errors: [{ message, extensions: { code: status < 500 ? 'BAD_USER_INPUT' : 'INTERNAL_SERVER_ERROR' } }] });
   };
 }

@@ -33,10 +33,25 @@ import { once } from 'node:events';
 import type { ApolloServer } from '@apollo/server';
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import {
-  getNamedType, GraphQLError, isLeafType, isListType, isNonNullType, isObjectType, isInterfaceType, Kind, parse,
-  type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLFormattedError,
-  type GraphQLNamedType, type GraphQLOutputType, type GraphQLSchema, type OperationDefinitionNode,
-  type SelectionSetNode, type ValueNode,
+  getNamedType,
+  GraphQLError,
+  isLeafType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  isInterfaceType,
+  Kind,
+  parse,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLFormattedError,
+  type GraphQLNamedType,
+  type GraphQLOutputType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+  type ValueNode,
 } from 'graphql';
 import type { Context } from '../../datasources/request/context';
 import { isLimitError } from '../limits';
@@ -67,7 +82,10 @@ export interface ExportOptions {
 
 /** An export that cannot start: answered as JSON `{ errors }` with this status. */
 class Refusal extends Error {
-  constructor(readonly status: number, readonly errors: readonly GraphQLFormattedError[]) {
+  constructor(
+    readonly status: number,
+    readonly errors: readonly GraphQLFormattedError[],
+  ) {
     super(errors[0]?.message ?? 'export refused');
   }
 }
@@ -80,39 +98,61 @@ const refuse = (status: number, message: string, code = 'BAD_USER_INPUT') => new
  * One column, or a group of columns (a list of objects), found in the selection with the schema's
  * types, so the header is known before any data arrives, even for an empty result.
  */
-type Column =
-  | { kind: 'leaf'; path: string[] }
-  | { kind: 'objects'; path: string[]; fields: Column[] };
+type Column = { kind: 'leaf'; path: string[] } | { kind: 'objects'; path: string[]; fields: Column[] };
 
-interface Fields { key: string; nodes: FieldNode[]; type: GraphQLOutputType }
+interface Fields {
+  key: string;
+  nodes: FieldNode[];
+  type: GraphQLOutputType;
+}
 
 /** The fields of a selection set by response key, fragments followed and same-key fields merged. */
-function fieldsOf(set: SelectionSetNode, parent: GraphQLNamedType, schema: GraphQLSchema, fragments: Record<string, FragmentDefinitionNode>, out = new Map<string, Fields>()): Map<string, Fields> {
+function fieldsOf(
+  set: SelectionSetNode,
+  parent: GraphQLNamedType,
+  schema: GraphQLSchema,
+  fragments: Record<string, FragmentDefinitionNode>,
+  out = new Map<string, Fields>(),
+): Map<string, Fields> {
   for (const sel of set.selections) {
     if (sel.kind === Kind.FIELD) {
       const key = sel.alias?.value ?? sel.name.value;
-      const type = sel.name.value === '__typename' ? schema.getType('String') as GraphQLOutputType
-        : (isObjectType(parent) || isInterfaceType(parent)) ? parent.getFields()[sel.name.value]?.type : undefined;
+      const type =
+        sel.name.value === '__typename'
+          ? (schema.getType('String') as GraphQLOutputType)
+          : isObjectType(parent) || isInterfaceType(parent)
+            ? parent.getFields()[sel.name.value]?.type
+            : undefined;
       if (!type) continue; // Apollo's validation reports unknown fields
       const seen = out.get(key);
-      if (seen) seen.nodes.push(sel); else out.set(key, { key, nodes: [sel], type });
+      if (seen) seen.nodes.push(sel);
+      else out.set(key, { key, nodes: [sel], type });
     } else {
       const fragment = sel.kind === Kind.FRAGMENT_SPREAD ? fragments[sel.name.value] : sel;
       if (!fragment) continue;
-      const on = fragment.typeCondition ? schema.getType(fragment.typeCondition.name.value) ?? parent : parent;
+      const on = fragment.typeCondition ? (schema.getType(fragment.typeCondition.name.value) ?? parent) : parent;
       fieldsOf(fragment.selectionSet, on, schema, fragments, out);
     }
   }
   return out;
 }
 
-const merged = (nodes: FieldNode[]): SelectionSetNode => ({ kind: Kind.SELECTION_SET, selections: nodes.flatMap((n) => n.selectionSet?.selections ?? []) });
+const merged = (nodes: FieldNode[]): SelectionSetNode => ({
+  kind: Kind.SELECTION_SET,
+  selections: nodes.flatMap((n) => n.selectionSet?.selections ?? []),
+});
 
 function listOf(type: GraphQLOutputType): boolean {
   return isListType(isNonNullType(type) ? type.ofType : type);
 }
 
-function columnsOf(set: SelectionSetNode, parent: GraphQLNamedType, schema: GraphQLSchema, fragments: Record<string, FragmentDefinitionNode>, prefix: string[] = []): Column[] {
+function columnsOf(
+  set: SelectionSetNode,
+  parent: GraphQLNamedType,
+  schema: GraphQLSchema,
+  fragments: Record<string, FragmentDefinitionNode>,
+  prefix: string[] = [],
+): Column[] {
   const columns: Column[] = [];
   for (const f of fieldsOf(set, parent, schema, fragments).values()) {
     const named = getNamedType(f.type);
@@ -127,7 +167,8 @@ function columnsOf(set: SelectionSetNode, parent: GraphQLNamedType, schema: Grap
 // ---------------------------------------------------------------------------------------------
 // Cells
 
-const at = (value: unknown, path: string[]): unknown => path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), value);
+const at = (value: unknown, path: string[]): unknown =>
+  path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), value);
 const PLAIN_NUMBER = /^[+-]?\d+(\.\d+)?([eE][+-]?\d+)?$/;
 
 /**
@@ -139,7 +180,8 @@ export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';
   let text: string;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (Array.isArray(value) && value.every((v) => v === null || typeof v !== 'object')) text = value.map((v) => (v === null ? '' : String(v))).join(';');
+  if (Array.isArray(value) && value.every((v) => v === null || typeof v !== 'object'))
+    text = value.map((v) => (v === null ? '' : String(v))).join(';');
   else if (typeof value === 'object') text = JSON.stringify(value);
   else text = String(value);
   if (/^[=+\-@\t\r]/.test(text) && !PLAIN_NUMBER.test(text)) text = `'${text}`;
@@ -151,7 +193,10 @@ const csvLine = (cells: unknown[]) => cells.map(csvCell).join(',') + EOL;
 const commentLine = (text: string) => `# ${text.replace(/[\r\n]+/g, ' ')}${EOL}`;
 
 /** A flat column: its header and how to read it from a row. */
-interface Flat { header: string; read(row: unknown): unknown }
+interface Flat {
+  header: string;
+  read(row: unknown): unknown;
+}
 
 /**
  * Flattens columns to headers. Lists of objects expand by the data in `rows` (all rows of a plain
@@ -161,8 +206,14 @@ function flatten(columns: Column[], rows?: unknown[]): Flat[] {
   const out: Flat[] = [];
   for (const c of columns) {
     const header = c.path.join('.');
-    if (c.kind === 'leaf') { out.push({ header, read: (r) => at(r, c.path) }); continue; }
-    if (!rows) { out.push({ header, read: (r) => at(r, c.path) }); continue; }
+    if (c.kind === 'leaf') {
+      out.push({ header, read: (r) => at(r, c.path) });
+      continue;
+    }
+    if (!rows) {
+      out.push({ header, read: (r) => at(r, c.path) });
+      continue;
+    }
     const lists = rows.map((r) => at(r, c.path)).filter(Array.isArray) as unknown[][];
     const inner = flatten(c.fields); // one level: elements' own lists stay JSON text
     const byDimension = c.fields.some((f) => f.kind === 'leaf' && f.path.length === 1 && f.path[0] === 'dimension');
@@ -180,7 +231,8 @@ function flatten(columns: Column[], rows?: unknown[]): Flat[] {
     }
     const longest = Math.max(0, ...lists.map((l) => l.length));
     for (let i = 0; i < longest; i++) {
-      for (const f of inner) out.push({ header: `${header}.${i}.${f.header}`, read: (r) => f.read((at(r, c.path) as unknown[] | undefined)?.[i]) });
+      for (const f of inner)
+        out.push({ header: `${header}.${i}.${f.header}`, read: (r) => f.read((at(r, c.path) as unknown[] | undefined)?.[i]) });
     }
   }
   return out;
@@ -200,9 +252,11 @@ interface Plan {
   columns: Column[];
 }
 
-const name = (value: string) => ({ kind: Kind.NAME, value } as const);
+const name = (value: string) => ({ kind: Kind.NAME, value }) as const;
 const field = (fieldName: string, selections?: FieldNode[], alias?: string): FieldNode => ({
-  kind: Kind.FIELD, name: name(fieldName), ...(alias ? { alias: name(alias) } : {}),
+  kind: Kind.FIELD,
+  name: name(fieldName),
+  ...(alias ? { alias: name(alias) } : {}),
   ...(selections ? { selectionSet: { kind: Kind.SELECTION_SET, selections } } : {}),
 });
 
@@ -212,16 +266,34 @@ const field = (fieldName: string, selections?: FieldNode[], alias?: string): Fie
  * with its text unchanged, so a registered (trusted) operation stays trusted; any other connection
  * query is rewritten: `after: $exportAfter`, `first: <page size>` and `pageInfo` added.
  */
-function plan(schema: GraphQLSchema, query: string, variables: Record<string, unknown>, operationName: string | undefined, maxPageSize: number, costBudget: number): Plan | null {
+function plan(
+  schema: GraphQLSchema,
+  query: string,
+  variables: Record<string, unknown>,
+  operationName: string | undefined,
+  maxPageSize: number,
+  costBudget: number,
+): Plan | null {
   let document: DocumentNode;
-  try { document = parse(query, { noLocation: true }); } catch { return null; } // Apollo answers it
+  try {
+    document = parse(query, { noLocation: true });
+  } catch {
+    return null;
+  } // Apollo answers it
   const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-  const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
+  const operation = operationName
+    ? operations.find((o) => o.name?.value === operationName)
+    : operations.length === 1
+      ? operations[0]
+      : undefined;
   if (!operation) return null; // Apollo names the problem (no such operation, or which one to run)
   if (operation.operation !== 'query') throw refuse(400, `only queries can be exported; this is a ${operation.operation}`);
   const selections = operation.selectionSet.selections;
   if (selections.length !== 1 || selections[0].kind !== Kind.FIELD) {
-    throw refuse(400, `an export runs exactly one root field (a list, a connection or statistics); this operation selects ${selections.length} root selections`);
+    throw refuse(
+      400,
+      `an export runs exactly one root field (a list, a connection or statistics); this operation selects ${selections.length} root selections`,
+    );
   }
   const root = selections[0];
   const type = schema.getQueryType()!.getFields()[root.name.value]?.type;
@@ -229,27 +301,49 @@ function plan(schema: GraphQLSchema, query: string, variables: Record<string, un
   const fragments: Record<string, FragmentDefinitionNode> = {};
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
   const named = getNamedType(type);
-  if (isLeafType(named) || !root.selectionSet) throw refuse(400, `${root.name.value} is a single value, not a list: nothing to export as rows`);
+  if (isLeafType(named) || !root.selectionSet)
+    throw refuse(400, `${root.name.value} is a single value, not a list: nothing to export as rows`);
 
-  const connection = !listOf(type) && isObjectType(named) && named.getFields().edges && named.getFields().pageInfo
-    && schema.getQueryType()!.getFields()[root.name.value].args.some((a) => a.name === 'after');
-  if (!connection) return { document: query, operationName, variables, root, columns: columnsOf(root.selectionSet, named, schema, fragments) };
+  const rootField = schema.getQueryType()!.getFields()[root.name.value];
+  const connection =
+    !listOf(type) &&
+    isObjectType(named) &&
+    named.getFields().edges &&
+    named.getFields().pageInfo &&
+    rootField.args.some((a) => a.name === 'after');
+  if (!connection)
+    return { document: query, operationName, variables, root, columns: columnsOf(root.selectionSet, named, schema, fragments) };
 
   const top = fieldsOf(root.selectionSet, named, schema, fragments);
   const edges = [...top.values()].find((f) => f.nodes[0].name.value === 'edges');
   const edgeType = edges && getNamedType(edges.type);
-  const node = edges && edgeType && [...fieldsOf(merged(edges.nodes), edgeType, schema, fragments).values()].find((f) => f.nodes[0].name.value === 'node');
+  const node =
+    edges &&
+    edgeType &&
+    [...fieldsOf(merged(edges.nodes), edgeType, schema, fragments).values()].find((f) => f.nodes[0].name.value === 'node');
   if (!edges || !node) throw refuse(400, `${root.name.value} is a connection: select the rows as edges { node { … } }`);
   const columns = columnsOf(merged(node.nodes), getNamedType(node.type), schema, fragments);
 
   const args = root.arguments ?? [];
   const after = args.find((a) => a.name.value === 'after');
   const first = args.find((a) => a.name.value === 'first');
-  const pageInfo = [...top.values()].find((f) => f.nodes[0].name.value === 'pageInfo'
-    && ['hasNextPage', 'endCursor'].every((leaf) => f.nodes.some((n) => n.selectionSet?.selections.some((s) => s.kind === Kind.FIELD && !s.alias && s.name.value === leaf))));
+  const pageInfo = [...top.values()].find(
+    (f) =>
+      f.nodes[0].name.value === 'pageInfo' &&
+      ['hasNextPage', 'endCursor'].every((leaf) =>
+        f.nodes.some((n) => n.selectionSet?.selections.some((s) => s.kind === Kind.FIELD && !s.alias && s.name.value === leaf)),
+      ),
+  );
   const paging = { edgesKey: edges.key, nodeKey: node.key };
   if (after?.value.kind === Kind.VARIABLE && first && pageInfo) {
-    return { document: query, operationName, variables, root, columns, paging: { ...paging, afterVariable: after.value.name.value, pageInfoKey: pageInfo.key } };
+    return {
+      document: query,
+      operationName,
+      variables,
+      root,
+      columns,
+      paging: { ...paging, afterVariable: after.value.name.value, pageInfoKey: pageInfo.key },
+    };
   }
 
   // Rewrite. The page size: what the query asks for, else the largest page within the cost budget.
@@ -267,16 +361,29 @@ function plan(schema: GraphQLSchema, query: string, variables: Record<string, un
       { kind: Kind.ARGUMENT, name: name('after'), value: { kind: Kind.VARIABLE, name: name(afterVariable) } },
       ...(first ? [] : [{ kind: Kind.ARGUMENT, name: name('first'), value: { kind: Kind.INT, value: String(size) } } as const]),
     ],
-    selectionSet: { ...root.selectionSet, selections: [...root.selectionSet.selections, field('pageInfo', [field('hasNextPage'), field('endCursor')], pageInfoKey)] },
+    selectionSet: {
+      ...root.selectionSet,
+      selections: [...root.selectionSet.selections, field('pageInfo', [field('hasNextPage'), field('endCursor')], pageInfoKey)],
+    },
   };
   const newOperation: OperationDefinitionNode = {
     ...operation,
-    variableDefinitions: [...(operation.variableDefinitions ?? []), { kind: Kind.VARIABLE_DEFINITION, variable: { kind: Kind.VARIABLE, name: name(afterVariable) }, type: { kind: Kind.NAMED_TYPE, name: name('String') } }],
+    variableDefinitions: [
+      ...(operation.variableDefinitions ?? []),
+      {
+        kind: Kind.VARIABLE_DEFINITION,
+        variable: { kind: Kind.VARIABLE, name: name(afterVariable) },
+        type: { kind: Kind.NAMED_TYPE, name: name('String') },
+      },
+    ],
     selectionSet: { ...operation.selectionSet, selections: [newRoot] },
   };
   return {
     document: { ...document, definitions: document.definitions.map((d) => (d === operation ? newOperation : d)) },
-    operationName, variables: { ...variables, [afterVariable]: typeof start === 'string' ? start : null }, root, columns,
+    operationName,
+    variables: { ...variables, [afterVariable]: typeof start === 'string' ? start : null },
+    root,
+    columns,
     paging: { ...paging, afterVariable, pageInfoKey },
   };
 }
@@ -290,7 +397,11 @@ function literal(value: ValueNode, variables: Record<string, unknown>): unknown 
 // HTTP
 
 const STATUS: Record<string, number> = {
-  UNAUTHENTICATED: 401, FORBIDDEN: 403, RATE_LIMITED: 429, SERVICE_UNAVAILABLE: 503, INTERNAL_SERVER_ERROR: 500,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  RATE_LIMITED: 429,
+  SERVICE_UNAVAILABLE: 503,
+  INTERNAL_SERVER_ERROR: 500,
 };
 
 /** The HTTP status of an answer that failed: Apollo's own (400 for bad documents), else by the first error's code. */
@@ -308,8 +419,10 @@ function thrown(err: unknown): unknown {
   if (err instanceof Refusal || !(err instanceof GraphQLError)) return err;
   let code = String(err.extensions?.code ?? 'BAD_REQUEST');
   let message = err.message;
-  if (isLimitError(message)) { code = 'QUERY_TOO_COMPLEX'; message = message.replace(/^Syntax Error: /, ''); }
-  else if (message.startsWith('Syntax Error')) code = 'GRAPHQL_PARSE_FAILED';
+  if (isLimitError(message)) {
+    code = 'QUERY_TOO_COMPLEX';
+    message = message.replace(/^Syntax Error: /, '');
+  } else if (message.startsWith('Syntax Error')) code = 'GRAPHQL_PARSE_FAILED';
   const status = (err.extensions?.http as { status?: number } | undefined)?.status ?? STATUS[code] ?? 400;
   return new Refusal(status, [{ message, extensions: { code } }]);
 }
@@ -332,7 +445,12 @@ function timeout<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   return Promise.race([
     work,
-    new Promise<T>((_, reject) => { timer = setTimeout(() => reject(refuse(503, `a page took longer than ${ms / 1000} s and the export was stopped`, 'SERVICE_UNAVAILABLE')), ms); }),
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(
+        () => reject(refuse(503, `a page took longer than ${ms / 1000} s and the export was stopped`, 'SERVICE_UNAVAILABLE')),
+        ms,
+      );
+    }),
   ]).finally(() => clearTimeout(timer));
 }
 
@@ -343,10 +461,16 @@ function readRequest(req: Request): { query: string; variables: Record<string, u
   let variables = source.variables;
   if (typeof query !== 'string' || !query.trim()) throw refuse(400, 'query: the GraphQL operation to export is required');
   if (typeof variables === 'string') {
-    try { variables = JSON.parse(variables); } catch { throw refuse(400, 'variables: not valid JSON'); }
+    try {
+      variables = JSON.parse(variables);
+    } catch {
+      throw refuse(400, 'variables: not valid JSON');
+    }
   }
-  if (variables !== undefined && variables !== null && (typeof variables !== 'object' || Array.isArray(variables))) throw refuse(400, 'variables: expected a JSON object');
-  if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') throw refuse(400, 'operationName: expected a string');
+  if (variables !== undefined && variables !== null && (typeof variables !== 'object' || Array.isArray(variables)))
+    throw refuse(400, 'variables: expected a JSON object');
+  if (operationName !== undefined && operationName !== null && typeof operationName !== 'string')
+    throw refuse(400, 'operationName: expected a string');
   return { query, variables: (variables ?? {}) as Record<string, unknown>, operationName: operationName ?? undefined };
 }
 
@@ -354,7 +478,8 @@ function maxRowsOf(req: Request): number {
   const raw = req.query.maxRows;
   if (raw === undefined) return MAX_EXPORT_ROWS;
   const n = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : NaN;
-  if (!(n >= 1 && n <= MAX_EXPORT_ROWS)) throw refuse(400, `maxRows: expected a whole number from 1 to ${MAX_EXPORT_ROWS}, got ${JSON.stringify(raw)}`);
+  if (!(n >= 1 && n <= MAX_EXPORT_ROWS))
+    throw refuse(400, `maxRows: expected a whole number from 1 to ${MAX_EXPORT_ROWS}, got ${JSON.stringify(raw)}`);
   return n;
 }
 
@@ -373,7 +498,10 @@ export function exportRouter(options: ExportOptions): Router {
       let response;
       try {
         const contextValue = await options.context(req, `${requestId}.export.${pages}`);
-        response = await timeout(apollo.executeOperation({ query: document, variables, operationName }, { contextValue }), options.pageTimeoutMs);
+        response = await timeout(
+          apollo.executeOperation({ query: document, variables, operationName }, { contextValue }),
+          options.pageTimeoutMs,
+        );
       } catch (err) {
         throw thrown(err);
       }
@@ -391,7 +519,9 @@ export function exportRouter(options: ExportOptions): Router {
       return (errors ?? []).filter((e) => e.extensions?.code !== 'SOURCE_UNAVAILABLE');
     };
     let closed = false;
-    res.once('close', () => { closed = true; });
+    res.once('close', () => {
+      closed = true;
+    });
 
     try {
       if (req.method === 'POST' && !req.is('application/json')) {
@@ -403,7 +533,10 @@ export function exportRouter(options: ExportOptions): Router {
       if (!p) {
         // not parseable, no such operation or root field: Apollo answers it as /graphql would (and audits it)
         const { result, status } = await run(request.query, request.variables, request.operationName);
-        throw new Refusal(statusOf(result.errors ?? [], status), result.errors ?? [{ message: 'the operation cannot be exported', extensions: { code: 'BAD_USER_INPUT' } }]);
+        throw new Refusal(
+          statusOf(result.errors ?? [], status),
+          result.errors ?? [{ message: 'the operation cannot be exported', extensions: { code: 'BAD_USER_INPUT' } }],
+        );
       }
       const rootKey = p.root.alias?.value ?? p.root.name.value;
       const start = (flat: Flat[]) => {
@@ -424,9 +557,16 @@ export function exportRouter(options: ExportOptions): Router {
         const { result, status } = await run(p.document, p.variables, p.operationName);
         const errors = fatal(result.errors);
         const data = (result.data as Record<string, unknown> | null | undefined)?.[rootKey];
-        if (errors.length > 0 || data === undefined) throw new Refusal(statusOf(errors, status), errors.length ? errors : [{ message: 'no data', extensions: { code: 'INTERNAL_SERVER_ERROR' } }]);
+        if (errors.length > 0 || data === undefined)
+          throw new Refusal(
+            statusOf(errors, status),
+            errors.length ? errors : [{ message: 'no data', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+          );
         let items = Array.isArray(data) ? data : data === null ? [] : [data];
-        if (items.length > maxRows) { items = items.slice(0, maxRows); truncated = true; }
+        if (items.length > maxRows) {
+          items = items.slice(0, maxRows);
+          truncated = true;
+        }
         const flat = flatten(p.columns, items);
         await start(flat);
         let chunk = '';
@@ -442,20 +582,31 @@ export function exportRouter(options: ExportOptions): Router {
           const { result, status } = await run(p.document, variables, p.operationName);
           const errors = fatal(result.errors);
           const connection = (result.data as Record<string, any> | null | undefined)?.[rootKey];
-          if (errors.length > 0 || !connection) throw new Refusal(statusOf(errors, status), errors.length ? errors : [{ message: `${rootKey} came back empty`, extensions: { code: 'INTERNAL_SERVER_ERROR' } }]);
+          if (errors.length > 0 || !connection)
+            throw new Refusal(
+              statusOf(errors, status),
+              errors.length ? errors : [{ message: `${rootKey} came back empty`, extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+            );
           if (!started && !(await start(flat))) return;
           const edges: unknown[] = connection[paging.edgesKey] ?? [];
           let chunk = '';
           for (const edge of edges) {
-            if (rows >= maxRows) { truncated = true; break; }
+            if (rows >= maxRows) {
+              truncated = true;
+              break;
+            }
             chunk += csvLine(flat.map((f) => f.read(at(edge, [paging.nodeKey]))));
             rows += 1;
           }
           if (!(await send(res, chunk)) || closed) return; // the client went away: fetch no more pages
           const info = connection[paging.pageInfoKey] as { hasNextPage?: boolean; endCursor?: string | null } | undefined;
           if (truncated || !info?.hasNextPage) break;
-          if (rows >= maxRows) { truncated = true; break; }
-          if (!info.endCursor || info.endCursor === lastCursor) throw refuse(500, 'the connection did not move past its last cursor', 'INTERNAL_SERVER_ERROR');
+          if (rows >= maxRows) {
+            truncated = true;
+            break;
+          }
+          if (!info.endCursor || info.endCursor === lastCursor)
+            throw refuse(500, 'the connection did not move past its last cursor', 'INTERNAL_SERVER_ERROR');
           lastCursor = info.endCursor;
           variables = { ...variables, [paging.afterVariable]: info.endCursor };
         }
@@ -471,7 +622,11 @@ export function exportRouter(options: ExportOptions): Router {
       if (!refusal) logger.error({ err, requestId }, 'CSV export failed');
       const errors = refusal?.errors ?? [{ message: 'internal error; the hub logged it', extensions: { code: 'INTERNAL_SERVER_ERROR' } }];
       if (!started) {
-        if (!res.headersSent) res.status(refusal?.status ?? 500).set('Cache-Control', 'no-store').json({ errors });
+        if (!res.headersSent)
+          res
+            .status(refusal?.status ?? 500)
+            .set('Cache-Control', 'no-store')
+            .json({ errors });
         return;
       }
       // Rows already went out: say so in the file, then cut the connection (no final chunk) so that
@@ -481,8 +636,16 @@ export function exportRouter(options: ExportOptions): Router {
     }
   };
 
-  router.get('/', (req, res) => { void handle(req, res); });
+  router.get('/', (req, res) => {
+    void handle(req, res);
+  });
   // The content type is checked before the body is parsed, so a form post never reaches the parser.
-  router.post('/', (req, res, next) => (req.is('application/json') ? options.jsonBody(req, res, next) : next()), (req, res) => { void handle(req, res); });
+  router.post(
+    '/',
+    (req, res, next) => (req.is('application/json') ? options.jsonBody(req, res, next) : next()),
+    (req, res) => {
+      void handle(req, res);
+    },
+  );
   return router;
 }

@@ -43,7 +43,14 @@ export function mountGraphql(app: Express, { apollo, context, connection, reques
       if (res.headersSent) return;
       logger.warn({ path: req.path, ms: requestTimeoutMs }, 'request over the time limit');
       // the operation may go on, its answer dropped; a body still coming closes the connection (connections.ts)
-      res.status(503).json({ errors: [{ message: `the request took longer than ${requestTimeoutMs / 1000} s and was stopped`, extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
+      res.status(503).json({
+        errors: [
+          {
+            message: `the request took longer than ${requestTimeoutMs / 1000} s and was stopped`,
+            extensions: { code: 'SERVICE_UNAVAILABLE' },
+          },
+        ],
+      });
     }, requestTimeoutMs);
     res.once('close', () => clearTimeout(timer));
     res.once('finish', () => clearTimeout(timer));
@@ -56,7 +63,9 @@ export function mountGraphql(app: Express, { apollo, context, connection, reques
     const unavailable = (reason: string) => {
       if (res.headersSent) return;
       logger.warn({ path: req.path, reason }, 'store unavailable: request answered without waiting for it');
-      res.status(503).json({ errors: [{ message: 'the hub\'s store is not reachable; try again shortly', extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
+      res.status(503).json({
+        errors: [{ message: "the hub's store is not reachable; try again shortly", extensions: { code: 'SERVICE_UNAVAILABLE' } }],
+      });
     };
     if (storeWatch.down) return unavailable(storeWatch.down);
     const stop = storeWatch.onDown(unavailable);

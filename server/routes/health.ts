@@ -16,7 +16,9 @@ export interface HealthParts {
 }
 
 export function mountHealth(app: Express, { connection, storeKind, storeTimeoutMs, startupWork }: HealthParts): void {
-  app.get('/healthz', (_req, res) => { res.json({ status: 'ok' }); });
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
   app.get('/readyz', async (_req, res) => {
     try {
       await pingStore(connection, storeTimeoutMs);

@@ -79,11 +79,17 @@ export function ideRouter(graphqlPath: string, exampleIdNumber: () => Promise<st
   const router = express.Router();
   router.get(`${graphqlPath}/ide/:asset`, (req, res) => {
     const file = ASSETS[req.params.asset];
-    if (!file) { res.status(404).end(); return; }
+    if (!file) {
+      res.status(404).end();
+      return;
+    }
     res.sendFile(file, { maxAge: '1d', immutable: false });
   });
   router.get(graphqlPath, async (req, res, next) => {
-    if (!wantsIde(req)) { next(); return; }
+    if (!wantsIde(req)) {
+      next();
+      return;
+    }
     const id = await exampleIdNumber().catch(() => undefined);
     res.type('html').setHeader('Cache-Control', 'no-store');
     res.send(page(graphqlPath, EXAMPLE_QUERY, JSON.stringify({ idNumber: id ?? '50010119900101123X' }, null, 2)));
@@ -94,8 +100,10 @@ export function ideRouter(graphqlPath: string, exampleIdNumber: () => Promise<st
 /** Mounts the IDE on /graphql; it opens with a dossier query for a person who exists (the first one found, then remembered). */
 export function mountIde(app: Express, findExample: () => Promise<string | undefined>): void {
   let exampleId: string | undefined;
-  app.use(ideRouter(GRAPHQL_PATH, async () => {
-    exampleId ??= await findExample();
-    return exampleId;
-  }));
+  app.use(
+    ideRouter(GRAPHQL_PATH, async () => {
+      exampleId ??= await findExample();
+      return exampleId;
+    }),
+  );
 }

@@ -38,7 +38,11 @@ const STATUS = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, BAD_USER_
 type Cut = { cut: 'idle' | 'shutdown' };
 
 /** The next chunk of the body; or a cut, when none comes for `idleMs` or `stop` is aborted first. */
-async function nextChunk(chunks: AsyncIterator<Buffer>, idleMs: number, stop: AbortSignal | undefined): Promise<IteratorResult<Buffer> | Cut> {
+async function nextChunk(
+  chunks: AsyncIterator<Buffer>,
+  idleMs: number,
+  stop: AbortSignal | undefined,
+): Promise<IteratorResult<Buffer> | Cut> {
   if (stop?.aborted) return { cut: 'shutdown' };
   let timer: NodeJS.Timeout | undefined;
   let onStop: (() => void) | undefined;
@@ -94,7 +98,12 @@ export function ingestHandler(options: IngestRouteOptions) {
     }
     const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
     if (!['application/x-ndjson', 'application/jsonl', 'application/jsonlines'].includes(type)) {
-      return refuse(res, 415, 'BAD_USER_INPUT', `Content-Type must be application/x-ndjson (one JSON record per line), got "${type || 'none'}"`);
+      return refuse(
+        res,
+        415,
+        'BAD_USER_INPUT',
+        `Content-Type must be application/x-ndjson (one JSON record per line), got "${type || 'none'}"`,
+      );
     }
 
     const started = Date.now();
@@ -116,15 +125,20 @@ export function ingestHandler(options: IngestRouteOptions) {
       const at = indexes;
       batch = [];
       indexes = [];
-      const write: Promise<void> = sources.ingestor.ingest(source, records, { indexes: at, deferMark: true }).then(
-        (r) => {
-          addResults(total, r);
-          if (Math.floor(at[0] / 100_000) !== Math.floor(at[at.length - 1] / 100_000) || at[0] % 100_000 === 0) {
-            logger.info({ sourceId, lines: line, accepted: total.accepted }, 'ingest progress');
-          }
-        },
-        (error) => { failure ??= { error }; },
-      ).finally(() => writing.delete(write));
+      const write: Promise<void> = sources.ingestor
+        .ingest(source, records, { indexes: at, deferMark: true })
+        .then(
+          (r) => {
+            addResults(total, r);
+            if (Math.floor(at[0] / 100_000) !== Math.floor(at[at.length - 1] / 100_000) || at[0] % 100_000 === 0) {
+              logger.info({ sourceId, lines: line, accepted: total.accepted }, 'ingest progress');
+            }
+          },
+          (error) => {
+            failure ??= { error };
+          },
+        )
+        .finally(() => writing.delete(write));
       writing.add(write);
     };
     /** Waits until at most `most` writes are in flight; throws the first write's failure. */
@@ -146,7 +160,11 @@ export function ingestHandler(options: IngestRouteOptions) {
         batch.push(JSON.parse(text));
         indexes.push(index);
       } catch {
-        total.rejected.push({ index, externalId: null, reasons: [`line: is not JSON (${text.length > 40 ? `${text.slice(0, 40)}…` : text})`] });
+        total.rejected.push({
+          index,
+          externalId: null,
+          reasons: [`line: is not JSON (${text.length > 40 ? `${text.slice(0, 40)}…` : text})`],
+        });
       }
     };
 
@@ -155,17 +173,26 @@ export function ingestHandler(options: IngestRouteOptions) {
       const chunks = (req as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
       for (;;) {
         const next = await nextChunk(chunks, options.idleMs, options.stop);
-        if ('cut' in next) { cut = next.cut; break; }
+        if ('cut' in next) {
+          cut = next.cut;
+          break;
+        }
         if (next.done) break;
         const chunk = next.value;
         bytes += chunk.length;
-        if (bytes > limitBytes) { tooLarge = true; break; }
+        if (bytes > limitBytes) {
+          tooLarge = true;
+          break;
+        }
         const data = carry.length ? Buffer.concat([carry, chunk]) : chunk;
         let from = 0;
         for (let nl = data.indexOf(NEWLINE, from); nl !== -1; nl = data.indexOf(NEWLINE, from)) {
           takeLine(data.subarray(from, nl));
           from = nl + 1;
-          if (batch.length >= NDJSON_BATCH) { flush(); await settle(NDJSON_WRITES_IN_FLIGHT - 1); }
+          if (batch.length >= NDJSON_BATCH) {
+            flush();
+            await settle(NDJSON_WRITES_IN_FLIGHT - 1);
+          }
         }
         carry = Buffer.from(data.subarray(from));
       }
@@ -182,22 +209,39 @@ export function ingestHandler(options: IngestRouteOptions) {
       total.rejected.sort((a, b) => a.index - b.index);
       logger.error({ err: e, sourceId, lines: line }, 'ingest stopped by an error');
       res.status(503).json({
-        error: { code: 'SERVICE_UNAVAILABLE', message: 'the push stopped before its end; records counted as accepted below are stored, push the rest again' },
+        error: {
+          code: 'SERVICE_UNAVAILABLE',
+          message: 'the push stopped before its end; records counted as accepted below are stored, push the rest again',
+        },
         result: publicResult(total),
       });
       return;
     }
     total.rejected.sort((a, b) => a.index - b.index);
     if (total.accepted > 0) sources.health.delivered(source);
-    logger.info({ sourceId, lines: line, accepted: total.accepted, unchanged: total.unchanged, rejected: total.rejected.length, ms: Date.now() - started }, 'ingest done');
+    logger.info(
+      {
+        sourceId,
+        lines: line,
+        accepted: total.accepted,
+        unchanged: total.unchanged,
+        rejected: total.rejected.length,
+        ms: Date.now() - started,
+      },
+      'ingest done',
+    );
     if (cut) {
-      const [status, code, why] = cut === 'idle'
-        ? [408, 'BAD_USER_INPUT', `no bytes came for ${options.idleMs / 1000} s`] as const
-        : [503, 'SERVICE_UNAVAILABLE', 'the hub is shutting down'] as const;
+      const [status, code, why] =
+        cut === 'idle'
+          ? ([408, 'BAD_USER_INPUT', `no bytes came for ${options.idleMs / 1000} s`] as const)
+          : ([503, 'SERVICE_UNAVAILABLE', 'the hub is shutting down'] as const);
       logger.warn({ sourceId, lines: line, accepted: total.accepted, cut }, 'push stopped before its end');
       // the connection closes after the answer (connections.ts): the client is still sending
       res.status(status).json({
-        error: { code, message: `${why}: the push stopped after line ${line}; records counted as accepted are stored, push the rest again` },
+        error: {
+          code,
+          message: `${why}: the push stopped after line ${line}; records counted as accepted are stored, push the rest again`,
+        },
         result: publicResult(total),
       });
       return;
@@ -206,7 +250,10 @@ export function ingestHandler(options: IngestRouteOptions) {
       req.unpipe?.();
       // the connection closes after the answer (connections.ts), with the rest of the body unread
       res.status(413).json({
-        error: { code: 'BAD_USER_INPUT', message: `the body is over ${limitBytes} bytes: stopped after line ${line}; records counted as accepted are stored, push the rest separately` },
+        error: {
+          code: 'BAD_USER_INPUT',
+          message: `the body is over ${limitBytes} bytes: stopped after line ${line}; records counted as accepted are stored, push the rest separately`,
+        },
         result: publicResult(total),
       });
       return;

@@ -8,12 +8,22 @@ import { callerOf } from '../auth';
 import type { PersonClaims } from '../jwt';
 import type { HubMetrics } from '../metrics';
 
-export function mountMetrics(app: Express, { metrics, sources, verify }: { metrics: HubMetrics; sources: DataSources; verify: (token: string) => Promise<PersonClaims> }): void {
+export function mountMetrics(
+  app: Express,
+  { metrics, sources, verify }: { metrics: HubMetrics; sources: DataSources; verify: (token: string) => Promise<PersonClaims> },
+): void {
   app.get('/metrics', async (req, res) => {
     try {
       const caller = await callerOf(req.headers.authorization, sources, verify);
       if (caller.kind !== 'person' || caller.role !== 'ADMIN') {
-        res.status(caller.kind === 'anonymous' ? 401 : 403).json({ errors: [{ message: '/metrics needs an ADMIN token', extensions: { code: caller.kind === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN' } }] });
+        res.status(caller.kind === 'anonymous' ? 401 : 403).json({
+          errors: [
+            {
+              message: '/metrics needs an ADMIN token',
+              extensions: { code: caller.kind === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN' },
+            },
+          ],
+        });
         return;
       }
     } catch (e) {

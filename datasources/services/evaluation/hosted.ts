@@ -20,14 +20,23 @@ export async function estimateCount(models: Models, d: Domain): Promise<number> 
   try {
     const stats = await collection.db.command({ collStats: collection.collectionName });
     if (typeof stats.count === 'number') return stats.count;
-  } catch { /* not supported: count instead */ }
+  } catch {
+    /* not supported: count instead */
+  }
   return collection.estimatedDocumentCount();
 }
 
 /** Reads every hosted record once, in one pass per collection, and hands them on. */
-export async function readHosted(models: Models, suspended: Set<string>, each: (d: Domain, doc: RawDoc) => void | Promise<void>): Promise<void> {
+export async function readHosted(
+  models: Models,
+  suspended: Set<string>,
+  each: (d: Domain, doc: RawDoc) => void | Promise<void>,
+): Promise<void> {
   for (const d of DOMAINS) {
-    const cursor = models.records[d].collection.find({}, { projection: { regionPath: 0, pushId: 0, eventMonth: 0, eventDay: 0 }, batchSize: 5000 });
+    const cursor = models.records[d].collection.find(
+      {},
+      { projection: { regionPath: 0, pushId: 0, eventMonth: 0, eventDay: 0 }, batchSize: 5000 },
+    );
     for await (const doc of cursor) {
       if (suspended.has(doc.sourceId.toString())) continue;
       await each(d, doc as unknown as RawDoc);

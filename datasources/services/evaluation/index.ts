@@ -102,10 +102,14 @@ export class Evaluator {
    * while another replica evaluates, it fails with EvaluationBusyError.
    */
   evaluate(options: EvaluateOptions): Promise<EvaluationReport> {
-    options.rules?.forEach((r, i) => { if (!RULE_IDS.includes(r)) throw badInput(`rules[${i}]`, `no supervision rule ${r}; known: ${RULE_IDS.join(', ')}`); });
+    options.rules?.forEach((r, i) => {
+      if (!RULE_IDS.includes(r)) throw badInput(`rules[${i}]`, `no supervision rule ${r}; known: ${RULE_IDS.join(', ')}`);
+    });
     if (this.running) return this.running;
     if (this.stopping) return Promise.reject(new EvaluationBusyError(`this hub process is stopping (${this.stopping})`));
-    const run = this.run(options).finally(() => { this.running = null; });
+    const run = this.run(options).finally(() => {
+      this.running = null;
+    });
     this.running = run;
     return run;
   }
@@ -124,23 +128,30 @@ export class Evaluator {
     const runId = randomUUID();
     if (!(await this.lease.acquire(runId))) {
       const current = await this.log.running();
-      throw new EvaluationBusyError(current
-        ? `an evaluation started at ${current.startedAt.toISOString()} by ${current.actor} is running (${current.progress.records} of ${current.progress.totalRecords} records); try again when it has finished`
-        : 'another hub replica is evaluating; try again shortly');
+      throw new EvaluationBusyError(
+        current
+          ? `an evaluation started at ${current.startedAt.toISOString()} by ${current.actor} is running (${current.progress.records} of ${current.progress.totalRecords} records); try again when it has finished`
+          : 'another hub replica is evaluating; try again shortly',
+      );
     }
     const started = Date.now();
     const rules = options.rules?.length ? [...options.rules] : null;
     const progress: EvaluationProgress = { persons: 0, records: 0, totalRecords: 0, chunk: 0, chunks: 0 };
     await this.log.start({ _id: runId, trigger: options.trigger, actor: options.actor, rules, startedAt: new Date(started), progress });
     let peakRss = process.memoryUsage().rss;
-    const sample = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 200);
+    const sample = setInterval(() => {
+      peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    }, 200);
     sample.unref();
     try {
       const report = await this.evaluateAll(runId, rules, options.today ?? new Date(), progress, async () => {
         peakRss = Math.max(peakRss, process.memoryUsage().rss);
         options.onProgress?.(progress);
         if (this.stopping) throw new EvaluationStoppedError(`stopped: ${this.stopping}`);
-        if (!(await this.lease.renew(runId))) throw new Error('the evaluation lease passed to another hub replica (this run went unrenewed past its lease); that replica\'s run carries on');
+        if (!(await this.lease.renew(runId)))
+          throw new Error(
+            "the evaluation lease passed to another hub replica (this run went unrenewed past its lease); that replica's run carries on",
+          );
         await this.log.progress(runId, progress);
       });
       report.durationMs = Date.now() - started;
@@ -155,13 +166,30 @@ export class Evaluator {
     }
   }
 
-  private async evaluateAll(runId: string, rules: string[] | null, now: Date, progress: EvaluationProgress, tick: () => Promise<void>): Promise<EvaluationReport> {
+  private async evaluateAll(
+    runId: string,
+    rules: string[] | null,
+    now: Date,
+    progress: EvaluationProgress,
+    tick: () => Promise<void>,
+  ): Promise<EvaluationReport> {
     const { models, leads, registry, connectors } = this.parts;
     const today = beijingDay(now);
     const params = await leads.parameters();
     const unavailable = new Set<string>();
     const suspended = suspendedHosted(registry);
-    const report: EvaluationReport = { runId, persons: 0, records: 0, findings: 0, newLeads: 0, stillOpen: 0, reopened: 0, resolvedByData: 0, unavailableSources: [], durationMs: 0 };
+    const report: EvaluationReport = {
+      runId,
+      persons: 0,
+      records: 0,
+      findings: 0,
+      newLeads: 0,
+      stillOpen: 0,
+      reopened: 0,
+      resolvedByData: 0,
+      unavailableSources: [],
+      durationMs: 0,
+    };
     const live = await readLive(registry, connectors, unavailable);
     let total = 0;
     // The last finished run's count is a good estimate and free; counting costs a full read on FerretDB.

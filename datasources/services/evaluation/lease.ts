@@ -13,9 +13,17 @@ import { Schema, type Connection, type Model } from 'mongoose';
 import { ConcurrentChangeError, type GuardedWrites } from '../../store/guarded-writes';
 import { DUPLICATE_KEY } from '../../store/single-updates';
 
-interface LockDoc { _id: string; holder: string | null; until: Date; version?: number }
+interface LockDoc {
+  _id: string;
+  holder: string | null;
+  until: Date;
+  version?: number;
+}
 const LEASE_ID = 'evaluation';
-const lockSchema = new Schema<LockDoc>({ _id: String, holder: String, until: Date, version: Number }, { versionKey: false, autoIndex: false, collection: 'evaluation_lock' });
+const lockSchema = new Schema<LockDoc>(
+  { _id: String, holder: String, until: Date, version: Number },
+  { versionKey: false, autoIndex: false, collection: 'evaluation_lock' },
+);
 
 export interface EvaluationLeaseOptions {
   connection: Connection;
@@ -55,8 +63,12 @@ export class EvaluationLease {
       if ((e as { code?: number }).code !== DUPLICATE_KEY) throw e;
     }
     try {
-      const { doc, written } = await this.claims.change(this.lockCollection, LEASE_ID,
-        (lease) => (lease.holder && lease.until.getTime() > Date.now() ? null : { holder, until }), { attempts: 1 });
+      const { doc, written } = await this.claims.change(
+        this.lockCollection,
+        LEASE_ID,
+        (lease) => (lease.holder && lease.until.getTime() > Date.now() ? null : { holder, until }),
+        { attempts: 1 },
+      );
       return written && doc?.holder === holder;
     } catch (e) {
       if (e instanceof ConcurrentChangeError) return false; // another replica took it first
@@ -66,13 +78,16 @@ export class EvaluationLease {
 
   /** Extends the holder's lease; false when another replica holds it (this holder's lease had expired). */
   async renew(holder: string): Promise<boolean> {
-    const { doc } = await this.claims.change(this.lockCollection, LEASE_ID,
-      (lease) => (lease.holder === holder ? { until: new Date(Date.now() + this.leaseMs) } : null));
+    const { doc } = await this.claims.change(this.lockCollection, LEASE_ID, (lease) =>
+      lease.holder === holder ? { until: new Date(Date.now() + this.leaseMs) } : null,
+    );
     return doc?.holder === holder;
   }
 
   /** Gives the lease back, if the holder still holds it. */
   async release(holder: string): Promise<void> {
-    await this.claims.change(this.lockCollection, LEASE_ID, (lease) => (lease.holder === holder ? { holder: null, until: new Date(0) } : null));
+    await this.claims.change(this.lockCollection, LEASE_ID, (lease) =>
+      lease.holder === holder ? { holder: null, until: new Date(0) } : null,
+    );
   }
 }

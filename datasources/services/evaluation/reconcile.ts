@@ -9,10 +9,17 @@ import { EVALUATION_ACTOR, newLead, type LeadDoc, type LeadRecordRef, type LeadS
 import type { EvaluationReport } from './runs';
 
 /** A finding of the run, with the name of its person. */
-export interface FoundLead { finding: Finding; name: string }
+export interface FoundLead {
+  finding: Finding;
+  name: string;
+}
 
 /** Every stored lead (the fields reconciling needs), by chunk. */
-export async function existingLeads(leads: LeadStore, chunkOf: (idNumber: string) => number, chunks: number): Promise<Map<string, ReconciledLead>[]> {
+export async function existingLeads(
+  leads: LeadStore,
+  chunkOf: (idNumber: string) => number,
+  chunks: number,
+): Promise<Map<string, ReconciledLead>[]> {
   const out = Array.from({ length: chunks }, () => new Map<string, ReconciledLead>());
   for await (const lead of leads.forReconciling()) out[chunkOf(lead.idNumber)].set(lead.key, lead);
   return out;
@@ -51,13 +58,26 @@ export class Reconciler {
         inserts.push(newLead(f, refs, name, now));
         continue;
       }
-      const decide = (current: Pick<LeadDoc, 'severity' | 'explanation' | 'status' | 'resolvedByData'> & { history?: LeadDoc['history'] }) => {
+      const decide = (
+        current: Pick<LeadDoc, 'severity' | 'explanation' | 'status' | 'resolvedByData'> & { history?: LeadDoc['history'] },
+      ) => {
         const set: Record<string, unknown> = {};
         if (current.severity !== f.severity || current.explanation !== f.explanation) {
-          Object.assign(set, { severity: f.severity, numbers: f.numbers, explanation: f.explanation, explanationEn: f.explanationEn, records: refs, updatedAt: now });
+          Object.assign(set, {
+            severity: f.severity,
+            numbers: f.numbers,
+            explanation: f.explanation,
+            explanationEn: f.explanationEn,
+            records: refs,
+            updatedAt: now,
+          });
         }
         if (current.status === 'RESOLVED' && current.resolvedByData) {
-          Object.assign(set, { status: 'NEW', resolvedByData: false, history: [...(current.history ?? []), { at: now, actor: EVALUATION_ACTOR, status: 'NEW', note: 'found again in the data' }] });
+          Object.assign(set, {
+            status: 'NEW',
+            resolvedByData: false,
+            history: [...(current.history ?? []), { at: now, actor: EVALUATION_ACTOR, status: 'NEW', note: 'found again in the data' }],
+          });
         }
         return Object.keys(set).length > 0 ? set : null;
       };
@@ -73,10 +93,18 @@ export class Reconciler {
       report.resolvedByData++;
       updates.push({
         id: lead._id,
-        decide: (current) => current.status !== 'NEW' && current.status !== 'ACKNOWLEDGED' ? null : {
-          status: 'RESOLVED', resolvedByData: true, updatedAt: now,
-          history: [...current.history, { at: now, actor: EVALUATION_ACTOR, status: 'RESOLVED', note: 'no longer found in the data' }],
-        },
+        decide: (current) =>
+          current.status !== 'NEW' && current.status !== 'ACKNOWLEDGED'
+            ? null
+            : {
+                status: 'RESOLVED',
+                resolvedByData: true,
+                updatedAt: now,
+                history: [
+                  ...current.history,
+                  { at: now, actor: EVALUATION_ACTOR, status: 'RESOLVED', note: 'no longer found in the data' },
+                ],
+              },
       });
     }
     await leads.insertFound(inserts);

@@ -46,10 +46,22 @@ export interface EvaluationRunDoc {
 /** What a run whose process stopped (killed, crashed) before it finished is marked with, by the next run. */
 export const ABANDONED = 'abandoned: the hub process running it stopped before it finished';
 
-const runSchema = new Schema<EvaluationRunDoc>({
-  _id: String, trigger: String, actor: String, rules: [String], status: String, startedAt: Date, finishedAt: Date,
-  progress: Schema.Types.Mixed, report: Schema.Types.Mixed, error: String, peakRss: Number,
-}, { versionKey: false, strict: true, timestamps: false, autoIndex: false, collection: 'evaluation_runs' });
+const runSchema = new Schema<EvaluationRunDoc>(
+  {
+    _id: String,
+    trigger: String,
+    actor: String,
+    rules: [String],
+    status: String,
+    startedAt: Date,
+    finishedAt: Date,
+    progress: Schema.Types.Mixed,
+    report: Schema.Types.Mixed,
+    error: String,
+    peakRss: Number,
+  },
+  { versionKey: false, strict: true, timestamps: false, autoIndex: false, collection: 'evaluation_runs' },
+);
 runSchema.index({ startedAt: -1 });
 
 const newestFirst = (a: { startedAt: Date }, b: { startedAt: Date }) => b.startedAt.getTime() - a.startedAt.getTime();
@@ -58,7 +70,9 @@ export class RunLog {
   readonly Run: Model<EvaluationRunDoc>;
 
   constructor(connection: Connection) {
-    this.Run = (connection.models.EvaluationRun as Model<EvaluationRunDoc> | undefined) ?? connection.model<EvaluationRunDoc>('EvaluationRun', runSchema);
+    this.Run =
+      (connection.models.EvaluationRun as Model<EvaluationRunDoc> | undefined) ??
+      connection.model<EvaluationRunDoc>('EvaluationRun', runSchema);
   }
 
   async ensureIndexes(): Promise<void> {
@@ -88,7 +102,9 @@ export class RunLog {
    * RUNNING lost its process before it finished and is marked so.
    */
   async start(run: Pick<EvaluationRunDoc, '_id' | 'trigger' | 'actor' | 'rules' | 'startedAt' | 'progress'>): Promise<void> {
-    await this.Run.collection.updateMany({ status: 'RUNNING' } as never, { $set: { status: 'FAILED', finishedAt: run.startedAt, error: ABANDONED } });
+    await this.Run.collection.updateMany({ status: 'RUNNING' } as never, {
+      $set: { status: 'FAILED', finishedAt: run.startedAt, error: ABANDONED },
+    });
     await this.Run.collection.insertOne({ ...run, status: 'RUNNING' } as never);
   }
 
@@ -97,10 +113,14 @@ export class RunLog {
   }
 
   async done(runId: string, report: EvaluationReport, progress: EvaluationProgress, peakRss: number): Promise<void> {
-    await this.Run.collection.updateOne({ _id: runId } as never, { $set: { status: 'DONE', finishedAt: new Date(), report, progress, peakRss } });
+    await this.Run.collection.updateOne({ _id: runId } as never, {
+      $set: { status: 'DONE', finishedAt: new Date(), report, progress, peakRss },
+    });
   }
 
   async failed(runId: string, error: string, progress: EvaluationProgress, peakRss: number): Promise<void> {
-    await this.Run.collection.updateOne({ _id: runId } as never, { $set: { status: 'FAILED', finishedAt: new Date(), error, progress, peakRss } });
+    await this.Run.collection.updateOne({ _id: runId } as never, {
+      $set: { status: 'FAILED', finishedAt: new Date(), error, progress, peakRss },
+    });
   }
 }

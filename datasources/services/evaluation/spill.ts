@@ -24,9 +24,19 @@ const MAX_FANOUT = 256;
 const MAX_DEPTH = 24;
 
 /** Records of one hash bucket, in a file: `idNumber \t domain \t EJSON` per line. */
-interface Bucket { file: string; records: number; out?: fs.WriteStream; firstId?: string; onePerson: boolean; chunk?: number }
+interface Bucket {
+  file: string;
+  records: number;
+  out?: fs.WriteStream;
+  firstId?: string;
+  onePerson: boolean;
+  chunk?: number;
+}
 /** Persons of a split go to `parts[bucketHash(id, salt) % parts.length]`. */
-interface Split { salt: number; parts: (Bucket | Split)[] }
+interface Split {
+  salt: number;
+  parts: (Bucket | Split)[];
+}
 
 /**
  * Where a run's hosted records wait for their chunk. Up to `bound` records are held in memory; at the
@@ -59,7 +69,8 @@ export class ChunkSpill {
     }
     if (!this.root) {
       this.root = this.split(0, this.planned);
-      for (const [hd, hdoc] of this.held) await this.write(this.bucketOf(hdoc.idNumber), hdoc.idNumber, `${hd}\t${BSON.EJSON.stringify(hdoc)}`);
+      for (const [hd, hdoc] of this.held)
+        await this.write(this.bucketOf(hdoc.idNumber), hdoc.idNumber, `${hd}\t${BSON.EJSON.stringify(hdoc)}`);
       this.held = [];
     }
     await this.write(this.bucketOf(doc.idNumber), doc.idNumber, `${d}\t${BSON.EJSON.stringify(doc)}`);
@@ -71,7 +82,9 @@ export class ChunkSpill {
     await closeAll(this.leaves(this.root));
     this.root = await this.settleSplit(this.root, tick);
     this.chunks = this.leaves(this.root);
-    this.chunks.forEach((b, i) => { b.chunk = i; });
+    this.chunks.forEach((b, i) => {
+      b.chunk = i;
+    });
     return this.chunks.length;
   }
 
@@ -82,7 +95,9 @@ export class ChunkSpill {
   /** The persons of one chunk, with the count of their hosted records. */
   async read(chunk: number): Promise<{ persons: Map<string, PersonRecords>; records: number }> {
     const persons = new Map<string, PersonRecords>();
-    const add = (d: Domain, doc: RawDoc) => { (personOf(persons, doc.idNumber)[d] as RuleRecord[]).push(ruleRecord(d, doc)); };
+    const add = (d: Domain, doc: RawDoc) => {
+      (personOf(persons, doc.idNumber)[d] as RuleRecord[]).push(ruleRecord(d, doc));
+    };
     if (!this.root) {
       for (const [d, doc] of this.held) add(d, doc);
       const records = this.held.length;
@@ -98,7 +113,11 @@ export class ChunkSpill {
   }
 
   private split(depth: number, fanout: number): Split {
-    const parts = Array.from({ length: Math.min(MAX_FANOUT, Math.max(2, fanout)) }, (): Bucket => ({ file: path.join(this.dir, `${this.buckets++}.ndjson`), records: 0, onePerson: true }));
+    const parts = Array.from({ length: Math.min(MAX_FANOUT, Math.max(2, fanout)) }, (): Bucket => ({
+      file: path.join(this.dir, `${this.buckets++}.ndjson`),
+      records: 0,
+      onePerson: true,
+    }));
     return { salt: depth, parts };
   }
 
@@ -143,7 +162,16 @@ export class ChunkSpill {
 }
 
 async function closeAll(buckets: Bucket[]): Promise<void> {
-  await Promise.all(buckets.map((b) => b.out && new Promise<void>((resolve, reject) => { b.out!.once('error', reject); b.out!.end(resolve); })));
+  await Promise.all(
+    buckets.map(
+      (b) =>
+        b.out &&
+        new Promise<void>((resolve, reject) => {
+          b.out!.once('error', reject);
+          b.out!.end(resolve);
+        }),
+    ),
+  );
   for (const b of buckets) b.out = undefined;
 }
 

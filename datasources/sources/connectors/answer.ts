@@ -24,7 +24,12 @@ export function sentRecords(body: unknown): number {
 }
 
 /** Validates, renames and stamps the records of an answer; drops and counts invalid ones. */
-export function acceptAnswer(source: DataSourceDoc, body: unknown, health: SourceHealthTracker, validation: Pick<ValidationOptions, 'futureSkewMs'>): LivePage {
+export function acceptAnswer(
+  source: DataSourceDoc,
+  body: unknown,
+  health: SourceHealthTracker,
+  validation: Pick<ValidationOptions, 'futureSkewMs'>,
+): LivePage {
   const id = source._id.toHexString();
   const b = body as { records?: unknown; nextCursor?: unknown; total?: unknown };
   if (!b || !Array.isArray(b.records)) throw new SourceCallError(id, `${source.name}: answer has no "records" array`);
@@ -33,7 +38,10 @@ export function acceptAnswer(source: DataSourceDoc, body: unknown, health: Sourc
   let dropped = 0;
   for (const raw of b.records) {
     const checked = validateRecord(source.domain, rename(raw, source.mapping), { ...validation, now });
-    if (!checked.ok || !source.regions.some((p) => checked.record.region.startsWith(p))) { dropped++; continue; }
+    if (!checked.ok || !source.regions.some((p) => checked.record.region.startsWith(p))) {
+      dropped++;
+      continue;
+    }
     const doc: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(checked.record)) if (v !== undefined && v !== null) doc[k] = v;
     doc._id = liveRecordId(id, checked.record.externalId);

@@ -49,7 +49,10 @@ export interface SourceProtocol {
 
 /** A live source failed; the message says how, for `SOURCE_UNAVAILABLE` and the source's health. */
 export class SourceCallError extends Error {
-  constructor(readonly sourceId: string, message: string) {
+  constructor(
+    readonly sourceId: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'SourceCallError';
   }

@@ -13,18 +13,29 @@ const RECORDS_QUERY = `query HubRecords($idNumbers: [String!], $regions: [String
 
 export function graphqlProtocol(source: DataSourceDoc): SourceProtocol {
   const post = async (body: unknown, signal: AbortSignal) => {
-    const json = await postJson(source.endpoint!, body, signal) as { data?: unknown; errors?: { message?: string }[] };
+    const json = (await postJson(source.endpoint!, body, signal)) as { data?: unknown; errors?: { message?: string }[] };
     if (json?.errors?.length) throw new Error(`GraphQL error: ${String(json.errors[0]?.message ?? 'unknown').slice(0, 200)}`);
     return json;
   };
-  const records = async (variables: Record<string, unknown>, signal: AbortSignal) => recordsOf(await post({ query: RECORDS_QUERY, variables }, signal));
+  const records = async (variables: Record<string, unknown>, signal: AbortSignal) =>
+    recordsOf(await post({ query: RECORDS_QUERY, variables }, signal));
   return {
     byIdNumbers: (idNumbers, signal) => records({ idNumbers: [...idNumbers] }, signal),
-    list: (params, signal) => records({
-      regions: params.regions ?? null, eventFrom: params.eventFrom?.toISOString() ?? null, eventTo: params.eventTo?.toISOString() ?? null,
-      idNumber: params.idNumber ?? null, limit: params.limit, cursor: params.cursor ?? null,
-    }, signal),
-    health: async (signal) => { await post({ query: '{ __typename }' }, signal); },
+    list: (params, signal) =>
+      records(
+        {
+          regions: params.regions ?? null,
+          eventFrom: params.eventFrom?.toISOString() ?? null,
+          eventTo: params.eventTo?.toISOString() ?? null,
+          idNumber: params.idNumber ?? null,
+          limit: params.limit,
+          cursor: params.cursor ?? null,
+        },
+        signal,
+      ),
+    health: async (signal) => {
+      await post({ query: '{ __typename }' }, signal);
+    },
   };
 }
 

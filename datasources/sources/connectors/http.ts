@@ -11,7 +11,9 @@ export async function getJson(url: string, query: Record<string, string>, signal
 /** POST `body` as JSON to `url`; the answer's JSON. */
 export async function postJson(url: string, body: unknown, signal: AbortSignal): Promise<unknown> {
   const res = await fetch(url, {
-    method: 'POST', signal, body: JSON.stringify(body),
+    method: 'POST',
+    signal,
+    body: JSON.stringify(body),
     headers: { accept: 'application/json', 'content-type': 'application/json' },
   });
   return readJson(res);

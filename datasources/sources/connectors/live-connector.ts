@@ -11,7 +11,11 @@ export class LiveConnector implements SourceConnector {
   private readonly policy: ResiliencePolicy;
   private readonly protocol: SourceProtocol;
 
-  constructor(readonly source: DataSourceDoc, private readonly health: SourceHealthTracker, private readonly validation: Pick<ValidationOptions, 'futureSkewMs'> = {}) {
+  constructor(
+    readonly source: DataSourceDoc,
+    private readonly health: SourceHealthTracker,
+    private readonly validation: Pick<ValidationOptions, 'futureSkewMs'> = {},
+  ) {
     this.protocol = protocolFor(source);
     this.policy = new ResiliencePolicy(source, health);
   }
@@ -29,7 +33,10 @@ export class LiveConnector implements SourceConnector {
   }
 
   async probe(): Promise<void> {
-    await this.policy.execute((signal) => this.protocol.health(signal), () => 0);
+    await this.policy.execute(
+      (signal) => this.protocol.health(signal),
+      () => 0,
+    );
   }
 
   private accept(body: unknown): LivePage {

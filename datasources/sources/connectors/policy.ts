@@ -11,8 +11,21 @@
  * Every call's outcome goes to the source's health: its latency and record count, or why it failed.
  */
 import {
-  BrokenCircuitError, BulkheadRejectedError, CircuitState, ConsecutiveBreaker, ExponentialBackoff, TaskCancelledError, TimeoutStrategy,
-  bulkhead, circuitBreaker, handleAll, handleWhen, retry, timeout, wrap, type IPolicy,
+  BrokenCircuitError,
+  BulkheadRejectedError,
+  CircuitState,
+  ConsecutiveBreaker,
+  ExponentialBackoff,
+  TaskCancelledError,
+  TimeoutStrategy,
+  bulkhead,
+  circuitBreaker,
+  handleAll,
+  handleWhen,
+  retry,
+  timeout,
+  wrap,
+  type IPolicy,
 } from 'cockatiel';
 import type { DataSourceDoc } from '../../store/models';
 import type { CircuitState as HealthCircuit, SourceHealthTracker } from '../health';
@@ -22,16 +35,24 @@ export const DEFAULT_SOURCE_TIMEOUT_MS = 2000;
 
 /** cockatiel's breaker states as the health reports them; an isolated circuit (never used here) is open */
 const CIRCUIT_STATES: Record<CircuitState, HealthCircuit> = {
-  [CircuitState.Closed]: 'CLOSED', [CircuitState.Open]: 'OPEN', [CircuitState.HalfOpen]: 'HALF_OPEN', [CircuitState.Isolated]: 'OPEN',
+  [CircuitState.Closed]: 'CLOSED',
+  [CircuitState.Open]: 'OPEN',
+  [CircuitState.HalfOpen]: 'HALF_OPEN',
+  [CircuitState.Isolated]: 'OPEN',
 };
 
 export class ResiliencePolicy {
   private readonly policy: IPolicy;
   private readonly timeoutMs: number;
 
-  constructor(private readonly source: DataSourceDoc, private readonly health: SourceHealthTracker) {
+  constructor(
+    private readonly source: DataSourceDoc,
+    private readonly health: SourceHealthTracker,
+  ) {
     this.timeoutMs = source.timeoutMs ?? DEFAULT_SOURCE_TIMEOUT_MS;
-    const retryable = handleWhen((e) => !(e instanceof BrokenCircuitError) && !(e instanceof TaskCancelledError) && !(e instanceof BulkheadRejectedError));
+    const retryable = handleWhen(
+      (e) => !(e instanceof BrokenCircuitError) && !(e instanceof TaskCancelledError) && !(e instanceof BulkheadRejectedError),
+    );
     const breaker = circuitBreaker(handleAll, { halfOpenAfter: 10_000, breaker: new ConsecutiveBreaker(5) });
     // a new connector (the source changed) starts with a closed circuit, whatever the last one's was
     health.circuit(source, 'CLOSED');
@@ -85,7 +106,10 @@ export class ResiliencePolicy {
     if (e instanceof BrokenCircuitError) {
       // the skip says why: the real error that opened the circuit (health keeps it; the skip is not one)
       const last = this.health.current(this.source).lastError?.replace(`${name}: `, '');
-      return new SourceCallError(this.id, `${name}: skipped while its circuit is open after repeated failures${last ? ` (last error: ${last.slice(0, 200)})` : ''}; it is probed again shortly`);
+      return new SourceCallError(
+        this.id,
+        `${name}: skipped while its circuit is open after repeated failures${last ? ` (last error: ${last.slice(0, 200)})` : ''}; it is probed again shortly`,
+      );
     }
     if (e instanceof BulkheadRejectedError) return new SourceCallError(this.id, `${name}: too many calls in flight to this source`);
     let message = e instanceof Error ? e.message : String(e);

@@ -11,7 +11,10 @@ import { LiveConnector } from './live-connector';
 export class ConnectorPool {
   private connectors = new Map<string, { version: number; connector: SourceConnector }>();
 
-  constructor(private readonly health: SourceHealthTracker, private readonly validation: Pick<ValidationOptions, 'futureSkewMs'> = {}) {}
+  constructor(
+    private readonly health: SourceHealthTracker,
+    private readonly validation: Pick<ValidationOptions, 'futureSkewMs'> = {},
+  ) {}
 
   /** The connector of a live source (REST, GRAPHQL, …); throws for a HOSTED one. */
   for(source: DataSourceDoc): SourceConnector {

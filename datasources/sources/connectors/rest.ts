@@ -13,7 +13,9 @@ export function restProtocol(source: DataSourceDoc): SourceProtocol {
   return {
     byIdNumbers: (idNumbers, signal) => records({ idNumbers: idNumbers.join(',') }, signal),
     list: (params, signal) => records({ ...listQuery(params), ...params.extra }, signal),
-    health: async (signal) => { await getJson(`${source.endpoint}/health`, {}, signal); },
+    health: async (signal) => {
+      await getJson(`${source.endpoint}/health`, {}, signal);
+    },
   };
 }
 

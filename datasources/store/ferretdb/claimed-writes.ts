@@ -66,7 +66,10 @@ export class ClaimedWrites implements GuardedWrites {
    * call wrote anything; throws what `decide` throws, or ConcurrentChangeError.
    */
   async change<T extends Claimable>(
-    collection: Collection<T>, id: T['_id'], decide: Decide<T>, options: ChangeOptions<T> = {},
+    collection: Collection<T>,
+    id: T['_id'],
+    decide: Decide<T>,
+    options: ChangeOptions<T> = {},
   ): Promise<{ doc: T | null; written: boolean }> {
     const attempts = options.attempts ?? 5;
     let current = options.current !== undefined ? options.current : await this.read(collection, id);
@@ -76,7 +79,11 @@ export class ClaimedWrites implements GuardedWrites {
       if (!set) return { doc: current, written: false };
       const claim: WriteClaim = {
         _id: `${collection.collectionName}:${String(id)}:${(current.version ?? 0) + 1}`,
-        collection: collection.collectionName, doc: id, version: (current.version ?? 0) + 1, set, at: new Date(),
+        collection: collection.collectionName,
+        doc: id,
+        version: (current.version ?? 0) + 1,
+        set,
+        at: new Date(),
       };
       try {
         await this.claims.insertOne(claim);

@@ -71,7 +71,9 @@ export class HourPlans {
       })
       // A failed read only means the day is read whole next time too.
       .catch(() => undefined)
-      .finally(() => { this.learning.delete(key); });
+      .finally(() => {
+        this.learning.delete(key);
+      });
     this.learning.set(key, work);
   }
 

@@ -23,7 +23,12 @@ import { DOMAINS, RECORD_DOMAINS } from '../../../domain/record-domains';
 /** The fields the hub looks up by equality, per collection (docs/store.md "Indexes"). */
 export const EQUALITY_FIELDS: Readonly<Record<string, readonly string[]>> = {
   // every record collection (domain/record-domains/)
-  ...Object.fromEntries(DOMAINS.map((d) => [RECORD_DOMAINS[d].collection, ['_id', 'idNumber', 'region', 'regionPath', 'eventDay', 'eventHour', 'sourceId', 'externalId']])),
+  ...Object.fromEntries(
+    DOMAINS.map((d) => [
+      RECORD_DOMAINS[d].collection,
+      ['_id', 'idNumber', 'region', 'regionPath', 'eventDay', 'eventHour', 'sourceId', 'externalId'],
+    ]),
+  ),
   supervision_leads: ['_id', 'idNumber', 'region'],
   audit_log: ['_id'],
   write_claims: ['_id'],
@@ -48,26 +53,39 @@ const ANALYZE_CHANGED = 0.2;
  * `dbName`. Safe to run at every start and from several processes (IF NOT EXISTS).
  */
 export async function ensureEqualityIndexes(
-  postgresUrl: string, dbName: string, logger: Logger, fields: Readonly<Record<string, readonly string[]>> = EQUALITY_FIELDS,
+  postgresUrl: string,
+  dbName: string,
+  logger: Logger,
+  fields: Readonly<Record<string, readonly string[]>> = EQUALITY_FIELDS,
 ): Promise<EqualityIndexReport> {
   const report: EqualityIndexReport = { created: [], existing: 0, missing: [], analyzed: [] };
   await withClient(postgresUrl, async (client) => {
     // FerretDB keeps one schema per database and a metadata table naming each collection's table.
-    const meta = await client.query<{ collection: string; table: string }>(
-      `SELECT _jsonb->>'_id' AS collection, _jsonb->>'table' AS table FROM ${ident(dbName)}._ferretdb_database_metadata`,
-    ).catch((err: Error) => {
-      throw new Error(`FerretDB database "${dbName}" not found in ${redactUrl(postgresUrl)}: ${err.message}`);
-    });
+    const meta = await client
+      .query<{ collection: string; table: string }>(
+        `SELECT _jsonb->>'_id' AS collection, _jsonb->>'table' AS table FROM ${ident(dbName)}._ferretdb_database_metadata`,
+      )
+      .catch((err: Error) => {
+        throw new Error(`FerretDB database "${dbName}" not found in ${redactUrl(postgresUrl)}: ${err.message}`);
+      });
     const tables = new Map(meta.rows.map((r) => [r.collection, r.table]));
-    const existing = new Set((await client.query<{ indexname: string }>(
-      'SELECT indexname FROM pg_indexes WHERE schemaname = $1', [dbName],
-    )).rows.map((r) => r.indexname));
+    const existing = new Set(
+      (await client.query<{ indexname: string }>('SELECT indexname FROM pg_indexes WHERE schemaname = $1', [dbName])).rows.map(
+        (r) => r.indexname,
+      ),
+    );
     for (const [collection, names] of Object.entries(fields)) {
       const table = tables.get(collection);
-      if (!table) { report.missing.push(collection); continue; }
+      if (!table) {
+        report.missing.push(collection);
+        continue;
+      }
       for (const field of names) {
         const name = indexName(table, field);
-        if (existing.has(name)) { report.existing++; continue; }
+        if (existing.has(name)) {
+          report.existing++;
+          continue;
+        }
         const started = Date.now();
         await client.query(
           `CREATE INDEX IF NOT EXISTS ${ident(name)} ON ${ident(dbName)}.${ident(table)} USING gin ((_jsonb -> ${literal(field)}) jsonb_path_ops)`,
@@ -105,10 +123,13 @@ export async function withClient<T>(postgresUrl: string, work: (client: Client) 
  * makes them on its own, unless it is off (it is on this workplace's machines) or behind a bulk load.
  */
 async function analyzeIfStale(client: Client, dbName: string, table: string, logger: Logger): Promise<boolean> {
-  const stats = (await client.query<{ live: string; changed: string; analyzed: boolean }>(
-    `SELECT n_live_tup AS live, n_mod_since_analyze AS changed, (last_analyze IS NOT NULL OR last_autoanalyze IS NOT NULL) AS analyzed
-     FROM pg_stat_user_tables WHERE schemaname = $1 AND relname = $2`, [dbName, table],
-  )).rows[0];
+  const stats = (
+    await client.query<{ live: string; changed: string; analyzed: boolean }>(
+      `SELECT n_live_tup AS live, n_mod_since_analyze AS changed, (last_analyze IS NOT NULL OR last_autoanalyze IS NOT NULL) AS analyzed
+     FROM pg_stat_user_tables WHERE schemaname = $1 AND relname = $2`,
+      [dbName, table],
+    )
+  ).rows[0];
   if (!stats) return false;
   const live = Number(stats.live);
   const changed = Number(stats.changed);
@@ -136,17 +157,23 @@ const VACUUM_FROM_DEAD = 10_000;
 export function vacuumBloated(postgresUrl: string, dbName: string, logger: Logger): Promise<string[]> {
   return withClient(postgresUrl, async (client) => {
     const done: string[] = [];
-    const rows = (await client.query<{ collection: string; table: string; live: string; dead: string }>(
-      `SELECT m._jsonb->>'_id' AS collection, s.relname AS table, s.n_live_tup AS live, s.n_dead_tup AS dead
+    const rows = (
+      await client.query<{ collection: string; table: string; live: string; dead: string }>(
+        `SELECT m._jsonb->>'_id' AS collection, s.relname AS table, s.n_live_tup AS live, s.n_dead_tup AS dead
        FROM ${ident(dbName)}._ferretdb_database_metadata m JOIN pg_stat_user_tables s
          ON s.schemaname = $1 AND s.relname = m._jsonb->>'table'
-       WHERE s.n_dead_tup >= $2 AND s.n_dead_tup > s.n_live_tup`, [dbName, VACUUM_FROM_DEAD],
-    )).rows;
+       WHERE s.n_dead_tup >= $2 AND s.n_dead_tup > s.n_live_tup`,
+        [dbName, VACUUM_FROM_DEAD],
+      )
+    ).rows;
     for (const r of rows) {
       const started = Date.now();
       await client.query(`VACUUM (ANALYZE) ${ident(dbName)}.${ident(r.table)}`);
       done.push(r.collection);
-      logger.info({ collection: r.collection, live: Number(r.live), dead: Number(r.dead), ms: Date.now() - started }, 'dead row versions removed in PostgreSQL');
+      logger.info(
+        { collection: r.collection, live: Number(r.live), dead: Number(r.dead), ms: Date.now() - started },
+        'dead row versions removed in PostgreSQL',
+      );
     }
     return done;
   });
@@ -155,7 +182,10 @@ export function vacuumBloated(postgresUrl: string, dbName: string, logger: Logge
 /** Index names stay under PostgreSQL's 63 bytes and unique per table and field. */
 function indexName(table: string, field: string): string {
   const h = createHash('sha256').update(`${table}\0${field}`).digest('hex').slice(0, 10);
-  return `hub_eq_${table.slice(0, 30)}_${field.replace(/[^A-Za-z0-9]/g, '').slice(0, 12).toLowerCase()}_${h}`;
+  return `hub_eq_${table.slice(0, 30)}_${field
+    .replace(/[^A-Za-z0-9]/g, '')
+    .slice(0, 12)
+    .toLowerCase()}_${h}`;
 }
 
 function ident(name: string): string {

@@ -100,7 +100,10 @@ function daysOf(doc: Pick<RegistryDoc, 'day' | 'days'>): string[] {
 
 /** Every day the registry lists for `domain`, newest first, read in one reply. */
 export async function readListedDays(db: Db, domain: Domain): Promise<string[]> {
-  const docs = await db.collection<RegistryDoc>(COLLECTION).find({ domain }, { projection: { days: 1, day: 1 }, batchSize: REGISTRY_BATCH }).toArray();
+  const docs = await db
+    .collection<RegistryDoc>(COLLECTION)
+    .find({ domain }, { projection: { days: 1, day: 1 }, batchSize: REGISTRY_BATCH })
+    .toArray();
   return [...new Set(docs.flatMap(daysOf))].sort().reverse();
 }
 
@@ -168,7 +171,14 @@ export class RecordDays {
       const mine = this.insertDays(domain, fresh);
       for (const day of fresh) this.listing.set(`${domain}:${day}`, mine);
       others.push(mine);
-      void mine.then(() => undefined, () => undefined).finally(() => { for (const day of fresh) this.listing.delete(`${domain}:${day}`); });
+      void mine
+        .then(
+          () => undefined,
+          () => undefined,
+        )
+        .finally(() => {
+          for (const day of fresh) this.listing.delete(`${domain}:${day}`);
+        });
     }
     await Promise.all(others);
   }
@@ -200,7 +210,7 @@ export class RecordDays {
       if (!this.complete) return null;
     }
     // a store whose days were listed before heads existed gets one now
-    const token = (await this.meta.findOne({ _id: headId(domain) }, { projection: { token: 1 } }))?.token ?? await this.changed(domain);
+    const token = (await this.meta.findOne({ _id: headId(domain) }, { projection: { token: 1 } }))?.token ?? (await this.changed(domain));
     const known = this.lists.get(domain);
     if (known?.token === token) return known.days;
     const days = await readListedDays(this.connection.db!, domain);
@@ -225,7 +235,10 @@ export class RecordDays {
    * marker says it was built already.
    */
   async build(models: Models, log?: RegistryLog): Promise<number | null> {
-    if (await this.meta.findOne({ _id: DAYS_REGISTRY_MARKER })) { this.complete = true; return null; }
+    if (await this.meta.findOne({ _id: DAYS_REGISTRY_MARKER })) {
+      this.complete = true;
+      return null;
+    }
     let listed = 0;
     for (const domain of DOMAINS) {
       const days = (await models.records[domain].collection.distinct('eventDay')).filter((d): d is string => typeof d === 'string');
