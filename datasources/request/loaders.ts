@@ -33,12 +33,7 @@ export function createLoaders(sources: DataSources, scope: RequestScope): Loader
   const federated: { [D in Domain]: Pick<FederatedRecords<D, CommonFilter>, 'byIdNumbers'> } = sources.records;
   const byPerson = <D extends Domain>(d: D) =>
     new DataLoader<string, RecordDocByDomain[D][]>((ids) => federated[d].byIdNumbers(ids, scope), { maxBatchSize: MAX_BATCH });
-  const records: Loaders['records'] = {
-    DETENTION: byPerson('DETENTION'),
-    PRISON: byPerson('PRISON'),
-    COMMUNITY_CORRECTION: byPerson('COMMUNITY_CORRECTION'),
-    ENFORCEMENT_CASE: byPerson('ENFORCEMENT_CASE'),
-  };
+  const records = Object.fromEntries(DOMAINS.map((d) => [d, byPerson(d)])) as unknown as Loaders['records'];
   // A person is found through the same record loaders a dossier's connections use, so
   // `person { detentions … }` costs one query per domain, not one more.
   const person = new DataLoader<string, PersonRef | null>(

@@ -5,7 +5,7 @@
  * (`eventAt < c OR (eventAt = c AND _id < id)`), so page 50 costs what page 1 costs on an index.
  */
 import { Types } from 'mongoose';
-import type { CommunityCorrectionDoc, DetentionRecordDoc, EnforcementCaseDoc, PrisonRecordDoc } from './models';
+import type { AnyRecordDoc } from './models';
 import { badInput } from '../../lib/errors';
 
 export interface Sortable {
@@ -21,10 +21,8 @@ export interface Page<T extends Sortable> {
   cursors?: string[];
   totalCount: () => Promise<number> | number;
 }
-export type DetentionPage = Page<DetentionRecordDoc>;
-export type PrisonPage = Page<PrisonRecordDoc>;
-export type CorrectionPage = Page<CommunityCorrectionDoc>;
-export type EnforcementPage = Page<EnforcementCaseDoc>;
+/** A page of records of any domain (every record connection type maps to it: codegen.yml). */
+export type RecordPage = Page<AnyRecordDoc>;
 
 export interface Position {
   eventAt: Date;

@@ -19,13 +19,7 @@ export type RuleRecord<D extends Domain = Domain> = RecordInputByDomain[D] & {
 };
 
 /** Every record of one person, from every source, by domain. */
-export interface PersonRecords {
-  idNumber: string;
-  DETENTION: RuleRecord<'DETENTION'>[];
-  PRISON: RuleRecord<'PRISON'>[];
-  COMMUNITY_CORRECTION: RuleRecord<'COMMUNITY_CORRECTION'>[];
-  ENFORCEMENT_CASE: RuleRecord<'ENFORCEMENT_CASE'>[];
-}
+export type PersonRecords = { idNumber: string } & { [D in Domain]: RuleRecord<D>[] };
 
 export interface FindingRecord {
   domain: Domain;
