@@ -12,6 +12,7 @@ const UNIT_TESTS = [
   'id-number.test.ts',
   'lint-layers.test.ts',
   'quality-unit.test.ts',
+  'record-domains.test.ts',
   'rules-synthetic.test.ts',
   'rules.test.ts',
   'schema.test.ts',
