@@ -91,17 +91,17 @@ export function createDataSources(models: Models, options: DataSourceOptions = {
     evaluator: new Evaluator({ connection: models.DataSource.db, models, leads, registry, connectors, claims, ...options.evaluation }),
     quality: new DataQuality({ models, registry, health }),
     rejections: new RejectionRetention(models, options.rejectionRetentionDays),
-    statistics: new Statistics(
+    statistics: new Statistics({
       models,
       registry,
       connectors,
       hosted,
-      store.statisticsPerSource,
-      store.marksPartitions ? counted : undefined,
-      store.statisticsAhead,
-      store.keepsDays ? days : undefined,
-      options.statisticsMaxBuckets,
-    ),
+      perSource: store.statisticsPerSource,
+      counted: store.marksPartitions ? counted : undefined,
+      ahead: store.statisticsAhead,
+      days: store.keepsDays ? days : undefined,
+      maxBuckets: options.statisticsMaxBuckets,
+    }),
   };
 }
 export type DataSources = ReturnType<typeof createDataSources>;

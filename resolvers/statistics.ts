@@ -1,4 +1,4 @@
-/** Statistics resolvers: thin; the statistics data source counts (datasources/services/statistics.ts). */
+/** Statistics resolvers: thin; the statistics data source counts (datasources/services/statistics/). */
 import type { GqlResolvers as Resolvers } from './__generated__/types';
 import { pathOf } from './common';
 

@@ -42,6 +42,11 @@ describe('statistics counted ahead', () => {
     ahead_ms += WRITE_LEASE_MS + 1;
   };
   const ahead = () => t.hub.sources.statistics;
+  /** Statistics of the test's own over the hub's store, counting per hosted source (as on FerretDB); from `counted`'s partitions if given. */
+  const perSourceStatistics = (counted?: StatCounts) => {
+    const s = t.hub.sources;
+    return new Statistics({ models: s.models, registry: s.registry, connectors: s.connectors, hosted: s.hosted, perSource: true, counted });
+  };
   /**
    * The reads and writes sent since the last reset: without the registry's refresh that runs every
    * 2 s, and without `getMore`, the continuation of a read (FerretDB may cut a first batch short).
@@ -55,7 +60,7 @@ describe('statistics counted ahead', () => {
   beforeAll(async () => {
     t = await startTestHub({ clock });
     const s = t.hub.sources;
-    inStore = new Statistics(s.models, s.registry, s.connectors, s.hosted, true);
+    inStore = perSourceStatistics();
     await seed(s, { persons: 400, seed: 11, today: new Date('2025-06-30T00:00:00+08:00') });
     srcs = await registerTestSources(s, '-ahead');
   }, 120_000);
@@ -127,8 +132,7 @@ describe('statistics counted ahead', () => {
 
     // Another process (or a restart): the marker once, the stored counts in one read, and no record read.
     const fresh = new StatCounts(t.hub.sources.models, GROUP_SHAPE, clock);
-    const s = t.hub.sources;
-    const other = new Statistics(s.models, s.registry, s.connectors, s.hosted, true, fresh);
+    const other = perSourceStatistics(fresh);
     t.resetCommands();
     expect(plain(await other.compute('DETENTION', ['REGION', 'MONTH'], null, everything))).toEqual(before);
     expect(commands()).toEqual(['find hub_meta', 'find stat_partitions', 'find stat_counts']);
@@ -293,7 +297,7 @@ describe('statistics counted ahead', () => {
     await partitions().deleteMany({});
     await meta.deleteOne({ _id: 'stat-partitions' as never });
     const fresh = new StatCounts(s.models, GROUP_SHAPE);
-    const other = new Statistics(s.models, s.registry, s.connectors, s.hosted, true, fresh);
+    const other = perSourceStatistics(fresh);
     expect(await fresh.isReady()).toBe(false);
     // until they are built, the store aggregates
     t.resetCommands();

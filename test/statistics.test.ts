@@ -223,7 +223,7 @@ describe('statistics over the hosted store', () => {
       await commandsFor(t.hub.sources.statistics, 'DETENTION', ['REGION'], { stageDeadlineBefore: new Date('2025-01-01T00:00:00+08:00') }),
     ).toEqual(['aggregate detention_records']);
     const s = t.hub.sources;
-    const inStore = new Statistics(s.models, s.registry, s.connectors, s.hosted);
+    const inStore = new Statistics({ models: s.models, registry: s.registry, connectors: s.connectors, hosted: s.hosted });
     expect(await commandsFor(inStore, 'DETENTION', ['REGION', 'MONTH', 'FACILITY'], { inCustody: true })).toEqual([
       'aggregate detention_records',
     ]);
@@ -272,7 +272,16 @@ describe('statistics over the hosted store', () => {
     await collection.insertOne({ ...rest, externalId: 'OLD-1', eventAt: new Date('2021-12-31T16:30:00Z') }); // 2022-01-01 00:30 in Beijing
     // A count by month in the store meets the record without a month: it fills it and counts again.
     const s = t.hub.sources;
-    const inStore = new Statistics(s.models, s.registry, s.connectors, s.hosted, false, s.counted, false, s.days);
+    const inStore = new Statistics({
+      models: s.models,
+      registry: s.registry,
+      connectors: s.connectors,
+      hosted: s.hosted,
+      perSource: false,
+      counted: s.counted,
+      ahead: false,
+      days: s.days,
+    });
     const buckets = await inStore.compute('PRISON', ['MONTH'], null, {
       regions: null,
       report: (_s, e) => {

@@ -81,7 +81,7 @@ export type GroupKey = [
 /** A group: its key, how many records, and the sum of the domain's amount (`amountInvolved`) in fen (integers, exact). */
 export type Group = [...GroupKey, count: number, amountFen: number];
 
-/** How a domain's records map to group keys (statistics.ts knows the fields). */
+/** How a domain's records map to group keys (statistics/shape.ts knows the fields). */
 export interface GroupShape {
   /** the fields `key` reads */
   projection(domain: Domain): Record<string, 1>;

@@ -31,7 +31,7 @@ export interface StoredRecordMeta {
   firstSeenAt?: Date;
   /** the push that wrote this version (hosted records) */
   pushId?: string;
-  /** `eventAt`'s month in Beijing time, `YYYY-MM`: FerretDB 1.24 cannot group by a computed month (see statistics.ts) */
+  /** `eventAt`'s month in Beijing time, `YYYY-MM`: FerretDB 1.24 cannot group by a computed month (see services/statistics/) */
   eventMonth?: string;
   /** `eventAt`'s day in Beijing time, `YYYY-MM-DD`: the unit of list reads on FerretDB (see ferretdb/record-days.ts) */
   eventDay?: string;
