@@ -128,6 +128,35 @@ async function main(): Promise<void> {
     server.once('listening', resolve);
     server.once('error', reject);
   });
+  // Before the ready line: a SIGTERM that arrives once a supervisor has read it must drain, not kill (a
+  // signal with no listener yet ends the process at once).
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    // Whatever hangs, the process ends within 10 s of the drain's bound (the grace period, then up to
+    // 10 s for the pushes it cut to answer); the embedded store is stopped in every case.
+    setTimeout(() => {
+      void (async () => {
+        await embedded?.kill();
+        await embeddedPostgres?.stop();
+      })().finally(() => process.exit(1));
+    }, config.SHUTDOWN_GRACE_MS + 20_000).unref();
+    const t0 = Date.now();
+    // Requests in flight finish (pushes cut by the grace period answer what they stored) before the store goes.
+    await hub.drain(config.SHUTDOWN_GRACE_MS);
+    await hub.stop().catch(() => undefined);
+    logger.debug({ ms: Date.now() - t0 }, 'graphql stopped');
+    await connection.close().catch(() => undefined);
+    logger.debug({ ms: Date.now() - t0 }, 'store connection closed');
+    await embedded?.stop();
+    // After FerretDB, its only client.
+    await embeddedPostgres?.stop();
+    logger.info({ ms: Date.now() - t0 }, 'stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
   const { port } = server.address() as AddressInfo;
   const host = config.HOST === '0.0.0.0' || config.HOST === '127.0.0.1' ? 'localhost' : config.HOST;
   const url = `http://${host}:${port}${GRAPHQL_PATH}`;
@@ -161,34 +190,6 @@ async function main(): Promise<void> {
     ].join('\n'),
   );
   logger.info({ url }, 'hub listening');
-
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    // Whatever hangs, the process ends within 10 s of the drain's bound (the grace period, then up to
-    // 10 s for the pushes it cut to answer); the embedded store is stopped in every case.
-    setTimeout(() => {
-      void (async () => {
-        await embedded?.kill();
-        await embeddedPostgres?.stop();
-      })().finally(() => process.exit(1));
-    }, config.SHUTDOWN_GRACE_MS + 20_000).unref();
-    const t0 = Date.now();
-    // Requests in flight finish (pushes cut by the grace period answer what they stored) before the store goes.
-    await hub.drain(config.SHUTDOWN_GRACE_MS);
-    await hub.stop().catch(() => undefined);
-    logger.debug({ ms: Date.now() - t0 }, 'graphql stopped');
-    await connection.close().catch(() => undefined);
-    logger.debug({ ms: Date.now() - t0 }, 'store connection closed');
-    await embedded?.stop();
-    // After FerretDB, its only client.
-    await embeddedPostgres?.stop();
-    logger.info({ ms: Date.now() - t0 }, 'stopped');
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
 main().catch(async (err) => {
