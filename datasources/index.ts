@@ -15,14 +15,9 @@ import { Evaluator, type EvaluatorOptions } from './services/evaluation';
 import { DataQuality, RejectionRetention } from './services/quality';
 import { RecordDays } from './store/ferretdb/record-days';
 import { storeProfile, type StoreProfile } from './store/profile';
-import { DOMAINS, type Domain } from '../domain/records';
+import { byDomain, type Domain } from '../domain/record-domains';
 import { RecordStore } from './store/record-store';
 import { applyDomainFilter, domainFilterParams, matchesDomainFilter, type DomainFilter } from './store/record-filters';
-
-/** A table with one entry per record domain, made by `make` (TypeScript cannot check a mapped type entry by entry: `T` says what each is). */
-function eachDomain<T extends { [D in Domain]: unknown }>(make: (d: Domain) => unknown): T {
-  return Object.fromEntries(DOMAINS.map((d) => [d, make(d)])) as T;
-}
 
 export interface DataSourceOptions {
   /** the store's profile (store/profile.ts); default: FerretDB's */
@@ -44,7 +39,7 @@ export function createDataSources(models: Models, options: DataSourceOptions = {
   const health = new SourceHealthTracker(models, options.healthFlushMs);
   const connectors = new ConnectorPool(health, { futureSkewMs: options.futureSkewMs });
   /** Each domain's hosted store: its own filter fields come from its description (domain/record-domains/). */
-  const hosted = eachDomain<{ [D in Domain]: RecordStore<D, DomainFilter> }>(
+  const hosted = byDomain<{ [D in Domain]: RecordStore<D, DomainFilter> }>(
     (d) => new RecordStore(d, models.records[d] as never, (f: DomainFilter, q) => applyDomainFilter(d, f, q)) as never,
   );
   const leads = new LeadStore(createLeadModels(models.DataSource.db), claims);
@@ -64,7 +59,7 @@ export function createDataSources(models: Models, options: DataSourceOptions = {
   });
   ingestor.lookup = store.batchLookup;
   /** Every domain across all its sources: the hosted store and the live ones. */
-  const records = eachDomain<{ [D in Domain]: FederatedRecords<D, DomainFilter> }>(
+  const records = byDomain<{ [D in Domain]: FederatedRecords<D, DomainFilter> }>(
     (d) =>
       new FederatedRecords({
         domain: d,

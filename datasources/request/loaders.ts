@@ -2,6 +2,7 @@
  * Per-request DataLoaders. Built by the context function for every request and never shared:
  * their cache is the request's view of the store (DataLoader README).
  */
+import { byDomain } from '../../domain/record-domains';
 import DataLoader from 'dataloader';
 import type { Domain } from '../../domain/records';
 import { DOMAINS } from '../../domain/records';
@@ -33,7 +34,7 @@ export function createLoaders(sources: DataSources, scope: RequestScope): Loader
   const federated: { [D in Domain]: Pick<FederatedRecords<D, CommonFilter>, 'byIdNumbers'> } = sources.records;
   const byPerson = <D extends Domain>(d: D) =>
     new DataLoader<string, RecordDocByDomain[D][]>((ids) => federated[d].byIdNumbers(ids, scope), { maxBatchSize: MAX_BATCH });
-  const records = Object.fromEntries(DOMAINS.map((d) => [d, byPerson(d)])) as unknown as Loaders['records'];
+  const records = byDomain<Loaders['records']>(byPerson);
   // A person is found through the same record loaders a dossier's connections use, so
   // `person { detentions … }` costs one query per domain, not one more.
   const person = new DataLoader<string, PersonRef | null>(

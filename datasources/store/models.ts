@@ -8,7 +8,7 @@
 import mongoose, { Schema, Types, type Connection, type Model } from 'mongoose';
 import type { CreateIndexesOptions, IndexSpecification } from 'mongodb';
 import {
-  DOMAINS,
+  byDomain,
   RECORD_DOMAINS,
   type Domain,
   type RecordInputByDomain,
@@ -196,10 +196,7 @@ function recordSchema<D extends Domain>(domain: D): Schema<RecordDocByDomain[D]>
   return schema;
 }
 // (mongoose's schema types of the four shapes are too deep to check as one table: the models' types are checked in `Models`)
-const RECORD_SCHEMAS: Record<Domain, Schema<any>> = Object.fromEntries(DOMAINS.map((d) => [d, recordSchema(d)])) as Record<
-  Domain,
-  Schema<any>
->;
+const RECORD_SCHEMAS = byDomain<Record<Domain, Schema<any>>>(recordSchema);
 
 const dataSourceSchema = new Schema<DataSourceDoc>(
   {
@@ -273,7 +270,7 @@ export function createModels(connection: Connection = mongoose.connection): Mode
   return {
     DataSource: model('DataSource', dataSourceSchema),
     IngestRejection: model('IngestRejection', ingestRejectionSchema),
-    records: Object.fromEntries(DOMAINS.map((d) => [d, model(RECORD_DOMAINS[d].model, RECORD_SCHEMAS[d])])) as unknown as Models['records'],
+    records: byDomain<Models['records']>((d) => model(RECORD_DOMAINS[d].model, RECORD_SCHEMAS[d])),
   };
 }
 

@@ -19,6 +19,14 @@ export const RECORD_DOMAINS = {
 export type Domain = keyof typeof RECORD_DOMAINS;
 export const DOMAINS = Object.keys(RECORD_DOMAINS) as Domain[] as readonly Domain[];
 
+/**
+ * A table with one entry per record domain, made by `make`. `T` says what each entry is: TypeScript
+ * cannot check a mapped type entry by entry, so the table is as exact as `make`.
+ */
+export function byDomain<T extends { [D in Domain]: unknown } = Record<Domain, never>>(make: (d: Domain) => unknown): T {
+  return Object.fromEntries(DOMAINS.map((d) => [d, make(d)])) as T;
+}
+
 /** A record of each domain as its shape outputs it (validated, defaults filled). */
 export type RecordInputByDomain = { [D in Domain]: z.output<(typeof RECORD_DOMAINS)[D]['shape']> };
 

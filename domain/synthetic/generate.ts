@@ -22,6 +22,7 @@
  * - Every record's `eventAt` is its latest event (admission, stage change, release, decision, check-in…);
  *   `updatedAt` lies between `eventAt` and `deliveredAt`; `deliveredAt` is never after `opts.today`.
  */
+import { byDomain } from '../../domain/record-domains';
 import { makeIdNumber } from '../id-number';
 import { DOMAINS, type Domain } from '../records';
 import { CURRENT_REGION_CODES, HISTORICAL_REGIONS } from '../regions';
@@ -139,7 +140,7 @@ export function* generateSynthetic(opts: SyntheticOptions): Generator<AnySynthet
 
 /** The counts `generateSynthetic` produces for the same options (computed by running it). */
 export function syntheticReport(opts: SyntheticOptions): SyntheticReport {
-  const records = Object.fromEntries(DOMAINS.map((d) => [d, 0])) as Record<Domain, number>;
+  const records = byDomain<Record<Domain, number>>(() => 0);
   const planted: Record<string, number> = Object.fromEntries(SYNTHETIC_RULE_IDS.map((r) => [r, 0]));
   let persons = 0;
   let crossDomainPersons = 0;

@@ -1,4 +1,5 @@
 /** Persons as the rules see them: every record of one ID number, by domain, from every source. */
+import { byDomain } from '../../../domain/record-domains';
 import { DOMAINS, fillDefaults, type Domain } from '../../../domain/records';
 import type { PersonRecords, RuleRecord } from '../../../domain/rules';
 import type { AnyRecordDoc } from '../../store/models';
@@ -14,7 +15,7 @@ export function ruleRecord(domain: Domain, doc: RawDoc): RuleRecord {
 }
 
 export function emptyPerson(idNumber: string): PersonRecords {
-  return { idNumber, ...Object.fromEntries(DOMAINS.map((d) => [d, []])) } as unknown as PersonRecords;
+  return { idNumber, ...byDomain<Omit<PersonRecords, 'idNumber'>>(() => []) };
 }
 
 /** The person of this ID number in `persons`, added when not there yet. */

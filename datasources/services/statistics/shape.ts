@@ -5,7 +5,7 @@
  * list filter has, the checks on a question, and how records map to the groups counted ahead
  * (`GROUP_SHAPE`).
  */
-import { DOMAINS, RECORD_DOMAINS, type Domain, type Terms } from '../../../domain/record-domains';
+import { byDomain, RECORD_DOMAINS, type Domain, type Terms } from '../../../domain/record-domains';
 import { badInput } from '../../../lib/errors';
 import type { CommonFilter } from '../../store/record-store';
 import { domainFilterParams, matchesDomainFilter, type DomainFilter } from '../../store/record-filters';
@@ -51,22 +51,17 @@ export interface DomainShape {
 }
 
 const zh = (terms: Terms<string>) => Object.fromEntries(Object.entries(terms).map(([v, t]) => [v, t.zh]));
-export const SHAPES = Object.fromEntries(
-  DOMAINS.map((d) => {
-    const r = RECORD_DOMAINS[d];
-    return [
-      d,
-      {
-        status: r.status.path,
-        category: r.category.path,
-        unit: r.unit,
-        statuses: zh(r.status.terms),
-        categories: zh(r.category.terms),
-        amount: 'amount' in r ? r.amount : undefined,
-      },
-    ];
-  }),
-) as Record<Domain, DomainShape>;
+export const SHAPES = byDomain<Record<Domain, DomainShape>>((d) => {
+  const r = RECORD_DOMAINS[d];
+  return {
+    status: r.status.path,
+    category: r.category.path,
+    unit: r.unit,
+    statuses: zh(r.status.terms),
+    categories: zh(r.category.terms),
+    amount: 'amount' in r ? r.amount : undefined,
+  };
+});
 
 /** Filter fields that only one domain has. */
 const DOMAIN_ONLY: Partial<Record<keyof StatFilter, Domain>> = {
@@ -180,7 +175,7 @@ function accessOf(domain: Domain): DomainAccess {
     params: (f) => domainFilterParams(domain, f as DomainFilter),
   };
 }
-export const ACCESS = Object.fromEntries(DOMAINS.map((d) => [d, accessOf(d)])) as Record<Domain, DomainAccess>;
+export const ACCESS = byDomain<Record<Domain, DomainAccess>>(accessOf);
 
 /** Conditions of StatFilter that no list filter has: as a store query, and as a check on a live record. */
 export function extraConditions(domain: Domain, f: StatFilter): { query: Record<string, unknown>; matches: (r: any) => boolean } {
