@@ -56,6 +56,7 @@ export function createDataSources(models: Models, options: DataSourceOptions = {
     days: store.keepsDays ? days : undefined,
     counted: store.marksPartitions ? counted : undefined,
     validation: { futureSkewMs: options.futureSkewMs },
+    replaces: store.replaceWrites,
   });
   ingestor.lookup = store.batchLookup;
   /** Every domain across all its sources: the hosted store and the live ones. */

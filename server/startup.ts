@@ -11,6 +11,7 @@ import { AuditLog } from '../datasources/services/audit';
 import { EvaluationBusyError, EvaluationStoppedError } from '../datasources/services/evaluation';
 import { EVALUATION_ACTOR } from '../datasources/services/leads';
 import { REJECTION_PURGE_MS } from '../datasources/services/quality';
+import { DAY_MS } from '../domain/calendar';
 import { TrustedOperations } from '../datasources/services/trusted-operations';
 import { runMigrations } from '../datasources/store/migrations';
 import { createModels } from '../datasources/store/models';
@@ -72,18 +73,25 @@ export async function startUp(options: HubOptions): Promise<Running> {
   const trusted = new TrustedOperations(connection);
   await trusted.load();
   const stopUpkeep = await store.startUpkeep(connection, logger);
+  // Rejected records past their retention: the store deletes them (a TTL index) where it can; else the hub does, at start and every hour (below).
+  const storeExpires = await store.expireAfter(models.IngestRejection.collection, 'at', (sources.rejections.days * DAY_MS) / 1000);
   logger.info(
-    { profile: store.name, batchLookup: store.batchLookup, listReads: store.listReads, statisticsAhead: store.statisticsAhead },
+    {
+      profile: store.name,
+      batchLookup: store.batchLookup,
+      listReads: store.listReads,
+      statisticsAhead: store.statisticsAhead,
+      rejectionsExpire: storeExpires ? 'ttl-index' : 'hourly-purge',
+    },
     'store',
   );
-  // Rejected records past their retention are deleted here (FerretDB 1.24 has no TTL index): at start, then every hour.
   const purgeRejections = () =>
     sources.rejections
       .purge(new Date())
       .catch((err: Error) => logger.warn({ err: err.message }, 'purging expired ingest rejections failed'));
-  const rejectionsPurged = purgeRejections();
+  const rejectionsPurged = storeExpires ? Promise.resolve() : purgeRejections();
   const rejectionPurge = new Periodic(REJECTION_PURGE_MS, () => purgeRejections());
-  rejectionPurge.start();
+  if (!storeExpires) rejectionPurge.start();
 
   let evaluation = { stop: () => undefined as void };
   return {

@@ -21,7 +21,16 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { Types, type Model } from 'mongoose';
-import { DUPLICATE_KEY, eachInFlight, insertUntilDuplicate, UPDATES_IN_FLIGHT } from '../store/single-updates';
+import type { Document } from 'mongodb';
+import {
+  DUPLICATE_KEY,
+  eachInFlight,
+  insertUntilDuplicate,
+  replaceAll,
+  UPDATES_IN_FLIGHT,
+  type GuardedReplace,
+  type ReplaceWrites,
+} from '../store/single-updates';
 import { regionPath } from '../../domain/regions';
 import { validateRecord, type AnyRecordInput, type ValidationOptions } from '../../domain/records';
 import { eventDayOf, eventHourOf, eventMonthOf, type AnyRecordDoc, type DataSourceDoc, type Models } from '../store/models';
@@ -78,6 +87,8 @@ export interface IngestorOptions {
   counted?: StatCounts;
   /** how far ahead of the hub's clock a record's times may lie */
   validation?: Pick<ValidationOptions, 'futureSkewMs'>;
+  /** how corrections are written (the store profile's: a command each on FerretDB, a bulk write on MongoDB; default `each`) */
+  replaces?: ReplaceWrites;
 }
 
 export class Ingestor {
@@ -85,8 +96,10 @@ export class Ingestor {
   private readonly days?: RecordDays;
   private readonly counted?: StatCounts;
   private readonly validation: Pick<ValidationOptions, 'futureSkewMs'>;
+  private readonly replaces: ReplaceWrites;
 
   constructor(options: IngestorOptions) {
+    this.replaces = options.replaces ?? 'each';
     this.models = options.models;
     this.days = options.days;
     this.counted = options.counted;
@@ -310,8 +323,11 @@ export class Ingestor {
         },
         refusing,
       ),
-      // One command per replace (single-updates.ts: FerretDB stalls on commands of many).
-      eachInFlight(replaces, UPDATES_IN_FLIGHT, (doc) => versionedReplace(model, doc._id, doc).catch((e) => refusing(doc, e))),
+      this.replaceVersions(
+        model,
+        replaces.map((doc) => ({ id: doc._id, doc })),
+        refusing,
+      ),
     ]);
     const written = rest.filter((d) => !refused.has(d.externalId));
     // Nothing written on this path (a replay): the versions read are the answer, no second read.
@@ -341,6 +357,20 @@ export class Ingestor {
             .find({ sourceId: source._id, externalId: { $in: ids } }, { projection: VERSION_FIELDS, batchSize: 100_000 })
             .toArray()) as unknown as StoredVersion[]);
     return new Map(rows.filter((r) => source._id.equals(r.sourceId)).map((r) => [r.externalId, r]));
+  }
+
+  /** Writes each new version over the stored record `id` unless the store holds a newer one; a refused one goes to `refusing`. */
+  private replaceVersions(
+    model: Model<AnyRecordDoc>,
+    versions: { id: Types.ObjectId; doc: AnyRecordDoc }[],
+    refusing: (doc: AnyRecordDoc, error: unknown) => void,
+  ): Promise<void> {
+    return replaceAll(
+      model.collection,
+      versions.map(({ id, doc }) => versionedReplaceOf(id, doc)),
+      this.replaces,
+      (i, e) => refusing(versions[i].doc, e),
+    );
   }
 
   /**
@@ -373,11 +403,12 @@ export class Ingestor {
       if (covered.length === 0 || round === READ_BACK_ROUNDS) return [...storedBy.values()].filter((s) => s.pushId === pushId).length;
       // the older version may have moved the record to another month: its counts change again
       await touching(covered.map((doc) => storedBy.get(doc.externalId)!.eventMonth));
-      await eachInFlight(covered, UPDATES_IN_FLIGHT, (doc) => {
-        const s = storedBy.get(doc.externalId)!;
-        keepFirstSeen(doc, s);
-        return versionedReplace(model, s._id, doc).catch((e) => refusing(doc, e));
-      });
+      for (const doc of covered) keepFirstSeen(doc, storedBy.get(doc.externalId)!);
+      await this.replaceVersions(
+        model,
+        covered.map((doc) => ({ id: storedBy.get(doc.externalId)!._id, doc })),
+        refusing,
+      );
     }
   }
 }
@@ -443,8 +474,14 @@ const READ_BACK_ROUNDS = 5;
  * pushes down (source and external id together would let PostgreSQL AND in the source's bitmap).
  */
 async function versionedReplace(model: Model<AnyRecordDoc>, id: Types.ObjectId, doc: AnyRecordDoc): Promise<void> {
-  const { _id, ...rest } = doc;
-  await model.collection.replaceOne({ _id: id, updatedAt: { $lt: doc.updatedAt } }, rest);
+  const { filter, replacement } = versionedReplaceOf(id, doc);
+  await model.collection.replaceOne(filter, replacement);
+}
+
+/** The replace of stored record `id` by `doc`, taking effect only over an older version. */
+function versionedReplaceOf(id: Types.ObjectId, doc: AnyRecordDoc): GuardedReplace<Document> {
+  const { _id, ...replacement } = doc;
+  return { filter: { _id: id, updatedAt: { $lt: doc.updatedAt } }, replacement };
 }
 
 /** A new version keeps the first time the hub saw the record (the stored version's, or its receipt then). */

@@ -138,8 +138,9 @@ export const DEFAULT_REJECTION_RETENTION_DAYS = 180;
 export const REJECTION_PURGE_MS = 3_600_000;
 
 /**
- * Rejected records are kept `days` days after their receipt, then deleted. FerretDB 1.24 has no
- * TTL index, so the hub deletes them itself, at start and every REJECTION_PURGE_MS.
+ * Rejected records are kept `days` days after their receipt, then deleted: by the store's TTL index
+ * where it has them (MongoDB; store/expiry.ts), else by the hub, at start and every REJECTION_PURGE_MS
+ * (FerretDB 1.24 has none; server/startup.ts chooses).
  */
 export class RejectionRetention {
   constructor(

@@ -11,6 +11,8 @@
  * | statistics | one `$group` per question | counted ahead per (domain, month) partition (services/stat-counts.ts), else one `$group` per hosted source |
  * | guarded single-document writes | version-guarded `findOneAndUpdate` | a claim of the next version (ferretdb/claimed-writes.ts) |
  * | audit chain end | `sort` on `_id` | a galloping probe of `_id` equalities |
+ * | corrections written at ingest | one unordered bulk write | a replace command each, four in flight (single-updates.ts) |
+ * | rejected records past retention | a TTL index deletes them (expiry.ts) | the hub deletes them every hour |
  * | indexes | every B-tree index the models declare, and `audit_log.at` | the unique ones; GIN equality indexes and VACUUM through PostgreSQL (ferretdb/indexes.ts) |
  *
  * The per-process read strategies can be overridden (STORE_BATCH_LOOKUP, STORE_LIST_READS,
@@ -23,7 +25,10 @@ import { storeFlavor } from './connection';
 import { ClaimedWrites } from './ferretdb/claimed-writes';
 import { ensureEqualityIndexes, vacuumBloated } from './ferretdb/indexes';
 import { VersionedWrites, type GuardedWrites } from './guarded-writes';
+import type { Collection, Document } from 'mongodb';
+import { expireAfter } from './expiry';
 import type { BatchLookup } from './lookup';
+import type { ReplaceWrites } from './single-updates';
 import { ensureIndexes, type Models } from './models';
 import type { ListReads } from './record-store';
 
@@ -45,6 +50,10 @@ export interface StoreProfile {
   readonly statisticsPerSource: boolean;
   /** how the audit trail's last entry is found once per process */
   readonly auditChainEnd: 'sort' | 'probe';
+  /** how a batch of version-guarded replaces (corrections at ingest) is sent */
+  readonly replaceWrites: ReplaceWrites;
+  /** has the store delete `collection`'s documents `seconds` after `field` (at start); false: it cannot, and the hub must */
+  expireAfter(collection: Collection<Document>, field: string, seconds: number): Promise<boolean>;
   /** the single-document writes that concurrent writers cannot lose */
   guardedWrites(connection: Connection): GuardedWrites;
   /** creates the collections and indexes the profile reads with (idempotent; at start) */
@@ -81,6 +90,9 @@ export function storeProfile(name: StoreName, options: StoreProfileOptions = {})
       marksPartitions: true,
       statisticsPerSource: true,
       auditChainEnd: 'probe',
+      replaceWrites: 'each',
+      // FerretDB 1.24 refuses TTL indexes: not asked
+      expireAfter: async () => false,
       guardedWrites: (connection) => new ClaimedWrites(connection),
       ensureIndexes: (models) => ensureIndexes(models, 'unique'),
       startUpkeep: async (connection, logger) => {
@@ -118,6 +130,9 @@ export function storeProfile(name: StoreName, options: StoreProfileOptions = {})
     marksPartitions: statisticsAhead,
     statisticsPerSource: false,
     auditChainEnd: 'sort',
+    replaceWrites: 'bulk',
+    // false on a store that refuses TTL indexes (FerretDB under STORE_PROFILE=mongodb): the hub then deletes them itself
+    expireAfter,
     guardedWrites: () => new VersionedWrites(),
     ensureIndexes: async (models) => {
       await ensureIndexes(models, 'all');

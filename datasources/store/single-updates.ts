@@ -75,6 +75,60 @@ export async function updateEach<T extends Document>(
   return changed;
 }
 
+/** A replace of one document, guarded by its filter (a version condition: it changes nothing when the store holds a newer one). */
+export interface GuardedReplace<T extends Document> {
+  filter: Filter<T>;
+  replacement: WithoutId<T>;
+}
+
+/**
+ * How a batch of guarded replaces goes to the store: `each`, a command per replace, a few in flight
+ * (FerretDB 1.24, which stalls on a command of more statements than its pool has connections: see
+ * above); `bulk`, one unordered bulk write per BULK_WRITE_SIZE replaces (MongoDB, one round trip).
+ */
+export type ReplaceWrites = 'each' | 'bulk';
+
+/** Replaces per bulk write (MongoDB splits larger ones itself; this bounds one command's size). */
+export const BULK_WRITE_SIZE = 1000;
+
+/**
+ * Sends every replace. A replace the store refuses goes to `onFailed` with its index and the store's
+ * error (from a bulk write, shaped as its write error: `writeErrors: [{ code, errmsg }]`); `onFailed`
+ * rethrows what is not a refusal. A failure of the store itself (unreachable, a write-concern error) rejects.
+ */
+export async function replaceAll<T extends Document>(
+  collection: Collection<T>,
+  replaces: readonly GuardedReplace<T>[],
+  how: ReplaceWrites,
+  onFailed: (index: number, error: unknown) => void,
+): Promise<void> {
+  if (how === 'each') {
+    await eachInFlight(replaces, UPDATES_IN_FLIGHT, (r, i) => collection.replaceOne(r.filter, r.replacement).catch((e) => onFailed(i, e)));
+    return;
+  }
+  for (let from = 0; from < replaces.length; from += BULK_WRITE_SIZE) {
+    const chunk = replaces.slice(from, from + BULK_WRITE_SIZE);
+    try {
+      await collection.bulkWrite(
+        chunk.map((r) => ({ replaceOne: { filter: r.filter, replacement: r.replacement } })),
+        { ordered: false },
+      );
+    } catch (error) {
+      const e = error as { writeErrors?: unknown; writeConcernError?: unknown };
+      const writeErrors = Array.isArray(e?.writeErrors) ? e.writeErrors : e?.writeErrors ? [e.writeErrors] : [];
+      if (e?.writeConcernError) throw error;
+      if (writeErrors.length === 0) {
+        // The command failed whole without saying which replace (FerretDB answers so): each goes again on
+        // its own, the version guard leaving those already stored as they are; a store that is down fails again.
+        await replaceAll(collection, chunk, 'each', (i, err) => onFailed(from + i, err));
+        continue;
+      }
+      for (const w of writeErrors as { index: number; code?: number; errmsg?: string }[])
+        onFailed(from + w.index, { writeErrors: [{ code: w.code, errmsg: w.errmsg }] });
+    }
+  }
+}
+
 /**
  * One ordered `insertMany`. Stops at the first duplicate key and says how many documents went in
  * before it (`inserted`: the failed document's index); a store may have inserted some past it
