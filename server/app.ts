@@ -39,7 +39,7 @@ import { startUp } from './startup';
 // what tests, benchmarks and main.ts import from here
 export { GRAPHQL_PATH } from './paths';
 export { buildHubSchema, loadTypeDefs } from './schema';
-export { firstPersonId, storeIsEmpty } from './seed-runner';
+export { demoSeedWanted, firstPersonId, markDemoSeed, storeIsEmpty } from './seed-runner';
 
 export interface HubOptions {
   connection: Connection;

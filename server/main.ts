@@ -8,7 +8,7 @@ import { loadConfig } from './config';
 import { createLogger } from '../lib/logger';
 import { startEmbeddedStore, type EmbeddedStore, MissingFerretDBError } from '../datasources/store/embedded/ferretdb';
 import { connectStore } from '../datasources/store/connection';
-import { createHub, firstPersonId, GRAPHQL_PATH, storeIsEmpty } from './app';
+import { createHub, demoSeedWanted, firstPersonId, GRAPHQL_PATH, markDemoSeed } from './app';
 import { seedDemoData } from './seed-runner';
 import { WRITE_LEASE_MS } from '../datasources/services/stat-counts';
 import { chooseEmbeddedBackend } from '../datasources/store/embedded/backend';
@@ -58,6 +58,16 @@ async function main(): Promise<void> {
       await postgres?.stop();
     });
   }
+  // A signal before the hub is ready (while it connects, migrates or seeds) stops the store processes
+  // it started, so that none is left running; the full drain is installed once there is a server.
+  const stopBeforeReady = (signal: NodeJS.Signals) => {
+    logger.info({ signal }, 'stopping before the hub was ready');
+    void (async () => {
+      for (const stop of stopOnFailure) await stop().catch(() => undefined);
+    })().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  process.once('SIGINT', stopBeforeReady);
+  process.once('SIGTERM', stopBeforeReady);
   const connection = await connectStore({
     uri,
     dbName: config.MONGODB_DB,
@@ -104,9 +114,16 @@ async function main(): Promise<void> {
 
   /** set once a signal asks the hub to stop */
   let stopping = false;
-  if (config.SEED_ON_EMPTY && (await storeIsEmpty(hub.sources))) {
-    process.stdout.write(`The store is empty: generating the demo data set (${config.SEED_PERSONS} persons, seed ${config.SEED}).\n`);
+  const seedWanted = config.SEED_ON_EMPTY ? await demoSeedWanted(hub.sources) : null;
+  if (seedWanted) {
+    process.stdout.write(
+      seedWanted === 'empty'
+        ? `The store is empty: generating the demo data set (${config.SEED_PERSONS} persons, seed ${config.SEED}).\n`
+        : `The demo data set was cut short when the hub last stopped: completing it (${config.SEED_PERSONS} persons, seed ${config.SEED}).\n`,
+    );
+    await markDemoSeed(hub.sources, 'running');
     await seedDemoData(hub.sources, { persons: config.SEED_PERSONS, seed: config.SEED, progress: true });
+    await markDemoSeed(hub.sources, 'done');
     await hub.sources.registry.load();
     // The statistics counts of the new records are kept once the seed's write lease has run out
     // (until then each answer counts them from the records): made in the background then.
@@ -155,6 +172,8 @@ async function main(): Promise<void> {
     logger.info({ ms: Date.now() - t0 }, 'stopped');
     process.exit(0);
   };
+  process.off('SIGINT', stopBeforeReady);
+  process.off('SIGTERM', stopBeforeReady);
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   const { port } = server.address() as AddressInfo;

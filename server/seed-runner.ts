@@ -87,3 +87,22 @@ export async function storeIsEmpty(sources: DataSources): Promise<boolean> {
   }
   return true;
 }
+
+/** `hub_meta` document of the demo seed: `running` from its start until it is complete. */
+const DEMO_SEED = 'demo-seed';
+const hubMeta = (sources: DataSources) => sources.models.DataSource.db.collection<{ _id: string; state: string; at: Date }>('hub_meta');
+
+/**
+ * Whether `npm start` should seed: the store holds no records, or a seed was cut short (the process
+ * stopped while seeding). Seeding again is safe: the generator is deterministic and a record sent
+ * again with its stored version is counted unchanged, so the second run completes the first.
+ */
+export async function demoSeedWanted(sources: DataSources): Promise<'empty' | 'interrupted' | null> {
+  if ((await hubMeta(sources).findOne({ _id: DEMO_SEED }))?.state === 'running') return 'interrupted';
+  return (await storeIsEmpty(sources)) ? 'empty' : null;
+}
+
+/** Marks the demo seed as started (`running`) or complete (`done`). */
+export async function markDemoSeed(sources: DataSources, state: 'running' | 'done'): Promise<void> {
+  await hubMeta(sources).replaceOne({ _id: DEMO_SEED }, { state, at: new Date() }, { upsert: true });
+}

@@ -168,6 +168,47 @@ describe('npm start without EMBEDDED_POSTGRES_URL: FerretDB on the embedded Post
     expect(code).toBe(0);
   }, 180_000);
 
+  it('stops its PostgreSQL and FerretDB at a SIGTERM while seeding, and completes the cut-short demo data at the next start', async () => {
+    const seedEnv = { SEED_ON_EMPTY: 'true', SEED_PERSONS: '4000', MONGODB_DB: 'hub_seeded' };
+    let run = start(seedEnv);
+    await new Promise<void>((resolve, reject) => {
+      const timer = setInterval(() => {
+        if (/seeding/.test(run.output())) {
+          clearInterval(timer);
+          resolve();
+        }
+      }, 50);
+      void run.exited.then(() => {
+        clearInterval(timer);
+        reject(new Error(`hub exited before seeding: ${run.output()}`));
+      });
+    });
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(143);
+    expect(run.output()).not.toContain('Hub ready');
+    expect(await isPortOpen(Number(ports.EMBEDDED_POSTGRES_PORT))).toBe(false);
+    expect(await isPortOpen(Number(ports.FERRETDB_PORT))).toBe(false);
+    expect(fs.existsSync(path.join(cluster, 'postmaster.pid'))).toBe(false);
+
+    run = start(seedEnv);
+    await run.ready;
+    expect(run.output()).toContain('The demo data set was cut short when the hub last stopped: completing it');
+    expect(run.output()).toMatch(/seeded 4000 persons/);
+    const hubUrl = adminUrl().replace(/\/postgres$/, '/hub');
+    // the seed's mark in hub_meta, read in the table FerretDB keeps that collection in
+    const [{ t: table }] = await query<{ t: string }>(
+      hubUrl,
+      `SELECT _jsonb->>'table' AS t FROM hub_seeded._ferretdb_database_metadata WHERE _jsonb->>'_id' = 'hub_meta'`,
+    );
+    const [meta] = await query<{ state: string }>(
+      hubUrl,
+      `SELECT _jsonb->>'state' AS state FROM hub_seeded."${table}" WHERE _jsonb->>'_id' = 'demo-seed'`,
+    );
+    expect(meta.state).toBe('done');
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+  }, 300_000);
+
   it("names the port when the embedded PostgreSQL's port is taken", async () => {
     const blocker = net.createServer().listen(0, '127.0.0.1');
     await new Promise((r) => blocker.once('listening', r));
