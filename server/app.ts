@@ -65,6 +65,8 @@ export interface HubOptions {
   ingestLimitBytes?: number;
   /** a request body (a push, a GraphQL or export request) that sends no bytes for this long is cut (default 30 s) */
   bodyIdleTimeoutMs?: number;
+  /** which proxies' X-Forwarded-For gives the client's address (Express's `trust proxy`; TRUST_PROXY) */
+  trustProxy?: boolean | number | string[];
   /** records the evaluation holds in memory at once */
   evaluationChunkRecords?: number;
   /** how far ahead of the hub's clock a pushed or live record's times may lie (default 1 day) */
@@ -153,6 +155,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   // The routes, in the order Express tries them.
   const app = express();
   app.disable('x-powered-by');
+  // the client's address in the audit trail and the anonymous rate-limit key comes through these proxies only
+  app.set('trust proxy', options.trustProxy ?? false);
   const httpLog = logger.child({ component: 'http' });
   const connections = new Connections(httpLog);
   const bodyIdleMs = options.bodyIdleTimeoutMs ?? 30_000;

@@ -2,10 +2,33 @@
  * The hub's configuration: the one place that reads `process.env`. Every variable is validated at
  * start; all problems are printed at once and the process exits. docs/configuration.md lists them.
  */
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { projectRoot } from './paths';
 import type { JwtSettings } from './jwt';
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * TRUST_PROXY as Express takes it: false, a number of hops, or a list of addresses, CIDR ranges and
+ * the names loopback, linklocal, uniquelocal. A string starting with `!` is the problem with it.
+ */
+export function parseTrustProxy(value: string): boolean | number | string[] | string {
+  const v = value.trim();
+  if (v === '' || v === 'false' || v === '0') return false;
+  if (/^\d+$/.test(v)) return Number(v) <= 10 ? Number(v) : '!a hop count must be at most 10';
+  const items = v.split(',').map((x) => x.trim());
+  for (const item of items) {
+    if (PROXY_NAMES.has(item)) continue;
+    const [address, bits, ...rest] = item.split('/');
+    const family = isIP(address);
+    const maxBits = family === 4 ? 32 : 128;
+    if (!family || rest.length > 0 || (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= maxBits)))
+      return `!"${item}" is not an IP address, a CIDR range, or one of loopback, linklocal, uniquelocal`;
+  }
+  return items;
+}
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -23,7 +46,7 @@ const schema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{1,63}$/, 'letters, digits, _ and - only')
     .default('hub'),
-  // The embedded store, used when MONGODB_URI is unset (docs/configuration-store.md): FerretDB 1.24
+  // The embedded store, used when MONGODB_URI is unset (docs/configuration.md): FerretDB 1.24
   // on PostgreSQL 16 that the hub starts and stops itself (datasources/store/embedded/).
   /** The embedded store's folder (relative to the project): <DATA_DIR>/postgres holds the embedded
    *  PostgreSQL's cluster (created on first start, reused after), <DATA_DIR>/postgres.log its log,
@@ -83,6 +106,18 @@ const schema = z.object({
   REQUIRE_TRUSTED_OPERATIONS: bool.default(false),
   REQUEST_TIMEOUT_MS: int(100, 600_000).default(30_000),
   BODY_IDLE_TIMEOUT_MS: int(100, 3_600_000).default(30_000),
+  /** which proxies' X-Forwarded-For to believe (Express's `trust proxy`): `false`, a hop count, or addresses/CIDRs/`loopback`… */
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((v, ctx) => {
+      const parsed = parseTrustProxy(v);
+      if (typeof parsed === 'string' && parsed.startsWith('!')) {
+        ctx.addIssue({ code: 'custom', message: parsed.slice(1) });
+        return z.NEVER;
+      }
+      return parsed;
+    }),
   SHUTDOWN_GRACE_MS: int(0, 3_600_000).default(20_000),
   RATE_LIMIT_POINTS: int(0, 1_000_000).default(600),
   RATE_LIMIT_WINDOW_S: int(1, 86_400).default(60),

@@ -99,6 +99,7 @@ async function main(): Promise<void> {
     requireTrustedOperations: config.REQUIRE_TRUSTED_OPERATIONS,
     requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
     bodyIdleTimeoutMs: config.BODY_IDLE_TIMEOUT_MS,
+    trustProxy: config.TRUST_PROXY as boolean | number | string[],
     rateLimit:
       config.RATE_LIMIT_POINTS > 0
         ? { points: config.RATE_LIMIT_POINTS, windowSeconds: config.RATE_LIMIT_WINDOW_S, redisUrl: config.REDIS_URL }

@@ -69,6 +69,7 @@ export async function startTestHub(
     requireTrustedOperations?: boolean;
     requestTimeoutMs?: number;
     rateLimit?: RateLimitSettings;
+    trustProxy?: boolean | number | string[];
     jwt?: JwtSettings;
     registryRefreshMs?: number;
     ingestLimitBytes?: number;
@@ -99,6 +100,7 @@ export async function startTestHub(
     jwt: options.jwt ?? TEST_JWT,
     auditKey: DEVELOPMENT_AUDIT_KEY,
     rateLimit: options.rateLimit,
+    trustProxy: options.trustProxy,
     requireTrustedOperations: options.requireTrustedOperations,
     requestTimeoutMs: options.requestTimeoutMs,
     connection,

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { startTestHub, type TestHub } from './helpers';
 import { startDepartment } from './departments';
+import { parseTrustProxy } from '../server/config';
 
 describe('rate limiting per actor', () => {
   for (const store of ['memory', 'Redis'] as const) {
@@ -28,6 +29,48 @@ describe('rate limiting per actor', () => {
       }
     });
   }
+});
+
+describe('the client address behind proxies (TRUST_PROXY)', () => {
+  // anonymous callers are counted per address; X-Forwarded-For is believed only from trusted proxies
+  const fourFrom = async (t: TestHub) => {
+    const codes: number[] = [];
+    for (const forwarded of ['198.51.100.1', '198.51.100.1', '198.51.100.1', '198.51.100.2'])
+      codes.push((await t.gql('{ hubInfo { version } }', undefined, { authorization: '', 'x-forwarded-for': forwarded })).status);
+    return codes;
+  };
+
+  it('ignores X-Forwarded-For by default, so a caller cannot escape its budget by naming another address', async () => {
+    const t = await startTestHub({ rateLimit: { points: 3, windowSeconds: 60 } });
+    try {
+      expect((await fourFrom(t))[3]).toBe(429);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('takes the address a trusted proxy forwards: each client its own budget, and that address in the audit trail', async () => {
+    const t = await startTestHub({ rateLimit: { points: 3, windowSeconds: 60 }, trustProxy: ['loopback'] });
+    try {
+      const codes = await fourFrom(t);
+      expect(codes[2]).not.toBe(429);
+      expect(codes[3]).not.toBe(429);
+      const probe = await t.gql('{ hubInfo { version } }', undefined, { 'x-forwarded-for': '203.0.113.9' });
+      expect(probe.body.errors).toBeUndefined();
+      const log = await t.admin('{ auditLog(first: 1) { edges { node { clientAddress } } } }');
+      expect(log.body.data.auditLog.edges[0].node.clientAddress).toBe('203.0.113.9');
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('refuses a TRUST_PROXY it cannot take, naming the entry', () => {
+    expect(parseTrustProxy('false')).toBe(false);
+    expect(parseTrustProxy('2')).toBe(2);
+    expect(parseTrustProxy('loopback, 10.0.0.0/8, ::1')).toEqual(['loopback', '10.0.0.0/8', '::1']);
+    expect(parseTrustProxy('10.0.0.0/33')).toMatch(/^!"10.0.0.0\/33" is not an IP address/);
+    expect(parseTrustProxy('true')).toMatch(/^!"true" is not/);
+  });
 });
 
 describe('CSRF and bodies', () => {
