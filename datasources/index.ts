@@ -11,6 +11,7 @@ import { SourceHealthTracker } from './sources/health';
 import { GROUP_SHAPE, Statistics } from './services/statistics';
 import { StatCounts } from './services/stat-counts';
 import { createLeadModels, LeadStore } from './services/leads';
+import { Attachments, createAttachmentModels } from './services/attachments';
 import { Evaluator, type EvaluatorOptions } from './services/evaluation';
 import { DataQuality, RejectionRetention } from './services/quality';
 import { RecordDays } from './store/ferretdb/record-days';
@@ -83,6 +84,7 @@ export function createDataSources(models: Models, options: DataSourceOptions = {
     counted,
     days,
     leads,
+    attachments: new Attachments(createAttachmentModels(models.DataSource.db), claims, options.clock),
     evaluator: new Evaluator({ connection: models.DataSource.db, models, leads, registry, connectors, claims, ...options.evaluation }),
     quality: new DataQuality({ models, registry, health }),
     rejections: new RejectionRetention(models, options.rejectionRetentionDays),
