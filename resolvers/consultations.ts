@@ -28,13 +28,13 @@ export const consultationResolvers: Resolvers = {
   },
   Consultation: {
     id: (c) => c._id.toHexString(),
-    attachments: (c, _a, ctx) => ctx.sources.attachments.describe(c.attachments ?? []),
+    attachments: (c) => c.attachments ?? [],
     messages: (c, _a, ctx) => ctx.sources.consultations.thread(c._id),
   },
   ConsultationMessage: {
     author: (m) => m.author.sub,
     org: (m) => m.author.org,
-    attachments: (m, _a, ctx) => ctx.sources.attachments.describe(m.attachments ?? []),
+    attachments: (m) => m.attachments ?? [],
   },
   ConsultationConnection: {
     edges: (page) => page.nodes.map((node) => ({ cursor: encodeConsultationCursor(node), node })),

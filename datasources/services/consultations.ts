@@ -44,7 +44,7 @@ import { badInput } from '../../lib/errors';
 import { ConcurrentChangeError, type GuardedWrites } from '../store/guarded-writes';
 import type { Models } from '../store/models';
 import type { SourceRegistry } from '../sources/registry';
-import type { Attachments } from './attachments';
+import type { AttachmentMeta, Attachments } from './attachments';
 
 /** A person acting on a consultation: the token's `sub`, role and unit. */
 export interface ConsultationActor {
@@ -84,8 +84,8 @@ export interface ConsultationDoc {
   topic: ConsultationTopic;
   subject: string;
   question: string;
-  /** attachments of the question, by SHA-256 */
-  attachments: string[];
+  /** files of the question, as they were when it was asked (read from here: a thread never loads the files) */
+  attachments: AttachmentMeta[];
   case: ConsultationCase | null;
   /** the office's district (`500101`), or the case record's, else the city (`50`): counts are narrowed by it */
   region: string;
@@ -111,7 +111,8 @@ export interface ConsultationMessageDoc {
   side: ConsultationSide;
   author: { sub: string; role: string; org: string };
   text: string;
-  attachments: string[];
+  /** files of the message */
+  attachments: AttachmentMeta[];
 }
 
 const party = { _id: false, code: String, name: String };
@@ -123,7 +124,7 @@ const consultationSchema = new Schema<ConsultationDoc>(
     topic: String,
     subject: String,
     question: String,
-    attachments: [String],
+    attachments: [{ _id: false, sha256: String, size: Number, contentType: String }],
     case: { _id: false, domain: String, recordId: String, caseNumber: String },
     region: String,
     regionPath: [String],
@@ -151,7 +152,7 @@ const messageDocSchema = new Schema<ConsultationMessageDoc>(
     side: String,
     author: { _id: false, sub: String, role: String, org: String },
     text: String,
-    attachments: [String],
+    attachments: [{ _id: false, sha256: String, size: Number, contentType: String }],
   },
   { versionKey: false, strict: true, timestamps: false, autoIndex: false, collection: 'consultation_messages' },
 );
@@ -268,7 +269,7 @@ export class Consultations {
     if (office.code === department.code) throw badInput('input', 'the two parties must be different units');
     const found = v.case ? await this.caseOf(v.case, caller) : null;
     const attachments = v.attachments ?? [];
-    await this.deps.attachments.describe(attachments, 'input.attachments');
+    const files = await this.deps.attachments.describe(attachments, 'input.attachments');
     const region = regionOfUnitCode(office.code) ?? found?.region ?? CITY_CODE;
     const at = this.now();
     const doc: ConsultationDoc = {
@@ -279,7 +280,7 @@ export class Consultations {
       topic: v.topic,
       subject: v.subject,
       question: v.question,
-      attachments,
+      attachments: files,
       case: found?.reference ?? null,
       region,
       regionPath: [...new Set(regionPath(region))],
@@ -401,7 +402,7 @@ export class Consultations {
     const checked = check(messageSchema, input, '');
     if (!checked.ok) throw badInput(checked.field, checked.message);
     const attachments = checked.value.attachments ?? [];
-    await this.deps.attachments.describe(attachments, 'attachments');
+    const files = await this.deps.attachments.describe(attachments, 'attachments');
     if (c.status === 'CLOSED') throw this.closedError(c, false);
     const at = this.now();
     let seq = 0;
@@ -420,7 +421,7 @@ export class Consultations {
       side,
       author: { sub: caller.sub, role: caller.role, org: caller.org },
       text: checked.value.text,
-      attachments,
+      attachments: files,
     };
     await this.messages.insertOne(message);
     if (attachments.length) await this.deps.attachments.link(attachments, [c.office.code, c.department.code]);
