@@ -226,9 +226,16 @@ describe('two-way consultations', () => {
       ],
     });
     expect(body.data.closeConsultation.closedAt).toEqual(expect.any(String));
+    // the step is in the audit trail too: who, which consultation, the note as sent
+    const log = t.connection.db!.collection('audit_log');
+    const entry = await log.findOne({ recordIds: fromProcurator, 'actor.sub': 'dep-market' }, { sort: { _id: -1 } });
+    expect(entry).toMatchObject({ actor: { org: 'SCJG-500101', role: 'DEPARTMENT' }, status: 'OK' });
+    expect(JSON.parse(entry!.variables).settlement).toBe('经研究，本案达到移送标准，已于 2026 年 12 月 4 日移送公安机关。');
     const late = await as('pro', POST, { id: fromProcurator, text: '还有一个问题' });
     expect(late.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id' });
     expect(late.body.errors[0].message).toMatch(/was closed by SCJG-500101 at .*; a closed consultation takes no more messages$/);
+    const refusedEntry = await log.findOne({ 'actor.sub': 'pro-wanzhou', status: 'ERROR' }, { sort: { _id: -1 } });
+    expect(refusedEntry).toMatchObject({ purpose: '渝检咨〔2026〕1号', errorCodes: ['BAD_USER_INPUT'] });
     const again = await as('pro', CLOSE, { id: fromProcurator, settlement: '再次办结' });
     expect(again.body.errors[0].message).toBe(`id: consultation ${fromProcurator} is closed already`);
     const { body: read } = await as('pro', GET, { id: fromProcurator });
