@@ -90,7 +90,7 @@ describe('attachments', () => {
     expect(b.errors[0].extensions.code).toBe('NOT_FOUND');
     expect(a.errors[0].message.replace(sha(PNG), 'X')).toBe(b.errors[0].message.replace('0'.repeat(64), 'X'));
     expect((await download('not-a-hash', procurator)).status).toBe(404);
-    // an analyst of the uploader's unit is of that unit; an analyst elsewhere is not
+    // another department, before anything was shared with it
     expect((await download(sha(PNG), otherDepartment)).status).toBe(404);
   });
 
@@ -107,6 +107,13 @@ describe('attachments', () => {
     await t.hub.sources.attachments.link([sha(PNG)], ['SCJG-500102']);
     const stored = await t.connection.db!.collection('attachments').findOne({ _id: sha(PNG) as never });
     expect(stored!.readers).toEqual(['SCJG-500102', 'JCY-500101']);
+  });
+
+  it('keeps every unit of links made at once (guarded writes: none overwrites another)', async () => {
+    const units = ['A-1', 'A-2', 'A-3', 'A-4', 'A-5', 'A-6'];
+    await Promise.all(units.map((u) => t.hub.sources.attachments.link([sha(JPEG)], [u])));
+    const stored = await t.connection.db!.collection('attachments').findOne({ _id: sha(JPEG) as never });
+    expect([...stored!.readers].sort()).toEqual(units);
   });
 
   it('refuses a file whose content is not the type it claims, or a type not allowed (415)', async () => {
