@@ -11,6 +11,8 @@ import { SourceHealthTracker } from './sources/health';
 import { GROUP_SHAPE, Statistics } from './services/statistics';
 import { StatCounts } from './services/stat-counts';
 import { createLeadModels, LeadStore } from './services/leads';
+import { Attachments, createAttachmentModels } from './services/attachments';
+import { Consultations, createConsultationModels } from './services/consultations';
 import { Evaluator, type EvaluatorOptions } from './services/evaluation';
 import { DataQuality, RejectionRetention } from './services/quality';
 import { RecordDays } from './store/ferretdb/record-days';
@@ -45,6 +47,7 @@ export function createDataSources(models: Models, options: DataSourceOptions = {
   const leads = new LeadStore(createLeadModels(models.DataSource.db), claims);
   for (const hostedStore of [...Object.values(hosted), leads]) hostedStore.lookup = store.batchLookup;
   const days = new RecordDays(models.DataSource.db);
+  const attachments = new Attachments(createAttachmentModels(models.DataSource.db), claims, options.clock);
   // What the profile keeps is kept by every ingest, whichever way this process reads: its replicas may read differently.
   const counted = new StatCounts(models, GROUP_SHAPE, options.clock ?? Date.now, store.listReads === 'by-day' ? days : undefined);
   for (const hostedStore of Object.values(hosted)) {
@@ -84,6 +87,14 @@ export function createDataSources(models: Models, options: DataSourceOptions = {
     counted,
     days,
     leads,
+    attachments,
+    consultations: new Consultations(createConsultationModels(models.DataSource.db), {
+      claims,
+      attachments,
+      registry,
+      records: models.records,
+      clock: options.clock,
+    }),
     evaluator: new Evaluator({ connection: models.DataSource.db, models, leads, registry, connectors, claims, ...options.evaluation }),
     quality: new DataQuality({ models, registry, health }),
     rejections: new RejectionRetention(models, options.rejectionRetentionDays),

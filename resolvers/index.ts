@@ -12,6 +12,7 @@ import { trustedResolvers } from './trusted';
 import { leadResolvers } from './leads';
 import { qualityResolvers } from './quality';
 import { statisticsResolvers } from './statistics';
+import { consultationResolvers } from './consultations';
 import { withCheckedArguments } from './inputs';
 
 function merge(...parts: Resolvers[]): Resolvers {
@@ -38,6 +39,7 @@ export const resolvers: Resolvers = {
       leadResolvers,
       qualityResolvers,
       statisticsResolvers,
+      consultationResolvers,
     ),
   ),
   DateTime,

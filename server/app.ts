@@ -25,6 +25,7 @@ import { projectRoot } from './paths';
 import { hubPlugins } from './plugins';
 import { createRateLimiter, mountRateLimit, type RateLimitSettings } from './rate-limit';
 import { contextBuilder, httpContext } from './request-context';
+import { ATTACHMENTS_PATH, attachmentsRouter } from './routes/attachments';
 import { jsonErrors } from './routes/errors';
 import { EXPORT_PATH, exportRouter } from './routes/export';
 import { jsonBody, mountGraphql } from './routes/graphql';
@@ -67,6 +68,8 @@ export interface HubOptions {
   bodyIdleTimeoutMs?: number;
   /** which proxies' X-Forwarded-For gives the client's address (Express's `trust proxy`; TRUST_PROXY) */
   trustProxy?: boolean | number | string[];
+  /** largest attachment (`POST /attachments`, default 10 MiB) */
+  attachmentMaxBytes?: number;
   /** records the evaluation holds in memory at once */
   evaluationChunkRecords?: number;
   /** how far ahead of the hub's clock a pushed or live record's times may lie (default 1 day) */
@@ -192,6 +195,17 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       maxPageSize: options.limits.maxPageSize,
       costBudget: documentLimits.cost,
       pageTimeoutMs: requestTimeoutMs,
+    }),
+  );
+  // Attachments: files uploaded raw and served to the units they were shared with, each access audited.
+  app.use(
+    ATTACHMENTS_PATH,
+    attachmentsRouter({
+      sources,
+      audit: running.audit,
+      verify,
+      maxBytes: options.attachmentMaxBytes,
+      logger: logger.child({ component: 'attachments' }),
     }),
   );
   app.use(jsonErrors(logger));

@@ -94,6 +94,8 @@ const schema = z.object({
   EVALUATION_CHUNK_RECORDS: int(1000, 10_000_000).default(250_000),
   INGEST_FUTURE_SKEW_S: int(0, 30 * 86_400).default(86_400),
   REJECTION_RETENTION_DAYS: int(1, 36_500).default(180),
+  /** largest attachment (POST /attachments), in bytes; at most 15 MiB, as a file is one document of the store (16 MiB) */
+  ATTACHMENT_MAX_BYTES: int(1, 15 * 1024 * 1024).default(10 * 1024 * 1024),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   JWT_JWKS_FILE: z.string().optional(),
   JWT_ALGORITHMS: z

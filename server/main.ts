@@ -94,6 +94,7 @@ async function main(): Promise<void> {
     evaluationChunkRecords: config.EVALUATION_CHUNK_RECORDS,
     ingestFutureSkewMs: config.INGEST_FUTURE_SKEW_S * 1000,
     rejectionRetentionDays: config.REJECTION_RETENTION_DAYS,
+    attachmentMaxBytes: config.ATTACHMENT_MAX_BYTES,
     jwt: config.jwt,
     auditKey: config.auditKey,
     requireTrustedOperations: config.REQUIRE_TRUSTED_OPERATIONS,

@@ -84,9 +84,10 @@ export async function createRateLimiter(settings: RateLimitSettings, logger: Log
   };
 }
 
-/** The budget covers GraphQL (not the IDE's pages), pushes and exports; health, readiness and metrics are outside it. */
+/** The budget covers GraphQL (not the IDE's pages), pushes, exports and attachments; health, readiness and metrics are outside it. */
 export function mountRateLimit(app: Express, limiter: RateLimiter): void {
   app.use(GRAPHQL_PATH, (req, res, next) => (wantsIde(req) ? next() : limiter.middleware(req, res, next)));
   app.use('/ingest', limiter.middleware);
   app.use(EXPORT_PATH, limiter.middleware);
+  app.use('/attachments', limiter.middleware);
 }

@@ -62,6 +62,8 @@ export async function startUp(options: HubOptions): Promise<Running> {
   });
   await sources.claims.ensure();
   await sources.leads.ensureIndexes();
+  await sources.attachments.ensureIndexes();
+  await sources.consultations.ensureIndexes();
   await sources.evaluator.ensureIndexes();
   await sources.registry.load();
   await sources.health.load();

@@ -82,6 +82,7 @@ export async function startTestHub(
     bodyIdleTimeoutMs?: number;
     statisticsMaxBuckets?: number;
     ingestFutureSkewMs?: number;
+    attachmentMaxBytes?: number;
   } = {},
 ): Promise<TestHub> {
   const uri = options.uri ?? process.env.HUB_TEST_URI;
@@ -119,6 +120,7 @@ export async function startTestHub(
     bodyIdleTimeoutMs: options.bodyIdleTimeoutMs,
     statisticsMaxBuckets: options.statisticsMaxBuckets,
     ingestFutureSkewMs: options.ingestFutureSkewMs,
+    attachmentMaxBytes: options.attachmentMaxBytes,
   });
   // counts of store commands in tests must not meet the start-up work (backfill, days registry)
   await hub.startupWork;

@@ -6,6 +6,8 @@ import { RegionRef } from '../../datasources/store/regions';
 import { RecordPage } from '../../datasources/store/pagination';
 import { LeadDoc, LeadPage, RuleView } from '../../datasources/services/leads';
 import { EvaluationRunDoc } from '../../datasources/services/evaluation';
+import { ConsultationDoc, ConsultationPage, ConsultationMessageDoc } from '../../datasources/services/consultations';
+import { AttachmentMeta } from '../../datasources/services/attachments';
 import { Context } from '../../datasources/request/context';
 export type Maybe<T> = T | null | undefined;
 export type InputMaybe<T> = T | null | undefined;
@@ -30,6 +32,24 @@ export type Scalars = {
   IdNumber: { input: string; output: string; }
   /** Arbitrary JSON value (rule parameters, field mappings). */
   JSON: { input: unknown; output: unknown; }
+};
+
+/**
+ * A file attached to a consultation message or a supervision document (附件): a PDF, PNG or JPEG stored
+ * once by the SHA-256 of its bytes. Upload it with `POST /attachments` (the raw file, its
+ * `Content-Type`, a Bearer token), then refer to it by `sha256`; download it from `url` with your token.
+ * Only ADMIN, the uploader's unit and the units it was shared with may download it.
+ */
+export type GqlAttachment = {
+  __typename?: 'Attachment';
+  /** `application/pdf`, `image/png` or `image/jpeg`, checked against the file's content when it was uploaded. */
+  contentType: Scalars['String']['output'];
+  /** The SHA-256 of the file's bytes, 64 lower-case hex digits: the attachment's id. */
+  sha256: Scalars['String']['output'];
+  /** Size in bytes. */
+  size: Scalars['Int']['output'];
+  /** Where to download it (`GET`, relative to the hub, with `Authorization: Bearer`). */
+  url: Scalars['String']['output'];
 };
 
 /**
@@ -299,6 +319,220 @@ export type GqlCompanyInput = {
   /** Name. */
   name: Scalars['String']['input'];
 };
+
+/**
+ * A two-way consultation (双向咨询) between a procuratorate office and a department about a case: the
+ * question, the answers as a thread, the settlement when closed. Seen only by the two parties (and ADMIN).
+ */
+export type GqlConsultation = {
+  __typename?: 'Consultation';
+  /** Files attached to the question. */
+  attachments: Array<GqlAttachment>;
+  /** The case it is about, if given. */
+  case?: Maybe<GqlConsultationCase>;
+  /** When it was closed; null while open. */
+  closedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The department (行政执法机关等). */
+  department: GqlConsultationParty;
+  /** Opened and closed, with who and when, oldest first. */
+  history: Array<GqlConsultationStep>;
+  /** The consultation's id. */
+  id: Scalars['ID']['output'];
+  /** The thread, oldest first. */
+  messages: Array<GqlConsultationMessage>;
+  /** The procuratorate office (检察机关). */
+  office: GqlConsultationParty;
+  /** When it was opened. */
+  openedAt: Scalars['DateTime']['output'];
+  /** Which side opened it. */
+  openedBy: GqlConsultationSide;
+  /** The question as asked (1 to 5,000 characters). */
+  question: Scalars['String']['output'];
+  /** The settlement note (办结意见); null while open. */
+  settlement?: Maybe<Scalars['String']['output']>;
+  /** Where it stands. */
+  status: GqlConsultationStatus;
+  /** The subject line (at most 200 characters). */
+  subject: Scalars['String']['output'];
+  /** What it is about. */
+  topic: GqlConsultationTopic;
+};
+
+/** The case a consultation is about: a record in the hub, a case number, or both. */
+export type GqlConsultationCase = {
+  __typename?: 'ConsultationCase';
+  /** The case number (案号), as given or taken from the record. */
+  caseNumber?: Maybe<Scalars['String']['output']>;
+  /** The record's domain (typically ENFORCEMENT_CASE); null when only a case number was given. */
+  domain?: Maybe<GqlDomain>;
+  /** The hub's id of the record (read it through the record lists, with your own access); null when only a case number was given. */
+  recordId?: Maybe<Scalars['ID']['output']>;
+};
+
+/** The case a consultation is about: a record of the hub (domain and id), a case number, or both. */
+export type GqlConsultationCaseInput = {
+  /** The case number (案号), at most 64 characters. */
+  caseNumber?: InputMaybe<Scalars['String']['input']>;
+  /** The record's domain; ENFORCEMENT_CASE when a record id is given without it. */
+  domain?: InputMaybe<GqlDomain>;
+  /** The hub's id of a record you may see (a procurator: in your jurisdiction; a department: held by your own source). */
+  recordId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** Consultations, newest opened first. */
+export type GqlConsultationConnection = {
+  __typename?: 'ConsultationConnection';
+  /** The consultations of this page. */
+  edges: Array<GqlConsultationEdge>;
+  /** Paging. */
+  pageInfo: GqlPageInfo;
+  /** How many of your consultations match the filter. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** How many consultations fall in one group: one key per `groupBy` dimension, in the order asked. */
+export type GqlConsultationCount = {
+  __typename?: 'ConsultationCount';
+  /** How many consultations were opened in the period in this group. */
+  count: Scalars['Int']['output'];
+  /** The group's values, one per `groupBy` dimension. */
+  keys: Array<GqlConsultationCountKey>;
+};
+
+/** One grouping value of a consultation count. */
+export type GqlConsultationCountKey = {
+  __typename?: 'ConsultationCountKey';
+  /** The dimension this key is for. */
+  dimension: GqlConsultationDimension;
+  /** A human name for the value: the unit's name, `2026年3月`, 办理中 / 已办结. */
+  label: Scalars['String']['output'];
+  /** The value: a unit code, `YYYY-MM` or a status. */
+  value: Scalars['String']['output'];
+};
+
+/** What `consultationCounts` groups by. */
+export type GqlConsultationDimension =
+  /** The department party, by its code; labelled with its name. */
+  | 'DEPARTMENT'
+  /** Calendar month the consultation was opened, in Beijing time (UTC+8), `YYYY-MM`; labelled `2026年3月`. */
+  | 'MONTH'
+  /** The procuratorate office, by its code (`JCY-500101`); labelled with its name. */
+  | 'OFFICE'
+  /** Where it stands now (`OPEN`, `CLOSED`); labelled 办理中 / 已办结. */
+  | 'STATUS';
+
+/** An edge of a consultation connection. */
+export type GqlConsultationEdge = {
+  __typename?: 'ConsultationEdge';
+  /** Cursor of this consultation. */
+  cursor: Scalars['String']['output'];
+  /** The consultation. */
+  node: GqlConsultation;
+};
+
+/** Which consultations to list; fields combine with AND, values in a list with OR. */
+export type GqlConsultationFilter = {
+  /** Department codes. */
+  departmentCodes?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Procuratorate office codes. */
+  officeCodes?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Opened at or after. */
+  openedFrom?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Opened before. */
+  openedTo?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Statuses. */
+  statuses?: InputMaybe<Array<GqlConsultationStatus>>;
+  /** Topics. */
+  topics?: InputMaybe<Array<GqlConsultationTopic>>;
+};
+
+/** One message of a consultation's thread. */
+export type GqlConsultationMessage = {
+  __typename?: 'ConsultationMessage';
+  /** When it was posted. */
+  at: Scalars['DateTime']['output'];
+  /** Files attached to it. */
+  attachments: Array<GqlAttachment>;
+  /** Who wrote it: the token's `sub`. */
+  author: Scalars['String']['output'];
+  /** The writer's unit (`org`). */
+  org: Scalars['String']['output'];
+  /** Its place in the thread: 1, 2, 3, … */
+  seq: Scalars['Int']['output'];
+  /** Which side wrote it. */
+  side: GqlConsultationSide;
+  /** The text (1 to 5,000 characters). */
+  text: Scalars['String']['output'];
+};
+
+/** A party of a consultation: a unit by its code and name. */
+export type GqlConsultationParty = {
+  __typename?: 'ConsultationParty';
+  /** The unit's code: a procuratorate office's (`JCY-500101`) or a department's (`SCJG-500101`). */
+  code: Scalars['String']['output'];
+  /** Its name, e.g. 重庆市万州区人民检察院, 重庆市万州区市场监督管理局. */
+  name: Scalars['String']['output'];
+};
+
+/** A unit named in a consultation: its code and name. */
+export type GqlConsultationPartyInput = {
+  /** The unit's code (letters, digits, _ . -; at most 32). */
+  code: Scalars['String']['input'];
+  /** Its name (at most 100 characters). */
+  name: Scalars['String']['input'];
+};
+
+/** A period of Beijing days, both ends included. */
+export type GqlConsultationPeriod = {
+  /** The first day, `YYYY-MM-DD`. */
+  from: Scalars['Date']['input'];
+  /** The last day, `YYYY-MM-DD` (included). */
+  to: Scalars['Date']['input'];
+};
+
+/** Which side a party is on. */
+export type GqlConsultationSide =
+  /** 行政执法机关等部门: the department (a DEPARTMENT caller's unit). */
+  | 'DEPARTMENT'
+  /** 检察机关: the procuratorate office (a PROCURATOR caller's unit). */
+  | 'PROCURATORATE';
+
+/** Where a two-way consultation (双向咨询) stands: OPEN → CLOSED. */
+export type GqlConsultationStatus =
+  /** 已办结: closed by one party with a settlement note (办结意见); it takes no more messages. */
+  | 'CLOSED'
+  /** 办理中: open; either party may add messages or close it. */
+  | 'OPEN';
+
+/** One step of a consultation: opened or closed, by whom and when. */
+export type GqlConsultationStep = {
+  __typename?: 'ConsultationStep';
+  /** `OPENED` or `CLOSED`. */
+  action: Scalars['String']['output'];
+  /** Who: the token's `sub`. */
+  actor: Scalars['String']['output'];
+  /** When. */
+  at: Scalars['DateTime']['output'];
+  /** The subject when opened, the settlement note when closed. */
+  note: Scalars['String']['output'];
+  /** Their unit (`org`). */
+  org: Scalars['String']['output'];
+  /** Their role. */
+  role: GqlRole;
+};
+
+/** What a consultation is about. */
+export type GqlConsultationTopic =
+  /** 案件移送: whether an enforcement case must be transferred to the police as a suspected crime. */
+  | 'CASE_TRANSFER'
+  /** 证据收集与固定: collecting and securing evidence. */
+  | 'EVIDENCE'
+  /** 法律适用: how a provision applies to the case. */
+  | 'LEGAL_APPLICATION'
+  /** 其他: anything else. */
+  | 'OTHER'
+  /** 程序衔接: procedure between the administrative and the criminal side. */
+  | 'PROCEDURE';
 
 /**
  * Conditions on community-correction records. All given conditions must hold; a list field matches
@@ -1025,6 +1259,8 @@ export type GqlMutation = {
   __typename?: 'Mutation';
   /** Makes a suspended source active again. */
   activateDataSource: GqlDataSource;
+  /** Closes a consultation with the settlement note (办结意见), as one of its two parties; it then takes no more messages. */
+  closeConsultation: GqlConsultation;
   /**
    * Evaluates the rules (all, or those named) over every person and source now, and returns what
    * changed. A run started meanwhile by a schedule or another caller is joined, not repeated; one
@@ -1039,6 +1275,10 @@ export type GqlMutation = {
   ingestEnforcementCases: GqlIngestResult;
   /** Pushes prisoner records for a HOSTED prison source. */
   ingestPrisonRecords: GqlIngestResult;
+  /** Opens a consultation with the other side: a PROCURATOR with a department, a DEPARTMENT with a procuratorate office. */
+  openConsultation: GqlConsultation;
+  /** Adds a message to an open consultation's thread, as one of its two parties. */
+  postConsultationMessage: GqlConsultation;
   /**
    * Registers a department's data source and issues its API key. Every problem with the input is
    * listed at once (`extensions.problems`). A live source whose system does not answer is registered
@@ -1063,6 +1303,13 @@ export type GqlMutation = {
 /** Changes: registering and managing data sources, and pushing records to hosted ones. */
 export type GqlMutationActivateDataSourceArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+/** Changes: registering and managing data sources, and pushing records to hosted ones. */
+export type GqlMutationCloseConsultationArgs = {
+  id: Scalars['ID']['input'];
+  settlement: Scalars['String']['input'];
 };
 
 
@@ -1097,6 +1344,20 @@ export type GqlMutationIngestEnforcementCasesArgs = {
 export type GqlMutationIngestPrisonRecordsArgs = {
   records: Array<GqlPrisonRecordInput>;
   sourceId: Scalars['ID']['input'];
+};
+
+
+/** Changes: registering and managing data sources, and pushing records to hosted ones. */
+export type GqlMutationOpenConsultationArgs = {
+  input: GqlOpenConsultationInput;
+};
+
+
+/** Changes: registering and managing data sources, and pushing records to hosted ones. */
+export type GqlMutationPostConsultationMessageArgs = {
+  attachments?: InputMaybe<Array<Scalars['String']['input']>>;
+  id: Scalars['ID']['input'];
+  text: Scalars['String']['input'];
 };
 
 
@@ -1146,6 +1407,27 @@ export type GqlMutationUpdateSupervisionRuleArgs = {
   id: Scalars['ID']['input'];
   note: Scalars['String']['input'];
   parameters: Scalars['JSON']['input'];
+};
+
+/**
+ * A new consultation. A PROCURATOR asks for its office (the token's unit) and names the `department`; a
+ * DEPARTMENT asks for itself and names the procuratorate `office`.
+ */
+export type GqlOpenConsultationInput = {
+  /** Files for the question, by `sha256` (uploaded with `POST /attachments`); at most 20. Both parties may then download them. */
+  attachments?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** The case it is about. */
+  case?: InputMaybe<GqlConsultationCaseInput>;
+  /** The department asked (a PROCURATOR's consultation); leave out as a DEPARTMENT. */
+  department?: InputMaybe<GqlConsultationPartyInput>;
+  /** The procuratorate office asked (a DEPARTMENT's consultation); leave out as a PROCURATOR. */
+  office?: InputMaybe<GqlConsultationPartyInput>;
+  /** The question, 1 to 5,000 characters. */
+  question: Scalars['String']['input'];
+  /** A subject line, 1 to 200 characters. */
+  subject: Scalars['String']['input'];
+  /** What it is about. */
+  topic: GqlConsultationTopic;
 };
 
 /** Serving outside prison (暂予监外执行), e.g. on medical grounds. */
@@ -1448,6 +1730,16 @@ export type GqlQuery = {
   auditLog: GqlAuditEntryConnection;
   /** Community-correction records across every correction-office source, newest event first. */
   communityCorrections: GqlCommunityCorrectionConnection;
+  /** One consultation of your unit's (ADMIN: any). An unknown id and one between other units are the same BAD_USER_INPUT on `id`. */
+  consultation: GqlConsultation;
+  /**
+   * How many consultations were opened in a period (统计), grouped by department, office, month and/or
+   * status, inside your jurisdiction (by the office's district). Counts only: no subject, question or
+   * thread. Buckets are ordered by their keys ascending (in `groupBy` order).
+   */
+  consultationCounts: Array<GqlConsultationCount>;
+  /** Your unit's consultations (ADMIN: all), newest opened first. */
+  consultations: GqlConsultationConnection;
   /**
    * Data quality per source and per department over a period (数据质量评查): for each department, its
    * report (`source` null, ranked) followed by one report per source, departments best first. Only
@@ -1508,6 +1800,27 @@ export type GqlQueryAuditLogArgs = {
 export type GqlQueryCommunityCorrectionsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<GqlCorrectionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** Read operations: dossiers by person, record lists per domain, the data-source registry. */
+export type GqlQueryConsultationArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** Read operations: dossiers by person, record lists per domain, the data-source registry. */
+export type GqlQueryConsultationCountsArgs = {
+  groupBy: Array<GqlConsultationDimension>;
+  period: GqlConsultationPeriod;
+};
+
+
+/** Read operations: dossiers by person, record lists per domain, the data-source registry. */
+export type GqlQueryConsultationsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<GqlConsultationFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -2109,6 +2422,7 @@ export type GqlResolversInterfaceTypes<_RefType extends Record<string, unknown>>
 
 /** Mapping between all available schema types and the resolvers types */
 export type GqlResolversTypes = ResolversObject<{
+  Attachment: ResolverTypeWrapper<AttachmentMeta>;
   AuditEntry: ResolverTypeWrapper<GqlAuditEntry>;
   AuditEntryConnection: ResolverTypeWrapper<GqlAuditEntryConnection>;
   AuditEntryEdge: ResolverTypeWrapper<GqlAuditEntryEdge>;
@@ -2126,6 +2440,23 @@ export type GqlResolversTypes = ResolversObject<{
   CommutationInput: GqlCommutationInput;
   Company: ResolverTypeWrapper<GqlCompany>;
   CompanyInput: GqlCompanyInput;
+  Consultation: ResolverTypeWrapper<ConsultationDoc>;
+  ConsultationCase: ResolverTypeWrapper<GqlConsultationCase>;
+  ConsultationCaseInput: GqlConsultationCaseInput;
+  ConsultationConnection: ResolverTypeWrapper<ConsultationPage>;
+  ConsultationCount: ResolverTypeWrapper<GqlConsultationCount>;
+  ConsultationCountKey: ResolverTypeWrapper<GqlConsultationCountKey>;
+  ConsultationDimension: GqlConsultationDimension;
+  ConsultationEdge: ResolverTypeWrapper<Omit<GqlConsultationEdge, 'node'> & { node: GqlResolversTypes['Consultation'] }>;
+  ConsultationFilter: GqlConsultationFilter;
+  ConsultationMessage: ResolverTypeWrapper<ConsultationMessageDoc>;
+  ConsultationParty: ResolverTypeWrapper<GqlConsultationParty>;
+  ConsultationPartyInput: GqlConsultationPartyInput;
+  ConsultationPeriod: GqlConsultationPeriod;
+  ConsultationSide: GqlConsultationSide;
+  ConsultationStatus: GqlConsultationStatus;
+  ConsultationStep: ResolverTypeWrapper<GqlConsultationStep>;
+  ConsultationTopic: GqlConsultationTopic;
   CorrectionFilter: GqlCorrectionFilter;
   CorrectionStatus: GqlCorrectionStatus;
   CorrectionType: GqlCorrectionType;
@@ -2170,6 +2501,7 @@ export type GqlResolversTypes = ResolversObject<{
   LeadStatus: GqlLeadStatus;
   LeadStatusChange: ResolverTypeWrapper<GqlLeadStatusChange>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  OpenConsultationInput: GqlOpenConsultationInput;
   OutsideExecution: ResolverTypeWrapper<GqlOutsideExecution>;
   OutsideExecutionInput: GqlOutsideExecutionInput;
   PageInfo: ResolverTypeWrapper<GqlPageInfo>;
@@ -2219,6 +2551,7 @@ export type GqlResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type GqlResolversParentTypes = ResolversObject<{
+  Attachment: AttachmentMeta;
   AuditEntry: GqlAuditEntry;
   AuditEntryConnection: GqlAuditEntryConnection;
   AuditEntryEdge: GqlAuditEntryEdge;
@@ -2234,6 +2567,19 @@ export type GqlResolversParentTypes = ResolversObject<{
   CommutationInput: GqlCommutationInput;
   Company: GqlCompany;
   CompanyInput: GqlCompanyInput;
+  Consultation: ConsultationDoc;
+  ConsultationCase: GqlConsultationCase;
+  ConsultationCaseInput: GqlConsultationCaseInput;
+  ConsultationConnection: ConsultationPage;
+  ConsultationCount: GqlConsultationCount;
+  ConsultationCountKey: GqlConsultationCountKey;
+  ConsultationEdge: Omit<GqlConsultationEdge, 'node'> & { node: GqlResolversParentTypes['Consultation'] };
+  ConsultationFilter: GqlConsultationFilter;
+  ConsultationMessage: ConsultationMessageDoc;
+  ConsultationParty: GqlConsultationParty;
+  ConsultationPartyInput: GqlConsultationPartyInput;
+  ConsultationPeriod: GqlConsultationPeriod;
+  ConsultationStep: GqlConsultationStep;
   CorrectionFilter: GqlCorrectionFilter;
   CorrectionViolation: GqlCorrectionViolation;
   CorrectionViolationInput: GqlCorrectionViolationInput;
@@ -2270,6 +2616,7 @@ export type GqlResolversParentTypes = ResolversObject<{
   LeadFilter: GqlLeadFilter;
   LeadStatusChange: GqlLeadStatusChange;
   Mutation: Record<PropertyKey, never>;
+  OpenConsultationInput: GqlOpenConsultationInput;
   OutsideExecution: GqlOutsideExecution;
   OutsideExecutionInput: GqlOutsideExecutionInput;
   PageInfo: GqlPageInfo;
@@ -2319,6 +2666,13 @@ export type GqlAuthDirectiveResolver<Result, Parent, ContextType = Context, Args
 export type GqlMaskDirectiveArgs = { };
 
 export type GqlMaskDirectiveResolver<Result, Parent, ContextType = Context, Args = GqlMaskDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type GqlAttachmentResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['Attachment'] = GqlResolversParentTypes['Attachment']> = ResolversObject<{
+  contentType?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  sha256?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  size?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
+  url?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+}>;
 
 export type GqlAuditEntryResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['AuditEntry'] = GqlResolversParentTypes['AuditEntry']> = ResolversObject<{
   actor?: Resolver<GqlResolversTypes['JSON'], ParentType, ContextType>;
@@ -2405,6 +2759,76 @@ export type GqlCommutationResolvers<ContextType = Context, ParentType extends Gq
 export type GqlCompanyResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['Company'] = GqlResolversParentTypes['Company']> = ResolversObject<{
   creditCode?: Resolver<Maybe<GqlResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type GqlConsultationResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['Consultation'] = GqlResolversParentTypes['Consultation']> = ResolversObject<{
+  attachments?: Resolver<Array<GqlResolversTypes['Attachment']>, ParentType, ContextType>;
+  case?: Resolver<Maybe<GqlResolversTypes['ConsultationCase']>, ParentType, ContextType>;
+  closedAt?: Resolver<Maybe<GqlResolversTypes['DateTime']>, ParentType, ContextType>;
+  department?: Resolver<GqlResolversTypes['ConsultationParty'], ParentType, ContextType>;
+  history?: Resolver<Array<GqlResolversTypes['ConsultationStep']>, ParentType, ContextType>;
+  id?: Resolver<GqlResolversTypes['ID'], ParentType, ContextType>;
+  messages?: Resolver<Array<GqlResolversTypes['ConsultationMessage']>, ParentType, ContextType>;
+  office?: Resolver<GqlResolversTypes['ConsultationParty'], ParentType, ContextType>;
+  openedAt?: Resolver<GqlResolversTypes['DateTime'], ParentType, ContextType>;
+  openedBy?: Resolver<GqlResolversTypes['ConsultationSide'], ParentType, ContextType>;
+  question?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  settlement?: Resolver<Maybe<GqlResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<GqlResolversTypes['ConsultationStatus'], ParentType, ContextType>;
+  subject?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  topic?: Resolver<GqlResolversTypes['ConsultationTopic'], ParentType, ContextType>;
+}>;
+
+export type GqlConsultationCaseResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['ConsultationCase'] = GqlResolversParentTypes['ConsultationCase']> = ResolversObject<{
+  caseNumber?: Resolver<Maybe<GqlResolversTypes['String']>, ParentType, ContextType>;
+  domain?: Resolver<Maybe<GqlResolversTypes['Domain']>, ParentType, ContextType>;
+  recordId?: Resolver<Maybe<GqlResolversTypes['ID']>, ParentType, ContextType>;
+}>;
+
+export type GqlConsultationConnectionResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['ConsultationConnection'] = GqlResolversParentTypes['ConsultationConnection']> = ResolversObject<{
+  edges?: Resolver<Array<GqlResolversTypes['ConsultationEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<GqlResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type GqlConsultationCountResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['ConsultationCount'] = GqlResolversParentTypes['ConsultationCount']> = ResolversObject<{
+  count?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
+  keys?: Resolver<Array<GqlResolversTypes['ConsultationCountKey']>, ParentType, ContextType>;
+}>;
+
+export type GqlConsultationCountKeyResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['ConsultationCountKey'] = GqlResolversParentTypes['ConsultationCountKey']> = ResolversObject<{
+  dimension?: Resolver<GqlResolversTypes['ConsultationDimension'], ParentType, ContextType>;
+  label?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type GqlConsultationEdgeResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['ConsultationEdge'] = GqlResolversParentTypes['ConsultationEdge']> = ResolversObject<{
+  cursor?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<GqlResolversTypes['Consultation'], ParentType, ContextType>;
+}>;
+
+export type GqlConsultationMessageResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['ConsultationMessage'] = GqlResolversParentTypes['ConsultationMessage']> = ResolversObject<{
+  at?: Resolver<GqlResolversTypes['DateTime'], ParentType, ContextType>;
+  attachments?: Resolver<Array<GqlResolversTypes['Attachment']>, ParentType, ContextType>;
+  author?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  org?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  seq?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
+  side?: Resolver<GqlResolversTypes['ConsultationSide'], ParentType, ContextType>;
+  text?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type GqlConsultationPartyResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['ConsultationParty'] = GqlResolversParentTypes['ConsultationParty']> = ResolversObject<{
+  code?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type GqlConsultationStepResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['ConsultationStep'] = GqlResolversParentTypes['ConsultationStep']> = ResolversObject<{
+  action?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  actor?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  at?: Resolver<GqlResolversTypes['DateTime'], ParentType, ContextType>;
+  note?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  org?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  role?: Resolver<GqlResolversTypes['Role'], ParentType, ContextType>;
 }>;
 
 export type GqlCorrectionViolationResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['CorrectionViolation'] = GqlResolversParentTypes['CorrectionViolation']> = ResolversObject<{
@@ -2613,11 +3037,14 @@ export type GqlLeadStatusChangeResolvers<ContextType = Context, ParentType exten
 
 export type GqlMutationResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['Mutation'] = GqlResolversParentTypes['Mutation']> = ResolversObject<{
   activateDataSource?: Resolver<GqlResolversTypes['DataSource'], ParentType, ContextType, RequireFields<GqlMutationActivateDataSourceArgs, 'id'>>;
+  closeConsultation?: Resolver<GqlResolversTypes['Consultation'], ParentType, ContextType, RequireFields<GqlMutationCloseConsultationArgs, 'id' | 'settlement'>>;
   evaluateRules?: Resolver<GqlResolversTypes['EvaluationReport'], ParentType, ContextType, Partial<GqlMutationEvaluateRulesArgs>>;
   ingestCommunityCorrections?: Resolver<GqlResolversTypes['IngestResult'], ParentType, ContextType, RequireFields<GqlMutationIngestCommunityCorrectionsArgs, 'records' | 'sourceId'>>;
   ingestDetentionRecords?: Resolver<GqlResolversTypes['IngestResult'], ParentType, ContextType, RequireFields<GqlMutationIngestDetentionRecordsArgs, 'records' | 'sourceId'>>;
   ingestEnforcementCases?: Resolver<GqlResolversTypes['IngestResult'], ParentType, ContextType, RequireFields<GqlMutationIngestEnforcementCasesArgs, 'records' | 'sourceId'>>;
   ingestPrisonRecords?: Resolver<GqlResolversTypes['IngestResult'], ParentType, ContextType, RequireFields<GqlMutationIngestPrisonRecordsArgs, 'records' | 'sourceId'>>;
+  openConsultation?: Resolver<GqlResolversTypes['Consultation'], ParentType, ContextType, RequireFields<GqlMutationOpenConsultationArgs, 'input'>>;
+  postConsultationMessage?: Resolver<GqlResolversTypes['Consultation'], ParentType, ContextType, RequireFields<GqlMutationPostConsultationMessageArgs, 'id' | 'text'>>;
   registerDataSource?: Resolver<GqlResolversTypes['RegisterDataSourcePayload'], ParentType, ContextType, RequireFields<GqlMutationRegisterDataSourceArgs, 'input'>>;
   registerTrustedOperation?: Resolver<GqlResolversTypes['TrustedOperation'], ParentType, ContextType, RequireFields<GqlMutationRegisterTrustedOperationArgs, 'name' | 'query'>>;
   rotateDataSourceKey?: Resolver<GqlResolversTypes['RegisterDataSourcePayload'], ParentType, ContextType, RequireFields<GqlMutationRotateDataSourceKeyArgs, 'id'>>;
@@ -2700,6 +3127,9 @@ export type GqlPrisonRecordEdgeResolvers<ContextType = Context, ParentType exten
 export type GqlQueryResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['Query'] = GqlResolversParentTypes['Query']> = ResolversObject<{
   auditLog?: Resolver<GqlResolversTypes['AuditEntryConnection'], ParentType, ContextType, RequireFields<GqlQueryAuditLogArgs, 'first'>>;
   communityCorrections?: Resolver<GqlResolversTypes['CommunityCorrectionConnection'], ParentType, ContextType, RequireFields<GqlQueryCommunityCorrectionsArgs, 'first'>>;
+  consultation?: Resolver<GqlResolversTypes['Consultation'], ParentType, ContextType, RequireFields<GqlQueryConsultationArgs, 'id'>>;
+  consultationCounts?: Resolver<Array<GqlResolversTypes['ConsultationCount']>, ParentType, ContextType, RequireFields<GqlQueryConsultationCountsArgs, 'groupBy' | 'period'>>;
+  consultations?: Resolver<GqlResolversTypes['ConsultationConnection'], ParentType, ContextType, Partial<GqlQueryConsultationsArgs>>;
   dataQuality?: Resolver<Array<GqlResolversTypes['DataQualityReport']>, ParentType, ContextType, Partial<GqlQueryDataQualityArgs>>;
   dataSource?: Resolver<Maybe<GqlResolversTypes['DataSource']>, ParentType, ContextType, RequireFields<GqlQueryDataSourceArgs, 'id'>>;
   dataSources?: Resolver<Array<GqlResolversTypes['DataSource']>, ParentType, ContextType, Partial<GqlQueryDataSourcesArgs>>;
@@ -2836,6 +3266,7 @@ export type GqlUnitResolvers<ContextType = Context, ParentType extends GqlResolv
 }>;
 
 export type GqlResolvers<ContextType = Context> = ResolversObject<{
+  Attachment?: GqlAttachmentResolvers<ContextType>;
   AuditEntry?: GqlAuditEntryResolvers<ContextType>;
   AuditEntryConnection?: GqlAuditEntryConnectionResolvers<ContextType>;
   AuditEntryEdge?: GqlAuditEntryEdgeResolvers<ContextType>;
@@ -2845,6 +3276,15 @@ export type GqlResolvers<ContextType = Context> = ResolversObject<{
   CommunityCorrectionEdge?: GqlCommunityCorrectionEdgeResolvers<ContextType>;
   Commutation?: GqlCommutationResolvers<ContextType>;
   Company?: GqlCompanyResolvers<ContextType>;
+  Consultation?: GqlConsultationResolvers<ContextType>;
+  ConsultationCase?: GqlConsultationCaseResolvers<ContextType>;
+  ConsultationConnection?: GqlConsultationConnectionResolvers<ContextType>;
+  ConsultationCount?: GqlConsultationCountResolvers<ContextType>;
+  ConsultationCountKey?: GqlConsultationCountKeyResolvers<ContextType>;
+  ConsultationEdge?: GqlConsultationEdgeResolvers<ContextType>;
+  ConsultationMessage?: GqlConsultationMessageResolvers<ContextType>;
+  ConsultationParty?: GqlConsultationPartyResolvers<ContextType>;
+  ConsultationStep?: GqlConsultationStepResolvers<ContextType>;
   CorrectionViolation?: GqlCorrectionViolationResolvers<ContextType>;
   CustodyExtension?: GqlCustodyExtensionResolvers<ContextType>;
   DataQualityReport?: GqlDataQualityReportResolvers<ContextType>;
