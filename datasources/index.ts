@@ -11,6 +11,7 @@ import { SourceHealthTracker } from './sources/health';
 import { GROUP_SHAPE, Statistics } from './services/statistics';
 import { StatCounts } from './services/stat-counts';
 import { createLeadModels, LeadStore } from './services/leads';
+import { createDocumentModels, Documents } from './services/documents';
 import { Evaluator, type EvaluatorOptions } from './services/evaluation';
 import { DataQuality, RejectionRetention } from './services/quality';
 import { RecordDays } from './store/ferretdb/record-days';
@@ -26,7 +27,7 @@ export interface DataSourceOptions {
   healthFlushMs?: number;
   evaluation?: EvaluatorOptions;
   statisticsMaxBuckets?: number;
-  /** the clock of the statistics partitions' write leases (tests move it) */
+  /** the hub's clock: the statistics partitions' write leases, the documents' days and deadlines (tests move it) */
   clock?: () => number;
   futureSkewMs?: number;
   rejectionRetentionDays?: number;
@@ -70,6 +71,14 @@ export function createDataSources(models: Models, options: DataSourceOptions = {
         extraParams: (f: DomainFilter) => domainFilterParams(d, f),
       }) as never,
   );
+  const documents = new Documents({
+    models: createDocumentModels(models.DataSource.db),
+    records: models.records,
+    claims,
+    leads,
+    registry,
+    clock: options.clock,
+  });
   return {
     models,
     store,
@@ -83,6 +92,7 @@ export function createDataSources(models: Models, options: DataSourceOptions = {
     counted,
     days,
     leads,
+    documents,
     evaluator: new Evaluator({ connection: models.DataSource.db, models, leads, registry, connectors, claims, ...options.evaluation }),
     quality: new DataQuality({ models, registry, health }),
     rejections: new RejectionRetention(models, options.rejectionRetentionDays),

@@ -61,6 +61,7 @@ export async function startUp(options: HubOptions): Promise<Running> {
   });
   await sources.claims.ensure();
   await sources.leads.ensureIndexes();
+  await sources.documents.ensureIndexes();
   await sources.evaluator.ensureIndexes();
   await sources.registry.load();
   await sources.health.load();
