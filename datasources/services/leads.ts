@@ -388,9 +388,9 @@ export class LeadStore {
     if (note.length > 2000) throw badInput('note', `must be at most 2000 characters, got ${note.length}`);
     const lead = await this.get(id, jurisdiction);
     if (!lead) throw badInput('id', `no supervision lead ${id} in your jurisdiction`);
-    if (REOPENABLE.includes(lead.status) && status === 'ACKNOWLEDGED')
+    if (REOPENABLE.includes(lead.status))
       throw badInput('status', `a ${lead.status} lead is reopened with reopenLead and a reason, not updateLeadStatus`);
-    const allowed = NEXT_STATUS[lead.status].filter((s) => !REOPENABLE.includes(lead.status) || s !== 'ACKNOWLEDGED');
+    const allowed = NEXT_STATUS[lead.status];
     if (!allowed.includes(status)) {
       throw badInput(
         'status',
