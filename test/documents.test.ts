@@ -454,4 +454,28 @@ describe('supervision documents', () => {
     for (const r of results) expect(r.body.errors).toBeUndefined();
     expect(results.map((r) => r.body.data.issueDocument.number).sort()).toEqual([1, 2, 3, 4, 5].map((k) => `渝检建〔2028〕${k}号`));
   });
+
+  it('filters documents by kind, status, addressee and issue time, refusing a bad filter by its field', async () => {
+    const count = async (filter: Record<string, unknown>, headers = procurator) => {
+      const { body } = await t.gql(LIST, { filter }, headers);
+      expect(body.errors).toBeUndefined();
+      return body.data.supervisionDocuments.totalCount as number;
+    };
+    const all = await count({});
+    const notices = await count({ kind: ['CORRECTION_NOTICE'] });
+    const recommendations = await count({ kind: ['RECOMMENDATION'] });
+    expect(notices).toBeGreaterThan(0);
+    expect(notices + recommendations).toBe(all);
+    expect(await count({ status: ['WITHDRAWN'] })).toBe(1);
+    expect(await count({ addressee: 'KSS-500101-2' })).toBe(1);
+    expect(await count({ addressee: 'KSS-500101' })).toBe(all);
+    expect(await count({ issuedFrom: '2028-01-01T00:00:00+08:00' })).toBe(5);
+    expect(await count({ issuedFrom: '2027-01-01T00:00:00+08:00', issuedTo: '2028-01-01T00:00:00+08:00' })).toBe(1);
+    expect(await count({ regions: ['500102'] })).toBe(0);
+    expect(await count({}, otherProcurator)).toBe(0);
+    const bad = await t.gql(LIST, { filter: { dueWithinDays: -1 } }, procurator);
+    expect(bad.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.dueWithinDays' });
+    const badRegion = await t.gql(LIST, { filter: { regions: ['5x'] } }, procurator);
+    expect(badRegion.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.regions[0]' });
+  });
 });

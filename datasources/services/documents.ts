@@ -277,7 +277,7 @@ export interface IssueDocumentInput {
 }
 
 export interface DocumentFilter {
-  kinds?: readonly DocumentKind[] | null;
+  kind?: readonly DocumentKind[] | null;
   status?: readonly DocumentStatus[] | null;
   addressee?: string | null;
   regions?: readonly string[] | null;
@@ -549,7 +549,7 @@ export class Documents {
       if (!regions || regions.length === 0) return null;
       and.push({ regionPath: { $in: regions } });
     }
-    if (f.kinds?.length) and.push({ kind: { $in: [...f.kinds] } });
+    if (f.kind?.length) and.push({ kind: { $in: [...f.kind] } });
     if (f.status?.length) and.push({ status: { $in: [...f.status] } });
     if (f.addressee) and.push({ addresseePath: f.addressee });
     if (f.dueWithinDays != null) {

@@ -783,7 +783,7 @@ export type GqlDocumentFilter = {
   /** Issued before. */
   issuedTo?: InputMaybe<Scalars['DateTime']['input']>;
   /** Kinds. */
-  kinds?: InputMaybe<Array<GqlDocumentKind>>;
+  kind?: InputMaybe<Array<GqlDocumentKind>>;
   /** true: answer owed and past its deadline; false: not so. */
   overdue?: InputMaybe<Scalars['Boolean']['input']>;
   /** Region-code prefixes (within your jurisdiction). */
