@@ -45,6 +45,7 @@ export function createDataSources(models: Models, options: DataSourceOptions = {
   );
   const leads = new LeadStore(createLeadModels(models.DataSource.db), claims);
   for (const hostedStore of [...Object.values(hosted), leads]) hostedStore.lookup = store.batchLookup;
+  if (options.clock) leads.clock = options.clock;
   const days = new RecordDays(models.DataSource.db);
   // What the profile keeps is kept by every ingest, whichever way this process reads: its replicas may read differently.
   const counted = new StatCounts(models, GROUP_SHAPE, options.clock ?? Date.now, store.listReads === 'by-day' ? days : undefined);

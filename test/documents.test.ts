@@ -231,14 +231,14 @@ describe('supervision documents', () => {
 
   it('assigns a lead to a procurator of the office that owns its region', async () => {
     const leadId = await makeLead();
-    const ASSIGN = `mutation($id: ID!, $sub: String!, $office: String!) { assignLead(id: $id, assignee: $sub, office: $office, note: "承办") { assignee { sub office } history { note } } }`;
+    const ASSIGN = `mutation($id: ID!, $sub: String!, $office: String!) { assignLead(id: $id, assignee: $sub, office: $office, note: "承办") { assignee { sub office at } history { note } } }`;
     const wrong = await t.gql(ASSIGN, { id: leadId, sub: 'p-2', office: 'JCY-500102' }, procurator);
     expect(wrong.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'office' });
     const bad = await t.gql(ASSIGN, { id: leadId, sub: 'p-2', office: 'FY-500101' }, procurator);
     expect(bad.body.errors[0].extensions.field).toBe('office');
     const ok = await t.gql(ASSIGN, { id: leadId, sub: 'p-2', office: 'JCY-5001' }, procurator);
     expect(ok.body.errors).toBeUndefined();
-    expect(ok.body.data.assignLead.assignee).toEqual({ sub: 'p-2', office: 'JCY-5001' });
+    expect(ok.body.data.assignLead.assignee).toEqual({ sub: 'p-2', office: 'JCY-5001', at: new Date(now).toISOString() });
     expect(ok.body.data.assignLead.history.at(-1).note).toBe('指派 p-2 (JCY-5001): 承办');
     const outside = await t.gql(ASSIGN, { id: leadId, sub: 'p-3', office: 'JCY-500102' }, otherProcurator);
     expect(outside.body.errors[0].extensions.field).toBe('id');
@@ -473,6 +473,11 @@ describe('supervision documents', () => {
     expect(await count({ issuedFrom: '2027-01-01T00:00:00+08:00', issuedTo: '2028-01-01T00:00:00+08:00' })).toBe(1);
     expect(await count({ regions: ['500102'] })).toBe(0);
     expect(await count({}, otherProcurator)).toBe(0);
+    const admin = { authorization: `Bearer ${await t.token({ role: 'ADMIN' })}` };
+    expect(await count({ kind: ['CORRECTION_NOTICE'] }, admin)).toBe(notices);
+    const adminAlerts = await t.gql(ALERTS, {}, admin);
+    expect(adminAlerts.body.errors).toBeUndefined();
+    expect(adminAlerts.body.data.documentAlerts.length).toBeGreaterThan(0);
     const bad = await t.gql(LIST, { filter: { dueWithinDays: -1 } }, procurator);
     expect(bad.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.dueWithinDays' });
     const badRegion = await t.gql(LIST, { filter: { regions: ['5x'] } }, procurator);

@@ -338,6 +338,12 @@ function decodeCursor(cursor: string): Types.ObjectId {
   return new Types.ObjectId(m[1]);
 }
 
+/** The conditions together, without empty ones (an administrator's scope is `{}`). */
+function allOf(parts: Record<string, unknown>[]): Record<string, unknown> {
+  const some = parts.filter((p) => Object.keys(p).length > 0);
+  return some.length === 0 ? {} : some.length === 1 ? some[0] : { $and: some };
+}
+
 const SIDE_OF_ROLE: Partial<Record<DocumentCaller['role'], DocumentSide>> = { PROCURATOR: 'PROCURATOR', DEPARTMENT: 'DEPARTMENT' };
 
 // -------------------------------------------------------------------------------------------------
@@ -563,7 +569,7 @@ export class Documents {
       if (f.issuedFrom && f.issuedTo && f.issuedFrom >= f.issuedTo) throw badInput('filter.issuedTo', 'must be after filter.issuedFrom');
       and.push({ issuedAt: { ...(f.issuedFrom ? { $gte: f.issuedFrom } : {}), ...(f.issuedTo ? { $lt: f.issuedTo } : {}) } });
     }
-    return and.length === 1 ? and[0] : { $and: and };
+    return allOf(and);
   }
 
   /** Newest first, keyset-paged on the id. */
@@ -576,7 +582,7 @@ export class Documents {
     const q = this.query(filter, caller);
     const afterId = after ? decodeCursor(after) : null;
     if (!q) return { nodes: [], hasNextPage: false, totalCount: async () => 0 };
-    const pageQuery = afterId ? { $and: [q, { _id: { $lt: afterId } }] } : q;
+    const pageQuery = afterId ? allOf([q, { _id: { $lt: afterId } }]) : q;
     const rows =
       first === 0
         ? []
@@ -595,8 +601,8 @@ export class Documents {
     const today = this.today();
     const { dueSoonDays } = await this.settings();
     const rows = await this.collection
-      .find({
-        $and: [
+      .find(
+        allOf([
           scope,
           {
             $or: [
@@ -605,8 +611,8 @@ export class Documents {
               { 'report.required': true, 'report.reportedAt': null, 'report.dueDay': { $lt: today } },
             ],
           },
-        ],
-      } as Filter<SupervisionDocumentDoc>)
+        ]) as Filter<SupervisionDocumentDoc>,
+      )
       .sort({ dueDay: 1, _id: 1 })
       .toArray();
     const out: DocumentAlert[] = [];

@@ -195,6 +195,8 @@ export interface RuleView {
 export class LeadStore {
   /** how batches of ID numbers are looked up (set by createDataSources from the store's kind) */
   lookup: BatchLookup = 'in';
+  /** the hub's clock: the time of people's steps on leads (set by createDataSources) */
+  clock: () => number = Date.now;
 
   constructor(
     readonly models: LeadModels,
@@ -397,7 +399,7 @@ export class LeadStore {
         `a ${lead.status} lead can ${allowed.length ? `only become ${allowed.join(' or ')}` : 'no longer change status'}, not ${status}`,
       );
     }
-    return this.move(lead, { at: new Date(), actor, status, note: note.trim() });
+    return this.move(lead, { at: new Date(this.clock()), actor, status, note: note.trim() });
   }
 
   /**
@@ -431,7 +433,7 @@ export class LeadStore {
     if (!lead) throw badInput('id', `no supervision lead ${id} in your jurisdiction`);
     if (!REOPENABLE.includes(lead.status))
       throw badInput('id', `a ${lead.status} lead is open; only RESOLVED or DISMISSED leads are reopened`);
-    return this.move(lead, { at: new Date(), actor, status: 'ACKNOWLEDGED', note: `重新受理 (reopened): ${reason.trim()}` });
+    return this.move(lead, { at: new Date(this.clock()), actor, status: 'ACKNOWLEDGED', note: `重新受理 (reopened): ${reason.trim()}` });
   }
 
   /**
@@ -458,7 +460,7 @@ export class LeadStore {
         'office',
         `${assignee.office} does not own region ${lead.region}: assign to a procurator of the office whose region covers it`,
       );
-    const at = new Date();
+    const at = new Date(this.clock());
     const stored = await this.changeClaimed(
       this.models.Lead.collection as unknown as Collection<LeadDoc>,
       lead._id,
