@@ -346,6 +346,34 @@ describe('supervision documents', () => {
     expect(afterwards.body.errors[0].message).toMatch(/a WITHDRAWN document does not allow ANSWER/);
   });
 
+  it('asks again for an answer that does not settle it, and closes without resolving the leads when not rectified', async () => {
+    now = at('2026-05-25');
+    const doc = await received();
+    const ASK = `mutation($id: ID!, $note: String!, $days: Int) { askDocumentAgain(id: $id, note: $note, replyWithinDays: $days) { ${DOC} } }`;
+    const CLOSE = `mutation($id: ID!, $outcome: Rectification!, $note: String!) { closeDocument(id: $id, outcome: $outcome, note: $note) { ${DOC} } }`;
+    const tooEarly = await t.gql(ASK, { id: doc.id, note: '未说明', days: 10 }, procurator);
+    expect(tooEarly.body.errors[0].message).toMatch(/a RECEIVED document does not allow ASK_AGAIN \(only ANSWERED\)/);
+    await t.gql(ANSWER, { id: doc.id, input: { text: '正在研究', measures: '无', rectification: 'NOT_RECTIFIED' } }, department);
+    now = at('2026-05-27');
+    const asked = await t.gql(ASK, { id: doc.id, note: '回复未说明具体措施', days: 10 }, procurator);
+    expect(asked.body.data.askDocumentAgain).toMatchObject({ status: 'RECEIVED', dueDate: '2026-06-06', daysLeft: 10 });
+    await t.gql(ANSWER, { id: doc.id, input: { text: '仍未整改', measures: '已报上级', rectification: 'NOT_RECTIFIED' } }, department);
+    const closed = await t.gql(CLOSE, { id: doc.id, outcome: 'NOT_RECTIFIED', note: '移送上一级院督促' }, procurator);
+    expect(closed.body.data.closeDocument).toMatchObject({ status: 'CLOSED', outcome: 'NOT_RECTIFIED' });
+    expect(closed.body.data.closeDocument.answers).toHaveLength(2);
+    const leadId = closed.body.data.closeDocument.leads[0].lead.id;
+    expect(closed.body.data.closeDocument.leads[0].lead.status).toBe('ACKNOWLEDGED');
+    expect(leadId).toMatch(/^[0-9a-f]{24}$/);
+    // A unit follows its department's report-to-superior rule.
+    const toUnit = await issue({ addressee: { code: 'KSS-500101-2', name: '万州区看守所二所' } });
+    const signed = await t.gql(SIGN, { id: toUnit.id }, unit);
+    expect(signed.body.data.signDocumentReceipt.report).toMatchObject({
+      required: true,
+      superior: { code: 'KSS-50' },
+      withinWorkingDays: 5,
+    });
+  });
+
   it('names the field of bad input', async () => {
     now = at('2026-06-01');
     const leadId = await makeLead();
@@ -467,7 +495,7 @@ describe('supervision documents', () => {
     expect(notices).toBeGreaterThan(0);
     expect(notices + recommendations).toBe(all);
     expect(await count({ status: ['WITHDRAWN'] })).toBe(1);
-    expect(await count({ addressee: 'KSS-500101-2' })).toBe(1);
+    expect(await count({ addressee: 'KSS-500101-2' })).toBe(2);
     expect(await count({ addressee: 'KSS-500101' })).toBe(all);
     expect(await count({ issuedFrom: '2028-01-01T00:00:00+08:00' })).toBe(5);
     expect(await count({ issuedFrom: '2027-01-01T00:00:00+08:00', issuedTo: '2028-01-01T00:00:00+08:00' })).toBe(1);
