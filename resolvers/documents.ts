@@ -22,7 +22,10 @@ export const documentResolvers: Resolvers = {
       ctx.sources.documents.list(filter, pageSize(first, ctx.limits.maxPageSize), after, callerOf(ctx)),
     supervisionDocument: (_p, { id }, ctx) => ctx.sources.documents.get(id, callerOf(ctx)),
     documentAlerts: (_p, { regions }, ctx) => ctx.sources.documents.alerts(callerOf(ctx), regions),
-    documentSettings: (_p, _a, ctx) => ctx.sources.documents.settingsView(),
+    documentSettings: (_p, _a, ctx) => {
+      const caller = callerOf(ctx);
+      return ctx.sources.documents.settingsView(caller.role === 'DEPARTMENT' ? caller.org : undefined);
+    },
   },
   Mutation: {
     issueDocument: (_p, { input }, ctx) => ctx.sources.documents.issue(input, callerOf(ctx)),

@@ -424,6 +424,12 @@ describe('supervision documents', () => {
     expect(doc.number).toMatch(/^渝万检纠〔2026〕1号$/);
     const read = await t.gql(`{ documentSettings { settings departments { code reportWithinWorkingDays } } }`, {}, department);
     expect(read.body.data.documentSettings.departments).toEqual([{ code: 'KSS-500101', reportWithinWorkingDays: 5 }]);
+    // Another department's rule is not shown to a department it does not bind.
+    await t.admin(WORKFLOW, { code: 'GTJ-500101', superior: { code: 'GTJ-50', name: '重庆市规划和自然资源局' }, n: 5, note: '市局规定' });
+    const own = await t.gql(`{ documentSettings { departments { code } } }`, {}, department);
+    expect(own.body.data.documentSettings.departments).toEqual([{ code: 'KSS-500101' }]);
+    const everyone = await t.gql(`{ documentSettings { departments { code } } }`, {}, procurator);
+    expect(everyone.body.data.documentSettings.departments).toEqual([{ code: 'GTJ-500101' }, { code: 'KSS-500101' }]);
   });
   it('counts working days across a weekend and a configured holiday: due on day n, overdue on day n+1', async () => {
     const holiday = await t.admin(RULE, { p: { holidays: ['2026-10-01', '2026-10-02'] } });

@@ -105,7 +105,7 @@ export interface DocumentAnswer {
   rectification: Rectification;
   attachments: AttachmentMeta[];
   /** the deadline the answer met or missed */
-  dueDate: string;
+  dueDate: string | null;
   late: boolean;
 }
 
@@ -411,8 +411,13 @@ export class Documents {
     return parsed.success ? parsed.data : DEFAULT_DOCUMENT_SETTINGS;
   }
 
-  async settingsView(): Promise<DocumentSettingsView> {
+  /**
+   * The settings with the departments' rules; for a department (`org`), only the rules that bind it
+   * or its units, not other departments'.
+   */
+  async settingsView(org?: string): Promise<DocumentSettingsView> {
     const all = await this.settingsCollection.find({}).toArray();
+    const concerns = (code: string) => !org || addresses(org, code) || addresses(code, org);
     const general = all.find((s) => s._id === 'documents');
     const parsed = documentSettingsSchema.safeParse(general?.settings);
     return {
@@ -420,7 +425,7 @@ export class Documents {
       defaults: DEFAULT_DOCUMENT_SETTINGS,
       changes: general?.changes ?? [],
       departments: all
-        .filter((s) => s._id.startsWith('department:') && s.settings)
+        .filter((s) => s._id.startsWith('department:') && s.settings && concerns(s._id.slice('department:'.length)))
         .map((s) => ({ code: s._id.slice('department:'.length), ...(s.settings as DepartmentWorkflow), changes: s.changes }))
         .sort((a, b) => a.code.localeCompare(b.code)),
     };
@@ -938,7 +943,7 @@ export class Documents {
         measures,
         rectification: input.rectification,
         attachments,
-        dueDate: current.dueDate ?? '',
+        dueDate: current.dueDate,
         late: current.dueDay != null && day > current.dueDay,
       };
       return { status: 'ANSWERED', answers: [...current.answers, answer], answeredAt: current.answeredAt ?? at };

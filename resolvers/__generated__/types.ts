@@ -888,7 +888,7 @@ export type GqlDocumentSettings = {
   changes: Array<GqlDocumentSettingsChange>;
   /** The defaults (docs/configuration.md). */
   defaults: Scalars['JSON']['output'];
-  /** The departments' report-to-superior rules. */
+  /** The departments' report-to-superior rules (a department sees only those that bind it or its units). */
   departments: Array<GqlDepartmentWorkflow>;
   /** In force (JSON): recommendationMonths, correctionNoticeDays, urgentWorkingDays, dueSoonDays, numberPrefixes. */
   settings: Scalars['JSON']['output'];
