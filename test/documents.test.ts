@@ -514,6 +514,20 @@ describe('supervision documents', () => {
     expect(adminAlerts.body.data.documentAlerts.length).toBeGreaterThan(0);
     const bad = await t.gql(LIST, { filter: { dueWithinDays: -1 } }, procurator);
     expect(bad.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.dueWithinDays' });
+    // Pages of two, newest first, with every document once; a lead's cursor is refused.
+    const PAGE = `query($after: String) { supervisionDocuments(first: 2, after: $after) { pageInfo { hasNextPage endCursor } edges { node { id } } } }`;
+    const ids: string[] = [];
+    for (let after: string | null = null, more = true; more;) {
+      const page: any = (await t.gql(PAGE, { after }, procurator)).body.data.supervisionDocuments;
+      ids.push(...page.edges.map((e: any) => e.node.id));
+      ({ hasNextPage: more, endCursor: after } = page.pageInfo);
+    }
+    expect(ids).toHaveLength(all);
+    expect(new Set(ids).size).toBe(all);
+    expect([...ids].sort().reverse()).toEqual(ids);
+    const leadCursor = Buffer.from(`lead:${ids[0]}`).toString('base64url');
+    const wrongCursor = await t.gql(PAGE, { after: leadCursor }, procurator);
+    expect(wrongCursor.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
     const badRegion = await t.gql(LIST, { filter: { regions: ['5x'] } }, procurator);
     expect(badRegion.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.regions[0]' });
   });

@@ -43,6 +43,7 @@ import { badInput } from '../../lib/errors';
 import { ConcurrentChangeError, type Claimable, type GuardedWrites } from '../store/guarded-writes';
 import { DUPLICATE_KEY } from '../store/single-updates';
 import { modelOn, type Models } from '../store/models';
+import { decodeIdCursor, encodeIdCursor } from '../store/pagination';
 import { narrowRegions } from '../sources/federated-records';
 import type { SourceRegistry } from '../sources/registry';
 import type { LeadDoc, LeadStore } from './leads';
@@ -327,16 +328,7 @@ function text(field: string, value: string | null | undefined, max: number, oneL
   return v;
 }
 
-function encodeCursor(id: Types.ObjectId): string {
-  return Buffer.from(`document:${id.toHexString()}`).toString('base64url');
-}
-export { encodeCursor as encodeDocumentCursor };
-
-function decodeCursor(cursor: string): Types.ObjectId {
-  const m = /^document:([0-9a-f]{24})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!m) throw badInput('after', 'is not a cursor this hub issued; pass an endCursor from a previous page');
-  return new Types.ObjectId(m[1]);
-}
+export const encodeDocumentCursor = (id: Types.ObjectId): string => encodeIdCursor('document', id);
 
 /** The conditions together, without empty ones (an administrator's scope is `{}`). */
 function allOf(parts: Record<string, unknown>[]): Record<string, unknown> {
@@ -585,7 +577,7 @@ export class Documents {
     caller: DocumentCaller,
   ): Promise<DocumentPage> {
     const q = this.query(filter, caller);
-    const afterId = after ? decodeCursor(after) : null;
+    const afterId = after ? decodeIdCursor('document', after) : null;
     if (!q) return { nodes: [], hasNextPage: false, totalCount: async () => 0 };
     const pageQuery = afterId ? allOf([q, { _id: { $lt: afterId } }]) : q;
     const rows =

@@ -19,6 +19,7 @@ import { findByKeys, type BatchLookup } from '../store/lookup';
 import { DUPLICATE_KEY, eachInFlight, UPDATES_IN_FLIGHT } from '../store/single-updates';
 import { narrowRegions } from '../sources/federated-records';
 import { modelOn } from '../store/models';
+import { decodeIdCursor, encodeIdCursor } from '../store/pagination';
 
 export const LEAD_STATUSES = ['NEW', 'ACKNOWLEDGED', 'RESOLVED', 'DISMISSED'] as const;
 export type LeadStatus = (typeof LEAD_STATUSES)[number];
@@ -165,17 +166,7 @@ export interface LeadPage {
   totalCount: () => Promise<number>;
 }
 
-function encodeLeadCursor(id: Types.ObjectId): string {
-  return Buffer.from(`lead:${id.toHexString()}`).toString('base64url');
-}
-
-export { encodeLeadCursor };
-
-function decodeLeadCursor(cursor: string): Types.ObjectId {
-  const m = /^lead:([0-9a-f]{24})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!m) throw badInput('after', 'is not a cursor this hub issued; pass an endCursor from a previous page');
-  return new Types.ObjectId(m[1]);
-}
+export const encodeLeadCursor = (id: Types.ObjectId): string => encodeIdCursor('lead', id);
 
 /** A rule as clients see it: the catalogue entry with the parameters in force and their history. */
 export interface RuleView {
@@ -342,7 +333,7 @@ export class LeadStore {
     jurisdiction: readonly string[] | null,
   ): Promise<LeadPage> {
     const q = this.query(filter, jurisdiction);
-    const afterId = after ? decodeLeadCursor(after) : null;
+    const afterId = after ? decodeIdCursor('lead', after) : null;
     if (!q) return { nodes: [], hasNextPage: false, totalCount: async () => 0 };
     const pageQuery = afterId ? { ...q, _id: { $lt: afterId } } : q;
     const rows =
