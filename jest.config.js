@@ -9,6 +9,7 @@
 const UNIT_TESTS = [
   'bench-report.test.ts',
   'calendar.test.ts',
+  'document-deadlines.test.ts',
   'id-number.test.ts',
   'lint-layers.test.ts',
   'quality-unit.test.ts',

@@ -13,6 +13,7 @@ import { StatCounts } from './services/stat-counts';
 import { createLeadModels, LeadStore } from './services/leads';
 import { Attachments, createAttachmentModels } from './services/attachments';
 import { Consultations, createConsultationModels } from './services/consultations';
+import { createDocumentModels, Documents } from './services/documents';
 import { Evaluator, type EvaluatorOptions } from './services/evaluation';
 import { DataQuality, RejectionRetention } from './services/quality';
 import { RecordDays } from './store/ferretdb/record-days';
@@ -28,7 +29,7 @@ export interface DataSourceOptions {
   healthFlushMs?: number;
   evaluation?: EvaluatorOptions;
   statisticsMaxBuckets?: number;
-  /** the clock of the statistics partitions' write leases (tests move it) */
+  /** the hub's clock: the statistics partitions' write leases, the documents' days and deadlines (tests move it) */
   clock?: () => number;
   futureSkewMs?: number;
   rejectionRetentionDays?: number;
@@ -46,6 +47,7 @@ export function createDataSources(models: Models, options: DataSourceOptions = {
   );
   const leads = new LeadStore(createLeadModels(models.DataSource.db), claims);
   for (const hostedStore of [...Object.values(hosted), leads]) hostedStore.lookup = store.batchLookup;
+  if (options.clock) leads.clock = options.clock;
   const days = new RecordDays(models.DataSource.db);
   const attachments = new Attachments(createAttachmentModels(models.DataSource.db), claims, options.clock);
   // What the profile keeps is kept by every ingest, whichever way this process reads: its replicas may read differently.
@@ -74,6 +76,15 @@ export function createDataSources(models: Models, options: DataSourceOptions = {
         extraParams: (f: DomainFilter) => domainFilterParams(d, f),
       }) as never,
   );
+  const documents = new Documents({
+    models: createDocumentModels(models.DataSource.db),
+    records: models.records,
+    claims,
+    leads,
+    registry,
+    attachments,
+    clock: options.clock,
+  });
   return {
     models,
     store,
@@ -95,6 +106,7 @@ export function createDataSources(models: Models, options: DataSourceOptions = {
       records: models.records,
       clock: options.clock,
     }),
+    documents,
     evaluator: new Evaluator({ connection: models.DataSource.db, models, leads, registry, connectors, claims, ...options.evaluation }),
     quality: new DataQuality({ models, registry, health }),
     rejections: new RejectionRetention(models, options.rejectionRetentionDays),

@@ -10,6 +10,7 @@ import { ingestResolvers } from './ingest';
 import { auditResolvers } from './audit';
 import { trustedResolvers } from './trusted';
 import { leadResolvers } from './leads';
+import { documentResolvers } from './documents';
 import { qualityResolvers } from './quality';
 import { statisticsResolvers } from './statistics';
 import { consultationResolvers } from './consultations';
@@ -37,6 +38,7 @@ export const resolvers: Resolvers = {
       auditResolvers,
       trustedResolvers,
       leadResolvers,
+      documentResolvers,
       qualityResolvers,
       statisticsResolvers,
       consultationResolvers,

@@ -64,6 +64,7 @@ export async function startUp(options: HubOptions): Promise<Running> {
   await sources.leads.ensureIndexes();
   await sources.attachments.ensureIndexes();
   await sources.consultations.ensureIndexes();
+  await sources.documents.ensureIndexes();
   await sources.evaluator.ensureIndexes();
   await sources.registry.load();
   await sources.health.load();

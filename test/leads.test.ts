@@ -118,7 +118,9 @@ describe('supervision leads on the synthetic data set', () => {
       { actor: 'test-procurator', status: 'DISMISSED', note: '已移送，平台数据未同步' },
     ]);
     const again = await t.gql(STATUS, { id, status: 'ACKNOWLEDGED', note: 'x' });
-    expect(again.body.errors[0].message).toBe('status: a DISMISSED lead can no longer change status, not ACKNOWLEDGED');
+    expect(again.body.errors[0].message).toBe('status: a DISMISSED lead is reopened with reopenLead and a reason, not updateLeadStatus');
+    const resolve = await t.gql(STATUS, { id, status: 'RESOLVED', note: 'x' });
+    expect(resolve.body.errors[0].message).toBe('status: a DISMISSED lead is reopened with reopenLead and a reason, not updateLeadStatus');
     // A dismissed finding found again stays dismissed.
     await t.gql(EVALUATE, { rules: ['ENF_NOT_TRANSFERRED'] });
     const { body: still } = await t.gql(LEADS, { filter: { rules: ['ENF_NOT_TRANSFERRED'], status: ['DISMISSED'] }, first: 5 });

@@ -18,18 +18,29 @@ import { ConcurrentChangeError, type Claimable, type GuardedWrites } from '../st
 import { findByKeys, type BatchLookup } from '../store/lookup';
 import { DUPLICATE_KEY, eachInFlight, UPDATES_IN_FLIGHT } from '../store/single-updates';
 import { narrowRegions } from '../sources/federated-records';
+import { modelOn } from '../store/models';
+import { decodeIdCursor, encodeIdCursor } from '../store/pagination';
 
 export const LEAD_STATUSES = ['NEW', 'ACKNOWLEDGED', 'RESOLVED', 'DISMISSED'] as const;
 export type LeadStatus = (typeof LEAD_STATUSES)[number];
 export const SEVERITIES = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
 
-/** Which status may follow which (docs/domain.md); RESOLVED and DISMISSED are final for people. */
+/**
+ * Which status may follow which (docs/domain.md). RESOLVED and DISMISSED go back to ACKNOWLEDGED only
+ * when a person reopens the lead with a reason (`reopen`), never by `changeStatus`.
+ */
 export const NEXT_STATUS: Readonly<Record<LeadStatus, readonly LeadStatus[]>> = {
   NEW: ['ACKNOWLEDGED'],
   ACKNOWLEDGED: ['RESOLVED', 'DISMISSED'],
-  RESOLVED: [],
-  DISMISSED: [],
+  RESOLVED: ['ACKNOWLEDGED'],
+  DISMISSED: ['ACKNOWLEDGED'],
 };
+
+/** The statuses a person reopens (reopenLead). */
+export const REOPENABLE: readonly LeadStatus[] = ['RESOLVED', 'DISMISSED'];
+
+/** A procuratorate's code names the region it owns: `JCY-500101` (a district), `JCY-50` (the city). */
+export const OFFICE_CODE = /^JCY-(\d{2}|\d{4}|\d{6})$/;
 
 /** The actor of changes the hub makes itself. */
 export const EVALUATION_ACTOR = 'hub:evaluation';
@@ -45,6 +56,15 @@ export interface LeadStatusChange {
   actor: string;
   status: LeadStatus;
   note: string;
+}
+
+export interface LeadAssignee {
+  /** the procurator's token `sub` */
+  sub: string;
+  /** their office, `JCY-<region>` */
+  office: string;
+  at: Date;
+  by: string;
 }
 
 export interface LeadDoc {
@@ -68,6 +88,8 @@ export interface LeadDoc {
   /** set when the data no longer showed the finding and the hub resolved it */
   resolvedByData: boolean;
   history: LeadStatusChange[];
+  /** the procurator who handles it (承办检察官), where one was assigned */
+  assignee?: LeadAssignee | null;
   /** changes claimed so far (claimed-writes.ts); absent on a lead never changed */
   version?: number;
 }
@@ -97,6 +119,7 @@ const leadSchema = new Schema<LeadDoc>(
     status: { type: String, required: true },
     resolvedByData: Boolean,
     history: [{ _id: false, at: Date, actor: String, status: String, note: String }],
+    assignee: { _id: false, sub: String, office: String, at: Date, by: String },
     version: Number,
   },
   { versionKey: false, strict: true, timestamps: false, autoIndex: false, collection: 'supervision_leads' },
@@ -123,8 +146,7 @@ export interface LeadModels {
 }
 
 export function createLeadModels(connection: Connection): LeadModels {
-  const model = <T>(name: string, schema: Schema<T>): Model<T> =>
-    (connection.models[name] as Model<T> | undefined) ?? connection.model<T>(name, schema);
+  const model = modelOn(connection);
   return { Lead: model('SupervisionLead', leadSchema), RuleSettings: model('RuleSettings', ruleSettingsSchema) };
 }
 
@@ -144,17 +166,7 @@ export interface LeadPage {
   totalCount: () => Promise<number>;
 }
 
-function encodeLeadCursor(id: Types.ObjectId): string {
-  return Buffer.from(`lead:${id.toHexString()}`).toString('base64url');
-}
-
-export { encodeLeadCursor };
-
-function decodeLeadCursor(cursor: string): Types.ObjectId {
-  const m = /^lead:([0-9a-f]{24})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!m) throw badInput('after', 'is not a cursor this hub issued; pass an endCursor from a previous page');
-  return new Types.ObjectId(m[1]);
-}
+export const encodeLeadCursor = (id: Types.ObjectId): string => encodeIdCursor('lead', id);
 
 /** A rule as clients see it: the catalogue entry with the parameters in force and their history. */
 export interface RuleView {
@@ -174,6 +186,8 @@ export interface RuleView {
 export class LeadStore {
   /** how batches of ID numbers are looked up (set by createDataSources from the store's kind) */
   lookup: BatchLookup = 'in';
+  /** the hub's clock: the time of people's steps on leads (set by createDataSources) */
+  clock: () => number = Date.now;
 
   constructor(
     readonly models: LeadModels,
@@ -319,7 +333,7 @@ export class LeadStore {
     jurisdiction: readonly string[] | null,
   ): Promise<LeadPage> {
     const q = this.query(filter, jurisdiction);
-    const afterId = after ? decodeLeadCursor(after) : null;
+    const afterId = after ? decodeIdCursor('lead', after) : null;
     if (!q) return { nodes: [], hasNextPage: false, totalCount: async () => 0 };
     const pageQuery = afterId ? { ...q, _id: { $lt: afterId } } : q;
     const rows =
@@ -367,6 +381,8 @@ export class LeadStore {
     if (note.length > 2000) throw badInput('note', `must be at most 2000 characters, got ${note.length}`);
     const lead = await this.get(id, jurisdiction);
     if (!lead) throw badInput('id', `no supervision lead ${id} in your jurisdiction`);
+    if (REOPENABLE.includes(lead.status))
+      throw badInput('status', `a ${lead.status} lead is reopened with reopenLead and a reason, not updateLeadStatus`);
     const allowed = NEXT_STATUS[lead.status];
     if (!allowed.includes(status)) {
       throw badInput(
@@ -374,16 +390,23 @@ export class LeadStore {
         `a ${lead.status} lead can ${allowed.length ? `only become ${allowed.join(' or ')}` : 'no longer change status'}, not ${status}`,
       );
     }
-    const change: LeadStatusChange = { at: new Date(), actor, status, note: note.trim() };
-    // Another change of the status since the read above is a conflict the caller must see; one of
-    // the finding's figures by the evaluation is not, and the status change is decided again on it.
+    return this.move(lead, { at: new Date(this.clock()), actor, status, note: note.trim() });
+  }
+
+  /**
+   * A person's status change of a lead as read: another change of the status since the read is a
+   * conflict the caller must see; one of the finding's figures by the evaluation is not, and the
+   * status change is decided again on it.
+   */
+  private async move(lead: LeadDoc, change: LeadStatusChange): Promise<LeadDoc> {
+    const id = lead._id.toHexString();
     const stored = await this.changeClaimed(
       this.models.Lead.collection as unknown as Collection<LeadDoc>,
       lead._id,
       (current: LeadDoc) => {
         if (current.status !== lead.status)
           throw badInput('id', `lead ${id} was changed by someone else just now (it is ${current.status} now); read it again`);
-        return { status, resolvedByData: false, history: [...current.history, change] };
+        return { status: change.status, resolvedByData: false, history: [...current.history, change] };
       },
       lead,
       5,
@@ -391,6 +414,86 @@ export class LeadStore {
     );
     if (!stored) throw badInput('id', `no supervision lead ${id} in your jurisdiction`);
     return stored;
+  }
+
+  /** A person reopens a RESOLVED or DISMISSED lead (→ ACKNOWLEDGED), the reason kept in the history. */
+  async reopen(id: string, reason: string, actor: string, jurisdiction: readonly string[] | null): Promise<LeadDoc> {
+    if (!reason.trim()) throw badInput('reason', 'must say why the lead is reopened');
+    if (reason.length > 2000) throw badInput('reason', `must be at most 2000 characters, got ${reason.length}`);
+    const lead = await this.get(id, jurisdiction);
+    if (!lead) throw badInput('id', `no supervision lead ${id} in your jurisdiction`);
+    if (!REOPENABLE.includes(lead.status))
+      throw badInput('id', `a ${lead.status} lead is open; only RESOLVED or DISMISSED leads are reopened`);
+    return this.move(lead, { at: new Date(this.clock()), actor, status: 'ACKNOWLEDGED', note: `重新受理 (reopened): ${reason.trim()}` });
+  }
+
+  /**
+   * Assigns a lead to a procurator (承办检察官) of an office that owns the lead's region: the office code
+   * `JCY-<region prefix>` must cover it. Kept in the history with the note; the status does not change.
+   */
+  async assign(
+    id: string,
+    assignee: { sub: string; office: string },
+    note: string,
+    actor: string,
+    jurisdiction: readonly string[] | null,
+  ): Promise<LeadDoc> {
+    const sub = assignee.sub.trim();
+    if (!sub || sub.length > 128 || /\s/.test(sub)) throw badInput('assignee', "a procurator's token sub: 1 to 128 characters, no spaces");
+    const office = OFFICE_CODE.exec(assignee.office.trim());
+    if (!office) throw badInput('office', 'a procuratorate code JCY-<region prefix>, e.g. JCY-500101');
+    if (!note.trim()) throw badInput('note', 'must say why the lead is assigned');
+    if (note.length > 2000) throw badInput('note', `must be at most 2000 characters, got ${note.length}`);
+    const lead = await this.get(id, jurisdiction);
+    if (!lead) throw badInput('id', `no supervision lead ${id} in your jurisdiction`);
+    if (!lead.region.startsWith(office[1]))
+      throw badInput(
+        'office',
+        `${assignee.office} does not own region ${lead.region}: assign to a procurator of the office whose region covers it`,
+      );
+    const at = new Date(this.clock());
+    const stored = await this.changeClaimed(
+      this.models.Lead.collection as unknown as Collection<LeadDoc>,
+      lead._id,
+      (current: LeadDoc) => ({
+        assignee: { sub, office: assignee.office.trim(), at, by: actor },
+        history: [
+          ...current.history,
+          { at, actor, status: current.status, note: `指派 ${sub} (${assignee.office.trim()}): ${note.trim()}` },
+        ],
+      }),
+      lead,
+      5,
+      `lead ${id} is being changed by others right now; try again`,
+    );
+    if (!stored) throw badInput('id', `no supervision lead ${id} in your jurisdiction`);
+    return stored;
+  }
+
+  /**
+   * A supervision document moves its leads (services/documents.ts): those in one of `from` become `to`,
+   * with the document cited in the note; leads in other statuses are left as they are.
+   */
+  async followDocument(
+    ids: readonly string[],
+    from: readonly LeadStatus[],
+    to: LeadStatus,
+    note: string,
+    actor: string,
+    at: Date,
+  ): Promise<void> {
+    const Lead = this.models.Lead.collection as unknown as Collection<LeadDoc>;
+    for (const id of ids) {
+      await this.claims.change(
+        Lead,
+        new Types.ObjectId(id),
+        (current: LeadDoc) =>
+          from.includes(current.status)
+            ? { status: to, resolvedByData: false, history: [...current.history, { at, actor, status: to, note }] }
+            : null,
+        { attempts: 10 },
+      );
+    }
   }
 
   // -------------------------------------------------------------------------------------------------

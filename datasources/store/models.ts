@@ -158,6 +158,12 @@ const common = {
 };
 const schemaOptions = { versionKey: false, strict: true, timestamps: false, autoIndex: false } as const;
 
+/** Declares (or finds, when already declared on the connection) the services' models: `modelOn(connection)(name, schema)`. */
+export function modelOn(connection: Connection): <T>(name: string, schema: Schema<T>) => Model<T> {
+  return <T>(name: string, schema: Schema<T>): Model<T> =>
+    (connection.models[name] as Model<T> | undefined) ?? connection.model<T>(name, schema);
+}
+
 function withRecordIndexes<T>(schema: Schema<T>): Schema<T> {
   // Idempotent ingest: one copy per (source, department id).
   schema.index({ sourceId: 1, externalId: 1 }, { unique: true });
@@ -265,8 +271,7 @@ export interface Models {
 
 /** Binds the models to a connection (tests use one connection per database). */
 export function createModels(connection: Connection = mongoose.connection): Models {
-  const model = <T>(name: string, schema: Schema<T>): Model<T> =>
-    (connection.models[name] as Model<T> | undefined) ?? connection.model<T>(name, schema);
+  const model = modelOn(connection);
   return {
     DataSource: model('DataSource', dataSourceSchema),
     IngestRejection: model('IngestRejection', ingestRejectionSchema),

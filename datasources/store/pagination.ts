@@ -94,3 +94,18 @@ export function pageSize(first: number | null | undefined, max: number, fallback
   if (n > max) throw badInput('first', `must be at most ${max}, got ${n}`);
   return n;
 }
+
+/**
+ * Cursors of lists paged on the id alone, newest first (leads, documents): base64url of
+ * `<kind>:<id>`, so that a cursor of one list is refused by another.
+ */
+export function encodeIdCursor(kind: string, id: Types.ObjectId): string {
+  return Buffer.from(`${kind}:${id.toHexString()}`).toString('base64url');
+}
+
+export function decodeIdCursor(kind: string, cursor: string): Types.ObjectId {
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  const m = /^([a-z]+):([0-9a-f]{24})$/.exec(text);
+  if (!m || m[1] !== kind) throw badInput('after', 'is not a cursor this hub issued; pass an endCursor from a previous page');
+  return new Types.ObjectId(m[2]);
+}

@@ -8,6 +8,7 @@ import { LeadDoc, LeadPage, RuleView } from '../../datasources/services/leads';
 import { EvaluationRunDoc } from '../../datasources/services/evaluation';
 import { ConsultationDoc, ConsultationPage, ConsultationMessageDoc } from '../../datasources/services/consultations';
 import { AttachmentMeta } from '../../datasources/services/attachments';
+import { SupervisionDocumentDoc, DocumentPage, DocumentAlert, DocumentSettingsView, DepartmentWorkflowView } from '../../datasources/services/documents';
 import { Context } from '../../datasources/request/context';
 export type Maybe<T> = T | null | undefined;
 export type InputMaybe<T> = T | null | undefined;
@@ -745,6 +746,19 @@ export type GqlDepartmentInput = {
   name: Scalars['String']['input'];
 };
 
+/** A department's rule (and its units'): report each document received to the superior within N working days. */
+export type GqlDepartmentWorkflow = {
+  __typename?: 'DepartmentWorkflow';
+  /** Every change, oldest first. */
+  changes: Array<GqlDocumentSettingsChange>;
+  /** The department's code; its units (codes starting with it and `-`) follow it unless they have their own. */
+  code: Scalars['String']['output'];
+  /** Within how many working days of receipt. */
+  reportWithinWorkingDays: Scalars['Int']['output'];
+  /** The superior to report to. */
+  superior: GqlDepartment;
+};
+
 /**
  * Conditions on custody records. All given conditions must hold; a list field matches any of its
  * values; an omitted field or empty list does not filter.
@@ -893,6 +907,243 @@ export type GqlDetentionStage =
   | 'SECOND_INSTANCE'
   /** 留所服刑: serving a short sentence in the detention centre. */
   | 'SERVING_IN_CENTRE';
+
+/** One step of a document's workflow, as its history keeps it. */
+export type GqlDocumentAction =
+  /** 采纳回复: the procurator accepted the answer with its outcome and closed the document. */
+  | 'ACCEPT'
+  /** 书面回复: the department answered. */
+  | 'ANSWER'
+  /** 要求重新回复: the procurator asked for a new answer by a new deadline. */
+  | 'ASK_AGAIN'
+  /** 办结: the procurator closed the document with an outcome. */
+  | 'CLOSE'
+  /** 制发: issued by the procurator. */
+  | 'ISSUE'
+  /** 提出异议: the department objected. */
+  | 'OBJECT'
+  /** 报告上级: the department reported the document to its superior. */
+  | 'REPORT_TO_SUPERIOR'
+  /** 修改: the procurator revised the text after an objection; the deadline restarted. */
+  | 'REVISE'
+  /** 签收: the department signed its receipt; the reply clock started. */
+  | 'SIGN_RECEIPT'
+  /** 维持: the procurator upheld the document against the objection, with reasons. */
+  | 'UPHOLD'
+  /** 撤回: the procurator withdrew the document. */
+  | 'WITHDRAW';
+
+/** A signal for the issuing office, with its document. */
+export type GqlDocumentAlert = {
+  __typename?: 'DocumentAlert';
+  /** DUE_SOON: days left; OVERDUE, REPORT_OVERDUE: days past; OBJECTION_PENDING: days since the objection. */
+  days: Scalars['Int']['output'];
+  /** The document. */
+  document: GqlSupervisionDocument;
+  /** What is wrong or near. */
+  kind: GqlDocumentAlertKind;
+};
+
+/** A signal for the issuing office (提醒). */
+export type GqlDocumentAlertKind =
+  /** 即将到期: the answer is due within the configured number of days (`dueSoonDays`). */
+  | 'DUE_SOON'
+  /** 异议待复查: an objection waits for the procurator's re-examination (within 7 days: 《人民检察院刑事诉讼规则》第五百五十四条). */
+  | 'OBJECTION_PENDING'
+  /** 逾期未回复: the answer is overdue. */
+  | 'OVERDUE'
+  /** 逾期未报告: the department has not reported the document to its superior within its rule's working days. */
+  | 'REPORT_OVERDUE';
+
+/** One written answer of the department (书面回复). */
+export type GqlDocumentAnswer = {
+  __typename?: 'DocumentAnswer';
+  /** Who answered (the token's `sub`). */
+  actor: Scalars['String']['output'];
+  /** When. */
+  at: Scalars['DateTime']['output'];
+  /** 附件: attached files. */
+  attachments: Array<GqlAttachment>;
+  /** The deadline it answered against. */
+  dueDate?: Maybe<Scalars['Date']['output']>;
+  /** Whether it came after that deadline. */
+  late: Scalars['Boolean']['output'];
+  /** 整改措施: the measures taken. */
+  measures: Scalars['String']['output'];
+  /** The answering department (the caller's org). */
+  org: Scalars['String']['output'];
+  /** 整改情况: how far it was rectified, as the department says. */
+  rectification: GqlRectification;
+  /** The answer. */
+  text: Scalars['String']['output'];
+};
+
+/** The department's written answer. */
+export type GqlDocumentAnswerInput = {
+  /** Attachments by SHA-256, uploaded first with `POST /attachments` (at most 20). */
+  attachments?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** 整改措施: the measures taken (at most 10,000 characters). */
+  measures: Scalars['String']['input'];
+  /** 整改情况. */
+  rectification: GqlRectification;
+  /** The answer (at most 10,000 characters). */
+  text: Scalars['String']['input'];
+};
+
+/** Which documents to list; fields combine with AND, values in a list with OR. */
+export type GqlDocumentFilter = {
+  /** An addressee's code: the department and its units. */
+  addressee?: InputMaybe<Scalars['String']['input']>;
+  /** Answer owed and due within this many days (0: today). */
+  dueWithinDays?: InputMaybe<Scalars['Int']['input']>;
+  /** Issued at or after. */
+  issuedFrom?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Issued before. */
+  issuedTo?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Kinds. */
+  kind?: InputMaybe<Array<GqlDocumentKind>>;
+  /** true: answer owed and past its deadline; false: not so. */
+  overdue?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Region-code prefixes (within your jurisdiction). */
+  regions?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Workflow states. */
+  status?: InputMaybe<Array<GqlDocumentStatus>>;
+};
+
+/** One step of a document. */
+export type GqlDocumentHistoryEntry = {
+  __typename?: 'DocumentHistoryEntry';
+  /** The step. */
+  action: GqlDocumentAction;
+  /** Who (the token's `sub`). */
+  actor: Scalars['String']['output'];
+  /** When. */
+  at: Scalars['DateTime']['output'];
+  /** What was done or why. */
+  note: Scalars['String']['output'];
+  /** Their org: the office or the department. */
+  org: Scalars['String']['output'];
+  /** In which role: PROCURATOR or DEPARTMENT. */
+  role: Scalars['String']['output'];
+};
+
+/** Which supervision document (监督文书). */
+export type GqlDocumentKind =
+  /** 纠正违法通知书: a correction notice; answered within the period it sets (default 15 days from receipt). */
+  | 'CORRECTION_NOTICE'
+  /** 检察建议: a procuratorial recommendation; answered in writing within two months of receipt (《人民检察院检察建议工作规定》2019 第十九条). */
+  | 'RECOMMENDATION';
+
+/** A lead a document rests on, as far as the caller may see it. */
+export type GqlDocumentLead = {
+  __typename?: 'DocumentLead';
+  /** The finding with its numbers; null for a department when the lead rests on records not its own. */
+  explanation?: Maybe<Scalars['String']['output']>;
+  /** The lead itself: procurators and administrators only (null for departments). */
+  lead?: Maybe<GqlSupervisionLead>;
+  /** The rule that found it. */
+  rule: Scalars['ID']['output'];
+  /** The rule's Chinese title, e.g. 超期羁押. */
+  ruleTitle: Scalars['String']['output'];
+};
+
+/** A department's objection (异议) and the procurator's decision on it. */
+export type GqlDocumentObjection = {
+  __typename?: 'DocumentObjection';
+  /** Who raised it. */
+  actor: Scalars['String']['output'];
+  /** When it was raised. */
+  at: Scalars['DateTime']['output'];
+  /** When it was decided. */
+  decidedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Who decided. */
+  decidedBy?: Maybe<Scalars['String']['output']>;
+  /** 复查结果; null while pending. */
+  decision?: Maybe<GqlObjectionDecision>;
+  /** The procurator's reasons. */
+  decisionNote?: Maybe<Scalars['String']['output']>;
+  /** The objecting department. */
+  org: Scalars['String']['output'];
+  /** The department's reasons. */
+  reasons: Scalars['String']['output'];
+  /** The text revision objected to. */
+  revision: Scalars['Int']['output'];
+};
+
+/** A record a document rests on, by its domain and id. */
+export type GqlDocumentRecordInput = {
+  /** The record's domain. */
+  domain: GqlDomain;
+  /** The record's id (`Record.id`). */
+  id: Scalars['ID']['input'];
+};
+
+/** The report to the department's superior (向上级报告). */
+export type GqlDocumentReport = {
+  __typename?: 'DocumentReport';
+  /** The last day of the report (Beijing date). */
+  dueDate?: Maybe<Scalars['Date']['output']>;
+  /** Whether it was reported after `dueDate`; null until reported. */
+  late?: Maybe<Scalars['Boolean']['output']>;
+  /** The department's note. */
+  note?: Maybe<Scalars['String']['output']>;
+  /** When the department reported. */
+  reportedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** To whom. */
+  reportedTo?: Maybe<GqlDepartment>;
+  /** Whether the department's rules require it (a per-department workflow setting, taken at receipt). */
+  required: Scalars['Boolean']['output'];
+  /** The superior its rules name. */
+  superior?: Maybe<GqlDepartment>;
+  /** Within how many working days of receipt. */
+  withinWorkingDays?: Maybe<Scalars['Int']['output']>;
+};
+
+/** The document settings in force, their defaults and history, and the departments' workflow rules. */
+export type GqlDocumentSettings = {
+  __typename?: 'DocumentSettings';
+  /** Every change, oldest first. */
+  changes: Array<GqlDocumentSettingsChange>;
+  /** The defaults (docs/configuration.md). */
+  defaults: Scalars['JSON']['output'];
+  /** The departments' report-to-superior rules (a department sees only those that bind it or its units). */
+  departments: Array<GqlDepartmentWorkflow>;
+  /** In force (JSON): recommendationMonths, correctionNoticeDays, urgentWorkingDays, dueSoonDays, numberPrefixes. */
+  settings: Scalars['JSON']['output'];
+};
+
+/** One administrator's change of settings. */
+export type GqlDocumentSettingsChange = {
+  __typename?: 'DocumentSettingsChange';
+  /** Who (the token's `sub`). */
+  actor: Scalars['String']['output'];
+  /** When. */
+  at: Scalars['DateTime']['output'];
+  /** The change as sent. */
+  change?: Maybe<Scalars['JSON']['output']>;
+  /** Why. */
+  note: Scalars['String']['output'];
+  /** All settings after the change (null: a department's rule removed). */
+  settings?: Maybe<Scalars['JSON']['output']>;
+};
+
+/**
+ * Where a document is (docs/domain.md "Supervision documents"): ISSUED → RECEIVED → ANSWERED → CLOSED;
+ * RECEIVED → OBJECTED → RECEIVED (revised or upheld) or WITHDRAWN.
+ */
+export type GqlDocumentStatus =
+  /** 待审查: answered; the procurator follows the answer up. */
+  | 'ANSWERED'
+  /** 已办结: closed with an outcome. */
+  | 'CLOSED'
+  /** 待签收: issued, the department has not signed its receipt. */
+  | 'ISSUED'
+  /** 异议待复查: the department objected; the procurator must revise, withdraw or uphold. */
+  | 'OBJECTED'
+  /** 待回复: received; the department owes its written answer by `dueDate`. */
+  | 'RECEIVED'
+  /** 已撤回: withdrawn by the procuratorate (final). */
+  | 'WITHDRAWN';
 
 /** The four kinds of department data the hub links. */
 export type GqlDomain =
@@ -1212,6 +1463,41 @@ export type GqlIngestResult = {
   unchanged: Scalars['Int']['output'];
 };
 
+/** A document to issue (制发). */
+export type GqlIssueDocumentInput = {
+  /** 主送单位: the department or unit, by code and name. */
+  addressee: GqlDepartmentInput;
+  /** 认定事实 (at most 10,000 characters). */
+  facts: Scalars['String']['input'];
+  /** Recommendation or correction notice. */
+  kind: GqlDocumentKind;
+  /** The leads it rests on (their NEW ones become ACKNOWLEDGED). */
+  leads?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** 法律依据 (at most 2,000 characters). */
+  legalBasis: Scalars['String']['input'];
+  /** Records it rests on directly. */
+  records?: InputMaybe<Array<GqlDocumentRecordInput>>;
+  /** A shorter deadline than the default, in calendar days from receipt. */
+  replyWithinDays?: InputMaybe<Scalars['Int']['input']>;
+  /** 建议/纠正事项: what is asked (at most 5,000 characters). */
+  request: Scalars['String']['input'];
+  /** 急件: the shorter deadline in working days (`urgentWorkingDays`). */
+  urgent?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** The procurator a lead is assigned to. */
+export type GqlLeadAssignee = {
+  __typename?: 'LeadAssignee';
+  /** When assigned. */
+  at: Scalars['DateTime']['output'];
+  /** Who assigned. */
+  by: Scalars['String']['output'];
+  /** Their office, `JCY-<region>`. */
+  office: Scalars['String']['output'];
+  /** The procurator (token `sub`). */
+  sub: Scalars['String']['output'];
+};
+
 /** Which leads to list; fields combine with AND, values in a list with OR. */
 export type GqlLeadFilter = {
   /** Detected at or after. */
@@ -1257,10 +1543,20 @@ export type GqlLeadStatusChange = {
 /** Changes: registering and managing data sources, and pushing records to hosted ones. */
 export type GqlMutation = {
   __typename?: 'Mutation';
+  /** 采纳回复 (procurator): accepts the answer with its outcome and closes the document; RECTIFIED resolves its leads, citing the document. */
+  acceptDocumentAnswer: GqlSupervisionDocument;
   /** Makes a suspended source active again. */
   activateDataSource: GqlDataSource;
+  /** 书面回复 (department): answers in writing. Two answers at once: one is kept, the other fails with BAD_USER_INPUT on `id`. */
+  answerDocument: GqlSupervisionDocument;
+  /** 要求重新回复 (procurator): the answer does not settle it; a new deadline (the kind's default from today, or the days given). */
+  askDocumentAgain: GqlSupervisionDocument;
+  /** 指派 (procurator): assigns a lead to a procurator of the office that owns its region (`JCY-<region prefix>`), with a note kept in its history. */
+  assignLead: GqlSupervisionLead;
   /** Closes a consultation with the settlement note (办结意见), as one of its two parties; it then takes no more messages. */
   closeConsultation: GqlConsultation;
+  /** 办结 (procurator): closes the document with an outcome, answered or not; RECTIFIED resolves its leads. */
+  closeDocument: GqlSupervisionDocument;
   /**
    * Evaluates the rules (all, or those named) over every person and source now, and returns what
    * changed. A run started meanwhile by a schedule or another caller is joined, not repeated; one
@@ -1275,6 +1571,10 @@ export type GqlMutation = {
   ingestEnforcementCases: GqlIngestResult;
   /** Pushes prisoner records for a HOSTED prison source. */
   ingestPrisonRecords: GqlIngestResult;
+  /** 制发: issues a document from leads or records of your jurisdiction to a department, numbered per prefix and year (渝检建〔2026〕12号). Its NEW leads become ACKNOWLEDGED. */
+  issueDocument: GqlSupervisionDocument;
+  /** 异议 (department): objects to the document with reasons (once per revision of its text); the procurator must re-examine. */
+  objectToDocument: GqlSupervisionDocument;
   /** Opens a consultation with the other side: a PROCURATOR with a department, a DEPARTMENT with a procuratorate office. */
   openConsultation: GqlConsultation;
   /** Adds a message to an open consultation's thread, as one of its two parties. */
@@ -1287,16 +1587,40 @@ export type GqlMutation = {
   registerDataSource: GqlRegisterDataSourcePayload;
   /** Registers an operation as trusted after checking it against the schema (ADMIN). */
   registerTrustedOperation: GqlTrustedOperation;
+  /** 重新受理 (procurator): reopens a RESOLVED or DISMISSED lead (→ ACKNOWLEDGED), the reason kept in its history. */
+  reopenLead: GqlSupervisionLead;
+  /** 报告上级 (department): records the report to the superior; late when after the rule's working days. */
+  reportDocumentToSuperior: GqlSupervisionDocument;
+  /** 复查-修改 (procurator): revises the text after an objection; the department answers the revision, the deadline restarting from it. */
+  reviseDocument: GqlSupervisionDocument;
   /** Issues a new API key for a source; the old one stops working. */
   rotateDataSourceKey: GqlRegisterDataSourcePayload;
+  /** 签收 (department): signs the receipt; the reply clock starts and `dueDate` is set, and the report to the superior where the department's rules require one. */
+  signDocumentReceipt: GqlSupervisionDocument;
   /** Suspends a source: it is no longer queried, its stored records are hidden and pushes are refused. */
   suspendDataSource: GqlDataSource;
   /** Changes a source. The change reaches every hub replica within a few seconds. */
   updateDataSource: GqlDataSource;
+  /** Sets a department's report-to-superior rule (its units follow it), or removes it when `superior` is omitted. */
+  updateDepartmentWorkflow: GqlDocumentSettings;
+  /** Changes some document settings (a JSON object of those to change; nested objects are merged), checked whole; kept with who and why. */
+  updateDocumentSettings: GqlDocumentSettings;
   /** Moves a lead on in the workflow (NEW → ACKNOWLEDGED → RESOLVED | DISMISSED), with a note saying what was done or why. When someone else changed the lead's status at the same moment, only one of the two succeeds; the other fails with BAD_USER_INPUT on `id` and should read the lead again. */
   updateLeadStatus: GqlSupervisionLead;
   /** Changes some parameters of a rule (a JSON object of the parameters to change; nested objects are merged). The change, who made it and why are kept. */
   updateSupervisionRule: GqlSupervisionRule;
+  /** 复查-维持 (procurator): upholds the document against the objection with reasons; the answer is owed by the same deadline. */
+  upholdDocument: GqlSupervisionDocument;
+  /** 撤回 (procurator): withdraws the document (final); on an objection, the objection was right. */
+  withdrawDocument: GqlSupervisionDocument;
+};
+
+
+/** Changes: registering and managing data sources, and pushing records to hosted ones. */
+export type GqlMutationAcceptDocumentAnswerArgs = {
+  id: Scalars['ID']['input'];
+  note: Scalars['String']['input'];
+  outcome: GqlRectification;
 };
 
 
@@ -1307,9 +1631,41 @@ export type GqlMutationActivateDataSourceArgs = {
 
 
 /** Changes: registering and managing data sources, and pushing records to hosted ones. */
+export type GqlMutationAnswerDocumentArgs = {
+  id: Scalars['ID']['input'];
+  input: GqlDocumentAnswerInput;
+};
+
+
+/** Changes: registering and managing data sources, and pushing records to hosted ones. */
+export type GqlMutationAskDocumentAgainArgs = {
+  id: Scalars['ID']['input'];
+  note: Scalars['String']['input'];
+  replyWithinDays?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** Changes: registering and managing data sources, and pushing records to hosted ones. */
+export type GqlMutationAssignLeadArgs = {
+  assignee: Scalars['String']['input'];
+  id: Scalars['ID']['input'];
+  note: Scalars['String']['input'];
+  office: Scalars['String']['input'];
+};
+
+
+/** Changes: registering and managing data sources, and pushing records to hosted ones. */
 export type GqlMutationCloseConsultationArgs = {
   id: Scalars['ID']['input'];
   settlement: Scalars['String']['input'];
+};
+
+
+/** Changes: registering and managing data sources, and pushing records to hosted ones. */
+export type GqlMutationCloseDocumentArgs = {
+  id: Scalars['ID']['input'];
+  note: Scalars['String']['input'];
+  outcome: GqlRectification;
 };
 
 
@@ -1348,6 +1704,19 @@ export type GqlMutationIngestPrisonRecordsArgs = {
 
 
 /** Changes: registering and managing data sources, and pushing records to hosted ones. */
+export type GqlMutationIssueDocumentArgs = {
+  input: GqlIssueDocumentInput;
+};
+
+
+/** Changes: registering and managing data sources, and pushing records to hosted ones. */
+export type GqlMutationObjectToDocumentArgs = {
+  id: Scalars['ID']['input'];
+  reasons: Scalars['String']['input'];
+};
+
+
+/** Changes: registering and managing data sources, and pushing records to hosted ones. */
 export type GqlMutationOpenConsultationArgs = {
   input: GqlOpenConsultationInput;
 };
@@ -1375,8 +1744,37 @@ export type GqlMutationRegisterTrustedOperationArgs = {
 
 
 /** Changes: registering and managing data sources, and pushing records to hosted ones. */
+export type GqlMutationReopenLeadArgs = {
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+};
+
+
+/** Changes: registering and managing data sources, and pushing records to hosted ones. */
+export type GqlMutationReportDocumentToSuperiorArgs = {
+  id: Scalars['ID']['input'];
+  note: Scalars['String']['input'];
+  superior: GqlDepartmentInput;
+};
+
+
+/** Changes: registering and managing data sources, and pushing records to hosted ones. */
+export type GqlMutationReviseDocumentArgs = {
+  id: Scalars['ID']['input'];
+  input: GqlReviseDocumentInput;
+};
+
+
+/** Changes: registering and managing data sources, and pushing records to hosted ones. */
 export type GqlMutationRotateDataSourceKeyArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+/** Changes: registering and managing data sources, and pushing records to hosted ones. */
+export type GqlMutationSignDocumentReceiptArgs = {
+  id: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -1395,6 +1793,22 @@ export type GqlMutationUpdateDataSourceArgs = {
 
 
 /** Changes: registering and managing data sources, and pushing records to hosted ones. */
+export type GqlMutationUpdateDepartmentWorkflowArgs = {
+  code: Scalars['String']['input'];
+  note: Scalars['String']['input'];
+  reportWithinWorkingDays?: InputMaybe<Scalars['Int']['input']>;
+  superior?: InputMaybe<GqlDepartmentInput>;
+};
+
+
+/** Changes: registering and managing data sources, and pushing records to hosted ones. */
+export type GqlMutationUpdateDocumentSettingsArgs = {
+  note: Scalars['String']['input'];
+  settings: Scalars['JSON']['input'];
+};
+
+
+/** Changes: registering and managing data sources, and pushing records to hosted ones. */
 export type GqlMutationUpdateLeadStatusArgs = {
   id: Scalars['ID']['input'];
   note: Scalars['String']['input'];
@@ -1408,6 +1822,29 @@ export type GqlMutationUpdateSupervisionRuleArgs = {
   note: Scalars['String']['input'];
   parameters: Scalars['JSON']['input'];
 };
+
+
+/** Changes: registering and managing data sources, and pushing records to hosted ones. */
+export type GqlMutationUpholdDocumentArgs = {
+  id: Scalars['ID']['input'];
+  reasons: Scalars['String']['input'];
+};
+
+
+/** Changes: registering and managing data sources, and pushing records to hosted ones. */
+export type GqlMutationWithdrawDocumentArgs = {
+  id: Scalars['ID']['input'];
+  note: Scalars['String']['input'];
+};
+
+/** How the procurator decided on an objection (复查结果). */
+export type GqlObjectionDecision =
+  /** 修改: the text was revised. */
+  | 'REVISED'
+  /** 维持: the document stands (the objection was overruled). */
+  | 'UPHELD'
+  /** 撤回: the document was withdrawn (the objection was right). */
+  | 'WITHDRAWN';
 
 /**
  * A new consultation. A PROCURATOR asks for its office (the token's unit) and names the `department`; a
@@ -1753,6 +2190,10 @@ export type GqlQuery = {
   dataSources: Array<GqlDataSource>;
   /** Custody records across every detention-centre source, newest event first. */
   detentionRecords: GqlDetentionRecordConnection;
+  /** The issuing side's signals (due soon, overdue, report overdue, objection pending) in your jurisdiction, most urgent first. */
+  documentAlerts: Array<GqlDocumentAlert>;
+  /** The document settings and the departments' workflow rules. */
+  documentSettings: GqlDocumentSettings;
   /** Enforcement cases across every agency source, newest event first. */
   enforcementCases: GqlEnforcementCaseConnection;
   /** Recent evaluations, newest first, with their progress. */
@@ -1779,6 +2220,10 @@ export type GqlQuery = {
    * personal data, so no purpose (X-Purpose) is needed.
    */
   statistics: Array<GqlStatBucket>;
+  /** One document, or null when there is none you may see. */
+  supervisionDocument?: Maybe<GqlSupervisionDocument>;
+  /** Supervision documents you may see, newest first: procurators their jurisdiction's, departments those addressed to them or their units. */
+  supervisionDocuments: GqlSupervisionDocumentConnection;
   /** Supervision leads in your jurisdiction, newest first. Analysts see persons masked. */
   supervisionLeads: GqlSupervisionLeadConnection;
   /** The supervision rules with their legal basis and the parameters in force. */
@@ -1856,6 +2301,12 @@ export type GqlQueryDetentionRecordsArgs = {
 
 
 /** Read operations: dossiers by person, record lists per domain, the data-source registry. */
+export type GqlQueryDocumentAlertsArgs = {
+  regions?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+
+/** Read operations: dossiers by person, record lists per domain, the data-source registry. */
 export type GqlQueryEnforcementCasesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<GqlEnforcementCaseFilter>;
@@ -1898,6 +2349,20 @@ export type GqlQueryStatisticsArgs = {
 
 
 /** Read operations: dossiers by person, record lists per domain, the data-source registry. */
+export type GqlQuerySupervisionDocumentArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** Read operations: dossiers by person, record lists per domain, the data-source registry. */
+export type GqlQuerySupervisionDocumentsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<GqlDocumentFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** Read operations: dossiers by person, record lists per domain, the data-source registry. */
 export type GqlQuerySupervisionLeadsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<GqlLeadFilter>;
@@ -1925,6 +2390,15 @@ export type GqlRecord = {
   /** The department's version stamp; the newer version wins. */
   updatedAt: Scalars['DateTime']['output'];
 };
+
+/** How far the irregularity was put right (整改情况). */
+export type GqlRectification =
+  /** 未整改: not rectified. */
+  | 'NOT_RECTIFIED'
+  /** 部分整改: partly rectified. */
+  | 'PARTLY_RECTIFIED'
+  /** 已整改: rectified. */
+  | 'RECTIFIED';
 
 /**
  * An administrative region (行政区划) by its GB/T 2260 code. Old codes that still stand on ID cards are
@@ -1979,6 +2453,18 @@ export type GqlRejectedRecord = {
   index: Scalars['Int']['output'];
   /** What was wrong, each naming its field, e.g. `idNumber: … check character should be X, got 4`. */
   reasons: Array<Scalars['String']['output']>;
+};
+
+/** A revised text after an objection: the parts that change. */
+export type GqlReviseDocumentInput = {
+  /** New facts. */
+  facts?: InputMaybe<Scalars['String']['input']>;
+  /** New legal basis. */
+  legalBasis?: InputMaybe<Scalars['String']['input']>;
+  /** Why (the re-examination's result). */
+  note: Scalars['String']['input'];
+  /** New request. */
+  request?: InputMaybe<Scalars['String']['input']>;
 };
 
 /**
@@ -2194,9 +2680,101 @@ export type GqlStatKey = {
   value: Scalars['String']['output'];
 };
 
+/**
+ * A supervision document (监督文书): a recommendation (检察建议) or a correction notice (纠正违法通知书) the
+ * procuratorate issued to a department, with the department's answer and both sides' steps. A department
+ * sees the documents addressed to it or its units, and of their records and leads only what comes from
+ * its own sources; procurators see those of their jurisdiction; administrators all.
+ */
+export type GqlSupervisionDocument = {
+  __typename?: 'SupervisionDocument';
+  /** 主送单位: the department or unit it is addressed to. */
+  addressee: GqlDepartment;
+  /** When the department first answered. */
+  answeredAt?: Maybe<Scalars['DateTime']['output']>;
+  /** 书面回复: the department's answers, oldest first (more than one when the procurator asked again). */
+  answers: Array<GqlDocumentAnswer>;
+  /** When it was closed or withdrawn. */
+  closedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Days left until `dueDate` by the hub's clock (0 on the day, negative once past); null before receipt. */
+  daysLeft?: Maybe<Scalars['Int']['output']>;
+  /** 回复期限: the last day of the answer (Beijing date), set at receipt and restarted by a revision or a renewed request. */
+  dueDate?: Maybe<Scalars['Date']['output']>;
+  /** 认定事实: the facts found. */
+  facts: Scalars['String']['output'];
+  /** Every step with who, role, org, when and a note, oldest first. */
+  history: Array<GqlDocumentHistoryEntry>;
+  /** The document's id. */
+  id: Scalars['ID']['output'];
+  /** When it was issued. */
+  issuedAt: Scalars['DateTime']['output'];
+  /** Who issued it (the token's `sub`). */
+  issuedBy: Scalars['String']['output'];
+  /** Recommendation or correction notice. */
+  kind: GqlDocumentKind;
+  /** The kind's Chinese name: 检察建议 or 纠正违法通知书. */
+  kindLabel: Scalars['String']['output'];
+  /** The leads it was issued from; a department sees of each only the rule and the explanation of records it can see. */
+  leads: Array<GqlDocumentLead>;
+  /** 法律依据: the legal basis. */
+  legalBasis: Scalars['String']['output'];
+  /** 文书编号, e.g. 渝检建〔2026〕12号. */
+  number: Scalars['String']['output'];
+  /** 异议: the department's objections and the procurator's decisions, oldest first. */
+  objections: Array<GqlDocumentObjection>;
+  /** The issuing office (制发单位): the issuing procurator's org, e.g. JCY-500101. */
+  office: Scalars['String']['output'];
+  /** 整改结果: the outcome the procurator closed it with. */
+  outcome?: Maybe<GqlRectification>;
+  /** 逾期: the answer is owed (RECEIVED) and `dueDate` has passed. */
+  overdue: Scalars['Boolean']['output'];
+  /** 签收时间: when the department signed its receipt. */
+  receivedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Who signed the receipt. */
+  receivedBy?: Maybe<Scalars['String']['output']>;
+  /** The records it rests on, as far as the caller may see them (a department: those of its own sources). */
+  records: Array<GqlRecord>;
+  /** The district of the case (of its first lead or record): whose jurisdiction it belongs to. */
+  region: GqlRegion;
+  /** The issuer's shorter deadline, in calendar days from receipt, when it set one. */
+  replyWithinDays?: Maybe<Scalars['Int']['output']>;
+  /** The report to the department's superior where its rules require one. */
+  report: GqlDocumentReport;
+  /** 建议/纠正事项: what is asked of the department. */
+  request: Scalars['String']['output'];
+  /** The text's revision (1, then one more per revision after an objection). */
+  revision: Scalars['Int']['output'];
+  /** Where it is in the workflow. */
+  status: GqlDocumentStatus;
+  /** 急件: an urgent document with the shorter deadline in working days. */
+  urgent: Scalars['Boolean']['output'];
+};
+
+/** Documents, newest first. */
+export type GqlSupervisionDocumentConnection = {
+  __typename?: 'SupervisionDocumentConnection';
+  /** The documents of this page. */
+  edges: Array<GqlSupervisionDocumentEdge>;
+  /** Paging. */
+  pageInfo: GqlPageInfo;
+  /** How many documents match the filter among those you may see. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An edge of a document connection. */
+export type GqlSupervisionDocumentEdge = {
+  __typename?: 'SupervisionDocumentEdge';
+  /** Cursor of this document. */
+  cursor: Scalars['String']['output'];
+  /** The document. */
+  node: GqlSupervisionDocument;
+};
+
 /** A supervision lead (监督线索): one irregularity found in the data, with the numbers that show it. */
 export type GqlSupervisionLead = {
   __typename?: 'SupervisionLead';
+  /** 承办检察官: the procurator assigned to it, if any. */
+  assignee?: Maybe<GqlLeadAssignee>;
   /** When the hub first found it. */
   detectedAt: Scalars['DateTime']['output'];
   /** The finding with its numbers, in Chinese, e.g. 审查起诉阶段在押 47 天…，审查起诉期限 1 个月零 15 日. */
@@ -2470,12 +3048,28 @@ export type GqlResolversTypes = ResolversObject<{
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Department: ResolverTypeWrapper<GqlDepartment>;
   DepartmentInput: GqlDepartmentInput;
+  DepartmentWorkflow: ResolverTypeWrapper<DepartmentWorkflowView>;
   DetentionFilter: GqlDetentionFilter;
   DetentionRecord: ResolverTypeWrapper<AnyRecordDoc>;
   DetentionRecordConnection: ResolverTypeWrapper<RecordPage>;
   DetentionRecordEdge: ResolverTypeWrapper<Omit<GqlDetentionRecordEdge, 'node'> & { node: GqlResolversTypes['DetentionRecord'] }>;
   DetentionRecordInput: GqlDetentionRecordInput;
   DetentionStage: GqlDetentionStage;
+  DocumentAction: GqlDocumentAction;
+  DocumentAlert: ResolverTypeWrapper<DocumentAlert>;
+  DocumentAlertKind: GqlDocumentAlertKind;
+  DocumentAnswer: ResolverTypeWrapper<Omit<GqlDocumentAnswer, 'attachments'> & { attachments: Array<GqlResolversTypes['Attachment']> }>;
+  DocumentAnswerInput: GqlDocumentAnswerInput;
+  DocumentFilter: GqlDocumentFilter;
+  DocumentHistoryEntry: ResolverTypeWrapper<GqlDocumentHistoryEntry>;
+  DocumentKind: GqlDocumentKind;
+  DocumentLead: ResolverTypeWrapper<LeadDoc>;
+  DocumentObjection: ResolverTypeWrapper<GqlDocumentObjection>;
+  DocumentRecordInput: GqlDocumentRecordInput;
+  DocumentReport: ResolverTypeWrapper<GqlDocumentReport>;
+  DocumentSettings: ResolverTypeWrapper<DocumentSettingsView>;
+  DocumentSettingsChange: ResolverTypeWrapper<GqlDocumentSettingsChange>;
+  DocumentStatus: GqlDocumentStatus;
   Domain: GqlDomain;
   EnforcementCase: ResolverTypeWrapper<AnyRecordDoc>;
   EnforcementCaseConnection: ResolverTypeWrapper<RecordPage>;
@@ -2496,11 +3090,14 @@ export type GqlResolversTypes = ResolversObject<{
   IdNumber: ResolverTypeWrapper<Scalars['IdNumber']['output']>;
   IngestResult: ResolverTypeWrapper<GqlIngestResult>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  IssueDocumentInput: GqlIssueDocumentInput;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
+  LeadAssignee: ResolverTypeWrapper<GqlLeadAssignee>;
   LeadFilter: GqlLeadFilter;
   LeadStatus: GqlLeadStatus;
   LeadStatusChange: ResolverTypeWrapper<GqlLeadStatusChange>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  ObjectionDecision: GqlObjectionDecision;
   OpenConsultationInput: GqlOpenConsultationInput;
   OutsideExecution: ResolverTypeWrapper<GqlOutsideExecution>;
   OutsideExecutionInput: GqlOutsideExecutionInput;
@@ -2519,10 +3116,12 @@ export type GqlResolversTypes = ResolversObject<{
   PrisonStatus: GqlPrisonStatus;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Record: ResolverTypeWrapper<GqlResolversInterfaceTypes<GqlResolversTypes>['Record']>;
+  Rectification: GqlRectification;
   Region: ResolverTypeWrapper<RegionRef>;
   RegisterDataSourceInput: GqlRegisterDataSourceInput;
   RegisterDataSourcePayload: ResolverTypeWrapper<Omit<GqlRegisterDataSourcePayload, 'dataSource'> & { dataSource: GqlResolversTypes['DataSource'] }>;
   RejectedRecord: ResolverTypeWrapper<GqlRejectedRecord>;
+  ReviseDocumentInput: GqlReviseDocumentInput;
   Role: GqlRole;
   RuleParameterChange: ResolverTypeWrapper<GqlRuleParameterChange>;
   Sentence: ResolverTypeWrapper<GqlSentence>;
@@ -2538,6 +3137,9 @@ export type GqlResolversTypes = ResolversObject<{
   StatFilter: GqlStatFilter;
   StatKey: ResolverTypeWrapper<GqlStatKey>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  SupervisionDocument: ResolverTypeWrapper<SupervisionDocumentDoc>;
+  SupervisionDocumentConnection: ResolverTypeWrapper<DocumentPage>;
+  SupervisionDocumentEdge: ResolverTypeWrapper<Omit<GqlSupervisionDocumentEdge, 'node'> & { node: GqlResolversTypes['SupervisionDocument'] }>;
   SupervisionLead: ResolverTypeWrapper<LeadDoc>;
   SupervisionLeadConnection: ResolverTypeWrapper<LeadPage>;
   SupervisionLeadEdge: ResolverTypeWrapper<Omit<GqlSupervisionLeadEdge, 'node'> & { node: GqlResolversTypes['SupervisionLead'] }>;
@@ -2591,11 +3193,23 @@ export type GqlResolversParentTypes = ResolversObject<{
   DateTime: Scalars['DateTime']['output'];
   Department: GqlDepartment;
   DepartmentInput: GqlDepartmentInput;
+  DepartmentWorkflow: DepartmentWorkflowView;
   DetentionFilter: GqlDetentionFilter;
   DetentionRecord: AnyRecordDoc;
   DetentionRecordConnection: RecordPage;
   DetentionRecordEdge: Omit<GqlDetentionRecordEdge, 'node'> & { node: GqlResolversParentTypes['DetentionRecord'] };
   DetentionRecordInput: GqlDetentionRecordInput;
+  DocumentAlert: DocumentAlert;
+  DocumentAnswer: Omit<GqlDocumentAnswer, 'attachments'> & { attachments: Array<GqlResolversParentTypes['Attachment']> };
+  DocumentAnswerInput: GqlDocumentAnswerInput;
+  DocumentFilter: GqlDocumentFilter;
+  DocumentHistoryEntry: GqlDocumentHistoryEntry;
+  DocumentLead: LeadDoc;
+  DocumentObjection: GqlDocumentObjection;
+  DocumentRecordInput: GqlDocumentRecordInput;
+  DocumentReport: GqlDocumentReport;
+  DocumentSettings: DocumentSettingsView;
+  DocumentSettingsChange: GqlDocumentSettingsChange;
   EnforcementCase: AnyRecordDoc;
   EnforcementCaseConnection: RecordPage;
   EnforcementCaseEdge: Omit<GqlEnforcementCaseEdge, 'node'> & { node: GqlResolversParentTypes['EnforcementCase'] };
@@ -2612,7 +3226,9 @@ export type GqlResolversParentTypes = ResolversObject<{
   IdNumber: Scalars['IdNumber']['output'];
   IngestResult: GqlIngestResult;
   Int: Scalars['Int']['output'];
+  IssueDocumentInput: GqlIssueDocumentInput;
   JSON: Scalars['JSON']['output'];
+  LeadAssignee: GqlLeadAssignee;
   LeadFilter: GqlLeadFilter;
   LeadStatusChange: GqlLeadStatusChange;
   Mutation: Record<PropertyKey, never>;
@@ -2636,6 +3252,7 @@ export type GqlResolversParentTypes = ResolversObject<{
   RegisterDataSourceInput: GqlRegisterDataSourceInput;
   RegisterDataSourcePayload: Omit<GqlRegisterDataSourcePayload, 'dataSource'> & { dataSource: GqlResolversParentTypes['DataSource'] };
   RejectedRecord: GqlRejectedRecord;
+  ReviseDocumentInput: GqlReviseDocumentInput;
   RuleParameterChange: GqlRuleParameterChange;
   Sentence: GqlSentence;
   SentenceInput: GqlSentenceInput;
@@ -2645,6 +3262,9 @@ export type GqlResolversParentTypes = ResolversObject<{
   StatFilter: GqlStatFilter;
   StatKey: GqlStatKey;
   String: Scalars['String']['output'];
+  SupervisionDocument: SupervisionDocumentDoc;
+  SupervisionDocumentConnection: DocumentPage;
+  SupervisionDocumentEdge: Omit<GqlSupervisionDocumentEdge, 'node'> & { node: GqlResolversParentTypes['SupervisionDocument'] };
   SupervisionLead: LeadDoc;
   SupervisionLeadConnection: LeadPage;
   SupervisionLeadEdge: Omit<GqlSupervisionLeadEdge, 'node'> & { node: GqlResolversParentTypes['SupervisionLead'] };
@@ -2892,6 +3512,13 @@ export type GqlDepartmentResolvers<ContextType = Context, ParentType extends Gql
   name?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type GqlDepartmentWorkflowResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['DepartmentWorkflow'] = GqlResolversParentTypes['DepartmentWorkflow']> = ResolversObject<{
+  changes?: Resolver<Array<GqlResolversTypes['DocumentSettingsChange']>, ParentType, ContextType>;
+  code?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  reportWithinWorkingDays?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
+  superior?: Resolver<GqlResolversTypes['Department'], ParentType, ContextType>;
+}>;
+
 export type GqlDetentionRecordResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['DetentionRecord'] = GqlResolversParentTypes['DetentionRecord']> = ResolversObject<{
   admittedAt?: Resolver<GqlResolversTypes['DateTime'], ParentType, ContextType>;
   caseFlags?: Resolver<Array<GqlResolversTypes['CaseFlag']>, ParentType, ContextType>;
@@ -2926,6 +3553,78 @@ export type GqlDetentionRecordConnectionResolvers<ContextType = Context, ParentT
 export type GqlDetentionRecordEdgeResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['DetentionRecordEdge'] = GqlResolversParentTypes['DetentionRecordEdge']> = ResolversObject<{
   cursor?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<GqlResolversTypes['DetentionRecord'], ParentType, ContextType>;
+}>;
+
+export type GqlDocumentAlertResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['DocumentAlert'] = GqlResolversParentTypes['DocumentAlert']> = ResolversObject<{
+  days?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
+  document?: Resolver<GqlResolversTypes['SupervisionDocument'], ParentType, ContextType>;
+  kind?: Resolver<GqlResolversTypes['DocumentAlertKind'], ParentType, ContextType>;
+}>;
+
+export type GqlDocumentAnswerResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['DocumentAnswer'] = GqlResolversParentTypes['DocumentAnswer']> = ResolversObject<{
+  actor?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  at?: Resolver<GqlResolversTypes['DateTime'], ParentType, ContextType>;
+  attachments?: Resolver<Array<GqlResolversTypes['Attachment']>, ParentType, ContextType>;
+  dueDate?: Resolver<Maybe<GqlResolversTypes['Date']>, ParentType, ContextType>;
+  late?: Resolver<GqlResolversTypes['Boolean'], ParentType, ContextType>;
+  measures?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  org?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  rectification?: Resolver<GqlResolversTypes['Rectification'], ParentType, ContextType>;
+  text?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type GqlDocumentHistoryEntryResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['DocumentHistoryEntry'] = GqlResolversParentTypes['DocumentHistoryEntry']> = ResolversObject<{
+  action?: Resolver<GqlResolversTypes['DocumentAction'], ParentType, ContextType>;
+  actor?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  at?: Resolver<GqlResolversTypes['DateTime'], ParentType, ContextType>;
+  note?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  org?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  role?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type GqlDocumentLeadResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['DocumentLead'] = GqlResolversParentTypes['DocumentLead']> = ResolversObject<{
+  explanation?: Resolver<Maybe<GqlResolversTypes['String']>, ParentType, ContextType>;
+  lead?: Resolver<Maybe<GqlResolversTypes['SupervisionLead']>, ParentType, ContextType>;
+  rule?: Resolver<GqlResolversTypes['ID'], ParentType, ContextType>;
+  ruleTitle?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type GqlDocumentObjectionResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['DocumentObjection'] = GqlResolversParentTypes['DocumentObjection']> = ResolversObject<{
+  actor?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  at?: Resolver<GqlResolversTypes['DateTime'], ParentType, ContextType>;
+  decidedAt?: Resolver<Maybe<GqlResolversTypes['DateTime']>, ParentType, ContextType>;
+  decidedBy?: Resolver<Maybe<GqlResolversTypes['String']>, ParentType, ContextType>;
+  decision?: Resolver<Maybe<GqlResolversTypes['ObjectionDecision']>, ParentType, ContextType>;
+  decisionNote?: Resolver<Maybe<GqlResolversTypes['String']>, ParentType, ContextType>;
+  org?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  reasons?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  revision?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type GqlDocumentReportResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['DocumentReport'] = GqlResolversParentTypes['DocumentReport']> = ResolversObject<{
+  dueDate?: Resolver<Maybe<GqlResolversTypes['Date']>, ParentType, ContextType>;
+  late?: Resolver<Maybe<GqlResolversTypes['Boolean']>, ParentType, ContextType>;
+  note?: Resolver<Maybe<GqlResolversTypes['String']>, ParentType, ContextType>;
+  reportedAt?: Resolver<Maybe<GqlResolversTypes['DateTime']>, ParentType, ContextType>;
+  reportedTo?: Resolver<Maybe<GqlResolversTypes['Department']>, ParentType, ContextType>;
+  required?: Resolver<GqlResolversTypes['Boolean'], ParentType, ContextType>;
+  superior?: Resolver<Maybe<GqlResolversTypes['Department']>, ParentType, ContextType>;
+  withinWorkingDays?: Resolver<Maybe<GqlResolversTypes['Int']>, ParentType, ContextType>;
+}>;
+
+export type GqlDocumentSettingsResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['DocumentSettings'] = GqlResolversParentTypes['DocumentSettings']> = ResolversObject<{
+  changes?: Resolver<Array<GqlResolversTypes['DocumentSettingsChange']>, ParentType, ContextType>;
+  defaults?: Resolver<GqlResolversTypes['JSON'], ParentType, ContextType>;
+  departments?: Resolver<Array<GqlResolversTypes['DepartmentWorkflow']>, ParentType, ContextType>;
+  settings?: Resolver<GqlResolversTypes['JSON'], ParentType, ContextType>;
+}>;
+
+export type GqlDocumentSettingsChangeResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['DocumentSettingsChange'] = GqlResolversParentTypes['DocumentSettingsChange']> = ResolversObject<{
+  actor?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  at?: Resolver<GqlResolversTypes['DateTime'], ParentType, ContextType>;
+  change?: Resolver<Maybe<GqlResolversTypes['JSON']>, ParentType, ContextType>;
+  note?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  settings?: Resolver<Maybe<GqlResolversTypes['JSON']>, ParentType, ContextType>;
 }>;
 
 export type GqlEnforcementCaseResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['EnforcementCase'] = GqlResolversParentTypes['EnforcementCase']> = ResolversObject<{
@@ -3028,6 +3727,13 @@ export interface GqlJsonScalarConfig extends GraphQLScalarTypeConfig<GqlResolver
   name: 'JSON';
 }
 
+export type GqlLeadAssigneeResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['LeadAssignee'] = GqlResolversParentTypes['LeadAssignee']> = ResolversObject<{
+  at?: Resolver<GqlResolversTypes['DateTime'], ParentType, ContextType>;
+  by?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  office?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  sub?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type GqlLeadStatusChangeResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['LeadStatusChange'] = GqlResolversParentTypes['LeadStatusChange']> = ResolversObject<{
   actor?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
   at?: Resolver<GqlResolversTypes['DateTime'], ParentType, ContextType>;
@@ -3036,22 +3742,37 @@ export type GqlLeadStatusChangeResolvers<ContextType = Context, ParentType exten
 }>;
 
 export type GqlMutationResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['Mutation'] = GqlResolversParentTypes['Mutation']> = ResolversObject<{
+  acceptDocumentAnswer?: Resolver<GqlResolversTypes['SupervisionDocument'], ParentType, ContextType, RequireFields<GqlMutationAcceptDocumentAnswerArgs, 'id' | 'note' | 'outcome'>>;
   activateDataSource?: Resolver<GqlResolversTypes['DataSource'], ParentType, ContextType, RequireFields<GqlMutationActivateDataSourceArgs, 'id'>>;
+  answerDocument?: Resolver<GqlResolversTypes['SupervisionDocument'], ParentType, ContextType, RequireFields<GqlMutationAnswerDocumentArgs, 'id' | 'input'>>;
+  askDocumentAgain?: Resolver<GqlResolversTypes['SupervisionDocument'], ParentType, ContextType, RequireFields<GqlMutationAskDocumentAgainArgs, 'id' | 'note'>>;
+  assignLead?: Resolver<GqlResolversTypes['SupervisionLead'], ParentType, ContextType, RequireFields<GqlMutationAssignLeadArgs, 'assignee' | 'id' | 'note' | 'office'>>;
   closeConsultation?: Resolver<GqlResolversTypes['Consultation'], ParentType, ContextType, RequireFields<GqlMutationCloseConsultationArgs, 'id' | 'settlement'>>;
+  closeDocument?: Resolver<GqlResolversTypes['SupervisionDocument'], ParentType, ContextType, RequireFields<GqlMutationCloseDocumentArgs, 'id' | 'note' | 'outcome'>>;
   evaluateRules?: Resolver<GqlResolversTypes['EvaluationReport'], ParentType, ContextType, Partial<GqlMutationEvaluateRulesArgs>>;
   ingestCommunityCorrections?: Resolver<GqlResolversTypes['IngestResult'], ParentType, ContextType, RequireFields<GqlMutationIngestCommunityCorrectionsArgs, 'records' | 'sourceId'>>;
   ingestDetentionRecords?: Resolver<GqlResolversTypes['IngestResult'], ParentType, ContextType, RequireFields<GqlMutationIngestDetentionRecordsArgs, 'records' | 'sourceId'>>;
   ingestEnforcementCases?: Resolver<GqlResolversTypes['IngestResult'], ParentType, ContextType, RequireFields<GqlMutationIngestEnforcementCasesArgs, 'records' | 'sourceId'>>;
   ingestPrisonRecords?: Resolver<GqlResolversTypes['IngestResult'], ParentType, ContextType, RequireFields<GqlMutationIngestPrisonRecordsArgs, 'records' | 'sourceId'>>;
+  issueDocument?: Resolver<GqlResolversTypes['SupervisionDocument'], ParentType, ContextType, RequireFields<GqlMutationIssueDocumentArgs, 'input'>>;
+  objectToDocument?: Resolver<GqlResolversTypes['SupervisionDocument'], ParentType, ContextType, RequireFields<GqlMutationObjectToDocumentArgs, 'id' | 'reasons'>>;
   openConsultation?: Resolver<GqlResolversTypes['Consultation'], ParentType, ContextType, RequireFields<GqlMutationOpenConsultationArgs, 'input'>>;
   postConsultationMessage?: Resolver<GqlResolversTypes['Consultation'], ParentType, ContextType, RequireFields<GqlMutationPostConsultationMessageArgs, 'id' | 'text'>>;
   registerDataSource?: Resolver<GqlResolversTypes['RegisterDataSourcePayload'], ParentType, ContextType, RequireFields<GqlMutationRegisterDataSourceArgs, 'input'>>;
   registerTrustedOperation?: Resolver<GqlResolversTypes['TrustedOperation'], ParentType, ContextType, RequireFields<GqlMutationRegisterTrustedOperationArgs, 'name' | 'query'>>;
+  reopenLead?: Resolver<GqlResolversTypes['SupervisionLead'], ParentType, ContextType, RequireFields<GqlMutationReopenLeadArgs, 'id' | 'reason'>>;
+  reportDocumentToSuperior?: Resolver<GqlResolversTypes['SupervisionDocument'], ParentType, ContextType, RequireFields<GqlMutationReportDocumentToSuperiorArgs, 'id' | 'note' | 'superior'>>;
+  reviseDocument?: Resolver<GqlResolversTypes['SupervisionDocument'], ParentType, ContextType, RequireFields<GqlMutationReviseDocumentArgs, 'id' | 'input'>>;
   rotateDataSourceKey?: Resolver<GqlResolversTypes['RegisterDataSourcePayload'], ParentType, ContextType, RequireFields<GqlMutationRotateDataSourceKeyArgs, 'id'>>;
+  signDocumentReceipt?: Resolver<GqlResolversTypes['SupervisionDocument'], ParentType, ContextType, RequireFields<GqlMutationSignDocumentReceiptArgs, 'id'>>;
   suspendDataSource?: Resolver<GqlResolversTypes['DataSource'], ParentType, ContextType, RequireFields<GqlMutationSuspendDataSourceArgs, 'id' | 'reason'>>;
   updateDataSource?: Resolver<GqlResolversTypes['DataSource'], ParentType, ContextType, RequireFields<GqlMutationUpdateDataSourceArgs, 'id' | 'input'>>;
+  updateDepartmentWorkflow?: Resolver<GqlResolversTypes['DocumentSettings'], ParentType, ContextType, RequireFields<GqlMutationUpdateDepartmentWorkflowArgs, 'code' | 'note'>>;
+  updateDocumentSettings?: Resolver<GqlResolversTypes['DocumentSettings'], ParentType, ContextType, RequireFields<GqlMutationUpdateDocumentSettingsArgs, 'note' | 'settings'>>;
   updateLeadStatus?: Resolver<GqlResolversTypes['SupervisionLead'], ParentType, ContextType, RequireFields<GqlMutationUpdateLeadStatusArgs, 'id' | 'note' | 'status'>>;
   updateSupervisionRule?: Resolver<GqlResolversTypes['SupervisionRule'], ParentType, ContextType, RequireFields<GqlMutationUpdateSupervisionRuleArgs, 'id' | 'note' | 'parameters'>>;
+  upholdDocument?: Resolver<GqlResolversTypes['SupervisionDocument'], ParentType, ContextType, RequireFields<GqlMutationUpholdDocumentArgs, 'id' | 'reasons'>>;
+  withdrawDocument?: Resolver<GqlResolversTypes['SupervisionDocument'], ParentType, ContextType, RequireFields<GqlMutationWithdrawDocumentArgs, 'id' | 'note'>>;
 }>;
 
 export type GqlOutsideExecutionResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['OutsideExecution'] = GqlResolversParentTypes['OutsideExecution']> = ResolversObject<{
@@ -3134,6 +3855,8 @@ export type GqlQueryResolvers<ContextType = Context, ParentType extends GqlResol
   dataSource?: Resolver<Maybe<GqlResolversTypes['DataSource']>, ParentType, ContextType, RequireFields<GqlQueryDataSourceArgs, 'id'>>;
   dataSources?: Resolver<Array<GqlResolversTypes['DataSource']>, ParentType, ContextType, Partial<GqlQueryDataSourcesArgs>>;
   detentionRecords?: Resolver<GqlResolversTypes['DetentionRecordConnection'], ParentType, ContextType, RequireFields<GqlQueryDetentionRecordsArgs, 'first'>>;
+  documentAlerts?: Resolver<Array<GqlResolversTypes['DocumentAlert']>, ParentType, ContextType, Partial<GqlQueryDocumentAlertsArgs>>;
+  documentSettings?: Resolver<GqlResolversTypes['DocumentSettings'], ParentType, ContextType>;
   enforcementCases?: Resolver<GqlResolversTypes['EnforcementCaseConnection'], ParentType, ContextType, RequireFields<GqlQueryEnforcementCasesArgs, 'first'>>;
   evaluationRuns?: Resolver<Array<GqlResolversTypes['EvaluationRun']>, ParentType, ContextType, RequireFields<GqlQueryEvaluationRunsArgs, 'first'>>;
   hubInfo?: Resolver<GqlResolversTypes['HubInfo'], ParentType, ContextType>;
@@ -3141,6 +3864,8 @@ export type GqlQueryResolvers<ContextType = Context, ParentType extends GqlResol
   persons?: Resolver<Array<Maybe<GqlResolversTypes['Person']>>, ParentType, ContextType, RequireFields<GqlQueryPersonsArgs, 'idNumbers'>>;
   prisonRecords?: Resolver<GqlResolversTypes['PrisonRecordConnection'], ParentType, ContextType, RequireFields<GqlQueryPrisonRecordsArgs, 'first'>>;
   statistics?: Resolver<Array<GqlResolversTypes['StatBucket']>, ParentType, ContextType, RequireFields<GqlQueryStatisticsArgs, 'domain' | 'groupBy'>>;
+  supervisionDocument?: Resolver<Maybe<GqlResolversTypes['SupervisionDocument']>, ParentType, ContextType, RequireFields<GqlQuerySupervisionDocumentArgs, 'id'>>;
+  supervisionDocuments?: Resolver<GqlResolversTypes['SupervisionDocumentConnection'], ParentType, ContextType, Partial<GqlQuerySupervisionDocumentsArgs>>;
   supervisionLeads?: Resolver<GqlResolversTypes['SupervisionLeadConnection'], ParentType, ContextType, Partial<GqlQuerySupervisionLeadsArgs>>;
   supervisionRules?: Resolver<Array<GqlResolversTypes['SupervisionRule']>, ParentType, ContextType>;
   trustedOperations?: Resolver<Array<GqlResolversTypes['TrustedOperation']>, ParentType, ContextType>;
@@ -3211,7 +3936,52 @@ export type GqlStatKeyResolvers<ContextType = Context, ParentType extends GqlRes
   value?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type GqlSupervisionDocumentResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['SupervisionDocument'] = GqlResolversParentTypes['SupervisionDocument']> = ResolversObject<{
+  addressee?: Resolver<GqlResolversTypes['Department'], ParentType, ContextType>;
+  answeredAt?: Resolver<Maybe<GqlResolversTypes['DateTime']>, ParentType, ContextType>;
+  answers?: Resolver<Array<GqlResolversTypes['DocumentAnswer']>, ParentType, ContextType>;
+  closedAt?: Resolver<Maybe<GqlResolversTypes['DateTime']>, ParentType, ContextType>;
+  daysLeft?: Resolver<Maybe<GqlResolversTypes['Int']>, ParentType, ContextType>;
+  dueDate?: Resolver<Maybe<GqlResolversTypes['Date']>, ParentType, ContextType>;
+  facts?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  history?: Resolver<Array<GqlResolversTypes['DocumentHistoryEntry']>, ParentType, ContextType>;
+  id?: Resolver<GqlResolversTypes['ID'], ParentType, ContextType>;
+  issuedAt?: Resolver<GqlResolversTypes['DateTime'], ParentType, ContextType>;
+  issuedBy?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  kind?: Resolver<GqlResolversTypes['DocumentKind'], ParentType, ContextType>;
+  kindLabel?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  leads?: Resolver<Array<GqlResolversTypes['DocumentLead']>, ParentType, ContextType>;
+  legalBasis?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  number?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  objections?: Resolver<Array<GqlResolversTypes['DocumentObjection']>, ParentType, ContextType>;
+  office?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  outcome?: Resolver<Maybe<GqlResolversTypes['Rectification']>, ParentType, ContextType>;
+  overdue?: Resolver<GqlResolversTypes['Boolean'], ParentType, ContextType>;
+  receivedAt?: Resolver<Maybe<GqlResolversTypes['DateTime']>, ParentType, ContextType>;
+  receivedBy?: Resolver<Maybe<GqlResolversTypes['String']>, ParentType, ContextType>;
+  records?: Resolver<Array<GqlResolversTypes['Record']>, ParentType, ContextType>;
+  region?: Resolver<GqlResolversTypes['Region'], ParentType, ContextType>;
+  replyWithinDays?: Resolver<Maybe<GqlResolversTypes['Int']>, ParentType, ContextType>;
+  report?: Resolver<GqlResolversTypes['DocumentReport'], ParentType, ContextType>;
+  request?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  revision?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
+  status?: Resolver<GqlResolversTypes['DocumentStatus'], ParentType, ContextType>;
+  urgent?: Resolver<GqlResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
+export type GqlSupervisionDocumentConnectionResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['SupervisionDocumentConnection'] = GqlResolversParentTypes['SupervisionDocumentConnection']> = ResolversObject<{
+  edges?: Resolver<Array<GqlResolversTypes['SupervisionDocumentEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<GqlResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type GqlSupervisionDocumentEdgeResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['SupervisionDocumentEdge'] = GqlResolversParentTypes['SupervisionDocumentEdge']> = ResolversObject<{
+  cursor?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<GqlResolversTypes['SupervisionDocument'], ParentType, ContextType>;
+}>;
+
 export type GqlSupervisionLeadResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['SupervisionLead'] = GqlResolversParentTypes['SupervisionLead']> = ResolversObject<{
+  assignee?: Resolver<Maybe<GqlResolversTypes['LeadAssignee']>, ParentType, ContextType>;
   detectedAt?: Resolver<GqlResolversTypes['DateTime'], ParentType, ContextType>;
   explanation?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
   explanationEn?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
@@ -3292,9 +4062,18 @@ export type GqlResolvers<ContextType = Context> = ResolversObject<{
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   Department?: GqlDepartmentResolvers<ContextType>;
+  DepartmentWorkflow?: GqlDepartmentWorkflowResolvers<ContextType>;
   DetentionRecord?: GqlDetentionRecordResolvers<ContextType>;
   DetentionRecordConnection?: GqlDetentionRecordConnectionResolvers<ContextType>;
   DetentionRecordEdge?: GqlDetentionRecordEdgeResolvers<ContextType>;
+  DocumentAlert?: GqlDocumentAlertResolvers<ContextType>;
+  DocumentAnswer?: GqlDocumentAnswerResolvers<ContextType>;
+  DocumentHistoryEntry?: GqlDocumentHistoryEntryResolvers<ContextType>;
+  DocumentLead?: GqlDocumentLeadResolvers<ContextType>;
+  DocumentObjection?: GqlDocumentObjectionResolvers<ContextType>;
+  DocumentReport?: GqlDocumentReportResolvers<ContextType>;
+  DocumentSettings?: GqlDocumentSettingsResolvers<ContextType>;
+  DocumentSettingsChange?: GqlDocumentSettingsChangeResolvers<ContextType>;
   EnforcementCase?: GqlEnforcementCaseResolvers<ContextType>;
   EnforcementCaseConnection?: GqlEnforcementCaseConnectionResolvers<ContextType>;
   EnforcementCaseEdge?: GqlEnforcementCaseEdgeResolvers<ContextType>;
@@ -3306,6 +4085,7 @@ export type GqlResolvers<ContextType = Context> = ResolversObject<{
   IdNumber?: GraphQLScalarType;
   IngestResult?: GqlIngestResultResolvers<ContextType>;
   JSON?: GraphQLScalarType;
+  LeadAssignee?: GqlLeadAssigneeResolvers<ContextType>;
   LeadStatusChange?: GqlLeadStatusChangeResolvers<ContextType>;
   Mutation?: GqlMutationResolvers<ContextType>;
   OutsideExecution?: GqlOutsideExecutionResolvers<ContextType>;
@@ -3327,6 +4107,9 @@ export type GqlResolvers<ContextType = Context> = ResolversObject<{
   SourceHealth?: GqlSourceHealthResolvers<ContextType>;
   StatBucket?: GqlStatBucketResolvers<ContextType>;
   StatKey?: GqlStatKeyResolvers<ContextType>;
+  SupervisionDocument?: GqlSupervisionDocumentResolvers<ContextType>;
+  SupervisionDocumentConnection?: GqlSupervisionDocumentConnectionResolvers<ContextType>;
+  SupervisionDocumentEdge?: GqlSupervisionDocumentEdgeResolvers<ContextType>;
   SupervisionLead?: GqlSupervisionLeadResolvers<ContextType>;
   SupervisionLeadConnection?: GqlSupervisionLeadConnectionResolvers<ContextType>;
   SupervisionLeadEdge?: GqlSupervisionLeadEdgeResolvers<ContextType>;

@@ -36,6 +36,7 @@ export const EQUALITY_FIELDS: Readonly<Record<string, readonly string[]>> = {
   attachments: ['_id'],
   consultations: ['_id'],
   consultation_messages: ['consultationId'],
+  supervision_documents: ['_id', 'number'],
 };
 
 export interface EqualityIndexReport {
