@@ -11,6 +11,7 @@ const UNIT_TESTS = [
   'calendar.test.ts',
   'document-deadlines.test.ts',
   'id-number.test.ts',
+  'ledger-unit.test.ts',
   'lint-layers.test.ts',
   'quality-unit.test.ts',
   'record-domains.test.ts',

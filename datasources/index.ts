@@ -14,6 +14,7 @@ import { createLeadModels, LeadStore } from './services/leads';
 import { Attachments, createAttachmentModels } from './services/attachments';
 import { Consultations, createConsultationModels } from './services/consultations';
 import { createDocumentModels, Documents } from './services/documents';
+import { DocumentLedger } from './services/ledger';
 import { Evaluator, type EvaluatorOptions } from './services/evaluation';
 import { DataQuality, RejectionRetention } from './services/quality';
 import { RecordDays } from './store/ferretdb/record-days';
@@ -107,6 +108,7 @@ export function createDataSources(models: Models, options: DataSourceOptions = {
       clock: options.clock,
     }),
     documents,
+    ledger: new DocumentLedger(documents, options.clock),
     evaluator: new Evaluator({ connection: models.DataSource.db, models, leads, registry, connectors, claims, ...options.evaluation }),
     quality: new DataQuality({ models, registry, health }),
     rejections: new RejectionRetention(models, options.rejectionRetentionDays),

@@ -109,6 +109,8 @@ export const documentSettingsSchema = z
     dueSoonDays: z.number().int().min(0).max(60),
     /** the number's prefix per kind: 渝检建〔2026〕12号 */
     numberPrefixes: z.object({ RECOMMENDATION: prefix, CORRECTION_NOTICE: prefix }).strict(),
+    /** the assessment (考核): points deducted per document not handled as required, and at most (domain/ledger.ts) */
+    assessment: z.object({ perDocument: z.number().min(0).max(5), cap: z.number().min(0).max(5) }).strict(),
   })
   .strict();
 export type DocumentSettings = z.infer<typeof documentSettingsSchema>;
@@ -119,6 +121,7 @@ export const DEFAULT_DOCUMENT_SETTINGS: DocumentSettings = {
   urgentWorkingDays: 5,
   dueSoonDays: 7,
   numberPrefixes: { RECOMMENDATION: '渝检建', CORRECTION_NOTICE: '渝检纠' },
+  assessment: { perDocument: 0.1, cap: 0.6 },
 };
 
 /** A department's own workflow rule: report each document received to its superior within N working days. */

@@ -8,7 +8,7 @@ import { forbidden } from '../lib/errors';
 import type { GqlResolvers as Resolvers } from './__generated__/types';
 
 /** The caller as the documents service needs it (only people reach these fields: @auth). */
-function callerOf(ctx: Context): DocumentCaller {
+export function callerOf(ctx: Context): DocumentCaller {
   if (ctx.caller.kind !== 'person') throw forbidden('supervision documents are for people');
   const { sub, org, role, regions } = ctx.caller;
   return { sub, org, role, regions };

@@ -14,6 +14,7 @@ import { documentResolvers } from './documents';
 import { qualityResolvers } from './quality';
 import { statisticsResolvers } from './statistics';
 import { consultationResolvers } from './consultations';
+import { ledgerResolvers } from './ledger';
 import { withCheckedArguments } from './inputs';
 
 function merge(...parts: Resolvers[]): Resolvers {
@@ -42,6 +43,7 @@ export const resolvers: Resolvers = {
       qualityResolvers,
       statisticsResolvers,
       consultationResolvers,
+      ledgerResolvers,
     ),
   ),
   DateTime,

@@ -46,6 +46,7 @@ import { DUPLICATE_KEY } from '../store/single-updates';
 import { modelOn, type Models } from '../store/models';
 import { decodeIdCursor, encodeIdCursor } from '../store/pagination';
 import { narrowRegions } from '../sources/federated-records';
+import type { LedgerDocument } from '../../domain/ledger';
 import type { SourceRegistry } from '../sources/registry';
 import type { LeadDoc, LeadStore } from './leads';
 
@@ -390,8 +391,7 @@ export class Documents {
 
   async settings(): Promise<DocumentSettings> {
     const stored = await this.settingsCollection.findOne({ _id: 'documents' });
-    const parsed = documentSettingsSchema.safeParse(stored?.settings);
-    return parsed.success ? parsed.data : DEFAULT_DOCUMENT_SETTINGS;
+    return settingsInForce(stored?.settings);
   }
 
   /**
@@ -402,9 +402,9 @@ export class Documents {
     const all = await this.settingsCollection.find({}).toArray();
     const concerns = (code: string) => !org || addresses(org, code) || addresses(code, org);
     const general = all.find((s) => s._id === 'documents');
-    const parsed = documentSettingsSchema.safeParse(general?.settings);
+    const inForce = settingsInForce(general?.settings);
     return {
-      settings: parsed.success ? parsed.data : DEFAULT_DOCUMENT_SETTINGS,
+      settings: inForce,
       defaults: DEFAULT_DOCUMENT_SETTINGS,
       changes: general?.changes ?? [],
       departments: all
@@ -464,8 +464,7 @@ export class Documents {
     await this.changeSettingsDoc(
       'documents',
       (current) => {
-        const parsed = documentSettingsSchema.safeParse(current);
-        const checked = changeDocumentSettings(parsed.success ? parsed.data : DEFAULT_DOCUMENT_SETTINGS, change);
+        const checked = changeDocumentSettings(settingsInForce(current), change);
         if (!checked.ok) {
           const err = badInput('settings', checked.problems.join('; '));
           err.extensions.problems = checked.problems;
@@ -558,6 +557,28 @@ export class Documents {
       and.push({ issuedAt: { ...(f.issuedFrom ? { $gte: f.issuedFrom } : {}), ...(f.issuedTo ? { $lt: f.issuedTo } : {}) } });
     }
     return allOf(and);
+  }
+
+  /**
+   * The documents issued in [start, end) that a ledger for `caller` counts, as the ledger reads them
+   * (domain/ledger.ts): a department's own and its units'; for procurators, analysts and
+   * administrators those of their jurisdiction, narrowed to `regions` (prefixes) and `kinds` when given.
+   */
+  async ledgerDocuments(
+    caller: DocumentCaller,
+    range: { start: Date; end: Date },
+    filter: { kinds?: readonly DocumentKind[] | null; regions?: readonly string[] | null } = {},
+  ): Promise<LedgerDocument[]> {
+    const and: Record<string, unknown>[] = [{ issuedAt: { $gte: range.start, $lt: range.end } }];
+    if (caller.role === 'DEPARTMENT') and.push({ addresseePath: caller.org });
+    const jurisdiction = caller.role === 'DEPARTMENT' || caller.role === 'ADMIN' ? null : caller.regions;
+    const regions = narrowRegions(filter.regions ?? undefined, jurisdiction);
+    if (regions && regions.length === 0) return [];
+    if (regions) and.push({ regionPath: { $in: [...regions] } });
+    if (filter.kinds?.length) and.push({ kind: { $in: [...filter.kinds] } });
+    return (await this.collection
+      .find(allOf(and), { projection: LEDGER_FIELDS, batchSize: 10_000 })
+      .toArray()) as unknown as LedgerDocument[];
   }
 
   /** Newest first, keyset-paged on the id. */
@@ -1065,3 +1086,29 @@ export class Documents {
     });
   }
 }
+
+/**
+ * The document settings in force from what is stored: settings a later version added take their
+ * defaults beneath what an administrator stored; stored settings that no longer check give the defaults.
+ */
+function settingsInForce(stored: unknown): DocumentSettings {
+  const merged = { ...DEFAULT_DOCUMENT_SETTINGS, ...(stored && typeof stored === 'object' ? stored : {}) };
+  const parsed = documentSettingsSchema.safeParse(merged);
+  return parsed.success ? parsed.data : DEFAULT_DOCUMENT_SETTINGS;
+}
+
+/** What the ledger reads of a document (domain/ledger.ts `LedgerDocument`). */
+const LEDGER_FIELDS = {
+  kind: 1,
+  status: 1,
+  office: 1,
+  region: 1,
+  addressee: 1,
+  issuedAt: 1,
+  receivedAt: 1,
+  dueDay: 1,
+  answers: 1,
+  objections: 1,
+  report: 1,
+  outcome: 1,
+} as const;

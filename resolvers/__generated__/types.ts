@@ -990,6 +990,19 @@ export type GqlDocumentAnswerInput = {
   text: Scalars['String']['input'];
 };
 
+/** The assessment of the units that received documents in a period, most deducted first. */
+export type GqlDocumentAssessment = {
+  __typename?: 'DocumentAssessment';
+  /** The Beijing day the figures are counted at (`YYYY-MM-DD`). */
+  asOf: Scalars['Date']['output'];
+  /** Most points deducted from one unit (a document setting, default 0.6, inside the 5-point rule-of-law score). */
+  cap: Scalars['Float']['output'];
+  /** Points deducted per document not handled as required (a document setting, default 0.1). */
+  perDocument: Scalars['Float']['output'];
+  /** Each unit. */
+  units: Array<GqlUnitAssessment>;
+};
+
 /** Which documents to list; fields combine with AND, values in a list with OR. */
 export type GqlDocumentFilter = {
   /** An addressee's code: the department and its units. */
@@ -1045,6 +1058,54 @@ export type GqlDocumentLead = {
   rule: Scalars['ID']['output'];
   /** The rule's Chinese title, e.g. 超期羁押. */
   ruleTitle: Scalars['String']['output'];
+};
+
+/**
+ * One group of the document ledger: the documents issued in the period to the group, and what became of
+ * them as of today (docs/domain.md, "Ledger and assessment").
+ */
+export type GqlDocumentLedgerRow = {
+  __typename?: 'DocumentLedgerRow';
+  /** 已回复: answered in writing at least once. */
+  answered: Scalars['Int']['output'];
+  /** 逾期回复: the first answer came after its due date. */
+  answeredLate: Scalars['Int']['output'];
+  /** 按期回复: the first answer came by its due date. */
+  answeredOnTime: Scalars['Int']['output'];
+  /** 待签收: not yet signed for. */
+  awaitingReceipt: Scalars['Int']['output'];
+  /** 下发: documents issued in the period. */
+  documents: Scalars['Int']['output'];
+  /** The group's values, one per `groupBy` dimension in the order asked; empty for the total. */
+  keys: Array<GqlLedgerKey>;
+  /** 未按要求办理: answered late, answer overdue, or the required report late or missing (what the assessment deducts for). */
+  notHandledAsRequired: Scalars['Int']['output'];
+  /** 未整改: closed as not rectified. */
+  notRectified: Scalars['Int']['output'];
+  /** 异议: objections raised. */
+  objections: Scalars['Int']['output'];
+  /** 异议成立（修改或撤回）: objections that led to a revised text or a withdrawn document. */
+  objectionsOverturned: Scalars['Int']['output'];
+  /** 异议待复查: objections not yet decided. */
+  objectionsPending: Scalars['Int']['output'];
+  /** 异议不成立（维持）: objections the procuratorate upheld its document against. */
+  objectionsUpheld: Scalars['Int']['output'];
+  /** 逾期未回复: the answer is owed and its due date has passed (as of today). */
+  overdue: Scalars['Int']['output'];
+  /** 部分整改: closed as partly rectified. */
+  partlyRectified: Scalars['Int']['output'];
+  /** 签收: signed for. */
+  received: Scalars['Int']['output'];
+  /** 已整改: closed as rectified. */
+  rectified: Scalars['Int']['output'];
+  /** 逾期报告或未报告: filed late, or not filed by their due date. */
+  reportsLate: Scalars['Int']['output'];
+  /** 按期报告: of those, filed on time. */
+  reportsOnTime: Scalars['Int']['output'];
+  /** 报告上级: reports to the superior the department's rules required. */
+  reportsRequired: Scalars['Int']['output'];
+  /** 撤回: withdrawn. */
+  withdrawn: Scalars['Int']['output'];
 };
 
 /** A department's objection (异议) and the procurator's decision on it. */
@@ -1108,7 +1169,7 @@ export type GqlDocumentSettings = {
   defaults: Scalars['JSON']['output'];
   /** The departments' report-to-superior rules (a department sees only those that bind it or its units). */
   departments: Array<GqlDepartmentWorkflow>;
-  /** In force (JSON): recommendationMonths, correctionNoticeDays, urgentWorkingDays, dueSoonDays, numberPrefixes. */
+  /** In force (JSON): recommendationMonths, correctionNoticeDays, urgentWorkingDays, dueSoonDays, numberPrefixes, assessment. */
   settings: Scalars['JSON']['output'];
 };
 
@@ -1538,6 +1599,40 @@ export type GqlLeadStatusChange = {
   note: Scalars['String']['output'];
   /** The new status. */
   status: GqlLeadStatus;
+};
+
+/** A dimension of the document ledger (台账). */
+export type GqlLedgerDimension =
+  /** 部门: the department system the addressee belongs to (看守所, 监狱, 市场监督管理部门, …), from the letters its code starts with. */
+  | 'DEPARTMENT'
+  /** 文书种类: recommendation or correction notice. */
+  | 'KIND'
+  /** 月份: the Beijing month of issue. */
+  | 'MONTH'
+  /** 检察院: the issuing procuratorate office. */
+  | 'OFFICE'
+  /** 地区: the district the document's case lies in. */
+  | 'REGION'
+  /** 单位: the addressee itself (a unit's code and name). */
+  | 'UNIT';
+
+/** One value of a ledger dimension. */
+export type GqlLedgerKey = {
+  __typename?: 'LedgerKey';
+  /** The dimension. */
+  dimension: GqlLedgerDimension;
+  /** Its Chinese label. */
+  label: Scalars['String']['output'];
+  /** Its value: a code, a region code, `YYYY-MM`, a kind. */
+  value: Scalars['String']['output'];
+};
+
+/** A period of Beijing days, both ends included. */
+export type GqlLedgerPeriod = {
+  /** The first day, `YYYY-MM-DD`. */
+  from: Scalars['Date']['input'];
+  /** The last day, `YYYY-MM-DD` (included). */
+  to: Scalars['Date']['input'];
 };
 
 /** Changes: registering and managing data sources, and pushing records to hosted ones. */
@@ -2192,6 +2287,14 @@ export type GqlQuery = {
   detentionRecords: GqlDetentionRecordConnection;
   /** The issuing side's signals (due soon, overdue, report overdue, objection pending) in your jurisdiction, most urgent first. */
   documentAlerts: Array<GqlDocumentAlert>;
+  /** The assessment (考核) of the units that received documents in the period, by the rule in the document settings. */
+  documentAssessment: GqlDocumentAssessment;
+  /**
+   * The document ledger (台账): per group of `groupBy` (none: one total row), the documents issued in the
+   * period and what became of them. Procurators and analysts see their jurisdiction, a department its own
+   * documents and its units', administrators all. Counts only; the CSV export takes it as it is.
+   */
+  documentLedger: Array<GqlDocumentLedgerRow>;
   /** The document settings and the departments' workflow rules. */
   documentSettings: GqlDocumentSettings;
   /** Enforcement cases across every agency source, newest event first. */
@@ -2302,6 +2405,22 @@ export type GqlQueryDetentionRecordsArgs = {
 
 /** Read operations: dossiers by person, record lists per domain, the data-source registry. */
 export type GqlQueryDocumentAlertsArgs = {
+  regions?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+
+/** Read operations: dossiers by person, record lists per domain, the data-source registry. */
+export type GqlQueryDocumentAssessmentArgs = {
+  period: GqlLedgerPeriod;
+  regions?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+
+/** Read operations: dossiers by person, record lists per domain, the data-source registry. */
+export type GqlQueryDocumentLedgerArgs = {
+  groupBy?: Array<GqlLedgerDimension>;
+  kinds?: InputMaybe<Array<GqlDocumentKind>>;
+  period: GqlLedgerPeriod;
   regions?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
@@ -2889,6 +3008,21 @@ export type GqlUnit = {
   name: Scalars['String']['output'];
 };
 
+/** One unit's assessment (考核) for a period. */
+export type GqlUnitAssessment = {
+  __typename?: 'UnitAssessment';
+  /** Points deducted: `perDocument` × notHandledAsRequired, at most `cap`. */
+  deduction: Scalars['Float']['output'];
+  /** The department system it belongs to. */
+  department: GqlLedgerKey;
+  /** Documents issued to it in the period, withdrawn ones left out. */
+  documents: Scalars['Int']['output'];
+  /** Of which not handled as required. */
+  notHandledAsRequired: Scalars['Int']['output'];
+  /** The unit (the documents' addressee). */
+  unit: GqlDepartment;
+};
+
 /**
  * Records pushed through GraphQL. Values that vary per record (ID numbers, dates, codes) are plain
  * strings here and are checked record by record, so that one bad record is rejected alone instead of
@@ -3060,10 +3194,12 @@ export type GqlResolversTypes = ResolversObject<{
   DocumentAlertKind: GqlDocumentAlertKind;
   DocumentAnswer: ResolverTypeWrapper<Omit<GqlDocumentAnswer, 'attachments'> & { attachments: Array<GqlResolversTypes['Attachment']> }>;
   DocumentAnswerInput: GqlDocumentAnswerInput;
+  DocumentAssessment: ResolverTypeWrapper<GqlDocumentAssessment>;
   DocumentFilter: GqlDocumentFilter;
   DocumentHistoryEntry: ResolverTypeWrapper<GqlDocumentHistoryEntry>;
   DocumentKind: GqlDocumentKind;
   DocumentLead: ResolverTypeWrapper<LeadDoc>;
+  DocumentLedgerRow: ResolverTypeWrapper<GqlDocumentLedgerRow>;
   DocumentObjection: ResolverTypeWrapper<GqlDocumentObjection>;
   DocumentRecordInput: GqlDocumentRecordInput;
   DocumentReport: ResolverTypeWrapper<GqlDocumentReport>;
@@ -3096,6 +3232,9 @@ export type GqlResolversTypes = ResolversObject<{
   LeadFilter: GqlLeadFilter;
   LeadStatus: GqlLeadStatus;
   LeadStatusChange: ResolverTypeWrapper<GqlLeadStatusChange>;
+  LedgerDimension: GqlLedgerDimension;
+  LedgerKey: ResolverTypeWrapper<GqlLedgerKey>;
+  LedgerPeriod: GqlLedgerPeriod;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ObjectionDecision: GqlObjectionDecision;
   OpenConsultationInput: GqlOpenConsultationInput;
@@ -3147,6 +3286,7 @@ export type GqlResolversTypes = ResolversObject<{
   SupervisionRule: ResolverTypeWrapper<RuleView>;
   TrustedOperation: ResolverTypeWrapper<GqlTrustedOperation>;
   Unit: ResolverTypeWrapper<GqlUnit>;
+  UnitAssessment: ResolverTypeWrapper<GqlUnitAssessment>;
   UnitInput: GqlUnitInput;
   UpdateDataSourceInput: GqlUpdateDataSourceInput;
 }>;
@@ -3202,9 +3342,11 @@ export type GqlResolversParentTypes = ResolversObject<{
   DocumentAlert: DocumentAlert;
   DocumentAnswer: Omit<GqlDocumentAnswer, 'attachments'> & { attachments: Array<GqlResolversParentTypes['Attachment']> };
   DocumentAnswerInput: GqlDocumentAnswerInput;
+  DocumentAssessment: GqlDocumentAssessment;
   DocumentFilter: GqlDocumentFilter;
   DocumentHistoryEntry: GqlDocumentHistoryEntry;
   DocumentLead: LeadDoc;
+  DocumentLedgerRow: GqlDocumentLedgerRow;
   DocumentObjection: GqlDocumentObjection;
   DocumentRecordInput: GqlDocumentRecordInput;
   DocumentReport: GqlDocumentReport;
@@ -3231,6 +3373,8 @@ export type GqlResolversParentTypes = ResolversObject<{
   LeadAssignee: GqlLeadAssignee;
   LeadFilter: GqlLeadFilter;
   LeadStatusChange: GqlLeadStatusChange;
+  LedgerKey: GqlLedgerKey;
+  LedgerPeriod: GqlLedgerPeriod;
   Mutation: Record<PropertyKey, never>;
   OpenConsultationInput: GqlOpenConsultationInput;
   OutsideExecution: GqlOutsideExecution;
@@ -3271,6 +3415,7 @@ export type GqlResolversParentTypes = ResolversObject<{
   SupervisionRule: RuleView;
   TrustedOperation: GqlTrustedOperation;
   Unit: GqlUnit;
+  UnitAssessment: GqlUnitAssessment;
   UnitInput: GqlUnitInput;
   UpdateDataSourceInput: GqlUpdateDataSourceInput;
 }>;
@@ -3573,6 +3718,13 @@ export type GqlDocumentAnswerResolvers<ContextType = Context, ParentType extends
   text?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type GqlDocumentAssessmentResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['DocumentAssessment'] = GqlResolversParentTypes['DocumentAssessment']> = ResolversObject<{
+  asOf?: Resolver<GqlResolversTypes['Date'], ParentType, ContextType>;
+  cap?: Resolver<GqlResolversTypes['Float'], ParentType, ContextType>;
+  perDocument?: Resolver<GqlResolversTypes['Float'], ParentType, ContextType>;
+  units?: Resolver<Array<GqlResolversTypes['UnitAssessment']>, ParentType, ContextType>;
+}>;
+
 export type GqlDocumentHistoryEntryResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['DocumentHistoryEntry'] = GqlResolversParentTypes['DocumentHistoryEntry']> = ResolversObject<{
   action?: Resolver<GqlResolversTypes['DocumentAction'], ParentType, ContextType>;
   actor?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
@@ -3587,6 +3739,29 @@ export type GqlDocumentLeadResolvers<ContextType = Context, ParentType extends G
   lead?: Resolver<Maybe<GqlResolversTypes['SupervisionLead']>, ParentType, ContextType>;
   rule?: Resolver<GqlResolversTypes['ID'], ParentType, ContextType>;
   ruleTitle?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type GqlDocumentLedgerRowResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['DocumentLedgerRow'] = GqlResolversParentTypes['DocumentLedgerRow']> = ResolversObject<{
+  answered?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
+  answeredLate?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
+  answeredOnTime?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
+  awaitingReceipt?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
+  documents?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
+  keys?: Resolver<Array<GqlResolversTypes['LedgerKey']>, ParentType, ContextType>;
+  notHandledAsRequired?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
+  notRectified?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
+  objections?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
+  objectionsOverturned?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
+  objectionsPending?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
+  objectionsUpheld?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
+  overdue?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
+  partlyRectified?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
+  received?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
+  rectified?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
+  reportsLate?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
+  reportsOnTime?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
+  reportsRequired?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
+  withdrawn?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type GqlDocumentObjectionResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['DocumentObjection'] = GqlResolversParentTypes['DocumentObjection']> = ResolversObject<{
@@ -3741,6 +3916,12 @@ export type GqlLeadStatusChangeResolvers<ContextType = Context, ParentType exten
   status?: Resolver<GqlResolversTypes['LeadStatus'], ParentType, ContextType>;
 }>;
 
+export type GqlLedgerKeyResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['LedgerKey'] = GqlResolversParentTypes['LedgerKey']> = ResolversObject<{
+  dimension?: Resolver<GqlResolversTypes['LedgerDimension'], ParentType, ContextType>;
+  label?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type GqlMutationResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['Mutation'] = GqlResolversParentTypes['Mutation']> = ResolversObject<{
   acceptDocumentAnswer?: Resolver<GqlResolversTypes['SupervisionDocument'], ParentType, ContextType, RequireFields<GqlMutationAcceptDocumentAnswerArgs, 'id' | 'note' | 'outcome'>>;
   activateDataSource?: Resolver<GqlResolversTypes['DataSource'], ParentType, ContextType, RequireFields<GqlMutationActivateDataSourceArgs, 'id'>>;
@@ -3856,6 +4037,8 @@ export type GqlQueryResolvers<ContextType = Context, ParentType extends GqlResol
   dataSources?: Resolver<Array<GqlResolversTypes['DataSource']>, ParentType, ContextType, Partial<GqlQueryDataSourcesArgs>>;
   detentionRecords?: Resolver<GqlResolversTypes['DetentionRecordConnection'], ParentType, ContextType, RequireFields<GqlQueryDetentionRecordsArgs, 'first'>>;
   documentAlerts?: Resolver<Array<GqlResolversTypes['DocumentAlert']>, ParentType, ContextType, Partial<GqlQueryDocumentAlertsArgs>>;
+  documentAssessment?: Resolver<GqlResolversTypes['DocumentAssessment'], ParentType, ContextType, RequireFields<GqlQueryDocumentAssessmentArgs, 'period'>>;
+  documentLedger?: Resolver<Array<GqlResolversTypes['DocumentLedgerRow']>, ParentType, ContextType, RequireFields<GqlQueryDocumentLedgerArgs, 'groupBy' | 'period'>>;
   documentSettings?: Resolver<GqlResolversTypes['DocumentSettings'], ParentType, ContextType>;
   enforcementCases?: Resolver<GqlResolversTypes['EnforcementCaseConnection'], ParentType, ContextType, RequireFields<GqlQueryEnforcementCasesArgs, 'first'>>;
   evaluationRuns?: Resolver<Array<GqlResolversTypes['EvaluationRun']>, ParentType, ContextType, RequireFields<GqlQueryEvaluationRunsArgs, 'first'>>;
@@ -4035,6 +4218,14 @@ export type GqlUnitResolvers<ContextType = Context, ParentType extends GqlResolv
   name?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type GqlUnitAssessmentResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['UnitAssessment'] = GqlResolversParentTypes['UnitAssessment']> = ResolversObject<{
+  deduction?: Resolver<GqlResolversTypes['Float'], ParentType, ContextType>;
+  department?: Resolver<GqlResolversTypes['LedgerKey'], ParentType, ContextType>;
+  documents?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
+  notHandledAsRequired?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
+  unit?: Resolver<GqlResolversTypes['Department'], ParentType, ContextType>;
+}>;
+
 export type GqlResolvers<ContextType = Context> = ResolversObject<{
   Attachment?: GqlAttachmentResolvers<ContextType>;
   AuditEntry?: GqlAuditEntryResolvers<ContextType>;
@@ -4068,8 +4259,10 @@ export type GqlResolvers<ContextType = Context> = ResolversObject<{
   DetentionRecordEdge?: GqlDetentionRecordEdgeResolvers<ContextType>;
   DocumentAlert?: GqlDocumentAlertResolvers<ContextType>;
   DocumentAnswer?: GqlDocumentAnswerResolvers<ContextType>;
+  DocumentAssessment?: GqlDocumentAssessmentResolvers<ContextType>;
   DocumentHistoryEntry?: GqlDocumentHistoryEntryResolvers<ContextType>;
   DocumentLead?: GqlDocumentLeadResolvers<ContextType>;
+  DocumentLedgerRow?: GqlDocumentLedgerRowResolvers<ContextType>;
   DocumentObjection?: GqlDocumentObjectionResolvers<ContextType>;
   DocumentReport?: GqlDocumentReportResolvers<ContextType>;
   DocumentSettings?: GqlDocumentSettingsResolvers<ContextType>;
@@ -4087,6 +4280,7 @@ export type GqlResolvers<ContextType = Context> = ResolversObject<{
   JSON?: GraphQLScalarType;
   LeadAssignee?: GqlLeadAssigneeResolvers<ContextType>;
   LeadStatusChange?: GqlLeadStatusChangeResolvers<ContextType>;
+  LedgerKey?: GqlLedgerKeyResolvers<ContextType>;
   Mutation?: GqlMutationResolvers<ContextType>;
   OutsideExecution?: GqlOutsideExecutionResolvers<ContextType>;
   PageInfo?: GqlPageInfoResolvers<ContextType>;
@@ -4116,6 +4310,7 @@ export type GqlResolvers<ContextType = Context> = ResolversObject<{
   SupervisionRule?: GqlSupervisionRuleResolvers<ContextType>;
   TrustedOperation?: GqlTrustedOperationResolvers<ContextType>;
   Unit?: GqlUnitResolvers<ContextType>;
+  UnitAssessment?: GqlUnitAssessmentResolvers<ContextType>;
 }>;
 
 export type GqlDirectiveResolvers<ContextType = Context> = ResolversObject<{
