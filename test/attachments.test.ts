@@ -41,8 +41,11 @@ describe('attachments', () => {
       headers: { ...(type ? { 'content-type': type } : {}), ...(authorization ? { authorization } : {}) },
       body: typeof body === 'string' ? body : new Uint8Array(body),
     });
-  const download = (hash: string, authorization?: string) =>
-    fetch(`${t.url}/attachments/${hash}`, { headers: authorization ? { authorization } : {} });
+  /** a download with a purpose (procurators must send one; departments' is recorded only) */
+  const download = (hash: string, authorization?: string, purpose: string | null = 'JD-2026-001') =>
+    fetch(`${t.url}/attachments/${hash}`, {
+      headers: { ...(authorization ? { authorization } : {}), ...(purpose ? { 'x-purpose': purpose } : {}) },
+    });
 
   it('stores a file once by its SHA-256: 201 the first time, 200 after, for any uploader', async () => {
     const first = await upload(PDF, 'application/pdf', procurator);
@@ -176,11 +179,18 @@ describe('attachments', () => {
     expect((malformed as GraphQLError).extensions.field).toBe('attachments[0]');
   });
 
+  it('lets a procurator download only with a purpose, as it reads the documents and consultations they belong to', async () => {
+    const res = await download(sha(PDF), procurator, null);
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as any).errors[0].extensions).toMatchObject({ code: 'FORBIDDEN', field: 'X-Purpose' });
+    expect((await download(sha(PDF), procurator)).status).toBe(200);
+  });
+
   it('writes one audit entry per upload and download, in the shape of a GraphQL entry', async () => {
     const res = await fetch(`${t.url}/attachments/${sha(PDF)}`, { headers: { authorization: department, 'x-request-id': 'att-audit-1' } });
     expect(res.status).toBe(200);
     const refused = await fetch(`${t.url}/attachments/${sha(JPEG)}`, {
-      headers: { authorization: procurator, 'x-request-id': 'att-audit-2' },
+      headers: { authorization: procurator, 'x-purpose': 'JD-2026-001', 'x-request-id': 'att-audit-2' },
     });
     expect(refused.status).toBe(404);
     const log = t.connection.db!.collection('audit_log');

@@ -231,6 +231,11 @@ export function attachmentsRouter(options: AttachmentRouteOptions): Router {
       file.sha256 = sha256.slice(0, 64);
       if (caller.kind === 'anonymous')
         throw new Refusal(401, 'UNAUTHENTICATED', 'GET /attachments needs a token: Authorization: Bearer <token>');
+      // a procurator reads a file of a document or consultation for a case, as it reads them: with its purpose
+      if (caller.kind === 'person' && caller.role === 'PROCURATOR' && !caller.purpose)
+        throw new Refusal(403, 'FORBIDDEN', 'a procurator reads attachments for a case: send X-Purpose (the case or task reference)', {
+          field: 'X-Purpose',
+        });
       const found = caller.kind === 'person' ? await sources.attachments.read(sha256, caller) : null;
       if (!found) throw new Refusal(404, 'NOT_FOUND', `no attachment ${file.sha256} that you may read`);
       Object.assign(file, { size: found.size, contentType: found.contentType });
