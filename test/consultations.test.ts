@@ -173,7 +173,7 @@ describe('two-way consultations', () => {
       { seq: 2, side: 'PROCURATORATE', author: 'pro-wanzhou', org: 'JCY-500101', text: '请补充进货单据。', attachments: [] },
     ]);
     // the department's photo was shared with the office
-    const file = await fetch(`${t.url}/attachments/${sha(PNG)}`, { headers: { authorization: headers.pro.authorization } });
+    const file = await fetch(`${t.url}/attachments/${sha(PNG)}`, { headers: headers.pro });
     expect(file.status).toBe(200);
   });
 
