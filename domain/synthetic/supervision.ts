@@ -311,22 +311,53 @@ function sourceKeyOf(item: AnySyntheticItem): string {
 export function planSupervision(opts: SupervisionPlanOptions): SupervisionPlan {
   const volumes = supervisionVolumes(opts.persons);
   const today = dayOf(opts.today.getTime());
+  // A uniform sample of each rule's candidates, a few times what the documents can use, so that a
+  // data set of millions of persons does not keep every planted record in memory.
+  const sample = new Rng(opts.seed, 0x73616d70 /* 'samp' */);
   const pools = new Map<SyntheticRuleId, Candidate[]>();
+  const seen = new Map<string, number>();
+  const keep = <T>(list: T[], key: string, cap: number, x: T) => {
+    const n = seen.get(key) ?? 0;
+    seen.set(key, n + 1);
+    if (list.length < cap) list.push(x);
+    else {
+      const at = sample.int(0, n);
+      if (at < cap) list[at] = x;
+    }
+  };
   const cases: AnySyntheticItem[] = [];
   for (const person of generatePersons(opts)) {
     const item = plantedItem(person);
     if (item && person.planted && person.planted !== 'DET_EXPIRY_WARNING') {
       const list = pools.get(person.planted) ?? [];
-      list.push({ rule: person.planted, item, visibleDay: visibleFrom(person.planted, item) });
       pools.set(person.planted, list);
+      keep(list, person.planted, poolCap(person.planted, volumes), {
+        rule: person.planted,
+        item,
+        visibleDay: visibleFrom(person.planted, item),
+      });
     }
-    for (const i of person.items) if (nearThreshold(i)) cases.push(i);
+    for (const i of person.items) if (nearThreshold(i)) keep(cases, 'cases', 50 + 10 * volumes.consultations, i);
   }
   const rng = new Rng(opts.seed, 0x73757076 /* 'supv' */);
   for (const list of pools.values()) rng.shuffle(list);
   const documents = planDocuments(opts, volumes, today, pools, rng);
   const consultations = planConsultations(opts, volumes.consultations, today, rng.shuffle(cases));
   return { volumes, documents, consultations };
+}
+
+/** How many candidates of a rule the plan keeps: 50 and four times the documents its weights expect of it. */
+function poolCap(rule: SyntheticRuleId, volumes: SupervisionVolumes): number {
+  let expected = 0;
+  for (const [kind, count] of [
+    ['RECOMMENDATION', volumes.recommendations],
+    ['CORRECTION_NOTICE', volumes.correctionNotices],
+  ] as const) {
+    const weights = RULE_WEIGHTS[kind];
+    const total = weights.reduce((a, [, w]) => a + w, 0);
+    expected += (count * (weights.find(([r]) => r === rule)?.[1] ?? 0)) / total;
+  }
+  return 50 + 4 * Math.ceil(expected);
 }
 
 interface Slot {
