@@ -16,7 +16,7 @@
  */
 import { Types } from 'mongoose';
 import { beijingDay } from '../domain/calendar';
-import { addresseePath, type DepartmentWorkflow, type DocumentKind, type DocumentStatus } from '../domain/documents';
+import { addresseePath, yearOfDay, type DepartmentWorkflow, type DocumentKind, type DocumentStatus } from '../domain/documents';
 import type { ConsultationStatus } from '../domain/consultations';
 import { syntheticSources, type SyntheticOptions } from '../domain/synthetic';
 import {
@@ -53,37 +53,75 @@ export interface SupervisionSeedResult {
   refused: { count: number; first: string | null };
   /** the demo documents already there came from another plan (another day or seed): none added */
   keptEarlier: boolean;
+  /** seconds spent planning (with finding the records), issuing (and the consultations) and taking the documents' steps */
+  seconds: { planning: number; issuing: number; steps: number };
 }
 
 const SEED_ACTOR = `${DEMO_ACTOR_PREFIX}seed`;
 
+/** Documents whose steps are taken at once (the store serves a few requests at a time). */
+const LANES = 4;
+
+interface Services {
+  documents: Documents;
+  consultations: Consultations;
+}
+
+/**
+ * A sequence of steps taken one after the other in time order, by services of its own whose clock
+ * is the step's time. Lanes run side by side: what one lane does never touches another's documents.
+ */
+class Lane {
+  private now = 0;
+  readonly services: Services;
+  private readonly events: { at: number; order: number; run: (s: Services) => Promise<void> }[] = [];
+  private static order = 0;
+
+  constructor(make: (clock: () => number) => Services) {
+    this.services = make(() => this.now);
+  }
+
+  add(at: number, run: (s: Services) => Promise<void>): void {
+    this.events.push({ at, order: Lane.order++, run });
+  }
+
+  async play(): Promise<void> {
+    this.events.sort((a, b) => a.at - b.at || a.order - b.order);
+    for (const e of this.events) {
+      this.now = e.at;
+      await e.run(this.services);
+    }
+  }
+}
+
 /** Plays the demo year for the data set of `opts` (whose records are in the store already). */
 export async function seedSupervision(sources: DataSources, opts: SyntheticOptions): Promise<SupervisionSeedResult> {
   const todayMs = opts.today.getTime();
-  let now = todayMs;
-  const clock = () => now;
   // Seed-time services over the hub's own models, on a clock the seed moves.
-  const documents = new Documents({
-    models: sources.documents.models,
-    records: sources.models.records,
-    claims: sources.claims,
-    leads: sources.leads,
-    registry: sources.registry,
-    attachments: sources.attachments,
-    clock,
+  const servicesOn = (clock: () => number): Services => ({
+    documents: new Documents({
+      models: sources.documents.models,
+      records: sources.models.records,
+      claims: sources.claims,
+      leads: sources.leads,
+      registry: sources.registry,
+      attachments: sources.attachments,
+      clock,
+    }),
+    consultations: new Consultations(sources.consultations.models, {
+      claims: sources.claims,
+      attachments: sources.attachments,
+      registry: sources.registry,
+      records: sources.models.records,
+      clock,
+    }),
   });
-  const consultations = new Consultations(sources.consultations.models, {
-    claims: sources.claims,
-    attachments: sources.attachments,
-    registry: sources.registry,
-    records: sources.models.records,
-    clock,
-  });
+  // the settings are dated before the year begins
+  const { documents, consultations } = servicesOn(() => todayMs - 366 * 86_400_000);
   await documents.ensureIndexes();
   await consultations.ensureIndexes();
 
-  // The departments' report rules, set where none binds the unit yet, dated before the year begins.
-  now = todayMs - 366 * 86_400_000;
+  // The departments' report rules, set where none binds the unit yet.
   const rules = await workflowRules(documents);
   for (const { code, workflow } of demoWorkflows()) {
     if (rules(code)) continue;
@@ -95,6 +133,12 @@ export async function seedSupervision(sources: DataSources, opts: SyntheticOptio
     );
   }
   const [settings, calendar, workflowOf] = await Promise.all([documents.settings(), documents.calendar(), workflowRules(documents)]);
+  let mark = Date.now();
+  const lap = () => {
+    const since = (Date.now() - mark) / 1000;
+    mark = Date.now();
+    return since;
+  };
   const plan = planSupervision({ ...opts, settings, calendar, workflowOf });
 
   const recordIds = await recordResolver(sources, opts);
@@ -103,6 +147,17 @@ export async function seedSupervision(sources: DataSources, opts: SyntheticOptio
     refused.count++;
     refused.first ??= `${what}: ${e instanceof Error ? e.message : String(e)}`;
   };
+
+  /**
+   * First the issues, in the order of their days within each kind and year (a number is the next of
+   * its prefix and year), one lane per kind and year, and the consultations in a lane of their own;
+   * then each document's steps in its order, the documents spread over LANES lanes.
+   */
+  const issuing = new Map<string, Lane>();
+  const issueLane = (key: string) => issuing.get(key) ?? issuing.set(key, new Lane(servicesOn)).get(key)!;
+  const stepping = Array.from({ length: LANES }, () => new Lane(servicesOn));
+  let issued = 0;
+  let steps = 0;
 
   // What a run before left: demo documents by key, with the steps they have had.
   const demoDocs = (await documents.models.Document.collection
@@ -113,48 +168,34 @@ export async function seedSupervision(sources: DataSources, opts: SyntheticOptio
     if (d.issuedBy?.startsWith(DEMO_ACTOR_PREFIX) && d.records?.[0])
       earlierDocs.set(`${d.kind}:${d.records[0].externalId}`, { id: d._id.toHexString(), done: d.history.length - 1 });
   const keptEarlier = earlierDocs.size > 0 && !plan.documents.some((d) => earlierDocs.has(d.key));
-
-  const events: { at: number; order: number; run: () => Promise<void> }[] = [];
-  let order = 0;
-  let issued = 0;
-  let steps = 0;
   if (!keptEarlier) {
-    for (const d of plan.documents) {
+    for (const [index, d] of plan.documents.entries()) {
       const earlier = earlierDocs.get(d.key);
       const state = { id: earlier?.id ?? null, stopped: false };
       if (!earlier) {
         const records = await Promise.all(d.records.map(recordIds));
         if (records.some((r) => !r)) continue;
-        events.push({
-          at: d.issuedAt,
-          order: order++,
-          run: async () => {
-            try {
-              state.id = (await documents.issue(issueInput(d, records as string[]), procuratorOf(d)))._id.toHexString();
-              issued++;
-            } catch (e) {
-              state.stopped = true;
-              refuse(`issuing ${d.key}`, e);
-            }
-          },
+        issueLane(`${d.kind}:${yearOfDay(beijingDay(d.issuedAt))}`).add(d.issuedAt, async (s) => {
+          try {
+            state.id = (await s.documents.issue(issueInput(d, records as string[]), procuratorOf(d)))._id.toHexString();
+            issued++;
+          } catch (e) {
+            state.stopped = true;
+            refuse(`issuing ${d.key}`, e);
+          }
         });
       }
-      for (const step of d.steps.slice(earlier?.done ?? 0)) {
-        events.push({
-          at: step.at,
-          order: order++,
-          run: async () => {
-            if (state.stopped || !state.id) return;
-            try {
-              await takeStep(documents, state.id, d, step);
-              steps++;
-            } catch (e) {
-              state.stopped = true;
-              refuse(`${step.action} on ${d.key}`, e);
-            }
-          },
+      for (const step of d.steps.slice(earlier?.done ?? 0))
+        stepping[index % LANES].add(step.at, async (s) => {
+          if (state.stopped || !state.id) return;
+          try {
+            await takeStep(s.documents, state.id, d, step);
+            steps++;
+          } catch (e) {
+            state.stopped = true;
+            refuse(`${step.action} on ${d.key}`, e);
+          }
         });
-      }
     }
   }
 
@@ -165,6 +206,7 @@ export async function seedSupervision(sources: DataSources, opts: SyntheticOptio
   const earlierConsultations = new Map<string, ConsultationDoc>();
   for (const c of demoConsultations)
     if (c.history?.[0]?.actor.startsWith(DEMO_ACTOR_PREFIX) && c.case?.recordId) earlierConsultations.set(c.case.recordId, c);
+  const talking = issueLane('consultations');
   let opened = 0;
   let messages = 0;
   for (const c of plan.consultations) {
@@ -173,63 +215,50 @@ export async function seedSupervision(sources: DataSources, opts: SyntheticOptio
     const earlier = earlierConsultations.get(recordId);
     const state = { id: earlier?._id.toHexString() ?? null, stopped: false };
     if (!earlier)
-      events.push({
-        at: c.openedAt,
-        order: order++,
-        run: async () => {
-          try {
-            state.id = (await consultations.open(openInput(c, recordId), actorOf(c, c.openedBy)))._id.toHexString();
-            opened++;
-          } catch (e) {
-            state.stopped = true;
-            refuse(`opening the consultation on ${c.key}`, e);
-          }
-        },
+      talking.add(c.openedAt, async (s) => {
+        try {
+          state.id = (await s.consultations.open(openInput(c, recordId), actorOf(c, c.openedBy)))._id.toHexString();
+          opened++;
+        } catch (e) {
+          state.stopped = true;
+          refuse(`opening the consultation on ${c.key}`, e);
+        }
       });
     for (const m of c.messages.slice(earlier?.lastSeq ?? 0))
-      events.push({
-        at: m.at,
-        order: order++,
-        run: async () => {
-          if (state.stopped || !state.id) return;
-          try {
-            await consultations.post(state.id, { text: m.text }, actorOf(c, m.side));
-            messages++;
-          } catch (e) {
-            state.stopped = true;
-            refuse(`a message on ${c.key}`, e);
-          }
-        },
+      talking.add(m.at, async (s) => {
+        if (state.stopped || !state.id) return;
+        try {
+          await s.consultations.post(state.id, { text: m.text }, actorOf(c, m.side));
+          messages++;
+        } catch (e) {
+          state.stopped = true;
+          refuse(`a message on ${c.key}`, e);
+        }
       });
     const close = c.close;
     if (close && earlier?.status !== 'CLOSED')
-      events.push({
-        at: close.at,
-        order: order++,
-        run: async () => {
-          if (state.stopped || !state.id) return;
-          try {
-            await consultations.close(state.id, close.settlement, actorOf(c, close.side));
-          } catch (e) {
-            refuse(`closing the consultation on ${c.key}`, e);
-          }
-        },
+      talking.add(close.at, async (s) => {
+        if (state.stopped || !state.id) return;
+        try {
+          await s.consultations.close(state.id, close.settlement, actorOf(c, close.side));
+        } catch (e) {
+          refuse(`closing the consultation on ${c.key}`, e);
+        }
       });
   }
 
-  // Everything in the order it happened, the clock at each step's time.
-  events.sort((a, b) => a.at - b.at || a.order - b.order);
-  for (const e of events) {
-    now = e.at;
-    await e.run();
-  }
-  now = todayMs;
+  const planning = lap();
+  await Promise.all([...issuing.values()].map((l) => l.play()));
+  const issuingSeconds = lap();
+  await Promise.all(stepping.map((l) => l.play()));
+  const stepSeconds = lap();
 
   return {
     documents: { planned: plan.documents.length, issued, steps, ...(await documentCounts(documents, beijingDay(todayMs))) },
     consultations: { planned: plan.consultations.length, opened, messages, ...(await consultationCounts(consultations)) },
     refused,
     keptEarlier,
+    seconds: { planning, issuing: issuingSeconds, steps: stepSeconds },
   };
 }
 

@@ -77,6 +77,13 @@ describe('demo seed: a year of supervision documents and consultations', () => {
       expect(d.history[0]).toMatchObject({ action: 'ISSUE', role: 'PROCURATOR', org: d.office, actor: expect.stringMatching(/^demo-/) });
     }
     expect(new Set(docs.map((d) => beijingDay(d.issuedAt) >> 5)).size).toBeGreaterThan(6);
+    // numbered in the order they were issued, per prefix and year
+    const numbered = [...docs].sort((a, b) => a.issuedAt.getTime() - b.issuedAt.getTime());
+    for (const prefix of ['渝检建', '渝检纠'])
+      for (const year of new Set(numbered.map((d) => d.numberYear))) {
+        const seqs = numbered.filter((d) => d.numberPrefix === prefix && d.numberYear === year).map((d) => d.numberSeq);
+        expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+      }
   });
 
   it("rests every document on stored records of its addressee's own sources, issued by the records' district procuratorate", async () => {
