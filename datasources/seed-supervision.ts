@@ -51,13 +51,15 @@ export interface SupervisionSeedResult {
   consultations: { planned: number; opened: number; messages: number; total: number; byStatus: Record<ConsultationStatus, number> };
   /** steps the services refused (the document or consultation stops there), with the first reason */
   refused: { count: number; first: string | null };
-  /** the demo documents already there came from another plan (another day or seed): none added */
+  /** demo documents or consultations of another seed or size were there: kept, nothing added */
   keptEarlier: boolean;
   /** seconds spent planning (with finding the records), issuing (and the consultations) and taking the documents' steps */
   seconds: { planning: number; issuing: number; steps: number };
 }
 
 const SEED_ACTOR = `${DEMO_ACTOR_PREFIX}seed`;
+/** `hub_meta` document naming the plan the demo documents were seeded with. */
+const PLAN_MARKER = 'demo-supervision';
 
 /** Documents whose steps are taken at once (the store serves a few requests at a time). */
 const LANES = 4;
@@ -133,13 +135,41 @@ export async function seedSupervision(sources: DataSources, opts: SyntheticOptio
     );
   }
   const [settings, calendar, workflowOf] = await Promise.all([documents.settings(), documents.calendar(), workflowRules(documents)]);
+
+  // What a run before left: demo documents by key, with the steps they have had; consultations by case.
+  const demoDocs = (await documents.models.Document.collection
+    .find({}, { projection: { kind: 1, records: 1, issuedBy: 1, history: 1 } })
+    .toArray()) as unknown as SupervisionDocumentDoc[];
+  const earlierDocs = new Map<string, { id: string; done: number }>();
+  for (const d of demoDocs)
+    if (d.issuedBy?.startsWith(DEMO_ACTOR_PREFIX) && d.records?.[0])
+      earlierDocs.set(`${d.kind}:${d.records[0].externalId}`, { id: d._id.toHexString(), done: d.history.length - 1 });
+  const demoConsultations = (await consultations.models.Consultation.collection
+    .find({}, { projection: { case: 1, lastSeq: 1, status: 1, history: 1 } })
+    .toArray()) as unknown as ConsultationDoc[];
+  const earlierConsultations = new Map<string, ConsultationDoc>();
+  for (const c of demoConsultations)
+    if (c.history?.[0]?.actor.startsWith(DEMO_ACTOR_PREFIX) && c.case?.recordId) earlierConsultations.set(c.case.recordId, c);
+
+  // The plan this store was seeded with (its seed, persons and day): a second run plays the same plan,
+  // so it finds everything done, or completes what a cut-short run left. Demo data of another seed or
+  // size, or from before the marker, are kept as they are and nothing is added (two years in one store).
+  const meta = sources.models.DataSource.db.collection<{ _id: string; seed: number; persons: number; today: Date }>('hub_meta');
+  const marker = await meta.findOne({ _id: PLAN_MARKER });
+  const keptEarlier = marker
+    ? marker.seed !== opts.seed || marker.persons !== opts.persons
+    : earlierDocs.size > 0 || earlierConsultations.size > 0;
+  const today = marker && !keptEarlier ? marker.today : opts.today;
+  if (!marker && !keptEarlier) await meta.insertOne({ _id: PLAN_MARKER, seed: opts.seed, persons: opts.persons, today });
   let mark = Date.now();
   const lap = () => {
     const since = (Date.now() - mark) / 1000;
     mark = Date.now();
     return since;
   };
-  const plan = planSupervision({ ...opts, settings, calendar, workflowOf });
+  const plan = keptEarlier
+    ? { documents: [], consultations: [] }
+    : planSupervision({ persons: opts.persons, seed: opts.seed, today, settings, calendar, workflowOf });
 
   const recordIds = await recordResolver(sources, opts);
   const refused = { count: 0, first: null as string | null };
@@ -159,53 +189,36 @@ export async function seedSupervision(sources: DataSources, opts: SyntheticOptio
   let issued = 0;
   let steps = 0;
 
-  // What a run before left: demo documents by key, with the steps they have had.
-  const demoDocs = (await documents.models.Document.collection
-    .find({}, { projection: { kind: 1, records: 1, issuedBy: 1, history: 1 } })
-    .toArray()) as unknown as SupervisionDocumentDoc[];
-  const earlierDocs = new Map<string, { id: string; done: number }>();
-  for (const d of demoDocs)
-    if (d.issuedBy?.startsWith(DEMO_ACTOR_PREFIX) && d.records?.[0])
-      earlierDocs.set(`${d.kind}:${d.records[0].externalId}`, { id: d._id.toHexString(), done: d.history.length - 1 });
-  const keptEarlier = earlierDocs.size > 0 && !plan.documents.some((d) => earlierDocs.has(d.key));
-  if (!keptEarlier) {
-    for (const [index, d] of plan.documents.entries()) {
-      const earlier = earlierDocs.get(d.key);
-      const state = { id: earlier?.id ?? null, stopped: false };
-      if (!earlier) {
-        const records = await Promise.all(d.records.map(recordIds));
-        if (records.some((r) => !r)) continue;
-        issueLane(`${d.kind}:${yearOfDay(beijingDay(d.issuedAt))}`).add(d.issuedAt, async (s) => {
-          try {
-            state.id = (await s.documents.issue(issueInput(d, records as string[]), procuratorOf(d)))._id.toHexString();
-            issued++;
-          } catch (e) {
-            state.stopped = true;
-            refuse(`issuing ${d.key}`, e);
-          }
-        });
-      }
-      for (const step of d.steps.slice(earlier?.done ?? 0))
-        stepping[index % LANES].add(step.at, async (s) => {
-          if (state.stopped || !state.id) return;
-          try {
-            await takeStep(s.documents, state.id, d, step);
-            steps++;
-          } catch (e) {
-            state.stopped = true;
-            refuse(`${step.action} on ${d.key}`, e);
-          }
-        });
+  for (const [index, d] of plan.documents.entries()) {
+    const earlier = earlierDocs.get(d.key);
+    const state = { id: earlier?.id ?? null, stopped: false };
+    if (!earlier) {
+      const records = await Promise.all(d.records.map(recordIds));
+      if (records.some((r) => !r)) continue;
+      issueLane(`${d.kind}:${yearOfDay(beijingDay(d.issuedAt))}`).add(d.issuedAt, async (s) => {
+        try {
+          state.id = (await s.documents.issue(issueInput(d, records as string[]), procuratorOf(d)))._id.toHexString();
+          issued++;
+        } catch (e) {
+          state.stopped = true;
+          refuse(`issuing ${d.key}`, e);
+        }
+      });
     }
+    for (const step of d.steps.slice(earlier?.done ?? 0))
+      stepping[index % LANES].add(step.at, async (s) => {
+        if (state.stopped || !state.id) return;
+        try {
+          await takeStep(s.documents, state.id, d, step);
+          steps++;
+        } catch (e) {
+          state.stopped = true;
+          refuse(`${step.action} on ${d.key}`, e);
+        }
+      });
   }
 
-  // Consultations: by their case record, with the messages and close they have had.
-  const demoConsultations = (await consultations.models.Consultation.collection
-    .find({}, { projection: { case: 1, lastSeq: 1, status: 1, history: 1 } })
-    .toArray()) as unknown as ConsultationDoc[];
-  const earlierConsultations = new Map<string, ConsultationDoc>();
-  for (const c of demoConsultations)
-    if (c.history?.[0]?.actor.startsWith(DEMO_ACTOR_PREFIX) && c.case?.recordId) earlierConsultations.set(c.case.recordId, c);
+  // Consultations, with the messages and close they have had.
   const talking = issueLane('consultations');
   let opened = 0;
   let messages = 0;

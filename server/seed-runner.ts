@@ -78,7 +78,7 @@ export function supervisionSummary(s: SupervisionSeedResult, seconds: number): s
     `supervision documents: ${d.total} (检察建议 ${d.byKind.RECOMMENDATION}, 纠正违法通知书 ${d.byKind.CORRECTION_NOTICE}): ${states(d.byStatus)}; ${d.overdue} overdue, ${d.dueWithin7Days} due within 7 days, ${d.answeredLate} answered late`,
     `two-way consultations: ${c.total}: ${states(c.byStatus)}`,
     `(this run: ${d.issued} documents issued, ${d.steps} steps, ${c.opened} consultations opened, ${c.messages} messages, in ${seconds.toFixed(1)} s: planning ${s.seconds.planning.toFixed(1)}, issuing ${s.seconds.issuing.toFixed(1)}, steps ${s.seconds.steps.toFixed(1)}${
-      s.keptEarlier ? '; demo documents of another day or seed were there and are kept' : ''
+      s.keptEarlier ? '; the demo documents of another seed or size were there and are kept' : ''
     })`,
   ];
   if (s.refused.count > 0) lines.push(`${s.refused.count} steps refused by the services, the first: ${s.refused.first}`);

@@ -3,7 +3,8 @@
  * persons seeded as `npm start` seeds them (seedDemoData), then the documents and consultations read
  * back from the store and over HTTP. Counts scale by the stated formula; every lifecycle state is
  * there; each document rests on records of its addressee's own sources; deadlines and lateness are the
- * service's; a second run adds nothing and a document lost from a cut-short run is issued again.
+ * service's; a second run (another day too) adds nothing, nor one of another seed, and a document
+ * lost from a cut-short run is issued again.
  */
 import { Types } from 'mongoose';
 import { beijingDay, dayOfDate } from '../domain/calendar';
@@ -11,6 +12,7 @@ import { addresses, dueDay, FINAL, type DocumentStatus } from '../domain/documen
 import { supervisionVolumes } from '../domain/synthetic/supervision';
 import type { ConsultationDoc, ConsultationMessageDoc } from '../datasources/services/consultations';
 import type { SupervisionDocumentDoc } from '../datasources/services/documents';
+import { seedSupervision } from '../datasources/seed-supervision';
 import { seedDemoData } from '../server/seed-runner';
 import { startTestHub, type TestHub } from './helpers';
 
@@ -150,6 +152,21 @@ describe('demo seed: a year of supervision documents and consultations', () => {
     expect(await readConsultations()).toHaveLength(consultations.length);
     expect(await readMessages()).toHaveLength(messages);
     expect((await t.hub.sources.documents.settingsView()).departments.reduce((n, d) => n + d.changes.length, 0)).toBe(settingsChanges);
+
+    // another day plays the plan the store was seeded with (nothing to do); another seed adds nothing
+    const otherDay = await seedSupervision(t.hub.sources, { persons: PERSONS, seed: 5, today: new Date(TODAY.getTime() + 3 * 86_400_000) });
+    expect(otherDay).toMatchObject({
+      keptEarlier: false,
+      documents: { issued: 0, steps: 0, total: 44 },
+      consultations: { opened: 0, messages: 0 },
+    });
+    const otherSeed = await seedSupervision(t.hub.sources, { persons: PERSONS, seed: 6, today: TODAY });
+    expect(otherSeed).toMatchObject({
+      keptEarlier: true,
+      documents: { issued: 0, steps: 0, total: 44 },
+      consultations: { opened: 0, total: 3 },
+    });
+    expect(await readDocs()).toHaveLength(docs.length);
 
     // a run cut short before one document was issued: the next run issues it with its whole lifecycle
     const lost = docs.find((d) => d.status === 'CLOSED' && d.history.length >= 4)!;
