@@ -1,7 +1,8 @@
 /**
  * `npm run seed -- --persons N --seed S [--today YYYY-MM-DD]`
  *
- * Generates the synthetic demo data set (docs/domain.md) and pushes it through the ingest path. Uses
+ * Generates the synthetic demo data set (docs/domain.md) and pushes it through the ingest path, then
+ * plays a year of supervision documents and consultations on it through the services. Uses
  * MONGODB_URI when set; otherwise the embedded store: the running hub's when one is up, or one started
  * for the duration of the seed. Deterministic for a given seed and day (rules such as "still in
  * custody past its limit" are relative to that day). Re-running with the same arguments changes nothing.

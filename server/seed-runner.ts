@@ -8,12 +8,13 @@ import type { DataSources } from '../datasources';
 import { DOMAINS, type Domain } from '../domain/records';
 import type { AnyRecordDoc } from '../datasources/store/models';
 import { seed, type SeedProgress } from '../datasources/seed';
+import { seedSupervision, type SupervisionSeedResult } from '../datasources/seed-supervision';
 import { syntheticReport } from '../domain/synthetic';
 
 export async function seedDemoData(
   sources: DataSources,
   options: { persons: number; seed: number; progress: boolean; today?: Date },
-): Promise<SeedProgress> {
+): Promise<SeedProgress & { supervision: SupervisionSeedResult }> {
   const started = Date.now();
   const tty = options.progress && process.stdout.isTTY;
   const bar = tty
@@ -56,7 +57,32 @@ export async function seedDemoData(
         .join(', ')}\n`,
     );
   }
-  return result;
+  // A year of supervision documents and consultations on these records, through the services.
+  const supervisionStarted = Date.now();
+  if (options.progress) process.stdout.write('seeding a year of supervision documents and two-way consultations…\n');
+  const supervision = await seedSupervision(sources, { persons: options.persons, seed: options.seed, today });
+  if (options.progress) process.stdout.write(supervisionSummary(supervision, (Date.now() - supervisionStarted) / 1000));
+  return { ...result, supervision };
+}
+
+/** The seed's lines about documents and consultations: counts by state, and what it did this run. */
+export function supervisionSummary(s: SupervisionSeedResult, seconds: number): string {
+  const d = s.documents;
+  const c = s.consultations;
+  const states = (counts: Record<string, number>) =>
+    Object.entries(counts)
+      .filter(([, n]) => n > 0)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ');
+  const lines = [
+    `supervision documents: ${d.total} (检察建议 ${d.byKind.RECOMMENDATION}, 纠正违法通知书 ${d.byKind.CORRECTION_NOTICE}): ${states(d.byStatus)}; ${d.overdue} overdue, ${d.dueWithin7Days} due within 7 days, ${d.answeredLate} answered late`,
+    `two-way consultations: ${c.total}: ${states(c.byStatus)}`,
+    `(this run: ${d.issued} documents issued, ${d.steps} steps, ${c.opened} consultations opened, ${c.messages} messages, in ${seconds.toFixed(1)} s: planning ${s.seconds.planning.toFixed(1)}, issuing ${s.seconds.issuing.toFixed(1)}, steps ${s.seconds.steps.toFixed(1)}${
+      s.keptEarlier ? '; the demo documents of another seed or size were there and are kept' : ''
+    })`,
+  ];
+  if (s.refused.count > 0) lines.push(`${s.refused.count} steps refused by the services, the first: ${s.refused.first}`);
+  return `${lines.join('\n')}\n`;
 }
 
 /**

@@ -6,7 +6,7 @@
 import { beijingDay } from '../domain/calendar';
 import { DOMAINS, validateRecord } from '../domain/records';
 import { evaluatePerson, type PersonRecords, RULE_IDS } from '../domain/rules';
-import { generatePersons, type SyntheticOptions } from '../domain/synthetic';
+import { generatePersons, plantedItem, type SyntheticOptions } from '../domain/synthetic';
 import type { SyntheticPerson } from '../domain/synthetic/generate';
 
 function personRecords(idNumber: string, items: SyntheticPerson['items']): PersonRecords {
@@ -59,6 +59,25 @@ describe('rules over the synthetic data set', () => {
     const { found, wrong } = run({ persons: 4000, seed: 11, today, plant: false });
     expect(wrong).toEqual([]);
     expect(Object.values(found).reduce((a, b) => a + b, 0)).toBe(0);
+  });
+
+  it("names, for every planted person, the record its rule's finding is about (the demo documents rest on it)", () => {
+    const opts = { persons: 2000, seed: 11, today };
+    const missed: string[] = [];
+    let checked = 0;
+    for (const p of generatePersons(opts)) {
+      const item = plantedItem(p);
+      if (!p.planted) {
+        expect(item).toBeNull();
+        continue;
+      }
+      const key = item && `${item.sourceKey}:${item.record.externalId}`;
+      const findings = evaluatePerson(personRecords(p.idNumber, p.items), { today: beijingDay(today) });
+      checked++;
+      if (!findings.some((f) => f.records.some((r) => r.key === key))) missed.push(`person ${p.index} ${p.planted}: ${key}`);
+    }
+    expect(missed).toEqual([]);
+    expect(checked).toBe(390);
   });
 
   it('covers every record shape the generator makes', () => {

@@ -29,7 +29,7 @@ import { CURRENT_REGION_CODES, HISTORICAL_REGIONS } from '../regions';
 import { cleanPerson } from './courses';
 import { type Ctx, type Draft, type PersonBase, type SyntheticRecordByDomain } from './model';
 import { personName } from './names';
-import { PLANTERS, SYNTHETIC_RULE_IDS, type SyntheticRuleId } from './planted';
+import { PLANTED_DOMAIN, PLANTERS, SYNTHETIC_RULE_IDS, type SyntheticRuleId } from './planted';
 import { Rng } from './random';
 import { buildSources, type SourceSpec } from './sources';
 import { dayFromYmd, dayOf, DAY_MS, isoDay, isoInstant, yearOf } from './time';
@@ -163,6 +163,19 @@ export interface SyntheticPerson {
   /** the rule planted in this person's records, if any (one finding) */
   planted: SyntheticRuleId | null;
   items: AnySyntheticItem[];
+}
+
+/**
+ * The record of a person that carries its planted irregularity: the last record of the rule's domain
+ * (`PLANTED_DOMAIN`), or for DATA_LATE_ENTRY the record delivered late; null for a clean person.
+ */
+export function plantedItem(person: SyntheticPerson): AnySyntheticItem | null {
+  if (!person.planted) return null;
+  if (person.planted === 'DATA_LATE_ENTRY')
+    // the others are delivered within 5 days of their event, the late one 30 to 90 days after it
+    return person.items.find((i) => i.deliveredAt.getTime() - Date.parse(i.record.eventAt as string) > 20 * DAY_MS) ?? null;
+  const domain = PLANTED_DOMAIN[person.planted];
+  return person.items.filter((i) => i.domain === domain).at(-1) ?? null;
 }
 
 /** Persons one at a time, with what was planted in each; the basis of the generator and the report. */

@@ -11,6 +11,7 @@ export {
   generateSynthetic,
   PLANT_BLOCK,
   PLANT_QUOTA,
+  plantedItem,
   syntheticReport,
   syntheticSources,
   type AnySyntheticItem,
@@ -20,5 +21,5 @@ export {
   type SyntheticReport,
 } from './generate';
 export type { SyntheticRecordByDomain } from './model';
-export { SYNTHETIC_RULE_IDS, type SyntheticRuleId } from './planted';
+export { PLANTED_DOMAIN, SYNTHETIC_RULE_IDS, type SyntheticRuleId } from './planted';
 export type { SourceSpec } from './sources';

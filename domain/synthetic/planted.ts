@@ -4,6 +4,7 @@
  * of the person stays clean. A constructor returns null when its random draw does not fit "today"; the
  * caller draws again with the same person stream.
  */
+import type { Domain } from '../records';
 import { Rng } from './random';
 import {
   at,
@@ -60,6 +61,33 @@ export const SYNTHETIC_RULE_IDS = [
   'DATA_LATE_ENTRY',
 ] as const;
 export type SyntheticRuleId = (typeof SYNTHETIC_RULE_IDS)[number];
+
+/**
+ * The domain of the record that carries each planted irregularity (the one the rule finds): the
+ * custody, the sentence, the correction or the enforcement case. `DATA_LATE_ENTRY` is any domain: its
+ * record is the one delivered late (`plantedItem` in generate.ts finds it).
+ */
+export const PLANTED_DOMAIN: Readonly<Record<Exclude<SyntheticRuleId, 'DATA_LATE_ENTRY'>, Domain>> = {
+  DET_OVERDUE_STAGE: 'DETENTION',
+  DET_EXPIRY_WARNING: 'DETENTION',
+  DET_LONG_NO_VERDICT: 'DETENTION',
+  DET_EXTRACTION_AFTER_EXPIRY: 'DETENTION',
+  DET_NOT_DELIVERED: 'DETENTION',
+  PRISON_NOT_RELEASED: 'PRISON',
+  PRISON_COMMUTATION_IRREGULAR: 'PRISON',
+  PRISON_PAROLE_IRREGULAR: 'PRISON',
+  CORR_NOT_REPORTED: 'COMMUNITY_CORRECTION',
+  CORR_ABSCONDED: 'COMMUNITY_CORRECTION',
+  CORR_NOT_TERMINATED: 'COMMUNITY_CORRECTION',
+  // the prison record of the parole or outside execution: there is no correction record at all
+  CORR_MISSING_AFTER_PAROLE: 'PRISON',
+  // the correction during which the new case began
+  CROSS_REOFFENDING: 'COMMUNITY_CORRECTION',
+  // the prison record still SERVING
+  CROSS_CONFLICT: 'PRISON',
+  ENF_NOT_TRANSFERRED: 'ENFORCEMENT_CASE',
+  ENF_TRANSFER_LATE: 'ENFORCEMENT_CASE',
+};
 
 type Planter = (ctx: Ctx, rng: Rng, p: PersonBase) => Draft[] | null;
 
