@@ -13,8 +13,14 @@ import { syntheticReport } from '../domain/synthetic';
 
 export async function seedDemoData(
   sources: DataSources,
-  options: { persons: number; seed: number; progress: boolean; today?: Date },
-): Promise<SeedProgress & { supervision: SupervisionSeedResult }> {
+  options: {
+    persons: number;
+    seed: number;
+    progress: boolean;
+    today?: Date;
+    /** the year of documents and consultations too (default true; the benchmark's data sets leave it out) */ supervision?: boolean;
+  },
+): Promise<SeedProgress & { supervision: SupervisionSeedResult | null }> {
   const started = Date.now();
   const tty = options.progress && process.stdout.isTTY;
   const bar = tty
@@ -57,6 +63,7 @@ export async function seedDemoData(
         .join(', ')}\n`,
     );
   }
+  if (options.supervision === false) return { ...result, supervision: null };
   // A year of supervision documents and consultations on these records, through the services.
   const supervisionStarted = Date.now();
   if (options.progress) process.stdout.write('seeding a year of supervision documents and two-way consultations…\n');

@@ -50,8 +50,8 @@ describe('demo seed: a year of supervision documents and consultations', () => {
     expect(docs.filter((d) => d.kind === 'RECOMMENDATION')).toHaveLength(37);
     expect(docs.filter((d) => d.kind === 'CORRECTION_NOTICE')).toHaveLength(7);
     expect(consultations).toHaveLength(3);
-    expect(first.supervision.refused).toEqual({ count: 0, first: null });
-    expect(first.supervision.documents.total).toBe(44);
+    expect(first.supervision!.refused).toEqual({ count: 0, first: null });
+    expect(first.supervision!.documents.total).toBe(44);
   });
 
   it('has every lifecycle state, objections upheld, revised and withdrawn, late answers, overdue and nearly due ones, urgent ones', () => {
@@ -144,8 +144,8 @@ describe('demo seed: a year of supervision documents and consultations', () => {
     const steps = docs.reduce((n, d) => n + d.history.length, 0);
     const settingsChanges = (await t.hub.sources.documents.settingsView()).departments.reduce((n, d) => n + d.changes.length, 0);
     const again = await seedDemoData(t.hub.sources, { persons: PERSONS, seed: 5, progress: false, today: TODAY });
-    expect(again.supervision.documents).toMatchObject({ issued: 0, steps: 0, total: 44 });
-    expect(again.supervision.consultations).toMatchObject({ opened: 0, messages: 0, total: 3 });
+    expect(again.supervision!.documents).toMatchObject({ issued: 0, steps: 0, total: 44 });
+    expect(again.supervision!.consultations).toMatchObject({ opened: 0, messages: 0, total: 3 });
     const after = await readDocs();
     expect(after).toHaveLength(docs.length);
     expect(after.reduce((n, d) => n + d.history.length, 0)).toBe(steps);
@@ -172,7 +172,7 @@ describe('demo seed: a year of supervision documents and consultations', () => {
     const lost = docs.find((d) => d.status === 'CLOSED' && d.history.length >= 4)!;
     await t.hub.sources.documents.models.Document.collection.deleteOne({ _id: lost._id });
     const third = await seedDemoData(t.hub.sources, { persons: PERSONS, seed: 5, progress: false, today: TODAY });
-    expect(third.supervision.documents).toMatchObject({ issued: 1, total: 44 });
+    expect(third.supervision!.documents).toMatchObject({ issued: 1, total: 44 });
     const back = (await readDocs()).find((d) => d.records[0].externalId === lost.records[0].externalId && d.kind === lost.kind)!;
     expect(back.history.map((h) => [h.action, h.at.getTime()])).toEqual(lost.history.map((h) => [h.action, h.at.getTime()]));
     expect(back.status).toBe('CLOSED');

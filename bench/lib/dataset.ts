@@ -140,7 +140,8 @@ export async function ensureDataset(uri: string, s: Scale, log: (line: string) =
     await store.ensureIndexes(models);
     const sources = createDataSources(models, { store });
     await sources.registry.load();
-    const progress = await seedDemoData(sources, { persons, seed: SEED, progress: true });
+    // records only: the scenarios read records, and a year of documents at 1m records would add minutes
+    const progress = await seedDemoData(sources, { persons, seed: SEED, progress: true, supervision: false });
     const records = progress.records;
     // Every record came through ingest with its month and day, and ingest listed every day and
     // marked every statistics partition: the hub's start-up backfill and registries have nothing to do.
