@@ -94,9 +94,11 @@ describe('incremental evaluation across hubs on one store', () => {
   const dbName = `t_${randomBytes(5).toString('hex')}`;
   const hubs: TestHub[] = [];
   let department: Department | undefined;
+  let slow: Department | undefined;
 
   afterAll(async () => {
     await department?.close();
+    await slow?.close();
     for (const h of hubs.slice(0, -1)) {
       await new Promise<void>((resolve) => h.server.close(() => resolve()));
       h.server.closeAllConnections?.();
@@ -154,9 +156,31 @@ describe('incremental evaluation across hubs on one store', () => {
   }, 60_000);
 
   it('evaluates each marked person once with two hubs on the store', async () => {
+    if (hubs.length === 0) hubs.push(await startTestHub({ dbName, incrementalEvaluationMs: 100, evaluationLeaseMs: 3000 }));
     const c = await startTestHub({ dbName, incrementalEvaluationMs: 100, evaluationLeaseMs: 3000 });
     hubs.splice(hubs.length - 1, 0, c);
     const b = hubs.at(-1)!;
+    // a live custody system answering after 1 s: each batch lasts a second, time enough for the
+    // other hub's timer (100 ms) to take the same marks, were the batches not one at a time
+    slow = await startDepartment({ records: [], mode: 'slow', delayMs: 1000 });
+    const { body: reg } = await b.admin(
+      `mutation($input: RegisterDataSourceInput!) { registerDataSource(input: $input) { dataSource { id } } }`,
+      {
+        input: {
+          name: '万州区看守所（慢）',
+          department: { code: 'KSS-500101-SLOW', name: '万州区看守所' },
+          domain: 'DETENTION',
+          kind: 'REST',
+          regions: ['50'],
+          endpoint: slow.url,
+          timeoutMs: 10_000,
+        },
+      },
+    );
+    expect(reg.errors).toBeUndefined();
+    await until('both hubs see the slow source', async () =>
+      [b, c].every((h) => h.hub.sources.registry.list('DETENTION', 'ACTIVE').some((s) => s.endpoint === slow!.url)),
+    );
     const source = await registerCustodySource(b, { name: '万州区看守所二', code: 'KSS-500101-2' });
     const before = new Set(
       (await b.connection.db!.collection('evaluation_runs').find({ trigger: 'incremental' }).toArray()).map((r) => String(r._id)),
@@ -177,7 +201,7 @@ describe('incremental evaluation across hubs on one store', () => {
       expect(leads).toHaveLength(1);
       expect(leads[0].history).toHaveLength(1);
     }
-  }, 60_000);
+  }, 90_000);
 });
 
 describe('marks and batches, without the timer', () => {
