@@ -96,9 +96,11 @@ export class RunLog {
 
   /** Records in the last finished full run, if one finished (an incremental batch reads a few persons only). */
   async lastRecords(): Promise<number | undefined> {
-    const last = (await this.Run.find({ status: 'DONE', trigger: { $ne: 'incremental' } }, { report: 1, startedAt: 1 }).lean()).sort(
-      newestFirst,
-    )[0];
+    // the driver's own find: the connection sanitizes mongoose filters, which would refuse the `$ne`
+    const done = await this.Run.collection
+      .find({ status: 'DONE', trigger: { $ne: 'incremental' } } as never, { projection: { report: 1, startedAt: 1 } })
+      .toArray();
+    const last = (done as unknown as Pick<EvaluationRunDoc, 'report' | 'startedAt'>[]).sort(newestFirst)[0];
     return last?.report?.records;
   }
 
