@@ -94,6 +94,9 @@ export class IncrementalEvaluation {
 
   private async run(): Promise<EvaluationReport | null> {
     const { marks, lease, log, leads, registry, records, clock } = this.parts;
+    // Nothing marked: no lease taken. Each change of the lease is a claimed write, and on FerretDB
+    // every claim stays stored (write_claims): an idle hub must not write one every turn.
+    if ((await marks.take(1)).length === 0) return null;
     const holder = `${INCREMENTAL_HOLDER}${randomUUID()}`;
     if (!(await lease.acquire(holder))) return null;
     try {
