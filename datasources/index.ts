@@ -58,6 +58,7 @@ export function createDataSources(models: Models, options: DataSourceOptions = {
     hostedStore.listReads = store.listReads;
   }
   const marks = new EvaluationMarks(models.DataSource.db);
+  marks.lookup = store.batchLookup;
   const ingestor = new Ingestor({
     marks,
     models,

@@ -15,6 +15,7 @@
  * 5. records itself in `evaluation_runs` (trigger `incremental`, DONE with its report).
  */
 import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import { beijingDay } from '../../../domain/calendar';
 import { DOMAINS } from '../../../domain/records';
 import { evaluatePerson, type PersonRecords, type RuleRecord } from '../../../domain/rules';
@@ -30,6 +31,9 @@ import type { EvaluationReport, RunLog } from './runs';
 
 /** The holder of the lease while a batch runs starts with this (the full run waits for such a holder). */
 export const INCREMENTAL_HOLDER = 'incremental:';
+
+/** How long a drain leaves the lease free between two batches (a waiting full run takes it). */
+const BATCH_PAUSE_MS = 250;
 
 /** The actor recorded on incremental batches. */
 export const INCREMENTAL_ACTOR = 'hub:incremental';
@@ -74,14 +78,30 @@ export class IncrementalEvaluation {
     return this.running;
   }
 
-  /** Batches until no marks are left (or the lease is held elsewhere); the reports of those that ran. */
-  async drain(): Promise<EvaluationReport[]> {
+  private draining: Promise<EvaluationReport[]> | null = null;
+
+  /**
+   * Batches until no marks are left (or the lease is held elsewhere); the reports of those that ran.
+   * A call while this process drains joins it. Between two batches it pauses `BATCH_PAUSE_MS` with
+   * the lease given back: a full run waiting for the lease (it polls every 100 ms) takes it then,
+   * rather than waiting out a backlog of marks.
+   */
+  drain(): Promise<EvaluationReport[]> {
+    if (!this.draining)
+      this.draining = this.drainAll().finally(() => {
+        this.draining = null;
+      });
+    return this.draining;
+  }
+
+  private async drainAll(): Promise<EvaluationReport[]> {
     const out: EvaluationReport[] = [];
     for (;;) {
       const r = await this.batch();
       if (!r) return out;
       out.push(r);
-      if (r.persons < this.batchPersons) return out;
+      if (r.persons < this.batchPersons || this.stopping) return out;
+      await delay(BATCH_PAUSE_MS);
     }
   }
 

@@ -13,7 +13,8 @@
  */
 import type { Collection } from 'mongodb';
 import { Schema, type Connection, type Model } from 'mongoose';
-import { DUPLICATE_KEY } from '../../store/single-updates';
+import { EQUALITY_IN_FLIGHT, type BatchLookup } from '../../store/lookup';
+import { DUPLICATE_KEY, eachInFlight } from '../../store/single-updates';
 
 export interface MarkDoc {
   _id: string;
@@ -34,6 +35,8 @@ export interface PersonMarks {
 
 export class EvaluationMarks implements PersonMarks {
   readonly Mark: Model<MarkDoc>;
+  /** how marks are deleted by `_id` (set by createDataSources from the store profile), as batch lookups are */
+  lookup: BatchLookup = 'in';
 
   constructor(connection: Connection) {
     this.Mark = (connection.models.EvaluationMark as Model<MarkDoc> | undefined) ?? connection.model<MarkDoc>('EvaluationMark', markSchema);
@@ -77,8 +80,16 @@ export class EvaluationMarks implements PersonMarks {
     return this.collection.find({}, { projection: { _id: 1, idNumber: 1 }, batchSize: 100_000 }).toArray();
   }
 
-  /** Removes these marks (a thousand ids per command); marks made since they were read are other documents and stay. */
+  /**
+   * Removes these marks; marks made since they were read are other documents and stay. MongoDB: a
+   * thousand ids per `$in`. FerretDB answers an `$in` by reading the whole collection, and pushes an
+   * `_id` equality down (GIN-indexed, ferretdb/indexes.ts): one delete per mark, in parallel.
+   */
   async remove(ids: readonly string[]): Promise<void> {
+    if (this.lookup === 'equality') {
+      await eachInFlight(ids, EQUALITY_IN_FLIGHT, (_id) => this.collection.deleteOne({ _id }));
+      return;
+    }
     for (let i = 0; i < ids.length; i += 1000) await this.collection.deleteMany({ _id: { $in: ids.slice(i, i + 1000) } });
   }
 
