@@ -67,6 +67,12 @@ export interface IngestOptions {
    * from being stored, so it is stale only if that lease was lost. Default: wait.
    */
   deferMark?: boolean;
+  /**
+   * Mark the persons stored for the incremental evaluation (default true). A bulk load that a full
+   * evaluation follows (the seed) can leave it off: marking a whole data set only queues work the
+   * full run does anyway.
+   */
+  markPersons?: boolean;
 }
 
 export function emptyResult(): IngestResult {
@@ -240,16 +246,18 @@ export class Ingestor {
         stored,
       );
       // Before the answer (and the receipt): an accepted push is never answered without its persons marked.
-      if (stored.size > 0) await this.marks?.mark(stored, pushId);
+      const marks = options.markPersons === false ? undefined : this.marks;
+      if (stored.size > 0) await marks?.mark(stored, pushId);
     } catch (e) {
       // Part of the batch may be stored, and a retry would find it unchanged and mark nothing: mark every
       // person of the batch (evaluating one whose records did not change finds what it found before).
-      await this.marks
-        ?.mark(
-          docs.map((d) => d.idNumber),
-          pushId,
-        )
-        .catch(() => undefined);
+      if (options.markPersons !== false)
+        await this.marks
+          ?.mark(
+            docs.map((d) => d.idNumber),
+            pushId,
+          )
+          .catch(() => undefined);
       throw e;
     } finally {
       // Also after a failed write: some of it may be stored. If this mark fails (the store went away),
