@@ -329,3 +329,37 @@ describe('marks and batches, without the timer', () => {
     for (const f of recordFinds) expect(JSON.stringify(f.command.filter)).toContain('idNumber');
   }, 120_000);
 });
+
+describe('a batch on the MongoDB plan (STORE_PROFILE=mongodb)', () => {
+  let t: TestHub;
+  let source: TestSource;
+
+  beforeAll(async () => {
+    t = await startTestHub({ storeProfile: 'mongodb' });
+    source = await registerCustodySource(t);
+  }, 60_000);
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('costs the same store commands for 1 person as for 20: one $in per collection', async () => {
+    const inc = t.hub.sources.evaluator.incremental({ records: t.hub.sources.records, clock: Date.now });
+    const src = t.hub.sources.registry.get(source.id)!;
+    let n = 200;
+    const batchOf = async (persons: number) => {
+      const records = Array.from({ length: persons }, () => ++n).map((i) => overdue(personId(i), i));
+      expect((await t.hub.sources.ingestor.ingest(src, records)).accepted).toBe(persons);
+      t.resetCommands();
+      expect(await inc.batch()).toMatchObject({ persons, newLeads: expect.any(Number) });
+      return t.commands
+        .map((c) => `${c.commandName} ${String(c.command[c.commandName])}`)
+        .filter((c) => !/ (data_sources|source_health)$/.test(c))
+        .sort();
+    };
+    await batchOf(1); // warm: the run log's first pruning
+    const one = await batchOf(1);
+    const twenty = await batchOf(20);
+    expect(twenty).toEqual(one);
+    expect(one.filter((c) => c === 'find detention_records')).toHaveLength(1);
+  }, 60_000);
+});
