@@ -67,6 +67,13 @@ describe('incremental evaluation on one hub', () => {
     expect(runs.every((r) => r.trigger === 'incremental' && r.status === 'DONE')).toBe(true);
     expect(runs.reduce((n, r) => n + r.report.newLeads, 0)).toBeGreaterThanOrEqual(1);
     await until('the marks removed', async () => (await marksOf(t, id)) === 0);
+    // the batches in the metrics, and nothing pending
+    const metrics = await (
+      await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${await t.token({ role: 'ADMIN' })}` } })
+    ).text();
+    expect(Number(/^hub_evaluation_incremental_batch_seconds_count (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(1);
+    expect(Number(/^hub_evaluation_incremental_persons_total (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(1);
+    expect(/^hub_evaluation_marks_pending (\d+)$/m.exec(metrics)?.[1]).toBe('0');
   }, 30_000);
 
   it('resolves the lead when a correction pushed through the GraphQL mutation releases the person', async () => {
