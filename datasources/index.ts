@@ -15,7 +15,7 @@ import { Attachments, createAttachmentModels } from './services/attachments';
 import { Consultations, createConsultationModels } from './services/consultations';
 import { createDocumentModels, Documents } from './services/documents';
 import { DocumentLedger } from './services/ledger';
-import { Evaluator, type EvaluatorOptions } from './services/evaluation';
+import { EvaluationMarks, Evaluator, type EvaluatorOptions } from './services/evaluation';
 import { DataQuality, RejectionRetention } from './services/quality';
 import { RecordDays } from './store/ferretdb/record-days';
 import { storeProfile, type StoreProfile } from './store/profile';
@@ -57,7 +57,10 @@ export function createDataSources(models: Models, options: DataSourceOptions = {
     hostedStore.days = days;
     hostedStore.listReads = store.listReads;
   }
+  const marks = new EvaluationMarks(models.DataSource.db);
+  marks.lookup = store.batchLookup;
   const ingestor = new Ingestor({
+    marks,
     models,
     days: store.keepsDays ? days : undefined,
     counted: store.marksPartitions ? counted : undefined,
@@ -109,7 +112,17 @@ export function createDataSources(models: Models, options: DataSourceOptions = {
     }),
     documents,
     ledger: new DocumentLedger(documents, options.clock),
-    evaluator: new Evaluator({ connection: models.DataSource.db, models, leads, registry, connectors, claims, ...options.evaluation }),
+    marks,
+    evaluator: new Evaluator({
+      connection: models.DataSource.db,
+      models,
+      leads,
+      registry,
+      connectors,
+      claims,
+      marks,
+      ...options.evaluation,
+    }),
     quality: new DataQuality({ models, registry, health }),
     rejections: new RejectionRetention(models, options.rejectionRetentionDays),
     statistics: new Statistics({

@@ -20,7 +20,7 @@ import { bodyIdleTimeout, Connections } from './connections';
 import { createFormatError } from './errors';
 import { createJwtVerifier, type JwtSettings } from './jwt';
 import { DEFAULT_DOCUMENT_LIMITS, documentProtection, parseOptions, type DocumentLimits } from './limits';
-import { countStoreCommands, createMetrics, timeStoreRoundTrips } from './metrics';
+import { countStoreCommands, createMetrics, evaluationMetrics, timeStoreRoundTrips } from './metrics';
 import { projectRoot } from './paths';
 import { hubPlugins } from './plugins';
 import { createRateLimiter, mountRateLimit, type RateLimitSettings } from './rate-limit';
@@ -72,6 +72,10 @@ export interface HubOptions {
   attachmentMaxBytes?: number;
   /** records the evaluation holds in memory at once */
   evaluationChunkRecords?: number;
+  /** evaluate the persons pushes marked every this many ms (incremental evaluation); 0 or absent: off */
+  incrementalEvaluationMs?: number;
+  /** how long the evaluation lease lasts without renewal (default 120 s; tests shorten it) */
+  evaluationLeaseMs?: number;
   /** how far ahead of the hub's clock a pushed or live record's times may lie (default 1 day) */
   ingestFutureSkewMs?: number;
   /** how batches of ID numbers are looked up; `auto` (default): parallel equalities on FerretDB, `$in` elsewhere */
@@ -130,6 +134,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   const metrics = createMetrics();
   timeStoreRoundTrips(metrics.registry, connection);
   if (connection.getClient().options.monitorCommands) countStoreCommands(metrics.registry, connection);
+  evaluationMetrics(metrics.registry, running.sources.marks, running.incremental);
   const documentLimits = options.documentLimits ?? DEFAULT_DOCUMENT_LIMITS;
   const protection = documentProtection(documentLimits, options.production);
   const schema = buildHubSchema();

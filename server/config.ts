@@ -92,6 +92,7 @@ const schema = z.object({
   REGISTRY_REFRESH_MS: int(100, 600_000).default(2000),
   EVALUATION_INTERVAL_MS: int(0, 7 * 86_400_000).default(6 * 3_600_000),
   EVALUATION_CHUNK_RECORDS: int(1000, 10_000_000).default(250_000),
+  INCREMENTAL_EVALUATION_MS: int(0, 3_600_000).default(2000),
   INGEST_FUTURE_SKEW_S: int(0, 30 * 86_400).default(86_400),
   REJECTION_RETENTION_DAYS: int(1, 36_500).default(180),
   /** largest attachment (POST /attachments), in bytes; at most 15 MiB, as a file is one document of the store (16 MiB) */

@@ -3,8 +3,9 @@
  * and their duration. prom-client is the de-facto Node client; a registry per hub keeps tests apart.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Connection } from 'mongoose';
+import type { IncrementalEvaluation } from '../datasources/services/evaluation';
 
 export interface HubMetrics {
   registry: Registry;
@@ -120,4 +121,41 @@ export function countStoreCommands(registry: Registry, connection: Connection): 
   connection
     .getClient()
     .on('commandFailed', (event) => seconds.observe({ command: event.commandName, outcome: 'failed' }, event.duration / 1000));
+}
+
+/**
+ * The incremental evaluation (datasources/services/evaluation/incremental.ts):
+ * `hub_evaluation_marks_pending` the persons' marks waiting (read from the store when scraped),
+ * `hub_evaluation_incremental_batch_seconds` each batch's duration, and
+ * `hub_evaluation_incremental_persons_total` the persons the batches evaluated.
+ */
+export function evaluationMetrics(
+  registry: Registry,
+  marks: { pending(): Promise<number> },
+  incremental: Pick<IncrementalEvaluation, 'onBatch'> | null,
+): void {
+  new Gauge({
+    name: 'hub_evaluation_marks_pending',
+    help: 'Marks of persons waiting for the incremental evaluation (one per person and push)',
+    registers: [registry],
+    async collect() {
+      this.set(await marks.pending().catch(() => -1));
+    },
+  });
+  const seconds = new Histogram({
+    name: 'hub_evaluation_incremental_batch_seconds',
+    help: 'Duration of each incremental evaluation batch (read, evaluate, reconcile, remove its marks)',
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [registry],
+  });
+  const persons = new Counter({
+    name: 'hub_evaluation_incremental_persons_total',
+    help: 'Persons evaluated by incremental batches',
+    registers: [registry],
+  });
+  if (incremental)
+    incremental.onBatch = (report) => {
+      seconds.observe(report.durationMs / 1000);
+      persons.inc(report.persons);
+    };
 }

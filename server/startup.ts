@@ -8,7 +8,7 @@ import type { Connection } from 'mongoose';
 import { createDataSources, type DataSources } from '../datasources';
 import { MIGRATIONS } from '../datasources/migrations';
 import { AuditLog } from '../datasources/services/audit';
-import { EvaluationBusyError, EvaluationStoppedError } from '../datasources/services/evaluation';
+import { EvaluationBusyError, EvaluationStoppedError, type IncrementalEvaluation } from '../datasources/services/evaluation';
 import { EVALUATION_ACTOR } from '../datasources/services/leads';
 import { REJECTION_PURGE_MS } from '../datasources/services/quality';
 import { DAY_MS } from '../domain/calendar';
@@ -28,6 +28,8 @@ export interface Running {
   startupWork: Promise<void>;
   /** what /readyz says of the start-up work */
   startupState(): 'running' | 'done';
+  /** the incremental evaluation of marked persons, when `incrementalEvaluationMs` is set; its timer runs from the start */
+  incremental: IncrementalEvaluation | null;
   /** evaluates the supervision rules every `intervalMs` (replacing the schedule before); 0 stops it */
   scheduleEvaluation(intervalMs: number): void;
   /**
@@ -54,7 +56,7 @@ export async function startUp(options: HubOptions): Promise<Running> {
   const sources = createDataSources(models, {
     store,
     registryRefreshMs: options.registryRefreshMs,
-    evaluation: { chunkRecords: options.evaluationChunkRecords },
+    evaluation: { chunkRecords: options.evaluationChunkRecords, leaseMs: options.evaluationLeaseMs },
     statisticsMaxBuckets: options.statisticsMaxBuckets,
     clock: options.clock,
     futureSkewMs: options.ingestFutureSkewMs,
@@ -97,10 +99,21 @@ export async function startUp(options: HubOptions): Promise<Running> {
   if (!storeExpires) rejectionPurge.start();
 
   let evaluation = { stop: () => undefined as void };
+  const incremental = options.incrementalEvaluationMs
+    ? sources.evaluator.incremental({ records: sources.records, clock: options.clock ?? Date.now })
+    : null;
+  const incrementalLog = logger.child({ component: 'incremental-evaluation' });
+  // Each turn drains the marks in batches; a turn finding the lease held (a full run) waits for the next.
+  const incrementalTimer = new Periodic(options.incrementalEvaluationMs ?? 0, async () => {
+    const reports = await incremental!.drain();
+    for (const r of reports) incrementalLog.debug({ ...r }, 'marked persons evaluated');
+  });
+  if (incremental) incrementalTimer.start((err) => incrementalLog.warn({ err }, 'incremental evaluation batch failed; its marks stay'));
   return {
     sources,
     audit,
     trusted,
+    incremental,
     startupWork: background.done,
     startupState: background.state,
     scheduleEvaluation: (intervalMs) => {
@@ -115,6 +128,9 @@ export async function startUp(options: HubOptions): Promise<Running> {
       sources.registry.stop();
       sources.health.stop();
       evaluation.stop();
+      // an incremental batch stops before it reconciles (its marks stay for the next batch, here or elsewhere)
+      incrementalTimer.stop();
+      await incremental?.stop();
       // a running evaluation ends at its next step as FAILED and gives its lease back, before the store closes
       await sources.evaluator.stop('the hub is shutting down');
       await sources.health.flush().catch(() => undefined);

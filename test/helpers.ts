@@ -83,6 +83,8 @@ export async function startTestHub(
     statisticsMaxBuckets?: number;
     ingestFutureSkewMs?: number;
     attachmentMaxBytes?: number;
+    incrementalEvaluationMs?: number;
+    evaluationLeaseMs?: number;
   } = {},
 ): Promise<TestHub> {
   const uri = options.uri ?? process.env.HUB_TEST_URI;
@@ -121,6 +123,8 @@ export async function startTestHub(
     statisticsMaxBuckets: options.statisticsMaxBuckets,
     ingestFutureSkewMs: options.ingestFutureSkewMs,
     attachmentMaxBytes: options.attachmentMaxBytes,
+    incrementalEvaluationMs: options.incrementalEvaluationMs,
+    evaluationLeaseMs: options.evaluationLeaseMs,
   });
   // counts of store commands in tests must not meet the start-up work (backfill, days registry)
   await hub.startupWork;

@@ -38,6 +38,7 @@ import { rememberRejections, type DeliveredRejection } from './quality';
 import { findByKeys, type BatchLookup } from '../store/lookup';
 import type { RecordDays } from '../store/ferretdb/record-days';
 import type { StatCounts } from './stat-counts';
+import type { PersonMarks } from './evaluation/marks';
 
 export interface RejectedRecord {
   /** position of the record in the push (the line number − 1 for NDJSON) */
@@ -66,6 +67,12 @@ export interface IngestOptions {
    * from being stored, so it is stale only if that lease was lost. Default: wait.
    */
   deferMark?: boolean;
+  /**
+   * Mark the persons stored for the incremental evaluation (default true). A bulk load that a full
+   * evaluation follows (the seed) can leave it off: marking a whole data set only queues work the
+   * full run does anyway.
+   */
+  markPersons?: boolean;
 }
 
 export function emptyResult(): IngestResult {
@@ -89,6 +96,8 @@ export interface IngestorOptions {
   validation?: Pick<ValidationOptions, 'futureSkewMs'>;
   /** how corrections are written (the store profile's: a command each on FerretDB, a bulk write on MongoDB; default `each`) */
   replaces?: ReplaceWrites;
+  /** the persons to evaluate again (incremental evaluation): those whose records a batch stored, marked before it is answered */
+  marks?: PersonMarks;
 }
 
 export class Ingestor {
@@ -97,9 +106,11 @@ export class Ingestor {
   private readonly counted?: StatCounts;
   private readonly validation: Pick<ValidationOptions, 'futureSkewMs'>;
   private readonly replaces: ReplaceWrites;
+  private readonly marks?: PersonMarks;
 
   constructor(options: IngestorOptions) {
     this.replaces = options.replaces ?? 'each';
+    this.marks = options.marks;
     this.models = options.models;
     this.days = options.days;
     this.counted = options.counted;
@@ -215,14 +226,39 @@ export class Ingestor {
       this.counted?.writing(source.domain, months),
     ]);
     const refused: DeliveredRejection[] = [];
+    /** the persons whose records this batch stored (a new version), and those a correction moved a record away from */
+    const stored = new Set<string>();
     try {
-      await this.write(model, source, docs, pushId, result, touching, (doc, reason) => {
-        const { index, record } = valid.get(doc.externalId)!;
-        refused.push({
-          rejection: { index, externalId: doc.externalId, reasons: [`record: refused by the store: ${bounded(reason)}`] },
-          content: record,
-        });
-      });
+      await this.write(
+        model,
+        source,
+        docs,
+        pushId,
+        result,
+        touching,
+        (doc, reason) => {
+          const { index, record } = valid.get(doc.externalId)!;
+          refused.push({
+            rejection: { index, externalId: doc.externalId, reasons: [`record: refused by the store: ${bounded(reason)}`] },
+            content: record,
+          });
+        },
+        stored,
+      );
+      // Before the answer (and the receipt): an accepted push is never answered without its persons marked.
+      const marks = options.markPersons === false ? undefined : this.marks;
+      if (stored.size > 0) await marks?.mark(stored, pushId);
+    } catch (e) {
+      // Part of the batch may be stored, and a retry would find it unchanged and mark nothing: mark every
+      // person of the batch (evaluating one whose records did not change finds what it found before).
+      if (options.markPersons !== false)
+        await this.marks
+          ?.mark(
+            docs.map((d) => d.idNumber),
+            pushId,
+          )
+          .catch(() => undefined);
+      throw e;
     } finally {
       // Also after a failed write: some of it may be stored. If this mark fails (the store went away),
       // the answer still says what was stored; the lease set before runs out and the counts are made again.
@@ -263,6 +299,7 @@ export class Ingestor {
     result: IngestResult,
     touching: (months: Iterable<string | undefined>) => Promise<void>,
     refuse: (doc: AnyRecordDoc, reason: string) => void,
+    stored: Set<string>,
   ): Promise<void> {
     // Fast path: insert everything; stop at the first record the store already has. A record the
     // store refuses sends the whole batch the careful way (which of them it was is not said).
@@ -274,7 +311,10 @@ export class Ingestor {
       firstTry = { complete: false, inserted: 0 };
     }
     const seen = (id: string, at: Date) => this.known.note(source, id, at);
-    for (const doc of docs.slice(0, firstTry.complete ? docs.length : firstTry.inserted)) seen(doc.externalId, doc.updatedAt);
+    for (const doc of docs.slice(0, firstTry.complete ? docs.length : firstTry.inserted)) {
+      seen(doc.externalId, doc.updatedAt);
+      stored.add(doc.idNumber);
+    }
     if (firstTry.complete) {
       result.accepted += docs.length;
       return;
@@ -287,6 +327,8 @@ export class Ingestor {
     const inserts: AnyRecordDoc[] = [];
     const replaces: AnyRecordDoc[] = [];
     const replacedMonths: (string | undefined)[] = [];
+    /** the ID number of the version a new one replaces (a correction may change it: the old person changes too) */
+    const previous = new Map<string, string | undefined>();
     for (const doc of rest) {
       const old = storedBy.get(doc.externalId);
       if (old?.pushId === pushId) continue;
@@ -294,6 +336,7 @@ export class Ingestor {
         inserts.push(doc);
       } else if (old.updatedAt < doc.updatedAt) {
         doc._id = old._id;
+        previous.set(doc.externalId, old.idNumber);
         keepFirstSeen(doc, old);
         replaces.push(doc);
         replacedMonths.push(old.eventMonth);
@@ -317,6 +360,7 @@ export class Ingestor {
           // Another push inserted this record first: what it stored is replaced, so its month is touched.
           const current = (await this.storedVersions(model, source, [doc])).get(doc.externalId);
           if (!current) return;
+          previous.set(doc.externalId, current.idNumber);
           await touching([current.eventMonth]);
           keepFirstSeen(doc, current);
           await versionedReplace(model, current._id, doc).catch((e) => refusing(doc, e));
@@ -339,6 +383,12 @@ export class Ingestor {
             stored.forEach((s, id) => storedBy.set(id, s));
           });
     storedBy.forEach((s) => seen(s.externalId, s.updatedAt));
+    for (const doc of written) {
+      if (storedBy.get(doc.externalId)?.pushId !== pushId) continue;
+      stored.add(doc.idNumber);
+      const before = previous.get(doc.externalId);
+      if (before) stored.add(before);
+    }
     result.accepted += firstTry.inserted + mine;
     result.unchanged += written.length - mine;
   }
@@ -457,8 +507,9 @@ interface StoredVersion {
   eventMonth?: string;
   recordedAt?: Date;
   firstSeenAt?: Date;
+  idNumber?: string;
 }
-const VERSION_FIELDS = { sourceId: 1, externalId: 1, updatedAt: 1, pushId: 1, eventMonth: 1, recordedAt: 1, firstSeenAt: 1 };
+const VERSION_FIELDS = { sourceId: 1, externalId: 1, updatedAt: 1, pushId: 1, eventMonth: 1, recordedAt: 1, firstSeenAt: 1, idNumber: 1 };
 
 /** A record validation passed, with its position in the push. */
 export interface CheckedRecord {

@@ -9,6 +9,8 @@
  * - spill.ts: memory bounded by what is read: persons split by a hash of their ID number into
  *   temporary files when they do not fit `chunkRecords`, split again until every chunk fits
  * - reconcile.ts: a chunk's findings against its stored leads, written through the leads store
+ * - marks.ts, incremental.ts: the persons pushes marked, evaluated in small batches within seconds
+ *   under the same lease; a full run over every rule removes the marks made before it read the records
  *
  * Every run is recorded; a run that finds the lease taken stops.
  */
@@ -28,7 +30,9 @@ import type { ConnectorPool } from '../../sources/connectors';
 import type { SourceRegistry } from '../../sources/registry';
 import type { LeadStore } from '../leads';
 import { estimateCount, readHosted, suspendedHosted } from './hosted';
+import { INCREMENTAL_HOLDER, IncrementalEvaluation, type IncrementalParts } from './incremental';
 import { EvaluationLease } from './lease';
+import type { EvaluationMarks } from './marks';
 import { readLive } from './live';
 import { newestName, personOf } from './persons';
 import { existingLeads, Reconciler, type FoundLead } from './reconcile';
@@ -37,12 +41,16 @@ import { ChunkSpill } from './spill';
 
 export { ABANDONED, type EvaluationProgress, type EvaluationReport, type EvaluationRunDoc } from './runs';
 export { EvaluationLease } from './lease';
+export { EvaluationMarks, type PersonMarks } from './marks';
+export { IncrementalEvaluation, INCREMENTAL_ACTOR } from './incremental';
 
 export interface EvaluatorOptions {
   /** records read into memory at once (one chunk of persons) */
   chunkRecords?: number;
   /** how long a run's lease lasts without renewal */
   leaseMs?: number;
+  /** how long a full run waits for an incremental batch holding the lease before it counts as busy (default 60 s) */
+  incrementalWaitMs?: number;
 }
 
 /** What an evaluator reads and writes through, and its options. */
@@ -54,6 +62,8 @@ export interface EvaluatorParts extends EvaluatorOptions {
   connectors: ConnectorPool;
   /** the claimed writes the lease is changed through (claimed-writes.ts) */
   claims: GuardedWrites;
+  /** the persons pushes marked (incremental evaluation); a full run over every rule removes those it covered */
+  marks?: EvaluationMarks;
 }
 
 export interface EvaluateOptions {
@@ -91,6 +101,14 @@ export class Evaluator {
   async ensureIndexes(): Promise<void> {
     await this.log.ensureIndexes();
     await this.lease.ensureIndexes();
+    await this.parts.marks?.ensureIndexes();
+  }
+
+  /** The incremental evaluation of marked persons, under this evaluator's lease and run log. */
+  incremental(options: Pick<IncrementalParts, 'records' | 'clock' | 'batchPersons'>): IncrementalEvaluation {
+    const { marks, leads, registry } = this.parts;
+    if (!marks) throw new Error('incremental evaluation needs the evaluation marks');
+    return new IncrementalEvaluation({ ...options, marks, leads, registry, lease: this.lease, log: this.log });
   }
 
   async runs(first: number): Promise<EvaluationRunDoc[]> {
@@ -126,7 +144,7 @@ export class Evaluator {
 
   private async run(options: EvaluateOptions): Promise<EvaluationReport> {
     const runId = randomUUID();
-    if (!(await this.lease.acquire(runId))) {
+    if (!(await this.acquire(runId))) {
       const current = await this.log.running();
       throw new EvaluationBusyError(
         current
@@ -166,6 +184,19 @@ export class Evaluator {
     }
   }
 
+  /**
+   * Takes the lease; while an incremental batch holds it (seconds), waits for the batch to end
+   * rather than report the evaluation busy.
+   */
+  private async acquire(runId: string): Promise<boolean> {
+    const until = Date.now() + (this.parts.incrementalWaitMs ?? 60_000);
+    for (;;) {
+      if (await this.lease.acquire(runId)) return true;
+      if (Date.now() > until || !(await this.lease.holder())?.startsWith(INCREMENTAL_HOLDER)) return false;
+      await delay(100);
+    }
+  }
+
   private async evaluateAll(
     runId: string,
     rules: string[] | null,
@@ -190,6 +221,8 @@ export class Evaluator {
       unavailableSources: [],
       durationMs: 0,
     };
+    // Marks made before the records are read are covered by this run (a push marks after it stored).
+    const covered = !rules && this.parts.marks ? await this.parts.marks.all() : [];
     const live = await readLive(registry, connectors, unavailable);
     let total = 0;
     // The last finished run's count is a good estimate and free; counting costs a full read on FerretDB.
@@ -245,6 +278,7 @@ export class Evaluator {
     } finally {
       await fsp.rm(dir, { recursive: true, force: true });
     }
+    await this.parts.marks?.remove(covered.map((m) => m._id));
     report.records = progress.records;
     report.unavailableSources = [...unavailable];
     return report;

@@ -76,6 +76,12 @@ export class EvaluationLease {
     }
   }
 
+  /** Who holds the lease now (null: nobody, or an expired holder). */
+  async holder(): Promise<string | null> {
+    const lease = await this.lockCollection.findOne({ _id: LEASE_ID });
+    return lease?.holder && lease.until.getTime() > Date.now() ? lease.holder : null;
+  }
+
   /** Extends the holder's lease; false when another replica holds it (this holder's lease had expired). */
   async renew(holder: string): Promise<boolean> {
     const { doc } = await this.claims.change(this.lockCollection, LEASE_ID, (lease) =>

@@ -30,7 +30,7 @@ export interface EvaluationProgress {
 
 export interface EvaluationRunDoc {
   _id: string;
-  trigger: 'manual' | 'schedule';
+  trigger: 'manual' | 'schedule' | 'incremental';
   actor: string;
   rules: string[] | null;
   status: 'RUNNING' | 'DONE' | 'FAILED';
@@ -64,6 +64,9 @@ const runSchema = new Schema<EvaluationRunDoc>(
 );
 runSchema.index({ startedAt: -1 });
 
+/** How long incremental batches stay in the run log. */
+export const INCREMENTAL_KEPT_MS = 86_400_000;
+
 const newestFirst = (a: { startedAt: Date }, b: { startedAt: Date }) => b.startedAt.getTime() - a.startedAt.getTime();
 
 export class RunLog {
@@ -82,19 +85,40 @@ export class RunLog {
 
   /** The latest runs, newest first. */
   async latest(first: number): Promise<EvaluationRunDoc[]> {
-    // Few documents; sorted here rather than by the store (FerretDB sorts without an index anyway).
-    const all = await this.Run.find().lean();
-    return all.sort(newestFirst).slice(0, first);
+    // Sorted and cut by the store: with a day of incremental batches the log holds thousands of runs
+    // (MongoDB serves it from the startedAt index; FerretDB sorts what it read without sending it all).
+    return this.Run.collection.find({}, { sort: { startedAt: -1 }, limit: first }).toArray() as unknown as Promise<EvaluationRunDoc[]>;
   }
 
   running(): Promise<EvaluationRunDoc | null> {
     return this.Run.findOne({ status: 'RUNNING' }).lean();
   }
 
-  /** Records in the last finished run, if one finished. */
+  /** Records in the last finished full run, if one finished (an incremental batch reads a few persons only). */
   async lastRecords(): Promise<number | undefined> {
-    const last = (await this.Run.find({ status: 'DONE' }, { report: 1, startedAt: 1 }).lean()).sort(newestFirst)[0];
+    // the driver's own find: the connection sanitizes mongoose filters, which would refuse the `$ne`
+    const done = await this.Run.collection
+      .find({ status: 'DONE', trigger: { $ne: 'incremental' } } as never, { projection: { report: 1, startedAt: 1 } })
+      .toArray();
+    const last = (done as unknown as Pick<EvaluationRunDoc, 'report' | 'startedAt'>[]).sort(newestFirst)[0];
     return last?.report?.records;
+  }
+
+  private prunedAt = 0;
+
+  /**
+   * Records a finished incremental batch (never RUNNING: a batch is short, and one that stops leaves
+   * nothing to mark as abandoned). Batches older than INCREMENTAL_KEPT_MS are deleted, at most once a
+   * minute: with pushes all day a batch every few seconds would otherwise grow the log without end.
+   */
+  async record(run: EvaluationRunDoc): Promise<void> {
+    await this.Run.collection.insertOne(run as never);
+    if (Date.now() - this.prunedAt < 60_000) return;
+    this.prunedAt = Date.now();
+    await this.Run.collection.deleteMany({
+      trigger: 'incremental',
+      startedAt: { $lt: new Date(Date.now() - INCREMENTAL_KEPT_MS) },
+    } as never);
   }
 
   /**

@@ -32,6 +32,8 @@ export const EQUALITY_FIELDS: Readonly<Record<string, readonly string[]>> = {
   supervision_leads: ['_id', 'idNumber', 'region'],
   audit_log: ['_id'],
   write_claims: ['_id'],
+  // a batch deletes the marks it took one `_id` equality each (services/evaluation/marks.ts)
+  evaluation_marks: ['_id'],
   // an attachment's row holds its bytes: a scan for one `_id` would read every file
   attachments: ['_id'],
   consultations: ['_id'],

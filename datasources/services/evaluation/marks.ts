@@ -1,0 +1,100 @@
+/**
+ * Persons to evaluate again (`evaluation_marks`): ingest marks the persons whose records a push
+ * stored, before it answers; the incremental evaluation (incremental.ts) takes a batch of marks,
+ * evaluates those persons and removes exactly the marks it took once their leads are reconciled.
+ *
+ * Marks are only ever inserted and deleted, never updated: one document per person and write
+ * (`_id` = `<ID number>:<tag>`, the tag the push's `pushId`), with the time it was marked. A person
+ * marked twice has two marks until a batch takes both. FerretDB 1.24 checks a write's filter on its
+ * read only (store.md, claimed writes), so one document per person, re-marked by an update and
+ * removed by a delete guarded on its mark time, could lose a mark made while a batch evaluated the
+ * person; with insert-only marks a batch deletes by `_id` the marks it read, and a mark made after
+ * that read is another document, left for the next batch.
+ */
+import type { Collection } from 'mongodb';
+import { Schema, type Connection, type Model } from 'mongoose';
+import { EQUALITY_IN_FLIGHT, type BatchLookup } from '../../store/lookup';
+import { DUPLICATE_KEY, eachInFlight } from '../../store/single-updates';
+
+export interface MarkDoc {
+  _id: string;
+  idNumber: string;
+  /** when the person was marked (wall clock of the marking process) */
+  at: Date;
+}
+
+const markSchema = new Schema<MarkDoc>(
+  { _id: String, idNumber: String, at: Date },
+  { versionKey: false, autoIndex: false, collection: 'evaluation_marks' },
+);
+
+/** What ingest needs of the marks: persons marked before a push is answered. */
+export interface PersonMarks {
+  mark(idNumbers: Iterable<string>, tag: string): Promise<void>;
+}
+
+export class EvaluationMarks implements PersonMarks {
+  readonly Mark: Model<MarkDoc>;
+  /** how marks are deleted by `_id` (set by createDataSources from the store profile), as batch lookups are */
+  lookup: BatchLookup = 'in';
+
+  constructor(connection: Connection) {
+    this.Mark = (connection.models.EvaluationMark as Model<MarkDoc> | undefined) ?? connection.model<MarkDoc>('EvaluationMark', markSchema);
+  }
+
+  private get collection(): Collection<MarkDoc> {
+    return this.Mark.collection as unknown as Collection<MarkDoc>;
+  }
+
+  async ensureIndexes(): Promise<void> {
+    await this.Mark.createCollection().catch(() => undefined);
+  }
+
+  /** Marks these persons (one insert for them all); a mark already there under this tag is kept as it is. */
+  async mark(idNumbers: Iterable<string>, tag: string): Promise<void> {
+    const at = new Date();
+    const docs = [...new Set(idNumbers)].map((idNumber) => ({ _id: `${idNumber}:${tag}`, idNumber, at }));
+    if (docs.length === 0) return;
+    try {
+      await this.collection.insertMany(docs, { ordered: false });
+    } catch (e) {
+      // the same push marking again (a retried write): the marks are there
+      const errors = (e as { writeErrors?: { code?: number }[] | { code?: number } }).writeErrors;
+      const list = Array.isArray(errors) ? errors : errors ? [errors] : [];
+      if ((e as { code?: number }).code !== DUPLICATE_KEY && (list.length === 0 || list.some((w) => w.code !== DUPLICATE_KEY))) throw e;
+      // FerretDB stops an unordered insert at its first error: the rest one by one
+      for (const doc of docs)
+        await this.collection.insertOne(doc).catch((err: { code?: number }) => {
+          if (err.code !== DUPLICATE_KEY) throw err;
+        });
+    }
+  }
+
+  /** Up to `limit` marks, in the store's order (no sort: FerretDB would read them all to sort). */
+  take(limit: number): Promise<MarkDoc[]> {
+    return this.collection.find({}, { limit, batchSize: limit }).toArray();
+  }
+
+  /** Every mark's id and person (the full run removes those it covered). */
+  all(): Promise<Pick<MarkDoc, '_id' | 'idNumber'>[]> {
+    return this.collection.find({}, { projection: { _id: 1, idNumber: 1 }, batchSize: 100_000 }).toArray();
+  }
+
+  /**
+   * Removes these marks; marks made since they were read are other documents and stay. MongoDB: a
+   * thousand ids per `$in`. FerretDB answers an `$in` by reading the whole collection, and pushes an
+   * `_id` equality down (GIN-indexed, ferretdb/indexes.ts): one delete per mark, in parallel.
+   */
+  async remove(ids: readonly string[]): Promise<void> {
+    if (this.lookup === 'equality') {
+      await eachInFlight(ids, EQUALITY_IN_FLIGHT, (_id) => this.collection.deleteOne({ _id }));
+      return;
+    }
+    for (let i = 0; i < ids.length; i += 1000) await this.collection.deleteMany({ _id: { $in: ids.slice(i, i + 1000) } });
+  }
+
+  /** Marks waiting (the store's estimate). */
+  pending(): Promise<number> {
+    return this.collection.estimatedDocumentCount();
+  }
+}
