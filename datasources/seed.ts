@@ -46,6 +46,8 @@ export async function seed(sources: DataSources, options: SeedOptions): Promise<
         {
           startIndex: 0,
           receivedAt: (i) => items[i].deliveredAt,
+          // a bulk load: the full evaluation after it reads every person anyway (no incremental marks)
+          markPersons: false,
         },
       );
       addResults(progress.result, r);
