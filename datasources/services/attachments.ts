@@ -178,7 +178,8 @@ export class Attachments {
   /** The file with its bytes, when it exists and `caller` may read it; null otherwise (the two are not told apart). */
   async read(hash: string, caller: AttachmentActor): Promise<(AttachmentMeta & { bytes: Buffer }) | null> {
     if (!SHA256_HEX.test(hash)) return null;
-    const doc = await this.collection.findOne({ _id: hash });
+    // settled: a unit just linked must not be refused because a concurrent link's late write hid it
+    const doc = await this.claims.settled(this.collection, hash);
     if (!doc || !Attachments.mayRead(doc, caller)) return null;
     return { ...metaOf(doc), bytes: Buffer.from(doc.bytes.value()) };
   }

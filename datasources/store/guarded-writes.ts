@@ -55,11 +55,22 @@ export interface GuardedWrites {
     decide: Decide<T>,
     options?: ChangeOptions<T>,
   ): Promise<{ doc: T | null; written: boolean }>;
+  /**
+   * Document `id` as its last change left it, for a read that must see every change acknowledged so
+   * far (FerretDB: a late write of an older version may have covered the newest for a moment; its
+   * claim is written again here).
+   */
+  settled<T extends Claimable>(collection: Collection<T>, id: T['_id']): Promise<T | null>;
 }
 
 /** MongoDB's guarded write: one version-guarded `findOneAndUpdate` per attempt. */
 export class VersionedWrites implements GuardedWrites {
   async ensure(): Promise<void> {}
+
+  /** MongoDB honours a write's filter: what is stored is the last change. */
+  settled<T extends Claimable>(collection: Collection<T>, id: T['_id']): Promise<T | null> {
+    return collection.findOne({ _id: id } as Filter<T>) as Promise<T | null>;
+  }
 
   async change<T extends Claimable>(
     collection: Collection<T>,
