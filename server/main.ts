@@ -17,6 +17,8 @@ import { ROLES, signToken } from './jwt';
 
 /** What a failed start stops before the process exits (the store processes it started). */
 const stopOnFailure: (() => Promise<unknown>)[] = [];
+/** The signal that stopped the start, if one did: the start's work then fails as the store goes, which is not a failure to start. */
+let stoppedBy: NodeJS.Signals | undefined;
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -61,6 +63,7 @@ async function main(): Promise<void> {
   // A signal before the hub is ready (while it connects, migrates or seeds) stops the store processes
   // it started, so that none is left running; the full drain is installed once there is a server.
   const stopBeforeReady = (signal: NodeJS.Signals) => {
+    stoppedBy = signal;
     logger.info({ signal }, 'stopping before the hub was ready');
     void (async () => {
       for (const stop of stopOnFailure) await stop().catch(() => undefined);
@@ -215,6 +218,8 @@ async function main(): Promise<void> {
 }
 
 main().catch(async (err) => {
+  // the store went away under the start because a signal stopped it: stopBeforeReady exits with the signal's code
+  if (stoppedBy) return;
   process.stderr.write(`The hub could not start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   for (const stop of stopOnFailure) await stop().catch(() => undefined);
   process.exit(1);

@@ -192,7 +192,10 @@ export class Evaluator {
     const until = Date.now() + (this.parts.incrementalWaitMs ?? 60_000);
     for (;;) {
       if (await this.lease.acquire(runId)) return true;
-      if (Date.now() > until || !(await this.lease.holder())?.startsWith(INCREMENTAL_HOLDER)) return false;
+      if (Date.now() > until) return false;
+      // free again (the batch ended between the two reads): try again; held by a full run elsewhere: busy
+      const holder = await this.lease.holder();
+      if (holder && !holder.startsWith(INCREMENTAL_HOLDER)) return false;
       await delay(100);
     }
   }
