@@ -72,6 +72,19 @@ describe('claimed writes', () => {
     expect(r.doc).toMatchObject({ version: 5, entries: [1, 2, 3], note: 'claimed' });
   });
 
+  it('reads a document settled: a late write of an older version that covered the newest is written over again', async () => {
+    await counters.insertOne({ _id: 'late', entries: [] });
+    for (const n of [1, 2]) await claims.change(counters, 'late', (c) => ({ entries: [...c.entries, n] }));
+    // what FerretDB's update can leave: the completion of version 1, read before version 2 was written, lands after it
+    await counters.replaceOne({ _id: 'late' }, { entries: [1], version: 1 });
+    expect(await counters.findOne({ _id: 'late' })).toMatchObject({ version: 1, entries: [1] });
+    expect(await claims.settled(counters, 'late')).toMatchObject({ version: 2, entries: [1, 2] });
+    expect(await counters.findOne({ _id: 'late' })).toMatchObject({ version: 2, entries: [1, 2] });
+    // nothing to settle: the document as stored
+    expect(await claims.settled(counters, 'late')).toMatchObject({ version: 2, entries: [1, 2] });
+    expect(await claims.settled(counters, 'nobody')).toBeNull();
+  });
+
   it('gives up with a clear error when others win every attempt, and leaves an unchanged document alone', async () => {
     await counters.insertOne({ _id: 'busy', entries: [] });
     const none = await claims.change(counters, 'busy', () => null);

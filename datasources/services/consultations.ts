@@ -333,7 +333,9 @@ export class Consultations {
   async get(id: string, caller: ConsultationActor): Promise<ConsultationDoc> {
     const unknown = () => badInput('id', `no consultation ${echoPlain(id)} between your unit and another`);
     if (!/^[0-9a-f]{24}$/i.test(id)) throw unknown();
-    const doc = await this.consultations.findOne({ _id: new Types.ObjectId(id) });
+    const _id = new Types.ObjectId(id);
+    // settled: a close just acknowledged is never shown undone (store/guarded-writes.ts `settled`)
+    const doc = await this.deps.claims.settled(this.consultations, _id).catch(() => this.consultations.findOne({ _id }));
     if (!doc || !(caller.role === 'ADMIN' || isParty(doc, caller))) throw unknown();
     return doc;
   }

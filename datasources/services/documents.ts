@@ -522,7 +522,9 @@ export class Documents {
 
   async get(id: string, caller: DocumentCaller): Promise<SupervisionDocumentDoc | null> {
     if (!/^[0-9a-f]{24}$/i.test(id)) throw badInput('id', `"${id}" is not a document id`);
-    const doc = await this.collection.findOne({ _id: new Types.ObjectId(id) });
+    const _id = new Types.ObjectId(id);
+    // settled: a step just acknowledged is never shown undone (store/guarded-writes.ts `settled`)
+    const doc = await this.options.claims.settled(this.collection, _id).catch(() => this.collection.findOne({ _id }));
     return doc && this.visibleTo(doc, caller) ? doc : null;
   }
 

@@ -364,7 +364,10 @@ export class LeadStore {
 
   async get(id: string, jurisdiction: readonly string[] | null): Promise<LeadDoc | null> {
     if (!/^[0-9a-f]{24}$/i.test(id)) throw badInput('id', `"${id}" is not a lead id`);
-    const lead = (await this.models.Lead.collection.findOne({ _id: new Types.ObjectId(id) })) as unknown as LeadDoc | null;
+    const _id = new Types.ObjectId(id);
+    const leads = this.models.Lead.collection as unknown as Collection<LeadDoc>;
+    // settled: a status change just acknowledged is never shown undone (store/guarded-writes.ts `settled`)
+    const lead = await this.claims.settled(leads, _id).catch(() => leads.findOne({ _id }));
     if (!lead || (jurisdiction && !jurisdiction.some((j) => lead.region.startsWith(j)))) return null;
     return lead;
   }
