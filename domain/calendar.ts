@@ -15,6 +15,11 @@ export function beijingDay(at: Date | number): number {
   return Math.floor((ms + TZ_MS) / DAY_MS);
 }
 
+/** The instant a Beijing day begins (its 00:00 at UTC+8). */
+export function beijingMidnight(day: number): Date {
+  return new Date(day * DAY_MS - TZ_MS);
+}
+
 /** The day of a `YYYY-MM-DD` date. */
 export function dayOfDate(date: string): number {
   return Math.floor(Date.parse(`${date}T00:00:00Z`) / DAY_MS);

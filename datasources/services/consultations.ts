@@ -20,7 +20,7 @@
  */
 import { Types, Schema, type Connection, type Model } from 'mongoose';
 import type { Collection } from 'mongodb';
-import { beijingDay, dateOfDay, dayOfDate, DAY_MS } from '../../domain/calendar';
+import { beijingDay, beijingMidnight, dateOfDay, dayOfDate } from '../../domain/calendar';
 import {
   check,
   CONSULTATION_DIMENSIONS,
@@ -466,8 +466,8 @@ export class Consultations {
     const toDay = dayOfDate(period.to);
     if (toDay < fromDay) throw badInput('period.to', `must not be before period.from (${period.from}), got ${period.to}`);
     // Beijing midnight of `from` up to Beijing midnight after `to`
-    const start = new Date(fromDay * DAY_MS - 8 * 3_600_000);
-    const end = new Date((toDay + 1) * DAY_MS - 8 * 3_600_000);
+    const start = beijingMidnight(fromDay);
+    const end = beijingMidnight(toDay + 1);
     const q: Record<string, unknown> = { openedAt: { $gte: start, $lt: end } };
     if (jurisdiction) q.regionPath = { $in: [...jurisdiction] };
     const rows = await this.consultations.find(q, { projection: { office: 1, department: 1, openedAt: 1, status: 1 } }).toArray();

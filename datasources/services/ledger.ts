@@ -4,7 +4,7 @@
  * issues a couple of thousand a year), so a period's are read once, projected, and counted here:
  * exact on every store, and the same figures the documents themselves show.
  */
-import { beijingDay, DAY_MS, dayOfDate } from '../../domain/calendar';
+import { beijingDay, beijingMidnight, dateOfDay, dayOfDate } from '../../domain/calendar';
 import { officeName } from '../../domain/consultations';
 import type { DocumentKind } from '../../domain/documents';
 import {
@@ -68,7 +68,7 @@ export class DocumentLedger {
     if (toDay < fromDay) throw badInput('period.to', `must not be before period.from (${period.from}), got ${period.to}`);
     if (toDay - fromDay + 1 > MAX_PERIOD_DAYS)
       throw badInput('period.to', `a period spans at most ${MAX_PERIOD_DAYS} days, got ${toDay - fromDay + 1}`);
-    return { start: new Date(fromDay * DAY_MS - 8 * 3_600_000), end: new Date((toDay + 1) * DAY_MS - 8 * 3_600_000) };
+    return { start: beijingMidnight(fromDay), end: beijingMidnight(toDay + 1) };
   }
 
   /** The ledger's rows for the period, one per group of `groupBy` (one row in all when it is empty). */
@@ -117,7 +117,7 @@ export class DocumentLedger {
     return {
       perDocument: rule.perDocument,
       cap: rule.cap,
-      asOf: new Date(this.clock() + 8 * 3_600_000).toISOString().slice(0, 10),
+      asOf: dateOfDay(today),
       // most deducted first, then by code
       units: [...units.values()].sort((a, b) => b.deduction - a.deduction || (a.unit.code < b.unit.code ? -1 : 1)),
     };
