@@ -100,7 +100,11 @@ export async function startUp(options: HubOptions): Promise<Running> {
 
   let evaluation = { stop: () => undefined as void };
   const incremental = options.incrementalEvaluationMs
-    ? sources.evaluator.incremental({ records: sources.records, clock: options.clock ?? Date.now })
+    ? sources.evaluator.incremental({
+        records: sources.records,
+        clock: options.clock ?? Date.now,
+        intentStaleMs: options.markIntentStaleMs,
+      })
     : null;
   const incrementalLog = logger.child({ component: 'incremental-evaluation' });
   // Each turn drains the marks in batches; a turn finding the lease held (a full run) waits for the next.

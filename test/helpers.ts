@@ -84,6 +84,7 @@ export async function startTestHub(
     ingestFutureSkewMs?: number;
     attachmentMaxBytes?: number;
     incrementalEvaluationMs?: number;
+    markIntentStaleMs?: number;
     evaluationLeaseMs?: number;
   } = {},
 ): Promise<TestHub> {
@@ -124,6 +125,7 @@ export async function startTestHub(
     ingestFutureSkewMs: options.ingestFutureSkewMs,
     attachmentMaxBytes: options.attachmentMaxBytes,
     incrementalEvaluationMs: options.incrementalEvaluationMs,
+    markIntentStaleMs: options.markIntentStaleMs,
     evaluationLeaseMs: options.evaluationLeaseMs,
   });
   // counts of store commands in tests must not meet the start-up work (backfill, days registry)
@@ -237,4 +239,14 @@ export function pushLines(t: TestHub, source: TestSource, lines: readonly string
     headers: { authorization: `ApiKey ${source.apiKey}`, 'content-type': 'application/x-ndjson' },
     body: lines.join('\n'),
   });
+}
+
+/** The PostgreSQL table in which FerretDB keeps a collection of database `db` (tests on FerretDB over PostgreSQL). */
+export async function postgresTableOf(pg: import('pg').Client, db: string, collection: string): Promise<string> {
+  const { rows } = await pg.query<{ t: string }>(
+    `SELECT _jsonb->>'table' AS t FROM "${db}"._ferretdb_database_metadata WHERE _jsonb->>'_id' = $1`,
+    [collection],
+  );
+  if (!rows[0]) throw new Error(`no PostgreSQL table for collection ${collection} in ${db}`);
+  return rows[0].t;
 }

@@ -8,7 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { detentionInput, personId } from './fixtures';
 import { startDepartment, type Department } from './departments';
-import { pushLines, registerCustodySource, startTestHub, type TestHub, type TestSource } from './helpers';
+import { Client } from 'pg';
+import { postgresTableOf, pushLines, registerCustodySource, startTestHub, type TestHub, type TestSource } from './helpers';
 
 const LEADS = `query($filter: LeadFilter) { supervisionLeads(filter: $filter, first: 50) {
   totalCount edges { node { id rule { id } status resolvedByData person { idNumber } history { actor status note } } } } }`;
@@ -94,6 +95,64 @@ describe('incremental evaluation on one hub', () => {
       return l.status === 'RESOLVED' ? l : null;
     });
     expect(resolved).toMatchObject({ id: lead.id, resolvedByData: true });
+  }, 30_000);
+});
+
+const pgUrl = process.env.HUB_TEST_PG_URL;
+
+// Failing the marks' inserts in the PostgreSQL behind FerretDB stands for a process that dies after
+// storing a batch's records and before marking their persons: a retry then finds the records unchanged.
+(pgUrl ? describe : describe.skip)('a batch stored but never marked (its writer died or could not mark)', () => {
+  let t: TestHub;
+  let source: TestSource;
+  let pg: Client;
+
+  beforeAll(async () => {
+    t = await startTestHub({ incrementalEvaluationMs: 200, markIntentStaleMs: 1500 });
+    source = await registerCustodySource(t);
+    pg = new Client({ connectionString: pgUrl });
+    await pg.connect();
+  }, 60_000);
+  afterAll(async () => {
+    await pg.end();
+    await t.close();
+  });
+
+  it('is marked from its intent once the writer is taken for dead, and its lead appears', async () => {
+    const db = t.connection.db!.databaseName;
+    const table = await postgresTableOf(pg, db, 'evaluation_marks');
+    const fn = `refuse_marks_${db}`;
+    await pg.query(
+      `CREATE FUNCTION "${fn}"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'marks refused by the test'; END $$`,
+    );
+    await pg.query(`CREATE TRIGGER refuse BEFORE INSERT ON "${db}"."${table}" FOR EACH ROW EXECUTE FUNCTION "${fn}"()`);
+    const id = personId(90);
+    const line = JSON.stringify(overdue(id, 90));
+    try {
+      const res = await pushLines(t, source, [line]);
+      expect(res.status).toBeGreaterThanOrEqual(500);
+      // the record is stored, its person unmarked, and the batch's intent kept
+      expect(await t.connection.db!.collection('detention_records').countDocuments({ idNumber: id })).toBe(1);
+      expect(await marksOf(t, id)).toBe(0);
+      expect(await t.connection.db!.collection('evaluation_intents').countDocuments({ idNumbers: id })).toBe(1);
+      // the department retries: the record is there, unchanged, and nothing marks the person again
+      const again = await pushLines(t, source, [line]);
+      expect(again.status).toBe(200);
+      expect(await again.json()).toMatchObject({ accepted: 0, unchanged: 1 });
+    } finally {
+      await pg.query(`DROP TRIGGER refuse ON "${db}"."${table}"`);
+      await pg.query(`DROP FUNCTION "${fn}"()`);
+    }
+    const lead = await until('the overdue lead from the intent', async () => (await overdueLeads(t, id))[0]);
+    expect(lead).toMatchObject({ status: 'NEW', person: { idNumber: id } });
+    await until('the intent removed', async () => (await t.connection.db!.collection('evaluation_intents').countDocuments({})) === 0);
+  }, 40_000);
+
+  it('leaves no intent behind a push whose persons were marked', async () => {
+    const id = personId(91);
+    expect((await pushLines(t, source, [JSON.stringify(overdue(id, 91))])).status).toBe(200);
+    expect(await t.connection.db!.collection('evaluation_intents').countDocuments({})).toBe(0);
+    await until('the overdue lead', async () => (await overdueLeads(t, id))[0]);
   }, 30_000);
 });
 

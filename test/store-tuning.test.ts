@@ -10,7 +10,7 @@ import { ensureIndexes } from '../datasources/store/models';
 import { ensureEqualityIndexes, vacuumBloated } from '../datasources/store/ferretdb/indexes';
 import { createLogger } from '../lib/logger';
 import { detentionInput, personId, registerTestSources, seedPersons } from './fixtures';
-import { startTestHub, type TestHub } from './helpers';
+import { postgresTableOf, startTestHub, type TestHub } from './helpers';
 
 const pgUrl = process.env.HUB_TEST_PG_URL;
 const onPostgres = pgUrl ? describe : describe.skip;
@@ -217,11 +217,7 @@ describe('audit trail group commit', () => {
 async function holdAuditTable(db: string) {
   const pg = new Client({ connectionString: pgUrl });
   await pg.connect();
-  const table = (
-    await pg.query<{ t: string }>(
-      `SELECT _jsonb->>'table' AS t FROM "${db}"._ferretdb_database_metadata WHERE _jsonb->>'_id' = 'audit_log'`,
-    )
-  ).rows[0].t;
+  const table = await postgresTableOf(pg, db, 'audit_log');
   await pg.query('BEGIN');
   await pg.query(`LOCK TABLE "${db}"."${table}" IN SHARE MODE`);
   return {

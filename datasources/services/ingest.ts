@@ -228,6 +228,9 @@ export class Ingestor {
     const refused: DeliveredRejection[] = [];
     /** the persons whose records this batch stored (a new version), and those a correction moved a record away from */
     const stored = new Set<string>();
+    const marks = options.markPersons === false ? undefined : this.marks;
+    // Before the write: a process that dies between storing and marking leaves its persons here (marks.ts).
+    const intent = await marks?.intend(docs.map((d) => d.idNumber));
     try {
       await this.write(
         model,
@@ -246,17 +249,19 @@ export class Ingestor {
         stored,
       );
       // Before the answer (and the receipt): an accepted push is never answered without its persons marked.
-      const marks = options.markPersons === false ? undefined : this.marks;
       if (stored.size > 0) await marks?.mark(stored, pushId);
+      if (intent) await marks!.fulfil(intent).catch(() => undefined);
     } catch (e) {
       // Part of the batch may be stored, and a retry would find it unchanged and mark nothing: mark every
       // person of the batch (evaluating one whose records did not change finds what it found before).
-      if (options.markPersons !== false)
-        await this.marks
-          ?.mark(
+      // If that fails too, the intent stays and the incremental evaluation marks them later.
+      if (marks && intent)
+        await marks
+          .mark(
             docs.map((d) => d.idNumber),
             pushId,
           )
+          .then(() => marks.fulfil(intent))
           .catch(() => undefined);
       throw e;
     } finally {

@@ -12,6 +12,7 @@
  * 3. evaluates them, reads their stored leads (`LeadStore.byIdNumbers`) and reconciles them with the
  *    full run's own `Reconciler`;
  * 4. removes the marks it took, and only then: a batch that stops or fails before leaves them for the next;
+ *    (before 1, now and then, it turns the intents of batches whose writer died before marking into marks);
  * 5. records itself in `evaluation_runs` (trigger `incremental`, DONE with its report).
  */
 import { randomUUID } from 'node:crypto';
@@ -24,7 +25,7 @@ import type { SourceRegistry } from '../../sources/registry';
 import type { Domain } from '../../../domain/record-domains';
 import type { LeadStore, ReconciledLead } from '../leads';
 import type { EvaluationLease } from './lease';
-import type { EvaluationMarks } from './marks';
+import { INTENT_STALE_MS, type EvaluationMarks } from './marks';
 import { emptyPerson, newestName, ruleRecord, type RawDoc } from './persons';
 import { Reconciler, type FoundLead } from './reconcile';
 import type { EvaluationReport, RunLog } from './runs';
@@ -49,6 +50,8 @@ export interface IncrementalParts {
   clock: () => number;
   /** most persons a batch evaluates (default 500) */
   batchPersons?: number;
+  /** how old a batch's intent must be before its writer is taken for dead (default `INTENT_STALE_MS`; marks.ts) */
+  intentStaleMs?: number;
 }
 
 /** Ends a batch between its steps (the hub stopping): the marks stay. */
@@ -56,6 +59,9 @@ export class BatchStoppedError extends Error {}
 
 export class IncrementalEvaluation {
   private readonly batchPersons: number;
+  private readonly intentStaleMs: number;
+  /** when this process last looked for stale intents (wall clock) */
+  private intentsCheckedAt = 0;
   private running: Promise<EvaluationReport | null> | null = null;
   private stopping = false;
   /** called after each batch that evaluated persons, with its report (metrics) */
@@ -63,6 +69,7 @@ export class IncrementalEvaluation {
 
   constructor(private readonly parts: IncrementalParts) {
     this.batchPersons = parts.batchPersons ?? 500;
+    this.intentStaleMs = parts.intentStaleMs ?? INTENT_STALE_MS;
   }
 
   /**
@@ -114,6 +121,12 @@ export class IncrementalEvaluation {
 
   private async run(): Promise<EvaluationReport | null> {
     const { marks, lease, log, leads, registry, records, clock } = this.parts;
+    // Persons of batches whose writer died between storing and marking (marks.ts), looked for now and
+    // then: one read of a collection that holds only the batches being written.
+    if (Date.now() - this.intentsCheckedAt >= Math.min(this.intentStaleMs / 2, 10_000)) {
+      this.intentsCheckedAt = Date.now();
+      await marks.recover(new Date(Date.now() - this.intentStaleMs));
+    }
     // Nothing marked: no lease taken. Each change of the lease is a claimed write, and on FerretDB
     // every claim stays stored (write_claims): an idle hub must not write one every turn.
     if ((await marks.take(1)).length === 0) return null;

@@ -105,7 +105,7 @@ export class Evaluator {
   }
 
   /** The incremental evaluation of marked persons, under this evaluator's lease and run log. */
-  incremental(options: Pick<IncrementalParts, 'records' | 'clock' | 'batchPersons'>): IncrementalEvaluation {
+  incremental(options: Pick<IncrementalParts, 'records' | 'clock' | 'batchPersons' | 'intentStaleMs'>): IncrementalEvaluation {
     const { marks, leads, registry } = this.parts;
     if (!marks) throw new Error('incremental evaluation needs the evaluation marks');
     return new IncrementalEvaluation({ ...options, marks, leads, registry, lease: this.lease, log: this.log });

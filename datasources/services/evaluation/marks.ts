@@ -10,7 +10,15 @@
  * removed by a delete guarded on its mark time, could lose a mark made while a batch evaluated the
  * person; with insert-only marks a batch deletes by `_id` the marks it read, and a mark made after
  * that read is another document, left for the next batch.
+ *
+ * A process can also die between storing a batch's records and marking their persons; a retried push
+ * then finds the records unchanged and marks nobody. So before writing, ingest stores an intent
+ * (`evaluation_intents`: one document per batch with its persons) and removes it once the persons are
+ * marked. An intent older than `INTENT_STALE_MS` belongs to a writer that died or could not mark: the
+ * incremental evaluation turns it into marks. Turning a live writer's intent into marks early is
+ * harmless (the persons are evaluated once more, and marked again after the write).
  */
+import { randomUUID } from 'node:crypto';
 import type { Collection } from 'mongodb';
 import { Schema, type Connection, type Model } from 'mongoose';
 import { EQUALITY_IN_FLIGHT, type BatchLookup } from '../../store/lookup';
@@ -28,18 +36,44 @@ const markSchema = new Schema<MarkDoc>(
   { versionKey: false, autoIndex: false, collection: 'evaluation_marks' },
 );
 
+/** A batch's persons, stored before its records are written (see above). */
+export interface IntentDoc {
+  _id: string;
+  idNumbers: string[];
+  at: Date;
+}
+
+const intentSchema = new Schema<IntentDoc>(
+  { _id: String, idNumbers: [String], at: Date },
+  { versionKey: false, autoIndex: false, collection: 'evaluation_intents' },
+);
+
+/** How old an intent must be before the incremental evaluation takes its writer for dead. */
+export const INTENT_STALE_MS = 60_000;
+
 /** What ingest needs of the marks: persons marked before a push is answered. */
 export interface PersonMarks {
   mark(idNumbers: Iterable<string>, tag: string): Promise<void>;
+  /** stores the persons a batch is about to write; its id, for `fulfil` */
+  intend(idNumbers: Iterable<string>): Promise<string>;
+  /** the batch's persons are marked: its intent goes */
+  fulfil(intent: string): Promise<void>;
 }
 
 export class EvaluationMarks implements PersonMarks {
   readonly Mark: Model<MarkDoc>;
+  readonly Intent: Model<IntentDoc>;
   /** how marks are deleted by `_id` (set by createDataSources from the store profile), as batch lookups are */
   lookup: BatchLookup = 'in';
 
   constructor(connection: Connection) {
     this.Mark = (connection.models.EvaluationMark as Model<MarkDoc> | undefined) ?? connection.model<MarkDoc>('EvaluationMark', markSchema);
+    this.Intent =
+      (connection.models.EvaluationIntent as Model<IntentDoc> | undefined) ?? connection.model<IntentDoc>('EvaluationIntent', intentSchema);
+  }
+
+  private get intents(): Collection<IntentDoc> {
+    return this.Intent.collection as unknown as Collection<IntentDoc>;
   }
 
   private get collection(): Collection<MarkDoc> {
@@ -48,6 +82,31 @@ export class EvaluationMarks implements PersonMarks {
 
   async ensureIndexes(): Promise<void> {
     await this.Mark.createCollection().catch(() => undefined);
+    await this.Intent.createCollection().catch(() => undefined);
+  }
+
+  async intend(idNumbers: Iterable<string>): Promise<string> {
+    const _id = randomUUID();
+    await this.intents.insertOne({ _id, idNumbers: [...new Set(idNumbers)], at: new Date() });
+    return _id;
+  }
+
+  async fulfil(intent: string): Promise<void> {
+    await this.intents.deleteOne({ _id: intent });
+  }
+
+  /**
+   * Marks the persons of intents stored before `before` (their writers died or could not mark), then
+   * removes those intents; the number turned into marks. The collection holds only the batches being
+   * written, so reading it whole is cheap.
+   */
+  async recover(before: Date): Promise<number> {
+    const stale = await this.intents.find({ at: { $lt: before } }).toArray();
+    for (const intent of stale) {
+      await this.mark(intent.idNumbers, `intent-${intent._id}`);
+      await this.intents.deleteOne({ _id: intent._id });
+    }
+    return stale.length;
   }
 
   /** Marks these persons (one insert for them all); a mark already there under this tag is kept as it is. */
