@@ -16,7 +16,8 @@ import { signToken } from '../server/jwt';
 import { ensureDataset, scale, startBenchStore } from './lib/dataset';
 import { runLoad } from './lib/load';
 import { benchJwt, buildHub, startHub } from './lib/hub';
-import { dossierScenario, graphqlProblem, listScenario, statisticsScenario, trustHubOperations, type Params } from './scenarios';
+import { dossierScenario, graphqlProblem, listScenario, statisticsScenario, trustHubOperations } from './scenarios';
+import { pickParams } from './lib/params';
 
 const { values: args } = parseArgs({
   options: {
@@ -113,23 +114,8 @@ async function main(): Promise<void> {
       log: (l) => process.stdout.write(`${l}\n`),
     });
     const token = await signToken(jwt, { sub: 'bench-procurator', org: 'BENCH', role: 'PROCURATOR', regions: ['50'] });
-    const { MongoClient } = await import('mongodb');
-    const client = await new MongoClient(store.store.uri).connect();
-    const ids = (
-      await client
-        .db(s.db)
-        .collection('detention_records')
-        .find({}, { projection: { idNumber: 1 }, limit: 2000 })
-        .toArray()
-    ).map((r) => r.idNumber as string);
-    await client.close();
-    const params: Params = {
-      ids,
-      listRegion: '5002',
-      page50: null,
-      headers: { hub: { authorization: `Bearer ${token}`, 'x-purpose': 'BENCH-2026-001' } },
-    };
-    const scenarios = [dossierScenario(1), dossierScenario(10), dossierScenario(100), listScenario(1), statisticsScenario()];
+    const params = await pickParams(store.store.uri, s, { authorization: `Bearer ${token}`, 'x-purpose': 'BENCH-2026-001' }, false);
+    const scenarios = [dossierScenario(1), dossierScenario(10), dossierScenario(100), listScenario(1), statisticsScenario(true)];
     const sc = scenarios.find((x) => x.id === args.scenario);
     if (!sc?.targets.hub) throw new Error(`--scenario: one of ${scenarios.map((x) => x.id).join(', ')}`);
     const spec = sc.targets.hub;

@@ -2,18 +2,23 @@
  * `npm run bench [-- --quick] [--scales 100k,1m] [--only dossier,persons-100,…] [--targets hub,floor,naive,peer]`
  *   [--duration S] [--connections N] [--sequential-above MS: slower contenders are measured one request at a time]
  *   [--compare bench/results/<date>.json: adds this run against that earlier one to the results]
+ *   [--writers N: ingest batches written at once by the hub and by the driver alike; a multiple of 4, default 4]
  *   (`--only ingest,replay,fan-out`: only scenarios that need no data set, so no scale's data is made or loaded)
  *
  * The hub's speed, measured side by side with three baselines on the same data and store in the
- * same run: the floor (driver only), the naive build (resolver-per-field mongoose, no DataLoader)
- * and the peer (graphql-compose-mongoose). See docs/benchmark.md for what each figure means.
+ * same run: the floor (the hub's own store plan without the hub), the naive build (resolver-per-field
+ * mongoose, no DataLoader) and the peer (graphql-compose-mongoose). See docs/benchmark.md for what
+ * each figure means.
  *
  * 1. starts FerretDB on PostgreSQL database `hub_bench` and makes sure each scale's data set is there
  *    (generated once through the ingest path, then reused);
  * 2. builds the hub and starts it as a user would: `node dist/server/main.js`, NODE_ENV=production;
- * 3. for every scenario and contender: checks that the answers agree, then drives load with
- *    autocannon (or, for contenders that take seconds, a few requests one after the other);
- *    store commands per request come from FerretDB's own counters, memory from /proc;
+ * 3. for every scenario: every contender answers the first requests of a seeded list of requests
+ *    (persons, pages, areas drawn per request), and the answers must agree field by field, or the
+ *    scenario fails without being timed; then each contender, in an order rotated from scenario to
+ *    scenario, is driven with the same list by autocannon (or, for contenders that take seconds, a
+ *    few requests one after the other); store commands per request come from FerretDB's own
+ *    counters, memory from /proc;
  * 4. writes bench/results/<date>[-quick].json and .md (`-partial` when --only, --targets or --scales narrowed
  *    the run, so that it never replaces the day's full run), and prints a progress line per scenario;
  *    with --compare, a section with each pair's ratio and each target then and now, and on the console
@@ -24,7 +29,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { MongoClient, type Db, type Document } from 'mongodb';
 import { projectRoot } from '../server/paths';
 import { signToken, type JwtSettings } from '../server/jwt';
 import { freePort } from '../datasources/store/embedded/ferretdb';
@@ -51,11 +55,11 @@ import {
   type Scenario,
   type Target,
 } from './scenarios';
-import { ingestScenario, replayScenario, type IngestResult, type ReplayResult } from './lib/ingest';
+import { ingestScenario, ingestWriters, replayScenario, type IngestResult, type ReplayResult } from './lib/ingest';
 import { fanOutScenario, type FanOutResult } from './lib/fan-out';
 import { changedVerdicts, readResults, writeReport, type Results, type Row, type ScaleReport } from './lib/report';
-import { hostedCursor } from '../datasources/sources/federated-records';
-import { listedCustodyDays } from './lib/days';
+import { pickParams } from './lib/params';
+import { digest, firstDifference, rotateOrder } from './lib/agreement';
 
 const { values: args } = parseArgs({
   options: {
@@ -66,6 +70,7 @@ const { values: args } = parseArgs({
     duration: { type: 'string' },
     connections: { type: 'string' },
     'sequential-above': { type: 'string' },
+    writers: { type: 'string' },
     compare: { type: 'string' },
     out: { type: 'string', default: 'bench/results' },
     'postgres-url': { type: 'string', default: process.env.BENCH_POSTGRES_URL },
@@ -102,6 +107,8 @@ const settings = {
   ingestLines: quick ? 20_000 : 100_000,
   replayLines: quick ? 10_000 : 50_000,
   fanOutSources: 40,
+  /** ingest: batches written at once, by the hub (pushes × its 4 per push) and by the driver alike */
+  writers: ingestWriters(args.writers),
   targets: (args.targets ?? TARGETS.join(',')).split(',') as Target[],
   only: args.only ? new Set(args.only.split(',')) : null,
 };
@@ -174,6 +181,8 @@ function storeMsBetween(
 interface Contenders {
   servers: Partial<Record<Target, Server>>;
   jwt: JwtSettings;
+  /** the audit key of the hub processes on this data set (one audit chain) */
+  auditKey: string;
   /** an ADMIN bearer for the hub's /metrics */
   admin: string;
   /** stops a contender and starts it again (after a request it gave up on: the store work stops with its connections) */
@@ -202,6 +211,7 @@ async function startContenders(store: BenchStore, s: Scale): Promise<Contenders>
   return {
     servers,
     jwt,
+    auditKey,
     admin: `Bearer ${await signToken(jwt, { sub: 'bench-admin', org: 'BENCH', role: 'ADMIN', regions: ['50'] })}`,
     // A contender is restarted when it gave no answer in time: what it left the store doing goes too.
     restart: async (t) => {
@@ -212,177 +222,190 @@ async function startContenders(store: BenchStore, s: Scale): Promise<Contenders>
   };
 }
 
-/** Persons with records and the page-50 positions, read from the data set. */
-async function pickParams(uri: string, s: Scale, headers: Record<string, string>): Promise<Params> {
-  const client = await new MongoClient(uri).connect();
-  try {
-    const db = client.db(s.db);
-    const ids = new Set<string>();
-    for (const c of ['detention_records', 'prison_records', 'community_corrections', 'enforcement_cases']) {
-      for (const r of await db
-        .collection(c)
-        .find({}, { projection: { idNumber: 1 }, limit: 1000 })
-        .toArray())
-        ids.add(r.idNumber);
-    }
-    // A fixed shuffle, so pages mix persons from every domain and runs ask the same.
-    const list = [...ids].sort((a, b) => hash(a) - hash(b)).slice(0, 2000);
-    const listRegion = '5002';
-    // Page 50 starts after record 4,900 of the area, newest first.
-    const at = await nthNewest(db, listRegion, 4899);
-    if (!at) return { ids: list, listRegion, page50: null, headers: { hub: headers } };
-    const floorCursor = `${at.eventAt.getTime()}_${String(at._id)}`;
-    // The hub's cursor for the same position (its keyset cursor, as the hub itself would hand it out
-    // after that record): walking 49 pages through the hub takes minutes at 1,000,000 records.
-    const hubCursor = hostedCursor(at.eventAt, String(at._id));
-    return { ids: list, listRegion, page50: { hub: hubCursor, floor: floorCursor }, headers: { hub: headers } };
-  } finally {
-    await client.close();
-  }
-}
-
 /**
- * The area's custody record that `skip` newer ones precede (newest first by eventAt, then _id), or
- * null when it holds fewer. FerretDB sorts every match of a find itself: sorting an area of half a
- * million records took over ten minutes at 1,000,000, before any load. So the days registry is walked
- * newest first, each day's records of the area counted (two equalities FerretDB pushes down), and
- * only the day that holds the record is sorted. Without a complete registry (a store other than
- * FerretDB, or a hub that has not listed its days yet), the store sorts.
- */
-async function nthNewest(db: Db, region: string, skip: number): Promise<{ eventAt: Date; _id: unknown } | null> {
-  const records = db.collection('detention_records');
-  const sorted = (q: Document, n: number) =>
-    records.find(q, { sort: { eventAt: -1, _id: -1 }, skip: n, limit: 1, projection: { eventAt: 1 } }).toArray();
-  const days = await listedCustodyDays(db);
-  if (!days) return ((await sorted({ regionPath: region }, skip))[0] as { eventAt: Date; _id: unknown } | undefined) ?? null;
-  let before = 0;
-  for (const day of days) {
-    const inDay = (await records.find({ regionPath: region, eventDay: day }, { projection: { _id: 1 } }).toArray()).length;
-    if (before + inDay > skip)
-      return (await sorted({ regionPath: region, eventDay: day }, skip - before))[0] as { eventAt: Date; _id: unknown };
-    before += inDay;
-  }
-  return null;
-}
-
-function hash(s: string): number {
-  return crypto.createHash('sha1').update(s).digest().readUInt32BE(0);
-}
-
-/**
- * Whether a contender is measured one request at a time rather than under load. The hub (measured
- * first) decides by its own first request; every other contender is measured as the hub was, so
- * that a ratio never compares a loaded p50 with an unloaded one (the 2026-12-02 run compared the
- * hub's persons-500 under load with the floor's one at a time), unless it is too slow for the load's
- * window (over PAIRED_LOAD_MAX_MS a request, or when the hub could not be measured).
+ * Whether a contender is measured one request at a time rather than under load. The hub decides by
+ * its own probe; every other contender is measured as the hub is, so that a ratio never compares a
+ * loaded p50 with an unloaded one (the 2026-12-02 run compared the hub's persons-500 under load with
+ * the floor's one at a time), unless it is too slow for the load's window (over PAIRED_LOAD_MAX_MS a
+ * request, or when the hub could not be measured).
  */
 function measureOneAtATime(t: Target, probeMs: number, hubMode: LoadResult['mode'] | undefined): boolean {
   if (t === 'hub' || !hubMode) return probeMs > settings.sequentialAboveMs;
   if (hubMode === 'sequential') return true;
   return probeMs > PAIRED_LOAD_MAX_MS;
 }
-/** Slowest first request of a contender that is still measured under load when the hub was. */
+/** Slowest probe of a contender that is still measured under load when the hub is. */
 const PAIRED_LOAD_MAX_MS = 5_000;
 
-async function runScenario(sc: Scenario, params: Params, c: Contenders, store: BenchStore, idleRate: number): Promise<Row> {
+/** Requests of the seeded list each contender answers before any timing; their answers must agree. */
+const AGREEMENT_REQUESTS = 3;
+
+/** Scenarios run so far: each starts its contenders one place further along (rotateOrder). */
+let round = 0;
+
+async function runScenario(sc: Scenario, params: Params, c: Contenders, store: BenchStore, s: Scale, idleRate: number): Promise<Row> {
   const row: Row = { scenario: sc.id, title: sc.title, targets: {}, agree: true, summaries: {} };
-  for (const t of settings.targets) {
-    const spec = sc.targets[t];
-    const server = c.servers[t];
-    if (!spec || !server) continue;
-    const options: LoadOptions = {
-      url: server.url,
-      request: (i) => spec.request(params, i),
+  // A scenario with hub settings of its own gets a hub process of its own, with those settings.
+  const servers = { ...c.servers };
+  let ownHub: Server | undefined;
+  const startOwnHub = async () => {
+    ownHub = await startHub(store, s.db, c.jwt, { auditKey: c.auditKey, log, settings: sc.hubSettings });
+    servers.hub = ownHub;
+    log(
+      `  hub for ${sc.id} (${Object.entries(sc.hubSettings!)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ')}) at ${ownHub.url} (pid ${ownHub.pid})`,
+    );
+  };
+  const restart = async (t: Target) => {
+    if (t === 'hub' && ownHub) {
+      await ownHub.stop();
+      await cancelAbandonedQueries(store, 30, log);
+      await startOwnHub();
+    } else {
+      await c.restart(t);
+      servers[t] = c.servers[t];
+    }
+  };
+  if (sc.hubSettings && sc.targets.hub && servers.hub) await startOwnHub();
+  try {
+    const present = settings.targets.filter((t) => sc.targets[t] && servers[t]);
+    const optionsOf = (t: Target, from: number): LoadOptions => ({
+      url: servers[t]!.url,
+      request: (i) => sc.targets[t]!.request(params, from + i),
       connections: args.connections ? Number(args.connections) : sc.connections,
       durationS: settings.durationS,
       timeoutS: settings.timeoutS,
       bad: graphqlProblem,
-    };
-    await waitForIdleStore(store, 300, log);
-    // One request first: its answer is compared across contenders, its time picks the way to measure.
-    let probe = await runSequential({ ...options }, 1);
-    // A first request can pay for a cold start (JIT, connections, the audit chain's end): a slow
-    // one is asked again before it decides how the contender is measured.
-    if (probe.p50 !== null && probe.p50 > settings.sequentialAboveMs && probe.p50 < 10_000 && !probe.errors) {
-      const again = await runSequential({ ...options }, 1);
-      if (again.p50 !== null && !again.errors && !again.timeouts) probe = { ...again, firstBody: probe.firstBody };
-    }
-    const firstBody = probe.firstBody;
-    delete probe.firstBody;
-    if (probe.timeouts > 0 || probe.errors > 0 || probe.p50 === null) {
-      row.targets[t] = {
-        ...probe,
-        commandsPerRequest: null,
-        peakRssMb: server.rssMb(),
-        note: probe.timeouts ? `no answer within ${settings.timeoutS} s` : probe.firstError,
-      };
-      log(`  ${sc.id} · ${t}: ${row.targets[t]!.note}`);
-      if (probe.timeouts) await c.restart(t);
-      continue;
-    }
-    try {
-      row.summaries[t] = spec.summary(JSON.parse(firstBody!));
-    } catch (err) {
-      row.summaries[t] = `unreadable: ${(err as Error).message}`;
-    }
+    });
 
-    const rss = watchRss(server);
-    const heap = t === 'hub' ? watchHubHeap(server, c.admin) : null;
-    let cpu = watchCpu(server);
-    const times0 = t === 'hub' ? await hubStoreTimes(server, c.admin) : null;
-    let before = await storeCommands(store);
-    let t0 = Date.now();
-    let result: LoadResult;
-    const count = Math.max(quick || probe.p50 > 20_000 ? 1 : 2, Math.min(10, Math.floor((settings.sequentialBudgetS * 1000) / probe.p50)));
-    if (measureOneAtATime(t, probe.p50, row.targets.hub?.mode)) {
-      // Requests of more than 20 s: the (warm) probe is the measurement, beside one more.
-      result =
-        probe.p50 > 20_000 ? await runSequential(options, 1).then((r) => mergeSequential(probe, r)) : await runSequential(options, count);
-    } else {
-      result = await runLoad(options);
-      // Slower under load than alone: too few answers in the window to say anything; one at a time
-      // instead, counting store commands afresh once the load's requests are done in the server.
-      if (result.requests < 3) {
-        await waitForQuietStore(store, idleRate);
-        before = await storeCommands(store);
-        t0 = Date.now();
-        cpu = watchCpu(server);
-        result = await runSequential(options, count);
+    // 1. Agreement, before any timing: every contender answers the first requests of the seeded
+    //    list; their whole answers, field by field, must be the same. Their times pick the way to measure.
+    const probes: Partial<Record<Target, LoadResult>> = {};
+    const canons: Partial<Record<Target, unknown[]>> = {};
+    for (const t of rotateOrder(present, round)) {
+      await waitForIdleStore(store, 300, log);
+      const probe = await runSequential({ ...optionsOf(t, 0), keepBodies: true }, AGREEMENT_REQUESTS);
+      const bodies = probe.bodies ?? [];
+      delete probe.bodies;
+      if (probe.timeouts > 0 || probe.errors > 0 || probe.p50 === null) {
+        row.targets[t] = {
+          ...probe,
+          commandsPerRequest: null,
+          peakRssMb: servers[t]!.rssMb(),
+          note: probe.timeouts ? `no answer within ${settings.timeoutS} s` : probe.firstError,
+        };
+        log(`  ${sc.id} · ${t}: ${row.targets[t]!.note}`);
+        if (probe.timeouts) await restart(t);
+        continue;
+      }
+      probes[t] = probe;
+      try {
+        canons[t] = bodies.map((b) => sc.targets[t]!.canon(JSON.parse(b)));
+        row.summaries[t] = digest(canons[t]!);
+      } catch (err) {
+        row.summaries[t] = `unreadable: ${(err as Error).message}`;
       }
     }
-    // Under load, requests still in flight when the window closes go on in the server: their store
-    // commands are counted once the store is idle again, and so are they (requests sent, not answered).
-    if (result.mode === 'load') await waitForQuietStore(store, idleRate);
-    const seconds = (Date.now() - t0) / 1000;
-    const raw = (await storeCommands(store)) - before;
-    const chatter = idleRate * seconds;
-    const requests = result.sent ?? result.requests;
-    row.targets[t] = {
-      ...result,
-      // A few slow requests one at a time send fewer commands than the idle chatter estimate over
-      // their minutes: no figure then, rather than a made-up 0.
-      commandsPerRequest: requests > 0 && chatter <= raw / 2 ? Math.round(((raw - chatter) / requests) * 10) / 10 : null,
-      peakRssMb: rss.stop(),
-      heap: await heap?.stop(),
-      storeMs: times0 ? storeMsBetween(times0, await hubStoreTimes(server, c.admin)) : undefined,
-      cpuMs: cpu.stop(requests),
-    };
-    if (result.timeouts > 0) await c.restart(t);
-    const r = row.targets[t]!;
+    const answered = Object.keys(canons) as Target[];
+    const unreadable = (Object.keys(probes) as Target[]).filter((t) => !canons[t]);
+    const differs = answered
+      .slice(1)
+      .map((t) => ({ t, d: firstDifference(canons[answered[0]], canons[t]) }))
+      .filter((x) => x.d !== null);
+    if (differs.length || unreadable.length) {
+      row.agree = false;
+      row.error = [
+        ...differs.map((x) => `${answered[0]} and ${x.t} answer differently at ${x.d}`),
+        ...unreadable.map((t) => `${t}: ${row.summaries[t]}`),
+      ].join('; ');
+      log(`  ✗ ${sc.id}: ANSWERS DIFFER, not timed: ${row.error}`);
+      return row;
+    }
     log(
-      `  ${sc.id} · ${t.padEnd(5)} p50 ${fmt(r.p50)} ms  p95 ${fmt(r.p95)}  p99 ${fmt(r.p99)}  ${r.rps} req/s  ${fmt(r.commandsPerRequest)} cmd/req  ${r.peakRssMb} MiB${r.mode === 'sequential' ? '  (one at a time)' : ''}${r.errors ? `  ${r.errors} errors: ${r.firstError}` : ''}${
-        r.storeMs
-          ? `  store ms: ${Object.entries(r.storeMs)
-              .map(([k, v]) => `${k} ${v}`)
-              .join(', ')}`
-          : ''
-      }${r.cpuMs ? `  CPU ms/req: ${t} ${r.cpuMs.contender}, FerretDB ${r.cpuMs.ferretdb}, PostgreSQL ${r.cpuMs.postgres}` : ''}`,
+      `  ${sc.id}: ${answered.join(', ')} agree on ${AGREEMENT_REQUESTS} requests, field by field (${row.summaries[answered[0]] ?? '—'})`,
     );
+
+    // 2. Timing, contenders in this round's order, each from the same point of the seeded list.
+    const hubMode = probes.hub ? (measureOneAtATime('hub', probes.hub.p50!, undefined) ? 'sequential' : 'load') : undefined;
+    const measure = async (t: Target, forceSequential: boolean) => {
+      const probe = probes[t]!;
+      const server = servers[t]!;
+      const options = optionsOf(t, AGREEMENT_REQUESTS);
+      await waitForIdleStore(store, 300, log);
+      const rss = watchRss(server);
+      const heap = t === 'hub' ? watchHubHeap(server, c.admin) : null;
+      let cpu = watchCpu(server);
+      const times0 = t === 'hub' ? await hubStoreTimes(server, c.admin) : null;
+      let before = await storeCommands(store);
+      let t0 = Date.now();
+      let result: LoadResult;
+      const count = Math.max(
+        quick || probe.p50! > 20_000 ? 1 : 2,
+        Math.min(10, Math.floor((settings.sequentialBudgetS * 1000) / probe.p50!)),
+      );
+      if (forceSequential || measureOneAtATime(t, probe.p50!, hubMode)) {
+        // Requests of more than 20 s: the (warm) probe is the measurement, beside one more.
+        result =
+          probe.p50! > 20_000
+            ? await runSequential(options, 1).then((r) => mergeSequential(probe, r))
+            : await runSequential(options, count);
+      } else {
+        result = await runLoad(options);
+        // Slower under load than alone: too few answers in the window to say anything; one at a time
+        // instead, counting store commands afresh once the load's requests are done in the server.
+        if (result.requests < 3) {
+          await waitForQuietStore(store, idleRate);
+          before = await storeCommands(store);
+          t0 = Date.now();
+          cpu = watchCpu(server);
+          result = await runSequential(options, count);
+        }
+      }
+      // Under load, requests still in flight when the window closes go on in the server: their store
+      // commands are counted once the store is idle again, and so are they (requests sent, not answered).
+      if (result.mode === 'load') await waitForQuietStore(store, idleRate);
+      const seconds = (Date.now() - t0) / 1000;
+      const raw = (await storeCommands(store)) - before;
+      const chatter = idleRate * seconds;
+      const requests = result.sent ?? result.requests;
+      row.targets[t] = {
+        ...result,
+        // A few slow requests one at a time send fewer commands than the idle chatter estimate over
+        // their minutes: no figure then, rather than a made-up 0.
+        commandsPerRequest: requests > 0 && chatter <= raw / 2 ? Math.round(((raw - chatter) / requests) * 10) / 10 : null,
+        peakRssMb: rss.stop(),
+        heap: await heap?.stop(),
+        storeMs: times0 ? storeMsBetween(times0, await hubStoreTimes(server, c.admin)) : undefined,
+        cpuMs: cpu.stop(requests),
+      };
+      if (result.timeouts > 0) await restart(t);
+      const r = row.targets[t]!;
+      log(
+        `  ${sc.id} · ${t.padEnd(5)} p50 ${fmt(r.p50)} ms  p95 ${fmt(r.p95)}  p99 ${fmt(r.p99)}  ${r.rps} req/s  ${fmt(r.commandsPerRequest)} cmd/req  ${r.peakRssMb} MiB${r.mode === 'sequential' ? '  (one at a time)' : ''}${r.errors ? `  ${r.errors} errors: ${r.firstError}` : ''}${
+          r.storeMs
+            ? `  store ms: ${Object.entries(r.storeMs)
+                .map(([k, v]) => `${k} ${v}`)
+                .join(', ')}`
+            : ''
+        }${r.cpuMs ? `  CPU ms/req: ${t} ${r.cpuMs.contender}, FerretDB ${r.cpuMs.ferretdb}, PostgreSQL ${r.cpuMs.postgres}` : ''}`,
+      );
+    };
+    const order = rotateOrder(present, round++).filter((t) => probes[t]);
+    log(`  ${sc.id}: timing in the order ${order.join(' → ')}`);
+    for (const t of order) await measure(t, false);
+    // The hub fell back to one request at a time (too few answers under load): the contenders measured
+    // under load before it that could be measured one at a time are measured again that way.
+    if (row.targets.hub?.mode === 'sequential' && hubMode === 'load')
+      for (const t of order)
+        if (t !== 'hub' && row.targets[t]?.mode === 'load') {
+          log(`  ${sc.id} · ${t}: measured again one request at a time, as the hub was`);
+          await measure(t, true);
+        }
+    return row;
+  } finally {
+    await ownHub?.stop();
   }
-  const sums = Object.values(row.summaries);
-  row.agree = sums.every((x) => x === sums[0]);
-  if (!row.agree) log(`  ${sc.id}: ANSWERS DIFFER ${JSON.stringify(row.summaries)}`);
-  return row;
 }
 
 const fmt = (n: number | null) => (n === null ? '—' : String(n));
@@ -430,9 +453,11 @@ async function main(): Promise<void> {
         const hub = c.servers.hub;
         const token = await signToken(c.jwt, { sub: 'bench-procurator', org: 'BENCH', role: 'PROCURATOR', regions: ['50'] });
         const headers = { authorization: `Bearer ${token}`, 'x-purpose': 'BENCH-2026-001' };
-        const params = await pickParams(store.store.uri, s, headers);
+        // Deep paging is left to full runs: finding page 50's positions takes a while.
+        const deep = !quick && (!settings.only || settings.only.has('list-page-50'));
+        const params = await pickParams(store.store.uri, s, headers, deep);
         log(
-          `params: ${params.ids.length} persons, area ${params.listRegion}${params.page50 ? '' : ' (fewer than 5,000 records in it: no page 50 at this scale)'}`,
+          `params (seed ${params.seed}): ${params.ids.length} persons, list areas ${params.listRegions.join(', ')}${deep ? (params.deep.length ? `, page 50 in ${params.deep.map((d) => d.region).join(', ')}` : ' (no area holds 5,000 records: no page 50 at this scale)') : ''}; statistics regions ${params.statRegions.join(', ')}`,
         );
         // What the idle processes send anyway (registry refresh, health flush), subtracted from each run,
         // once the hub's start-up work (indexes, month backfill) is over.
@@ -441,13 +466,13 @@ async function main(): Promise<void> {
         await new Promise((r) => setTimeout(r, 10_000));
         const idleRate = ((await storeCommands(store)) - idle0) / 10;
         log(`idle store chatter: ${idleRate} commands/s (subtracted from each run)`);
-        // Deep paging is left to full runs: finding page 50's cursor through the hub takes a while.
         const scenarios: Scenario[] = [
           dossierScenario(1),
           dossierScenario(100),
           listScenario(1),
-          ...(params.page50 && !quick ? [listScenario(50)] : []),
-          statisticsScenario(),
+          ...(params.deep.length ? [listScenario(50)] : []),
+          statisticsScenario(true),
+          statisticsScenario(false),
         ];
         // Store commands against page size: the hub alone, pages of 10 and 500 beside the 100 above.
         const sizes = [dossierScenario(10), dossierScenario(500)].map((sc) => ({
@@ -466,7 +491,7 @@ async function main(): Promise<void> {
           if (settings.only && !settings.only.has(sc.id)) continue;
           log(`scenario ${sc.id}: ${sc.title} (${s.label})`);
           try {
-            rows.push(await runScenario(sc, params, c, store, idleRate));
+            rows.push(await runScenario(sc, params, c, store, s, idleRate));
           } catch (err) {
             log(`  ${sc.id}: failed: ${(err as Error).message}`);
             rows.push({ scenario: sc.id, title: sc.title, targets: {}, agree: false, summaries: {}, error: (err as Error).message });
@@ -495,8 +520,10 @@ async function main(): Promise<void> {
     }
     // Scenarios that do not depend on the data set's size: once, on scratch databases.
     if (!settings.only || settings.only.has('ingest')) {
-      log(`scenario ingest: NDJSON push of ${settings.ingestLines.toLocaleString('en')} records vs the driver's bulk insert`);
-      ingest = await ingestScenario(store, settings.ingestLines, log);
+      log(
+        `scenario ingest: NDJSON push of ${settings.ingestLines.toLocaleString('en')} records vs the driver's bulk insert, ${settings.writers} writers each`,
+      );
+      ingest = await ingestScenario(store, settings.ingestLines, log, settings.writers);
     }
     if (!settings.only || settings.only.has('replay')) {
       log(`scenario replay: NDJSON push of ${settings.replayLines.toLocaleString('en')} records, then the same again into the same source`);
@@ -534,6 +561,16 @@ async function main(): Promise<void> {
         : `no target changed its verdict since ${earlier.results.date}`,
     );
     for (const line of changed) log(`  ${line}`);
+  }
+  // A scenario whose contenders answered differently was not timed: the run says so last, and fails.
+  const failed = reports.flatMap((r) =>
+    r.rows.filter((x) => !x.agree).map((x) => `${r.scale} ${x.scenario}: ${x.error ?? 'answers differ'}`),
+  );
+  if (fanOut && !fanOut.agree) failed.push('fan-out: the hub and the floor answered differently');
+  if (failed.length) {
+    log(`✗ ${failed.length} scenario${failed.length === 1 ? '' : 's'} failed (answers that differ are never timed):`);
+    for (const line of failed) log(`  ${line}`);
+    process.exitCode = 1;
   }
 }
 

@@ -1,220 +1,199 @@
 /**
- * The floor: the benchmark's data fetched with the MongoDB driver alone, over a bare node:http
- * server, with the fewest store queries that answer each scenario and only the fields it shows.
- * No GraphQL, no authentication, no audit: what the hub costs on top is measured against this.
+ * The floor: the benchmark's data read with the hub's own store plan, without the hub around it: no
+ * GraphQL, no authentication, no audit, a bare node:http server. What the hub costs on top of the
+ * least its store work allows is measured against this.
  *
  *   npx tsx bench/baselines/floor.ts --uri mongodb://127.0.0.1:27200/ --db bench_100k --port 4100
  *
- * The store work is the hub's plan for the store at hand, without the hub around it: batches of ID
- * numbers as one `$in` on MongoDB and as parallel equalities on FerretDB (which answers `$in` by
- * reading the whole collection; datasources/store/lookup.ts), counts per source on FerretDB, list pages
- * day by day on FerretDB (which sorts every match itself; datasources/store/ferretdb/record-days.ts).
+ * How it is derived: it calls the hub's plan code itself (imported from datasources/, never copied),
+ * on the same kind of connection the hub has (a mongoose connection, whose collections are the
+ * driver's), with the store profile the hub picks for the store at hand (store/profile.ts):
+ * - dossiers: `RecordStore.byIdNumbers` per domain, one batch of the request's ID numbers (`$in` on
+ *   MongoDB, parallel equalities on FerretDB: store/lookup.ts), with the projection the hub makes of
+ *   the benchmark's own dossier operation (store/projection.ts on the hub's schema), so both read the
+ *   same fields; the person is named as the hub names them (store/persons.ts);
+ * - list pages: `RecordStore.page` with the hub's filter (`commonQuery`), position and projection:
+ *   the same days registry and the same learned hour plans (ferretdb/record-days.ts, hour-plans.ts),
+ *   learned in this process as the hub learns them in its own;
+ * - statistics from the counts kept ahead (`kept: true`): the hub's counts-ahead path itself
+ *   (`countAhead` over `StatCounts`, its answers kept while the partitions' tokens hold), folded to
+ *   district × month; statistics aggregated at each request (`kept: false`): the aggregate the hub
+ *   sends when counting ahead is off (`countHosted`: one per hosted source on FerretDB), summed.
+ * The data sources are read once at start and answered from memory, as the hub's registry does.
  *
  * Routes (JSON bodies): POST /dossier {idNumbers}, POST /list {regionPrefix, after?, first},
- * POST /statistics {domain}. Prints `LISTENING <url>` when ready.
+ * POST /statistics {domain, regionPrefix, kept}. Prints `LISTENING <url>` when ready.
  */
 import http from 'node:http';
 import { parseArgs } from 'node:util';
-import { MongoClient, ObjectId, type Db, type Document } from 'mongodb';
-import { findByKeys, type BatchLookup } from '../../datasources/store/lookup';
-import { readByDay } from '../../datasources/store/ferretdb/record-days';
-import { listedCustodyDays } from '../lib/days';
+import mongoose, { Types } from 'mongoose';
+import { buildSchema, parse } from 'graphql';
+import type { Document } from 'mongodb';
+import { createModels, type AnyRecordDoc, type Models } from '../../datasources/store/models';
+import { chooseStoreProfile, type StoreProfile } from '../../datasources/store/profile';
+import { RecordStore } from '../../datasources/store/record-store';
+import { applyDomainFilter, type DomainFilter } from '../../datasources/store/record-filters';
+import { RecordDays } from '../../datasources/store/ferretdb/record-days';
+import { recordProjections, type Projections } from '../../datasources/store/projection';
+import { personOfRecords } from '../../datasources/store/persons';
+import { StatCounts } from '../../datasources/services/stat-counts';
+import { GROUP_SHAPE } from '../../datasources/services/statistics';
+import { countAhead, KeptAnswers, type AheadDeps } from '../../datasources/services/statistics/ahead';
+import { SHAPES, type RawRow } from '../../datasources/services/statistics/shape';
+import { countHosted, type HostedDeps } from '../../datasources/services/statistics/hosted';
+import type { SourceRegistry } from '../../datasources/sources/registry';
+import { DOMAINS, type Domain } from '../../domain/record-domains';
+import { loadTypeDefs } from '../../server/schema';
+import { HUB_DOSSIER, HUB_LIST, SHOWN } from '../scenarios';
 
 const { values } = parseArgs({ options: { uri: { type: 'string' }, db: { type: 'string' }, port: { type: 'string', default: '0' } } });
 
-/** The fields each scenario shows, per collection (the same the GraphQL scenarios select). */
-export const FIELDS = {
-  detention_records: [
-    'externalId',
-    'idNumber',
-    'name',
-    'region',
-    'eventAt',
-    'updatedAt',
-    'facility',
-    'caseNumber',
-    'stage',
-    'admittedAt',
-    'releasedAt',
-  ],
-  prison_records: [
-    'externalId',
-    'idNumber',
-    'name',
-    'region',
-    'eventAt',
-    'updatedAt',
-    'prison',
-    'crime',
-    'status',
-    'admittedAt',
-    'expectedReleaseDate',
-  ],
-  community_corrections: [
-    'externalId',
-    'idNumber',
-    'name',
-    'region',
-    'eventAt',
-    'updatedAt',
-    'office',
-    'correctionType',
-    'status',
-    'startDate',
-    'endDate',
-  ],
-  enforcement_cases: [
-    'externalId',
-    'idNumber',
-    'name',
-    'region',
-    'eventAt',
-    'updatedAt',
-    'agency',
-    'caseNumber',
-    'category',
-    'amountInvolved',
-    'status',
-  ],
-} as const;
-type CollectionName = keyof typeof FIELDS;
-const COLLECTIONS = Object.keys(FIELDS) as CollectionName[];
-const STAT_COLLECTION: Record<string, CollectionName> = {
-  DETENTION: 'detention_records',
-  PRISON: 'prison_records',
-  COMMUNITY_CORRECTION: 'community_corrections',
-  ENFORCEMENT_CASE: 'enforcement_cases',
+/** Per domain: the floor's answer key and the fields it shows (the same the GraphQL scenarios select). */
+const OUT: Record<Domain, { key: string; shown: readonly string[] }> = {
+  DETENTION: { key: 'detention_records', shown: SHOWN.detention },
+  PRISON: { key: 'prison_records', shown: SHOWN.prison },
+  COMMUNITY_CORRECTION: { key: 'community_corrections', shown: SHOWN.correction },
+  ENFORCEMENT_CASE: { key: 'enforcement_cases', shown: SHOWN.enforcement },
 };
 
-function projection(c: CollectionName): Document {
-  return Object.fromEntries(FIELDS[c].map((f) => [f, 1]));
+function pick(r: Document, fields: readonly string[]): Document {
+  const o: Document = {};
+  for (const f of fields) o[f] = f === 'id' ? String(r._id) : (r[f] ?? null);
+  return o;
 }
 
-/** Each person's records in every collection, newest first, and their name (from the newest update). */
-async function dossiers(db: Db, ids: string[], lookup: BatchLookup) {
-  const perCollection = await Promise.all(
-    COLLECTIONS.map(async (c) => {
-      const rows = await findByKeys<Document>(db.collection(c), 'idNumber', ids, { eventAt: -1, _id: -1 }, lookup);
-      const by = new Map<string, Document[]>();
-      for (const r of rows) {
-        const { idNumber } = r;
-        if (!by.has(idNumber)) by.set(idNumber, []);
-        by.get(idNumber)!.push(r);
-      }
-      return by;
-    }),
-  );
-  return ids.map((id) => {
-    const records = perCollection.map((by) => by.get(id) ?? []);
-    let newest: Document | undefined;
-    for (const list of records) for (const r of list) if (!newest || r.updatedAt > newest.updatedAt) newest = r;
-    if (!newest) return null;
-    const out: Document = { idNumber: id, name: newest.name };
-    COLLECTIONS.forEach((c, i) => {
-      out[c] = records[i].slice(0, 50).map((r) => pick(r, FIELDS[c]));
+/** The hub's projections of the benchmark's operations: what the hub asks the store for, per domain. */
+function hubProjections(query: string): Projections {
+  return recordProjections(buildSchema(loadTypeDefs()), parse(query));
+}
+
+interface Floor {
+  models: Models;
+  profile: StoreProfile;
+  hosted: Record<Domain, RecordStore<Domain>>;
+  dossierFields: Projections;
+  listFields: Projections;
+  ahead: AheadDeps;
+  live: HostedDeps;
+}
+
+/** Each person's records in every domain (newest first, 50 at most), named as the hub names a person. */
+async function dossiers(f: Floor, ids: string[]) {
+  const perDomain = await Promise.all(DOMAINS.map((d) => f.hosted[d].byIdNumbers(ids, f.dossierFields[d])));
+  return ids.map((id, i) => {
+    const records = perDomain.map((lists) => lists[i]);
+    const person = personOfRecords(records.flat() as AnyRecordDoc[]);
+    if (!person) return null;
+    const out: Document = { idNumber: person.idNumber, name: person.name };
+    DOMAINS.forEach((d, k) => {
+      out[OUT[d].key] = records[k].slice(0, 50).map((r) => pick(r, OUT[d].shown));
     });
     return out;
   });
 }
 
-function pick(r: Document, fields: readonly string[]): Document {
-  const o: Document = { id: String(r._id) };
-  for (const f of fields) if (f !== 'idNumber' && f !== 'name') o[f] = r[f] ?? null;
-  return o;
-}
-
-/**
- * A page of custody records of one area (region code prefix), keyset-paged, each with its person as
- * the hub gives it on a record (the ID number and the name that record carries): one query.
- */
-/**
- * The custody days listed in the registry, newest first, or null before it is complete; read once
- * per process, as the hub keeps its list (the data does not change during a benchmark).
- */
-let listedDays: Promise<string[] | null> | undefined;
-function detentionDays(db: Db): Promise<string[] | null> {
-  listedDays ??= listedCustodyDays(db);
-  return listedDays;
-}
-
-async function list(db: Db, regionPrefix: string, first: number, after: string | undefined, lookup: BatchLookup) {
-  // An area prefix is equality on the array of prefixes: FerretDB pushes it down, MongoDB uses the index.
-  const query: Document = { regionPath: regionPrefix };
-  let pos: { at: Date; id: ObjectId } | null = null;
+/** A page of custody records of one area (region prefix), keyset-paged, each with its person as that record names them. */
+async function list(f: Floor, regionPrefix: string, first: number, after: string | undefined) {
+  const store = f.hosted.DETENTION;
+  let pos: { eventAt: Date; id: Types.ObjectId } | null = null;
   if (after) {
     const [ms, id] = after.split('_');
-    pos = { at: new Date(Number(ms)), id: new ObjectId(id) };
+    pos = { eventAt: new Date(Number(ms)), id: new Types.ObjectId(id) };
   }
-  const read = (q: Document, p: typeof pos, limit: number) =>
-    db
-      .collection('detention_records')
-      .find(p ? { ...q, $or: [{ eventAt: { $lt: p.at } }, { eventAt: p.at, _id: { $lt: p.id } }] } : q, {
-        sort: { eventAt: -1, _id: -1 },
-        limit,
-        projection: projection('detention_records'),
-      })
-      .toArray();
-  // On FerretDB, which sorts every match itself, day by day as the hub reads (datasources/store/ferretdb/record-days.ts).
-  const days = lookup === 'equality' ? await detentionDays(db) : null;
-  const rows = days
-    ? await readByDay(days, { newest: pos?.at }, first + 1, (day, isPos, want) =>
-        read({ ...query, eventDay: day }, isPos ? pos : null, want),
-      )
-    : await read(query, pos, first + 1);
+  const rows = (await store.page(store.query({ regions: [regionPrefix] }), pos, first + 1, f.listFields.DETENTION)) as Document[];
   const page = rows.slice(0, first);
   const last = page[page.length - 1];
   return {
-    records: page.map((r) => ({ ...pick(r, FIELDS.detention_records), person: { idNumber: r.idNumber, name: r.name } })),
+    records: page.map((r) => ({ ...pick(r, SHOWN.detention), person: { idNumber: r.idNumber, name: r.name } })),
     endCursor: last ? `${(last.eventAt as Date).getTime()}_${String(last._id)}` : null,
     hasNextPage: rows.length > first,
   };
 }
 
-/**
- * Records counted by district and month. On FerretDB one aggregate per hosted source (equality on
- * `sourceId`), summed, as the hub does: its `$group` slows down with the number of groups.
- */
-async function statistics(db: Db, domain: string, lookup: BatchLookup) {
-  const c = STAT_COLLECTION[domain];
-  if (!c) throw new Error(`unknown domain ${domain}`);
-  const matches: Document[] =
-    lookup === 'equality'
-      ? (
-          await db
-            .collection('data_sources')
-            .find({ domain, kind: 'HOSTED', status: 'ACTIVE' }, { projection: { _id: 1 } })
-            .toArray()
-        ).map((x) => ({ sourceId: x._id }))
-      : [{}];
-  const parts = await Promise.all(
-    matches.map((m) =>
-      db
-        .collection(c)
-        .aggregate<{ _id: { r: string; m: string }; n: number }>(
-          [{ $match: m }, { $group: { _id: { r: '$region', m: '$eventMonth' }, n: { $sum: 1 } } }],
-          { batchSize: 100_000 },
-        )
-        .toArray(),
-    ),
+type Bucket = { region: string; month: string; count: number };
+const byRegionMonth = (a: Bucket, b: Bucket) =>
+  a.region < b.region ? -1 : a.region > b.region ? 1 : a.month < b.month ? -1 : a.month > b.month ? 1 : 0;
+
+/** District × month from the counts kept ahead: the hub's own counts-ahead path, its answer kept while the partitions hold. */
+async function keptStatistics(f: Floor, domain: Domain, regionPrefix: string): Promise<Bucket[]> {
+  const question = JSON.stringify([domain, regionPrefix]);
+  const hosted = await countAhead(
+    f.ahead,
+    domain,
+    SHAPES[domain],
+    ['REGION', 'MONTH'],
+    {},
+    { regions: [regionPrefix] },
+    () => true,
+    question,
   );
-  const sum = new Map<string, { region: string; month: string; count: number }>();
-  for (const x of parts.flat()) {
-    const k = `${x._id.r}|${x._id.m}`;
+  if (!hosted) throw new Error('the counts ahead are not built in this store (start the hub on it once)');
+  if ('kept' in hosted) return hosted.kept as unknown as Bucket[];
+  const buckets = sumRows(hosted.rows);
+  if (hosted.version) f.ahead.kept.keep(question, hosted.version, buckets as never);
+  return buckets;
+}
+
+/** District × month aggregated in the store at each request: the hub's own aggregation with counting ahead off (statistics/hosted.ts). */
+async function liveStatistics(f: Floor, domain: Domain, regionPrefix: string): Promise<Bucket[]> {
+  return sumRows(await countHosted(f.live, domain, SHAPES[domain], ['REGION', 'MONTH'], { regions: [regionPrefix] }, {}));
+}
+
+/** Rows by district and month (as the counts-ahead path and the aggregation give them) as buckets. */
+function sumRows(rows: readonly RawRow[]): Bucket[] {
+  const sum = new Map<string, Bucket>();
+  for (const row of rows) {
+    const k = `${row.key.r}|${row.key.m}`;
     const b = sum.get(k);
-    if (b) b.count += x.n;
-    else sum.set(k, { region: x._id.r, month: x._id.m, count: x.n });
+    if (b) b.count += row.count;
+    else sum.set(k, { region: row.key.r!, month: row.key.m!, count: row.count });
   }
-  return [...sum.values()].sort((a, b) =>
-    a.region < b.region ? -1 : a.region > b.region ? 1 : a.month < b.month ? -1 : a.month > b.month ? 1 : 0,
-  );
+  return [...sum.values()].sort(byRegionMonth);
+}
+
+/**
+ * The data sources, read once, answering as the hub's registry does from memory (SourceRegistry
+ * `list`, `get`): which sources are hosted, active, suspended. The benchmark's sources do not change.
+ */
+async function registryOf(models: Models): Promise<SourceRegistry> {
+  const sources = await models.DataSource.find({}).lean();
+  return {
+    list: (domain: Domain, status?: string) => sources.filter((s) => s.domain === domain && (!status || s.status === status)),
+    get: (id: string) => sources.find((s) => String(s._id) === String(id)),
+  } as unknown as SourceRegistry;
 }
 
 async function main() {
   if (!values.uri || !values.db) throw new Error('--uri and --db are required');
-  const client = await new MongoClient(values.uri, { maxPoolSize: 20 }).connect();
-  const db = client.db(values.db);
-  const info = await db.admin().command({ buildInfo: 1 });
-  const lookup: BatchLookup = typeof info.ferretdbVersion === 'string' ? 'equality' : 'in';
+  const connection = mongoose.createConnection(values.uri, { dbName: values.db, autoCreate: false, autoIndex: false, maxPoolSize: 20 });
+  await connection.asPromise();
+  const models = createModels(connection);
+  const profile = await chooseStoreProfile(connection);
+  const days = new RecordDays(connection);
+  const hosted = Object.fromEntries(
+    DOMAINS.map((d) => {
+      const store = new RecordStore(d, models.records[d] as never, (filter: DomainFilter, q) => applyDomainFilter(d, filter, q));
+      store.lookup = profile.batchLookup;
+      store.listReads = profile.listReads;
+      store.days = days;
+      return [d, store];
+    }),
+  ) as unknown as Floor['hosted'];
+  const counted = new StatCounts(models, GROUP_SHAPE, Date.now, profile.listReads === 'by-day' ? days : undefined);
+  const registry = await registryOf(models);
+  const floor: Floor = {
+    models,
+    profile,
+    hosted,
+    dossierFields: hubProjections(HUB_DOSSIER),
+    listFields: hubProjections(HUB_LIST),
+    ahead: { counted, registry, kept: new KeptAnswers(), maxBuckets: 10_000 },
+    live: { models, registry, hosted: hosted as never, perSource: profile.statisticsPerSource },
+  };
+  const domainOf = (name: string): Domain => {
+    if (!(DOMAINS as readonly string[]).includes(name)) throw Object.assign(new Error(`unknown domain ${name}`), { status: 400 });
+    return name as Domain;
+  };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -223,11 +202,13 @@ async function main() {
         const body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
         switch (req.url) {
           case '/dossier':
-            return dossiers(db, body.idNumbers, lookup);
+            return dossiers(floor, body.idNumbers);
           case '/list':
-            return list(db, body.regionPrefix, body.first ?? 100, body.after, lookup);
+            return list(floor, body.regionPrefix, body.first ?? 100, body.after);
           case '/statistics':
-            return statistics(db, body.domain, lookup);
+            return body.kept
+              ? keptStatistics(floor, domainOf(body.domain), body.regionPrefix)
+              : liveStatistics(floor, domainOf(body.domain), body.regionPrefix);
           default:
             throw Object.assign(new Error(`no route ${req.url}`), { status: 404 });
         }
@@ -251,7 +232,7 @@ async function main() {
   const stop = () => {
     server.close();
     server.closeAllConnections();
-    void client.close().finally(() => process.exit(0));
+    void connection.close().finally(() => process.exit(0));
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);

@@ -18,7 +18,7 @@ const typeDefs = `#graphql
     person(idNumber: String!): Person
     persons(idNumbers: [String!]!): [Person]!
     detentionRecords(region: String, regionPrefix: String, first: Int = 20, page: Int = 1): [DetentionRecord!]!
-    statistics(domain: String!): [Bucket!]!
+    statistics(domain: String!, regionPrefix: String): [Bucket!]!
   }
   type Person {
     idNumber: String!
@@ -95,10 +95,11 @@ serveBaseline('naive', (models) => {
           .skip((args.page - 1) * args.first)
           .limit(args.first)
           .exec(),
-      statistics: async (_: unknown, args: { domain: string }) => {
+      statistics: async (_: unknown, args: { domain: string; regionPrefix?: string | null }) => {
         if (!DOMAINS.includes(args.domain as Domain)) throw new Error(`unknown domain ${args.domain}`);
         const model = models.records[args.domain as Domain] as Model<AnyRecordDoc>;
         const groups = await model.aggregate<{ _id: { region: string; month: string }; count: number }>([
+          ...(args.regionPrefix ? [{ $match: { regionPath: args.regionPrefix } }] : []),
           { $group: { _id: { region: '$region', month: '$eventMonth' }, count: { $sum: 1 } } },
         ]);
         return groups
@@ -120,7 +121,8 @@ serveBaseline('naive', (models) => {
       ...recordFields,
       admittedAt: (r: { admittedAt: Date }) => toIso(r.admittedAt),
       releasedAt: (r: { releasedAt?: Date | null }) => toIso(r.releasedAt),
-      person: (r: AnyRecordDoc) => findPerson(r.idNumber),
+      // the person as the record names them, which is what the hub answers on a record
+      person: (r: AnyRecordDoc): Person => ({ idNumber: r.idNumber, name: r.name }),
     },
     PrisonRecord: {
       ...recordFields,

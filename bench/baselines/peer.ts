@@ -71,6 +71,8 @@ serveBaseline('peer', (models) => {
   });
 
   // Relations (README "How to build nesting/relations?"): the records of the same person in each model.
+  // The scenarios do not ask for them: a list record's person is the record's own ID number and name,
+  // as the hub answers it, and a dossier asks the four models directly.
   const relations: Array<[string, AnyTC]> = [
     ['personDetentions', DetentionTC],
     ['personPrisons', PrisonTC],

@@ -42,7 +42,13 @@ export async function startHub(
   store: BenchStore,
   db: string,
   jwt: JwtSettings,
-  options: { auditKey?: string; nodeArgs?: string[]; log?: (line: string) => void } = {},
+  options: {
+    auditKey?: string;
+    nodeArgs?: string[];
+    log?: (line: string) => void;
+    /** hub settings of a scenario (e.g. STATISTICS_AHEAD=false), over the harness's BENCH_HUB_ ones */
+    settings?: Record<string, string>;
+  } = {},
 ): Promise<Server> {
   const server = await startServer(
     `hub (${db})`,
@@ -68,6 +74,7 @@ export async function startHub(
           .filter(([k, v]) => k.startsWith('BENCH_HUB_') && v !== undefined)
           .map(([k, v]) => [k.slice('BENCH_HUB_'.length), v!]),
       ),
+      ...options.settings,
     },
     /Hub ready in [\d.]+ s: http:\/\/localhost(:\d+)\/graphql/,
     // Its first start on a data set creates the equality indexes and planner statistics before it

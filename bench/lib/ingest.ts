@@ -1,8 +1,11 @@
 /**
- * Ingest: N synthetic custody records pushed as one NDJSON body to a hub process (production mode,
+ * Ingest: N synthetic custody records pushed as NDJSON bodies to a hub process (production mode,
  * fresh store database), side by side with the floor: the driver's own ordered `insertMany` of the
- * same documents, 1,000 at a time, into a collection with the same indexes (the store's and the
- * PostgreSQL equality indexes the hub adds on FerretDB).
+ * same documents, in batches of the hub's size (1,000), into a collection with the same indexes (the
+ * store's and the PostgreSQL equality indexes the hub adds on FerretDB), with the same number of
+ * writers: the hub writes four batches of a push at once (NDJSON_WRITES_IN_FLIGHT), so `writers`
+ * (a multiple of four, default four) is that many pushes at once for the hub and that many
+ * `insertMany` in flight for the driver.
  */
 import os from 'node:os';
 import { MongoClient } from 'mongodb';
@@ -14,9 +17,12 @@ import { EQUALITY_FIELDS, ensureEqualityIndexes } from '../../datasources/store/
 import type { BenchStore } from './dataset';
 import { watchCpu, watchRss, type CpuShare, type Server } from './processes';
 import { benchJwt, startHub } from './hub';
+import { NDJSON_BATCH, NDJSON_WRITES_IN_FLIGHT } from '../../server/routes/ingest';
 
 export interface IngestResult {
   lines: number;
+  /** batches being written at once, by the hub and by the driver alike */
+  writers?: number;
   accepted: number;
   /** NDJSON bodies the lines were sent in */
   pushes: number;
@@ -108,10 +114,39 @@ function pushBodies(records: Record<string, unknown>[]): string[] {
   return bodies;
 }
 
-export async function ingestScenario(store: BenchStore, lines: number, log: (l: string) => void): Promise<IngestResult> {
+/** Writers the hub uses for one push, and so the default for both sides. */
+export const HUB_WRITERS = NDJSON_WRITES_IN_FLIGHT;
+
+/** `--writers`: a positive multiple of the hub's writers per push, or a clear error naming the option. */
+export function ingestWriters(value: string | undefined): number {
+  const n = value === undefined ? HUB_WRITERS : Number(value);
+  if (!Number.isInteger(n) || n < HUB_WRITERS || n % HUB_WRITERS !== 0)
+    throw new Error(
+      `--writers: ${value} is not a multiple of ${HUB_WRITERS} (the hub writes ${HUB_WRITERS} batches of a push at once; more writers are more pushes at once)`,
+    );
+  return n;
+}
+
+/** Runs `work(i)` for i in [0, n) with at most `writers` at once. */
+async function inParallel(n: number, writers: number, work: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(writers, n) }, async () => {
+      while (next < n) await work(next++);
+    }),
+  );
+}
+
+export async function ingestScenario(
+  store: BenchStore,
+  lines: number,
+  log: (l: string) => void,
+  writers = HUB_WRITERS,
+): Promise<IngestResult> {
   const db = 'bench_ingest';
   const records = custodyRecords(lines);
   const bodies = pushBodies(records);
+  const pushesAtOnce = writers / HUB_WRITERS;
   const hub = await startScratchHub(store, db);
   try {
     const source = await registerSource(hub, BENCH_SOURCE);
@@ -119,23 +154,23 @@ export async function ingestScenario(store: BenchStore, lines: number, log: (l: 
     const hubCpu = watchCpu(hub.server);
     let t = process.hrtime.bigint();
     let accepted = 0;
-    for (const body of bodies) {
+    await inParallel(bodies.length, pushesAtOnce, async (i) => {
       const res = await fetch(`${hub.server.url}/ingest/${source.id}`, {
         method: 'POST',
         headers: { authorization: `ApiKey ${source.apiKey}`, 'content-type': 'application/x-ndjson' },
-        body,
+        body: bodies[i],
       });
       const result = (await res.json()) as { accepted?: number; error?: unknown };
       if (res.status !== 200 || result.accepted === undefined)
         throw new Error(`ingest answered ${res.status}: ${JSON.stringify(result).slice(0, 300)}`);
       accepted += result.accepted;
-    }
+    });
     const hubSeconds = Number(process.hrtime.bigint() - t) / 1e9;
     const hubPeakRssMb = rss.stop();
     const hubCpuMsPer1000 = hubCpu.stop(lines / 1000);
     if (accepted !== lines) throw new Error(`ingest accepted ${accepted} of ${lines}`);
     log(
-      `  ingest · hub   ${lines.toLocaleString('en')} records in ${hubSeconds.toFixed(1)} s: ${Math.round(lines / hubSeconds)} records/s, peak ${hubPeakRssMb} MiB${cpuText(hubCpuMsPer1000)}`,
+      `  ingest · hub   ${lines.toLocaleString('en')} records, ${writers} writers (${pushesAtOnce} push${pushesAtOnce === 1 ? '' : 'es'} at once), in ${hubSeconds.toFixed(1)} s: ${Math.round(lines / hubSeconds)} records/s, peak ${hubPeakRssMb} MiB${cpuText(hubCpuMsPer1000)}`,
     );
 
     // The floor: the same documents as the hub stores them, through the driver alone.
@@ -162,15 +197,18 @@ export async function ingestScenario(store: BenchStore, lines: number, log: (l: 
       }));
       const driverCpu = watchCpu({ pid: process.pid });
       t = process.hrtime.bigint();
-      for (let i = 0; i < docs.length; i += 1000) await floor.insertMany(docs.slice(i, i + 1000), { ordered: true });
+      await inParallel(Math.ceil(docs.length / NDJSON_BATCH), writers, async (b) => {
+        await floor.insertMany(docs.slice(b * NDJSON_BATCH, (b + 1) * NDJSON_BATCH), { ordered: true });
+      });
       const driverSeconds = Number(process.hrtime.bigint() - t) / 1e9;
       const driverCpuMsPer1000 = driverCpu.stop(lines / 1000);
       log(
-        `  ingest · driver ${lines.toLocaleString('en')} records in ${driverSeconds.toFixed(1)} s: ${Math.round(lines / driverSeconds)} records/s${cpuText(driverCpuMsPer1000)}`,
+        `  ingest · driver ${lines.toLocaleString('en')} records, ${writers} writers, in ${driverSeconds.toFixed(1)} s: ${Math.round(lines / driverSeconds)} records/s${cpuText(driverCpuMsPer1000)}`,
       );
       await database.dropDatabase();
       return {
         lines,
+        writers,
         accepted,
         pushes: bodies.length,
         hubSeconds: round(hubSeconds),

@@ -21,6 +21,8 @@ export interface LoadOptions {
   timeoutS: number;
   /** a response the scenario does not accept (GraphQL errors, a wrong status) */
   bad?: (status: number, body: string) => string | null;
+  /** sequential runs: keep every answer's body (`bodies`), to compare answers across contenders */
+  keepBodies?: boolean;
 }
 
 export interface LoadResult {
@@ -32,8 +34,8 @@ export interface LoadResult {
   errors: number;
   timeouts: number;
   firstError?: string;
-  /** the first answer's body (sequential runs), for comparing answers across contenders */
-  firstBody?: string;
+  /** every answer's body in request order (sequential runs with `keepBodies`), for comparing answers across contenders */
+  bodies?: string[];
   p50: number | null;
   p95: number | null;
   p99: number | null;
@@ -117,7 +119,7 @@ export async function runSequential(o: LoadOptions, count: number): Promise<Load
   let errors = 0;
   let timeouts = 0;
   let firstError: string | undefined;
-  let firstBody: string | undefined;
+  const bodies: string[] = [];
   const started = Date.now();
   for (let i = 0; i < count; i++) {
     const r = o.request(i);
@@ -131,7 +133,7 @@ export async function runSequential(o: LoadOptions, count: number): Promise<Load
       });
       const body = await res.text();
       latencies.push(Number(process.hrtime.bigint() - t) / 1e6);
-      firstBody ??= body;
+      if (o.keepBodies) bodies.push(body);
       const problem = res.status !== 200 ? `HTTP ${res.status}: ${body.slice(0, 200)}` : (o.bad?.(res.status, body) ?? null);
       if (problem) {
         errors++;
@@ -154,7 +156,7 @@ export async function runSequential(o: LoadOptions, count: number): Promise<Load
     errors,
     timeouts,
     firstError,
-    firstBody,
+    bodies: o.keepBodies ? bodies : undefined,
     p50: percentile(latencies, 50),
     p95: percentile(latencies, 95),
     p99: percentile(latencies, 99),

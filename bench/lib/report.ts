@@ -205,20 +205,17 @@ export function checkTargets(scales: ScaleReport[], ingest?: IngestResult, repla
   if (scales.length >= 2) {
     const [a, b] = [scales[0], scales[scales.length - 1]];
     for (const x of b.rows) {
-      const g = ratio(x.targets.hub?.p50, row(a, x.scenario)?.targets.hub?.p50);
-      if (g !== null) out.push({ target: `p50 growth ${a.scale} → ${b.scale} ≤ 1.3 × (${x.scenario})`, measured: `${g} ×`, met: g <= 1.3 });
+      const g = growthTarget(a, b, x.scenario);
+      if (g) out.push(g);
     }
   }
   if (ingest) {
+    const writers = ingest.writers ? ` with the same number of writers (${ingest.writers})` : '';
     out.push({
-      target: 'ingest ≥ 5,000 records/s',
-      measured: `${ingest.hubRecordsPerSecond} records/s`,
-      met: ingest.hubRecordsPerSecond >= 5000,
-    });
-    out.push({
-      target: "ingest within 2 × the driver's bulk write",
-      measured: `${ingest.ratio} × (driver ${ingest.driverRecordsPerSecond} records/s)`,
-      met: ingest.ratio <= 2,
+      target: `ingest within 1.2 × the driver's bulk write${writers}`,
+      measured: `${ingest.ratio} × (hub ${ingest.hubRecordsPerSecond}, driver ${ingest.driverRecordsPerSecond} records/s)`,
+      // a run before the writers were the same (1 for the driver, 4 for the hub) compared unlike things
+      met: ingest.writers ? ingest.ratio <= 1.2 : null,
     });
   }
   if (replay) {
@@ -236,6 +233,29 @@ export function checkTargets(scales: ScaleReport[], ingest?: IngestResult, repla
       met: big.hubPeakRssMb !== null ? big.hubPeakRssMb * 1.048576 < 500 : null,
     });
   return out;
+}
+
+const MODE = { load: 'under load', sequential: 'one at a time' } as const;
+
+/**
+ * The hub's p50 growth from scale `a` to scale `b` in one scenario, compared only when both were
+ * measured the same way: a p50 under load against one of requests one at a time says nothing of
+ * growth (the 2026-12-02 run reported persons-500 at "0.32 ×": 5.6 s under load at 100k, 1.8 s one
+ * at a time at 1m). Otherwise the target says why there is no ratio and is not judged; null when
+ * either scale has no hub p50.
+ */
+export function growthTarget(a: ScaleReport, b: ScaleReport, scenario: string): TargetCheck | null {
+  const [ha, hb] = [row(a, scenario)?.targets.hub, row(b, scenario)?.targets.hub];
+  if (!ha?.p50 || !hb?.p50) return null;
+  const target = `p50 growth ${a.scale} → ${b.scale} ≤ 1.3 × (${scenario})`;
+  if (ha.mode !== hb.mode)
+    return {
+      target,
+      measured: `not compared: ${a.scale} ${MODE[ha.mode]}, ${b.scale} ${MODE[hb.mode]} (p50s of different modes)`,
+      met: null,
+    };
+  const g = ratio(hb.p50, ha.p50)!;
+  return { target, measured: `${g} × (${MODE[hb.mode]})`, met: g <= 1.3 };
 }
 
 const cell = (n: number | null | undefined) => (n === null || n === undefined ? '—' : String(n));
@@ -263,6 +283,11 @@ export function markdown(r: Results): string {
           `| ${x.scenario}${x.agree ? '' : ' ⚠ answers differ'} | ${t}${how}${note} | ${cell(v.p50)} | ${cell(v.p95)} | ${cell(v.p99)} | ${cell(v.rps)} | ${cell(v.commandsPerRequest)} | ${v.peakRssMb} | ${t === 'hub' ? '' : cell(ratio(hub?.p50, v.p50))} | ${t === 'hub' ? '' : cell(ratio(hub?.rps, v.rps))} |`,
         );
       }
+    }
+    const failed = s.rows.filter((x) => x.error);
+    if (failed.length) {
+      lines.push('', 'Not timed (contenders that answer differently are never timed; see the `error` in the JSON):', '');
+      for (const x of failed) lines.push(`- ✗ ${x.scenario}: ${x.error}`);
     }
     lines.push('', `Hub peak RSS over the whole ${s.scale} run: ${cell(s.hubPeakRssMb)} MiB.`, '');
     const heaps = s.rows.filter((x) => x.targets.hub?.heap);
@@ -316,7 +341,7 @@ export function markdown(r: Results): string {
     lines.push(
       '## Ingest',
       '',
-      `${i.lines.toLocaleString('en')} NDJSON records in ${i.pushes} push${i.pushes === 1 ? '' : 'es'}, one after the other: hub ${i.hubRecordsPerSecond} records/s (${i.hubSeconds} s, peak ${i.hubPeakRssMb} MiB), driver insertMany ${i.driverRecordsPerSecond} records/s (${i.driverSeconds} s): ${i.ratio} ×.`,
+      `${i.lines.toLocaleString('en')} NDJSON records in ${i.pushes} push${i.pushes === 1 ? '' : 'es'}, ${i.writers ? `${i.writers} batches written at once by each side` : 'one after the other (the driver one batch at a time)'}: hub ${i.hubRecordsPerSecond} records/s (${i.hubSeconds} s, peak ${i.hubPeakRssMb} MiB), driver insertMany ${i.driverRecordsPerSecond} records/s (${i.driverSeconds} s): ${i.ratio} ×.`,
       '',
     );
     if (i.hubCpuMsPer1000 && i.driverCpuMsPer1000) {
