@@ -85,6 +85,7 @@ export async function startTestHub(
     attachmentMaxBytes?: number;
     incrementalEvaluationMs?: number;
     evaluationLeaseMs?: number;
+    evaluationAfterChangeMs?: number;
   } = {},
 ): Promise<TestHub> {
   const uri = options.uri ?? process.env.HUB_TEST_URI;
@@ -125,6 +126,7 @@ export async function startTestHub(
     attachmentMaxBytes: options.attachmentMaxBytes,
     incrementalEvaluationMs: options.incrementalEvaluationMs,
     evaluationLeaseMs: options.evaluationLeaseMs,
+    evaluationAfterChangeMs: options.evaluationAfterChangeMs,
   });
   // counts of store commands in tests must not meet the start-up work (backfill, days registry)
   await hub.startupWork;
