@@ -234,3 +234,35 @@ describe('a hub stopped mid wake-up', () => {
     await until('the entry handled', async () => !(await entriesOf(b, id)).some((e) => e.day === DAY0 + 2));
   }, 90_000);
 });
+
+describe('the full run after a change of rule parameters', () => {
+  let t: TestHub;
+
+  beforeAll(async () => {
+    clock.days = 0;
+    t = await startTestHub({ incrementalEvaluationMs: 200, evaluationAfterChangeMs: 300 });
+  }, 60_000);
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('follows an administrator changing a limit, and resolves the leads the new limit no longer finds', async () => {
+    const source = await registerCustodySource(t);
+    const id = personId(331);
+    // investigation custody since 2024: overdue at 2 months, lawful at 36
+    expect((await (await pushLines(t, source, [JSON.stringify(detentionInput(id, 331))])).json()).accepted).toBe(1);
+    const [lead] = await until('the overdue lead', async () => (await overdueLeads(t, id)).length > 0 && overdueLeads(t, id));
+    expect(lead.status).toBe('NEW');
+    const { body } = await t.admin(
+      `mutation($p: JSON!) { updateSupervisionRule(id: "DET_OVERDUE_STAGE", parameters: $p, note: "测试：侦查羁押 36 个月") { id } }`,
+      { p: { investigationMonths: 36 } },
+    );
+    expect(body.errors).toBeUndefined();
+    const run = await until('the full run after the change', async () =>
+      t.connection.db!.collection('evaluation_runs').findOne({ trigger: 'parameters', status: 'DONE' }),
+    );
+    expect(run).toMatchObject({ actor: 'test-admin', rules: null });
+    const [after] = await overdueLeads(t, id);
+    expect(after).toMatchObject({ id: lead.id, status: 'RESOLVED' });
+  }, 60_000);
+});

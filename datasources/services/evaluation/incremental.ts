@@ -66,6 +66,8 @@ export class IncrementalEvaluation {
   private stopping = false;
   /** called after each batch that evaluated persons, with its report (metrics) */
   onBatch?: (report: EvaluationReport) => void;
+  /** called after each finished wake-up, with its report (metrics) */
+  onWakeUp?: (report: EvaluationReport) => void;
 
   constructor(private readonly parts: IncrementalParts) {
     this.batchPersons = parts.batchPersons ?? 500;
@@ -299,7 +301,7 @@ export class IncrementalEvaluation {
       through: today,
     });
     this.wokenOn = today;
-    this.onBatch?.(total);
+    this.onWakeUp?.(total);
     return total;
   }
 }
