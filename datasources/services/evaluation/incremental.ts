@@ -113,11 +113,11 @@ export class IncrementalEvaluation {
     }
   }
 
-  /** No more batches; waits up to `waitMs` for one running, which stops before it reconciles and leaves its marks. */
+  /** No more batches; waits up to `waitMs` for a batch or wake-up running, which stops before it reconciles and leaves its marks or entries. */
   async stop(waitMs = 5000): Promise<void> {
     this.stopping = true;
-    if (this.running)
-      await Promise.race([this.running.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, waitMs).unref())]);
+    const busy = [this.running, this.waking].filter((p) => p !== null).map((p) => p.catch(() => undefined));
+    if (busy.length) await Promise.race([Promise.all(busy), new Promise((resolve) => setTimeout(resolve, waitMs).unref())]);
   }
 
   private async run(): Promise<EvaluationReport | null> {
