@@ -15,7 +15,7 @@ import { Attachments, createAttachmentModels } from './services/attachments';
 import { Consultations, createConsultationModels } from './services/consultations';
 import { createDocumentModels, Documents } from './services/documents';
 import { DocumentLedger } from './services/ledger';
-import { EvaluationMarks, Evaluator, type EvaluatorOptions } from './services/evaluation';
+import { EvaluationMarks, EvaluationWakeups, Evaluator, type EvaluatorOptions } from './services/evaluation';
 import { DataQuality, RejectionRetention } from './services/quality';
 import { RecordDays } from './store/ferretdb/record-days';
 import { storeProfile, type StoreProfile } from './store/profile';
@@ -59,6 +59,8 @@ export function createDataSources(models: Models, options: DataSourceOptions = {
   }
   const marks = new EvaluationMarks(models.DataSource.db);
   marks.lookup = store.batchLookup;
+  const wakeups = new EvaluationWakeups(models.DataSource.db);
+  wakeups.lookup = store.batchLookup;
   const ingestor = new Ingestor({
     marks,
     models,
@@ -113,6 +115,7 @@ export function createDataSources(models: Models, options: DataSourceOptions = {
     documents,
     ledger: new DocumentLedger(documents, options.clock),
     marks,
+    wakeups,
     evaluator: new Evaluator({
       connection: models.DataSource.db,
       models,
@@ -121,6 +124,8 @@ export function createDataSources(models: Models, options: DataSourceOptions = {
       connectors,
       claims,
       marks,
+      wakeups,
+      clock: options.clock,
       ...options.evaluation,
     }),
     quality: new DataQuality({ models, registry, health }),

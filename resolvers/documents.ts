@@ -75,9 +75,11 @@ export const documentResolvers: Resolvers = {
     rule: (l) => l.rule,
     ruleTitle: async (l, _a, ctx) => (await ctx.sources.leads.rules()).find((r) => r.id === l.rule)?.title ?? l.rule,
     explanation: (l, _a, ctx) => {
-      if (!isDepartment(ctx)) return l.explanation;
+      // as read today: the day counts are the reading day's (LeadStore.read)
+      const { explanation } = ctx.sources.leads.read(l);
+      if (!isDepartment(ctx)) return explanation;
       const { org } = callerOf(ctx);
-      return l.records.every((r) => ctx.sources.documents.departmentOwnsSource(r.sourceId, org)) ? l.explanation : null;
+      return l.records.every((r) => ctx.sources.documents.departmentOwnsSource(r.sourceId, org)) ? explanation : null;
     },
     lead: (l, _a, ctx) => (isDepartment(ctx) ? null : l),
   },

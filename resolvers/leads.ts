@@ -34,7 +34,12 @@ export const leadResolvers: Resolvers = {
       }
     },
     updateLeadStatus: (_p, { id, status, note }, ctx) => ctx.sources.leads.changeStatus(id, status, note, actorOf(ctx), ctx.regions),
-    updateSupervisionRule: (_p, { id, parameters, note }, ctx) => ctx.sources.leads.changeRule(id, parameters, note, actorOf(ctx)),
+    updateSupervisionRule: async (_p, { id, parameters, note }, ctx) => {
+      const rule = await ctx.sources.leads.changeRule(id, parameters, note, actorOf(ctx));
+      // the leads and every person's next change rest on the old parameters: a full run follows
+      ctx.sources.evaluator.parametersChanged(actorOf(ctx));
+      return rule;
+    },
   },
   Person: {
     leads: async (person, { status }, ctx) => {
@@ -57,7 +62,10 @@ export const leadResolvers: Resolvers = {
       return out;
     },
     region: (l) => l.region,
-    numbers: (l) => l.numbers ?? {},
+    // the stored figures carry dates; the day counts are the reading day's
+    explanation: (l, _a, ctx) => ctx.sources.leads.read(l).explanation,
+    explanationEn: (l, _a, ctx) => ctx.sources.leads.read(l).explanationEn,
+    numbers: (l, _a, ctx) => ctx.sources.leads.read(l).numbers,
     updatedAt: (l) => l.updatedAt ?? l.detectedAt,
     resolvedByData: (l) => l.resolvedByData === true,
   },

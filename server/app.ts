@@ -72,10 +72,12 @@ export interface HubOptions {
   attachmentMaxBytes?: number;
   /** records the evaluation holds in memory at once */
   evaluationChunkRecords?: number;
-  /** evaluate the persons pushes marked every this many ms (incremental evaluation); 0 or absent: off */
+  /** evaluate the persons pushes marked every this many ms (incremental evaluation), and those due each day (wake-ups); 0 or absent: off */
   incrementalEvaluationMs?: number;
   /** how old a batch's evaluation intent must be before its writer is taken for dead (default 60 s; tests shorten it) */
   markIntentStaleMs?: number;
+  /** a full run this many ms after a change of rule parameters; 0 or absent: none */
+  evaluationAfterChangeMs?: number;
   /** how long the evaluation lease lasts without renewal (default 120 s; tests shorten it) */
   evaluationLeaseMs?: number;
   /** how far ahead of the hub's clock a pushed or live record's times may lie (default 1 day) */

@@ -90,7 +90,10 @@ const schema = z.object({
   MAX_PAGE_SIZE: int(1, 10_000).default(500),
   MAX_DOSSIER_IDS: int(1, 10_000).default(500),
   REGISTRY_REFRESH_MS: int(100, 600_000).default(2000),
-  EVALUATION_INTERVAL_MS: int(0, 7 * 86_400_000).default(6 * 3_600_000),
+  /** the full run, the safety net of incremental evaluation and wake-ups: nightly by default */
+  EVALUATION_INTERVAL_MS: int(0, 7 * 86_400_000).default(24 * 3_600_000),
+  /** from a change of rule parameters (or the working calendar) to the full run it calls for; 0: none */
+  EVALUATION_AFTER_CHANGE_MS: int(0, 86_400_000).default(60_000),
   EVALUATION_CHUNK_RECORDS: int(1000, 10_000_000).default(250_000),
   INCREMENTAL_EVALUATION_MS: int(0, 3_600_000).default(2000),
   INGEST_FUTURE_SKEW_S: int(0, 30 * 86_400).default(86_400),

@@ -96,6 +96,7 @@ async function main(): Promise<void> {
     registryRefreshMs: config.REGISTRY_REFRESH_MS,
     evaluationChunkRecords: config.EVALUATION_CHUNK_RECORDS,
     incrementalEvaluationMs: config.INCREMENTAL_EVALUATION_MS,
+    evaluationAfterChangeMs: config.EVALUATION_AFTER_CHANGE_MS,
     ingestFutureSkewMs: config.INGEST_FUTURE_SKEW_S * 1000,
     rejectionRetentionDays: config.REJECTION_RETENTION_DAYS,
     attachmentMaxBytes: config.ATTACHMENT_MAX_BYTES,

@@ -132,7 +132,7 @@ export function countStoreCommands(registry: Registry, connection: Connection): 
 export function evaluationMetrics(
   registry: Registry,
   marks: { pending(): Promise<number> },
-  incremental: Pick<IncrementalEvaluation, 'onBatch'> | null,
+  incremental: Pick<IncrementalEvaluation, 'onBatch' | 'onWakeUp'> | null,
 ): void {
   new Gauge({
     name: 'hub_evaluation_marks_pending',
@@ -153,9 +153,24 @@ export function evaluationMetrics(
     help: 'Persons evaluated by incremental batches',
     registers: [registry],
   });
-  if (incremental)
+  const wakeUpSeconds = new Gauge({
+    name: 'hub_evaluation_wakeup_last_seconds',
+    help: "Duration of this process's last finished wake-up (the persons whose findings change that day)",
+    registers: [registry],
+  });
+  const wakeUpPersons = new Counter({
+    name: 'hub_evaluation_wakeup_persons_total',
+    help: 'Persons evaluated by wake-ups',
+    registers: [registry],
+  });
+  if (incremental) {
     incremental.onBatch = (report) => {
       seconds.observe(report.durationMs / 1000);
       persons.inc(report.persons);
     };
+    incremental.onWakeUp = (report) => {
+      wakeUpSeconds.set(report.durationMs / 1000);
+      wakeUpPersons.inc(report.persons);
+    };
+  }
 }

@@ -99,6 +99,9 @@ export async function startUp(options: HubOptions): Promise<Running> {
   if (!storeExpires) rejectionPurge.start();
 
   let evaluation = { stop: () => undefined as void };
+  sources.evaluator.afterChangeMs = options.evaluationAfterChangeMs ?? 0;
+  sources.evaluator.onBackgroundError = (err) =>
+    logger.child({ component: 'evaluation' }).warn({ err: err.message }, 'the full run after a parameter change failed');
   const incremental = options.incrementalEvaluationMs
     ? sources.evaluator.incremental({
         records: sources.records,
@@ -107,10 +110,11 @@ export async function startUp(options: HubOptions): Promise<Running> {
       })
     : null;
   const incrementalLog = logger.child({ component: 'incremental-evaluation' });
-  // Each turn drains the marks in batches; a turn finding the lease held (a full run) waits for the next.
+  // Each turn drains the marks in batches, and on a new Beijing day wakes the persons due; a turn
+  // finding the lease held (a full run) waits for the next.
   const incrementalTimer = new Periodic(options.incrementalEvaluationMs ?? 0, async () => {
-    const reports = await incremental!.drain();
-    for (const r of reports) incrementalLog.debug({ ...r }, 'marked persons evaluated');
+    const reports = await incremental!.turn();
+    for (const r of reports) incrementalLog.debug({ ...r }, 'marked or due persons evaluated');
   });
   if (incremental) incrementalTimer.start((err) => incrementalLog.warn({ err }, 'incremental evaluation batch failed; its marks stay'));
   return {

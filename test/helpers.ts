@@ -86,6 +86,7 @@ export async function startTestHub(
     incrementalEvaluationMs?: number;
     markIntentStaleMs?: number;
     evaluationLeaseMs?: number;
+    evaluationAfterChangeMs?: number;
   } = {},
 ): Promise<TestHub> {
   const uri = options.uri ?? process.env.HUB_TEST_URI;
@@ -127,6 +128,7 @@ export async function startTestHub(
     incrementalEvaluationMs: options.incrementalEvaluationMs,
     markIntentStaleMs: options.markIntentStaleMs,
     evaluationLeaseMs: options.evaluationLeaseMs,
+    evaluationAfterChangeMs: options.evaluationAfterChangeMs,
   });
   // counts of store commands in tests must not meet the start-up work (backfill, days registry)
   await hub.startupWork;

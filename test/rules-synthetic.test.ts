@@ -25,7 +25,7 @@ function run(opts: SyntheticOptions) {
   const planted: Record<string, number> = Object.fromEntries(RULE_IDS.map((r) => [r, 0]));
   const wrong: string[] = [];
   for (const p of generatePersons(opts)) {
-    const findings = evaluatePerson(personRecords(p.idNumber, p.items), { today });
+    const { findings } = evaluatePerson(personRecords(p.idNumber, p.items), { today });
     for (const f of findings) found[f.rule]++;
     if (p.planted) planted[p.planted]++;
     const expected = p.planted ? [p.planted] : [];
@@ -72,12 +72,41 @@ describe('rules over the synthetic data set', () => {
         continue;
       }
       const key = item && `${item.sourceKey}:${item.record.externalId}`;
-      const findings = evaluatePerson(personRecords(p.idNumber, p.items), { today: beijingDay(today) });
+      const { findings } = evaluatePerson(personRecords(p.idNumber, p.items), { today: beijingDay(today) });
       checked++;
       if (!findings.some((f) => f.records.some((r) => r.key === key))) missed.push(`person ${p.index} ${p.planted}: ${key}`);
     }
     expect(missed).toEqual([]);
     expect(checked).toBe(390);
+  });
+
+  it("names each person's next change exactly: the stored findings stay until that day and change on it", () => {
+    const day = beijingDay(today);
+    const stored = (p: PersonRecords, d: number) => {
+      const e = evaluatePerson(p, { today: d });
+      return {
+        next: e.nextChange,
+        kept: JSON.stringify(e.findings.map((f) => [f.fingerprint, f.severity, f.explanation, f.explanationEn, f.numbers])),
+      };
+    };
+    let waking = 0;
+    const wrong: string[] = [];
+    for (const sp of generatePersons({ persons: 1500, seed: 7, today })) {
+      const p = personRecords(sp.idNumber, sp.items);
+      const first = stored(p, day);
+      const horizon = Math.min(first.next ?? day + 120, day + 120);
+      for (let d = day + 1; d < horizon; d++)
+        if (stored(p, d).kept !== first.kept) {
+          wrong.push(`person ${sp.index}: changed on day ${d}, next change named ${first.next}`);
+          break;
+        }
+      if (first.next !== null && first.next < day + 120) {
+        waking++;
+        if (stored(p, first.next).kept === first.kept) wrong.push(`person ${sp.index}: nothing changed on its next change ${first.next}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect(waking).toBeGreaterThan(10);
   });
 
   it('covers every record shape the generator makes', () => {

@@ -8,6 +8,7 @@ import {
   changeParameters,
   evaluatePerson,
   type Finding,
+  renderFinding,
   type PersonRecords,
   RULE_IDS,
   ruleById,
@@ -125,9 +126,9 @@ function person(parts: Partial<Omit<PersonRecords, 'idNumber'>>): PersonRecords 
   return { idNumber: ID, DETENTION: [], PRISON: [], COMMUNITY_CORRECTION: [], ENFORCEMENT_CASE: [], ...parts };
 }
 
-/** The findings of one rule on one person, `today` a `YYYY-MM-DD` Beijing date. */
+/** The findings of one rule on one person, `today` a `YYYY-MM-DD` Beijing date, as read that day (its day counts rendered). */
 function run(rule: string, p: PersonRecords, today: string, params: RuleParameters = {}): Finding[] {
-  return evaluatePerson(p, { today: D(today) }, params, [rule]);
+  return evaluatePerson(p, { today: D(today) }, params, [rule]).findings.map((f) => ({ ...f, ...renderFinding(f, D(today)) }));
 }
 
 /** The rule's defaults with a change applied, checked as an administrator's change would be. */
@@ -437,7 +438,13 @@ describe('DET_LONG_NO_VERDICT', () => {
     expect(one(r, '2026-03-10')).toEqual([]);
     const [f] = one(r, '2026-03-11');
     expect(f.severity).toBe('HIGH');
-    expect(f.numbers).toEqual({ admittedOn: '2021-03-10', daysInCustody: 1827, yearsInCustody: '5.0', stage: 'FIRST_INSTANCE' });
+    expect(f.numbers).toEqual({
+      admittedOn: '2021-03-10',
+      daysInCustody: 1827,
+      yearsInCustody: '5.0',
+      stage: 'FIRST_INSTANCE',
+      limitYears: 5,
+    });
     expect(f.explanation).toBe('自 2021-03-10 入所羁押 1827 天（约 5.0 年），案件仍处于一审阶段，超过 5 年未决');
     expect(f.explanationEn).toBe(
       '1827 days in custody since 2021-03-10 (about 5.0 years), the case still at first instance: over 5 years without a final verdict',
@@ -529,7 +536,7 @@ describe('DET_NOT_DELIVERED', () => {
     expect(run(rule, person({ DETENTION: [r] }), '2026-04-10')).toEqual([]);
     const [f] = run(rule, person({ DETENTION: [r] }), '2026-04-11');
     expect(f.severity).toBe('MEDIUM');
-    expect(f.numbers).toEqual({ awaitingSince: '2026-03-10', daysWaiting: 32, limitMonths: 1 });
+    expect(f.numbers).toEqual({ awaitingSince: '2026-03-10', daysWaiting: 32, limitMonths: 1, deadline: '2026-04-10', lawfulDays: 31 });
     expect(f.explanation).toBe('判决生效后待交付执行 32 天（自 2026-03-10 起），超过 1 个月仍未送监');
     expect(f.explanationEn).toBe('awaiting transfer to prison for 32 days (since 2026-03-10), more than 1 month(s)');
   });
@@ -796,7 +803,7 @@ describe('CORR_NOT_REPORTED', () => {
     const c = correction({ judgmentEffectiveAt: '2026-03-01', startDate: '2026-03-01', reportedAt: null });
     expect(run(rule, person({ COMMUNITY_CORRECTION: [c] }), '2026-03-11')).toEqual([]);
     const [f] = run(rule, person({ COMMUNITY_CORRECTION: [c] }), '2026-03-12');
-    expect(f.numbers).toEqual({ since: '2026-03-01', due: '2026-03-11', reportedOn: 'none', days: 11 });
+    expect(f.numbers).toEqual({ since: '2026-03-01', from: 'judgment', due: '2026-03-11', reportedOn: 'none', days: 11 });
     expect(f.explanation).toBe('2026-03-01 判决裁定生效，至今 11 天未报到（应于 2026-03-11 前报到）');
     expect(f.explanationEn).toBe('the judgment took effect on 2026-03-01; not reported 11 days later (due by 2026-03-11)');
   });
@@ -906,7 +913,7 @@ describe('CORR_NOT_TERMINATED', () => {
     expect(run(rule, person({ COMMUNITY_CORRECTION: [c()] }), '2026-03-10')).toEqual([]);
     const [f] = run(rule, person({ COMMUNITY_CORRECTION: [c()] }), '2026-03-11');
     expect(f.severity).toBe('MEDIUM');
-    expect(f.numbers).toEqual({ endDate: '2026-03-10', daysPastEnd: 1 });
+    expect(f.numbers).toEqual({ endDate: '2026-03-10', correctionType: 'PROBATION', daysPastEnd: 1 });
     expect(f.explanation).toBe('缓刑考验期于 2026-03-10 届满，已过 1 天仍未解除矫正');
     expect(f.explanationEn).toBe('the probation period ended on 2026-03-10; still ACTIVE 1 days later');
   });
@@ -932,7 +939,7 @@ describe('CORR_MISSING_AFTER_PAROLE', () => {
     expect(run(rule, person({ PRISON: [paroled()] }), '2026-03-12')).toEqual([]);
     const [f] = run(rule, person({ PRISON: [paroled()] }), '2026-03-13');
     expect(f.severity).toBe('HIGH');
-    expect(f.numbers).toEqual({ leftPrison: '2026-03-02', daysSince: 11, limitDays: 10 });
+    expect(f.numbers).toEqual({ leftPrison: '2026-03-02', status: 'PAROLED', daysSince: 11, limitDays: 10 });
     expect(f.explanation).toBe('2026-03-02 假释出监，11 天后仍无社区矫正记录（应在 10 日内纳入）');
     expect(f.explanationEn).toBe('paroled on 2026-03-02; 11 days later no community correction recorded (due within 10 days)');
   });
@@ -1266,5 +1273,223 @@ describe('DATA_LATE_ENTRY', () => {
     const bad = changeParameters(rule, ruleById(rule)!.defaults, { holidays: ['2025/10/01'] });
     expect(bad.ok).toBe(false);
     if (!bad.ok) expect(bad.problems).toEqual(['parameters.holidays.0: must be YYYY-MM-DD']);
+  });
+});
+
+/** What a lead keeps of one rule's findings on a day (the stored figures and wording), and their next change. */
+function kept(rule: string | null, p: PersonRecords, day: number, params: RuleParameters = {}) {
+  const { findings, nextChange } = evaluatePerson(p, { today: day }, params, rule ? [rule] : null);
+  const stored = findings.map((f) => ({ fp: f.fingerprint, severity: f.severity, zh: f.explanation, en: f.explanationEn, n: f.numbers }));
+  return { stored, nextChange };
+}
+
+/**
+ * The rule names `next` (a date, or null: never) as the day its result changes after `today`, exactly:
+ * every day before it keeps today's stored findings (up to 800 days when it never changes), and on it they differ.
+ */
+function expectNextChange(rule: string | null, p: PersonRecords, today: string, next: string | null, params: RuleParameters = {}) {
+  const t = D(today);
+  const first = kept(rule, p, t, params);
+  expect(first.nextChange === null ? null : dateOfDay(first.nextChange)).toBe(next);
+  const end = first.nextChange ?? t + 800;
+  for (let d = t + 1; d < end; d++) {
+    const later = kept(rule, p, d, params).stored;
+    if (JSON.stringify(later) !== JSON.stringify(first.stored)) throw new Error(`${rule}: changed on ${dateOfDay(d)}, before ${next}`);
+  }
+  if (first.nextChange !== null) expect(kept(rule, p, first.nextChange, params).stored).not.toEqual(first.stored);
+}
+
+describe('wake-ups: each rule names the next day its result for the person changes', () => {
+  it('DET_OVERDUE_STAGE: the day after the deadline, then the 31st day over (CRITICAL), then never', () => {
+    const p = person({ DETENTION: [detention({ stage: 'CRIMINAL_DETENTION', stageStartedAt: at('2026-03-01') })] });
+    expectNextChange('DET_OVERDUE_STAGE', p, '2026-03-02', '2026-03-05');
+    expectNextChange('DET_OVERDUE_STAGE', p, '2026-03-05', '2026-04-04');
+    expectNextChange('DET_OVERDUE_STAGE', p, '2026-04-04', null);
+    const released = detention({ stage: 'CRIMINAL_DETENTION', stageStartedAt: at('2026-03-01'), releasedAt: at('2026-03-02') });
+    expectNextChange('DET_OVERDUE_STAGE', person({ DETENTION: [released] }), '2026-03-02', null);
+  });
+
+  it('DET_EXPIRY_WARNING: the first day of the warning window, then the day after the deadline', () => {
+    const p = person({ DETENTION: [detention({ stageStartedAt: at('2026-01-10') })] });
+    expectNextChange('DET_EXPIRY_WARNING', p, '2026-02-20', '2026-03-03');
+    expectNextChange('DET_EXPIRY_WARNING', p, '2026-03-03', '2026-03-11');
+    expectNextChange('DET_EXPIRY_WARNING', p, '2026-03-11', null);
+  });
+
+  it('DET_LONG_NO_VERDICT: 5 years and a day, then 8 years and a day (CRITICAL)', () => {
+    const p = person({
+      DETENTION: [detention({ stage: 'FIRST_INSTANCE', admittedAt: at('2021-03-10'), stageStartedAt: at('2025-01-10') })],
+    });
+    expectNextChange('DET_LONG_NO_VERDICT', p, '2026-01-01', '2026-03-11');
+    expectNextChange('DET_LONG_NO_VERDICT', p, '2026-03-11', '2029-03-11');
+  });
+
+  it('DET_NOT_DELIVERED: the day after the month awaiting transfer, unless a prison admitted the person', () => {
+    const r = detention({ stage: 'AWAITING_TRANSFER', stageStartedAt: at('2026-03-10') });
+    expectNextChange('DET_NOT_DELIVERED', person({ DETENTION: [r] }), '2026-03-20', '2026-04-11');
+    expectNextChange('DET_NOT_DELIVERED', person({ DETENTION: [r] }), '2026-04-11', null);
+    expectNextChange(
+      'DET_NOT_DELIVERED',
+      person({ DETENTION: [r], PRISON: [prison({ admittedAt: at('2026-03-20') })] }),
+      '2026-03-20',
+      null,
+    );
+  });
+
+  it('PRISON_NOT_RELEASED: the day after the computed end of the sentence', () => {
+    const p = person({ PRISON: [prison({ sentence: { startDate: '2024-01-01', kind: 'FIXED_TERM', termMonths: 36 } })] });
+    expectNextChange('PRISON_NOT_RELEASED', p, '2026-12-01', '2027-01-02');
+    expectNextChange('PRISON_NOT_RELEASED', p, '2027-01-02', null);
+  });
+
+  it('CORR_NOT_REPORTED: the day after the 10 days when no report is recorded; never once one is', () => {
+    const never = correction({ judgmentEffectiveAt: '2026-03-01', startDate: '2026-03-01', reportedAt: null });
+    expectNextChange('CORR_NOT_REPORTED', person({ COMMUNITY_CORRECTION: [never] }), '2026-03-05', '2026-03-12');
+    expectNextChange('CORR_NOT_REPORTED', person({ COMMUNITY_CORRECTION: [never] }), '2026-03-12', null);
+    const late = correction({ judgmentEffectiveAt: '2026-03-01', startDate: '2026-03-01', reportedAt: at('2026-03-12') });
+    expectNextChange('CORR_NOT_REPORTED', person({ COMMUNITY_CORRECTION: [late] }), '2026-03-20', null);
+  });
+
+  it('CORR_ABSCONDED: past the check-in limit (LOW), past the warning days (MEDIUM), past the revocation days (HIGH)', () => {
+    const p = person({ COMMUNITY_CORRECTION: [correction({ startDate: '2026-01-05', lastCheckInAt: at('2026-03-01') })] });
+    expectNextChange('CORR_ABSCONDED', p, '2026-03-20', '2026-04-01');
+    expectNextChange('CORR_ABSCONDED', p, '2026-04-01', '2026-04-11');
+    expectNextChange('CORR_ABSCONDED', p, '2026-04-11', '2026-05-01');
+    expectNextChange('CORR_ABSCONDED', p, '2026-05-01', null);
+    // no warning step when the warning days are not fewer than the revocation days
+    const p2 = params('CORR_ABSCONDED', { warningAfterDays: 30, revocationAfterDays: 20 });
+    expectNextChange('CORR_ABSCONDED', p, '2026-04-01', '2026-04-21', p2);
+    const absconded = correction({ status: 'ABSCONDED', lastCheckInAt: at('2026-03-01') });
+    expectNextChange('CORR_ABSCONDED', person({ COMMUNITY_CORRECTION: [absconded] }), '2026-03-02', null);
+  });
+
+  it('CORR_NOT_TERMINATED: the day after the correction ends', () => {
+    const p = person({ COMMUNITY_CORRECTION: [correction({ endDate: '2026-03-10' })] });
+    expectNextChange('CORR_NOT_TERMINATED', p, '2026-03-01', '2026-03-11');
+    expectNextChange('CORR_NOT_TERMINATED', p, '2026-03-11', null);
+  });
+
+  it('CORR_MISSING_AFTER_PAROLE: the day after the 10 days from leaving prison, unless a correction covers it', () => {
+    const paroled = prison({
+      status: 'PAROLED',
+      parole: { decidedAt: '2026-02-25', probationEnd: '2027-02-25' },
+      releasedAt: at('2026-03-02'),
+    });
+    expectNextChange('CORR_MISSING_AFTER_PAROLE', person({ PRISON: [paroled] }), '2026-03-05', '2026-03-13');
+    expectNextChange('CORR_MISSING_AFTER_PAROLE', person({ PRISON: [paroled] }), '2026-03-13', null);
+    const covered = correction({ correctionType: 'PAROLE', judgmentEffectiveAt: '2026-02-25', startDate: '2026-03-03' });
+    expectNextChange('CORR_MISSING_AFTER_PAROLE', person({ PRISON: [paroled], COMMUNITY_CORRECTION: [covered] }), '2026-03-05', null);
+  });
+
+  it('CROSS_REOFFENDING and CROSS_CONFLICT: the day a dated event or a correction begins', () => {
+    const c = correction({ startDate: '2026-01-05', endDate: '2027-01-04' });
+    const filed = enforcement({ filedAt: at('2026-06-01') });
+    expectNextChange('CROSS_REOFFENDING', person({ COMMUNITY_CORRECTION: [c], ENFORCEMENT_CASE: [filed] }), '2026-05-01', '2026-06-01');
+    expectNextChange('CROSS_REOFFENDING', person({ COMMUNITY_CORRECTION: [c], ENFORCEMENT_CASE: [filed] }), '2026-06-01', null);
+    const later = correction({ startDate: '2026-06-01', endDate: '2027-05-31' });
+    expectNextChange('CROSS_CONFLICT', person({ PRISON: [prison()], COMMUNITY_CORRECTION: [later] }), '2026-05-01', '2026-06-01');
+    expectNextChange('CROSS_CONFLICT', person({ PRISON: [prison()], COMMUNITY_CORRECTION: [later] }), '2026-06-01', null);
+  });
+
+  it('never for the rules whose result rests on the records alone', () => {
+    const extraction = {
+      at: at('2026-03-11'),
+      returnedAt: at('2026-03-11', '10:00:00'),
+      purpose: '提讯',
+      warrantNumber: 'TX-1',
+      by: '分局',
+    };
+    expectNextChange('DET_EXTRACTION_AFTER_EXPIRY', person({ DETENTION: [detention({ extractions: [extraction] })] }), '2026-03-12', null);
+    const early = prison({ commutations: [{ decidedAt: '2024-06-01', months: 6 }] });
+    expectNextChange('PRISON_COMMUTATION_IRREGULAR', person({ PRISON: [early] }), '2026-03-01', null);
+    const paroled = prison({ status: 'PAROLED', parole: { decidedAt: '2024-06-01', probationEnd: '2026-01-01' } });
+    expectNextChange('PRISON_PAROLE_IRREGULAR', person({ PRISON: [paroled] }), '2026-03-01', null);
+    const big = enforcement({ amountInvolved: 80_000 });
+    expectNextChange('ENF_NOT_TRANSFERRED', person({ ENFORCEMENT_CASE: [big] }), '2026-03-01', null);
+    const slow = enforcement({
+      transfer: { reportedAt: at('2026-02-01'), decidedAt: at('2026-02-10'), transferredAt: null, policeDecidedAt: null } as never,
+    });
+    expectNextChange('ENF_TRANSFER_LATE', person({ ENFORCEMENT_CASE: [slow] }), '2026-03-01', null);
+    const entered = { ...detention({ stageStartedAt: at('2026-01-10') }), recordedAt: at('2026-02-10') };
+    expectNextChange('DATA_LATE_ENTRY', person({ DETENTION: [entered] }), '2026-03-01', null);
+  });
+
+  it('the person: the earliest day any rule changes, across records and rules', () => {
+    const p = person({
+      DETENTION: [detention({ stage: 'CRIMINAL_DETENTION', stageStartedAt: at('2026-03-01') })],
+      COMMUNITY_CORRECTION: [correction({ endDate: '2026-03-03' })],
+    });
+    expectNextChange(null, p, '2026-03-01', '2026-03-04');
+    expectNextChange(null, p, '2026-03-04', '2026-03-05');
+  });
+});
+
+describe('stored explanations carry dates; the day counts are rendered for the reading day', () => {
+  it('stores the same figures and wording every day the finding lasts, and renders each day its own counts', () => {
+    const p = person({ DETENTION: [detention({ stage: 'CRIMINAL_DETENTION', stageStartedAt: at('2026-03-01') })] });
+    const [a] = evaluatePerson(p, { today: D('2026-03-05') }, {}, ['DET_OVERDUE_STAGE']).findings;
+    const [b] = evaluatePerson(p, { today: D('2026-03-20') }, {}, ['DET_OVERDUE_STAGE']).findings;
+    expect(b).toEqual(a);
+    expect(a.explanation).toBe('刑事拘留阶段自 2026-03-01 起在押，刑事拘留期限 3 日（至 2026-03-04），期满后仍在押');
+    expect(a.explanationEn).toBe(
+      'in custody at the criminal detention stage since 2026-03-01; limit 3 days (until 2026-03-04); still held after it',
+    );
+    expect(a.numbers).not.toHaveProperty('daysOver');
+    expect(renderFinding(a, D('2026-03-05')).explanation).toBe(
+      '刑事拘留阶段在押 4 天（自 2026-03-01 起），刑事拘留期限 3 日（至 2026-03-04），已超期 1 天',
+    );
+    expect(renderFinding(a, D('2026-03-20'))).toMatchObject({
+      numbers: { daysOver: 16, daysInStage: 19 },
+      explanation: '刑事拘留阶段在押 19 天（自 2026-03-01 起），刑事拘留期限 3 日（至 2026-03-04），已超期 16 天',
+    });
+  });
+
+  it("stores, for every rule with counts that age, the same finding the next day, and reads it with the next day's counts", () => {
+    const samples: [string, PersonRecords, string][] = [
+      ['DET_EXPIRY_WARNING', person({ DETENTION: [detention({ stageStartedAt: at('2026-01-10') })] }), '2026-03-05'],
+      ['DET_LONG_NO_VERDICT', person({ DETENTION: [detention({ stage: 'FIRST_INSTANCE', admittedAt: at('2020-01-10') })] }), '2026-03-05'],
+      [
+        'DET_NOT_DELIVERED',
+        person({ DETENTION: [detention({ stage: 'AWAITING_TRANSFER', stageStartedAt: at('2026-01-10') })] }),
+        '2026-03-05',
+      ],
+      [
+        'PRISON_NOT_RELEASED',
+        person({ PRISON: [prison({ sentence: { startDate: '2022-01-01', kind: 'FIXED_TERM', termMonths: 36 } })] }),
+        '2026-03-05',
+      ],
+      ['CORR_NOT_REPORTED', person({ COMMUNITY_CORRECTION: [correction({ startDate: '2026-01-05', reportedAt: null })] }), '2026-03-05'],
+      [
+        'CORR_ABSCONDED',
+        person({ COMMUNITY_CORRECTION: [correction({ status: 'ABSCONDED', lastCheckInAt: at('2026-01-20') })] }),
+        '2026-03-05',
+      ],
+      ['CORR_NOT_TERMINATED', person({ COMMUNITY_CORRECTION: [correction({ endDate: '2026-02-10' })] }), '2026-03-05'],
+      [
+        'CORR_MISSING_AFTER_PAROLE',
+        person({
+          PRISON: [
+            prison({ status: 'PAROLED', parole: { decidedAt: '2026-01-20', probationEnd: '2027-01-20' }, releasedAt: at('2026-01-22') }),
+          ],
+        }),
+        '2026-03-05',
+      ],
+    ];
+    for (const [rule, p, day] of samples) {
+      const [today] = evaluatePerson(p, { today: D(day) }, {}, [rule]).findings;
+      const [tomorrow] = evaluatePerson(p, { today: D(day) + 1 }, {}, [rule]).findings;
+      expect(tomorrow).toEqual(today);
+      const read = [renderFinding(today, D(day)), renderFinding(today, D(day) + 1)];
+      expect(read[1].explanation).not.toBe(read[0].explanation);
+      expect(read[1].explanationEn).not.toBe(read[0].explanationEn);
+      // read the next day, it reads as the rule's finding that day does
+      const [next] = run(rule, p, plus(day, 1));
+      expect(read[1]).toEqual({ numbers: next.numbers, explanation: next.explanation, explanationEn: next.explanationEn });
+    }
+  });
+
+  it('reads a lead stored before its figures were dated as it was stored', () => {
+    const old = { rule: 'DET_OVERDUE_STAGE', severity: 'HIGH' as const, numbers: { daysOver: 3 }, explanation: '旧', explanationEn: 'old' };
+    expect(renderFinding(old, D('2026-03-05'))).toEqual({ numbers: { daysOver: 3 }, explanation: '旧', explanationEn: 'old' });
   });
 });

@@ -11,7 +11,8 @@
 import { Schema, Types, type Connection, type Model } from 'mongoose';
 import type { Domain } from '../../domain/records';
 import { regionPath } from '../../domain/regions';
-import { changeParameters, RULES, ruleById, type RuleParameters, type Severity } from '../../domain/rules';
+import { changeParameters, renderFinding, type Rendered, RULES, ruleById, type RuleParameters, type Severity } from '../../domain/rules';
+import { beijingDay } from '../../domain/calendar';
 import { badInput } from '../../lib/errors';
 import type { Collection } from 'mongodb';
 import { ConcurrentChangeError, type Claimable, type GuardedWrites } from '../store/guarded-writes';
@@ -297,6 +298,14 @@ export class LeadStore {
 
   // -------------------------------------------------------------------------------------------------
   // reading leads
+
+  /**
+   * A lead's figures and explanation as read today: the stored ones carry dates, and the day counts
+   * (days over the limit, days left, days since…) are those of the hub's Beijing day (domain/rules `renderFinding`).
+   */
+  read(lead: Pick<LeadDoc, 'rule' | 'severity' | 'numbers' | 'explanation' | 'explanationEn'>): Rendered {
+    return renderFinding(lead, beijingDay(this.clock()));
+  }
 
   private query(filter: LeadFilter | null | undefined, jurisdiction: readonly string[] | null): Record<string, unknown> | null {
     const q: Record<string, unknown> = {};

@@ -7,7 +7,8 @@ import { CORRECTION_TYPE_TERMS } from '../record-domains/correction';
 import { z } from 'zod';
 import { beijingDay, dayOfDate } from '../calendar';
 import { day } from './format';
-import { NO_PARAMETERS, type RuleDefinition, type RuleRecord, type Severity } from './types';
+import { NO_PARAMETERS, type Numbers, type Rendered, type RuleDefinition, type RuleRecord, type Severity } from './types';
+import { figures, wakeOnChanges } from './wake';
 
 type Corr = RuleRecord<'COMMUNITY_CORRECTION'>;
 type Prison = RuleRecord<'PRISON'>;
@@ -48,41 +49,74 @@ export const corrNotReported: RuleDefinition<z.infer<typeof notReportedParams>> 
     'No report to the correction office within 10 days after the judgment took effect (for parole and outside execution: after leaving prison, from the prison record), or no report recorded at all.',
   defaults: { days: 10 },
   schema: notReportedParams,
-  evaluate(person, p, { today }) {
+  evaluate(person, p, { today, wake }) {
     const out = [];
     for (const c of person.COMMUNITY_CORRECTION) {
       let base = dayOfDate(c.judgmentEffectiveAt);
-      let baseZh = '判决裁定生效';
-      let baseEn = 'the judgment took effect';
+      let from: keyof typeof REPORT_BASE = 'judgment';
       const exit = exitOf(c, person.PRISON);
       if (exit?.releasedAt && beijingDay(exit.releasedAt) > base) {
         base = beijingDay(exit.releasedAt);
-        baseZh = '出监';
-        baseEn = 'release from prison';
+        from = 'release';
       }
       const due = base + p.days;
       const reported = c.reportedAt ? beijingDay(c.reportedAt) : null;
+      if (reported == null && today <= due) wake(due + 1);
       if (reported != null ? reported <= due : today <= due) continue;
-      const late = (reported ?? today) - base;
+      const records = [
+        { domain: 'COMMUNITY_CORRECTION' as const, key: c.key },
+        ...(exit ? [{ domain: 'PRISON' as const, key: exit.key }] : []),
+      ];
+      const [baseZh, baseEn] = REPORT_BASE[from];
+      if (reported == null) {
+        out.push({
+          severity: 'HIGH' as const,
+          records,
+          region: c.region,
+          ...notReportedWords({ since: day(base), from, due: day(due), reportedOn: 'none' }),
+          fingerprint: c.key,
+        });
+        continue;
+      }
+      const late = reported - base;
       out.push({
         severity: 'HIGH' as const,
-        records: [{ domain: 'COMMUNITY_CORRECTION' as const, key: c.key }, ...(exit ? [{ domain: 'PRISON' as const, key: exit.key }] : [])],
+        records,
         region: c.region,
-        numbers: { since: day(base), due: day(due), reportedOn: reported == null ? 'none' : day(reported), days: late },
-        explanation:
-          reported == null
-            ? `${day(base)} ${baseZh}，至今 ${late} 天未报到（应于 ${day(due)} 前报到）`
-            : `${day(base)} ${baseZh}，${day(reported)} 才报到，相隔 ${late} 天，超过 ${p.days} 日`,
-        explanationEn:
-          reported == null
-            ? `${baseEn} on ${day(base)}; not reported ${late} days later (due by ${day(due)})`
-            : `${baseEn} on ${day(base)}; reported on ${day(reported)}, ${late} days later, over ${p.days} days`,
+        numbers: { since: day(base), due: day(due), reportedOn: day(reported), days: late },
+        explanation: `${day(base)} ${baseZh}，${day(reported)} 才报到，相隔 ${late} 天，超过 ${p.days} 日`,
+        explanationEn: `${baseEn} on ${day(base)}; reported on ${day(reported)}, ${late} days later, over ${p.days} days`,
         fingerprint: c.key,
       });
     }
     return out;
   },
+  render(n, today) {
+    // a late report's days are fixed: its stored wording is read as it is
+    if (n.reportedOn !== 'none') return null;
+    return figures(n, 'since', 'from', 'due') && notReportedWords(n, today);
+  },
 };
+
+/** What the 10 days of CORR_NOT_REPORTED run from. */
+const REPORT_BASE = { judgment: ['判决裁定生效', 'the judgment took effect'], release: ['出监', 'release from prison'] } as const;
+
+/** CORR_NOT_REPORTED's wording of a subject who never reported; with `today`, the days since on that day. */
+function notReportedWords(n: Numbers, today?: number): Rendered {
+  const [zh, en] = REPORT_BASE[n.from as keyof typeof REPORT_BASE];
+  if (today === undefined)
+    return {
+      numbers: n,
+      explanation: `${n.since} ${zh}，至今未报到（应于 ${n.due} 前报到）`,
+      explanationEn: `${en} on ${n.since}; not reported (due by ${n.due})`,
+    };
+  const late = today - dayOfDate(String(n.since));
+  return {
+    numbers: { ...n, days: late },
+    explanation: `${n.since} ${zh}，至今 ${late} 天未报到（应于 ${n.due} 前报到）`,
+    explanationEn: `${en} on ${n.since}; not reported ${late} days later (due by ${n.due})`,
+  };
+}
 
 export const abscondedParams = z
   .object({
@@ -110,7 +144,7 @@ export const corrAbsconded: RuleDefinition<z.infer<typeof abscondedParams>> = {
     'Status ABSCONDED, or ACTIVE with no check-in for more than 30 days (configurable by supervision level); more than 10 days past that: a warning is expected; more than 1 month: a revocation proposal is expected.',
   defaults: { checkInDaysStrict: 30, checkInDaysNormal: 30, checkInDaysLenient: 30, warningAfterDays: 10, revocationAfterDays: 30 },
   schema: abscondedParams,
-  evaluate(person, p, { today }) {
+  evaluate(person, p, ctx) {
     const out = [];
     for (const c of person.COMMUNITY_CORRECTION) {
       if (c.status !== 'ACTIVE' && c.status !== 'ABSCONDED') continue;
@@ -122,34 +156,55 @@ export const corrAbsconded: RuleDefinition<z.infer<typeof abscondedParams>> = {
             : p.checkInDaysNormal;
       const lastAt = c.lastCheckInAt ?? c.reportedAt;
       const last = lastAt ? beijingDay(lastAt) : dayOfDate(c.startDate);
-      const silent = today - last;
-      const over = silent - limit;
-      if (c.status === 'ACTIVE' && over <= 0) continue;
-      let severity: Severity = 'LOW';
-      let actionZh = '';
-      let actionEn = '';
-      if (c.status === 'ABSCONDED' || over > p.revocationAfterDays) {
-        severity = 'HIGH';
-        actionZh = '，应提请撤销或收监执行';
-        actionEn = '; a revocation proposal is expected';
-      } else if (over > p.warningAfterDays) {
-        severity = 'MEDIUM';
-        actionZh = '，应予警告';
-        actionEn = '; a warning is expected';
-      }
+      const severity = (d: number): Severity | null => {
+        const over = d - last - limit;
+        if (c.status === 'ABSCONDED' || over > p.revocationAfterDays) return 'HIGH';
+        return over > p.warningAfterDays ? 'MEDIUM' : over > 0 ? 'LOW' : null;
+      };
+      const limitDay = last + limit;
+      wakeOnChanges(ctx, [limitDay + 1, limitDay + p.warningAfterDays + 1, limitDay + p.revocationAfterDays + 1], severity);
+      const found = severity(ctx.today);
+      if (!found) continue;
       out.push({
-        severity,
+        severity: found,
         records: [{ domain: 'COMMUNITY_CORRECTION' as const, key: c.key }],
         region: c.region,
-        numbers: { status: c.status, lastCheckIn: day(last), daysWithoutCheckIn: silent, limitDays: limit },
-        explanation: `${c.status === 'ABSCONDED' ? '已登记为脱管，' : ''}最后一次报到 ${day(last)}，已 ${silent} 天未报到（期限 ${limit} 日）${actionZh}`,
-        explanationEn: `${c.status === 'ABSCONDED' ? 'recorded as absconded; ' : ''}last check-in on ${day(last)}, ${silent} days without one (limit ${limit} days)${actionEn}`,
+        ...abscondedWords({ status: c.status, lastCheckIn: day(last), limitDays: limit }, found),
         fingerprint: c.key,
       });
     }
     return out;
   },
+  render(n, today, severity) {
+    return figures(n, 'status', 'lastCheckIn', 'limitDays') && abscondedWords(n, severity, today);
+  },
 };
+
+/** What is expected of the office at each severity of CORR_ABSCONDED. */
+const ABSCONDED_ACTION: Record<Severity, readonly [string, string]> = {
+  HIGH: ['，应提请撤销或收监执行', '; a revocation proposal is expected'],
+  MEDIUM: ['，应予警告', '; a warning is expected'],
+  LOW: ['', ''],
+  CRITICAL: ['', ''],
+};
+
+/** CORR_ABSCONDED's wording; with `today`, the days without a check-in on that day. */
+function abscondedWords(n: Numbers, severity: Severity, today?: number): Rendered {
+  const [actionZh, actionEn] = ABSCONDED_ACTION[severity];
+  const [absconded, absEn] = n.status === 'ABSCONDED' ? ['已登记为脱管，', 'recorded as absconded; '] : ['', ''];
+  if (today === undefined)
+    return {
+      numbers: n,
+      explanation: `${absconded}最后一次报到 ${n.lastCheckIn}，此后未再报到（期限 ${n.limitDays} 日）${actionZh}`,
+      explanationEn: `${absEn}last check-in on ${n.lastCheckIn}, none since (limit ${n.limitDays} days)${actionEn}`,
+    };
+  const silent = today - dayOfDate(String(n.lastCheckIn));
+  return {
+    numbers: { ...n, daysWithoutCheckIn: silent },
+    explanation: `${absconded}最后一次报到 ${n.lastCheckIn}，已 ${silent} 天未报到（期限 ${n.limitDays} 日）${actionZh}`,
+    explanationEn: `${absEn}last check-in on ${n.lastCheckIn}, ${silent} days without one (limit ${n.limitDays} days)${actionEn}`,
+  };
+}
 
 export const corrNotTerminated: RuleDefinition<Record<string, never>> = {
   id: 'CORR_NOT_TERMINATED',
@@ -162,24 +217,42 @@ export const corrNotTerminated: RuleDefinition<Record<string, never>> = {
   descriptionEn: 'The correction period ended (end date before today) and the status is still ACTIVE.',
   defaults: {},
   schema: NO_PARAMETERS,
-  evaluate(person, _p, { today }) {
+  evaluate(person, _p, { today, wake }) {
     const out = [];
     for (const c of person.COMMUNITY_CORRECTION) {
       const end = dayOfDate(c.endDate);
-      if (c.status !== 'ACTIVE' || end >= today) continue;
+      if (c.status !== 'ACTIVE') continue;
+      if (end >= today) {
+        wake(end + 1);
+        continue;
+      }
       out.push({
         severity: 'MEDIUM' as const,
         records: [{ domain: 'COMMUNITY_CORRECTION' as const, key: c.key }],
         region: c.region,
-        numbers: { endDate: c.endDate, daysPastEnd: today - end },
-        explanation: `${TYPE_ZH(c.correctionType)}考验期于 ${c.endDate} 届满，已过 ${today - end} 天仍未解除矫正`,
-        explanationEn: `the ${TYPE_EN(c.correctionType)} period ended on ${c.endDate}; still ACTIVE ${today - end} days later`,
+        ...notTerminatedWords({ endDate: c.endDate, correctionType: c.correctionType }),
         fingerprint: c.key,
       });
     }
     return out;
   },
+  render(n, today) {
+    return figures(n, 'endDate', 'correctionType') && notTerminatedWords(n, today);
+  },
 };
+
+/** CORR_NOT_TERMINATED's wording; with `today`, the days past the end on that day. */
+function notTerminatedWords(n: Numbers, today?: number): Rendered {
+  const type = n.correctionType as Corr['correctionType'];
+  const [zh, en] = [`${TYPE_ZH(type)}考验期于 ${n.endDate} 届满`, `the ${TYPE_EN(type)} period ended on ${n.endDate}`];
+  if (today === undefined) return { numbers: n, explanation: `${zh}，至今仍未解除矫正`, explanationEn: `${en}; still ACTIVE` };
+  const past = today - dayOfDate(String(n.endDate));
+  return {
+    numbers: { ...n, daysPastEnd: past },
+    explanation: `${zh}，已过 ${past} 天仍未解除矫正`,
+    explanationEn: `${en}; still ACTIVE ${past} days later`,
+  };
+}
 
 export const missingAfterParoleParams = z.object({ days: nat }).strict();
 
@@ -195,32 +268,53 @@ export const corrMissingAfterParole: RuleDefinition<z.infer<typeof missingAfterP
     'A prison record PAROLED or OUTSIDE_EXECUTION, and 10 days after leaving prison no community correction of the person (in any source) that began since.',
   defaults: { days: 10 },
   schema: missingAfterParoleParams,
-  evaluate(person, p, { today }) {
+  evaluate(person, p, { today, wake }) {
     const out = [];
     for (const r of person.PRISON) {
       if (r.status !== 'PAROLED' && r.status !== 'OUTSIDE_EXECUTION') continue;
       const decidedAt = r.status === 'PAROLED' ? r.parole?.decidedAt : r.outsideExecution?.decidedAt;
       const decided = decidedAt ? dayOfDate(decidedAt) : null;
       const left = r.releasedAt ? beijingDay(r.releasedAt) : decided;
-      if (left == null || today <= left + p.days) continue;
+      if (left == null) continue;
       const from = (decided ?? left) - p.days;
       const covered = person.COMMUNITY_CORRECTION.some((c) => dayOfDate(c.startDate) >= from || dayOfDate(c.judgmentEffectiveAt) >= from);
       if (covered) continue;
-      const kindZh = r.status === 'PAROLED' ? '假释' : '暂予监外执行';
-      const kindEn = r.status === 'PAROLED' ? 'paroled' : 'released to serve outside prison';
+      if (today <= left + p.days) {
+        wake(left + p.days + 1);
+        continue;
+      }
       out.push({
         severity: 'HIGH' as const,
         records: [{ domain: 'PRISON' as const, key: r.key }],
         region: r.region,
-        numbers: { leftPrison: day(left), daysSince: today - left, limitDays: p.days },
-        explanation: `${day(left)} ${kindZh}出监，${today - left} 天后仍无社区矫正记录（应在 ${p.days} 日内纳入）`,
-        explanationEn: `${kindEn} on ${day(left)}; ${today - left} days later no community correction recorded (due within ${p.days} days)`,
+        ...missingWords({ leftPrison: day(left), status: r.status, limitDays: p.days }),
         fingerprint: r.key,
       });
     }
     return out;
   },
+  render(n, today) {
+    return figures(n, 'leftPrison', 'status', 'limitDays') && missingWords(n, today);
+  },
 };
+
+/** CORR_MISSING_AFTER_PAROLE's wording; with `today`, the days since leaving prison on that day. */
+function missingWords(n: Numbers, today?: number): Rendered {
+  const [kindZh, kindEn] = n.status === 'PAROLED' ? ['假释', 'paroled'] : ['暂予监外执行', 'released to serve outside prison'];
+  const [left, limit] = [String(n.leftPrison), n.limitDays];
+  if (today === undefined)
+    return {
+      numbers: n,
+      explanation: `${left} ${kindZh}出监，至今仍无社区矫正记录（应在 ${limit} 日内纳入）`,
+      explanationEn: `${kindEn} on ${left}; no community correction recorded since (due within ${limit} days)`,
+    };
+  const since = today - dayOfDate(left);
+  return {
+    numbers: { ...n, daysSince: since },
+    explanation: `${left} ${kindZh}出监，${since} 天后仍无社区矫正记录（应在 ${limit} 日内纳入）`,
+    explanationEn: `${kindEn} on ${left}; ${since} days later no community correction recorded (due within ${limit} days)`,
+  };
+}
 
 export const crossReoffending: RuleDefinition<Record<string, never>> = {
   id: 'CROSS_REOFFENDING',
@@ -233,7 +327,7 @@ export const crossReoffending: RuleDefinition<Record<string, never>> = {
   descriptionEn: 'A new enforcement case (filed) or a new custody (admitted) inside the period of an ACTIVE correction.',
   defaults: {},
   schema: NO_PARAMETERS,
-  evaluate(person, _p, { today }) {
+  evaluate(person, _p, { today, wake }) {
     const out = [];
     for (const c of person.COMMUNITY_CORRECTION) {
       if (c.status !== 'ACTIVE') continue;
@@ -256,6 +350,7 @@ export const crossReoffending: RuleDefinition<Record<string, never>> = {
         })),
       ];
       for (const n of news) {
+        if (n.at >= start && n.at <= dayOfDate(c.endDate) && n.at > today) wake(n.at);
         if (n.at < start || n.at > end) continue;
         out.push({
           severity: 'HIGH' as const,
@@ -287,12 +382,16 @@ export const crossConflict: RuleDefinition<Record<string, never>> = {
     "A prison record SERVING and, at the same time, an ACTIVE correction that has begun: at least one department's data is wrong.",
   defaults: {},
   schema: NO_PARAMETERS,
-  evaluate(person, _p, { today }) {
+  evaluate(person, _p, { today, wake }) {
     const out = [];
     for (const r of person.PRISON) {
       if (r.status !== 'SERVING') continue;
       for (const c of person.COMMUNITY_CORRECTION) {
-        if (c.status !== 'ACTIVE' || dayOfDate(c.startDate) > today || dayOfDate(c.endDate) < beijingDay(r.admittedAt)) continue;
+        if (c.status !== 'ACTIVE' || dayOfDate(c.endDate) < beijingDay(r.admittedAt)) continue;
+        if (dayOfDate(c.startDate) > today) {
+          wake(dayOfDate(c.startDate));
+          continue;
+        }
         out.push({
           severity: 'MEDIUM' as const,
           records: [

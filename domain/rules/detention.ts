@@ -3,9 +3,10 @@
  * extractions on expired warrants, sentenced persons not delivered to prison.
  */
 import { z } from 'zod';
-import { addMonthsToDay, beijingDay } from '../calendar';
+import { addMonthsToDay, beijingDay, dayOfDate } from '../calendar';
 import { day, type Span, spanEn, spanZh, STAGE_EN, STAGE_ZH, years } from './format';
-import type { RuleDefinition, RuleRecord } from './types';
+import type { Numbers, Rendered, RuleDefinition, RuleRecord } from './types';
+import { figures, wakeOnChanges } from './wake';
 
 type Det = RuleRecord<'DETENTION'>;
 const nat = z.number().int().min(0).max(3650);
@@ -108,6 +109,28 @@ export function stageLimit(r: Det, p: StageLimitParams): StageLimit | null {
 
 const elapsed = (from: number, to: number, p: { countFirstDay: boolean }) => to - from + (p.countFirstDay ? 1 : 0);
 
+/** More than this many days over the stage limit is CRITICAL. */
+const CRITICAL_DAYS_OVER = 30;
+
+/** DET_OVERDUE_STAGE's wording; with `today`, the day counts of that day. */
+function overdueWords(n: Numbers, today?: number): Rendered {
+  const [stage, start, deadline] = [String(n.stage), String(n.stageStartedOn), String(n.deadline)];
+  const [zh, en] = [STAGE_ZH[stage], STAGE_EN[stage]];
+  if (today === undefined)
+    return {
+      numbers: n,
+      explanation: `${zh}阶段自 ${start} 起在押，${zh}期限 ${n.limitZh}（至 ${deadline}），期满后仍在押`,
+      explanationEn: `in custody at the ${en} stage since ${start}; limit ${n.limit} (until ${deadline}); still held after it`,
+    };
+  const over = today - dayOfDate(deadline);
+  const inStage = Number(n.lawfulDays) + over;
+  return {
+    numbers: { ...n, daysInStage: inStage, daysOver: over },
+    explanation: `${zh}阶段在押 ${inStage} 天（自 ${start} 起），${zh}期限 ${n.limitZh}（至 ${deadline}），已超期 ${over} 天`,
+    explanationEn: `${inStage} days in custody at the ${en} stage (since ${start}); limit ${n.limit} (until ${deadline}); ${over} days over`,
+  };
+}
+
 export const detOverdueStage: RuleDefinition<StageLimitParams> = {
   id: 'DET_OVERDUE_STAGE',
   title: '超期羁押',
@@ -121,33 +144,39 @@ export const detOverdueStage: RuleDefinition<StageLimitParams> = {
     'Still in custody and the current stage has lasted longer than the law allows: criminal detention 3 days (up to 4 more when approved; 30 days for roving, serial or gang cases), arrest review 7 days, investigation 2 months (plus recorded extensions, at most 5 months), prosecution review 1 month 15 days, first instance 3 months (plus recorded extensions, at most 3), second instance 2 months (plus at most 2). The first day is not counted. Critical when more than 30 days over.',
   defaults: STAGE_LIMIT_DEFAULTS,
   schema: stageLimitParams,
-  evaluate(person, p, { today }) {
+  evaluate(person, p, ctx) {
+    const { today } = ctx;
     const out = [];
     for (const r of person.DETENTION) {
       if (r.releasedAt) continue;
       const lim = stageLimit(r, p);
-      if (!lim || today <= lim.deadlineDay) continue;
-      const inStage = elapsed(lim.startDay, today, p);
-      const over = today - lim.deadlineDay;
+      if (!lim) continue;
+      const severity = (d: number) =>
+        d <= lim.deadlineDay ? null : d - lim.deadlineDay > CRITICAL_DAYS_OVER ? ('CRITICAL' as const) : ('HIGH' as const);
+      wakeOnChanges(ctx, [lim.deadlineDay + 1, lim.deadlineDay + CRITICAL_DAYS_OVER + 1], severity);
+      const found = severity(today);
+      if (!found) continue;
       out.push({
-        severity: over > 30 ? ('CRITICAL' as const) : ('HIGH' as const),
+        severity: found,
         records: [{ domain: 'DETENTION' as const, key: r.key }],
         region: r.region,
-        numbers: {
+        ...overdueWords({
           stage: r.stage,
-          daysInStage: inStage,
           stageStartedOn: day(lim.startDay),
           limit: spanEn(lim.limit),
+          limitZh: spanZh(lim.limit),
           deadline: day(lim.deadlineDay),
-          daysOver: over,
+          // the days in the stage the limit allows: the days in the stage on a day are these plus the days over
+          lawfulDays: elapsed(lim.startDay, lim.deadlineDay, p),
           extensionMonths: lim.extensionMonths,
-        },
-        explanation: `${STAGE_ZH[r.stage]}阶段在押 ${inStage} 天（自 ${day(lim.startDay)} 起），${STAGE_ZH[r.stage]}期限 ${spanZh(lim.limit)}（至 ${day(lim.deadlineDay)}），已超期 ${over} 天`,
-        explanationEn: `${inStage} days in custody at the ${STAGE_EN[r.stage]} stage (since ${day(lim.startDay)}); limit ${spanEn(lim.limit)} (until ${day(lim.deadlineDay)}); ${over} days over`,
+        }),
         fingerprint: `${r.key}`,
       });
     }
     return out;
+  },
+  render(n, today) {
+    return figures(n, 'stage', 'stageStartedOn', 'limitZh', 'deadline', 'lawfulDays') && overdueWords(n, today);
   },
 };
 
@@ -173,7 +202,7 @@ export const detExpiryWarning: RuleDefinition<ExpiryWarningParams> = {
     'Still in custody, within 3 days before a 30-day criminal detention ends or within 7 days before investigation custody (with recorded extensions) ends, the deadline not yet passed.',
   defaults: { criminalDetentionDaysBefore: 3, investigationDaysBefore: 7, ...STAGE_LIMIT_DEFAULTS },
   schema: expiryWarningParams,
-  evaluate(person, p, { today }) {
+  evaluate(person, p, ctx) {
     const out = [];
     for (const r of person.DETENTION) {
       if (r.releasedAt) continue;
@@ -182,21 +211,33 @@ export const detExpiryWarning: RuleDefinition<ExpiryWarningParams> = {
       else if (r.stage === 'INVESTIGATION') before = p.investigationDaysBefore;
       else continue;
       const lim = stageLimit(r, p)!;
-      const left = lim.deadlineDay - today;
-      if (left < 0 || left > before) continue;
+      const warned = (d: number) => (lim.deadlineDay - d < 0 || lim.deadlineDay - d > before ? null : 'LOW');
+      wakeOnChanges(ctx, [lim.deadlineDay - before, lim.deadlineDay + 1], warned);
+      if (!warned(ctx.today)) continue;
       out.push({
         severity: 'LOW' as const,
         records: [{ domain: 'DETENTION' as const, key: r.key }],
         region: r.region,
-        numbers: { stage: r.stage, deadline: day(lim.deadlineDay), daysLeft: left, limit: spanEn(lim.limit) },
-        explanation: `${STAGE_ZH[r.stage]}期限 ${spanZh(lim.limit)} 将于 ${day(lim.deadlineDay)} 届满，尚余 ${left} 天`,
-        explanationEn: `the ${STAGE_EN[r.stage]} limit of ${spanEn(lim.limit)} ends on ${day(lim.deadlineDay)}, ${left} days left`,
+        ...warningWords({ stage: r.stage, deadline: day(lim.deadlineDay), limit: spanEn(lim.limit), limitZh: spanZh(lim.limit) }),
         fingerprint: `${r.key}:${r.stage}:${day(lim.deadlineDay)}`,
       });
     }
     return out;
   },
+  render(n, today) {
+    return figures(n, 'stage', 'deadline', 'limitZh') && warningWords(n, today);
+  },
 };
+
+/** DET_EXPIRY_WARNING's wording; with `today`, the days left on that day. */
+function warningWords(n: Numbers, today?: number): Rendered {
+  const [stage, deadline] = [String(n.stage), String(n.deadline)];
+  const zh = `${STAGE_ZH[stage]}期限 ${n.limitZh} 将于 ${deadline} 届满`;
+  const en = `the ${STAGE_EN[stage]} limit of ${n.limit} ends on ${deadline}`;
+  if (today === undefined) return { numbers: n, explanation: zh, explanationEn: en };
+  const left = dayOfDate(deadline) - today;
+  return { numbers: { ...n, daysLeft: left }, explanation: `${zh}，尚余 ${left} 天`, explanationEn: `${en}, ${left} days left` };
+}
 
 const BEFORE_JUDGMENT = new Set([
   'CRIMINAL_DETENTION',
@@ -220,27 +261,45 @@ export const detLongNoVerdict: RuleDefinition<z.infer<typeof longNoVerdictParams
   descriptionEn: 'Still in custody, the case still before final judgment, and more than 5 years since admission; critical beyond 8 years.',
   defaults: { years: 5, criticalYears: 8 },
   schema: longNoVerdictParams,
-  evaluate(person, p, { today }) {
+  evaluate(person, p, ctx) {
     const out = [];
     for (const r of person.DETENTION) {
       if (r.releasedAt || !BEFORE_JUDGMENT.has(r.stage)) continue;
       const admitted = beijingDay(r.admittedAt);
-      if (today <= addMonthsToDay(admitted, 12 * p.years)) continue;
-      const critical = today > addMonthsToDay(admitted, 12 * p.criticalYears);
-      const days = today - admitted;
+      const [limit, critical] = [addMonthsToDay(admitted, 12 * p.years), addMonthsToDay(admitted, 12 * p.criticalYears)];
+      const severity = (d: number) => (d <= limit ? null : d > critical ? ('CRITICAL' as const) : ('HIGH' as const));
+      wakeOnChanges(ctx, [limit + 1, critical + 1], severity);
+      const found = severity(ctx.today);
+      if (!found) continue;
       out.push({
-        severity: critical ? ('CRITICAL' as const) : ('HIGH' as const),
+        severity: found,
         records: [{ domain: 'DETENTION' as const, key: r.key }],
         region: r.region,
-        numbers: { admittedOn: day(admitted), daysInCustody: days, yearsInCustody: years(days), stage: r.stage },
-        explanation: `自 ${day(admitted)} 入所羁押 ${days} 天（约 ${years(days)} 年），案件仍处于${STAGE_ZH[r.stage]}阶段，超过 ${p.years} 年未决`,
-        explanationEn: `${days} days in custody since ${day(admitted)} (about ${years(days)} years), the case still at ${STAGE_EN[r.stage]}: over ${p.years} years without a final verdict`,
+        ...longWords({ admittedOn: day(admitted), stage: r.stage, limitYears: p.years }),
         fingerprint: r.key,
       });
     }
     return out;
   },
+  render(n, today) {
+    return figures(n, 'admittedOn', 'stage', 'limitYears') && longWords(n, today);
+  },
 };
+
+/** DET_LONG_NO_VERDICT's wording; with `today`, the days in custody on that day. */
+function longWords(n: Numbers, today?: number): Rendered {
+  const [admitted, stage] = [String(n.admittedOn), String(n.stage)];
+  const zh = `案件仍处于${STAGE_ZH[stage]}阶段，超过 ${n.limitYears} 年未决`;
+  const en = `the case still at ${STAGE_EN[stage]}: over ${n.limitYears} years without a final verdict`;
+  if (today === undefined)
+    return { numbers: n, explanation: `自 ${admitted} 入所羁押，${zh}`, explanationEn: `in custody since ${admitted}, ${en}` };
+  const days = today - dayOfDate(admitted);
+  return {
+    numbers: { ...n, daysInCustody: days, yearsInCustody: years(days) },
+    explanation: `自 ${admitted} 入所羁押 ${days} 天（约 ${years(days)} 年），${zh}`,
+    explanationEn: `${days} days in custody since ${admitted} (about ${years(days)} years), ${en}`,
+  };
+}
 
 export const detExtractionAfterExpiry: RuleDefinition<StageLimitParams> = {
   id: 'DET_EXTRACTION_AFTER_EXPIRY',
@@ -297,25 +356,48 @@ export const detNotDelivered: RuleDefinition<z.infer<typeof notDeliveredParams>>
     'Awaiting transfer for more than 1 month and no prison record admitting the person since (the remaining term must exceed 3 months; a custody record does not carry it, so it is taken as more than 3 months).',
   defaults: { months: 1, remainingTermMonths: 3, countFirstDay: false },
   schema: notDeliveredParams,
-  evaluate(person, p, { today }) {
+  evaluate(person, p, ctx) {
     const out = [];
     for (const r of person.DETENTION) {
       if (r.releasedAt || r.stage !== 'AWAITING_TRANSFER') continue;
+      if (person.PRISON.some((x) => x.admittedAt.getTime() >= r.stageStartedAt.getTime())) continue;
       const start = beijingDay(r.stageStartedAt);
       const deadline = addMonthsToDay(start, p.months) - (p.countFirstDay ? 1 : 0);
-      if (today <= deadline) continue;
-      if (person.PRISON.some((x) => x.admittedAt.getTime() >= r.stageStartedAt.getTime())) continue;
-      const waited = elapsed(start, today, p);
+      if (deadline + 1 > ctx.today) ctx.wake(deadline + 1);
+      if (ctx.today <= deadline) continue;
       out.push({
         severity: 'MEDIUM' as const,
         records: [{ domain: 'DETENTION' as const, key: r.key }],
         region: r.region,
-        numbers: { awaitingSince: day(start), daysWaiting: waited, limitMonths: p.months },
-        explanation: `判决生效后待交付执行 ${waited} 天（自 ${day(start)} 起），超过 ${p.months} 个月仍未送监`,
-        explanationEn: `awaiting transfer to prison for ${waited} days (since ${day(start)}), more than ${p.months} month(s)`,
+        ...deliveryWords({
+          awaitingSince: day(start),
+          limitMonths: p.months,
+          deadline: day(deadline),
+          lawfulDays: elapsed(start, deadline, p),
+        }),
         fingerprint: r.key,
       });
     }
     return out;
   },
+  render(n, today) {
+    return figures(n, 'awaitingSince', 'limitMonths', 'deadline', 'lawfulDays') && deliveryWords(n, today);
+  },
 };
+
+/** DET_NOT_DELIVERED's wording; with `today`, the days waiting on that day. */
+function deliveryWords(n: Numbers, today?: number): Rendered {
+  const since = String(n.awaitingSince);
+  if (today === undefined)
+    return {
+      numbers: n,
+      explanation: `判决生效后自 ${since} 起待交付执行，超过 ${n.limitMonths} 个月仍未送监`,
+      explanationEn: `awaiting transfer to prison since ${since}, more than ${n.limitMonths} month(s)`,
+    };
+  const waited = Number(n.lawfulDays) + today - dayOfDate(String(n.deadline));
+  return {
+    numbers: { ...n, daysWaiting: waited },
+    explanation: `判决生效后待交付执行 ${waited} 天（自 ${since} 起），超过 ${n.limitMonths} 个月仍未送监`,
+    explanationEn: `awaiting transfer to prison for ${waited} days (since ${since}), more than ${n.limitMonths} month(s)`,
+  };
+}

@@ -8,9 +8,9 @@ import { prisonCommutationIrregular, prisonNotReleased, prisonParoleIrregular } 
 import { corrAbsconded, corrMissingAfterParole, corrNotReported, corrNotTerminated, crossConflict, crossReoffending } from './correction';
 import { enfNotTransferred, enfTransferLate } from './enforcement';
 import { dataLateEntry } from './data';
-import type { Finding, PersonRecords, RuleContext, RuleDefinition } from './types';
+import type { Finding, Numbers, PersonRecords, Rendered, RuleDefinition, Severity } from './types';
 
-export type { Finding, FindingRecord, PersonRecords, RuleContext, RuleDefinition, RuleRecord, Severity } from './types';
+export type { Finding, FindingRecord, Numbers, PersonRecords, Rendered, RuleContext, RuleDefinition, RuleRecord, Severity } from './types';
 
 export const RULES: readonly RuleDefinition<any>[] = [
   detOverdueStage,
@@ -83,19 +83,48 @@ export function changeParameters(ruleId: string, current: Record<string, unknown
   return { ok: true, parameters: parsed.data as Record<string, unknown> };
 }
 
-/** Runs the chosen rules (all when `rules` is null) over one person. */
+/** One person's findings today, and the first later day they can change. */
+export interface PersonEvaluation {
+  findings: Finding[];
+  /**
+   * The earliest day after today on which a rule's result for this person changes (a finding appears
+   * or disappears, or its severity or stored explanation changes) with the records as they are; null:
+   * never. Until then the stored findings stay as today's, and only new records change them.
+   */
+  nextChange: number | null;
+}
+
+/** Runs the chosen rules (all when `rules` is null) over one person on the Beijing day `today`. */
 export function evaluatePerson(
   person: PersonRecords,
-  ctx: RuleContext,
+  ctx: { today: number },
   params: RuleParameters = {},
   rules: readonly string[] | null = null,
-): Finding[] {
-  const out: Finding[] = [];
+): PersonEvaluation {
+  const { today } = ctx;
+  let nextChange: number | null = null;
+  const wake = (day: number) => {
+    if (day > today && (nextChange === null || day < nextChange)) nextChange = day;
+  };
+  const findings: Finding[] = [];
   for (const rule of RULES) {
     if (rules && !rules.includes(rule.id)) continue;
-    for (const f of rule.evaluate(person, params[rule.id] ?? rule.defaults, ctx)) {
-      out.push({ ...f, rule: rule.id, idNumber: person.idNumber, fingerprint: `${rule.id}|${f.fingerprint}` });
+    for (const f of rule.evaluate(person, params[rule.id] ?? rule.defaults, { today, wake })) {
+      findings.push({ ...f, rule: rule.id, idNumber: person.idNumber, fingerprint: `${rule.id}|${f.fingerprint}` });
     }
   }
-  return out;
+  return { findings, nextChange };
+}
+
+/**
+ * A stored finding (or lead) as read on the Beijing day `today`: its dated figures with the day
+ * counts of that day, and the explanation with them. Pure; a finding whose figures do not age reads as stored.
+ */
+export function renderFinding(
+  f: { rule: string; severity: Severity; numbers?: Numbers | null; explanation: string; explanationEn: string },
+  today: number,
+): Rendered {
+  const numbers = f.numbers ?? {};
+  const rendered = BY_ID.get(f.rule)?.render?.(numbers, today, f.severity);
+  return rendered ?? { numbers, explanation: f.explanation, explanationEn: f.explanationEn };
 }

@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import { addMonthsToDay, dayOfDate } from '../calendar';
 import { day, years } from './format';
-import { NO_PARAMETERS, type RuleDefinition, type RuleRecord } from './types';
+import { NO_PARAMETERS, type Numbers, type Rendered, type RuleDefinition, type RuleRecord } from './types';
+import { figures } from './wake';
 
 type Prison = RuleRecord<'PRISON'>;
 const nat = z.number().int().min(0).max(1200);
@@ -31,31 +32,48 @@ export const prisonNotReleased: RuleDefinition<Record<string, never>> = {
     'The computed end of the sentence (start + term − pre-trial custody − commutations) is before today and the status is still SERVING.',
   defaults: {},
   schema: NO_PARAMETERS,
-  evaluate(person, _p, { today }) {
+  evaluate(person, _p, { today, wake }) {
     const out = [];
     for (const r of person.PRISON) {
       if (r.status !== 'SERVING') continue;
       const end = sentenceEndDay(r);
-      if (end == null || end >= today) continue;
+      if (end == null) continue;
+      if (end >= today) {
+        wake(end + 1);
+        continue;
+      }
       out.push({
         severity: 'CRITICAL' as const,
         records: [{ domain: 'PRISON' as const, key: r.key }],
         region: r.region,
-        numbers: {
+        ...notReleasedWords({
           sentenceEnd: day(end),
-          daysPastEnd: today - end,
           termMonths: r.sentence.termMonths!,
           pretrialCustodyDays: r.pretrialCustodyDays,
           commutedMonths: commutedMonths(r),
-        },
-        explanation: `原判 ${r.sentence.termMonths} 个月，折抵羁押 ${r.pretrialCustodyDays} 天，减刑 ${commutedMonths(r)} 个月，应于 ${day(end)} 刑满释放，已超过 ${today - end} 天仍在服刑`,
-        explanationEn: `sentence of ${r.sentence.termMonths} months, ${r.pretrialCustodyDays} days of pre-trial custody credited, ${commutedMonths(r)} months commuted: due for release on ${day(end)}, still serving ${today - end} days later`,
+        }),
         fingerprint: r.key,
       });
     }
     return out;
   },
+  render(n, today) {
+    return figures(n, 'sentenceEnd', 'termMonths', 'pretrialCustodyDays', 'commutedMonths') && notReleasedWords(n, today);
+  },
 };
+
+/** PRISON_NOT_RELEASED's wording; with `today`, the days past the end on that day. */
+function notReleasedWords(n: Numbers, today?: number): Rendered {
+  const zh = `原判 ${n.termMonths} 个月，折抵羁押 ${n.pretrialCustodyDays} 天，减刑 ${n.commutedMonths} 个月，应于 ${n.sentenceEnd} 刑满释放`;
+  const en = `sentence of ${n.termMonths} months, ${n.pretrialCustodyDays} days of pre-trial custody credited, ${n.commutedMonths} months commuted: due for release on ${n.sentenceEnd}`;
+  if (today === undefined) return { numbers: n, explanation: `${zh}，至今仍在服刑`, explanationEn: `${en}, still serving` };
+  const past = today - dayOfDate(String(n.sentenceEnd));
+  return {
+    numbers: { ...n, daysPastEnd: past },
+    explanation: `${zh}，已超过 ${past} 天仍在服刑`,
+    explanationEn: `${en}, still serving ${past} days later`,
+  };
+}
 
 export const commutationParams = z
   .object({

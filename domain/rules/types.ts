@@ -35,18 +35,39 @@ export interface Finding {
   records: FindingRecord[];
   /** region code of the first record: whose jurisdiction the lead belongs to */
   region: string;
-  /** the computed numbers behind the explanation (days, limits, amounts) */
-  numbers: Record<string, number | string>;
+  /**
+   * the figures behind the explanation: dates, limits, amounts — never a count of days up to today,
+   * so that a finding's stored figures and explanation stay the same from one day to the next (the
+   * rule's `render` adds the counts for the day they are read)
+   */
+  numbers: Numbers;
+  /** the finding in Chinese, dated (`…期限 3 日（至 2026-03-04），期满后仍在押`) */
   explanation: string;
   explanationEn: string;
   /** stable within the person: rule id + record keys (+ a variant where one record can fail twice) */
   fingerprint: string;
 }
 
+/** A finding's figures: dates, limits, amounts (stored), and the day counts a reading day adds (rendered). */
+export type Numbers = Record<string, number | string>;
+
 /** What a rule needs besides the records. */
 export interface RuleContext {
   /** today's Beijing day (days since 1970-01-01) */
   today: number;
+  /**
+   * Called with each later day on which the rule's result for this person changes: a finding appears
+   * or disappears, or its severity or stored explanation changes (the engine keeps the earliest).
+   * Exact: on the day before, the result is still today's.
+   */
+  wake(day: number): void;
+}
+
+/** A finding's wording for a reading day: the stored figures with the day counts of that day. */
+export interface Rendered {
+  numbers: Numbers;
+  explanation: string;
+  explanationEn: string;
 }
 
 export interface RuleDefinition<P extends Record<string, unknown> = Record<string, unknown>> {
@@ -63,6 +84,13 @@ export interface RuleDefinition<P extends Record<string, unknown> = Record<strin
   /** validates a full parameter set (defaults merged with an administrator's change) */
   schema: z.ZodType<P>;
   evaluate(person: PersonRecords, params: P, ctx: RuleContext): Omit<Finding, 'rule' | 'idNumber'>[];
+  /**
+   * The finding as read on `today`: the stored figures with the day counts that age (days over the
+   * limit, days left, days since…) and the explanation with them. Pure. Absent where nothing ages:
+   * the stored explanation is read as it is. Null likewise for a finding of this rule whose figures do
+   * not age, or whose figures were stored before they were dated.
+   */
+  render?(numbers: Numbers, today: number, severity: Severity): Rendered | null;
 }
 
 /** The parameter schema of a rule without parameters. */

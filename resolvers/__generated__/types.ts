@@ -1386,6 +1386,8 @@ export type GqlEnforcementStatus =
 /** What one evaluation did. */
 export type GqlEvaluationReport = {
   __typename?: 'EvaluationReport';
+  /** Leads found again whose severity or stored explanation changed, and were rewritten (their day counts are not stored, so a day passing rewrites none). */
+  changed: Scalars['Int']['output'];
   /** Wall-clock time of the run. */
   durationMs: Scalars['Int']['output'];
   /** Findings this run (new or known). */
@@ -1435,7 +1437,7 @@ export type GqlEvaluationRun = {
   status: Scalars['String']['output'];
   /** Records to read in all (estimated at the start). */
   totalRecords: Scalars['Int']['output'];
-  /** `manual` (evaluateRules) or `schedule`. */
+  /** `manual` (evaluateRules), `schedule` (the nightly full run), `parameters` (the full run after a rule's parameters changed), `incremental` (persons pushes marked) or `wake-up` (persons whose findings change that day). */
   trigger: Scalars['String']['output'];
 };
 
@@ -2896,15 +2898,15 @@ export type GqlSupervisionLead = {
   assignee?: Maybe<GqlLeadAssignee>;
   /** When the hub first found it. */
   detectedAt: Scalars['DateTime']['output'];
-  /** The finding with its numbers, in Chinese, e.g. 审查起诉阶段在押 47 天…，审查起诉期限 1 个月零 15 日. */
+  /** The finding with its numbers, in Chinese, e.g. 审查起诉阶段在押 47 天…，审查起诉期限 1 个月零 15 日. The day counts (days in custody, over the limit, left, since…) are those of the day it is read, by the hub's clock: the lead stores dates. */
   explanation: Scalars['String']['output'];
-  /** The finding with its numbers, in English. */
+  /** The finding with its numbers, in English; day counts as of the day it is read. */
   explanationEn: Scalars['String']['output'];
   /** Every status change with who, when and why, oldest first. */
   history: Array<GqlLeadStatusChange>;
   /** The lead's id. */
   id: Scalars['ID']['output'];
-  /** The computed numbers behind the explanation. */
+  /** The computed numbers behind the explanation: the stored dates and limits, with the day counts of the day it is read (e.g. `deadline` and `daysOver`). */
   numbers: Scalars['JSON']['output'];
   /** The person concerned. */
   person: GqlPerson;
@@ -3840,6 +3842,7 @@ export type GqlEnforcementCaseEdgeResolvers<ContextType = Context, ParentType ex
 }>;
 
 export type GqlEvaluationReportResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['EvaluationReport'] = GqlResolversParentTypes['EvaluationReport']> = ResolversObject<{
+  changed?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
   durationMs?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
   findings?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
   newLeads?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;

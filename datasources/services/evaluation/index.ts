@@ -33,6 +33,7 @@ import { estimateCount, readHosted, suspendedHosted } from './hosted';
 import { INCREMENTAL_HOLDER, IncrementalEvaluation, type IncrementalParts } from './incremental';
 import { EvaluationLease } from './lease';
 import type { EvaluationMarks } from './marks';
+import type { EvaluationWakeups, NextChange } from './wakeups';
 import { readLive } from './live';
 import { newestName, personOf } from './persons';
 import { existingLeads, Reconciler, type FoundLead } from './reconcile';
@@ -42,6 +43,7 @@ import { ChunkSpill } from './spill';
 export { ABANDONED, type EvaluationProgress, type EvaluationReport, type EvaluationRunDoc } from './runs';
 export { EvaluationLease } from './lease';
 export { EvaluationMarks, type PersonMarks } from './marks';
+export { EvaluationWakeups } from './wakeups';
 export { IncrementalEvaluation, INCREMENTAL_ACTOR } from './incremental';
 
 export interface EvaluatorOptions {
@@ -64,12 +66,16 @@ export interface EvaluatorParts extends EvaluatorOptions {
   claims: GuardedWrites;
   /** the persons pushes marked (incremental evaluation); a full run over every rule removes those it covered */
   marks?: EvaluationMarks;
+  /** the persons' next changes (wakeups.ts): a full run records every person's */
+  wakeups?: EvaluationWakeups;
+  /** the hub's clock: the day a run evaluates on (default the wall clock) */
+  clock?: () => number;
 }
 
 export interface EvaluateOptions {
   rules?: readonly string[] | null;
   actor: string;
-  trigger: 'manual' | 'schedule';
+  trigger: 'manual' | 'schedule' | 'parameters';
   today?: Date;
   onProgress?: (p: EvaluationProgress) => void;
 }
@@ -102,13 +108,55 @@ export class Evaluator {
     await this.log.ensureIndexes();
     await this.lease.ensureIndexes();
     await this.parts.marks?.ensureIndexes();
+    await this.parts.wakeups?.ensureIndexes();
   }
 
   /** The incremental evaluation of marked persons, under this evaluator's lease and run log. */
   incremental(options: Pick<IncrementalParts, 'records' | 'clock' | 'batchPersons' | 'intentStaleMs'>): IncrementalEvaluation {
-    const { marks, leads, registry } = this.parts;
+    const { marks, leads, registry, wakeups } = this.parts;
     if (!marks) throw new Error('incremental evaluation needs the evaluation marks');
-    return new IncrementalEvaluation({ ...options, marks, leads, registry, lease: this.lease, log: this.log });
+    return new IncrementalEvaluation({ ...options, marks, wakeups, leads, registry, lease: this.lease, log: this.log });
+  }
+
+  /** ms from a change of rule parameters to the full run it calls for (0: none); set by the hub at start */
+  afterChangeMs = 0;
+  /** how a full run started in the background reports its failure (set by the hub at start) */
+  onBackgroundError: (err: Error) => void = () => undefined;
+  private afterChange?: NodeJS.Timeout;
+  private again: Promise<void> | null = null;
+
+  /**
+   * Rule parameters (or the working calendar: DATA_LATE_ENTRY's holidays and make-up days) changed:
+   * the stored findings and every person's next change rest on the old ones, so a full run over
+   * every rule follows, `afterChangeMs` after the last of several changes in a row.
+   */
+  parametersChanged(actor: string): void {
+    if (!this.afterChangeMs || this.stopping) return;
+    clearTimeout(this.afterChange);
+    this.afterChange = setTimeout(() => void this.evaluateAfterChange(actor), this.afterChangeMs);
+    this.afterChange.unref();
+  }
+
+  /**
+   * The full run after a change: started once the run in progress here has ended (it read the old
+   * parameters); while another replica evaluates, tried again every `retryMs`. Calls meanwhile share it.
+   */
+  evaluateAfterChange(actor: string, retryMs = 30_000): Promise<void> {
+    this.again ??= (async () => {
+      await this.running?.catch(() => undefined);
+      this.again = null;
+      for (;;) {
+        if (this.stopping) return;
+        try {
+          await this.evaluate({ actor, trigger: 'parameters' });
+          return;
+        } catch (e) {
+          if (!(e instanceof EvaluationBusyError) || this.stopping) return this.onBackgroundError(e as Error);
+        }
+        await delay(retryMs, undefined, { ref: false });
+      }
+    })();
+    return this.again;
   }
 
   async runs(first: number): Promise<EvaluationRunDoc[]> {
@@ -139,6 +187,7 @@ export class Evaluator {
    */
   async stop(reason: string, waitMs = 5000): Promise<void> {
     this.stopping = reason;
+    clearTimeout(this.afterChange);
     if (this.running) await Promise.race([this.running.catch(() => undefined), delay(waitMs, undefined, { ref: false })]);
   }
 
@@ -162,7 +211,8 @@ export class Evaluator {
     }, 200);
     sample.unref();
     try {
-      const report = await this.evaluateAll(runId, rules, options.today ?? new Date(), progress, async () => {
+      const now = options.today ?? new Date(this.parts.clock?.() ?? Date.now());
+      const report = await this.evaluateAll(runId, rules, now, progress, async () => {
         peakRss = Math.max(peakRss, process.memoryUsage().rss);
         options.onProgress?.(progress);
         if (this.stopping) throw new EvaluationStoppedError(`stopped: ${this.stopping}`);
@@ -207,7 +257,7 @@ export class Evaluator {
     progress: EvaluationProgress,
     tick: () => Promise<void>,
   ): Promise<EvaluationReport> {
-    const { models, leads, registry, connectors } = this.parts;
+    const { models, leads, registry, connectors, wakeups } = this.parts;
     const today = beijingDay(now);
     const params = await leads.parameters();
     const unavailable = new Set<string>();
@@ -219,6 +269,7 @@ export class Evaluator {
       findings: 0,
       newLeads: 0,
       stillOpen: 0,
+      changed: 0,
       reopened: 0,
       resolvedByData: 0,
       unavailableSources: [],
@@ -253,6 +304,9 @@ export class Evaluator {
       progress.totalRecords = Math.max(progress.totalRecords, progress.records);
       progress.chunks = chunks;
       const existing = await existingLeads(leads, (id) => spill.chunkOf(id), chunks);
+      // the wake-ups already recorded, by chunk: a person's next change found again is not inserted again
+      const known = Array.from({ length: chunks }, () => new Set<string>());
+      if (wakeups) for await (const w of wakeups.ids()) known[spill.chunkOf(w.idNumber)].add(w._id);
       const reconciler = new Reconciler({ leads, rules, unavailable, now, report });
       const liveOf = Array.from({ length: chunks }, () => [] as PersonRecords[]);
       for (const [id, p] of live) liveOf[spill.chunkOf(id)].push(p);
@@ -267,14 +321,18 @@ export class Evaluator {
           }
         }
         const findings: FoundLead[] = [];
+        const next: NextChange[] = [];
         for (const p of persons.values()) {
           const name = newestName(p);
-          for (const f of evaluatePerson(p, { today }, params, rules)) findings.push({ finding: f, name });
+          const evaluated = evaluatePerson(p, { today }, params, rules);
+          for (const f of evaluated.findings) findings.push({ finding: f, name });
+          if (evaluated.nextChange !== null) next.push({ idNumber: p.idNumber, day: evaluated.nextChange });
         }
         progress.persons += persons.size;
         report.persons += persons.size;
         report.findings += findings.length;
         await reconciler.chunk(existing[i], findings);
+        await wakeups?.record(next, known[i]);
         progress.chunk++;
         await tick();
       }

@@ -21,8 +21,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Collection } from 'mongodb';
 import { Schema, type Connection, type Model } from 'mongoose';
-import { EQUALITY_IN_FLIGHT, type BatchLookup } from '../../store/lookup';
-import { DUPLICATE_KEY, eachInFlight } from '../../store/single-updates';
+import type { BatchLookup } from '../../store/lookup';
+import { deleteByIds, insertNew } from './keyed';
 
 export interface MarkDoc {
   _id: string;
@@ -112,21 +112,10 @@ export class EvaluationMarks implements PersonMarks {
   /** Marks these persons (one insert for them all); a mark already there under this tag is kept as it is. */
   async mark(idNumbers: Iterable<string>, tag: string): Promise<void> {
     const at = new Date();
-    const docs = [...new Set(idNumbers)].map((idNumber) => ({ _id: `${idNumber}:${tag}`, idNumber, at }));
-    if (docs.length === 0) return;
-    try {
-      await this.collection.insertMany(docs, { ordered: false });
-    } catch (e) {
-      // the same push marking again (a retried write): the marks are there
-      const errors = (e as { writeErrors?: { code?: number }[] | { code?: number } }).writeErrors;
-      const list = Array.isArray(errors) ? errors : errors ? [errors] : [];
-      if ((e as { code?: number }).code !== DUPLICATE_KEY && (list.length === 0 || list.some((w) => w.code !== DUPLICATE_KEY))) throw e;
-      // FerretDB stops an unordered insert at its first error: the rest one by one
-      for (const doc of docs)
-        await this.collection.insertOne(doc).catch((err: { code?: number }) => {
-          if (err.code !== DUPLICATE_KEY) throw err;
-        });
-    }
+    await insertNew(
+      this.collection,
+      [...new Set(idNumbers)].map((idNumber) => ({ _id: `${idNumber}:${tag}`, idNumber, at })),
+    );
   }
 
   /** Up to `limit` marks, in the store's order (no sort: FerretDB would read them all to sort). */
@@ -139,17 +128,9 @@ export class EvaluationMarks implements PersonMarks {
     return this.collection.find({}, { projection: { _id: 1, idNumber: 1 }, batchSize: 100_000 }).toArray();
   }
 
-  /**
-   * Removes these marks; marks made since they were read are other documents and stay. MongoDB: a
-   * thousand ids per `$in`. FerretDB answers an `$in` by reading the whole collection, and pushes an
-   * `_id` equality down (GIN-indexed, ferretdb/indexes.ts): one delete per mark, in parallel.
-   */
-  async remove(ids: readonly string[]): Promise<void> {
-    if (this.lookup === 'equality') {
-      await eachInFlight(ids, EQUALITY_IN_FLIGHT, (_id) => this.collection.deleteOne({ _id }));
-      return;
-    }
-    for (let i = 0; i < ids.length; i += 1000) await this.collection.deleteMany({ _id: { $in: ids.slice(i, i + 1000) } });
+  /** Removes these marks (keyed.ts); marks made since they were read are other documents and stay. */
+  remove(ids: readonly string[]): Promise<void> {
+    return deleteByIds(this.collection as never, ids, this.lookup);
   }
 
   /** Marks waiting (the store's estimate). */

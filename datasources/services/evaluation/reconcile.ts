@@ -83,6 +83,7 @@ export class Reconciler {
       };
       if (lead.status === 'RESOLVED' && lead.resolvedByData) report.reopened++;
       else if (lead.status === 'NEW' || lead.status === 'ACKNOWLEDGED') report.stillOpen++;
+      if (lead.severity !== f.severity || lead.explanation !== f.explanation) report.changed++;
       if (decide(lead)) updates.push({ id: lead._id, decide });
     }
     for (const lead of existing.values()) {

@@ -11,6 +11,8 @@ export interface EvaluationReport {
   findings: number;
   newLeads: number;
   stillOpen: number;
+  /** leads found again whose severity or stored explanation changed: rewritten */
+  changed: number;
   reopened: number;
   resolvedByData: number;
   /** live sources that could not be read: their persons' leads were left as they were */
@@ -28,9 +30,19 @@ export interface EvaluationProgress {
   largestChunk?: number;
 }
 
+/**
+ * What started a run: `manual` (evaluateRules), `schedule` (the nightly full run), `parameters` (the
+ * full run after a rule's parameters or the working calendar changed), `incremental` (a batch of
+ * persons pushes marked), `wake-up` (the persons whose findings change today).
+ */
+export type EvaluationTrigger = 'manual' | 'schedule' | 'parameters' | 'incremental' | 'wake-up';
+
+/** The runs that read every record (the others evaluate a few persons). */
+const FULL_TRIGGERS: readonly EvaluationTrigger[] = ['manual', 'schedule', 'parameters'];
+
 export interface EvaluationRunDoc {
   _id: string;
-  trigger: 'manual' | 'schedule' | 'incremental';
+  trigger: EvaluationTrigger;
   actor: string;
   rules: string[] | null;
   status: 'RUNNING' | 'DONE' | 'FAILED';
@@ -41,6 +53,8 @@ export interface EvaluationRunDoc {
   error?: string | null;
   /** peak resident memory of the evaluating process during the run, bytes */
   peakRss?: number;
+  /** a wake-up: the Beijing day through which it evaluated the persons due */
+  through?: number;
 }
 
 /** What a run whose process stopped (killed, crashed) before it finished is marked with, by the next run. */
@@ -50,6 +64,7 @@ const runSchema = new Schema<EvaluationRunDoc>(
   {
     _id: String,
     trigger: String,
+    through: Number,
     actor: String,
     rules: [String],
     status: String,
@@ -66,6 +81,9 @@ runSchema.index({ startedAt: -1 });
 
 /** How long incremental batches stay in the run log. */
 export const INCREMENTAL_KEPT_MS = 86_400_000;
+
+/** How long wake-up runs stay in the run log (one a day per replica). */
+export const WAKE_UP_KEPT_MS = 31 * 86_400_000;
 
 const newestFirst = (a: { startedAt: Date }, b: { startedAt: Date }) => b.startedAt.getTime() - a.startedAt.getTime();
 
@@ -96,20 +114,29 @@ export class RunLog {
 
   /** Records in the last finished full run, if one finished (an incremental batch reads a few persons only). */
   async lastRecords(): Promise<number | undefined> {
-    // the driver's own find: the connection sanitizes mongoose filters, which would refuse the `$ne`
+    // the driver's own find: the connection sanitizes mongoose filters, which would refuse the `$in`
     const done = await this.Run.collection
-      .find({ status: 'DONE', trigger: { $ne: 'incremental' } } as never, { projection: { report: 1, startedAt: 1 } })
+      .find({ status: 'DONE', trigger: { $in: FULL_TRIGGERS } } as never, { projection: { report: 1, startedAt: 1 } })
       .toArray();
     const last = (done as unknown as Pick<EvaluationRunDoc, 'report' | 'startedAt'>[]).sort(newestFirst)[0];
     return last?.report?.records;
   }
 
+  /** The day through which the latest finished wake-up evaluated the persons due (none: null). */
+  async lastWakeUp(): Promise<number | null> {
+    const runs = (await this.Run.collection
+      .find({ trigger: 'wake-up', status: 'DONE' } as never, { projection: { through: 1, startedAt: 1 } })
+      .toArray()) as unknown as Pick<EvaluationRunDoc, 'through' | 'startedAt'>[];
+    return runs.reduce<number | null>((max, r) => (r.through != null && (max == null || r.through > max) ? r.through : max), null);
+  }
+
   private prunedAt = 0;
 
   /**
-   * Records a finished incremental batch (never RUNNING: a batch is short, and one that stops leaves
-   * nothing to mark as abandoned). Batches older than INCREMENTAL_KEPT_MS are deleted, at most once a
-   * minute: with pushes all day a batch every few seconds would otherwise grow the log without end.
+   * Records a finished incremental batch or wake-up (never RUNNING: a batch is short, and one that
+   * stops leaves nothing to mark as abandoned). Batches older than INCREMENTAL_KEPT_MS and wake-ups
+   * older than WAKE_UP_KEPT_MS are deleted, at most once a minute: with pushes all day a batch every
+   * few seconds would otherwise grow the log without end.
    */
   async record(run: EvaluationRunDoc): Promise<void> {
     await this.Run.collection.insertOne(run as never);
@@ -119,6 +146,7 @@ export class RunLog {
       trigger: 'incremental',
       startedAt: { $lt: new Date(Date.now() - INCREMENTAL_KEPT_MS) },
     } as never);
+    await this.Run.collection.deleteMany({ trigger: 'wake-up', startedAt: { $lt: new Date(Date.now() - WAKE_UP_KEPT_MS) } } as never);
   }
 
   /**

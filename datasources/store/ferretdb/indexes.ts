@@ -34,6 +34,8 @@ export const EQUALITY_FIELDS: Readonly<Record<string, readonly string[]>> = {
   write_claims: ['_id'],
   // a batch deletes the marks it took one `_id` equality each (services/evaluation/marks.ts)
   evaluation_marks: ['_id'],
+  // a wake-up reads the entries of each day by equality and deletes them by `_id` (services/evaluation/wakeups.ts)
+  evaluation_wakeups: ['_id', 'day'],
   // an attachment's row holds its bytes: a scan for one `_id` would read every file
   attachments: ['_id'],
   consultations: ['_id'],
