@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Connection } from 'mongoose';
 import type { CommandStartedEvent } from 'mongodb';
-import { createHub, type Hub } from '../server/app';
+import { createHub, type Hub, type HubOptions } from '../server/app';
 import { createLogger } from '../lib/logger';
 import { connectStore } from '../datasources/store/connection';
 import { DEVELOPMENT_AUDIT_KEY, DEVELOPMENT_JWT_SECRET } from '../server/config';
@@ -85,6 +85,7 @@ export async function startTestHub(
     attachmentMaxBytes?: number;
     incrementalEvaluationMs?: number;
     evaluationLeaseMs?: number;
+    subscriptions?: HubOptions['subscriptions'];
   } = {},
 ): Promise<TestHub> {
   const uri = options.uri ?? process.env.HUB_TEST_URI;
@@ -125,6 +126,7 @@ export async function startTestHub(
     attachmentMaxBytes: options.attachmentMaxBytes,
     incrementalEvaluationMs: options.incrementalEvaluationMs,
     evaluationLeaseMs: options.evaluationLeaseMs,
+    subscriptions: options.subscriptions,
   });
   // counts of store commands in tests must not meet the start-up work (backfill, days registry)
   await hub.startupWork;
