@@ -17,6 +17,8 @@ import { createDocumentModels, Documents } from './services/documents';
 import { DocumentLedger } from './services/ledger';
 import { EvaluationMarks, EvaluationWakeups, Evaluator, type EvaluatorOptions } from './services/evaluation';
 import { DataQuality, RejectionRetention } from './services/quality';
+import { HubEvents } from './services/events';
+import { EventFeed } from './services/event-feed';
 import { RecordDays } from './store/ferretdb/record-days';
 import { storeProfile, type StoreProfile } from './store/profile';
 import { byDomain, type Domain } from '../domain/record-domains';
@@ -34,6 +36,8 @@ export interface DataSourceOptions {
   clock?: () => number;
   futureSkewMs?: number;
   rejectionRetentionDays?: number;
+  /** the subscriptions' change events: kept this long (ms, default a day), polled this often (default 250 ms), read again this far back (default 5 s) */
+  events?: { retentionMs?: number; pollMs?: number; overlapMs?: number };
 }
 
 export function createDataSources(models: Models, options: DataSourceOptions = {}) {
@@ -47,6 +51,9 @@ export function createDataSources(models: Models, options: DataSourceOptions = {
     (d) => new RecordStore(d, models.records[d] as never, (f: DomainFilter, q) => applyDomainFilter(d, f, q)) as never,
   );
   const leads = new LeadStore(createLeadModels(models.DataSource.db), claims);
+  // every stored change of a lead or document is an event of the subscriptions (services/events.ts)
+  const events = new HubEvents(() => models.DataSource.db.db!, store.eventReads, options.events?.retentionMs ?? 86_400_000);
+  leads.events = events;
   for (const hostedStore of [...Object.values(hosted), leads]) hostedStore.lookup = store.batchLookup;
   if (options.clock) leads.clock = options.clock;
   const days = new RecordDays(models.DataSource.db);
@@ -90,7 +97,16 @@ export function createDataSources(models: Models, options: DataSourceOptions = {
     registry,
     attachments,
     clock: options.clock,
+    events,
   });
+  const feed = new EventFeed(
+    events,
+    { lead: leads.models.Lead.collection as never, document: documents.models.Document.collection as never },
+    () => store.batchLookup,
+    { pollMs: options.events?.pollMs ?? 250, overlapMs: options.events?.overlapMs ?? 5000 },
+  );
+  // an event stored by this process is polled for at once
+  events.onWritten = () => feed.wake();
   return {
     models,
     store,
@@ -113,6 +129,8 @@ export function createDataSources(models: Models, options: DataSourceOptions = {
       clock: options.clock,
     }),
     documents,
+    events,
+    feed,
     ledger: new DocumentLedger(documents, options.clock),
     marks,
     wakeups,

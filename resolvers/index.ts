@@ -15,6 +15,7 @@ import { qualityResolvers } from './quality';
 import { statisticsResolvers } from './statistics';
 import { consultationResolvers } from './consultations';
 import { ledgerResolvers } from './ledger';
+import { subscriptionResolvers } from './subscriptions';
 import { withCheckedArguments } from './inputs';
 
 function merge(...parts: Resolvers[]): Resolvers {
@@ -46,6 +47,7 @@ export const resolvers: Resolvers = {
       ledgerResolvers,
     ),
   ),
+  ...subscriptionResolvers,
   DateTime,
   Date: DateScalar,
   IdNumber,

@@ -36,6 +36,8 @@ import { mountMetrics } from './routes/metrics';
 import { buildHubSchema } from './schema';
 import { firstPersonId } from './seed-runner';
 import { startUp } from './startup';
+import { redisWake } from './event-wake';
+import { createSubscriptions, DEFAULT_SUBSCRIPTION_LIMITS, type SubscriptionLimits, type Subscriptions } from './subscriptions';
 
 // what tests, benchmarks and main.ts import from here
 export { GRAPHQL_PATH } from './paths';
@@ -100,6 +102,12 @@ export interface HubOptions {
   clock?: () => number;
   /** days a rejected record is kept (default 180) */
   rejectionRetentionDays?: number;
+  /**
+   * GraphQL subscriptions (server/subscriptions.ts): limits per connection and caller; how often the
+   * change events are polled, how far back each poll reads again, how long they are kept (ms); the
+   * Redis that wakes the other replicas' polls (REDIS_URL)
+   */
+  subscriptions?: Partial<SubscriptionLimits> & { pollMs?: number; overlapMs?: number; retentionMs?: number; redisUrl?: string };
 }
 
 export interface Hub {
@@ -110,6 +118,8 @@ export interface Hub {
   drain(graceMs: number): Promise<void>;
   apollo: ApolloServer<Context>;
   sources: DataSources;
+  /** the WebSocket side: its connections, and its close */
+  subscriptions: Subscriptions;
   /** a per-request context, as the HTTP handler builds it (tests use it with executeOperation) */
   context(requestId?: string, caller?: Caller): Context;
   /** evaluates the supervision rules every `intervalMs` (the first run 10 s later); 0 stops it */
@@ -189,6 +199,26 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   );
   mountMetrics(app, { metrics, sources, verify });
   mountIde(app, () => firstPersonId(sources));
+  // Subscriptions over WebSocket on the GraphQL path: the same caller, limits, checks and audit as queries.
+  const wake = options.subscriptions?.redisUrl
+    ? redisWake(options.subscriptions.redisUrl, sources.events, sources.feed, logger.child({ component: 'subscriptions' }))
+    : null;
+  const subscriptions = createSubscriptions({
+    schema,
+    context,
+    sources,
+    verify,
+    audit: running.audit,
+    logger,
+    maxTokens: documentLimits.tokens,
+    validationRules: protection.validationRules,
+    costBudget: documentLimits.cost,
+    requireTrustedOperations: options.requireTrustedOperations ?? false,
+    formatError: createFormatError(logger.child({ component: 'graphql' }), !options.production),
+    limits: { ...DEFAULT_SUBSCRIPTION_LIMITS, ...options.subscriptions },
+    production: options.production,
+    clientAddress: (req) => Object.assign(Object.create(app.request), { app, headers: req.headers, socket: req.socket }).ip,
+  });
   const requestContext = httpContext(context, sources, verify);
   const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
   mountGraphql(app, { apollo, context: requestContext, connection, requestTimeoutMs, logger });
@@ -221,13 +251,26 @@ export async function createHub(options: HubOptions): Promise<Hub> {
 
   return {
     app,
-    listen: (port, host) => connections.listen(app, port, host),
-    drain: (graceMs) => connections.drain(graceMs),
+    listen: (port, host) => {
+      const server = connections.listen(app, port, host);
+      subscriptions.attach(server);
+      return server;
+    },
+    drain: async (graceMs) => {
+      // subscribers reconnect (to another replica) with their last cursor while the requests finish
+      await subscriptions.close();
+      await connections.drain(graceMs);
+    },
+    subscriptions,
     apollo,
     sources,
     context,
     startupWork: running.startupWork,
     scheduleEvaluation: running.scheduleEvaluation,
-    stop: () => running.stop({ limiter, apollo }),
+    stop: async () => {
+      await subscriptions.close();
+      await wake?.close();
+      await running.stop({ limiter, apollo });
+    },
   };
 }

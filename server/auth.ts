@@ -26,10 +26,11 @@ function badPurpose(message: string): GraphQLError {
  * come percent-encoded (encodeURIComponent), which is decoded. Anything else is refused, so that no
  * purpose is stored garbled.
  */
-export function purposeOf(header: string | string[] | undefined): string | null {
+export function purposeOf(header: string | string[] | undefined, text = false): string | null {
   if (typeof header !== 'string' || !header.trim()) return null;
   let value = header.trim();
-  if (/[^\x00-\x7f]/.test(value)) {
+  // `text`: a string as sent (a WebSocket connection parameter, JSON), not a header's bytes
+  if (!text && /[^\x00-\x7f]/.test(value)) {
     try {
       value = UTF8.decode(Buffer.from(value, 'latin1'));
     } catch {
@@ -57,12 +58,14 @@ export class AuthError extends GraphQLError {
 /**
  * @param verify checks a Bearer token (server/jwt.ts)
  * @param purpose the X-Purpose header (a procurator's case or task reference)
+ * @param purposeText the purpose is a string as sent (a WebSocket connection parameter), not a header's bytes
  */
 export async function callerOf(
   header: string | undefined,
   sources: DataSources,
   verify?: (token: string) => Promise<PersonClaims>,
   purpose?: string | string[],
+  purposeText = false,
 ): Promise<Caller> {
   if (!header) return { kind: 'anonymous' };
   const [scheme, value] = header.trim().split(/\s+/, 2);
@@ -75,7 +78,7 @@ export async function callerOf(
     if (!value) throw new AuthError('Authorization: Bearer needs a token');
     try {
       const claims = await verify(value);
-      return { kind: 'person', ...claims, purpose: purposeOf(purpose) };
+      return { kind: 'person', ...claims, purpose: purposeOf(purpose, purposeText) };
     } catch (e) {
       if (e instanceof TokenError) throw new AuthError(e.message);
       throw e;

@@ -10,7 +10,7 @@
  */
 import { MapperKind, getDirective, mapSchema } from '@graphql-tools/utils';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { defaultFieldResolver, GraphQLError, Kind, type GraphQLSchema } from 'graphql';
+import { defaultFieldResolver, GraphQLError, Kind, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { forbidden, unauthenticated } from '../lib/errors';
 import type { Context } from '../datasources/request/context';
 import { maskIdNumber, maskName } from '../domain/id-number';
@@ -45,7 +45,7 @@ function roleOf(ctx: Context): string | null {
 }
 
 export function applyAuthorization(schema: GraphQLSchema): GraphQLSchema {
-  const roots = new Set([schema.getQueryType()?.name, schema.getMutationType()?.name].filter(Boolean));
+  const roots = new Set([schema.getQueryType()?.name, schema.getMutationType()?.name, schema.getSubscriptionType()?.name].filter(Boolean));
   return mapSchema(schema, {
     [MapperKind.OBJECT_FIELD]: (field, fieldName, typeName) => {
       const auth = getDirective(schema, field, 'auth')?.[0] as { requires: string[]; purpose?: boolean; ownSource?: string } | undefined;
@@ -53,7 +53,7 @@ export function applyAuthorization(schema: GraphQLSchema): GraphQLSchema {
       if (roots.has(typeName) && !auth) throw new Error(`${typeName}.${fieldName} has no @auth: every root field must say who may call it`);
       const resolve = field.resolve ?? defaultFieldResolver;
       if (auth) {
-        field.resolve = (parent, args, ctx: Context, info) => {
+        const check = (args: Record<string, unknown>, ctx: Context) => {
           const role = roleOf(ctx);
           if (!role)
             throw unauthenticated('credentials are required: Authorization: Bearer <token> (people) or ApiKey <key> (department systems)');
@@ -89,8 +89,18 @@ export function applyAuthorization(schema: GraphQLSchema): GraphQLSchema {
               );
             }
           }
+        };
+        field.resolve = (parent, args, ctx: Context, info) => {
+          check(args, ctx);
           return resolve(parent, args, ctx, info);
         };
+        // a subscription is authorized when it starts (and each event again, by `resolve`)
+        const subscribe = field.subscribe;
+        if (subscribe)
+          field.subscribe = (parent, args, ctx: Context, info) => {
+            check(args, ctx);
+            return subscribe(parent, args, ctx, info);
+          };
       }
       if (mask) {
         const inner = field.resolve ?? defaultFieldResolver;
@@ -108,21 +118,25 @@ export function applyAuthorization(schema: GraphQLSchema): GraphQLSchema {
 
 /**
  * Introspection (where it is on at all: development) is for ADMIN and ANALYST callers, who build
- * queries; other callers use the operations their front ends ship.
+ * queries; other callers use the operations their front ends ship. Throws FORBIDDEN.
  */
+export function refuseIntrospection(operation: OperationDefinitionNode | null | undefined, ctx: Context): void {
+  const asks =
+    !!operation &&
+    operation.selectionSet.selections.some(
+      (sel) => sel.kind === Kind.FIELD && (sel.name.value === '__schema' || sel.name.value === '__type'),
+    );
+  if (!asks) return;
+  const role = roleOf(ctx);
+  if (role !== 'ADMIN' && role !== 'ANALYST') throw forbidden('introspection is open to ADMIN and ANALYST callers only');
+}
+
 export function introspectionPlugin(): ApolloServerPlugin<Context> {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ operation, contextValue }) {
-          const asks =
-            !!operation &&
-            operation.selectionSet.selections.some(
-              (sel) => sel.kind === Kind.FIELD && (sel.name.value === '__schema' || sel.name.value === '__type'),
-            );
-          if (!asks) return;
-          const role = roleOf(contextValue);
-          if (role !== 'ADMIN' && role !== 'ANALYST') throw forbidden('introspection is open to ADMIN and ANALYST callers only');
+          refuseIntrospection(operation, contextValue);
         },
       };
     },
@@ -132,19 +146,23 @@ export function introspectionPlugin(): ApolloServerPlugin<Context> {
 /**
  * Where required, procurators and departments run only trusted operations: the exact text of an
  * operation an administrator registered (front ends ship fixed operations; analysts keep ad-hoc
- * queries within the cost budget).
+ * queries within the cost budget). Throws FORBIDDEN.
  */
+export async function refuseUntrusted(required: boolean, query: string | undefined, ctx: Context): Promise<void> {
+  if (!required) return;
+  const role = roleOf(ctx);
+  if (role !== 'PROCURATOR' && role !== 'DEPARTMENT') return;
+  if (!query || !(await ctx.trusted.isTrusted(query))) {
+    throw forbidden(`${role} callers may run only registered (trusted) operations; this one is not registered`);
+  }
+}
+
 export function trustedOperationsPlugin(required: boolean): ApolloServerPlugin<Context> {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, contextValue }) {
-          if (!required) return;
-          const role = roleOf(contextValue);
-          if (role !== 'PROCURATOR' && role !== 'DEPARTMENT') return;
-          if (!request.query || !(await contextValue.trusted.isTrusted(request.query))) {
-            throw forbidden(`${role} callers may run only registered (trusted) operations; this one is not registered`);
-          }
+          await refuseUntrusted(required, request.query, contextValue);
         },
       };
     },

@@ -137,6 +137,16 @@ const schema = z.object({
   LIMIT_DIRECTIVES: int(0, 1000).default(50),
   LIMIT_TOKENS: int(10, 1_000_000).default(5000),
   LIMIT_COST: int(10, 10_000_000).default(20000),
+  /** subscriptions one WebSocket connection may hold at once */
+  SUBSCRIPTIONS_PER_CONNECTION: int(1, 1000).default(10),
+  /** WebSocket connections one caller may hold at once on one hub process */
+  SUBSCRIPTION_CONNECTIONS_PER_ACTOR: int(1, 100_000).default(10),
+  /** how often each hub process polls the change events while someone subscribes */
+  SUBSCRIPTION_POLL_MS: int(20, 60_000).default(250),
+  /** how far back each poll (and each resume) reads the change events again: writers on other replicas commit out of order */
+  SUBSCRIPTION_OVERLAP_MS: int(1000, 600_000).default(5000),
+  /** how long change events are kept, so a client can resume from its last cursor */
+  SUBSCRIPTION_EVENTS_RETENTION_S: int(60, 30 * 86_400).default(86_400),
 });
 
 export type Config = z.output<typeof schema> & {

@@ -26,6 +26,7 @@ const CLIENT_CODES = new Set([
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
+  'TOO_MANY_SUBSCRIPTIONS',
 ]);
 
 export function createFormatError(logger: Logger, exposeDetails: boolean) {

@@ -25,9 +25,11 @@ import {
   isInterfaceType,
   isObjectType,
   Kind,
+  type DocumentNode,
   type FragmentDefinitionNode,
   type GraphQLNamedType,
   type GraphQLSchema,
+  type OperationDefinitionNode,
   type SelectionSetNode,
   type ValueNode,
 } from 'graphql';
@@ -96,30 +98,53 @@ export function selectionCost(
   return total;
 }
 
+/** Throws QUERY_TOO_COMPLEX when the operation's price is over `budget` and it is not a trusted operation. */
+export async function refuseOverBudget(
+  budget: number,
+  op: {
+    operation: OperationDefinitionNode | null | undefined;
+    document: DocumentNode;
+    variables: Record<string, unknown>;
+    query: string | undefined;
+    schema: GraphQLSchema;
+    ctx: Context;
+  },
+): Promise<void> {
+  const { operation, document, schema } = op;
+  const root =
+    operation &&
+    (operation.operation === 'query'
+      ? schema.getQueryType()
+      : operation.operation === 'mutation'
+        ? schema.getMutationType()
+        : schema.getSubscriptionType());
+  if (!operation || !root) return;
+  const fragments: Record<string, FragmentDefinitionNode> = {};
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
+  const cost = selectionCost(operation.selectionSet, fragments, op.variables, root, schema);
+  if (cost > budget && !(op.query && (await op.ctx.trusted.isTrusted(op.query)))) {
+    throw new GraphQLError(
+      `Query cost (list sizes × fields) of ${cost} is over the budget of ${budget}: ask for smaller pages or fewer fields, or have an administrator register the operation as trusted`,
+      {
+        extensions: { code: 'QUERY_TOO_COMPLEX', cost, budget },
+      },
+    );
+  }
+}
+
 export function listCostPlugin(budget: number): ApolloServerPlugin<Context> {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ operation, document, request, contextValue, schema }) {
-          const root =
-            operation &&
-            (operation.operation === 'query'
-              ? schema.getQueryType()
-              : operation.operation === 'mutation'
-                ? schema.getMutationType()
-                : schema.getSubscriptionType());
-          if (!operation || !root) return;
-          const fragments: Record<string, FragmentDefinitionNode> = {};
-          for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
-          const cost = selectionCost(operation.selectionSet, fragments, request.variables ?? {}, root, schema);
-          if (cost > budget && !(request.query && (await contextValue.trusted.isTrusted(request.query)))) {
-            throw new GraphQLError(
-              `Query cost (list sizes × fields) of ${cost} is over the budget of ${budget}: ask for smaller pages or fewer fields, or have an administrator register the operation as trusted`,
-              {
-                extensions: { code: 'QUERY_TOO_COMPLEX', cost, budget },
-              },
-            );
-          }
+          await refuseOverBudget(budget, {
+            operation,
+            document,
+            variables: request.variables ?? {},
+            query: request.query,
+            schema,
+            ctx: contextValue,
+          });
         },
       };
     },

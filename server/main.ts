@@ -110,6 +110,14 @@ async function main(): Promise<void> {
       config.RATE_LIMIT_POINTS > 0
         ? { points: config.RATE_LIMIT_POINTS, windowSeconds: config.RATE_LIMIT_WINDOW_S, redisUrl: config.REDIS_URL }
         : undefined,
+    subscriptions: {
+      perConnection: config.SUBSCRIPTIONS_PER_CONNECTION,
+      connectionsPerActor: config.SUBSCRIPTION_CONNECTIONS_PER_ACTOR,
+      pollMs: config.SUBSCRIPTION_POLL_MS,
+      overlapMs: config.SUBSCRIPTION_OVERLAP_MS,
+      retentionMs: config.SUBSCRIPTION_EVENTS_RETENTION_S * 1000,
+      redisUrl: config.REDIS_URL,
+    },
     documentLimits: {
       depth: config.LIMIT_DEPTH,
       aliases: config.LIMIT_ALIASES,

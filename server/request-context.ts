@@ -99,3 +99,20 @@ export function httpContext(
     return ctx;
   };
 }
+
+/** The same caller's context with this client address (a WebSocket connection's, for its subscriptions). */
+export function withClientAddress(ctx: Context, address: string | undefined): Context {
+  (ctx as HubContext)[CLIENT] = address;
+  return ctx;
+}
+
+/**
+ * A fresh context for one event of a subscription: the subscription's request id, caller, client
+ * address and record projections, with new loaders (nothing cached from earlier events) and nothing
+ * returned yet (the event's own audit entry names what it discloses).
+ */
+export function renewContext(context: ContextBuilder, base: Context): Context {
+  const ctx = withClientAddress(context(base.requestId, base.caller), clientAddress(base));
+  ctx.recordFields.projections = base.recordFields.projections;
+  return ctx;
+}

@@ -61,6 +61,11 @@ export async function startUp(options: HubOptions): Promise<Running> {
     clock: options.clock,
     futureSkewMs: options.ingestFutureSkewMs,
     rejectionRetentionDays: options.rejectionRetentionDays,
+    events: {
+      retentionMs: options.subscriptions?.retentionMs,
+      pollMs: options.subscriptions?.pollMs,
+      overlapMs: options.subscriptions?.overlapMs,
+    },
   });
   await sources.claims.ensure();
   await sources.leads.ensureIndexes();
@@ -68,6 +73,7 @@ export async function startUp(options: HubOptions): Promise<Running> {
   await sources.consultations.ensureIndexes();
   await sources.documents.ensureIndexes();
   await sources.evaluator.ensureIndexes();
+  await sources.events.ensureCollection();
   await sources.registry.load();
   await sources.health.load();
   sources.registry.start((err) => logger.warn({ err }, 'registry refresh failed'));
@@ -97,6 +103,14 @@ export async function startUp(options: HubOptions): Promise<Running> {
   const rejectionsPurged = storeExpires ? Promise.resolve() : purgeRejections();
   const rejectionPurge = new Periodic(REJECTION_PURGE_MS, () => purgeRejections());
   if (!storeExpires) rejectionPurge.start();
+  // The subscriptions' change events past their retention: a TTL index, else whole minutes deleted every minute.
+  const eventsExpire = await store.expireAfter(sources.events.collection as never, 'at', Math.ceil(sources.events.retentionMs / 1000));
+  const eventPurge = new Periodic(60_000, () => sources.events.purge(Date.now()));
+  if (!eventsExpire) {
+    await sources.events.purge(Date.now()).catch((err: Error) => logger.warn({ err: err.message }, 'purging expired change events failed'));
+    eventPurge.start((err) => logger.warn({ err }, 'purging expired change events failed'));
+  }
+  sources.feed.options.onError = (err) => logger.child({ component: 'subscriptions' }).warn({ err }, 'polling the change events failed');
 
   let evaluation = { stop: () => undefined as void };
   sources.evaluator.afterChangeMs = options.evaluationAfterChangeMs ?? 0;
@@ -131,6 +145,9 @@ export async function startUp(options: HubOptions): Promise<Running> {
     stop: async ({ limiter, apollo }) => {
       stopUpkeep();
       rejectionPurge.stop();
+      eventPurge.stop();
+      // subscribers are ended before the store closes (their WebSockets were closed by the drain)
+      await sources.feed.stop();
       await rejectionsPurged;
       await limiter?.close();
       sources.registry.stop();

@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Connection } from 'mongoose';
 import type { CommandStartedEvent } from 'mongodb';
-import { createHub, type Hub } from '../server/app';
+import { createHub, type Hub, type HubOptions } from '../server/app';
 import { createLogger } from '../lib/logger';
 import { connectStore } from '../datasources/store/connection';
 import { DEVELOPMENT_AUDIT_KEY, DEVELOPMENT_JWT_SECRET } from '../server/config';
@@ -87,6 +87,7 @@ export async function startTestHub(
     markIntentStaleMs?: number;
     evaluationLeaseMs?: number;
     evaluationAfterChangeMs?: number;
+    subscriptions?: HubOptions['subscriptions'];
   } = {},
 ): Promise<TestHub> {
   const uri = options.uri ?? process.env.HUB_TEST_URI;
@@ -129,6 +130,7 @@ export async function startTestHub(
     markIntentStaleMs: options.markIntentStaleMs,
     evaluationLeaseMs: options.evaluationLeaseMs,
     evaluationAfterChangeMs: options.evaluationAfterChangeMs,
+    subscriptions: options.subscriptions,
   });
   // counts of store commands in tests must not meet the start-up work (backfill, days registry)
   await hub.startupWork;

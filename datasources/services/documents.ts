@@ -49,6 +49,7 @@ import { narrowRegions } from '../sources/federated-records';
 import type { LedgerDocument } from '../../domain/ledger';
 import type { SourceRegistry } from '../sources/registry';
 import type { LeadDoc, LeadStore } from './leads';
+import { changeOf, NO_EVENTS, type ChangeSink } from './events';
 
 // -------------------------------------------------------------------------------------------------
 // what is stored
@@ -342,6 +343,8 @@ export interface DocumentsOptions {
   clock?: () => number;
   /** the attachments service, where the hub has one */
   attachments?: DocumentAttachments;
+  /** where each stored change of a document is reported (services/events.ts) */
+  events?: ChangeSink;
 }
 
 export class Documents {
@@ -792,6 +795,7 @@ export class Documents {
       }
     }
     if (!doc) throw badInput('kind', 'numbers are being taken by others right now; try again');
+    await (this.options.events ?? NO_EVENTS).changed('document', [changeOf('CREATED', doc)]);
     // Its NEW leads are taken up (受理) with the document cited.
     await this.options.leads.followDocument(
       doc.leads,
@@ -860,6 +864,7 @@ export class Documents {
       `document ${doc.number} is being changed by others right now; try again`,
     );
     if (!stored) throw this.notFound(id);
+    await (this.options.events ?? NO_EVENTS).changed('document', [changeOf(stored.status === doc.status ? 'CHANGED' : 'STATUS', stored)]);
     return stored;
   }
 

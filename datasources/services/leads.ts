@@ -21,6 +21,7 @@ import { DUPLICATE_KEY, eachInFlight, UPDATES_IN_FLIGHT } from '../store/single-
 import { narrowRegions } from '../sources/federated-records';
 import { modelOn } from '../store/models';
 import { decodeIdCursor, encodeIdCursor } from '../store/pagination';
+import { NO_EVENTS, changeOf, type Change, type ChangeSink } from './events';
 
 export const LEAD_STATUSES = ['NEW', 'ACKNOWLEDGED', 'RESOLVED', 'DISMISSED'] as const;
 export type LeadStatus = (typeof LEAD_STATUSES)[number];
@@ -189,6 +190,8 @@ export class LeadStore {
   lookup: BatchLookup = 'in';
   /** the hub's clock: the time of people's steps on leads (set by createDataSources) */
   clock: () => number = Date.now;
+  /** where each stored change of a lead is reported (services/events.ts: the subscriptions' events) */
+  events: ChangeSink = NO_EVENTS;
 
   constructor(
     readonly models: LeadModels,
@@ -425,6 +428,7 @@ export class LeadStore {
       `lead ${id} is being changed by others right now; try again`,
     );
     if (!stored) throw badInput('id', `no supervision lead ${id} in your jurisdiction`);
+    await this.events.changed('lead', [changeOf('STATUS', stored)]);
     return stored;
   }
 
@@ -479,6 +483,7 @@ export class LeadStore {
       `lead ${id} is being changed by others right now; try again`,
     );
     if (!stored) throw badInput('id', `no supervision lead ${id} in your jurisdiction`);
+    await this.events.changed('lead', [changeOf('CHANGED', stored)]);
     return stored;
   }
 
@@ -495,8 +500,9 @@ export class LeadStore {
     at: Date,
   ): Promise<void> {
     const Lead = this.models.Lead.collection as unknown as Collection<LeadDoc>;
+    const changes: Change[] = [];
     for (const id of ids) {
-      await this.claims.change(
+      const { doc, written } = await this.claims.change(
         Lead,
         new Types.ObjectId(id),
         (current: LeadDoc) =>
@@ -505,7 +511,9 @@ export class LeadStore {
             : null,
         { attempts: 10 },
       );
+      if (written && doc) changes.push(changeOf('STATUS', doc));
     }
+    await this.events.changed('lead', changes);
   }
 
   // -------------------------------------------------------------------------------------------------
@@ -529,16 +537,27 @@ export class LeadStore {
   async insertFound(found: readonly Omit<LeadDoc, '_id'>[]): Promise<void> {
     const Lead = this.models.Lead.collection;
     for (let i = 0; i < found.length; i += 1000) {
-      const batch = found.slice(i, i + 1000);
+      // ids given here (the driver would add them the same way) name the stored leads in their events
+      const batch = found.slice(i, i + 1000) as LeadDoc[];
+      for (const doc of batch) doc._id ??= new Types.ObjectId();
+      let stored = batch;
       try {
         await Lead.insertMany(batch as never[], { ordered: true });
       } catch (e) {
         if ((e as { code?: number }).code !== DUPLICATE_KEY) throw e;
+        stored = [];
         for (const doc of batch)
-          await Lead.insertOne(doc as never).catch((err: { code?: number }) => {
-            if (err.code !== DUPLICATE_KEY) throw err;
-          });
+          await Lead.insertOne(doc as never).then(
+            () => stored.push(doc),
+            (err: { code?: number }) => {
+              if (err.code !== DUPLICATE_KEY) throw err;
+            },
+          );
       }
+      await this.events.changed(
+        'lead',
+        stored.map((doc) => changeOf('CREATED', doc)),
+      );
     }
   }
 
@@ -551,7 +570,14 @@ export class LeadStore {
     updates: readonly { id: LeadDoc['_id']; decide: (current: LeadDoc) => Record<string, unknown> | null }[],
   ): Promise<void> {
     const Lead = this.models.Lead.collection;
-    await eachInFlight(updates, UPDATES_IN_FLIGHT, (u) => this.claims.change(Lead as never, u.id, u.decide as never));
+    const changes: Change[] = [];
+    await eachInFlight(updates, UPDATES_IN_FLIGHT, async (u) => {
+      let before: LeadDoc['status'] | undefined;
+      const decide = (current: LeadDoc) => ((before = current.status), u.decide(current));
+      const { doc, written } = await this.claims.change(Lead as never, u.id, decide as never);
+      if (written && doc) changes.push(changeOf((doc as LeadDoc).status === before ? 'CHANGED' : 'STATUS', doc as LeadDoc));
+    });
+    await this.events.changed('lead', changes);
   }
 }
 

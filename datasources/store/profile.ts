@@ -13,6 +13,7 @@
  * | audit chain end | `sort` on `_id` | a galloping probe of `_id` equalities |
  * | corrections written at ingest | one unordered bulk write | a replace command each, four in flight (single-updates.ts) |
  * | rejected records past retention | a TTL index deletes them (expiry.ts) | the hub deletes them every hour |
+ * | subscriptions' change events of a window | an `_id` range | one equality per second (per minute for a resume); past ones purged by minute |
  * | indexes | every B-tree index the models declare, and `audit_log.at` | the unique ones; GIN equality indexes and VACUUM through PostgreSQL (ferretdb/indexes.ts) |
  *
  * The per-process read strategies can be overridden (STORE_BATCH_LOOKUP, STORE_LIST_READS,
@@ -52,6 +53,8 @@ export interface StoreProfile {
   readonly auditChainEnd: 'sort' | 'probe';
   /** how a batch of version-guarded replaces (corrections at ingest) is sent */
   readonly replaceWrites: ReplaceWrites;
+  /** how the subscriptions' change events of a time window are read (services/events.ts): an `_id` range, or one equality per second */
+  readonly eventReads: 'range' | 'by-second';
   /** has the store delete `collection`'s documents `seconds` after `field` (at start); false: it cannot, and the hub must */
   expireAfter(collection: Collection<Document>, field: string, seconds: number): Promise<boolean>;
   /** the single-document writes that concurrent writers cannot lose */
@@ -91,6 +94,7 @@ export function storeProfile(name: StoreName, options: StoreProfileOptions = {})
       statisticsPerSource: true,
       auditChainEnd: 'probe',
       replaceWrites: 'each',
+      eventReads: 'by-second',
       // FerretDB 1.24 refuses TTL indexes: not asked
       expireAfter: async () => false,
       guardedWrites: (connection) => new ClaimedWrites(connection),
@@ -131,6 +135,7 @@ export function storeProfile(name: StoreName, options: StoreProfileOptions = {})
     statisticsPerSource: false,
     auditChainEnd: 'sort',
     replaceWrites: 'bulk',
+    eventReads: 'range',
     // false on a store that refuses TTL indexes (FerretDB under STORE_PROFILE=mongodb): the hub then deletes them itself
     expireAfter,
     guardedWrites: () => new VersionedWrites(),

@@ -9,6 +9,7 @@ import { EvaluationRunDoc } from '../../datasources/services/evaluation';
 import { ConsultationDoc, ConsultationPage, ConsultationMessageDoc } from '../../datasources/services/consultations';
 import { AttachmentMeta } from '../../datasources/services/attachments';
 import { SupervisionDocumentDoc, DocumentPage, DocumentAlert, DocumentSettingsView, DepartmentWorkflowView } from '../../datasources/services/documents';
+import { LeadFeedEvent, DocumentFeedEvent } from '../../datasources/services/event-feed';
 import { Context } from '../../datasources/request/context';
 export type Maybe<T> = T | null | undefined;
 export type InputMaybe<T> = T | null | undefined;
@@ -174,6 +175,15 @@ export type GqlCaseTransferInput = {
   /** ISO 8601 date-time with offset. */
   transferredAt?: InputMaybe<Scalars['String']['input']>;
 };
+
+/** How a change event came about. */
+export type GqlChangeKind =
+  /** 其他变更: something else changed (a lead's figures or assignee, a document's report or revision without a new status). */
+  | 'CHANGED'
+  /** 新建: a lead found for the first time, or a document issued. */
+  | 'CREATED'
+  /** 状态变更: its status changed (the event's `status` is the new one). */
+  | 'STATUS';
 
 /** A live source's circuit breaker (断路器), as the hub process that last reported its health saw it. */
 export type GqlCircuitState =
@@ -1003,6 +1013,36 @@ export type GqlDocumentAssessment = {
   units: Array<GqlUnitAssessment>;
 };
 
+/**
+ * A change of a supervision document, pushed to subscribers of `documentChanged`: issued, received (a
+ * reply is due: `dueDate`), answered, objected to, revised, closed or withdrawn.
+ */
+export type GqlDocumentEvent = {
+  __typename?: 'DocumentEvent';
+  /** When the change was stored (to the second). */
+  at: Scalars['DateTime']['output'];
+  /** The event's id: pass the last one you received as `after` to resume without a gap. */
+  cursor: Scalars['String']['output'];
+  /** The document, as `supervisionDocument` resolves it. */
+  document: GqlSupervisionDocument;
+  /** What happened. */
+  kind: GqlChangeKind;
+  /** The document's status the change left. */
+  status: GqlDocumentStatus;
+};
+
+/** Which document events to receive; fields combine with AND, values in a list with OR. */
+export type GqlDocumentEventFilter = {
+  /** Addressed to this department or one of its units. */
+  addressee?: InputMaybe<Scalars['String']['input']>;
+  /** Kinds of document. */
+  kind?: InputMaybe<Array<GqlDocumentKind>>;
+  /** Region-code prefixes (within your jurisdiction). */
+  regions?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** The status the change left, e.g. [RECEIVED, ANSWERED] for documents falling due and answered. */
+  status?: InputMaybe<Array<GqlDocumentStatus>>;
+};
+
 /** Which documents to list; fields combine with AND, values in a list with OR. */
 export type GqlDocumentFilter = {
   /** An addressee's code: the department and its units. */
@@ -1559,6 +1599,24 @@ export type GqlLeadAssignee = {
   office: Scalars['String']['output'];
   /** The procurator (token `sub`). */
   sub: Scalars['String']['output'];
+};
+
+/**
+ * A change of a supervision lead, pushed to subscribers of `leadChanged`. The lead is resolved as
+ * `supervisionLeads` resolves it (masking, field authorization), as stored when the event was read.
+ */
+export type GqlLeadEvent = {
+  __typename?: 'LeadEvent';
+  /** When the change was stored (to the second). */
+  at: Scalars['DateTime']['output'];
+  /** The event's id: pass the last one you received as `after` to resume without a gap. Events may come twice and out of cursor order; the cursor tells them apart. */
+  cursor: Scalars['String']['output'];
+  /** What happened. */
+  kind: GqlChangeKind;
+  /** The lead. */
+  lead: GqlSupervisionLead;
+  /** The lead's status the change left. */
+  status: GqlLeadStatus;
 };
 
 /** Which leads to list; fields combine with AND, values in a list with OR. */
@@ -2802,6 +2860,38 @@ export type GqlStatKey = {
 };
 
 /**
+ * Subscriptions over WebSocket (graphql-ws protocol, `graphql-transport-ws`) at the GraphQL path. The
+ * connection parameters carry the credentials: `{ authorization: "Bearer …", purpose: "…" }`.
+ */
+export type GqlSubscription = {
+  __typename?: 'Subscription';
+  /** Supervision documents you may see (as `supervisionDocuments`) when issued or changed. */
+  documentChanged: GqlDocumentEvent;
+  /** New and changed supervision leads in your jurisdiction that match the filter (as `supervisionLeads` filters them; `status` is the status a change left). */
+  leadChanged: GqlLeadEvent;
+};
+
+
+/**
+ * Subscriptions over WebSocket (graphql-ws protocol, `graphql-transport-ws`) at the GraphQL path. The
+ * connection parameters carry the credentials: `{ authorization: "Bearer …", purpose: "…" }`.
+ */
+export type GqlSubscriptionDocumentChangedArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<GqlDocumentEventFilter>;
+};
+
+
+/**
+ * Subscriptions over WebSocket (graphql-ws protocol, `graphql-transport-ws`) at the GraphQL path. The
+ * connection parameters carry the credentials: `{ authorization: "Bearer …", purpose: "…" }`.
+ */
+export type GqlSubscriptionLeadChangedArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<GqlLeadFilter>;
+};
+
+/**
  * A supervision document (监督文书): a recommendation (检察建议) or a correction notice (纠正违法通知书) the
  * procuratorate issued to a department, with the department's answer and both sides' steps. A department
  * sees the documents addressed to it or its units, and of their records and leads only what comes from
@@ -3145,6 +3235,7 @@ export type GqlResolversTypes = ResolversObject<{
   CaseFlag: GqlCaseFlag;
   CaseTransfer: ResolverTypeWrapper<GqlCaseTransfer>;
   CaseTransferInput: GqlCaseTransferInput;
+  ChangeKind: GqlChangeKind;
   CircuitState: GqlCircuitState;
   CommunityCorrection: ResolverTypeWrapper<AnyRecordDoc>;
   CommunityCorrectionConnection: ResolverTypeWrapper<RecordPage>;
@@ -3197,6 +3288,8 @@ export type GqlResolversTypes = ResolversObject<{
   DocumentAnswer: ResolverTypeWrapper<Omit<GqlDocumentAnswer, 'attachments'> & { attachments: Array<GqlResolversTypes['Attachment']> }>;
   DocumentAnswerInput: GqlDocumentAnswerInput;
   DocumentAssessment: ResolverTypeWrapper<GqlDocumentAssessment>;
+  DocumentEvent: ResolverTypeWrapper<DocumentFeedEvent>;
+  DocumentEventFilter: GqlDocumentEventFilter;
   DocumentFilter: GqlDocumentFilter;
   DocumentHistoryEntry: ResolverTypeWrapper<GqlDocumentHistoryEntry>;
   DocumentKind: GqlDocumentKind;
@@ -3231,6 +3324,7 @@ export type GqlResolversTypes = ResolversObject<{
   IssueDocumentInput: GqlIssueDocumentInput;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   LeadAssignee: ResolverTypeWrapper<GqlLeadAssignee>;
+  LeadEvent: ResolverTypeWrapper<LeadFeedEvent>;
   LeadFilter: GqlLeadFilter;
   LeadStatus: GqlLeadStatus;
   LeadStatusChange: ResolverTypeWrapper<GqlLeadStatusChange>;
@@ -3278,6 +3372,7 @@ export type GqlResolversTypes = ResolversObject<{
   StatFilter: GqlStatFilter;
   StatKey: ResolverTypeWrapper<GqlStatKey>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   SupervisionDocument: ResolverTypeWrapper<SupervisionDocumentDoc>;
   SupervisionDocumentConnection: ResolverTypeWrapper<DocumentPage>;
   SupervisionDocumentEdge: ResolverTypeWrapper<Omit<GqlSupervisionDocumentEdge, 'node'> & { node: GqlResolversTypes['SupervisionDocument'] }>;
@@ -3345,6 +3440,8 @@ export type GqlResolversParentTypes = ResolversObject<{
   DocumentAnswer: Omit<GqlDocumentAnswer, 'attachments'> & { attachments: Array<GqlResolversParentTypes['Attachment']> };
   DocumentAnswerInput: GqlDocumentAnswerInput;
   DocumentAssessment: GqlDocumentAssessment;
+  DocumentEvent: DocumentFeedEvent;
+  DocumentEventFilter: GqlDocumentEventFilter;
   DocumentFilter: GqlDocumentFilter;
   DocumentHistoryEntry: GqlDocumentHistoryEntry;
   DocumentLead: LeadDoc;
@@ -3373,6 +3470,7 @@ export type GqlResolversParentTypes = ResolversObject<{
   IssueDocumentInput: GqlIssueDocumentInput;
   JSON: Scalars['JSON']['output'];
   LeadAssignee: GqlLeadAssignee;
+  LeadEvent: LeadFeedEvent;
   LeadFilter: GqlLeadFilter;
   LeadStatusChange: GqlLeadStatusChange;
   LedgerKey: GqlLedgerKey;
@@ -3408,6 +3506,7 @@ export type GqlResolversParentTypes = ResolversObject<{
   StatFilter: GqlStatFilter;
   StatKey: GqlStatKey;
   String: Scalars['String']['output'];
+  Subscription: Record<PropertyKey, never>;
   SupervisionDocument: SupervisionDocumentDoc;
   SupervisionDocumentConnection: DocumentPage;
   SupervisionDocumentEdge: Omit<GqlSupervisionDocumentEdge, 'node'> & { node: GqlResolversParentTypes['SupervisionDocument'] };
@@ -3727,6 +3826,14 @@ export type GqlDocumentAssessmentResolvers<ContextType = Context, ParentType ext
   units?: Resolver<Array<GqlResolversTypes['UnitAssessment']>, ParentType, ContextType>;
 }>;
 
+export type GqlDocumentEventResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['DocumentEvent'] = GqlResolversParentTypes['DocumentEvent']> = ResolversObject<{
+  at?: Resolver<GqlResolversTypes['DateTime'], ParentType, ContextType>;
+  cursor?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  document?: Resolver<GqlResolversTypes['SupervisionDocument'], ParentType, ContextType>;
+  kind?: Resolver<GqlResolversTypes['ChangeKind'], ParentType, ContextType>;
+  status?: Resolver<GqlResolversTypes['DocumentStatus'], ParentType, ContextType>;
+}>;
+
 export type GqlDocumentHistoryEntryResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['DocumentHistoryEntry'] = GqlResolversParentTypes['DocumentHistoryEntry']> = ResolversObject<{
   action?: Resolver<GqlResolversTypes['DocumentAction'], ParentType, ContextType>;
   actor?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
@@ -3910,6 +4017,14 @@ export type GqlLeadAssigneeResolvers<ContextType = Context, ParentType extends G
   by?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
   office?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
   sub?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type GqlLeadEventResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['LeadEvent'] = GqlResolversParentTypes['LeadEvent']> = ResolversObject<{
+  at?: Resolver<GqlResolversTypes['DateTime'], ParentType, ContextType>;
+  cursor?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  kind?: Resolver<GqlResolversTypes['ChangeKind'], ParentType, ContextType>;
+  lead?: Resolver<GqlResolversTypes['SupervisionLead'], ParentType, ContextType>;
+  status?: Resolver<GqlResolversTypes['LeadStatus'], ParentType, ContextType>;
 }>;
 
 export type GqlLeadStatusChangeResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['LeadStatusChange'] = GqlResolversParentTypes['LeadStatusChange']> = ResolversObject<{
@@ -4122,6 +4237,11 @@ export type GqlStatKeyResolvers<ContextType = Context, ParentType extends GqlRes
   value?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type GqlSubscriptionResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['Subscription'] = GqlResolversParentTypes['Subscription']> = ResolversObject<{
+  documentChanged?: SubscriptionResolver<GqlResolversTypes['DocumentEvent'], "documentChanged", ParentType, ContextType, Partial<GqlSubscriptionDocumentChangedArgs>>;
+  leadChanged?: SubscriptionResolver<GqlResolversTypes['LeadEvent'], "leadChanged", ParentType, ContextType, Partial<GqlSubscriptionLeadChangedArgs>>;
+}>;
+
 export type GqlSupervisionDocumentResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['SupervisionDocument'] = GqlResolversParentTypes['SupervisionDocument']> = ResolversObject<{
   addressee?: Resolver<GqlResolversTypes['Department'], ParentType, ContextType>;
   answeredAt?: Resolver<Maybe<GqlResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -4263,6 +4383,7 @@ export type GqlResolvers<ContextType = Context> = ResolversObject<{
   DocumentAlert?: GqlDocumentAlertResolvers<ContextType>;
   DocumentAnswer?: GqlDocumentAnswerResolvers<ContextType>;
   DocumentAssessment?: GqlDocumentAssessmentResolvers<ContextType>;
+  DocumentEvent?: GqlDocumentEventResolvers<ContextType>;
   DocumentHistoryEntry?: GqlDocumentHistoryEntryResolvers<ContextType>;
   DocumentLead?: GqlDocumentLeadResolvers<ContextType>;
   DocumentLedgerRow?: GqlDocumentLedgerRowResolvers<ContextType>;
@@ -4282,6 +4403,7 @@ export type GqlResolvers<ContextType = Context> = ResolversObject<{
   IngestResult?: GqlIngestResultResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   LeadAssignee?: GqlLeadAssigneeResolvers<ContextType>;
+  LeadEvent?: GqlLeadEventResolvers<ContextType>;
   LeadStatusChange?: GqlLeadStatusChangeResolvers<ContextType>;
   LedgerKey?: GqlLedgerKeyResolvers<ContextType>;
   Mutation?: GqlMutationResolvers<ContextType>;
@@ -4304,6 +4426,7 @@ export type GqlResolvers<ContextType = Context> = ResolversObject<{
   SourceHealth?: GqlSourceHealthResolvers<ContextType>;
   StatBucket?: GqlStatBucketResolvers<ContextType>;
   StatKey?: GqlStatKeyResolvers<ContextType>;
+  Subscription?: GqlSubscriptionResolvers<ContextType>;
   SupervisionDocument?: GqlSupervisionDocumentResolvers<ContextType>;
   SupervisionDocumentConnection?: GqlSupervisionDocumentConnectionResolvers<ContextType>;
   SupervisionDocumentEdge?: GqlSupervisionDocumentEdgeResolvers<ContextType>;

@@ -41,6 +41,8 @@ export const EQUALITY_FIELDS: Readonly<Record<string, readonly string[]>> = {
   consultations: ['_id'],
   consultation_messages: ['consultationId'],
   supervision_documents: ['_id', 'number'],
+  // the subscriptions' polls read a second each, resumes a minute each (services/events.ts)
+  hub_events: ['sec', 'min'],
 };
 
 export interface EqualityIndexReport {
