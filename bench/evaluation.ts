@@ -7,6 +7,7 @@
  *   npm run bench:evaluation -- --scales 100k,1m            # every scenario at each scale
  *   npm run bench:evaluation -- --prepare --scales 100k,1m  # only make sure the data sets exist
  *   npm run bench:evaluation -- --only runs,push-to-lead     # some scenarios (runs, push-to-lead, fan-out)
+ *   npm run bench:evaluation -- --only fan-out --subscribers 1000   # one change to 1,000 subscribers (needs NEW leads: a full run before)
  *
  * The runs leave their leads in the data set (the other benchmark reads only records); each start
  * removes them first, so the first full run always starts from none.
@@ -22,8 +23,9 @@ import { benchJwt, buildHub, startHub } from './lib/hub';
 import { registerSource } from './lib/ingest';
 import { nextDay, openEvaluationBench, type RunFigures } from './lib/evaluation-runs';
 import { pushToLead, type PushToLeadResult } from './lib/push-to-lead';
+import { fanOut, type FanOutResult } from './lib/subscribers';
 
-const SCENARIOS = ['runs', 'push-to-lead'] as const;
+const SCENARIOS = ['runs', 'push-to-lead', 'fan-out'] as const;
 
 const { values: args } = parseArgs({
   options: {
@@ -32,6 +34,8 @@ const { values: args } = parseArgs({
     prepare: { type: 'boolean', default: false },
     pushes: { type: 'string', default: '40' },
     'spacing-ms': { type: 'string', default: '1000' },
+    subscribers: { type: 'string', default: '1000' },
+    'fan-out-events': { type: 'string', default: '5' },
     out: { type: 'string', default: 'bench/results' },
     'postgres-url': { type: 'string', default: process.env.BENCH_POSTGRES_URL },
     'postgres-db': { type: 'string', default: process.env.BENCH_POSTGRES_DB ?? 'hub_bench' },
@@ -48,6 +52,7 @@ interface ScaleResult {
   /** wake-up entries waiting after the first full run, by days ahead (0: the run's day) */
   dueAhead?: number[];
   pushToLead?: PushToLeadResult;
+  fanOut?: FanOutResult;
 }
 
 const only = new Set(args.only ? args.only.split(',') : SCENARIOS);
@@ -124,7 +129,16 @@ async function hubScenarios(store: BenchStore, s: Scale, out: ScaleResult, run: 
       });
       const r = out.pushToLead;
       log(
-        `  push → lead queryable: p50 ${r.leadP50} ms, p95 ${r.leadP95} ms, max ${r.leadMax} ms, missing ${r.missing}; dossier load meanwhile p50 ${r.dossier.p50} ms, p95 ${r.dossier.p95} ms, ${r.dossier.rps} req/s, ${r.dossier.errors} errors`,
+        `  push → lead queryable: p50 ${r.leadP50} ms, p95 ${r.leadP95} ms, max ${r.leadMax} ms, missing ${r.missing}; its subscription event: p50 ${r.eventP50} ms, p95 ${r.eventP95} ms, missing ${r.eventsMissing}; dossier load meanwhile p50 ${r.dossier.p50} ms, p95 ${r.dossier.p95} ms, ${r.dossier.rps} req/s, ${r.dossier.errors} errors`,
+      );
+    }
+    if (only.has('fan-out')) {
+      log(
+        `  fan-out: ${args.subscribers} subscribers, each on its own WebSocket, ${args['fan-out-events']} leads acknowledged one after the other`,
+      );
+      const r = (out.fanOut = await fanOut({ hub, jwt, subscribers: Number(args.subscribers), events: Number(args['fan-out-events']) }));
+      log(
+        `  fan-out: ${r.subscribers} subscribers registered in ${r.connectSeconds} s; event after the change: p50 ${r.p50} ms, p95 ${r.p95} ms, max ${r.max} ms; missing ${r.missing}, errors ${r.errors}${r.firstError ? ` (${r.firstError})` : ''}`,
       );
     }
   } finally {
@@ -158,6 +172,19 @@ function markdown(results: ScaleResult[], started: Date): string {
         `| | ${p.pushes} | ${p.leadP50} | ${p.leadP95} | ${p.leadMax} | ${p.missing} | ${p.dossier.p50} | ${p.dossier.p95} | ${p.dossier.rps} |`,
         '',
       );
+      lines.push(
+        `Its subscription event (a procurator watching the rule): p50 ${p.eventP50} ms, p95 ${p.eventP95} ms, ${p.eventsMissing} missing.`,
+        '',
+      );
+    }
+    if (r.fanOut) {
+      const f = r.fanOut;
+      lines.push('| fan-out | subscribers | events | p50 ms | p95 ms | max ms | missing | connect s | errors |');
+      lines.push('| --- | --: | --: | --: | --: | --: | --: | --: | --: |');
+      lines.push(
+        `| | ${f.subscribers} | ${f.events} | ${f.p50} | ${f.p95} | ${f.max} | ${f.missing} | ${f.connectSeconds} | ${f.errors} |`,
+        '',
+      );
     }
   }
   return lines.join('\n');
@@ -172,13 +199,13 @@ async function main(): Promise<void> {
     const markers = [];
     for (const s of scales) markers.push(await ensureDataset(store.store.uri, s, log));
     if (args.prepare) return;
-    if (only.has('push-to-lead')) buildHub(log);
+    if (only.has('push-to-lead') || only.has('fan-out')) buildHub(log);
     for (const [i, s] of scales.entries()) {
       const out: ScaleResult = { scale: s.label, records: markers[i].records, persons: markers[i].persons };
       results.push(out);
       log(`${s.label}:`);
       if (only.has('runs')) await runs(store, s, out);
-      if (only.has('push-to-lead')) await hubScenarios(store, s, out, started.getTime() % 1000);
+      if (only.has('push-to-lead') || only.has('fan-out')) await hubScenarios(store, s, out, started.getTime() % 1000);
     }
   } finally {
     await store.stop();

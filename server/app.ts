@@ -20,7 +20,7 @@ import { bodyIdleTimeout, Connections } from './connections';
 import { createFormatError } from './errors';
 import { createJwtVerifier, type JwtSettings } from './jwt';
 import { DEFAULT_DOCUMENT_LIMITS, documentProtection, parseOptions, type DocumentLimits } from './limits';
-import { countStoreCommands, createMetrics, evaluationMetrics, timeStoreRoundTrips } from './metrics';
+import { countStoreCommands, createMetrics, evaluationMetrics, subscriptionMetrics, timeStoreRoundTrips } from './metrics';
 import { projectRoot } from './paths';
 import { hubPlugins } from './plugins';
 import { createRateLimiter, mountRateLimit, type RateLimitSettings } from './rate-limit';
@@ -149,6 +149,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   timeStoreRoundTrips(metrics.registry, connection);
   if (connection.getClient().options.monitorCommands) countStoreCommands(metrics.registry, connection);
   evaluationMetrics(metrics.registry, running.sources.marks, running.incremental);
+  subscriptionMetrics(metrics.registry, sources.feed);
   const documentLimits = options.documentLimits ?? DEFAULT_DOCUMENT_LIMITS;
   const protection = documentProtection(documentLimits, options.production);
   const schema = buildHubSchema();

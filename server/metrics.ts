@@ -174,3 +174,15 @@ export function evaluationMetrics(
     };
   }
 }
+
+/** `hub_subscriptions` the GraphQL subscriptions this process serves (lead and document events), read when scraped. */
+export function subscriptionMetrics(registry: Registry, feed: { readonly size: number }): void {
+  new Gauge({
+    name: 'hub_subscriptions',
+    help: 'GraphQL subscriptions (leadChanged, documentChanged) this hub process is serving',
+    registers: [registry],
+    collect() {
+      this.set(feed.size);
+    },
+  });
+}

@@ -97,6 +97,12 @@ describe('lead subscriptions on one hub', () => {
       filter: { idNumber: id, rules: ['DET_OVERDUE_STAGE'] },
     });
     for (const s of [city, analyst, district]) expect(s.got.errors).toEqual([]);
+    // operators see them in the metrics
+    const metrics = await (
+      await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${await t.token({ role: 'ADMIN' })}` } })
+    ).text();
+    expect(Number(/^hub_subscriptions (\d+)$/m.exec(metrics)?.[1])).toBe(t.hub.sources.feed.size);
+    expect(t.hub.sources.feed.size).toBeGreaterThanOrEqual(3);
 
     const res = await pushLines(t, source, [JSON.stringify(overdue(id, 11))]);
     expect(res.status).toBe(200);

@@ -9,8 +9,7 @@ import { makeIdNumber } from '../../domain/id-number';
 import { signToken, type JwtSettings } from '../../server/jwt';
 import { percentile, runLoad, type LoadResult } from './load';
 import type { Server } from './processes';
-
-const PURPOSE = 'BENCH-2026-001';
+import { describeFailure, PURPOSE, subscribeLeads, untilSubscribed } from './subscribers';
 
 const DOSSIER = `query BenchDossier($id: IdNumber!) { person(idNumber: $id) { idNumber name
   detentions(first: 50) { edges { node { id externalId stage admittedAt releasedAt } } }
@@ -28,6 +27,11 @@ export interface PushToLeadResult {
   leadMax: number | null;
   /** pushes whose lead did not appear within the wait */
   missing: number;
+  /** ms from sending the push to its lead's subscription event (a procurator watching the rule) */
+  eventP50: number | null;
+  eventP95: number | null;
+  /** pushes whose event did not arrive within the wait */
+  eventsMissing: number;
   /** the dossier load that ran meanwhile */
   dossier: LoadResult;
 }
@@ -71,14 +75,29 @@ export interface PushToLeadOptions {
   waitMs?: number;
   /** distinguishes the persons of two runs on one data set */
   run: number;
-  /** called with each push's person and send time; a subscriber records its events against it */
-  onPush?: (idNumber: string, sentAt: number) => void;
 }
 
 export async function pushToLead(o: PushToLeadOptions): Promise<PushToLeadResult> {
   const base = o.hub.url.replace(/\/graphql$/, '');
   const token = await signToken(o.jwt, { sub: 'bench-procurator', org: 'BENCH', role: 'PROCURATOR', regions: ['50'] });
   const headers = { authorization: `Bearer ${token}`, 'x-purpose': PURPOSE, 'content-type': 'application/json' };
+  // A procurator watching the rule: the first CREATED event of each pushed person is timed.
+  const sent = new Map<string, number>();
+  const eventLatencies: number[] = [];
+  const watcher = subscribeLeads(
+    o.hub,
+    token,
+    { rules: ['DET_OVERDUE_STAGE'] },
+    (e, at) => {
+      const from = sent.get(e.lead.person.idNumber);
+      if (e.kind !== 'CREATED' || from === undefined) return;
+      sent.delete(e.lead.person.idNumber);
+      eventLatencies.push(at - from);
+    },
+    (e) => process.stderr.write(`push → lead: the subscription failed: ${describeFailure(e)}\n`),
+  );
+  const admin = await signToken(o.jwt, { sub: 'bench-admin', org: 'BENCH', role: 'ADMIN', regions: ['50'] });
+  await untilSubscribed(o.hub, admin, 1);
   const waitMs = o.waitMs ?? 60_000;
   // The dossier load, for as long as the pushes last and 10 s more (the last leads come meanwhile).
   const loadS = Math.ceil((o.pushes * o.spacingMs) / 1000) + 10;
@@ -100,7 +119,7 @@ export async function pushToLead(o: PushToLeadOptions): Promise<PushToLeadResult
   for (let n = 0; n < o.pushes; n++) {
     const id = latencyPerson(o.run, n);
     const sentAt = performance.now();
-    o.onPush?.(id, Date.now());
+    sent.set(id, sentAt);
     const res = await fetch(`${base}/ingest/${o.source.id}`, {
       method: 'POST',
       headers: { authorization: `ApiKey ${o.source.apiKey}`, 'content-type': 'application/x-ndjson' },
@@ -130,14 +149,21 @@ export async function pushToLead(o: PushToLeadOptions): Promise<PushToLeadResult
     await new Promise((r) => setTimeout(r, o.spacingMs));
   }
   await Promise.all(waits);
+  // events still on their way get the same wait as the leads
+  for (const end = performance.now() + 10_000; sent.size > 0 && performance.now() < end;) await new Promise((r) => setTimeout(r, 50));
+  await watcher.dispose();
   const dossier = await load;
   const sorted = latencies.sort((a, b) => a - b);
+  const events = eventLatencies.sort((a, b) => a - b);
   return {
     pushes: o.pushes,
     leadP50: percentile(sorted, 50),
     leadP95: percentile(sorted, 95),
     leadMax: sorted.length ? Math.round(sorted[sorted.length - 1]) : null,
     missing,
+    eventP50: percentile(events, 50),
+    eventP95: percentile(events, 95),
+    eventsMissing: sent.size,
     dossier,
   };
 }
