@@ -35,6 +35,8 @@ const { values: args } = parseArgs({
     pushes: { type: 'string', default: '40' },
     'spacing-ms': { type: 'string', default: '1000' },
     subscribers: { type: 'string', default: '1000' },
+    /** writes the hub's CPU profile (node --cpu-prof) into this folder, for bench/profile.ts's reader or Chrome's DevTools */
+    'cpu-prof': { type: 'string' },
     'fan-out-events': { type: 'string', default: '5' },
     out: { type: 'string', default: 'bench/results' },
     'postgres-url': { type: 'string', default: process.env.BENCH_POSTGRES_URL },
@@ -103,7 +105,8 @@ async function dossierIds(uri: string, db: string): Promise<string[]> {
 
 async function hubScenarios(store: BenchStore, s: Scale, out: ScaleResult, run: number): Promise<void> {
   const jwt = benchJwt();
-  const hub = await startHub(store, s.db, jwt, { log });
+  const nodeArgs = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args['cpu-prof'])}`] : [];
+  const hub = await startHub(store, s.db, jwt, { log, nodeArgs });
   try {
     const admin = await signToken(jwt, { sub: 'bench-admin', org: 'BENCH', role: 'ADMIN', regions: ['50'] });
     const source = await registerSource(
@@ -138,7 +141,7 @@ async function hubScenarios(store: BenchStore, s: Scale, out: ScaleResult, run: 
       );
       const r = (out.fanOut = await fanOut({ hub, jwt, subscribers: Number(args.subscribers), events: Number(args['fan-out-events']) }));
       log(
-        `  fan-out: ${r.subscribers} subscribers registered in ${r.connectSeconds} s; event after the change: p50 ${r.p50} ms, p95 ${r.p95} ms, max ${r.max} ms; missing ${r.missing}, errors ${r.errors}${r.firstError ? ` (${r.firstError})` : ''}`,
+        `  fan-out: ${r.subscribers} subscribers registered in ${r.connectSeconds} s; event after the change: p50 ${r.p50} ms, p95 ${r.p95} ms, max ${r.max} ms; missing ${r.missing}, errors ${r.errors}${r.firstError ? ` (${r.firstError})` : ''}${r.storeCommands ? `; store commands meanwhile ${JSON.stringify(r.storeCommands)}` : ''}`,
       );
     }
   } finally {

@@ -10,12 +10,15 @@
  *   and checked for introspection, trusted operations and the cost budget (server/authorization.ts,
  *   server/list-cost.ts); `@auth` runs when it starts (server/authorization.ts);
  * - the start (or refusal) is audited before anything is sent, and each event before it is sent, with
- *   what it disclosed (server/plugins/audit.ts); an event whose entry cannot be written is withheld
+ *   what it disclosed to each subscriber: one entry per event and write naming every subscriber it went
+ *   to (`EventAudit`, server/plugins/audit.ts); an event whose entry cannot be written is withheld
  *   and the subscription ends with SERVICE_UNAVAILABLE (the client resumes with `after`);
  * - each event is resolved with a fresh context (new loaders, nothing cached from earlier events);
  * - errors are shaped by the same `formatError` as HTTP answers.
  */
 import { randomUUID } from 'node:crypto';
+import { createLoaders, type Loaders } from '../datasources/request/loaders';
+import type { DataSourceDoc } from '../datasources/store/models';
 import type { IncomingMessage, Server } from 'node:http';
 import {
   createSourceEventStream,
@@ -46,7 +49,7 @@ import { refuseIntrospection, refuseUntrusted } from './authorization';
 import type { PersonClaims } from './jwt';
 import { refuseOverBudget } from './list-cost';
 import { GRAPHQL_PATH } from './paths';
-import { AUDIT_UNAVAILABLE, auditAnswer, type AuditedRequest } from './plugins/audit';
+import { AUDIT_UNAVAILABLE, answerEntry, auditAnswer, EventAudit, type AuditedAnswer, type AuditedRequest } from './plugins/audit';
 import { renewContext, withClientAddress, type ContextBuilder } from './request-context';
 
 export interface SubscriptionLimits {
@@ -57,6 +60,9 @@ export interface SubscriptionLimits {
 }
 
 export const DEFAULT_SUBSCRIPTION_LIMITS: SubscriptionLimits = { perConnection: 10, connectionsPerActor: 10 };
+
+/** How long the loaders of one event's deliveries are kept for the subscribers it goes to. */
+const SHARE_MS = 5000;
 
 /** Close codes of refused connections (4400–4499 as graphql-ws uses them; the reason says why). */
 export const CLOSE = {
@@ -139,6 +145,61 @@ export function createSubscriptions(parts: SubscriptionParts): Subscriptions {
     }
   };
 
+  /**
+   * Loaders shared by the subscribers one event goes to with the same jurisdiction and the same
+   * operation text: they read the same records, so the event's person is read once for them all
+   * instead of once each (1,000 subscribers sent 4,000 store commands per event, and a live source
+   * would have been called 1,000 times). Each subscriber keeps its own context (masking, what it was
+   * given, its audit); a live source's failure or call is noted in every context sharing the loaders,
+   * those that join later included. Kept a few seconds: an event's deliveries run together.
+   */
+  interface Share {
+    at: number;
+    loaders: Loaders;
+    members: Context[];
+    failures: [DataSourceDoc, Error][];
+    calls: [DataSourceDoc, boolean][];
+  }
+  const shares = new Map<string, Share>();
+  const shareLoaders = (key: string, ctx: Context): void => {
+    let share = shares.get(key);
+    if (!share) {
+      const now = Date.now();
+      for (const [k, v] of shares) if (now - v.at > SHARE_MS) shares.delete(k);
+      const made: Share = { at: now, members: [], failures: [], calls: [], loaders: undefined as unknown as Loaders };
+      made.loaders = createLoaders(parts.sources, {
+        regions: ctx.regions,
+        report: (source, error) => {
+          made.failures.push([source, error]);
+          for (const m of made.members) m.reportSourceError(source, error);
+        },
+        called: (source, ok) => {
+          made.calls.push([source, ok]);
+          for (const m of made.members) m.noteSourceCall(source, ok);
+        },
+        projection: (d) => ctx.recordFields.projections?.[d],
+      });
+      share = made;
+      shares.set(key, share);
+    }
+    share.members.push(ctx);
+    for (const [source, error] of share.failures) ctx.reportSourceError(source, error);
+    for (const [source, ok] of share.calls) ctx.noteSourceCall(source, ok);
+    ctx.loaders = share.loaders;
+  };
+
+  const eventAudit = new EventAudit(parts.audit);
+  /** Audits the delivery of an event to one subscriber (one entry per event and write: EventAudit); false when it could not be written. */
+  const deliveryAudited = async (eventId: string, ctx: Context, request: AuditedRequest, answer: AuditedAnswer): Promise<boolean> => {
+    try {
+      await eventAudit.record(eventId, answerEntry(parts.audit, ctx, request, answer));
+      return true;
+    } catch (err) {
+      log.error({ err, requestId: ctx.requestId }, 'audit entry not written: subscription event withheld');
+      return false;
+    }
+  };
+
   const format = (errors: readonly GraphQLError[]): GraphQLFormattedError[] =>
     errors.map((e) => {
       const formatted = parts.formatError(e.toJSON(), e);
@@ -181,9 +242,18 @@ export function createSubscriptions(parts: SubscriptionParts): Subscriptions {
         const event = step.value as { id: string };
         const ctx = renewContext(parts.context, base);
         ctx.requestId = `${base.requestId}#${event.id}`;
+        shareLoaders(`${event.id}|${JSON.stringify(ctx.regions)}|${request.query ?? ''}`, ctx);
         const result = (await execute({ ...args, rootValue: event, contextValue: ctx })) as ExecutionResult;
         const errors = result.errors ?? [];
-        if (!(await audited(ctx, request, { hasData: result.data != null, errors, operationName, document: args.document, started: at }))) {
+        if (
+          !(await deliveryAudited(event.id, ctx, request, {
+            hasData: result.data != null,
+            errors,
+            operationName,
+            document: args.document,
+            started: at,
+          }))
+        ) {
           ended = true;
           await events.return?.();
           return {

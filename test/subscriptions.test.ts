@@ -12,6 +12,7 @@ import { createClient, type Client } from 'graphql-ws';
 import { ObjectId } from 'mongodb';
 import WebSocket from 'ws';
 import { newLead } from '../datasources/services/leads';
+import { verifyAuditChain } from '../datasources/services/audit';
 import { detentionInput, personId } from './fixtures';
 import { pushLines, registerCustodySource, startTestHub, type TestHub, type TestSource } from './helpers';
 
@@ -121,18 +122,67 @@ describe('lead subscriptions on one hub', () => {
     await delay(1000);
     expect(district.got.events).toEqual([]);
 
-    // audited: the start before anything was sent, and each delivery with the person it disclosed
+    // audited: the start before anything was sent, and the event's delivery to each subscriber with
+    // the person it disclosed, in the event's entry (one per event and write)
     const audit = t.connection.db!.collection('audit_log');
     const hmac = t.hub.context().audit.personal(id);
-    const deliveries = await audit.find({ operationName: 'Leads', idNumbers: hmac }).toArray();
-    expect(deliveries.map((e) => e.actor.sub).sort()).toEqual(['a-city', 'p-city']);
-    for (const d of deliveries) {
+    const entries = await audit.find({ requestId: `event:${event.leadChanged.cursor}` }).toArray();
+    const deliveries = entries.flatMap((e) => e.recipients as { requestId: string; actor: { sub: string }; idNumbers: string[] }[]);
+    expect(deliveries.map((d) => d.actor.sub).sort()).toEqual(['a-city', 'p-city']);
+    for (const [i, d] of deliveries.entries()) {
+      expect(d.idNumbers).toEqual([hmac]);
       expect(d.requestId).toMatch(new RegExp(`#${event.leadChanged.cursor}$`));
       const start = await audit.findOne({ requestId: d.requestId.split('#')[0] });
       expect(start).toMatchObject({ status: 'OK', operationName: 'Leads', idNumbers: [] });
-      expect(Number(start!._id)).toBeLessThan(Number(d._id));
+      expect(Number(start!._id)).toBeLessThan(Number(entries[Math.min(i, entries.length - 1)]._id));
     }
-    expect(await audit.countDocuments({ 'actor.sub': 'p-500102', idNumbers: hmac })).toBe(0);
+    expect(entries.every((e) => e.idNumbers.includes(hmac) && e.actor.kind === 'subscribers')).toBe(true);
+    expect(await audit.countDocuments({ $or: [{ 'actor.sub': 'p-500102' }, { recipientSubs: 'p-500102' }], idNumbers: hmac })).toBe(0);
+    // an administrator finds them by the subscriber, and the chain still verifies
+    const { body } = await t.admin(
+      `{ auditLog(filter: { actorSub: "a-city" }, first: 10) { edges { node { requestId actor recipients { actor purpose } } } } }`,
+    );
+    expect(body.errors).toBeUndefined();
+    expect(body.data.auditLog.edges.map((e: { node: { requestId: string } }) => e.node.requestId)).toContain(
+      `event:${event.leadChanged.cursor}`,
+    );
+    const eventEntry = body.data.auditLog.edges.find((e: { node: { requestId: string } }) => e.node.requestId.startsWith('event:')).node;
+    expect(eventEntry.actor).toEqual({ kind: 'subscribers' });
+    expect(eventEntry.recipients).toContainEqual({ actor: expect.objectContaining({ sub: 'a-city', role: 'ANALYST' }), purpose: null });
+    expect((await verifyAuditChain(t.connection)).ok).toBe(true);
+  }, 30_000);
+
+  it("reads an event's person once for all the subscribers of one jurisdiction and operation, and audits it in one entry", async () => {
+    const id = personId(13);
+    const sizeBefore = t.hub.sources.feed.size;
+    const watchers = [];
+    for (const sub of ['p-w1', 'p-w2', 'p-w3', 'p-w4', 'p-w5'])
+      watchers.push(await subscribe(t, await connect({ sub }), LEAD_EVENTS, { filter: { idNumber: id, rules: ['DET_OVERDUE_STAGE'] } }));
+    await pushLines(t, source, [JSON.stringify(overdue(id, 13))]);
+    const created = (await until('the created event', () => watchers.every((w) => w.got.events.length > 0) && watchers[0].got.events[0]))
+      .leadChanged;
+    await delay(500);
+    t.resetCommands();
+    const ack = await t.gql(`mutation($id: ID!) { updateLeadStatus(id: $id, status: ACKNOWLEDGED, note: "受理") { status } }`, {
+      id: created.lead.id,
+    });
+    expect(ack.body.errors).toBeUndefined();
+    await until('the status event for all five', () => watchers.every((w) => w.got.events.some((e) => e.leadChanged.kind === 'STATUS')));
+    // the person (name, region) comes from the record collections: one read each for the five, not five each
+    const recordReads = t.commands.filter(
+      (c) => c.commandName === 'find' && /_records$|^community_corrections$|^enforcement_cases$/.test(String((c.command as any).find)),
+    );
+    expect(recordReads.length).toBeGreaterThan(0);
+    expect(recordReads.length).toBeLessThanOrEqual(4);
+    const status = watchers[0].got.events.find((e) => e.leadChanged.kind === 'STATUS').leadChanged;
+    const entries = await t.connection
+      .db!.collection('audit_log')
+      .find({ requestId: `event:${status.cursor}` })
+      .toArray();
+    expect(entries.flatMap((e) => e.recipientSubs).sort()).toEqual(['p-w1', 'p-w2', 'p-w3', 'p-w4', 'p-w5']);
+    expect(entries.length).toBeLessThanOrEqual(2);
+    for (const w of watchers) w.dispose();
+    await until('the five unsubscribed', () => t.hub.sources.feed.size <= sizeBefore);
   }, 30_000);
 
   it('resumes from the last cursor after a reconnect: the changes made meanwhile come, none is missed', async () => {

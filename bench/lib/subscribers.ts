@@ -89,6 +89,16 @@ export interface FanOutResult {
   connectSeconds: number;
   errors: number;
   firstError?: string;
+  /** store commands the hub sent while the events went out, by command (with STORE_COMMAND_METRICS=true on the hub) */
+  storeCommands?: Record<string, number>;
+}
+
+/** The hub's `hub_store_commands_total` by command (empty without STORE_COMMAND_METRICS). */
+async function storeCommands(hub: Pick<Server, 'url'>, adminToken: string): Promise<Record<string, number>> {
+  const text = (await readHubMetrics(hub, `Bearer ${adminToken}`)) ?? '';
+  const out: Record<string, number> = {};
+  for (const m of text.matchAll(/^hub_store_commands_total\{command="(\w+)"\} (\d+)$/gm)) out[m[1]] = Number(m[2]);
+  return out;
 }
 
 /**
@@ -149,6 +159,7 @@ export async function fanOut(o: {
     const connectSeconds = Math.round((Date.now() - connectStarted) / 100) / 10;
     const latencies: number[] = [];
     let missing = 0;
+    const commandsBefore = await storeCommands(o.hub, admin);
     for (const id of leads) {
       // Timed from when the change is sent (it is stored before the answer): a little more than from when it was stored.
       const storedAt = performance.now();
@@ -161,7 +172,14 @@ export async function fanOut(o: {
       await new Promise((r) => setTimeout(r, o.spacingMs ?? 2000));
     }
     latencies.sort((a, b) => a - b);
+    const commandsAfter = await storeCommands(o.hub, admin);
+    const commands = Object.fromEntries(
+      Object.entries(commandsAfter)
+        .map(([k, n]) => [k, n - (commandsBefore[k] ?? 0)] as const)
+        .filter(([, n]) => n > 0),
+    );
     return {
+      storeCommands: Object.keys(commands).length ? commands : undefined,
       subscribers: o.subscribers,
       events: leads.length,
       p50: percentile(latencies, 50),

@@ -54,8 +54,29 @@ export interface AuditEntry {
   errorCodes: string[];
   durationMs: number;
   clientAddress: string | null;
+  /**
+   * An event delivered to subscribers (server/subscriptions.ts): one entry per event and write, naming
+   * each subscriber it went to; the fields above are then the union of theirs. Absent on other entries.
+   */
+  recipients?: AuditRecipient[];
+  /** the recipients' `actor.sub`, for finding a caller's entries by equality (`auditLog(filter: {actorSub})`) */
+  recipientSubs?: string[];
   prevHash: string;
   hash: string;
+}
+
+/** One subscriber an event went to: who, under which purpose, through which operation, and what it carried. */
+export interface AuditRecipient {
+  requestId: string;
+  actor: AuditEntry['actor'];
+  purpose: string | null;
+  operationName: string | null;
+  operationHash: string | null;
+  idNumbers: string[];
+  recordIds: string[];
+  status: 'OK' | 'ERROR';
+  errorCodes: string[];
+  clientAddress: string | null;
 }
 
 export type AuditDraft = Omit<AuditEntry, '_id' | 'prevHash' | 'hash'>;
@@ -83,6 +104,8 @@ export function canonical(e: Omit<AuditEntry, 'hash'>): string {
     e.prevHash,
     e.sourcesCalled,
     ...(e.operationTextHash !== undefined ? [e.operationTextHash] : []),
+    // an event's entry always has operationTextHash (null), so its recipients follow it in place
+    ...(e.recipients !== undefined ? [e.recipients, e.recipientSubs ?? []] : []),
   ]);
 }
 
@@ -335,7 +358,7 @@ export class AuditLog {
     before?: number | null,
   ): Promise<{ entries: AuditEntry[]; hasNextPage: boolean }> {
     const q: Record<string, unknown> = {};
-    if (filter.actorSub) q['actor.sub'] = String(filter.actorSub);
+    if (filter.actorSub) q.$or = [{ 'actor.sub': String(filter.actorSub) }, { recipientSubs: String(filter.actorSub) }];
     // "who saw this person": an array field equal to a value matches the entries that hold it
     if (filter.idNumber) q.idNumbers = this.personal(String(filter.idNumber));
     if (filter.operationName) q.operationName = String(filter.operationName);

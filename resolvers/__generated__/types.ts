@@ -88,6 +88,8 @@ export type GqlAuditEntry = {
   prevHash: Scalars['String']['output'];
   /** The X-Purpose the caller gave. */
   purpose?: Maybe<Scalars['String']['output']>;
+  /** An event delivered to subscribers (`actor` is then `{kind: subscribers}` and the fields above are the union of theirs): each subscriber it went to, recorded before it was sent. Null on other entries. */
+  recipients?: Maybe<Array<GqlAuditRecipient>>;
   /** Ids of the records (and leads, sources) the answer carried. */
   recordIds: Array<Scalars['String']['output']>;
   /** The request id (also in the hub's logs). */
@@ -132,6 +134,31 @@ export type GqlAuditFilter = {
   operationName?: InputMaybe<Scalars['String']['input']>;
   /** Entries before this time. */
   to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+/** One subscriber a subscription event went to (审计: 订阅推送的接收人). */
+export type GqlAuditRecipient = {
+  __typename?: 'AuditRecipient';
+  /** Who received it: `person` (sub, org, role) or `source`. */
+  actor: Scalars['JSON']['output'];
+  /** The subscriber's network address. */
+  clientAddress?: Maybe<Scalars['String']['output']>;
+  /** The error codes it carried. */
+  errorCodes: Array<Scalars['String']['output']>;
+  /** HMACs of the ID numbers whose data the event carried to this subscriber. */
+  idNumbers: Array<Scalars['String']['output']>;
+  /** SHA-256 of the subscription's text (kept by its start entry). */
+  operationHash?: Maybe<Scalars['String']['output']>;
+  /** The subscription's operation name. */
+  operationName?: Maybe<Scalars['String']['output']>;
+  /** The purpose given when the connection opened. */
+  purpose?: Maybe<Scalars['String']['output']>;
+  /** Ids of the leads, documents and records it carried. */
+  recordIds: Array<Scalars['String']['output']>;
+  /** The subscription's request id and the event's cursor, as `<request id>#<cursor>`. */
+  requestId: Scalars['String']['output'];
+  /** OK, or ERROR when the event carried errors. */
+  status: Scalars['String']['output'];
 };
 
 /** Case features that lengthen the criminal-detention limit to 30 days (刑诉法 91). */
@@ -3231,6 +3258,7 @@ export type GqlResolversTypes = ResolversObject<{
   AuditEntryConnection: ResolverTypeWrapper<GqlAuditEntryConnection>;
   AuditEntryEdge: ResolverTypeWrapper<GqlAuditEntryEdge>;
   AuditFilter: GqlAuditFilter;
+  AuditRecipient: ResolverTypeWrapper<GqlAuditRecipient>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CaseFlag: GqlCaseFlag;
   CaseTransfer: ResolverTypeWrapper<GqlCaseTransfer>;
@@ -3395,6 +3423,7 @@ export type GqlResolversParentTypes = ResolversObject<{
   AuditEntryConnection: GqlAuditEntryConnection;
   AuditEntryEdge: GqlAuditEntryEdge;
   AuditFilter: GqlAuditFilter;
+  AuditRecipient: GqlAuditRecipient;
   Boolean: Scalars['Boolean']['output'];
   CaseTransfer: GqlCaseTransfer;
   CaseTransferInput: GqlCaseTransferInput;
@@ -3555,6 +3584,7 @@ export type GqlAuditEntryResolvers<ContextType = Context, ParentType extends Gql
   operationTextHash?: Resolver<Maybe<GqlResolversTypes['String']>, ParentType, ContextType>;
   prevHash?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
   purpose?: Resolver<Maybe<GqlResolversTypes['String']>, ParentType, ContextType>;
+  recipients?: Resolver<Maybe<Array<GqlResolversTypes['AuditRecipient']>>, ParentType, ContextType>;
   recordIds?: Resolver<Array<GqlResolversTypes['String']>, ParentType, ContextType>;
   requestId?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
   seq?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
@@ -3571,6 +3601,19 @@ export type GqlAuditEntryConnectionResolvers<ContextType = Context, ParentType e
 export type GqlAuditEntryEdgeResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['AuditEntryEdge'] = GqlResolversParentTypes['AuditEntryEdge']> = ResolversObject<{
   cursor?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<GqlResolversTypes['AuditEntry'], ParentType, ContextType>;
+}>;
+
+export type GqlAuditRecipientResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['AuditRecipient'] = GqlResolversParentTypes['AuditRecipient']> = ResolversObject<{
+  actor?: Resolver<GqlResolversTypes['JSON'], ParentType, ContextType>;
+  clientAddress?: Resolver<Maybe<GqlResolversTypes['String']>, ParentType, ContextType>;
+  errorCodes?: Resolver<Array<GqlResolversTypes['String']>, ParentType, ContextType>;
+  idNumbers?: Resolver<Array<GqlResolversTypes['String']>, ParentType, ContextType>;
+  operationHash?: Resolver<Maybe<GqlResolversTypes['String']>, ParentType, ContextType>;
+  operationName?: Resolver<Maybe<GqlResolversTypes['String']>, ParentType, ContextType>;
+  purpose?: Resolver<Maybe<GqlResolversTypes['String']>, ParentType, ContextType>;
+  recordIds?: Resolver<Array<GqlResolversTypes['String']>, ParentType, ContextType>;
+  requestId?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type GqlCaseTransferResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['CaseTransfer'] = GqlResolversParentTypes['CaseTransfer']> = ResolversObject<{
@@ -4354,6 +4397,7 @@ export type GqlResolvers<ContextType = Context> = ResolversObject<{
   AuditEntry?: GqlAuditEntryResolvers<ContextType>;
   AuditEntryConnection?: GqlAuditEntryConnectionResolvers<ContextType>;
   AuditEntryEdge?: GqlAuditEntryEdgeResolvers<ContextType>;
+  AuditRecipient?: GqlAuditRecipientResolvers<ContextType>;
   CaseTransfer?: GqlCaseTransferResolvers<ContextType>;
   CommunityCorrection?: GqlCommunityCorrectionResolvers<ContextType>;
   CommunityCorrectionConnection?: GqlCommunityCorrectionConnectionResolvers<ContextType>;
