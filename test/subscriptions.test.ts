@@ -155,7 +155,7 @@ describe('lead subscriptions on one hub', () => {
   it("reads an event's person once for all the subscribers of one jurisdiction and operation, and audits it in one entry", async () => {
     const id = personId(13);
     const sizeBefore = t.hub.sources.feed.size;
-    const watchers = [];
+    const watchers: Awaited<ReturnType<typeof subscribe>>[] = [];
     for (const sub of ['p-w1', 'p-w2', 'p-w3', 'p-w4', 'p-w5'])
       watchers.push(await subscribe(t, await connect({ sub }), LEAD_EVENTS, { filter: { idNumber: id, rules: ['DET_OVERDUE_STAGE'] } }));
     await pushLines(t, source, [JSON.stringify(overdue(id, 13))]);
