@@ -116,6 +116,9 @@ export async function pushToLead(o: PushToLeadOptions): Promise<PushToLeadResult
   const latencies: number[] = [];
   let missing = 0;
   const waits: Promise<void>[] = [];
+  // a failed lead query ends the scenario once the others are done (a rejection left waiting would end
+  // the process at once, before the hub it started is stopped)
+  let failure: unknown;
   for (let n = 0; n < o.pushes; n++) {
     const id = latencyPerson(o.run, n);
     const sentAt = performance.now();
@@ -144,11 +147,14 @@ export async function pushToLead(o: PushToLeadOptions): Promise<PushToLeadResult
           }
           await new Promise((r) => setTimeout(r, 100));
         }
-      })(),
+      })().catch((e: unknown) => {
+        failure ??= e;
+      }),
     );
     await new Promise((r) => setTimeout(r, o.spacingMs));
   }
   await Promise.all(waits);
+  if (failure) throw failure;
   // events still on their way get the same wait as the leads
   for (const end = performance.now() + 10_000; sent.size > 0 && performance.now() < end;) await new Promise((r) => setTimeout(r, 50));
   await watcher.dispose();
