@@ -91,9 +91,15 @@ export class EventStream<T = unknown> implements AsyncIterableIterator<FeedEvent
     this.held = [];
   }
 
+  /**
+   * Hands out what a resume read and what came live meanwhile, in cursor order: a live event offered
+   * while the past was being read arrived first but may come after some of it (a CI run got a resume's
+   * two events the wrong way round that way).
+   */
   release(): void {
     const held = this.held ?? [];
     this.held = null;
+    held.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     for (const e of held) this.offer(e);
   }
 
