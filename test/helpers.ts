@@ -254,3 +254,19 @@ export async function postgresTableOf(pg: import('pg').Client, db: string, colle
   if (!rows[0]) throw new Error(`no PostgreSQL table for collection ${collection} in ${db}`);
   return rows[0].t;
 }
+
+/** Polls until `check` gives a value (every `everyMs`), at most `ms`; fails naming `what`. */
+export async function until<T>(
+  what: string,
+  check: () => T | null | undefined | false | Promise<T | null | undefined | false>,
+  ms = 20_000,
+  everyMs = 100,
+): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`not within ${ms} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}

@@ -5,11 +5,10 @@
  * evaluate each marked person once; a batch's store commands do not grow with the records stored.
  */
 import { randomBytes } from 'node:crypto';
-import { setTimeout as delay } from 'node:timers/promises';
 import { detentionInput, personId } from './fixtures';
 import { startDepartment, type Department } from './departments';
 import { Client } from 'pg';
-import { postgresTableOf, pushLines, registerCustodySource, startTestHub, type TestHub, type TestSource } from './helpers';
+import { postgresTableOf, pushLines, registerCustodySource, startTestHub, type TestHub, type TestSource, until } from './helpers';
 
 const LEADS = `query($filter: LeadFilter) { supervisionLeads(filter: $filter, first: 50) {
   totalCount edges { node { id rule { id } status resolvedByData person { idNumber } history { actor status note } } } } }`;
@@ -23,17 +22,6 @@ async function overdueLeads(t: TestHub, idNumber: string): Promise<Lead[]> {
   const { body } = await t.gql(LEADS, { filter: { idNumber, rules: ['DET_OVERDUE_STAGE'] } });
   expect(body.errors).toBeUndefined();
   return body.data.supervisionLeads.edges.map((e: { node: Lead }) => e.node);
-}
-
-/** Polls until `check` gives a value, at most `ms`. */
-async function until<T>(what: string, check: () => Promise<T | null | undefined | false>, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`not within ${ms} ms: ${what}`);
-    await delay(100);
-  }
 }
 
 const marksOf = (t: TestHub, idNumber?: string) =>

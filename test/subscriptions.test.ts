@@ -14,7 +14,7 @@ import WebSocket from 'ws';
 import { newLead } from '../datasources/services/leads';
 import { verifyAuditChain } from '../datasources/services/audit';
 import { detentionInput, personId } from './fixtures';
-import { pushLines, registerCustodySource, startTestHub, type TestHub, type TestSource } from './helpers';
+import { pushLines, registerCustodySource, startTestHub, type TestHub, type TestSource, until } from './helpers';
 
 const LEAD_EVENTS = `subscription Leads($filter: LeadFilter, $after: String) {
   leadChanged(filter: $filter, after: $after) { cursor kind status lead { id status person { idNumber name } } } }`;
@@ -22,21 +22,6 @@ const DOCUMENT_EVENTS = `subscription Documents($filter: DocumentEventFilter) {
   documentChanged(filter: $filter) { cursor kind status document { id number status dueDate addressee { code } } } }`;
 
 type Got = { events: any[]; errors: unknown[]; completed: boolean };
-
-/** Polls until `check` gives a value, at most `ms`. */
-async function until<T>(
-  what: string,
-  check: () => T | null | undefined | false | Promise<T | null | undefined | false>,
-  ms = 20_000,
-): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`not within ${ms} ms: ${what}`);
-    await delay(50);
-  }
-}
 
 function client(t: TestHub, connectionParams: Record<string, unknown>): Client {
   return createClient({

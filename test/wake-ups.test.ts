@@ -6,27 +6,15 @@
  * entries for the next.
  */
 import { randomBytes } from 'node:crypto';
-import { setTimeout as delay } from 'node:timers/promises';
 import { beijingDay, beijingMidnight, DAY_MS } from '../domain/calendar';
 import { detentionInput, personId } from './fixtures';
 import { startDepartment, type Department } from './departments';
-import { pushLines, registerCustodySource, startTestHub, type TestHub, type TestSource } from './helpers';
+import { pushLines, registerCustodySource, startTestHub, type TestHub, type TestSource, until } from './helpers';
 
 const LEADS = `query($filter: LeadFilter) { supervisionLeads(filter: $filter, first: 50) {
   edges { node { id severity explanation explanationEn numbers status updatedAt } } } }`;
 
 type Lead = { id: string; severity: string; explanation: string; explanationEn: string; numbers: Record<string, unknown>; status: string };
-
-/** Polls until `check` gives a value, at most `ms`. */
-async function until<T>(what: string, check: () => Promise<T | null | undefined | false>, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`not within ${ms} ms: ${what}`);
-    await delay(100);
-  }
-}
 
 /** The hub's clock: the wall clock moved on by whole days. */
 const clock = { days: 0, now: () => Date.now() + clock.days * DAY_MS };
