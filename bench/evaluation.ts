@@ -26,6 +26,8 @@ import { pushToLead, type PushToLeadResult } from './lib/push-to-lead';
 import { fanOut, type FanOutResult } from './lib/subscribers';
 
 const SCENARIOS = ['runs', 'push-to-lead', 'fan-out'] as const;
+/** The daily wake-ups measured after the first full run: the next day, then each day through this one. */
+const WAKE_UP_DAYS = 7;
 
 const { values: args } = parseArgs({
   options: {
@@ -62,7 +64,7 @@ for (const o of only)
   if (!(SCENARIOS as readonly string[]).includes(o)) throw new Error(`--only: no scenario ${o}; known: ${SCENARIOS.join(', ')}`);
 
 async function runs(store: BenchStore, s: Scale, out: ScaleResult): Promise<void> {
-  const bench = await openEvaluationBench(store.store.uri, s.db, log);
+  const bench = await openEvaluationBench(store.store.uri, s.db, log, store.postgresUrl);
   try {
     const today = new Date();
     const step = async <T extends RunFigures>(p: Promise<T>): Promise<T> => {
@@ -77,9 +79,10 @@ async function runs(store: BenchStore, s: Scale, out: ScaleResult): Promise<void
     out.dueAhead = await bench.dueAhead(today, 8);
     log(`  wake-up entries due on the next days: ${out.dueAhead.slice(1).join(', ')}`);
     await step(bench.full('full run, same day again', today));
-    await step(bench.wakeUp('wake-up, next day', nextDay(today)));
+    await step(bench.wakeUp('wake-up, day 1 (the next day)', nextDay(today)));
     await step(bench.full('full run, next day after its wake-up (the nightly safety net)', nextDay(today)));
-    await step(bench.wakeUp('wake-up, the day after', nextDay(today, 2)));
+    // every day of the week after it, so that the busy days (a stage deadline shared by many) are measured too
+    for (let d = 2; d <= WAKE_UP_DAYS; d++) await step(bench.wakeUp(`wake-up, day ${d}`, nextDay(today, d)));
   } finally {
     await bench.close();
   }
