@@ -225,6 +225,40 @@ export function overrideProblem(
   return null;
 }
 
+/** What can fall due about a document (documentAlerts' kinds that begin on a day, not on a step). */
+export type DueAlertKind = 'DUE_SOON' | 'OVERDUE' | 'REPORT_OVERDUE';
+
+/**
+ * What fell due about a document on a day after `afterDay` through `today`: its reply entering the
+ * due-soon window (`dueSoonDays` before the due day), its reply overdue (the day after the due day),
+ * its report to the superior overdue. A reply both entering the window and overdue in that span is
+ * only overdue. As `documentAlerts` judges them on `today`: only a document still awaiting its reply
+ * (RECEIVED) falls due, and a report is overdue unless the document was withdrawn. A document
+ * received already within the window is not announced as due soon: its receipt's event gave its due date.
+ */
+export function fallingDue(
+  doc: {
+    status: DocumentStatus;
+    dueDay: number | null;
+    report?: { required: boolean; reportedAt: Date | null; dueDay: number | null } | null;
+  },
+  afterDay: number,
+  today: number,
+  dueSoonDays: number,
+): DueAlertKind[] {
+  const within = (day: number) => day > afterDay && day <= today;
+  const out: DueAlertKind[] = [];
+  if (doc.status === 'RECEIVED' && doc.dueDay != null) {
+    if (doc.dueDay < today) {
+      if (within(doc.dueDay + 1)) out.push('OVERDUE');
+    } else if (within(doc.dueDay - dueSoonDays)) out.push('DUE_SOON');
+  }
+  const r = doc.report;
+  if (r?.required && !r.reportedAt && r.dueDay != null && doc.status !== 'WITHDRAWN' && r.dueDay < today && within(r.dueDay + 1))
+    out.push('REPORT_OVERDUE');
+  return out;
+}
+
 /** Days left until the deadline (0 on the due day itself, negative once overdue). */
 export function daysLeft(due: number, today: number): number {
   return due - today;

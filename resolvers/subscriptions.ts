@@ -43,6 +43,7 @@ export const subscriptionResolvers: Resolvers = {
   DocumentEvent: {
     cursor: (e) => e.id,
     status: (e) => e.status as never,
+    alert: (e) => (e.alert ?? null) as never,
     document: (e) => e.doc,
   },
 };

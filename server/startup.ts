@@ -114,6 +114,7 @@ export async function startUp(options: HubOptions): Promise<Running> {
 
   let evaluation = { stop: () => undefined as void };
   sources.evaluator.afterChangeMs = options.evaluationAfterChangeMs ?? 0;
+  const incrementalLog = logger.child({ component: 'incremental-evaluation' });
   sources.evaluator.onBackgroundError = (err) =>
     logger.child({ component: 'evaluation' }).warn({ err: err.message }, 'the full run after a parameter change failed');
   const incremental = options.incrementalEvaluationMs
@@ -121,9 +122,12 @@ export async function startUp(options: HubOptions): Promise<Running> {
         records: sources.records,
         clock: options.clock ?? Date.now,
         intentStaleMs: options.markIntentStaleMs,
+        daily: async (today) => {
+          const sent = await sources.documents.announceDue(today);
+          if (sent) incrementalLog.info({ events: sent }, 'documents that fell due announced');
+        },
       })
     : null;
-  const incrementalLog = logger.child({ component: 'incremental-evaluation' });
   // Each turn drains the marks in batches, and on a new Beijing day wakes the persons due; a turn
   // finding the lease held (a full run) waits for the next.
   const incrementalTimer = new Periodic(options.incrementalEvaluationMs ?? 0, async () => {

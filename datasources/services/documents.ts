@@ -24,6 +24,7 @@ import {
   departmentWorkflowSchema,
   documentSettingsSchema,
   dueDay,
+  fallingDue,
   formatDocumentNumber,
   KIND_LABELS,
   overrideProblem,
@@ -49,7 +50,7 @@ import { narrowRegions } from '../sources/federated-records';
 import type { LedgerDocument } from '../../domain/ledger';
 import type { SourceRegistry } from '../sources/registry';
 import type { LeadDoc, LeadStore } from './leads';
-import { changeOf, NO_EVENTS, type ChangeSink } from './events';
+import { changeOf, NO_EVENTS, type Change, type ChangeSink } from './events';
 
 // -------------------------------------------------------------------------------------------------
 // what is stored
@@ -346,6 +347,11 @@ export interface DocumentsOptions {
   /** where each stored change of a document is reported (services/events.ts) */
   events?: ChangeSink;
 }
+
+/** `hub_meta` document: the day documents falling due were announced through (`announceDue`). */
+const DUE_MARKER = 'documents-due';
+/** How many days back an announcement looks when the last one is older (a hub stopped for weeks). */
+export const DUE_LOOKBACK_DAYS = 31;
 
 export class Documents {
   readonly models: DocumentModels;
@@ -644,6 +650,30 @@ export class Documents {
     }
     const order: Record<DocumentAlertKind, number> = { OVERDUE: 0, REPORT_OVERDUE: 1, OBJECTION_PENDING: 2, DUE_SOON: 3 };
     return out.sort((a, b) => order[a.kind] - order[b.kind] || b.days - a.days);
+  }
+
+  /**
+   * Announces what fell due since the last announcement, through `today`: one `DUE` event per
+   * document and alert (domain/documents.ts `fallingDue`) for `documentChanged` subscribers. The day
+   * announced through is kept in `hub_meta` (`documents-due`), so each is announced once; a first
+   * announcement covers only today, and one after a long stop at most `DUE_LOOKBACK_DAYS` back (the
+   * alerts themselves are in `documentAlerts` whatever was announced). The caller runs it under the
+   * evaluation lease (incremental.ts `daily`): one replica at a time. Returns the events sent.
+   */
+  async announceDue(today: number): Promise<number> {
+    const meta = this.models.Document.db.db!.collection<{ _id: string; through: number }>('hub_meta');
+    const last = (await meta.findOne({ _id: DUE_MARKER }))?.through;
+    if (last != null && last >= today) return 0;
+    const after = Math.max(last ?? today - 1, today - DUE_LOOKBACK_DAYS);
+    const { dueSoonDays } = await this.settings();
+    const changes: Change[] = [];
+    // the documents awaiting a reply, and those whose report may be overdue: a few thousand a year
+    for await (const d of this.collection.find({ $or: [{ status: 'RECEIVED' }, { 'report.required': true, 'report.reportedAt': null }] }))
+      for (const alert of fallingDue(d, after, today, dueSoonDays)) changes.push({ ...changeOf('DUE', d), alert });
+    await (this.options.events ?? NO_EVENTS).changed('document', changes);
+    // after the events: a replica stopped between the two announces again (at least once, as events go)
+    await meta.updateOne({ _id: DUE_MARKER }, { $set: { through: today } }, { upsert: true });
+    return changes.length;
   }
 
   /** The leads a document was issued from, as stored. */

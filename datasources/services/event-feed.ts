@@ -24,6 +24,8 @@ export interface FeedEvent<T = unknown> {
   topic: EventTopic;
   kind: EventKind;
   status: string;
+  /** DUE events: what fell due */
+  alert?: string | null;
   at: Date;
   doc: T;
 }
@@ -292,7 +294,7 @@ export class EventFeed {
     const out: FeedEvent[] = [];
     for (const r of rows) {
       const doc = docs.get(`${r.topic}:${r.ref.toHexString()}`);
-      if (doc) out.push({ id: r._id.toHexString(), topic: r.topic, kind: r.kind, status: r.status, at: r.at, doc });
+      if (doc) out.push({ id: r._id.toHexString(), topic: r.topic, kind: r.kind, status: r.status, alert: r.alert ?? null, at: r.at, doc });
     }
     return out;
   }
@@ -339,6 +341,8 @@ export function leadMatcher(
 /** What a document subscriber asks for. */
 export interface DocumentEventFilter {
   kind?: readonly string[] | null;
+  /** what happened (CREATED, STATUS, CHANGED, DUE) */
+  changes?: readonly string[] | null;
   status?: readonly string[] | null;
   regions?: readonly string[] | null;
   addressee?: string | null;
@@ -363,6 +367,7 @@ export function documentMatcher<D extends MatchedDocument>(
     if (!visible(d)) return false;
     if (regions && !regions.some((r) => d.region.startsWith(r))) return false;
     if (f.kind?.length && !f.kind.includes(d.kind)) return false;
+    if (f.changes?.length && !f.changes.includes(e.kind)) return false;
     if (f.status?.length && !f.status.includes(e.status)) return false;
     if (f.addressee && !d.addresseePath.includes(f.addressee)) return false;
     return true;

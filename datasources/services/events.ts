@@ -17,13 +17,20 @@
  * deletes whole past minutes itself (`purge`).
  */
 import { ObjectId, type Collection, type Db, type Filter } from 'mongodb';
+import type { DueAlertKind } from '../../domain/documents';
 import { eachInFlight } from '../store/single-updates';
 
 export const EVENTS_COLLECTION = 'hub_events';
 
 export type EventTopic = 'lead' | 'document';
-/** CREATED: a new lead or an issued document; STATUS: its status changed; CHANGED: anything else about it changed */
-export type EventKind = 'CREATED' | 'CHANGED' | 'STATUS';
+/**
+ * CREATED: a new lead or an issued document; STATUS: its status changed; CHANGED: anything else about
+ * it changed; DUE: nothing changed, but a document fell due that day (`alert`; documents.ts `announceDue`)
+ */
+export type EventKind = 'CREATED' | 'CHANGED' | 'STATUS' | 'DUE';
+
+/** What fell due (DUE events): a reply due soon, a reply overdue, a report to the superior overdue. */
+export type DueAlert = DueAlertKind;
 
 /** A change as a write path reports it. */
 export interface Change {
@@ -33,6 +40,8 @@ export interface Change {
   region: string;
   /** its status after the change */
   status: string;
+  /** DUE events: what fell due */
+  alert?: DueAlert;
 }
 
 export interface EventDoc extends Change {
@@ -98,6 +107,7 @@ export class HubEvents implements ChangeSink {
         ref: c.ref,
         region: c.region,
         status: c.status,
+        ...(c.alert ? { alert: c.alert } : {}),
         at: new Date(sec * 1000),
         sec,
         min: Math.floor(sec / 60),

@@ -209,6 +209,8 @@ export type GqlChangeKind =
   | 'CHANGED'
   /** 新建: a lead found for the first time, or a document issued. */
   | 'CREATED'
+  /** 到期提醒: nothing changed, but a document fell due that day: its reply is due soon or overdue, or its report to the superior is overdue (the event's `alert`). Sent once, on the first day it applies. */
+  | 'DUE'
   /** 状态变更: its status changed (the event's `status` is the new one). */
   | 'STATUS';
 
@@ -1042,10 +1044,14 @@ export type GqlDocumentAssessment = {
 
 /**
  * A change of a supervision document, pushed to subscribers of `documentChanged`: issued, received (a
- * reply is due: `dueDate`), answered, objected to, revised, closed or withdrawn.
+ * reply is due: `dueDate`), answered, objected to, revised, closed or withdrawn; and, with kind DUE, a
+ * document falling due (its reply due soon or overdue, its report to the superior overdue) on the day
+ * it does.
  */
 export type GqlDocumentEvent = {
   __typename?: 'DocumentEvent';
+  /** DUE events: what fell due (DUE_SOON, OVERDUE or REPORT_OVERDUE, as `documentAlerts` names them); null otherwise. */
+  alert?: Maybe<GqlDocumentAlertKind>;
   /** When the change was stored (to the second). */
   at: Scalars['DateTime']['output'];
   /** The event's id: pass the last one you received as `after` to resume without a gap. */
@@ -1062,6 +1068,8 @@ export type GqlDocumentEvent = {
 export type GqlDocumentEventFilter = {
   /** Addressed to this department or one of its units. */
   addressee?: InputMaybe<Scalars['String']['input']>;
+  /** What happened, e.g. [DUE] for documents falling due only. */
+  changes?: InputMaybe<Array<GqlChangeKind>>;
   /** Kinds of document. */
   kind?: InputMaybe<Array<GqlDocumentKind>>;
   /** Region-code prefixes (within your jurisdiction). */
@@ -3870,6 +3878,7 @@ export type GqlDocumentAssessmentResolvers<ContextType = Context, ParentType ext
 }>;
 
 export type GqlDocumentEventResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['DocumentEvent'] = GqlResolversParentTypes['DocumentEvent']> = ResolversObject<{
+  alert?: Resolver<Maybe<GqlResolversTypes['DocumentAlertKind']>, ParentType, ContextType>;
   at?: Resolver<GqlResolversTypes['DateTime'], ParentType, ContextType>;
   cursor?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
   document?: Resolver<GqlResolversTypes['SupervisionDocument'], ParentType, ContextType>;

@@ -55,6 +55,12 @@ export interface IncrementalParts {
   intentStaleMs?: number;
   /** the persons' next changes: recorded by every batch, and evaluated on their day (`wakeUp`) */
   wakeups?: EvaluationWakeups;
+  /**
+   * Work done once a Beijing day, on the first turn of the day after the wake-up, under the lease
+   * (one replica at a time): announcing the documents that fell due (documents.ts `announceDue`).
+   * It keeps its own record of the day it did: a replica taking its turn later finds nothing to do.
+   */
+  daily?: (today: number) => Promise<unknown>;
 }
 
 /** How many days back a wake-up looks for entries when no wake-up finished since (the nightly full run covers older ones). */
@@ -240,8 +246,23 @@ export class IncrementalEvaluation {
       const woken = await this.wakeUp();
       if (woken) reports.push(woken);
     }
+    const today = beijingDay(this.parts.clock());
+    if (this.parts.daily && this.dailyOn !== today && !this.stopping) {
+      const holder = `${INCREMENTAL_HOLDER}daily:${randomUUID()}`;
+      // the lease held elsewhere: the next turn tries again
+      if (await this.parts.lease.acquire(holder))
+        try {
+          await this.parts.daily(today);
+          this.dailyOn = today;
+        } finally {
+          await this.parts.lease.release(holder).catch(() => undefined);
+        }
+    }
     return reports;
   }
+
+  /** the hub's day this process last did the daily work on */
+  private dailyOn: number | null = null;
 
   /**
    * Evaluates the persons whose wake-up day has come (day <= today), in batches of `batchPersons`

@@ -112,7 +112,7 @@ export class Evaluator {
   }
 
   /** The incremental evaluation of marked persons, under this evaluator's lease and run log. */
-  incremental(options: Pick<IncrementalParts, 'records' | 'clock' | 'batchPersons' | 'intentStaleMs'>): IncrementalEvaluation {
+  incremental(options: Pick<IncrementalParts, 'records' | 'clock' | 'batchPersons' | 'intentStaleMs' | 'daily'>): IncrementalEvaluation {
     const { marks, leads, registry, wakeups } = this.parts;
     if (!marks) throw new Error('incremental evaluation needs the evaluation marks');
     return new IncrementalEvaluation({ ...options, marks, wakeups, leads, registry, lease: this.lease, log: this.log });
