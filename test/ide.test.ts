@@ -9,7 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { registerTestSources, seedPersons } from './fixtures';
-import { startTestHub, type TestHub } from './helpers';
+import { newLead } from '../datasources/services/leads';
+import { startTestHub, type TestHub, until } from './helpers';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -76,6 +77,64 @@ describe('the GraphQL IDE in Chromium', () => {
 
     expect(foreign).toEqual([]);
     expect(failed).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("runs a subscription over the hub's WebSocket and shows the event as it comes", async () => {
+    const page = await browser.newPage();
+    const foreign: string[] = [];
+    page.on('request', (r) => {
+      if (!r.url().startsWith(t.url) && !r.url().startsWith(t.url.replace('http', 'ws')) && !r.url().startsWith('data:'))
+        foreign.push(r.url());
+    });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const token = await t.token({ role: 'PROCURATOR', sub: 'p-ide' });
+    await page.goto(`${t.url}/graphql#token=${token}&purpose=${encodeURIComponent('监督审查')}`, { waitUntil: 'networkidle' });
+    await page.waitForSelector('.graphiql-query-editor .CodeMirror', { timeout: 20_000 });
+    await page.evaluate(() => {
+      const cm = (document.querySelector('.graphiql-query-editor .CodeMirror') as unknown as { CodeMirror: { setValue(v: string): void } })
+        .CodeMirror;
+      cm.setValue(
+        'subscription Watch { leadChanged(filter: { rules: ["DET_OVERDUE_STAGE"] }) { cursor kind status lead { id person { name } } } }',
+      );
+    });
+    // GraphiQL takes the operation's name from the editor a moment after an edit
+    await page.waitForTimeout(1000);
+    const before = t.hub.sources.feed.size;
+    await page.locator('.graphiql-execute-button').click();
+    await until('the IDE subscribed', () => t.hub.sources.feed.size > before, 20_000).catch(async (e) => {
+      await page.screenshot({ path: path.join(os.tmpdir(), 'hub-ide-subscription-failure.png') });
+      console.log(await page.locator('.graphiql-response').innerText(), errors);
+      throw e;
+    });
+    // a lead found for a seeded person: the IDE shows its event
+    const lead = newLead(
+      {
+        rule: 'DET_OVERDUE_STAGE',
+        severity: 'HIGH',
+        idNumber: ids[0],
+        region: '500101',
+        numbers: { days: 47 },
+        explanation: '审查起诉阶段在押 47 天（测试）',
+        explanationEn: '47 days in custody (test)',
+        fingerprint: 'ide-1',
+      },
+      [],
+      '测试',
+      new Date(),
+    );
+    await t.hub.sources.leads.insertFound([lead]);
+    await page.waitForFunction(() => document.querySelector('.graphiql-response')?.textContent?.includes('"CREATED"'), null, {
+      timeout: 20_000,
+    });
+    const text = await page.locator('.graphiql-response').innerText();
+    expect(text).toContain(`"id": "${(lead as unknown as { _id: { toHexString(): string } })._id.toHexString()}"`);
+    expect(text).toContain('"status": "NEW"');
+    await page.screenshot({ path: path.join(os.tmpdir(), 'hub-ide-subscription.png') });
+    expect(text).not.toContain('"errors"');
+    expect(foreign).toEqual([]);
     expect(errors).toEqual([]);
     await page.close();
   });

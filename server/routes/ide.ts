@@ -1,7 +1,7 @@
 /**
  * The GraphQL IDE (GraphiQL 3), served entirely from the hub's own files: the hub runs on networks
  * without internet, so nothing may come from a CDN. The UMD builds of React 18 and GraphiQL 3 are
- * served straight from node_modules.
+ * served straight from node_modules. Subscriptions run in it too, over the hub's WebSocket.
  */
 import path from 'node:path';
 import express, { type Express, type Request, type Router } from 'express';
@@ -51,7 +51,12 @@ function page(graphqlPath: string, defaultQuery: string, defaultVariables: strin
     var headers = { Authorization: 'Bearer ' + (params.get('token') || '<a token: npm run token -- --role ANALYST>') };
     // a browser refuses a header outside Latin-1: a purpose in Chinese goes percent-encoded (docs/security.md)
     if (params.get('purpose')) headers['X-Purpose'] = /^[ -~]*$/.test(params.get('purpose')) ? params.get('purpose') : encodeURIComponent(params.get('purpose'));
-    var fetcher = GraphiQL.createFetcher({ url: config.url });
+    // subscriptions over WebSocket on the same path (graphql-ws, bundled in GraphiQL): the headers
+    // above go as the connection parameters, where the hub reads the token and the purpose
+    var fetcher = GraphiQL.createFetcher({
+      url: config.url,
+      subscriptionUrl: (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + config.url,
+    });
     var root = ReactDOM.createRoot(document.getElementById('ide'));
     root.render(React.createElement(GraphiQL, {
       fetcher: fetcher,
