@@ -254,3 +254,29 @@ describe('the full run after a change of rule parameters', () => {
     expect(after).toMatchObject({ id: lead.id, status: 'RESOLVED' });
   }, 60_000);
 });
+
+describe('wake-ups after the clock was set back', () => {
+  it('does not let a wake-up recorded through a later day hide the days before it', async () => {
+    // no timer of its own: the wake-up below is the only one
+    const t = await startTestHub();
+    try {
+      const source = await registerCustodySource(t);
+      const id = personId(321);
+      expect((await (await pushLines(t, source, [JSON.stringify(custody(id, 321))])).json()).accepted).toBe(1);
+      const today = beijingDay(Date.now());
+      const db = t.connection.db!;
+      // a wake-up once ran with the hub's clock five days ahead; today's entry is still waiting
+      await db
+        .collection<{ _id: string }>('evaluation_runs')
+        .insertOne({ _id: 'clock-ahead', trigger: 'wake-up', status: 'DONE', through: today + 5, startedAt: new Date() } as never);
+      await db
+        .collection<{ _id: string }>('evaluation_wakeups')
+        .insertOne({ _id: `${today}:${id}`, day: today, idNumber: id, at: new Date() } as never);
+      const report = await t.hub.sources.evaluator.incremental({ records: t.hub.sources.records, clock: Date.now }).wakeUp();
+      expect(report).toMatchObject({ persons: 1 });
+      expect(await db.collection('evaluation_wakeups').countDocuments({ _id: `${today}:${id}` as never })).toBe(0);
+    } finally {
+      await t.close();
+    }
+  }, 60_000);
+});

@@ -76,7 +76,9 @@ export async function openEvaluationBench(
     if (made.created.length) log(`  ${db}: the hub's equality indexes created (${made.created.length}), as its first start would`);
   }
   await sources.registry.load();
-  for (const c of [LEADS, 'evaluation_marks', 'evaluation_intents', 'evaluation_wakeups'])
+  // and the runs: an earlier run's wake-ups, recorded through the days it moved its clock to, would
+  // otherwise tell this run's wake-ups that those days were done
+  for (const c of [LEADS, 'evaluation_marks', 'evaluation_intents', 'evaluation_wakeups', 'evaluation_runs'])
     await connection.db!.collection(c).deleteMany({});
   log(`  ${db}: leads and evaluation marks removed; runs start from none`);
   return {

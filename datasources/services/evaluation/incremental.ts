@@ -285,7 +285,7 @@ export class IncrementalEvaluation {
     const today = beijingDay(clock());
     const started = Date.now();
     // FerretDB walks the days one equality each: from the day after the last finished wake-up
-    const last = await log.lastWakeUp();
+    const last = await log.lastWakeUp(today);
     let from = Math.max(last == null ? -Infinity : last + 1, today - WAKE_UP_LOOKBACK_DAYS);
     const total: EvaluationReport = {
       runId: randomUUID(),

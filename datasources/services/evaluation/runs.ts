@@ -122,12 +122,16 @@ export class RunLog {
     return last?.report?.records;
   }
 
-  /** The day through which the latest finished wake-up evaluated the persons due (none: null). */
-  async lastWakeUp(): Promise<number | null> {
+  /** The day through which the latest finished wake-up evaluated the persons due, up to `today` (none: null). */
+  async lastWakeUp(today: number): Promise<number | null> {
     const runs = (await this.Run.collection
       .find({ trigger: 'wake-up', status: 'DONE' } as never, { projection: { through: 1, startedAt: 1 } })
       .toArray()) as unknown as Pick<EvaluationRunDoc, 'through' | 'startedAt'>[];
-    return runs.reduce<number | null>((max, r) => (r.through != null && (max == null || r.through > max) ? r.through : max), null);
+    // a run through a later day (a clock that was ahead and was set back) does not hide the days before it
+    return runs.reduce<number | null>(
+      (max, r) => (r.through != null && r.through <= today && (max == null || r.through > max) ? r.through : max),
+      null,
+    );
   }
 
   private prunedAt = 0;
