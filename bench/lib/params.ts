@@ -47,7 +47,11 @@ export async function pickParams(uri: string, s: Scale, headers: Record<string, 
     if (listRegions.length === 0) throw new Error(`${s.db}: no area holds two pages of custody records`);
     const positions: Params['deep'] = [];
     for (const { area } of deep ? areas.filter((a) => a.count > DEEP_SKIP + PAGE).slice(0, DEEP_AREAS) : []) {
-      const at = await nthNewest(db, area, DEEP_SKIP);
+      // The last record of page 49 (4,899 newer ones precede it): a cursor after it starts page 50 at
+      // record 4,901, where the offset pages of the naive build and the peer start (skip 4,900). The
+      // record 4,901 itself made the hub's and the floor's page start one record later, which the
+      // agreement check of the first full run of 2026-12-05 refused.
+      const at = await nthNewest(db, area, DEEP_SKIP - 1);
       // The hub's cursor for the same position (its keyset cursor, as the hub itself would hand it out
       // after that record): walking 49 pages through the hub takes minutes at 1,000,000 records.
       if (at)
