@@ -6,13 +6,12 @@
  * addressee and not to another department; an answered document falls due no more.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import { createClient, type Client } from 'graphql-ws';
+import type { Client } from 'graphql-ws';
 import { ObjectId } from 'mongodb';
-import WebSocket from 'ws';
 import { beijingDay, DAY_MS } from '../domain/calendar';
 import { fallingDue } from '../domain/documents';
 import { detentionInput, personId } from './fixtures';
-import { pushLines, registerCustodySource, startTestHub, type TestHub, until } from './helpers';
+import { pushLines, registerCustodySource, startTestHub, subscribeWs, type TestHub, until, wsClient } from './helpers';
 
 const DUE_EVENTS = `subscription Due($filter: DocumentEventFilter) {
   documentChanged(filter: $filter) { cursor kind status alert document { id number status dueDate } } }`;
@@ -51,28 +50,12 @@ describe('documents falling due, on one hub with its clock moved', () => {
   let t: TestHub;
   const clients: Client[] = [];
   const connect = async (claims: Record<string, unknown>) => {
-    const c = createClient({
-      url: `${t.url.replace('http', 'ws')}/graphql`,
-      webSocketImpl: WebSocket,
-      connectionParams: { authorization: `Bearer ${await t.token(claims as never)}`, purpose: '签收回复' },
-      retryAttempts: 0,
-      lazy: true,
-    });
+    const c = wsClient(t, { authorization: `Bearer ${await t.token(claims as never)}`, purpose: '签收回复' });
     clients.push(c);
     return c;
   };
   const subscribe = async (c: Client, variables: Record<string, unknown>) => {
-    const got = { events: [] as any[], errors: [] as unknown[] };
-    const before = t.hub.sources.feed.size;
-    c.subscribe(
-      { query: DUE_EVENTS, variables },
-      {
-        next: (v) => (v.errors ? got.errors.push(...v.errors) : got.events.push(v.data!.documentChanged)),
-        error: (e) => got.errors.push(e),
-        complete: () => undefined,
-      },
-    );
-    await until('subscribed', () => t.hub.sources.feed.size > before || got.errors.length > 0, 10_000);
+    const { got } = await subscribeWs(t, c, DUE_EVENTS, variables);
     expect(got.errors).toEqual([]);
     return got;
   };
@@ -145,7 +128,7 @@ describe('documents falling due, on one hub with its clock moved', () => {
     expect(await dueEvents(documentId)).toBe(0);
 
     clock.days = 8;
-    const [soon] = await until('the due-soon event', () => mine.events.length > 0 && mine.events);
+    const soon = await until('the due-soon event', () => mine.events[0]?.documentChanged);
     expect(soon).toMatchObject({ kind: 'DUE', status: 'RECEIVED', alert: 'DUE_SOON', document: { id: documentId, status: 'RECEIVED' } });
     expect(await announcedThrough()).toBe(today + 8);
 
@@ -157,7 +140,7 @@ describe('documents falling due, on one hub with its clock moved', () => {
     }
     expect(mine.events).toHaveLength(1);
     clock.days = 16;
-    const overdue = await until('the overdue event', () => mine.events[1]);
+    const overdue = await until('the overdue event', () => mine.events[1]?.documentChanged);
     expect(overdue).toMatchObject({ kind: 'DUE', alert: 'OVERDUE', document: { id: documentId } });
     expect(overdue.cursor > soon.cursor).toBe(true);
     // the announcement is kept: asked again for the same day it sends nothing

@@ -13,6 +13,8 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Connection } from 'mongoose';
 import type { CommandStartedEvent } from 'mongodb';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
 import { createHub, type Hub, type HubOptions } from '../server/app';
 import { createLogger } from '../lib/logger';
 import { connectStore } from '../datasources/store/connection';
@@ -269,4 +271,34 @@ export async function until<T>(
     if (Date.now() > end) throw new Error(`not within ${ms} ms: ${what}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/** What a subscription received: its events' data, its errors, whether the hub completed it. */
+export type Got = { events: any[]; errors: unknown[]; completed: boolean };
+
+/** A graphql-ws client to a test hub's WebSocket (no retries, connects on the first subscription). */
+export function wsClient(t: TestHub, connectionParams: Record<string, unknown>): Client {
+  return createClient({
+    url: `${t.url.replace('http', 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    connectionParams,
+    retryAttempts: 0,
+    lazy: true,
+  });
+}
+
+/** Subscribes and collects what comes; resolves once the hub holds one more subscriber. */
+export async function subscribeWs(t: TestHub, c: Client, query: string, variables: Record<string, unknown> = {}) {
+  const got: Got = { events: [], errors: [], completed: false };
+  const before = t.hub.sources.feed.size;
+  const dispose = c.subscribe(
+    { query, variables },
+    {
+      next: (v) => (v.errors ? got.errors.push(...v.errors) : got.events.push(v.data)),
+      error: (e) => (Array.isArray(e) ? got.errors.push(...e) : got.errors.push(e)),
+      complete: () => (got.completed = true),
+    },
+  );
+  await until('subscribed or refused', () => t.hub.sources.feed.size > before || got.errors.length > 0 || got.completed, 10_000);
+  return { got, dispose };
 }

@@ -8,46 +8,17 @@
 import { randomBytes } from 'node:crypto';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { setTimeout as delay } from 'node:timers/promises';
-import { createClient, type Client } from 'graphql-ws';
+import type { Client } from 'graphql-ws';
 import { ObjectId } from 'mongodb';
-import WebSocket from 'ws';
 import { newLead } from '../datasources/services/leads';
 import { verifyAuditChain } from '../datasources/services/audit';
 import { detentionInput, personId } from './fixtures';
-import { pushLines, registerCustodySource, startTestHub, type TestHub, type TestSource, until } from './helpers';
+import { pushLines, registerCustodySource, startTestHub, subscribeWs, type TestHub, type TestSource, until, wsClient } from './helpers';
 
 const LEAD_EVENTS = `subscription Leads($filter: LeadFilter, $after: String) {
   leadChanged(filter: $filter, after: $after) { cursor kind status lead { id status person { idNumber name } } } }`;
 const DOCUMENT_EVENTS = `subscription Documents($filter: DocumentEventFilter) {
   documentChanged(filter: $filter) { cursor kind status document { id number status dueDate addressee { code } } } }`;
-
-type Got = { events: any[]; errors: unknown[]; completed: boolean };
-
-function client(t: TestHub, connectionParams: Record<string, unknown>): Client {
-  return createClient({
-    url: `${t.url.replace('http', 'ws')}/graphql`,
-    webSocketImpl: WebSocket,
-    connectionParams,
-    retryAttempts: 0,
-    lazy: true,
-  });
-}
-
-/** Subscribes and collects what comes; resolves once the hub holds one more subscriber. */
-async function subscribe(t: TestHub, c: Client, query: string, variables: Record<string, unknown> = {}) {
-  const got: Got = { events: [], errors: [], completed: false };
-  const before = t.hub.sources.feed.size;
-  const dispose = c.subscribe(
-    { query, variables },
-    {
-      next: (v) => (v.errors ? got.errors.push(...v.errors) : got.events.push(v.data)),
-      error: (e) => (Array.isArray(e) ? got.errors.push(...e) : got.errors.push(e)),
-      complete: () => (got.completed = true),
-    },
-  );
-  await until('subscribed or refused', () => t.hub.sources.feed.size > before || got.errors.length > 0 || got.completed, 10_000);
-  return { got, dispose };
-}
 
 const overdue = (idNumber: string, n: number) => detentionInput(idNumber, n);
 
@@ -57,7 +28,7 @@ describe('lead subscriptions on one hub', () => {
   const clients: Client[] = [];
   const connect = async (claims: Record<string, unknown>, purpose: string | null = 'TEST-2025-001') => {
     const token = await t.token({ role: 'PROCURATOR', ...claims } as never);
-    const c = client(t, { authorization: `Bearer ${token}`, ...(purpose ? { purpose } : {}) });
+    const c = wsClient(t, { authorization: `Bearer ${token}`, ...(purpose ? { purpose } : {}) });
     clients.push(c);
     return c;
   };
@@ -73,13 +44,13 @@ describe('lead subscriptions on one hub', () => {
 
   it('pushes a lead raised by a push to the subscribers who may see it: masked for analysts, nothing to another district', async () => {
     const id = personId(11);
-    const city = await subscribe(t, await connect({ sub: 'p-city' }), LEAD_EVENTS, {
+    const city = await subscribeWs(t, await connect({ sub: 'p-city' }), LEAD_EVENTS, {
       filter: { idNumber: id, rules: ['DET_OVERDUE_STAGE'] },
     });
-    const analyst = await subscribe(t, await connect({ role: 'ANALYST', sub: 'a-city' }, null), LEAD_EVENTS, {
+    const analyst = await subscribeWs(t, await connect({ role: 'ANALYST', sub: 'a-city' }, null), LEAD_EVENTS, {
       filter: { idNumber: id, rules: ['DET_OVERDUE_STAGE'] },
     });
-    const district = await subscribe(t, await connect({ sub: 'p-500102', regions: ['500102'] }), LEAD_EVENTS, {
+    const district = await subscribeWs(t, await connect({ sub: 'p-500102', regions: ['500102'] }), LEAD_EVENTS, {
       filter: { idNumber: id, rules: ['DET_OVERDUE_STAGE'] },
     });
     for (const s of [city, analyst, district]) expect(s.got.errors).toEqual([]);
@@ -140,9 +111,9 @@ describe('lead subscriptions on one hub', () => {
   it("reads an event's person once for all the subscribers of one jurisdiction and operation, and audits it in one entry", async () => {
     const id = personId(13);
     const sizeBefore = t.hub.sources.feed.size;
-    const watchers: Awaited<ReturnType<typeof subscribe>>[] = [];
+    const watchers: Awaited<ReturnType<typeof subscribeWs>>[] = [];
     for (const sub of ['p-w1', 'p-w2', 'p-w3', 'p-w4', 'p-w5'])
-      watchers.push(await subscribe(t, await connect({ sub }), LEAD_EVENTS, { filter: { idNumber: id, rules: ['DET_OVERDUE_STAGE'] } }));
+      watchers.push(await subscribeWs(t, await connect({ sub }), LEAD_EVENTS, { filter: { idNumber: id, rules: ['DET_OVERDUE_STAGE'] } }));
     await pushLines(t, source, [JSON.stringify(overdue(id, 13))]);
     const created = (await until('the created event', () => watchers.every((w) => w.got.events.length > 0) && watchers[0].got.events[0]))
       .leadChanged;
@@ -172,7 +143,7 @@ describe('lead subscriptions on one hub', () => {
 
   it('resumes from the last cursor after a reconnect: the changes made meanwhile come, none is missed', async () => {
     const id = personId(12);
-    const first = await subscribe(t, await connect({ sub: 'p-resume' }), LEAD_EVENTS, {
+    const first = await subscribeWs(t, await connect({ sub: 'p-resume' }), LEAD_EVENTS, {
       filter: { idNumber: id, rules: ['DET_OVERDUE_STAGE'] },
     });
     await pushLines(t, source, [JSON.stringify(overdue(id, 12))]);
@@ -192,7 +163,7 @@ describe('lead subscriptions on one hub', () => {
     });
     expect(assign.body.errors).toBeUndefined();
 
-    const again = await subscribe(t, await connect({ sub: 'p-resume' }), LEAD_EVENTS, {
+    const again = await subscribeWs(t, await connect({ sub: 'p-resume' }), LEAD_EVENTS, {
       filter: { idNumber: id, rules: ['DET_OVERDUE_STAGE'] },
       after: created.cursor,
     });
@@ -223,9 +194,9 @@ describe('lead subscriptions on one hub', () => {
 
   it('refuses connections without a valid token, with a clear close code and reason', async () => {
     const closeOf = async (params: Record<string, unknown>) => {
-      const c = client(t, params);
+      const c = wsClient(t, params);
       clients.push(c);
-      const { got } = await subscribe(t, c, LEAD_EVENTS);
+      const { got } = await subscribeWs(t, c, LEAD_EVENTS);
       return got.errors[0] as { code: number; reason: string };
     };
     expect(await closeOf({})).toMatchObject({ code: 4401, reason: expect.stringContaining('credentials are required') });
@@ -237,23 +208,23 @@ describe('lead subscriptions on one hub', () => {
     });
     // a procurator without a purpose connects, but may not subscribe to leads (as supervisionLeads)
     const c = await connect({ sub: 'p-nopurpose' }, null);
-    const { got } = await subscribe(t, c, LEAD_EVENTS);
+    const { got } = await subscribeWs(t, c, LEAD_EVENTS);
     expect(got.errors[0]).toMatchObject({ extensions: { code: 'FORBIDDEN' } });
   }, 30_000);
 
   it('limits subscriptions per connection and connections per caller; queries and deep documents are refused', async () => {
     const c = await connect({ sub: 'p-limits' });
-    await subscribe(t, c, LEAD_EVENTS);
-    await subscribe(t, c, LEAD_EVENTS);
-    const third = await subscribe(t, c, LEAD_EVENTS);
+    await subscribeWs(t, c, LEAD_EVENTS);
+    await subscribeWs(t, c, LEAD_EVENTS);
+    const third = await subscribeWs(t, c, LEAD_EVENTS);
     expect(third.got.errors[0]).toMatchObject({
       message: expect.stringContaining('at most 2'),
       extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' },
     });
     const other = await connect({ sub: 'p-limits-other' });
-    const query = await subscribe(t, other, '{ supervisionRules { id } }');
+    const query = await subscribeWs(t, other, '{ supervisionRules { id } }');
     expect(query.got.errors[0]).toMatchObject({ extensions: { code: 'BAD_REQUEST' } });
-    const deep = await subscribe(
+    const deep = await subscribeWs(
       t,
       other,
       'subscription { leadChanged { lead { person { leads { person { leads { person { leads { person { leads { id } } } } } } } } } } }',
@@ -261,9 +232,9 @@ describe('lead subscriptions on one hub', () => {
     expect(deep.got.errors[0]).toMatchObject({ extensions: { code: 'QUERY_TOO_COMPLEX' } });
 
     const second = await connect({ sub: 'p-limits' });
-    await subscribe(t, second, LEAD_EVENTS);
+    await subscribeWs(t, second, LEAD_EVENTS);
     const third_ = await connect({ sub: 'p-limits' });
-    const refused = await subscribe(t, third_, LEAD_EVENTS);
+    const refused = await subscribeWs(t, third_, LEAD_EVENTS);
     expect(refused.got.errors[0]).toMatchObject({ code: 4429, reason: expect.stringContaining('at most 2') });
   }, 30_000);
 });
@@ -328,19 +299,19 @@ describe('subscriptions across two hubs on one store', () => {
       q: DOCUMENT_EVENTS,
     });
     expect(registered.body.errors).toBeUndefined();
-    const department = client(b, {
+    const department = wsClient(b, {
       authorization: `Bearer ${await b.token({ role: 'DEPARTMENT', sub: 'd-kss', org: 'KSS-500101', regions: ['500101'] })}`,
       purpose: '签收回复',
     });
-    const other = client(b, {
+    const other = wsClient(b, {
       authorization: `Bearer ${await b.token({ role: 'DEPARTMENT', sub: 'd-other', org: 'KSS-500102', regions: ['500102'] })}`,
       purpose: '签收回复',
     });
     clients.push(department, other);
-    const unregistered = await subscribe(b, department, DOCUMENT_EVENTS.replace('dueDate', ''));
+    const unregistered = await subscribeWs(b, department, DOCUMENT_EVENTS.replace('dueDate', ''));
     expect(unregistered.got.errors[0]).toMatchObject({ extensions: { code: 'FORBIDDEN' } });
-    const mine = await subscribe(b, department, DOCUMENT_EVENTS, { filter: { status: ['ISSUED', 'RECEIVED', 'ANSWERED'] } });
-    const theirs = await subscribe(b, other, DOCUMENT_EVENTS);
+    const mine = await subscribeWs(b, department, DOCUMENT_EVENTS, { filter: { status: ['ISSUED', 'RECEIVED', 'ANSWERED'] } });
+    const theirs = await subscribeWs(b, other, DOCUMENT_EVENTS);
     expect(mine.got.errors).toEqual([]);
 
     const procurator = {
