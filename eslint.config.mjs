@@ -1,11 +1,13 @@
 // ESLint for the hub: `npm run lint` (see docs/development.md).
 import js from '@eslint/js';
 import { createNodeResolver, importX } from 'eslint-plugin-import-x';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 /**
  * The layers, top first. A file may import from its own layer and from the layers below it, never from
- * one above. test/, bench/, scripts/ and examples/ are in no layer: they may import anything.
+ * one above. test/, bench/, scripts/ and examples/ are in no layer: they may import anything. app/ (the
+ * workbench, a browser bundle) is in none either, and the hub imports nothing from it.
  */
 export const LAYERS = [
   { name: 'server', files: ['server/**'] },
@@ -18,7 +20,7 @@ export const LAYERS = [
   { name: 'domain', files: ['domain/**'] },
   { name: 'lib', files: ['lib/**'] },
 ];
-const OUTSIDE_LAYERS = ['test/**', 'bench/**', 'scripts/**', 'examples/**'];
+const OUTSIDE_LAYERS = ['test/**', 'bench/**', 'scripts/**', 'examples/**', 'app/**'];
 
 /** One zone per layer: its files may import from no layer above it, nor from the folders outside the layers. */
 const layerZones = LAYERS.map((layer, i) => {
@@ -28,7 +30,7 @@ const layerZones = LAYERS.map((layer, i) => {
     from: [...above.flatMap((l) => l.files), ...OUTSIDE_LAYERS],
     message: above.length
       ? `${layer.name} sits below ${above.map((l) => l.name).join(', ')}: imports only run downwards (docs/development.md).`
-      : 'the hub imports nothing from test/, bench/, scripts/ or examples/ (docs/development.md).',
+      : 'the hub imports nothing from test/, bench/, scripts/, examples/ or app/ (docs/development.md).',
   };
 });
 
@@ -39,6 +41,7 @@ export const IGNORES = [
   '.tools/**',
   'node_modules/**',
   'resolvers/__generated__/**',
+  'app/src/gql/**',
   'bench/results/**',
   'bench/data/**',
 ];
@@ -46,6 +49,13 @@ export const IGNORES = [
 export default tseslint.config(
   { ignores: IGNORES },
   { files: ['**/*.ts'], extends: [js.configs.recommended, ...tseslint.configs.recommended] },
+  // the workbench (app/): the same rules, and React's rules of hooks
+  {
+    files: ['app/**/*.tsx'],
+    extends: [js.configs.recommended, ...tseslint.configs.recommended],
+    plugins: { 'react-hooks': reactHooks },
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'warn' },
+  },
   {
     files: ['**/*.ts'],
     rules: {

@@ -7,7 +7,7 @@ import { IGNORES } from './eslint.config.mjs';
 export default tseslint.config(
   { ignores: IGNORES },
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', 'app/**/*.tsx'],
     languageOptions: { parser: tseslint.parser, parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     plugins: { '@typescript-eslint': tseslint.plugin },
     linterOptions: { reportUnusedDisableDirectives: 'off' },

@@ -18,6 +18,7 @@ export const leadResolvers: Resolvers = {
     supervisionRules: (_p, _a, ctx) => ctx.sources.leads.rules(),
     supervisionLeads: (_p, { filter, first, after }, ctx) =>
       ctx.sources.leads.list(filter, pageSize(first, ctx.limits.maxPageSize), after, ctx.regions),
+    supervisionLead: (_p, { id }, ctx) => ctx.sources.leads.get(id, ctx.regions),
     evaluationRuns: (_p, { first }, ctx) => {
       const n = first ?? 10;
       if (!Number.isInteger(n) || n < 1 || n > 100) throw badInput('first', `must be between 1 and 100, got ${n}`);

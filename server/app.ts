@@ -31,6 +31,7 @@ import { EXPORT_PATH, exportRouter } from './routes/export';
 import { jsonBody, mountGraphql } from './routes/graphql';
 import { mountHealth } from './routes/health';
 import { mountIde } from './routes/ide';
+import { mountWorkbench, type OidcSettings } from './routes/workbench';
 import { ingestHandler } from './routes/ingest';
 import { mountMetrics } from './routes/metrics';
 import { buildHubSchema } from './schema';
@@ -62,6 +63,10 @@ export interface HubOptions {
   rateLimit?: RateLimitSettings;
   /** how people's tokens are verified */
   jwt: JwtSettings;
+  /** the workbench signs people in at this OpenID Connect provider; absent: development sign-in (not in production) */
+  oidc?: OidcSettings;
+  /** the workbench's build (default dist/app; tests build their own) */
+  workbenchDir?: string;
   /** depth, alias, directive, token and cost limits (defaults in server/limits.ts, docs/security.md) */
   documentLimits?: DocumentLimits;
   /** largest NDJSON push body (default 64 MiB) */
@@ -200,6 +205,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   );
   mountMetrics(app, { metrics, sources, verify });
   mountIde(app, () => firstPersonId(sources));
+  mountWorkbench(app, { production: options.production, oidc: options.oidc, jwt: options.jwt, dir: options.workbenchDir });
   // Subscriptions over WebSocket on the GraphQL path: the same caller, limits, checks and audit as queries.
   const wake = options.subscriptions?.redisUrl
     ? redisWake(options.subscriptions.redisUrl, sources.events, sources.feed, logger.child({ component: 'subscriptions' }))

@@ -14,6 +14,7 @@ import { WRITE_LEASE_MS } from '../datasources/services/stat-counts';
 import { chooseEmbeddedBackend } from '../datasources/store/embedded/backend';
 import { MissingEmbeddedPostgresError, type EmbeddedPostgres } from '../datasources/store/embedded/postgres-server';
 import { ROLES, signToken } from './jwt';
+import { WORKBENCH_PATH } from './routes/workbench';
 
 /** What a failed start stops before the process exits (the store processes it started). */
 const stopOnFailure: (() => Promise<unknown>)[] = [];
@@ -216,6 +217,7 @@ async function main(): Promise<void> {
       `Hub ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${url}  (store: ${storeLabel})`,
       ...(devTokens.length ? ['Development tokens (whole city, 8 h; npm run token -- --role … makes others):'] : []),
       ...devTokens.map(([role, tok]) => `  ${role.padEnd(10)} ${tok}`),
+      `Workbench (工作台): ${url.replace(GRAPHQL_PATH, WORKBENCH_PATH)}/${config.NODE_ENV === 'production' ? '' : '  (development sign-in: pick a role and a region)'}`,
       `IDE, signed in as an analyst: ${url}#token=${analyst}`,
       `or try:`,
       `  curl -s ${url} -H 'content-type: application/json' -H "authorization: Bearer $(npm run --silent token -- --role PROCURATOR)" -H 'x-purpose: 2025-JC-001' \\`,

@@ -90,6 +90,8 @@ export async function startTestHub(
     evaluationLeaseMs?: number;
     evaluationAfterChangeMs?: number;
     subscriptions?: HubOptions['subscriptions'];
+    workbenchDir?: string;
+    oidc?: HubOptions['oidc'];
   } = {},
 ): Promise<TestHub> {
   const uri = options.uri ?? process.env.HUB_TEST_URI;
@@ -133,6 +135,8 @@ export async function startTestHub(
     evaluationLeaseMs: options.evaluationLeaseMs,
     evaluationAfterChangeMs: options.evaluationAfterChangeMs,
     subscriptions: options.subscriptions,
+    workbenchDir: options.workbenchDir,
+    oidc: options.oidc,
   });
   // counts of store commands in tests must not meet the start-up work (backfill, days registry)
   await hub.startupWork;

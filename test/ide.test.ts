@@ -4,36 +4,22 @@
  * render and run a query with every asset served by the hub itself; any request to another host fails
  * the test.
  */
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from './browser';
 import { registerTestSources, seedPersons } from './fixtures';
 import { newLead } from '../datasources/services/leads';
 import { startTestHub, type TestHub, until } from './helpers';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 describe('the GraphQL IDE in Chromium', () => {
   let t: TestHub;
   let browser: Browser;
   let ids: string[];
   beforeAll(async () => {
-    if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium package (.ci/run does)`);
     t = await startTestHub();
     ids = await seedPersons(t.hub.sources, await registerTestSources(t.hub.sources), 3, 1);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

@@ -2422,6 +2422,8 @@ export type GqlQuery = {
   supervisionDocument?: Maybe<GqlSupervisionDocument>;
   /** Supervision documents you may see, newest first: procurators their jurisdiction's, departments those addressed to them or their units. */
   supervisionDocuments: GqlSupervisionDocumentConnection;
+  /** One lead by its id (a link to it); null when there is no such lead in your jurisdiction. Analysts see the person masked. */
+  supervisionLead?: Maybe<GqlSupervisionLead>;
   /** Supervision leads in your jurisdiction, newest first. Analysts see persons masked. */
   supervisionLeads: GqlSupervisionLeadConnection;
   /** The supervision rules with their legal basis and the parameters in force. */
@@ -2573,6 +2575,12 @@ export type GqlQuerySupervisionDocumentsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<GqlDocumentFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** Read operations: dossiers by person, record lists per domain, the data-source registry. */
+export type GqlQuerySupervisionLeadArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -4219,6 +4227,7 @@ export type GqlQueryResolvers<ContextType = Context, ParentType extends GqlResol
   statistics?: Resolver<Array<GqlResolversTypes['StatBucket']>, ParentType, ContextType, RequireFields<GqlQueryStatisticsArgs, 'domain' | 'groupBy'>>;
   supervisionDocument?: Resolver<Maybe<GqlResolversTypes['SupervisionDocument']>, ParentType, ContextType, RequireFields<GqlQuerySupervisionDocumentArgs, 'id'>>;
   supervisionDocuments?: Resolver<GqlResolversTypes['SupervisionDocumentConnection'], ParentType, ContextType, Partial<GqlQuerySupervisionDocumentsArgs>>;
+  supervisionLead?: Resolver<Maybe<GqlResolversTypes['SupervisionLead']>, ParentType, ContextType, RequireFields<GqlQuerySupervisionLeadArgs, 'id'>>;
   supervisionLeads?: Resolver<GqlResolversTypes['SupervisionLeadConnection'], ParentType, ContextType, Partial<GqlQuerySupervisionLeadsArgs>>;
   supervisionRules?: Resolver<Array<GqlResolversTypes['SupervisionRule']>, ParentType, ContextType>;
   trustedOperations?: Resolver<Array<GqlResolversTypes['TrustedOperation']>, ParentType, ContextType>;

@@ -1,0 +1,107 @@
+/**
+ * The workbench's frame: language and theme, who is signed in, the purpose of the task, the menu of
+ * the signed-in role, and the routes (deep links to a person and a lead).
+ */
+import { QueryClientProvider } from '@tanstack/react-query';
+import { App as AntApp, Button, ConfigProvider, Layout, Menu, Space, Tag, Typography } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import { BrowserRouter, Link, Navigate, Route, Routes, useLocation } from 'react-router-dom';
+import { queryClient } from './client';
+import { I18nProvider, useI18n, type TextKey } from './i18n';
+import { LeadPage } from './pages/Lead';
+import { LeadsPage } from './pages/Leads';
+import { PersonPage, PersonSearchPage } from './pages/Person';
+import { PurposeGate, PurposeTag } from './purpose';
+import { signOut, useSession, type Role } from './session';
+import { SignInPage } from './pages/SignIn';
+
+/** The menu of each role: [path, text]; the first is the role's home. */
+const MENUS: Record<Role, [string, TextKey][]> = {
+  PROCURATOR: [
+    ['/leads', 'menuLeads'],
+    ['/persons', 'menuPerson'],
+  ],
+  ANALYST: [
+    ['/leads', 'menuLeads'],
+    ['/persons', 'menuPerson'],
+  ],
+  DEPARTMENT: [],
+  ADMIN: [['/leads', 'menuLeads']],
+};
+
+function Frame() {
+  const session = useSession();
+  const { t, lang, setLang } = useI18n();
+  const location = useLocation();
+  if (!session) return <SignInPage />;
+  const menu = MENUS[session.claims.role] ?? [];
+  const home = menu[0]?.[0] ?? '/';
+  const selected = menu.find(([path]) => location.pathname.startsWith(path))?.[0];
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <Layout.Header style={{ display: 'flex', alignItems: 'center', gap: 16, paddingInline: 16 }}>
+        <Typography.Text strong style={{ color: '#fff', whiteSpace: 'nowrap' }}>
+          {t('appName')}
+        </Typography.Text>
+        <nav aria-label={t('appName')} style={{ flex: 1, minWidth: 0 }}>
+          <Menu
+            theme="dark"
+            mode="horizontal"
+            selectedKeys={selected ? [selected] : []}
+            items={menu.map(([path, key]) => ({ key: path, label: <Link to={path}>{t(key)}</Link> }))}
+          />
+        </nav>
+        <Space size="small">
+          <PurposeTag />
+          <Tag color="blue">
+            {t(session.claims.role)} · {session.claims.regions.join(',')}
+          </Tag>
+          <Button size="small" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}>
+            {t('language')}
+          </Button>
+          <Button size="small" onClick={signOut}>
+            {t('signOut')}
+          </Button>
+        </Space>
+      </Layout.Header>
+      <Layout.Content style={{ padding: 16 }}>
+        <main>
+          <PurposeGate>
+            <Routes>
+              <Route path="/" element={<Navigate to={home} replace />} />
+              <Route path="/leads" element={<LeadsPage />} />
+              <Route path="/leads/:id" element={<LeadPage />} />
+              <Route path="/persons" element={<PersonSearchPage />} />
+              <Route path="/persons/:idNumber" element={<PersonPage />} />
+              <Route path="*" element={<Typography.Title level={3}>{t('pageNotFound')}</Typography.Title>} />
+            </Routes>
+          </PurposeGate>
+        </main>
+      </Layout.Content>
+    </Layout>
+  );
+}
+
+function Localised() {
+  const { lang } = useI18n();
+  return (
+    <ConfigProvider locale={lang === 'zh' ? zhCN : enUS} theme={{ token: { colorPrimary: '#a8071a', borderRadius: 4 } }}>
+      <AntApp>
+        <BrowserRouter basename="/app">
+          <Frame />
+        </BrowserRouter>
+      </AntApp>
+    </ConfigProvider>
+  );
+}
+
+export function App() {
+  return (
+    <QueryClientProvider client={queryClient}>
+      <I18nProvider>
+        <Localised />
+      </I18nProvider>
+    </QueryClientProvider>
+  );
+}

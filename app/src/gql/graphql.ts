@@ -1,0 +1,399 @@
+/* eslint-disable */
+/** Internal type. DO NOT USE DIRECTLY. */
+type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+/** Internal type. DO NOT USE DIRECTLY. */
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** State of a community correction (矫正状态). */
+export type CorrectionStatus =
+  /** Absconded: lost to supervision (脱管). */
+  | 'ABSCONDED'
+  /** Under correction (在矫). */
+  | 'ACTIVE'
+  /** Probation or parole revoked and the subject committed to prison (撤销缓刑/假释, 收监). */
+  | 'REVOKED'
+  /** Correction ended (解除矫正). */
+  | 'TERMINATED';
+
+/** Kind of community-correction subject (社区矫正对象类别): why the person is supervised. */
+export type CorrectionType =
+  /** Control (管制): a non-custodial sentence restricting liberty. */
+  | 'CONTROL'
+  /** Serving a sentence outside prison (暂予监外执行), e.g. on medical grounds. */
+  | 'OUTSIDE_EXECUTION'
+  /** Parole (假释): conditional early release from prison. */
+  | 'PAROLE'
+  /** Probation (缓刑): a suspended prison sentence. */
+  | 'PROBATION';
+
+/** Procedural stage of a custody (羁押阶段). */
+export type DetentionStage =
+  /** 审查逮捕: the procuratorate reviews the arrest request. */
+  | 'ARREST_REVIEW'
+  /** 判决生效待交付执行: sentenced, waiting for transfer to prison. */
+  | 'AWAITING_TRANSFER'
+  /** 刑事拘留: first custody by police, before an arrest request. */
+  | 'CRIMINAL_DETENTION'
+  /** 一审: first-instance trial. */
+  | 'FIRST_INSTANCE'
+  /** 侦查羁押: custody during investigation after arrest. */
+  | 'INVESTIGATION'
+  /** 审查起诉: the procuratorate reviews the case for prosecution. */
+  | 'PROSECUTION_REVIEW'
+  /** 二审: second-instance trial. */
+  | 'SECOND_INSTANCE'
+  /** 留所服刑: serving a short sentence in the detention centre. */
+  | 'SERVING_IN_CENTRE';
+
+/** The four kinds of department data the hub links. */
+export type Domain =
+  /** Community correction (社区矫正): probation, parole, control, serving outside prison. */
+  | 'COMMUNITY_CORRECTION'
+  /** Detention centres (看守所): custody before and during trial. */
+  | 'DETENTION'
+  /** Administrative enforcement cases (行政执法案件) on the two-law linkage platform (两法衔接). */
+  | 'ENFORCEMENT_CASE'
+  /** Prisons (监狱): sentences served. */
+  | 'PRISON';
+
+/** Field of an administrative enforcement case (案件类别). */
+export type EnforcementCategory =
+  /** Producing or selling counterfeit or shoddy goods (生产销售伪劣商品). */
+  | 'COUNTERFEIT'
+  /** Ecology and environment (生态环境). */
+  | 'ENVIRONMENT'
+  /** Food and drugs (食品药品). */
+  | 'FOOD_DRUG'
+  /** Labour and social security (劳动保障). */
+  | 'LABOUR'
+  /** Any other field (其他). */
+  | 'OTHER'
+  /** Work safety (安全生产). */
+  | 'SAFETY'
+  /** Tax (税务). */
+  | 'TAX'
+  /** Trademark infringement (商标侵权). */
+  | 'TRADEMARK';
+
+/** Where an enforcement case stands (案件状态). */
+export type EnforcementStatus =
+  /** Case closed (结案). */
+  | 'CLOSED'
+  /** Case filed (立案), no penalty or transfer yet. */
+  | 'FILED'
+  /** Administrative penalty decided (已作出行政处罚). */
+  | 'PENALIZED'
+  /** Transferred to the police as a suspected crime (已移送公安). */
+  | 'TRANSFERRED';
+
+/** Gender (性别), read from the ID number's sequence code: odd male, even female. */
+export type Gender =
+  /** Female (女). */
+  | 'FEMALE'
+  /** Male (男). */
+  | 'MALE';
+
+/** Which leads to list; fields combine with AND, values in a list with OR. */
+export type LeadFilter = {
+  /** Detected at or after. */
+  detectedFrom?: string | null | undefined;
+  /** Detected before. */
+  detectedTo?: string | null | undefined;
+  /** One person. */
+  idNumber?: string | null | undefined;
+  /** Region-code prefixes (within your jurisdiction). */
+  regions?: Array<string> | null | undefined;
+  /** Rule ids. */
+  rules?: Array<string | number> | null | undefined;
+  /** Severities. */
+  severity?: Array<Severity> | null | undefined;
+  /** Workflow states. */
+  status?: Array<LeadStatus> | null | undefined;
+};
+
+/** Where a lead is in the procuratorate's workflow: NEW → ACKNOWLEDGED → RESOLVED | DISMISSED. */
+export type LeadStatus =
+  /** 已受理: a procurator has taken it up. */
+  | 'ACKNOWLEDGED'
+  /** 不予处理: examined and found not to need action. */
+  | 'DISMISSED'
+  /** 新线索: found by evaluation, nobody has looked at it yet. */
+  | 'NEW'
+  /** 已处理: acted on (e.g. a procuratorial recommendation sent), or resolved by the data when the finding no longer holds. */
+  | 'RESOLVED';
+
+/** Where a prisoner's sentence stands (服刑状态). */
+export type PrisonStatus =
+  /** Died (死亡). */
+  | 'DECEASED'
+  /** Serving outside prison (暂予监外执行). */
+  | 'OUTSIDE_EXECUTION'
+  /** Released on parole (假释). */
+  | 'PAROLED'
+  /** Released at the end of the sentence (刑满释放). */
+  | 'RELEASED'
+  /** Serving in prison (在押服刑). */
+  | 'SERVING'
+  /** Transferred to another prison (调监). */
+  | 'TRANSFERRED';
+
+/** How serious a supervision lead is. */
+export type Severity =
+  /** 特别严重: a person's liberty is at stake now (held past the limit or past the sentence). */
+  | 'CRITICAL'
+  /** 严重: a likely violation of the law that needs action. */
+  | 'HIGH'
+  /** 提示: worth a look (a deadline approaching, a record entered late). */
+  | 'LOW'
+  /** 一般: an irregularity to raise with the department. */
+  | 'MEDIUM';
+
+export type WorkbenchLeadQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type WorkbenchLeadQuery = { supervisionLead: { id: string, severity: Severity, status: LeadStatus, detectedAt: string, updatedAt: string, explanation: string, explanationEn: string, numbers: unknown, resolvedByData: boolean, rule: { id: string, title: string, titleEn: string, legalBasis: string }, person: { idNumber: string, name: string }, region: { code: string, name: string }, records: Array<
+      | { id: string, domain: Domain, externalId: string, eventAt: string, region: { name: string }, source: { name: string } }
+      | { id: string, domain: Domain, externalId: string, eventAt: string, region: { name: string }, source: { name: string } }
+      | { id: string, domain: Domain, externalId: string, eventAt: string, region: { name: string }, source: { name: string } }
+      | { id: string, domain: Domain, externalId: string, eventAt: string, region: { name: string }, source: { name: string } }
+    >, history: Array<{ at: string, actor: string, status: LeadStatus, note: string }> } | null };
+
+export type WorkbenchMoveLeadMutationVariables = Exact<{
+  id: string | number;
+  status: LeadStatus;
+  note: string;
+}>;
+
+
+export type WorkbenchMoveLeadMutation = { updateLeadStatus: { id: string, status: LeadStatus } };
+
+export type WorkbenchRulesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type WorkbenchRulesQuery = { supervisionRules: Array<{ id: string, title: string, titleEn: string }> };
+
+export type WorkbenchLeadsQueryVariables = Exact<{
+  filter?: LeadFilter | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type WorkbenchLeadsQuery = { supervisionLeads: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, severity: Severity, status: LeadStatus, detectedAt: string, explanation: string, explanationEn: string, rule: { id: string, title: string, titleEn: string }, person: { idNumber: string, name: string }, region: { code: string, name: string } } }> } };
+
+export type WorkbenchDossierQueryVariables = Exact<{
+  idNumber: string;
+}>;
+
+
+export type WorkbenchDossierQuery = { person: { idNumber: string, name: string, gender: Gender | null, birthDate: string | null, region: { name: string } | null, detentions: { totalCount: number, edges: Array<{ node: { id: string, eventAt: string, stage: DetentionStage, admittedAt: string, releasedAt: string | null, caseNumber: string, facility: { name: string } } }> }, imprisonments: { totalCount: number, edges: Array<{ node: { id: string, eventAt: string, crime: string, status: PrisonStatus, admittedAt: string, expectedReleaseDate: string | null, releasedAt: string | null, prison: { name: string } } }> }, corrections: { totalCount: number, edges: Array<{ node: { id: string, eventAt: string, correctionType: CorrectionType, status: CorrectionStatus, startDate: string, endDate: string, office: { name: string } } }> }, enforcementCases: { totalCount: number, edges: Array<{ node: { id: string, eventAt: string, category: EnforcementCategory, violation: string, amountInvolved: number, status: EnforcementStatus, agency: { name: string } } }> }, leads: Array<{ id: string, severity: Severity, status: LeadStatus, explanation: string, explanationEn: string, detectedAt: string, rule: { title: string, titleEn: string } }> } | null };
+
+export class TypedDocumentString<TResult, TVariables>
+  extends String
+  implements DocumentTypeDecoration<TResult, TVariables>
+{
+  __apiType?: NonNullable<DocumentTypeDecoration<TResult, TVariables>['__apiType']>;
+  private value: string;
+  public __meta__?: Record<string, any> | undefined;
+
+  constructor(value: string, __meta__?: Record<string, any> | undefined) {
+    super(value);
+    this.value = value;
+    this.__meta__ = __meta__;
+  }
+
+  override toString(): string & DocumentTypeDecoration<TResult, TVariables> {
+    return this.value;
+  }
+}
+
+export const WorkbenchLeadDocument = new TypedDocumentString(`
+    query WorkbenchLead($id: ID!) {
+  supervisionLead(id: $id) {
+    id
+    severity
+    status
+    detectedAt
+    updatedAt
+    explanation
+    explanationEn
+    numbers
+    resolvedByData
+    rule {
+      id
+      title
+      titleEn
+      legalBasis
+    }
+    person {
+      idNumber
+      name
+    }
+    region {
+      code
+      name
+    }
+    records {
+      id
+      domain
+      externalId
+      eventAt
+      region {
+        name
+      }
+      source {
+        name
+      }
+    }
+    history {
+      at
+      actor
+      status
+      note
+    }
+  }
+}
+    `, {"hash":"sha256:ac7132a744c401c0bcb80754f19360a4cfc0e69313fe02ebd35d835c0affd090"}) as unknown as TypedDocumentString<WorkbenchLeadQuery, WorkbenchLeadQueryVariables>;
+export const WorkbenchMoveLeadDocument = new TypedDocumentString(`
+    mutation WorkbenchMoveLead($id: ID!, $status: LeadStatus!, $note: String!) {
+  updateLeadStatus(id: $id, status: $status, note: $note) {
+    id
+    status
+  }
+}
+    `, {"hash":"sha256:f301d831c92a82a40fa316cb20a43e99250d4081e121142ca02fe88b3f39b546"}) as unknown as TypedDocumentString<WorkbenchMoveLeadMutation, WorkbenchMoveLeadMutationVariables>;
+export const WorkbenchRulesDocument = new TypedDocumentString(`
+    query WorkbenchRules {
+  supervisionRules {
+    id
+    title
+    titleEn
+  }
+}
+    `, {"hash":"sha256:db6561521306e6d2b3973cc6b4de61134ccaaa0477a391355c3b7560b35354b6"}) as unknown as TypedDocumentString<WorkbenchRulesQuery, WorkbenchRulesQueryVariables>;
+export const WorkbenchLeadsDocument = new TypedDocumentString(`
+    query WorkbenchLeads($filter: LeadFilter, $first: Int, $after: String) {
+  supervisionLeads(filter: $filter, first: $first, after: $after) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        id
+        severity
+        status
+        detectedAt
+        explanation
+        explanationEn
+        rule {
+          id
+          title
+          titleEn
+        }
+        person {
+          idNumber
+          name
+        }
+        region {
+          code
+          name
+        }
+      }
+    }
+  }
+}
+    `, {"hash":"sha256:bf9005cae84b54afbce4b87d864c5e5adc5709d63cec13eaaec5774b86a6bb2b"}) as unknown as TypedDocumentString<WorkbenchLeadsQuery, WorkbenchLeadsQueryVariables>;
+export const WorkbenchDossierDocument = new TypedDocumentString(`
+    query WorkbenchDossier($idNumber: IdNumber!) {
+  person(idNumber: $idNumber) {
+    idNumber
+    name
+    gender
+    birthDate
+    region {
+      name
+    }
+    detentions(first: 50) {
+      totalCount
+      edges {
+        node {
+          id
+          eventAt
+          facility {
+            name
+          }
+          stage
+          admittedAt
+          releasedAt
+          caseNumber
+        }
+      }
+    }
+    imprisonments(first: 50) {
+      totalCount
+      edges {
+        node {
+          id
+          eventAt
+          prison {
+            name
+          }
+          crime
+          status
+          admittedAt
+          expectedReleaseDate
+          releasedAt
+        }
+      }
+    }
+    corrections(first: 50) {
+      totalCount
+      edges {
+        node {
+          id
+          eventAt
+          office {
+            name
+          }
+          correctionType
+          status
+          startDate
+          endDate
+        }
+      }
+    }
+    enforcementCases(first: 50) {
+      totalCount
+      edges {
+        node {
+          id
+          eventAt
+          agency {
+            name
+          }
+          category
+          violation
+          amountInvolved
+          status
+        }
+      }
+    }
+    leads {
+      id
+      severity
+      status
+      explanation
+      explanationEn
+      rule {
+        title
+        titleEn
+      }
+      detectedAt
+    }
+  }
+}
+    `, {"hash":"sha256:b7404453313abdd275abc52f86357d2b36472bb6770af3eec344026ac7fc3ea1"}) as unknown as TypedDocumentString<WorkbenchDossierQuery, WorkbenchDossierQueryVariables>;

@@ -1,0 +1,130 @@
+/**
+ * Chinese first, English switchable: every text of the screens is here, as [中文, English]. The
+ * hub's own texts (explanations, rule titles) come in both languages from the API.
+ */
+import { createContext, useContext, useMemo, useState, type ReactNode } from 'react';
+
+export type Lang = 'zh' | 'en';
+
+const TEXTS = {
+  appName: ['检察监督工作台', 'Supervision workbench'],
+  signIn: ['登录', 'Sign in'],
+  signOut: ['退出', 'Sign out'],
+  signInTitle: ['登录检察监督工作台', 'Sign in to the supervision workbench'],
+  devSignInHint: [
+    '开发环境：选择角色和辖区，使用开发令牌登录。',
+    'Development: pick a role and a region to sign in with a development token.',
+  ],
+  oidcSignInHint: ['使用本单位统一身份认证登录。', "Sign in with your organisation's identity provider."],
+  noSignIn: ['本枢纽未配置登录方式，请联系管理员。', 'This hub has no sign-in configured: ask its administrators.'],
+  role: ['角色', 'Role'],
+  region: ['辖区', 'Region'],
+  PROCURATOR: ['检察官', 'Procurator'],
+  ANALYST: ['分析人员', 'Analyst'],
+  DEPARTMENT: ['部门人员', 'Department'],
+  ADMIN: ['管理员', 'Administrator'],
+  purpose: ['办案用途', 'Purpose'],
+  purposeNone: ['未填写', 'not given'],
+  purposeChange: ['更换', 'Change'],
+  purposeTitle: ['请填写本次工作的办案用途', 'The purpose of this task'],
+  purposeHint: [
+    '查阅个人信息须说明用途（如案号），审计日志将记录该用途。',
+    'Reading personal data needs a purpose (e.g. a case reference); the audit trail records it.',
+  ],
+  purposeLength: ['办案用途须为3至200个字符（与审计要求一致）', 'A purpose is 3 to 200 characters (as the audit requires)'],
+  purposeRequired: ['请填写办案用途', 'Please give a purpose'],
+  purposePlaceholder: ['如：渝检刑诉〔2026〕1号', 'e.g. 渝检刑诉〔2026〕1号'],
+  ok: ['确定', 'OK'],
+  cancel: ['取消', 'Cancel'],
+  language: ['English', '中文'],
+  menuLeads: ['监督线索', 'Leads'],
+  menuPerson: ['人员查询', 'Find a person'],
+  leadsTitle: ['监督线索', 'Supervision leads'],
+  rule: ['规则', 'Rule'],
+  severity: ['严重程度', 'Severity'],
+  status: ['状态', 'Status'],
+  detectedAt: ['发现时间', 'Detected'],
+  detectedRange: ['发现日期', 'Detected between'],
+  person: ['当事人', 'Person'],
+  idNumber: ['公民身份号码', 'ID number'],
+  name: ['姓名', 'Name'],
+  explanation: ['线索说明', 'Finding'],
+  total: ['共 {n} 条', '{n} in all'],
+  open: ['查看', 'Open'],
+  acknowledge: ['受理', 'Acknowledge'],
+  dismiss: ['不予处理', 'Dismiss'],
+  resolve: ['已处理', 'Resolve'],
+  note: ['处理说明', 'Note'],
+  noteRequired: ['请填写处理说明', 'Please write a note'],
+  history: ['处理记录', 'History'],
+  numbers: ['计算依据', 'The numbers'],
+  legalBasis: ['法律依据', 'Legal basis'],
+  records: ['相关记录', 'Records'],
+  dossier: ['一人一档', 'Dossier'],
+  timeline: ['时间线', 'Timeline'],
+  personLeads: ['该人员的监督线索', "The person's leads"],
+  noPerson: ['没有该人员的记录', 'No source has a record of this person'],
+  search: ['查询', 'Search'],
+  idNumberInvalid: ['请输入18位公民身份号码', 'Enter an 18-character ID number'],
+  saved: ['已保存', 'Saved'],
+  sourceDown: ['数据源暂不可用：{names}。其余数据照常显示。', 'A source is unavailable: {names}. The rest is shown.'],
+  loadFailed: ['加载失败', 'Could not load'],
+  retry: ['重试', 'Retry'],
+  all: ['全部', 'All'],
+  more: ['加载更多', 'More'],
+  gender: ['性别', 'Gender'],
+  birthDate: ['出生日期', 'Born'],
+  household: ['户籍地', 'Household region'],
+  DETENTION: ['羁押', 'Custody'],
+  PRISON: ['监狱', 'Prison'],
+  CORRECTION: ['社区矫正', 'Community correction'],
+  ENFORCEMENT: ['行政执法', 'Enforcement'],
+  backToLeads: ['返回线索列表', 'Back to the leads'],
+  leadNotFound: ['没有这条线索，或不在您的辖区内', 'No such lead, or not in your jurisdiction'],
+  pageNotFound: ['页面不存在', 'No such page'],
+  home: ['首页', 'Home'],
+  domain: ['领域', 'Domain'],
+  externalId: ['部门记录编号', "Department's record id"],
+  source: ['数据源', 'Source'],
+  eventAt: ['发生时间', 'When'],
+  previous: ['上一页', 'Previous page'],
+  next: ['下一页', 'Next page'],
+  notForRole: ['您的角色不使用此页面', 'This page is not for your role'],
+} as const satisfies Record<string, readonly [string, string]>;
+
+export type TextKey = keyof typeof TEXTS;
+
+interface I18n {
+  lang: Lang;
+  setLang: (l: Lang) => void;
+  t: (key: TextKey, vars?: Record<string, string | number>) => string;
+}
+
+const Ctx = createContext<I18n | null>(null);
+
+export function I18nProvider({ children }: { children: ReactNode }) {
+  const [lang, setLangState] = useState<Lang>(() => (localStorage.getItem('hub.lang') === 'en' ? 'en' : 'zh'));
+  const value = useMemo<I18n>(
+    () => ({
+      lang,
+      setLang: (l) => {
+        localStorage.setItem('hub.lang', l);
+        document.documentElement.lang = l === 'zh' ? 'zh-CN' : 'en';
+        setLangState(l);
+      },
+      t: (key, vars) => {
+        let text: string = TEXTS[key][lang === 'zh' ? 0 : 1];
+        for (const [k, v] of Object.entries(vars ?? {})) text = text.replace(`{${k}}`, String(v));
+        return text;
+      },
+    }),
+    [lang],
+  );
+  return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
+}
+
+export function useI18n(): I18n {
+  const v = useContext(Ctx);
+  if (!v) throw new Error('useI18n outside I18nProvider');
+  return v;
+}

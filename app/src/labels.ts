@@ -1,0 +1,89 @@
+/** The names of the API's enum values, [中文, English] (the SDL's descriptions say the same). */
+import type { Lang } from './i18n';
+
+const LABELS: Record<string, Record<string, [string, string]>> = {
+  Severity: { LOW: ['提示', 'Low'], MEDIUM: ['一般', 'Medium'], HIGH: ['严重', 'High'], CRITICAL: ['特别严重', 'Critical'] },
+  LeadStatus: {
+    NEW: ['新线索', 'New'],
+    ACKNOWLEDGED: ['已受理', 'Acknowledged'],
+    RESOLVED: ['已处理', 'Resolved'],
+    DISMISSED: ['不予处理', 'Dismissed'],
+  },
+  Domain: {
+    DETENTION: ['看守所羁押', 'Custody'],
+    PRISON: ['监狱服刑', 'Prison'],
+    COMMUNITY_CORRECTION: ['社区矫正', 'Community correction'],
+    ENFORCEMENT_CASE: ['行政执法', 'Enforcement case'],
+  },
+  Gender: { MALE: ['男', 'Male'], FEMALE: ['女', 'Female'] },
+  DetentionStage: {
+    CRIMINAL_DETENTION: ['刑事拘留', 'Criminal detention'],
+    ARREST_REVIEW: ['审查逮捕', 'Arrest review'],
+    INVESTIGATION: ['侦查羁押', 'Investigation'],
+    PROSECUTION_REVIEW: ['审查起诉', 'Prosecution review'],
+    FIRST_INSTANCE: ['一审', 'First instance'],
+    SECOND_INSTANCE: ['二审', 'Second instance'],
+    AWAITING_TRANSFER: ['判决生效待交付执行', 'Awaiting transfer'],
+    SERVING_IN_CENTRE: ['留所服刑', 'Serving in the centre'],
+  },
+  PrisonStatus: {
+    SERVING: ['在押服刑', 'Serving'],
+    PAROLED: ['假释', 'Paroled'],
+    OUTSIDE_EXECUTION: ['暂予监外执行', 'Outside execution'],
+    RELEASED: ['刑满释放', 'Released'],
+    TRANSFERRED: ['调出', 'Transferred'],
+    DECEASED: ['死亡', 'Deceased'],
+  },
+  CorrectionType: {
+    PROBATION: ['缓刑', 'Probation'],
+    PAROLE: ['假释', 'Parole'],
+    CONTROL: ['管制', 'Control'],
+    OUTSIDE_EXECUTION: ['暂予监外执行', 'Outside execution'],
+  },
+  CorrectionStatus: {
+    ACTIVE: ['在矫', 'Active'],
+    TERMINATED: ['解除矫正', 'Terminated'],
+    REVOKED: ['撤销', 'Revoked'],
+    ABSCONDED: ['脱管', 'Absconded'],
+  },
+  EnforcementCategory: {
+    FOOD_DRUG: ['食品药品', 'Food and drugs'],
+    COUNTERFEIT: ['生产销售伪劣商品', 'Counterfeit goods'],
+    TRADEMARK: ['侵犯商标', 'Trademark'],
+    ENVIRONMENT: ['生态环境', 'Environment'],
+    TAX: ['税务', 'Tax'],
+    LABOUR: ['劳动保障', 'Labour'],
+    SAFETY: ['安全生产', 'Work safety'],
+    OTHER: ['其他', 'Other'],
+  },
+  EnforcementStatus: {
+    FILED: ['立案', 'Filed'],
+    PENALIZED: ['已处罚', 'Penalized'],
+    TRANSFERRED: ['已移送', 'Transferred'],
+    CLOSED: ['结案', 'Closed'],
+  },
+};
+
+export function label(type: keyof typeof LABELS | string, value: string | null | undefined, lang: Lang): string {
+  if (value == null) return '—';
+  const l = LABELS[type]?.[value];
+  return l ? l[lang === 'zh' ? 0 : 1] : value;
+}
+
+export const SEVERITY_COLOR: Record<string, string> = { LOW: 'default', MEDIUM: 'gold', HIGH: 'orange', CRITICAL: 'red' };
+export const STATUS_COLOR: Record<string, string> = { NEW: 'red', ACKNOWLEDGED: 'blue', RESOLVED: 'green', DISMISSED: 'default' };
+
+/** A date and time as people here read it: 2026-12-05 14:03 (Beijing time). */
+export function when(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', dateStyle: 'short', timeStyle: 'short' }).format(d);
+}
+
+export function day(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  if (/^\d{4}-\d{2}-\d{2}$/.test(iso)) return iso;
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', dateStyle: 'short' }).format(d);
+}

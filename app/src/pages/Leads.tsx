@@ -1,0 +1,201 @@
+/**
+ * The leads inbox (线索收件箱): filters by rule, severity, region, status and the day found; pages by
+ * cursor; a row opens the lead (a link, so it can be opened in a new tab or sent).
+ */
+import { Button, DatePicker, Form, Input, Select, Space, Table, Tag, Typography } from 'antd';
+import type { Dayjs } from 'dayjs';
+import { useState } from 'react';
+import { Link } from 'react-router-dom';
+import { useGql } from '../client';
+import { graphql } from '../gql';
+import type { LeadFilter, LeadStatus, Severity } from '../gql/graphql';
+import { useI18n } from '../i18n';
+import { label, SEVERITY_COLOR, STATUS_COLOR, when } from '../labels';
+import { Failure, SourceBanner } from '../problems';
+import { PageTitle } from '../ui';
+
+const RULES = graphql(`
+  query WorkbenchRules {
+    supervisionRules {
+      id
+      title
+      titleEn
+    }
+  }
+`);
+
+const LEADS = graphql(`
+  query WorkbenchLeads($filter: LeadFilter, $first: Int, $after: String) {
+    supervisionLeads(filter: $filter, first: $first, after: $after) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        node {
+          id
+          severity
+          status
+          detectedAt
+          explanation
+          explanationEn
+          rule {
+            id
+            title
+            titleEn
+          }
+          person {
+            idNumber
+            name
+          }
+          region {
+            code
+            name
+          }
+        }
+      }
+    }
+  }
+`);
+
+const PAGE = 20;
+const SEVERITIES: Severity[] = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'];
+const STATUSES: LeadStatus[] = ['NEW', 'ACKNOWLEDGED', 'RESOLVED', 'DISMISSED'];
+
+interface Filters {
+  rules?: string[];
+  severity?: Severity[];
+  status?: LeadStatus[];
+  region?: string;
+  detected?: [Dayjs | null, Dayjs | null] | null;
+}
+
+function toFilter(f: Filters): LeadFilter {
+  const out: LeadFilter = {};
+  if (f.rules?.length) out.rules = f.rules;
+  if (f.severity?.length) out.severity = f.severity;
+  if (f.status?.length) out.status = f.status;
+  if (f.region?.trim()) out.regions = [f.region.trim()];
+  if (f.detected?.[0]) out.detectedFrom = f.detected[0].startOf('day').toISOString();
+  if (f.detected?.[1]) out.detectedTo = f.detected[1].add(1, 'day').startOf('day').toISOString();
+  return out;
+}
+
+export function LeadsPage() {
+  const { t, lang } = useI18n();
+  const [filters, setFilters] = useState<Filters>({ status: ['NEW', 'ACKNOWLEDGED'] });
+  // the cursors of the pages before this one: Previous pops one
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const after = cursors[cursors.length - 1];
+  const rules = useGql(RULES, {}, { staleTime: Infinity });
+  const leads = useGql(LEADS, { filter: toFilter(filters), first: PAGE, after });
+  const page = leads.data?.data.supervisionLeads;
+
+  return (
+    <section aria-labelledby="leads-title">
+      <PageTitle id="leads-title">{t('leadsTitle')}</PageTitle>
+      <Form
+        layout="inline"
+        initialValues={filters}
+        onFinish={(f: Filters) => {
+          setFilters(f);
+          setCursors([null]);
+        }}
+        style={{ marginBottom: 12, rowGap: 8 }}
+      >
+        <Form.Item name="rules" label={t('rule')}>
+          <Select
+            mode="multiple"
+            allowClear
+            style={{ minWidth: 200 }}
+            maxTagCount="responsive"
+            aria-label={t('rule')}
+            options={(rules.data?.data.supervisionRules ?? []).map((r) => ({ value: r.id, label: lang === 'zh' ? r.title : r.titleEn }))}
+          />
+        </Form.Item>
+        <Form.Item name="severity" label={t('severity')}>
+          <Select
+            mode="multiple"
+            allowClear
+            style={{ minWidth: 140 }}
+            aria-label={t('severity')}
+            options={SEVERITIES.map((s) => ({ value: s, label: label('Severity', s, lang) }))}
+          />
+        </Form.Item>
+        <Form.Item name="status" label={t('status')}>
+          <Select
+            mode="multiple"
+            allowClear
+            style={{ minWidth: 160 }}
+            aria-label={t('status')}
+            options={STATUSES.map((s) => ({ value: s, label: label('LeadStatus', s, lang) }))}
+          />
+        </Form.Item>
+        <Form.Item name="region" label={t('region')}>
+          <Input style={{ width: 100 }} placeholder="500101" aria-label={t('region')} />
+        </Form.Item>
+        <Form.Item name="detected" label={t('detectedRange')}>
+          <DatePicker.RangePicker allowEmpty={[true, true]} aria-label={t('detectedRange')} />
+        </Form.Item>
+        <Form.Item>
+          <Button type="primary" htmlType="submit">
+            {t('search')}
+          </Button>
+        </Form.Item>
+      </Form>
+      {leads.error && <Failure error={leads.error} retry={() => void leads.refetch()} />}
+      <SourceBanner errors={leads.data?.errors} />
+      <Table
+        rowKey={(e) => e.node.id}
+        size="small"
+        loading={leads.isFetching}
+        dataSource={page?.edges ?? []}
+        pagination={false}
+        scroll={{ x: 1000 }}
+        columns={[
+          {
+            title: t('severity'),
+            width: 90,
+            render: (_, { node }) => <Tag color={SEVERITY_COLOR[node.severity]}>{label('Severity', node.severity, lang)}</Tag>,
+          },
+          { title: t('rule'), width: 170, render: (_, { node }) => (lang === 'zh' ? node.rule.title : node.rule.titleEn) },
+          {
+            title: t('person'),
+            width: 200,
+            render: (_, { node }) => (
+              <span>
+                {node.person.name} <Typography.Text type="secondary">{node.person.idNumber}</Typography.Text>
+              </span>
+            ),
+          },
+          { title: t('region'), width: 90, render: (_, { node }) => node.region.name },
+          {
+            title: t('explanation'),
+            render: (_, { node }) => <Link to={`/leads/${node.id}`}>{lang === 'zh' ? node.explanation : node.explanationEn}</Link>,
+          },
+          {
+            title: t('status'),
+            width: 90,
+            render: (_, { node }) => <Tag color={STATUS_COLOR[node.status]}>{label('LeadStatus', node.status, lang)}</Tag>,
+          },
+          { title: t('detectedAt'), width: 140, render: (_, { node }) => when(node.detectedAt) },
+        ]}
+      />
+      <Space style={{ marginTop: 12 }}>
+        <Typography.Text>{t('total', { n: page?.totalCount ?? 0 })}</Typography.Text>
+        <Button aria-label={t('previous')} disabled={cursors.length <= 1} onClick={() => setCursors(cursors.slice(0, -1))}>
+          ‹
+        </Button>
+        <Typography.Text>{cursors.length}</Typography.Text>
+        <Button
+          aria-label={t('next')}
+          disabled={!page?.pageInfo.hasNextPage}
+          onClick={() => page?.pageInfo.endCursor && setCursors([...cursors, page.pageInfo.endCursor])}
+        >
+          ›
+        </Button>
+      </Space>
+    </section>
+  );
+}

@@ -1,0 +1,70 @@
+/// <reference lib="dom" />
+/**
+ * Pages in a real browser: Debian's Chromium driven by playwright-core (CHROMIUM_PATH), offline. Each
+ * page is watched for requests to any other host, failed requests and script errors; axe-core checks
+ * accessibility in the page itself.
+ */
+import fs from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export async function launchChromium(): Promise<Browser> {
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium package (.ci/run does)`);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+export interface Watched {
+  /** requests to anything but the hub (http or ws) and data: URLs */
+  foreign: string[];
+  failed: string[];
+  errors: string[];
+}
+
+/** Records what a page asks of other hosts, what failed, and its script errors. */
+export function watch(page: Page, hubUrl: string): Watched {
+  const w: Watched = { foreign: [], failed: [], errors: [] };
+  const ws = hubUrl.replace('http', 'ws');
+  page.on('request', (r) => {
+    const url = r.url();
+    if (!url.startsWith(hubUrl) && !url.startsWith(ws) && !url.startsWith('data:')) w.foreign.push(url);
+  });
+  page.on('requestfailed', (r) => w.failed.push(`${r.url()} ${r.failure()?.errorText}`));
+  page.on('pageerror', (e) => w.errors.push(e.message));
+  return w;
+}
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/** axe-core's violations on the page as it is now (WCAG 2.1 A and AA rules). */
+export async function axeViolations(page: Page): Promise<AxeViolation[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: Document, o: unknown): Promise<{ violations: AxeViolation[] }> } }).axe;
+    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }));
+  });
+}
+
+/** The violations axe rates critical, as short lines for a failing expectation. */
+export async function criticalViolations(page: Page): Promise<string[]> {
+  return (await axeViolations(page))
+    .filter((v) => v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}

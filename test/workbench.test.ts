@@ -1,0 +1,192 @@
+/// <reference lib="dom" />
+/**
+ * The workbench (app/) in real Chromium, built by Vite and served by a real hub over real HTTP and the
+ * real store: each role's main path as people take it, with no request to any other host and no
+ * critical accessibility violation (axe-core). The hub requires trusted operations, so every request
+ * the workbench makes must be one of its registered operations.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { axeViolations, criticalViolations, launchChromium, watch, type Watched } from './browser';
+import { detentionInput, personId } from './fixtures';
+import { pushLines, registerCustodySource, startTestHub, type TestHub, until } from './helpers';
+import { TrustedOperations } from '../datasources/services/trusted-operations';
+import { projectRoot } from '../server/paths';
+import { workbenchOperations } from '../server/routes/workbench';
+
+/** Screenshots for people to look at (not compared): $TMPDIR/hub-workbench-*.png */
+const shot = (page: Page, name: string) => page.screenshot({ path: path.join(os.tmpdir(), `hub-workbench-${name}.png`), fullPage: true });
+
+/** Builds the workbench from app/ into a folder of its own (the test does not depend on an earlier `npm run build`). */
+function buildWorkbench(): string {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-workbench-'));
+  const vite = path.join(projectRoot, 'node_modules', 'vite', 'bin', 'vite.js');
+  const r = spawnSync(process.execPath, [vite, 'build', '-c', 'app/vite.config.mts', '--outDir', out, '--logLevel', 'error'], {
+    cwd: projectRoot,
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`the workbench did not build: ${r.stderr || r.stdout}`);
+  return out;
+}
+
+describe('the workbench in Chromium', () => {
+  let t: TestHub;
+  let browser: Browser;
+  let dir: string;
+  const id = personId(71);
+
+  beforeAll(async () => {
+    dir = buildWorkbench();
+    t = await startTestHub({ workbenchDir: dir, requireTrustedOperations: true, incrementalEvaluationMs: 200 });
+    // a custody past its stage's limit, pushed as a detention centre pushes it: the hub raises its lead
+    const source = await registerCustodySource(t);
+    await pushLines(t, source, [JSON.stringify(detentionInput(id, 71))]);
+    await until('the lead', () => t.hub.sources.leads.models.Lead.collection.findOne({ idNumber: id, rule: 'DET_OVERDUE_STAGE' }), 30_000);
+    browser = await launchChromium();
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const expectClean = async (page: Page, w: Watched) => {
+    expect(await criticalViolations(page)).toEqual([]);
+    expect(w.foreign).toEqual([]);
+    expect(w.errors).toEqual([]);
+  };
+
+  it("registers the workbench's operations as trusted when the hub starts", async () => {
+    const ops = workbenchOperations();
+    expect(ops.map((o) => o.name)).toEqual(
+      expect.arrayContaining(['WorkbenchLeads', 'WorkbenchLead', 'WorkbenchDossier', 'WorkbenchMoveLead']),
+    );
+    const trusted = new TrustedOperations(t.connection);
+    for (const op of ops) expect(await trusted.isTrusted(op.query)).toBe(true);
+  });
+
+  it('procurator: signs in, gives the purpose, opens a lead from the inbox, sees the timeline, acknowledges the lead', async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    const w = watch(page, t.url);
+    await page.goto(`${t.url}/app/`, { waitUntil: 'networkidle' });
+
+    // development sign-in: a role and a region
+    await page.getByRole('heading', { name: '登录检察监督工作台' }).waitFor();
+    await expectClean(page, w);
+    await shot(page, 'sign-in');
+    await page.getByRole('button', { name: /登\s*录/ }).click();
+
+    // the purpose, once per task, before any personal data
+    await page.getByRole('dialog').getByLabel('办案用途').fill('渝检刑监〔2026〕7号');
+    await page
+      .getByRole('dialog')
+      .getByRole('button', { name: /确\s*定/ })
+      .click();
+    await page.getByTestId('purpose').getByText('渝检刑监〔2026〕7号').waitFor();
+
+    // the inbox shows the pushed custody's lead, with its numbers in the explanation
+    const link = page.getByRole('link', { name: /侦查羁押/ }).first();
+    await link.waitFor({ timeout: 20_000 });
+    await expectClean(page, w);
+    await shot(page, 'procurator-leads');
+    await link.click();
+
+    // the lead: rule, explanation, person, status NEW
+    await page.getByRole('heading', { name: /超期羁押/ }).waitFor();
+    await expect(page.getByTestId('lead-status').innerText()).resolves.toBe('新线索');
+    await expectClean(page, w);
+    await shot(page, 'procurator-lead');
+
+    // the person's dossier: the custody on the timeline, the lead beside it
+    await page.getByRole('link', { name: new RegExp(id) }).click();
+    await page.getByRole('heading', { name: /一人一档 · 王伟/ }).waitFor();
+    await page.getByText('重庆市万州区看守所 · 侦查羁押').waitFor();
+    await expect(page.getByRole('link', { name: '超期羁押' }).count()).resolves.toBeGreaterThan(0);
+    await expectClean(page, w);
+    await shot(page, 'procurator-dossier');
+
+    // back to the lead (a deep link), and acknowledge it with a note
+    await page.getByRole('link', { name: '超期羁押' }).first().click();
+    await page.getByRole('button', { name: /受\s*理/ }).click();
+    await page
+      .getByRole('dialog')
+      .getByRole('button', { name: /确\s*定/ })
+      .click();
+    await page.getByText('请填写处理说明').waitFor(); // a note is required
+    await page.getByRole('dialog').getByLabel('处理说明').fill('已向看守所了解情况');
+    await page
+      .getByRole('dialog')
+      .getByRole('button', { name: /确\s*定/ })
+      .click();
+    await until('acknowledged on the page', async () => (await page.getByTestId('lead-status').innerText()) === '已受理', 10_000);
+    const lead = await t.hub.sources.leads.models.Lead.collection.findOne({ idNumber: id, rule: 'DET_OVERDUE_STAGE' });
+    expect(lead?.status).toBe('ACKNOWLEDGED');
+    expect(lead?.history.at(-1)).toMatchObject({ status: 'ACKNOWLEDGED', note: '已向看守所了解情况', actor: 'dev-procurator-50' });
+    await page.getByText('已向看守所了解情况').waitFor();
+    await expectClean(page, w);
+    expect(w.failed).toEqual([]);
+    await page.close();
+  });
+
+  it('shows a refused or unknown lead as such, and keeps the rest of the page working', async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    const w = watch(page, t.url);
+    // a district procurator of another district: the lead is not in the jurisdiction
+    await page.goto(`${t.url}/app/`, { waitUntil: 'networkidle' });
+    await page.getByLabel('辖区').click();
+    await page.keyboard.type('渝中区');
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: /登\s*录/ }).click();
+    // the hub takes a purpose of 3 to 200 characters: the form says so before sending anything
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('办案用途').fill('测试');
+    await dialog.getByRole('button', { name: /确\s*定/ }).click();
+    await page.getByText('办案用途须为3至200个字符').waitFor();
+    await dialog.getByLabel('办案用途').fill('监督测试');
+    await dialog.getByRole('button', { name: /确\s*定/ }).click();
+    await page.getByTestId('purpose').getByText('监督测试').waitFor();
+    const lead = await t.hub.sources.leads.models.Lead.collection.findOne({ idNumber: id, rule: 'DET_OVERDUE_STAGE' });
+    await page.goto(`${t.url}/app/leads/${lead!._id.toHexString()}`, { waitUntil: 'networkidle' });
+    await page.getByText('没有这条线索，或不在您的辖区内').waitFor();
+    await page.goto(`${t.url}/app/leads/not-a-lead`, { waitUntil: 'networkidle' });
+    await page.getByText(/加载失败/).waitFor();
+    await page.getByText(/is not a lead id/).waitFor();
+    expect(await axeViolations(page).then((v) => v.filter((x) => x.impact === 'critical'))).toEqual([]);
+    expect(w.foreign).toEqual([]);
+    expect(w.errors).toEqual([]);
+    await page.close();
+  });
+
+  it('offers development sign-in only outside production', async () => {
+    const config = await (await fetch(`${t.url}/app/config.json`)).json();
+    expect(config).toMatchObject({ signIn: 'development', graphqlPath: '/graphql' });
+    const bad = await fetch(`${t.url}/app/dev-session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ role: 'SUPERUSER' }),
+    });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ field: 'role', error: expect.stringContaining('PROCURATOR') });
+
+    const production = await startTestHub({ production: true, workbenchDir: dir, dbName: `${t.connection.name}_p` });
+    try {
+      expect(await (await fetch(`${production.url}/app/config.json`)).json()).toMatchObject({ signIn: 'none' });
+      const refused = await fetch(`${production.url}/app/dev-session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ role: 'ADMIN' }),
+      });
+      expect(refused.status).toBe(404);
+      // the page and its deep links are served; assets are kept, the page is not
+      const page = await fetch(`${production.url}/app/leads/123`);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('cache-control')).toBe('no-cache');
+      expect(await page.text()).toContain('<div id="root">');
+    } finally {
+      await production.close();
+    }
+  });
+});
