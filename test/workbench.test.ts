@@ -43,7 +43,12 @@ describe('the workbench in Chromium', () => {
     t = await startTestHub({ workbenchDir: dir, requireTrustedOperations: true, incrementalEvaluationMs: 200 });
     // a custody past its stage's limit, pushed as a detention centre pushes it: the hub raises its lead
     const source = await registerCustodySource(t);
-    await pushLines(t, source, [JSON.stringify(detentionInput(id, 71))]);
+    // and four more persons' custodies in other months, for the analyst's chart
+    await pushLines(
+      t,
+      source,
+      [71, 72, 73, 74, 75].map((n) => JSON.stringify(detentionInput(personId(n), n))),
+    );
     await until('the lead', () => t.hub.sources.leads.models.Lead.collection.findOne({ idNumber: id, rule: 'DET_OVERDUE_STAGE' }), 30_000);
     browser = await launchChromium();
   }, 120_000);
@@ -88,7 +93,7 @@ describe('the workbench in Chromium', () => {
     await page.getByTestId('purpose').getByText('渝检刑监〔2026〕7号').waitFor();
 
     // the inbox shows the pushed custody's lead, with its numbers in the explanation
-    const link = page.getByRole('link', { name: /侦查羁押/ }).first();
+    const link = page.getByRole('row', { name: new RegExp(id) }).getByRole('link', { name: /侦查羁押/ });
     await link.waitFor({ timeout: 20_000 });
     await expectClean(page, w);
     await shot(page, 'procurator-leads');
@@ -128,6 +133,53 @@ describe('the workbench in Chromium', () => {
     await page.getByText('已向看守所了解情况').waitFor();
     await expectClean(page, w);
     expect(w.failed).toEqual([]);
+    await page.close();
+  });
+
+  /** Signs in through the development picker as `role` (its Chinese name) for the whole city. */
+  const signInAs = async (page: Page, role: string) => {
+    await page.goto(`${t.url}/app/`, { waitUntil: 'networkidle' });
+    await page.getByLabel('角色').click();
+    await page.locator('.ant-select-item-option', { hasText: role }).click();
+    await page.getByRole('button', { name: /登\s*录/ }).click();
+  };
+
+  it('analyst: builds a region × month chart of custodies and exports exactly the rows shown', async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 }, acceptDownloads: true });
+    const w = watch(page, t.url);
+    await signInAs(page, '分析人员');
+    // the analyst's home is the statistics builder; its first build is custodies by region and month
+    await page.getByRole('heading', { name: '统计分析' }).waitFor();
+    await page.getByRole('img', { name: /看守所羁押: 辖区 × 月份/ }).waitFor();
+    const rows = page.locator('.ant-table-tbody tr.ant-table-row');
+    await until('the table', async () => (await rows.count()) === 5, 20_000);
+    const shown = await rows.evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent ?? '')));
+    expect(shown).toContainEqual(['万州区', '2024年2月', '1']);
+    expect(shown.every((r) => r[0] === '万州区')).toBe(true);
+    await expectClean(page, w);
+    await shot(page, 'analyst-statistics');
+
+    // the CSV holds the same rows: one per bucket, the labels and the count
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /导出 CSV/ }).click()]);
+    expect(download.suggestedFilename()).toBe('统计-DETENTION-REGION-MONTH.csv');
+    const csv = fs
+      .readFileSync((await download.path())!, 'utf8')
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
+    expect(csv[0]).toBe('REGION,REGION label,MONTH,MONTH label,count,amount');
+    const exported = csv.slice(1).map((line) => line.split(','));
+    expect(exported.map((r) => [r[1], r[3], r[4]])).toEqual(shown);
+
+    // another build: enforcement cases by year, one dimension (none pushed: an empty chart, no error)
+    await page.getByLabel('领域').click();
+    await page.locator('.ant-select-item-option', { hasText: '行政执法' }).click();
+    await page.getByLabel('再按').click();
+    await page.locator('.ant-select-item-option', { hasText: '年份' }).last().click();
+    await page.getByRole('button', { name: /查\s*询/ }).click();
+    await page.getByRole('img', { name: /行政执法: 辖区 × 年份/ }).waitFor();
+    await until('the empty table', async () => (await rows.count()) === 0, 10_000);
+    await expectClean(page, w);
     await page.close();
   });
 

@@ -3,6 +3,7 @@
  * the signed-in role, and the routes (deep links to a person and a lead).
  */
 import { QueryClientProvider } from '@tanstack/react-query';
+import { lazy, Suspense } from 'react';
 import { App as AntApp, Button, ConfigProvider, Layout, Menu, Space, Tag, Typography } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
@@ -16,18 +17,26 @@ import { PurposeGate, PurposeTag } from './purpose';
 import { signOut, useSession, type Role } from './session';
 import { SignInPage } from './pages/SignIn';
 
+// the charts (ECharts) load with the pages that draw them, not with the first page
+const StatisticsPage = lazy(() => import('./pages/Statistics').then((m) => ({ default: m.StatisticsPage })));
+
 /** The menu of each role: [path, text]; the first is the role's home. */
 const MENUS: Record<Role, [string, TextKey][]> = {
   PROCURATOR: [
     ['/leads', 'menuLeads'],
     ['/persons', 'menuPerson'],
+    ['/statistics', 'menuStatistics'],
   ],
   ANALYST: [
+    ['/statistics', 'menuStatistics'],
     ['/leads', 'menuLeads'],
     ['/persons', 'menuPerson'],
   ],
   DEPARTMENT: [],
-  ADMIN: [['/leads', 'menuLeads']],
+  ADMIN: [
+    ['/leads', 'menuLeads'],
+    ['/statistics', 'menuStatistics'],
+  ],
 };
 
 function Frame() {
@@ -74,6 +83,14 @@ function Frame() {
               <Route path="/leads/:id" element={<LeadPage />} />
               <Route path="/persons" element={<PersonSearchPage />} />
               <Route path="/persons/:idNumber" element={<PersonPage />} />
+              <Route
+                path="/statistics"
+                element={
+                  <Suspense fallback={<Typography.Text>…</Typography.Text>}>
+                    <StatisticsPage />
+                  </Suspense>
+                }
+              />
               <Route path="*" element={<Typography.Title level={3}>{t('pageNotFound')}</Typography.Title>} />
             </Routes>
           </PurposeGate>

@@ -89,6 +89,13 @@ const TEXTS = {
   eventAt: ['发生时间', 'When'],
   previous: ['上一页', 'Previous page'],
   next: ['下一页', 'Next page'],
+  menuStatistics: ['统计分析', 'Statistics'],
+  groupBy: ['分组', 'Group by'],
+  thenBy: ['再按', 'Then by'],
+  period: ['期间', 'Period'],
+  count: ['数量', 'Count'],
+  amount: ['涉案金额（元）', 'Amount (yuan)'],
+  exportCsv: ['导出 CSV', 'Export CSV'],
   notForRole: ['您的角色不使用此页面', 'This page is not for your role'],
 } as const satisfies Record<string, readonly [string, string]>;
 

@@ -11,7 +11,8 @@
  * - A plain list (`statistics`, `dataSources`) or a single object runs once: one row per item.
  * - Columns are the leaf fields of the selection as dot paths of response keys (`person.name`).
  *   Lists of scalars are joined with `;`. Lists of objects: where the element has a `dimension`
- *   (statistics keys) one column per dimension (`REGION`, `REGION label`); otherwise
+ *   (statistics keys) one column per dimension (`REGION`, `REGION label`), before `count` and
+ *   `amount` whatever the selection's order; otherwise
  *   `keys.0.field`, … — in connections, where later pages could bring new columns after the header
  *   was sent, they are JSON text instead.
  * - UTF-8 with a BOM (spreadsheet programs then read Chinese correctly), RFC 4180 quoting, CRLF, and
@@ -196,6 +197,21 @@ const commentLine = (text: string) => `# ${text.replace(/[\r\n]+/g, ' ')}${EOL}`
 interface Flat {
   header: string;
   read(row: unknown): unknown;
+  /** a statistics key's column */
+  key?: boolean;
+}
+
+/**
+ * Statistics in one column order whatever the order of the selection (a trusted operation's
+ * normalised text sorts its fields): the keys, then `count`, then `amount`, then anything else.
+ */
+function statisticsFirst(flat: Flat[]): Flat[] {
+  if (!flat.some((f) => f.key)) return flat;
+  const rank = (f: Flat) => (f.key ? 0 : f.header === 'count' ? 1 : f.header === 'amount' ? 2 : 3);
+  return flat
+    .map((f, i) => ({ f, i }))
+    .sort((a, b) => rank(a.f) - rank(b.f) || a.i - b.i)
+    .map(({ f }) => f);
 }
 
 /**
@@ -218,13 +234,20 @@ function flatten(columns: Column[], rows?: unknown[]): Flat[] {
     const inner = flatten(c.fields); // one level: elements' own lists stay JSON text
     const byDimension = c.fields.some((f) => f.kind === 'leaf' && f.path.length === 1 && f.path[0] === 'dimension');
     if (byDimension) {
-      // statistics keys: `REGION` for the value, `REGION label` for the label (one group per dimension)
+      // statistics keys: `REGION` for the value, `REGION label` for the label (one group per dimension),
+      // the value first whatever the selection's order, and the keys before the counts (statisticsFirst)
       const dims = [...new Set(lists.flatMap((l) => l.map((e) => at(e, ['dimension'])).filter((d): d is string => typeof d === 'string')))];
-      const rest = inner.filter((f) => f.header !== 'dimension');
+      const rest = inner
+        .filter((f) => f.header !== 'dimension')
+        .sort((a, b) => Number(b.header === 'value') - Number(a.header === 'value'));
       for (const dim of dims) {
         const element = (r: unknown) => (at(r, c.path) as unknown[] | undefined)?.find((e) => at(e, ['dimension']) === dim);
         for (const f of rest) {
-          out.push({ header: f.header === 'value' || rest.length === 1 ? dim : `${dim} ${f.header}`, read: (r) => f.read(element(r)) });
+          out.push({
+            header: f.header === 'value' || rest.length === 1 ? dim : `${dim} ${f.header}`,
+            read: (r) => f.read(element(r)),
+            key: true,
+          });
         }
       }
       continue;
@@ -567,7 +590,7 @@ export function exportRouter(options: ExportOptions): Router {
           items = items.slice(0, maxRows);
           truncated = true;
         }
-        const flat = flatten(p.columns, items);
+        const flat = statisticsFirst(flatten(p.columns, items));
         await start(flat);
         let chunk = '';
         for (const item of items) chunk += csvLine(flat.map((f) => f.read(item)));

@@ -148,6 +148,66 @@ export type Severity =
   /** 一般: an irregularity to raise with the department. */
   | 'MEDIUM';
 
+/**
+ * What `statistics` groups records by. What STATUS, CATEGORY and FACILITY mean depends on the domain:
+ *
+ * | domain | STATUS | CATEGORY | FACILITY |
+ * | --- | --- | --- | --- |
+ * | DETENTION | `stage` | `stage` (the same field: give one of the two) | `facility` |
+ * | PRISON | `status` | `sentence.kind` | `prison` |
+ * | COMMUNITY_CORRECTION | `status` | `correctionType` | `office` |
+ * | ENFORCEMENT_CASE | `status` | `category` | `agency` |
+ */
+export type StatDimension =
+  /** Kind (类别): enforcement `category`, correction `correctionType`, prison `sentence.kind`, detention `stage`; labelled with the Chinese term. */
+  | 'CATEGORY'
+  /** The unit (单位) by its code: detention centre, prison, correction office or enforcement agency; labelled with its name. */
+  | 'FACILITY'
+  /** Calendar month of `eventAt` in Beijing time (UTC+8), `YYYY-MM`; labelled `2024年3月`. */
+  | 'MONTH'
+  /** The responsible district (`region`); labelled with its name (万州区). */
+  | 'REGION'
+  /** The data source (`DataSource.id`) that holds the record; labelled with the source's name. */
+  | 'SOURCE'
+  /** Where the record stands (统计状态): `status`, for DETENTION the custody `stage`; labelled with the Chinese term. */
+  | 'STATUS'
+  /** Calendar year of `eventAt` in Beijing time (UTC+8), `YYYY`; labelled `2024年`. */
+  | 'YEAR';
+
+/**
+ * Which records `statistics` counts. All given conditions must hold; a list field matches any of its
+ * values; an omitted field or empty list does not filter. Domain-specific fields are refused
+ * (BAD_USER_INPUT) for the other domains.
+ */
+export type StatFilter = {
+  /** Values of the domain's CATEGORY field (e.g. `TAX`, `PROBATION`, `LIFE`; DETENTION: stages); matches any of them. */
+  categories?: Array<string> | null | undefined;
+  /** Only records whose `eventAt` is at or after this instant. */
+  eventFrom?: string | null | undefined;
+  /** Only records whose `eventAt` is before this instant (exclusive); when both are given, must be later than `eventFrom`. */
+  eventTo?: string | null | undefined;
+  /** Unit codes of the domain's FACILITY field (`facility.code`, `prison.code`, `office.code`, `agency.code`); matches any of them. */
+  facilityCodes?: Array<string> | null | undefined;
+  /** DETENTION only. true: still in custody (no release recorded; 在押人数); false: released. */
+  inCustody?: boolean | null | undefined;
+  /** Region-code prefixes of the responsible district (`region`): `50` the city, `5001`, `500101` one district; narrowed to the caller's jurisdiction. */
+  regions?: Array<string> | null | undefined;
+  /** Data source ids (`DataSource.id`); matches any of them. */
+  sourceIds?: Array<string | number> | null | undefined;
+  /**
+   * DETENTION only. Records still in custody whose stage deadline, as the department recorded it
+   * (`stageDeadline`), is before this instant: pass now for custody overdue by the recorded deadline
+   * (超期羁押). The supervision rules compute deadlines from the law instead (`supervisionLeads`).
+   */
+  stageDeadlineBefore?: string | null | undefined;
+  /** Values of the domain's STATUS field (e.g. `SERVING`; DETENTION: stages such as `INVESTIGATION`); matches any of them. */
+  statuses?: Array<string> | null | undefined;
+  /** ENFORCEMENT_CASE only. true: only cases the agency flagged as suspected crimes (涉嫌犯罪); false: only cases not flagged. */
+  suspectedCrime?: boolean | null | undefined;
+  /** ENFORCEMENT_CASE only. true: only cases with a transfer to the police on record (移送涉嫌犯罪案件); false: only cases without. */
+  withTransfer?: boolean | null | undefined;
+};
+
 export type WorkbenchLeadQueryVariables = Exact<{
   id: string | number;
 }>;
@@ -189,6 +249,15 @@ export type WorkbenchDossierQueryVariables = Exact<{
 
 
 export type WorkbenchDossierQuery = { person: { idNumber: string, name: string, gender: Gender | null, birthDate: string | null, region: { name: string } | null, detentions: { totalCount: number, edges: Array<{ node: { id: string, eventAt: string, stage: DetentionStage, admittedAt: string, releasedAt: string | null, caseNumber: string, facility: { name: string } } }> }, imprisonments: { totalCount: number, edges: Array<{ node: { id: string, eventAt: string, crime: string, status: PrisonStatus, admittedAt: string, expectedReleaseDate: string | null, releasedAt: string | null, prison: { name: string } } }> }, corrections: { totalCount: number, edges: Array<{ node: { id: string, eventAt: string, correctionType: CorrectionType, status: CorrectionStatus, startDate: string, endDate: string, office: { name: string } } }> }, enforcementCases: { totalCount: number, edges: Array<{ node: { id: string, eventAt: string, category: EnforcementCategory, violation: string, amountInvolved: number, status: EnforcementStatus, agency: { name: string } } }> }, leads: Array<{ id: string, severity: Severity, status: LeadStatus, explanation: string, explanationEn: string, detectedAt: string, rule: { title: string, titleEn: string } }> } | null };
+
+export type WorkbenchStatisticsQueryVariables = Exact<{
+  domain: Domain;
+  groupBy: Array<StatDimension> | StatDimension;
+  filter?: StatFilter | null | undefined;
+}>;
+
+
+export type WorkbenchStatisticsQuery = { statistics: Array<{ count: number, amount: number | null, keys: Array<{ dimension: StatDimension, value: string, label: string }> }> };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -397,3 +466,16 @@ export const WorkbenchDossierDocument = new TypedDocumentString(`
   }
 }
     `, {"hash":"sha256:b7404453313abdd275abc52f86357d2b36472bb6770af3eec344026ac7fc3ea1"}) as unknown as TypedDocumentString<WorkbenchDossierQuery, WorkbenchDossierQueryVariables>;
+export const WorkbenchStatisticsDocument = new TypedDocumentString(`
+    query WorkbenchStatistics($domain: Domain!, $groupBy: [StatDimension!]!, $filter: StatFilter) {
+  statistics(domain: $domain, groupBy: $groupBy, filter: $filter) {
+    keys {
+      dimension
+      value
+      label
+    }
+    count
+    amount
+  }
+}
+    `, {"hash":"sha256:fc1ecbd77218a64e7b7abdca83cd37472ab69a4c00f37d24bf9e071037a9e5bd"}) as unknown as TypedDocumentString<WorkbenchStatisticsQuery, WorkbenchStatisticsQueryVariables>;
