@@ -4,6 +4,9 @@ import { RegistrationError, SourceNotFoundError } from '../datasources/sources/r
 import { DEFAULT_SOURCE_TIMEOUT_MS } from '../datasources/sources/connectors';
 import type { DataSourceDoc } from '../datasources/store/models';
 import type { Context } from '../datasources/request/context';
+import { encodeRejectionCursor } from '../datasources/services/quality';
+import { pageSize } from '../datasources/store/pagination';
+import { forbidden } from '../lib/errors';
 import type { GqlResolvers as Resolvers } from './__generated__/types';
 
 /** Registry outcomes as the API's error codes. */
@@ -55,6 +58,16 @@ export const registryResolvers: Resolvers = {
   DataSource: {
     timeoutMs: (s) => s.timeoutMs ?? DEFAULT_SOURCE_TIMEOUT_MS,
     health: (s, _a, ctx) => ctx.sources.health.current(s),
+    rejections: async (s, { first, after }, ctx) => {
+      const c = ctx.caller;
+      const allowed = c.kind === 'person' && (c.role === 'ADMIN' || (c.role === 'DEPARTMENT' && c.org === s.department.code));
+      if (!allowed) throw forbidden("a source's rejections are for its own department and administrators");
+      const page = await ctx.sources.rejections.page(s._id, pageSize(first, ctx.limits.maxPageSize), after);
+      return {
+        edges: page.nodes.map((node) => ({ cursor: encodeRejectionCursor(node), node })),
+        pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.nodes.length ? encodeRejectionCursor(page.nodes.at(-1)!) : null },
+      };
+    },
   },
   SourceHealth: {
     healthy: (h) => (h.consecutiveFailures ?? 0) === 0 && !!(h.lastSuccessAt || !h.lastErrorAt),

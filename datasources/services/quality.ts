@@ -156,6 +156,38 @@ export class RejectionRetention {
     return deletedCount;
   }
 
+  /**
+   * A source's rejections, newest first: a push's records share its `at` and come in line order. The
+   * cursor is the last one's `at`, `index` and `_id`, so a page is one read whatever came before it.
+   */
+  async page(
+    sourceId: Types.ObjectId,
+    first: number,
+    after?: string | null,
+  ): Promise<{ nodes: IngestRejectionDoc[]; hasNextPage: boolean }> {
+    const filter: Record<string, unknown> = { sourceId };
+    if (after) {
+      const position = decodeRejectionCursor(after);
+      // (rejections kept before positions were stored have no index: they sort first within their push)
+      filter.$or =
+        position.index === null
+          ? [
+              { at: { $lt: position.at } },
+              { at: position.at, index: { $exists: true } },
+              { at: position.at, index: { $exists: false }, _id: { $gt: position.id } },
+            ]
+          : [
+              { at: { $lt: position.at } },
+              { at: position.at, index: { $gt: position.index } },
+              { at: position.at, index: position.index, _id: { $gt: position.id } },
+            ];
+    }
+    const found = (await this.models.IngestRejection.collection
+      .find(filter, { sort: { at: -1, index: 1, _id: 1 }, limit: first + 1 })
+      .toArray()) as IngestRejectionDoc[];
+    return { nodes: found.slice(0, first), hasNextPage: found.length > first };
+  }
+
   /** Masks the ID numbers that earlier versions of the hub kept in clear (migration 2, datasources/migrations.ts); returns how many it changed. */
   async maskStored(): Promise<number> {
     const collection = this.models.IngestRejection.collection;
@@ -335,4 +367,17 @@ function inJurisdiction(source: DataSourceDoc, regions: readonly string[] | null
 
 function latest(dates: (Date | null)[]): Date | null {
   return dates.reduce<Date | null>((a, b) => (b && (!a || b > a) ? b : a), null);
+}
+
+/** A rejection page's cursor: base64url of `rej:<at ms>:<index or n>:<_id>` (the id as stored: a hash `s…`, or an ObjectId's hex `o…`). */
+export function encodeRejectionCursor(r: Pick<IngestRejectionDoc, 'at' | '_id' | 'index'>): string {
+  const id = typeof r._id === 'string' ? `s${r._id}` : `o${r._id.toHexString()}`;
+  return Buffer.from(`rej:${r.at.getTime()}:${r.index ?? 'n'}:${id}`).toString('base64url');
+}
+
+function decodeRejectionCursor(cursor: string): { at: Date; index: number | null; id: string | Types.ObjectId } {
+  const m = /^rej:(\d+):(\d+|n):([so])(.+)$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!m || (m[3] === 'o' && !/^[0-9a-f]{24}$/.test(m[4])))
+    throw badInput('after', 'is not a cursor this hub issued; pass an endCursor from a previous page');
+  return { at: new Date(Number(m[1])), index: m[2] === 'n' ? null : Number(m[2]), id: m[3] === 'o' ? new Types.ObjectId(m[4]) : m[4] };
 }

@@ -756,6 +756,11 @@ export type GqlDataSource = {
   name: Scalars['String']['output'];
   /** Region codes the source covers. */
   regions: Array<GqlRegion>;
+  /**
+   * What this source's pushes delivered that the hub refused, newest first (a push's records share its
+   * `at`, in line order). For the source's own department and administrators; anyone else is FORBIDDEN.
+   */
+  rejections: GqlIngestRejectionConnection;
   /** Whether the source is in service (数据源状态). */
   status: GqlSourceStatus;
   /** Why the source was suspended, while it is. */
@@ -766,6 +771,13 @@ export type GqlDataSource = {
   updatedAt: Scalars['DateTime']['output'];
   /** Bumped on every change. */
   version: Scalars['Int']['output'];
+};
+
+
+/** A registered data source (数据源): one department system of one domain. */
+export type GqlDataSourceRejectionsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A department (委办局、监管单位) that owns data sources. */
@@ -1583,6 +1595,40 @@ export type GqlHubInfo = {
   store: Scalars['String']['output'];
   /** The hub's release version (its package version). */
   version: Scalars['String']['output'];
+};
+
+/**
+ * A record a push delivered that the hub refused, and why (数据退回). Kept `REJECTION_RETENTION_DAYS`
+ * days (default 180); ID numbers in it are masked.
+ */
+export type GqlIngestRejection = {
+  __typename?: 'IngestRejection';
+  /** When the hub received the push that carried it. */
+  at: Scalars['DateTime']['output'];
+  /** The department's id for the record as sent (ID numbers in it masked); null when it had none. */
+  externalId?: Maybe<Scalars['String']['output']>;
+  /** Its position in the push: the NDJSON line number − 1, or the index in the GraphQL input list; null on rejections kept from before positions were stored. */
+  index?: Maybe<Scalars['Int']['output']>;
+  /** Why it was refused: one reason per problem, each naming the field. */
+  reasons: Array<Scalars['String']['output']>;
+};
+
+/** Rejections, newest first. */
+export type GqlIngestRejectionConnection = {
+  __typename?: 'IngestRejectionConnection';
+  /** The rejections of this page. */
+  edges: Array<GqlIngestRejectionEdge>;
+  /** Paging. */
+  pageInfo: GqlPageInfo;
+};
+
+/** An edge of a rejection connection. */
+export type GqlIngestRejectionEdge = {
+  __typename?: 'IngestRejectionEdge';
+  /** Cursor of this rejection. */
+  cursor: Scalars['String']['output'];
+  /** The rejection. */
+  node: GqlIngestRejection;
 };
 
 /**
@@ -3363,6 +3409,9 @@ export type GqlResolversTypes = ResolversObject<{
   HubInfo: ResolverTypeWrapper<GqlHubInfo>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   IdNumber: ResolverTypeWrapper<Scalars['IdNumber']['output']>;
+  IngestRejection: ResolverTypeWrapper<GqlIngestRejection>;
+  IngestRejectionConnection: ResolverTypeWrapper<GqlIngestRejectionConnection>;
+  IngestRejectionEdge: ResolverTypeWrapper<GqlIngestRejectionEdge>;
   IngestResult: ResolverTypeWrapper<GqlIngestResult>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   IssueDocumentInput: GqlIssueDocumentInput;
@@ -3510,6 +3559,9 @@ export type GqlResolversParentTypes = ResolversObject<{
   HubInfo: GqlHubInfo;
   ID: Scalars['ID']['output'];
   IdNumber: Scalars['IdNumber']['output'];
+  IngestRejection: GqlIngestRejection;
+  IngestRejectionConnection: GqlIngestRejectionConnection;
+  IngestRejectionEdge: GqlIngestRejectionEdge;
   IngestResult: GqlIngestResult;
   Int: Scalars['Int']['output'];
   IssueDocumentInput: GqlIssueDocumentInput;
@@ -3797,6 +3849,7 @@ export type GqlDataSourceResolvers<ContextType = Context, ParentType extends Gql
   mapping?: Resolver<Maybe<GqlResolversTypes['JSON']>, ParentType, ContextType>;
   name?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
   regions?: Resolver<Array<GqlResolversTypes['Region']>, ParentType, ContextType>;
+  rejections?: Resolver<GqlResolversTypes['IngestRejectionConnection'], ParentType, ContextType, RequireFields<GqlDataSourceRejectionsArgs, 'first'>>;
   status?: Resolver<GqlResolversTypes['SourceStatus'], ParentType, ContextType>;
   suspendedReason?: Resolver<Maybe<GqlResolversTypes['String']>, ParentType, ContextType>;
   timeoutMs?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
@@ -4060,6 +4113,23 @@ export type GqlHubInfoResolvers<ContextType = Context, ParentType extends GqlRes
 export interface GqlIdNumberScalarConfig extends GraphQLScalarTypeConfig<GqlResolversTypes['IdNumber'], any> {
   name: 'IdNumber';
 }
+
+export type GqlIngestRejectionResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['IngestRejection'] = GqlResolversParentTypes['IngestRejection']> = ResolversObject<{
+  at?: Resolver<GqlResolversTypes['DateTime'], ParentType, ContextType>;
+  externalId?: Resolver<Maybe<GqlResolversTypes['String']>, ParentType, ContextType>;
+  index?: Resolver<Maybe<GqlResolversTypes['Int']>, ParentType, ContextType>;
+  reasons?: Resolver<Array<GqlResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type GqlIngestRejectionConnectionResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['IngestRejectionConnection'] = GqlResolversParentTypes['IngestRejectionConnection']> = ResolversObject<{
+  edges?: Resolver<Array<GqlResolversTypes['IngestRejectionEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<GqlResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type GqlIngestRejectionEdgeResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['IngestRejectionEdge'] = GqlResolversParentTypes['IngestRejectionEdge']> = ResolversObject<{
+  cursor?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<GqlResolversTypes['IngestRejection'], ParentType, ContextType>;
+}>;
 
 export type GqlIngestResultResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['IngestResult'] = GqlResolversParentTypes['IngestResult']> = ResolversObject<{
   accepted?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
@@ -4462,6 +4532,9 @@ export type GqlResolvers<ContextType = Context> = ResolversObject<{
   FieldCount?: GqlFieldCountResolvers<ContextType>;
   HubInfo?: GqlHubInfoResolvers<ContextType>;
   IdNumber?: GraphQLScalarType;
+  IngestRejection?: GqlIngestRejectionResolvers<ContextType>;
+  IngestRejectionConnection?: GqlIngestRejectionConnectionResolvers<ContextType>;
+  IngestRejectionEdge?: GqlIngestRejectionEdgeResolvers<ContextType>;
   IngestResult?: GqlIngestResultResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   LeadAssignee?: GqlLeadAssigneeResolvers<ContextType>;
