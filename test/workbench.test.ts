@@ -12,7 +12,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { axeViolations, criticalViolations, launchChromium, watch, type Watched } from './browser';
 import { detentionInput, personId } from './fixtures';
-import { pushLines, registerCustodySource, startTestHub, type TestHub, until } from './helpers';
+import { pushLines, registerCustodySource, startTestHub, type TestHub, type TestSource, until } from './helpers';
 import { TrustedOperations } from '../datasources/services/trusted-operations';
 import { projectRoot } from '../server/paths';
 import { workbenchOperations } from '../server/routes/workbench';
@@ -36,19 +36,25 @@ describe('the workbench in Chromium', () => {
   let t: TestHub;
   let browser: Browser;
   let dir: string;
+  let source: TestSource;
   const id = personId(71);
 
   beforeAll(async () => {
     dir = buildWorkbench();
     t = await startTestHub({ workbenchDir: dir, requireTrustedOperations: true, incrementalEvaluationMs: 200 });
     // a custody past its stage's limit, pushed as a detention centre pushes it: the hub raises its lead
-    const source = await registerCustodySource(t);
-    // and four more persons' custodies in other months, for the analyst's chart
+    source = await registerCustodySource(t);
+    // and four more persons' custodies in other months, for the analyst's chart (six months in all)
     await pushLines(
       t,
       source,
       [71, 72, 73, 74, 75].map((n) => JSON.stringify(detentionInput(personId(n), n))),
     );
+    // and a push with a record the hub refuses (line 2), for the department's screen
+    await pushLines(t, source, [
+      JSON.stringify(detentionInput(personId(76), 76)),
+      JSON.stringify({ ...detentionInput(personId(77), 77), stage: 'NAPPING' }),
+    ]);
     await until('the lead', () => t.hub.sources.leads.models.Lead.collection.findOne({ idNumber: id, rule: 'DET_OVERDUE_STAGE' }), 30_000);
     browser = await launchChromium();
   }, 120_000);
@@ -152,7 +158,7 @@ describe('the workbench in Chromium', () => {
     await page.getByRole('heading', { name: '统计分析' }).waitFor();
     await page.getByRole('img', { name: /看守所羁押: 辖区 × 月份/ }).waitFor();
     const rows = page.locator('.ant-table-tbody tr.ant-table-row');
-    await until('the table', async () => (await rows.count()) === 5, 20_000);
+    await until('the table', async () => (await rows.count()) === 6, 20_000);
     const shown = await rows.evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent ?? '')));
     expect(shown).toContainEqual(['万州区', '2024年2月', '1']);
     expect(shown.every((r) => r[0] === '万州区')).toBe(true);
@@ -180,6 +186,53 @@ describe('the workbench in Chromium', () => {
     await page.getByRole('img', { name: /行政执法: 辖区 × 年份/ }).waitFor();
     await until('the empty table', async () => (await rows.count()) === 0, 10_000);
     await expectClean(page, w);
+    await page.close();
+  });
+
+  it("department: sees its source's health and the records its push had refused, and rotates the key", async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    const w = watch(page, t.url);
+    await page.goto(`${t.url}/app/`, { waitUntil: 'networkidle' });
+    await page.getByLabel('角色').click();
+    await page.locator('.ant-select-item-option', { hasText: '部门人员' }).click();
+    await page.getByLabel('辖区').click();
+    await page.keyboard.type('万州区');
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: /登\s*录/ }).click();
+
+    // its sources: the detention centre's, healthy (its last push was accepted)
+    await page.getByRole('heading', { name: '数据源' }).waitFor();
+    const row = page.getByRole('row', { name: /万州区看守所/ });
+    await row.getByText('正常').waitFor();
+    await expectClean(page, w);
+    await shot(page, 'department-sources');
+    await row.getByRole('link', { name: '万州区看守所' }).click();
+
+    // the refused record, its line and the reason naming the field
+    await page.getByRole('heading', { name: /万州区看守所/ }).waitFor();
+    const refused = page.getByRole('row', { name: /stage/ });
+    await refused.waitFor();
+    await expect(refused.innerText()).resolves.toMatch(/^\S+ \S+\t2\tD-500101\*{8}\d{4}-77\s+stage: Invalid option/);
+    await expectClean(page, w);
+    await shot(page, 'department-source');
+
+    // rotating the key: confirmed, shown once; the old key stops working, the new one pushes
+    await page.getByRole('button', { name: /更换接入密钥/ }).click();
+    await page
+      .getByRole('dialog')
+      .getByRole('button', { name: /更换接入密钥/ })
+      .click();
+    const key = (await page.getByTestId('new-key').innerText()).trim();
+    expect(key).not.toBe(source.apiKey);
+    await expectClean(page, w);
+    await shot(page, 'department-new-key');
+    const line = [JSON.stringify(detentionInput(personId(78), 78))];
+    expect((await pushLines(t, source, line)).status).toBe(401);
+    expect((await pushLines(t, { ...source, apiKey: key }, line)).status).toBe(200);
+    source = { ...source, apiKey: key };
+    await page.getByRole('button', { name: /已保存/ }).click();
+    await expect(page.getByTestId('new-key').count()).resolves.toBe(0);
+    expect(w.failed).toEqual([]);
     await page.close();
   });
 

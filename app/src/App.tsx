@@ -13,6 +13,7 @@ import { I18nProvider, useI18n, type TextKey } from './i18n';
 import { LeadPage } from './pages/Lead';
 import { LeadsPage } from './pages/Leads';
 import { PersonPage, PersonSearchPage } from './pages/Person';
+import { SourcePage, SourcesPage } from './pages/Sources';
 import { PurposeGate, PurposeTag } from './purpose';
 import { signOut, useSession, type Role } from './session';
 import { SignInPage } from './pages/SignIn';
@@ -32,8 +33,9 @@ const MENUS: Record<Role, [string, TextKey][]> = {
     ['/leads', 'menuLeads'],
     ['/persons', 'menuPerson'],
   ],
-  DEPARTMENT: [],
+  DEPARTMENT: [['/sources', 'menuSources']],
   ADMIN: [
+    ['/sources', 'menuSources'],
     ['/leads', 'menuLeads'],
     ['/statistics', 'menuStatistics'],
   ],
@@ -82,6 +84,8 @@ function Frame() {
               <Route path="/leads" element={<LeadsPage />} />
               <Route path="/leads/:id" element={<LeadPage />} />
               <Route path="/persons" element={<PersonSearchPage />} />
+              <Route path="/sources" element={<SourcesPage />} />
+              <Route path="/sources/:id" element={<SourcePage />} />
               <Route path="/persons/:idNumber" element={<PersonPage />} />
               <Route
                 path="/statistics"

@@ -148,6 +148,22 @@ export type Severity =
   /** 一般: an irregularity to raise with the department. */
   | 'MEDIUM';
 
+/** How the hub obtains a source's records (接入方式). */
+export type SourceKind =
+  /** The hub calls the department's GraphQL endpoint at query time. */
+  | 'GRAPHQL'
+  /** The department pushes records into the hub's store. */
+  | 'HOSTED'
+  /** The hub calls the department's REST system (REST source protocol v1) at query time. */
+  | 'REST';
+
+/** Whether a data source is in service (数据源状态). */
+export type SourceStatus =
+  /** In service (启用). */
+  | 'ACTIVE'
+  /** Suspended (停用). */
+  | 'SUSPENDED';
+
 /**
  * What `statistics` groups records by. What STATUS, CATEGORY and FACILITY mean depends on the domain:
  *
@@ -249,6 +265,27 @@ export type WorkbenchDossierQueryVariables = Exact<{
 
 
 export type WorkbenchDossierQuery = { person: { idNumber: string, name: string, gender: Gender | null, birthDate: string | null, region: { name: string } | null, detentions: { totalCount: number, edges: Array<{ node: { id: string, eventAt: string, stage: DetentionStage, admittedAt: string, releasedAt: string | null, caseNumber: string, facility: { name: string } } }> }, imprisonments: { totalCount: number, edges: Array<{ node: { id: string, eventAt: string, crime: string, status: PrisonStatus, admittedAt: string, expectedReleaseDate: string | null, releasedAt: string | null, prison: { name: string } } }> }, corrections: { totalCount: number, edges: Array<{ node: { id: string, eventAt: string, correctionType: CorrectionType, status: CorrectionStatus, startDate: string, endDate: string, office: { name: string } } }> }, enforcementCases: { totalCount: number, edges: Array<{ node: { id: string, eventAt: string, category: EnforcementCategory, violation: string, amountInvolved: number, status: EnforcementStatus, agency: { name: string } } }> }, leads: Array<{ id: string, severity: Severity, status: LeadStatus, explanation: string, explanationEn: string, detectedAt: string, rule: { title: string, titleEn: string } }> } | null };
+
+export type WorkbenchSourcesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type WorkbenchSourcesQuery = { dataSources: Array<{ id: string, name: string, domain: Domain, kind: SourceKind, status: SourceStatus, department: { code: string, name: string }, health: { healthy: boolean, lastSuccessAt: string | null, lastErrorAt: string | null, lastError: string | null, consecutiveFailures: number, p95LatencyMs: number | null, lastRecordAt: string | null, droppedRecords: number } }> };
+
+export type WorkbenchSourceQueryVariables = Exact<{
+  id: string | number;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type WorkbenchSourceQuery = { dataSource: { id: string, name: string, domain: Domain, kind: SourceKind, status: SourceStatus, suspendedReason: string | null, endpoint: string | null, department: { code: string, name: string }, health: { healthy: boolean, lastSuccessAt: string | null, lastErrorAt: string | null, lastError: string | null, consecutiveFailures: number, p95LatencyMs: number | null, lastRecordAt: string | null, droppedRecords: number }, rejections: { edges: Array<{ cursor: string, node: { at: string, index: number | null, externalId: string | null, reasons: Array<string> } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
+
+export type WorkbenchRotateKeyMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type WorkbenchRotateKeyMutation = { rotateDataSourceKey: { apiKey: string, dataSource: { id: string } } };
 
 export type WorkbenchStatisticsQueryVariables = Exact<{
   domain: Domain;
@@ -466,6 +503,83 @@ export const WorkbenchDossierDocument = new TypedDocumentString(`
   }
 }
     `, {"hash":"sha256:b7404453313abdd275abc52f86357d2b36472bb6770af3eec344026ac7fc3ea1"}) as unknown as TypedDocumentString<WorkbenchDossierQuery, WorkbenchDossierQueryVariables>;
+export const WorkbenchSourcesDocument = new TypedDocumentString(`
+    query WorkbenchSources {
+  dataSources {
+    id
+    name
+    domain
+    kind
+    status
+    department {
+      code
+      name
+    }
+    health {
+      healthy
+      lastSuccessAt
+      lastErrorAt
+      lastError
+      consecutiveFailures
+      p95LatencyMs
+      lastRecordAt
+      droppedRecords
+    }
+  }
+}
+    `, {"hash":"sha256:9a1d84a020b15cf2f2a3a4c123ac4d596b3fca1ddfd566d4c98ecd934b54ea42"}) as unknown as TypedDocumentString<WorkbenchSourcesQuery, WorkbenchSourcesQueryVariables>;
+export const WorkbenchSourceDocument = new TypedDocumentString(`
+    query WorkbenchSource($id: ID!, $first: Int, $after: String) {
+  dataSource(id: $id) {
+    id
+    name
+    domain
+    kind
+    status
+    suspendedReason
+    endpoint
+    department {
+      code
+      name
+    }
+    health {
+      healthy
+      lastSuccessAt
+      lastErrorAt
+      lastError
+      consecutiveFailures
+      p95LatencyMs
+      lastRecordAt
+      droppedRecords
+    }
+    rejections(first: $first, after: $after) {
+      edges {
+        cursor
+        node {
+          at
+          index
+          externalId
+          reasons
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+}
+    `, {"hash":"sha256:15d757106965c0d64476e507a7a059d361d6acfc19169c5b0ac6620ed745b12f"}) as unknown as TypedDocumentString<WorkbenchSourceQuery, WorkbenchSourceQueryVariables>;
+export const WorkbenchRotateKeyDocument = new TypedDocumentString(`
+    mutation WorkbenchRotateKey($id: ID!) {
+  rotateDataSourceKey(id: $id) {
+    apiKey
+    dataSource {
+      id
+    }
+  }
+}
+    `, {"hash":"sha256:54d7437ae943bf5cea7ba55d84b8e920d7d9da3971bc7abc5efdf134e5217ef5"}) as unknown as TypedDocumentString<WorkbenchRotateKeyMutation, WorkbenchRotateKeyMutationVariables>;
 export const WorkbenchStatisticsDocument = new TypedDocumentString(`
     query WorkbenchStatistics($domain: Domain!, $groupBy: [StatDimension!]!, $filter: StatFilter) {
   statistics(domain: $domain, groupBy: $groupBy, filter: $filter) {
