@@ -17,6 +17,7 @@ import { createDocumentModels, Documents } from './services/documents';
 import { DocumentLedger } from './services/ledger';
 import { EvaluationMarks, EvaluationWakeups, Evaluator, type EvaluatorOptions } from './services/evaluation';
 import { DataQuality, RejectionRetention } from './services/quality';
+import { AuditVerifications } from './services/audit-verification';
 import { HubEvents } from './services/events';
 import { EventFeed } from './services/event-feed';
 import { RecordDays } from './store/ferretdb/record-days';
@@ -148,6 +149,7 @@ export function createDataSources(models: Models, options: DataSourceOptions = {
     }),
     quality: new DataQuality({ models, registry, health }),
     rejections: new RejectionRetention(models, options.rejectionRetentionDays),
+    auditVerifications: new AuditVerifications(models.DataSource.db),
     statistics: new Statistics({
       models,
       registry,

@@ -236,6 +236,34 @@ describe('the workbench in Chromium', () => {
     await page.close();
   });
 
+  it('administrator: verifies the audit chain, and sees it broken once an entry is altered in the store', async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    const w = watch(page, t.url);
+    await signInAs(page, '管理员');
+    await page.getByRole('heading', { name: '审计日志' }).waitFor();
+    // the entries of the other roles' work are listed, with their purposes
+    await page.getByRole('cell', { name: '渝检刑监〔2026〕7号' }).first().waitFor();
+    await page.getByRole('button', { name: '校验审计链' }).click();
+    await page.getByText(/审计链完整：\d+ 条记录均未被篡改/).waitFor({ timeout: 30_000 });
+    await expectClean(page, w);
+    await shot(page, 'admin-audit');
+
+    // an entry changed behind the hub's back: the next verification names it
+    const audit = t.connection.db!.collection<{ _id: number; purpose?: string }>('audit_log');
+    await audit.updateOne({ _id: 2 }, { $set: { purpose: '篡改' } });
+    await page.getByRole('button', { name: '校验审计链' }).click();
+    await page.getByText('审计链断裂：第 2 条 — its content does not match its hash (edited)').waitFor({ timeout: 30_000 });
+    await shot(page, 'admin-audit-broken');
+    const runs = await t.admin('{ auditVerifications(first: 2) { status checked brokenAt } }');
+    expect(runs.body.data.auditVerifications).toEqual([
+      { status: 'BROKEN', checked: 2, brokenAt: 2 },
+      { status: 'HOLDS', checked: expect.any(Number), brokenAt: null },
+    ]);
+    expect(w.foreign).toEqual([]);
+    expect(w.errors).toEqual([]);
+    await page.close();
+  });
+
   it('shows a refused or unknown lead as such, and keeps the rest of the page working', async () => {
     const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
     const w = watch(page, t.url);

@@ -14,6 +14,9 @@ import { LeadPage } from './pages/Lead';
 import { LeadsPage } from './pages/Leads';
 import { PersonPage, PersonSearchPage } from './pages/Person';
 import { SourcePage, SourcesPage } from './pages/Sources';
+import { AuditPage } from './pages/Audit';
+import { RulesPage } from './pages/Rules';
+import { EvaluationsPage } from './pages/Evaluations';
 import { PurposeGate, PurposeTag } from './purpose';
 import { signOut, useSession, type Role } from './session';
 import { SignInPage } from './pages/SignIn';
@@ -35,7 +38,10 @@ const MENUS: Record<Role, [string, TextKey][]> = {
   ],
   DEPARTMENT: [['/sources', 'menuSources']],
   ADMIN: [
+    ['/audit', 'menuAudit'],
     ['/sources', 'menuSources'],
+    ['/rules', 'menuRules'],
+    ['/evaluations', 'menuEvaluations'],
     ['/leads', 'menuLeads'],
     ['/statistics', 'menuStatistics'],
   ],
@@ -85,6 +91,9 @@ function Frame() {
               <Route path="/leads/:id" element={<LeadPage />} />
               <Route path="/persons" element={<PersonSearchPage />} />
               <Route path="/sources" element={<SourcesPage />} />
+              <Route path="/audit" element={<AuditPage />} />
+              <Route path="/rules" element={<RulesPage />} />
+              <Route path="/evaluations" element={<EvaluationsPage />} />
               <Route path="/sources/:id" element={<SourcePage />} />
               <Route path="/persons/:idNumber" element={<PersonPage />} />
               <Route

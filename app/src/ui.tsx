@@ -1,6 +1,7 @@
 /** Small pieces every screen uses: its title (the landmark's name) and section headings. */
-import { Typography } from 'antd';
-import type { ReactNode } from 'react';
+import { Button, Space, Typography } from 'antd';
+import { useState, type ReactNode } from 'react';
+import { useI18n } from './i18n';
 
 export function PageTitle({ id, children }: { id: string; children: ReactNode }) {
   return (
@@ -15,5 +16,39 @@ export function SectionTitle({ children }: { children: ReactNode }) {
     <Typography.Title level={3} style={{ fontSize: 16 }}>
       {children}
     </Typography.Title>
+  );
+}
+
+/** Paging by cursor: the cursors of the pages before this one, so ‹ goes back and › on. */
+export function useCursorPages() {
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  return {
+    after: cursors[cursors.length - 1],
+    reset: () => setCursors([null]),
+    Pager: ({ pageInfo, children }: { pageInfo?: { hasNextPage: boolean; endCursor?: string | null }; children?: ReactNode }) => (
+      <CursorPager
+        page={cursors.length}
+        previous={cursors.length > 1 ? () => setCursors(cursors.slice(0, -1)) : undefined}
+        next={pageInfo?.hasNextPage && pageInfo.endCursor ? () => setCursors([...cursors, pageInfo.endCursor!]) : undefined}
+      >
+        {children}
+      </CursorPager>
+    ),
+  };
+}
+
+function CursorPager({ page, previous, next, children }: { page: number; previous?: () => void; next?: () => void; children?: ReactNode }) {
+  const { t } = useI18n();
+  return (
+    <Space style={{ marginTop: 12 }}>
+      {children}
+      <Button aria-label={t('previous')} disabled={!previous} onClick={previous}>
+        ‹
+      </Button>
+      <Typography.Text>{page}</Typography.Text>
+      <Button aria-label={t('next')} disabled={!next} onClick={next}>
+        ›
+      </Button>
+    </Space>
   );
 }

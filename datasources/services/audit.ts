@@ -379,8 +379,9 @@ export interface ChainCheck {
 /**
  * Recomputes the whole chain in order; reports the first entry that was edited, removed or inserted,
  * or whose operation text is missing or no longer matches its hash (each text is read once).
+ * `onProgress` hears the count every `every` entries.
  */
-export async function verifyAuditChain(connection: Connection, onProgress?: (n: number) => void): Promise<ChainCheck> {
+export async function verifyAuditChain(connection: Connection, onProgress?: (n: number) => void, every = 10_000): Promise<ChainCheck> {
   const cursor = connection.db!.collection<AuditEntry>('audit_log').find({}, { sort: { _id: 1 }, batchSize: 1000 });
   const operations = connection.db!.collection<AuditOperation>('audit_operations');
   const textsChecked = new Set<string>();
@@ -414,7 +415,7 @@ export async function verifyAuditChain(connection: Connection, onProgress?: (n: 
     }
     prevHash = hash;
     expected++;
-    if (n % 10_000 === 0) onProgress?.(n);
+    if (n % every === 0) onProgress?.(n);
   }
   return { ok: true, entries: n };
 }

@@ -6,6 +6,7 @@ import { RegionRef } from '../../datasources/store/regions';
 import { RecordPage } from '../../datasources/store/pagination';
 import { LeadDoc, LeadPage, RuleView } from '../../datasources/services/leads';
 import { EvaluationRunDoc } from '../../datasources/services/evaluation';
+import { AuditVerificationDoc } from '../../datasources/services/audit-verification';
 import { ConsultationDoc, ConsultationPage, ConsultationMessageDoc } from '../../datasources/services/consultations';
 import { AttachmentMeta } from '../../datasources/services/attachments';
 import { SupervisionDocumentDoc, DocumentPage, DocumentAlert, DocumentSettingsView, DepartmentWorkflowView } from '../../datasources/services/documents';
@@ -160,6 +161,45 @@ export type GqlAuditRecipient = {
   /** OK, or ERROR when the event carried errors. */
   status: Scalars['String']['output'];
 };
+
+/**
+ * One verification of the audit chain: the hub recomputes every entry's hash in order, as `npm run
+ * audit:verify` does, in the background; its progress is kept so that any replica can show it.
+ */
+export type GqlAuditVerification = {
+  __typename?: 'AuditVerification';
+  /** Who started it (the token's `sub`). */
+  actor: Scalars['String']['output'];
+  /** The first entry that does not fit (`seq`), when BROKEN. */
+  brokenAt?: Maybe<Scalars['Int']['output']>;
+  /** Entries checked so far. */
+  checked: Scalars['Int']['output'];
+  /** Why it did not finish, when FAILED. */
+  error?: Maybe<Scalars['String']['output']>;
+  /** When it ended; null while it runs. */
+  finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The run's id. */
+  id: Scalars['ID']['output'];
+  /** How that entry does not fit, when BROKEN. */
+  reason?: Maybe<Scalars['String']['output']>;
+  /** When it started. */
+  startedAt: Scalars['DateTime']['output'];
+  /** Where it stands. */
+  status: GqlAuditVerificationStatus;
+  /** Entries in the trail when it started (more may have come since). */
+  total: Scalars['Int']['output'];
+};
+
+/** Where a verification of the audit chain stands (审计链校验). */
+export type GqlAuditVerificationStatus =
+  /** An entry does not fit: `brokenAt` names the first, `reason` says how. */
+  | 'BROKEN'
+  /** The check did not finish (`error` says why, e.g. the hub process running it stopped). */
+  | 'FAILED'
+  /** Every entry fits: none was edited, removed or inserted, and every operation text matches its hash. */
+  | 'HOLDS'
+  /** Checking: `checked` of about `total` entries so far. */
+  | 'RUNNING';
 
 /** Case features that lengthen the criminal-detention limit to 30 days (刑诉法 91). */
 export type GqlCaseFlag =
@@ -1847,6 +1887,8 @@ export type GqlMutation = {
   updateSupervisionRule: GqlSupervisionRule;
   /** 复查-维持 (procurator): upholds the document against the objection with reasons; the answer is owed by the same deadline. */
   upholdDocument: GqlSupervisionDocument;
+  /** Starts verifying the whole audit chain in the background and returns the run (the one already running on this hub process, if any); follow it with `auditVerifications`. */
+  verifyAuditChain: GqlAuditVerification;
   /** 撤回 (procurator): withdraws the document (final); on an objection, the objection was right. */
   withdrawDocument: GqlSupervisionDocument;
 };
@@ -2401,6 +2443,8 @@ export type GqlQuery = {
   __typename?: 'Query';
   /** The audit trail, newest first (ADMIN). */
   auditLog: GqlAuditEntryConnection;
+  /** The latest verifications of the audit chain, newest first (ADMIN). */
+  auditVerifications: Array<GqlAuditVerification>;
   /** Community-correction records across every correction-office source, newest event first. */
   communityCorrections: GqlCommunityCorrectionConnection;
   /** One consultation of your unit's (ADMIN: any). An unknown id and one between other units are the same BAD_USER_INPUT on `id`. */
@@ -2483,6 +2527,12 @@ export type GqlQuery = {
 export type GqlQueryAuditLogArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<GqlAuditFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** Read operations: dossiers by person, record lists per domain, the data-source registry. */
+export type GqlQueryAuditVerificationsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -3321,6 +3371,8 @@ export type GqlResolversTypes = ResolversObject<{
   AuditEntryEdge: ResolverTypeWrapper<GqlAuditEntryEdge>;
   AuditFilter: GqlAuditFilter;
   AuditRecipient: ResolverTypeWrapper<GqlAuditRecipient>;
+  AuditVerification: ResolverTypeWrapper<AuditVerificationDoc>;
+  AuditVerificationStatus: GqlAuditVerificationStatus;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CaseFlag: GqlCaseFlag;
   CaseTransfer: ResolverTypeWrapper<GqlCaseTransfer>;
@@ -3489,6 +3541,7 @@ export type GqlResolversParentTypes = ResolversObject<{
   AuditEntryEdge: GqlAuditEntryEdge;
   AuditFilter: GqlAuditFilter;
   AuditRecipient: GqlAuditRecipient;
+  AuditVerification: AuditVerificationDoc;
   Boolean: Scalars['Boolean']['output'];
   CaseTransfer: GqlCaseTransfer;
   CaseTransferInput: GqlCaseTransferInput;
@@ -3682,6 +3735,19 @@ export type GqlAuditRecipientResolvers<ContextType = Context, ParentType extends
   recordIds?: Resolver<Array<GqlResolversTypes['String']>, ParentType, ContextType>;
   requestId?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
   status?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type GqlAuditVerificationResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['AuditVerification'] = GqlResolversParentTypes['AuditVerification']> = ResolversObject<{
+  actor?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
+  brokenAt?: Resolver<Maybe<GqlResolversTypes['Int']>, ParentType, ContextType>;
+  checked?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
+  error?: Resolver<Maybe<GqlResolversTypes['String']>, ParentType, ContextType>;
+  finishedAt?: Resolver<Maybe<GqlResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<GqlResolversTypes['ID'], ParentType, ContextType>;
+  reason?: Resolver<Maybe<GqlResolversTypes['String']>, ParentType, ContextType>;
+  startedAt?: Resolver<GqlResolversTypes['DateTime'], ParentType, ContextType>;
+  status?: Resolver<GqlResolversTypes['AuditVerificationStatus'], ParentType, ContextType>;
+  total?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type GqlCaseTransferResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['CaseTransfer'] = GqlResolversParentTypes['CaseTransfer']> = ResolversObject<{
@@ -4201,6 +4267,7 @@ export type GqlMutationResolvers<ContextType = Context, ParentType extends GqlRe
   updateLeadStatus?: Resolver<GqlResolversTypes['SupervisionLead'], ParentType, ContextType, RequireFields<GqlMutationUpdateLeadStatusArgs, 'id' | 'note' | 'status'>>;
   updateSupervisionRule?: Resolver<GqlResolversTypes['SupervisionRule'], ParentType, ContextType, RequireFields<GqlMutationUpdateSupervisionRuleArgs, 'id' | 'note' | 'parameters'>>;
   upholdDocument?: Resolver<GqlResolversTypes['SupervisionDocument'], ParentType, ContextType, RequireFields<GqlMutationUpholdDocumentArgs, 'id' | 'reasons'>>;
+  verifyAuditChain?: Resolver<GqlResolversTypes['AuditVerification'], ParentType, ContextType>;
   withdrawDocument?: Resolver<GqlResolversTypes['SupervisionDocument'], ParentType, ContextType, RequireFields<GqlMutationWithdrawDocumentArgs, 'id' | 'note'>>;
 }>;
 
@@ -4276,6 +4343,7 @@ export type GqlPrisonRecordEdgeResolvers<ContextType = Context, ParentType exten
 
 export type GqlQueryResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['Query'] = GqlResolversParentTypes['Query']> = ResolversObject<{
   auditLog?: Resolver<GqlResolversTypes['AuditEntryConnection'], ParentType, ContextType, RequireFields<GqlQueryAuditLogArgs, 'first'>>;
+  auditVerifications?: Resolver<Array<GqlResolversTypes['AuditVerification']>, ParentType, ContextType, RequireFields<GqlQueryAuditVerificationsArgs, 'first'>>;
   communityCorrections?: Resolver<GqlResolversTypes['CommunityCorrectionConnection'], ParentType, ContextType, RequireFields<GqlQueryCommunityCorrectionsArgs, 'first'>>;
   consultation?: Resolver<GqlResolversTypes['Consultation'], ParentType, ContextType, RequireFields<GqlQueryConsultationArgs, 'id'>>;
   consultationCounts?: Resolver<Array<GqlResolversTypes['ConsultationCount']>, ParentType, ContextType, RequireFields<GqlQueryConsultationCountsArgs, 'groupBy' | 'period'>>;
@@ -4486,6 +4554,7 @@ export type GqlResolvers<ContextType = Context> = ResolversObject<{
   AuditEntryConnection?: GqlAuditEntryConnectionResolvers<ContextType>;
   AuditEntryEdge?: GqlAuditEntryEdgeResolvers<ContextType>;
   AuditRecipient?: GqlAuditRecipientResolvers<ContextType>;
+  AuditVerification?: GqlAuditVerificationResolvers<ContextType>;
   CaseTransfer?: GqlCaseTransferResolvers<ContextType>;
   CommunityCorrection?: GqlCommunityCorrectionResolvers<ContextType>;
   CommunityCorrectionConnection?: GqlCommunityCorrectionConnectionResolvers<ContextType>;

@@ -4,6 +4,31 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** Which audit entries to list; all given conditions must hold. */
+export type AuditFilter = {
+  /** Only this caller (`sub` of the token). */
+  actorSub?: string | null | undefined;
+  /** Entries at or after this time. */
+  from?: string | null | undefined;
+  /** Only operations whose answer carried this person's data (matched by the HMAC of the ID number). */
+  idNumber?: string | null | undefined;
+  /** Only operations of this name. */
+  operationName?: string | null | undefined;
+  /** Entries before this time. */
+  to?: string | null | undefined;
+};
+
+/** Where a verification of the audit chain stands (审计链校验). */
+export type AuditVerificationStatus =
+  /** An entry does not fit: `brokenAt` names the first, `reason` says how. */
+  | 'BROKEN'
+  /** The check did not finish (`error` says why, e.g. the hub process running it stopped). */
+  | 'FAILED'
+  /** Every entry fits: none was edited, removed or inserted, and every operation text matches its hash. */
+  | 'HOLDS'
+  /** Checking: `checked` of about `total` entries so far. */
+  | 'RUNNING';
+
 /** State of a community correction (矫正状态). */
 export type CorrectionStatus =
   /** Absconded: lost to supervision (脱管). */
@@ -224,6 +249,35 @@ export type StatFilter = {
   withTransfer?: boolean | null | undefined;
 };
 
+export type WorkbenchAuditQueryVariables = Exact<{
+  filter?: AuditFilter | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type WorkbenchAuditQuery = { auditLog: { edges: Array<{ cursor: string, node: { seq: number, at: string, actor: unknown, purpose: string | null, operationName: string | null, status: string, errorCodes: Array<string>, durationMs: number, clientAddress: string | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type WorkbenchAuditVerificationsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type WorkbenchAuditVerificationsQuery = { auditVerifications: Array<{ id: string, status: AuditVerificationStatus, actor: string, startedAt: string, finishedAt: string | null, checked: number, total: number, brokenAt: number | null, reason: string | null, error: string | null }> };
+
+export type WorkbenchVerifyAuditMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type WorkbenchVerifyAuditMutation = { verifyAuditChain: { id: string, status: AuditVerificationStatus } };
+
+export type WorkbenchEvaluationRunsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type WorkbenchEvaluationRunsQuery = { evaluationRuns: Array<{ id: string, trigger: string, actor: string, status: string, startedAt: string, finishedAt: string | null, persons: number, records: number, totalRecords: number, error: string | null, report: { newLeads: number, changed: number, resolvedByData: number, durationMs: number } | null }> };
+
+export type WorkbenchEvaluateMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type WorkbenchEvaluateMutation = { evaluateRules: { runId: string, newLeads: number } };
+
 export type WorkbenchLeadQueryVariables = Exact<{
   id: string | number;
 }>;
@@ -265,6 +319,20 @@ export type WorkbenchDossierQueryVariables = Exact<{
 
 
 export type WorkbenchDossierQuery = { person: { idNumber: string, name: string, gender: Gender | null, birthDate: string | null, region: { name: string } | null, detentions: { totalCount: number, edges: Array<{ node: { id: string, eventAt: string, stage: DetentionStage, admittedAt: string, releasedAt: string | null, caseNumber: string, facility: { name: string } } }> }, imprisonments: { totalCount: number, edges: Array<{ node: { id: string, eventAt: string, crime: string, status: PrisonStatus, admittedAt: string, expectedReleaseDate: string | null, releasedAt: string | null, prison: { name: string } } }> }, corrections: { totalCount: number, edges: Array<{ node: { id: string, eventAt: string, correctionType: CorrectionType, status: CorrectionStatus, startDate: string, endDate: string, office: { name: string } } }> }, enforcementCases: { totalCount: number, edges: Array<{ node: { id: string, eventAt: string, category: EnforcementCategory, violation: string, amountInvolved: number, status: EnforcementStatus, agency: { name: string } } }> }, leads: Array<{ id: string, severity: Severity, status: LeadStatus, explanation: string, explanationEn: string, detectedAt: string, rule: { title: string, titleEn: string } }> } | null };
+
+export type WorkbenchRulesAdminQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type WorkbenchRulesAdminQuery = { supervisionRules: Array<{ id: string, title: string, titleEn: string, legalBasis: string, severity: Severity, description: string, descriptionEn: string, parameters: unknown, defaults: unknown, changes: Array<{ at: string, actor: string, change: unknown, note: string }> }> };
+
+export type WorkbenchUpdateRuleMutationVariables = Exact<{
+  id: string | number;
+  parameters: unknown;
+  note: string;
+}>;
+
+
+export type WorkbenchUpdateRuleMutation = { updateSupervisionRule: { id: string, parameters: unknown } };
 
 export type WorkbenchSourcesQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -315,6 +383,84 @@ export class TypedDocumentString<TResult, TVariables>
   }
 }
 
+export const WorkbenchAuditDocument = new TypedDocumentString(`
+    query WorkbenchAudit($filter: AuditFilter, $first: Int, $after: String) {
+  auditLog(filter: $filter, first: $first, after: $after) {
+    edges {
+      cursor
+      node {
+        seq
+        at
+        actor
+        purpose
+        operationName
+        status
+        errorCodes
+        durationMs
+        clientAddress
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    `, {"hash":"sha256:3358787e5956a31eca663b14c46d8f935446793721790770fe7404aabb09804a"}) as unknown as TypedDocumentString<WorkbenchAuditQuery, WorkbenchAuditQueryVariables>;
+export const WorkbenchAuditVerificationsDocument = new TypedDocumentString(`
+    query WorkbenchAuditVerifications {
+  auditVerifications(first: 1) {
+    id
+    status
+    actor
+    startedAt
+    finishedAt
+    checked
+    total
+    brokenAt
+    reason
+    error
+  }
+}
+    `, {"hash":"sha256:0dd446941099253a3ab073af32c716ec9e2bd2be0f7d88bc10576023384c165d"}) as unknown as TypedDocumentString<WorkbenchAuditVerificationsQuery, WorkbenchAuditVerificationsQueryVariables>;
+export const WorkbenchVerifyAuditDocument = new TypedDocumentString(`
+    mutation WorkbenchVerifyAudit {
+  verifyAuditChain {
+    id
+    status
+  }
+}
+    `, {"hash":"sha256:5e0f8639ee4422b0fb018035c517b6dcdd25c8927e90553d2511c3228ca4c782"}) as unknown as TypedDocumentString<WorkbenchVerifyAuditMutation, WorkbenchVerifyAuditMutationVariables>;
+export const WorkbenchEvaluationRunsDocument = new TypedDocumentString(`
+    query WorkbenchEvaluationRuns {
+  evaluationRuns(first: 20) {
+    id
+    trigger
+    actor
+    status
+    startedAt
+    finishedAt
+    persons
+    records
+    totalRecords
+    error
+    report {
+      newLeads
+      changed
+      resolvedByData
+      durationMs
+    }
+  }
+}
+    `, {"hash":"sha256:74789b2a307138d0a42be667064b29f0f34859f77f68911f3d3a55127f2eafb1"}) as unknown as TypedDocumentString<WorkbenchEvaluationRunsQuery, WorkbenchEvaluationRunsQueryVariables>;
+export const WorkbenchEvaluateDocument = new TypedDocumentString(`
+    mutation WorkbenchEvaluate {
+  evaluateRules {
+    runId
+    newLeads
+  }
+}
+    `, {"hash":"sha256:5879da38481ab80e624b5c46cc4b766975ebcefa7dc940de352d51d0842a73ec"}) as unknown as TypedDocumentString<WorkbenchEvaluateMutation, WorkbenchEvaluateMutationVariables>;
 export const WorkbenchLeadDocument = new TypedDocumentString(`
     query WorkbenchLead($id: ID!) {
   supervisionLead(id: $id) {
@@ -503,6 +649,35 @@ export const WorkbenchDossierDocument = new TypedDocumentString(`
   }
 }
     `, {"hash":"sha256:b7404453313abdd275abc52f86357d2b36472bb6770af3eec344026ac7fc3ea1"}) as unknown as TypedDocumentString<WorkbenchDossierQuery, WorkbenchDossierQueryVariables>;
+export const WorkbenchRulesAdminDocument = new TypedDocumentString(`
+    query WorkbenchRulesAdmin {
+  supervisionRules {
+    id
+    title
+    titleEn
+    legalBasis
+    severity
+    description
+    descriptionEn
+    parameters
+    defaults
+    changes {
+      at
+      actor
+      change
+      note
+    }
+  }
+}
+    `, {"hash":"sha256:a250f24cb424ce84a2983073c4e043b32630a3219826b90d9c7c77d12f5f32c8"}) as unknown as TypedDocumentString<WorkbenchRulesAdminQuery, WorkbenchRulesAdminQueryVariables>;
+export const WorkbenchUpdateRuleDocument = new TypedDocumentString(`
+    mutation WorkbenchUpdateRule($id: ID!, $parameters: JSON!, $note: String!) {
+  updateSupervisionRule(id: $id, parameters: $parameters, note: $note) {
+    id
+    parameters
+  }
+}
+    `, {"hash":"sha256:89002ad5a988e1fb96422e1bfa85654bdf26091f249e570fce1480151b64b463"}) as unknown as TypedDocumentString<WorkbenchUpdateRuleMutation, WorkbenchUpdateRuleMutationVariables>;
 export const WorkbenchSourcesDocument = new TypedDocumentString(`
     query WorkbenchSources {
   dataSources {

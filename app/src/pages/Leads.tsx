@@ -2,7 +2,7 @@
  * The leads inbox (线索收件箱): filters by rule, severity, region, status and the day found; pages by
  * cursor; a row opens the lead (a link, so it can be opened in a new tab or sent).
  */
-import { Button, DatePicker, Form, Input, Select, Space, Table, Tag, Typography } from 'antd';
+import { Button, DatePicker, Form, Input, Select, Table, Tag, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
@@ -12,7 +12,7 @@ import type { LeadFilter, LeadStatus, Severity } from '../gql/graphql';
 import { useI18n } from '../i18n';
 import { label, SEVERITY_COLOR, STATUS_COLOR, when } from '../labels';
 import { Failure, SourceBanner } from '../problems';
-import { PageTitle } from '../ui';
+import { PageTitle, useCursorPages } from '../ui';
 
 const RULES = graphql(`
   query WorkbenchRules {
@@ -85,11 +85,9 @@ function toFilter(f: Filters): LeadFilter {
 export function LeadsPage() {
   const { t, lang } = useI18n();
   const [filters, setFilters] = useState<Filters>({ status: ['NEW', 'ACKNOWLEDGED'] });
-  // the cursors of the pages before this one: Previous pops one
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  const after = cursors[cursors.length - 1];
+  const pages = useCursorPages();
   const rules = useGql(RULES, {}, { staleTime: Infinity });
-  const leads = useGql(LEADS, { filter: toFilter(filters), first: PAGE, after });
+  const leads = useGql(LEADS, { filter: toFilter(filters), first: PAGE, after: pages.after });
   const page = leads.data?.data.supervisionLeads;
 
   return (
@@ -100,7 +98,7 @@ export function LeadsPage() {
         initialValues={filters}
         onFinish={(f: Filters) => {
           setFilters(f);
-          setCursors([null]);
+          pages.reset();
         }}
         style={{ marginBottom: 12, rowGap: 8 }}
       >
@@ -182,20 +180,9 @@ export function LeadsPage() {
           { title: t('detectedAt'), width: 140, render: (_, { node }) => when(node.detectedAt) },
         ]}
       />
-      <Space style={{ marginTop: 12 }}>
+      <pages.Pager pageInfo={page?.pageInfo}>
         <Typography.Text>{t('total', { n: page?.totalCount ?? 0 })}</Typography.Text>
-        <Button aria-label={t('previous')} disabled={cursors.length <= 1} onClick={() => setCursors(cursors.slice(0, -1))}>
-          ‹
-        </Button>
-        <Typography.Text>{cursors.length}</Typography.Text>
-        <Button
-          aria-label={t('next')}
-          disabled={!page?.pageInfo.hasNextPage}
-          onClick={() => page?.pageInfo.endCursor && setCursors([...cursors, page.pageInfo.endCursor])}
-        >
-          ›
-        </Button>
-      </Space>
+      </pages.Pager>
     </section>
   );
 }

@@ -13,7 +13,7 @@ import { useI18n } from '../i18n';
 import { label, when } from '../labels';
 import { Failure } from '../problems';
 import { useSession } from '../session';
-import { PageTitle, SectionTitle } from '../ui';
+import { PageTitle, SectionTitle, useCursorPages } from '../ui';
 
 const SOURCES = graphql(`
   query WorkbenchSources {
@@ -146,9 +146,9 @@ export function SourcePage() {
   const { t, lang } = useI18n();
   const { modal } = App.useApp();
   const session = useSession();
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const pages = useCursorPages();
   const [newKey, setNewKey] = useState<string | null>(null);
-  const source = useGql(SOURCE, { id, first: PAGE, after: cursors[cursors.length - 1] });
+  const source = useGql(SOURCE, { id, first: PAGE, after: pages.after });
   const rotate = useGqlMutation(ROTATE, (answer) => {
     setNewKey(answer.data.rotateDataSourceKey.apiKey);
     void queryClient.invalidateQueries();
@@ -230,19 +230,7 @@ export function SourcePage() {
           },
         ]}
       />
-      <Space style={{ marginTop: 12 }}>
-        <Button aria-label={t('previous')} disabled={cursors.length <= 1} onClick={() => setCursors(cursors.slice(0, -1))}>
-          ‹
-        </Button>
-        <Typography.Text>{cursors.length}</Typography.Text>
-        <Button
-          aria-label={t('next')}
-          disabled={!page.pageInfo.hasNextPage}
-          onClick={() => page.pageInfo.endCursor && setCursors([...cursors, page.pageInfo.endCursor])}
-        >
-          ›
-        </Button>
-      </Space>
+      <pages.Pager pageInfo={page.pageInfo} />
       {newKey && (
         <Modal
           open
