@@ -2,6 +2,7 @@
  * The hub's configuration: the one place that reads `process.env`. Every variable is validated at
  * start; all problems are printed at once and the process exits. docs/configuration.md lists them.
  */
+import type { OidcSettings } from './routes/workbench';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
@@ -106,7 +107,13 @@ const schema = z.object({
     .string()
     .regex(/^(HS|RS|ES|PS)(256|384|512)(,(HS|RS|ES|PS)(256|384|512))*$/, 'a comma-separated list such as HS256 or RS256,ES256; never none')
     .optional(),
-  JWT_ISSUER: z.string().default('procuratorate-hub'),
+  JWT_JWKS_URL: z.string().url('must be a URL').optional(),
+  /** the organisation's OpenID Connect provider: the workbench signs people in there, the hub verifies its tokens */
+  OIDC_ISSUER: z.string().url("must be the provider's issuer URL").optional(),
+  OIDC_CLIENT_ID: z.string().min(1).default('procuratorate-workbench'),
+  OIDC_SCOPE: z.string().min(1).default('openid profile'),
+  OIDC_RESOURCE: z.string().optional(),
+  JWT_ISSUER: z.string().optional(),
   JWT_AUDIENCE: z.string().default('procuratorate-hub'),
   JWT_CLOCK_SKEW_S: int(0, 300).default(30),
   REQUIRE_TRUSTED_OPERATIONS: bool.default(false),
@@ -155,6 +162,8 @@ export type Config = z.output<typeof schema> & {
   embeddedPostgresPort: number;
   jwt: JwtSettings;
   auditKey: string;
+  /** the workbench's sign-in at the organisation's OpenID Connect provider */
+  oidc?: OidcSettings;
 };
 
 /** Only for development and tests: production refuses to start with it (or without JWT settings). */
@@ -171,8 +180,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const c = parsed.data;
   const problems: string[] = [];
-  if (c.NODE_ENV === 'production' && !c.JWT_SECRET && !c.JWT_JWKS_FILE)
-    problems.push('  JWT_SECRET or JWT_JWKS_FILE: one is required in production');
+  if (c.NODE_ENV === 'production' && !c.JWT_SECRET && !c.JWT_JWKS_FILE && !c.JWT_JWKS_URL && !c.OIDC_ISSUER)
+    problems.push('  JWT_SECRET, JWT_JWKS_FILE, JWT_JWKS_URL or OIDC_ISSUER: one is required in production');
+  if ([c.JWT_SECRET, c.JWT_JWKS_FILE, c.JWT_JWKS_URL].filter(Boolean).length > 1)
+    problems.push('  JWT_SECRET, JWT_JWKS_FILE, JWT_JWKS_URL: give one way to check tokens');
   if (c.JWT_SECRET === DEVELOPMENT_JWT_SECRET && c.NODE_ENV === 'production')
     problems.push('  JWT_SECRET: the development secret cannot be used in production');
   if (c.NODE_ENV === 'production' && !c.AUDIT_KEY)
@@ -185,20 +196,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     process.stderr.write(`Invalid configuration:\n${problems.join('\n')}\nSee docs/configuration.md.\n`);
     process.exit(2);
   }
-  const algorithms = (c.JWT_ALGORITHMS ?? (c.JWT_JWKS_FILE ? 'RS256,ES256' : 'HS256')).split(',');
+  // tokens from an OpenID Connect provider are checked by its keys unless another way is given
+  const byKeys = !!(c.JWT_JWKS_FILE || c.JWT_JWKS_URL || (c.OIDC_ISSUER && !c.JWT_SECRET));
+  const algorithms = (c.JWT_ALGORITHMS ?? (byKeys ? 'RS256,ES256' : 'HS256')).split(',');
   return {
     ...c,
     auditKey: c.AUDIT_KEY ?? DEVELOPMENT_AUDIT_KEY,
     jwt: {
-      secret: c.JWT_JWKS_FILE ? undefined : (c.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET),
+      secret: byKeys ? undefined : (c.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET),
+      jwksUrl: c.JWT_JWKS_URL,
       jwksFile: c.JWT_JWKS_FILE ? path.resolve(projectRoot, c.JWT_JWKS_FILE) : undefined,
       algorithms,
-      issuer: c.JWT_ISSUER,
+      issuer: c.JWT_ISSUER ?? c.OIDC_ISSUER ?? 'procuratorate-hub',
       audience: c.JWT_AUDIENCE,
       clockToleranceS: c.JWT_CLOCK_SKEW_S,
     },
     dataDir: path.resolve(projectRoot, c.DATA_DIR),
     ferretdbBin: path.resolve(projectRoot, c.FERRETDB_BIN),
     embeddedPostgresPort,
+    oidc: c.OIDC_ISSUER ? { issuer: c.OIDC_ISSUER, clientId: c.OIDC_CLIENT_ID, scope: c.OIDC_SCOPE, resource: c.OIDC_RESOURCE } : undefined,
   };
 }

@@ -5,7 +5,7 @@
  * small clock skew, and issuer and audience checked.
  */
 import fs from 'node:fs';
-import { createLocalJWKSet, jwtVerify, SignJWT, type JWTPayload, type JSONWebKeySet } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, SignJWT, type JWTPayload, type JSONWebKeySet } from 'jose';
 
 export const ROLES = ['PROCURATOR', 'ANALYST', 'DEPARTMENT', 'ADMIN'] as const;
 export type PersonRole = (typeof ROLES)[number];
@@ -15,6 +15,8 @@ export interface JwtSettings {
   secret?: string;
   /** a JWKS file with the issuer's public keys (production) */
   jwksFile?: string;
+  /** the issuer's JWKS by URL (an OpenID Connect provider's `jwks_uri`): fetched when a token names a key not yet known, and cached */
+  jwksUrl?: string;
   algorithms: string[];
   issuer: string;
   audience: string;
@@ -34,9 +36,11 @@ export interface PersonClaims {
 export class TokenError extends Error {}
 
 export function createJwtVerifier(settings: JwtSettings): (token: string) => Promise<PersonClaims> {
-  const key = settings.jwksFile
-    ? createLocalJWKSet(JSON.parse(fs.readFileSync(settings.jwksFile, 'utf8')) as JSONWebKeySet)
-    : new TextEncoder().encode(settings.secret);
+  const key = settings.jwksUrl
+    ? createRemoteJWKSet(new URL(settings.jwksUrl), { timeoutDuration: 5000, cooldownDuration: 30_000 })
+    : settings.jwksFile
+      ? createLocalJWKSet(JSON.parse(fs.readFileSync(settings.jwksFile, 'utf8')) as JSONWebKeySet)
+      : new TextEncoder().encode(settings.secret);
   return async (token) => {
     let payload: JWTPayload;
     try {
@@ -108,4 +112,25 @@ export async function signToken(
     .setIssuedAt()
     .setExpirationTime(ttl)
     .sign(new TextEncoder().encode(settings.secret));
+}
+
+/**
+ * An OpenID Connect provider's `jwks_uri`, from its discovery document
+ * (`<issuer>/.well-known/openid-configuration`), checked to name the same issuer.
+ */
+export async function discoverJwksUrl(issuer: string, timeoutMs = 5000): Promise<string> {
+  const url = `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
+  let res: Response;
+  try {
+    res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+  } catch (e) {
+    throw new Error(
+      `OIDC_ISSUER: the provider's discovery document ${url} could not be read: ${e instanceof Error ? e.message : String(e)}`,
+    );
+  }
+  if (!res.ok) throw new Error(`OIDC_ISSUER: the provider's discovery document ${url} answered ${res.status}`);
+  const doc = (await res.json()) as { issuer?: unknown; jwks_uri?: unknown };
+  if (doc.issuer !== issuer) throw new Error(`OIDC_ISSUER: the discovery document names the issuer ${String(doc.issuer)}, not ${issuer}`);
+  if (typeof doc.jwks_uri !== 'string') throw new Error(`OIDC_ISSUER: the discovery document ${url} has no jwks_uri`);
+  return doc.jwks_uri;
 }

@@ -13,7 +13,7 @@ import { seedDemoData } from './seed-runner';
 import { WRITE_LEASE_MS } from '../datasources/services/stat-counts';
 import { chooseEmbeddedBackend } from '../datasources/store/embedded/backend';
 import { MissingEmbeddedPostgresError, type EmbeddedPostgres } from '../datasources/store/embedded/postgres-server';
-import { ROLES, signToken } from './jwt';
+import { discoverJwksUrl, ROLES, signToken } from './jwt';
 import { WORKBENCH_PATH } from './routes/workbench';
 
 /** What a failed start stops before the process exits (the store processes it started). */
@@ -80,6 +80,11 @@ async function main(): Promise<void> {
     monitorCommands: config.STORE_COMMAND_METRICS,
     onError: (err) => logger.warn({ err }, 'store connection error'),
   });
+  // tokens of an OpenID Connect provider: checked by the keys its discovery document names
+  const jwt =
+    config.oidc && !config.jwt.secret && !config.jwt.jwksFile && !config.jwt.jwksUrl
+      ? { ...config.jwt, jwksUrl: await discoverJwksUrl(config.oidc.issuer) }
+      : config.jwt;
   const hub = await createHub({
     connection,
     logger,
@@ -101,7 +106,8 @@ async function main(): Promise<void> {
     ingestFutureSkewMs: config.INGEST_FUTURE_SKEW_S * 1000,
     rejectionRetentionDays: config.REJECTION_RETENTION_DAYS,
     attachmentMaxBytes: config.ATTACHMENT_MAX_BYTES,
-    jwt: config.jwt,
+    jwt,
+    oidc: config.oidc,
     auditKey: config.auditKey,
     requireTrustedOperations: config.REQUIRE_TRUSTED_OPERATIONS,
     requestTimeoutMs: config.REQUEST_TIMEOUT_MS,

@@ -92,6 +92,8 @@ export async function startTestHub(
     subscriptions?: HubOptions['subscriptions'];
     workbenchDir?: string;
     oidc?: HubOptions['oidc'];
+    /** listen on this port (default: any free one) */
+    port?: number;
   } = {},
 ): Promise<TestHub> {
   const uri = options.uri ?? process.env.HUB_TEST_URI;
@@ -140,7 +142,7 @@ export async function startTestHub(
   });
   // counts of store commands in tests must not meet the start-up work (backfill, days registry)
   await hub.startupWork;
-  const server = hub.listen(0, '127.0.0.1');
+  const server = hub.listen(options.port ?? 0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

@@ -5,32 +5,19 @@
  * critical accessibility violation (axe-core). The hub requires trusted operations, so every request
  * the workbench makes must be one of its registered operations.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { axeViolations, criticalViolations, launchChromium, watch, type Watched } from './browser';
 import { detentionInput, personId } from './fixtures';
+import { buildWorkbench } from './workbench-build';
 import { pushLines, registerCustodySource, startTestHub, type TestHub, type TestSource, until } from './helpers';
 import { TrustedOperations } from '../datasources/services/trusted-operations';
-import { projectRoot } from '../server/paths';
 import { workbenchOperations } from '../server/routes/workbench';
 
 /** Screenshots for people to look at (not compared): $TMPDIR/hub-workbench-*.png */
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(os.tmpdir(), `hub-workbench-${name}.png`), fullPage: true });
-
-/** Builds the workbench from app/ into a folder of its own (the test does not depend on an earlier `npm run build`). */
-function buildWorkbench(): string {
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-workbench-'));
-  const vite = path.join(projectRoot, 'node_modules', 'vite', 'bin', 'vite.js');
-  const r = spawnSync(process.execPath, [vite, 'build', '-c', 'app/vite.config.mts', '--outDir', out, '--logLevel', 'error'], {
-    cwd: projectRoot,
-    encoding: 'utf8',
-  });
-  if (r.status !== 0) throw new Error(`the workbench did not build: ${r.stderr || r.stdout}`);
-  return out;
-}
 
 describe('the workbench in Chromium', () => {
   let t: TestHub;

@@ -20,6 +20,8 @@ import { EvaluationsPage } from './pages/Evaluations';
 import { PurposeGate, PurposeTag } from './purpose';
 import { signOut, useSession, type Role } from './session';
 import { SignInPage } from './pages/SignIn';
+import { CallbackPage } from './pages/Callback';
+import { isOidcCallback } from './oidc';
 
 // the charts (ECharts) load with the pages that draw them, not with the first page
 const StatisticsPage = lazy(() => import('./pages/Statistics').then((m) => ({ default: m.StatisticsPage })));
@@ -51,6 +53,7 @@ function Frame() {
   const session = useSession();
   const { t, lang, setLang } = useI18n();
   const location = useLocation();
+  if (isOidcCallback(location.pathname)) return <CallbackPage />;
   if (!session) return <SignInPage />;
   const menu = MENUS[session.claims.role] ?? [];
   const home = menu[0]?.[0] ?? '/';

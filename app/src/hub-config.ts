@@ -4,7 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 export interface HubConfig {
   graphqlPath: string;
   signIn: 'development' | 'oidc' | 'none';
-  oidc: { issuer: string; clientId: string; scope: string } | null;
+  oidc: { issuer: string; clientId: string; scope: string; resource?: string | null } | null;
   roles: string[];
   regions: { code: string; name: string }[];
 }

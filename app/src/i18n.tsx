@@ -157,6 +157,8 @@ const TEXTS = {
   persons: ['人数', 'Persons'],
   outcome: ['结果', 'Outcome'],
   runOutcome: ['新线索 {n}，变更 {c}，数据消除 {r}，用时 {s} 秒', '{n} new, {c} changed, {r} resolved by the data, {s} s'],
+  signInFailed: ['登录失败', 'Signing in failed'],
+  signingIn: ['正在登录…', 'Signing in…'],
   notForRole: ['您的角色不使用此页面', 'This page is not for your role'],
 } as const satisfies Record<string, readonly [string, string]>;
 

@@ -10,6 +10,8 @@ export interface OidcConfig {
   issuer: string;
   clientId: string;
   scope: string;
+  /** the resource indicator (RFC 8707) to ask the access token for, where the provider wants one */
+  resource?: string | null;
 }
 
 const CALLBACK = '/app/callback';
@@ -24,6 +26,7 @@ function manager(config: OidcConfig): UserManager {
     scope: config.scope,
     userStore: new WebStorageStateStore({ store: sessionStorage }),
     automaticSilentRenew: false,
+    ...(config.resource ? { extraQueryParams: { resource: config.resource }, extraTokenParams: { resource: config.resource } } : {}),
   });
 }
 
@@ -31,7 +34,7 @@ export async function startOidcSignIn(config: OidcConfig): Promise<void> {
   await manager(config).signinRedirect();
 }
 
-/** Completes a sign-in on the callback page; returns the path to go to. */
+/** Completes a sign-in on the callback page (the code for tokens, with the PKCE verifier kept at the start). */
 export async function completeOidcSignIn(config: OidcConfig): Promise<void> {
   const user = await manager(config).signinRedirectCallback();
   signIn(user.access_token, 'oidc');

@@ -27,6 +27,8 @@ export interface OidcSettings {
   clientId: string;
   /** scopes asked for, space-separated */
   scope: string;
+  /** the resource indicator (RFC 8707) the access token is asked for, where the provider wants one */
+  resource?: string;
 }
 
 export interface WorkbenchOptions {
@@ -47,7 +49,8 @@ const NOT_BUILT = `<!doctype html><html lang="zh-CN"><meta charset="utf-8"><titl
 
 export function workbenchRouter(options: WorkbenchOptions): Router {
   const dir = options.dir ?? workbenchDir;
-  const development = !options.production && !options.oidc;
+  // development tokens need the secret the hub checks them with (not a JWKS set-up)
+  const development = !options.production && !options.oidc && !!options.jwt.secret;
   const router = express.Router();
 
   router.get('/config.json', (_req, res) => {
