@@ -20,7 +20,7 @@ const CALLS = Symbol('live sources called');
 const CLIENT = Symbol('client address');
 
 /** The live sources that failed during a request, by source id: the first error of each and where data is missing. */
-export type SourceFailures = Map<string, { message: string; path?: readonly (string | number)[] }>;
+export type SourceFailures = Map<string, { name: string; message: string; path?: readonly (string | number)[] }>;
 /** The live sources a request called, by source id: `failed` once any call to it failed. */
 export type SourceCalls = Map<string, 'ok' | 'failed'>;
 
@@ -47,7 +47,7 @@ export function contextBuilder({ sources, limits, audit, trusted, hub }: Context
     const failed: SourceFailures = new Map();
     const reportSourceError = (source: DataSourceDoc, error: Error, path?: readonly (string | number)[]) => {
       const id = source._id.toHexString();
-      if (!failed.has(id)) failed.set(id, { message: error.message, path });
+      if (!failed.has(id)) failed.set(id, { name: source.name, message: error.message, path });
     };
     // Jurisdiction: a person sees their regions; an API key or anonymous caller sees no records
     // (the schema refuses them the data fields anyway).

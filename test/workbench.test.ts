@@ -12,18 +12,30 @@ import type { Browser, Page } from 'playwright-core';
 import { axeViolations, criticalViolations, launchChromium, watch, type Watched } from './browser';
 import { detentionInput, personId } from './fixtures';
 import { buildWorkbench } from './workbench-build';
+import { startDepartment, type Department } from './departments';
 import { pushLines, registerCustodySource, startTestHub, type TestHub, type TestSource, until } from './helpers';
 import { TrustedOperations } from '../datasources/services/trusted-operations';
 import { workbenchOperations } from '../server/routes/workbench';
 
-/** Screenshots for people to look at (not compared): $TMPDIR/hub-workbench-*.png */
-const shot = (page: Page, name: string) => page.screenshot({ path: path.join(os.tmpdir(), `hub-workbench-${name}.png`), fullPage: true });
+/**
+ * Screenshots for people to look at (not compared): $TMPDIR/hub-workbench-*.png, or into
+ * WORKBENCH_SCREENSHOTS (the README's come from \`WORKBENCH_SCREENSHOTS=docs/screenshots npx jest test/workbench.test.ts\`).
+ */
+const shot = (page: Page, name: string) =>
+  page.screenshot({
+    path: process.env.WORKBENCH_SCREENSHOTS
+      ? path.resolve(process.env.WORKBENCH_SCREENSHOTS, `${name}.png`)
+      : path.join(os.tmpdir(), `hub-workbench-${name}.png`),
+    fullPage: true,
+  });
 
 describe('the workbench in Chromium', () => {
   let t: TestHub;
   let browser: Browser;
   let dir: string;
   let source: TestSource;
+  /** a prison's live source that answers 500: the dossier shows its banner and the rest */
+  let down: Department;
   const id = personId(71);
 
   beforeAll(async () => {
@@ -43,9 +55,25 @@ describe('the workbench in Chromium', () => {
       JSON.stringify({ ...detentionInput(personId(77), 77), stage: 'NAPPING' }),
     ]);
     await until('the lead', () => t.hub.sources.leads.models.Lead.collection.findOne({ idNumber: id, rule: 'DET_OVERDUE_STAGE' }), 30_000);
+    down = await startDepartment({ records: [], mode: 'fail500' });
+    const registered = await t.admin(
+      'mutation($input: RegisterDataSourceInput!) { registerDataSource(input: $input) { dataSource { id } } }',
+      {
+        input: {
+          name: '渝州监狱',
+          department: { code: 'JY-01', name: '重庆市渝州监狱' },
+          domain: 'PRISON',
+          kind: 'REST',
+          regions: ['50'],
+          endpoint: down.url,
+        },
+      },
+    );
+    expect(registered.body.errors).toBeUndefined();
     browser = await launchChromium();
   }, 120_000);
   afterAll(async () => {
+    await down?.close();
     await browser?.close();
     await t?.close();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
@@ -102,6 +130,8 @@ describe('the workbench in Chromium', () => {
     await page.getByRole('link', { name: new RegExp(id) }).click();
     await page.getByRole('heading', { name: /一人一档 · 王伟/ }).waitFor();
     await page.getByText('重庆市万州区看守所 · 侦查羁押').waitFor();
+    // the prison's source is down: a banner names it, the rest of the dossier is there
+    await page.getByRole('alert').getByText('数据源暂不可用：渝州监狱。其余数据照常显示。').waitFor();
     await expect(page.getByRole('link', { name: '超期羁押' }).count()).resolves.toBeGreaterThan(0);
     await expectClean(page, w);
     await shot(page, 'procurator-dossier');
@@ -173,6 +203,16 @@ describe('the workbench in Chromium', () => {
     await page.getByRole('img', { name: /行政执法: 辖区 × 年份/ }).waitFor();
     await until('the empty table', async () => (await rows.count()) === 0, 10_000);
     await expectClean(page, w);
+
+    // an analyst's leads: persons masked as the hub masks them, and the page in English on request
+    await page.getByRole('link', { name: '监督线索' }).click();
+    const person = page.locator('.ant-table-tbody tr.ant-table-row td').nth(2);
+    await expect(person.innerText()).resolves.toMatch(/^王\* 500101\*{8}\d{3}[\dX]$/);
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { name: 'Supervision leads' }).waitFor();
+    await page.getByRole('columnheader', { name: 'Severity' }).waitFor();
+    await expectClean(page, w);
+    await page.getByRole('button', { name: /中\s*文/ }).click();
     await page.close();
   });
 
@@ -219,6 +259,19 @@ describe('the workbench in Chromium', () => {
     source = { ...source, apiKey: key };
     await page.getByRole('button', { name: /已保存/ }).click();
     await expect(page.getByTestId('new-key').count()).resolves.toBe(0);
+
+    // suspended with a reason, the source refuses pushes; activated again, it takes them
+    await page.getByRole('button', { name: /停\s*用/ }).click();
+    await page.getByRole('dialog').getByLabel('停用原因').fill('系统升级');
+    await page
+      .getByRole('dialog')
+      .getByRole('button', { name: /停\s*用/ })
+      .click();
+    await page.getByText('停用: 系统升级').waitFor();
+    expect((await pushLines(t, source, [JSON.stringify(detentionInput(personId(79), 79))])).status).not.toBe(200);
+    await page.getByRole('button', { name: /启\s*用/ }).click();
+    await until('active again', async () => (await page.getByText('停用: 系统升级').count()) === 0, 10_000);
+    expect((await pushLines(t, source, [JSON.stringify(detentionInput(personId(79), 79))])).status).toBe(200);
     expect(w.failed).toEqual([]);
     await page.close();
   });

@@ -159,6 +159,13 @@ const TEXTS = {
   runOutcome: ['新线索 {n}，变更 {c}，数据消除 {r}，用时 {s} 秒', '{n} new, {c} changed, {r} resolved by the data, {s} s'],
   signInFailed: ['登录失败', 'Signing in failed'],
   signingIn: ['正在登录…', 'Signing in…'],
+  suspend: ['停用', 'Suspend'],
+  activate: ['启用', 'Activate'],
+  suspendReason: ['停用原因', 'Why'],
+  suspendHint: [
+    '停用后枢纽不再查询该数据源，其已存数据不再显示，推送将被拒绝；随时可以重新启用。',
+    'Suspended, the source is no longer queried, its stored records are hidden and its pushes refused; it can be activated again at any time.',
+  ],
   notForRole: ['您的角色不使用此页面', 'This page is not for your role'],
 } as const satisfies Record<string, readonly [string, string]>;
 

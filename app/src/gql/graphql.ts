@@ -348,6 +348,21 @@ export type WorkbenchSourceQueryVariables = Exact<{
 
 export type WorkbenchSourceQuery = { dataSource: { id: string, name: string, domain: Domain, kind: SourceKind, status: SourceStatus, suspendedReason: string | null, endpoint: string | null, department: { code: string, name: string }, health: { healthy: boolean, lastSuccessAt: string | null, lastErrorAt: string | null, lastError: string | null, consecutiveFailures: number, p95LatencyMs: number | null, lastRecordAt: string | null, droppedRecords: number }, rejections: { edges: Array<{ cursor: string, node: { at: string, index: number | null, externalId: string | null, reasons: Array<string> } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
 
+export type WorkbenchSuspendSourceMutationVariables = Exact<{
+  id: string | number;
+  reason: string;
+}>;
+
+
+export type WorkbenchSuspendSourceMutation = { suspendDataSource: { id: string, status: SourceStatus } };
+
+export type WorkbenchActivateSourceMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type WorkbenchActivateSourceMutation = { activateDataSource: { id: string, status: SourceStatus } };
+
 export type WorkbenchRotateKeyMutationVariables = Exact<{
   id: string | number;
 }>;
@@ -745,6 +760,22 @@ export const WorkbenchSourceDocument = new TypedDocumentString(`
   }
 }
     `, {"hash":"sha256:15d757106965c0d64476e507a7a059d361d6acfc19169c5b0ac6620ed745b12f"}) as unknown as TypedDocumentString<WorkbenchSourceQuery, WorkbenchSourceQueryVariables>;
+export const WorkbenchSuspendSourceDocument = new TypedDocumentString(`
+    mutation WorkbenchSuspendSource($id: ID!, $reason: String!) {
+  suspendDataSource(id: $id, reason: $reason) {
+    id
+    status
+  }
+}
+    `, {"hash":"sha256:82cb22dbb44bca3ea3da049c94b16b32b1eb50f8bc5072be3615acde99239c70"}) as unknown as TypedDocumentString<WorkbenchSuspendSourceMutation, WorkbenchSuspendSourceMutationVariables>;
+export const WorkbenchActivateSourceDocument = new TypedDocumentString(`
+    mutation WorkbenchActivateSource($id: ID!) {
+  activateDataSource(id: $id) {
+    id
+    status
+  }
+}
+    `, {"hash":"sha256:8a65778443e588b3613dabc9d29754a9e5b645422104fb1eea5b507f094558ba"}) as unknown as TypedDocumentString<WorkbenchActivateSourceMutation, WorkbenchActivateSourceMutationVariables>;
 export const WorkbenchRotateKeyDocument = new TypedDocumentString(`
     mutation WorkbenchRotateKey($id: ID!) {
   rotateDataSourceKey(id: $id) {

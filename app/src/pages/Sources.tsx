@@ -3,7 +3,7 @@
  * (last success, last error, failures in a row, p95, records dropped). One source's page adds what its
  * pushes had refused and why, and the key rotation (the new key shown once).
  */
-import { Alert, App, Badge, Button, Descriptions, Modal, Space, Table, Tag, Typography } from 'antd';
+import { Alert, App, Badge, Button, Descriptions, Form, Input, Modal, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { queryClient, useGql, useGqlMutation } from '../client';
@@ -84,6 +84,24 @@ const SOURCE = graphql(`
   }
 `);
 
+const SUSPEND = graphql(`
+  mutation WorkbenchSuspendSource($id: ID!, $reason: String!) {
+    suspendDataSource(id: $id, reason: $reason) {
+      id
+      status
+    }
+  }
+`);
+
+const ACTIVATE = graphql(`
+  mutation WorkbenchActivateSource($id: ID!) {
+    activateDataSource(id: $id) {
+      id
+      status
+    }
+  }
+`);
+
 const ROTATE = graphql(`
   mutation WorkbenchRotateKey($id: ID!) {
     rotateDataSourceKey(id: $id) {
@@ -149,6 +167,15 @@ export function SourcePage() {
   const pages = useCursorPages();
   const [newKey, setNewKey] = useState<string | null>(null);
   const source = useGql(SOURCE, { id, first: PAGE, after: pages.after });
+  const [suspending, setSuspending] = useState(false);
+  const [reasonForm] = Form.useForm<{ reason: string }>();
+  const changed = () => {
+    setSuspending(false);
+    reasonForm.resetFields();
+    void queryClient.invalidateQueries();
+  };
+  const suspend = useGqlMutation(SUSPEND, changed);
+  const activate = useGqlMutation(ACTIVATE, changed);
   const rotate = useGqlMutation(ROTATE, (answer) => {
     setNewKey(answer.data.rotateDataSourceKey.apiKey);
     void queryClient.invalidateQueries();
@@ -198,9 +225,37 @@ export function SourcePage() {
           >
             {t('rotateKey')}
           </Button>
+          {s.status === 'ACTIVE' ? (
+            <Button onClick={() => setSuspending(true)}>{t('suspend')}</Button>
+          ) : (
+            <Button type="primary" loading={activate.isPending} onClick={() => activate.mutate({ id: s.id })}>
+              {t('activate')}
+            </Button>
+          )}
         </Space>
       )}
       {rotate.error && <Failure error={rotate.error} />}
+      {activate.error && <Failure error={activate.error} />}
+      {suspending && (
+        <Modal
+          open
+          title={`${t('suspend')}: ${s.name}`}
+          okText={t('suspend')}
+          okButtonProps={{ danger: true }}
+          cancelText={t('cancel')}
+          confirmLoading={suspend.isPending}
+          onOk={() => reasonForm.submit()}
+          onCancel={() => setSuspending(false)}
+        >
+          <Typography.Paragraph type="secondary">{t('suspendHint')}</Typography.Paragraph>
+          {suspend.error && <Failure error={suspend.error} />}
+          <Form form={reasonForm} layout="vertical" onFinish={({ reason }) => suspend.mutate({ id: s.id, reason: reason.trim() })}>
+            <Form.Item name="reason" label={t('suspendReason')} rules={[{ required: true, whitespace: true, message: t('noteRequired') }]}>
+              <Input autoFocus />
+            </Form.Item>
+          </Form>
+        </Modal>
+      )}
       <SectionTitle>{t('rejections')}</SectionTitle>
       <Table
         size="small"
