@@ -123,6 +123,9 @@ describe('the workbench in Chromium', () => {
     // the lead: rule, explanation, person, status NEW
     await page.getByRole('heading', { name: /超期羁押/ }).waitFor();
     await expect(page.getByTestId('lead-status').innerText()).resolves.toBe('新线索');
+    // its figures, named in Chinese: the limit as the law words it, the days over
+    await page.getByRole('row', { name: /^法定期限\s+2 个月$/ }).waitFor();
+    await page.getByRole('row', { name: /^超期天数\s+\d+$/ }).waitFor();
     await expectClean(page, w);
     await shot(page, 'procurator-lead');
 
@@ -204,9 +207,25 @@ describe('the workbench in Chromium', () => {
     await until('the empty table', async () => (await rows.count()) === 0, 10_000);
     await expectClean(page, w);
 
+    // data quality: departments ranked, each share with the counts behind it, the sources under them, the trend by month
+    await page.getByRole('link', { name: '数据质量' }).click();
+    const department = page.getByRole('row', { name: /^1\s+重庆市万州区看守所/ });
+    await department.waitFor();
+    // accuracy: the stored records right, of those stored plus the one refused
+    await expect(department.innerText()).resolves.toMatch(/\d+\.\d%\s*(\d+)\/(\d+)/);
+    await page.getByRole('row', { name: /└ 万州区看守所/ }).waitFor();
+    await page.getByRole('img', { name: '按月趋势: 重庆市万州区看守所' }).waitFor();
+    await expectClean(page, w);
+    await shot(page, 'analyst-quality');
+
     // an analyst's leads: persons masked as the hub masks them, and the page in English on request
     await page.getByRole('link', { name: '监督线索' }).click();
-    const person = page.locator('.ant-table-tbody tr.ant-table-row td').nth(2);
+    await page.getByRole('heading', { name: '监督线索' }).waitFor();
+    const person = page
+      .getByRole('row', { name: /超期羁押/ })
+      .first()
+      .locator('td')
+      .nth(2);
     await expect(person.innerText()).resolves.toMatch(/^王\* 500101\*{8}\d{3}[\dX]$/);
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByRole('heading', { name: 'Supervision leads' }).waitFor();

@@ -25,6 +25,7 @@ import { isOidcCallback } from './oidc';
 
 // the charts (ECharts) load with the pages that draw them, not with the first page
 const StatisticsPage = lazy(() => import('./pages/Statistics').then((m) => ({ default: m.StatisticsPage })));
+const QualityPage = lazy(() => import('./pages/Quality').then((m) => ({ default: m.QualityPage })));
 
 /** The menu of each role: [path, text]; the first is the role's home. */
 const MENUS: Record<Role, [string, TextKey][]> = {
@@ -35,6 +36,7 @@ const MENUS: Record<Role, [string, TextKey][]> = {
   ],
   ANALYST: [
     ['/statistics', 'menuStatistics'],
+    ['/quality', 'menuQuality'],
     ['/leads', 'menuLeads'],
     ['/persons', 'menuPerson'],
   ],
@@ -44,6 +46,7 @@ const MENUS: Record<Role, [string, TextKey][]> = {
     ['/sources', 'menuSources'],
     ['/rules', 'menuRules'],
     ['/evaluations', 'menuEvaluations'],
+    ['/quality', 'menuQuality'],
     ['/leads', 'menuLeads'],
     ['/statistics', 'menuStatistics'],
   ],
@@ -99,6 +102,14 @@ function Frame() {
               <Route path="/evaluations" element={<EvaluationsPage />} />
               <Route path="/sources/:id" element={<SourcePage />} />
               <Route path="/persons/:idNumber" element={<PersonPage />} />
+              <Route
+                path="/quality"
+                element={
+                  <Suspense fallback={<Typography.Text>…</Typography.Text>}>
+                    <QualityPage />
+                  </Suspense>
+                }
+              />
               <Route
                 path="/statistics"
                 element={

@@ -166,6 +166,16 @@ const TEXTS = {
     '停用后枢纽不再查询该数据源，其已存数据不再显示，推送将被拒绝；随时可以重新启用。',
     'Suspended, the source is no longer queried, its stored records are hidden and its pushes refused; it can be activated again at any time.',
   ],
+  menuQuality: ['数据质量', 'Data quality'],
+  rank: ['排名', 'Rank'],
+  recordCount: ['记录数', 'Records'],
+  rejectedCount: ['退回数', 'Refused'],
+  accuracy: ['准确性', 'Accuracy'],
+  timeliness: ['及时性', 'Timeliness'],
+  completeness: ['完整性', 'Completeness'],
+  freshness: ['新鲜度', 'Freshness'],
+  daysUnit: ['天', 'd'],
+  trend: ['按月趋势', 'Trend by month'],
   notForRole: ['您的角色不使用此页面', 'This page is not for your role'],
 } as const satisfies Record<string, readonly [string, string]>;
 

@@ -87,3 +87,62 @@ export function day(iso: string | null | undefined): string {
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? iso : new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', dateStyle: 'short' }).format(d);
 }
+
+/** The figures behind a lead (`SupervisionLead.numbers`), by key; a key not here shows as the API names it. */
+const NUMBER_LABELS: Record<string, [string, string]> = {
+  stage: ['诉讼阶段', 'Stage'],
+  stageStartedOn: ['本阶段起算日', 'Stage started'],
+  limit: ['法定期限', 'Legal limit'],
+  deadline: ['期限届满日', 'Deadline'],
+  lawfulDays: ['法定天数', 'Lawful days'],
+  extensionMonths: ['延长月数', 'Months of extension'],
+  daysInStage: ['本阶段已羁押天数', 'Days in this stage'],
+  daysOver: ['超期天数', 'Days over'],
+  daysLeft: ['剩余天数', 'Days left'],
+  daysInCustody: ['羁押天数', 'Days in custody'],
+  yearsInCustody: ['羁押年数', 'Years in custody'],
+  daysWaiting: ['等待天数', 'Days waiting'],
+  since: ['起算日', 'Since'],
+  due: ['应报到日', 'Due'],
+  reportedOn: ['报到日', 'Reported'],
+  days: ['天数', 'Days'],
+  daysWithoutCheckIn: ['未报到天数', 'Days without check-in'],
+  daysPastEnd: ['期满后天数', 'Days past the end'],
+  daysSince: ['已过天数', 'Days since'],
+  correctionFrom: ['矫正起始日', 'Correction from'],
+  correctionTo: ['矫正期满日', 'Correction to'],
+  newCaseOn: ['新案件日期', 'New case on'],
+  daysIntoCorrection: ['矫正第几天', 'Days into correction'],
+  prisonAdmitted: ['入监日期', 'Admitted to prison'],
+  eventOn: ['发生日期', 'Happened on'],
+  recordedOn: ['录入日期', 'Recorded on'],
+  lag: ['录入间隔', 'Lag'],
+  unit: ['单位', 'Unit'],
+  termMonths: ['刑期（月）', 'Term (months)'],
+  paroledOn: ['假释日期', 'Paroled on'],
+  servedDays: ['已服刑天数', 'Days served'],
+  requiredDays: ['应服刑天数', 'Days required'],
+  servedYears: ['已服刑年数', 'Years served'],
+  amount: ['涉案金额（元）', 'Amount (yuan)'],
+  gain: ['违法所得（元）', 'Illegal gain (yuan)'],
+};
+
+/**
+ * The rows of a lead's figures in the reader's language: named where the name is known, a value that
+ * exists in both languages (`limit` / `limitZh`) once, a stage by its name.
+ */
+export function numberRows(numbers: unknown, lang: Lang): { key: string; name: string; value: string }[] {
+  if (!numbers || typeof numbers !== 'object') return [];
+  const all = numbers as Record<string, unknown>;
+  const rows: { key: string; name: string; value: string }[] = [];
+  for (const [key, raw] of Object.entries(all)) {
+    if (key.endsWith('Zh')) continue;
+    const zh = all[`${key}Zh`];
+    const value = lang === 'zh' && zh !== undefined ? zh : raw;
+    const shown =
+      key === 'stage' ? label('DetentionStage', String(value), lang) : typeof value === 'object' ? JSON.stringify(value) : String(value);
+    const name = NUMBER_LABELS[key]?.[lang === 'zh' ? 0 : 1] ?? key;
+    rows.push({ key, name, value: shown });
+  }
+  return rows;
+}

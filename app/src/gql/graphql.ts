@@ -320,6 +320,15 @@ export type WorkbenchDossierQueryVariables = Exact<{
 
 export type WorkbenchDossierQuery = { person: { idNumber: string, name: string, gender: Gender | null, birthDate: string | null, region: { name: string } | null, detentions: { totalCount: number, edges: Array<{ node: { id: string, eventAt: string, stage: DetentionStage, admittedAt: string, releasedAt: string | null, caseNumber: string, facility: { name: string } } }> }, imprisonments: { totalCount: number, edges: Array<{ node: { id: string, eventAt: string, crime: string, status: PrisonStatus, admittedAt: string, expectedReleaseDate: string | null, releasedAt: string | null, prison: { name: string } } }> }, corrections: { totalCount: number, edges: Array<{ node: { id: string, eventAt: string, correctionType: CorrectionType, status: CorrectionStatus, startDate: string, endDate: string, office: { name: string } } }> }, enforcementCases: { totalCount: number, edges: Array<{ node: { id: string, eventAt: string, category: EnforcementCategory, violation: string, amountInvolved: number, status: EnforcementStatus, agency: { name: string } } }> }, leads: Array<{ id: string, severity: Severity, status: LeadStatus, explanation: string, explanationEn: string, detectedAt: string, rule: { title: string, titleEn: string } }> } | null };
 
+export type WorkbenchQualityQueryVariables = Exact<{
+  from?: string | null | undefined;
+  to?: string | null | undefined;
+  departmentCode?: string | null | undefined;
+}>;
+
+
+export type WorkbenchQualityQuery = { dataQuality: Array<{ records: number, rejected: number, rank: number | null, medianLagDays: number | null, freshnessDays: number | null, source: { id: string, name: string } | null, department: { code: string, name: string }, timeliness: { ok: number, total: number, share: number }, completeness: { ok: number, total: number, share: number }, accuracy: { ok: number, total: number, share: number } }> };
+
 export type WorkbenchRulesAdminQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -664,6 +673,40 @@ export const WorkbenchDossierDocument = new TypedDocumentString(`
   }
 }
     `, {"hash":"sha256:b7404453313abdd275abc52f86357d2b36472bb6770af3eec344026ac7fc3ea1"}) as unknown as TypedDocumentString<WorkbenchDossierQuery, WorkbenchDossierQueryVariables>;
+export const WorkbenchQualityDocument = new TypedDocumentString(`
+    query WorkbenchQuality($from: Date, $to: Date, $departmentCode: String) {
+  dataQuality(from: $from, to: $to, departmentCode: $departmentCode) {
+    source {
+      id
+      name
+    }
+    department {
+      code
+      name
+    }
+    records
+    rejected
+    rank
+    timeliness {
+      ok
+      total
+      share
+    }
+    completeness {
+      ok
+      total
+      share
+    }
+    accuracy {
+      ok
+      total
+      share
+    }
+    medianLagDays
+    freshnessDays
+  }
+}
+    `, {"hash":"sha256:1c3384d7027ecb11a0d51a634cb0894de2194607cbb0f84bc466408fe7e32350"}) as unknown as TypedDocumentString<WorkbenchQualityQuery, WorkbenchQualityQueryVariables>;
 export const WorkbenchRulesAdminDocument = new TypedDocumentString(`
     query WorkbenchRulesAdmin {
   supervisionRules {

@@ -28,7 +28,7 @@ export function CallbackPage() {
           type="error"
           showIcon
           title={`${t('signInFailed')}: ${error}`}
-          action={<Button onClick={() => navigate('/', { replace: true })}>{t('signIn')}</Button>}
+          action={<Button onClick={() => void navigate('/', { replace: true })}>{t('signIn')}</Button>}
         />
       ) : (
         <Spin tip={t('signingIn')}>

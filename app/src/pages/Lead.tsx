@@ -9,7 +9,7 @@ import { queryClient, useGql, useGqlMutation } from '../client';
 import { graphql } from '../gql';
 import type { LeadStatus } from '../gql/graphql';
 import { useI18n } from '../i18n';
-import { label, SEVERITY_COLOR, STATUS_COLOR, when } from '../labels';
+import { label, numberRows, SEVERITY_COLOR, STATUS_COLOR, when } from '../labels';
 import { Failure, SourceBanner } from '../problems';
 import { PageTitle, SectionTitle } from '../ui';
 import { useSession } from '../session';
@@ -80,14 +80,6 @@ const NEXT: Record<LeadStatus, LeadStatus[]> = {
 };
 const ACTION = { ACKNOWLEDGED: 'acknowledge', RESOLVED: 'resolve', DISMISSED: 'dismiss', NEW: 'acknowledge' } as const;
 
-function numbersRows(numbers: unknown): { key: string; value: string }[] {
-  if (!numbers || typeof numbers !== 'object') return [];
-  return Object.entries(numbers as Record<string, unknown>).map(([key, value]) => ({
-    key,
-    value: typeof value === 'object' ? JSON.stringify(value) : String(value),
-  }));
-}
-
 export function LeadPage() {
   const { id = '' } = useParams();
   const { t, lang } = useI18n();
@@ -147,8 +139,8 @@ export function LeadPage() {
         size="small"
         pagination={false}
         rowKey="key"
-        dataSource={numbersRows(l.numbers)}
-        columns={[{ dataIndex: 'key', width: 220 }, { dataIndex: 'value' }]}
+        dataSource={numberRows(l.numbers, lang)}
+        columns={[{ dataIndex: 'name', width: 220 }, { dataIndex: 'value' }]}
         showHeader={false}
         style={{ marginBottom: 16, maxWidth: 720 }}
       />

@@ -213,15 +213,16 @@ export function SourcePage() {
           <Button
             danger
             loading={rotate.isPending}
-            onClick={() =>
-              modal.confirm({
+            onClick={() => {
+              // (the dialog's handle is thenable: nothing waits for it)
+              void modal.confirm({
                 title: t('rotateKey'),
                 content: t('rotateKeyWarning'),
                 okText: t('rotateKey'),
                 cancelText: t('cancel'),
                 onOk: () => rotate.mutate({ id: s.id }),
-              })
-            }
+              });
+            }}
           >
             {t('rotateKey')}
           </Button>
