@@ -376,7 +376,14 @@ describe('the workbench in Chromium', () => {
       const page = await fetch(`${production.url}/app/leads/123`);
       expect(page.status).toBe(200);
       expect(page.headers.get('cache-control')).toBe('no-cache');
-      expect(await page.text()).toContain('<div id="root">');
+      const html = await page.text();
+      expect(html).toContain('<div id="root">');
+      // its script: kept a year (its name changes with its content), sent compressed
+      const script = /src="(\/app\/assets\/[^"]+\.js)"/.exec(html)![1];
+      const asset = await fetch(`${production.url}${script}`, { headers: { 'accept-encoding': 'gzip' } });
+      expect(asset.status).toBe(200);
+      expect(asset.headers.get('content-encoding')).toBe('gzip');
+      expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     } finally {
       await production.close();
     }

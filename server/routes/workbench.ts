@@ -10,6 +10,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import compression from 'compression';
 import express, { type Express, type Router } from 'express';
 import { CITY_CODE, CURRENT_REGIONS, isRegionPrefix } from '../../domain/regions';
 import { ROLES, signToken, type JwtSettings, type PersonRole } from '../jwt';
@@ -52,6 +53,8 @@ export function workbenchRouter(options: WorkbenchOptions): Router {
   // development tokens need the secret the hub checks them with (not a JWKS set-up)
   const development = !options.production && !options.oidc && !!options.jwt.secret;
   const router = express.Router();
+  // the page's script is 1.3 MB, 0.4 MB gzipped: compressed for the browsers that ask (all do)
+  router.use(compression());
 
   router.get('/config.json', (_req, res) => {
     res.setHeader('Cache-Control', 'no-store');
