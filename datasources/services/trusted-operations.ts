@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Connection } from 'mongoose';
+import { DUPLICATE_KEY } from '../store/single-updates';
 
 export interface TrustedOperation {
   _id: string;
@@ -43,7 +44,13 @@ export class TrustedOperations {
 
   async register(name: string, query: string, by: string, now = new Date()): Promise<TrustedOperation> {
     const op: TrustedOperation = { _id: operationHash(query), name, query, registeredAt: now, registeredBy: by };
-    await this.collection.updateOne({ _id: op._id }, { $setOnInsert: op }, { upsert: true });
+    try {
+      await this.collection.updateOne({ _id: op._id }, { $setOnInsert: op }, { upsert: true });
+    } catch (e) {
+      // two replicas starting together register the same operations: the one whose upsert lost the
+      // race finds it registered (FerretDB does not retry such an upsert; MongoDB may)
+      if ((e as { code?: number }).code !== DUPLICATE_KEY) throw e;
+    }
     this.known.add(op._id);
     return (await this.collection.findOne({ _id: op._id }))!;
   }
