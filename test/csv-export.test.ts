@@ -282,6 +282,41 @@ describe('CSV export', () => {
     expect(Buffer.from(await res.arrayBuffer()).toString('utf8')).toBe('\uFEFFexternalId\r\nE-1\r\nE-2\r\n');
   });
 
+  it('writes the columns asked for, in their order and under their titles, and refuses one the export has not', async () => {
+    const columns = ['caseNumber', { path: 'person.name', title: '姓名' }, { path: 'externalId', title: '部门记录编号' }];
+    const d = await download({ query: CASES, columns }, await procurator());
+    expect(d.status).toBe(200);
+    expect(rowsOf(d).slice(0, 3)).toEqual([
+      ['caseNumber', '姓名', '部门记录编号'],
+      ['万市监罚〔2024〕1号', '王伟', 'E-1'],
+      ['万市监罚〔2024〕2号', '王伟', 'E-2'],
+    ]);
+    // the same by GET, the columns as JSON in the URL
+    const res = await fetch(
+      `${t.url}/export?query=${encodeURIComponent(CASES)}&columns=${encodeURIComponent(JSON.stringify(['externalId']))}`,
+      { headers: await procurator() },
+    );
+    expect(await res.text()).toBe('externalId\r\nE-1\r\nE-2\r\nE-3\r\n');
+    // statistics: the chosen order, whatever the keys-first order would be
+    const stats = await download(
+      {
+        query: '{ statistics(domain: ENFORCEMENT_CASE, groupBy: [REGION]) { keys { dimension value label } count } }',
+        columns: [{ path: 'count', title: '数量' }, 'REGION label'],
+      },
+      await procurator(),
+    );
+    expect(rowsOf(stats)[0]).toEqual(['数量', 'REGION label']);
+    // refused before any row, naming the column and listing those it has
+    const bad = await download({ query: CASES, columns: ['caseNumber', 'person.age'] }, await procurator());
+    expect(bad.status).toBe(400);
+    expect(bad.json.errors[0].message).toMatch(/^columns\[1\]: this export has no column "person\.age"; it has externalId, caseNumber, /);
+    for (const columns of [[], 'nope', [{ title: 'x' }], [{ path: 'caseNumber', title: 'x'.repeat(101) }]]) {
+      const refused = await download({ query: CASES, columns }, await procurator());
+      expect([columns, refused.status]).toEqual([columns, 400]);
+      expect(refused.json.errors[0].message).toMatch(/^columns/);
+    }
+  });
+
   it('refuses form posts, mutations, several root fields, scalars and bad documents before sending any CSV', async () => {
     const headers = await procurator();
     const form = await fetch(`${t.url}/export`, {

@@ -477,8 +477,62 @@ function timeout<T>(work: Promise<T>, ms: number): Promise<T> {
   ]).finally(() => clearTimeout(timer));
 }
 
-/** The request as `{ query, variables, operationName }`, from the JSON body or the URL. */
-function readRequest(req: Request): { query: string; variables: Record<string, unknown>; operationName?: string } {
+/** A column asked for by its header (`person.name`), written under `title` when given. */
+export interface ColumnChoice {
+  path: string;
+  title?: string;
+}
+
+const MAX_COLUMNS = 200;
+
+/**
+ * `columns`: which columns, in which order, under which titles. A trusted operation's text is fixed
+ * (and its normalised form sorts the fields), so the order and the people's names of the columns
+ * travel beside it. Each is a header as the export would name it, or `{ "path", "title" }`.
+ */
+function readColumns(raw: unknown): ColumnChoice[] | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  let list = raw;
+  if (typeof list === 'string') {
+    try {
+      list = JSON.parse(list);
+    } catch {
+      throw refuse(400, 'columns: not valid JSON');
+    }
+  }
+  if (!Array.isArray(list) || list.length === 0 || list.length > MAX_COLUMNS)
+    throw refuse(400, `columns: expected a list of 1 to ${MAX_COLUMNS} columns`);
+  return list.map((c: unknown, i) => {
+    const choice = typeof c === 'string' ? { path: c } : (c as Partial<ColumnChoice> | null);
+    if (!choice || typeof choice.path !== 'string' || !choice.path)
+      throw refuse(400, `columns[${i}]: expected a column's header, or { "path", "title" }`);
+    if (choice.title !== undefined && (typeof choice.title !== 'string' || choice.title.length > 100))
+      throw refuse(400, `columns[${i}].title: expected text of at most 100 characters`);
+    return { path: choice.path, ...(choice.title ? { title: choice.title } : {}) };
+  });
+}
+
+/** The columns chosen, in their order and under their titles; a header the export does not have is refused by name. */
+function choose(flat: Flat[], chosen: ColumnChoice[] | undefined): Flat[] {
+  if (!chosen) return flat;
+  return chosen.map((c, i) => {
+    const f = flat.find((x) => x.header === c.path);
+    if (!f)
+      throw refuse(
+        400,
+        `columns[${i}]: this export has no column ${JSON.stringify(c.path).slice(0, 80)}; it has ${flat.map((x) => x.header).join(', ')}`,
+      );
+    return { ...f, header: c.title ?? f.header };
+  });
+}
+
+/** The request as `{ query, variables, operationName, columns }`, from the JSON body or the URL. */
+function readRequest(req: Request): {
+  query: string;
+  variables: Record<string, unknown>;
+  operationName?: string;
+  columns?: ColumnChoice[];
+} {
   const source: Record<string, unknown> = req.method === 'POST' ? (req.body ?? {}) : (req.query as Record<string, unknown>);
   const { query, operationName } = source;
   let variables = source.variables;
@@ -494,7 +548,12 @@ function readRequest(req: Request): { query: string; variables: Record<string, u
     throw refuse(400, 'variables: expected a JSON object');
   if (operationName !== undefined && operationName !== null && typeof operationName !== 'string')
     throw refuse(400, 'operationName: expected a string');
-  return { query, variables: (variables ?? {}) as Record<string, unknown>, operationName: operationName ?? undefined };
+  return {
+    query,
+    variables: (variables ?? {}) as Record<string, unknown>,
+    operationName: operationName ?? undefined,
+    columns: readColumns(source.columns),
+  };
 }
 
 function maxRowsOf(req: Request): number {
@@ -590,7 +649,7 @@ export function exportRouter(options: ExportOptions): Router {
           items = items.slice(0, maxRows);
           truncated = true;
         }
-        const flat = statisticsFirst(flatten(p.columns, items));
+        const flat = choose(statisticsFirst(flatten(p.columns, items)), request.columns);
         await start(flat);
         let chunk = '';
         for (const item of items) chunk += csvLine(flat.map((f) => f.read(item)));
@@ -598,7 +657,7 @@ export function exportRouter(options: ExportOptions): Router {
         await send(res, chunk);
       } else {
         const paging = p.paging;
-        const flat = flatten(p.columns);
+        const flat = choose(flatten(p.columns), request.columns);
         let variables = p.variables;
         let lastCursor: unknown = variables[paging.afterVariable];
         for (;;) {
