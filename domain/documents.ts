@@ -35,6 +35,12 @@ export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
 
 export const RECTIFICATIONS = ['RECTIFIED', 'PARTLY_RECTIFIED', 'NOT_RECTIFIED'] as const;
 export type Rectification = (typeof RECTIFICATIONS)[number];
+/** 整改情况 as the history's notes write it. */
+export const RECTIFICATION_NAMES: Record<Rectification, string> = {
+  RECTIFIED: '已整改',
+  PARTLY_RECTIFIED: '部分整改',
+  NOT_RECTIFIED: '未整改',
+};
 
 export type DocumentSide = 'PROCURATOR' | 'DEPARTMENT';
 

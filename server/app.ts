@@ -205,7 +205,13 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   );
   mountMetrics(app, { metrics, sources, verify });
   mountIde(app, () => firstPersonId(sources));
-  mountWorkbench(app, { production: options.production, oidc: options.oidc, jwt: options.jwt, dir: options.workbenchDir });
+  mountWorkbench(app, {
+    production: options.production,
+    oidc: options.oidc,
+    jwt: options.jwt,
+    dir: options.workbenchDir,
+    maxPageSize: options.limits.maxPageSize,
+  });
   // Subscriptions over WebSocket on the GraphQL path: the same caller, limits, checks and audit as queries.
   const wake = options.subscriptions?.redisUrl
     ? redisWake(options.subscriptions.redisUrl, sources.events, sources.feed, logger.child({ component: 'subscriptions' }))

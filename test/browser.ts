@@ -5,6 +5,8 @@
  * accessibility in the page itself.
  */
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -67,4 +69,60 @@ export async function criticalViolations(page: Page): Promise<string[]> {
   return (await axeViolations(page))
     .filter((v) => v.impact === 'critical')
     .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}
+
+/**
+ * Signs in to the workbench through its development picker: the role and the district by their
+ * Chinese names as the picker shows them (the defaults: 检察官, the whole city).
+ */
+export async function signInAs(page: Page, hubUrl: string, who: { role?: string; region?: string } = {}): Promise<void> {
+  await page.goto(`${hubUrl}/app/`, { waitUntil: 'networkidle' });
+  if (who.role) {
+    await page.getByLabel('角色').click();
+    await page.locator('.ant-select-item-option', { hasText: who.role }).click();
+  }
+  if (who.region) {
+    await page.getByLabel('辖区').click();
+    await page.keyboard.type(who.region);
+    await page.keyboard.press('Enter');
+  }
+  await page.getByRole('button', { name: /登\s*录/ }).click();
+}
+
+/** Gives the purpose of the task in the dialog a procurator is asked it in, and waits for the header to show it. */
+export async function givePurpose(page: Page, purpose: string): Promise<void> {
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('办案用途').fill(purpose);
+  await dialog.getByRole('button', { name: /确\s*定/ }).click();
+  await page.getByTestId('purpose').getByText(purpose).waitFor();
+}
+
+/** Clicks a dialog's OK (AntD writes two Chinese characters with a space between them). */
+export async function confirmDialog(page: Page): Promise<void> {
+  await page
+    .getByRole('dialog')
+    .getByRole('button', { name: /确\s*定/ })
+    .click();
+}
+
+/**
+ * A screenshot for people to look at (not compared): $TMPDIR/hub-workbench-<name>.png, or into
+ * WORKBENCH_SCREENSHOTS (the README's come from `WORKBENCH_SCREENSHOTS=docs/screenshots npx jest test/workbench.test.ts`).
+ */
+export async function shot(page: Page, name: string): Promise<void> {
+  // after the toasts (已保存) have gone, so that they hide nothing
+  await page.waitForFunction(() => !document.querySelector('.ant-message-notice'), null, { timeout: 5_000 }).catch(() => undefined);
+  await page.screenshot({
+    path: process.env.WORKBENCH_SCREENSHOTS
+      ? path.resolve(process.env.WORKBENCH_SCREENSHOTS, `${name}.png`)
+      : path.join(os.tmpdir(), `hub-workbench-${name}.png`),
+    fullPage: true,
+  });
+}
+
+/** The page as it is now: no critical axe violation, no request to another host, no script error. */
+export async function expectClean(page: Page, w: Watched): Promise<void> {
+  expect(await criticalViolations(page)).toEqual([]);
+  expect(w.foreign).toEqual([]);
+  expect(w.errors).toEqual([]);
 }

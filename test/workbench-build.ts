@@ -8,7 +8,9 @@ import { projectRoot } from '../server/paths';
 export function buildWorkbench(): string {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-workbench-'));
   const vite = path.join(projectRoot, 'node_modules', 'vite', 'bin', 'vite.js');
-  const r = spawnSync(process.execPath, [vite, 'build', '-c', 'app/vite.config.mts', '--outDir', out, '--logLevel', 'error'], {
+  // test files build side by side, each into its own folder: Vite's one-build-per-project lock would refuse the second
+  const args = [vite, 'build', '-c', 'app/vite.config.mts', '--outDir', out, '--logLevel', 'error', '--bypass-lock'];
+  const r = spawnSync(process.execPath, args, {
     cwd: projectRoot,
     encoding: 'utf8',
   });

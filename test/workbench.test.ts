@@ -6,28 +6,14 @@
  * the workbench makes must be one of its registered operations.
  */
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { axeViolations, criticalViolations, launchChromium, watch, type Watched } from './browser';
+import type { Browser } from 'playwright-core';
+import { axeViolations, confirmDialog, expectClean, launchChromium, shot, signInAs, watch } from './browser';
 import { detentionInput, personId } from './fixtures';
 import { buildWorkbench } from './workbench-build';
 import { startDepartment, type Department } from './departments';
 import { pushLines, registerCustodySource, startTestHub, type TestHub, type TestSource, until } from './helpers';
 import { TrustedOperations } from '../datasources/services/trusted-operations';
 import { workbenchOperations } from '../server/routes/workbench';
-
-/**
- * Screenshots for people to look at (not compared): $TMPDIR/hub-workbench-*.png, or into
- * WORKBENCH_SCREENSHOTS (the README's come from \`WORKBENCH_SCREENSHOTS=docs/screenshots npx jest test/workbench.test.ts\`).
- */
-const shot = (page: Page, name: string) =>
-  page.screenshot({
-    path: process.env.WORKBENCH_SCREENSHOTS
-      ? path.resolve(process.env.WORKBENCH_SCREENSHOTS, `${name}.png`)
-      : path.join(os.tmpdir(), `hub-workbench-${name}.png`),
-    fullPage: true,
-  });
 
 describe('the workbench in Chromium', () => {
   let t: TestHub;
@@ -79,12 +65,6 @@ describe('the workbench in Chromium', () => {
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const expectClean = async (page: Page, w: Watched) => {
-    expect(await criticalViolations(page)).toEqual([]);
-    expect(w.foreign).toEqual([]);
-    expect(w.errors).toEqual([]);
-  };
-
   it("registers the workbench's operations as trusted when the hub starts", async () => {
     const ops = workbenchOperations();
     expect(ops.map((o) => o.name)).toEqual(
@@ -107,10 +87,7 @@ describe('the workbench in Chromium', () => {
 
     // the purpose, once per task, before any personal data
     await page.getByRole('dialog').getByLabel('办案用途').fill('渝检刑监〔2026〕7号');
-    await page
-      .getByRole('dialog')
-      .getByRole('button', { name: /确\s*定/ })
-      .click();
+    await confirmDialog(page);
     await page.getByTestId('purpose').getByText('渝检刑监〔2026〕7号').waitFor();
 
     // the inbox shows the pushed custody's lead, with its numbers in the explanation
@@ -142,16 +119,10 @@ describe('the workbench in Chromium', () => {
     // back to the lead (a deep link), and acknowledge it with a note
     await page.getByRole('link', { name: '超期羁押' }).first().click();
     await page.getByRole('button', { name: /受\s*理/ }).click();
-    await page
-      .getByRole('dialog')
-      .getByRole('button', { name: /确\s*定/ })
-      .click();
+    await confirmDialog(page);
     await page.getByText('请填写处理说明').waitFor(); // a note is required
     await page.getByRole('dialog').getByLabel('处理说明').fill('已向看守所了解情况');
-    await page
-      .getByRole('dialog')
-      .getByRole('button', { name: /确\s*定/ })
-      .click();
+    await confirmDialog(page);
     await until('acknowledged on the page', async () => (await page.getByTestId('lead-status').innerText()) === '已受理', 10_000);
     const lead = await t.hub.sources.leads.models.Lead.collection.findOne({ idNumber: id, rule: 'DET_OVERDUE_STAGE' });
     expect(lead?.status).toBe('ACKNOWLEDGED');
@@ -162,18 +133,10 @@ describe('the workbench in Chromium', () => {
     await page.close();
   });
 
-  /** Signs in through the development picker as `role` (its Chinese name) for the whole city. */
-  const signInAs = async (page: Page, role: string) => {
-    await page.goto(`${t.url}/app/`, { waitUntil: 'networkidle' });
-    await page.getByLabel('角色').click();
-    await page.locator('.ant-select-item-option', { hasText: role }).click();
-    await page.getByRole('button', { name: /登\s*录/ }).click();
-  };
-
   it('analyst: builds a region × month chart of custodies and exports exactly the rows shown', async () => {
     const page = await browser.newPage({ viewport: { width: 1366, height: 768 }, acceptDownloads: true });
     const w = watch(page, t.url);
-    await signInAs(page, '分析人员');
+    await signInAs(page, t.url, { role: '分析人员' });
     // the analyst's home is the statistics builder; its first build is custodies by region and month
     await page.getByRole('heading', { name: '统计分析' }).waitFor();
     await page.getByRole('img', { name: /看守所羁押: 辖区 × 月份/ }).waitFor();
@@ -238,13 +201,7 @@ describe('the workbench in Chromium', () => {
   it("department: sees its source's health and the records its push had refused, and rotates the key", async () => {
     const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
     const w = watch(page, t.url);
-    await page.goto(`${t.url}/app/`, { waitUntil: 'networkidle' });
-    await page.getByLabel('角色').click();
-    await page.locator('.ant-select-item-option', { hasText: '部门人员' }).click();
-    await page.getByLabel('辖区').click();
-    await page.keyboard.type('万州区');
-    await page.keyboard.press('Enter');
-    await page.getByRole('button', { name: /登\s*录/ }).click();
+    await signInAs(page, t.url, { role: '部门人员', region: '万州区' });
 
     // its sources: the detention centre's, healthy (its last push was accepted)
     await page.getByRole('heading', { name: '数据源' }).waitFor();
@@ -298,7 +255,7 @@ describe('the workbench in Chromium', () => {
   it('administrator: verifies the audit chain, and sees it broken once an entry is altered in the store', async () => {
     const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
     const w = watch(page, t.url);
-    await signInAs(page, '管理员');
+    await signInAs(page, t.url, { role: '管理员' });
     await page.getByRole('heading', { name: '审计日志' }).waitFor();
     // the entries of the other roles' work are listed, with their purposes
     await page.getByRole('cell', { name: '渝检刑监〔2026〕7号' }).first().waitFor();
@@ -327,11 +284,7 @@ describe('the workbench in Chromium', () => {
     const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
     const w = watch(page, t.url);
     // a district procurator of another district: the lead is not in the jurisdiction
-    await page.goto(`${t.url}/app/`, { waitUntil: 'networkidle' });
-    await page.getByLabel('辖区').click();
-    await page.keyboard.type('渝中区');
-    await page.keyboard.press('Enter');
-    await page.getByRole('button', { name: /登\s*录/ }).click();
+    await signInAs(page, t.url, { region: '渝中区' });
     // the hub takes a purpose of 3 to 200 characters: the form says so before sending anything
     const dialog = page.getByRole('dialog');
     await dialog.getByLabel('办案用途').fill('测试');

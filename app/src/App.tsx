@@ -17,6 +17,9 @@ import { SourcePage, SourcesPage } from './pages/Sources';
 import { AuditPage } from './pages/Audit';
 import { RulesPage } from './pages/Rules';
 import { EvaluationsPage } from './pages/Evaluations';
+import { DocumentsPage, IssueDocumentPage } from './pages/Documents';
+import { DocumentPage } from './pages/Document';
+import { ConsultationPage, ConsultationsPage } from './pages/Consultations';
 import { PurposeGate, PurposeTag } from './purpose';
 import { signOut, useSession, type Role } from './session';
 import { SignInPage } from './pages/SignIn';
@@ -31,6 +34,8 @@ const QualityPage = lazy(() => import('./pages/Quality').then((m) => ({ default:
 const MENUS: Record<Role, [string, TextKey][]> = {
   PROCURATOR: [
     ['/leads', 'menuLeads'],
+    ['/documents', 'menuDocuments'],
+    ['/consultations', 'menuConsultations'],
     ['/persons', 'menuPerson'],
     ['/statistics', 'menuStatistics'],
   ],
@@ -40,7 +45,11 @@ const MENUS: Record<Role, [string, TextKey][]> = {
     ['/leads', 'menuLeads'],
     ['/persons', 'menuPerson'],
   ],
-  DEPARTMENT: [['/sources', 'menuSources']],
+  DEPARTMENT: [
+    ['/sources', 'menuSources'],
+    ['/documents', 'menuDocuments'],
+    ['/consultations', 'menuConsultations'],
+  ],
   ADMIN: [
     ['/audit', 'menuAudit'],
     ['/sources', 'menuSources'],
@@ -48,6 +57,7 @@ const MENUS: Record<Role, [string, TextKey][]> = {
     ['/evaluations', 'menuEvaluations'],
     ['/quality', 'menuQuality'],
     ['/leads', 'menuLeads'],
+    ['/documents', 'menuDocuments'],
     ['/statistics', 'menuStatistics'],
   ],
 };
@@ -95,6 +105,11 @@ function Frame() {
               <Route path="/" element={<Navigate to={home} replace />} />
               <Route path="/leads" element={<LeadsPage />} />
               <Route path="/leads/:id" element={<LeadPage />} />
+              <Route path="/documents" element={<DocumentsPage />} />
+              <Route path="/documents/new" element={<IssueDocumentPage />} />
+              <Route path="/documents/:id" element={<DocumentPage />} />
+              <Route path="/consultations" element={<ConsultationsPage />} />
+              <Route path="/consultations/:id" element={<ConsultationPage />} />
               <Route path="/persons" element={<PersonSearchPage />} />
               <Route path="/sources" element={<SourcesPage />} />
               <Route path="/audit" element={<AuditPage />} />

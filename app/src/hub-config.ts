@@ -5,6 +5,8 @@ export interface HubConfig {
   graphqlPath: string;
   signIn: 'development' | 'oidc' | 'none';
   oidc: { issuer: string; clientId: string; scope: string; resource?: string | null } | null;
+  /** the largest `first` the hub serves */
+  maxPageSize: number;
   roles: string[];
   regions: { code: string; name: string }[];
 }

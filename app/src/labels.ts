@@ -62,6 +62,58 @@ const LABELS: Record<string, Record<string, [string, string]>> = {
     TRANSFERRED: ['已移送', 'Transferred'],
     CLOSED: ['结案', 'Closed'],
   },
+  DocumentKind: { RECOMMENDATION: ['检察建议', 'Recommendation'], CORRECTION_NOTICE: ['纠正违法通知书', 'Correction notice'] },
+  DocumentStatus: {
+    ISSUED: ['待签收', 'Issued'],
+    RECEIVED: ['待回复', 'Received'],
+    OBJECTED: ['异议待复查', 'Objected'],
+    ANSWERED: ['待审查', 'Answered'],
+    CLOSED: ['已办结', 'Closed'],
+    WITHDRAWN: ['已撤回', 'Withdrawn'],
+  },
+  Rectification: {
+    RECTIFIED: ['已整改', 'Rectified'],
+    PARTLY_RECTIFIED: ['部分整改', 'Partly rectified'],
+    NOT_RECTIFIED: ['未整改', 'Not rectified'],
+  },
+  DocumentAction: {
+    ISSUE: ['制发', 'Issued'],
+    SIGN_RECEIPT: ['签收', 'Receipt signed'],
+    REPORT_TO_SUPERIOR: ['报告上级', 'Reported to the superior'],
+    ANSWER: ['书面回复', 'Answered'],
+    OBJECT: ['提出异议', 'Objected'],
+    REVISE: ['修改', 'Revised'],
+    UPHOLD: ['维持', 'Upheld'],
+    WITHDRAW: ['撤回', 'Withdrawn'],
+    ACCEPT: ['采纳回复', 'Answer accepted'],
+    ASK_AGAIN: ['要求重新回复', 'Asked again'],
+    CLOSE: ['办结', 'Closed'],
+  },
+  ObjectionDecision: { REVISED: ['修改', 'Revised'], WITHDRAWN: ['撤回', 'Withdrawn'], UPHELD: ['维持', 'Upheld'] },
+  ConsultationStatus: { OPEN: ['办理中', 'Open'], CLOSED: ['已办结', 'Closed'] },
+  ConsultationSide: { PROCURATORATE: ['检察机关', 'Procuratorate'], DEPARTMENT: ['行政执法机关', 'Department'] },
+  ConsultationTopic: {
+    CASE_TRANSFER: ['案件移送', 'Case transfer'],
+    EVIDENCE: ['证据收集与固定', 'Evidence'],
+    LEGAL_APPLICATION: ['法律适用', 'Legal application'],
+    PROCEDURE: ['程序衔接', 'Procedure'],
+    OTHER: ['其他', 'Other'],
+  },
+  DocumentAlertKind: {
+    DUE_SOON: ['即将到期', 'Due soon'],
+    OVERDUE: ['逾期未回复', 'Overdue'],
+    REPORT_OVERDUE: ['逾期未报告', 'Report overdue'],
+    OBJECTION_PENDING: ['异议待复查', 'Objection pending'],
+  },
+};
+
+export const DOCUMENT_STATUS_COLOR: Record<string, string> = {
+  ISSUED: 'orange',
+  RECEIVED: 'blue',
+  OBJECTED: 'red',
+  ANSWERED: 'purple',
+  CLOSED: 'green',
+  WITHDRAWN: 'default',
 };
 
 export function label(type: keyof typeof LABELS | string, value: string | null | undefined, lang: Lang): string {

@@ -21,7 +21,8 @@ export function SourceBanner({ errors }: { errors: HubError[] | undefined }) {
   );
 }
 
-export function Failure({ error, retry }: { error: RequestError | Error; retry?: () => void }) {
+/** A request that failed: loading (with a retry), or saving (`saving`: the hub refused a step; what was typed stays in the form). */
+export function Failure({ error, retry, saving }: { error: RequestError | Error; retry?: () => void; saving?: boolean }) {
   const { t } = useI18n();
   const code = (error as RequestError).code;
   return (
@@ -29,7 +30,7 @@ export function Failure({ error, retry }: { error: RequestError | Error; retry?:
       type="error"
       showIcon
       role="alert"
-      title={`${t('loadFailed')}${code ? ` (${code})` : ''}`}
+      title={`${t(saving ? 'saveFailed' : 'loadFailed')}${code ? ` (${code})` : ''}`}
       description={error.message}
       action={retry ? <Button onClick={retry}>{t('retry')}</Button> : undefined}
       style={{ marginBottom: 12 }}

@@ -1,7 +1,8 @@
-/** Small pieces every screen uses: its title (the landmark's name) and section headings. */
-import { Button, Space, Typography } from 'antd';
+/** Small pieces every screen uses: its title (the landmark's name), section headings, filters, paging. */
+import { Button, Form, Select, Space, Typography } from 'antd';
 import { useState, type ReactNode } from 'react';
 import { useI18n } from './i18n';
+import { label } from './labels';
 
 export function PageTitle({ id, children }: { id: string; children: ReactNode }) {
   return (
@@ -50,5 +51,56 @@ function CursorPager({ page, previous, next, children }: { page: number; previou
         ›
       </Button>
     </Space>
+  );
+}
+
+/** A list's filters in one line with 查询 after them; `onSearch` gets the form's values. */
+export function FilterBar<T extends object>({
+  initial,
+  onSearch,
+  children,
+}: {
+  initial?: T;
+  onSearch: (values: T) => void;
+  children: ReactNode;
+}) {
+  const { t } = useI18n();
+  return (
+    <Form<T> layout="inline" initialValues={initial} onFinish={onSearch} style={{ marginBottom: 12, rowGap: 8 }}>
+      {children}
+      <Form.Item>
+        <Button type="primary" htmlType="submit">
+          {t('search')}
+        </Button>
+      </Form.Item>
+    </Form>
+  );
+}
+
+/** A filter on values of an enum, several at once, each named as labels.ts names it. */
+export function EnumFilter({
+  name,
+  title,
+  type,
+  values,
+  width = 160,
+}: {
+  name: string;
+  title: string;
+  type: string;
+  values: readonly string[];
+  width?: number;
+}) {
+  const { lang } = useI18n();
+  return (
+    <Form.Item name={name} label={title}>
+      <Select
+        mode="multiple"
+        allowClear
+        style={{ minWidth: width }}
+        aria-label={title}
+        options={values.map((v) => ({ value: v, label: label(type, v, lang) }))}
+      />
+    </Form.Item>
   );
 }

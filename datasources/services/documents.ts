@@ -28,6 +28,7 @@ import {
   formatDocumentNumber,
   KIND_LABELS,
   overrideProblem,
+  RECTIFICATION_NAMES,
   stepProblem,
   yearOfDay,
   type DepartmentWorkflow,
@@ -974,21 +975,27 @@ export class Documents {
       if (!this.attachments) throw badInput('attachments', 'this hub stores no attachments');
       attachments = await this.attachments.describe(hashes);
     }
-    const stored = await this.step(id, caller, 'ANSWER', `书面回复（${input.rectification}）`, (current, at) => {
-      const day = beijingDay(at);
-      const answer: DocumentAnswer = {
-        at,
-        actor: caller.sub,
-        org: caller.org,
-        text: answerText,
-        measures,
-        rectification: input.rectification,
-        attachments,
-        dueDate: current.dueDate,
-        late: current.dueDay != null && day > current.dueDay,
-      };
-      return { status: 'ANSWERED', answers: [...current.answers, answer], answeredAt: current.answeredAt ?? at };
-    });
+    const stored = await this.step(
+      id,
+      caller,
+      'ANSWER',
+      `书面回复（${RECTIFICATION_NAMES[input.rectification] ?? input.rectification}）`,
+      (current, at) => {
+        const day = beijingDay(at);
+        const answer: DocumentAnswer = {
+          at,
+          actor: caller.sub,
+          org: caller.org,
+          text: answerText,
+          measures,
+          rectification: input.rectification,
+          attachments,
+          dueDate: current.dueDate,
+          late: current.dueDay != null && day > current.dueDay,
+        };
+        return { status: 'ANSWERED', answers: [...current.answers, answer], answeredAt: current.answeredAt ?? at };
+      },
+    );
     if (hashes.length && this.attachments) await this.attachments.link(hashes, [stored.office, stored.addressee.code]);
     return stored;
   }
@@ -1085,7 +1092,7 @@ export class Documents {
 
   private async finish(id: string, action: 'ACCEPT' | 'CLOSE', outcome: Rectification, note: string, caller: DocumentCaller) {
     const why = text('note', note, 2000);
-    const stored = await this.step(id, caller, action, `${outcome}：${why}`, (_current, at) => ({
+    const stored = await this.step(id, caller, action, `${RECTIFICATION_NAMES[outcome] ?? outcome}：${why}`, (_current, at) => ({
       status: 'CLOSED',
       outcome,
       closedAt: at,

@@ -3,7 +3,7 @@
  * /app from the hub's own files (no CDN). It is a client of the public GraphQL API only; what it needs
  * from this route is how people sign in:
  * - `GET /app/config.json`: the sign-in mode (`oidc` with the issuer and client id, or `development`),
- *   the GraphQL path and, for the development picker, the districts;
+ *   the GraphQL path, the largest page (exports page by it) and, for the development picker, the districts;
  * - `POST /app/dev-session` (development only, never in production): a development token for a chosen
  *   role and region, as `npm run token` prints one.
  * Every other path under /app is a file of the build, or the app's page (client-side routes, deep links).
@@ -41,6 +41,8 @@ export interface WorkbenchOptions {
   jwt: JwtSettings;
   /** the build's folder (default dist/app) */
   dir?: string;
+  /** the largest page the hub serves (MAX_PAGE_SIZE): the workbench's exports page by it */
+  maxPageSize: number;
 }
 
 /** The page shown when the workbench was not built (a hub run from sources without `npm run build`). */
@@ -62,6 +64,7 @@ export function workbenchRouter(options: WorkbenchOptions): Router {
       graphqlPath: GRAPHQL_PATH,
       signIn: options.oidc ? 'oidc' : development ? 'development' : 'none',
       oidc: options.oidc ?? null,
+      maxPageSize: options.maxPageSize,
       roles: ROLES,
       regions: [{ code: CITY_CODE, name: '重庆市' }, ...Object.entries(CURRENT_REGIONS).map(([code, name]) => ({ code, name }))],
     });
@@ -85,8 +88,14 @@ export function workbenchRouter(options: WorkbenchOptions): Router {
     }
     const claims = {
       sub: `dev-${role.toLowerCase()}-${region}`,
-      // a department's staff belong to a department: the development one of that district's detention centre
-      org: role === 'DEPARTMENT' ? `KSS-${region.length === 6 ? region : '500101'}` : `DEV-${region}`,
+      // a procurator belongs to the procuratorate office of the region (JCY-500101, as documents and
+      // consultations name offices); a department's staff to that district's detention centre
+      org:
+        role === 'PROCURATOR'
+          ? `JCY-${region}`
+          : role === 'DEPARTMENT'
+            ? `KSS-${region.length === 6 ? region : '500101'}`
+            : `DEV-${region}`,
       role: role as PersonRole,
       regions: [region],
       unmasked: body.unmasked === true,

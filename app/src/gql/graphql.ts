@@ -29,6 +29,67 @@ export type AuditVerificationStatus =
   /** Checking: `checked` of about `total` entries so far. */
   | 'RUNNING';
 
+/** The case a consultation is about: a record of the hub (domain and id), a case number, or both. */
+export type ConsultationCaseInput = {
+  /** The case number (案号), at most 64 characters. */
+  caseNumber?: string | null | undefined;
+  /** The record's domain; ENFORCEMENT_CASE when a record id is given without it. */
+  domain?: Domain | null | undefined;
+  /** The hub's id of a record you may see (a procurator: in your jurisdiction; a department: held by your own source). */
+  recordId?: string | number | null | undefined;
+};
+
+/** Which consultations to list; fields combine with AND, values in a list with OR. */
+export type ConsultationFilter = {
+  /** Department codes. */
+  departmentCodes?: Array<string> | null | undefined;
+  /** Procuratorate office codes. */
+  officeCodes?: Array<string> | null | undefined;
+  /** Opened at or after. */
+  openedFrom?: string | null | undefined;
+  /** Opened before. */
+  openedTo?: string | null | undefined;
+  /** Statuses. */
+  statuses?: Array<ConsultationStatus> | null | undefined;
+  /** Topics. */
+  topics?: Array<ConsultationTopic> | null | undefined;
+};
+
+/** A unit named in a consultation: its code and name. */
+export type ConsultationPartyInput = {
+  /** The unit's code (letters, digits, _ . -; at most 32). */
+  code: string;
+  /** Its name (at most 100 characters). */
+  name: string;
+};
+
+/** Which side a party is on. */
+export type ConsultationSide =
+  /** 行政执法机关等部门: the department (a DEPARTMENT caller's unit). */
+  | 'DEPARTMENT'
+  /** 检察机关: the procuratorate office (a PROCURATOR caller's unit). */
+  | 'PROCURATORATE';
+
+/** Where a two-way consultation (双向咨询) stands: OPEN → CLOSED. */
+export type ConsultationStatus =
+  /** 已办结: closed by one party with a settlement note (办结意见); it takes no more messages. */
+  | 'CLOSED'
+  /** 办理中: open; either party may add messages or close it. */
+  | 'OPEN';
+
+/** What a consultation is about. */
+export type ConsultationTopic =
+  /** 案件移送: whether an enforcement case must be transferred to the police as a suspected crime. */
+  | 'CASE_TRANSFER'
+  /** 证据收集与固定: collecting and securing evidence. */
+  | 'EVIDENCE'
+  /** 法律适用: how a provision applies to the case. */
+  | 'LEGAL_APPLICATION'
+  /** 其他: anything else. */
+  | 'OTHER'
+  /** 程序衔接: procedure between the administrative and the criminal side. */
+  | 'PROCEDURE';
+
 /** State of a community correction (矫正状态). */
 export type CorrectionStatus =
   /** Absconded: lost to supervision (脱管). */
@@ -51,6 +112,14 @@ export type CorrectionType =
   /** Probation (缓刑): a suspended prison sentence. */
   | 'PROBATION';
 
+/** A department (委办局) registering a source. */
+export type DepartmentInput = {
+  /** The department's unit code, e.g. `KSS-500101`; letters, digits, `_ . -`. */
+  code: string;
+  /** Its name, e.g. 重庆市万州区看守所. */
+  name: string;
+};
+
 /** Procedural stage of a custody (羁押阶段). */
 export type DetentionStage =
   /** 审查逮捕: the procuratorate reviews the arrest request. */
@@ -69,6 +138,107 @@ export type DetentionStage =
   | 'SECOND_INSTANCE'
   /** 留所服刑: serving a short sentence in the detention centre. */
   | 'SERVING_IN_CENTRE';
+
+/** One step of a document's workflow, as its history keeps it. */
+export type DocumentAction =
+  /** 采纳回复: the procurator accepted the answer with its outcome and closed the document. */
+  | 'ACCEPT'
+  /** 书面回复: the department answered. */
+  | 'ANSWER'
+  /** 要求重新回复: the procurator asked for a new answer by a new deadline. */
+  | 'ASK_AGAIN'
+  /** 办结: the procurator closed the document with an outcome. */
+  | 'CLOSE'
+  /** 制发: issued by the procurator. */
+  | 'ISSUE'
+  /** 提出异议: the department objected. */
+  | 'OBJECT'
+  /** 报告上级: the department reported the document to its superior. */
+  | 'REPORT_TO_SUPERIOR'
+  /** 修改: the procurator revised the text after an objection; the deadline restarted. */
+  | 'REVISE'
+  /** 签收: the department signed its receipt; the reply clock started. */
+  | 'SIGN_RECEIPT'
+  /** 维持: the procurator upheld the document against the objection, with reasons. */
+  | 'UPHOLD'
+  /** 撤回: the procurator withdrew the document. */
+  | 'WITHDRAW';
+
+/** A signal for the issuing office (提醒). */
+export type DocumentAlertKind =
+  /** 即将到期: the answer is due within the configured number of days (`dueSoonDays`). */
+  | 'DUE_SOON'
+  /** 异议待复查: an objection waits for the procurator's re-examination (within 7 days: 《人民检察院刑事诉讼规则》第五百五十四条). */
+  | 'OBJECTION_PENDING'
+  /** 逾期未回复: the answer is overdue. */
+  | 'OVERDUE'
+  /** 逾期未报告: the department has not reported the document to its superior within its rule's working days. */
+  | 'REPORT_OVERDUE';
+
+/** The department's written answer. */
+export type DocumentAnswerInput = {
+  /** Attachments by SHA-256, uploaded first with `POST /attachments` (at most 20). */
+  attachments?: Array<string> | null | undefined;
+  /** 整改措施: the measures taken (at most 10,000 characters). */
+  measures: string;
+  /** 整改情况. */
+  rectification: Rectification;
+  /** The answer (at most 10,000 characters). */
+  text: string;
+};
+
+/** Which documents to list; fields combine with AND, values in a list with OR. */
+export type DocumentFilter = {
+  /** An addressee's code: the department and its units. */
+  addressee?: string | null | undefined;
+  /** Answer owed and due within this many days (0: today). */
+  dueWithinDays?: number | null | undefined;
+  /** Issued at or after. */
+  issuedFrom?: string | null | undefined;
+  /** Issued before. */
+  issuedTo?: string | null | undefined;
+  /** Kinds. */
+  kind?: Array<DocumentKind> | null | undefined;
+  /** true: answer owed and past its deadline; false: not so. */
+  overdue?: boolean | null | undefined;
+  /** Region-code prefixes (within your jurisdiction). */
+  regions?: Array<string> | null | undefined;
+  /** Workflow states. */
+  status?: Array<DocumentStatus> | null | undefined;
+};
+
+/** Which supervision document (监督文书). */
+export type DocumentKind =
+  /** 纠正违法通知书: a correction notice; answered within the period it sets (default 15 days from receipt). */
+  | 'CORRECTION_NOTICE'
+  /** 检察建议: a procuratorial recommendation; answered in writing within two months of receipt (《人民检察院检察建议工作规定》2019 第十九条). */
+  | 'RECOMMENDATION';
+
+/** A record a document rests on, by its domain and id. */
+export type DocumentRecordInput = {
+  /** The record's domain. */
+  domain: Domain;
+  /** The record's id (`Record.id`). */
+  id: string | number;
+};
+
+/**
+ * Where a document is (docs/domain.md "Supervision documents"): ISSUED → RECEIVED → ANSWERED → CLOSED;
+ * RECEIVED → OBJECTED → RECEIVED (revised or upheld) or WITHDRAWN.
+ */
+export type DocumentStatus =
+  /** 待审查: answered; the procurator follows the answer up. */
+  | 'ANSWERED'
+  /** 已办结: closed with an outcome. */
+  | 'CLOSED'
+  /** 待签收: issued, the department has not signed its receipt. */
+  | 'ISSUED'
+  /** 异议待复查: the department objected; the procurator must revise, withdraw or uphold. */
+  | 'OBJECTED'
+  /** 待回复: received; the department owes its written answer by `dueDate`. */
+  | 'RECEIVED'
+  /** 已撤回: withdrawn by the procuratorate (final). */
+  | 'WITHDRAWN';
 
 /** The four kinds of department data the hub links. */
 export type Domain =
@@ -118,6 +288,28 @@ export type Gender =
   /** Male (男). */
   | 'MALE';
 
+/** A document to issue (制发). */
+export type IssueDocumentInput = {
+  /** 主送单位: the department or unit, by code and name. */
+  addressee: DepartmentInput;
+  /** 认定事实 (at most 10,000 characters). */
+  facts: string;
+  /** Recommendation or correction notice. */
+  kind: DocumentKind;
+  /** The leads it rests on (their NEW ones become ACKNOWLEDGED). */
+  leads?: Array<string | number> | null | undefined;
+  /** 法律依据 (at most 2,000 characters). */
+  legalBasis: string;
+  /** Records it rests on directly. */
+  records?: Array<DocumentRecordInput> | null | undefined;
+  /** A shorter deadline than the default, in calendar days from receipt. */
+  replyWithinDays?: number | null | undefined;
+  /** 建议/纠正事项: what is asked (at most 5,000 characters). */
+  request: string;
+  /** 急件: the shorter deadline in working days (`urgentWorkingDays`). */
+  urgent?: boolean | null | undefined;
+};
+
 /** Which leads to list; fields combine with AND, values in a list with OR. */
 export type LeadFilter = {
   /** Detected at or after. */
@@ -147,6 +339,36 @@ export type LeadStatus =
   /** 已处理: acted on (e.g. a procuratorial recommendation sent), or resolved by the data when the finding no longer holds. */
   | 'RESOLVED';
 
+/** How the procurator decided on an objection (复查结果). */
+export type ObjectionDecision =
+  /** 修改: the text was revised. */
+  | 'REVISED'
+  /** 维持: the document stands (the objection was overruled). */
+  | 'UPHELD'
+  /** 撤回: the document was withdrawn (the objection was right). */
+  | 'WITHDRAWN';
+
+/**
+ * A new consultation. A PROCURATOR asks for its office (the token's unit) and names the `department`; a
+ * DEPARTMENT asks for itself and names the procuratorate `office`.
+ */
+export type OpenConsultationInput = {
+  /** Files for the question, by `sha256` (uploaded with `POST /attachments`); at most 20. Both parties may then download them. */
+  attachments?: Array<string> | null | undefined;
+  /** The case it is about. */
+  case?: ConsultationCaseInput | null | undefined;
+  /** The department asked (a PROCURATOR's consultation); leave out as a DEPARTMENT. */
+  department?: ConsultationPartyInput | null | undefined;
+  /** The procuratorate office asked (a DEPARTMENT's consultation); leave out as a PROCURATOR. */
+  office?: ConsultationPartyInput | null | undefined;
+  /** The question, 1 to 5,000 characters. */
+  question: string;
+  /** A subject line, 1 to 200 characters. */
+  subject: string;
+  /** What it is about. */
+  topic: ConsultationTopic;
+};
+
 /** Where a prisoner's sentence stands (服刑状态). */
 export type PrisonStatus =
   /** Died (死亡). */
@@ -161,6 +383,27 @@ export type PrisonStatus =
   | 'SERVING'
   /** Transferred to another prison (调监). */
   | 'TRANSFERRED';
+
+/** How far the irregularity was put right (整改情况). */
+export type Rectification =
+  /** 未整改: not rectified. */
+  | 'NOT_RECTIFIED'
+  /** 部分整改: partly rectified. */
+  | 'PARTLY_RECTIFIED'
+  /** 已整改: rectified. */
+  | 'RECTIFIED';
+
+/** A revised text after an objection: the parts that change. */
+export type ReviseDocumentInput = {
+  /** New facts. */
+  facts?: string | null | undefined;
+  /** New legal basis. */
+  legalBasis?: string | null | undefined;
+  /** Why (the re-examination's result). */
+  note: string;
+  /** New request. */
+  request?: string | null | undefined;
+};
 
 /** How serious a supervision lead is. */
 export type Severity =
@@ -268,6 +511,174 @@ export type WorkbenchVerifyAuditMutationVariables = Exact<{ [key: string]: never
 
 export type WorkbenchVerifyAuditMutation = { verifyAuditChain: { id: string, status: AuditVerificationStatus } };
 
+export type WorkbenchConsultationsQueryVariables = Exact<{
+  filter?: ConsultationFilter | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type WorkbenchConsultationsQuery = { consultations: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, status: ConsultationStatus, topic: ConsultationTopic, subject: string, openedAt: string, openedBy: ConsultationSide, office: { name: string }, department: { name: string }, case: { caseNumber: string | null } | null } }> } };
+
+export type WorkbenchConsultationQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type WorkbenchConsultationQuery = { consultation: { id: string, status: ConsultationStatus, topic: ConsultationTopic, subject: string, question: string, openedAt: string, openedBy: ConsultationSide, closedAt: string | null, settlement: string | null, office: { code: string, name: string }, department: { code: string, name: string }, case: { domain: Domain | null, caseNumber: string | null } | null, messages: Array<{ seq: number, at: string, side: ConsultationSide, author: string, org: string, text: string, attachments: Array<{ sha256: string }> }> } };
+
+export type WorkbenchOpenConsultationMutationVariables = Exact<{
+  input: OpenConsultationInput;
+}>;
+
+
+export type WorkbenchOpenConsultationMutation = { openConsultation: { id: string } };
+
+export type WorkbenchPostConsultationMessageMutationVariables = Exact<{
+  id: string | number;
+  text: string;
+}>;
+
+
+export type WorkbenchPostConsultationMessageMutation = { postConsultationMessage: { id: string, status: ConsultationStatus } };
+
+export type WorkbenchCloseConsultationMutationVariables = Exact<{
+  id: string | number;
+  settlement: string;
+}>;
+
+
+export type WorkbenchCloseConsultationMutation = { closeConsultation: { id: string, status: ConsultationStatus } };
+
+export type WorkbenchDocumentQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type WorkbenchDocumentQuery = { supervisionDocument: { id: string, number: string, kind: DocumentKind, status: DocumentStatus, urgent: boolean, replyWithinDays: number | null, office: string, issuedBy: string, issuedAt: string, facts: string, legalBasis: string, request: string, revision: number, receivedAt: string | null, receivedBy: string | null, dueDate: string | null, daysLeft: number | null, overdue: boolean, outcome: Rectification | null, closedAt: string | null, region: { code: string, name: string }, addressee: { code: string, name: string }, report: { required: boolean, withinWorkingDays: number | null, dueDate: string | null, reportedAt: string | null, note: string | null, late: boolean | null, superior: { code: string, name: string } | null, reportedTo: { code: string, name: string } | null }, answers: Array<{ at: string, actor: string, org: string, text: string, measures: string, rectification: Rectification, dueDate: string | null, late: boolean, attachments: Array<{ sha256: string }> }>, objections: Array<{ at: string, actor: string, reasons: string, revision: number, decision: ObjectionDecision | null, decidedAt: string | null, decisionNote: string | null }>, leads: Array<{ rule: string, ruleTitle: string, explanation: string | null, lead: { id: string, status: LeadStatus, person: { idNumber: string, name: string } } | null }>, records: Array<
+      | { id: string, domain: Domain, externalId: string, eventAt: string, region: { name: string }, source: { name: string } }
+      | { id: string, domain: Domain, externalId: string, eventAt: string, region: { name: string }, source: { name: string } }
+      | { id: string, domain: Domain, externalId: string, eventAt: string, region: { name: string }, source: { name: string } }
+      | { id: string, domain: Domain, externalId: string, eventAt: string, region: { name: string }, source: { name: string } }
+    >, history: Array<{ at: string, actor: string, role: string, org: string, action: DocumentAction, note: string }> } | null };
+
+export type WorkbenchSignDocumentMutationVariables = Exact<{
+  id: string | number;
+  note?: string | null | undefined;
+}>;
+
+
+export type WorkbenchSignDocumentMutation = { signDocumentReceipt: { id: string, status: DocumentStatus } };
+
+export type WorkbenchReportDocumentMutationVariables = Exact<{
+  id: string | number;
+  superior: DepartmentInput;
+  note: string;
+}>;
+
+
+export type WorkbenchReportDocumentMutation = { reportDocumentToSuperior: { id: string, status: DocumentStatus } };
+
+export type WorkbenchAnswerDocumentMutationVariables = Exact<{
+  id: string | number;
+  input: DocumentAnswerInput;
+}>;
+
+
+export type WorkbenchAnswerDocumentMutation = { answerDocument: { id: string, status: DocumentStatus } };
+
+export type WorkbenchObjectToDocumentMutationVariables = Exact<{
+  id: string | number;
+  reasons: string;
+}>;
+
+
+export type WorkbenchObjectToDocumentMutation = { objectToDocument: { id: string, status: DocumentStatus } };
+
+export type WorkbenchReviseDocumentMutationVariables = Exact<{
+  id: string | number;
+  input: ReviseDocumentInput;
+}>;
+
+
+export type WorkbenchReviseDocumentMutation = { reviseDocument: { id: string, status: DocumentStatus } };
+
+export type WorkbenchUpholdDocumentMutationVariables = Exact<{
+  id: string | number;
+  reasons: string;
+}>;
+
+
+export type WorkbenchUpholdDocumentMutation = { upholdDocument: { id: string, status: DocumentStatus } };
+
+export type WorkbenchWithdrawDocumentMutationVariables = Exact<{
+  id: string | number;
+  note: string;
+}>;
+
+
+export type WorkbenchWithdrawDocumentMutation = { withdrawDocument: { id: string, status: DocumentStatus } };
+
+export type WorkbenchAcceptDocumentAnswerMutationVariables = Exact<{
+  id: string | number;
+  outcome: Rectification;
+  note: string;
+}>;
+
+
+export type WorkbenchAcceptDocumentAnswerMutation = { acceptDocumentAnswer: { id: string, status: DocumentStatus } };
+
+export type WorkbenchAskDocumentAgainMutationVariables = Exact<{
+  id: string | number;
+  note: string;
+  replyWithinDays?: number | null | undefined;
+}>;
+
+
+export type WorkbenchAskDocumentAgainMutation = { askDocumentAgain: { id: string, status: DocumentStatus } };
+
+export type WorkbenchCloseDocumentMutationVariables = Exact<{
+  id: string | number;
+  outcome: Rectification;
+  note: string;
+}>;
+
+
+export type WorkbenchCloseDocumentMutation = { closeDocument: { id: string, status: DocumentStatus } };
+
+export type WorkbenchDocumentsQueryVariables = Exact<{
+  filter?: DocumentFilter | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type WorkbenchDocumentsQuery = { supervisionDocuments: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, number: string, kind: DocumentKind, status: DocumentStatus, urgent: boolean, issuedAt: string, dueDate: string | null, daysLeft: number | null, overdue: boolean, addressee: { code: string, name: string }, region: { name: string } } }> } };
+
+export type WorkbenchDocumentAlertsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type WorkbenchDocumentAlertsQuery = { documentAlerts: Array<{ kind: DocumentAlertKind, days: number, document: { id: string, number: string, kind: DocumentKind, addressee: { name: string } } }> };
+
+export type WorkbenchDraftLeadQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type WorkbenchDraftLeadQuery = { supervisionLead: { id: string, severity: Severity, status: LeadStatus, explanation: string, rule: { id: string, title: string, legalBasis: string }, person: { idNumber: string, name: string }, region: { name: string }, records: Array<
+      | { source: { department: { code: string, name: string } } }
+      | { source: { department: { code: string, name: string } } }
+      | { source: { department: { code: string, name: string } } }
+      | { source: { department: { code: string, name: string } } }
+    > } | null };
+
+export type WorkbenchIssueDocumentMutationVariables = Exact<{
+  input: IssueDocumentInput;
+}>;
+
+
+export type WorkbenchIssueDocumentMutation = { issueDocument: { id: string, number: string } };
+
 export type WorkbenchEvaluationRunsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -312,6 +723,15 @@ export type WorkbenchLeadsQueryVariables = Exact<{
 
 
 export type WorkbenchLeadsQuery = { supervisionLeads: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, severity: Severity, status: LeadStatus, detectedAt: string, explanation: string, explanationEn: string, rule: { id: string, title: string, titleEn: string }, person: { idNumber: string, name: string }, region: { code: string, name: string } } }> } };
+
+export type WorkbenchLeadsExportQueryVariables = Exact<{
+  filter?: LeadFilter | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type WorkbenchLeadsExportQuery = { supervisionLeads: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, severity: Severity, status: LeadStatus, detectedAt: string, explanation: string, rule: { title: string }, person: { idNumber: string, name: string }, region: { code: string, name: string } } }> } };
 
 export type WorkbenchDossierQueryVariables = Exact<{
   idNumber: string;
@@ -455,6 +875,367 @@ export const WorkbenchVerifyAuditDocument = new TypedDocumentString(`
   }
 }
     `, {"hash":"sha256:5e0f8639ee4422b0fb018035c517b6dcdd25c8927e90553d2511c3228ca4c782"}) as unknown as TypedDocumentString<WorkbenchVerifyAuditMutation, WorkbenchVerifyAuditMutationVariables>;
+export const WorkbenchConsultationsDocument = new TypedDocumentString(`
+    query WorkbenchConsultations($filter: ConsultationFilter, $first: Int, $after: String) {
+  consultations(filter: $filter, first: $first, after: $after) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        id
+        status
+        topic
+        subject
+        openedAt
+        openedBy
+        office {
+          name
+        }
+        department {
+          name
+        }
+        case {
+          caseNumber
+        }
+      }
+    }
+  }
+}
+    `, {"hash":"sha256:97960648b4e33a09756755062a5ddb07f1cfc1b67b6735556b60d5a05e6c50fa"}) as unknown as TypedDocumentString<WorkbenchConsultationsQuery, WorkbenchConsultationsQueryVariables>;
+export const WorkbenchConsultationDocument = new TypedDocumentString(`
+    query WorkbenchConsultation($id: ID!) {
+  consultation(id: $id) {
+    id
+    status
+    topic
+    subject
+    question
+    openedAt
+    openedBy
+    closedAt
+    settlement
+    office {
+      code
+      name
+    }
+    department {
+      code
+      name
+    }
+    case {
+      domain
+      caseNumber
+    }
+    messages {
+      seq
+      at
+      side
+      author
+      org
+      text
+      attachments {
+        sha256
+      }
+    }
+  }
+}
+    `, {"hash":"sha256:8999910600ef813fda6829cbd3b24b0f03bda4b28d5a12a9ad9d216c50c2aafb"}) as unknown as TypedDocumentString<WorkbenchConsultationQuery, WorkbenchConsultationQueryVariables>;
+export const WorkbenchOpenConsultationDocument = new TypedDocumentString(`
+    mutation WorkbenchOpenConsultation($input: OpenConsultationInput!) {
+  openConsultation(input: $input) {
+    id
+  }
+}
+    `, {"hash":"sha256:f3cc2555678012fc77b69ade2ff2b1ad43eb17e92f919bc164b9d5c2bf52d35b"}) as unknown as TypedDocumentString<WorkbenchOpenConsultationMutation, WorkbenchOpenConsultationMutationVariables>;
+export const WorkbenchPostConsultationMessageDocument = new TypedDocumentString(`
+    mutation WorkbenchPostConsultationMessage($id: ID!, $text: String!) {
+  postConsultationMessage(id: $id, text: $text) {
+    id
+    status
+  }
+}
+    `, {"hash":"sha256:bd774a3e4be08fa7f4131b672948496cd49225947bd3ef43ebbb9872f63c370f"}) as unknown as TypedDocumentString<WorkbenchPostConsultationMessageMutation, WorkbenchPostConsultationMessageMutationVariables>;
+export const WorkbenchCloseConsultationDocument = new TypedDocumentString(`
+    mutation WorkbenchCloseConsultation($id: ID!, $settlement: String!) {
+  closeConsultation(id: $id, settlement: $settlement) {
+    id
+    status
+  }
+}
+    `, {"hash":"sha256:d79415806277e67be500c6b4867b8e25008d4c6fd7783a65e51fcb294753fc47"}) as unknown as TypedDocumentString<WorkbenchCloseConsultationMutation, WorkbenchCloseConsultationMutationVariables>;
+export const WorkbenchDocumentDocument = new TypedDocumentString(`
+    query WorkbenchDocument($id: ID!) {
+  supervisionDocument(id: $id) {
+    id
+    number
+    kind
+    status
+    urgent
+    replyWithinDays
+    office
+    issuedBy
+    issuedAt
+    region {
+      code
+      name
+    }
+    addressee {
+      code
+      name
+    }
+    facts
+    legalBasis
+    request
+    revision
+    receivedAt
+    receivedBy
+    dueDate
+    daysLeft
+    overdue
+    report {
+      required
+      superior {
+        code
+        name
+      }
+      withinWorkingDays
+      dueDate
+      reportedAt
+      reportedTo {
+        code
+        name
+      }
+      note
+      late
+    }
+    answers {
+      at
+      actor
+      org
+      text
+      measures
+      rectification
+      dueDate
+      late
+      attachments {
+        sha256
+      }
+    }
+    objections {
+      at
+      actor
+      reasons
+      revision
+      decision
+      decidedAt
+      decisionNote
+    }
+    outcome
+    closedAt
+    leads {
+      rule
+      ruleTitle
+      explanation
+      lead {
+        id
+        status
+        person {
+          idNumber
+          name
+        }
+      }
+    }
+    records {
+      id
+      domain
+      externalId
+      eventAt
+      region {
+        name
+      }
+      source {
+        name
+      }
+    }
+    history {
+      at
+      actor
+      role
+      org
+      action
+      note
+    }
+  }
+}
+    `, {"hash":"sha256:86ee06abafcc146ccc2d12a92f185901a65d2b7b5711894710e53ac52289f114"}) as unknown as TypedDocumentString<WorkbenchDocumentQuery, WorkbenchDocumentQueryVariables>;
+export const WorkbenchSignDocumentDocument = new TypedDocumentString(`
+    mutation WorkbenchSignDocument($id: ID!, $note: String) {
+  signDocumentReceipt(id: $id, note: $note) {
+    id
+    status
+  }
+}
+    `, {"hash":"sha256:16eab002070117bbb476072e964b6581d3a1f0446530e6aa1f79beb34da51337"}) as unknown as TypedDocumentString<WorkbenchSignDocumentMutation, WorkbenchSignDocumentMutationVariables>;
+export const WorkbenchReportDocumentDocument = new TypedDocumentString(`
+    mutation WorkbenchReportDocument($id: ID!, $superior: DepartmentInput!, $note: String!) {
+  reportDocumentToSuperior(id: $id, superior: $superior, note: $note) {
+    id
+    status
+  }
+}
+    `, {"hash":"sha256:0e33ad41836408533cf237d277adf9cd043d77e302e7ec2a2c70e3c8ad296e41"}) as unknown as TypedDocumentString<WorkbenchReportDocumentMutation, WorkbenchReportDocumentMutationVariables>;
+export const WorkbenchAnswerDocumentDocument = new TypedDocumentString(`
+    mutation WorkbenchAnswerDocument($id: ID!, $input: DocumentAnswerInput!) {
+  answerDocument(id: $id, input: $input) {
+    id
+    status
+  }
+}
+    `, {"hash":"sha256:e71621616e2829eae92072e6bc18fcc28e743d5e72185558601e1476ec90632a"}) as unknown as TypedDocumentString<WorkbenchAnswerDocumentMutation, WorkbenchAnswerDocumentMutationVariables>;
+export const WorkbenchObjectToDocumentDocument = new TypedDocumentString(`
+    mutation WorkbenchObjectToDocument($id: ID!, $reasons: String!) {
+  objectToDocument(id: $id, reasons: $reasons) {
+    id
+    status
+  }
+}
+    `, {"hash":"sha256:2fdceb39a253eaeeb0c86862626bd074e742e44427e2c58330140d422c5c7f0d"}) as unknown as TypedDocumentString<WorkbenchObjectToDocumentMutation, WorkbenchObjectToDocumentMutationVariables>;
+export const WorkbenchReviseDocumentDocument = new TypedDocumentString(`
+    mutation WorkbenchReviseDocument($id: ID!, $input: ReviseDocumentInput!) {
+  reviseDocument(id: $id, input: $input) {
+    id
+    status
+  }
+}
+    `, {"hash":"sha256:772fcf799195eab2ed16c9ea7354f46a0e92eaa17767e61049d4564ae966e08f"}) as unknown as TypedDocumentString<WorkbenchReviseDocumentMutation, WorkbenchReviseDocumentMutationVariables>;
+export const WorkbenchUpholdDocumentDocument = new TypedDocumentString(`
+    mutation WorkbenchUpholdDocument($id: ID!, $reasons: String!) {
+  upholdDocument(id: $id, reasons: $reasons) {
+    id
+    status
+  }
+}
+    `, {"hash":"sha256:d82e709c6043052fca3cbca2b8f105a9d9ac9a3d7bf5a05aaf395178955ae8d5"}) as unknown as TypedDocumentString<WorkbenchUpholdDocumentMutation, WorkbenchUpholdDocumentMutationVariables>;
+export const WorkbenchWithdrawDocumentDocument = new TypedDocumentString(`
+    mutation WorkbenchWithdrawDocument($id: ID!, $note: String!) {
+  withdrawDocument(id: $id, note: $note) {
+    id
+    status
+  }
+}
+    `, {"hash":"sha256:ca98e7264a3a0fa10af61dd4cda26ed1f17076d52edafa45c032c3914882a514"}) as unknown as TypedDocumentString<WorkbenchWithdrawDocumentMutation, WorkbenchWithdrawDocumentMutationVariables>;
+export const WorkbenchAcceptDocumentAnswerDocument = new TypedDocumentString(`
+    mutation WorkbenchAcceptDocumentAnswer($id: ID!, $outcome: Rectification!, $note: String!) {
+  acceptDocumentAnswer(id: $id, outcome: $outcome, note: $note) {
+    id
+    status
+  }
+}
+    `, {"hash":"sha256:ba4f1a18c4c1b644ce98aa5125533d8683b1000c1d052fb8f82500152940645d"}) as unknown as TypedDocumentString<WorkbenchAcceptDocumentAnswerMutation, WorkbenchAcceptDocumentAnswerMutationVariables>;
+export const WorkbenchAskDocumentAgainDocument = new TypedDocumentString(`
+    mutation WorkbenchAskDocumentAgain($id: ID!, $note: String!, $replyWithinDays: Int) {
+  askDocumentAgain(id: $id, note: $note, replyWithinDays: $replyWithinDays) {
+    id
+    status
+  }
+}
+    `, {"hash":"sha256:b506ab82670e9cc442c700da7ad2bc1d9ab731f9475ac3d354a47b441f07a32f"}) as unknown as TypedDocumentString<WorkbenchAskDocumentAgainMutation, WorkbenchAskDocumentAgainMutationVariables>;
+export const WorkbenchCloseDocumentDocument = new TypedDocumentString(`
+    mutation WorkbenchCloseDocument($id: ID!, $outcome: Rectification!, $note: String!) {
+  closeDocument(id: $id, outcome: $outcome, note: $note) {
+    id
+    status
+  }
+}
+    `, {"hash":"sha256:89c939717f21728c60a5bae10cc5f5c2af6ac5f6a551115cfecfbd435087ec03"}) as unknown as TypedDocumentString<WorkbenchCloseDocumentMutation, WorkbenchCloseDocumentMutationVariables>;
+export const WorkbenchDocumentsDocument = new TypedDocumentString(`
+    query WorkbenchDocuments($filter: DocumentFilter, $first: Int, $after: String) {
+  supervisionDocuments(filter: $filter, first: $first, after: $after) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        id
+        number
+        kind
+        status
+        urgent
+        issuedAt
+        dueDate
+        daysLeft
+        overdue
+        addressee {
+          code
+          name
+        }
+        region {
+          name
+        }
+      }
+    }
+  }
+}
+    `, {"hash":"sha256:ef796f8291a82bd48cc4790dec088bd0c2d3c6058715264f380f9bda992ef957"}) as unknown as TypedDocumentString<WorkbenchDocumentsQuery, WorkbenchDocumentsQueryVariables>;
+export const WorkbenchDocumentAlertsDocument = new TypedDocumentString(`
+    query WorkbenchDocumentAlerts {
+  documentAlerts {
+    kind
+    days
+    document {
+      id
+      number
+      kind
+      addressee {
+        name
+      }
+    }
+  }
+}
+    `, {"hash":"sha256:78208561f38c2c01b47de70bae16d939cd63d7d58ce7f2476db40b1b7d958d0a"}) as unknown as TypedDocumentString<WorkbenchDocumentAlertsQuery, WorkbenchDocumentAlertsQueryVariables>;
+export const WorkbenchDraftLeadDocument = new TypedDocumentString(`
+    query WorkbenchDraftLead($id: ID!) {
+  supervisionLead(id: $id) {
+    id
+    severity
+    status
+    explanation
+    rule {
+      id
+      title
+      legalBasis
+    }
+    person {
+      idNumber
+      name
+    }
+    region {
+      name
+    }
+    records {
+      source {
+        department {
+          code
+          name
+        }
+      }
+    }
+  }
+}
+    `, {"hash":"sha256:b57aca48c62e6dc3d7f2f885d16592c36fcb08efb2ae388f7e89144898b9941f"}) as unknown as TypedDocumentString<WorkbenchDraftLeadQuery, WorkbenchDraftLeadQueryVariables>;
+export const WorkbenchIssueDocumentDocument = new TypedDocumentString(`
+    mutation WorkbenchIssueDocument($input: IssueDocumentInput!) {
+  issueDocument(input: $input) {
+    id
+    number
+  }
+}
+    `, {"hash":"sha256:e45d2de284fce34a79a20ac3fe044923e6e32d0654dd4f9fb042c04b594d5e5d"}) as unknown as TypedDocumentString<WorkbenchIssueDocumentMutation, WorkbenchIssueDocumentMutationVariables>;
 export const WorkbenchEvaluationRunsDocument = new TypedDocumentString(`
     query WorkbenchEvaluationRuns {
   evaluationRuns(first: 20) {
@@ -583,6 +1364,36 @@ export const WorkbenchLeadsDocument = new TypedDocumentString(`
   }
 }
     `, {"hash":"sha256:bf9005cae84b54afbce4b87d864c5e5adc5709d63cec13eaaec5774b86a6bb2b"}) as unknown as TypedDocumentString<WorkbenchLeadsQuery, WorkbenchLeadsQueryVariables>;
+export const WorkbenchLeadsExportDocument = new TypedDocumentString(`
+    query WorkbenchLeadsExport($filter: LeadFilter, $first: Int, $after: String) {
+  supervisionLeads(filter: $filter, first: $first, after: $after) {
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        id
+        severity
+        status
+        detectedAt
+        rule {
+          title
+        }
+        person {
+          idNumber
+          name
+        }
+        region {
+          code
+          name
+        }
+        explanation
+      }
+    }
+  }
+}
+    `, {"hash":"sha256:2268ceb1b1b880249a58d6ab18590e2c7dab2e62bc98133be4c0b6c2b8f6faa4"}) as unknown as TypedDocumentString<WorkbenchLeadsExportQuery, WorkbenchLeadsExportQueryVariables>;
 export const WorkbenchDossierDocument = new TypedDocumentString(`
     query WorkbenchDossier($idNumber: IdNumber!) {
   person(idNumber: $idNumber) {

@@ -3,7 +3,7 @@
  * back, newest first, filtered by caller, operation and time; and the verification of its hash chain,
  * run by the hub with its progress shown.
  */
-import { Button, DatePicker, Form, Input, Table, Tag } from 'antd';
+import { DatePicker, Form, Input, Table, Tag } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useGql } from '../client';
@@ -12,7 +12,7 @@ import type { AuditFilter } from '../gql/graphql';
 import { useI18n } from '../i18n';
 import { when } from '../labels';
 import { Failure } from '../problems';
-import { PageTitle, SectionTitle, useCursorPages } from '../ui';
+import { FilterBar, PageTitle, SectionTitle, useCursorPages } from '../ui';
 import { AuditVerification } from './AuditVerification';
 
 const AUDIT = graphql(`
@@ -75,7 +75,7 @@ export function AuditPage() {
       <PageTitle id="audit-title">{t('menuAudit')}</PageTitle>
       <AuditVerification />
       <SectionTitle>{t('auditEntries')}</SectionTitle>
-      <Form layout="inline" onFinish={onFilter} style={{ marginBottom: 12, rowGap: 8 }}>
+      <FilterBar<Filters> onSearch={onFilter}>
         <Form.Item name="actorSub" label={t('actor')}>
           <Input style={{ width: 180 }} aria-label={t('actor')} />
         </Form.Item>
@@ -85,12 +85,7 @@ export function AuditPage() {
         <Form.Item name="period" label={t('period')}>
           <DatePicker.RangePicker showTime allowEmpty={[true, true]} aria-label={t('period')} />
         </Form.Item>
-        <Form.Item>
-          <Button type="primary" htmlType="submit">
-            {t('search')}
-          </Button>
-        </Form.Item>
-      </Form>
+      </FilterBar>
       {audit.error && <Failure error={audit.error} retry={() => void audit.refetch()} />}
       <Table
         size="small"

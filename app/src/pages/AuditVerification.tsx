@@ -48,7 +48,7 @@ export function AuditVerification() {
   return (
     <Card size="small" title={t('chainTitle')} style={{ marginBottom: 16 }} data-testid="chain">
       {latest.error && <Failure error={latest.error} retry={() => void latest.refetch()} />}
-      {verify.error && <Failure error={verify.error} />}
+      {verify.error && <Failure error={verify.error} saving />}
       <Space direction="vertical" style={{ width: '100%' }}>
         {!v && !latest.isLoading && <Alert type="info" showIcon title={t('chainNever')} />}
         {v?.status === 'RUNNING' && (

@@ -72,7 +72,7 @@ export function EvaluationsPage() {
       >
         {t('evaluateNow')}
       </Button>
-      {evaluate.error && <Failure error={evaluate.error} />}
+      {evaluate.error && <Failure error={evaluate.error} saving />}
       {runs.error && <Failure error={runs.error} retry={() => void runs.refetch()} />}
       <Table
         size="small"

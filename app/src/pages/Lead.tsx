@@ -8,6 +8,7 @@ import { Link, useParams } from 'react-router-dom';
 import { queryClient, useGql, useGqlMutation } from '../client';
 import { graphql } from '../gql';
 import type { LeadStatus } from '../gql/graphql';
+import { RecordsTable } from '../components/RecordsTable';
 import { useI18n } from '../i18n';
 import { label, numberRows, SEVERITY_COLOR, STATUS_COLOR, when } from '../labels';
 import { Failure, SourceBanner } from '../problems';
@@ -145,20 +146,7 @@ export function LeadPage() {
         style={{ marginBottom: 16, maxWidth: 720 }}
       />
       <SectionTitle>{t('records')}</SectionTitle>
-      <Table
-        size="small"
-        pagination={false}
-        rowKey="id"
-        dataSource={l.records}
-        style={{ marginBottom: 16 }}
-        columns={[
-          { title: t('domain'), render: (_, r) => label('Domain', r.domain, lang), width: 140 },
-          { title: t('externalId'), dataIndex: 'externalId' },
-          { title: t('region'), render: (_, r) => r.region.name },
-          { title: t('eventAt'), render: (_, r) => when(r.eventAt) },
-          { title: t('source'), render: (_, r) => r.source.name },
-        ]}
-      />
+      <RecordsTable records={l.records} />
       <SectionTitle>{t('history')}</SectionTitle>
       <Timeline
         items={l.history.map((h) => ({
@@ -180,7 +168,7 @@ export function LeadPage() {
           onOk={() => form.submit()}
           onCancel={() => setDeciding(null)}
         >
-          {move.error && <Failure error={move.error} />}
+          {move.error && <Failure error={move.error} saving />}
           <Form form={form} layout="vertical" onFinish={({ note }) => move.mutate({ id: l.id, status: deciding, note: note.trim() })}>
             <Form.Item
               name="note"

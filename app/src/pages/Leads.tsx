@@ -5,14 +5,17 @@
 import { Button, DatePicker, Form, Input, Select, Table, Tag, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
-import { Link } from 'react-router-dom';
+import { Link, useNavigate } from 'react-router-dom';
 import { useGql } from '../client';
+import { ExportButton } from '../components/ExportButton';
 import { graphql } from '../gql';
 import type { LeadFilter, LeadStatus, Severity } from '../gql/graphql';
 import { useI18n } from '../i18n';
 import { label, SEVERITY_COLOR, STATUS_COLOR, when } from '../labels';
 import { Failure, SourceBanner } from '../problems';
-import { PageTitle, useCursorPages } from '../ui';
+import { useHubConfig } from '../hub-config';
+import { useSession } from '../session';
+import { EnumFilter, FilterBar, PageTitle, useCursorPages } from '../ui';
 
 const RULES = graphql(`
   query WorkbenchRules {
@@ -59,6 +62,41 @@ const LEADS = graphql(`
   }
 `);
 
+/**
+ * The inbox as a file: every lead of the filter, one row each. It pages itself (first, after,
+ * pageInfo), so the hub follows its pages with its text unchanged: a trusted operation stays trusted.
+ */
+const LEADS_EXPORT = graphql(`
+  query WorkbenchLeadsExport($filter: LeadFilter, $first: Int, $after: String) {
+    supervisionLeads(filter: $filter, first: $first, after: $after) {
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        node {
+          id
+          severity
+          status
+          detectedAt
+          rule {
+            title
+          }
+          person {
+            idNumber
+            name
+          }
+          region {
+            code
+            name
+          }
+          explanation
+        }
+      }
+    }
+  }
+`);
+
 const PAGE = 20;
 const SEVERITIES: Severity[] = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'];
 const STATUSES: LeadStatus[] = ['NEW', 'ACKNOWLEDGED', 'RESOLVED', 'DISMISSED'];
@@ -89,18 +127,21 @@ export function LeadsPage() {
   const rules = useGql(RULES, {}, { staleTime: Infinity });
   const leads = useGql(LEADS, { filter: toFilter(filters), first: PAGE, after: pages.after });
   const page = leads.data?.data.supervisionLeads;
+  // a procurator selects open leads to issue a document from (制发监督文书)
+  const issuing = useSession()?.claims.role === 'PROCURATOR';
+  const navigate = useNavigate();
+  const [selected, setSelected] = useState<string[]>([]);
+  const hub = useHubConfig();
 
   return (
     <section aria-labelledby="leads-title">
       <PageTitle id="leads-title">{t('leadsTitle')}</PageTitle>
-      <Form
-        layout="inline"
-        initialValues={filters}
-        onFinish={(f: Filters) => {
+      <FilterBar<Filters>
+        initial={filters}
+        onSearch={(f) => {
           setFilters(f);
           pages.reset();
         }}
-        style={{ marginBottom: 12, rowGap: 8 }}
       >
         <Form.Item name="rules" label={t('rule')}>
           <Select
@@ -112,42 +153,33 @@ export function LeadsPage() {
             options={(rules.data?.data.supervisionRules ?? []).map((r) => ({ value: r.id, label: lang === 'zh' ? r.title : r.titleEn }))}
           />
         </Form.Item>
-        <Form.Item name="severity" label={t('severity')}>
-          <Select
-            mode="multiple"
-            allowClear
-            style={{ minWidth: 140 }}
-            aria-label={t('severity')}
-            options={SEVERITIES.map((s) => ({ value: s, label: label('Severity', s, lang) }))}
-          />
-        </Form.Item>
-        <Form.Item name="status" label={t('status')}>
-          <Select
-            mode="multiple"
-            allowClear
-            style={{ minWidth: 160 }}
-            aria-label={t('status')}
-            options={STATUSES.map((s) => ({ value: s, label: label('LeadStatus', s, lang) }))}
-          />
-        </Form.Item>
+        <EnumFilter name="severity" title={t('severity')} type="Severity" values={SEVERITIES} width={140} />
+        <EnumFilter name="status" title={t('status')} type="LeadStatus" values={STATUSES} />
         <Form.Item name="region" label={t('region')}>
           <Input style={{ width: 100 }} placeholder="500101" aria-label={t('region')} />
         </Form.Item>
         <Form.Item name="detected" label={t('detectedRange')}>
           <DatePicker.RangePicker allowEmpty={[true, true]} aria-label={t('detectedRange')} />
         </Form.Item>
-        <Form.Item>
-          <Button type="primary" htmlType="submit">
-            {t('search')}
-          </Button>
-        </Form.Item>
-      </Form>
+      </FilterBar>
       {leads.error && <Failure error={leads.error} retry={() => void leads.refetch()} />}
       <SourceBanner errors={leads.data?.errors} />
       <Table
         rowKey={(e) => e.node.id}
         size="small"
         loading={leads.isFetching}
+        rowSelection={
+          issuing
+            ? {
+                selectedRowKeys: selected,
+                onChange: (keys) => setSelected(keys.map(String)),
+                getCheckboxProps: ({ node }) => ({
+                  disabled: node.status === 'RESOLVED' || node.status === 'DISMISSED',
+                  'aria-label': `${node.person.name} ${lang === 'zh' ? node.rule.title : node.rule.titleEn}`,
+                }),
+              }
+            : undefined
+        }
         dataSource={page?.edges ?? []}
         pagination={false}
         scroll={{ x: 1000 }}
@@ -182,6 +214,30 @@ export function LeadsPage() {
       />
       <pages.Pager pageInfo={page?.pageInfo}>
         <Typography.Text>{t('total', { n: page?.totalCount ?? 0 })}</Typography.Text>
+        <ExportButton
+          operation={LEADS_EXPORT}
+          variables={{ filter: toFilter(filters), first: Math.min(100, hub.data?.maxPageSize ?? 100) }}
+          filename={`监督线索-${new Date().toISOString().slice(0, 10)}.csv`}
+          columns={[
+            { path: 'id', title: 'ID' },
+            { path: 'rule.title', title: t('rule') },
+            { path: 'severity', title: t('severity') },
+            { path: 'status', title: t('status') },
+            { path: 'person.name', title: t('name') },
+            { path: 'person.idNumber', title: t('idNumber') },
+            { path: 'region.code', title: t('regionCode') },
+            { path: 'region.name', title: t('region') },
+            { path: 'explanation', title: t('explanation') },
+            { path: 'detectedAt', title: t('detectedAt') },
+          ]}
+          total={page?.totalCount}
+          disabled={!page?.totalCount}
+        />
+        {issuing && (
+          <Button disabled={selected.length === 0} onClick={() => void navigate(`/documents/new?leads=${selected.join(',')}`)}>
+            {t('issueFromSelected', { n: selected.length })}
+          </Button>
+        )}
       </pages.Pager>
     </section>
   );

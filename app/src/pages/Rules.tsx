@@ -68,7 +68,7 @@ function RuleEditor({ rule, onClose }: { rule: Rule; onClose: () => void }) {
       width={640}
     >
       <Typography.Paragraph type="secondary">{t('changeParametersHint')}</Typography.Paragraph>
-      {update.error && <Failure error={update.error} />}
+      {update.error && <Failure error={update.error} saving />}
       <Form
         form={form}
         layout="vertical"

@@ -235,8 +235,8 @@ export function SourcePage() {
           )}
         </Space>
       )}
-      {rotate.error && <Failure error={rotate.error} />}
-      {activate.error && <Failure error={activate.error} />}
+      {rotate.error && <Failure error={rotate.error} saving />}
+      {activate.error && <Failure error={activate.error} saving />}
       {suspending && (
         <Modal
           open
@@ -249,7 +249,7 @@ export function SourcePage() {
           onCancel={() => setSuspending(false)}
         >
           <Typography.Paragraph type="secondary">{t('suspendHint')}</Typography.Paragraph>
-          {suspend.error && <Failure error={suspend.error} />}
+          {suspend.error && <Failure error={suspend.error} saving />}
           <Form form={reasonForm} layout="vertical" onFinish={({ reason }) => suspend.mutate({ id: s.id, reason: reason.trim() })}>
             <Form.Item name="reason" label={t('suspendReason')} rules={[{ required: true, whitespace: true, message: t('noteRequired') }]}>
               <Input autoFocus />

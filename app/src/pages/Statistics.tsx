@@ -3,12 +3,12 @@
  * query; its buckets show as a chart and a table, and the CSV export sends the same query and
  * variables to /export, so the file holds exactly the rows shown.
  */
-import { App, Button, DatePicker, Form, Input, Select, Space, Table } from 'antd';
+import { Button, DatePicker, Form, Input, Select, Space, Table } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useMemo, useState } from 'react';
 import { useGql } from '../client';
 import { Chart, type ChartOption } from '../components/Chart';
-import { exportCsv } from '../download';
+import { ExportButton } from '../components/ExportButton';
 import { graphql } from '../gql';
 import type { Domain, StatDimension, StatFilter, WorkbenchStatisticsQuery } from '../gql/graphql';
 import { useI18n, type Lang } from '../i18n';
@@ -94,9 +94,7 @@ function chartOf(buckets: Bucket[], groupBy: StatDimension[], countName: string)
 
 export function StatisticsPage() {
   const { t, lang } = useI18n();
-  const { message } = App.useApp();
   const [built, setBuilt] = useState<Built>({ domain: 'DETENTION', groupBy: ['REGION', 'MONTH'], filter: {} });
-  const [exporting, setExporting] = useState(false);
   const stats = useGql(STATISTICS, built);
   const buckets = useMemo(() => stats.data?.data.statistics ?? [], [stats.data]);
   const option = useMemo(() => chartOf(buckets, built.groupBy, t('count')), [buckets, built.groupBy, t]);
@@ -108,16 +106,6 @@ export function StatisticsPage() {
     if (v.period?.[0]) filter.eventFrom = v.period[0].startOf('month').toISOString();
     if (v.period?.[1]) filter.eventTo = v.period[1].add(1, 'month').startOf('month').toISOString();
     setBuilt({ domain: v.domain, groupBy: v.second && v.second !== v.first ? [v.first, v.second] : [v.first], filter });
-  };
-  const onExport = async () => {
-    setExporting(true);
-    try {
-      await exportCsv(STATISTICS, built, `统计-${built.domain}-${built.groupBy.join('-')}.csv`);
-    } catch (e) {
-      void message.error(e instanceof Error ? e.message : String(e));
-    } finally {
-      setExporting(false);
-    }
   };
 
   return (
@@ -162,9 +150,13 @@ export function StatisticsPage() {
             <Button type="primary" htmlType="submit">
               {t('search')}
             </Button>
-            <Button onClick={() => void onExport()} loading={exporting} disabled={!buckets.length}>
-              {t('exportCsv')}
-            </Button>
+            <ExportButton
+              operation={STATISTICS}
+              variables={built}
+              filename={`统计-${built.domain}-${built.groupBy.join('-')}.csv`}
+              total={buckets.length}
+              disabled={!buckets.length}
+            />
           </Space>
         </Form.Item>
       </Form>
