@@ -2,10 +2,14 @@
  * Ingest throughput: N NDJSON lines pushed over HTTP to a hub on the embedded store, side by side
  * with the floor — the driver's own ordered insertMany of the same documents in batches of 1,000.
  *
- *   npx tsx bench/ingest-ndjson.ts [--lines 100000] [--backend postgresql|sqlite]
+ *   npx tsx bench/ingest-ndjson.ts [--lines 100000] [--backend postgresql|sqlite] [--gin all|without-name|none]
  *
  * Starts its own FerretDB (fresh PostgreSQL database or SQLite folder) and hub on free ports; the
- * PostgreSQL is a throwaway embedded one unless BENCH_POSTGRES_URL names a server.
+ * PostgreSQL is a throwaway embedded one unless BENCH_POSTGRES_URL names a server. On PostgreSQL the
+ * hub's collection and the floor's get the GIN equality indexes a hub adds at start
+ * (store/ferretdb/indexes.ts): `--gin all` (default, as `npm start` runs), `without-name` (the name
+ * search's index left out: what that index costs each write), or `none`. Persons' names vary (200
+ * names), as an index on them would see in real data.
  */
 import { parseArgs } from 'node:util';
 import fs from 'node:fs';
@@ -21,10 +25,28 @@ import { projectRoot } from '../server/paths';
 import { DEVELOPMENT_AUDIT_KEY, DEVELOPMENT_JWT_SECRET } from '../server/config';
 import { dropPostgresDatabase, ensurePostgresDatabase } from '../datasources/store/embedded/postgres';
 import { benchPostgres } from './lib/dataset';
+import { ensureEqualityIndexes, EQUALITY_FIELDS } from '../datasources/store/ferretdb/indexes';
 
 const { values } = parseArgs({
-  options: { lines: { type: 'string', default: '100000' }, backend: { type: 'string', default: 'postgresql' } },
+  options: {
+    lines: { type: 'string', default: '100000' },
+    backend: { type: 'string', default: 'postgresql' },
+    gin: { type: 'string', default: 'all' },
+  },
 });
+if (!['all', 'without-name', 'none'].includes(values.gin)) throw new Error(`--gin: all, without-name or none, got ${values.gin}`);
+
+/** 200 names: 20 surnames × 10 given names. */
+const SURNAMES = [...'王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗'];
+const GIVEN = ['伟', '芳', '娜', '敏', '静', '强', '磊', '军', '洋', '勇'];
+const nameOf = (i: number) => SURNAMES[i % SURNAMES.length] + GIVEN[Math.floor(i / SURNAMES.length) % GIVEN.length];
+
+/** The GIN equality indexes of the hub's detention collection, as `--gin` asks. */
+function ginFields(collection: string): Record<string, readonly string[]> {
+  if (values.gin === 'none') return {};
+  const fields = EQUALITY_FIELDS.detention_records ?? [];
+  return { [collection]: values.gin === 'without-name' ? fields.filter((f) => f !== 'name') : fields };
+}
 const N = Number(values.lines);
 
 function record(i: number): Record<string, unknown> {
@@ -33,7 +55,7 @@ function record(i: number): Record<string, unknown> {
   return {
     externalId: `B-${i}`,
     idNumber: makeIdNumber('500101', `19${60 + (i % 40)}-0${1 + (i % 9)}-${day}`, i % 1000),
-    name: '张伟',
+    name: nameOf(i),
     region: '500101',
     eventAt: at,
     updatedAt: at,
@@ -87,6 +109,11 @@ async function main() {
       kind: 'HOSTED',
       regions: ['500101'],
     });
+    const logger = createLogger('warn');
+    const gin = async (collection: string) => {
+      if (backend.handler === 'postgresql') await ensureEqualityIndexes(backend.postgresUrl, 'bench', logger, ginFields(collection));
+    };
+    await gin(hub.sources.models.records.DETENTION.collection.collectionName);
     const body = Array.from({ length: N }, (_, i) => JSON.stringify(record(i))).join('\n');
     const rssBefore = process.memoryUsage().rss;
     let t = process.hrtime.bigint();
@@ -104,6 +131,7 @@ async function main() {
     for (const spec of await hub.sources.models.records.DETENTION.collection.indexes()) {
       if (spec.name !== '_id_') await floor.createIndex(spec.key, { unique: spec.unique ?? false });
     }
+    await gin('floor_detention');
     const docs = Array.from({ length: N }, (_, i) => ({
       ...record(i),
       sourceId: source._id,
@@ -117,6 +145,7 @@ async function main() {
     const line = {
       lines: N,
       backend: values.backend,
+      gin: backend.handler === 'postgresql' ? values.gin : 'n/a',
       hubRecordsPerSecond: Math.round(N / (hubMs / 1000)),
       hubSeconds: +(hubMs / 1000).toFixed(1),
       driverRecordsPerSecond: Math.round(N / (floorMs / 1000)),

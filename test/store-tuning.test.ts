@@ -48,6 +48,7 @@ onPostgres('equality indexes in the PostgreSQL database behind FerretDB', () => 
         'eventHour',
         'externalId',
         'idNumber',
+        'name',
         'region',
         'regionPath',
         'sourceId',

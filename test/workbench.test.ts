@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import type { Browser } from 'playwright-core';
-import { axeViolations, confirmDialog, expectClean, launchChromium, shot, signInAs, watch } from './browser';
+import { axeViolations, confirmDialog, expectClean, givePurpose, launchChromium, shot, signInAs, watch } from './browser';
 import { detentionInput, personId } from './fixtures';
 import { buildWorkbench } from './workbench-build';
 import { startDepartment, type Department } from './departments';
@@ -277,6 +277,30 @@ describe('the workbench in Chromium', () => {
     ]);
     expect(w.foreign).toEqual([]);
     expect(w.errors).toEqual([]);
+    await page.close();
+  });
+
+  it('procurator: finds a person by name in a district and opens the dossier from the list', async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    const w = watch(page, t.url);
+    await signInAs(page, t.url);
+    await givePurpose(page, '渝检刑监〔2026〕7号');
+    await page.getByRole('link', { name: '人员查询' }).click();
+    await page.getByLabel('姓名').fill('王伟');
+    // a name alone would list the whole city: the form asks for a district or a year first, as the hub does
+    await page.getByRole('button', { name: /查\s*询/ }).click();
+    await page.getByText('请填写区县（4或6位代码）或出生年份').waitFor();
+    await page.getByLabel('出生年份').fill(id.slice(6, 10));
+    await page.getByRole('button', { name: /查\s*询/ }).click();
+    // the persons of that name born that year (all of the test's are 王伟 in 万州区), the one pushed first among them
+    await page.getByRole('link', { name: id }).waitFor();
+    await expectClean(page, w);
+    await shot(page, 'procurator-person-search');
+    await page.getByRole('link', { name: id }).click();
+    await page.getByRole('heading', { name: /一人一档 · 王伟/ }).waitFor();
+    expect(page.url()).toBe(`${t.url}/app/persons/${id}`);
+    await expectClean(page, w);
+    expect(w.failed).toEqual([]);
     await page.close();
   });
 

@@ -322,6 +322,25 @@ export class FederatedRecords<D extends Domain, F extends CommonFilter> {
   }
 
   /**
+   * Records of this domain carrying `name` (the name search), in the regions given (null: all),
+   * born in `birthYear` when given: who they are about, at most `limit` records. Stored records only
+   * (a live source has no way to be asked by name); suspended sources' records left out.
+   */
+  async byName(
+    name: string,
+    regions: readonly string[] | null,
+    birthYear: number | null,
+    limit: number,
+  ): Promise<Pick<AnyRecordDoc, 'idNumber' | 'name' | 'updatedAt'>[]> {
+    const query: Record<string, unknown> = { name };
+    if (regions) query.regionPath = regions.length === 1 ? regions[0] : { $in: [...regions] };
+    // the birth date is the ID number's 7th to 14th characters
+    if (birthYear !== null) query.idNumber = { $regex: `^\\d{6}${birthYear}` };
+    const hosted = hostedStoreQuery(this.registry, this.domain, query, null);
+    return hosted ? this.hosted.byName(hosted, limit) : [];
+  }
+
+  /**
    * Every record of these persons from every source (one call per live source for the whole batch),
    * newest first, in key order; for DataLoader.
    */

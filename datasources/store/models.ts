@@ -174,6 +174,8 @@ function withRecordIndexes<T>(schema: Schema<T>): Schema<T> {
   schema.index({ regionPath: 1, eventAt: -1, _id: -1 });
   schema.index({ region: 1, eventAt: -1, _id: -1 });
   schema.index({ sourceId: 1, eventAt: -1, _id: -1 });
+  // the name search: a name in a district or county (services/person-search.ts)
+  schema.index({ name: 1, regionPath: 1 });
   // statistics: a partition's records are read by month (stat-counts.ts; on FerretDB day by day instead)
   schema.index({ eventMonth: 1 });
   return schema;

@@ -9,7 +9,7 @@ import { Types, type Model } from 'mongoose';
 import { regionPrefixProblem } from '../../domain/regions';
 import { echo } from '../../domain/text';
 import type { Domain } from '../../domain/records';
-import type { RecordDocByDomain } from './models';
+import type { AnyRecordDoc, RecordDocByDomain } from './models';
 import { afterCondition, type Position } from './pagination';
 import { badInput } from '../../lib/errors';
 import { findByKeys, type BatchLookup } from './lookup';
@@ -207,6 +207,16 @@ export class RecordStore<D extends Domain, F extends CommonFilter = CommonFilter
   /** How many records match (for `totalCount`, asked only when a client selects it). */
   count(query: Record<string, unknown>): Promise<number> {
     return this.collection.countDocuments(query);
+  }
+
+  /**
+   * Who the records matching a name query are about (the name search): the ID number, the name and
+   * the version of at most `limit` records, in no particular order. One find on the name's index.
+   */
+  byName(query: Record<string, unknown>, limit: number): Promise<Pick<AnyRecordDoc, 'idNumber' | 'name' | 'updatedAt'>[]> {
+    return this.collection
+      .find(query, { projection: { _id: 0, idNumber: 1, name: 1, updatedAt: 1 }, limit })
+      .toArray() as unknown as Promise<Pick<AnyRecordDoc, 'idNumber' | 'name' | 'updatedAt'>[]>;
   }
 
   /** Every record of these persons, newest first, grouped in key order (for DataLoader). */

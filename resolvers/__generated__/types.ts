@@ -2290,6 +2290,18 @@ export type GqlPersonLeadsArgs = {
   status?: InputMaybe<GqlLeadStatus>;
 };
 
+/**
+ * Persons found by name (personSearch): at most `first`, by ID number. A name is not an identifier:
+ * check the ID number before opening a dossier.
+ */
+export type GqlPersonSearchResult = {
+  __typename?: 'PersonSearchResult';
+  /** The persons found, by ID number; each named as their most recently updated matching record names them. */
+  persons: Array<GqlPerson>;
+  /** More persons match than were returned (or than the search reads): narrow it by region or birth year. */
+  truncated: Scalars['Boolean']['output'];
+};
+
 /** The police's decision on a transferred case (公安机关立案决定). */
 export type GqlPoliceDecision =
   /** A criminal case was opened (立案). */
@@ -2491,6 +2503,14 @@ export type GqlQuery = {
   /** One person's dossier (档案) by ID number; null when no source has any record of the person. */
   person?: Maybe<GqlPerson>;
   /**
+   * Finds persons by name (按姓名查找), narrowed by a district or county (`region`, 4 or 6 digits) or a
+   * birth year, or both: a name alone, or with the whole city, is refused on `region`. Only within your
+   * jurisdiction; at most `first` (default 20, at most 50) persons, `truncated` when more match. Reads
+   * the stored records of the four domains (live sources cannot be asked by name). Analysts see the
+   * persons masked; the audit entry names the persons returned, with the purpose.
+   */
+  personSearch: GqlPersonSearchResult;
+  /**
    * Dossiers of many persons at once (at most the configured limit, default 500 ID numbers), in the
    * order asked; null for an unknown person. All persons are looked up together: on MongoDB one store
    * round trip per collection whatever their number, on FerretDB one indexed lookup per person and
@@ -2635,6 +2655,15 @@ export type GqlQueryEvaluationRunsArgs = {
 /** Read operations: dossiers by person, record lists per domain, the data-source registry. */
 export type GqlQueryPersonArgs = {
   idNumber: Scalars['IdNumber']['input'];
+};
+
+
+/** Read operations: dossiers by person, record lists per domain, the data-source registry. */
+export type GqlQueryPersonSearchArgs = {
+  birthYear?: InputMaybe<Scalars['Int']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  name: Scalars['String']['input'];
+  region?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -3487,6 +3516,7 @@ export type GqlResolversTypes = ResolversObject<{
   Penalty: ResolverTypeWrapper<GqlPenalty>;
   PenaltyInput: GqlPenaltyInput;
   Person: ResolverTypeWrapper<PersonRef>;
+  PersonSearchResult: ResolverTypeWrapper<Omit<GqlPersonSearchResult, 'persons'> & { persons: Array<GqlResolversTypes['Person']> }>;
   PoliceDecision: GqlPoliceDecision;
   PrisonFilter: GqlPrisonFilter;
   PrisonRecord: ResolverTypeWrapper<AnyRecordDoc>;
@@ -3635,6 +3665,7 @@ export type GqlResolversParentTypes = ResolversObject<{
   Penalty: GqlPenalty;
   PenaltyInput: GqlPenaltyInput;
   Person: PersonRef;
+  PersonSearchResult: Omit<GqlPersonSearchResult, 'persons'> & { persons: Array<GqlResolversParentTypes['Person']> };
   PrisonFilter: GqlPrisonFilter;
   PrisonRecord: AnyRecordDoc;
   PrisonRecordConnection: RecordPage;
@@ -4306,6 +4337,11 @@ export type GqlPersonResolvers<ContextType = Context, ParentType extends GqlReso
   region?: Resolver<Maybe<GqlResolversTypes['Region']>, ParentType, ContextType>;
 }>;
 
+export type GqlPersonSearchResultResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['PersonSearchResult'] = GqlResolversParentTypes['PersonSearchResult']> = ResolversObject<{
+  persons?: Resolver<Array<GqlResolversTypes['Person']>, ParentType, ContextType>;
+  truncated?: Resolver<GqlResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
 export type GqlPrisonRecordResolvers<ContextType = Context, ParentType extends GqlResolversParentTypes['PrisonRecord'] = GqlResolversParentTypes['PrisonRecord']> = ResolversObject<{
   admittedAt?: Resolver<GqlResolversTypes['DateTime'], ParentType, ContextType>;
   commutations?: Resolver<Array<GqlResolversTypes['Commutation']>, ParentType, ContextType>;
@@ -4360,6 +4396,7 @@ export type GqlQueryResolvers<ContextType = Context, ParentType extends GqlResol
   evaluationRuns?: Resolver<Array<GqlResolversTypes['EvaluationRun']>, ParentType, ContextType, RequireFields<GqlQueryEvaluationRunsArgs, 'first'>>;
   hubInfo?: Resolver<GqlResolversTypes['HubInfo'], ParentType, ContextType>;
   person?: Resolver<Maybe<GqlResolversTypes['Person']>, ParentType, ContextType, RequireFields<GqlQueryPersonArgs, 'idNumber'>>;
+  personSearch?: Resolver<GqlResolversTypes['PersonSearchResult'], ParentType, ContextType, RequireFields<GqlQueryPersonSearchArgs, 'name'>>;
   persons?: Resolver<Array<Maybe<GqlResolversTypes['Person']>>, ParentType, ContextType, RequireFields<GqlQueryPersonsArgs, 'idNumbers'>>;
   prisonRecords?: Resolver<GqlResolversTypes['PrisonRecordConnection'], ParentType, ContextType, RequireFields<GqlQueryPrisonRecordsArgs, 'first'>>;
   statistics?: Resolver<Array<GqlResolversTypes['StatBucket']>, ParentType, ContextType, RequireFields<GqlQueryStatisticsArgs, 'domain' | 'groupBy'>>;
@@ -4616,6 +4653,7 @@ export type GqlResolvers<ContextType = Context> = ResolversObject<{
   Parole?: GqlParoleResolvers<ContextType>;
   Penalty?: GqlPenaltyResolvers<ContextType>;
   Person?: GqlPersonResolvers<ContextType>;
+  PersonSearchResult?: GqlPersonSearchResultResolvers<ContextType>;
   PrisonRecord?: GqlPrisonRecordResolvers<ContextType>;
   PrisonRecordConnection?: GqlPrisonRecordConnectionResolvers<ContextType>;
   PrisonRecordEdge?: GqlPrisonRecordEdgeResolvers<ContextType>;

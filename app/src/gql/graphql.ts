@@ -740,6 +740,16 @@ export type WorkbenchDossierQueryVariables = Exact<{
 
 export type WorkbenchDossierQuery = { person: { idNumber: string, name: string, gender: Gender | null, birthDate: string | null, region: { name: string } | null, detentions: { totalCount: number, edges: Array<{ node: { id: string, eventAt: string, stage: DetentionStage, admittedAt: string, releasedAt: string | null, caseNumber: string, facility: { name: string } } }> }, imprisonments: { totalCount: number, edges: Array<{ node: { id: string, eventAt: string, crime: string, status: PrisonStatus, admittedAt: string, expectedReleaseDate: string | null, releasedAt: string | null, prison: { name: string } } }> }, corrections: { totalCount: number, edges: Array<{ node: { id: string, eventAt: string, correctionType: CorrectionType, status: CorrectionStatus, startDate: string, endDate: string, office: { name: string } } }> }, enforcementCases: { totalCount: number, edges: Array<{ node: { id: string, eventAt: string, category: EnforcementCategory, violation: string, amountInvolved: number, status: EnforcementStatus, agency: { name: string } } }> }, leads: Array<{ id: string, severity: Severity, status: LeadStatus, explanation: string, explanationEn: string, detectedAt: string, rule: { title: string, titleEn: string } }> } | null };
 
+export type WorkbenchPersonSearchQueryVariables = Exact<{
+  name: string;
+  region?: string | null | undefined;
+  birthYear?: number | null | undefined;
+  first?: number | null | undefined;
+}>;
+
+
+export type WorkbenchPersonSearchQuery = { personSearch: { truncated: boolean, persons: Array<{ idNumber: string, name: string, gender: Gender | null, birthDate: string | null, region: { name: string } | null }> } };
+
 export type WorkbenchQualityQueryVariables = Exact<{
   from?: string | null | undefined;
   to?: string | null | undefined;
@@ -1484,6 +1494,22 @@ export const WorkbenchDossierDocument = new TypedDocumentString(`
   }
 }
     `, {"hash":"sha256:b7404453313abdd275abc52f86357d2b36472bb6770af3eec344026ac7fc3ea1"}) as unknown as TypedDocumentString<WorkbenchDossierQuery, WorkbenchDossierQueryVariables>;
+export const WorkbenchPersonSearchDocument = new TypedDocumentString(`
+    query WorkbenchPersonSearch($name: String!, $region: String, $birthYear: Int, $first: Int) {
+  personSearch(name: $name, region: $region, birthYear: $birthYear, first: $first) {
+    truncated
+    persons {
+      idNumber
+      name
+      gender
+      birthDate
+      region {
+        name
+      }
+    }
+  }
+}
+    `, {"hash":"sha256:8e071815124d4f167d250112afa4f2a9f2423641f9e93baf573596938530106a"}) as unknown as TypedDocumentString<WorkbenchPersonSearchQuery, WorkbenchPersonSearchQueryVariables>;
 export const WorkbenchQualityDocument = new TypedDocumentString(`
     query WorkbenchQuality($from: Date, $to: Date, $departmentCode: String) {
   dataQuality(from: $from, to: $to, departmentCode: $departmentCode) {

@@ -1,8 +1,9 @@
 /**
- * Finding a person (/app/persons) and the dossier (一人一档, /app/persons/:idNumber): one timeline
+ * Finding a person (/app/persons: by ID number, or by name narrowed by district or birth year) and the dossier (一人一档, /app/persons/:idNumber): one timeline
  * across the four domains, with the person's leads beside it.
  */
-import { Button, Card, Col, Descriptions, Empty, Form, Input, List, Row, Tag, Timeline, Typography } from 'antd';
+import { Alert, Button, Card, Col, Descriptions, Empty, Form, Input, InputNumber, List, Row, Table, Tag, Timeline, Typography } from 'antd';
+import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { useGql } from '../client';
 import { graphql } from '../gql';
@@ -10,7 +11,7 @@ import type { WorkbenchDossierQuery } from '../gql/graphql';
 import { useI18n, type Lang } from '../i18n';
 import { day, label, SEVERITY_COLOR, STATUS_COLOR, when } from '../labels';
 import { Failure, SourceBanner } from '../problems';
-import { PageTitle } from '../ui';
+import { FilterBar, PageTitle, SectionTitle } from '../ui';
 
 const DOSSIER = graphql(`
   query WorkbenchDossier($idNumber: IdNumber!) {
@@ -216,13 +217,54 @@ export function PersonPage() {
   );
 }
 
+const SEARCH = graphql(`
+  query WorkbenchPersonSearch($name: String!, $region: String, $birthYear: Int, $first: Int) {
+    personSearch(name: $name, region: $region, birthYear: $birthYear, first: $first) {
+      truncated
+      persons {
+        idNumber
+        name
+        gender
+        birthDate
+        region {
+          name
+        }
+      }
+    }
+  }
+`);
+
+interface NameSearch {
+  name: string;
+  region?: string;
+  birthYear?: number | null;
+}
+
+/**
+ * Finding a person: by ID number (straight to the dossier), or by name narrowed by district or
+ * birth year (personSearch: the hub refuses a name alone and caps the answer; an analyst sees the
+ * persons masked, so only a procurator opens a dossier from the list).
+ */
 export function PersonSearchPage() {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const navigate = useNavigate();
+  const [asked, setAsked] = useState<NameSearch | null>(null);
+  const found = useGql(
+    SEARCH,
+    { name: asked?.name ?? '', region: asked?.region || undefined, birthYear: asked?.birthYear ?? undefined, first: 50 },
+    { enabled: asked !== null },
+  );
+  const result = found.data?.data.personSearch;
+  const unmasked = (idNumber: string) => !idNumber.includes('*');
   return (
     <section aria-labelledby="search-title">
       <PageTitle id="search-title">{t('menuPerson')}</PageTitle>
-      <Form layout="inline" onFinish={({ idNumber }: { idNumber: string }) => void navigate(`/persons/${idNumber.trim().toUpperCase()}`)}>
+      <SectionTitle>{t('byIdNumber')}</SectionTitle>
+      <Form
+        layout="inline"
+        onFinish={({ idNumber }: { idNumber: string }) => void navigate(`/persons/${idNumber.trim().toUpperCase()}`)}
+        style={{ marginBottom: 16 }}
+      >
         <Form.Item
           name="idNumber"
           label={t('idNumber')}
@@ -232,10 +274,67 @@ export function PersonSearchPage() {
         </Form.Item>
         <Form.Item>
           <Button type="primary" htmlType="submit">
-            {t('search')}
+            {t('open')}
           </Button>
         </Form.Item>
       </Form>
+      <SectionTitle>{t('byName')}</SectionTitle>
+      <Typography.Paragraph type="secondary">{t('byNameHint')}</Typography.Paragraph>
+      <FilterBar<NameSearch> onSearch={(v) => setAsked({ name: v.name.trim(), region: v.region?.trim(), birthYear: v.birthYear ?? null })}>
+        <Form.Item
+          name="name"
+          label={t('name')}
+          rules={[{ required: true, whitespace: true, message: t('fieldRequired', { field: t('name') }) }, { max: 30 }]}
+        >
+          <Input style={{ width: 140 }} />
+        </Form.Item>
+        <Form.Item
+          name="region"
+          label={t('region')}
+          dependencies={['birthYear']}
+          rules={[
+            ({ getFieldValue }) => ({
+              // as the hub asks: a district or county, or a year of birth (a name alone would list the city)
+              validator: (_, v: string | undefined) =>
+                (v ?? '').trim().length >= 4 || getFieldValue('birthYear')
+                  ? Promise.resolve()
+                  : Promise.reject(new Error(t('narrowRequired'))),
+            }),
+            { pattern: /^\s*(\d{2}|\d{4}|\d{6})\s*$/, message: t('regionInvalid') },
+          ]}
+        >
+          <Input style={{ width: 110 }} placeholder="500101" aria-label={t('region')} />
+        </Form.Item>
+        <Form.Item name="birthYear" label={t('birthYear')}>
+          <InputNumber style={{ width: 110 }} min={1900} max={2100} aria-label={t('birthYear')} />
+        </Form.Item>
+      </FilterBar>
+      {found.error && <Failure error={found.error} />}
+      {result && (
+        <>
+          {result.truncated && (
+            <Alert type="warning" showIcon title={t('searchTruncated', { n: result.persons.length })} style={{ marginBottom: 12 }} />
+          )}
+          <Table
+            size="small"
+            pagination={false}
+            rowKey="idNumber"
+            dataSource={result.persons}
+            locale={{ emptyText: t('noPersonFound') }}
+            columns={[
+              { title: t('name'), width: 120, dataIndex: 'name' },
+              {
+                title: t('idNumber'),
+                width: 220,
+                render: (_, p) => (unmasked(p.idNumber) ? <Link to={`/persons/${p.idNumber}`}>{p.idNumber}</Link> : p.idNumber),
+              },
+              { title: t('gender'), width: 80, render: (_, p) => label('Gender', p.gender, lang) },
+              { title: t('birthDate'), width: 120, render: (_, p) => day(p.birthDate) },
+              { title: t('household'), render: (_, p) => p.region?.name ?? '—' },
+            ]}
+          />
+        </>
+      )}
     </section>
   );
 }

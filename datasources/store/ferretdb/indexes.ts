@@ -26,7 +26,8 @@ export const EQUALITY_FIELDS: Readonly<Record<string, readonly string[]>> = {
   ...Object.fromEntries(
     DOMAINS.map((d) => [
       RECORD_DOMAINS[d].collection,
-      ['_id', 'idNumber', 'region', 'regionPath', 'eventDay', 'eventHour', 'sourceId', 'externalId'],
+      // name: the name search (services/person-search.ts)
+      ['_id', 'idNumber', 'region', 'regionPath', 'eventDay', 'eventHour', 'sourceId', 'externalId', 'name'],
     ]),
   ),
   supervision_leads: ['_id', 'idNumber', 'region'],
