@@ -3,32 +3,49 @@
  * the signed-in role, and the routes (deep links to a person and a lead).
  */
 import { QueryClientProvider } from '@tanstack/react-query';
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, type ComponentType } from 'react';
 import { App as AntApp, Button, ConfigProvider, Layout, Menu, Space, Tag, Typography } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import { BrowserRouter, Link, Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { queryClient } from './client';
 import { I18nProvider, useI18n, type TextKey } from './i18n';
-import { LeadPage } from './pages/Lead';
-import { LeadsPage } from './pages/Leads';
-import { PersonPage, PersonSearchPage } from './pages/Person';
-import { SourcePage, SourcesPage } from './pages/Sources';
-import { AuditPage } from './pages/Audit';
-import { RulesPage } from './pages/Rules';
-import { EvaluationsPage } from './pages/Evaluations';
-import { DocumentsPage, IssueDocumentPage } from './pages/Documents';
-import { DocumentPage } from './pages/Document';
-import { ConsultationPage, ConsultationsPage } from './pages/Consultations';
 import { PurposeGate, PurposeTag } from './purpose';
 import { signOut, useSession, type Role } from './session';
 import { SignInPage } from './pages/SignIn';
 import { CallbackPage } from './pages/Callback';
 import { isOidcCallback } from './oidc';
 
-// the charts (ECharts) load with the pages that draw them, not with the first page
-const StatisticsPage = lazy(() => import('./pages/Statistics').then((m) => ({ default: m.StatisticsPage })));
-const QualityPage = lazy(() => import('./pages/Quality').then((m) => ({ default: m.QualityPage })));
+/**
+ * Every screen after sign-in loads when first opened, not with the first page (the sign-in page is
+ * usable sooner; the charts' ECharts comes only with the pages that draw them).
+ */
+const screen = <K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) => {
+  const Lazy = lazy(() => load().then((m) => ({ default: m[name] as ComponentType })));
+  return function Screen() {
+    return (
+      <Suspense fallback={<Typography.Text>…</Typography.Text>}>
+        <Lazy />
+      </Suspense>
+    );
+  };
+};
+const LeadsPage = screen(() => import('./pages/Leads'), 'LeadsPage');
+const LeadPage = screen(() => import('./pages/Lead'), 'LeadPage');
+const DocumentsPage = screen(() => import('./pages/Documents'), 'DocumentsPage');
+const IssueDocumentPage = screen(() => import('./pages/Documents'), 'IssueDocumentPage');
+const DocumentPage = screen(() => import('./pages/Document'), 'DocumentPage');
+const ConsultationsPage = screen(() => import('./pages/Consultations'), 'ConsultationsPage');
+const ConsultationPage = screen(() => import('./pages/Consultations'), 'ConsultationPage');
+const PersonSearchPage = screen(() => import('./pages/Person'), 'PersonSearchPage');
+const PersonPage = screen(() => import('./pages/Person'), 'PersonPage');
+const SourcesPage = screen(() => import('./pages/Sources'), 'SourcesPage');
+const SourcePage = screen(() => import('./pages/Sources'), 'SourcePage');
+const AuditPage = screen(() => import('./pages/Audit'), 'AuditPage');
+const RulesPage = screen(() => import('./pages/Rules'), 'RulesPage');
+const EvaluationsPage = screen(() => import('./pages/Evaluations'), 'EvaluationsPage');
+const StatisticsPage = screen(() => import('./pages/Statistics'), 'StatisticsPage');
+const QualityPage = screen(() => import('./pages/Quality'), 'QualityPage');
 
 /** The menu of each role: [path, text]; the first is the role's home. */
 const MENUS: Record<Role, [string, TextKey][]> = {
@@ -117,22 +134,8 @@ function Frame() {
               <Route path="/evaluations" element={<EvaluationsPage />} />
               <Route path="/sources/:id" element={<SourcePage />} />
               <Route path="/persons/:idNumber" element={<PersonPage />} />
-              <Route
-                path="/quality"
-                element={
-                  <Suspense fallback={<Typography.Text>…</Typography.Text>}>
-                    <QualityPage />
-                  </Suspense>
-                }
-              />
-              <Route
-                path="/statistics"
-                element={
-                  <Suspense fallback={<Typography.Text>…</Typography.Text>}>
-                    <StatisticsPage />
-                  </Suspense>
-                }
-              />
+              <Route path="/quality" element={<QualityPage />} />
+              <Route path="/statistics" element={<StatisticsPage />} />
               <Route path="*" element={<Typography.Title level={3}>{t('pageNotFound')}</Typography.Title>} />
             </Routes>
           </PurposeGate>
