@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import type { Server } from 'node:http';
 import path from 'node:path';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import express, { type Express } from 'express';
 import type { Connection } from 'mongoose';
@@ -59,6 +60,8 @@ export interface HubOptions {
   requestTimeoutMs?: number;
   /** procurators and departments may run only registered operations */
   requireTrustedOperations?: boolean;
+  /** serve /graphql as an Apollo Federation 2 subgraph (`_entities`, `_service`; docs/federation.md) */
+  federation?: boolean;
   /** per-actor request budget (docs/security.md); off when absent */
   rateLimit?: RateLimitSettings;
   /** how people's tokens are verified */
@@ -157,7 +160,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   subscriptionMetrics(metrics.registry, sources.feed);
   const documentLimits = options.documentLimits ?? DEFAULT_DOCUMENT_LIMITS;
   const protection = documentProtection(documentLimits, options.production);
-  const schema = buildHubSchema();
+  const schema = buildHubSchema({ federation: options.federation });
   const apollo = new ApolloServer<Context>({
     schema,
     introspection: !options.production,
@@ -167,14 +170,18 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     // main.ts owns SIGINT/SIGTERM: it stops HTTP, Apollo, the store connection and the embedded store in order.
     stopOnTerminationSignals: false,
     formatError: createFormatError(logger.child({ component: 'graphql' }), !options.production),
-    plugins: hubPlugins({
-      audit: running.audit,
-      metrics,
-      logger,
-      requireTrustedOperations: options.requireTrustedOperations ?? false,
-      costBudget: documentLimits.cost,
-      armor: protection.plugins as ApolloServerPlugin<Context>[],
-    }),
+    plugins: [
+      ...hubPlugins({
+        audit: running.audit,
+        metrics,
+        logger,
+        requireTrustedOperations: options.requireTrustedOperations ?? false,
+        costBudget: documentLimits.cost,
+        armor: protection.plugins as ApolloServerPlugin<Context>[],
+      }),
+      // a subgraph's inline trace (ftv1) would hand any gateway that asks the timing of every field: off
+      ...(options.federation ? [ApolloServerPluginInlineTraceDisabled()] : []),
+    ],
     validationRules: protection.validationRules,
     parseOptions: parseOptions(documentLimits),
   });

@@ -44,11 +44,22 @@ function roleOf(ctx: Context): string | null {
   return null;
 }
 
-export function applyAuthorization(schema: GraphQLSchema): GraphQLSchema {
+/** Who may call a field: the roles, whether a procurator must give a purpose, and a department's own source. */
+export interface AuthRule {
+  requires: string[];
+  purpose?: boolean;
+  ownSource?: string;
+}
+
+/**
+ * @param rules the rules of root fields whose SDL the hub does not write (federation's `_entities`,
+ *   `_service`), by `Type.field`
+ */
+export function applyAuthorization(schema: GraphQLSchema, rules: Readonly<Record<string, AuthRule>> = {}): GraphQLSchema {
   const roots = new Set([schema.getQueryType()?.name, schema.getMutationType()?.name, schema.getSubscriptionType()?.name].filter(Boolean));
   return mapSchema(schema, {
     [MapperKind.OBJECT_FIELD]: (field, fieldName, typeName) => {
-      const auth = getDirective(schema, field, 'auth')?.[0] as { requires: string[]; purpose?: boolean; ownSource?: string } | undefined;
+      const auth = (getDirective(schema, field, 'auth')?.[0] as AuthRule | undefined) ?? rules[`${typeName}.${fieldName}`];
       const mask = getDirective(schema, field, 'mask')?.[0];
       if (roots.has(typeName) && !auth) throw new Error(`${typeName}.${fieldName} has no @auth: every root field must say who may call it`);
       const resolve = field.resolve ?? defaultFieldResolver;

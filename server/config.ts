@@ -117,6 +117,8 @@ const schema = z.object({
   JWT_AUDIENCE: z.string().default('procuratorate-hub'),
   JWT_CLOCK_SKEW_S: int(0, 300).default(30),
   REQUIRE_TRUSTED_OPERATIONS: bool.default(false),
+  /** `subgraph`: /graphql is an Apollo Federation 2 subgraph (docs/federation.md) */
+  FEDERATION: z.enum(['off', 'subgraph']).default('off'),
   REQUEST_TIMEOUT_MS: int(100, 600_000).default(30_000),
   BODY_IDLE_TIMEOUT_MS: int(100, 3_600_000).default(30_000),
   /** which proxies' X-Forwarded-For to believe (Express's `trust proxy`): `false`, a hop count, or addresses/CIDRs/`loopback`… */

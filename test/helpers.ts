@@ -69,6 +69,7 @@ export async function startTestHub(
     dbName?: string;
     production?: boolean;
     requireTrustedOperations?: boolean;
+    federation?: boolean;
     requestTimeoutMs?: number;
     rateLimit?: RateLimitSettings;
     trustProxy?: boolean | number | string[];
@@ -114,6 +115,7 @@ export async function startTestHub(
     rateLimit: options.rateLimit,
     trustProxy: options.trustProxy,
     requireTrustedOperations: options.requireTrustedOperations,
+    federation: options.federation,
     requestTimeoutMs: options.requestTimeoutMs,
     connection,
     logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),

@@ -1,0 +1,104 @@
+/**
+ * The hub as an Apollo Federation 2 subgraph (FEDERATION=subgraph) over real HTTP and the real store:
+ * `Person` resolved as an entity through the request's loaders (the store commands of 10 and of 100
+ * persons are those of `persons`), with the same authentication, purpose, jurisdiction and masking as
+ * a direct query; the SDL for composing only for administrators; none of it without the setting.
+ */
+import { personId, registerTestSources, seedPersons } from './fixtures';
+import { startTestHub, type TestHub } from './helpers';
+import { operationHash } from '../datasources/services/trusted-operations';
+
+const ENTITIES = `query($representations: [_Any!]!) {
+  _entities(representations: $representations) { ... on Person { idNumber name birthDate region { code } } }
+}`;
+const PERSONS = 'query($ids: [IdNumber!]!) { persons(idNumbers: $ids) { idNumber name birthDate region { code } } }';
+const persons = (ids: string[]) => ids.map((idNumber) => ({ __typename: 'Person', idNumber }));
+
+describe('the hub as a Federation 2 subgraph', () => {
+  let t: TestHub;
+  let ids: string[];
+  beforeAll(async () => {
+    // the MongoDB plan ($in batches), so that a batch of persons is one command per collection; no background refresh during the counts
+    t = await startTestHub({ federation: true, batchLookup: 'in', registryRefreshMs: 3_600_000 });
+    ids = await seedPersons(t.hub.sources, await registerTestSources(t.hub.sources), 100, 1);
+    // the first request of a process reads the end of the audit chain, and of an operation text keeps the text: done before counting
+    await t.gql('{ hubInfo { version } }');
+    for (const text of [ENTITIES, PERSONS]) await t.hub.context().audit.keepOperation(operationHash(text), text);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const commandsOf = async (query: string, variables: Record<string, unknown>) => {
+    t.resetCommands();
+    const { body } = await t.gql(query, variables);
+    expect(body.errors).toBeUndefined();
+    return t.commands.map((c) => c.commandName).sort();
+  };
+
+  it('resolves persons as entities, in the order asked, null for one no source knows', async () => {
+    const unknown = personId(900);
+    const { body } = await t.gql(ENTITIES, { representations: persons([ids[1], unknown, ids[0]]) });
+    expect(body.errors).toBeUndefined();
+    expect(body.data._entities).toEqual([
+      { idNumber: ids[1], name: '王伟', birthDate: expect.any(String), region: { code: '500101' } },
+      null,
+      { idNumber: ids[0], name: '王伟', birthDate: expect.any(String), region: { code: '500101' } },
+    ]);
+  });
+
+  it('costs the store what `persons` costs, for 10 persons as for 100', async () => {
+    const ten = await commandsOf(ENTITIES, { representations: persons(ids.slice(0, 10)) });
+    const hundred = await commandsOf(ENTITIES, { representations: persons(ids) });
+    const direct = await commandsOf(PERSONS, { ids });
+    expect(hundred).toEqual(ten);
+    expect(hundred).toEqual(direct);
+    // one find per record collection, and the audit entry
+    expect(hundred.filter((c) => c === 'find')).toHaveLength(4);
+  });
+
+  it('checks the caller as a direct query does: token, purpose, jurisdiction, masking', async () => {
+    const representations = persons([ids[0]]);
+    const none = await t.gql(ENTITIES, { representations }, { authorization: '' });
+    expect(none.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    expect(none.body.data?._entities ?? null).toBeNull();
+
+    const noPurpose = await t.gql(ENTITIES, { representations }, { authorization: `Bearer ${await t.token({ role: 'PROCURATOR' })}` });
+    expect(noPurpose.body.errors[0].extensions.code).toBe('FORBIDDEN');
+
+    const department = await t.gql(ENTITIES, { representations }, { authorization: `Bearer ${await t.token({ role: 'DEPARTMENT' })}` });
+    expect(department.body.errors[0].extensions.code).toBe('FORBIDDEN');
+
+    // a procurator of another district: the person's records are all in 500101, so no person
+    const yuzhong = await t.gql(
+      ENTITIES,
+      { representations },
+      { authorization: `Bearer ${await t.token({ role: 'PROCURATOR', regions: ['500103'] })}`, 'x-purpose': 'CASE-2026-9' },
+    );
+    expect(yuzhong.body.errors).toBeUndefined();
+    expect(yuzhong.body.data._entities).toEqual([null]);
+
+    const analyst = await t.gql(ENTITIES, { representations }, { authorization: `Bearer ${await t.token({ role: 'ANALYST' })}` });
+    expect(analyst.body.data._entities[0]).toMatchObject({ idNumber: `${ids[0].slice(0, 6)}********${ids[0].slice(14)}`, name: '王*' });
+  });
+
+  it('gives the SDL for composing to administrators only', async () => {
+    const sdl = await t.admin('{ _service { sdl } }');
+    expect(sdl.body.errors).toBeUndefined();
+    expect(sdl.body.data._service.sdl).toMatch(/type Person\s+@key\(fields: "idNumber"\)/);
+    expect(sdl.body.data._service.sdl).toContain('@link(url: "https://specs.apollo.dev/federation/v2.7"');
+    const procurator = await t.gql('{ _service { sdl } }');
+    expect(procurator.body.errors[0].extensions.code).toBe('FORBIDDEN');
+  });
+
+  it('has none of it without FEDERATION=subgraph', async () => {
+    const plain = await startTestHub({ dbName: `${t.connection.name}_plain` });
+    try {
+      const { status, body } = await plain.admin('{ _service { sdl } }');
+      expect(status).toBe(400);
+      expect(body.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    } finally {
+      await plain.close();
+    }
+  });
+});
