@@ -42,7 +42,11 @@ export function watch(page: Page, hubUrl: string): Watched {
     const url = r.url();
     if (!url.startsWith(hubUrl) && !url.startsWith(ws) && !url.startsWith('data:')) w.foreign.push(url);
   });
-  page.on('requestfailed', (r) => w.failed.push(`${r.url()} ${r.failure()?.errorText}`));
+  // a request the page itself gave up (ERR_ABORTED: a screen's chunk still loading when the person
+  // moves on, a stream the page has finished with) is not a failure; refused or reset connections are
+  page.on('requestfailed', (r) => {
+    if (r.failure()?.errorText !== 'net::ERR_ABORTED') w.failed.push(`${r.url()} ${r.failure()?.errorText}`);
+  });
   page.on('pageerror', (e) => w.errors.push(e.message));
   return w;
 }

@@ -7,6 +7,8 @@
  * the lead. Every page: no request to another host, no script error, no critical axe violation.
  */
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { confirmDialog, expectClean, givePurpose, launchChromium, shot, signInAs, watch } from './browser';
 import { detentionInput, personId } from './fixtures';
@@ -101,8 +103,15 @@ describe('supervision documents in the workbench', () => {
     await until('received', async () => (await status(dept)) === '待回复', 10_000);
     // the answer: every field required, then stored as written
     await dept.getByRole('button', { name: /书面回复/ }).click();
+    await dept.getByRole('dialog').getByLabel('回复内容').waitFor();
     await confirmDialog(dept);
-    await dept.getByText('请填写回复内容').waitFor();
+    await dept
+      .getByText('请填写回复内容')
+      .waitFor()
+      .catch(async (e: Error) => {
+        await dept.screenshot({ path: path.join(os.tmpdir(), 'hub-workbench-answer-not-validated.png') });
+        throw e;
+      });
     await dept.getByRole('dialog').getByLabel('回复内容').fill('已于收到建议当日办理延长羁押期限报批手续。');
     await dept.getByRole('dialog').getByLabel('整改措施').fill('建立羁押期限届满前七日提醒制度。');
     await dept.getByRole('dialog').getByLabel('整改情况').click();
