@@ -11,11 +11,23 @@ import { controlCharacterProblem, echo, echoPlain } from './text';
  * connector in datasources/sources/connectors/kinds.ts (keyed by this list, so a kind without one
  * fails to compile), and the SDL's `SourceKind` enum is checked against SOURCE_KINDS by a test.
  */
-export const LIVE_SOURCE_KINDS = ['REST', 'GRAPHQL'] as const;
+export const LIVE_SOURCE_KINDS = ['REST', 'GRAPHQL', 'SUBGRAPH'] as const;
 export type LiveSourceKind = (typeof LIVE_SOURCE_KINDS)[number];
 /** Every kind: HOSTED (the department pushes its records into the hub's store) or a live one. */
 export const SOURCE_KINDS = ['HOSTED', ...LIVE_SOURCE_KINDS] as const;
 export type SourceKindName = (typeof SOURCE_KINDS)[number];
+
+/**
+ * The field of the `Person` entity through which a SUBGRAPH source gives a person's records of its
+ * domain, when the registration names none: `detentionRecords`, `prisonRecords`,
+ * `communityCorrectionRecords`, `enforcementCaseRecords`.
+ */
+export function defaultEntityField(domain: Domain): string {
+  return `${domain.toLowerCase().replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())}Records`;
+}
+
+/** A GraphQL field name (the spec's Name). */
+const GRAPHQL_NAME = /^[_A-Za-z][_0-9A-Za-z]{0,63}$/;
 
 export function isLiveKind(kind: string | null | undefined): kind is LiveSourceKind {
   return (LIVE_SOURCE_KINDS as readonly (string | null | undefined)[]).includes(kind);
@@ -30,6 +42,8 @@ export interface RegistrationInput {
   endpoint?: string | null;
   mapping?: unknown;
   timeoutMs?: number | null;
+  /** SUBGRAPH only: the `Person` field that lists this source's records (default: defaultEntityField) */
+  entityField?: string | null;
 }
 
 export interface Problem {
@@ -135,6 +149,11 @@ export function registrationProblems(
         else if (known.length > 0 && !known.includes(hub)) add(field, `${echo(hub)} is not a field of ${domain} records`);
       }
     }
+  }
+  if (present(input.entityField)) {
+    if (kind !== 'SUBGRAPH') add('entityField', 'only SUBGRAPH sources have an entityField');
+    else if (!GRAPHQL_NAME.test(input.entityField!))
+      add('entityField', `${echo(input.entityField!)} is not a GraphQL field name (letters, digits and _, not starting with a digit)`);
   }
   if (present(input.timeoutMs) && (!Number.isInteger(input.timeoutMs) || input.timeoutMs! < 100 || input.timeoutMs! > 30_000)) {
     add('timeoutMs', 'must be a whole number of milliseconds from 100 to 30000');

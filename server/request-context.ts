@@ -11,6 +11,7 @@ import { createLoaders } from '../datasources/request/loaders';
 import type { AuditLog } from '../datasources/services/audit';
 import type { TrustedOperations } from '../datasources/services/trusted-operations';
 import type { DataSourceDoc } from '../datasources/store/models';
+import { SourceNotListable } from '../datasources/sources/connectors';
 import { callerOf } from './auth';
 import type { PersonClaims } from './jwt';
 import { returnedValues } from './returned';
@@ -20,7 +21,8 @@ const CALLS = Symbol('live sources called');
 const CLIENT = Symbol('client address');
 
 /** The live sources that failed during a request, by source id: the first error of each and where data is missing. */
-export type SourceFailures = Map<string, { name: string; message: string; path?: readonly (string | number)[] }>;
+/** `leftOut`: the source was not failing but cannot answer this kind of read (a SUBGRAPH source in a list). */
+export type SourceFailures = Map<string, { name: string; message: string; path?: readonly (string | number)[]; leftOut?: boolean }>;
 /** The live sources a request called, by source id: `failed` once any call to it failed. */
 export type SourceCalls = Map<string, 'ok' | 'failed'>;
 
@@ -47,7 +49,7 @@ export function contextBuilder({ sources, limits, audit, trusted, hub }: Context
     const failed: SourceFailures = new Map();
     const reportSourceError = (source: DataSourceDoc, error: Error, path?: readonly (string | number)[]) => {
       const id = source._id.toHexString();
-      if (!failed.has(id)) failed.set(id, { name: source.name, message: error.message, path });
+      if (!failed.has(id)) failed.set(id, { name: source.name, message: error.message, path, leftOut: error instanceof SourceNotListable });
     };
     // Jurisdiction: a person sees their regions; an API key or anonymous caller sees no records
     // (the schema refuses them the data fields anyway).

@@ -48,7 +48,7 @@ describe('source kinds', () => {
         { field: 'endpoint', message: `is required for a ${kind} source` },
       ]);
     expect(registrationProblems({ ...registration('HOSTED'), mapping: { a: 'name' } })).toEqual([
-      { field: 'mapping', message: 'only live sources (REST, GRAPHQL) have a mapping' },
+      { field: 'mapping', message: 'only live sources (REST, GRAPHQL, SUBGRAPH) have a mapping' },
     ]);
   });
 });

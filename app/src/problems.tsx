@@ -5,19 +5,37 @@ import { useI18n } from './i18n';
 
 export function SourceBanner({ errors }: { errors: HubError[] | undefined }) {
   const { t } = useI18n();
-  const down = (errors ?? []).filter((e) => e.extensions?.code === 'SOURCE_UNAVAILABLE');
-  if (down.length === 0) return null;
-  const names = [...new Set(down.map((e) => String(e.extensions?.sourceName ?? e.extensions?.sourceId ?? '?')))].join('、');
+  const missing = (errors ?? []).filter((e) => e.extensions?.code === 'SOURCE_UNAVAILABLE');
+  if (missing.length === 0) return null;
+  // a source read by person only (a department's subgraph) is not down: it cannot be listed or counted
+  const leftOut = missing.filter((e) => e.extensions?.reason === 'READ_BY_PERSON_ONLY');
+  const down = missing.filter((e) => e.extensions?.reason !== 'READ_BY_PERSON_ONLY');
+  const names = (list: HubError[]) =>
+    [...new Set(list.map((e) => String(e.extensions?.sourceName ?? e.extensions?.sourceId ?? '?')))].join('、');
   return (
-    <Alert
-      type="warning"
-      showIcon
-      banner
-      role="alert"
-      title={t('sourceDown', { names })}
-      description={down[0].message}
-      style={{ marginBottom: 12 }}
-    />
+    <>
+      {down.length > 0 && (
+        <Alert
+          type="warning"
+          showIcon
+          banner
+          role="alert"
+          title={t('sourceDown', { names: names(down) })}
+          description={down[0].message}
+          style={{ marginBottom: 12 }}
+        />
+      )}
+      {leftOut.length > 0 && (
+        <Alert
+          type="info"
+          showIcon
+          banner
+          role="status"
+          title={t('sourceByPerson', { names: names(leftOut) })}
+          style={{ marginBottom: 12 }}
+        />
+      )}
+    </>
   );
 }
 

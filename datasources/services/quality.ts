@@ -8,7 +8,7 @@
  * - Each source's records are streamed through the driver with a projection of the checked fields
  *   and folded into a `QualityTally` (counters and a lag histogram), so memory stays constant however
  *   many records a source holds.
- * - Live sources (REST, GRAPHQL) keep their records at home: they report 0 records and their freshness.
+ * - Live sources (REST, GRAPHQL, SUBGRAPH) keep their records at home: they report 0 records and their freshness.
  * - Departments are ranked among every department in the caller's jurisdiction, whatever the
  *   arguments narrow the answer to, so a department's rank means the same in every answer. That costs
  *   a pass over every visible source's period; it is an inspection report, not a hot path.

@@ -1,6 +1,6 @@
 /**
  * One domain's records across all its sources: the hosted store (every HOSTED source at once) and
- * each ACTIVE live source (REST, GRAPHQL) whose regions meet the filter, called in parallel.
+ * each ACTIVE live source (REST, GRAPHQL, SUBGRAPH) whose regions meet the filter, called in parallel.
  *
  * Lists are merged in the hub's order (`eventAt` desc, id desc). The cursor is composite: the last
  * position taken from the hosted store, and for each live source the department's cursor of the page
@@ -15,7 +15,7 @@ import type { AnyRecordDoc, DataSourceDoc, RecordDocByDomain } from '../store/mo
 import { compareDesc, isCursorTime, type Page, type Position } from '../store/pagination';
 import { badInput } from '../../lib/errors';
 import { commonQuery, type CommonFilter, type RecordStore } from '../store/record-store';
-import type { ConnectorPool } from './connectors';
+import { SourceNotListable, type ConnectorPool } from './connectors';
 import type { SourceRegistry } from './registry';
 import { Types } from 'mongoose';
 
@@ -287,7 +287,8 @@ export class FederatedRecords<D extends Domain, F extends CommonFilter> {
       page = await fetchPage(pageCursor);
       scope.called?.(source, true);
     } catch (e) {
-      scope.called?.(source, false);
+      // a source read by person only is left out of lists without being called: named, not failed
+      if (!(e instanceof SourceNotListable)) scope.called?.(source, false);
       report(source, e as Error);
       return null;
     }

@@ -8,7 +8,7 @@
  */
 import { Types } from 'mongoose';
 import type { Domain } from '../../domain/records';
-import { registrationProblems, type Problem, type RegistrationInput } from '../../domain/registration';
+import { defaultEntityField, registrationProblems, type Problem, type RegistrationInput } from '../../domain/registration';
 import type { DataSourceDoc, Models, SourceKind, SourceStatus } from '../store/models';
 import { hashApiKey, looksLikeApiKey, newApiKey } from './api-keys';
 import { Periodic } from '../../lib/periodic';
@@ -24,6 +24,7 @@ export interface SourceSpec {
   endpoint?: string | null;
   mapping?: Record<string, string> | null;
   timeoutMs?: number | null;
+  entityField?: string | null;
 }
 
 /** Registration refused: every problem, each naming its field. */
@@ -166,6 +167,7 @@ export class SourceRegistry {
       endpoint: kind === 'HOSTED' ? null : stripSlash(input.endpoint!),
       mapping: (input.mapping as Record<string, string> | undefined) ?? null,
       timeoutMs: input.timeoutMs ?? null,
+      entityField: kind === 'SUBGRAPH' ? (input.entityField ?? defaultEntityField(input.domain as Domain)) : null,
       status: 'ACTIVE' as const,
       suspendedReason: null,
       apiKeyHash: hashApiKey(apiKey),
@@ -207,6 +209,7 @@ export class SourceRegistry {
     if (input.endpoint) set.endpoint = stripSlash(input.endpoint);
     if (input.mapping !== undefined) set.mapping = input.mapping ?? null;
     if (input.timeoutMs !== undefined) set.timeoutMs = input.timeoutMs ?? null;
+    if (input.entityField) set.entityField = input.entityField;
     return this.change(current, set);
   }
 

@@ -95,7 +95,7 @@ export interface PersonRef {
   region: string;
 }
 
-export type SourceKind = 'HOSTED' | 'REST' | 'GRAPHQL';
+export type SourceKind = 'HOSTED' | 'REST' | 'GRAPHQL' | 'SUBGRAPH';
 export type SourceStatus = 'ACTIVE' | 'SUSPENDED';
 
 /** How a source has been doing, as this hub's processes saw it (written every few seconds). */
@@ -129,6 +129,8 @@ export interface DataSourceDoc {
   suspendedReason?: string | null;
   /** per-source timeout for live calls, ms */
   timeoutMs?: number | null;
+  /** SUBGRAPH sources: the `Person` field that lists the person's records */
+  entityField?: string | null;
   /** SHA-256 (hex) of the source's API key; the key itself is shown once and never stored */
   apiKeyHash: string;
   /** health as registered, and as hubs before `source_health` (source-health.ts) kept it; live health is there */
@@ -218,6 +220,7 @@ const dataSourceSchema = new Schema<DataSourceDoc>(
     status: { type: String, required: true, default: 'ACTIVE' },
     suspendedReason: String,
     timeoutMs: Number,
+    entityField: String,
     apiKeyHash: { type: String, required: true },
     health: {
       lastSuccessAt: Date,

@@ -711,7 +711,7 @@ export type GqlCustodyExtensionInput = {
  * version stored, but its lag runs from the first time the hub received the record (whatever version), so
  * a correction months later does not make a record entered on time late.
  *
- * Live sources (REST, GRAPHQL) keep their records in the department's system and are read at query
+ * Live sources (REST, GRAPHQL, SUBGRAPH) keep their records in the department's system and are read at query
  * time: the hub stores none, so their reports have `records` 0 and only freshness (`lastDeliveredAt`).
  */
 export type GqlDataQualityReport = {
@@ -782,8 +782,13 @@ export type GqlDataSource = {
   department: GqlDepartment;
   /** The domain of every record the source delivers. */
   domain: GqlDomain;
-  /** The department system's base URL (REST and GRAPHQL sources). */
+  /** The department system's base URL (REST, GRAPHQL and SUBGRAPH sources). */
   endpoint?: Maybe<Scalars['String']['output']>;
+  /**
+   * SUBGRAPH sources: the field of the department's `Person` entity (keyed by `idNumber`) that lists the
+   * person's records of this source's domain. Null for other kinds.
+   */
+  entityField?: Maybe<Scalars['String']['output']>;
   /** Live health: last success, last error, failures in a row, latency, last record. */
   health: GqlSourceHealth;
   /** The hub's id for the source; the value `sourceIds` filters take. */
@@ -2765,9 +2770,15 @@ export type GqlRegisterDataSourceInput = {
   department: GqlDepartmentInput;
   /** Which kind of records the source holds. */
   domain: GqlDomain;
-  /** Base URL of the department's system (REST and GRAPHQL kinds); http or https. */
+  /** Base URL of the department's system (REST and GRAPHQL kinds), or its subgraph's URL (SUBGRAPH); http or https. */
   endpoint?: InputMaybe<Scalars['String']['input']>;
-  /** HOSTED (the department pushes), REST or GRAPHQL (the hub asks at query time). */
+  /**
+   * SUBGRAPH only: the field of the department's `Person` entity that lists the person's records
+   * (default `detentionRecords`, `prisonRecords`, `communityCorrectionRecords` or `enforcementCaseRecords`
+   * by domain).
+   */
+  entityField?: InputMaybe<Scalars['String']['input']>;
+  /** HOSTED (the department pushes), REST, GRAPHQL or SUBGRAPH (the hub asks at query time). */
   kind: GqlSourceKind;
   /** Optional field renames, remote name → hub name (live kinds). */
   mapping?: InputMaybe<Scalars['JSON']['input']>;
@@ -2933,7 +2944,12 @@ export type GqlSourceKind =
   /** The department pushes records into the hub's store. */
   | 'HOSTED'
   /** The hub calls the department's REST system (REST source protocol v1) at query time. */
-  | 'REST';
+  | 'REST'
+  /**
+   * The department's system is an Apollo Federation 2 subgraph: the hub reads a person's records through
+   * `_entities` on its `Person` entity keyed by `idNumber` (by person only: not in lists and statistics).
+   */
+  | 'SUBGRAPH';
 
 /** Whether a data source is in service (数据源状态). */
 export type GqlSourceStatus =
@@ -3301,6 +3317,8 @@ export type GqlUpdateDataSourceInput = {
   department?: InputMaybe<GqlDepartmentInput>;
   /** New base URL (live kinds). */
   endpoint?: InputMaybe<Scalars['String']['input']>;
+  /** SUBGRAPH only: the new field of `Person` that lists the records. */
+  entityField?: InputMaybe<Scalars['String']['input']>;
   /** New field renames (replace the old ones); null removes them. */
   mapping?: InputMaybe<Scalars['JSON']['input']>;
   /** New name, unique within the department. */
@@ -3940,6 +3958,7 @@ export type GqlDataSourceResolvers<ContextType = Context, ParentType extends Gql
   department?: Resolver<GqlResolversTypes['Department'], ParentType, ContextType>;
   domain?: Resolver<GqlResolversTypes['Domain'], ParentType, ContextType>;
   endpoint?: Resolver<Maybe<GqlResolversTypes['String']>, ParentType, ContextType>;
+  entityField?: Resolver<Maybe<GqlResolversTypes['String']>, ParentType, ContextType>;
   health?: Resolver<GqlResolversTypes['SourceHealth'], ParentType, ContextType>;
   id?: Resolver<GqlResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<GqlResolversTypes['SourceKind'], ParentType, ContextType>;

@@ -423,7 +423,12 @@ export type SourceKind =
   /** The department pushes records into the hub's store. */
   | 'HOSTED'
   /** The hub calls the department's REST system (REST source protocol v1) at query time. */
-  | 'REST';
+  | 'REST'
+  /**
+   * The department's system is an Apollo Federation 2 subgraph: the hub reads a person's records through
+   * `_entities` on its `Person` entity keyed by `idNumber` (by person only: not in lists and statistics).
+   */
+  | 'SUBGRAPH';
 
 /** Whether a data source is in service (数据源状态). */
 export type SourceStatus =

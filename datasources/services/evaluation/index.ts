@@ -25,7 +25,7 @@ import { DOMAINS } from '../../../domain/records';
 import { evaluatePerson, RULE_IDS, type PersonRecords, type RuleRecord } from '../../../domain/rules';
 import { badInput } from '../../../lib/errors';
 import type { GuardedWrites } from '../../store/guarded-writes';
-import type { Models } from '../../store/models';
+import type { DataSourceDoc, Models } from '../../store/models';
 import type { ConnectorPool } from '../../sources/connectors';
 import type { SourceRegistry } from '../../sources/registry';
 import type { LeadStore } from '../leads';
@@ -34,7 +34,7 @@ import { INCREMENTAL_HOLDER, IncrementalEvaluation, type IncrementalParts } from
 import { EvaluationLease } from './lease';
 import type { EvaluationMarks } from './marks';
 import type { EvaluationWakeups, NextChange } from './wakeups';
-import { readLive } from './live';
+import { readByPerson, readLive } from './live';
 import { newestName, personOf } from './persons';
 import { existingLeads, Reconciler, type FoundLead } from './reconcile';
 import { RunLog, type EvaluationProgress, type EvaluationReport, type EvaluationRunDoc } from './runs';
@@ -277,7 +277,8 @@ export class Evaluator {
     };
     // Marks made before the records are read are covered by this run (a push marks after it stored).
     const covered = !rules && this.parts.marks ? await this.parts.marks.all() : [];
-    const live = await readLive(registry, connectors, unavailable);
+    const byPersonOnly: DataSourceDoc[] = [];
+    const live = await readLive(registry, connectors, unavailable, byPersonOnly);
     let total = 0;
     // The last finished run's count is a good estimate and free; counting costs a full read on FerretDB.
     // It only plans the first split: memory is bounded by the records actually read (ChunkSpill).
@@ -320,6 +321,7 @@ export class Evaluator {
             progress.records += lp[d].length;
           }
         }
+        if (byPersonOnly.length > 0) progress.records += await readByPerson(byPersonOnly, connectors, persons, unavailable);
         const findings: FoundLead[] = [];
         const next: NextChange[] = [];
         for (const p of persons.values()) {

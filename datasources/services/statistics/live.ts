@@ -7,7 +7,7 @@ import type { Domain } from '../../../domain/record-domains';
 import { eventMonthOf, type AnyRecordDoc, type DataSourceDoc } from '../../store/models';
 import type { CommonFilter } from '../../store/record-store';
 import type { RequestScope } from '../../sources/federated-records';
-import { SourceCallError, type ConnectorPool } from '../../sources/connectors';
+import { SourceCallError, SourceNotListable, type ConnectorPool } from '../../sources/connectors';
 import type { SourceRegistry } from '../../sources/registry';
 import { ACCESS, amountOf, path, type DomainShape, type RawKey, type RawRow } from './shape';
 
@@ -83,7 +83,8 @@ export async function countLive(
         );
     } while (cursor);
   } catch (e) {
-    scope.called?.(source, false);
+    // a source read by person only cannot be counted: named in the answer, not called, not failed
+    if (!(e instanceof SourceNotListable)) scope.called?.(source, false);
     scope.report(source, e as Error);
     return [];
   }

@@ -30,8 +30,13 @@ export interface SourceConnector {
   readonly id: string;
   /** Every record of these persons (one request for the whole batch). */
   byIdNumbers(idNumbers: readonly string[]): Promise<AnyRecordDoc[]>;
-  /** One page of the source's list, in its own order. */
+  /**
+   * One page of the source's list, in its own order. A source read by person only (`listable`
+   * false) answers a list of one person (`idNumber` given) and throws SourceNotListable otherwise.
+   */
   list(params: ListParams): Promise<LivePage>;
+  /** Whether the source can be listed (and so counted and read whole); SUBGRAPH sources cannot. */
+  readonly listable: boolean;
   /** Whether the department's system answers its health check. */
   probe(): Promise<void>;
 }
@@ -43,7 +48,8 @@ export interface SourceConnector {
  */
 export interface SourceProtocol {
   byIdNumbers(idNumbers: readonly string[], signal: AbortSignal): Promise<unknown>;
-  list(params: ListParams, signal: AbortSignal): Promise<unknown>;
+  /** absent: the kind is read by person only (a Federation subgraph has entities, not lists) */
+  list?(params: ListParams, signal: AbortSignal): Promise<unknown>;
   health(signal: AbortSignal): Promise<void>;
 }
 
@@ -55,5 +61,20 @@ export class SourceCallError extends Error {
   ) {
     super(message);
     this.name = 'SourceCallError';
+  }
+}
+
+/**
+ * A list, a count or a whole read was asked of a source that answers by person only (a SUBGRAPH
+ * source). Not a failure of the source: its health and circuit are not touched, and the answer names
+ * it as left out.
+ */
+export class SourceNotListable extends SourceCallError {
+  constructor(sourceId: string, name: string, kind: string) {
+    super(
+      sourceId,
+      `${name} is a ${kind} source: it answers a person's records (dossiers, persons), not lists or statistics, so it is left out here`,
+    );
+    this.name = 'SourceNotListable';
   }
 }

@@ -10,10 +10,12 @@ import type { DataSourceDoc, SourceKind } from '../../store/models';
 import type { SourceProtocol } from './connector';
 import { graphqlProtocol } from './graphql';
 import { restProtocol } from './rest';
+import { subgraphProtocol } from './subgraph';
 
 export const CONNECTOR_KINDS: { readonly [K in LiveSourceKind]: (source: DataSourceDoc) => SourceProtocol } = {
   REST: restProtocol,
   GRAPHQL: graphqlProtocol,
+  SUBGRAPH: subgraphProtocol,
 };
 
 /** The protocol a live source is read through; a HOSTED source has none (its records are in the store). */

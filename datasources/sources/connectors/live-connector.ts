@@ -3,7 +3,7 @@ import type { ValidationOptions } from '../../../domain/records';
 import type { AnyRecordDoc, DataSourceDoc } from '../../store/models';
 import type { SourceHealthTracker } from '../health';
 import { acceptAnswer, sentRecords } from './answer';
-import type { ListParams, LivePage, SourceConnector, SourceProtocol } from './connector';
+import { SourceNotListable, type ListParams, type LivePage, type SourceConnector, type SourceProtocol } from './connector';
 import { protocolFor } from './kinds';
 import { ResiliencePolicy } from './policy';
 
@@ -28,8 +28,24 @@ export class LiveConnector implements SourceConnector {
     return this.accept(await this.policy.execute((signal) => this.protocol.byIdNumbers(idNumbers, signal), sentRecords)).records;
   }
 
+  get listable(): boolean {
+    return this.protocol.list !== undefined;
+  }
+
   async list(params: ListParams): Promise<LivePage> {
-    return this.accept(await this.policy.execute((signal) => this.protocol.list(params, signal), sentRecords));
+    const list = this.protocol.list;
+    if (list) return this.accept(await this.policy.execute((signal) => list(params, signal), sentRecords));
+    // read by person only: a list of one person is that person's records, filtered here as a list would be
+    const idNumber = params.idNumber;
+    if (!idNumber) throw new SourceNotListable(this.id, this.source.name, this.source.kind);
+    const records = (await this.byIdNumbers([idNumber])).filter(
+      (r) =>
+        r.idNumber === idNumber &&
+        (!params.regions?.length || params.regions.some((p) => r.region.startsWith(p))) &&
+        (!params.eventFrom || r.eventAt >= params.eventFrom) &&
+        (!params.eventTo || r.eventAt < params.eventTo),
+    );
+    return { records, nextCursor: null, total: records.length };
   }
 
   async probe(): Promise<void> {
