@@ -26,7 +26,7 @@ export const auditResolvers: Resolvers = {
       const { entries, hasNextPage } = await ctx.audit.page(filter ?? {}, n, before);
       const cursor = (seq: number) => Buffer.from(String(seq)).toString('base64url');
       return {
-        edges: entries.map((e) => ({ cursor: cursor(e._id), node: { ...e, seq: e._id } })),
+        edges: entries.map((e) => ({ cursor: cursor(e._id), node: { ...e, seq: e._id, gateway: e.via?.gateway ?? null } })),
         pageInfo: { hasNextPage, endCursor: entries.length ? cursor(entries[entries.length - 1]._id) : null },
       };
     },

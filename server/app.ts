@@ -19,6 +19,7 @@ import type { ListReads } from '../datasources/store/record-store';
 import type { Logger } from '../lib/logger';
 import { bodyIdleTimeout, Connections } from './connections';
 import { createFormatError } from './errors';
+import type { Gateways } from './gateways';
 import { createJwtVerifier, type JwtSettings } from './jwt';
 import { DEFAULT_DOCUMENT_LIMITS, documentProtection, parseOptions, type DocumentLimits } from './limits';
 import { countStoreCommands, createMetrics, evaluationMetrics, subscriptionMetrics, timeStoreRoundTrips } from './metrics';
@@ -62,6 +63,8 @@ export interface HubOptions {
   requireTrustedOperations?: boolean;
   /** serve /graphql as an Apollo Federation 2 subgraph (`_entities`, `_service`; docs/federation.md) */
   federation?: boolean;
+  /** gateways that may call through (FEDERATION_GATEWAYS: a name by the SHA-256 of its key) */
+  gateways?: Gateways;
   /** per-actor request budget (docs/security.md); off when absent */
   rateLimit?: RateLimitSettings;
   /** how people's tokens are verified */
@@ -239,7 +242,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     production: options.production,
     clientAddress: (req) => Object.assign(Object.create(app.request), { app, headers: req.headers, socket: req.socket }).ip,
   });
-  const requestContext = httpContext(context, sources, verify);
+  const requestContext = httpContext(context, sources, verify, options.gateways ?? new Map());
   const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
   mountGraphql(app, { apollo, context: requestContext, connection, requestTimeoutMs, logger });
   // CSV export: every page runs through this Apollo server and this context.

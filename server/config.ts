@@ -8,6 +8,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { projectRoot } from './paths';
 import type { JwtSettings } from './jwt';
+import { parseGateways } from './gateways';
 
 const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
 
@@ -119,6 +120,15 @@ const schema = z.object({
   REQUIRE_TRUSTED_OPERATIONS: bool.default(false),
   /** `subgraph`: /graphql is an Apollo Federation 2 subgraph (docs/federation.md) */
   FEDERATION: z.enum(['off', 'subgraph']).default('off'),
+  /** gateways allowed in front of the subgraph, `name:sha256(key)` comma-separated (npm run gateway-key) */
+  FEDERATION_GATEWAYS: z
+    .string()
+    .default('')
+    .transform((v, ctx) => {
+      const { gateways, problems } = parseGateways(v);
+      for (const p of problems) ctx.addIssue({ code: 'custom', message: p });
+      return gateways;
+    }),
   REQUEST_TIMEOUT_MS: int(100, 600_000).default(30_000),
   BODY_IDLE_TIMEOUT_MS: int(100, 3_600_000).default(30_000),
   /** which proxies' X-Forwarded-For to believe (Express's `trust proxy`): `false`, a hop count, or addresses/CIDRs/`loopback`… */

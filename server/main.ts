@@ -111,6 +111,7 @@ async function main(): Promise<void> {
     auditKey: config.auditKey,
     requireTrustedOperations: config.REQUIRE_TRUSTED_OPERATIONS,
     federation: config.FEDERATION === 'subgraph',
+    gateways: config.FEDERATION_GATEWAYS,
     requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
     bodyIdleTimeoutMs: config.BODY_IDLE_TIMEOUT_MS,
     trustProxy: config.TRUST_PROXY as boolean | number | string[],

@@ -13,12 +13,14 @@ import type { TrustedOperations } from '../datasources/services/trusted-operatio
 import type { DataSourceDoc } from '../datasources/store/models';
 import { SourceNotListable } from '../datasources/sources/connectors';
 import { callerOf } from './auth';
+import { GATEWAY_KEY_HEADER, gatewayOf, type Gateways } from './gateways';
 import type { PersonClaims } from './jwt';
 import { returnedValues } from './returned';
 
 const FAILED = Symbol('failed live sources');
 const CALLS = Symbol('live sources called');
 const CLIENT = Symbol('client address');
+const VIA = Symbol('federation gateway');
 
 /** The live sources that failed during a request, by source id: the first error of each and where data is missing. */
 /** `leftOut`: the source was not failing but cannot answer this kind of read (a SUBGRAPH source in a list). */
@@ -26,11 +28,13 @@ export type SourceFailures = Map<string, { name: string; message: string; path?:
 /** The live sources a request called, by source id: `failed` once any call to it failed. */
 export type SourceCalls = Map<string, 'ok' | 'failed'>;
 
-type HubContext = Context & { [FAILED]?: SourceFailures; [CALLS]?: SourceCalls; [CLIENT]?: string };
+type HubContext = Context & { [FAILED]?: SourceFailures; [CALLS]?: SourceCalls; [CLIENT]?: string; [VIA]?: string };
 
 export const failedSources = (ctx: Context): SourceFailures | undefined => (ctx as HubContext)[FAILED];
 export const calledSources = (ctx: Context): SourceCalls | undefined => (ctx as HubContext)[CALLS];
 export const clientAddress = (ctx: Context): string | undefined => (ctx as HubContext)[CLIENT];
+/** The federation gateway the request came through (its name in FEDERATION_GATEWAYS); undefined for a direct call. */
+export const gatewayOfRequest = (ctx: Context): string | undefined => (ctx as HubContext)[VIA];
 
 export interface ContextParts {
   sources: DataSources;
@@ -94,10 +98,13 @@ export function httpContext(
   context: ContextBuilder,
   sources: DataSources,
   verify: (token: string) => Promise<PersonClaims>,
+  gateways: Gateways,
 ): HttpContextBuilder {
   return async (req, requestId) => {
+    const via = gatewayOf(req.headers[GATEWAY_KEY_HEADER], gateways);
     const ctx: HubContext = context(requestId, await callerOf(req.headers.authorization, sources, verify, req.headers['x-purpose']));
     ctx[CLIENT] = req.ip ?? req.socket.remoteAddress ?? undefined;
+    if (via) ctx[VIA] = via;
     return ctx;
   };
 }

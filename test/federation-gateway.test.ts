@@ -17,6 +17,7 @@ import { judgmentsOf, judgmentsSchema } from '../examples/federation/judgments';
 import { registerTestSources, seedPersons } from './fixtures';
 import { freePort } from '../datasources/store/embedded/ferretdb';
 import { projectRoot } from '../server/paths';
+import { hashGatewayKey, newGatewayKey } from '../server/gateways';
 import { startTestHub, type TestHub, until } from './helpers';
 
 const JOINED = `query($id: IdNumber!) {
@@ -31,9 +32,10 @@ describe('the hub in a supergraph, through a real gateway', () => {
   let gatewayUrl: string;
   let dir: string;
   let gatewayOut = () => '';
+  const gatewayKey = newGatewayKey();
 
   beforeAll(async () => {
-    t = await startTestHub({ federation: true });
+    t = await startTestHub({ federation: true, gateways: new Map([[hashGatewayKey(gatewayKey), 'test-gateway']]) });
     ids = await seedPersons(t.hub.sources, await registerTestSources(t.hub.sources), 3, 2);
     judgments = new ApolloServer({ schema: judgmentsSchema(), plugins: [ApolloServerPluginInlineTraceDisabled()] });
     const { url: judgmentsUrl } = await startStandaloneServer(judgments, { listen: { port: 0, host: '127.0.0.1' } });
@@ -52,7 +54,7 @@ describe('the hub in a supergraph, through a real gateway', () => {
         '--port',
         String(port),
       ],
-      { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] },
+      { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HUB_GATEWAY_KEY: gatewayKey } },
     );
     let out = '';
     gatewayOut = () => out;
@@ -92,16 +94,15 @@ describe('the hub in a supergraph, through a real gateway', () => {
       detentions: { totalCount: 2 },
       judgments: judgmentsOf(ids[0]).map(({ caseNumber, court, verdict }) => ({ caseNumber, court, verdict })),
     });
-    // the hub's audit entry names the end caller and the purpose, not the gateway
+    // the hub's audit entry names the end caller, the purpose and the gateway (its key checked)
     const audit = await t.admin(
-      'query($id: IdNumber!) { auditLog(filter: { idNumber: $id }, first: 5) { edges { node { actor purpose } } } }',
-      {
-        id: ids[0],
-      },
+      'query($id: IdNumber!) { auditLog(filter: { idNumber: $id }, first: 5) { edges { node { actor purpose gateway } } } }',
+      { id: ids[0] },
     );
     expect(audit.body.data.auditLog.edges.map((e: { node: unknown }) => e.node)).toContainEqual({
       actor: expect.objectContaining({ kind: 'person', sub: 'test-procurator', role: 'PROCURATOR' }),
       purpose: 'CASE-2026-28',
+      gateway: 'test-gateway',
     });
   });
 

@@ -7,6 +7,8 @@
 import { personId, registerTestSources, seedPersons } from './fixtures';
 import { startTestHub, type TestHub } from './helpers';
 import { operationHash } from '../datasources/services/trusted-operations';
+import { canonical } from '../datasources/services/audit';
+import { hashGatewayKey, parseGateways } from '../server/gateways';
 
 const ENTITIES = `query($representations: [_Any!]!) {
   _entities(representations: $representations) { ... on Person { idNumber name birthDate region { code } } }
@@ -82,6 +84,25 @@ describe('the hub as a Federation 2 subgraph', () => {
     expect(analyst.body.data._entities[0]).toMatchObject({ idNumber: `${ids[0].slice(0, 6)}********${ids[0].slice(14)}`, name: '王*' });
   });
 
+  it('refuses a gateway key it does not know, and audits a direct call as one', async () => {
+    const wrong = await t.gql(ENTITIES, { representations: persons([ids[1]]) }, { 'x-gateway-key': 'hubgw_not-a-key' });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body.errors[0]).toMatchObject({
+      message: expect.stringContaining('this hub knows no gateways (FEDERATION_GATEWAYS)'),
+      extensions: { code: 'UNAUTHENTICATED' },
+    });
+    expect(wrong.body.data?._entities ?? null).toBeNull();
+    const { body } = await t.admin('{ auditLog(first: 5) { edges { node { status errorCodes gateway actor } } } }');
+    const entries = body.data.auditLog.edges.map((e: { node: { gateway: string | null } }) => e.node);
+    expect(entries.length).toBeGreaterThan(0);
+    expect(entries.every((e: { gateway: string | null }) => e.gateway === null)).toBe(true);
+    // the gateway is covered by the entry's hash, as every other field
+    const entry = { _id: 1, at: new Date(0), requestId: 'r', actor: { kind: 'anonymous' }, purpose: null, operationName: null } as const;
+    const draft = { ...entry, operationHash: null, variables: null, idNumbers: [], recordIds: [], failedSources: [], sourcesCalled: [] };
+    const base = { ...draft, status: 'OK' as const, errorCodes: [], durationMs: 1, clientAddress: null, prevHash: '0' };
+    expect(canonical({ ...base, via: { gateway: 'national' } })).not.toEqual(canonical(base));
+  });
+
   it('gives the SDL for composing to administrators only', async () => {
     const sdl = await t.admin('{ _service { sdl } }');
     expect(sdl.body.errors).toBeUndefined();
@@ -100,5 +121,16 @@ describe('the hub as a Federation 2 subgraph', () => {
     } finally {
       await plain.close();
     }
+  });
+});
+
+describe('FEDERATION_GATEWAYS', () => {
+  it('reads name:sha256 entries and names each bad one', () => {
+    const hash = hashGatewayKey('hubgw_k');
+    expect(parseGateways(` national:${hash} , `)).toEqual({ gateways: new Map([[hash, 'national']]), problems: [] });
+    expect(parseGateways(`national:${hash},national:${'0'.repeat(64)},city:hubgw_k`).problems).toEqual([
+      'entry 2: the name national is given twice',
+      "entry 3 must be name:sha256 (a name of letters, digits, _ . -, and the key's SHA-256 in hex)",
+    ]);
   });
 });

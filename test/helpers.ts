@@ -70,6 +70,8 @@ export async function startTestHub(
     production?: boolean;
     requireTrustedOperations?: boolean;
     federation?: boolean;
+    /** FEDERATION_GATEWAYS: a gateway's name by the SHA-256 of its key */
+    gateways?: ReadonlyMap<string, string>;
     requestTimeoutMs?: number;
     rateLimit?: RateLimitSettings;
     trustProxy?: boolean | number | string[];
@@ -116,6 +118,7 @@ export async function startTestHub(
     trustProxy: options.trustProxy,
     requireTrustedOperations: options.requireTrustedOperations,
     federation: options.federation,
+    gateways: options.gateways,
     requestTimeoutMs: options.requestTimeoutMs,
     connection,
     logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),

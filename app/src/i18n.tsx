@@ -83,6 +83,7 @@ const TEXTS = {
   noPersonFound: ['没有找到符合条件的人员', 'Nobody matches'],
   saved: ['已保存', 'Saved'],
   sourceDown: ['数据源暂不可用：{names}。其余数据照常显示。', 'A source is unavailable: {names}. The rest is shown.'],
+  viaGateway: ['经网关 {name}', 'via gateway {name}'],
   sourceByPerson: [
     '按人查询的数据源未计入本列表或统计：{names}。其数据在个人档案中显示。',
     'Sources read by person are not in this list or count: {names}. Their records show in dossiers.',

@@ -61,6 +61,8 @@ export interface AuditEntry {
   recipients?: AuditRecipient[];
   /** the recipients' `actor.sub`, for finding a caller's entries by equality (`auditLog(filter: {actorSub})`) */
   recipientSubs?: string[];
+  /** the federation gateway the call came through (its name in FEDERATION_GATEWAYS); absent for a direct call */
+  via?: { gateway: string };
   prevHash: string;
   hash: string;
 }
@@ -106,6 +108,8 @@ export function canonical(e: Omit<AuditEntry, 'hash'>): string {
     ...(e.operationTextHash !== undefined ? [e.operationTextHash] : []),
     // an event's entry always has operationTextHash (null), so its recipients follow it in place
     ...(e.recipients !== undefined ? [e.recipients, e.recipientSubs ?? []] : []),
+    // an object, so that it is never read as the recipients' place
+    ...(e.via !== undefined ? [{ via: e.via }] : []),
   ]);
 }
 

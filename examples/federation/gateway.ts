@@ -1,9 +1,10 @@
 /**
  * A real gateway in front of the supergraph: Hive Gateway's runtime (MIT), on Node's HTTP server. It
  * passes each caller's `Authorization` and `X-Purpose` to the subgraphs, so the hub checks the end
- * caller exactly as for a direct call (docs/federation.md).
+ * caller exactly as for a direct call (docs/federation.md). With HUB_GATEWAY_KEY set (npm run
+ * gateway-key), it also proves itself to the hub with `X-Gateway-Key`, and the hub's audit names it.
  *
- *   npx tsx examples/federation/gateway.ts [--supergraph examples/federation/supergraph.graphql] [--port 4300]
+ *   HUB_GATEWAY_KEY=… npx tsx examples/federation/gateway.ts [--supergraph examples/federation/supergraph.graphql] [--port 4300]
  */
 import fs from 'node:fs';
 import { createServer } from 'node:http';
@@ -17,15 +18,19 @@ const { values } = parseArgs({
   },
 });
 
+const hubKey = process.env.HUB_GATEWAY_KEY;
+
 const gateway = createGatewayRuntime({
   supergraph: fs.readFileSync(values.supergraph, 'utf8'),
   // the gateway's own page would load assets from a CDN: off (nothing leaves the network)
   graphiql: false,
   landingPage: false,
   propagateHeaders: {
-    fromClientToSubgraphs: ({ request }) => ({
+    fromClientToSubgraphs: ({ request, subgraphName }) => ({
       authorization: request.headers.get('authorization'),
       'x-purpose': request.headers.get('x-purpose'),
+      // the gateway's own key goes to the hub only: other subgraphs have no use for it
+      ...(hubKey && subgraphName.toLowerCase() === 'hub' ? { 'x-gateway-key': hubKey } : {}),
     }),
   },
 });

@@ -73,6 +73,8 @@ export type GqlAuditEntry = {
   errorCodes: Array<Scalars['String']['output']>;
   /** Live sources that failed during the request. */
   failedSources: Array<Scalars['String']['output']>;
+  /** The federation gateway the call came through, by its name in `FEDERATION_GATEWAYS` (its key checked); null for a direct call. `actor` is then the end caller whose token the gateway passed on. */
+  gateway?: Maybe<Scalars['String']['output']>;
   /** SHA-256 of prevHash and this entry. */
   hash: Scalars['String']['output'];
   /** HMACs of the ID numbers of every person and record whose data the answer carried, whatever fields were selected. */
@@ -3746,6 +3748,7 @@ export type GqlAuditEntryResolvers<ContextType = Context, ParentType extends Gql
   durationMs?: Resolver<GqlResolversTypes['Int'], ParentType, ContextType>;
   errorCodes?: Resolver<Array<GqlResolversTypes['String']>, ParentType, ContextType>;
   failedSources?: Resolver<Array<GqlResolversTypes['String']>, ParentType, ContextType>;
+  gateway?: Resolver<Maybe<GqlResolversTypes['String']>, ParentType, ContextType>;
   hash?: Resolver<GqlResolversTypes['String'], ParentType, ContextType>;
   idNumbers?: Resolver<Array<GqlResolversTypes['String']>, ParentType, ContextType>;
   operationHash?: Resolver<Maybe<GqlResolversTypes['String']>, ParentType, ContextType>;

@@ -11,7 +11,7 @@ import type { Context } from '../../datasources/request/context';
 import type { AuditDraft, AuditLog } from '../../datasources/services/audit';
 import { escapeControls } from '../../domain/text';
 import type { Logger } from '../../lib/logger';
-import { calledSources, clientAddress, failedSources } from '../request-context';
+import { calledSources, clientAddress, failedSources, gatewayOfRequest } from '../request-context';
 import { returnedValues } from '../returned';
 
 /** What the client sent. */
@@ -65,6 +65,7 @@ export function answerEntry(audit: AuditLog, ctx: Context, request: AuditedReque
     errorCodes: [...new Set(answer.errors.map((e) => String(e.extensions?.code ?? 'ERROR')))],
     durationMs: Date.now() - answer.started,
     clientAddress: clientAddress(ctx) ?? null,
+    ...(gatewayOfRequest(ctx) ? { via: { gateway: gatewayOfRequest(ctx)! } } : {}),
   };
 }
 

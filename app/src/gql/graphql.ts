@@ -504,7 +504,7 @@ export type WorkbenchAuditQueryVariables = Exact<{
 }>;
 
 
-export type WorkbenchAuditQuery = { auditLog: { edges: Array<{ cursor: string, node: { seq: number, at: string, actor: unknown, purpose: string | null, operationName: string | null, status: string, errorCodes: Array<string>, durationMs: number, clientAddress: string | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type WorkbenchAuditQuery = { auditLog: { edges: Array<{ cursor: string, node: { seq: number, at: string, actor: unknown, purpose: string | null, operationName: string | null, status: string, errorCodes: Array<string>, durationMs: number, clientAddress: string | null, gateway: string | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type WorkbenchAuditVerificationsQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -857,6 +857,7 @@ export const WorkbenchAuditDocument = new TypedDocumentString(`
         errorCodes
         durationMs
         clientAddress
+        gateway
       }
     }
     pageInfo {
@@ -865,7 +866,7 @@ export const WorkbenchAuditDocument = new TypedDocumentString(`
     }
   }
 }
-    `, {"hash":"sha256:3358787e5956a31eca663b14c46d8f935446793721790770fe7404aabb09804a"}) as unknown as TypedDocumentString<WorkbenchAuditQuery, WorkbenchAuditQueryVariables>;
+    `, {"hash":"sha256:85245c362a5486b25fb84b67c064d26096d84a17809537898ad6f0382991b843"}) as unknown as TypedDocumentString<WorkbenchAuditQuery, WorkbenchAuditQueryVariables>;
 export const WorkbenchAuditVerificationsDocument = new TypedDocumentString(`
     query WorkbenchAuditVerifications {
   auditVerifications(first: 1) {

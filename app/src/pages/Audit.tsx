@@ -30,6 +30,7 @@ const AUDIT = graphql(`
           errorCodes
           durationMs
           clientAddress
+          gateway
         }
       }
       pageInfo {
@@ -97,7 +98,11 @@ export function AuditPage() {
         columns={[
           { title: '#', width: 80, render: (_, { node }) => node.seq },
           { title: t('eventAt'), width: 140, render: (_, { node }) => when(node.at) },
-          { title: t('actor'), render: (_, { node }) => actorText(node.actor) },
+          {
+            title: t('actor'),
+            render: (_, { node }) =>
+              node.gateway ? `${actorText(node.actor)} · ${t('viaGateway', { name: node.gateway })}` : actorText(node.actor),
+          },
           { title: t('purpose'), render: (_, { node }) => node.purpose ?? '—' },
           { title: t('operation'), render: (_, { node }) => node.operationName ?? '—' },
           {
