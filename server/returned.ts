@@ -25,6 +25,8 @@ type Subject = 'person' | 'record';
 export function noteReturnedValues(schema: GraphQLSchema): GraphQLSchema {
   const subjectOf = (typeName: string): Subject | null => {
     if (typeName === 'Person') return 'person';
+    // a federation gateway's entities (FEDERATION=subgraph): persons and records, each noted as what it is
+    if (typeName === '_Entity') return 'record';
     // a lead's explanation and figures are its person's data: named like a record (its id and person)
     if (typeName === 'SupervisionLead') return 'record';
     const type = schema.getType(typeName);
@@ -58,6 +60,15 @@ export function noteReturnedValues(schema: GraphQLSchema): GraphQLSchema {
 
 /** Notes a person (`PersonRef`) or a record (a stored or live record document), or a list of them. */
 function noteSubjects(into: Context['returned'], subject: Subject, value: unknown): void {
+  // `_entities` answers a list of promises (one per representation): each is noted as it resolves,
+  // which is before the answer, and so its audit entry, is complete
+  if (value instanceof Promise) {
+    value.then(
+      (v: unknown) => noteSubjects(into, subject, v),
+      () => undefined,
+    );
+    return;
+  }
   if (Array.isArray(value)) {
     for (const v of value) noteSubjects(into, subject, v);
     return;

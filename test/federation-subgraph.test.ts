@@ -59,6 +59,70 @@ describe('the hub as a Federation 2 subgraph', () => {
     expect(hundred.filter((c) => c === 'find')).toHaveLength(4);
   });
 
+  it('resolves records as entities by id: 10 and 100 cost the same, unknown or malformed ids null', async () => {
+    const RECORDS = `query($representations: [_Any!]!) {
+      _entities(representations: $representations) { ... on DetentionRecord { id caseNumber stage person { idNumber } } }
+    }`;
+    const { body: direct } = await t.gql(
+      'query($ids: [IdNumber!]!) { persons(idNumbers: $ids) { detentions { edges { node { id } } } } }',
+      {
+        ids,
+      },
+    );
+    const recordIds: string[] = direct.data.persons.map((p: any) => p.detentions.edges[0].node.id);
+    const records = (list: string[]) => list.map((id) => ({ __typename: 'DetentionRecord', id }));
+    const { body } = await t.gql(RECORDS, { representations: records([recordIds[3], 'f'.repeat(24), 'not-an-id', recordIds[0]]) });
+    expect(body.errors).toBeUndefined();
+    expect(body.data._entities).toEqual([
+      { id: recordIds[3], caseNumber: expect.any(String), stage: expect.any(String), person: { idNumber: ids[3] } },
+      null,
+      null,
+      { id: recordIds[0], caseNumber: expect.any(String), stage: expect.any(String), person: { idNumber: ids[0] } },
+    ]);
+    const ten = await commandsOf(RECORDS, { representations: records(recordIds.slice(0, 10)) });
+    const hundred = await commandsOf(RECORDS, { representations: records(recordIds) });
+    expect(hundred).toEqual(ten);
+    // one find on the custody collection by _id, and the audit entry
+    expect(hundred.filter((c) => c === 'find')).toHaveLength(1);
+    // another district's procurator: the records are in 500101
+    const other = await t.gql(
+      RECORDS,
+      { representations: records([recordIds[0]]) },
+      { authorization: `Bearer ${await t.token({ role: 'PROCURATOR', regions: ['500103'] })}`, 'x-purpose': 'CASE-2026-9' },
+    );
+    expect(other.body.data._entities).toEqual([null]);
+  });
+
+  it('names in the audit entry every person and record a gateway was given', async () => {
+    const newest = async () =>
+      (await t.admin('{ auditLog(first: 1) { edges { node { recordIds idNumbers } } } }')).body.data.auditLog.edges[0].node;
+    // a person with only a name selected: named by the entry (the hub computes the HMAC of the filter's number)
+    const { body } = await t.gql('query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { name } } }', {
+      r: persons([ids[7]]),
+    });
+    expect(body.data._entities).toEqual([{ name: '王伟' }]);
+    const named = (await newest()).idNumbers;
+    const hmac = (
+      await t.admin('query($id: IdNumber!) { auditLog(filter: { idNumber: $id }, first: 1) { edges { node { idNumbers } } } }', {
+        id: ids[7],
+      })
+    ).body.data.auditLog.edges[0].node.idNumbers;
+    expect(named).toEqual(hmac);
+    // a record asked by id, with nothing of its person selected: the record and its person named
+    const { body: direct } = await t.gql('query($id: IdNumber!) { person(idNumber: $id) { detentions { edges { node { id } } } } }', {
+      id: ids[8],
+    });
+    const recordId = direct.data.person.detentions.edges[0].node.id;
+    const asked = await t.gql('query($r: [_Any!]!) { _entities(representations: $r) { ... on DetentionRecord { caseNumber } } }', {
+      r: [{ __typename: 'DetentionRecord', id: recordId }],
+    });
+    expect(asked.body.errors).toBeUndefined();
+    expect(asked.body.data._entities).toEqual([{ caseNumber: expect.any(String) }]);
+    const entry = await newest();
+    expect(entry.recordIds).toEqual([recordId]);
+    expect(entry.idNumbers).toHaveLength(1);
+  });
+
   it('checks the caller as a direct query does: token, purpose, jurisdiction, masking', async () => {
     const representations = persons([ids[0]]);
     const none = await t.gql(ENTITIES, { representations }, { authorization: '' });

@@ -20,6 +20,8 @@ export interface Loaders {
   records: { [D in Domain]: DataLoader<string, RecordDocByDomain[D][]> };
   /** supervision leads of a person in the caller's jurisdiction, newest first */
   leads: DataLoader<string, LeadDoc[]>;
+  /** a stored record by its id, in the caller's jurisdiction (a federation gateway's record entities) */
+  recordById: { [D in Domain]: DataLoader<string, RecordDocByDomain[D] | null> };
 }
 
 /** Batches as large as a `persons` dossier query may ask for, so one dossier is one query per collection. */
@@ -31,7 +33,7 @@ const MAX_BATCH = 1000;
  */
 export function createLoaders(sources: DataSources, scope: RequestScope): Loaders {
   // every domain's records seen through the one method used here, indexed so that `federated[d]` keeps its domain
-  const federated: { [D in Domain]: Pick<FederatedRecords<D, CommonFilter>, 'byIdNumbers'> } = sources.records;
+  const federated: { [D in Domain]: Pick<FederatedRecords<D, CommonFilter>, 'byIdNumbers' | 'byIds'> } = sources.records;
   const byPerson = <D extends Domain>(d: D) =>
     new DataLoader<string, RecordDocByDomain[D][]>((ids) => federated[d].byIdNumbers(ids, scope), { maxBatchSize: MAX_BATCH });
   const records = byDomain<Loaders['records']>(byPerson);
@@ -53,5 +55,9 @@ export function createLoaders(sources: DataSources, scope: RequestScope): Loader
     { maxBatchSize: MAX_BATCH },
   );
   const leads = new DataLoader<string, LeadDoc[]>((ids) => sources.leads.byIdNumbers(ids, scope.regions), { maxBatchSize: MAX_BATCH });
-  return { person, records, leads };
+  const recordById = byDomain<Loaders['recordById']>(
+    <D extends Domain>(d: D) =>
+      new DataLoader<string, RecordDocByDomain[D] | null>((ids) => federated[d].byIds(ids, scope), { maxBatchSize: MAX_BATCH }),
+  );
+  return { person, records, leads, recordById };
 }

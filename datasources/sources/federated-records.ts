@@ -342,6 +342,18 @@ export class FederatedRecords<D extends Domain, F extends CommonFilter> {
   }
 
   /**
+   * Stored records by id (a federation gateway's record entities), in key order: null where there is
+   * none, where it lies outside the caller's jurisdiction, or where its source is suspended. A live
+   * record's id is derived from its source and its department's id and the hub keeps no copy, so it is
+   * not found by id.
+   */
+  async byIds(ids: readonly string[], scope: RequestScope): Promise<(RecordDocByDomain[D] | null)[]> {
+    const suspended = this.suspendedHosted();
+    const rows = await this.hosted.byIds(ids, scope.projection?.(this.domain));
+    return rows.map((r) => (r && inRegions(r.region, scope.regions) && !suspended.some((s) => s.equals(r.sourceId)) ? r : null));
+  }
+
+  /**
    * Every record of these persons from every source (one call per live source for the whole batch),
    * newest first, in key order; for DataLoader.
    */

@@ -23,7 +23,8 @@ export type BatchLookup = 'in' | 'equality';
 export async function findByKeys<T>(
   collection: Collection<Document>,
   field: string,
-  keys: readonly string[],
+  /** strings, or ObjectIds for `_id` */
+  keys: readonly unknown[],
   sort: Sort,
   mode: BatchLookup,
   projection?: Document,

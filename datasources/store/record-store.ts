@@ -219,6 +219,24 @@ export class RecordStore<D extends Domain, F extends CommonFilter = CommonFilter
       .toArray() as unknown as Promise<Pick<AnyRecordDoc, 'idNumber' | 'name' | 'updatedAt'>[]>;
   }
 
+  /**
+   * The stored records with these ids (24 hex digits), in key order, null where there is none or the
+   * id is not one (for DataLoader; a federation gateway's record entities). One lookup by `_id`.
+   */
+  async byIds(ids: readonly string[], projection?: Projection): Promise<(RecordDocByDomain[D] | null)[]> {
+    const keys = [...new Set(ids.filter((id) => /^[0-9a-f]{24}$/i.test(id)).map((id) => id.toLowerCase()))];
+    const rows = await findByKeys<RecordDocByDomain[D]>(
+      this.collection,
+      '_id',
+      keys.map((id) => new Types.ObjectId(id)),
+      { _id: 1 },
+      this.lookup,
+      projection,
+    );
+    const byId = new Map(rows.map((r) => [r._id.toHexString(), r]));
+    return ids.map((id) => byId.get(id.toLowerCase()) ?? null);
+  }
+
   /** Every record of these persons, newest first, grouped in key order (for DataLoader). */
   async byIdNumbers(idNumbers: readonly string[], projection?: Projection): Promise<RecordDocByDomain[D][][]> {
     // One person (the common dossier): plain equality, which FerretDB's PostgreSQL backend pushes
