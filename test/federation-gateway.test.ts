@@ -128,4 +128,31 @@ describe('the hub in a supergraph, through a real gateway', () => {
     expect(noPurpose.data?.person ?? null).toBeNull();
     expect(noPurpose.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
+
+  it('tells the caller of a live source that did not answer, as a direct call does', async () => {
+    const { body: reg } = await t.admin(
+      `mutation($input: RegisterDataSourceInput!) { registerDataSource(input: $input) { dataSource { id } } }`,
+      {
+        input: {
+          name: '万州区看守所 直连系统',
+          department: { code: 'KSS-GW-DOWN', name: '万州区看守所' },
+          domain: 'DETENTION',
+          kind: 'REST',
+          regions: ['500101'],
+          // nothing listens there: every call is refused
+          endpoint: `http://127.0.0.1:${await freePort()}`,
+        },
+      },
+    );
+    expect(reg.errors).toBeUndefined();
+    const body = await through({ id: ids[1] }, await procurator());
+    // the hub's stored records are there, the judgments too, and the warning names the source
+    expect(body.data!.person).toMatchObject({ detentions: { totalCount: 2 }, judgments: expect.any(Array) });
+    expect(body.errors).toEqual([
+      expect.objectContaining({
+        message: expect.stringContaining('万州区看守所 直连系统'),
+        extensions: expect.objectContaining({ code: 'SOURCE_UNAVAILABLE', sourceId: reg.data.registerDataSource.dataSource.id }),
+      }),
+    ]);
+  });
 });
