@@ -100,7 +100,7 @@ describe('supervision documents in the workbench', () => {
     await dept.getByRole('link', { name: stored!.number }).click();
     await dept.getByRole('button', { name: /签\s*收/ }).click();
     await confirmDialog(dept);
-    await until('received', async () => (await status(dept)) === '待回复', 10_000);
+    await until('received', async () => (await status(dept)) === '待回复', 30_000);
     // the answer: every field required, then stored as written
     await dept.getByRole('button', { name: /书面回复/ }).click();
     await dept.getByRole('dialog').getByLabel('回复内容').waitFor();
@@ -117,7 +117,7 @@ describe('supervision documents in the workbench', () => {
     await dept.getByRole('dialog').getByLabel('整改情况').click();
     await dept.locator('.ant-select-item-option', { hasText: '已整改' }).click();
     await confirmDialog(dept);
-    await until('answered', async () => (await status(dept)) === '待审查', 10_000);
+    await until('answered', async () => (await status(dept)) === '待审查', 30_000);
     await dept.getByText('建立羁押期限届满前七日提醒制度。').waitFor();
     await expectClean(dept, wd);
     await shot(dept, 'department-document');
@@ -136,7 +136,7 @@ describe('supervision documents in the workbench', () => {
     await back.locator('.ant-select-item-option', { hasText: '已整改' }).click();
     await back.getByRole('dialog').getByLabel('处理说明').fill('经核实已整改到位。');
     await confirmDialog(back);
-    await until('closed', async () => (await status(back)) === '已办结', 10_000);
+    await until('closed', async () => (await status(back)) === '已办结', 30_000);
     // the history names every step; the lead it rested on is resolved, citing the document
     for (const step of ['制发', '签收', '书面回复', '采纳回复'])
       await back.locator('.ant-timeline').getByText(step, { exact: true }).waitFor();
@@ -186,7 +186,7 @@ describe('supervision documents in the workbench', () => {
     await dept.getByRole('button', { name: '办结咨询' }).click();
     await dept.getByRole('dialog').getByLabel('办结意见').fill('已答复，双方意见一致。');
     await confirmDialog(dept);
-    await until('closed', async () => (await dept.getByTestId('consultation-status').innerText()) === '已办结', 10_000);
+    await until('closed', async () => (await dept.getByTestId('consultation-status').innerText()) === '已办结', 30_000);
     // closed: no more replies offered; stored as shown
     await expect(dept.getByLabel('答复').count()).resolves.toBe(0);
     const stored = await t.connection.db!.collection('consultations').findOne({ subject: '在押人员王某羁押期限计算问题' });
