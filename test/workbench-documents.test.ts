@@ -104,13 +104,18 @@ describe('supervision documents in the workbench', () => {
     // the answer: every field required, then stored as written
     await dept.getByRole('button', { name: /书面回复/ }).click();
     await dept.getByRole('dialog').getByLabel('回复内容').waitFor();
+    // seen once in six loaded runs (2026-12-05): OK pressed, the form open and empty, no message. What
+    // the page said and how many dialogs it had are kept with the screenshot, to find out why.
+    const said: string[] = [];
+    dept.on('console', (m) => said.push(`${m.type()}: ${m.text()}`));
     await confirmDialog(dept);
     await dept
       .getByText('请填写回复内容')
       .waitFor()
       .catch(async (e: Error) => {
         await dept.screenshot({ path: path.join(os.tmpdir(), 'hub-workbench-answer-not-validated.png') });
-        throw e;
+        const dialogs = await dept.getByRole('dialog').count();
+        throw new Error(`${e.message}\ndialogs open: ${dialogs}\nconsole:\n${said.join('\n') || '(nothing)'}`);
       });
     await dept.getByRole('dialog').getByLabel('回复内容').fill('已于收到建议当日办理延长羁押期限报批手续。');
     await dept.getByRole('dialog').getByLabel('整改措施').fill('建立羁押期限届满前七日提醒制度。');
